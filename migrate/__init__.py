@@ -1,0 +1,41 @@
+"""migrate-kit: move a codebase from OpenAI's API to vLLM, and prove quality holds before cutover.
+
+The public Python API. Everything is imported lazily so that `import migrate` stays cheap.
+
+    import migrate
+    result = migrate.scan(["./repo"])
+    for finding in result.findings:
+        print(finding.location, finding.endpoint, finding.verdict)
+"""
+
+from __future__ import annotations
+
+from migrate._version import __version__
+
+_LAZY = {
+    "scan": "migrate.scan:scan",
+    "ScanResult": "migrate.scan.findings:ScanResult",
+    "Finding": "migrate.scan.findings:Finding",
+    "Verdict": "migrate.scan.findings:Verdict",
+    "load_config": "migrate.config:load_config",
+    "Config": "migrate.config:Config",
+}
+
+
+def __getattr__(name: str):
+    target = _LAZY.get(name)
+    if target is None:
+        raise AttributeError(f"module 'migrate' has no attribute {name!r}")
+    import importlib
+
+    module_name, attr = target.split(":")
+    value = getattr(importlib.import_module(module_name), attr)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted([*globals(), *_LAZY])
+
+
+__all__ = ["__version__", *_LAZY]

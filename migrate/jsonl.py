@@ -1,0 +1,77 @@
+"""Streaming JSON Lines: read one line at a time, report bad lines by number, never load a whole file."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+
+@dataclass(frozen=True)
+class BadLine:
+    path: str
+    line: int  # 1-based
+    error: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.error}"
+
+
+def iter_jsonl(path: str | Path, *, bad: list[BadLine] | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield (line number, object) for each JSON object line; blank lines are skipped.
+
+    A line that is not a JSON object is appended to `bad` (or raised as ValueError when `bad` is None).
+    A final line without a newline that does not parse is a torn write from an interrupted run: it is
+    reported like any other bad line.
+    """
+    with open(path, "rb") as fh:
+        for number, raw in enumerate(fh, start=1):
+            if not raw.strip():
+                continue
+            try:
+                obj = json.loads(raw)
+                if not isinstance(obj, dict):
+                    raise ValueError(f"expected a JSON object, got {type(obj).__name__}")
+            except (ValueError, UnicodeDecodeError) as e:
+                problem = BadLine(str(path), number, f"not a JSON object ({e})")
+                if bad is None:
+                    raise ValueError(str(problem)) from None
+                bad.append(problem)
+                continue
+            yield number, obj
+
+
+class JsonlAppender:
+    """Append objects to a JSONL file, one complete line per write, flushed (and optionally fsynced).
+
+    Opening repairs a torn last line left by a crash (a line without its newline) so that the next append
+    starts on a line of its own; the torn fragment stays and is reported as bad by readers.
+    """
+
+    def __init__(self, path: str | Path, *, fsync: bool = False):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._fh = open(self.path, "ab")
+        self._fsync = fsync
+        if self._fh.tell() > 0:
+            with open(self.path, "rb") as check:
+                check.seek(-1, os.SEEK_END)
+                if check.read(1) != b"\n":
+                    self._fh.write(b"\n")
+
+    def write(self, obj: dict[str, Any]) -> None:
+        self._fh.write(json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n")
+        self._fh.flush()
+        if self._fsync:
+            os.fsync(self._fh.fileno())
+
+    def close(self) -> None:
+        self._fh.close()
+
+    def __enter__(self) -> "JsonlAppender":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

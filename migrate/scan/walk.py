@@ -1,0 +1,159 @@
+"""Find the files a scan (or a rewrite) should look at.
+
+Respects .gitignore files at every level, skips version-control folders, virtual environments,
+node_modules and site-packages below the roots (unless include_vendored), follows directory symlinks once
+and reports loops and dangling links instead of failing.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from migrate.scan.findings import Skipped
+
+PYTHON_SUFFIXES = (".py", ".pyw", ".ipynb")
+# Files that are not Python but say something about OpenAI use: env files, requirement pins.
+TEXT_NAMES = ("requirements.txt", "pyproject.toml", "setup.cfg", "Pipfile")
+ALWAYS_SKIPPED_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".tox", ".nox"})
+VENDORED_DIRS = frozenset({"node_modules", "site-packages", "dist-packages", ".venv", "venv", ".eggs"})
+
+
+@dataclass(frozen=True)
+class Candidate:
+    path: Path  # absolute
+    rel: str  # posix path relative to its root (for display and findings)
+    root: Path
+
+
+def is_interesting_name(name: str) -> bool:
+    if name.endswith(PYTHON_SUFFIXES):
+        return True
+    if name.startswith(".env") or name.endswith(".env"):
+        return True
+    if name in TEXT_NAMES or (name.startswith("requirements") and name.endswith((".txt", ".in"))):
+        return True
+    return False
+
+
+def iter_files(
+    roots: list[Path] | tuple[Path, ...],
+    *,
+    exclude: tuple[str, ...] = (),
+    include_vendored: bool = False,
+    respect_gitignore: bool = True,
+    skipped: list[Skipped] | None = None,
+    name_filter=is_interesting_name,
+) -> Iterator[Candidate]:
+    """Yield candidate files under each root (a root may also be a single file).
+
+    Problems (permission denied, symlink loops, dangling links) are appended to `skipped` and the walk goes on.
+    """
+    skipped = skipped if skipped is not None else []
+    for root in roots:
+        root = Path(root)
+        if root.is_file():
+            yield Candidate(root.resolve(), root.name, root.resolve().parent)
+            continue
+        root = root.resolve()
+        yield from _walk(root, exclude, include_vendored, respect_gitignore, skipped, name_filter)
+
+
+def _excluded(rel: str, name: str, patterns: tuple[str, ...]) -> bool:
+    for pat in patterns:
+        pat = pat.rstrip("/")
+        if fnmatch.fnmatchcase(rel, pat) or fnmatch.fnmatchcase(name, pat) or rel.startswith(pat + "/"):
+            return True
+    return False
+
+
+def _load_gitignore(directory: str):
+    path = os.path.join(directory, ".gitignore")
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            lines = fh.read().splitlines()
+    except OSError:
+        return None
+    import pathspec  # imported only when a .gitignore exists
+
+    return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
+def _walk(root: Path, exclude, include_vendored, respect_gitignore, skipped, name_filter) -> Iterator[Candidate]:
+    root_s = str(root)
+    seen_dirs: set[tuple[int, int]] = set()
+    st = os.stat(root_s)
+    seen_dirs.add((st.st_dev, st.st_ino))
+    # Each stack entry: directory path, its path relative to root, the gitignore specs in force (base, spec).
+    stack: list[tuple[str, str, tuple]] = [(root_s, "", ())]
+    while stack:
+        directory, rel_dir, specs = stack.pop()
+        if respect_gitignore:
+            spec = _load_gitignore(directory)
+            if spec is not None:
+                specs = specs + ((rel_dir, spec),)
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except PermissionError:
+            skipped.append(Skipped(rel_dir or ".", "permission denied", "cannot list directory"))
+            continue
+        except OSError as e:
+            skipped.append(Skipped(rel_dir or ".", "unreadable directory", str(e)))
+            continue
+        subdirs = []
+        for entry in entries:
+            name = entry.name
+            rel = f"{rel_dir}/{name}" if rel_dir else name
+            try:
+                is_dir = entry.is_dir()  # follows symlinks
+                is_link = entry.is_symlink()
+            except OSError as e:
+                skipped.append(Skipped(rel, "unreadable", str(e)))
+                continue
+            if is_dir:
+                if name in ALWAYS_SKIPPED_DIRS:
+                    continue
+                if not include_vendored and (name in VENDORED_DIRS or os.path.exists(os.path.join(entry.path, "pyvenv.cfg"))):
+                    continue
+                if exclude and _excluded(rel, name, exclude):
+                    continue
+                if specs and _ignored(rel + "/", specs):
+                    continue
+                if is_link:
+                    try:
+                        st = os.stat(entry.path)
+                    except OSError as e:
+                        skipped.append(Skipped(rel, "symlink loop" if e.errno == 40 else "broken symlink", str(e)))
+                        continue
+                    key = (st.st_dev, st.st_ino)
+                    if key in seen_dirs:
+                        skipped.append(Skipped(rel, "symlink loop", f"{rel} points back to a folder already scanned"))
+                        continue
+                    seen_dirs.add(key)
+                subdirs.append((entry.path, rel, specs))
+                continue
+            if not name_filter(name):
+                continue
+            if is_link and not os.path.exists(entry.path):
+                try:
+                    os.stat(entry.path)
+                except OSError as e:
+                    skipped.append(Skipped(rel, "symlink loop" if e.errno == 40 else "broken symlink", str(e)))
+                continue
+            if exclude and _excluded(rel, name, exclude):
+                continue
+            if specs and _ignored(rel, specs):
+                continue
+            yield Candidate(Path(entry.path), rel, root)
+        stack.extend(reversed(subdirs))
+
+
+def _ignored(rel: str, specs) -> bool:
+    for base, spec in specs:
+        sub = rel[len(base) + 1 :] if base else rel
+        if spec.match_file(sub):
+            return True
+    return False

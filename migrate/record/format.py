@@ -3,13 +3,14 @@
     {"format": "migrate.recording", "version": 1, "id": "...", "endpoint": "/v1/chat/completions",
      "request": {...}, "response": {...}, "status": 200, "stream": false,
      "latency_ms": 812.5, "ttft_ms": null, "timestamp": "2026-11-25T10:00:00Z", "tags": ["checkout"],
-     "error": null}
+     "error": null, "headers": {"x-request-id": "req_..."}}
 
 - `request` is the JSON body sent (secrets are never part of it: headers are not recorded).
 - `response` is the JSON body received; for a stream, the chunks assembled into the equivalent
   non-streamed object (`stream: true` says it was streamed). None when there is no answer yet
   (imported prompts without answers: the baseline is produced live).
 - `ttft_ms` is the time to the first content token of a stream.
+- `headers` holds allow-listed response headers only; request headers are never recorded.
 Documented in docs/formats/recordings.md. Readers accept any version 1 line and ignore unknown fields.
 """
 
@@ -44,6 +45,13 @@ class Recording:
     tags: tuple[str, ...] = ()
     error: str | None = None
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    # Allow-listed response headers only (content-type, openai-processing-ms, x-request-id, ...): see scrub.py.
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def model(self) -> str | None:
+        model = self.request.get("model")
+        return model if isinstance(model, str) else None
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -77,6 +85,7 @@ class Recording:
             tags=tuple(str(t) for t in tags),
             error=data.get("error"),
             id=str(data.get("id") or uuid.uuid4().hex),
+            headers=dict(data.get("headers") or {}),
         )
 
 

@@ -1,0 +1,116 @@
+"""`migrate doctor`: probe a live vLLM (or any OpenAI-compatible) endpoint with the features the code uses."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+EXAMPLES = """
+\b
+Examples:
+  migrate doctor --base-url http://localhost:8000/v1 --for ./repo
+  migrate doctor --findings findings.json --format markdown > doctor.md
+  migrate doctor --base-url http://gpu-box:8000/v1 --all --api-key "$VLLM_API_KEY"
+  migrate doctor --for ./repo --embeddings-base-url http://localhost:8001/v1
+
+\b
+Exit status: 0 when everything the code needs works, 1 when something it needs fails,
+2 when the endpoint cannot be checked (unreachable, bad key, bad arguments).
+"""
+
+
+@click.command(
+    "doctor",
+    help="Cutover preflight: probe a live endpoint with the features the codebase uses (models, chat, "
+    "streaming, tools, response_format, roles, n, logprobs, embeddings, Responses API) and report pass/fail "
+    "with the server's own error and the fix.\n" + EXAMPLES,
+)
+@click.option("--base-url", help="The endpoint, ending in /v1. Default: $OPENAI_BASE_URL (the config's base_url_env), "
+              "else the config's base_url_default.")
+@click.option("--for", "for_paths", multiple=True, type=click.Path(exists=True, path_type=Path),
+              help="Scan this codebase and probe what it uses (repeatable).")
+@click.option("--findings", "findings_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Use a saved scan (`migrate scan --format json`).")
+@click.option("--all", "probe_all", is_flag=True, help="Probe every feature (the default without a codebase).")
+@click.option("--model", help="Served model name to probe with (default: the first name the code sends).")
+@click.option("--api-key", help="API key (default: the config's api_key_env, e.g. $OPENAI_API_KEY, else EMPTY).")
+@click.option("--embeddings-base-url", help="A separate endpoint serving the embedding model.")
+@click.option("--embeddings-model", help="Embedding model name (default: the one the code sends).")
+@click.option("--timeout", type=click.FloatRange(0.1), default=30.0, show_default=True, help="Seconds per probe.")
+@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Config file (default: found from the codebase or here).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True)
+def doctor(base_url, for_paths, findings_file, probe_all, model, api_key, embeddings_base_url, embeddings_model,
+           timeout, config_file, fmt):
+    from migrate.config import ConfigError, load_config
+    from migrate.doctor import DoctorError, render_markdown, run_doctor
+    from migrate.serve.needs import needs_from_findings
+
+    if for_paths and findings_file:
+        raise click.UsageError("pass --for PATH or --findings FILE, not both")
+    try:
+        config = load_config(config_file, start=for_paths[0] if for_paths else None)
+        base_url = base_url or os.environ.get(config.base_url_env) or config.base_url_default
+        api_key = api_key or os.environ.get(config.api_key_env) or config.api_key_default
+        features = None
+        if (for_paths or findings_file) and not probe_all:
+            if findings_file:
+                from migrate.scan.findings import ScanResult
+
+                result = ScanResult.load(findings_file)
+            else:
+                from migrate.scan import scan
+
+                result = scan(list(for_paths))
+            features = needs_from_findings(result)
+        report = run_doctor(base_url, features, model=model, api_key=api_key, config=config,
+                            embeddings_base_url=embeddings_base_url, embeddings_model=embeddings_model,
+                            timeout_s=timeout)
+    except DoctorError as e:
+        click.echo(f"migrate doctor: {e}", err=True)
+        sys.exit(2)
+    except (ConfigError, ValueError, OSError) as e:
+        click.echo(f"migrate doctor: {e}", err=True)
+        sys.exit(2)
+
+    if fmt == "json":
+        click.echo(report.to_json())
+    elif fmt == "markdown":
+        click.echo(render_markdown(report), nl=False)
+    else:
+        _print_table(report)
+    sys.exit(0 if report.ok else 1)
+
+
+def _print_table(report) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    out = Console(highlight=False)
+    marks = {"pass": "[green]pass[/]", "warn": "[yellow]warn[/]", "fail": "[red]FAIL[/]", "skip": "[dim]skip[/]"}
+    version = f", vLLM {report.server_version}" if report.server_version else ""
+    table = Table(title=f"{report.base_url}{version} — model {report.model or '-'}", title_justify="left")
+    table.add_column("feature", style="bold", no_wrap=True)
+    table.add_column("result", no_wrap=True)
+    table.add_column("detail")
+    table.add_column("used at", style="dim")
+    for r in report.results:
+        where = ", ".join(r.locations[:2]) + (f" +{len(r.locations) - 2}" if len(r.locations) > 2 else "")
+        table.add_row(r.feature, marks[r.status.value], r.detail, where)
+    out.print(table)
+    for r in report.results:
+        if r.fix:
+            out.print(f"[red]{r.feature}[/]" if r.status.value == "fail" else f"[yellow]{r.feature}[/]", end=": ")
+            if r.server_error:
+                out.print(f"server said{f' (HTTP {r.http_status})' if r.http_status else ''}: {r.server_error}")
+                out.print("  ", end="")
+            out.print(f"fix: {r.fix}")
+    for note in report.notes:
+        out.print(f"[dim]note: {note}[/]")
+    counts = report.counts()
+    verdict = "[green]ready[/]" if report.ok else f"[red]{len(report.blocking)} blocking[/]"
+    out.print(f"{verdict} — {counts['pass']} pass, {counts['warn']} warn, {counts['fail']} fail, "
+              f"{counts['skip']} skip in {report.duration_s:.1f} s")

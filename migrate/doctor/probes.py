@@ -1,0 +1,240 @@
+"""One small real request per feature, through the real `openai` SDK, judged by what the server answers.
+
+Each probe returns (status, detail, fix); an `openai.APIStatusError` escaping a probe becomes a FAIL that quotes
+the server's own message. Requests are tiny (a few tokens) so a probe costs the server next to nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from migrate.doctor.report import Status
+
+WEATHER_TOOL = {
+    "type": "function",
+    "function": {
+        "name": "get_weather",
+        "description": "Current weather for a city",
+        "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
+    },
+}
+USER = [{"role": "user", "content": "Say hello."}]
+
+
+@dataclass
+class ProbeContext:
+    client: Any  # openai.OpenAI on the endpoint
+    model: str
+    embeddings_client: Any = None
+    embeddings_model: str | None = None
+    tool_parser_hint: str | None = None  # the parser `migrate serve` would pick for this model, if known
+    max_tokens: int = 16
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ProbeOutcome:
+    status: Status
+    detail: str
+    fix: str | None = None
+    server_error: str | None = None
+    http_status: int | None = None
+
+
+Probe = Callable[[ProbeContext], ProbeOutcome]
+
+
+def server_message(error: Exception) -> str:
+    """The server's own words from an SDK error: the JSON body's message when there is one."""
+    body = getattr(error, "body", None)
+    if isinstance(body, dict):
+        for key in ("message", "detail", "error"):
+            value = body.get(key)
+            if isinstance(value, dict):
+                value = value.get("message")
+            if value:
+                return str(value)
+    message = getattr(error, "message", None) or str(error)
+    return str(message)
+
+
+def _chat(ctx: ProbeContext, **kwargs):
+    kwargs.setdefault("messages", USER)
+    kwargs.setdefault("max_tokens", ctx.max_tokens)
+    return ctx.client.chat.completions.create(model=ctx.model, **kwargs)
+
+
+def probe_chat(ctx: ProbeContext) -> ProbeOutcome:
+    answer = _chat(ctx)
+    choice = answer.choices[0]
+    return ProbeOutcome(Status.PASS, f"answered ({answer.usage.completion_tokens if answer.usage else '?'} tokens, "
+                        f"finish_reason {choice.finish_reason})")
+
+
+def probe_roles(ctx: ProbeContext) -> ProbeOutcome:
+    import openai
+
+    refused = []
+    for role in ("system", "developer"):
+        try:
+            _chat(ctx, messages=[{"role": role, "content": "Be brief."}, *USER], max_tokens=2)
+        except openai.BadRequestError as e:
+            refused.append((role, e))
+    if not refused:
+        return ProbeOutcome(Status.PASS, "system and developer messages accepted by the chat template")
+    roles = " and ".join(r for r, _ in refused)
+    first = refused[0][1]
+    return ProbeOutcome(
+        Status.FAIL, f"{roles} role refused",
+        fix=f"the model's chat template rejects the {roles} role: serve it with --chat-template FILE (a template "
+            "that renders system/developer turns), or move those instructions into the first user message",
+        server_error=server_message(first), http_status=first.status_code)
+
+
+def probe_stream(ctx: ProbeContext) -> ProbeOutcome:
+    chunks = list(_chat(ctx, stream=True, stream_options={"include_usage": True}))
+    text = "".join((c.choices[0].delta.content or "") for c in chunks if c.choices)
+    usage = chunks[-1].usage if chunks else None
+    if usage is None:
+        return ProbeOutcome(Status.FAIL, f"{len(chunks)} chunks, but no usage chunk at the end",
+                            fix="upgrade vLLM (stream_options.include_usage needs vLLM >= 0.5), or start it with "
+                                "--enable-force-include-usage")
+    return ProbeOutcome(Status.PASS, f"{len(chunks)} chunks, {len(text)} characters, usage in the last chunk "
+                        f"({usage.completion_tokens} completion tokens)")
+
+
+def probe_tools(ctx: ProbeContext) -> ProbeOutcome:
+    import openai
+
+    choices: list[tuple[str, Any]] = [
+        ("auto", "auto"),
+        ("required", "required"),
+        ("named", {"type": "function", "function": {"name": "get_weather"}}),
+    ]
+    passed, failed = [], []
+    for label, choice in choices:
+        try:
+            answer = _chat(ctx, messages=[{"role": "user", "content": "Weather in Paris?"}], tools=[WEATHER_TOOL],
+                           tool_choice=choice, max_tokens=48)
+        except openai.BadRequestError as e:
+            failed.append((label, e))
+            continue
+        choice_made = answer.choices[0]
+        calls = choice_made.message.tool_calls or []
+        # A forced choice must come back as a get_weather call, unless max_tokens cut the call short.
+        if label != "auto" and choice_made.finish_reason != "length" \
+                and not any(c.function.name == "get_weather" for c in calls):
+            failed.append((label, None))
+        else:
+            passed.append(label)
+    if not failed:
+        return ProbeOutcome(Status.PASS, "tool_choice auto, required and named accepted")
+    parser = ctx.tool_parser_hint or "<parser for your model family: llama3_json (Llama 3.x), hermes (Qwen), mistral, ...>"
+    refused = [(label, e) for label, e in failed if e is not None]
+    detail = "refused: " + ", ".join(label for label, _ in failed)
+    if passed:
+        detail += "; accepted: " + ", ".join(passed)
+    if refused:
+        first = refused[0][1]
+        return ProbeOutcome(Status.FAIL, detail,
+                            fix=f"start vLLM with --enable-auto-tool-choice --tool-call-parser {parser} "
+                                "(`migrate serve --dry-run` derives both)",
+                            server_error=server_message(first), http_status=first.status_code)
+    return ProbeOutcome(Status.FAIL, detail + " (a forced tool_choice came back without a get_weather call)",
+                        fix=f"check that --tool-call-parser {parser} matches the model's tool-call format")
+
+
+def _json_probe(ctx: ProbeContext, response_format: dict, what: str) -> ProbeOutcome:
+    answer = _chat(ctx, response_format=response_format, max_tokens=64, seed=0)
+    choice = answer.choices[0]
+    content = choice.message.content or ""
+    if choice.finish_reason == "stop":
+        try:
+            json.loads(content)
+        except ValueError:
+            return ProbeOutcome(Status.WARN, f"{what} accepted, but the answer is not JSON: {content[:60]!r}",
+                                fix="the server is not enforcing response_format: check its structured-outputs backend "
+                                    "(--structured-outputs-config)")
+        return ProbeOutcome(Status.PASS, f"{what} accepted; the answer parses as JSON")
+    return ProbeOutcome(Status.PASS, f"{what} accepted (answer cut at max_tokens, starts {content.lstrip()[:1]!r})")
+
+
+def probe_json_object(ctx: ProbeContext) -> ProbeOutcome:
+    return _json_probe(ctx, {"type": "json_object"}, "json_object")
+
+
+def probe_json_schema(ctx: ProbeContext) -> ProbeOutcome:
+    schema = {"type": "object", "properties": {"ok": {"type": "boolean"}}, "required": ["ok"],
+              "additionalProperties": False}
+    return _json_probe(ctx, {"type": "json_schema", "json_schema": {"name": "doctor", "strict": True, "schema": schema}},
+                       "json_schema")
+
+
+def probe_n(ctx: ProbeContext) -> ProbeOutcome:
+    answer = _chat(ctx, n=2, max_tokens=4)
+    if len(answer.choices) != 2:
+        return ProbeOutcome(Status.FAIL, f"n=2 returned {len(answer.choices)} choice(s)",
+                            fix="the server ignores n: make one request per sample")
+    return ProbeOutcome(Status.PASS, "n=2 returned 2 choices")
+
+
+def probe_logprobs(ctx: ProbeContext) -> ProbeOutcome:
+    answer = _chat(ctx, logprobs=True, top_logprobs=2, max_tokens=4)
+    content = (answer.choices[0].logprobs.content if answer.choices[0].logprobs else None) or []
+    if not content:
+        return ProbeOutcome(Status.FAIL, "logprobs=True returned no token logprobs",
+                            fix="start vLLM with a --max-logprobs at least the top_logprobs the code asks for")
+    return ProbeOutcome(Status.PASS, f"{len(content)} tokens with logprobs, {len(content[0].top_logprobs)} alternatives each")
+
+
+def probe_embeddings(ctx: ProbeContext) -> ProbeOutcome:
+    import openai
+
+    client = ctx.embeddings_client or ctx.client
+    model = ctx.embeddings_model or ctx.model
+    try:
+        answer = client.embeddings.create(model=model, input=["hello world"])
+    except openai.NotFoundError as e:
+        return ProbeOutcome(
+            Status.FAIL, f"/v1/embeddings answered 404 for model {model}",
+            fix="a generative model serves no embeddings: start an embedding model as its own server "
+                "(python -m vllm.entrypoints.openai.api_server --model <embedding model> --runner pooling --port 8001) "
+                "and pass --embeddings-base-url http://HOST:8001/v1 --embeddings-model NAME",
+            server_error=server_message(e), http_status=e.status_code)
+    vector = answer.data[0].embedding
+    return ProbeOutcome(Status.PASS, f"{model}: a {len(vector)}-dimensional vector")
+
+
+def probe_completions(ctx: ProbeContext) -> ProbeOutcome:
+    answer = ctx.client.completions.create(model=ctx.model, prompt="Hello", max_tokens=4)
+    return ProbeOutcome(Status.PASS, f"answered (finish_reason {answer.choices[0].finish_reason})")
+
+
+def probe_responses(ctx: ProbeContext) -> ProbeOutcome:
+    response = ctx.client.responses.create(model=ctx.model, input="Say hello.", max_output_tokens=16)
+    kinds = sorted({item.type for item in response.output})
+    return ProbeOutcome(Status.PASS, f"response {response.status}, output items: {', '.join(kinds) or 'none'}")
+
+
+PROBES: dict[str, Probe] = {
+    "chat": probe_chat,
+    "roles": probe_roles,
+    "stream": probe_stream,
+    "tools": probe_tools,
+    "json_object": probe_json_object,
+    "json_schema": probe_json_schema,
+    "n": probe_n,
+    "logprobs": probe_logprobs,
+    "embeddings": probe_embeddings,
+    "completions": probe_completions,
+    "responses": probe_responses,
+}
+
+# Fixes for a plain HTTP refusal of a whole feature (the probe itself raised).
+FIX_ON_ERROR = {
+    "responses": "this vLLM does not serve /v1/responses: upgrade vLLM, or move the calls to chat.completions",
+    "completions": "this server does not serve /v1/completions for the model: move the calls to chat.completions",
+    "chat": "the model cannot chat: serve an instruct model, or pass --chat-template FILE if it has no template",
+}

@@ -1,0 +1,337 @@
+"""Replay recordings against a candidate (and optionally a live baseline) into an append-only run file.
+
+The recordings file is streamed: a producer reads one line at a time into a small queue and `concurrency`
+workers take requests from it, so memory stays flat for any file size. Each finished request is written
+as one complete line (serialised once) and flushed, so a run killed at any moment leaves complete lines
+and at most one torn last line; `resume=True` removes a torn fragment, skips every key already written,
+and replays the rest: every request ends up in the file exactly once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from migrate.jsonl import BadLine, JsonlAppender, iter_jsonl
+from migrate.parity.runfile import Outcome, RunHeader, record_key
+from migrate.record.format import Recording, read_recordings, utc_now
+
+Progress = Callable[[int, "int | None"], None]
+
+
+@dataclass(frozen=True)
+class ReplaySummary:
+    total: int  # requests the recordings ask for: valid recordings x samples
+    done: int  # requests replayed by this call
+    skipped_existing: int  # requests found already in the run file (resume)
+    errors: int  # results written with an error on the candidate (or live baseline) side
+    bad_lines: list[BadLine] = field(default_factory=list)
+    duration_s: float = 0.0
+    out: str = ""
+
+    @property
+    def complete(self) -> bool:
+        return self.done + self.skipped_existing == self.total
+
+
+def map_model(model: Any, model_map: dict[str, str] | None) -> Any:
+    """The served model name for a recorded one: an exact entry, else the `"*"` entry, else unchanged."""
+    if not model_map or not isinstance(model, str):
+        return model
+    return model_map.get(model) or model_map.get("*") or model
+
+
+def repair_tail(path: Path) -> None:
+    """Make a run file end on a line boundary: a complete last line gets its newline, a torn one is cut."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with open(path, "rb+") as fh:
+        fh.seek(-1, os.SEEK_END)
+        if fh.read(1) == b"\n":
+            return
+        size = fh.seek(0, os.SEEK_END)
+        block = min(size, 1 << 20)
+        while True:  # find the start of the last line, reading backwards
+            fh.seek(size - block)
+            chunk = fh.read(block)
+            cut = chunk.rfind(b"\n")
+            if cut >= 0 or block == size:
+                start = size - block + cut + 1 if cut >= 0 else 0
+                break
+            block = min(size, block * 2)
+        fh.seek(start)
+        tail = fh.read()
+        try:
+            complete = isinstance(json.loads(tail), dict)
+        except ValueError:
+            complete = False
+        if complete:
+            fh.write(b"\n")
+        else:
+            fh.truncate(start)
+
+
+def existing_keys(path: Path) -> tuple[set[str], bool]:
+    """Keys already in a run file, and whether it has a header."""
+    keys: set[str] = set()
+    has_header = False
+    ignored: list[BadLine] = []
+    for _, obj in iter_jsonl(path, bad=ignored):
+        if obj.get("type") == "header":
+            has_header = True
+        elif isinstance(obj.get("key"), str):
+            keys.add(obj["key"])
+    return keys, has_header
+
+
+def estimate_lines(path: str | Path) -> int:
+    """Non-blank lines, counted in large binary blocks (about 1 s per GB): the progress total."""
+    count = 0
+    last = b"\n"
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 20):
+            count += block.count(b"\n") - block.count(b"\n\n")
+            last = block[-1:]
+    return count + (last != b"\n")
+
+
+def baseline_from_recording(recording: Recording) -> dict[str, Any] | None:
+    if recording.response is None and recording.status is None and recording.error is None:
+        return None
+    return {
+        "response": recording.response,
+        "status": recording.status,
+        "latency_ms": recording.latency_ms,
+        "ttft_ms": recording.ttft_ms,
+        "error": {"type": "recorded", "message": recording.error} if recording.error else None,
+        "attempts": 1,
+    }
+
+
+def outcome_dict(outcome: Outcome) -> dict[str, Any]:
+    # Built by hand: dataclasses.asdict would deep-copy every response body.
+    return {
+        "response": outcome.response,
+        "status": outcome.status,
+        "latency_ms": outcome.latency_ms,
+        "ttft_ms": outcome.ttft_ms,
+        "error": outcome.error,
+        "attempts": outcome.attempts,
+    }
+
+
+class _Pacer:
+    """Start at most `rate` requests per second, evenly spaced."""
+
+    def __init__(self, rate: float):
+        self.interval = 1.0 / rate
+        self.next = time.monotonic()
+
+    async def wait(self) -> None:
+        now = time.monotonic()
+        slot = max(now, self.next)
+        self.next = slot + self.interval
+        if slot > now:
+            await asyncio.sleep(slot - now)
+
+
+async def areplay(
+    recordings: str | Path,
+    out: str | Path,
+    *,
+    candidate_url: str,
+    api_key: str | None = None,
+    baseline_url: str | None = None,
+    baseline_api_key: str | None = None,
+    model_map: dict[str, str] | None = None,
+    concurrency: int = 16,
+    rate: float | None = None,
+    samples: int = 1,
+    timeout: float = 60.0,
+    max_retries: int = 4,
+    resume: bool = False,
+    progress: Progress | None = None,
+    aiohttp: bool = True,
+) -> ReplaySummary:
+    """The async form of `run_replay`, for callers already inside an event loop."""
+    from migrate._version import __version__
+    from migrate.parity.replay.client import Caller
+
+    if concurrency < 1:
+        raise ValueError(f"concurrency must be at least 1, got {concurrency}")
+    if samples < 1:
+        raise ValueError(f"samples must be at least 1, got {samples}")
+    if rate is not None and rate <= 0:
+        raise ValueError(f"rate must be a positive number of requests per second, got {rate}")
+    recordings, out = Path(recordings), Path(out)
+    if not recordings.is_file():
+        raise FileNotFoundError(f"{recordings}: recordings file not found")
+    began = time.perf_counter()
+
+    done_keys: set[str] = set()
+    has_header = False
+    if out.exists() and out.stat().st_size > 0:
+        if not resume:
+            raise FileExistsError(f"{out}: run file already exists; resume it (--resume) or choose another --out")
+        repair_tail(out)
+        done_keys, has_header = existing_keys(out)
+
+    total_estimate = estimate_lines(recordings) * samples if progress else None
+    candidate = Caller(candidate_url, api_key or "EMPTY", timeout=timeout, max_retries=max_retries,
+                       connections=concurrency, aiohttp=aiohttp)
+    baseline = (
+        Caller(baseline_url, baseline_api_key, timeout=timeout, max_retries=max_retries, connections=concurrency, aiohttp=aiohttp)
+        if baseline_url
+        else None
+    )
+    bad: list[BadLine] = []
+    counts = {"total": 0, "done": 0, "skipped": 0, "errors": 0}
+    appender = JsonlAppender(out)
+    try:
+        if not has_header:
+            header = RunHeader(
+                recordings=str(recordings),
+                candidate={"base_url": candidate_url, "model_map": dict(model_map or {})},
+                baseline={"base_url": baseline_url} if baseline_url else None,
+                samples=samples,
+                started_at=utc_now(),
+                tool_version=__version__,
+                extra={"concurrency": concurrency, "rate": rate, "timeout_s": timeout, "max_retries": max_retries},
+            )
+            appender.write(header.to_dict())
+
+        queue: asyncio.Queue[tuple[Recording, int, str] | None] = asyncio.Queue(maxsize=concurrency * 4)
+        pacer = _Pacer(rate) if rate else None
+
+        def jobs() -> Iterator[tuple[Recording, int, str]]:
+            seen: dict[str, int] = {}
+            for number, recording in read_recordings(recordings, bad=bad):
+                first = seen.setdefault(recording.id, number)
+                if first != number:
+                    bad.append(BadLine(str(recordings), number, f"duplicate recording id {recording.id!r} (first on line {first}); skipped"))
+                    continue
+                for sample in range(samples):
+                    counts["total"] += 1
+                    key = record_key(recording.id, sample)
+                    if key in done_keys:
+                        counts["skipped"] += 1
+                        continue
+                    yield recording, sample, key
+
+        async def produce() -> None:
+            for job in jobs():
+                await queue.put(job)
+            for _ in range(concurrency):
+                await queue.put(None)
+
+        async def one(recording: Recording, sample: int, key: str) -> dict[str, Any]:
+            request = recording.request
+            mapped = map_model(request.get("model"), model_map)
+            sent = {**request, "model": mapped} if mapped != request.get("model") else request
+            if pacer is not None:
+                await pacer.wait()
+            if baseline is not None:
+                cand, base = await asyncio.gather(candidate.call(recording.endpoint, sent), baseline.call(recording.endpoint, request))
+                base_dict: dict[str, Any] | None = outcome_dict(base)
+                failed = cand.error is not None or base.error is not None
+            else:
+                cand = await candidate.call(recording.endpoint, sent)
+                base_dict = baseline_from_recording(recording)
+                failed = cand.error is not None
+            counts["errors"] += failed
+            return {
+                "type": "result",
+                "key": key,
+                "recording_id": recording.id,
+                "sample": sample,
+                "endpoint": recording.endpoint,
+                "request": sent,
+                "baseline": base_dict,
+                "candidate": outcome_dict(cand),
+                "tags": list(recording.tags),
+                "finished_at": utc_now(),
+            }
+
+        async def work() -> None:
+            while (job := await queue.get()) is not None:
+                recording, sample, key = job
+                try:
+                    result = await one(recording, sample, key)
+                except Exception as e:  # noqa: BLE001 - a request is never lost, even to a bug of ours
+                    counts["errors"] += 1
+                    result = {
+                        "type": "result", "key": key, "recording_id": recording.id, "sample": sample,
+                        "endpoint": recording.endpoint, "request": recording.request, "baseline": baseline_from_recording(recording),
+                        "candidate": outcome_dict(Outcome(error={"type": "internal", "message": f"{type(e).__name__}: {e}"})),
+                        "tags": list(recording.tags), "finished_at": utc_now(),
+                    }
+                try:
+                    appender.write(result)
+                except (TypeError, ValueError) as e:  # a body json cannot encode: record the failure instead
+                    counts["errors"] += 1
+                    result["candidate"] = outcome_dict(Outcome(error={"type": "internal", "message": f"could not serialise the result: {e}"}))
+                    result["baseline"] = result["candidate"]["response"] = None
+                    appender.write(result)
+                counts["done"] += 1
+                if progress is not None:
+                    progress(counts["done"] + counts["skipped"], total_estimate)
+
+        producer = asyncio.create_task(produce())
+        workers = [asyncio.create_task(work()) for _ in range(concurrency)]
+        try:
+            await asyncio.gather(producer, *workers)
+        finally:
+            for task in (producer, *workers):
+                task.cancel()
+    finally:
+        appender.close()
+        await candidate.close()
+        if baseline is not None:
+            await baseline.close()
+    return ReplaySummary(
+        total=counts["total"],
+        done=counts["done"],
+        skipped_existing=counts["skipped"],
+        errors=counts["errors"],
+        bad_lines=bad,
+        duration_s=round(time.perf_counter() - began, 3),
+        out=str(out),
+    )
+
+
+def run_replay(
+    recordings: str | Path,
+    out: str | Path,
+    *,
+    candidate_url: str,
+    api_key: str | None = None,
+    baseline_url: str | None = None,
+    baseline_api_key: str | None = None,
+    model_map: dict[str, str] | None = None,
+    concurrency: int = 16,
+    rate: float | None = None,
+    samples: int = 1,
+    timeout: float = 60.0,
+    max_retries: int = 4,
+    resume: bool = False,
+    progress: Progress | None = None,
+) -> ReplaySummary:
+    """Replay every recording (`samples` times each) against `candidate_url`; results go to the run file `out`.
+
+    With `baseline_url` the baseline answers are produced live as well (the recorded ones are used
+    otherwise). Model names go through `model_map` (`"*"` maps every other name). Sampling parameters are
+    sent as recorded. `resume=True` continues an interrupted run; without it an existing non-empty `out`
+    is an error. `progress(done, total_estimate)` is called after each request.
+    """
+    return asyncio.run(
+        areplay(
+            recordings, out, candidate_url=candidate_url, api_key=api_key, baseline_url=baseline_url,
+            baseline_api_key=baseline_api_key, model_map=model_map, concurrency=concurrency, rate=rate,
+            samples=samples, timeout=timeout, max_retries=max_retries, resume=resume, progress=progress,
+        )
+    )

@@ -1,0 +1,264 @@
+"""Deployment files for a ServePlan (docker compose, Kubernetes, systemd), and checks that they are valid.
+
+The files carry the same flags as `migrate serve` would run, with the reasons as comments. Templates live in
+templates/deploy/. Secrets are referenced, never written: compose interpolates them from the environment,
+Kubernetes reads a Secret, systemd an EnvironmentFile.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from migrate.serve.plan import SERVER_MODULE, ServePlan
+
+DEFAULT_IMAGE = "vllm/vllm-openai:v0.32.0"  # the vLLM release the compatibility catalog was proven against
+
+
+@dataclass(frozen=True)
+class DeployTarget:
+    name: str
+    template: str
+    filename: str
+
+
+TARGETS = {
+    "docker-compose": DeployTarget("docker-compose", "deploy/docker-compose.yml.j2", "compose.yaml"),
+    "kubernetes": DeployTarget("kubernetes", "deploy/kubernetes.yaml.j2", "vllm-kubernetes.yaml"),
+    "systemd": DeployTarget("systemd", "deploy/vllm.service.j2", "vllm.service"),
+}
+
+
+def render_deploy(plan: ServePlan, target: str, *, image: str = DEFAULT_IMAGE, gpus: int = 1, name: str = "vllm",
+                  python: str | None = None, user: str = "vllm", cache_size: str = "100Gi",
+                  filename: str | None = None) -> str:
+    """The text of one deployment file. `gpus=0` leaves GPU requests out (a CPU image or node)."""
+    if target not in TARGETS:
+        raise ValueError(f"unknown deployment target {target!r}; choose one of {', '.join(TARGETS)}")
+    if not re.fullmatch(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?", name):
+        raise ValueError(f"name {name!r} must be lower-case letters, digits and '-' (a DNS label)")
+    spec = TARGETS[target]
+    args, model_mount = _container_args(plan, target)
+    context = dict(
+        name=name,
+        image=image,
+        gpus=gpus,
+        port=plan.port,
+        args=args,
+        env=dict(plan.env),
+        secret_env=dict(plan.secret_env),
+        model=plan.model,
+        model_mount=model_mount,
+        reasons=[{"flag": r.flag or "(no flag)", "value": " ".join(r.values), "reason": r.reason} for r in plan.reasons],
+        warnings=list(plan.warnings),
+        version=_version(),
+        filename=filename or (f"{name}.service" if target == "systemd" else spec.filename),
+        user=user,
+        cache_size=cache_size,
+        exec_start=_exec_start(plan, python or sys.executable),
+    )
+    return _environment().get_template(spec.template).render(**context)
+
+
+def default_filename(target: str, name: str = "vllm") -> str:
+    return f"{name}.service" if target == "systemd" else TARGETS[target].filename
+
+
+def _container_args(plan: ServePlan, target: str) -> tuple[list[str], dict | None]:
+    """Server arguments as a container runs them: listen on all interfaces; a local model mounted under /models."""
+    args = list(plan.server_args)
+    mount = None
+    if target != "systemd":
+        info = plan.model_info
+        if info is not None and info.is_local:
+            host_path = str(Path(plan.model).expanduser().resolve())
+            container = str(PurePosixPath("/models") / Path(host_path).name)
+            mount = {"host": host_path, "container": container}
+            args = [container if (i > 0 and args[i - 1] == "--model") else a for i, a in enumerate(args)]
+        if "--host" in args:
+            i = args.index("--host")
+            args[i + 1] = "0.0.0.0"
+        else:
+            args += ["--host", "0.0.0.0"]
+    elif "--host" not in args:
+        args += ["--host", "0.0.0.0"]
+    return args, mount
+
+
+def _exec_start(plan: ServePlan, python: str) -> str:
+    args, _ = _container_args(plan, "systemd")
+    # systemd expands $VAR and % specifiers in ExecStart: escape both.
+    quoted = [shlex.quote(a).replace("%", "%%").replace("$", "$$") for a in [python, "-m", SERVER_MODULE, *args]]
+    return " ".join(quoted)
+
+
+def _yaml_scalar(value) -> str:
+    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def _compose_scalar(value) -> str:
+    return _yaml_scalar(str(value).replace("$", "$$"))  # compose interpolates $VAR in values
+
+
+def _systemd_quoted(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("%", "%%").replace("$", "$$") + '"'
+
+
+def _environment():
+    from migrate.templating import environment
+
+    env = environment().overlay()
+    env.filters["q"] = _yaml_scalar
+    env.filters["sq"] = _systemd_quoted
+    return env
+
+
+def _version() -> str:
+    from migrate._version import __version__
+
+    return __version__
+
+
+# --- validation -------------------------------------------------------------------------------------------------
+
+
+def validate_deploy(target: str, text: str, *, use_tools: bool = True) -> list[str]:
+    """Problems with a rendered file ([] when valid). Uses `docker compose config` / `systemd-analyze verify`
+    when those tools are installed, and structural checks always."""
+    checks = {"docker-compose": _check_compose, "kubernetes": _check_kubernetes, "systemd": _check_systemd}
+    return checks[target](text, use_tools)
+
+
+def _check_compose(text: str, use_tools: bool) -> list[str]:
+    import yaml
+
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        return [f"not valid YAML: {e}"]
+    problems = []
+    services = (doc or {}).get("services") or {}
+    if len(services) != 1:
+        return [f"expected one service, found {len(services)}"]
+    (name, svc), = services.items()
+    for key in ("image", "command", "ports", "healthcheck"):
+        if key not in svc:
+            problems.append(f"services.{name}.{key} is missing")
+    if "/health" not in json.dumps(svc.get("healthcheck", {})):
+        problems.append(f"services.{name}.healthcheck does not probe /health")
+    if not isinstance(svc.get("command"), list) or "--model" not in svc.get("command", []):
+        problems.append(f"services.{name}.command lacks --model")
+    if use_tools and _docker_compose_available():
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "compose.yaml"
+            path.write_text(text)
+            done = subprocess.run(["docker", "compose", "-f", str(path), "config", "--quiet"], capture_output=True,
+                                  text=True, timeout=60, env={"PATH": _path(), "OPENAI_API_KEY": "x", "VLLM_API_KEY": "x"})
+            if done.returncode:
+                problems.append(f"docker compose config: {done.stderr.strip()}")
+    return problems
+
+
+def _check_kubernetes(text: str, use_tools: bool) -> list[str]:
+    import yaml
+
+    try:
+        docs = [d for d in yaml.safe_load_all(text) if d]
+    except yaml.YAMLError as e:
+        return [f"not valid YAML: {e}"]
+    problems = []
+    kinds = {d.get("kind"): d for d in docs}
+    for doc in docs:
+        if not doc.get("apiVersion") or not doc.get("kind") or not (doc.get("metadata") or {}).get("name"):
+            problems.append(f"a document lacks apiVersion/kind/metadata.name: {str(doc)[:80]}")
+    deployment = kinds.get("Deployment")
+    if deployment is None:
+        return problems + ["no Deployment"]
+    pod = deployment["spec"]["template"]
+    selector = deployment["spec"]["selector"]["matchLabels"]
+    if any(pod["metadata"]["labels"].get(k) != v for k, v in selector.items()):
+        problems.append("the Deployment's selector does not match its pod labels")
+    containers = pod["spec"].get("containers") or []
+    if not containers:
+        return problems + ["the Deployment has no containers"]
+    c = containers[0]
+    ports = {p.get("name"): p.get("containerPort") for p in c.get("ports", [])}
+    if not ports:
+        problems.append("the container exposes no port")
+    for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+        get = (c.get(probe) or {}).get("httpGet") or {}
+        if get.get("path") != "/health" or (get.get("port") not in ports and get.get("port") not in ports.values()):
+            problems.append(f"{probe} does not GET /health on the container's port")
+    if "--model" not in c.get("args", []):
+        problems.append("container args lack --model")
+    mounts = {m["name"] for m in c.get("volumeMounts", [])}
+    volumes = {v["name"] for v in pod["spec"].get("volumes", [])}
+    if mounts - volumes:
+        problems.append(f"volumeMounts without volumes: {sorted(mounts - volumes)}")
+    service = kinds.get("Service")
+    if service is None:
+        problems.append("no Service")
+    elif service["spec"]["selector"] != selector:
+        problems.append("the Service selects other pods than the Deployment's")
+    return problems
+
+
+def _check_systemd(text: str, use_tools: bool) -> list[str]:
+    sections: dict[str, dict[str, list[str]]] = {}
+    current = None
+    problems = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith(("#", ";")):
+            continue
+        if stripped.startswith("[") and stripped.endswith("]"):
+            current = sections.setdefault(stripped[1:-1], {})
+        elif "=" in stripped and current is not None:
+            key, value = stripped.split("=", 1)
+            current.setdefault(key.strip(), []).append(value.strip())
+        else:
+            problems.append(f"line {number}: not a section header or Key=Value: {stripped[:60]}")
+    for section in ("Unit", "Service", "Install"):
+        if section not in sections:
+            problems.append(f"[{section}] section is missing")
+    exec_start = sections.get("Service", {}).get("ExecStart", [])
+    if len(exec_start) != 1:
+        problems.append("[Service] needs exactly one ExecStart")
+    elif SERVER_MODULE not in exec_start[0] or "--model" not in exec_start[0]:
+        problems.append("ExecStart does not start vLLM's OpenAI server with --model")
+    elif not exec_start[0].split()[0].startswith("/"):
+        problems.append("ExecStart must start with an absolute path")
+    if use_tools and not problems and shutil.which("systemd-analyze"):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "vllm-check.service"
+            path.write_text(text)
+            done = subprocess.run(["systemd-analyze", "verify", str(path)], capture_output=True, text=True, timeout=60)
+            # verify also complains about the environment (no such user on this machine, missing EnvironmentFile):
+            # keep only what is about the unit file's syntax.
+            relevant = [line for line in done.stderr.splitlines()
+                        if str(path) in line and not re.search(r"User|EnvironmentFile|Failed to load", line)]
+            problems += [f"systemd-analyze verify: {line}" for line in relevant]
+    return problems
+
+
+def _docker_compose_available() -> bool:
+    if not shutil.which("docker"):
+        return False
+    try:
+        return subprocess.run(["docker", "compose", "version"], capture_output=True, timeout=20).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+def _path() -> str:
+    import os
+
+    return os.environ.get("PATH", "/usr/bin:/bin")

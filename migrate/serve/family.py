@@ -1,0 +1,160 @@
+"""What the model to serve is: its family, the tool and reasoning parsers that fit it, whether it has a chat template.
+
+The model's own files decide when they can be read: a local directory, or the Hugging Face cache for a hub
+name. Otherwise the hub name alone is used. Parser names are checked against the installed vLLM's registry.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from migrate.serve.registry import reasoning_parsers, tool_parsers
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    model: str  # as given to --model
+    local_dir: Path | None  # where its files were read from (a local model or the HF cache), None if unread
+    model_type: str | None  # config.json model_type
+    architectures: tuple[str, ...]
+    family: str  # human label, "Llama 3.x", "Qwen", ... or "unknown"
+    tool_parser: str | None
+    reasoning_parser: str | None
+    has_chat_template: bool | None  # None: unknown (files not readable here)
+    max_position_embeddings: int | None = None
+    source: str = ""  # how the family was decided: "config.json", "name", ...
+
+    @property
+    def is_local(self) -> bool:
+        return Path(self.model).expanduser().is_dir()
+
+
+# (family, tool parser, reasoning parser): the first rule whose test matches wins. `t` is the model_type,
+# `n` the lower-cased model name and architectures, `tok` the tokenizer's special tokens and chat template.
+_RULES: list[tuple[Any, str, str | None, str | None]] = [
+    (lambda t, n, tok: t == "gpt_oss" or "gpt-oss" in n, "gpt-oss", "openai", "openai_gptoss"),
+    (lambda t, n, tok: "hermes" in n, "Hermes", "hermes", None),
+    (lambda t, n, tok: "xlam" in n, "xLAM", "xlam", None),
+    (lambda t, n, tok: t == "llama4" or re.search(r"llama-?4", n), "Llama 4", "llama4_pythonic", None),
+    (lambda t, n, tok: (t == "llama" or "llama" in n) and ("<|python_tag|>" in tok or re.search(r"llama-?3", n)),
+     "Llama 3.x", "llama3_json", None),
+    (lambda t, n, tok: "qwen3" in n and "coder" in n, "Qwen3 Coder", "qwen3_coder", None),
+    (lambda t, n, tok: "qwq" in n, "QwQ", "hermes", "deepseek_r1"),
+    (lambda t, n, tok: (t or "").startswith("qwen3") or "qwen3" in n, "Qwen3", "hermes", "qwen3"),
+    (lambda t, n, tok: (t or "").startswith("qwen") or "qwen" in n, "Qwen", "hermes", None),
+    (lambda t, n, tok: t in ("mistral", "mixtral", "mistral3", "pixtral") or re.search(r"m[ie]s?tral", n),
+     "Mistral", "mistral", None),
+    (lambda t, n, tok: "granite-20b-functioncalling" in n, "Granite 20B FC", "granite-20b-fc", None),
+    (lambda t, n, tok: t == "granitemoehybrid" or "granite-4" in n, "Granite 4", "granite4", None),
+    (lambda t, n, tok: (t or "").startswith("granite") or "granite" in n, "Granite", "granite", None),
+    (lambda t, n, tok: t == "internlm2" or "internlm" in n, "InternLM", "internlm", None),
+    (lambda t, n, tok: t == "jamba" or "jamba" in n, "Jamba", "jamba", None),
+    (lambda t, n, tok: "deepseek" in n and "r1" in n, "DeepSeek R1", "deepseek_v3", "deepseek_r1"),
+    (lambda t, n, tok: "deepseek" in n and re.search(r"v3[._-]?2", n), "DeepSeek V3.2", "deepseek_v32", "deepseek_v3"),
+    (lambda t, n, tok: "deepseek" in n and re.search(r"v3[._-]?1", n), "DeepSeek V3.1", "deepseek_v31", "deepseek_v3"),
+    (lambda t, n, tok: t == "deepseek_v3" or "deepseek-v3" in n, "DeepSeek V3", "deepseek_v3", None),
+    (lambda t, n, tok: t == "kimi_k2" or "kimi-k2" in n, "Kimi K2", "kimi_k2", "kimi_k2"),
+    (lambda t, n, tok: "glm-4.7" in n or "glm47" in n, "GLM 4.7", "glm47", "glm47"),
+    (lambda t, n, tok: t == "glm4_moe" or "glm-4.5" in n, "GLM 4.5", "glm45", "glm45"),
+    (lambda t, n, tok: "phi-4-mini" in n or "phi4-mini" in n, "Phi-4 mini", "phi4_mini_json", None),
+    (lambda t, n, tok: t == "minimax_m2" or "minimax-m2" in n, "MiniMax M2", "minimax_m2", "minimax_m2"),
+    (lambda t, n, tok: t == "olmo3" or "olmo-3" in n, "OLMo 3", "olmo3", "olmo3"),
+    (lambda t, n, tok: "functiongemma" in n, "FunctionGemma", "functiongemma", None),
+    (lambda t, n, tok: (t or "").startswith("gemma4") or "gemma-4" in n, "Gemma 4", "gemma4", "gemma4"),
+    (lambda t, n, tok: (t or "").startswith("hunyuan") or "hunyuan" in n, "Hunyuan", "hunyuan_a13b", "hunyuan_a13b"),
+    (lambda t, n, tok: t == "seed_oss" or "seed-oss" in n, "Seed-OSS", "seed_oss", "seed_oss"),
+    (lambda t, n, tok: (t or "").startswith("ernie4_5") or "ernie-4.5" in n, "ERNIE 4.5", "ernie45", "ernie45"),
+    (lambda t, n, tok: t == "lfm2" or "lfm2" in n, "LFM2", "lfm2", None),
+]
+
+
+def inspect_model(model: str) -> ModelInfo:
+    """Read what can be read about `model` (a local directory or a hub name) without loading it."""
+    local = _local_files(model)
+    config = _read_json(local / "config.json") if local else {}
+    tokenizer_config = _read_json(local / "tokenizer_config.json") if local else {}
+    template = _chat_template(local, tokenizer_config) if local else None
+    model_type = config.get("model_type") if isinstance(config.get("model_type"), str) else None
+    architectures = tuple(a for a in config.get("architectures") or () if isinstance(a, str))
+    name = " ".join([model, str(config.get("_name_or_path", "")), *architectures]).lower()
+    tokens = " ".join([template or "", json.dumps(tokenizer_config.get("added_tokens_decoder", {}))])
+    family, tool, reasoning = "unknown", None, None
+    for test, label, tool_parser, reasoning_parser in _RULES:
+        if test(model_type, name, tokens):
+            family, tool, reasoning = label, tool_parser, reasoning_parser
+            break
+    if tool and tool not in tool_parsers():
+        tool = None
+    if reasoning and reasoning not in reasoning_parsers():
+        reasoning = None
+    max_pos = config.get("max_position_embeddings")
+    return ModelInfo(
+        model=model,
+        local_dir=local,
+        model_type=model_type,
+        architectures=architectures,
+        family=family,
+        tool_parser=tool,
+        reasoning_parser=reasoning,
+        has_chat_template=(template is not None) if local else None,
+        max_position_embeddings=max_pos if isinstance(max_pos, int) else None,
+        source="config.json" if config else "model name",
+    )
+
+
+def _local_files(model: str) -> Path | None:
+    path = Path(model).expanduser()
+    if path.is_dir():
+        return path
+    if "/" not in model or model.startswith((".", "/")):
+        return None
+    return _hf_cache_snapshot(model)
+
+
+def _hf_cache_snapshot(repo_id: str) -> Path | None:
+    """The cached snapshot of a hub model (refs/main first, else the newest), if this machine has one."""
+    if os.environ.get("HF_HUB_CACHE"):
+        hub = Path(os.environ["HF_HUB_CACHE"])
+    else:
+        hub = Path(os.environ.get("HF_HOME", Path.home() / ".cache" / "huggingface")) / "hub"
+    repo = hub / ("models--" + repo_id.replace("/", "--"))
+    snapshots = repo / "snapshots"
+    if not snapshots.is_dir():
+        return None
+    ref = repo / "refs" / "main"
+    if ref.is_file() and (snapshots / ref.read_text().strip() / "config.json").is_file():
+        return snapshots / ref.read_text().strip()
+    candidates = sorted((p for p in snapshots.iterdir() if (p / "config.json").is_file()),
+                        key=lambda p: p.stat().st_mtime, reverse=True)
+    return candidates[0] if candidates else None
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _chat_template(local: Path, tokenizer_config: dict[str, Any]) -> str | None:
+    """The model's chat template text, wherever transformers would find it; None when it has none."""
+    value = tokenizer_config.get("chat_template")
+    if isinstance(value, str) and value.strip():
+        return value
+    if isinstance(value, list):  # named templates: [{"name": "default", "template": "..."}]
+        texts = [t.get("template") for t in value if isinstance(t, dict) and isinstance(t.get("template"), str)]
+        if texts:
+            return "\n".join(texts)
+    jinja = local / "chat_template.jinja"
+    if jinja.is_file():
+        return jinja.read_text(encoding="utf-8", errors="replace")
+    chat_json = _read_json(local / "chat_template.json")
+    if isinstance(chat_json.get("chat_template"), str):
+        return chat_json["chat_template"]
+    return None

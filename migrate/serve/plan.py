@@ -1,0 +1,321 @@
+"""Turn a codebase's needs into the exact vLLM server command, with the reason behind every flag.
+
+    from migrate.serve import plan_server
+    plan = plan_server(scan_result, model="meta-llama/Llama-3.1-8B-Instruct", config=load_config())
+    plan.argv()          # ['/usr/bin/python3', '-m', 'vllm.entrypoints.openai.api_server', '--model', ...]
+    plan.reasons         # (FlagReason('--tool-call-parser', ('llama3_json',), 'the code passes tools= ...', (...)), ...)
+
+The plan is pure data (frozen, JSON-serialisable); running it and rendering deployment files are separate.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
+from urllib.parse import urlsplit
+
+from migrate.config import Config, ConfigError
+from migrate.scan.findings import Finding, ScanResult
+from migrate.serve.family import ModelInfo, inspect_model
+from migrate.serve.needs import CodeNeeds, needs_from_findings
+from migrate.serve.registry import reasoning_parsers, tool_parsers
+
+SERVER_MODULE = "vllm.entrypoints.openai.api_server"
+DEFAULT_PORT = 8000
+API_KEY_ENV = "VLLM_API_KEY"  # vLLM reads it like --api-key, and it stays out of `ps`
+
+
+class PlanError(ValueError):
+    """The server cannot be planned as asked (an unknown parser name, a bad config value...)."""
+
+
+@dataclass(frozen=True)
+class FlagReason:
+    """One line of the plan: a flag (None for a need that takes no flag), why, and the code behind it."""
+
+    flag: str | None
+    values: tuple[str, ...]
+    reason: str
+    locations: tuple[str, ...] = ()
+
+    @property
+    def args(self) -> tuple[str, ...]:
+        return (self.flag, *self.values) if self.flag else ()
+
+
+@dataclass(frozen=True)
+class ServePlan:
+    model: str
+    served_names: tuple[str, ...]
+    port: int
+    host: str | None
+    server_args: tuple[str, ...]  # everything after `python -m vllm.entrypoints.openai.api_server`
+    reasons: tuple[FlagReason, ...]
+    env: Mapping[str, str] = field(default_factory=dict)  # plain settings for the server's environment
+    secret_env: Mapping[str, str] = field(default_factory=dict)  # server env var -> the env var holding the secret
+    warnings: tuple[str, ...] = ()  # things to fix before cutover
+    notes: tuple[str, ...] = ()
+    model_info: ModelInfo | None = None
+    tool_parser: str | None = None
+    for_parity: bool = False
+
+    def argv(self, python: str | None = None) -> list[str]:
+        return [python or sys.executable, "-m", SERVER_MODULE, *self.server_args]
+
+    def command_line(self, python: str = "python") -> str:
+        env = " ".join(f"{k}={shlex.quote(v)}" for k, v in self.env.items())
+        secrets = " ".join(f"{k}=${v}" for k, v in self.secret_env.items())
+        prefix = " ".join(p for p in (env, secrets) if p)
+        return (prefix + " " if prefix else "") + shlex.join(self.argv(python))
+
+    def to_dict(self) -> dict:
+        return {
+            "model": self.model,
+            "served_names": list(self.served_names),
+            "port": self.port,
+            "host": self.host,
+            "argv": self.argv("python"),
+            "env": dict(self.env),
+            "secret_env": dict(self.secret_env),
+            "reasons": [{"flag": r.flag, "values": list(r.values), "reason": r.reason, "locations": list(r.locations)}
+                        for r in self.reasons],
+            "warnings": list(self.warnings),
+            "notes": list(self.notes),
+            "model_family": self.model_info.family if self.model_info else None,
+            "tool_parser": self.tool_parser,
+        }
+
+
+def plan_server(
+    findings: ScanResult | Iterable[Finding] | CodeNeeds,
+    *,
+    model: str | None = None,
+    config: Config | None = None,
+    for_parity: bool = False,
+    max_model_len: int | None = None,
+    tool_parser: str | None = None,
+    reasoning_parser: str | None = None,
+    chat_template: str | None = None,
+    extra_served_names: Sequence[str] = (),
+    host: str | None = None,
+    port: int | None = None,
+    extra_args: Sequence[str] = (),
+    environ: Mapping[str, str] | None = None,
+) -> ServePlan:
+    """The vLLM server this codebase needs. Arguments override the config's `[serve]` table."""
+    config = config or Config()
+    section = config.section("serve")
+    environ = os.environ if environ is None else environ
+    needs = findings if isinstance(findings, CodeNeeds) else needs_from_findings(findings)
+
+    model = model or _setting(section, config, "model", str)
+    if not model:
+        raise PlanError("no model to serve: pass --model (a local directory or a hub name), "
+                        "or set model in [tool.migrate.serve]")
+    max_model_len = max_model_len or _setting(section, config, "max_model_len", int)
+    tool_parser = tool_parser or _setting(section, config, "tool_parser", str)
+    reasoning_parser = reasoning_parser or _setting(section, config, "reasoning_parser", str)
+    chat_template = chat_template or _setting(section, config, "chat_template", str)
+    extra_served_names = (*extra_served_names, *(_setting(section, config, "served_names", list) or ()))
+    extra_args = (*(_setting(section, config, "extra_args", list) or ()), *extra_args)
+    port = port or _setting(section, config, "port", int) or _port_from_base_url(config.base_url_default)
+
+    info = inspect_model(model)
+    reasons: list[FlagReason] = [FlagReason("--model", (model,), _model_reason(info))]
+    warnings: list[str] = []
+    notes: list[str] = []
+
+    # Served names: what the code will send once rewritten (through the model map), plus the model's own name.
+    served, served_reason, served_where = _served_names(model, needs, config, extra_served_names)
+    reasons.append(FlagReason("--served-model-name", served, served_reason, served_where))
+    if needs.dynamic_models:
+        warnings.append("the model is chosen at run time at " + _short(needs.dynamic_models)
+                        + ": make sure every name it can take is served (--served-name NAME, or [tool.migrate.models])")
+
+    port_reason = (f"the code's default base URL {config.base_url_default} (config base_url_default)"
+                   if port == _port_from_base_url(config.base_url_default) else "chosen port")
+    reasons.append(FlagReason("--port", (str(port),), port_reason))
+    if host:
+        reasons.append(FlagReason("--host", (host,), "interface to listen on"))
+
+    chat_like = needs.uses("chat") or needs.uses("responses")
+    chosen_parser = None
+    if needs.uses("tools") or tool_parser:
+        chosen_parser = _tool_parser(info, tool_parser, needs, reasons, warnings)
+    if needs.legacy_functions:
+        warnings.append("functions= / function_call= at " + _short(needs.legacy_functions) + " are accepted and "
+                        "IGNORED by vLLM (no function_call comes back; test_legacy_functions_ignored): move them "
+                        "to tools= / tool_choice= (`migrate rewrite` does)")
+
+    if reasoning_parser or (chat_like and info.reasoning_parser):
+        name = reasoning_parser or info.reasoning_parser
+        if name not in reasoning_parsers():
+            raise PlanError(f"unknown reasoning parser {name!r}; this vLLM knows: {', '.join(sorted(reasoning_parsers()))}")
+        why = ("given" if reasoning_parser else
+               f"{info.family} models think aloud (<think>...</think>); without a reasoning parser that text "
+               "lands in message.content, where OpenAI code expects only the answer")
+        reasons.append(FlagReason("--reasoning-parser", (name,), why, needs.where("chat") or needs.where("responses")))
+
+    if chat_template:
+        reasons.append(FlagReason("--chat-template", (chat_template,),
+                                  "given: replaces the model's own chat template" if info.has_chat_template else
+                                  f"{model} has no chat template of its own; chat requests need one"))
+    elif chat_like and info.has_chat_template is False:
+        warnings.append(f"{model} has no chat template: every chat request will fail with HTTP 400. Pass "
+                        "--chat-template FILE (a Jinja template for this model family), or serve an instruct "
+                        "variant that ships one")
+    elif chat_like and info.has_chat_template is None:
+        notes.append(f"could not read {model}'s files here (not a local directory, not in the Hugging Face "
+                     "cache): the chat template and model family were judged from the name only")
+
+    if for_parity:
+        reasons.append(FlagReason("--generation-config", ("vllm",),
+                                  "parity runs: use vLLM's neutral sampling defaults, so only what each recorded "
+                                  "request sets applies (the model's generation_config.json would silently change "
+                                  "temperature/top_p from what OpenAI used)"))
+    if max_model_len:
+        reasons.append(FlagReason("--max-model-len", (str(max_model_len),),
+                                  "context length cap (given): bounds the KV cache each request may use"))
+
+    structured = needs.where("json_schema") or needs.where("json_object")
+    if structured:
+        reasons.append(FlagReason(None, (), "response_format / .parse(): vLLM 0.32 enforces JSON and JSON schema "
+                                  "with its built-in structured-outputs backend (auto); no flag is needed "
+                                  "(test_json_schema_accepted)", structured))
+
+    if needs.uses("embeddings"):
+        names = sorted({config.map_model(m) or m for m in needs.embedding_models}) or ["<embedding-model-name>"]
+        notes.append("embeddings at " + _short(needs.where("embeddings")) + ": a generative server answers 404 on "
+                     "/v1/embeddings (test_embeddings_on_generative_model_404). Serve an embedding model beside "
+                     f"it: python -m {SERVER_MODULE} --model <embedding model> --runner pooling --port {port + 1} "
+                     f"--served-model-name {' '.join(names)}")
+    if needs.dynamic_parameters:
+        notes.append("**kwargs at " + _short(needs.dynamic_parameters) + " hide which parameters are sent: check "
+                     "the running server with `migrate doctor --all`")
+
+    env: dict[str, str] = {}
+    secret_env: dict[str, str] = {}
+    key_source = _api_key_source(config, environ)
+    if key_source:
+        secret_env[API_KEY_ENV] = key_source
+        reasons.append(FlagReason(None, (), f"${key_source} is set: the server requires that key ({API_KEY_ENV} in "
+                                  "its environment, so the key stays off the command line)"))
+
+    args: list[str] = []
+    for r in reasons:
+        args += r.args
+    args += list(extra_args)
+    if extra_args:
+        reasons.append(FlagReason(" ".join(extra_args), (), "passed through as given"))
+    return ServePlan(model=model, served_names=served, port=port, host=host, server_args=tuple(args),
+                     reasons=tuple(reasons), env=env, secret_env=secret_env, warnings=tuple(warnings),
+                     notes=tuple(notes), model_info=info, tool_parser=chosen_parser, for_parity=for_parity)
+
+
+def _tool_parser(info: ModelInfo, given: str | None, needs: CodeNeeds, reasons: list[FlagReason],
+                 warnings: list[str]) -> str | None:
+    where = needs.where("tools")
+    uses = f"the code passes tools= / tool_choice= ({_count(where, 'call')})" if where else "tool calling asked for"
+    if given:
+        if given not in tool_parsers():
+            raise PlanError(f"unknown tool parser {given!r}; this vLLM knows: {', '.join(sorted(tool_parsers()))}")
+        parser, why = given, f"{uses}; parser {given} given"
+    elif info.tool_parser:
+        parser, why = info.tool_parser, f"{uses}; {info.family} models write tool calls in the {info.tool_parser} format"
+    else:
+        warnings.append(f"the code uses tools at {_short(where)} but no tool parser is known for {info.model} "
+                        f"(family {info.family}, model_type {info.model_type or 'unknown'}): pass --tool-parser NAME "
+                        f"(vLLM knows {', '.join(sorted(tool_parsers()))}). Without it, tool requests fail with HTTP "
+                        "400 (test_tool_choice_required_needs_parser)")
+        return None
+    reasons.append(FlagReason("--enable-auto-tool-choice", (),
+                              "tool_choice=\"auto\" (the default when tools= is given) is refused without it: HTTP 400 "
+                              "(test_tool_choice_required_needs_parser)", where))
+    reasons.append(FlagReason("--tool-call-parser", (parser,), why, where))
+    return parser
+
+
+def _served_names(model: str, needs: CodeNeeds, config: Config,
+                  extra: Sequence[str]) -> tuple[tuple[str, ...], str, tuple[str, ...]]:
+    mapped: dict[str, str] = {}
+    unmapped: list[str] = []
+    where: list[str] = []
+    for name, locations in needs.chat_models.items():
+        where += locations
+        target = config.map_model(name)
+        if target:
+            mapped[name] = target
+        else:
+            unmapped.append(name)
+    own = model_name(model)
+    names = [own]
+    for n in [*sorted(set(mapped.values())), *sorted(unmapped), *extra]:
+        if n not in names:
+            names.append(n)
+    parts = [f"{own} (the model itself{', named after its directory' if own != model else ''}; answers carry "
+             "this first name)"]
+    if mapped:
+        parts.append("mapped by [tool.migrate.models]: " + ", ".join(f"{k} -> {v}" for k, v in sorted(mapped.items())))
+    if unmapped:
+        parts.append("sent as-is, no model-map entry: " + ", ".join(sorted(unmapped)))
+    if extra:
+        parts.append("given: " + ", ".join(extra))
+    if not (mapped or unmapped):
+        parts.append("the code names no model literally")
+    return tuple(names), "; ".join(parts), tuple(where)
+
+
+def model_name(model: str) -> str:
+    """The model's own served name: a hub name as given, a local directory by its name (not its path, which
+    differs between a laptop, a container and a host)."""
+    path = Path(model).expanduser()
+    return path.resolve().name if path.is_dir() else model
+
+
+def _model_reason(info: ModelInfo) -> str:
+    where = f"local directory {info.local_dir}" if info.is_local else (
+        f"hub model (cached at {info.local_dir})" if info.local_dir else "hub model (not in the local cache)")
+    family = f", family {info.family}" if info.family != "unknown" else ""
+    return f"{where}{family}"
+
+
+def _api_key_source(config: Config, environ: Mapping[str, str]) -> str | None:
+    for name in (API_KEY_ENV, config.api_key_env):
+        value = environ.get(name, "")
+        if value and value != config.api_key_default and value != "EMPTY":
+            return name
+    return None
+
+
+def _port_from_base_url(url: str) -> int:
+    try:
+        parts = urlsplit(url)
+        return parts.port or DEFAULT_PORT
+    except ValueError:
+        return DEFAULT_PORT
+
+
+def _setting(section: Mapping, config: Config, key: str, kind: type):
+    value = section.get(key)
+    if value is None:
+        return None
+    if kind is list:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{config.source}: serve.{key} must be a list of strings, got {value!r}")
+        return value
+    if not isinstance(value, kind) or isinstance(value, bool):
+        raise ConfigError(f"{config.source}: serve.{key} must be {kind.__name__}, got {value!r}")
+    return value
+
+
+def _count(locations: Sequence[str], noun: str) -> str:
+    return f"{len(locations)} {noun}{'' if len(locations) == 1 else 's'}"
+
+
+def _short(locations: Sequence[str], limit: int = 3) -> str:
+    shown = ", ".join(locations[:limit])
+    return shown + (f" and {len(locations) - limit} more" if len(locations) > limit else "")

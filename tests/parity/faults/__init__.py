@@ -1,0 +1,1 @@
+"""Scripted fault-injection server for the replay tests."""

@@ -251,7 +251,7 @@ def _route_path(url_or_path: str) -> str | None:
 
 def _path_matches(pattern: str, path: str) -> bool:
     a, b = pattern.split("/"), path.split("/")
-    return len(a) == len(b) and all(x == y or x == "{}" for x, y in zip(a, b))
+    return len(a) == len(b) and all(x == y or x == "{}" for x, y in zip(a, b, strict=True))
 
 
 def load_catalog(path: Path | str | None = None) -> Catalog:

@@ -97,7 +97,8 @@ PARAMETER_FACTS: tuple[ParameterFact, ...] = (
     ParameterFact(
         "user",
         Verdict.IGNORED,
-        "vLLM's request model declares `user` but never reads it: no per-user tracking or abuse monitoring",
+        "vLLM's request model declares `user` but never reads it for generation (the Responses API only echoes "
+        "it back): no per-user tracking or abuse monitoring",
         "nothing to change; keep your own per-user logging if you relied on OpenAI's",
         _IGNORED,
         (CHAT, COMPLETIONS, EMBEDDINGS, RESPONSES),

@@ -87,29 +87,30 @@ def doctor(base_url, for_paths, findings_file, probe_all, model, api_key, embedd
 
 def _print_table(report) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     out = Console(highlight=False)
     marks = {"pass": "[green]pass[/]", "warn": "[yellow]warn[/]", "fail": "[red]FAIL[/]", "skip": "[dim]skip[/]"}
     version = f", vLLM {report.server_version}" if report.server_version else ""
-    table = Table(title=f"{report.base_url}{version} — model {report.model or '-'}", title_justify="left")
+    table = Table(title=escape(f"{report.base_url}{version} — model {report.model or '-'}"), title_justify="left")
     table.add_column("feature", style="bold", no_wrap=True)
     table.add_column("result", no_wrap=True)
     table.add_column("detail")
     table.add_column("used at", style="dim")
     for r in report.results:
         where = ", ".join(r.locations[:2]) + (f" +{len(r.locations) - 2}" if len(r.locations) > 2 else "")
-        table.add_row(r.feature, marks[r.status.value], r.detail, where)
+        table.add_row(r.feature, marks[r.status.value], escape(r.detail), escape(where))
     out.print(table)
     for r in report.results:
         if r.fix:
             out.print(f"[red]{r.feature}[/]" if r.status.value == "fail" else f"[yellow]{r.feature}[/]", end=": ")
             if r.server_error:
-                out.print(f"server said{f' (HTTP {r.http_status})' if r.http_status else ''}: {r.server_error}")
+                out.print(f"server said{f' (HTTP {r.http_status})' if r.http_status else ''}: {escape(r.server_error)}")
                 out.print("  ", end="")
-            out.print(f"fix: {r.fix}")
+            out.print(f"fix: {escape(r.fix)}")
     for note in report.notes:
-        out.print(f"[dim]note: {note}[/]")
+        out.print(f"[dim]note: {escape(note)}[/]")
     counts = report.counts()
     verdict = "[green]ready[/]" if report.ok else f"[red]{len(report.blocking)} blocking[/]"
     out.print(f"{verdict} — {counts['pass']} pass, {counts['warn']} warn, {counts['fail']} fail, "

@@ -189,12 +189,17 @@ def _report(out, result) -> None:
         if result.pr_skipped:
             out.print(f"Pull request: {escape(result.pr_skipped)}")
         return
-    verb = {"create": "Created", "replace": "Replaced", "reuse": "Reused (already holds this rewrite)"}[
-        result.branch_action
-    ]
-    out.print(
-        f"[green]{verb}[/] branch [bold]{escape(result.branch)}[/] at {result.commit[:12]}: {len(result.files)} file(s) changed."
-    )
+    if result.branch_action == "reuse":
+        out.print(
+            f"[green]Up to date:[/] branch [bold]{escape(result.branch)}[/] already holds this rewrite "
+            f"({result.commit[:12]}, {len(result.files)} file(s)); no new commit."
+        )
+    else:
+        verb = "Created" if result.branch_action == "create" else "Replaced"
+        out.print(
+            f"[green]{verb}[/] branch [bold]{escape(result.branch)}[/] at {result.commit[:12]}: "
+            f"{len(result.files)} file(s) changed."
+        )
     if result.pushed:
         out.print(f"[green]Pushed[/] to {escape(result.remote_url or '')}.")
     if result.pull_request:

@@ -23,7 +23,7 @@ def _redaction_options(f):
 def _console(stderr: bool = False):
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False)
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
 def _report_bad(bad) -> None:

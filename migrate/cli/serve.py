@@ -119,9 +119,11 @@ def _emit(plan, target, output, image, gpus, name, python):
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
     err = _console(stderr=True)
-    err.print(f"[green]wrote[/] {output} ({target}; {len(plan.reasons)} flags explained in its comments)")
+    from rich.markup import escape
+
+    err.print(f"[green]wrote[/] {escape(str(output))} ({target}; {len(plan.reasons)} flags explained in its comments)")
     for warning in plan.warnings:
-        err.print(f"[yellow]warning:[/] {warning}")
+        err.print(f"[yellow]warning:[/] {escape(warning)}")
 
 
 def _console(stderr: bool = False):
@@ -131,22 +133,23 @@ def _console(stderr: bool = False):
 
 
 def _print_plan(plan) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
     out = _console()
     family = plan.model_info.family if plan.model_info else "unknown"
-    table = Table(title=f"vLLM server for {plan.model} (family: {family})", title_justify="left", show_lines=False)
+    table = Table(title=escape(f"vLLM server for {plan.model} (family: {family})"), title_justify="left", show_lines=False)
     table.add_column("flag", style="bold cyan", no_wrap=True)
     table.add_column("value")
     table.add_column("why")
     table.add_column("code", style="dim")
     for r in plan.reasons:
         where = ", ".join(r.locations[:3]) + (f" +{len(r.locations) - 3}" if len(r.locations) > 3 else "")
-        table.add_row(r.flag or "(no flag)", " ".join(r.values), r.reason, where)
+        table.add_row(escape(r.flag or "(no flag)"), escape(" ".join(r.values)), escape(r.reason), escape(where))
     out.print(table)
     for warning in plan.warnings:
-        out.print(f"[yellow]warning:[/] {warning}")
+        out.print(f"[yellow]warning:[/] {escape(warning)}")
     for note in plan.notes:
-        out.print(f"[dim]note:[/] {note}")
+        out.print(f"[dim]note:[/] {escape(note)}")
     out.print()
     click.echo(plan.command_line())

@@ -136,8 +136,9 @@ def _models_result(needs: CodeNeeds, served: Sequence[str], sent: dict[str, tupl
         return ProbeResult(
             "models", title, Status.FAIL,
             f"serves {listed}; not served: " + ", ".join(f"{n} ({', '.join(l[:2])})" for n, l in sorted(missing.items())),
-            True, server_error=f"The model `{sorted(missing)[0]}` does not exist.", http_status=404,
-            fix=f"add the names to the server (--served-model-name {' '.join([*served, names])}) or map them in "
+            True,
+            fix="requests naming them get HTTP 404 (test_unknown_model_404): "
+                f"add the names to the server (--served-model-name {' '.join([*served, names])}) or map them in "
                 "[tool.migrate.models] and run `migrate rewrite`",
             locations=tuple(loc for locs in missing.values() for loc in locs if loc != "--model"))
     detail = f"serves {listed}"

@@ -203,7 +203,8 @@ def import_prompts(
     bad: list[BadLine] = []
     extra_tags = tuple(tags)
     recordings = (
-        Recording(endpoint=endpoint, request=request, tags=(*extra_tags, *line_tags), **({"id": rid} if rid else {}))
+        Recording(endpoint=endpoint, request=request, stream=bool(request.get("stream")), tags=(*extra_tags, *line_tags),
+                  **({"id": rid} if rid else {}))
         for _, rid, endpoint, request, line_tags in prompt_requests(prompts, model=model, bad=bad)
     )
     counts = {"imported": 0, "with": 0}

@@ -33,13 +33,24 @@ _NOT_FORWARDED_DOWN = _HOP_BY_HOP | {"content-length", "date", "server"}
 
 
 def upstream_url(upstream: str, path_qs: str) -> str:
-    """Join the upstream base URL and a request path, without doubling a shared prefix such as `/v1`."""
+    """Join the upstream base URL and a request path without doubling the part they share.
+
+    The app's base URL usually ends like the upstream's (`.../v1`), so `/v1/chat/completions` on the proxy
+    goes to `https://api.openai.com/v1/chat/completions`, and to `https://gw.example/openai/v1/...` behind
+    a gateway prefix; an app configured without `/v1` works too.
+    """
     parts = urlsplit(upstream)
-    base = parts.path.rstrip("/")
-    path = path_qs if path_qs.startswith("/") else "/" + path_qs
-    if base and (path == base or path.startswith(base + "/") or path.startswith(base + "?")):
-        base = ""
-    return f"{parts.scheme}://{parts.netloc}{base}{path}"
+    path, _, query = (path_qs if path_qs.startswith("/") else "/" + path_qs).partition("?")
+    base_segments = [s for s in parts.path.split("/") if s]
+    path_segments = [s for s in path.split("/") if s]
+    for k in range(min(len(base_segments), len(path_segments)), 0, -1):
+        if base_segments[-k:] == path_segments[:k]:
+            path_segments = path_segments[k:]
+            break
+    joined = "/" + "/".join(base_segments + path_segments)
+    if path.endswith("/") and not joined.endswith("/"):
+        joined += "/"
+    return f"{parts.scheme}://{parts.netloc}{joined}" + (f"?{query}" if query else "")
 
 
 @dataclass

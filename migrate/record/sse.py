@@ -145,9 +145,10 @@ class StreamAssembler:
                 choice["role"] = delta["role"]
             for name in _CHOICE_TEXT_FIELDS:
                 piece = delta.get(name)
-                if piece:
+                if isinstance(piece, str):  # "" still says the field exists: the full response has it as ""
                     choice["_parts"].setdefault(name, []).append(piece)
-                    self.first_token = True
+                    if piece:
+                        self.first_token = True
             for call in delta.get("tool_calls") or ():
                 self.first_token = True
                 slot = choice["_tools"].setdefault(int(call.get("index", 0)), {"id": None, "type": "function", "name": [], "arguments": []})

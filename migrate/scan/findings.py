@@ -101,8 +101,10 @@ class Finding:
         data["kind"] = Kind(data["kind"])
         data["verdict"] = Verdict(data.get("verdict", "ok"))
         data["parameters"] = tuple(data.get("parameters", ()))
+        issue_fields = {f.name for f in dataclasses.fields(Issue)}
         data["issues"] = tuple(
-            Issue(**{**i, "verdict": Verdict(i["verdict"])}) for i in data.get("issues", ())
+            Issue(**{**{k: v for k, v in i.items() if k in issue_fields}, "verdict": Verdict(i["verdict"])})
+            for i in data.get("issues", ())
         )
         known = {f.name for f in dataclasses.fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in known})

@@ -47,7 +47,7 @@ def test_stream_passes_through_chunk_by_chunk_unbuffered(fault_server, proxy):
         async with aiohttp.ClientSession() as session:
             async with session.post(proxy.url + "/v1/chat/completions", json=body) as response:
                 arrivals = [(time.monotonic(), chunk) async for chunk in response.content.iter_any()]
-                return arrivals, dict(response.headers)
+                return arrivals, response.headers.copy()
 
     arrivals, headers = asyncio.run(read())
     sent = fault_server.hits()[-1].sent
@@ -84,8 +84,9 @@ def test_unreachable_upstream_answers_502_and_records_the_error(tmp_path):
     [("https://api.openai.com/v1", "/v1/chat/completions", "https://api.openai.com/v1/chat/completions"),
      ("https://api.openai.com/v1", "/chat/completions?x=1", "https://api.openai.com/v1/chat/completions?x=1"),
      ("http://h:8000", "/v1/models", "http://h:8000/v1/models"),
-     ("https://gw.example/openai/v1/", "/v1/embeddings", "https://gw.example/openai/v1/v1/embeddings")],
-    ids=["shared-v1", "app-without-v1", "root-upstream", "prefixed-gateway"],
+     ("https://gw.example/openai/v1/", "/v1/embeddings", "https://gw.example/openai/v1/embeddings"),
+     ("http://h/v1", "/v1", "http://h/v1")],
+    ids=["shared-v1", "app-without-v1", "root-upstream", "prefixed-gateway", "bare-v1"],
 )
 def test_upstream_url(upstream, path, expected):
     assert upstream_url(upstream, path) == expected

@@ -194,7 +194,7 @@ def test_assess_is_idempotent_and_keeps_raw_fields():
     once = assess(raw)
     twice = assess(once)
     assert once == twice
-    for before, after in zip(raw, once):
+    for before, after in zip(raw, once, strict=True):
         assert dataclasses.replace(after, verdict=Verdict.OK, issues=()) == before
 
 

@@ -79,7 +79,7 @@ def test_sarif_meets_github_code_scanning_requirements(result, tmp_path):
         assert rule["properties"]["tags"]
         assert len(rule["shortDescription"]["text"]) <= 1024
     assert run["results"], "the sample has issues"
-    for i, r in enumerate(run["results"]):
+    for r in run["results"]:
         assert r["ruleId"] in rules
         assert driver["rules"][r["ruleIndex"]]["id"] == r["ruleId"]
         assert r["level"] in ("error", "warning", "note") and r["message"]["text"]

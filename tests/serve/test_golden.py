@@ -45,7 +45,7 @@ def _findings_file(case: Path, tmp_path: Path) -> Path:
 
 
 def _plan(args: list[str]) -> dict:
-    result = CliRunner().invoke(main, ["serve", *args, "--dry-run", "--format", "json"], catch_exceptions=False)
+    result = CliRunner().invoke(main, ["serve", "--dry-run", "--format", "json", *args], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return json.loads(result.output)
 

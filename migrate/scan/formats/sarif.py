@@ -39,7 +39,7 @@ VERDICT_WORDS = {
     Verdict.UNSUPPORTED: "has no vLLM counterpart",
     Verdict.NEEDS_CHANGE: "needs a code or configuration change to work on vLLM",
     Verdict.SERVER_FLAG: "works once the vLLM server is started with the right flags or model",
-    Verdict.IGNORED: "is accepted by vLLM but has no effect",
+    Verdict.IGNORED: "is accepted by vLLM but may have no effect",
 }
 
 
@@ -235,8 +235,6 @@ def _result(finding: Finding, issue: Issue, rid: str, prefixes) -> dict:
         region["endLine"] = end_line
         if finding.end_column and (end_line > finding.line or finding.end_column > finding.column):
             region["endColumn"] = finding.end_column + 1
-        if finding.code:
-            region["snippet"] = {"text": finding.code}
         location["region"] = region
     fingerprint = hashlib.sha256(
         "\0".join((finding.path, str(finding.cell), rid, issue.subject, finding.code.strip())).encode()

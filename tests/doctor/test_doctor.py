@@ -1,0 +1,170 @@
+"""`migrate doctor` against the real vLLM servers, plus fault injection with a scripted fake endpoint."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from click.testing import CliRunner
+
+from migrate.cli import main
+from migrate.config import Config
+from migrate.doctor import DoctorError, Status, render_markdown, run_doctor
+from migrate.scan.findings import Finding, Kind
+from migrate.serve import needs_from_findings
+
+TOOLS_CODE = [
+    Finding(Kind.CALL, "bot/agent.py", 14, 4, 18, 5, "openai", endpoint="chat.completions.create", model="gpt-4o-mini",
+            parameters=("messages", "model", "tool_choice", "tools")),
+    Finding(Kind.CALL, "bot/agent.py", 30, 4, 30, 60, "openai", endpoint="chat.completions.create", model="gpt-4o-mini",
+            parameters=("messages", "model", "stream", "stream_options")),
+]
+
+
+def findings_file(tmp_path, findings):
+    path = tmp_path / "findings.json"
+    path.write_text(json.dumps({
+        "roots": ["."], "findings": [f.to_dict() for f in findings], "skipped": [], "files_scanned": 1,
+        "files_parsed": 1, "catalog": {"openai_version": "3.57.0", "vllm_version": "0.32.0", "generated": "2026-11-22"},
+        "tool_version": "0.1.0"}))
+    return path
+
+
+def doctor_json(*args):
+    result = CliRunner().invoke(main, ["doctor", "--format", "json", *args], catch_exceptions=False)
+    return result.exit_code, json.loads(result.output)
+
+
+@pytest.mark.vllm
+def test_tools_probe_fails_on_bare_server_then_passes_with_parser(vllm_bare_server, vllm_server, tmp_path):
+    findings = str(findings_file(tmp_path, TOOLS_CODE))
+
+    code, report = doctor_json("--base-url", vllm_bare_server.base_url, "--findings", findings, "--model", "tiny-llama")
+    assert code == 1
+    probes = {r["feature"]: r for r in report["results"]}
+    assert list(probes) == ["models", "chat", "roles", "stream", "tools"]  # only what the code uses
+    tools = probes["tools"]
+    assert tools["status"] == "fail" and tools["http_status"] == 400
+    assert "--enable-auto-tool-choice and --tool-call-parser to be set" in tools["server_error"]  # the server's words
+    assert "--enable-auto-tool-choice --tool-call-parser llama3_json" in tools["fix"]
+    assert tools["locations"] == ["bot/agent.py:14"]
+    # The bare server does not serve gpt-4o-mini, which this code sends: that fails too, naming it.
+    assert probes["models"]["status"] == "fail" and "gpt-4o-mini" in probes["models"]["detail"]
+
+    code, report = doctor_json("--base-url", vllm_server.base_url, "--findings", findings)
+    assert code == 0, report
+    assert report["model"] == "gpt-4o-mini"  # probed with the name the code sends
+    assert all(r["status"] == "pass" for r in report["results"]), report["results"]
+
+
+@pytest.mark.vllm
+def test_all_probes_on_the_tool_server(vllm_server):
+    report = run_doctor(vllm_server.base_url, None, timeout_s=60)
+    status = {r.feature: r.status for r in report.results}
+    assert report.scope == "all" and report.server_version
+    assert status.pop("embeddings") == Status.FAIL  # a generative model serves no embeddings
+    assert set(status.values()) == {Status.PASS}, report.to_dict()
+    embeddings = next(r for r in report.results if r.feature == "embeddings")
+    assert embeddings.http_status == 404 and "--runner pooling" in embeddings.fix
+    assert not report.ok and [r.feature for r in report.blocking] == ["embeddings"]
+
+
+@pytest.mark.vllm
+def test_unserved_model_name_fails_models_probe(vllm_server):
+    needs = needs_from_findings([Finding(Kind.CALL, "a.py", 3, 0, 3, 9, "openai", endpoint="chat.completions.create",
+                                         model="gpt-4-turbo", parameters=("messages", "model"))])
+    report = run_doctor(vllm_server.base_url, needs, config=Config(models={"gpt-4-turbo": "llama-70b"}))
+    models = report.results[0]
+    assert models.feature == "models" and models.status == Status.FAIL
+    assert "llama-70b (a.py:3)" in models.detail  # the name after the model map
+    assert "--served-model-name" in models.fix
+
+
+@pytest.mark.vllm
+def test_markdown_report_for_pr_body(vllm_bare_server):
+    report = run_doctor(vllm_bare_server.base_url, ["chat", "tools"])
+    text = render_markdown(report)
+    assert text.startswith("### vLLM endpoint check: 1 blocking problem")
+    assert "| ❌ | tool calling" in text and "| ✅ | chat completions" in text
+    assert "Fix: start vLLM with --enable-auto-tool-choice --tool-call-parser" in text
+
+
+def test_dead_endpoint_is_one_clear_line():
+    started = time.monotonic()
+    result = CliRunner().invoke(main, ["doctor", "--base-url", "http://127.0.0.1:9/v1", "--timeout", "3"])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("migrate doctor: cannot reach http://127.0.0.1:9/v1")
+    assert time.monotonic() - started < 10
+
+
+def test_unknown_feature_is_refused():
+    with pytest.raises(ValueError, match="unknown feature"):
+        run_doctor("http://127.0.0.1:9/v1", ["teleport"])
+
+
+# --- fault injection: a scripted endpoint that lists a model and then misbehaves -----------------------------
+
+
+class FakeEndpoint(BaseHTTPRequestHandler):
+    behaviour = "slow"
+
+    def log_message(self, *args):
+        pass
+
+    def _send(self, status, body):
+        data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self):
+        if self.path == "/v1/models":
+            if self.behaviour == "auth":
+                return self._send(401, {"error": {"message": "Unauthorized"}})
+            return self._send(200, {"object": "list", "data": [{"id": "m", "object": "model", "owned_by": "x"}]})
+        self._send(404, {"detail": "Not Found"})
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        if self.behaviour == "slow":
+            time.sleep(3)
+            return self._send(200, {})
+        if self.behaviour == "garbage":
+            return self._send(200, "this is not json")
+        self._send(500, {"message": "engine dead"})
+
+
+@pytest.fixture
+def fake_endpoint(request):
+    handler = type("Handler", (FakeEndpoint,), {"behaviour": request.param})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("fake_endpoint, detail", [
+    ("slow", "no answer within the probe timeout"),
+    ("error", "HTTP 500"),
+    ("garbage", "unexpected answer"),
+], indirect=["fake_endpoint"], ids=["timeout", "http-500", "garbage"])
+def test_misbehaving_endpoint_fails_probes_without_crashing(fake_endpoint, detail):
+    started = time.monotonic()
+    report = run_doctor(fake_endpoint, ["chat", "n"], timeout_s=1.0)
+    assert [r.status for r in report.results] == [Status.FAIL, Status.FAIL]
+    assert all(detail in r.detail for r in report.results)
+    assert time.monotonic() - started < 8  # the per-probe timeout holds
+
+
+@pytest.mark.parametrize("fake_endpoint", ["auth"], indirect=True)
+def test_refused_key_is_a_clear_error(fake_endpoint):
+    with pytest.raises(DoctorError, match="refused the API key"):
+        run_doctor(fake_endpoint, ["chat"])

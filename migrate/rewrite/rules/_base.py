@@ -1,0 +1,493 @@
+"""What every Python rule shares: the codemod base class, `# migrate:` notes, and small CST builders.
+
+A rule is a LibCST `VisitorBasedCodemodCommand`. It resolves names with `QualifiedNameProvider`, so
+`import openai as oa` and `from openai import OpenAI as C` are seen for what they are, records each edit with
+`self.edited()`, and records what a human must finish with `self.review(node, message)`, which also writes a
+`# migrate: ...` comment above the statement (once: a second run finds the comment and adds nothing).
+"""
+
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from typing import Iterable, Sequence
+
+import libcst as cst
+import libcst.matchers as m
+from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
+from libcst.metadata import ParentNodeProvider, PositionProvider, QualifiedNameProvider
+from libcst.metadata.base_provider import LazyValue
+
+NOTE_PREFIX = "# migrate: "
+
+# Environment variables that name an OpenAI (or Azure OpenAI) endpoint or key in existing code.
+BASE_URL_VARS = frozenset({"OPENAI_BASE_URL", "OPENAI_API_BASE", "AZURE_OPENAI_ENDPOINT", "OPENAI_API_HOST"})
+API_KEY_VARS = frozenset({"OPENAI_API_KEY", "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_KEY", "OPENAI_KEY"})
+
+CLIENT_CLASSES = {
+    "openai.OpenAI": "OpenAI",
+    "openai.Client": "OpenAI",
+    "openai.AsyncOpenAI": "AsyncOpenAI",
+    "openai.AsyncClient": "AsyncOpenAI",
+}
+AZURE_CLASSES = {"openai.AzureOpenAI": "OpenAI", "openai.AsyncAzureOpenAI": "AsyncOpenAI",
+                 "openai.lib.azure.AzureOpenAI": "OpenAI", "openai.lib.azure.AsyncAzureOpenAI": "AsyncOpenAI"}
+
+# Current-SDK endpoint methods, by the tail of the attribute chain: client.chat.completions.create(...)
+ENDPOINT_TAILS: dict[tuple[str, ...], str] = {
+    ("chat", "completions", "create"): "chat.completions.create",
+    ("chat", "completions", "parse"): "chat.completions.parse",
+    ("chat", "completions", "stream"): "chat.completions.stream",
+    ("beta", "chat", "completions", "parse"): "chat.completions.parse",
+    ("beta", "chat", "completions", "stream"): "chat.completions.stream",
+    ("completions", "create"): "completions.create",
+    ("embeddings", "create"): "embeddings.create",
+    ("moderations", "create"): "moderations.create",
+    ("images", "generate"): "images.generate",
+    ("images", "edit"): "images.edit",
+    ("images", "create_variation"): "images.create_variation",
+    ("audio", "transcriptions", "create"): "audio.transcriptions.create",
+    ("audio", "translations", "create"): "audio.translations.create",
+    ("audio", "speech", "create"): "audio.speech.create",
+    ("responses", "create"): "responses.create",
+    ("responses", "parse"): "responses.parse",
+    ("responses", "stream"): "responses.stream",
+}
+
+
+@dataclass
+class FileState:
+    """Shared by the rules that run on one file (bump-pydantic's two-phase context, per file)."""
+
+    path: str
+    config: object  # migrate.config.Config
+    options: dict  # [tool.migrate.rewrite] and derived settings (parameter policy, ...)
+    active: frozenset[str]  # the rule ids that run
+    review: list = field(default_factory=list)  # (rule, line in the rule's input, message)
+    counts: dict[str, int] = field(default_factory=dict)
+    names: set[str] = field(default_factory=set)  # every identifier in the module (to pick fresh names)
+    _wrapper: object = None  # the MetadataWrapper of the current tree, shared by rules until one changes it
+
+    def wrapper(self, module: cst.Module):
+        from libcst.metadata import MetadataWrapper
+
+        if self._wrapper is None or self._wrapper.module is not module:
+            # No deep copy: trees are immutable, and each rule's output is a new tree anyway.
+            self._wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+        return self._wrapper
+
+
+class RuleTransformer(VisitorBasedCodemodCommand):
+    RULE_ID = ""
+    # Metadata is resolved lazily, on first use, from the wrapper the rules share (see FileState.wrapper): a rule
+    # that never asks for qualified names does not pay for scope analysis.
+    METADATA_DEPENDENCIES = ()
+
+    def __init__(self, context: CodemodContext, state: FileState) -> None:
+        super().__init__(context)
+        self.state = state
+        self.config = state.config
+        self.edits = 0
+        self.notes_added = 0
+        self._notes: list[list[str]] = []
+        self._metadata: dict = {}
+
+    def _meta(self, provider):
+        table = self._metadata.get(provider)
+        if table is None:
+            table = self._metadata[provider] = self.context.wrapper.resolve(provider)
+        return table
+
+    @contextmanager
+    def _handle_metadata_reference(self, module: cst.Module):
+        # As LibCST's, but the wrapper (and what it resolved) is shared by the rules that run on one tree.
+        oldwrapper = self.context.wrapper
+        wrapper = self.state.wrapper(module)
+        with self.resolve(wrapper):
+            self.context = replace(self.context, wrapper=wrapper)
+            try:
+                yield wrapper.module
+            finally:
+                self.context = replace(self.context, wrapper=oldwrapper)
+
+    # -- bookkeeping ------------------------------------------------------------------------------------------
+    def edited(self, n: int = 1) -> None:
+        self.edits += n
+        self.state.counts[self.RULE_ID] = self.state.counts.get(self.RULE_ID, 0) + n
+
+    def review(self, node: cst.CSTNode, message: str, *, note: str | None = None, comment: bool = True) -> None:
+        """Leave a place for a human: a ReviewItem, and (unless comment=False) a `# migrate:` comment."""
+        line = self.line_of(node)  # 0 for a node this rule built
+        self.state.review.append((self.RULE_ID, line, message))
+        if comment and self._notes:
+            text = note or message
+            if text not in self._notes[-1]:
+                self._notes[-1].append(text)
+
+    # Notes collect per statement and become comment lines above it when the statement is left.
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            self._notes.append([])
+        return super().on_visit(node)
+
+    def on_leave(self, original_node, updated_node):
+        result = super().on_leave(original_node, updated_node)
+        if isinstance(original_node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            notes = self._notes.pop()
+            if notes:
+                result = self._attach_notes(result, notes)
+        return result
+
+    def _attach_notes(self, result, notes: list[str]):
+        target = result
+        if isinstance(result, cst.FlattenSentinel):
+            target = result.nodes[0] if result.nodes else None
+        if not isinstance(target, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            if self._notes:  # the statement went away: the note moves to the enclosing statement
+                self._notes[-1].extend(n for n in notes if n not in self._notes[-1])
+            return result
+        existing = {line.comment.value for line in target.leading_lines if line.comment is not None}
+        new_lines = [
+            cst.EmptyLine(indent=True, comment=cst.Comment(NOTE_PREFIX + _one_line(n)))
+            for n in notes
+            if NOTE_PREFIX + _one_line(n) not in existing
+        ]
+        if not new_lines:
+            return result
+        self.notes_added += len(new_lines)
+        updated = target.with_changes(leading_lines=[*target.leading_lines, *new_lines])
+        if isinstance(result, cst.FlattenSentinel):
+            return cst.FlattenSentinel([updated, *result.nodes[1:]])
+        return updated
+
+    # -- name resolution --------------------------------------------------------------------------------------
+    def qnames(self, node: cst.CSTNode) -> set[str]:
+        value = self._meta(QualifiedNameProvider).get(node, ())
+        if isinstance(value, LazyValue):
+            value = value()
+        return {q.name for q in value}
+
+    def qname_in(self, node: cst.CSTNode, names: Iterable[str]) -> str | None:
+        names = set(names) if not isinstance(names, (set, frozenset, dict)) else names
+        for q in self.qnames(node):
+            if q in names:
+                return q
+        return None
+
+    def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        return self._meta(ParentNodeProvider).get(node)
+
+    def line_of(self, node: cst.CSTNode) -> int:
+        position = self._meta(PositionProvider).get(node)
+        return position.start.line if position is not None else 0
+
+    def column_of(self, node: cst.CSTNode) -> int:
+        position = self._meta(PositionProvider).get(node)
+        return position.start.column if position is not None else 0
+
+    # -- environment expressions ------------------------------------------------------------------------------
+    def base_url_expr(self) -> cst.BaseExpression:
+        return self.env_expr(self.config.base_url_env, self.config.base_url_default)
+
+    def api_key_expr(self) -> cst.BaseExpression:
+        return self.env_expr(self.config.api_key_env, self.config.api_key_default)
+
+    def env_expr(self, var: str, default: str) -> cst.BaseExpression:
+        self.add_needed_import("os")
+        return env_get(var, default)
+
+    def is_configured(self, node: cst.BaseExpression, which: str) -> bool:
+        if which == "base_url":
+            want = (self.config.base_url_env, self.config.base_url_default)
+        else:
+            want = (self.config.api_key_env, self.config.api_key_default)
+        read = env_read(node)
+        return read is not None and (read[0], read[1]) == want
+
+
+def openai_alias(module: cst.Module) -> str | None:
+    """The name `import openai` binds at module level ("openai", or its `as` alias), or None."""
+    for stmt in module.body:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                if isinstance(small, cst.Import):
+                    for alias in small.names:
+                        if code(alias.name) == "openai":
+                            return alias.asname.name.value if alias.asname else "openai"
+    return None
+
+
+_CELL_MARKER = m.SimpleStatementLine(body=[m.Expr(m.Call(func=m.Name("__migrate_cell__")))])
+
+
+def imports_end(module: cst.Module) -> int:
+    """Index in module.body just after the leading block of imports (docstring, __future__, try-imports)."""
+    end = 0
+    for i, stmt in enumerate(module.body):
+        if m.matches(stmt, _CELL_MARKER):
+            continue  # notebooks: the statement that separates code cells (see migrate/rewrite/notebook.py)
+        if isinstance(stmt, cst.SimpleStatementLine) and all(isinstance(s, (cst.Import, cst.ImportFrom)) for s in stmt.body):
+            end = i + 1
+        elif i == 0 and m.matches(stmt, m.SimpleStatementLine(body=[m.Expr(m.SimpleString() | m.ConcatenatedString())])):
+            end = 1
+        elif isinstance(stmt, cst.Try) and _only_imports(stmt.body):
+            end = i + 1
+        elif isinstance(stmt, cst.If) and m.matches(stmt.test, m.Name("TYPE_CHECKING") | m.Attribute(attr=m.Name("TYPE_CHECKING"))):
+            continue
+        else:
+            break
+    return end
+
+
+def _only_imports(block) -> bool:
+    return all(
+        isinstance(s, cst.SimpleStatementLine) and all(isinstance(x, (cst.Import, cst.ImportFrom, cst.Pass)) for x in s.body)
+        for s in block.body
+    )
+
+
+# -- building blocks (no metadata needed) ---------------------------------------------------------------------
+
+def env_get(var: str, default: str) -> cst.Call:
+    """os.environ.get("VAR", "default")"""
+    return cst.Call(
+        func=cst.Attribute(cst.Attribute(cst.Name("os"), cst.Name("environ")), cst.Name("get")),
+        args=[
+            cst.Arg(string(var), comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))),
+            cst.Arg(string(default)),
+        ],
+    )
+
+
+def string(value: str) -> cst.SimpleString:
+    return cst.SimpleString(_quote(value))
+
+
+def _quote(value: str) -> str:
+    if '"' not in value:
+        return '"' + value.replace("\\", "\\\\").replace("\n", "\\n") + '"'
+    return repr(value)
+
+
+def literal_str(node: cst.CSTNode | None) -> str | None:
+    """The value of a plain (non-f, non-bytes) string literal, including implicit concatenation."""
+    if isinstance(node, cst.SimpleString):
+        prefix = node.prefix.lower()
+        if "b" in prefix or "f" in prefix:
+            return None
+        try:
+            value = node.evaluated_value
+        except Exception:  # noqa: BLE001 - odd escapes: treat as not a literal
+            return None
+        return value if isinstance(value, str) else None
+    if isinstance(node, cst.ConcatenatedString):
+        left, right = literal_str(node.left), literal_str(node.right)
+        return None if left is None or right is None else left + right
+    return None
+
+
+def env_read(node: cst.CSTNode | None) -> tuple[str, str | None] | None:
+    """(VAR, default) for os.environ["VAR"], os.environ.get("VAR"[, d]), os.getenv("VAR"[, d]), getenv(...)."""
+    if isinstance(node, cst.Subscript) and _is_environ(node.value) and len(node.slice) == 1:
+        index = node.slice[0].slice
+        if isinstance(index, cst.Index):
+            var = literal_str(index.value)
+            return (var, None) if var else None
+        return None
+    if isinstance(node, cst.Call):
+        func = node.func
+        is_get = isinstance(func, cst.Attribute) and func.attr.value == "get" and _is_environ(func.value)
+        is_getenv = (isinstance(func, cst.Attribute) and func.attr.value == "getenv" and m.matches(func.value, m.Name("os"))) or (
+            isinstance(func, cst.Name) and func.value == "getenv"
+        )
+        if (is_get or is_getenv) and 1 <= len(node.args) <= 2 and all(a.keyword is None and not a.star for a in node.args):
+            var = literal_str(node.args[0].value)
+            if var is None:
+                return None
+            default = literal_str(node.args[1].value) if len(node.args) == 2 else None
+            return var, default
+    return None
+
+
+def _is_environ(node: cst.CSTNode) -> bool:
+    return m.matches(node, m.Attribute(value=m.Name("os"), attr=m.Name("environ")) | m.Name("environ"))
+
+
+def attr_chain(node: cst.CSTNode) -> list[str] | None:
+    """a.b.c -> ["a", "b", "c"]; None when the chain holds anything but names (calls, subscripts)."""
+    parts: list[str] = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    if isinstance(node, cst.Name):
+        parts.append(node.value)
+        return parts[::-1]
+    return None
+
+
+def attr_tail(node: cst.CSTNode) -> list[str]:
+    """The trailing attribute names of any expression: self.client.chat.completions.create -> [..., "create"]."""
+    parts: list[str] = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    if isinstance(node, cst.Name):
+        parts.append(node.value)
+    return parts[::-1]
+
+
+def endpoint_of(call: cst.Call) -> str | None:
+    """The current-SDK endpoint a call's attribute chain ends in, e.g. "chat.completions.create"."""
+    tail = attr_tail(call.func)
+    for size in (4, 3, 2):
+        if len(tail) > size:  # there must be a receiver before the resource
+            hit = ENDPOINT_TAILS.get(tuple(tail[-size:]))
+            if hit:
+                return hit
+    return None
+
+
+def get_arg(call: cst.Call, name: str) -> cst.Arg | None:
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == name:
+            return arg
+    return None
+
+
+def has_star_kwargs(call: cst.Call) -> bool:
+    return any(arg.star == "**" for arg in call.args)
+
+
+def is_simple_value(node: cst.CSTNode) -> bool:
+    """An expression whose evaluation has no side effects worth keeping (so an argument may be dropped)."""
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.Integer, cst.Float, cst.Imaginary, cst.Name)):
+        return True
+    if isinstance(node, cst.Attribute):
+        return is_simple_value(node.value)
+    if isinstance(node, cst.UnaryOperation):
+        return is_simple_value(node.expression)
+    if isinstance(node, cst.FormattedString):
+        return all(
+            isinstance(p, cst.FormattedStringText) or is_simple_value(p.expression) for p in node.parts
+        )
+    if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+        return all(isinstance(e, cst.Element) and is_simple_value(e.value) for e in node.elements)
+    if isinstance(node, cst.Dict):
+        return all(
+            isinstance(e, cst.DictElement) and is_simple_value(e.key) and is_simple_value(e.value) for e in node.elements
+        )
+    if isinstance(node, cst.Subscript):
+        return is_simple_value(node.value) and all(
+            isinstance(s.slice, cst.Index) and is_simple_value(s.slice.value) for s in node.slice
+        )
+    return False
+
+
+# -- argument list surgery that keeps the call's layout -------------------------------------------------------
+
+def remove_args(call: cst.Call, names: set[str]) -> cst.Call:
+    args = list(call.args)
+    keep = [a for a in args if not (a.keyword is not None and a.keyword.value in names)]
+    if len(keep) == len(args):
+        return call
+    if keep and args and keep[-1] is not args[-1]:
+        # The new last argument takes the old last argument's trailing comma (or its absence), but keeps its own
+        # end-of-line comment: the removed argument's comment goes with it.
+        comma = args[-1].comma
+        own = keep[-1].comma
+        if isinstance(comma, cst.Comma) and isinstance(comma.whitespace_after, cst.ParenthesizedWhitespace):
+            first = comma.whitespace_after.first_line
+            if isinstance(own, cst.Comma) and isinstance(own.whitespace_after, cst.ParenthesizedWhitespace):
+                first = own.whitespace_after.first_line
+            else:
+                first = first.with_changes(comment=None, whitespace=cst.SimpleWhitespace(""))
+            comma = comma.with_changes(whitespace_after=comma.whitespace_after.with_changes(first_line=first))
+        keep[-1] = keep[-1].with_changes(comma=comma)
+    return call.with_changes(args=keep)
+
+
+def _separator(call: cst.Call) -> cst.Comma:
+    args = call.args
+    for arg in args[:-1]:
+        if isinstance(arg.comma, cst.Comma):
+            return arg.comma
+    if isinstance(call.whitespace_before_args, cst.ParenthesizedWhitespace):
+        return cst.Comma(whitespace_after=call.whitespace_before_args)
+    return cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+
+
+def kwarg(name: str, value: cst.BaseExpression) -> cst.Arg:
+    return cst.Arg(
+        value=value,
+        keyword=cst.Name(name),
+        equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")),
+    )
+
+
+def insert_args(call: cst.Call, new: Sequence[cst.Arg], index: int | None = None) -> cst.Call:
+    """Insert keyword arguments at `index` (default: before the first keyword or ** argument, else at the end)."""
+    args = list(call.args)
+    if index is None:
+        index = next((i for i, a in enumerate(args) if a.keyword is not None or a.star == "**"), len(args))
+    sep = _separator(call)
+    new = [a.with_changes(comma=sep) for a in new]
+    if not args:
+        new[-1] = new[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return call.with_changes(args=new)
+    if index >= len(args):
+        last = args[-1]
+        new[-1] = new[-1].with_changes(comma=last.comma)
+        args[-1] = last.with_changes(comma=sep)
+        return call.with_changes(args=[*args, *new])
+    return call.with_changes(args=[*args[:index], *new, *args[index:]])
+
+
+def replace_arg_value(call: cst.Call, name: str, value: cst.BaseExpression) -> cst.Call:
+    return call.with_changes(
+        args=[a.with_changes(value=value) if a.keyword is not None and a.keyword.value == name else a for a in call.args]
+    )
+
+
+def rename_arg(call: cst.Call, old: str, new: str) -> cst.Call:
+    return call.with_changes(
+        args=[a.with_changes(keyword=cst.Name(new)) if a.keyword is not None and a.keyword.value == old else a for a in call.args]
+    )
+
+
+def explode(call: cst.Call, indent: str = "    ") -> cst.Call:
+    """One argument per line, with a trailing comma (black's layout)."""
+    if not call.args:
+        return call
+    inner = cst.ParenthesizedWhitespace(indent=True, last_line=cst.SimpleWhitespace(indent))
+    close = cst.ParenthesizedWhitespace(indent=True, last_line=cst.SimpleWhitespace(""))
+    args = [a.with_changes(comma=cst.Comma(whitespace_after=inner)) for a in call.args[:-1]]
+    args.append(call.args[-1].with_changes(comma=cst.Comma(whitespace_after=close)))
+    return call.with_changes(whitespace_before_args=inner, args=args)
+
+
+def fresh_name(taken: set[str], *candidates: str) -> str:
+    for name in candidates:
+        if name not in taken:
+            return name
+    base, i = candidates[-1], 2
+    while f"{base}{i}" in taken:
+        i += 1
+    return f"{base}{i}"
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def code(node: cst.CSTNode) -> str:
+    return cst.Module(body=[]).code_for_node(node)
+
+
+def needs_parens(parent: cst.CSTNode | None) -> bool:
+    """Whether an `a or b` / `a + b` / conditional replacing a primary expression needs parentheses here."""
+    return not isinstance(
+        parent,
+        (cst.Arg, cst.Assign, cst.AnnAssign, cst.AugAssign, cst.Return, cst.Element, cst.DictElement, cst.Expr,
+         cst.Index, cst.Yield, cst.NamedExpr, cst.Lambda, cst.IndentedBlock, cst.SimpleStatementLine),
+    )

@@ -1,0 +1,124 @@
+"""OAI003 model-map: model names are mapped through `[tool.migrate.models]`.
+
+    [tool.migrate.models]
+    "gpt-4o" = "meta-llama/Llama-3.1-8B-Instruct"
+
+Where a model name is written as a string literal:
+
+    client.chat.completions.create(model="gpt-4o", ...)     model= / engine= / azure_deployment= keywords
+    DEFAULT_MODEL = "gpt-4o"                                 module and class constants
+    def ask(q, model="gpt-4o"): ...                          default arguments
+    {"model": "gpt-4o", "messages": ...}                     request dicts
+    os.getenv("OPENAI_MODEL", "gpt-4o")                      defaults of *MODEL* environment variables
+
+An OpenAI model name the map has no entry for is left as it is and reported for review: the rule never guesses.
+Names built at run time (f-strings, variables) cannot be mapped here; `migrate scan` lists them.
+"""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from migrate.rewrite.rules._base import RuleTransformer, env_read, literal_str
+
+OPENAI_MODEL = re.compile(
+    r"^(?:gpt-[\w.\-]+|chatgpt-[\w.\-]+|o[1-9](?:-[\w.\-]+)?|text-(?:davinci|curie|babbage|ada|embedding|moderation|"
+    r"search|similarity)-[\w.\-]+|(?:davinci|curie|babbage|ada)(?:-\d+)?|code-(?:davinci|cushman)-[\w.\-]+|"
+    r"dall-e-[23]|whisper-1|tts-1(?:-hd)?(?:-[\w.\-]+)?|omni-moderation-[\w.\-]+|gpt-image-[\w.\-]+|"
+    r"computer-use-[\w.\-]+|codex-[\w.\-]+|ft:[\w.\-:]+)$"
+)
+MODEL_KEYWORDS = frozenset({"model", "engine", "deployment_id", "azure_deployment", "model_name", "deployment_name"})
+_MODELISH = re.compile(r"model|engine|deployment", re.IGNORECASE)
+
+
+def looks_like_openai_model(name: str) -> bool:
+    return bool(OPENAI_MODEL.match(name))
+
+
+def wanted(source: str, state) -> bool:
+    if any(name in source for name in state.config.models):
+        return True
+    return bool(re.search(r"""["'](?:gpt-|o[1-9]|text-|dall-e|whisper|tts-|davinci|chatgpt|omni-mod|ft:)""", source))
+
+
+def with_value(node: cst.SimpleString, value: str) -> cst.SimpleString:
+    """The same literal (prefix and quotes) holding another value."""
+    quote = node.quote
+    escaped = value.replace("\\", "\\\\").replace(quote[0], "\\" + quote[0])
+    return node.with_changes(value=f"{node.prefix}{quote}{escaped}{quote}")
+
+
+class Transformer(RuleTransformer):
+    RULE_ID = "OAI003"
+
+    def __init__(self, context, state) -> None:
+        super().__init__(context, state)
+        self.depth = 0  # function nesting: constants live at depth 0 (module and class bodies)
+
+    def visit_FunctionDef(self, node) -> None:
+        self.depth += 1
+
+    def leave_FunctionDef(self, original, updated):
+        self.depth -= 1
+        return updated
+
+    def _map(self, original: cst.CSTNode, updated: cst.BaseExpression, where: str, report: bool = True):
+        if not isinstance(updated, cst.SimpleString) or "f" in updated.prefix.lower() or "b" in updated.prefix.lower():
+            return updated
+        name = literal_str(updated)
+        if name is None:
+            return updated
+        target = self.config.map_model(name)
+        if target is not None and target != name:
+            self.edited()
+            return with_value(updated, target)
+        if target is None and report and looks_like_openai_model(name):
+            self.review(original, f"model {name!r} ({where}) has no entry in the model map: add "
+                                  f'"{name}" = "<served model name>" to [tool.migrate.models]', comment=False)
+        return updated
+
+    def leave_Arg(self, original: cst.Arg, updated: cst.Arg):
+        if original.keyword is not None and original.keyword.value in MODEL_KEYWORDS:
+            return updated.with_changes(value=self._map(original.value, updated.value, f"{original.keyword.value}="))
+        return updated
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call):
+        # os.getenv("OPENAI_MODEL", "gpt-4o"): the default of a model-naming variable
+        read = env_read(original)
+        if read is None or read[1] is None or not _MODELISH.search(read[0]):
+            return updated
+        args = list(updated.args)
+        args[1] = args[1].with_changes(value=self._map(original.args[1].value, args[1].value, f"default of ${read[0]}"))
+        return updated.with_changes(args=args)
+
+    def leave_Param(self, original: cst.Param, updated: cst.Param):
+        if original.default is None:
+            return updated
+        report = bool(_MODELISH.search(original.name.value))
+        if not report and self.config.map_model(literal_str(original.default) or "") is None:
+            return updated
+        return updated.with_changes(default=self._map(original.default, updated.default,
+                                                      f"default of {original.name.value}", report))
+
+    def leave_Assign(self, original: cst.Assign, updated: cst.Assign):
+        names = [t.target.value for t in original.targets if isinstance(t.target, cst.Name)]
+        report = any(_MODELISH.search(n) for n in names)
+        if self.depth and not report:  # in a function, only variables named like a model
+            return updated
+        return updated.with_changes(value=self._map(original.value, updated.value, " = ".join(names) or "constant", report))
+
+    def leave_AnnAssign(self, original: cst.AnnAssign, updated: cst.AnnAssign):
+        if original.value is None:
+            return updated
+        name = original.target.value if isinstance(original.target, cst.Name) else "constant"
+        if self.depth and not _MODELISH.search(name):
+            return updated
+        return updated.with_changes(value=self._map(original.value, updated.value, name, bool(_MODELISH.search(name))))
+
+    def leave_DictElement(self, original: cst.DictElement, updated: cst.DictElement):
+        key = literal_str(original.key)
+        if key in MODEL_KEYWORDS:
+            return updated.with_changes(value=self._map(original.value, updated.value, f'"{key}" key'))
+        return updated

@@ -1,0 +1,338 @@
+"""OAI004 legacy-calls: openai 0.x module calls become calls on a client constructed once per module.
+
+    import openai                                   import openai
+    openai.api_key = os.getenv("OPENAI_API_KEY")    client = openai.OpenAI(api_key=os.getenv("OPENAI_API_KEY"))
+    r = openai.ChatCompletion.create(         ->    r = client.chat.completions.create(
+        engine="gpt-4", messages=m)                     model="gpt-4", messages=m)
+    r = await openai.ChatCompletion.acreate(...)    r = await async_client.chat.completions.create(...)
+
+Module-level `openai.api_key / api_base / organization` settings are folded into the construction, which takes
+the place of the last of them (so anything they read, and `load_dotenv()` before them, still runs first);
+without such settings it goes right after the imports. Settings made elsewhere (in a function, under
+`if __name__ == "__main__":`) no longer configure anything and get a `# migrate:` note. OAI001 then points the
+construction at vLLM. 0.x APIs with no current counterpart (Edit, Engine, FineTune, ...) are left with a note.
+"""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+import libcst.matchers as m
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+
+from migrate.rewrite.rules._base import (
+    RuleTransformer,
+    explode,
+    fresh_name,
+    get_arg,
+    imports_end,
+    insert_args,
+    kwarg,
+    literal_str,
+    openai_alias,
+    remove_args,
+    rename_arg,
+)
+
+_METHODS_SYNC_ASYNC = {"create": "acreate", "list": "alist", "retrieve": "aretrieve", "delete": "adelete",
+                       "transcribe": "atranscribe", "translate": "atranslate", "create_edit": "acreate_edit",
+                       "create_variation": "acreate_variation", "cancel": "acancel", "list_events": "alist_events",
+                       "download": "adownload"}
+
+# (0.x resource, method) -> current resource path and method
+_CALLS: dict[tuple[str, str], str] = {
+    ("ChatCompletion", "create"): "chat.completions.create",
+    ("Completion", "create"): "completions.create",
+    ("Embedding", "create"): "embeddings.create",
+    ("Image", "create"): "images.generate",
+    ("Image", "create_edit"): "images.edit",
+    ("Image", "create_variation"): "images.create_variation",
+    ("Moderation", "create"): "moderations.create",
+    ("Audio", "transcribe"): "audio.transcriptions.create",
+    ("Audio", "translate"): "audio.translations.create",
+    ("Model", "list"): "models.list",
+    ("Model", "retrieve"): "models.retrieve",
+    ("Model", "delete"): "models.delete",
+    ("File", "create"): "files.create",
+    ("File", "list"): "files.list",
+    ("File", "retrieve"): "files.retrieve",
+    ("File", "delete"): "files.delete",
+    ("File", "download"): "files.content",
+    ("FineTuningJob", "create"): "fine_tuning.jobs.create",
+    ("FineTuningJob", "list"): "fine_tuning.jobs.list",
+    ("FineTuningJob", "retrieve"): "fine_tuning.jobs.retrieve",
+    ("FineTuningJob", "cancel"): "fine_tuning.jobs.cancel",
+    ("FineTuningJob", "list_events"): "fine_tuning.jobs.list_events",
+}
+LEGACY: dict[str, tuple[str, bool]] = {}  # "openai.ChatCompletion.acreate" -> ("chat.completions.create", async)
+for (_res, _meth), _target in _CALLS.items():
+    LEGACY[f"openai.{_res}.{_meth}"] = (_target, False)
+    LEGACY[f"openai.{_res}.{_METHODS_SYNC_ASYNC[_meth]}"] = (_target, True)
+
+_LEGACY_METHODS = frozenset(name.rsplit(".", 1)[1] for name in LEGACY)
+
+REMOVED = {"Edit": "the Edits API was removed; use chat.completions.create with an instruction",
+           "Engine": "engines were removed; list models with client.models.list()",
+           "FineTune": "the old fine-tunes API was removed; use client.fine_tuning.jobs",
+           "Deployment": "Azure deployments are not managed through the SDK any more",
+           "Customer": "no current-SDK counterpart",
+           "ErrorObject": "no current-SDK counterpart"}
+
+# Positional 0.x arguments that became keywords.
+_POSITIONAL = {"audio.transcriptions.create": ("model", "file"), "audio.translations.create": ("model", "file")}
+# Per-request 0.x options: renamed, or dropped because the client now carries them.
+_RENAMED_KWARGS = {"request_timeout": "timeout", "headers": "extra_headers"}
+_CLIENT_KWARGS = ("api_key", "api_base", "api_type", "api_version", "organization")
+
+# Module settings of 0.x -> the client argument they become ("" = dropped with a note).
+SETTINGS = {"api_key": "api_key", "api_base": "base_url", "base_url": "base_url", "organization": "organization",
+            "api_type": "", "api_version": "", "api_key_path": "", "proxy": "", "app_info": "", "debug": "",
+            "log": "", "requestssession": "", "aiosession": "", "verify_ssl_certs": "", "enable_telemetry": ""}
+_SETTING_NOTES = {
+    "api_type": "openai.api_type is gone: the client talks to the vLLM endpoint",
+    "api_version": "openai.api_version (Azure) is gone: vLLM has no API versions",
+    "api_key_path": "openai.api_key_path is gone: the key comes from the environment",
+    "proxy": "openai.proxy is gone: pass http_client=httpx.Client(proxy=...) to the OpenAI(...) construction",
+}
+
+
+def wanted(source: str, state) -> bool:
+    return bool(re.search(r"\b(ChatCompletion|Completion|Embedding|Image|Moderation|Audio|Model|File|FineTuningJob|"
+                          r"Edit|Engine|FineTune|Deployment)\s*\.\s*\w+|\bapi_(key|base|type|version)\b", source))
+
+
+class Transformer(RuleTransformer):
+    RULE_ID = "OAI004"
+
+    def __init__(self, context, state) -> None:
+        super().__init__(context, state)
+        self.alias: str | None = None
+        self.sync_name = fresh_name(state.names, "client", "openai_client")
+        self.async_name = fresh_name(state.names, "async_client", "aclient", "openai_async_client")
+        self.need_sync = False
+        self.need_async = False
+        self.top_index: dict[int, int] = {}  # id(top-level statement) -> index
+        self.current_top: int | None = None
+        self.first_use: int | None = None  # index of the first top-level statement with a rewritten call
+        self.settings: dict[int, tuple] = {}  # top-level index -> (setting, value, original statement)
+        self.function_depth = 0
+        self.has_legacy = False
+
+    # -- module-level bookkeeping ---------------------------------------------------------------------------
+    def visit_Module(self, node: cst.Module) -> None:
+        self.alias = openai_alias(node)
+        self.has_legacy = any(
+            self._legacy(a) for a in m.findall(node, m.Attribute(attr=m.Name(m.MatchIfTrue(_LEGACY_METHODS.__contains__))))
+        )
+        for i, stmt in enumerate(node.body):
+            self.top_index[id(stmt)] = i
+            setting = self._setting(stmt)
+            if setting is not None:
+                self.settings[i] = (setting[0], setting[1], stmt)
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if id(node) in self.top_index:
+            self.current_top = self.top_index[id(node)]
+        if isinstance(node, (cst.FunctionDef, cst.Lambda)):
+            self.function_depth += 1
+        return super().on_visit(node)
+
+    def on_leave(self, original_node, updated_node):
+        if isinstance(original_node, (cst.FunctionDef, cst.Lambda)):
+            self.function_depth -= 1
+        return super().on_leave(original_node, updated_node)
+
+    def _setting(self, stmt) -> tuple[str, cst.BaseExpression] | None:
+        """`openai.<setting> = value` as a whole top-level statement -> (setting, value)."""
+        if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 and isinstance(stmt.body[0], cst.Assign)):
+            return None
+        assign = stmt.body[0]
+        if len(assign.targets) != 1 or not isinstance(assign.targets[0].target, cst.Attribute):
+            return None
+        target = assign.targets[0].target
+        for q in self.qnames(target):
+            if q.startswith("openai.") and q.count(".") == 1 and q[7:] in SETTINGS:
+                return q[7:], assign.value
+        return None
+
+    # -- settings made away from module level ------------------------------------------------------------
+    def leave_Assign(self, original: cst.Assign, updated: cst.Assign):
+        if not self.has_legacy or self.function_depth == 0 and isinstance(self.parent(self.parent(original)), cst.Module):
+            return updated
+        for t in original.targets:
+            if isinstance(t.target, cst.Attribute):
+                for q in self.qnames(t.target):
+                    if q.startswith("openai.") and q.count(".") == 1 and q[7:] in SETTINGS:
+                        self.review(original, f"openai.{q[7:]} set here no longer configures anything: this module "
+                                              f"now calls through `{self.sync_name}`; pass the value to its "
+                                              f"OpenAI(...) construction instead",
+                                    note=f"openai.{q[7:]} no longer configures anything: pass it to OpenAI(...)")
+        return updated
+
+    # -- the calls --------------------------------------------------------------------------------------------
+    def _legacy(self, node: cst.CSTNode) -> tuple[str, bool] | None:
+        for q in self.qnames(node):
+            hit = LEGACY.get(q)
+            if hit:
+                return hit
+        return None
+
+    def _removed(self, node: cst.CSTNode) -> str | None:
+        for q in self.qnames(node):
+            parts = q.split(".")
+            if len(parts) == 3 and parts[0] == "openai" and parts[1] in REMOVED:
+                return parts[1]
+        return None
+
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute):
+        hit = self._legacy(original)
+        if hit is None:
+            removed = self._removed(original)
+            if removed and not isinstance(self.parent(original), cst.Attribute):
+                self.review(original, f"openai.{removed}: {REMOVED[removed]}")
+            return updated
+        target, is_async = hit
+        if is_async:
+            self.need_async = True
+        else:
+            self.need_sync = True
+        if self.function_depth == 0 and self.current_top is not None:
+            # a call that runs while the module loads: the client must exist before this statement
+            self.first_use = self.current_top if self.first_use is None else min(self.first_use, self.current_top)
+        for q in self.qnames(original.value):
+            if q.startswith("openai.") and q.count(".") == 1 and isinstance(original.value, cst.Name):
+                # from openai import ChatCompletion: drop the import once nothing uses it
+                RemoveImportsVisitor.remove_unused_import(self.context, "openai", q[7:])
+        node: cst.BaseExpression = cst.Name(self.async_name if is_async else self.sync_name)
+        for part in target.split("."):
+            node = cst.Attribute(value=node, attr=cst.Name(part))
+        self.edited()
+        return node
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call):
+        hit = self._legacy(original.func)
+        if hit is None:
+            return updated
+        target, _ = hit
+        call = updated
+        # positional arguments that became keywords
+        names = _POSITIONAL.get(target)
+        if names:
+            args = list(call.args)
+            for i, name in enumerate(names):
+                if i < len(args) and args[i].keyword is None and not args[i].star:
+                    args[i] = args[i].with_changes(keyword=cst.Name(name), equal=kwarg(name, args[i].value).equal)
+            call = call.with_changes(args=args)
+        engine = get_arg(call, "engine") or get_arg(call, "deployment_id")
+        if engine is not None:
+            if get_arg(call, "model") is None:
+                call = rename_arg(call, engine.keyword.value, "model")
+                name = literal_str(engine.value)
+                if name is not None and self.config.map_model(name) is None and "OAI003" in self.state.active:
+                    self.review(original, f"Azure deployment {name!r} (engine=) is not in the model map: add it to "
+                                          f"[tool.migrate.models] with the served model name")
+            else:
+                call = remove_args(call, {engine.keyword.value})
+        for old, new in _RENAMED_KWARGS.items():
+            if get_arg(call, old) is not None and get_arg(call, new) is None:
+                call = rename_arg(call, old, new)
+        dropped = [k for k in _CLIENT_KWARGS if get_arg(call, k) is not None]
+        if dropped:
+            call = remove_args(call, set(dropped))
+            self.review(original, f"per-request {', '.join(dropped)} dropped: the client carries the endpoint and "
+                                  f"key now (use client.with_options(...) if this call needs its own)",
+                        note=f"per-request {', '.join(dropped)} dropped: the client carries them now")
+        return call
+
+    # -- the client construction ------------------------------------------------------------------------------
+    def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
+        if not (self.need_sync or self.need_async):
+            return updated
+        body = list(updated.body)
+        limit = self.first_use if self.first_use is not None else len(body)
+        handled = [i for i in sorted(self.settings) if i < limit]
+        folded: dict[str, cst.BaseExpression] = {}
+        notes: list[str] = []
+        for i in handled:
+            name, value, stmt = self.settings[i]
+            target = SETTINGS[name]
+            if target:
+                folded[target] = value  # the last setting wins, as it did at run time
+            else:
+                note = _SETTING_NOTES.get(name, f"openai.{name} is gone: there is no current-SDK counterpart")
+                notes.append(note)
+                self.state.review.append((self.RULE_ID, self.line_of(stmt), note))
+        for i in sorted(self.settings):
+            if i >= limit:  # set after a call already ran at import time: left in place, with a note
+                name, _, stmt = self.settings[i]
+                note = f"openai.{name} no longer configures anything: pass it to OpenAI(...) for `{self.sync_name}`"
+                self.state.review.append((self.RULE_ID, self.line_of(stmt), note))
+                body[i] = body[i].with_changes(
+                    leading_lines=[*body[i].leading_lines, cst.EmptyLine(comment=cst.Comment(f"# migrate: {note}"))]
+                )
+        constructions = []
+        if self.need_sync:
+            constructions.append(self._construction(self.sync_name, "OpenAI", folded))
+        if self.need_async:
+            constructions.append(self._construction(self.async_name, "AsyncOpenAI", folded))
+        if notes:
+            constructions[0] = constructions[0].with_changes(
+                leading_lines=[*constructions[0].leading_lines,
+                               *[cst.EmptyLine(comment=cst.Comment(f"# migrate: {n}")) for n in notes]]
+            )
+        self.edited(len(constructions))
+        if handled:
+            # The construction takes the place of the last setting; the other settings go.
+            position = handled[-1]
+            first = body[handled[0]]
+            constructions[0] = constructions[0].with_changes(
+                leading_lines=[*first.leading_lines, *constructions[0].leading_lines]
+            )
+            new_body = []
+            for i, stmt in enumerate(body):
+                if i == position:
+                    new_body.extend(constructions)
+                elif i not in handled:
+                    new_body.append(stmt)
+            self.edited(len(handled))
+            return updated.with_changes(body=new_body)
+        position = min(self._after_setup(updated), limit)
+        blank = [cst.EmptyLine()] if position > 0 else []
+        constructions[0] = constructions[0].with_changes(leading_lines=[*blank, *constructions[0].leading_lines])
+        follow = body[position] if position < len(body) else None
+        if follow is not None and not follow.leading_lines and position > 0:
+            body[position] = follow.with_changes(leading_lines=[cst.EmptyLine()])
+        return updated.with_changes(body=[*body[:position], *constructions, *body[position:]])
+
+    def _after_setup(self, module: cst.Module) -> int:
+        """After the imports, any import of openai, and any top-level load_dotenv() call."""
+        position = imports_end(module)
+        for i, stmt in enumerate(module.body):
+            if not isinstance(stmt, cst.SimpleStatementLine):
+                continue
+            for small in stmt.body:
+                is_openai_import = isinstance(small, cst.Import) and any(
+                    cst.Module([]).code_for_node(a.name).split(".")[0] == "openai" for a in small.names
+                ) or (isinstance(small, cst.ImportFrom) and small.module is not None
+                      and cst.Module([]).code_for_node(small.module).split(".")[0] == "openai")
+                is_dotenv = isinstance(small, cst.Expr) and isinstance(small.value, cst.Call) and (
+                    cst.Module([]).code_for_node(small.value.func).endswith("load_dotenv")
+                )
+                if is_openai_import or is_dotenv:
+                    position = max(position, i + 1)
+        return position
+
+    def _construction(self, name: str, cls: str, args: dict[str, cst.BaseExpression]) -> cst.SimpleStatementLine:
+        if self.alias:
+            func: cst.BaseExpression = cst.Attribute(cst.Name(self.alias), cst.Name(cls))
+        else:
+            AddImportsVisitor.add_needed_import(self.context, "openai", cls)
+            func = cst.Name(cls)
+        call = cst.Call(func=func)
+        if args:
+            call = insert_args(call, [kwarg(k, v) for k, v in args.items()])
+            if len(name) + 3 + len(cst.Module([]).code_for_node(call)) > 99:
+                call = explode(call)
+        assign = cst.Assign(targets=[cst.AssignTarget(cst.Name(name))], value=call)
+        return cst.SimpleStatementLine(body=[assign])

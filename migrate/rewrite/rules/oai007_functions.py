@@ -1,0 +1,235 @@
+"""OAI007 function-calling: legacy `functions=` / `function_call=` become `tools=` / `tool_choice=`.
+
+vLLM's request model does not declare `functions`: it drops the field, and the model never sees the
+functions (tests/server/test_facts.py::test_legacy_functions_ignored). On a chat request:
+
+    functions=[{"name": "f", ...}]       ->  tools=[{"type": "function", "function": {"name": "f", ...}}]
+    functions=FUNCS                      ->  tools=[{"type": "function", "function": f} for f in FUNCS]
+    function_call="auto"                 ->  tool_choice="auto"
+    function_call={"name": "f"}          ->  tool_choice={"type": "function", "function": {"name": "f"}}
+
+Reads of the answer, on expressions known to be responses (see OAI006):
+
+    if message.function_call:            ->  if message.tool_calls:
+    message.function_call.name           ->  message.tool_calls[0].function.name
+    fc = message.function_call           ->  fc = message.tool_calls[0].function if message.tool_calls else None
+    finish_reason == "function_call"     ->  finish_reason == "tool_calls"
+    {"role": "function", "name": n, "content": c}
+                                         ->  {"role": "tool", "tool_call_id": message.tool_calls[0].id, "content": c}
+                                             (only where one message's tool call is in play in that function)
+
+Anything else (a `function_call=` computed at run time, a hand-built assistant message carrying
+`function_call`) gets a `# migrate:` note. Serving tools needs vLLM's tool-calling flags (`migrate serve`).
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+import libcst.matchers as m
+
+from migrate.rewrite.rules._base import RuleTransformer, code, endpoint_of, get_arg, literal_str, rename_arg
+from migrate.rewrite.rules.oai006_responses import _Scopes
+
+_CHAT = {"chat.completions.create", "chat.completions.parse", "chat.completions.stream"}
+_LEGACY_CHAT = {"openai.ChatCompletion.create", "openai.ChatCompletion.acreate"}
+
+
+def wanted(source: str, state) -> bool:
+    return "function" in source
+
+
+def _function_dict(value: cst.BaseExpression) -> cst.Dict:
+    return cst.Dict([
+        cst.DictElement(cst.SimpleString('"type"'), cst.SimpleString('"function"'),
+                        comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))),
+        cst.DictElement(cst.SimpleString('"function"'), value),
+    ])
+
+
+class _Reads(cst.CSTVisitor):
+    """Per function: the distinct receivers E of `E.function_call` (to build tool_call_id safely)."""
+
+    def __init__(self, scopes: _Scopes, known) -> None:
+        self.scopes, self.known = scopes, known
+        self.stack = [0]
+        self.receivers: dict[int, set[str]] = {}
+
+    def visit_FunctionDef(self, node) -> None:
+        self.stack.append(id(node))
+
+    def leave_FunctionDef(self, node) -> None:
+        self.stack.pop()
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if node.attr.value == "function_call" and self.scopes.rooted(node.value, self.stack[-1], self.known):
+            self.receivers.setdefault(self.stack[-1], set()).add(code(node.value))
+
+
+class Transformer(RuleTransformer):
+    RULE_ID = "OAI007"
+
+    def __init__(self, context, state) -> None:
+        super().__init__(context, state)
+        self.scopes = _Scopes()
+        self.known: dict = {}
+        self.stack = [0]
+        self.guards: list[set[str]] = []  # receivers tested by enclosing `if E.function_call:`
+        self.receivers: dict[int, set[str]] = {}
+
+    def visit_Module(self, node: cst.Module) -> None:
+        node.visit(self.scopes)
+        self.known = self.scopes.known()
+        reads = _Reads(self.scopes, self.known)
+        node.visit(reads)
+        self.receivers = reads.receivers
+
+    def visit_FunctionDef(self, node) -> None:
+        self.stack.append(id(node))
+
+    def leave_FunctionDef(self, original, updated):
+        self.stack.pop()
+        return updated
+
+    def _known(self, node) -> bool:
+        return self.scopes.rooted(node, self.stack[-1], self.known)
+
+    # -- the request ------------------------------------------------------------------------------------------
+    def leave_Call(self, original: cst.Call, updated: cst.Call):
+        is_chat = endpoint_of(original) in _CHAT or bool(self.qname_in(original.func, _LEGACY_CHAT))
+        if not is_chat:
+            return updated
+        call = updated
+        functions = get_arg(call, "functions")
+        if functions is not None:
+            if get_arg(call, "tools") is not None:
+                self.review(original, "both functions= and tools= are passed: merge the functions into tools")
+            else:
+                call = rename_arg(call, "functions", "tools")
+                call = call.with_changes(args=[
+                    a.with_changes(value=self._tools(a.value)) if a.keyword is not None and a.keyword.value == "tools" else a
+                    for a in call.args
+                ])
+                self.edited()
+        choice = get_arg(call, "function_call")
+        if choice is not None:
+            new = self._tool_choice(choice.value)
+            if new is None or get_arg(call, "tool_choice") is not None:
+                self.review(original, "function_call= is computed at run time: pass tool_choice= instead "
+                                      '("auto", "none", or {"type": "function", "function": {"name": ...}})')
+            else:
+                call = rename_arg(call, "function_call", "tool_choice")
+                call = call.with_changes(args=[
+                    a.with_changes(value=new) if a.keyword is not None and a.keyword.value == "tool_choice" else a
+                    for a in call.args
+                ])
+                self.edited()
+        return call
+
+    def _tools(self, value: cst.BaseExpression) -> cst.BaseExpression:
+        if isinstance(value, cst.List) and all(isinstance(e, cst.Element) for e in value.elements):
+            return value.with_changes(elements=[e.with_changes(value=_function_dict(e.value)) for e in value.elements])
+        return cst.ListComp(
+            elt=_function_dict(cst.Name("fn")),
+            for_in=cst.CompFor(target=cst.Name("fn"), iter=value),
+        )
+
+    def _tool_choice(self, value: cst.BaseExpression) -> cst.BaseExpression | None:
+        text = literal_str(value)
+        if text in ("auto", "none"):
+            return value
+        if isinstance(value, cst.Dict) and any(
+            isinstance(e, cst.DictElement) and literal_str(e.key) == "name" for e in value.elements
+        ):
+            return _function_dict(value)
+        return None
+
+    # -- reading the answer -----------------------------------------------------------------------------------
+    def visit_If(self, node: cst.If) -> None:
+        self.guards.append(self._guarded(node.test))
+
+    def leave_If(self, original: cst.If, updated: cst.If):
+        self.guards.pop()
+        return updated
+
+    def _guarded(self, test: cst.BaseExpression) -> set[str]:
+        if isinstance(test, cst.Attribute) and test.attr.value == "function_call" and self._known(test.value):
+            return {code(test.value)}
+        if (isinstance(test, cst.Comparison) and len(test.comparisons) == 1
+                and isinstance(test.comparisons[0].operator, cst.IsNot)
+                and m.matches(test.comparisons[0].comparator, m.Name("None"))):
+            return self._guarded(test.left)
+        return set()
+
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute):
+        if original.attr.value != "function_call" or not self._known(original.value):
+            return updated
+        receiver = updated.value
+        tool_calls = cst.Attribute(receiver, cst.Name("tool_calls"))
+        parent = self.parent(original)
+        self.edited()
+        if isinstance(parent, cst.If) and parent.test is original:
+            return tool_calls  # `if E.function_call:`  ->  `if E.tool_calls:`
+        if (isinstance(parent, cst.Comparison) and parent.left is original and len(parent.comparisons) == 1
+                and isinstance(parent.comparisons[0].operator, (cst.Is, cst.IsNot))
+                and m.matches(parent.comparisons[0].comparator, m.Name("None"))):
+            return tool_calls
+        first = cst.Attribute(
+            cst.Subscript(tool_calls, [cst.SubscriptElement(cst.Index(cst.Integer("0")))]), cst.Name("function")
+        )
+        guarded = any(code(original.value) in g for g in self.guards)
+        if guarded or isinstance(parent, cst.Attribute):
+            return first  # inside `if E.tool_calls:`, or `.name` / `.arguments` (which failed on None before too)
+        expr = cst.IfExp(test=tool_calls, body=first, orelse=cst.Name("None"))
+        if not isinstance(parent, (cst.Assign, cst.Arg, cst.Return, cst.AnnAssign, cst.Element, cst.DictElement)):
+            expr = expr.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+        return expr
+
+    def leave_Comparison(self, original: cst.Comparison, updated: cst.Comparison):
+        # finish_reason == "function_call"  ->  == "tool_calls"
+        if len(original.comparisons) != 1 or not isinstance(original.comparisons[0].operator, (cst.Equal, cst.NotEqual)):
+            return updated
+        left, right = original.left, original.comparisons[0].comparator
+        side = "right" if literal_str(right) == "function_call" else "left" if literal_str(left) == "function_call" else None
+        if side is None:
+            return updated
+        other = left if side == "right" else right
+        if not (isinstance(other, cst.Attribute) and other.attr.value == "finish_reason") and not (
+            isinstance(other, cst.Subscript) and literal_str(other.slice[0].slice.value if isinstance(other.slice[0].slice, cst.Index) else None) == "finish_reason"
+        ):
+            return updated
+        self.edited()
+        new = cst.SimpleString('"tool_calls"')
+        if side == "right":
+            return updated.with_changes(comparisons=[updated.comparisons[0].with_changes(comparator=new)])
+        return updated.with_changes(left=new)
+
+    def leave_Dict(self, original: cst.Dict, updated: cst.Dict):
+        # {"role": "function", "name": n, "content": c}: a function result sent back to the model
+        keys = {literal_str(e.key): e for e in original.elements if isinstance(e, cst.DictElement)}
+        role = keys.get("role")
+        if role is None or literal_str(role.value) != "function":
+            if role is not None and literal_str(role.value) == "assistant" and "function_call" in keys:
+                self.review(original, 'an assistant message with "function_call" must carry "tool_calls" now: '
+                                      "append the response's message object itself")
+            return updated
+        receivers = self.receivers.get(self.stack[-1], set())
+        if len(receivers) != 1:
+            self.review(original, 'a {"role": "function"} message must become {"role": "tool", "tool_call_id": '
+                                  '<the tool call id>, "content": ...}')
+            return updated
+        receiver = cst.parse_expression(next(iter(receivers)))
+        call_id = cst.Attribute(
+            cst.Subscript(cst.Attribute(receiver, cst.Name("tool_calls")), [cst.SubscriptElement(cst.Index(cst.Integer("0")))]),
+            cst.Name("id"),
+        )
+        elements = []
+        for element in updated.elements:
+            key = literal_str(element.key) if isinstance(element, cst.DictElement) else None
+            if key == "role":
+                elements.append(element.with_changes(value=cst.SimpleString('"tool"')))
+            elif key == "name":
+                elements.append(element.with_changes(key=cst.SimpleString('"tool_call_id"'), value=call_id))
+            else:
+                elements.append(element)
+        self.edited()
+        return updated.with_changes(elements=elements)

@@ -1,0 +1,153 @@
+"""What the detector knows about the OpenAI SDK and the libraries that wrap it.
+
+Endpoint names come from the compatibility catalog (derived from the installed SDK); this module adds what
+code cannot tell: names older SDK releases used, the 0.x module API, and which third-party classes and
+functions send requests to OpenAI underneath. Plain data, no imports: it is on the scan's start-up path.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Client classes, by every public name the SDK exports them under.
+CLIENT_CLASSES = {
+    "OpenAI": "OpenAI",
+    "AsyncOpenAI": "AsyncOpenAI",
+    "AzureOpenAI": "AzureOpenAI",
+    "AsyncAzureOpenAI": "AsyncAzureOpenAI",
+    "Client": "OpenAI",  # openai.Client is an alias of OpenAI
+    "AsyncClient": "AsyncOpenAI",
+}
+# Modules a client class may be imported from: `from openai.lib.azure import AzureOpenAI`.
+CLIENT_MODULES = ("openai", "openai._client", "openai.lib.azure")
+
+# Top-level resources of a client (and of the module-level client `openai.<resource>`), current and past.
+RESOURCES = frozenset(
+    {
+        "admin", "audio", "batches", "beta", "chat", "completions", "containers", "content_provenance_checks",
+        "conversations", "decisions", "embeddings", "evals", "files", "fine_tuning", "graders", "images", "live",
+        "models", "moderations", "realtime", "responses", "safety", "skills", "uploads", "vector_stores", "videos",
+        "webhooks",
+    }
+)
+# Endpoints of past SDK releases that the current catalog no longer lists (they still appear in code).
+HISTORICAL_ENDPOINTS = frozenset(
+    {
+        "beta.chat.completions.parse", "beta.chat.completions.stream", "beta.vector_stores.create",
+        "beta.vector_stores.retrieve", "beta.vector_stores.update", "beta.vector_stores.list",
+        "beta.vector_stores.delete", "beta.vector_stores.files.create", "beta.vector_stores.files.upload_and_poll",
+        "beta.vector_stores.file_batches.upload_and_poll", "beta.vector_stores.file_batches.create_and_poll",
+        "beta.realtime.connect", "files.retrieve_content", "fine_tunes.create", "fine_tunes.list",
+    }
+)
+# Methods of a client object itself, not requests.
+CLIENT_METHODS_RETURNING_CLIENT = frozenset({"with_options", "copy"})
+VARIANTS = frozenset({"with_raw_response", "with_streaming_response"})
+# Resources too generic to report on an object whose type the detector could not resolve.
+GENERIC_RESOURCES = frozenset({"files", "models", "batches", "uploads", "containers", "conversations", "webhooks",
+                               "evals", "videos", "skills", "admin", "safety", "decisions", "live", "graders"})
+
+# -- the 0.x module API ------------------------------------------------------------------------------------------
+LEGACY_CLASSES = frozenset(
+    {"ChatCompletion", "Completion", "Embedding", "Image", "Moderation", "Audio", "Edit", "FineTune",
+     "FineTuningJob", "File", "Model", "Engine", "Deployment", "Customer"}
+)
+LEGACY_MODERN = {
+    "ChatCompletion.create": "chat.completions.create",
+    "ChatCompletion.acreate": "chat.completions.create",
+    "Completion.create": "completions.create",
+    "Completion.acreate": "completions.create",
+    "Embedding.create": "embeddings.create",
+    "Embedding.acreate": "embeddings.create",
+    "Image.create": "images.generate",
+    "Image.acreate": "images.generate",
+    "Image.create_edit": "images.edit",
+    "Image.acreate_edit": "images.edit",
+    "Image.create_variation": "images.create_variation",
+    "Image.acreate_variation": "images.create_variation",
+    "Audio.transcribe": "audio.transcriptions.create",
+    "Audio.atranscribe": "audio.transcriptions.create",
+    "Audio.translate": "audio.translations.create",
+    "Audio.atranslate": "audio.translations.create",
+    "Moderation.create": "moderations.create",
+    "Moderation.acreate": "moderations.create",
+    "Model.list": "models.list",
+    "Model.alist": "models.list",
+    "Model.retrieve": "models.retrieve",
+    "Model.aretrieve": "models.retrieve",
+    "Model.delete": "models.delete",
+    "File.create": "files.create",
+    "File.acreate": "files.create",
+    "File.list": "files.list",
+    "File.retrieve": "files.retrieve",
+    "File.delete": "files.delete",
+    "File.download": "files.content",
+    "FineTuningJob.create": "fine_tuning.jobs.create",
+    "FineTuningJob.list": "fine_tuning.jobs.list",
+    "FineTuningJob.retrieve": "fine_tuning.jobs.retrieve",
+    "FineTuningJob.cancel": "fine_tuning.jobs.cancel",
+    "FineTuningJob.list_events": "fine_tuning.jobs.list_events",
+}
+# Module attributes that configure the client: 1.x module-client settings and 0.x settings.
+V1_SETTINGS = frozenset(
+    {"api_key", "organization", "project", "base_url", "timeout", "max_retries", "default_headers",
+     "default_query", "http_client", "api_type", "api_version", "azure_endpoint", "azure_ad_token",
+     "azure_ad_token_provider", "admin_api_key", "webhook_secret", "bedrock_token_provider"}
+)
+LEGACY_SETTINGS = frozenset(
+    {"api_base", "api_key_path", "proxy", "requestssession", "aiosession", "app_info", "enable_telemetry",
+     "debug", "log", "verify_ssl_certs", "ca_bundle_path"}
+)
+LEGACY_ERRORS_MODULE = "openai.error"
+
+# -- environment -------------------------------------------------------------------------------------------------
+ENV_NAME_RE = re.compile(r"^(?:AZURE_OPENAI_[A-Z0-9_]+|OPENAI_[A-Z0-9_]+)$")
+SECRET_NAME_RE = re.compile(r"KEY|TOKEN|SECRET|PASSWORD", re.IGNORECASE)
+ENV_READERS = frozenset(
+    {"os.getenv", "os.environ.get", "os.environ.setdefault", "os.environ.pop", "os.putenv", "os.getenvb",
+     "decouple.config", "environ.get"}
+)
+
+# -- URLs and raw HTTP -------------------------------------------------------------------------------------------
+OPENAI_HOST_RE = re.compile(r"\bapi\.openai\.com\b|\b[\w-]+\.openai\.azure\.com\b|\{[^}]*\}\.openai\.azure\.com")
+HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "request", "stream", "send"})
+HTTP_LIBRARIES = ("requests", "httpx", "aiohttp", "urllib3", "urllib.request")
+
+# -- wrappers ----------------------------------------------------------------------------------------------------
+# (module prefix, class name) -> (api, canonical class name). A module prefix matches the module and submodules.
+WRAPPER_CLASSES: dict[tuple[str, str], tuple[str, str]] = {}
+for _module in ("langchain_openai", "langchain.chat_models", "langchain.llms", "langchain.embeddings",
+                "langchain_community.chat_models", "langchain_community.llms", "langchain_community.embeddings",
+                "langchain.chat_models.openai", "langchain.llms.openai", "langchain.embeddings.openai"):
+    for _cls in ("ChatOpenAI", "AzureChatOpenAI", "OpenAIEmbeddings", "AzureOpenAIEmbeddings", "OpenAI",
+                 "AzureOpenAI", "OpenAIChat"):
+        WRAPPER_CLASSES[(_module, _cls)] = ("langchain", _cls)
+for _module in ("llama_index.llms.openai", "llama_index.embeddings.openai", "llama_index.llms.azure_openai",
+                "llama_index.embeddings.azure_openai", "llama_index.multi_modal_llms.openai", "llama_index.llms",
+                "llama_index.embeddings", "llama_index.legacy.llms", "llama_index.legacy.embeddings",
+                "llama_index.core.llms.openai"):
+    for _cls in ("OpenAI", "OpenAIEmbedding", "AzureOpenAI", "AzureOpenAIEmbedding", "OpenAIResponses",
+                 "OpenAIMultiModal"):
+        WRAPPER_CLASSES[(_module, _cls)] = ("llamaindex", _cls)
+WRAPPER_CLASSES[("dspy", "OpenAI")] = ("dspy", "dspy.OpenAI")
+WRAPPER_CLASSES[("dspy", "AzureOpenAI")] = ("dspy", "dspy.AzureOpenAI")
+WRAPPER_CLASSES[("dsp", "GPT3")] = ("dspy", "dsp.GPT3")
+
+# Functions (qualified name) -> (api, endpoint, kind of model argument).
+LITELLM_FUNCTIONS = frozenset(
+    {"completion", "acompletion", "text_completion", "atext_completion", "embedding", "aembedding",
+     "image_generation", "aimage_generation", "transcription", "atranscription", "speech", "aspeech",
+     "moderation", "amoderation", "responses", "aresponses", "batch_completion"}
+)
+# Model providers in a "provider/model" string that mean OpenAI (or Azure OpenAI) underneath.
+OPENAI_PROVIDERS = frozenset({"openai", "azure", "text-completion-openai", "azure_text", "chatgpt"})
+LANGCHAIN_INIT = frozenset({"langchain.chat_models.init_chat_model", "langchain.chat_models.base.init_chat_model",
+                            "langchain.embeddings.init_embeddings"})
+INSTRUCTOR_FUNCTIONS = frozenset({"from_openai", "patch", "apatch", "from_provider", "from_litellm"})
+
+# Packages whose pin is worth reporting in requirement files.
+REQUIREMENT_PACKAGES_RE = re.compile(
+    r"^(?:openai|tiktoken|litellm|instructor|dspy|dspy-ai|langchain-openai|llama-index-llms-openai|"
+    r"llama-index-embeddings-openai|llama-index-llms-azure-openai|llama-index-embeddings-azure-openai|"
+    r"llama-index-multi-modal-llms-openai|openai-agents)$"
+)

@@ -81,7 +81,7 @@ def rewrite(paths, write, check, select, ignore, exclude, include_vendored, fmt,
             use_color = sys.stdout.isatty() if color is None else color
             text = plan.diff(color=use_color)
             if text:
-                click.echo(text, nl=False)
+                click.echo(text, nl=False, color=use_color)
         _summary(plan, result, write=write, check=check)
     if check and plan.changes:
         sys.exit(EXIT_CHANGES)

@@ -14,20 +14,26 @@ from __future__ import annotations
 
 from migrate.rewrite.model import ApplyResult, FileChange, Plan, ReviewItem, RuleFailure
 from migrate.rewrite.plan import apply_plan, load_options, plan_rewrite
-from migrate.rewrite.registry import RULES, RuleInfo, UnknownRuleError, active_rules, parse_rule_ids
+from migrate.rewrite.registry import (
+    RULES,
+    RuleInfo,
+    UnknownRuleError,
+    active_rules,
+    parse_rule_ids,
+)
 
 __all__ = [
-    "plan_rewrite",
-    "apply_plan",
-    "load_options",
-    "Plan",
+    "RULES",
+    "ApplyResult",
     "FileChange",
+    "Plan",
     "ReviewItem",
     "RuleFailure",
-    "ApplyResult",
-    "RULES",
     "RuleInfo",
     "UnknownRuleError",
     "active_rules",
+    "apply_plan",
+    "load_options",
     "parse_rule_ids",
+    "plan_rewrite",
 ]

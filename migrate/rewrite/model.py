@@ -93,7 +93,7 @@ class Plan:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Plan":
+    def from_dict(cls, data: dict[str, Any]) -> Plan:
         return cls(
             roots=tuple(data["roots"]),
             changes=tuple(FileChange(**{**c, "rules": tuple(c["rules"])}) for c in data["changes"]),

@@ -81,7 +81,7 @@ def split(nbs: NotebookSource, combined: str) -> dict[int, str]:
     result: dict[int, str] = {}
     for n, (index, body) in enumerate(zip(indexes, rest[1::2])):
         if n == 0 and prefix.strip():
-            body = prefix + body  # imports a rule added at the top of the module belong to the first cell
+            body = prefix.strip("\n") + "\n" + body  # imports added at the top of the module go to the first cell
         lines = [_restore(nbs, line) for line in body.split("\n")]
         text = "\n".join(lines).rstrip("\n")
         original = _source_text(nbs.nb["cells"][index].get("source", ""))

@@ -12,8 +12,8 @@ import os
 import tempfile
 import time
 import tokenize
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from migrate.config import Config, ConfigError, load_config
 from migrate.rewrite.model import ApplyResult, FileChange, Plan, ReviewItem, RuleFailure
@@ -26,7 +26,7 @@ PYTHON_SUFFIXES = (".py", ".pyw")
 
 def load_options(config: Config) -> dict:
     """[tool.migrate.rewrite], checked: a bad value names the file and the field."""
-    from migrate.rewrite.rules.oai008_parameters import ACTIONS
+    from migrate.rewrite.patterns import PARAMETER_ACTIONS as ACTIONS
     from migrate.rewrite.textfiles import DEFAULT_OPENAI_REQUIREMENT
 
     section = config.section("rewrite")
@@ -126,8 +126,8 @@ def plan_rewrite(
             counts[rule] = counts.get(rule, 0) + n
         review.extend(ReviewItem(rel, line, rule, message) for rule, line, message in result.review)
         if after != before:
-            changes[str(candidate.path)] = dict(rel=rel, before=before, after=after, encoding=encoding,
-                                                sha=hashlib.sha256(data).hexdigest(), rules=list(result.rules))
+            changes[str(candidate.path)] = {"rel": rel, "before": before, "after": after, "encoding": encoding,
+                                            "sha": hashlib.sha256(data).hexdigest(), "rules": list(result.rules)}
 
     upgraded = any(set(c["rules"]) & LEGACY_UPGRADE for c in changes.values())
     for candidate, kind in text_files:
@@ -267,7 +267,8 @@ def _text(candidate, kind, config, options, active, explicit, upgraded, changes,
             rules.append("OAI011")
             counts["OAI011"] = counts.get("OAI011", 0) + result.edits
     if current != text:
-        changes[key] = dict(rel=candidate.rel, before=text, after=current, encoding=encoding, sha=sha, rules=rules)
+        changes[key] = {"rel": candidate.rel, "before": text, "after": current, "encoding": encoding, "sha": sha,
+                       "rules": rules}
 
 
 def apply_plan(plan: Plan) -> ApplyResult:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import difflib
 import importlib
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -117,7 +118,7 @@ def _review_lines(stages, final: str) -> list[tuple[str, int, str]]:
         for _, line, message in items:
             current = max(line, 1)
             texts = [lines(t) for t in chain] + [final_lines]
-            for a, b in zip(texts, texts[1:]):
+            for a, b in itertools.pairwise(texts):
                 if a is not b and a != b:
                     current = map_line(a, b, current)
             while current < len(final_lines) and final_lines[current - 1].lstrip().startswith("# migrate: "):

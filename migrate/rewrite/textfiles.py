@@ -10,8 +10,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from migrate.rewrite.rules.oai003_models import looks_like_openai_model
-from migrate.rewrite.rules.oai009_urls import split_url
+from migrate.rewrite.patterns import looks_like_openai_model, split_url
 
 DEFAULT_OPENAI_REQUIREMENT = ">=1.40"
 _BASE_KEYS = frozenset({"OPENAI_API_BASE", "OPENAI_BASE_URL", "OPENAI_API_HOST", "AZURE_OPENAI_ENDPOINT"})
@@ -21,6 +20,7 @@ _LINE = re.compile(
     r"""^(?P<lead>[ \t]*(?:-[ \t]*)?(?:export[ \t]+)?)(?P<key>[A-Za-z_][\w.\-]*|"[^"\n]+"|'[^'\n]+')"""
     r"""(?P<sep>[ \t]*[:=][ \t]*)(?:(?P<q>["'])(?P<qv>[^"'\n]*)(?P=q)|(?P<v>[^\s#"']+))(?P<tail>[ \t]*(?:#.*)?)$"""
 )
+_REQUIREMENT_NAMES = frozenset({"pyproject.toml", "setup.py", "setup.cfg", "Pipfile", "constraints.txt"})
 CONFIG_SUFFIXES = (".yaml", ".yml", ".toml", ".ini", ".cfg", ".conf")
 
 
@@ -29,8 +29,7 @@ def is_env_file(name: str) -> bool:
 
 
 def is_requirements_file(name: str) -> bool:
-    return (name.startswith("requirements") and name.endswith((".txt", ".in"))) or name in (
-        "pyproject.toml", "setup.py", "setup.cfg", "Pipfile", "constraints.txt")
+    return (name.startswith("requirements") and name.endswith((".txt", ".in"))) or name in _REQUIREMENT_NAMES
 
 
 def is_config_file(name: str) -> bool:
@@ -86,8 +85,8 @@ def rewrite_config(text: str, name: str, config) -> TextResult:
         elif value in config.models and config.models[value] != value:
             new_value = config.models[value]
         elif _MODELISH.search(key) and looks_like_openai_model(value) and value not in config.models.values():
-            result.review.append((number, f"{key}={value}: {value!r} has no entry in the model map: add it to "
-                                          "[tool.migrate.models]"))
+            message = f"{key}={value}: {value!r} has no entry in the model map: add it to [tool.migrate.models]"
+            result.review.append((number, message))
         if env and key in ("OPENAI_API_BASE", "OPENAI_API_HOST") and config.base_url_env not in keys:
             new_key = config.base_url_env  # the rewritten code reads this variable
             keys.add(new_key)

@@ -1,16 +1,35 @@
 """`migrate scan`: every OpenAI use in a Python codebase, and what will break on vLLM.
 
-Placeholder until the detector lands; the signature is the contract other stages build on.
+    import migrate
+    result = migrate.scan(["./repo"])          # ScanResult: findings (assessed), skipped files, counts
+    for f in result.findings:
+        print(f.location, f.kind.value, f.endpoint, f.model, f.verdict)
+
+How it runs (docs/detection.md has the rules):
+
+1. walk.py lists the files (gitignore, excludes, vendored folders);
+2. each file's bytes go through the pre-filter (prefilter.py, a substring search);
+3. files that pass are parsed with `ast` and analysed (detect/), in a fork pool when there are many;
+4. calls through clients or constants imported from other modules of the tree are settled
+   (detect/crossmodule.py), then assess.py gives every finding its verdict from the catalog.
+
+Nothing heavy is imported on the way: no openai, vllm, libcst, jinja2 or rich.
 """
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 from typing import Callable, Sequence
 
-from migrate.scan.findings import ScanResult
+from migrate.scan.findings import ScanResult, Skipped
 
 ProgressCallback = Callable[[int, int | None, str], None]  # (files done, files total or None, current path)
+
+POOL_MIN_CANDIDATES = 48  # below this many files to parse, a pool costs more than it saves
+CHUNK = 8  # candidate files per task: small, so that two workers stay balanced on uneven files
+PROGRESS_EVERY = 200
 
 
 def scan(
@@ -22,4 +41,138 @@ def scan(
     jobs: int | None = None,
     progress: ProgressCallback | None = None,
 ) -> ScanResult:
-    raise NotImplementedError
+    """Scan files and folders for OpenAI use. Bad files are reported in `skipped`; the scan never stops."""
+    from migrate._version import __version__
+    from migrate.scan.detect import known_endpoints, sort_key
+    from migrate.scan.walk import iter_files
+
+    started = time.perf_counter()
+    roots = [Path(p) for p in paths]
+    skipped: list[Skipped] = []
+    seen: set[str] = set()
+    files: list[tuple[str, str]] = []
+    for candidate in iter_files(roots, exclude=tuple(exclude), include_vendored=include_vendored,
+                                respect_gitignore=respect_gitignore, skipped=skipped):
+        path = str(candidate.path)
+        if path not in seen:
+            seen.add(path)
+            files.append((path, candidate.rel))
+
+    endpoints = known_endpoints()
+    results = _detect_all(files, endpoints, jobs, progress)
+
+    findings, deferred, parsed = [], [], 0
+    for result in results:
+        findings.extend(result.findings)
+        deferred.extend(result.deferred)
+        skipped.extend(result.skipped)
+        parsed += result.parsed
+    if deferred:
+        from migrate.scan.detect.crossmodule import ModuleIndex, settle
+
+        findings.extend(settle(deferred, ModuleIndex(files)))
+
+    from migrate.catalog import load_catalog
+    from migrate.scan.assess import assess
+
+    findings = sorted(assess(findings), key=sort_key)
+    skipped.sort(key=lambda s: (s.path, s.line or 0, s.reason))
+    return ScanResult(
+        roots=tuple(str(p) for p in paths),
+        findings=tuple(findings),
+        skipped=tuple(skipped),
+        files_scanned=len(files),
+        files_parsed=parsed,
+        catalog=load_catalog().info(),
+        tool_version=__version__,
+        duration_s=round(time.perf_counter() - started, 4),
+    )
+
+
+def _detect_all(files, endpoints, jobs, progress):
+    """Read and pre-filter every file here; parse the candidates here or, when there are many, in a pool
+    that starts as soon as enough candidates are found (reading goes on while workers parse)."""
+    from migrate.scan.detect import FileResult, detect_file
+    from migrate.scan.prefilter import might_use_openai, text_file_candidate, worth_parsing
+
+    jobs = jobs or os.cpu_count() or 1
+    total = len(files)
+    results: list[FileResult] = []
+    candidates: list[tuple[str, str, bytes]] = []
+    pool = None
+    pending = []  # async results from the pool
+    batch: list[tuple[str, str]] = []
+    try:
+        for done, (path, rel) in enumerate(files, 1):
+            if progress is not None and done % PROGRESS_EVERY == 0:
+                progress(done, total, rel)
+            try:
+                with open(path, "rb") as fh:
+                    data = fh.read()
+            except OSError:
+                results.append(detect_file(path, rel, endpoints))  # re-raises inside: becomes a Skipped entry
+                continue
+            if rel.endswith((".py", ".pyw", ".ipynb")):
+                if not (might_use_openai(data) and worth_parsing(data)):
+                    continue
+            elif not text_file_candidate(data):
+                continue
+            if pool is None:
+                candidates.append((path, rel, data))
+                if jobs > 1 and len(candidates) >= POOL_MIN_CANDIDATES and _can_fork():
+                    pool = _start_pool(jobs, endpoints)
+                    for i in range(0, len(candidates), CHUNK):
+                        pending.append(pool.apply_async(_work, ([(p, r) for p, r, _ in candidates[i:i + CHUNK]],)))
+                    candidates = []
+            else:
+                batch.append((path, rel))
+                if len(batch) >= CHUNK:
+                    pending.append(pool.apply_async(_work, (batch,)))
+                    batch = []
+        if pool is not None:
+            if batch:
+                pending.append(pool.apply_async(_work, (batch,)))
+            for item in pending:
+                results.extend(item.get())
+        else:
+            for path, rel, data in candidates:
+                results.append(detect_file(path, rel, endpoints, data=data))
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+    if progress is not None:
+        progress(total, total, "")
+    return results
+
+
+_ENDPOINTS: frozenset[str] = frozenset()
+
+
+def _init_worker(endpoints) -> None:
+    global _ENDPOINTS
+    import gc
+
+    gc.disable()  # short-lived worker: trees are dropped after each file; the cyclic GC only costs time here
+    _ENDPOINTS = endpoints
+
+
+def _work(batch):
+    from migrate.scan.detect import detect_file
+
+    return [detect_file(path, rel, _ENDPOINTS) for path, rel in batch]
+
+
+def _can_fork() -> bool:
+    import sys
+
+    return sys.platform.startswith("linux")
+
+
+def _start_pool(jobs: int, endpoints):
+    import multiprocessing
+
+    return multiprocessing.get_context("fork").Pool(jobs, initializer=_init_worker, initargs=(endpoints,))
+
+
+__all__ = ["scan", "ScanResult", "ProgressCallback"]

@@ -9,9 +9,9 @@ A rule is a LibCST `VisitorBasedCodemodCommand`. It resolves names with `Qualifi
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Sequence
 
 import libcst as cst
 import libcst.matchers as m

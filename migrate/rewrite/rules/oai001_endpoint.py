@@ -17,6 +17,8 @@ its imports.
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from migrate.rewrite.rules._base import (
@@ -40,10 +42,15 @@ from migrate.rewrite.rules._base import (
 _SETTINGS = {"openai.api_key": "api_key", "openai.base_url": "base_url", "openai.api_base": "base_url"}
 
 
+_WANTED = re.compile(
+    r"\b(?:OpenAI|AsyncOpenAI|Client|AsyncClient)\s*\(|\.(?:api_key|api_base|base_url)\s*=(?!=)"
+    r"|\b\w+\.(?:chat|completions|embeddings|images|responses|moderations|audio)\.\w+"
+    r"|\b(?:OpenAI|AsyncOpenAI|Client|AsyncClient)\s+as\s+\w+"
+)
+
+
 def wanted(source: str, state) -> bool:
-    return ("OpenAI" in source or "Client" in source or "api_key" in source or "api_base" in source
-            or "base_url" in source or ".chat." in source or ".completions." in source or ".embeddings." in source
-            or ".images." in source or ".responses." in source or ".moderations." in source or ".audio." in source)
+    return bool(_WANTED.search(source))
 
 
 class Transformer(RuleTransformer):

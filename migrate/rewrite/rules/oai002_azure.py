@@ -17,13 +17,19 @@ from __future__ import annotations
 import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
-from migrate.rewrite.rules._base import AZURE_CLASSES, RuleTransformer, get_arg, literal_str, remove_args
+from migrate.rewrite.rules._base import (
+    AZURE_CLASSES,
+    RuleTransformer,
+    get_arg,
+    literal_str,
+    remove_args,
+)
 
 AZURE_ONLY = ("api_version", "azure_endpoint", "azure_deployment", "azure_ad_token", "azure_ad_token_provider")
 
 
 def wanted(source: str, state) -> bool:
-    return "Azure" in source
+    return "AzureOpenAI" in source
 
 
 class Transformer(RuleTransformer):

@@ -21,20 +21,11 @@ import re
 
 import libcst as cst
 
+from migrate.rewrite.patterns import OPENAI_MODEL, looks_like_openai_model  # noqa: F401 - re-exported
 from migrate.rewrite.rules._base import RuleTransformer, env_read, literal_str
 
-OPENAI_MODEL = re.compile(
-    r"^(?:gpt-[\w.\-]+|chatgpt-[\w.\-]+|o[1-9](?:-[\w.\-]+)?|text-(?:davinci|curie|babbage|ada|embedding|moderation|"
-    r"search|similarity)-[\w.\-]+|(?:davinci|curie|babbage|ada)(?:-\d+)?|code-(?:davinci|cushman)-[\w.\-]+|"
-    r"dall-e-[23]|whisper-1|tts-1(?:-hd)?(?:-[\w.\-]+)?|omni-moderation-[\w.\-]+|gpt-image-[\w.\-]+|"
-    r"computer-use-[\w.\-]+|codex-[\w.\-]+|ft:[\w.\-:]+)$"
-)
 MODEL_KEYWORDS = frozenset({"model", "engine", "deployment_id", "azure_deployment", "model_name", "deployment_name"})
 _MODELISH = re.compile(r"model|engine|deployment", re.IGNORECASE)
-
-
-def looks_like_openai_model(name: str) -> bool:
-    return bool(OPENAI_MODEL.match(name))
 
 
 def wanted(source: str, state) -> bool:

@@ -97,9 +97,13 @@ _SETTING_NOTES = {
 }
 
 
+_WANTED = re.compile(r"\b(?:ChatCompletion|Completion|Embedding|Image|Moderation|Audio|Model|File|FineTuningJob|"
+                     r"Edit|Engine|FineTune|Deployment|Customer)\s*\.\s*a?(?:create|list|retrieve|delete|transcribe|"
+                     r"translate|cancel|list_events|download|create_edit|create_variation)\b")
+
+
 def wanted(source: str, state) -> bool:
-    return bool(re.search(r"\b(ChatCompletion|Completion|Embedding|Image|Moderation|Audio|Model|File|FineTuningJob|"
-                          r"Edit|Engine|FineTune|Deployment)\s*\.\s*\w+|\bapi_(key|base|type|version)\b", source))
+    return bool(_WANTED.search(source))
 
 
 class Transformer(RuleTransformer):

@@ -47,7 +47,7 @@ ATTRIBUTES = {"http_status": "status_code", "json_body": "body", "user_message":
 
 
 def wanted(source: str, state) -> bool:
-    return ".error" in source
+    return "openai.error" in source or "error import" in source
 
 
 class Transformer(RuleTransformer):

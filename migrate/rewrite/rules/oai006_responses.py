@@ -16,17 +16,28 @@ it might be a plain dict from `requests`, where attribute access would break.
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
-from migrate.rewrite.rules._base import RuleTransformer, endpoint_of, literal_str, needs_parens
+from migrate.rewrite.rules._base import (
+    RuleTransformer,
+    endpoint_of,
+    literal_str,
+    needs_parens,
+)
 
 # Keys that, indexed in this shape, are very likely a response (used only to leave review notes).
 _TELLTALE = {"choices", "usage", "embedding"}
 _FALSY = (cst.SimpleString, cst.Integer, cst.Float, cst.Name, cst.List, cst.Dict, cst.Tuple)
 
 
+_CALL = re.compile(r"\.(?:create|parse|generate|edit|create_variation)\s*\(")
+_ACCESS = re.compile(r"""\[\s*["'][A-Za-z_]\w*["']\s*\]|\.get\(\s*["']|\bin\s+\w|to_dict""")
+
+
 def wanted(source: str, state) -> bool:
-    return "[" in source and ('"' in source or "'" in source) or ".get(" in source or "to_dict" in source
+    return bool(_CALL.search(source)) and bool(_ACCESS.search(source))
 
 
 def _is_response_call(node: cst.CSTNode) -> bool:
@@ -206,7 +217,7 @@ class Transformer(RuleTransformer):
     def _looks_like_response(self, node: cst.CSTNode) -> bool:
         # A name indexed like a response, that the rule could not trace to a call: worth a human's look only when
         # the module talks to the SDK (the rule runs only there).
-        return isinstance(node, cst.Name) or isinstance(node, cst.Attribute)
+        return isinstance(node, (cst.Name, cst.Attribute))
 
 
 def _string_key(node: cst.Subscript) -> str | None:

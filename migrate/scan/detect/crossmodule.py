@@ -1,0 +1,197 @@
+"""Settle calls that need another module of the scanned tree.
+
+    # app/clients.py                       # app/chat.py
+    client = OpenAI()                      from app.clients import client
+    MODEL = "gpt-4o"                       from app.config import MODEL
+                                           client.chat.completions.create(model=MODEL)
+
+The first pass (per file, maybe in worker processes) cannot know what `client` and `MODEL` are; it
+returns a `Deferred` naming them. Here, in the parent process, the modules they come from are found among
+the scanned files (by dotted name, any suffix of the path: `src/app/clients.py` serves `app.clients`),
+parsed once each (cached; they need not mention openai, e.g. a config module), and asked for the value.
+A receiver that resolves to something else, or to a module outside the tree, yields no finding unless the
+call has the SDK's exact shape in a module that imports openai (the same rule as within a module).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+from typing import Iterable
+
+from migrate.scan.detect import sdk
+from migrate.scan.detect.values import Client, Func, Inst, Klass, Q, QCall, Res, Str
+from migrate.scan.findings import Finding
+
+MAX_DEPTH = 8
+
+
+class ModuleIndex:
+    """Python files of the scanned tree by dotted module name (every path suffix)."""
+
+    def __init__(self, files: Iterable[tuple[str, str]]) -> None:
+        self._by_name: dict[str, list[tuple[str, str]]] = {}
+        for path, rel in files:
+            if not rel.endswith((".py", ".pyw")):
+                continue
+            parts = rel.rsplit(".", 1)[0].split("/")
+            if parts[-1] == "__init__":
+                parts = parts[:-1]
+            if not parts or not all(p.isidentifier() for p in parts):
+                continue
+            for start in range(len(parts)):
+                self._by_name.setdefault(".".join(parts[start:]), []).append((path, rel))
+        self._analyzers: dict[str, object] = {}
+
+    def find(self, module: str, importer: str) -> tuple[str, str] | None:
+        hits = self._by_name.get(module)
+        if not hits:
+            return None
+        if len(hits) == 1:
+            return hits[0]
+        # Several files could be `module`: prefer the one nearest the importing file.
+        return max(hits, key=lambda h: (_common_prefix(h[1], importer), -len(h[1])))
+
+    def analyzer(self, path: str, rel: str):
+        if path in self._analyzers:
+            return self._analyzers[path]
+        from migrate.scan.detect import known_endpoints, module_package
+        from migrate.scan.detect.python import ModuleAnalyzer
+        from migrate.scan.detect.source import Unreadable, check_bytes, decode, parse
+
+        analyzer = None
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read()
+            check_bytes(data)
+            source = decode(data)
+            analyzer = ModuleAnalyzer(parse(source, rel), source.splitlines(), rel, module_package(rel),
+                                      endpoints=known_endpoints())
+        except (OSError, Unreadable):
+            analyzer = None
+        self._analyzers[path] = analyzer
+        return analyzer
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a.split("/"), b.split("/")):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def settle(deferred: Iterable, index: ModuleIndex | None) -> list[Finding]:
+    out = []
+    for item in deferred:
+        finding = _settle_one(item, index)
+        if finding is not None:
+            out.append(finding)
+    return out
+
+
+def _settle_one(item, index: ModuleIndex | None) -> Finding | None:
+    finding = item.finding
+    importer = finding.path
+    if item.receiver is not None:
+        value = resolve(item.receiver, index, importer)
+        if isinstance(value, Res) and len(value.path) >= 2 and value.path[0] in sdk.RESOURCES:
+            client = value.client
+            origin = client.origin or f"imported from {_module_of(item.receiver)}"
+            detail = f"client from {origin}"
+            kind, api = finding.kind, "openai"
+            if client.via == "instructor":
+                from migrate.scan.findings import Kind
+
+                kind, api = Kind.WRAPPER, "instructor"
+                detail += "; through an instructor-patched client"
+            finding = dataclasses.replace(finding, kind=kind, api=api, endpoint=".".join(value.path),
+                                          client=client.cls, variant=value.variant, detail=detail)
+        elif item.fallback is not None:
+            finding = item.fallback
+        else:
+            return None
+    if item.model_ref is not None:
+        value = resolve(item.model_ref, index, importer)
+        if isinstance(value, Str):
+            finding = dataclasses.replace(finding, model=value.value, model_origin=value.origin)
+        elif finding.model is None:
+            finding = dataclasses.replace(finding, model="dynamic")
+    return finding
+
+
+def _module_of(ref) -> str:
+    return ref.name.rsplit(".", 1)[0] if isinstance(ref, Q) else ref.name
+
+
+def resolve(ref, index: ModuleIndex | None, importer: str, depth: int = 0):
+    """The value of an imported name (with attributes and calls after it), or None."""
+    if index is None or depth > MAX_DEPTH:
+        return None
+    if isinstance(ref, QCall):
+        value = resolve(Q(ref.name), index, importer, depth + 1)
+        value = _call(value, index, importer, depth)
+        for attr in ref.attrs:
+            value = _call(value, index, importer, depth) if attr == "()" else _getattr(value, attr, index, importer, depth)
+        return value
+    parts = ref.name.split(".")
+    for i in range(len(parts) - 1, 0, -1):
+        hit = index.find(".".join(parts[:i]), importer)
+        if hit is None:
+            continue
+        analyzer = index.analyzer(*hit)
+        if analyzer is None:
+            return None
+        value = analyzer.lookup(parts[i], analyzer.module_scope, 10**9)
+        if isinstance(value, Str):
+            value = Str(value.value, re.sub(r"\(line (\d+)\)", lambda m: f"({hit[1]}:{m.group(1)})", value.origin))
+        for attr in parts[i + 1:]:
+            value = _getattr(value, attr, index, hit[1], depth)
+        if isinstance(value, Q) and value.name.split(".")[0] != "openai":
+            value = resolve(value, index, hit[1], depth + 1)
+        elif isinstance(value, QCall):
+            value = resolve(value, index, hit[1], depth + 1)
+        return value
+    return None
+
+
+def _getattr(value, attr: str, index, importer: str, depth: int):
+    if value is None:
+        return None
+    if isinstance(value, (Q, QCall)) and not (isinstance(value, Q) and value.name.split(".")[0] == "openai"):
+        value = resolve(value, index, importer, depth + 1)
+        if value is None:
+            return None
+    analyzer = _owner(value)
+    if analyzer is None:
+        from migrate.scan.detect.python import sdk_getattr
+
+        return sdk_getattr(value, attr)
+    return analyzer.getattr(value, attr)
+
+
+def _call(value, index, importer: str, depth: int):
+    if isinstance(value, Func):
+        return value.scope.analyzer.return_value(value)
+    if isinstance(value, Klass):
+        analyzer = value.scope.analyzer
+        base = analyzer.client_base(value)
+        return Client(base, f"subclass {value.node.name}") if base else Inst(value)
+    if isinstance(value, Res) and len(value.path) == 1 and value.path[0] in sdk.CLIENT_METHODS_RETURNING_CLIENT:
+        return value.client
+    if isinstance(value, Q):
+        from migrate.scan.detect.python import _client_class
+
+        cls = _client_class(value)
+        return Client(cls) if cls else None
+    return None
+
+
+def _owner(value):
+    if isinstance(value, (Func, Klass)):
+        return value.scope.analyzer
+    if isinstance(value, Inst):
+        return value.klass.scope.analyzer
+    return None

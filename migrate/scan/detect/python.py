@@ -1,0 +1,1017 @@
+"""Detect OpenAI use in one parsed Python module.
+
+`ModuleAnalyzer(tree, ...)` builds the module's symbol table (scopes.py), then `run()` visits every call,
+string and attribute once, resolving names on demand:
+
+    client = OpenAI()                 -> a client finding, and `client` evaluates to Client("OpenAI")
+    client.chat.completions.create()  -> Res(Client("OpenAI"), ("chat", "completions", "create")) called: a call finding
+
+Evaluation is memoised per node and guarded against recursion, so a module is analysed in about the time
+it takes to parse it. What cannot be resolved here (a client imported from another module of the project)
+is returned as `Deferred` and settled by crossmodule.py.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field, replace
+
+from migrate.scan.detect import sdk
+from migrate.scan.detect.scopes import ANN, CLASS, EXPR, FUNC, IMPORT, ITEM, PARAM, WITH, Scope, ScopeBuilder
+from migrate.scan.detect.values import MODULE_CLIENT, Client, DictV, Env, Func, Inst, Klass, Partial, Q, QCall, Res, Str
+from migrate.scan.findings import Finding, Kind
+
+CODE_WIDTH = 160
+_PENDING = object()  # marks a value being computed (recursion guard)
+
+
+@dataclass
+class Deferred:
+    """A finding that needs another module of the scanned tree: its client, its model, or both.
+
+    receiver: qualified name (and attributes after a call) of the object the SDK method is called on;
+    model_ref: qualified name of the constant passed as model=.
+    """
+
+    finding: Finding
+    receiver: Q | QCall | None = None
+    path: tuple[str, ...] = ()  # attribute path after the receiver, method last
+    model_ref: Q | None = None
+    imports_openai: bool = False
+    fallback: Finding | None = None  # what to report when the receiver is not resolved (shape rule), or None
+
+
+@dataclass
+class ModuleReport:
+    findings: list[Finding] = field(default_factory=list)
+    deferred: list[Deferred] = field(default_factory=list)
+
+
+class ModuleAnalyzer:
+    def __init__(self, tree: ast.Module, lines: list[str], path: str, package: str = "", *,
+                 endpoints: frozenset[str] = frozenset(), line_map=None, is_setup_py: bool = False) -> None:
+        self.tree = tree
+        self.lines = lines
+        self.path = path
+        self.endpoints = endpoints or sdk.HISTORICAL_ENDPOINTS
+        self.line_map = line_map  # notebook: global line -> (cell, line in cell)
+        self.is_setup_py = is_setup_py
+        self.classes: dict[int, Klass] = {}
+        self.functions: dict[int, Func] = {}
+        self._memo: dict[int, object] = {}
+        self._returns: dict[int, object] = {}
+        self._consumed: set[int] = set()  # string nodes already reported as part of a larger finding
+        self.report = ModuleReport()
+        builder = ScopeBuilder(self, package)
+        self.module_scope = builder.build(tree)
+        self.scopes = builder.scopes
+        self.imports_openai = builder.imports_openai
+        self._import_nodes = builder.import_nodes
+        text_hint = "\n".join(lines) if len(lines) < 50_000 else ""
+        self.mentions_host = "openai.com" in text_hint or "openai.azure.com" in text_hint
+
+    # -- callbacks from the scope builder ----------------------------------------------------------------------
+    def on_class(self, node: ast.ClassDef, scope: Scope) -> None:
+        self.classes[id(node)] = Klass(node, scope)
+
+    def on_function(self, node, scope: Scope, parent: Scope) -> None:
+        klass = self.classes.get(id(parent.node)) if parent.kind == "class" else None
+        scope.klass = klass
+        self.functions[id(node)] = Func(node, scope, klass)
+
+    # -- the visit ---------------------------------------------------------------------------------------------
+    def run(self) -> ModuleReport:
+        for node in self._import_nodes:
+            self._on_import_from(node)
+        for scope in self.scopes:
+            for root in scope.exprs:
+                self._visit_expr(root, scope)
+        return self.report
+
+    def _visit_expr(self, root, scope: Scope) -> None:
+        stack = [root]
+        pop, push = stack.pop, stack.extend
+        Call, Constant, Attribute, Subscript, Store = ast.Call, ast.Constant, ast.Attribute, ast.Subscript, ast.Store
+        setup_py = self.is_setup_py
+        while stack:
+            node = pop()
+            t = type(node)
+            if t is Call:
+                self._on_call(node, scope)
+            elif t is Constant:
+                if type(node.value) is str and ("openai" in node.value or setup_py):
+                    self._on_string(node, scope)
+                continue
+            elif t is Attribute:
+                if node.attr in _INTERESTING_ATTRS or type(node.ctx) is Store:
+                    self._on_attribute(node, scope)
+            elif t is Subscript:
+                self._on_subscript(node, scope)
+            push(ast.iter_child_nodes(node))
+
+    # -- evaluation --------------------------------------------------------------------------------------------
+    def eval(self, node, scope: Scope):
+        key = id(node)
+        memo = self._memo
+        if key in memo:
+            value = memo[key]
+            return None if value is _PENDING else value
+        memo[key] = _PENDING
+        try:
+            value = self._eval(node, scope)
+        except RecursionError:
+            value = None
+        memo[key] = value
+        return value
+
+    def _eval(self, node, scope: Scope):
+        t = type(node)
+        if t is ast.Name:
+            return self.lookup(node.id, scope, node.lineno)
+        if t is ast.Attribute:
+            return self.getattr(self.eval(node.value, scope), node.attr)
+        if t is ast.Call:
+            return self.call_value(node, scope)
+        if t is ast.Constant:
+            return Str(node.value) if type(node.value) is str else None
+        if t is ast.JoinedStr:
+            if all(type(v) is ast.Constant for v in node.values):
+                return Str("".join(v.value for v in node.values))
+            return None
+        if t is ast.Await or t is ast.NamedExpr:
+            return self.eval(node.value, scope)
+        if t is ast.IfExp:
+            a, b = self.eval(node.body, scope), self.eval(node.orelse, scope)
+            if isinstance(a, Client):
+                return a
+            if isinstance(b, Client):
+                return b
+            if isinstance(a, Str) and isinstance(b, Str) and a.value == b.value:
+                return a
+            return None
+        if t is ast.BoolOp:
+            values = [self.eval(v, scope) for v in node.values]
+            for v in values:
+                if isinstance(v, (Client, Res)):
+                    return v
+            if type(node.op) is ast.Or and len(values) == 2 and isinstance(values[0], Env) and isinstance(values[1], Str):
+                env = values[0]
+                return Env(env.var, env.default or values[1])
+            return None
+        if t is ast.Subscript:
+            return self._subscript_value(node, scope)
+        if t is ast.Dict:
+            return DictV(node, scope)
+        return None
+
+    def lookup(self, name: str, scope: Scope, line: int):
+        """The value bound to `name` where it is used: the scope chain, the latest binding before the use
+        in the same scope, else the latest binding that evaluates to something known."""
+        current = scope
+        if name in scope.globals:
+            current = scope.module()
+        first = True
+        while current is not None:
+            if current.kind == "class" and not first:
+                current = current.parent
+                continue
+            bindings = current.bindings.get(name)
+            if bindings:
+                if first and current is scope:
+                    before = [b for b in bindings if b[0] <= line]
+                    if before:
+                        value = self.binding_value(name, before[-1])
+                        if value is not None:
+                            return value
+                for binding in reversed(bindings):
+                    value = self.binding_value(name, binding)
+                    if value is not None:
+                        return value
+                return None
+            first = False
+            current = current.parent
+        return None
+
+    def binding_value(self, name: str, binding):
+        line, kind, payload, where = binding
+        analyzer = where.analyzer
+        if analyzer is not self:
+            return analyzer.binding_value(name, binding)
+        if kind == EXPR:
+            return _named(self.eval(payload, where), name, line, where)
+        if kind == ANN:
+            annotation, value = payload
+            if value is not None:
+                v = self.eval(value, where)
+                if v is not None:
+                    return _named(v, name, line, where)
+            return self.annotation_value(annotation, where, f"annotation of {name}")
+        if kind == IMPORT:
+            return Q(payload)
+        if kind == FUNC:
+            return self.functions.get(id(payload))
+        if kind == CLASS:
+            return self.classes.get(id(payload))
+        if kind == WITH:
+            v = self.eval(payload, where)
+            return v if isinstance(v, Client) else None
+        if kind == ITEM:
+            value, index = payload
+            if type(value) in (ast.Tuple, ast.List) and index < len(value.elts):
+                return _named(self.eval(value.elts[index], where), name, line, where)
+            return None
+        if kind == PARAM:
+            return self._param_value(name, payload, where)
+        return None
+
+    def _param_value(self, name: str, payload, scope: Scope):
+        arg, default, position = payload
+        if position == 0 and scope.klass is not None:
+            decorators = {_decorator_name(d) for d in scope.node.decorator_list}
+            if "staticmethod" not in decorators:
+                return scope.klass if "classmethod" in decorators else Inst(scope.klass)
+        if arg.annotation is not None:
+            v = self.annotation_value(arg.annotation, scope.parent or scope, f"parameter {name}")
+            if v is not None:
+                return v
+        if default is not None:
+            v = self.eval(default, scope.parent or scope)
+            if isinstance(v, Str):
+                return Str(v.value, f"default of parameter {name}")
+            if isinstance(v, Env):
+                return v
+            if isinstance(v, Client):
+                return v
+        return None
+
+    def annotation_value(self, node, scope: Scope, what: str):
+        """The value an annotation promises: Client for OpenAI classes, Inst for local classes."""
+        t = type(node)
+        if t is ast.Constant and type(node.value) is str:
+            try:
+                parsed = ast.parse(node.value, mode="eval").body
+            except SyntaxError:
+                return None
+            return self.annotation_value(parsed, scope, what)
+        if t is ast.BinOp and type(node.op) is ast.BitOr:
+            return self.annotation_value(node.left, scope, what) or self.annotation_value(node.right, scope, what)
+        if t is ast.Subscript:
+            base = self.eval(node.value, scope)
+            base_name = base.name.rsplit(".", 1)[-1] if isinstance(base, Q) else ""
+            if base_name in ("Optional", "Union", "Annotated", "Final", "ClassVar"):
+                elements = node.slice.elts if type(node.slice) is ast.Tuple else [node.slice]
+                if base_name == "Annotated":
+                    elements = elements[:1]
+                for element in elements:
+                    v = self.annotation_value(element, scope, what)
+                    if v is not None:
+                        return v
+            return None
+        if t is ast.Name or t is ast.Attribute:
+            v = self.eval(node, scope)
+            cls = _client_class(v)
+            if cls:
+                return Client(cls, f"{what}: {ast.unparse(node)}")
+            if isinstance(v, Klass):
+                base = self.client_base(v)
+                if base:
+                    return Client(base, f"{what}: {ast.unparse(node)}")
+                return Inst(v)
+        return None
+
+    def getattr(self, base, attr: str):
+        if isinstance(base, Inst):
+            return self.member(base.klass, attr, instance=True)
+        if isinstance(base, Klass):
+            return self.member(base, attr, instance=False)
+        return sdk_getattr(base, attr)
+
+    def member(self, klass: Klass, attr: str, *, instance: bool, depth: int = 0):
+        """A class or instance attribute: class body, `self.x = ...` in methods, properties, local bases."""
+        if depth > 10:
+            return None
+        analyzer = klass.scope.analyzer
+        if analyzer is not self:
+            return analyzer.member(klass, attr, instance=instance, depth=depth)
+        bindings = klass.scope.bindings.get(attr)
+        if bindings:
+            for binding in reversed(bindings):
+                value = self.binding_value(attr, binding)
+                if isinstance(value, Func) and instance:
+                    decorators = {_decorator_name(d) for d in value.node.decorator_list}
+                    if decorators & {"property", "cached_property"}:
+                        return self.return_value(value)
+                if value is not None:
+                    return _attribute_origin(value, attr, binding[0])
+        for binding in reversed(klass.self_attrs.get(attr, ())):
+            value = self.binding_value(attr, binding)
+            if value is not None:
+                return _attribute_origin(value, attr, binding[0])
+        for base_node in klass.node.bases:
+            base = self.eval(base_node, klass.scope.parent or klass.scope)
+            if isinstance(base, Klass):
+                value = self.member(base, attr, instance=instance, depth=depth + 1)
+                if value is not None:
+                    return value
+            elif instance and _client_class(base):
+                return self.getattr(Client(_client_class(base), f"subclass {klass.node.name}"), attr)
+        return None
+
+    def client_base(self, klass: Klass, depth: int = 0) -> str | None:
+        """The SDK client class a local class derives from, if any."""
+        if depth > 10:
+            return None
+        for base_node in klass.node.bases:
+            base = klass.scope.analyzer.eval(base_node, klass.scope.parent or klass.scope)
+            cls = _client_class(base)
+            if cls:
+                return cls
+            if isinstance(base, Klass):
+                found = self.client_base(base, depth + 1)
+                if found:
+                    return found
+        return None
+
+    def return_value(self, func: Func):
+        analyzer = func.scope.analyzer
+        if analyzer is not self:
+            return analyzer.return_value(func)
+        key = id(func.node)
+        if key in self._returns:
+            value = self._returns[key]
+            return None if value is _PENDING else value
+        self._returns[key] = _PENDING
+        value = None
+        node = func.node
+        if node.returns is not None:
+            value = self.annotation_value(node.returns, func.scope.parent or func.scope, f"return of {node.name}()")
+        if value is None:
+            for ret in func.scope.returns:
+                v = self.eval(ret.value, func.scope)
+                if v is not None:
+                    value = v
+                    if isinstance(v, (Client, Res)):
+                        break
+        if isinstance(value, Client):
+            value = replace(value, origin=f"factory {node.name}()")
+        self._returns[key] = value
+        return value
+
+    def call_value(self, node: ast.Call, scope: Scope):
+        func = self.eval(node.func, scope)
+        if func is None:
+            return None
+        if isinstance(func, Q):
+            name = func.name
+            cls = _client_class(func)
+            if cls:
+                return Client(cls)
+            if name in _PARTIAL:
+                return self._partial(node, scope)
+            if name in sdk.ENV_READERS:
+                return self._env_value(node, scope)
+            root, _, last = name.partition(".")
+            if root == "instructor" and name.rsplit(".", 1)[-1] in sdk.INSTRUCTOR_FUNCTIONS:
+                inner = self.eval(node.args[0], scope) if node.args else None
+                inner_cls = inner.cls if isinstance(inner, Client) else "OpenAI"
+                return Client(inner_cls, "instructor", via="instructor")
+            if root == "openai":
+                return None
+            return QCall(name)
+        if isinstance(func, Func):
+            return self.return_value(func)
+        if isinstance(func, Klass):
+            base = self.client_base(func)
+            return Client(base, f"subclass {func.node.name}") if base else Inst(func)
+        if isinstance(func, Res):
+            if func.path and func.path[-1] in sdk.CLIENT_METHODS_RETURNING_CLIENT and len(func.path) == 1:
+                return func.client
+            return None
+        if isinstance(func, QCall):
+            return QCall(func.name, func.attrs + ("()",))
+        return None
+
+    def _partial(self, node: ast.Call, scope: Scope):
+        if node.args:
+            target = self.eval(node.args[0], scope)
+            if isinstance(target, Res):
+                return Partial(target)
+        return None
+
+    def _env_value(self, node: ast.Call, scope: Scope):
+        key = self._arg(node, 0, "key", scope)
+        if not isinstance(key, Str):
+            return None
+        default = self._arg(node, 1, "default", scope)
+        return Env(key.value, default if isinstance(default, Str) else None)
+
+    def _arg(self, node: ast.Call, position: int, keyword: str, scope: Scope):
+        if len(node.args) > position and type(node.args[position]) is not ast.Starred:
+            return self.eval(node.args[position], scope)
+        for kw in node.keywords:
+            if kw.arg == keyword:
+                return self.eval(kw.value, scope)
+        return None
+
+    def _subscript_value(self, node: ast.Subscript, scope: Scope):
+        base = self.eval(node.value, scope)
+        key = self.eval(node.slice, scope) if type(node.slice) is not ast.Slice else None
+        if isinstance(base, Q) and base.name in ("os.environ", "environ") and isinstance(key, Str):
+            return Env(key.value)
+        if isinstance(base, DictV) and isinstance(key, Str):
+            for k, v in zip(base.node.keys, base.node.values):
+                if type(k) is ast.Constant and k.value == key.value:
+                    value = base.scope.analyzer.eval(v, base.scope)
+                    if isinstance(value, Str):
+                        return Str(value.value, f"{_origin_name(value.origin) or 'dict'}[{key.value!r}]")
+                    return value
+        return None
+
+    # -- findings ----------------------------------------------------------------------------------------------
+    def _on_call(self, node: ast.Call, scope: Scope) -> None:
+        func = self.eval(node.func, scope)
+        if isinstance(func, Res):
+            self._sdk_call(node, scope, func)
+        elif isinstance(func, Q):
+            self._named_call(node, scope, func)
+        elif isinstance(func, Klass):
+            base = self.client_base(func)
+            if base:
+                self._client_finding(node, scope, base, f"subclass {func.node.name}")
+        elif isinstance(func, QCall):
+            self._maybe_defer(node, scope, func, func.attrs)
+        elif func is None:
+            self._unresolved_call(node, scope)
+        if self.mentions_host and type(node.func) in (ast.Attribute, ast.Name):
+            self._maybe_http(node, scope, func)
+
+    def _sdk_call(self, node: ast.Call, scope: Scope, res: Res) -> None:
+        path = res.path
+        if len(path) < 2 or path[0] not in sdk.RESOURCES:
+            return
+        endpoint = ".".join(path)
+        client = res.client
+        params, dynamic = _keywords(node)
+        model, origin, model_ref = self._model(node, scope, ("model",))
+        if model is None and dynamic and _takes_model(endpoint):
+            model, origin = "dynamic", "**kwargs"
+        detail = f"client from {client.origin}" if client.origin else ""
+        if endpoint not in self.endpoints and endpoint not in sdk.HISTORICAL_ENDPOINTS:
+            detail = _join(detail, "not an endpoint of the installed openai SDK")
+        kind, api = Kind.CALL, "openai"
+        if client.via == "instructor":
+            kind, api = Kind.WRAPPER, "instructor"
+            detail = _join(detail, "through an instructor-patched client")
+        finding = self._finding(
+            node, kind, api, endpoint=endpoint, client=client.cls, model=model, model_origin=origin,
+            parameters=params, parameters_dynamic=dynamic, variant=res.variant, detail=detail,
+        )
+        self._emit(finding, model_ref)
+
+    def _named_call(self, node: ast.Call, scope: Scope, func: Q) -> None:
+        name = func.name
+        cls = _client_class(func)
+        if cls:
+            self._client_finding(node, scope, cls, "")
+            return
+        parts = name.split(".")
+        root = parts[0]
+        if root == "openai":
+            if len(parts) == 3 and parts[1] in sdk.LEGACY_CLASSES:
+                self._legacy_call(node, scope, parts[1], parts[2])
+            return
+        if name in _PARTIAL:
+            partial = self.eval(node, scope)
+            if isinstance(partial, Partial):
+                self._sdk_call_partial(node, scope, partial.res)
+            return
+        if name in sdk.ENV_READERS:
+            value = self._env_value(node, scope)
+            if isinstance(value, Env) and sdk.ENV_NAME_RE.match(value.var):
+                self._env_finding(node, value.var)
+            return
+        wrapper = _wrapper_class(name)
+        if wrapper is not None:
+            self._wrapper_finding(node, scope, *wrapper)
+            return
+        if root == "litellm":
+            self._litellm(node, scope, parts)
+            return
+        if root == "instructor" and parts[-1] in sdk.INSTRUCTOR_FUNCTIONS:
+            self._instructor(node, scope, parts[-1])
+            return
+        if root == "dspy" and parts[-1] == "LM":
+            self._dspy_lm(node, scope)
+            return
+        if name in sdk.LANGCHAIN_INIT:
+            self._init_chat_model(node, scope, parts[-1])
+            return
+        if root not in _KNOWN_LIBRARIES and len(parts) > 2:
+            self._maybe_defer(node, scope, func, ())
+
+    def _client_finding(self, node: ast.Call, scope: Scope, cls: str, detail: str) -> None:
+        params, dynamic = _keywords(node)
+        self._emit(self._finding(node, Kind.CLIENT, "openai", client=cls, parameters=params,
+                                 parameters_dynamic=dynamic, detail=detail))
+
+    def _legacy_call(self, node: ast.Call, scope: Scope, cls: str, method: str) -> None:
+        params, dynamic = _keywords(node)
+        model, origin, model_ref = self._model(node, scope, ("model", "engine", "deployment_id"))
+        if model is None and dynamic and cls in ("ChatCompletion", "Completion", "Embedding", "Edit"):
+            model, origin = "dynamic", "**kwargs"
+        name = f"{cls}.{method}"
+        modern = sdk.LEGACY_MODERN.get(name)
+        detail = modern or "no openai>=1 counterpart"
+        self._emit(self._finding(node, Kind.CALL, "openai-legacy", endpoint=name, client="module", model=model,
+                                 model_origin=origin, parameters=params, parameters_dynamic=dynamic, detail=detail),
+                   model_ref)
+
+    def _sdk_call_partial(self, node: ast.Call, scope: Scope, res: Res) -> None:
+        path = res.path
+        if len(path) < 2 or path[0] not in sdk.RESOURCES:
+            return
+        params, dynamic = _keywords(node)
+        model, origin, model_ref = self._model(node, scope, ("model",))
+        detail = "functools.partial: calls of the partial may add parameters"
+        if res.client.origin:
+            detail = f"client from {res.client.origin}; {detail}"
+        self._emit(self._finding(node, Kind.CALL, "openai", endpoint=".".join(path), client=res.client.cls,
+                                 model=model, model_origin=origin, parameters=params, parameters_dynamic=dynamic,
+                                 variant=res.variant, detail=detail), model_ref)
+
+    def _unresolved_call(self, node: ast.Call, scope: Scope) -> None:
+        """An SDK-shaped call on an object of unknown type, e.g. a parameter without annotation."""
+        if not self.imports_openai or type(node.func) is not ast.Attribute:
+            return
+        chain = _attribute_chain(node.func)
+        if chain is None:
+            return
+        finding = self._shape_finding(node, scope, chain)
+        if finding is not None:
+            self._emit(finding[0], finding[1])
+
+    def _shape_finding(self, node: ast.Call, scope: Scope, chain: list[str]):
+        """The finding for `<unknown>.chat.completions.create(...)`: the longest tail of the chain that is
+        an SDK endpoint, when it is specific enough to be OpenAI's."""
+        for start in range(len(chain) - 1):
+            tail = [c for c in chain[start:] if c not in sdk.VARIANTS]
+            endpoint = ".".join(tail)
+            if len(tail) >= 2 and (endpoint in self.endpoints or endpoint in sdk.HISTORICAL_ENDPOINTS):
+                if tail[0] in sdk.GENERIC_RESOURCES:
+                    return None
+                variant = next((c for c in chain[start:] if c in sdk.VARIANTS), None)
+                params, dynamic = _keywords(node)
+                model, origin, model_ref = self._model(node, scope, ("model",))
+                if model is None and dynamic and _takes_model(endpoint):
+                    model, origin = "dynamic", "**kwargs"
+                finding = self._finding(
+                    node, Kind.CALL, "openai", endpoint=endpoint, client=None, model=model, model_origin=origin,
+                    parameters=params, parameters_dynamic=dynamic, variant=variant,
+                    detail="client not resolved: the call has the OpenAI SDK's shape in a module that imports openai",
+                )
+                return finding, model_ref
+        return None
+
+    def _maybe_defer(self, node: ast.Call, scope: Scope, receiver, attrs: tuple[str, ...]) -> None:
+        """A call through something imported from another module: settled across the tree later."""
+        if isinstance(receiver, Q):
+            chain = receiver.name.split(".")
+        else:
+            chain = [*receiver.name.split("."), *attrs]
+        if len(chain) < 3 or not any(part in sdk.RESOURCES for part in chain[1:-1]):
+            return
+        params, dynamic = _keywords(node)
+        model, origin, model_ref = self._model(node, scope, ("model",))
+        template = self._finding(node, Kind.CALL, "openai", model=model, model_origin=origin, parameters=params,
+                                 parameters_dynamic=dynamic)
+        fallback = None
+        if self.imports_openai and type(node.func) is ast.Attribute:
+            shaped = _attribute_chain(node.func)
+            if shaped is not None:
+                found = self._shape_finding(node, scope, shaped)
+                fallback = found[0] if found else None
+        self.report.deferred.append(Deferred(template, receiver, tuple(attrs), model_ref, self.imports_openai, fallback))
+
+    def _emit(self, finding: Finding, model_ref: Q | None = None) -> None:
+        if model_ref is not None:
+            self.report.deferred.append(Deferred(finding, None, (), model_ref))
+        else:
+            self.report.findings.append(finding)
+
+    def _model(self, node: ast.Call, scope: Scope, keywords: tuple[str, ...], position: int | None = None):
+        """(model, origin, cross-module reference) for a call's model argument."""
+        value_node = None
+        for kw in node.keywords:
+            if kw.arg in keywords:
+                value_node = kw.value
+                break
+        if value_node is None and position is not None and len(node.args) > position:
+            value_node = node.args[position]
+            if type(value_node) is ast.Starred:
+                return "dynamic", "*args", None
+        if value_node is None:
+            return None, None, None
+        return self.model_of(value_node, scope)
+
+    def model_of(self, value_node, scope: Scope):
+        value = self.eval(value_node, scope)
+        if isinstance(value, Str):
+            return value.value, value.origin, None
+        if isinstance(value, Env):
+            if value.default is not None:
+                return value.default.value, f"environment variable {value.var} (default)", None
+            return "dynamic", f"environment variable {value.var}", None
+        if isinstance(value, Q) and value.name.split(".")[0] not in _KNOWN_LIBRARIES:
+            return "dynamic", None, value
+        return "dynamic", None, None
+
+    def _on_import_from(self, node: ast.ImportFrom) -> None:
+        module = node.module or ""
+        if module == sdk.LEGACY_ERRORS_MODULE and not node.level:
+            names = tuple(a.name for a in node.names)
+            self._emit(self._finding(node, Kind.EXCEPTION, "openai-legacy", endpoint="openai.error",
+                                     parameters=names, detail="openai.error is gone in openai>=1"))
+        elif module == "openai" and not node.level:
+            legacy = [a.name for a in node.names if a.name in sdk.LEGACY_CLASSES or a.name == "error"]
+            if "error" in legacy:
+                self._emit(self._finding(node, Kind.EXCEPTION, "openai-legacy", endpoint="openai.error",
+                                         parameters=("error",), detail="openai.error is gone in openai>=1"))
+
+    def _on_attribute(self, node: ast.Attribute, scope: Scope) -> None:
+        ctx = type(node.ctx)
+        if ctx is ast.Store:
+            base = self.eval(node.value, scope)
+            if isinstance(base, Q) and base.name == "openai" and node.attr not in sdk.RESOURCES:
+                api = "openai-legacy" if node.attr in sdk.LEGACY_SETTINGS else "openai"
+                self._emit(self._finding(node, Kind.CONFIG, api, endpoint=f"openai.{node.attr}",
+                                         client="module", parameters=(node.attr,)))
+            return
+        value = self.eval(node, scope)
+        if isinstance(value, Q) and value.name.startswith("openai.error.") and value.name.count(".") == 2:
+            self._emit(self._finding(node, Kind.EXCEPTION, "openai-legacy", endpoint=value.name,
+                                     parameters=(node.attr,), detail=_legacy_exception_detail(node.attr)))
+
+    def _on_subscript(self, node: ast.Subscript, scope: Scope) -> None:
+        base = node.value
+        if not ((type(base) is ast.Attribute and base.attr == "environ") or (type(base) is ast.Name and base.id == "environ")):
+            return
+        value = self._subscript_value(node, scope)
+        if isinstance(value, Env) and sdk.ENV_NAME_RE.match(value.var):
+            self._env_finding(node, value.var)
+
+    def _env_finding(self, node, var: str) -> None:
+        self._emit(self._finding(node, Kind.ENV, "env", parameters=(var,), detail=f"environment variable {var}"))
+
+    def _on_string(self, node: ast.Constant, scope: Scope) -> None:
+        text = node.value
+        if id(node) in self._consumed:
+            return
+        if self.is_setup_py:
+            self._setup_requirement(node)
+        if "openai" in text and sdk.OPENAI_HOST_RE.search(text):
+            url = text.strip()
+            self._emit(self._finding(node, Kind.URL, "http", detail=url[:200]))
+
+    def _setup_requirement(self, node: ast.Constant) -> None:
+        from migrate.scan.detect.textfiles import parse_requirement
+
+        parsed = parse_requirement(node.value)
+        if parsed is not None:
+            self._emit(self._finding(node, Kind.REQUIREMENT, "requirements", detail=parsed))
+
+    def _maybe_http(self, node: ast.Call, scope: Scope, func) -> None:
+        method_name = node.func.attr if type(node.func) is ast.Attribute else node.func.id
+        if method_name not in sdk.HTTP_METHODS:
+            return
+        url_index = 1 if method_name in ("request", "stream") else 0
+        url_node = node.args[url_index] if len(node.args) > url_index else None
+        if url_node is None:
+            url_node = next((kw.value for kw in node.keywords if kw.arg in ("url", "str_or_url")), None)
+        if url_node is None:
+            return
+        url = self.url_text(url_node, scope)
+        if url is None or not sdk.OPENAI_HOST_RE.search(url):
+            return
+        for sub in ast.walk(url_node):
+            if type(sub) is ast.Constant:
+                self._consumed.add(id(sub))
+        http_method = method_name.upper()
+        if method_name in ("request", "stream"):
+            first = self.eval(node.args[0], scope) if node.args else None
+            http_method = first.value.upper() if isinstance(first, Str) else "REQUEST"
+        route = _route(url)
+        library = None
+        if isinstance(func, (Q, QCall)) and func.name.split(".")[0] in sdk.HTTP_LIBRARIES:
+            library = func.name.split(".")[0]
+        body_keys, dynamic, model, origin, model_ref = self._http_body(node, scope)
+        self._emit(self._finding(node, Kind.HTTP, "http", endpoint=route, client=library, model=model,
+                                 model_origin=origin, parameters=body_keys, parameters_dynamic=dynamic,
+                                 detail=f"{http_method} {url[:200]}"), model_ref)
+
+    def _http_body(self, node: ast.Call, scope: Scope):
+        body = next((kw.value for kw in node.keywords if kw.arg in ("json", "data", "content")), None)
+        if body is None:
+            return (), False, None, None, None
+        value = self.eval(body, scope)
+        if type(body) is ast.Call and body.args:  # json.dumps({...})
+            value = self.eval(body.args[0], scope)
+        if not isinstance(value, DictV):
+            return (), True, None, None, None
+        keys, dynamic, model, origin, model_ref = [], False, None, None, None
+        for k, v in zip(value.node.keys, value.node.values):
+            if k is None:
+                dynamic = True
+            elif type(k) is ast.Constant and type(k.value) is str:
+                keys.append(k.value)
+                if k.value == "model":
+                    model, origin, model_ref = value.scope.analyzer.model_of(v, value.scope)
+            else:
+                dynamic = True
+        return tuple(sorted(keys)), dynamic, model, origin, model_ref
+
+    def url_text(self, node, scope: Scope, depth: int = 0) -> str | None:
+        if depth > 5:
+            return None
+        t = type(node)
+        if t is ast.Constant:
+            return node.value if type(node.value) is str else None
+        if t is ast.JoinedStr:
+            parts = []
+            for v in node.values:
+                if type(v) is ast.Constant:
+                    parts.append(str(v.value))
+                else:
+                    inner = self.url_text(v.value, scope, depth + 1)
+                    parts.append(inner if inner is not None else "{…}")
+            return "".join(parts)
+        if t is ast.BinOp and type(node.op) is ast.Add:
+            left = self.url_text(node.left, scope, depth + 1)
+            right = self.url_text(node.right, scope, depth + 1)
+            if left is None and right is None:
+                return None
+            return (left if left is not None else "{…}") + (right if right is not None else "{…}")
+        value = self.eval(node, scope)
+        if isinstance(value, Str):
+            return value.value
+        if isinstance(value, Env) and value.default is not None:
+            return value.default.value
+        return None
+
+    # -- wrappers ----------------------------------------------------------------------------------------------
+    def _wrapper_finding(self, node: ast.Call, scope: Scope, api: str, cls: str) -> None:
+        params, dynamic = _keywords(node)
+        model, origin, model_ref = self._model(node, scope, ("model", "model_name", "deployment_name",
+                                                              "azure_deployment", "engine"))
+        model, note = _strip_provider(model)
+        self._emit(self._finding(node, Kind.WRAPPER, api, endpoint=cls, client=cls, model=model, model_origin=origin,
+                                 parameters=params, parameters_dynamic=dynamic, detail=note), model_ref)
+
+    def _litellm(self, node: ast.Call, scope: Scope, parts: list[str]) -> None:
+        fn = parts[-1]
+        if fn == "Router":
+            model = None
+            for sub in ast.walk(node):
+                if type(sub) is ast.Constant and type(sub.value) is str and _openai_model_string(sub.value):
+                    model = sub.value
+                    break
+            if model is None:
+                return
+            model, note = _strip_provider(model)
+            params, dynamic = _keywords(node)
+            self._emit(self._finding(node, Kind.WRAPPER, "litellm", endpoint="litellm.Router", client="Router",
+                                     model=model, model_origin="literal", parameters=params,
+                                     parameters_dynamic=dynamic, detail=_join("first OpenAI model of model_list", note)))
+            return
+        if fn not in sdk.LITELLM_FUNCTIONS:
+            return
+        params, dynamic = _keywords(node)
+        model, origin, model_ref = self._model(node, scope, ("model",), position=0)
+        if model is None and not dynamic:
+            return
+        if model not in (None, "dynamic") and not _openai_model_string(model):
+            return  # another provider: LiteLLM does not send it to OpenAI
+        model, note = _strip_provider(model)
+        self._emit(self._finding(node, Kind.WRAPPER, "litellm", endpoint=f"litellm.{fn}", client=fn, model=model,
+                                 model_origin=origin, parameters=params, parameters_dynamic=dynamic, detail=note),
+                   model_ref)
+
+    def _instructor(self, node: ast.Call, scope: Scope, fn: str) -> None:
+        params, dynamic = _keywords(node)
+        inner = self.eval(node.args[0], scope) if node.args else None
+        model, origin, model_ref = (None, None, None)
+        if fn == "from_provider":
+            model, origin, model_ref = self._model(node, scope, ("model",), position=0)
+            if model not in (None, "dynamic") and not _openai_model_string(model):
+                return
+        elif not isinstance(inner, Client) and fn != "patch":
+            if fn == "from_litellm":
+                return
+        model, note = _strip_provider(model)
+        cls = inner.cls if isinstance(inner, Client) else None
+        self._emit(self._finding(node, Kind.WRAPPER, "instructor", endpoint=f"instructor.{fn}", client=cls or "instructor",
+                                 model=model, model_origin=origin, parameters=params, parameters_dynamic=dynamic,
+                                 detail=note), model_ref)
+
+    def _dspy_lm(self, node: ast.Call, scope: Scope) -> None:
+        model, origin, model_ref = self._model(node, scope, ("model",), position=0)
+        if model not in (None, "dynamic") and not _openai_model_string(model):
+            return
+        params, dynamic = _keywords(node)
+        model, note = _strip_provider(model)
+        self._emit(self._finding(node, Kind.WRAPPER, "dspy", endpoint="dspy.LM", client="dspy.LM", model=model,
+                                 model_origin=origin, parameters=params, parameters_dynamic=dynamic, detail=note),
+                   model_ref)
+
+    def _init_chat_model(self, node: ast.Call, scope: Scope, fn: str) -> None:
+        model, origin, model_ref = self._model(node, scope, ("model",), position=0)
+        provider = self._arg(node, -1, "model_provider", scope)
+        provider_name = provider.value if isinstance(provider, Str) else None
+        openai_provider = provider_name in ("openai", "azure_openai")
+        if not openai_provider:
+            if provider_name is not None or (model not in (None, "dynamic") and not _openai_model_string(model, ":")):
+                return
+        params, dynamic = _keywords(node)
+        model, note = _strip_provider(model, ":")
+        self._emit(self._finding(node, Kind.WRAPPER, "langchain", endpoint=fn, client=fn, model=model,
+                                 model_origin=origin, parameters=params, parameters_dynamic=dynamic, detail=note),
+                   model_ref)
+
+    # -- building findings -------------------------------------------------------------------------------------
+    def _finding(self, node, kind: Kind, api: str, **fields) -> Finding:
+        line, col = node.lineno, node.col_offset
+        end_line = getattr(node, "end_lineno", None) or line
+        end_col = getattr(node, "end_col_offset", None) or col
+        code = self.lines[line - 1].strip() if 0 < line <= len(self.lines) else ""
+        code = mask_secrets(code)
+        if len(code) > CODE_WIDTH:
+            code = code[: CODE_WIDTH - 1] + "…"
+        cell = None
+        if self.line_map is not None:
+            cell, line = self.line_map(line)
+            end_cell, end_line = self.line_map(end_line)
+            if end_cell != cell:
+                end_line = line
+        fields.setdefault("detail", "")
+        fields["detail"] = fields["detail"] or ""
+        return Finding(kind=kind, path=self.path, line=line, column=col, end_line=end_line, end_column=end_col,
+                       api=api, cell=cell, code=code, **fields)
+
+
+# -- helpers ---------------------------------------------------------------------------------------------------
+def sdk_getattr(base, attr: str):
+    """Attribute access on values that need no symbol table: imported names, clients, resources."""
+    if base is None:
+        return None
+    if isinstance(base, Q):
+        if base.name == "openai" and attr in sdk.RESOURCES:
+            return Res(MODULE_CLIENT, (attr,))
+        return Q(f"{base.name}.{attr}")
+    if isinstance(base, Res):
+        if attr in sdk.VARIANTS:
+            return replace(base, variant=attr)
+        return Res(base.client, base.path + (attr,), base.variant)
+    if isinstance(base, Client):
+        if attr in sdk.VARIANTS:
+            return Res(base, (), attr)
+        return Res(base, (attr,))
+    if isinstance(base, QCall):
+        return QCall(base.name, base.attrs + (attr,))
+    return None
+
+
+_PARTIAL = frozenset({"functools.partial"})
+_KNOWN_LIBRARIES = frozenset(
+    {"os", "sys", "functools", "typing", "typing_extensions", "requests", "httpx", "aiohttp", "json", "re",
+     "langchain", "langchain_openai", "langchain_community", "langchain_core", "llama_index", "litellm",
+     "instructor", "dspy", "pydantic", "dataclasses", "collections", "asyncio", "logging", "pathlib",
+     "groq", "anthropic", "mistralai", "cohere", "together", "fireworks", "google", "vertexai", "boto3",
+     "azure", "huggingface_hub", "transformers", "vllm", "ollama", "replicate", "openai"}
+)
+_INTERESTING_ATTRS = frozenset(
+    {"api_key", "api_base", "api_type", "api_version", "organization", "project", "base_url", "timeout",
+     "max_retries", "default_headers", "default_query", "http_client", "azure_endpoint", "azure_ad_token",
+     "azure_ad_token_provider", "api_key_path", "proxy", "requestssession", "aiosession", "app_info",
+     "enable_telemetry", "debug", "log", "verify_ssl_certs", "ca_bundle_path", "admin_api_key", "webhook_secret",
+     "APIError", "APIConnectionError", "AuthenticationError", "InvalidRequestError", "PermissionError",
+     "RateLimitError", "ServiceUnavailableError", "Timeout", "TryAgain", "InvalidAPIType",
+     "SignatureVerificationError", "OpenAIError"}
+)
+_MODEL_ENDPOINT_PREFIXES = ("chat.", "beta.chat.", "completions.", "embeddings.", "responses.create",
+                            "responses.parse", "responses.stream", "audio.", "images.", "moderations.")
+
+
+def _takes_model(endpoint: str) -> bool:
+    return endpoint.startswith(_MODEL_ENDPOINT_PREFIXES)
+
+
+def _keywords(node: ast.Call) -> tuple[tuple[str, ...], bool]:
+    names = sorted({kw.arg for kw in node.keywords if kw.arg is not None})
+    dynamic = any(kw.arg is None for kw in node.keywords) or any(type(a) is ast.Starred for a in node.args)
+    return tuple(names), dynamic
+
+
+def _client_class(value) -> str | None:
+    if isinstance(value, Q):
+        module, _, name = value.name.rpartition(".")
+        if module in sdk.CLIENT_MODULES and name in sdk.CLIENT_CLASSES:
+            return sdk.CLIENT_CLASSES[name]
+    return None
+
+
+def _wrapper_class(name: str):
+    module, _, cls = name.rpartition(".")
+    while module:
+        hit = sdk.WRAPPER_CLASSES.get((module, cls))
+        if hit is not None:
+            return hit
+        module = module.rpartition(".")[0]
+    return None
+
+
+def _attribute_chain(node) -> list[str] | None:
+    chain = []
+    while type(node) is ast.Attribute:
+        chain.append(node.attr)
+        node = node.value
+    if not chain:
+        return None
+    chain.reverse()
+    return chain
+
+
+def _named(value, name: str, line: int, scope: Scope):
+    """Give a string value the origin of the name it was assigned to."""
+    if isinstance(value, Str) and (value.origin == "literal" or value.origin.startswith("default of")):
+        where = {"module": "constant", "class": "attribute", "function": "variable"}[scope.kind]
+        if value.origin == "literal":
+            return Str(value.value, f"{where} {name} (line {line})")
+    return value
+
+
+def _attribute_origin(value, attr: str, line: int):
+    if isinstance(value, Str) and value.origin.startswith(("variable ", "literal")):
+        return Str(value.value, f"attribute {attr} (line {line})")
+    return value
+
+
+def _origin_name(origin: str) -> str:
+    parts = origin.split(" ")
+    return parts[1] if len(parts) > 1 and parts[0] in ("constant", "variable", "attribute") else ""
+
+
+def _decorator_name(node) -> str:
+    if type(node) is ast.Call:
+        node = node.func
+    if type(node) is ast.Attribute:
+        return node.attr
+    if type(node) is ast.Name:
+        return node.id
+    return ""
+
+
+def _join(a: str, b: str) -> str:
+    return f"{a}; {b}" if a and b else a or b
+
+
+def _openai_model_string(model: str, sep: str = "/") -> bool:
+    from migrate.catalog.facts import is_openai_model
+
+    if sep in model:
+        provider, _, rest = model.partition(sep)
+        return provider in sdk.OPENAI_PROVIDERS or provider == "azure_openai"
+    if "/" in model or ":" in model:
+        return False
+    return is_openai_model(model)
+
+
+def _strip_provider(model: str | None, sep: str = "/") -> tuple[str | None, str]:
+    if model and sep in model:
+        provider, _, rest = model.partition(sep)
+        if provider in sdk.OPENAI_PROVIDERS or provider == "azure_openai":
+            return rest, f'model string "{model}"'
+    return model, ""
+
+
+def _route(url: str) -> str:
+    import re
+
+    match = re.search(r"openai\.com(/[^\s?#'\"]*)|openai\.azure\.com(/[^\s?#'\"]*)", url)
+    if match:
+        return match.group(1) or match.group(2)
+    return url
+
+
+def _legacy_exception_detail(name: str) -> str:
+    from migrate.catalog.facts import LEGACY_EXCEPTIONS
+
+    replacement = LEGACY_EXCEPTIONS.get(name)
+    return f"openai>=1: {replacement}" if replacement else "openai.error is gone in openai>=1"
+
+
+def mask_secrets(code: str) -> str:
+    """Hide API keys written in code: sk-... keys and the values of *KEY*/*TOKEN*/*SECRET* assignments."""
+    if "sk-" in code:
+        import re
+
+        code = re.sub(r"\bsk-[A-Za-z0-9_-]{8,}", "sk-****", code)
+    return code

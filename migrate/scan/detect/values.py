@@ -1,0 +1,103 @@
+"""The abstract values the detector computes for expressions: "an OpenAI client", "the string 'gpt-4o'", ...
+
+An expression evaluates to one of these, or to None when the detector cannot tell (a value it does not
+track, or one that depends on run time). None is the sound default: nothing is reported on it unless the
+call has the SDK's exact shape in a module that imports openai (see docs/detection.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import ast
+
+    from migrate.scan.detect.scopes import Scope
+
+
+@dataclass(frozen=True, slots=True)
+class Q:
+    """A name imported from another module, or an attribute chain on one: "openai.OpenAI", "os.getenv",
+    "myapp.clients.client.chat". Resolution inside openai happens on use; other modules may be resolved
+    across the scanned tree later (see crossmodule.py)."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class QCall:
+    """The result of calling an imported callable that is not openai's, then maybe attributes on it:
+    `make_client().chat` is QCall("myapp.clients.make_client", ("chat",))."""
+
+    name: str
+    attrs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Client:
+    """An OpenAI client instance. cls is the SDK class ("OpenAI", "AsyncAzureOpenAI", "module" for the
+    module-level client); origin says how the detector knows ("factory make_client()", ...); via names a
+    library that patched the client (instructor)."""
+
+    cls: str
+    origin: str = ""
+    via: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Res:
+    """A resource or method reached from a client: client.chat.completions.create -> path (chat, completions, create)."""
+
+    client: Client
+    path: tuple[str, ...]
+    variant: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Str:
+    value: str
+    origin: str = "literal"
+
+
+@dataclass(frozen=True, slots=True)
+class Env:
+    """A value read from the environment: os.getenv("MODEL", "gpt-4o")."""
+
+    var: str
+    default: Str | None = None
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Func:
+    node: Any  # ast.FunctionDef | ast.AsyncFunctionDef
+    scope: "Scope"  # the function's own scope
+    klass: "Klass | None" = None  # the class a method belongs to
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Klass:
+    node: Any  # ast.ClassDef
+    scope: "Scope"
+    self_attrs: dict = field(default_factory=dict)  # name -> [(line, kind, payload, method scope)]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Inst:
+    klass: Klass
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class DictV:
+    node: "ast.Dict"
+    scope: "Scope"
+
+
+@dataclass(frozen=True, slots=True)
+class Partial:
+    """functools.partial over an SDK method: reported where the partial is made."""
+
+    res: Res
+
+
+MODULE_CLIENT = Client("module")

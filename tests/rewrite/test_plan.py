@@ -1,0 +1,216 @@
+"""plan_rewrite / apply_plan over real trees in tmp: safety properties, files around the code, notebooks."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from migrate.config import Config, ConfigError, load_config
+from migrate.rewrite import Plan, apply_plan, plan_rewrite
+from migrate.rewrite.registry import UnknownRuleError
+
+LEGACY = textwrap.dedent("""\
+    import openai
+
+    openai.api_key = "sk-test"
+
+    def ask(q):
+        r = openai.ChatCompletion.create(model="gpt-3.5-turbo", messages=[{"role": "user", "content": q}])
+        return r["choices"][0]["message"]["content"]
+    """)
+CONFIG = Config(models={"gpt-3.5-turbo": "tiny-llama"})
+
+
+def make_tree(root: Path, files: dict[str, str | bytes]) -> Path:
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8", newline="")
+    return root
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_plan_writes_nothing_apply_writes_and_second_run_is_a_noop(tmp_path):
+    root = make_tree(tmp_path, {"app.py": LEGACY, "util.py": "import json\nprint(json.dumps({}))\n",
+                                "requirements.txt": "openai==0.28.1\nrequests\n"})
+    before = snapshot(root)
+    plan = plan_rewrite([root], config=CONFIG)
+    assert snapshot(root) == before, "planning must not write"
+    assert [c.path for c in plan.changes] == ["app.py", "requirements.txt"]
+    assert plan.changes[0].rules == ("OAI001", "OAI003", "OAI004", "OAI006")
+    result = apply_plan(plan)
+    assert sorted(Path(p).name for p in result.written) == ["app.py", "requirements.txt"] and not result.refused
+    after = snapshot(root)
+    assert after["util.py"] == before["util.py"]
+    assert b"openai>=1.40" in after["requirements.txt"]
+    compile(after["app.py"], "app.py", "exec")
+    again = plan_rewrite([root], config=CONFIG)
+    assert again.changes == (), again.diff()
+
+
+def test_file_changed_after_planning_is_refused(tmp_path):
+    root = make_tree(tmp_path, {"app.py": LEGACY})
+    plan = plan_rewrite([root], config=CONFIG)
+    (root / "app.py").write_text(LEGACY + "# edited meanwhile\n")
+    result = apply_plan(plan)
+    assert result.written == ()
+    assert result.refused[0][0] == "app.py" and "changed on disk" in result.refused[0][1]
+    assert (root / "app.py").read_text().endswith("# edited meanwhile\n")
+
+
+def test_encoding_bom_and_crlf_are_kept(tmp_path):
+    latin = "# -*- coding: latin-1 -*-\n# café\nfrom openai import OpenAI\nclient = OpenAI()\n"
+    root = make_tree(tmp_path, {
+        "latin.py": latin.encode("latin-1"),
+        "bom.py": b"\xef\xbb\xbffrom openai import OpenAI\r\nclient = OpenAI()\r\n",
+    })
+    plan = plan_rewrite([root], config=CONFIG, select=["OAI001"])
+    apply_plan(plan)
+    latin_after = (root / "latin.py").read_bytes()
+    assert "café".encode("latin-1") in latin_after and b"base_url=" in latin_after
+    bom_after = (root / "bom.py").read_bytes()
+    assert bom_after.startswith(b"\xef\xbb\xbf") and b"\r\n" in bom_after and b"\n" not in bom_after.replace(b"\r\n", b"")
+
+
+def test_select_ignore_and_unknown_rules(tmp_path):
+    root = make_tree(tmp_path, {"app.py": LEGACY})
+    only_models = plan_rewrite([root], config=CONFIG, select=["OAI003"])
+    assert only_models.changes[0].rules == ("OAI003",)
+    assert "openai.ChatCompletion.create" in only_models.changes[0].after
+    without = plan_rewrite([root], config=CONFIG, ignore=["OAI003", "OAI006"])
+    assert '"gpt-3.5-turbo"' in without.changes[0].after and 'r["choices"]' in without.changes[0].after
+    with pytest.raises(UnknownRuleError, match="OAI999"):
+        plan_rewrite([root], config=CONFIG, select=["OAI999"])
+
+
+def test_model_map_that_chains_is_refused(tmp_path):
+    (tmp_path / "migrate.toml").write_text('[models]\n"gpt-4" = "gpt-4o"\n"gpt-4o" = "llama"\n')
+    with pytest.raises(ConfigError, match="map each name once"):
+        plan_rewrite([tmp_path], config=load_config(tmp_path / "migrate.toml"))
+
+
+def test_bad_parameter_policy_names_the_field(tmp_path):
+    (tmp_path / "migrate.toml").write_text('[rewrite.parameters]\nstore = "remove"\n')
+    with pytest.raises(ConfigError, match=r"rewrite\.parameters\] store = 'remove'"):
+        plan_rewrite([tmp_path], config=load_config(tmp_path / "migrate.toml"))
+
+
+def test_unparsable_file_is_skipped_and_reported_while_the_rest_goes_on(tmp_path):
+    root = make_tree(tmp_path, {"bad.py": "import openai\ndef f(:\n", "app.py": LEGACY})
+    plan = plan_rewrite([root], config=CONFIG)
+    assert [c.path for c in plan.changes] == ["app.py"]
+    assert [(s.path, s.reason) for s in plan.skipped] == [("bad.py", "syntax error")]
+
+
+def test_plan_json_round_trip_and_diff_applies_with_patch(tmp_path):
+    root = make_tree(tmp_path / "tree", {"app.py": LEGACY, ".env": "OPENAI_API_BASE=https://api.openai.com/v1\n"})
+    plan = plan_rewrite([root], config=CONFIG)
+    data = json.loads(json.dumps(plan.to_dict()))
+    assert Plan.from_dict(data) == plan
+    assert "diff" in plan.to_dict(texts=False)["changes"][0]
+    copy = tmp_path / "copy"
+    shutil.copytree(root, copy)
+    if shutil.which("patch") is None:
+        pytest.fail("the `patch` tool is needed to check that the diff applies")
+    subprocess.run(["patch", "-p1", "-s"], cwd=copy, input=plan.diff().encode(), check=True)
+    assert (copy / "app.py").read_text() == plan.changes[[c.path for c in plan.changes].index("app.py")].after
+
+
+ENV = textwrap.dedent("""\
+    # settings
+    OPENAI_API_KEY=sk-secret
+    OPENAI_API_BASE="https://api.openai.com/v1"  # the endpoint
+    CHAT_MODEL=gpt-3.5-turbo
+    EMBED_MODEL=text-embedding-3-small
+    """)
+
+
+def test_env_and_config_files(tmp_path):
+    root = make_tree(tmp_path, {".env": ENV, "config.yaml": "llm:\n  model: gpt-3.5-turbo\n  url: https://api.openai.com/v1/chat/completions\n",
+                                "pyproject.toml": '[tool.migrate.models]\n"gpt-3.5-turbo" = "tiny-llama"\n'})
+    plan = plan_rewrite([root], config=CONFIG)
+    changed = {c.path: c.after for c in plan.changes}
+    assert changed[".env"] == ENV.replace('OPENAI_API_BASE="https://api.openai.com/v1"', 'OPENAI_BASE_URL="http://localhost:8000/v1"').replace(
+        "CHAT_MODEL=gpt-3.5-turbo", "CHAT_MODEL=tiny-llama")
+    assert "sk-secret" in changed[".env"]
+    assert changed["config.yaml"] == "llm:\n  model: tiny-llama\n  url: http://localhost:8000/v1/chat/completions\n"
+    assert "pyproject.toml" not in changed, "the model map itself is never rewritten"
+    assert any(r.path == ".env" and "text-embedding-3-small" in r.message for r in plan.review)
+
+
+@pytest.mark.parametrize("name,before,after", [
+    ("requirements.txt", "openai==0.28.1 ; python_version >= '3.8'  # pinned\n", "openai>=1.40 ; python_version >= '3.8'  # pinned\n"),
+    ("requirements-dev.in", "OpenAI[datalib]<1\n", "OpenAI[datalib]>=1.40\n"),
+    ("requirements.txt", "openai>=1.3\n", None),
+    ("requirements.txt", "openai-whisper==20231117\n", None),
+    ("pyproject.toml", '[project]\ndependencies = ["openai~=0.27", "httpx"]\n', '[project]\ndependencies = ["openai>=1.40", "httpx"]\n'),
+    ("pyproject.toml", '[tool.poetry.dependencies]\nopenai = "^0.28"\n', '[tool.poetry.dependencies]\nopenai = ">=1.40"\n'),
+    ("Pipfile", '[packages]\nopenai = {version = "==0.28.1", extras = ["datalib"]}\n', '[packages]\nopenai = {version = ">=1.40", extras = ["datalib"]}\n'),
+    ("setup.py", 'from setuptools import setup\nsetup(install_requires=["openai<=0.28.1"])\n', 'from setuptools import setup\nsetup(install_requires=["openai>=1.40"])\n'),
+], ids=["requirements-marker-comment", "extras-upper-bound", "already-v1", "other-package", "pep621", "poetry-caret", "pipfile-table", "setup-py"])
+def test_requirement_pins_raised_when_the_legacy_upgrade_runs(tmp_path, name, before, after):
+    root = make_tree(tmp_path, {"app.py": LEGACY, name: before})
+    plan = plan_rewrite([root], config=CONFIG)
+    changed = {c.path: c.after for c in plan.changes}
+    assert changed.get(name) == after
+
+
+def test_pins_untouched_without_legacy_code(tmp_path):
+    root = make_tree(tmp_path, {"app.py": "from openai import OpenAI\nclient = OpenAI()\n", "requirements.txt": "openai==0.28.1\n"})
+    plan = plan_rewrite([root], config=CONFIG)
+    assert [c.path for c in plan.changes] == ["app.py"]
+
+
+def _notebook(cells):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    for kind, source, *outputs in cells:
+        cell = nbformat.v4.new_code_cell(source) if kind == "code" else nbformat.v4.new_markdown_cell(source)
+        if outputs:
+            cell["outputs"] = outputs[0]
+            cell["execution_count"] = 3
+        nb.cells.append(cell)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return nbformat.writes(nb) + "\n"
+
+
+def test_notebook_cells_rewritten_outputs_metadata_and_magics_kept(tmp_path):
+    import nbformat
+
+    output = [nbformat.v4.new_output("stream", name="stdout", text="answer\n")]
+    text = _notebook([
+        ("markdown", "# Demo calling https://api.openai.com"),
+        ("code", "%pip install openai==0.28\nimport openai\nopenai.api_key = 'sk-x'"),
+        ("code", "r = openai.ChatCompletion.create(model='gpt-3.5-turbo', messages=[])\nfiles = !ls\nr['choices'][0]['message']['content']", output),
+        ("code", "%%bash\necho openai"),
+    ])
+    root = make_tree(tmp_path, {"demo.ipynb": text})
+    plan = plan_rewrite([root], config=CONFIG)
+    [change] = plan.changes
+    nb = nbformat.reads(change.after, as_version=4)
+    nbformat.validate(nb)
+    sources = [c.source for c in nb.cells]
+    assert sources[0] == "# Demo calling https://api.openai.com"
+    # `import os` (for the environment variables) lands at the top of the first code cell
+    assert sources[1].startswith("import os\n%pip install openai==0.28\nimport openai\n")
+    assert "client = openai.OpenAI(" in sources[1]
+    assert "openai.api_key" not in sources[1]
+    assert sources[2] == ("r = client.chat.completions.create(model='tiny-llama', messages=[])\nfiles = !ls\n"
+                          "r.choices[0].message.content")
+    assert sources[3] == "%%bash\necho openai"
+    assert nb.cells[2].outputs[0]["text"] == "answer\n" and nb.cells[2].execution_count == 3
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    apply_plan(plan)
+    assert plan_rewrite([root], config=CONFIG).changes == ()

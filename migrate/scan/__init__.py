@@ -27,8 +27,10 @@ from migrate.scan.findings import ScanResult, Skipped
 
 ProgressCallback = Callable[[int, int | None, str], None]  # (files done, files total or None, current path)
 
-POOL_MIN_CANDIDATES = 48  # below this many files to parse, a pool costs more than it saves
-CHUNK = 8  # candidate files per task: small, so that two workers stay balanced on uneven files
+POOL_MIN_FILES = 4_000  # trees this big go to the pool whole: reading and pre-filtering are shared too
+POOL_MIN_CANDIDATES = 48  # smaller trees: a pool starts once this many files need parsing
+CHUNK = 8  # candidate files per task: small, so that the workers stay balanced on uneven files
+FILE_CHUNK = 48  # files (mostly not candidates) per task when the pool reads them
 PROGRESS_EVERY = 200
 
 
@@ -44,22 +46,14 @@ def scan(
     """Scan files and folders for OpenAI use. Bad files are reported in `skipped`; the scan never stops."""
     from migrate._version import __version__
     from migrate.scan.detect import known_endpoints, sort_key
-    from migrate.scan.walk import iter_files
+    from migrate.scan.walk import iter_paths
 
     started = time.perf_counter()
     roots = [Path(p) for p in paths]
     skipped: list[Skipped] = []
-    seen: set[str] = set()
-    files: list[tuple[str, str]] = []
-    for candidate in iter_files(roots, exclude=tuple(exclude), include_vendored=include_vendored,
-                                respect_gitignore=respect_gitignore, skipped=skipped):
-        path = str(candidate.path)
-        if path not in seen:
-            seen.add(path)
-            files.append((path, candidate.rel))
-
-    endpoints = known_endpoints()
-    results = _detect_all(files, endpoints, jobs, progress)
+    walk = iter_paths(roots, exclude=tuple(exclude), include_vendored=include_vendored,
+                      respect_gitignore=respect_gitignore, skipped=skipped)
+    files, results = _detect_all(walk, known_endpoints(), jobs, progress)
 
     findings, deferred, parsed = [], [], 0
     for result in results:
@@ -89,13 +83,59 @@ def scan(
     )
 
 
-def _detect_all(files, endpoints, jobs, progress):
-    """Read and pre-filter every file here; parse the candidates here or, when there are many, in a pool
-    that starts as soon as enough candidates are found (reading goes on while workers parse)."""
+def _detect_all(walk, endpoints, jobs, progress):
+    """Run the detector over every file the walk yields, in this process or in a fork pool.
+
+    Returns (files, results): every (path, rel) walked, deduplicated, and one FileResult per file looked at.
+    Big trees go to a pool that starts while the walk goes on; workers read, pre-filter and parse. Smaller
+    trees are read and pre-filtered here, and a pool starts only once enough files to parse turn up, so a
+    tree with no OpenAI use never pays for one.
+    """
+    import gc
+
+    jobs = jobs or os.cpu_count() or 1
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # ASTs are acyclic and analyzers are released explicitly: the cyclic GC only costs time here
+    pool = None
+    try:
+        seen: set[str] = set()
+        files: list[tuple[str, str]] = []
+        pending, submitted = [], 0
+        for path, rel in walk:
+            if path in seen:
+                continue
+            seen.add(path)
+            files.append((path, rel))
+            if pool is None:
+                if jobs > 1 and len(files) >= POOL_MIN_FILES and _can_fork():
+                    pool = _start_pool(jobs, endpoints)
+            while pool is not None and len(files) - submitted >= FILE_CHUNK:
+                pending.append(pool.apply_async(_work, (files[submitted:submitted + FILE_CHUNK],)))
+                submitted += FILE_CHUNK
+        if pool is None:
+            return files, _detect_adaptive(files, endpoints, jobs, progress)
+        if submitted < len(files):
+            pending.append(pool.apply_async(_work, (files[submitted:],)))
+        total, done, results = len(files), 0, []
+        for item in pending:
+            chunk_results = item.get()
+            results.extend(chunk_results)
+            done += FILE_CHUNK
+            if progress is not None:
+                progress(min(done, total), total, chunk_results[-1].rel if chunk_results else "")
+        return files, results
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _detect_adaptive(files, endpoints, jobs, progress):
     from migrate.scan.detect import FileResult, detect_file
     from migrate.scan.prefilter import might_use_openai, text_file_candidate, worth_parsing
 
-    jobs = jobs or os.cpu_count() or 1
     total = len(files)
     results: list[FileResult] = []
     candidates: list[tuple[str, str, bytes]] = []
@@ -110,7 +150,7 @@ def _detect_all(files, endpoints, jobs, progress):
                 with open(path, "rb") as fh:
                     data = fh.read()
             except OSError:
-                results.append(detect_file(path, rel, endpoints))  # re-raises inside: becomes a Skipped entry
+                results.append(detect_file(path, rel, endpoints))  # fails again inside: becomes a Skipped entry
                 continue
             if rel.endswith((".py", ".pyw", ".ipynb")):
                 if not (might_use_openai(data) and worth_parsing(data)):
@@ -158,9 +198,15 @@ def _init_worker(endpoints) -> None:
 
 
 def _work(batch):
+    """Detect in a worker; only results with something in them travel back."""
     from migrate.scan.detect import detect_file
 
-    return [detect_file(path, rel, _ENDPOINTS) for path, rel in batch]
+    out = []
+    for path, rel in batch:
+        result = detect_file(path, rel, _ENDPOINTS)
+        if result.parsed or result.skipped:
+            out.append(result)
+    return out
 
 
 def _can_fork() -> bool:

@@ -59,7 +59,30 @@ def iter_files(
             yield Candidate(root.resolve(), root.name, root.resolve().parent)
             continue
         root = root.resolve()
-        yield from _walk(root, exclude, include_vendored, respect_gitignore, skipped, name_filter)
+        for path, rel in _walk(root, exclude, include_vendored, respect_gitignore, skipped, name_filter):
+            yield Candidate(Path(path), rel, root)
+
+
+def iter_paths(
+    roots: list[Path] | tuple[Path, ...],
+    *,
+    exclude: tuple[str, ...] = (),
+    include_vendored: bool = False,
+    respect_gitignore: bool = True,
+    skipped: list[Skipped] | None = None,
+    name_filter=is_interesting_name,
+) -> Iterator[tuple[str, str]]:
+    """Like iter_files, as plain (absolute path, relative path) strings: the scan's fast path."""
+    skipped = skipped if skipped is not None else []
+    for root in roots:
+        root = Path(root)
+        if root.is_file():
+            yield str(root.resolve()), root.name
+            continue
+        if not root.exists():
+            skipped.append(Skipped(str(root), "not found", "no such file or folder"))
+            continue
+        yield from _walk(root.resolve(), exclude, include_vendored, respect_gitignore, skipped, name_filter)
 
 
 def _excluded(rel: str, name: str, patterns: tuple[str, ...]) -> bool:
@@ -82,7 +105,7 @@ def _load_gitignore(directory: str):
     return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
-def _walk(root: Path, exclude, include_vendored, respect_gitignore, skipped, name_filter) -> Iterator[Candidate]:
+def _walk(root: Path, exclude, include_vendored, respect_gitignore, skipped, name_filter) -> Iterator[tuple[str, str]]:
     root_s = str(root)
     seen_dirs: set[tuple[int, int]] = set()
     st = os.stat(root_s)
@@ -91,18 +114,19 @@ def _walk(root: Path, exclude, include_vendored, respect_gitignore, skipped, nam
     stack: list[tuple[str, str, tuple]] = [(root_s, "", ())]
     while stack:
         directory, rel_dir, specs = stack.pop()
-        if respect_gitignore:
-            spec = _load_gitignore(directory)
-            if spec is not None:
-                specs = specs + ((rel_dir, spec),)
         try:
-            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+            with os.scandir(directory) as it:
+                entries = sorted(it, key=_entry_name)
         except PermissionError:
             skipped.append(Skipped(rel_dir or ".", "permission denied", "cannot list directory"))
             continue
         except OSError as e:
             skipped.append(Skipped(rel_dir or ".", "unreadable directory", str(e)))
             continue
+        if respect_gitignore and any(e.name == ".gitignore" for e in entries):
+            spec = _load_gitignore(directory)
+            if spec is not None:
+                specs = specs + ((rel_dir, spec),)
         subdirs = []
         for entry in entries:
             name = entry.name
@@ -147,8 +171,12 @@ def _walk(root: Path, exclude, include_vendored, respect_gitignore, skipped, nam
                 continue
             if specs and _ignored(rel, specs):
                 continue
-            yield Candidate(Path(entry.path), rel, root)
+            yield entry.path, rel
         stack.extend(reversed(subdirs))
+
+
+def _entry_name(entry) -> str:
+    return entry.name
 
 
 def _ignored(rel: str, specs) -> bool:

@@ -248,14 +248,3 @@ def migrate_cli(*args: str, cwd: Path, env: dict | None = None) -> subprocess.Co
         env={**os.environ, **(env or {})},
         timeout=120,
     )
-
-
-@pytest.fixture(autouse=True)
-def _rewrite_standin(monkeypatch):
-    # TEMPORARY: until migrate/rewrite lands, put the contract's stand-in in its place.
-    import importlib.util
-
-    if importlib.util.find_spec("migrate.rewrite") is None:
-        from tests.pr import _standin_rewrite
-
-        monkeypatch.setitem(sys.modules, "migrate.rewrite", _standin_rewrite)

@@ -39,6 +39,9 @@ class LocalEmbedder:
     def __init__(self, *, max_length: int = 256, batch_size: int = 32, threads: int | None = None):
         import torch
         from transformers import AutoModel, AutoTokenizer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()  # no tqdm bars in the middle of our own progress display
 
         module = __import__(LOCAL_PACKAGE)
         path = str(module.get_model_path())

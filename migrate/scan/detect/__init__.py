@@ -97,6 +97,7 @@ def _python(data: bytes, path: str, rel: str, endpoints, result: FileResult) -> 
     analyzer = ModuleAnalyzer(tree, source.splitlines(), rel, module_package(rel), endpoints=endpoints,
                               is_setup_py=rel.rsplit("/", 1)[-1] == "setup.py")
     report = analyzer.run()
+    analyzer.release()
     result.findings.extend(report.findings)
     result.deferred.extend(report.deferred)
 
@@ -135,6 +136,7 @@ def _notebook(data: bytes, rel: str, endpoints, result: FileResult) -> None:
 
     analyzer = ModuleAnalyzer(tree, source.splitlines(), rel, module_package(rel), endpoints=endpoints, line_map=line_map)
     report = analyzer.run()
+    analyzer.release()
     result.findings.extend(report.findings)
     result.deferred.extend(report.deferred)
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from migrate.scan.detect import sdk
 from migrate.scan.detect.scopes import ANN, CLASS, EXPR, FUNC, IMPORT, ITEM, PARAM, WITH, Scope, ScopeBuilder
-from migrate.scan.detect.values import MODULE_CLIENT, Client, DictV, Env, Func, Inst, Klass, Partial, Q, QCall, Res, Str
+from migrate.scan.detect.values import MODULE_CLIENT, Client, DictV, Env, Func, Inst, Klass, Partial, Q, QCall, Res, Str, TupleV
 from migrate.scan.findings import Finding, Kind
 
 CODE_WIDTH = 160
@@ -87,6 +87,23 @@ class ModuleAnalyzer:
             for root in scope.exprs:
                 self._visit_expr(root, scope)
         return self.report
+
+    def release(self) -> None:
+        """Break the reference cycles between scopes, classes and this analyzer (the scan runs without
+        the cyclic GC, so that parsing thousands of files does not pay for it)."""
+        for scope in self.scopes:
+            scope.bindings = {}
+            scope.klass = None
+            scope.analyzer = None
+            scope.exprs = []
+        for klass in self.classes.values():
+            klass.self_attrs.clear()
+        self.scopes = []
+        self.classes = {}
+        self.functions = {}
+        self._memo = {}
+        self._returns = {}
+        self.module_scope = None
 
     def _visit_expr(self, root, scope: Scope) -> None:
         stack = [root]
@@ -162,6 +179,8 @@ class ModuleAnalyzer:
             return self._subscript_value(node, scope)
         if t is ast.Dict:
             return DictV(node, scope)
+        if t is ast.Tuple:
+            return TupleV(node, scope)
         return None
 
     def lookup(self, name: str, scope: Scope, line: int):
@@ -219,6 +238,9 @@ class ModuleAnalyzer:
             value, index = payload
             if type(value) in (ast.Tuple, ast.List) and index < len(value.elts):
                 return _named(self.eval(value.elts[index], where), name, line, where)
+            packed = self.eval(value, where)
+            if isinstance(packed, TupleV) and index < len(packed.node.elts):
+                return packed.scope.analyzer.eval(packed.node.elts[index], packed.scope)
             return None
         if kind == PARAM:
             return self._param_value(name, payload, where)
@@ -350,7 +372,7 @@ class ModuleAnalyzer:
                 v = self.eval(ret.value, func.scope)
                 if v is not None:
                     value = v
-                    if isinstance(v, (Client, Res)):
+                    if isinstance(v, (Client, Res)) or isinstance(v, TupleV) and _holds_client(v):
                         break
         if isinstance(value, Client):
             value = replace(value, origin=f"factory {node.name}()")
@@ -641,7 +663,7 @@ class ModuleAnalyzer:
         ctx = type(node.ctx)
         if ctx is ast.Store:
             base = self.eval(node.value, scope)
-            if isinstance(base, Q) and base.name == "openai" and node.attr not in sdk.RESOURCES:
+            if isinstance(base, Q) and base.name == "openai" and node.attr not in sdk.RESOURCES and node.attr[0] != "_":
                 api = "openai-legacy" if node.attr in sdk.LEGACY_SETTINGS else "openai"
                 self._emit(self._finding(node, Kind.CONFIG, api, endpoint=f"openai.{node.attr}",
                                          client="module", parameters=(node.attr,)))
@@ -898,6 +920,11 @@ _INTERESTING_ATTRS = frozenset(
 )
 _MODEL_ENDPOINT_PREFIXES = ("chat.", "beta.chat.", "completions.", "embeddings.", "responses.create",
                             "responses.parse", "responses.stream", "audio.", "images.", "moderations.")
+
+
+def _holds_client(value: TupleV) -> bool:
+    analyzer = value.scope.analyzer
+    return any(isinstance(analyzer.eval(e, value.scope), Client) for e in value.node.elts)
 
 
 def _takes_model(endpoint: str) -> bool:

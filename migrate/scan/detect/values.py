@@ -93,6 +93,12 @@ class DictV:
     scope: "Scope"
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class TupleV:
+    node: "ast.Tuple"
+    scope: "Scope"
+
+
 @dataclass(frozen=True, slots=True)
 class Partial:
     """functools.partial over an SDK method: reported where the partial is made."""

@@ -7,6 +7,7 @@ and reports loops and dangling links instead of failing.
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
 from dataclasses import dataclass
@@ -135,7 +136,10 @@ def _walk(root: Path, exclude, include_vendored, respect_gitignore, skipped, nam
                 is_dir = entry.is_dir()  # follows symlinks
                 is_link = entry.is_symlink()
             except OSError as e:
-                skipped.append(Skipped(rel, "unreadable", str(e)))
+                if e.errno == errno.ELOOP:
+                    skipped.append(Skipped(rel, "symlink loop", f"{rel} points to itself"))
+                else:
+                    skipped.append(Skipped(rel, "unreadable", str(e)))
                 continue
             if is_dir:
                 if name in ALWAYS_SKIPPED_DIRS:
@@ -146,17 +150,17 @@ def _walk(root: Path, exclude, include_vendored, respect_gitignore, skipped, nam
                     continue
                 if specs and _ignored(rel + "/", specs):
                     continue
-                if is_link:
-                    try:
-                        st = os.stat(entry.path)
-                    except OSError as e:
-                        skipped.append(Skipped(rel, "symlink loop" if e.errno == 40 else "broken symlink", str(e)))
-                        continue
-                    key = (st.st_dev, st.st_ino)
-                    if key in seen_dirs:
+                try:
+                    st = os.stat(entry.path) if is_link else entry.stat(follow_symlinks=False)
+                except OSError as e:
+                    skipped.append(Skipped(rel, "symlink loop" if e.errno == errno.ELOOP else "broken symlink", str(e)))
+                    continue
+                key = (st.st_dev, st.st_ino)
+                if key in seen_dirs:
+                    if is_link:
                         skipped.append(Skipped(rel, "symlink loop", f"{rel} points back to a folder already scanned"))
-                        continue
-                    seen_dirs.add(key)
+                    continue
+                seen_dirs.add(key)
                 subdirs.append((entry.path, rel, specs))
                 continue
             if not name_filter(name):
@@ -165,7 +169,7 @@ def _walk(root: Path, exclude, include_vendored, respect_gitignore, skipped, nam
                 try:
                     os.stat(entry.path)
                 except OSError as e:
-                    skipped.append(Skipped(rel, "symlink loop" if e.errno == 40 else "broken symlink", str(e)))
+                    skipped.append(Skipped(rel, "symlink loop" if e.errno == errno.ELOOP else "broken symlink", str(e)))
                 continue
             if exclude and _excluded(rel, name, exclude):
                 continue

@@ -31,7 +31,7 @@ from migrate.parity.compare.pair import Pair
 from migrate.parity.compare.registry import Context, Score, comparator
 
 CACHE_NAME = "judge-cache.jsonl"
-_SCORE = re.compile(r'"?score"?\s*[:=]\s*"?([1-5](?:\.\d+)?)')
+_SCORE = re.compile(r'"?score"?\s*[:=]\s*"?([1-5](?:\.\d+)?)', re.IGNORECASE)
 
 
 def _available(opts: Mapping[str, Any]) -> str | None:

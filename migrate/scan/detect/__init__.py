@@ -158,7 +158,9 @@ def detect_source(source: str, path: str = "<string>", *, resolve: bool = True) 
     from migrate.scan.detect.source import parse
 
     tree = parse(source, path)
-    report = ModuleAnalyzer(tree, source.splitlines(), path, endpoints=known_endpoints()).run()
+    analyzer = ModuleAnalyzer(tree, source.splitlines(), path, endpoints=known_endpoints(),
+                              is_setup_py=path.rsplit("/", 1)[-1] == "setup.py")
+    report = analyzer.run()
     findings = list(report.findings)
     if resolve:
         findings.extend(settle(report.deferred, index=None))

@@ -21,10 +21,11 @@ from pathlib import Path
 from typing import Iterable
 
 from migrate.scan.detect import sdk
-from migrate.scan.detect.values import Client, Func, Inst, Klass, Q, QCall, Res, Str
+from migrate.scan.detect.values import Client, Env, Func, Inst, Klass, Q, QCall, Res, Str
 from migrate.scan.findings import Finding
 
 MAX_DEPTH = 8
+NOT_IN_TREE = object()  # resolve(): the name comes from a module outside the scanned tree
 
 
 class ModuleIndex:
@@ -99,8 +100,7 @@ def _settle_one(item, index: ModuleIndex | None) -> Finding | None:
         value = resolve(item.receiver, index, importer)
         if isinstance(value, Res) and len(value.path) >= 2 and value.path[0] in sdk.RESOURCES:
             client = value.client
-            origin = client.origin or f"imported from {_module_of(item.receiver)}"
-            detail = f"client from {origin}"
+            detail = f"client from {client.origin}" if client.origin else "client imported from another module"
             kind, api = finding.kind, "openai"
             if client.via == "instructor":
                 from migrate.scan.findings import Kind
@@ -109,29 +109,34 @@ def _settle_one(item, index: ModuleIndex | None) -> Finding | None:
                 detail += "; through an instructor-patched client"
             finding = dataclasses.replace(finding, kind=kind, api=api, endpoint=".".join(value.path),
                                           client=client.cls, variant=value.variant, detail=detail)
-        elif item.fallback is not None:
-            finding = item.fallback
+        elif item.fallback is not None and value is not NOT_IN_TREE:
+            finding = item.fallback  # a module of the tree we could not follow: the SDK-shape rule decides
         else:
-            return None
+            return None  # not a client, or an object from a library outside the tree (another SDK)
     if item.model_ref is not None:
         value = resolve(item.model_ref, index, importer)
         if isinstance(value, Str):
             finding = dataclasses.replace(finding, model=value.value, model_origin=value.origin)
+        elif isinstance(value, Env):
+            model = value.default.value if value.default is not None else "dynamic"
+            origin = f"environment variable {value.var}" + (" (default)" if value.default is not None else "")
+            finding = dataclasses.replace(finding, model=model, model_origin=origin)
         elif finding.model is None:
             finding = dataclasses.replace(finding, model="dynamic")
     return finding
 
 
-def _module_of(ref) -> str:
-    return ref.name.rsplit(".", 1)[0] if isinstance(ref, Q) else ref.name
-
-
 def resolve(ref, index: ModuleIndex | None, importer: str, depth: int = 0):
-    """The value of an imported name (with attributes and calls after it), or None."""
-    if index is None or depth > MAX_DEPTH:
+    """The value of an imported name (with attributes and calls after it), None when it is not known, or
+    NOT_IN_TREE when no module of the scanned tree defines it."""
+    if index is None:
+        return NOT_IN_TREE
+    if depth > MAX_DEPTH:
         return None
     if isinstance(ref, QCall):
         value = resolve(Q(ref.name), index, importer, depth + 1)
+        if value is NOT_IN_TREE:
+            return value
         value = _call(value, index, importer, depth)
         for attr in ref.attrs:
             value = _call(value, index, importer, depth) if attr == "()" else _getattr(value, attr, index, importer, depth)
@@ -145,16 +150,18 @@ def resolve(ref, index: ModuleIndex | None, importer: str, depth: int = 0):
         if analyzer is None:
             return None
         value = analyzer.lookup(parts[i], analyzer.module_scope, 10**9)
-        if isinstance(value, Str):
-            value = Str(value.value, re.sub(r"\(line (\d+)\)", lambda m: f"({hit[1]}:{m.group(1)})", value.origin))
+        if isinstance(value, Client) and not value.origin:
+            value = dataclasses.replace(value, origin=".".join(parts[: i + 1]))
         for attr in parts[i + 1:]:
             value = _getattr(value, attr, index, hit[1], depth)
+        if isinstance(value, Str):
+            value = Str(value.value, re.sub(r"\(line (\d+)\)", lambda m: f"({hit[1]}:{m.group(1)})", value.origin))
         if isinstance(value, Q) and value.name.split(".")[0] != "openai":
             value = resolve(value, index, hit[1], depth + 1)
         elif isinstance(value, QCall):
             value = resolve(value, index, hit[1], depth + 1)
-        return value
-    return None
+        return None if value is NOT_IN_TREE else value
+    return NOT_IN_TREE
 
 
 def _getattr(value, attr: str, index, importer: str, depth: int):
@@ -162,7 +169,7 @@ def _getattr(value, attr: str, index, importer: str, depth: int):
         return None
     if isinstance(value, (Q, QCall)) and not (isinstance(value, Q) and value.name.split(".")[0] == "openai"):
         value = resolve(value, index, importer, depth + 1)
-        if value is None:
+        if value is None or value is NOT_IN_TREE:
             return None
     analyzer = _owner(value)
     if analyzer is None:

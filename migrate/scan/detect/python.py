@@ -107,12 +107,15 @@ class ModuleAnalyzer:
 
     def _visit_expr(self, root, scope: Scope) -> None:
         stack = [root]
-        pop, push = stack.pop, stack.extend
-        Call, Constant, Attribute, Subscript, Store = ast.Call, ast.Constant, ast.Attribute, ast.Subscript, ast.Store
+        pop, push, append = stack.pop, stack.extend, stack.append
+        Call, Constant, Attribute, Subscript, Store, Name = ast.Call, ast.Constant, ast.Attribute, ast.Subscript, ast.Store, ast.Name
+        fields_of = _CHILD_FIELDS
         setup_py = self.is_setup_py
         while stack:
             node = pop()
             t = type(node)
+            if t is Name or node is None:
+                continue
             if t is Call:
                 self._on_call(node, scope)
             elif t is Constant:
@@ -124,7 +127,15 @@ class ModuleAnalyzer:
                     self._on_attribute(node, scope)
             elif t is Subscript:
                 self._on_subscript(node, scope)
-            push(ast.iter_child_nodes(node))
+            fields = fields_of.get(t)
+            if fields is None:
+                fields = _child_fields(t)
+            for name in fields:
+                value = getattr(node, name)
+                if type(value) is list:
+                    push(value)
+                elif value is not None:
+                    append(value)
 
     # -- evaluation --------------------------------------------------------------------------------------------
     def eval(self, node, scope: Scope):
@@ -177,6 +188,11 @@ class ModuleAnalyzer:
             return None
         if t is ast.Subscript:
             return self._subscript_value(node, scope)
+        if t is ast.BinOp and type(node.op) is ast.Add:
+            a, b = self.eval(node.left, scope), self.eval(node.right, scope)
+            if isinstance(a, Str) and isinstance(b, Str):
+                return Str(a.value + b.value, "expression")
+            return None
         if t is ast.Dict:
             return DictV(node, scope)
         if t is ast.Tuple:
@@ -260,10 +276,10 @@ class ModuleAnalyzer:
             v = self.eval(default, scope.parent or scope)
             if isinstance(v, Str):
                 return Str(v.value, f"default of parameter {name}")
-            if isinstance(v, Env):
+            if isinstance(v, (Env, Client)):
                 return v
-            if isinstance(v, Client):
-                return v
+            if isinstance(v, Q) and v.name.split(".")[0] not in _KNOWN_LIBRARIES:
+                return v  # an imported constant: settled across modules
         return None
 
     def annotation_value(self, node, scope: Scope, what: str):
@@ -445,7 +461,8 @@ class ModuleAnalyzer:
                 if type(k) is ast.Constant and k.value == key.value:
                     value = base.scope.analyzer.eval(v, base.scope)
                     if isinstance(value, Str):
-                        return Str(value.value, f"{_origin_name(value.origin) or 'dict'}[{key.value!r}]")
+                        name = node.value.id if type(node.value) is ast.Name else "dict"
+                        return Str(value.value, f"{name}[{key.value!r}]")
                     return value
         return None
 
@@ -645,7 +662,7 @@ class ModuleAnalyzer:
             return "dynamic", f"environment variable {value.var}", None
         if isinstance(value, Q) and value.name.split(".")[0] not in _KNOWN_LIBRARIES:
             return "dynamic", None, value
-        return "dynamic", None, None
+        return "dynamic", _describe(value_node), None
 
     def _on_import_from(self, node: ast.ImportFrom) -> None:
         module = node.module or ""
@@ -846,7 +863,7 @@ class ModuleAnalyzer:
 
     def _init_chat_model(self, node: ast.Call, scope: Scope, fn: str) -> None:
         model, origin, model_ref = self._model(node, scope, ("model",), position=0)
-        provider = self._arg(node, -1, "model_provider", scope)
+        provider = self._arg(node, 99, "model_provider", scope)
         provider_name = provider.value if isinstance(provider, Str) else None
         openai_provider = provider_name in ("openai", "azure_openai")
         if not openai_provider:
@@ -880,6 +897,21 @@ class ModuleAnalyzer:
 
 
 # -- helpers ---------------------------------------------------------------------------------------------------
+_NOT_CHILDREN = frozenset({"ctx", "op", "ops", "id", "attr", "arg", "kind", "conversion", "is_async", "type_comment",
+                           "level", "names", "name", "cls", "kwd_attrs", "rest", "asname", "module"})
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _child_fields(t: type) -> tuple[str, ...]:
+    """The fields of a node type that may hold expression nodes (computed once per type)."""
+    if not (isinstance(t, type) and issubclass(t, ast.AST)):
+        fields: tuple[str, ...] = ()
+    else:
+        fields = tuple(f for f in t._fields if f not in _NOT_CHILDREN)
+    _CHILD_FIELDS[t] = fields
+    return fields
+
+
 def sdk_getattr(base, attr: str):
     """Attribute access on values that need no symbol table: imported names, clients, resources."""
     if base is None:
@@ -920,6 +952,14 @@ _INTERESTING_ATTRS = frozenset(
 )
 _MODEL_ENDPOINT_PREFIXES = ("chat.", "beta.chat.", "completions.", "embeddings.", "responses.create",
                             "responses.parse", "responses.stream", "audio.", "images.", "moderations.")
+
+
+def _describe(node) -> str | None:
+    try:
+        text = ast.unparse(node)
+    except Exception:  # noqa: BLE001 - unparse of exotic trees
+        return None
+    return f"expression {text[:60]}" + ("…" if len(text) > 60 else "")
 
 
 def _holds_client(value: TupleV) -> bool:
@@ -979,11 +1019,6 @@ def _attribute_origin(value, attr: str, line: int):
     if isinstance(value, Str) and value.origin.startswith(("variable ", "literal")):
         return Str(value.value, f"attribute {attr} (line {line})")
     return value
-
-
-def _origin_name(origin: str) -> str:
-    parts = origin.split(" ")
-    return parts[1] if len(parts) > 1 and parts[0] in ("constant", "variable", "attribute") else ""
 
 
 def _decorator_name(node) -> str:

@@ -1,0 +1,1 @@
+"""support_bot: answers customer questions from the help-centre articles."""

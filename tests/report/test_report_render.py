@@ -1,0 +1,109 @@
+"""Report rendering: escaping of untrusted model output, structure, Markdown size, JSON, word diff."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from migrate.parity.compare import CompareSettings, compare_run
+from migrate.parity.verdict import Thresholds, decide
+from migrate.report import md_escape, md_fence, render_html, render_json, render_markdown
+from migrate.report.diff import word_diff
+from tests.report.runs import XSS, chat_request, chat_response, mixed_run, record, write_run
+
+
+@pytest.fixture(scope="module")
+def compared(tmp_path_factory):
+    run = mixed_run(tmp_path_factory.mktemp("report") / "run.jsonl")
+    result = compare_run(run, settings=CompareSettings.build(disable=["semantic"]))
+    return result.summary, decide(result.summary, Thresholds.from_mapping({}))
+
+
+def test_html_escapes_model_output(compared):
+    html = render_html(*compared)
+    assert XSS not in html and "<img" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert len(re.findall(r"<script\b", html)) == 2  # the JSON data block and the report's own script
+    assert "&lt;b&gt;tag&lt;/b&gt;" in html and "<b>tag</b>" not in html  # tags are untrusted too
+
+
+def test_html_embeds_json_safely(compared):
+    summary, decision = compared
+    hostile = {**summary, "run": "</script><script>alert(3)</script>"}
+    html = render_html(hostile, decision)
+    data = re.search(r'<script type="application/json" id="report-data">(.*?)</script>', html, re.S).group(1)
+    assert "</script" not in data and "<" not in data
+    assert json.loads(data)["run"] == "</script><script>alert(3)</script>"
+
+
+def test_html_is_self_contained_with_a_strict_policy(compared):
+    html = render_html(*compared)
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)  # no CDN, no remote resource
+    csp = re.search(r'Content-Security-Policy" content="([^"]+)"', html).group(1)
+    assert "default-src 'none'" in csp and "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0]
+
+
+def test_html_structure(compared):
+    html = render_html(*compared)
+    assert 'data-verdict="no-go"' in html and ">NO-GO<" in html
+    assert html.count('class="case"') == len(compared[0]["worst"]) + len(compared[0]["sample"])
+    assert 'id="latency-chart"' in html and "<svg" in html
+    assert "candidate error rate 9.1% &gt; 2.0%" in html
+    assert "migrate-kit 0.1.0" in html and "catalog: openai" in html
+
+
+def test_diff_marks_words_only_on_one_side():
+    left, right = word_diff("The capital of France is Paris.", "The capital of France is Lyon, sadly.")
+    assert ("del", "Paris") in left and ("ins", "Lyon, sadly") in right
+    assert "".join(t for _, t in left) == "The capital of France is Paris."
+    assert "".join(t for _, t in right) == "The capital of France is Lyon, sadly."
+
+
+def test_diff_in_html_is_escaped():
+    left, right = word_diff("safe", "safe <img src=x>")
+    assert ("ins", "<img src=x>") in right or any("<img" in t for op, t in right if op == "ins")
+
+
+@pytest.mark.parametrize("text, bad", [
+    pytest.param("@everyone look", "@everyone", id="mention"),
+    pytest.param("![x](http://evil/t.png)", "![x]", id="image"),
+    pytest.param("<img src=x onerror=alert(1)>", "<img", id="html"),
+    pytest.param("a | b", "a | b", id="table-pipe"),
+])
+def test_md_escape(text, bad):
+    assert bad not in md_escape(text)
+
+
+def test_md_fence_cannot_be_closed_by_the_text():
+    text = "before\n```\nrm -rf /\n````\nafter"
+    fenced = md_fence(text)
+    fence = fenced.split("text\n")[0]
+    assert len(fence) == 5 and fenced.endswith("\n" + fence) and text in fenced
+
+
+def test_markdown_summary(compared):
+    md = render_markdown(*compared)
+    assert md.startswith("## ❌ Parity: NO-GO")
+    assert "| `json_schema` | all | ≥ 98.0% | 50.0% | 2 | **fail** |" in md
+    assert XSS not in md.replace("```text\n", "")  .split("```")[0]  # outside code blocks the payload never appears raw
+    for block in re.findall(r"<summary>(.*?)</summary>", md):
+        assert "<script" not in block and "<img" not in block
+
+
+def test_markdown_fits_a_pr_body(tmp_path):
+    long = "word " * 3000
+    records = [record(f"case{i}", chat_request("q " * 500), chat_response(long), chat_response(long[::-1] + "@everyone"))
+               for i in range(60)]
+    result = compare_run(write_run(tmp_path / "run.jsonl", records), settings=CompareSettings.build(disable=["semantic"]))
+    decision = decide(result.summary, Thresholds.from_mapping({}))
+    md = render_markdown(result.summary, decision)
+    assert len(md) < 65_000 and "### Worst cases" in md and "more in the HTML report" in md
+    assert len(render_markdown(result.summary, decision, limit=3000)) <= 3000
+
+
+def test_json_report(compared):
+    data = json.loads(render_json(*compared))
+    assert data["format"] == "migrate.parity-report" and data["verdict"] == "no-go" and data["go"] is False
+    assert data["summary"]["scopes"]["all"]["n"] == 11 and data["reasons"]

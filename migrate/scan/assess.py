@@ -386,7 +386,8 @@ def _assess_env(f: Finding, ctx: _Context) -> list[Issue]:
                     "set it to the value the vLLM deployment needs",
                 )
             )
-    if _OPENAI_KEY_RE.search(f.code or ""):
+    # The detector masks secret values in `code`; it says so in `detail` when a real key was written.
+    if _OPENAI_KEY_RE.search(f.code or "") or "API key (sk-" in (f.detail or ""):
         issues.append(
             Issue(
                 Verdict.NEEDS_CHANGE,

@@ -84,7 +84,8 @@ def needs_from_findings(findings: ScanResult | Iterable[Finding]) -> CodeNeeds:
             locations.append(where)
 
     for f in findings:
-        if f.kind != Kind.CALL:
+        # Wrapper calls that go through an SDK endpoint (an instructor-patched client) need the same server.
+        if f.kind != Kind.CALL and not (f.kind == Kind.WRAPPER and f.endpoint and "." in f.endpoint):
             continue
         where = f.location
         kind = _endpoint_kind(f)

@@ -344,7 +344,8 @@ def _agreement(dense_runs) -> dict | None:
     if not (mig and sg):
         return None
     a, b = set(mig.extra["_paths"]), set(sg.extra["_paths"])
-    return {"migrate_only": len(a - b), "semgrep_only": len(b - a), "both": len(a & b)}
+    return {"migrate_only": len(a - b), "semgrep_only": len(b - a), "both": len(a & b),
+            "migrate_only_files": sorted(a - b), "semgrep_only_files": sorted(b - a)}
 
 
 def _targets(dense_runs, sparse_runs, *, small: bool) -> list[dict]:

@@ -37,7 +37,8 @@ def main_reason(finding: Finding) -> str:
         return "works on vLLM as is"
     first = finding.issues[0]
     more = len(finding.issues) - 1
-    text = first.reason if first.subject in ("endpoint", "client", "api", "wrapper", "url") else f"{first.subject}: {first.reason}"
+    generic = first.subject in ("endpoint", "client", "api", "wrapper", "url")
+    text = first.reason if generic or first.reason.startswith(first.subject) else f"{first.subject}: {first.reason}"
     return f"{text} (+{more} more)" if more else text
 
 

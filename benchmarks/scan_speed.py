@@ -298,6 +298,7 @@ def run(args: argparse.Namespace) -> dict:
         "repeat": repeat,
         "trees": {},
         "skipped": skipped,
+        "load_before": _load(),
     }
 
     _say(f"dense tree: {dense}")
@@ -325,6 +326,7 @@ def run(args: argparse.Namespace) -> dict:
     sparse_runs.append(run_floor(sparse, 1, repeat, args.timeout))
     _say(_line(sparse_runs[-1]))
 
+    results["load_after"] = _load()
     results["trees"]["dense"] = {"path": str(dense), "source": str(dense_source), "runs": dense_runs}
     results["trees"]["sparse"] = {"path": str(sparse), "runs": sparse_runs}
     results["agreement"] = _agreement(dense_runs)
@@ -332,6 +334,14 @@ def run(args: argparse.Namespace) -> dict:
     for tree in results["trees"].values():
         tree["runs"] = [_public(m) for m in tree["runs"]]
     return results
+
+
+def _load() -> float | None:
+    """The 1-minute load average: other work on the machine slows every tool, the multi-process ones most."""
+    try:
+        return round(os.getloadavg()[0], 2)
+    except OSError:
+        return None
 
 
 def _by_name(runs, prefix):
@@ -396,6 +406,10 @@ def render_markdown(results: dict) -> str:
         f"Measured {results['date']} on {m['cpu']}, {m['cores']} cores, "
         f"{common.format_bytes(m['memory_bytes'])} memory, {m['os']}, Python {m['python']}; "
         + ", ".join(f"{k} {_short_version(val)}" for k, val in v.items() if val) + ".",
+        "",
+        f"Load average (1 minute): {results['load_before']} before the run, {results['load_after']} after it, "
+        f"on {m['cores']} cores; the benchmark itself adds 1 to 2, and anything above that is other work "
+        "slowing every tool (the multi-process ones most).",
         "",
         "Reproduce:",
         "",

@@ -96,4 +96,7 @@ def __getattr__(name: str):
     return value
 
 
-__all__ = ["ParityOutcome", "run_parity", *_LAZY]
+__all__ = [  # noqa: RUF022 - grouped: the pipeline, then the lazily imported names in _LAZY's order
+    "ParityOutcome", "run_parity", "run_replay", "ReplaySummary", "compare_run", "CompareResult", "CompareSettings",
+    "read_summary", "comparator", "Score", "Thresholds", "Decision", "decide", "write_reports",
+]

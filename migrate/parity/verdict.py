@@ -20,8 +20,9 @@ so a small slice cannot flap the whole run unless you ask it to. A comparator na
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from migrate.config import Config, ConfigError
 
@@ -53,7 +54,7 @@ class Thresholds:
     endpoints: dict[str, dict[str, float]] = field(default_factory=dict)
 
     @classmethod
-    def from_config(cls, config: Config | None = None, *, known: set[str] | None = None) -> "Thresholds":
+    def from_config(cls, config: Config | None = None, *, known: set[str] | None = None) -> Thresholds:
         section = (config.section("parity") if config else {}).get("thresholds", {})
         where = f"{config.source}: " if config and config.source else ""
         prefix = "tool.migrate." if config and config.source and config.source.name == "pyproject.toml" else ""
@@ -61,7 +62,7 @@ class Thresholds:
 
     @classmethod
     def from_mapping(cls, section: Mapping[str, Any], *, where: str = "", table: str = "parity.thresholds",
-                     known: set[str] | None = None) -> "Thresholds":
+                     known: set[str] | None = None) -> Thresholds:
         if not isinstance(section, Mapping):
             raise ConfigError(f"{where}[{table}] must be a table")
         if known is None:
@@ -95,7 +96,7 @@ class Thresholds:
                 names |= set(values)
         return names - set(SPECIAL_KEYS)
 
-    def with_fallbacks(self, selected: set[str]) -> "Thresholds":
+    def with_fallbacks(self, selected: set[str]) -> Thresholds:
         """Lexical similarity stands in as the text gate when semantic similarity cannot run."""
         if "semantic" in self.overall and "semantic" not in selected and "lexical" not in self.overall:
             return Thresholds({**self.overall, "lexical": LEXICAL_FALLBACK}, self.tags, self.endpoints)

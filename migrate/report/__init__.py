@@ -18,10 +18,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from datetime import datetime, timezone
+from collections.abc import Mapping
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from migrate.report.charts import latency_histogram, score_histogram
 from migrate.report.diff import word_diff
@@ -75,8 +76,8 @@ def _usd(value: float | None) -> str:
 
 def md_escape(text: Any) -> str:
     """Text safe inside a Markdown table cell or paragraph: no markup, no HTML, no @mentions, one line."""
-    text = " ".join(str(text).split())
-    for ch in "\\`*_[]#!|<>~":
+    text = " ".join(str(text).split()).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    for ch in "\\`*_[]#!|~":
         text = text.replace(ch, "\\" + ch)
     return text.replace("@", "@\u200b")
 
@@ -137,7 +138,8 @@ def report_context(summary: Mapping[str, Any], decision: Any) -> dict[str, Any]:
     latency = summary.get("latency", {}).get("all", {})
     chart = latency_histogram({side: (latency.get(side) or {}).get("buckets", []) for side in ("baseline", "candidate")})
     worst = [_case_view(c, gates) for c in summary.get("worst", [])]
-    sample = [_case_view(c, gates) for c in summary.get("sample", [])]
+    shown = {c["key"] for c in worst}
+    sample = [_case_view(c, gates) for c in summary.get("sample", []) if c["key"] not in shown]
     tags = sorted({t for c in worst + sample for t in c.get("tags", [])})
     catalog = summary.get("catalog") or {}
     n = overall.get("n", 0)
@@ -158,7 +160,7 @@ def report_context(summary: Mapping[str, Any], decision: Any) -> dict[str, Any]:
         "tags": tags,
         "agreement": summary.get("agreement"),
         "catalog": catalog,
-        "generated": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "failed_checks": [c for c in decision.checks if c.passed is False],
         "other_checks": [c for c in decision.checks if c.passed is not False],
     }

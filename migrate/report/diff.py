@@ -5,8 +5,10 @@ from __future__ import annotations
 import difflib
 import re
 
-_TOKENS = re.compile(r"\s+|\w+|[^\w\s]")
-MAX_TOKENS = 2000  # beyond this, difflib's quadratic worst case is not worth it: show the texts plainly
+# A word (or a run of punctuation) with the whitespace after it: whitespace never matches on its own,
+# which would make difflib crawl through thousands of one-space "matches".
+_TOKENS = re.compile(r"\s+|\w+\s*|[^\w\s]+\s*")
+MAX_WORK = 1_000_000  # tokens x tokens beyond which a word diff is not attempted (lines, then nothing)
 
 Segment = tuple[str, str]  # (op, text): op is "eq", "del" (only in the baseline) or "ins" (only in the candidate)
 
@@ -29,11 +31,14 @@ def word_diff(baseline: str, candidate: str) -> tuple[list[Segment], list[Segmen
     Whitespace-only differences are not highlighted (they would mark every re-wrapped line).
     """
     a, b = _TOKENS.findall(baseline), _TOKENS.findall(candidate)
-    if len(a) > MAX_TOKENS or len(b) > MAX_TOKENS:
-        return [("eq", baseline)], [("eq", candidate)]
+    if len(a) * len(b) > MAX_WORK:
+        a, b = baseline.splitlines(keepends=True), candidate.splitlines(keepends=True)
+        if len(a) * len(b) > MAX_WORK:
+            return [("eq", baseline)], [("eq", candidate)]
     left: list[Segment] = []
     right: list[Segment] = []
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    # autojunk (difflib's default) ignores very frequent tokens in long texts: it keeps repetitive answers fast.
+    matcher = difflib.SequenceMatcher(None, a, b)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         old, new = "".join(a[i1:i2]), "".join(b[j1:j2])
         if op == "equal":
@@ -47,4 +52,4 @@ def word_diff(baseline: str, candidate: str) -> tuple[list[Segment], list[Segmen
 
 def similarity(baseline: str, candidate: str) -> float:
     a, b = _TOKENS.findall(baseline), _TOKENS.findall(candidate)
-    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() if a or b else 1.0
+    return difflib.SequenceMatcher(None, a, b).ratio() if a or b else 1.0

@@ -10,7 +10,15 @@ from pathlib import Path
 import pytest
 
 from migrate.config import ConfigError, load_config
-from migrate.parity.compare import CompareSettings, Context, Score, compare_run, comparator, read_summary, registry
+from migrate.parity.compare import (
+    CompareSettings,
+    Context,
+    Score,
+    comparator,
+    compare_run,
+    read_summary,
+    registry,
+)
 from migrate.parity.compare.registry import _REGISTRY
 from migrate.parity.compare.stats import LogHistogram, Reservoir, TopK
 from tests.report.runs import chat_request, chat_response, mixed_run, record, write_run
@@ -134,7 +142,7 @@ def test_rerun_replaces_verdicts_atomically(tmp_path, compared):
     first = compared.out.read_text()
     again = compare_run(compared.out.with_name("run.jsonl"), settings=NO_SEMANTIC)
     assert again.out == compared.out and not compared.out.with_name(compared.out.name + ".tmp").exists()
-    strip = lambda text: [l for l in text.splitlines() if '"type":"summary"' not in l]  # noqa: E731
+    strip = lambda text: [l for l in text.splitlines() if '"type":"summary"' not in l]
     assert strip(again.out.read_text()) == strip(first)
 
 
@@ -297,3 +305,12 @@ def test_reservoir_is_uniform_enough():
 def test_registry_lists_builtin_comparators():
     assert {"exact", "normalized", "lexical", "semantic", "json_valid", "json_schema", "tool_calls", "tool_schema",
             "finish_reason", "refusal", "length_ratio", "embedding_shape", "judge"} <= set(registry())
+
+
+def test_judge_with_a_missing_rubric_is_switched_off_with_the_reason(tmp_path):
+    run = write_run(tmp_path / "run.jsonl", [record("a", chat_request(), chat_response("x"), chat_response("y"))])
+    settings = CompareSettings.build(only=["judge", "exact"], options={"judge": {
+        "url": "http://judge.invalid/v1", "model": "g", "rubric": str(tmp_path / "nope.j2")}})
+    result = compare_run(run, settings=settings)
+    assert "nope.j2" in result.summary["disabled_comparators"]["judge"]
+    assert result.records == 1 and "exact" in json.loads(result.out.read_text().splitlines()[1])["scores"]

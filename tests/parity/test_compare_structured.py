@@ -10,7 +10,13 @@ import pytest
 
 from migrate.parity.compare import Pair, get, request_kind
 from tests.report.runs import (
-    TIME_TOOL, WEATHER_TOOL, chat_request, chat_response, embedding_response, record, responses_response,
+    TIME_TOOL,
+    WEATHER_TOOL,
+    chat_request,
+    chat_response,
+    embedding_response,
+    record,
+    responses_response,
 )
 
 SCHEMA = {"type": "object", "properties": {"name": {"type": "string"}, "age": {"type": "integer"}}, "required": ["name", "age"]}

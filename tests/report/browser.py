@@ -40,7 +40,7 @@ def chromium_path(wait_s: float = 0.0) -> str:
 
 
 class Page:
-    def __init__(self, browser: "Browser", session: str):
+    def __init__(self, browser: Browser, session: str):
         self.browser, self.session = browser, session
         self.events: list[dict[str, Any]] = []
 
@@ -79,7 +79,7 @@ class Browser:
         self.pending: list[dict[str, Any]] = []
         self.pages: dict[str, Page] = {}
 
-    def __enter__(self) -> "Browser":
+    def __enter__(self) -> Browser:
         from websockets.sync.client import connect
 
         self.profile = tempfile.mkdtemp(prefix="migrate-chromium-")
@@ -100,13 +100,14 @@ class Browser:
         if url is None:
             self.__exit__(None, None, None)
             raise RuntimeError("chromium did not start; its output:\n" + "".join(seen[-30:]))
-        self.ws = connect(url, max_size=64 * 1024 * 1024, open_timeout=30)
+        self._connection = connect(url, max_size=64 * 1024 * 1024, open_timeout=30)
+        self.ws = self._connection.__enter__()
         return self
 
     def __exit__(self, *exc) -> None:
         try:
-            if getattr(self, "ws", None) is not None:
-                self.ws.close()
+            if getattr(self, "_connection", None) is not None:
+                self._connection.__exit__(None, None, None)
         finally:
             if self.process.poll() is None:
                 self.process.terminate()

@@ -83,10 +83,8 @@ def write_run(path: Path, records: list[RunRecord], *, samples: int = 1, extra_l
                        samples=samples, started_at="2026-11-25T10:00:00.000Z", tool_version="0.1.0")
     with open(path, "w", encoding="utf-8") as fh:
         fh.write(json.dumps(header.to_dict()) + "\n")
-        for r in records:
-            fh.write(json.dumps(r.to_dict()) + "\n")
-        for line in extra_lines:
-            fh.write(line + "\n")
+        fh.writelines(json.dumps(r.to_dict()) + "\n" for r in records)
+        fh.writelines(line + "\n" for line in extra_lines)
     return path
 
 

@@ -19,11 +19,34 @@ from migrate.parity.compare.engine import (
     read_summary,
 )
 from migrate.parity.compare.pair import Answer, Pair, ToolCall, request_kind
-from migrate.parity.compare.registry import KINDS, Comparator, Context, Score, comparator, get, registry
+from migrate.parity.compare.registry import (
+    KINDS,
+    Comparator,
+    Context,
+    Score,
+    comparator,
+    get,
+    registry,
+)
 from migrate.parity.compare.settings import CompareSettings
 
 __all__ = [
-    "FORMAT", "KINDS", "Answer", "CompareResult", "CompareSettings", "Comparator", "Context", "Pair", "Score",
-    "ToolCall", "comparator", "compare_run", "default_verdicts_path", "file_format", "get", "read_summary",
-    "registry", "request_kind",
+    "FORMAT",
+    "KINDS",
+    "Answer",
+    "Comparator",
+    "CompareResult",
+    "CompareSettings",
+    "Context",
+    "Pair",
+    "Score",
+    "ToolCall",
+    "comparator",
+    "compare_run",
+    "default_verdicts_path",
+    "file_format",
+    "get",
+    "read_summary",
+    "registry",
+    "request_kind",
 ]

@@ -20,27 +20,33 @@ PROMPT_CHARS = 2000
 
 
 class ScopeStats:
-    __slots__ = ("n", "errors", "passed", "no_baseline", "comparators")
+    __slots__ = ("comparators", "errors", "n", "no_baseline", "passed")
 
     def __init__(self) -> None:
         self.n = self.errors = self.passed = self.no_baseline = 0
         self.comparators: dict[str, list[Any]] = {}  # name -> [n, passed, score_sum, scored, ScoreHistogram]
 
-    def add(self, verdict: dict[str, Any]) -> None:
+    def add(self, verdict: dict[str, Any], scores: list[tuple[str, bool, float | None, int]]) -> None:
+        """`scores`: (comparator, passed, score, histogram bin) prepared once per verdict for every scope."""
         self.n += 1
         self.errors += verdict["error"] is not None
         self.passed += verdict["passed"]
-        self.no_baseline += verdict.get("no_baseline", False)
-        for name, s in verdict["scores"].items():
-            row = self.comparators.get(name)
+        self.no_baseline += verdict["no_baseline"]
+        if verdict["error"] is not None:
+            # Counted once, as an error (max_error_rate, min_pass_rate); comparator pass rates are over the
+            # requests the candidate answered, so one timeout does not fail every comparator's gate at once.
+            return
+        comparators = self.comparators
+        for name, passed, score, index in scores:
+            row = comparators.get(name)
             if row is None:
-                row = self.comparators[name] = [0, 0, 0.0, 0, ScoreHistogram()]
+                row = comparators[name] = [0, 0, 0.0, 0, ScoreHistogram()]
             row[0] += 1
-            row[1] += s["passed"]
-            if s["score"] is not None:
-                row[2] += s["score"]
+            row[1] += passed
+            if score is not None:
+                row[2] += score
                 row[3] += 1
-                row[4].add(s["score"])
+                row[4].counts[index] += 1
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -162,11 +168,14 @@ class Aggregator:
         return stats
 
     def add(self, verdict: dict[str, Any], pair: Pair) -> dict[str, Any] | None:
-        self.scopes["all"].add(verdict)
-        self._scope("endpoint", verdict["endpoint"]).add(verdict)
-        self._scope("kind", verdict["kind"]).add(verdict)
+        bins = ScoreHistogram.BINS
+        scores = [(name, s["passed"], s["score"], 0 if s["score"] is None else min(bins - 1, max(0, int(s["score"] * bins))))
+                  for name, s in verdict["scores"].items()]
+        self.scopes["all"].add(verdict, scores)
+        self._scope("endpoint", verdict["endpoint"]).add(verdict, scores)
+        self._scope("kind", verdict["kind"]).add(verdict, scores)
         for tag in verdict["tags"]:
-            self._scope("tag", tag).add(verdict)
+            self._scope("tag", tag).add(verdict, scores)
         if verdict["error"] is not None:
             self.error_types[verdict["error"].split(":", 1)[0]] += 1
         record = pair.record

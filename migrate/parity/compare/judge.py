@@ -23,9 +23,10 @@ import json
 import os
 import re
 import time
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from migrate.parity.compare.pair import Pair
 from migrate.parity.compare.registry import Context, Score, comparator
@@ -58,14 +59,17 @@ def parse_verdict(text: str) -> tuple[float, str]:
 
 
 def render_rubric(rubric: str, **context: Any) -> str:
+    """Render the rubric: a template name under templates/ (the default), or a path to your own Jinja2 file."""
+    import jinja2
+
     from migrate.templating import environment, templates_dir
 
     path = Path(rubric)
-    if path.is_file() and not (templates_dir() / rubric).is_file():
-        import jinja2
-
+    if not path.is_absolute() and (templates_dir() / path).is_file():
+        return environment().get_template(rubric).render(**context)
+    if path.is_file():
         return jinja2.Environment(undefined=jinja2.StrictUndefined).from_string(path.read_text(encoding="utf-8")).render(**context)
-    return environment().get_template(rubric).render(**context)
+    raise FileNotFoundError(f"judge rubric {rubric!r}: neither a template under {templates_dir()} nor a file")
 
 
 class Judge:

@@ -86,7 +86,7 @@ def tool_schemas(request: dict[str, Any]) -> dict[str, Any]:
 class Answer:
     """One side's answer, normalised across API shapes. Every attribute is None when absent."""
 
-    __slots__ = ("text", "tool_calls", "finish_reason", "refusal", "model", "usage", "embeddings", "n_embeddings_bad")
+    __slots__ = ("embeddings", "finish_reason", "model", "n_embeddings_bad", "refusal", "text", "tool_calls", "usage")
 
     def __init__(self, response: dict[str, Any] | None):
         self.text: str | None = None

@@ -14,7 +14,8 @@ longest configured name the model starts with wins.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from migrate.config import ConfigError
 

@@ -20,8 +20,9 @@ and `[tool.migrate.parity.comparators]` can change the choice and the options. A
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 # Request kinds, decided from the endpoint and the request (see pair.request_kind).
 KINDS = ("chat", "json", "tools", "completions", "embeddings")
@@ -90,7 +91,14 @@ def comparator(
 
 def _load_builtins() -> None:
     # Importing the modules registers their comparators.
-    from migrate.parity.compare import embeddings, judge, response, semantic, structured, text  # noqa: F401
+    from migrate.parity.compare import (  # noqa: F401
+        embeddings,
+        judge,
+        response,
+        semantic,
+        structured,
+        text,
+    )
 
 
 def registry() -> dict[str, Comparator]:

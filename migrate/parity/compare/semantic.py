@@ -16,7 +16,8 @@ from __future__ import annotations
 import importlib.util
 import math
 import os
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from migrate.parity.compare.pair import Pair
 from migrate.parity.compare.registry import Context, Score, comparator

@@ -14,8 +14,9 @@ out and the summary says why; one you asked for by name that cannot run is an er
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from migrate.config import Config, ConfigError
 from migrate.parity.compare.registry import KINDS, Comparator, registry
@@ -40,7 +41,7 @@ class CompareSettings:
         enable: Iterable[str] = (),
         disable: Iterable[str] = (),
         options: Mapping[str, Mapping[str, Any]] | None = None,
-    ) -> "CompareSettings":
+    ) -> CompareSettings:
         """Defaults, then `[tool.migrate.parity.comparators]`, then the arguments (`only` replaces every list)."""
         comparators = registry()
         section = dict((config.section("parity") if config else {}).get("comparators", {}) or {})

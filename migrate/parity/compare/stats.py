@@ -12,7 +12,8 @@ from __future__ import annotations
 import heapq
 import math
 import random
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 
 class LogHistogram:
@@ -20,7 +21,7 @@ class LogHistogram:
     _LOG = math.log(GROWTH)
     FLOOR = 0.001  # values at or below this go to bin 0 (for milliseconds: one microsecond)
 
-    __slots__ = ("bins", "count", "total", "min", "max")
+    __slots__ = ("bins", "count", "max", "min", "total")
 
     def __init__(self) -> None:
         self.bins: dict[int, int] = {}
@@ -36,10 +37,8 @@ class LogHistogram:
         self.bins[index] = self.bins.get(index, 0) + 1
         self.count += 1
         self.total += value
-        if value < self.min:
-            self.min = value
-        if value > self.max:
-            self.max = value
+        self.min = min(self.min, value)
+        self.max = max(self.max, value)
 
     def _value(self, index: int) -> float:
         if index == 0:
@@ -58,7 +57,7 @@ class LogHistogram:
                 return min(max(self._value(index), self.min), self.max)
         return self.max
 
-    def merge(self, other: "LogHistogram") -> None:
+    def merge(self, other: LogHistogram) -> None:
         for index, n in other.bins.items():
             self.bins[index] = self.bins.get(index, 0) + n
         self.count += other.count
@@ -98,9 +97,10 @@ class LogHistogram:
 class ScoreHistogram:
     """Counts of scores in [0, 1] in `n` equal bins (the last bin includes 1.0)."""
 
+    BINS = 20
     __slots__ = ("counts",)
 
-    def __init__(self, n: int = 20) -> None:
+    def __init__(self, n: int = BINS) -> None:
         self.counts = [0] * n
 
     def add(self, score: float) -> None:

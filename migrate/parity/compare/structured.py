@@ -32,30 +32,70 @@ def parse_json(text: str | None) -> Any:
         return _MISSING
 
 
+# Draft 2019-09 / 2020-12 keywords fastjsonschema (drafts 4, 6, 7) would silently ignore.
+_NEWER_KEYWORDS = ('"prefixItems"', '"unevaluatedProperties"', '"unevaluatedItems"', '"dependentRequired"',
+                   '"dependentSchemas"', '"$dynamicRef"', '"$recursiveRef"', '"minContains"', '"maxContains"')
+
+
+class _Checker:
+    """One schema, compiled twice: fastjsonschema (about 20x faster) answers "valid?" when it understands the
+    schema; jsonschema explains what is wrong, and decides alone for newer drafts."""
+
+    __slots__ = ("fast", "invalid", "validator")
+
+    def __init__(self, schema: Any, key: str):
+        import jsonschema
+
+        self.fast = None
+        self.invalid: Exception | None = None
+        cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
+        try:
+            cls.check_schema(schema)
+        except jsonschema.SchemaError as e:
+            self.invalid = e
+            return
+        self.validator = cls(schema)
+        declared = str(schema.get("$schema", "")) if isinstance(schema, dict) else ""
+        if not any(k in key for k in _NEWER_KEYWORDS) and ("draft" in declared or not declared):
+            try:
+                import fastjsonschema
+
+                self.fast = fastjsonschema.compile(schema)
+            except Exception:  # noqa: BLE001 - not installed, or a schema it cannot compile: jsonschema decides
+                self.fast = None
+
+    def errors(self, value: Any, limit: int) -> list[str]:
+        if self.fast is not None:
+            try:
+                self.fast(value)
+                return []
+            except Exception:  # noqa: BLE001 - invalid (or a fastjsonschema quirk): let jsonschema explain
+                pass
+        errors = []
+        for error in self.validator.iter_errors(value):
+            where = "/".join(str(p) for p in error.absolute_path) or "(root)"
+            errors.append(f"{where}: {error.message[:200]}")
+            if len(errors) >= limit:
+                break
+        return errors
+
+
 class _Validators:
-    """One compiled validator per distinct schema, at most `size` kept."""
+    """One compiled checker per distinct schema, at most `size` kept."""
 
     def __init__(self, size: int = 256):
         self.size = size
-        self.cache: dict[str, Any] = {}
+        self.cache: dict[str, _Checker] = {}
 
-    def get(self, schema: Any) -> Any:
+    def get(self, schema: Any) -> _Checker:
         key = json.dumps(schema, sort_keys=True, default=str)
-        validator = self.cache.get(key)
-        if validator is None:
-            import jsonschema
-
-            cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
-            try:
-                cls.check_schema(schema)
-            except jsonschema.SchemaError as e:
-                validator = e  # remembered: an invalid schema stays invalid
-            else:
-                validator = cls(schema)
+        checker = self.cache.get(key)
+        if checker is None:
+            checker = _Checker(schema, key)  # an invalid schema is remembered too: it stays invalid
             if len(self.cache) >= self.size:
                 self.cache.pop(next(iter(self.cache)))
-            self.cache[key] = validator
-        return validator
+            self.cache[key] = checker
+        return checker
 
 
 VALIDATORS = _Validators()
@@ -63,16 +103,14 @@ VALIDATORS = _Validators()
 
 def schema_errors(schema: Any, value: Any, limit: int = 3) -> list[str] | None:
     """Up to `limit` messages why `value` does not conform ([] when it does); None when the schema is invalid."""
-    validator = VALIDATORS.get(schema)
-    if isinstance(validator, Exception):
+    checker = VALIDATORS.get(schema)
+    if checker.invalid is not None:
         return None
-    errors = []
-    for error in validator.iter_errors(value):
-        where = "/".join(str(p) for p in error.absolute_path) or "(root)"
-        errors.append(f"{where}: {error.message[:200]}")
-        if len(errors) >= limit:
-            break
-    return errors
+    return checker.errors(value, limit)
+
+
+def _cut(pair: Pair) -> str:
+    return " (cut by the token limit: finish_reason length)" if pair.candidate.finish_reason == "length" else ""
 
 
 @comparator("json_valid", kinds=("json",), needs_baseline=False)
@@ -83,7 +121,9 @@ def json_valid(pair: Pair, opts) -> Score | None:
         return None
     value = parse_json(pair.candidate.text)
     if value is _MISSING:
-        return Score(0.0, False, "candidate answer is not valid JSON" if pair.candidate.text is not None else "candidate gave no text")
+        if pair.candidate.text is None:
+            return Score(0.0, False, "candidate gave no text")
+        return Score(0.0, False, "candidate answer is not valid JSON" + _cut(pair))
     if mode[0] == "json_object" and not isinstance(value, dict):
         return Score(0.0, False, f"json_object mode asks for an object, got {type(value).__name__}")
     return Score(1.0, True)
@@ -97,7 +137,7 @@ def json_schema(pair: Pair, opts) -> Score | None:
         return None
     value = parse_json(pair.candidate.text)
     if value is _MISSING:
-        return Score(0.0, False, "candidate answer is not valid JSON")
+        return Score(0.0, False, "candidate answer is not valid JSON" + _cut(pair))
     errors = schema_errors(mode[1], value)
     if errors is None:
         return None  # the request's own schema is invalid: nothing to hold the candidate to
@@ -144,6 +184,11 @@ def _canonical(arguments: str) -> Any:
         return _MISSING
 
 
+def _same_args(a: str, b: str) -> bool:
+    x, y = _canonical(a), _canonical(b)
+    return x is not _MISSING and x == y  # dict equality ignores key order
+
+
 def _key(call: ToolCall) -> tuple[str, str]:
     args = _canonical(call.arguments)
     return call.name, (json.dumps(args, sort_keys=True, ensure_ascii=False) if args is not _MISSING else "\0" + call.arguments)
@@ -177,6 +222,10 @@ def tool_calls(pair: Pair, opts) -> Score | None:
     if not base:
         return Score(0.0, False, f"candidate called {_names(cand)}, baseline answered without a tool call")
     by_names = opts.get("match") == "names"
+    if len(base) == len(cand) == 1:  # the common case: one call each, compared without canonical strings
+        b, c = base[0], cand[0]
+        if b.name == c.name and (by_names or b.arguments == c.arguments or _same_args(b.arguments, c.arguments)):
+            return Score(1.0, True)
     keyf = (lambda c: c.name) if by_names else _key
     exact = sum((Counter(map(keyf, base)) & Counter(map(keyf, cand))).values())
     total = max(len(base), len(cand))

@@ -25,7 +25,14 @@ def normalize(text: str) -> str:
     return " ".join(text.casefold().split()).strip(_EDGE_PUNCT)
 
 
+# ASCII punctuation -> space, so that str.split() yields words (about 3x faster than a regex on ASCII text).
+_PUNCT = str.maketrans({c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^`{|}~"})
+
+
 def words(text: str) -> list[str]:
+    """Lower-cased words (letters, digits, underscore)."""
+    if text.isascii():
+        return text.lower().translate(_PUNCT).split()
     return _WORD.findall(text.casefold())
 
 
@@ -105,8 +112,8 @@ def length_ratio(pair: Pair, opts) -> Score | None:
 # Openings of a refusal. Matched against the first 400 characters, case-insensitively, curly quotes folded.
 REFUSAL_PATTERNS = (
     r"\b(?:i'?m|i am) (?:really |very |so )?(?:sorry|afraid),? (?:but )?(?:i |that )?(?:can(?:'?t|not)|won'?t|am (?:not able|unable)|'?m (?:not able|unable)|do not|don'?t)",
-    r"\bi (?:can(?:'?t|not)|won'?t|will not|am unable to|'?m unable to|am not able to|'?m not able to|must decline to|have to decline to) "
-    r"(?:help|assist|comply|provide|do that|do this|fulfil|fulfill|support|answer|share|create|generate|engage|discuss|give)",
+    (r"\bi (?:can(?:'?t|not)|won'?t|will not|am unable to|'?m unable to|am not able to|'?m not able to|must decline to|have to decline to) "
+     r"(?:help|assist|comply|provide|do that|do this|fulfil|fulfill|support|answer|share|create|generate|engage|discuss|give)"),
     r"\bas an ai(?: language)? model,? i (?:can(?:'?t|not)|don'?t|do not|am not|won'?t)",
     r"\bi (?:must|have to|need to) (?:respectfully )?(?:decline|refuse)",
     r"\b(?:that'?s|this is) not something i can (?:help|assist|do)",
@@ -116,14 +123,21 @@ REFUSAL_PATTERNS = (
 _REFUSAL = re.compile("|".join(f"(?:{p})" for p in REFUSAL_PATTERNS), re.IGNORECASE)
 
 
+# Every pattern contains one of these: a cheap substring test rules most answers out before the regex runs.
+_ANCHORS = ("sorry", "afraid", "can't", "cant", "cannot", "won't", "will not", "unable", "not able", "as an ai",
+            "decline", "refuse", "not something", "not allowed", "not permitted")
+
+
 def is_refusal(text: str | None, refusal_field: str | None = None) -> bool:
     if refusal_field:
         return True
     if not text:
         return False
-    head = text[:400]
+    head = text[:400].lower()
     if "\u2019" in head:
         head = head.replace("\u2019", "'")
+    if not any(anchor in head for anchor in _ANCHORS):
+        return False
     return _REFUSAL.search(head) is not None
 
 

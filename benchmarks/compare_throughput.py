@@ -1,0 +1,213 @@
+"""Compare throughput and memory: per-comparator pairs/s on one core, and compare_run's peak RSS vs run size.
+
+    .venv/bin/python benchmarks/compare_throughput.py            # 20k pairs per comparator; 100k vs 1M-line runs
+    .venv/bin/python benchmarks/compare_throughput.py --small    # CI: 5k pairs; 10k vs 100k lines
+    .venv/bin/python benchmarks/compare_throughput.py --semantic # also the local embedding model's pairs/s
+    .venv/bin/python benchmarks/compare_throughput.py --json out.json
+
+Part 1 calls each comparator function directly on pre-built pairs (answers already extracted: extraction
+is shared by every comparator of a pair and timed on its own line). Target: >= 50,000 pairs/s per core for
+every non-embedding comparator. Part 2 writes run files of realistic lines into a temporary folder and runs
+`compare_run` on each in a fresh child process (semantic similarity off), reporting lines/s and the
+child's peak RSS: memory must not grow with the size of the run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from migrate.parity.compare import Pair, get
+from migrate.parity.runfile import Outcome, RunHeader, RunRecord
+
+TARGET = 50_000
+WORDS = ["the", "a", "of", "to", "and", "in", "is", "it", "you", "that", "he", "was", "for", "on", "are", "with", "as", "his", "they", "be", "at", "one", "have", "this", "from", "or", "had", "by", "order", "shipped", "refund", "account", "balance", "invoice", "payment", "card", "customer", "support", "weather", "city", "Paris", "Tuesday", "report", "revenue", "grew", "quarter", "team", "product", "price", "delivery", "address", "email", "password", "reset"]
+TOOL = {"type": "function", "function": {"name": "get_weather", "parameters": {
+    "type": "object", "properties": {"city": {"type": "string"}, "unit": {"enum": ["c", "f"]}}, "required": ["city"]}}}
+SCHEMA = {"type": "object", "properties": {"name": {"type": "string"}, "age": {"type": "integer"}}, "required": ["name", "age"]}
+
+
+def sentence(rng: random.Random, n: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
+
+
+def chat(text=None, calls=None, model="gpt-4o-mini-2024-07-18", finish="stop"):
+    message = {"role": "assistant", "content": text, "refusal": None}
+    if calls:
+        message["tool_calls"] = [{"id": f"c{i}", "type": "function", "function": {"name": n, "arguments": json.dumps(a)}}
+                                 for i, (n, a) in enumerate(calls)]
+        finish = "tool_calls"
+    return {"id": "x", "object": "chat.completion", "created": 1, "model": model,
+            "choices": [{"index": 0, "message": message, "finish_reason": finish}],
+            "usage": {"prompt_tokens": 40, "completion_tokens": 60, "total_tokens": 100}}
+
+
+def make_record(i: int, rng: random.Random) -> RunRecord:
+    """A realistic mix: 70% chat text (20-120 words), 15% tool calls, 15% JSON schema answers."""
+    kind = rng.random()
+    messages = [{"role": "user", "content": sentence(rng, rng.randint(8, 30))}]
+    if kind < 0.70:
+        base = " ".join(sentence(rng, rng.randint(5, 20)) for _ in range(rng.randint(1, 6)))
+        words = base.split()
+        if rng.random() < 0.5:  # a paraphrase-ish candidate: some words changed
+            for _ in range(len(words) // 4):
+                words[rng.randrange(len(words))] = rng.choice(WORDS)
+        request = {"model": "llama", "messages": messages, "temperature": 0.7}
+        b, c = chat(base), chat(" ".join(words), model="llama")
+    elif kind < 0.85:
+        city = rng.choice(["Paris", "Lyon", "Rome"])
+        request = {"model": "llama", "messages": messages, "tools": [TOOL]}
+        b = chat(None, [("get_weather", {"city": city, "unit": "c"})])
+        c = chat(None, [("get_weather", {"city": city if rng.random() < 0.8 else "Oslo", "unit": "c"})], model="llama")
+    else:
+        request = {"model": "llama", "messages": messages, "response_format": {"type": "json_schema", "json_schema": {"name": "u", "schema": SCHEMA}}}
+        b = chat(json.dumps({"name": "Ada", "age": 36}))
+        c = chat(json.dumps({"name": "Ada", "age": 36 if rng.random() < 0.9 else "x"}), model="llama")
+    return RunRecord(key=f"r{i}#0", recording_id=f"r{i}", sample=0, endpoint="/v1/chat/completions", request=request,
+                     baseline=Outcome(response=b, status=200, latency_ms=rng.lognormvariate(6.5, 0.4)),
+                     candidate=Outcome(response=c, status=200, latency_ms=rng.lognormvariate(5.0, 0.5)),
+                     tags=(rng.choice(["support", "billing", "search"]),))
+
+
+def comparator_throughput(n: int) -> list[dict]:
+    rng = random.Random(1)
+    records = [make_record(i, rng) for i in range(n)]
+    began = time.perf_counter()
+    pairs = [Pair(r) for r in records]
+    for p in pairs:
+        p.baseline, p.candidate, p.json_mode, p.tool_schemas  # noqa: B018 - warm the lazy extraction
+    extract_s = time.perf_counter() - began
+    rows = [{"comparator": "(answer extraction, once per pair)", "pairs": n, "seconds": extract_s, "pairs_per_s": n / extract_s}]
+    names = ["exact", "normalized", "lexical", "length_ratio", "refusal", "finish_reason", "json_valid", "json_schema",
+             "json_match", "tool_calls", "tool_schema"]
+    for name in names:
+        c = get(name)
+        applicable = [p for p in pairs if p.kind in c.kinds]
+        opts = dict(c.options)
+        fn = c.fn
+        for p in applicable[:200]:  # warm caches (compiled schema validators) as a long run would have them
+            fn(p, opts)
+        reps = max(1, n // max(1, len(applicable)))
+        began = time.perf_counter()
+        for _ in range(reps):
+            for p in applicable:
+                fn(p, opts)
+        seconds = time.perf_counter() - began
+        done = reps * len(applicable)
+        rows.append({"comparator": name, "pairs": done, "seconds": seconds, "pairs_per_s": done / seconds})
+    return rows
+
+
+def semantic_throughput(n: int) -> dict:
+    from migrate.parity.compare import Context
+
+    rng = random.Random(2)
+    pairs = [Pair(make_record(i, rng)) for i in range(n * 3)]
+    pairs = [p for p in pairs if p.kind == "chat"][:n]
+    c, ctx = get("semantic"), Context()
+    began = time.perf_counter()
+    c.fn(pairs[:8], dict(c.options), ctx)  # load the model
+    load_s = time.perf_counter() - began
+    began = time.perf_counter()
+    for start in range(0, len(pairs), 64):
+        c.fn(pairs[start:start + 64], dict(c.options), ctx)
+    seconds = time.perf_counter() - began
+    return {"comparator": "semantic (local all-MiniLM-L6-v2)", "pairs": len(pairs), "seconds": seconds,
+            "pairs_per_s": len(pairs) / seconds, "load_s": load_s}
+
+
+def write_run(path: Path, lines: int) -> None:
+    rng = random.Random(3)
+    header = RunHeader(recordings="bench.jsonl", candidate={"base_url": "http://127.0.0.1:8000/v1", "model_map": {}})
+    pool = [json.dumps(make_record(i, rng).to_dict(), separators=(",", ":")) for i in range(2000)]
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(json.dumps(header.to_dict()) + "\n")
+        for i in range(lines):  # distinct keys, realistic bodies (cycled from a pool of 2,000)
+            line = pool[i % len(pool)]
+            fh.write(line.replace(f'"key":"r{i % len(pool)}#0"', f'"key":"k{i}#0"', 1) + "\n")
+
+
+CHILD = r"""
+import json, resource, sys, time
+sys.path.insert(0, sys.argv[3])
+from migrate.parity.compare import CompareSettings, compare_run
+began = time.perf_counter()
+result = compare_run(sys.argv[1], sys.argv[2], settings=CompareSettings.build(disable=["semantic"]))
+seconds = time.perf_counter() - began
+try:  # VmHWM: this process's own peak (ru_maxrss can carry the parent's peak across fork + exec on Linux)
+    peak = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:"))
+except (OSError, StopIteration):
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"records": result.records, "seconds": seconds, "peak_rss_kb": peak}))
+"""
+
+
+def memory_run(lines: int, folder: Path) -> dict:
+    run = folder / f"run-{lines}.jsonl"
+    began = time.perf_counter()
+    write_run(run, lines)
+    write_s = time.perf_counter() - began
+    size = run.stat().st_size
+    out = subprocess.run([sys.executable, "-c", CHILD, str(run), str(folder / f"verdicts-{lines}.jsonl"), str(ROOT)],
+                         capture_output=True, text=True, check=True)
+    data = json.loads(out.stdout.strip().splitlines()[-1])
+    verdicts_size = (folder / f"verdicts-{lines}.jsonl").stat().st_size
+    run.unlink()
+    (folder / f"verdicts-{lines}.jsonl").unlink()
+    return {"lines": lines, "run_mb": size / 1e6, "verdicts_mb": verdicts_size / 1e6, "write_s": write_s, **data,
+            "lines_per_s": data["records"] / data["seconds"], "peak_rss_mb": data["peak_rss_kb"] / 1024}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--small", action="store_true", help="CI size: 5k pairs, 10k vs 100k lines")
+    parser.add_argument("--semantic", action="store_true", help="also measure the local embedding model")
+    parser.add_argument("--json", type=Path, help="write the results as JSON here")
+    args = parser.parse_args()
+    pairs, sizes = (5_000, (10_000, 100_000)) if args.small else (20_000, (100_000, 1_000_000))
+
+    results: dict = {"python": sys.version.split()[0], "cpus": os.cpu_count(), "small": args.small}
+    rows = comparator_throughput(pairs)
+    if args.semantic:
+        rows.append(semantic_throughput(256 if args.small else 1024))
+    results["comparators"] = rows
+    print(f"{'comparator':<40} {'pairs':>9} {'pairs/s (1 core)':>18}")
+    failed = []
+    for row in rows:
+        mark = ""
+        if not row["comparator"].startswith(("(", "semantic")):
+            ok = row["pairs_per_s"] >= TARGET
+            mark = "" if ok else f"  < target {TARGET:,}"
+            if not ok:
+                failed.append(row["comparator"])
+        print(f"{row['comparator']:<40} {row['pairs']:>9,} {row['pairs_per_s']:>18,.0f}{mark}")
+
+    with tempfile.TemporaryDirectory(prefix="migrate-compare-bench-") as tmp:
+        results["memory"] = [memory_run(n, Path(tmp)) for n in sizes]
+    print(f"\n{'run lines':>10} {'run MB':>8} {'compare s':>10} {'lines/s':>9} {'peak RSS MB':>12}")
+    for m in results["memory"]:
+        print(f"{m['lines']:>10,} {m['run_mb']:>8.0f} {m['seconds']:>10.1f} {m['lines_per_s']:>9,.0f} {m['peak_rss_mb']:>12.1f}")
+    small, large = results["memory"]
+    growth = large["peak_rss_mb"] / small["peak_rss_mb"]
+    results["rss_growth"] = growth
+    print(f"peak RSS x{growth:.2f} for x{large['lines'] // small['lines']} the lines (flat means about 1)")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+    if failed or growth > 1.25:
+        print(f"FAIL: below target: {failed}; RSS growth {growth:.2f}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

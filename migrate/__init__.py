@@ -25,6 +25,11 @@ _LAZY = {
     "instrument": "migrate.record:instrument",
     "recording_http_client": "migrate.record:recording_http_client",
     "run_replay": "migrate.parity.replay:run_replay",
+    "run_parity": "migrate.parity:run_parity",
+    "compare_run": "migrate.parity:compare_run",
+    "decide": "migrate.parity:decide",
+    "Thresholds": "migrate.parity:Thresholds",
+    "write_reports": "migrate.parity:write_reports",
     "load_config": "migrate.config:load_config",
     "Config": "migrate.config:Config",
 }

@@ -37,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _common as common  # noqa: E402  (benchmarks/ is a folder of scripts, not a package)
 
 REPO = common.REPO
+EXAMPLES = REPO / "examples"
 RULES = REPO / "benchmarks" / "semgrep_rules.yml"
 DOCS = REPO / "docs" / "benchmarks.md"
 SECTION = "scan"
@@ -117,18 +118,27 @@ def sample_tree(source: Path, dest: Path, count: int) -> int:
     """Copy an evenly spread sample of `count` .py files of `source` into `dest`, keeping relative paths.
 
     Every k-th file of the sorted walk, so the sample keeps the tree's mix (dense packages, OpenAI code, tests)
-    rather than the first packages in alphabetical order. Returns the number of files copied.
+    rather than the first packages in alphabetical order. Which files land in the sample depends on what is
+    installed, and a few hundred files of site-packages may by chance hold no OpenAI call at all; so the
+    repository's example apps are part of every sample (under `_examples/`, counted in `count`), and the
+    sample always has real OpenAI code to find. Returns the number of files copied.
     """
     files = floor_files(str(source))
     if not files:
         raise common.BenchmarkError(f"{source}: no .py files to sample")
-    step = max(1, len(files) // count)
-    chosen = files[::step][:count]
+    examples = sorted(EXAMPLES.rglob("*.py")) if EXAMPLES.is_dir() else []
+    for path in examples:
+        target = dest / "_examples" / path.relative_to(EXAMPLES)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+    wanted = max(0, count - len(examples))
+    step = max(1, len(files) // max(1, wanted))
+    chosen = files[::step][:wanted]
     for path in chosen:
         target = dest / os.path.relpath(path, source)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, target)
-    return len(chosen)
+    return len(examples) + len(chosen)
 
 
 # --- the tools ------------------------------------------------------------------------------------------------

@@ -32,21 +32,33 @@ class ModuleIndex:
     """Python files of the scanned tree by dotted module name (every path suffix)."""
 
     def __init__(self, files: Iterable[tuple[str, str]]) -> None:
-        self._by_name: dict[str, list[tuple[str, str]]] = {}
-        for path, rel in files:
+        self._files = files
+        self._by_last: dict[str, list[tuple[tuple[str, ...], str, str]]] | None = None  # built on first use
+        self._analyzers: dict[str, object] = {}
+
+    def _index(self) -> dict[str, list[tuple[tuple[str, ...], str, str]]]:
+        """Files by the last part of their module name. One pass over the names, no suffix table: a scan
+        of 24k files usually asks for a handful of modules."""
+        by_last: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
+        for path, rel in self._files:
             if not rel.endswith((".py", ".pyw")):
                 continue
             parts = rel.rsplit(".", 1)[0].split("/")
             if parts[-1] == "__init__":
                 parts = parts[:-1]
-            if not parts or not all(p.isidentifier() for p in parts):
+            if not parts:
                 continue
-            for start in range(len(parts)):
-                self._by_name.setdefault(".".join(parts[start:]), []).append((path, rel))
-        self._analyzers: dict[str, object] = {}
+            by_last.setdefault(parts[-1], []).append((tuple(parts), path, rel))
+        self._by_last = by_last
+        return by_last
 
     def find(self, module: str, importer: str) -> tuple[str, str] | None:
-        hits = self._by_name.get(module)
+        """The file that is `module` (any suffix of its path), the one nearest the importer if several."""
+        by_last = self._by_last if self._by_last is not None else self._index()
+        wanted = tuple(module.split("."))
+        n = len(wanted)
+        hits = [(path, rel) for parts, path, rel in by_last.get(wanted[-1], ())
+                if len(parts) >= n and parts[-n:] == wanted and all(p.isidentifier() for p in parts)]
         if not hits:
             return None
         if len(hits) == 1:
@@ -57,14 +69,13 @@ class ModuleIndex:
     def analyzer(self, path: str, rel: str):
         if path in self._analyzers:
             return self._analyzers[path]
-        from migrate.scan.detect import known_endpoints, module_package
+        from migrate.scan.detect import known_endpoints, module_package, read_bytes
         from migrate.scan.detect.python import ModuleAnalyzer
         from migrate.scan.detect.source import Unreadable, check_bytes, decode, parse
 
         analyzer = None
         try:
-            with open(path, "rb") as fh:
-                data = fh.read()
+            data = read_bytes(path)
             check_bytes(data)
             source = decode(data)
             analyzer = ModuleAnalyzer(parse(source, rel), source.splitlines(), rel, module_package(rel),

@@ -54,6 +54,7 @@ class ModuleAnalyzer:
         self.lines = lines
         self.path = path
         self.endpoints = endpoints or sdk.HISTORICAL_ENDPOINTS
+        self._methods = _endpoint_methods(self.endpoints)
         self.line_map = line_map  # notebook: global line -> (cell, line in cell)
         self.is_setup_py = is_setup_py
         self.classes: dict[int, Klass] = {}
@@ -84,8 +85,7 @@ class ModuleAnalyzer:
         for node in self._import_nodes:
             self._on_import_from(node)
         for scope in self.scopes:
-            for root in scope.exprs:
-                self._visit_expr(root, scope)
+            self._visit_scope(scope)
         return self.report
 
     def release(self) -> None:
@@ -105,28 +105,34 @@ class ModuleAnalyzer:
         self._returns = {}
         self.module_scope = None
 
-    def _visit_expr(self, root, scope: Scope) -> None:
-        stack = [root]
+    def _visit_scope(self, scope: Scope) -> None:
+        """Every expression node the scope owns: its roots in source order, each fully (node before children).
+
+        One explicit stack for the whole scope: no per-root set-up, no generic_visit, no recursion.
+        """
+        stack = scope.exprs[::-1]
         pop, push, append = stack.pop, stack.extend, stack.append
-        Call, Constant, Attribute, Subscript, Store, Name = ast.Call, ast.Constant, ast.Attribute, ast.Subscript, ast.Store, ast.Name
         fields_of = _CHILD_FIELDS
         setup_py = self.is_setup_py
+        interesting = _INTERESTING_ATTRS
+        on_call, on_attribute, on_subscript, on_string = self._on_call, self._on_attribute, self._on_subscript, self._on_string
         while stack:
             node = pop()
             t = type(node)
-            if t is Name or node is None:
+            if t is _Name or node is None:
                 continue
-            if t is Call:
-                self._on_call(node, scope)
-            elif t is Constant:
-                if type(node.value) is str and ("openai" in node.value or setup_py):
-                    self._on_string(node, scope)
+            if t is _Call:
+                on_call(node, scope)
+            elif t is _Constant:
+                value = node.value
+                if type(value) is str and ("openai" in value or setup_py):
+                    on_string(node, scope)
                 continue
-            elif t is Attribute:
-                if node.attr in _INTERESTING_ATTRS or type(node.ctx) is Store:
-                    self._on_attribute(node, scope)
-            elif t is Subscript:
-                self._on_subscript(node, scope)
+            elif t is _Attribute:
+                if node.attr in interesting or type(node.ctx) is _Store:
+                    on_attribute(node, scope)
+            elif t is _Subscript:
+                on_subscript(node, scope)
             fields = fields_of.get(t)
             if fields is None:
                 fields = _child_fields(t)
@@ -592,6 +598,11 @@ class ModuleAnalyzer:
     def _shape_finding(self, node: ast.Call, scope: Scope, chain: list[str]):
         """The finding for `<unknown>.chat.completions.create(...)`: the longest tail of the chain that is
         an SDK endpoint, when it is specific enough to be OpenAI's."""
+        last = chain[-1]
+        if last in sdk.VARIANTS:
+            last = next((c for c in reversed(chain) if c not in sdk.VARIANTS), "")
+        if last not in self._methods:
+            return None  # no endpoint ends with this method: most unresolved calls stop here
         for start in range(len(chain) - 1):
             tail = [c for c in chain[start:] if c not in sdk.VARIANTS]
             endpoint = ".".join(tail)
@@ -897,6 +908,7 @@ class ModuleAnalyzer:
 
 
 # -- helpers ---------------------------------------------------------------------------------------------------
+_Name, _Call, _Constant, _Attribute, _Subscript, _Store = ast.Name, ast.Call, ast.Constant, ast.Attribute, ast.Subscript, ast.Store
 _NOT_CHILDREN = frozenset({"ctx", "op", "ops", "id", "attr", "arg", "kind", "conversion", "is_async", "type_comment",
                            "level", "names", "name", "cls", "kwd_attrs", "rest", "asname", "module"})
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
@@ -910,6 +922,21 @@ def _child_fields(t: type) -> tuple[str, ...]:
         fields = tuple(f for f in t._fields if f not in _NOT_CHILDREN)
     _CHILD_FIELDS[t] = fields
     return fields
+
+
+_last_methods: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
+
+
+def _endpoint_methods(endpoints: frozenset[str]) -> frozenset[str]:
+    """The last segments (method names) of the endpoints and of the historical ones; the scan passes the
+    same set for every file, so the last answer is kept."""
+    global _last_methods
+    known, methods = _last_methods
+    if known is endpoints or known == endpoints:
+        return methods
+    methods = frozenset(e.rpartition(".")[2] for e in endpoints | sdk.HISTORICAL_ENDPOINTS)
+    _last_methods = (endpoints, methods)
+    return methods
 
 
 def sdk_getattr(base, attr: str):

@@ -48,7 +48,7 @@ Exit codes:
               help="Skip paths matching GLOB (relative to the scanned folder); repeatable.")
 @click.option("--include-vendored", is_flag=True, help="Also scan virtualenvs, site-packages and node_modules.")
 @click.option("--no-gitignore", is_flag=True, help="Scan files that .gitignore excludes.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: CPU count).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: the idle CPUs; a pool starts only on large trees).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               help="migrate.toml or pyproject.toml to use (default: found from the first path upwards).")
 def scan(paths, fmt, output, fail_on, strict, exclude, include_vendored, no_gitignore, jobs, config_path):

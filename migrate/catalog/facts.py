@@ -349,7 +349,9 @@ LEGACY_ENDPOINTS: dict[str, str] = {
     "Image.create": "images.generate",
     "Image.acreate": "images.generate",
     "Image.create_edit": "images.edit",
+    "Image.acreate_edit": "images.edit",
     "Image.create_variation": "images.create_variation",
+    "Image.acreate_variation": "images.create_variation",
     "Audio.transcribe": "audio.transcriptions.create",
     "Audio.atranscribe": "audio.transcriptions.create",
     "Audio.translate": "audio.translations.create",
@@ -357,8 +359,12 @@ LEGACY_ENDPOINTS: dict[str, str] = {
     "Moderation.create": "moderations.create",
     "Moderation.acreate": "moderations.create",
     "Model.list": "models.list",
+    "Model.alist": "models.list",
     "Model.retrieve": "models.retrieve",
+    "Model.aretrieve": "models.retrieve",
+    "Model.delete": "models.delete",
     "File.create": "files.create",
+    "File.acreate": "files.create",
     "File.list": "files.list",
     "File.retrieve": "files.retrieve",
     "File.delete": "files.delete",
@@ -367,6 +373,7 @@ LEGACY_ENDPOINTS: dict[str, str] = {
     "FineTuningJob.list": "fine_tuning.jobs.list",
     "FineTuningJob.retrieve": "fine_tuning.jobs.retrieve",
     "FineTuningJob.cancel": "fine_tuning.jobs.cancel",
+    "FineTuningJob.list_events": "fine_tuning.jobs.list_events",
 }
 # 0.x classes whose endpoint OpenAI removed before 1.0: no 1.x or vLLM counterpart at all.
 LEGACY_REMOVED = {

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from migrate.catalog.facts import LEGACY_ENDPOINTS
+
 # Client classes, by every public name the SDK exports them under.
 CLIENT_CLASSES = {
     "OpenAI": "OpenAI",
@@ -52,42 +54,7 @@ LEGACY_CLASSES = frozenset(
     {"ChatCompletion", "Completion", "Embedding", "Image", "Moderation", "Audio", "Edit", "FineTune",
      "FineTuningJob", "File", "Model", "Engine", "Deployment", "Customer"}
 )
-LEGACY_MODERN = {
-    "ChatCompletion.create": "chat.completions.create",
-    "ChatCompletion.acreate": "chat.completions.create",
-    "Completion.create": "completions.create",
-    "Completion.acreate": "completions.create",
-    "Embedding.create": "embeddings.create",
-    "Embedding.acreate": "embeddings.create",
-    "Image.create": "images.generate",
-    "Image.acreate": "images.generate",
-    "Image.create_edit": "images.edit",
-    "Image.acreate_edit": "images.edit",
-    "Image.create_variation": "images.create_variation",
-    "Image.acreate_variation": "images.create_variation",
-    "Audio.transcribe": "audio.transcriptions.create",
-    "Audio.atranscribe": "audio.transcriptions.create",
-    "Audio.translate": "audio.translations.create",
-    "Audio.atranslate": "audio.translations.create",
-    "Moderation.create": "moderations.create",
-    "Moderation.acreate": "moderations.create",
-    "Model.list": "models.list",
-    "Model.alist": "models.list",
-    "Model.retrieve": "models.retrieve",
-    "Model.aretrieve": "models.retrieve",
-    "Model.delete": "models.delete",
-    "File.create": "files.create",
-    "File.acreate": "files.create",
-    "File.list": "files.list",
-    "File.retrieve": "files.retrieve",
-    "File.delete": "files.delete",
-    "File.download": "files.content",
-    "FineTuningJob.create": "fine_tuning.jobs.create",
-    "FineTuningJob.list": "fine_tuning.jobs.list",
-    "FineTuningJob.retrieve": "fine_tuning.jobs.retrieve",
-    "FineTuningJob.cancel": "fine_tuning.jobs.cancel",
-    "FineTuningJob.list_events": "fine_tuning.jobs.list_events",
-}
+LEGACY_MODERN = LEGACY_ENDPOINTS  # the 0.x name -> its 1.x endpoint (one table, kept in the catalog)
 # Module attributes that configure the client: 1.x module-client settings and 0.x settings.
 V1_SETTINGS = frozenset(
     {"api_key", "organization", "project", "base_url", "timeout", "max_retries", "default_headers",

@@ -38,7 +38,9 @@ def main_reason(finding: Finding) -> str:
     first = finding.issues[0]
     more = len(finding.issues) - 1
     generic = first.subject in ("endpoint", "client", "api", "wrapper", "url")
-    text = first.reason if generic or first.reason.startswith(first.subject) else f"{first.subject}: {first.reason}"
+    # Reasons often name their subject already ("`openai.api_key`: ..."); don't say it twice.
+    named = first.subject in first.reason[: len(first.subject) + 12]
+    text = first.reason if generic or named else f"{first.subject}: {first.reason}"
     return f"{text} (+{more} more)" if more else text
 
 

@@ -13,6 +13,13 @@ Part 2, harness overhead: a minimal aiohttp server (own process) returns a canne
 `run_replay` at high concurrency vs a bare AsyncOpenAI loop on the same aiohttp backend. What is left per
 request is the engine's own cost: reading the recording, the run-file line, bookkeeping.
 
+CPU split (Linux, default on): vLLM's API server, EngineCore and worker keep the cores busy, and a client that
+shares a core with them loses the scheduler race on every loopback send, which turns into tens of ms of wall
+time per request and swings of 2x from run to run. The server's processes (found by its listening port, all
+their threads) are pinned to the first half of the allowed cores and this script, with every client it starts
+(vllm bench inherits the mask), to the other half, so both clients meet the same conditions. The server's
+original masks are restored at the end. --no-pin turns it off.
+
 Prints a table and writes JSON with --json.
 """
 
@@ -28,6 +35,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -50,6 +58,117 @@ app = web.Application()
 app.router.add_post("/v1/chat/completions", answer)
 web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None, access_log=None)
 """
+
+
+def _tasks(pid: int) -> list[int]:
+    try:
+        return [int(t) for t in os.listdir(f"/proc/{pid}/task")]
+    except OSError:
+        return []
+
+
+def _process_tree(root: int) -> list[int]:
+    """`root` and all its descendants, from /proc (Linux)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(int(entry))
+    tree, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        tree.append(pid)
+        todo.extend(children.get(pid, []))
+    return tree
+
+
+def listening_pid(port: int) -> int | None:
+    """The process holding the listening TCP socket on `port`, where /proc lets us see it (our own processes)."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:  # 0A: LISTEN
+                inodes.add(f"socket:[{fields[9]}]")
+    if not inodes:
+        return None
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fds = os.listdir(f"/proc/{entry}/fd")
+        except OSError:
+            continue
+        for fd in fds:
+            try:
+                if os.readlink(f"/proc/{entry}/fd/{fd}") in inodes:
+                    return int(entry)
+            except OSError:
+                continue
+    return None
+
+
+class CpuSplit:
+    """Server processes on one half of the allowed cores, this process (and the clients it starts) on the other."""
+
+    def __init__(self) -> None:
+        cores = sorted(os.sched_getaffinity(0))
+        half = max(1, len(cores) // 2)
+        self.server_cores, self.client_cores = set(cores[:half]), set(cores[half:])
+        self._saved: dict[int, set[int]] = {}
+        self.server_pids: list[int] = []
+
+    def pin_server(self, root_pid: int) -> None:
+        for pid in _process_tree(root_pid):
+            self.server_pids.append(pid)
+            for tid in _tasks(pid):
+                try:
+                    self._saved.setdefault(tid, os.sched_getaffinity(tid))
+                    os.sched_setaffinity(tid, self.server_cores)
+                except OSError:  # a thread that ended meanwhile, or one we may not touch
+                    pass
+
+    def pin_clients(self) -> None:
+        for tid in _tasks(os.getpid()):
+            os.sched_setaffinity(tid, self.client_cores)
+
+    def restore(self) -> None:
+        for tid, mask in self._saved.items():
+            try:
+                os.sched_setaffinity(tid, mask)
+            except OSError:
+                pass
+        self._saved.clear()
+
+    def describe(self) -> dict:
+        return {"server_cores": sorted(self.server_cores), "client_cores": sorted(self.client_cores),
+                "server_pids": self.server_pids}
+
+
+def cpu_split_for(pid: int | None, enabled: bool) -> CpuSplit | None:
+    """Pin the server tree under `pid` and this process apart; None (with a note) where that cannot be done."""
+    if not enabled:
+        return None
+    if not hasattr(os, "sched_setaffinity") or len(os.sched_getaffinity(0)) < 2:
+        print("note: fewer than 2 usable cores (or no sched_setaffinity): server and clients share the CPUs", file=sys.stderr)
+        return None
+    if pid is None:
+        print("note: the server's process is not visible here (another user or host): server and clients are not pinned",
+              file=sys.stderr)
+        return None
+    split = CpuSplit()
+    split.pin_server(pid)
+    split.pin_clients()
+    return split
 
 
 def write_recordings(path: Path, n: int, model: str, output_tokens: int, input_words: int, seed: int = 0) -> Path:
@@ -126,13 +245,15 @@ async def plain_sdk_rate(url: str, n: int, concurrency: int, body: dict) -> tupl
     return n / elapsed, cpu_ms
 
 
-def fast_endpoint_part(n: int, concurrency: int, work: Path) -> dict:
+def fast_endpoint_part(n: int, concurrency: int, work: Path, split: CpuSplit | None = None) -> dict:
     import socket
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     server = subprocess.Popen([sys.executable, "-c", FAST_SERVER, str(port)])
+    if split is not None:
+        os.sched_setaffinity(server.pid, split.server_cores)
     url = f"http://127.0.0.1:{port}/v1"
     try:
         deadline = time.monotonic() + 20
@@ -158,8 +279,16 @@ def fast_endpoint_part(n: int, concurrency: int, work: Path) -> dict:
             "replay_cpu_ms_per_request": replay_cpu, "plain_sdk_cpu_ms_per_request": sdk_cpu}
 
 
-def vllm_part(args, work: Path) -> dict:
-    def measure(url: str, model: str, tokenizer: str) -> dict:
+def vllm_part(args, work: Path) -> tuple[dict, CpuSplit | None]:
+    def measure(url: str, model: str, tokenizer: str, server_pid: int | None) -> tuple[dict, CpuSplit | None]:
+        split = cpu_split_for(server_pid, args.pin)
+        try:
+            return run(url, model, tokenizer, split), split
+        finally:
+            if split is not None:
+                split.restore()
+
+    def run(url: str, model: str, tokenizer: str, split: CpuSplit | None) -> dict:
         recs = write_recordings(work / "recs.jsonl", args.requests, model, args.output_tokens, args.input_words)
         replay_rate(write_recordings(work / "warm.jsonl", args.concurrency * 2, model, args.output_tokens, args.input_words, 1),
                     url, args.concurrency, work)  # warm the server up
@@ -171,7 +300,8 @@ def vllm_part(args, work: Path) -> dict:
         return {"requests": args.requests, "concurrency": args.concurrency, "output_tokens": args.output_tokens,
                 "vllm_bench_rps": [round(r, 1) for r, _ in runs["vllm"]], "replay_rps_runs": [round(r, 1) for r, _ in runs["replay"]],
                 "vllm_bench_cpu_ms_per_request": min(c for _, c in runs["vllm"]), "replay_cpu_ms_per_request": min(c for _, c in runs["replay"]),
-                "replay_rps": replay, "ratio": replay / vllm}
+                "replay_rps": replay, "ratio": replay / vllm,
+                "cpu_split": split.describe() if split is not None else None}
 
     if args.url:
         tokenizer = args.tokenizer
@@ -179,12 +309,14 @@ def vllm_part(args, work: Path) -> dict:
             from tests.rig import ensure_model
 
             tokenizer = str(ensure_model())
-        return measure(args.url, args.model, tokenizer)
+        host, port = urlsplit(args.url).hostname, urlsplit(args.url).port
+        local = host in ("127.0.0.1", "localhost", "::1") and port is not None
+        return measure(args.url, args.model, tokenizer, listening_pid(port) if local else None)
     from tests.rig import ensure_model, running_server
 
     model_dir = ensure_model()
     with running_server(model_dir, served_names=["tiny-llama"]) as server:
-        return measure(server.base_url, "tiny-llama", str(model_dir))
+        return measure(server.base_url, "tiny-llama", str(model_dir), server.process.pid)
 
 
 def main() -> None:
@@ -201,6 +333,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds of each client in front of vLLM")
     parser.add_argument("--small", action="store_true", help="CI mode: 200 vLLM requests, 3000 fast ones")
     parser.add_argument("--skip-vllm", action="store_true", help="only measure the harness overhead")
+    parser.add_argument("--no-pin", dest="pin", action="store_false",
+                        help="do not pin the server and the clients to separate cores (see the module doc)")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
     if args.small:
@@ -209,13 +343,20 @@ def main() -> None:
     results: dict = {}
     with tempfile.TemporaryDirectory(prefix="replay-bench-") as tmp:
         work = Path(tmp)
+        split = None
         if not args.skip_vllm:
-            results["vllm"] = v = vllm_part(args, work)
+            v, split = vllm_part(args, work)
+            results["vllm"] = v
             print(f"in front of vLLM (concurrency {v['concurrency']}, {v['output_tokens']} output tokens, {v['requests']} requests):")
             print(f"  vllm bench serve   runs {v['vllm_bench_rps']} req/s; client CPU {v['vllm_bench_cpu_ms_per_request']:.2f} ms/request (start-up included)")
             print(f"  migrate replay     runs {v['replay_rps_runs']} req/s; client CPU {v['replay_cpu_ms_per_request']:.2f} ms/request")
             print(f"  best vs best: ratio {v['ratio']:.3f}x (target >= 0.95x)")
-        results["fast"] = f = fast_endpoint_part(args.fast_requests, args.fast_concurrency, work)
+            if split is not None:
+                print(f"  CPU split: vLLM server on cores {sorted(split.server_cores)}, clients on {sorted(split.client_cores)}")
+        elif args.pin and hasattr(os, "sched_setaffinity") and len(os.sched_getaffinity(0)) >= 2:
+            split = CpuSplit()
+            split.pin_clients()
+        results["fast"] = f = fast_endpoint_part(args.fast_requests, args.fast_concurrency, work, split)
         print(f"harness overhead (canned-answer aiohttp server, concurrency {f['concurrency']}, {f['requests']} requests):")
         print(f"  plain AsyncOpenAI  {f['plain_sdk_rps']:8.1f} req/s  ({f['plain_sdk_us_per_request']:.0f} us/request wall, "
               f"{f['plain_sdk_cpu_ms_per_request'] * 1000:.0f} us CPU)")

@@ -10,6 +10,7 @@ The public Python API. Everything is imported lazily so that `import migrate` st
 
 from __future__ import annotations
 
+from migrate._lazy import lazy_exports
 from migrate._version import __version__
 
 _LAZY = {
@@ -35,20 +36,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str):
-    target = _LAZY.get(name)
-    if target is None:
-        raise AttributeError(f"module 'migrate' has no attribute {name!r}")
-    import importlib
-
-    module_name, attr = target.split(":")
-    value = getattr(importlib.import_module(module_name), attr)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return sorted([*globals(), *_LAZY])
+__getattr__, __dir__ = lazy_exports(__name__, globals(), _LAZY)
 
 
 __all__ = ["__version__", *_LAZY]

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from migrate._lazy import lazy_exports
+
 _LAZY = {
     "run_replay": "migrate.parity.replay:run_replay",
     "ReplaySummary": "migrate.parity.replay:ReplaySummary",
@@ -84,16 +86,7 @@ def run_parity(
     return ParityOutcome(replay, result, decision, {"run": out_dir / RUN_NAME, "verdicts": out_dir / VERDICTS_NAME, **paths})
 
 
-def __getattr__(name: str):
-    target = _LAZY.get(name)
-    if target is None:
-        raise AttributeError(f"module 'migrate.parity' has no attribute {name!r}")
-    import importlib
-
-    module_name, attr = target.split(":")
-    value = getattr(importlib.import_module(module_name), attr)
-    globals()[name] = value
-    return value
+__getattr__, __dir__ = lazy_exports(__name__, globals(), _LAZY)
 
 
 __all__ = [  # noqa: RUF022 - grouped: the pipeline, then the lazily imported names in _LAZY's order

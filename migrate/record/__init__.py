@@ -11,7 +11,7 @@ Names are imported lazily: `import migrate.record` costs nothing until one is us
 
 from __future__ import annotations
 
-import importlib
+from migrate._lazy import lazy_exports
 
 _LAZY = {
     "Recording": "migrate.record.format",
@@ -29,17 +29,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str):
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'migrate.record' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return sorted([*globals(), *_LAZY])
+__getattr__, __dir__ = lazy_exports(__name__, globals(), _LAZY)
 
 
 __all__ = sorted(_LAZY)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -34,3 +35,30 @@ def assert_codemod(before: str, after: str, rules=None, **kwargs):
 @pytest.fixture
 def codemod():
     return assert_codemod
+
+
+LEGACY = textwrap.dedent("""\
+    import openai
+
+    openai.api_key = "sk-test"
+
+    def ask(q):
+        r = openai.ChatCompletion.create(model="gpt-3.5-turbo", messages=[{"role": "user", "content": q}])
+        return r["choices"][0]["message"]["content"]
+    """)
+CONFIG = Config(models={"gpt-3.5-turbo": "tiny-llama"})
+
+
+def make_tree(root: Path, files: dict[str, str | bytes]) -> Path:
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8", newline="")
+    return root
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}

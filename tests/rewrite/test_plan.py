@@ -5,40 +5,14 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import textwrap
 from pathlib import Path
 
 import pytest
 
-from migrate.config import Config, ConfigError, load_config
+from migrate.config import ConfigError, load_config
 from migrate.rewrite import Plan, apply_plan, plan_rewrite
 from migrate.rewrite.registry import UnknownRuleError
-
-LEGACY = textwrap.dedent("""\
-    import openai
-
-    openai.api_key = "sk-test"
-
-    def ask(q):
-        r = openai.ChatCompletion.create(model="gpt-3.5-turbo", messages=[{"role": "user", "content": q}])
-        return r["choices"][0]["message"]["content"]
-    """)
-CONFIG = Config(models={"gpt-3.5-turbo": "tiny-llama"})
-
-
-def make_tree(root: Path, files: dict[str, str | bytes]) -> Path:
-    for rel, content in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8", newline="")
-    return root
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+from tests.rewrite.conftest import CONFIG, LEGACY, make_tree, snapshot
 
 
 def test_plan_writes_nothing_apply_writes_and_second_run_is_a_noop(tmp_path):
@@ -127,49 +101,12 @@ def test_plan_json_round_trip_and_diff_applies_with_patch(tmp_path):
     assert (copy / "app.py").read_text() == plan.changes[[c.path for c in plan.changes].index("app.py")].after
 
 
-ENV = textwrap.dedent("""\
-    # settings
-    OPENAI_API_KEY=sk-secret
-    OPENAI_API_BASE="https://api.openai.com/v1"  # the endpoint
-    CHAT_MODEL=gpt-3.5-turbo
-    EMBED_MODEL=text-embedding-3-small
-    """)
 
 
-def test_env_and_config_files(tmp_path):
-    root = make_tree(tmp_path, {".env": ENV, "config.yaml": "llm:\n  model: gpt-3.5-turbo\n  url: https://api.openai.com/v1/chat/completions\n",
-                                "pyproject.toml": '[tool.migrate.models]\n"gpt-3.5-turbo" = "tiny-llama"\n'})
-    plan = plan_rewrite([root], config=CONFIG)
-    changed = {c.path: c.after for c in plan.changes}
-    assert changed[".env"] == ENV.replace('OPENAI_API_BASE="https://api.openai.com/v1"', 'OPENAI_BASE_URL="http://localhost:8000/v1"').replace(
-        "CHAT_MODEL=gpt-3.5-turbo", "CHAT_MODEL=tiny-llama")
-    assert "sk-secret" in changed[".env"]
-    assert changed["config.yaml"] == "llm:\n  model: tiny-llama\n  url: http://localhost:8000/v1/chat/completions\n"
-    assert "pyproject.toml" not in changed, "the model map itself is never rewritten"
-    assert any(r.path == ".env" and "text-embedding-3-small" in r.message for r in plan.review)
 
 
-@pytest.mark.parametrize("name,before,after", [
-    ("requirements.txt", "openai==0.28.1 ; python_version >= '3.8'  # pinned\n", "openai>=1.40 ; python_version >= '3.8'  # pinned\n"),
-    ("requirements-dev.in", "OpenAI[datalib]<1\n", "OpenAI[datalib]>=1.40\n"),
-    ("requirements.txt", "openai>=1.3\n", None),
-    ("requirements.txt", "openai-whisper==20231117\n", None),
-    ("pyproject.toml", '[project]\ndependencies = ["openai~=0.27", "httpx"]\n', '[project]\ndependencies = ["openai>=1.40", "httpx"]\n'),
-    ("pyproject.toml", '[tool.poetry.dependencies]\nopenai = "^0.28"\n', '[tool.poetry.dependencies]\nopenai = ">=1.40"\n'),
-    ("Pipfile", '[packages]\nopenai = {version = "==0.28.1", extras = ["datalib"]}\n', '[packages]\nopenai = {version = ">=1.40", extras = ["datalib"]}\n'),
-    ("setup.py", 'from setuptools import setup\nsetup(install_requires=["openai<=0.28.1"])\n', 'from setuptools import setup\nsetup(install_requires=["openai>=1.40"])\n'),
-], ids=["requirements-marker-comment", "extras-upper-bound", "already-v1", "other-package", "pep621", "poetry-caret", "pipfile-table", "setup-py"])
-def test_requirement_pins_raised_when_the_legacy_upgrade_runs(tmp_path, name, before, after):
-    root = make_tree(tmp_path, {"app.py": LEGACY, name: before})
-    plan = plan_rewrite([root], config=CONFIG)
-    changed = {c.path: c.after for c in plan.changes}
-    assert changed.get(name) == after
 
 
-def test_pins_untouched_without_legacy_code(tmp_path):
-    root = make_tree(tmp_path, {"app.py": "from openai import OpenAI\nclient = OpenAI()\n", "requirements.txt": "openai==0.28.1\n"})
-    plan = plan_rewrite([root], config=CONFIG)
-    assert [c.path for c in plan.changes] == ["app.py"]
 
 
 def _notebook(cells):

@@ -1,0 +1,64 @@
+"""OAI004 legacy-calls: before/after cases, each with the review items it must leave, each run twice."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.rewrite.cases import case, check_case
+
+CASES = [
+    case("OAI004", """
+        import os
+        import openai
+        from dotenv import load_dotenv
+
+        load_dotenv()
+        openai.api_key = os.getenv("OPENAI_API_KEY")
+
+        def ask(q):
+            return openai.ChatCompletion.create(engine="gpt-4o", messages=[], request_timeout=10)
+
+        async def aask(q):
+            return await openai.ChatCompletion.acreate(model="gpt-4o", messages=[])
+        """, """
+        import os
+        import openai
+        from dotenv import load_dotenv
+
+        load_dotenv()
+        client = openai.OpenAI(api_key=os.getenv("OPENAI_API_KEY"))
+        async_client = openai.AsyncOpenAI(api_key=os.getenv("OPENAI_API_KEY"))
+
+        def ask(q):
+            return client.chat.completions.create(model="gpt-4o", messages=[], timeout=10)
+
+        async def aask(q):
+            return await async_client.chat.completions.create(model="gpt-4o", messages=[])
+        """, id="OAI004-settings-folded-in-place-sync-and-async-clients",
+        review=[]),
+    case("OAI004", """
+        from openai import Embedding, Image
+
+        def embed(texts):
+            return Embedding.create(input=texts, model="text-embedding-3-small")
+
+        def draw(prompt):
+            return Image.create(prompt=prompt, n=1)
+        """, """
+        from openai import OpenAI
+
+        client = OpenAI()
+
+        def embed(texts):
+            return client.embeddings.create(input=texts, model="text-embedding-3-small")
+
+        def draw(prompt):
+            return client.images.generate(prompt=prompt, n=1)
+        """, id="OAI004-from-imports-and-image-create-becomes-generate",
+        review=[]),
+]
+
+
+@pytest.mark.parametrize("c", CASES)
+def test_oai004(c):
+    check_case(c)

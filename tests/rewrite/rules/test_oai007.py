@@ -1,0 +1,45 @@
+"""OAI007 function-calling: before/after cases, each with the review items it must leave, each run twice."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.rewrite.cases import case, check_case
+
+CASES = [
+    case("OAI004,OAI006,OAI007", """
+        import json
+        import openai
+
+        def run(messages, funcs):
+            response = openai.ChatCompletion.create(model="m", messages=messages, functions=funcs, function_call="auto")
+            message = response["choices"][0]["message"]
+            if message.get("function_call"):
+                args = json.loads(message["function_call"]["arguments"])
+                messages.append({"role": "function", "name": message["function_call"]["name"], "content": "{}"})
+            fc = message.get("function_call")
+            done = response["choices"][0]["finish_reason"] == "function_call"
+            return openai.ChatCompletion.create(model="m", messages=messages, functions=[{"name": "a"}], function_call={"name": "a"})
+        """, """
+        import json
+        import openai
+
+        client = openai.OpenAI()
+
+        def run(messages, funcs):
+            response = client.chat.completions.create(model="m", messages=messages, tools=[{"type": "function", "function": fn} for fn in funcs], tool_choice="auto")
+            message = response.choices[0].message
+            if message.tool_calls:
+                args = json.loads(message.tool_calls[0].function.arguments)
+                messages.append({"role": "tool", "tool_call_id": message.tool_calls[0].id, "content": "{}"})
+            fc = message.tool_calls[0].function if message.tool_calls else None
+            done = response.choices[0].finish_reason == "tool_calls"
+            return client.chat.completions.create(model="m", messages=messages, tools=[{"type": "function", "function": {"name": "a"}}], tool_choice={"type": "function", "function": {"name": "a"}})
+        """, id="OAI007-functions-to-tools-and-reads",
+        review=[]),
+]
+
+
+@pytest.mark.parametrize("c", CASES)
+def test_oai007(c):
+    check_case(c)

@@ -1,0 +1,51 @@
+"""OAI008 vllm-parameters: before/after cases, each with the review items it must leave, each run twice."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.rewrite.cases import case, check_case
+
+CASES = [
+    case("OAI008", """
+        from openai import OpenAI
+
+        client = OpenAI()
+        r = client.chat.completions.create(
+            model="m",
+            messages=[],
+            store=True,
+            service_tier="auto",  # priority processing
+            temperature=0,
+        )
+        """, """
+        from openai import OpenAI
+
+        client = OpenAI()
+        r = client.chat.completions.create(
+            model="m",
+            messages=[],
+            temperature=0,
+        )
+        """, id="OAI008-ignored-parameters-dropped-with-their-comments",
+        review=[]),
+    case("OAI008", """
+        from openai import OpenAI
+
+        client = OpenAI()
+        r = client.chat.completions.create(model="m", messages=[], logit_bias={"50256": -100}, user=current_user())
+        """, """
+        from openai import OpenAI
+
+        client = OpenAI()
+        # migrate: logit_bias keys are OpenAI token ids and mean other tokens on the served model: recompute them with its tokenizer (vLLM POST /tokenize) or remove the bias
+        # migrate: vLLM ignores user=: it has no effect there
+        r = client.chat.completions.create(model="m", messages=[], logit_bias={"50256": -100}, user=current_user())
+        """, id="OAI008-logit-bias-noted-side-effect-value-kept",
+        review=[('OAI008', 7, 'logit_bias keys are OpenAI token ids and mean other tokens on the'), ('OAI008', 7, "user=: vLLM's request model declares `user` but never reads it for")]),
+]
+
+
+@pytest.mark.parametrize("c", CASES)
+def test_oai008(c):
+    check_case(c)

@@ -15,6 +15,11 @@ DEFAULT_BASE_URL_ENV = "OPENAI_BASE_URL"
 DEFAULT_BASE_URL = "http://localhost:8000/v1"
 DEFAULT_API_KEY_ENV = "OPENAI_API_KEY"
 DEFAULT_API_KEY = "EMPTY"  # vLLM accepts any key unless started with --api-key
+# Calls vLLM does not serve (images, text-to-speech, ...) keep going to OpenAI through a client of their own,
+# pinned to OpenAI's URL: $OPENAI_BASE_URL points at vLLM once the code is migrated.
+DEFAULT_UPSTREAM_BASE_URL_ENV = "OPENAI_UPSTREAM_BASE_URL"
+DEFAULT_UPSTREAM_BASE_URL = "https://api.openai.com/v1"
+DEFAULT_UPSTREAM_API_KEY_ENV = "OPENAI_UPSTREAM_API_KEY"
 
 
 class ConfigError(ValueError):
@@ -29,6 +34,9 @@ class Config:
     api_key_env: str = DEFAULT_API_KEY_ENV
     api_key_default: str = DEFAULT_API_KEY
     models: dict[str, str] = field(default_factory=dict)  # OpenAI model name -> served model name
+    openai_upstream_base_url_env: str = DEFAULT_UPSTREAM_BASE_URL_ENV
+    openai_upstream_base_url_default: str = DEFAULT_UPSTREAM_BASE_URL
+    openai_upstream_api_key_env: str = DEFAULT_UPSTREAM_API_KEY_ENV
     raw: dict[str, Any] = field(default_factory=dict)
 
     def section(self, name: str) -> dict[str, Any]:
@@ -99,5 +107,8 @@ def _from_dict(data: dict[str, Any], source: Path) -> Config:
         api_key_env=string("api_key_env", DEFAULT_API_KEY_ENV),
         api_key_default=string("api_key_default", DEFAULT_API_KEY),
         models=dict(models),
+        openai_upstream_base_url_env=string("openai_upstream_base_url_env", DEFAULT_UPSTREAM_BASE_URL_ENV),
+        openai_upstream_base_url_default=string("openai_upstream_base_url_default", DEFAULT_UPSTREAM_BASE_URL),
+        openai_upstream_api_key_env=string("openai_upstream_api_key_env", DEFAULT_UPSTREAM_API_KEY_ENV),
         raw=data,
     )

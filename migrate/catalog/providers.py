@@ -225,3 +225,17 @@ def _is_local_host(host: str) -> bool:
     except ValueError:
         return "." not in host  # a bare service name ("vllm", "llm-server"): a container or cluster neighbour
     return address.is_loopback or address.is_private or address.is_unspecified or address.is_link_local
+
+
+def classify_name(name: str, what: str = "api_key") -> Classification | None:
+    """What the name of an opaque value says, only when it names a known provider: `settings.groq_api_key`.
+
+    The code does not show the value (it comes from the project's own settings), but a name that spells a
+    provider's name is strong enough to keep a third party's key away from the rewrite. Any other name says
+    nothing (None): `settings.api_key` may hold anything.
+    """
+    upper = name.upper().strip("_")
+    for provider in PROVIDERS:
+        if any(upper == p or upper.startswith(p + "_") for p in provider.env_prefixes if len(p) > 2):
+            return Classification(Role.OTHER, provider.name, f"{what} comes from `{name}`")
+    return None

@@ -1,4 +1,4 @@
-"""OAI001 client-endpoint: every OpenAI client talks to the vLLM endpoint named by the environment.
+"""OAI001 client-endpoint: the OpenAI clients, and only those, talk to the vLLM endpoint named by the environment.
 
     client = OpenAI()
 ->  client = OpenAI(
@@ -6,13 +6,26 @@
         api_key=os.environ.get("OPENAI_API_KEY", "EMPTY"),
     )
 
-The variable names and defaults come from the config (`base_url_env`, `base_url_default`, `api_key_env`,
-`api_key_default`). A `base_url`/`api_key` given as a string literal or read from any environment variable is
-replaced; one computed some other way (`settings.base_url`) is the project's own plumbing, so it is kept and
-left for review. `import os` is added when missing. Module-level configuration of the SDK's default client
-(`openai.api_key = ...`, `openai.base_url = ...`, and the 0.x `openai.api_base`) gets the same treatment; a
-module that calls `openai.chat.completions.create(...)` without configuring it gets the two settings after
-its imports.
+The OpenAI SDK is also the client of other providers, gateways and local servers, so each construction is
+first classified from the values its `base_url` and `api_key` can take, followed through constants,
+assignments, default parameters, env reads with defaults, dicts and conditionals (see _flow.py, _roles.py and
+migrate/catalog/providers.py):
+
+- OpenAI's (no base URL, api.openai.com, OpenAI's variables) or Azure's: `base_url` and `api_key` read the
+  configured variables (`base_url_env`, `base_url_default`, `api_key_env`, `api_key_default`);
+- another provider's (`base_url="https://openrouter.ai/api/v1"`, `api_key=os.getenv("GROQ_API_KEY")`):
+  left alone, never handed another key; a review item (no comment) says whose it is;
+- a local server's (`http://localhost:8000/v1`, `$VLLM_BASE_URL`): already migrated, nothing to say;
+- one that may be either (`X if provider == "openrouter" else None`) or that the project computes
+  (`settings.llm_url`): left alone, with a `# migrate:` note.
+
+Calls a migrated client makes to endpoints vLLM does not serve (the catalog says which: images, text to
+speech, moderations, files, ...) keep going to OpenAI through a client of their own, built beside the first
+and pinned to OpenAI's URL ($OPENAI_UPSTREAM_BASE_URL, $OPENAI_UPSTREAM_API_KEY: `openai_upstream_*` in the
+config); a client that makes only such calls stays on OpenAI as a whole. Module-level configuration of the
+SDK's default client (`openai.api_key = ...`, `openai.base_url = ...`, the 0.x `openai.api_base`) is
+classified and treated the same way; a module that calls `openai.chat.completions.create(...)` without
+configuring it gets the two settings after its imports.
 """
 
 from __future__ import annotations
@@ -21,26 +34,32 @@ import re
 
 import libcst as cst
 
+from migrate.catalog.providers import Role
 from migrate.rewrite.rules._base import (
-    AZURE_CLASSES,
     CLIENT_CLASSES,
+    AZURE_CLASSES,
     RuleTransformer,
     attr_tail,
     code,
-    endpoint_of,
+    env_get,
     env_read,
     explode,
+    fresh_name,
     get_arg,
     has_star_kwargs,
     imports_end,
     insert_args,
     kwarg,
     literal_str,
+    openai_alias,
     replace_arg_value,
 )
+from migrate.rewrite.rules._flow import Flow
+from migrate.rewrite.rules._roles import Decision, decide, decide_values
 
-_SETTINGS = {"openai.api_key": "api_key", "openai.base_url": "base_url", "openai.api_base": "base_url"}
-
+_SETTINGS = {"openai.api_key": "api_key", "openai.base_url": "base_url", "openai.api_base": "base_url",
+             "openai.api_type": "api_type"}
+_VARIANTS = ("with_raw_response", "with_streaming_response")
 
 _WANTED = re.compile(
     r"\b(?:OpenAI|AsyncOpenAI|Client|AsyncClient)\s*\(|\.(?:api_key|api_base|base_url)\s*=(?!=)"
@@ -60,21 +79,265 @@ class Transformer(RuleTransformer):
         super().__init__(context, state)
         self.module_client_calls = False
         self.module_settings: set[str] = set()
+        self.decisions: dict[cst.Call, Decision] = {}
+        self.module_decision: Decision | None = None
+        self.moves: dict[cst.Call, tuple[cst.BaseExpression, str, int]] = {}  # call -> (new receiver, endpoint, size)
+        self.siblings: dict[cst.CSTNode, cst.SimpleStatementLine] = {}  # statement -> upstream client after it
+        self.stays: dict[cst.Call, list[str]] = {}  # constructions that only call unserved endpoints
+        self.module_upstream: tuple[str, list[str]] | None = None
+        self.module_has_base = False
+        self.pending: dict[cst.CSTNode, list[str]] = {}  # review notes found by the analysis, written on the way out
+
+    def later(self, node: cst.CSTNode, message: str) -> None:
+        self.pending.setdefault(node, []).append(message)
+
+    # -- analysis: what each client talks to, and which calls must stay on OpenAI --------------------------------
+    def visit_Module(self, node: cst.Module) -> bool:
+        self.flow = Flow(self)
+        calls: list[cst.Call] = []
+        settings: list[cst.Assign] = []
+        rule = self
+
+        class Collect(cst.CSTVisitor):
+            def visit_Call(self, call: cst.Call) -> None:
+                if rule.qname_in(call.func, CLIENT_CLASSES):
+                    rule.decisions[call] = rule._decide(call)
+                else:
+                    calls.append(call)
+
+            def visit_Assign(self, assign: cst.Assign) -> None:
+                if len(assign.targets) == 1 and isinstance(assign.targets[0].target, cst.Attribute) and \
+                        rule.qname_in(assign.targets[0].target, _SETTINGS):
+                    settings.append(assign)
+
+        node.visit(Collect())
+        self.module_decision = self._decide_module(settings)
+        self._plan_unserved(calls, node)
+        return True
+
+    def _decide(self, call: cst.Call) -> Decision:
+        base, key = get_arg(call, "base_url"), get_arg(call, "api_key")
+        return decide(self.flow, base.value if base else None, key.value if key else None)
+
+    def _decide_module(self, settings: list[cst.Assign]) -> Decision:
+        bases, keys, extra = [], [], []
+        for assign in settings:
+            which = _SETTINGS[self.qname_in(assign.targets[0].target, _SETTINGS)]
+            if which == "api_type":
+                if (literal_str(assign.value) or "").lower().startswith("azure"):
+                    from migrate.catalog.providers import Classification
+
+                    extra.append(Classification(Role.AZURE, "Azure OpenAI", "openai.api_type is azure"))
+                continue
+            self.module_has_base |= which == "base_url"
+            (bases if which == "base_url" else keys).extend(self.flow.values(assign.value))
+        return decide_values(bases, keys, tuple(extra))
+
+    def _is_upstream(self, call: cst.Call) -> bool:
+        """A client this rule built (or a user wrote) pinned to OpenAI's URL for what vLLM does not serve."""
+        arg = get_arg(call, "base_url")
+        read = env_read(arg.value) if arg is not None else None
+        return read is not None and read[0] == self.config.openai_upstream_base_url_env
+
+    def _plan_unserved(self, calls: list[cst.Call], module: cst.Module) -> None:
+        from migrate.catalog import load_catalog
+
+        catalog = load_catalog()
+        by_client: dict[cst.Call, list[tuple[cst.Call, str, int]]] = {}
+        module_calls: list[tuple[cst.Call, str, int]] = []
+        for call in calls:
+            hit = _endpoint(call, catalog)
+            if hit is None:
+                continue
+            name, size, served = hit
+            receiver = _receiver(call.func, size)
+            bound = self._bound(receiver)
+            if bound == "module":
+                self.module_client_calls = True
+                if not served:
+                    module_calls.append((call, name, size))
+                continue
+            if served:
+                continue
+            if bound is None:
+                self._unresolved_unserved(call, name, receiver, catalog)
+                continue
+            decision = self.decisions[bound]
+            if self._is_upstream(bound) or not decision.migrates:
+                continue
+            if decision.verdict.role is Role.AZURE:
+                self.later(call, f"{name}: vLLM serves no {_route(catalog, name)} route: keep this call on Azure "
+                                  "OpenAI with a client of its own")
+                continue
+            by_client.setdefault(bound, []).append((call, name, size))
+        for construction, moved in by_client.items():
+            self._plan_sibling(construction, moved, catalog)
+        if module_calls and (self.module_decision is None or self.module_decision.migrates):
+            alias = openai_alias(module)
+            if alias is not None:
+                new = fresh_name(self.state.names, "openai_client", "upstream_client")
+                self.state.names.add(new)
+                self.module_upstream = (new, sorted({n for _, n, _ in module_calls}))
+                for call, name, size in module_calls:
+                    self.moves[call] = (cst.Name(new), name, size)
+                    self.later(call, self._stays_message(name, new, catalog))
+
+    def _unresolved_unserved(self, call: cst.Call, name: str, receiver: cst.BaseExpression, catalog) -> None:
+        if any(d.migrates for d in self.decisions.values()) or self.module_client_calls:
+            self.later(call, f"{name}: vLLM serves no {_route(catalog, name)} route: if `{code(receiver)}` points "
+                              "at vLLM, keep this call on OpenAI through a client of its own "
+                              f"(base_url from ${self.config.openai_upstream_base_url_env})")
+
+    def _plan_sibling(self, construction: cst.Call, moved: list, catalog) -> None:
+        statement, target = self._statement_of(construction)
+        if statement is None:
+            for call, name, _ in moved:
+                self.later(call, f"{name}: vLLM serves no {_route(catalog, name)} route: keep this call on OpenAI "
+                                  "through a client of its own")
+            return
+        names = sorted({n for _, n, _ in moved})
+        if self._only_used_by(target, moved):
+            self.stays[construction] = names
+            return
+        new_target = self._sibling_target(target)
+        for call, name, size in moved:
+            self.moves[call] = (new_target, name, size)  # cloned where it is used
+            self.later(call, self._stays_message(name, code(new_target), catalog))
+        upstream = self._upstream_call(construction)
+        note = cst.EmptyLine(indent=True, comment=cst.Comment(
+            f"# migrate: {code(new_target)} keeps talking to OpenAI for what vLLM does not serve: {', '.join(names)}"))
+        self.siblings[statement] = cst.SimpleStatementLine(
+            [cst.Assign([cst.AssignTarget(new_target)], upstream)], leading_lines=[note])
+
+    def _stays_message(self, name: str, through: str, catalog) -> str:
+        return (f"{name} stays on OpenAI (vLLM {catalog.vllm_version} serves no {_route(catalog, name)} route): "
+                f"it goes through `{through}`, pinned to ${self.config.openai_upstream_base_url_env}")
+
+    def _statement_of(self, call: cst.Call):
+        """The statement `target = call` (or `target: T = call`) and its target, when the call is the whole value."""
+        parent = self.parent(call)
+        target = None
+        if isinstance(parent, cst.Assign) and len(parent.targets) == 1:
+            target = parent.targets[0].target
+        elif isinstance(parent, cst.AnnAssign) and parent.value is call:
+            target = parent.target
+        if not (isinstance(target, cst.Name) or _self_attr(target)):
+            return None, None
+        statement = self.parent(parent)
+        return (statement, target) if isinstance(statement, cst.SimpleStatementLine) else (None, None)
+
+    def _sibling_target(self, target: cst.BaseExpression) -> cst.BaseExpression:
+        name = target.value if isinstance(target, cst.Name) else target.attr.value
+        base = f"{name}_upstream" if "openai" in name.lower() else f"openai_{name}"
+        new = fresh_name(self.state.names, base, f"{base}_upstream")
+        self.state.names.add(new)
+        return cst.Name(new) if isinstance(target, cst.Name) else target.with_changes(attr=cst.Name(new))
+
+    def _only_used_by(self, target: cst.BaseExpression, moved: list) -> bool:
+        """Whether every use of the client bound to `target` is one of the calls that stay on OpenAI."""
+        receivers = {id(_strip_variants(_receiver(call.func, size))) for call, _, size in moved}
+        if isinstance(target, cst.Name):
+            from libcst.metadata import ScopeProvider
+
+            scope = self._meta(ScopeProvider).get(target)
+            if scope is None or target.value not in scope.assignments:
+                return False
+            for assignment in scope.assignments[target.value]:
+                if getattr(assignment, "node", None) is target:
+                    uses = [ref.node for ref in assignment.references]
+                    return bool(uses) and all(id(use) in receivers for use in uses)
+            return False
+        klass = self.flow.enclosing(target, cst.ClassDef)
+        if klass is None:
+            return False
+        uses: list[cst.Attribute] = []
+        attr = target.attr.value
+
+        class Uses(cst.CSTVisitor):
+            def visit_AssignTarget(self, node: cst.AssignTarget) -> bool:
+                return False
+
+            def visit_Attribute(self, node: cst.Attribute) -> None:
+                if node.attr.value == attr and isinstance(node.value, cst.Name) and node.value.value == "self":
+                    uses.append(node)
+
+        klass.visit(Uses())
+        return bool(uses) and all(id(use) in receivers for use in uses)
+
+    def _bound(self, receiver: cst.BaseExpression):
+        """The construction (or "module") a receiver is bound to, when every binding of it is one."""
+        receiver = _strip_variants(receiver)
+        if isinstance(receiver, cst.Name):
+            if "openai" in self.qnames(receiver):
+                return "module"
+            values = [self.flow.assigned_expr(t) for t in self.flow.referents(receiver)]
+        elif _self_attr(receiver):
+            values = self.flow.class_assignments(receiver)
+        else:
+            return None
+        if values and all(isinstance(v, cst.Call) and v in self.decisions for v in values) and len(set(values)) == 1:
+            return values[0]
+        return None
+
+    # -- the clients this rule builds ----------------------------------------------------------------------------
+    def upstream_base_expr(self) -> cst.BaseExpression:
+        return self.env_expr(self.config.openai_upstream_base_url_env, self.config.openai_upstream_base_url_default)
+
+    def upstream_key_expr(self, original: cst.BaseExpression | None) -> cst.BaseExpression:
+        """The OpenAI key for the client that stays: the project's own expression, or the upstream variable with the
+        variable the code read before as its fallback."""
+        read = env_read(original) if original is not None else None
+        if original is not None and read is None and literal_str(original) is None:
+            return original.deep_clone()
+        self.add_needed_import("os")
+        fallback = env_get(read[0] if read else "OPENAI_API_KEY", "")
+        call = env_get(self.config.openai_upstream_api_key_env, "")
+        return call.with_changes(args=[call.args[0], call.args[1].with_changes(value=fallback)])
+
+    def _upstream_call(self, construction: cst.Call) -> cst.Call:
+        key = get_arg(construction, "api_key")
+        args = [kwarg("base_url", self.upstream_base_expr()), kwarg("api_key", self.upstream_key_expr(key.value if key else None))]
+        args += [a.deep_clone() for a in construction.args
+                 if a.keyword is not None and a.keyword.value not in ("base_url", "api_key")]
+        return explode(insert_args(cst.Call(func=construction.func.deep_clone(), args=[]), args), self.module_indent())
 
     # -- client constructions ---------------------------------------------------------------------------------
     def leave_Call(self, original: cst.Call, updated: cst.Call):
-        if endpoint_of(original) is not None and self._on_module_client(original):
-            self.module_client_calls = True
-        cls = self.qname_in(original.func, CLIENT_CLASSES)
-        if cls is None:
+        for message in self.pending.pop(original, ()):
+            self.review(original, message)
+        if original in self.moves:
+            receiver, _, size = self.moves[original]
+            return updated.with_changes(func=_with_receiver(updated.func, size, receiver))
+        decision = self.decisions.get(original)
+        if decision is None:
             if self.qname_in(original.func, AZURE_CLASSES) and "OAI002" not in self.state.active:
                 self.review(original, "an AzureOpenAI client cannot talk to vLLM: run rule OAI002 or construct "
                                       "an OpenAI client")
+            return updated
+        if self._is_upstream(original):
+            return updated
+        if original in self.stays:
+            return self._pin_upstream(original, updated)
+        if not decision.migrates:
+            self._leave_alone(original, decision, "client")
             return updated
         if has_star_kwargs(original):
             self.review(original, "client arguments come from **kwargs: make sure they set base_url and api_key "
                                   f"from ${self.config.base_url_env} / ${self.config.api_key_env}")
             return updated
+        return self._repoint(original, updated)
+
+    def _leave_alone(self, node: cst.CSTNode, decision: Decision, what: str) -> None:
+        verdict = decision.verdict
+        if decision.mixed:
+            self.review(node, f"this {what} talks to {decision.describe_mix()}: left alone; point its OpenAI case "
+                              f"at ${self.config.base_url_env} by hand")
+        elif verdict.role is Role.OTHER:
+            self.review(node, f"left alone: this {what} talks to {verdict.describe()}, not to OpenAI", comment=False)
+        elif verdict.role is Role.UNKNOWN:
+            self.review(node, f"{verdict.because}: make sure it is the vLLM endpoint (${self.config.base_url_env})")
+
+    def _repoint(self, original: cst.Call, updated: cst.Call) -> cst.Call:
         call = updated
         additions = []
         for name, expr in (("base_url", self.base_url_expr), ("api_key", self.api_key_expr)):
@@ -84,28 +347,51 @@ class Transformer(RuleTransformer):
                 continue
             if self.is_configured(arg.value, name):
                 continue
-            if literal_str(arg.value) is not None or env_read(arg.value) is not None:
-                call = replace_arg_value(call, name, expr())
+            if name == "base_url" or literal_str(arg.value) is not None or env_read(arg.value) is not None:
+                call = replace_arg_value(call, name, expr())  # a base_url that reaches OpenAI, however it is written
                 self.edited()
-            elif name == "base_url":
-                self.review(original, f"base_url comes from `{code(arg.value)}`: make sure it is the vLLM endpoint "
-                                      f"(${self.config.base_url_env})")
             else:
                 self.review(original, f"api_key comes from `{code(arg.value)}`: vLLM accepts any key unless it "
                                       "was started with --api-key, then it must match", comment=False)
-        if additions:
-            self.edited(len(additions))
-            base_first = get_arg(original, "api_key") is not None and get_arg(original, "base_url") is None
-            index = None
-            if base_first:  # base_url goes just before api_key, as a reader expects
-                index = next(i for i, a in enumerate(call.args) if a.keyword is not None and a.keyword.value == "api_key")
-            call = insert_args(call, additions, index)
-            one_line = not any(isinstance(getattr(a.comma, "whitespace_after", None), cst.ParenthesizedWhitespace)
-                               for a in original.args)
-            one_line = one_line and not isinstance(original.whitespace_before_args, cst.ParenthesizedWhitespace)
-            if one_line and self._line_start(original) + len(code(call)) > 99:
-                call = explode(call, self.module_indent())
+        return self._add_args(original, call, additions)
+
+    def _pin_upstream(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+        names = ", ".join(self.stays[original])
+        self.review(original, f"this client only calls what vLLM does not serve ({names}): it stays on OpenAI, "
+                              f"pinned to ${self.config.openai_upstream_base_url_env}")
+        key = get_arg(original, "api_key")
+        call = updated
+        additions = []
+        for name, expr in (("base_url", self.upstream_base_expr()), ("api_key", self.upstream_key_expr(key.value if key else None))):
+            if get_arg(original, name) is None:
+                additions.append(kwarg(name, expr))
+            elif not (name == "api_key" and expr is key.value):
+                call = replace_arg_value(call, name, expr)
+                self.edited()
+        return self._add_args(original, call, additions)
+
+    def _add_args(self, original: cst.Call, call: cst.Call, additions: list[cst.Arg]) -> cst.Call:
+        if not additions:
+            return call
+        self.edited(len(additions))
+        base_first = get_arg(original, "api_key") is not None and get_arg(original, "base_url") is None
+        index = None
+        if base_first:  # base_url goes just before api_key, as a reader expects
+            index = next(i for i, a in enumerate(call.args) if a.keyword is not None and a.keyword.value == "api_key")
+        call = insert_args(call, additions, index)
+        one_line = not any(isinstance(getattr(a.comma, "whitespace_after", None), cst.ParenthesizedWhitespace)
+                           for a in original.args)
+        one_line = one_line and not isinstance(original.whitespace_before_args, cst.ParenthesizedWhitespace)
+        if one_line and self._line_start(original) + len(code(call)) > 99:
+            call = explode(call, self.module_indent())
         return call
+
+    def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine):
+        sibling = self.siblings.get(original)
+        if sibling is None:
+            return updated
+        self.edited()
+        return cst.FlattenSentinel([updated, sibling])
 
     def _line_start(self, node: cst.CSTNode) -> int:
         # The call's column plus what precedes it on the line (`client = `): approximated by the column.
@@ -117,53 +403,111 @@ class Transformer(RuleTransformer):
         except ValueError:
             return "    "
 
-    def _on_module_client(self, call: cst.Call) -> bool:
-        """openai.chat.completions.create(...): the SDK's module-level default client."""
-        node = call.func
-        while isinstance(node, cst.Attribute):
-            node = node.value
-        return isinstance(node, cst.Name) and "openai" in self.qnames(node) and attr_tail(call.func)[1:2] != ["OpenAI"]
-
     # -- module-level configuration ---------------------------------------------------------------------------
     def leave_Assign(self, original: cst.Assign, updated: cst.Assign):
         if len(original.targets) != 1 or not isinstance(original.targets[0].target, cst.Attribute):
             return updated
         setting = self.qname_in(original.targets[0].target, _SETTINGS)
-        if setting is None:
+        if setting is None or _SETTINGS[setting] == "api_type":
             return updated
         which = _SETTINGS[setting]
         self.module_settings.add(which)
+        decision = self.module_decision
+        if decision is not None and not decision.migrates:
+            if which == "base_url" or not self.module_has_base:
+                self._leave_alone(original, decision, "module's OpenAI configuration")
+            return updated
         if self.is_configured(original.value, which):
             return updated
-        if literal_str(original.value) is None and env_read(original.value) is None:
-            if which == "base_url":
-                self.review(original, f"{setting} comes from `{code(original.value)}`: make sure it is the vLLM "
-                                      f"endpoint (${self.config.base_url_env})")
-            return updated
-        self.edited()
-        return updated.with_changes(value=self.base_url_expr() if which == "base_url" else self.api_key_expr())
+        if which == "base_url" or literal_str(original.value) is not None or env_read(original.value) is not None:
+            self.edited()
+            return updated.with_changes(value=self.base_url_expr() if which == "base_url" else self.api_key_expr())
+        return updated
 
     def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
         if not self.module_client_calls:
             return updated
-        missing = [w for w in ("base_url", "api_key") if w not in self.module_settings]
-        if not missing:
+        if self.module_decision is not None and not self.module_decision.migrates:
             return updated
-        alias = self._openai_name(original)
+        alias = openai_alias(original)
         if alias is None:
             return updated
         statements = []
-        for which in missing:
+        for which in (w for w in ("base_url", "api_key") if w not in self.module_settings):
             value = self.base_url_expr() if which == "base_url" else self.api_key_expr()
             target = cst.Attribute(cst.Name(alias), cst.Name(which))
             statements.append(cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(target)], value)]))
-        self.edited(len(statements))
-        position = imports_end(updated)
         body = list(updated.body)
-        statements[0] = statements[0].with_changes(leading_lines=[cst.EmptyLine()] if position else [])
+        position = imports_end(updated)
+        if self.module_upstream is not None:
+            name, names = self.module_upstream
+            construction = cst.Call(func=cst.Attribute(cst.Name(alias), cst.Name("OpenAI")), args=[])
+            note = cst.EmptyLine(indent=True, comment=cst.Comment(
+                f"# migrate: {name} keeps talking to OpenAI for what vLLM does not serve: {', '.join(names)}"))
+            statements.append(cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(cst.Name(name))], self._upstream_call(construction))],
+                                                      leading_lines=[note]))
+            position = max(position, _after_settings(body, alias))
+        if not statements:
+            return updated
+        self.edited(len(statements))
+        statements[0] = statements[0].with_changes(
+            leading_lines=([cst.EmptyLine()] if position else []) + list(statements[0].leading_lines))
         return updated.with_changes(body=[*body[:position], *statements, *body[position:]])
 
-    def _openai_name(self, module: cst.Module) -> str | None:
-        from migrate.rewrite.rules._base import openai_alias
 
-        return openai_alias(module)
+def _after_settings(body, alias: str) -> int:
+    """Index just after the last module-level `openai.X = ...` statement (what the new client must follow)."""
+    last = 0
+    for i, stmt in enumerate(body):
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                if isinstance(small, cst.Assign) and any(
+                        isinstance(t.target, cst.Attribute) and isinstance(t.target.value, cst.Name)
+                        and t.target.value.value == alias for t in small.targets):
+                    last = i + 1
+    return last
+
+
+def _endpoint(call: cst.Call, catalog) -> tuple[str, int, bool] | None:
+    """The SDK endpoint a call's attribute chain ends in: (name, parts, served by vLLM)."""
+    tail = attr_tail(call.func)
+    if not isinstance(call.func, cst.Attribute):
+        return None
+    for size in (5, 4, 3, 2):
+        if len(tail) > size:
+            endpoint = catalog.endpoint(".".join(tail[-size:]))
+            if endpoint is not None:
+                return endpoint.name, size, endpoint.served
+    return None
+
+
+def _route(catalog, name: str) -> str:
+    endpoint = catalog.endpoint(name)
+    if endpoint is None or not endpoint.path:
+        return name
+    return f"{endpoint.method} /v1{endpoint.path}"
+
+
+def _receiver(func: cst.BaseExpression, size: int) -> cst.BaseExpression:
+    for _ in range(size):
+        func = func.value
+    return func
+
+
+def _with_receiver(func: cst.BaseExpression, size: int, receiver: cst.BaseExpression) -> cst.BaseExpression:
+    """client.images.generate -> <receiver>.images.generate (variants like with_raw_response are kept)."""
+    if size == 0:
+        if isinstance(func, cst.Attribute) and func.attr.value in _VARIANTS:
+            return func.with_changes(value=_with_receiver(func.value, 0, receiver))
+        return receiver.deep_clone()
+    return func.with_changes(value=_with_receiver(func.value, size - 1, receiver))
+
+
+def _strip_variants(receiver: cst.BaseExpression) -> cst.BaseExpression:
+    while isinstance(receiver, cst.Attribute) and receiver.attr.value in _VARIANTS:
+        receiver = receiver.value
+    return receiver
+
+
+def _self_attr(node) -> bool:
+    return isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == "self"

@@ -1,0 +1,95 @@
+"""What a client construction talks to, decided from the values its base_url and api_key can take.
+
+Every combination of the values `Flow` finds is classified by `migrate.catalog.providers`; the client moves
+to vLLM only when every combination is OpenAI's (or Azure's). One that is another provider's, a local
+server, or a mix (`base_url = X if provider == "openrouter" else None`) is left alone: a wrong move would
+send the OpenAI key to a third party, or break a client that works.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import libcst as cst
+
+from migrate.catalog.providers import Classification, Evidence, Role, classify_client, classify_name
+from migrate.rewrite.rules._flow import DictValue, Env, Flow, Lit, NoneValue, Opaque, Value
+
+MAX_COMBINATIONS = 32
+
+
+@dataclass(frozen=True)
+class Decision:
+    found: tuple[Classification, ...]  # one per combination of values, deduplicated
+
+    @property
+    def roles(self) -> set[Role]:
+        return {c.role for c in self.found}
+
+    @property
+    def migrates(self) -> bool:
+        return bool(self.found) and all(c.role.migrates for c in self.found)
+
+    @property
+    def mixed(self) -> bool:
+        return any(c.role.migrates for c in self.found) and not self.migrates
+
+    def first(self, *roles: Role) -> Classification | None:
+        return next((c for c in self.found if c.role in roles), None)
+
+    @property
+    def verdict(self) -> Classification:
+        """The one classification that decides: another provider, then local, then unknown, then OpenAI."""
+        for role in (Role.OTHER, Role.LOCAL, Role.UNKNOWN, Role.AZURE, Role.OPENAI):
+            hit = self.first(role)
+            if hit is not None:
+                return hit
+        return Classification(Role.OPENAI, "OpenAI", "no base_url: the SDK's default endpoint")
+
+    def describe_mix(self) -> str:
+        """"OpenRouter or OpenAI (the URL is https://openrouter.ai/api/v1)": who, then why for the first other."""
+        words = {Role.OPENAI: "OpenAI", Role.AZURE: "Azure OpenAI", Role.LOCAL: "a local server",
+                 Role.OTHER: "another endpoint", Role.UNKNOWN: "an endpoint the code computes"}
+        who: list[str] = []
+        for c in self.found:
+            name = c.provider or words[c.role]
+            if name not in who:
+                who.append(name)
+        other = next((c for c in self.found if not c.role.migrates and c.because), None)
+        return " or ".join(who) + (f" ({other.because})" if other else "")
+
+
+def decide(flow: Flow, base_url: cst.BaseExpression | None, api_key: cst.BaseExpression | None) -> Decision:
+    bases = flow.values(base_url) if base_url is not None else []
+    keys = flow.values(api_key) if api_key is not None else []
+    return decide_values(bases, keys)
+
+
+def decide_values(bases: list[Value], keys: list[Value], extra: tuple[Classification, ...] = ()) -> Decision:
+    """As `decide`, for values already followed (module-level settings gathered from several statements)."""
+    found: list[Classification] = list(extra)
+    for base, key in itertools.islice(itertools.product(bases or [NoneValue()], keys or [NoneValue()]), MAX_COMBINATIONS):
+        hints = [h for h in (_hint(base, "base_url"), _hint(key, "api_key")) if h is not None]
+        got = hints[0] if hints else classify_client(evidence(base), evidence(key))
+        if got not in found:
+            found.append(got)
+    return Decision(tuple(found))
+
+
+def evidence(value: Value) -> Evidence | None:
+    if isinstance(value, NoneValue):
+        return None
+    if isinstance(value, Lit):
+        return Evidence.of_literal(value.value)
+    if isinstance(value, Env):
+        return Evidence.of_env(value.var, value.default)
+    if isinstance(value, DictValue):
+        return Evidence(opaque="a dict")
+    return Evidence(opaque=value.source)
+
+
+def _hint(value: Value, what: str) -> Classification | None:
+    if isinstance(value, Opaque) and value.hint:
+        return classify_name(value.hint, what)
+    return None

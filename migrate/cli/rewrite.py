@@ -23,6 +23,7 @@ Examples:
   migrate rewrite . --check                       exit 1 when changes would be made (CI)
   migrate rewrite . --select OAI001,OAI003        only the endpoint and model rules
   migrate rewrite . --ignore OAI008 --format summary
+  migrate rewrite . --include-tests               also rewrite mocks, cassettes and test modules
   migrate rewrite . --format json > plan.json     the plan, for tools
   migrate rewrite --list-rules
 
@@ -43,13 +44,16 @@ Exit codes:
 @click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rules (ids or prefixes, comma-separated).")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Skip paths matching GLOB (relative to PATH); repeatable.")
 @click.option("--include-vendored", is_flag=True, help="Also rewrite virtualenvs, site-packages and node_modules.")
+@click.option("--include-tests", is_flag=True,
+              help="Also rewrite test doubles: files under tests/, test_*.py, conftest.py, HTTP mocks and cassettes "
+                   "(default: report them, leave them as they are).")
 @click.option("-f", "--format", "fmt", type=click.Choice(["diff", "json", "summary"]), default="diff", show_default=True,
               help="diff: the patch and a summary; summary: only the summary; json: the plan.")
 @click.option("--color/--no-color", default=None, help="Colour the diff (default: when writing to a terminal).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               help="migrate.toml or pyproject.toml to use (default: found from the first path upwards).")
 @click.option("--list-rules", is_flag=True, help="List the rules and exit.")
-def rewrite(paths, write, check, select, ignore, exclude, include_vendored, fmt, color, config_path, list_rules):
+def rewrite(paths, write, check, select, ignore, exclude, include_vendored, include_tests, fmt, color, config_path, list_rules):
     if list_rules:
         _list_rules()
         return
@@ -66,7 +70,7 @@ def rewrite(paths, write, check, select, ignore, exclude, include_vendored, fmt,
     try:
         config = load_config(config_path, start=paths[0])
         plan = plan_rewrite(list(paths), config=config, select=select, ignore=ignore, exclude=exclude,
-                            include_vendored=include_vendored)
+                            include_vendored=include_vendored, include_tests=include_tests)
     except (ConfigError, UnknownRuleError, FileNotFoundError) as e:
         _die(str(e))
 

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from migrate.config import Config, ConfigError, load_config
+from migrate.rewrite.doubles import reported, test_double
 from migrate.rewrite.model import ApplyResult, FileChange, Plan, ReviewItem, RuleFailure
 from migrate.rewrite.registry import LEGACY_UPGRADE, active_rules, parse_rule_ids
 from migrate.scan.findings import Skipped
@@ -69,6 +70,7 @@ def plan_rewrite(
     ignore: Sequence[str] | None = (),
     exclude: Sequence[str] | None = (),
     include_vendored: bool = False,
+    include_tests: bool = False,
 ) -> Plan:
     """Work out every change the rules would make under `paths`. Reads files; writes nothing."""
     from migrate.rewrite import textfiles
@@ -81,7 +83,7 @@ def plan_rewrite(
             raise FileNotFoundError(f"{root}: no such file or directory")
     if config is None:
         config = load_config(start=roots[0])
-    options = load_options(config)
+    options = {**load_options(config), "include_tests": include_tests}
     select = tuple(select or ()) or tuple(options["select"])
     ignore = (*(ignore or ()), *options["ignore"])
     active = active_rules(select, ignore)
@@ -121,6 +123,9 @@ def plan_rewrite(
         rel = candidate.rel
         if result.failure:
             failures.append(RuleFailure(rel, result.failure[0], result.failure[1]))
+            continue
+        if after != before and not include_tests and test_double(rel):
+            review.append(ReviewItem(rel, 1, result.rules[0], reported(rel, result.rules)))
             continue
         for rule, n in result.counts.items():
             counts[rule] = counts.get(rule, 0) + n
@@ -266,7 +271,9 @@ def _text(candidate, kind, config, options, active, explicit, upgraded, changes,
             current = result.after
             rules.append("OAI011")
             counts["OAI011"] = counts.get("OAI011", 0) + result.edits
-    if current != text:
+    if current != text and not options["include_tests"] and test_double(candidate.rel):
+        review.append(ReviewItem(candidate.rel, 1, rules[-1], reported(candidate.rel, rules)))
+    elif current != text:
         changes[key] = {"rel": candidate.rel, "before": text, "after": current, "encoding": encoding, "sha": sha,
                        "rules": rules}
 

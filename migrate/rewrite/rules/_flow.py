@@ -16,7 +16,7 @@ say something (`settings.groq_api_key`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import libcst as cst
 from libcst.metadata import Assignment, ScopeProvider
@@ -28,12 +28,14 @@ from migrate.rewrite.rules._base import code, env_read, literal_str
 class Lit:
     value: str
     partial: bool = False  # only the start of the string is known (an f-string, a concatenation)
+    node: cst.CSTNode | None = field(default=None, compare=False)  # where the value is written
 
 
 @dataclass(frozen=True)
 class Env:
     var: str
     default: str | None = None
+    node: cst.CSTNode | None = field(default=None, compare=False)  # the os.getenv(...) call
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ class Flow:
     def values(self, expr: cst.BaseExpression, depth: int = 0) -> list[Value]:
         out: list[Value] = []
         for value in self._values(expr, depth, set()):
-            if value not in out:
+            if not any(value == v and getattr(value, "node", None) is getattr(v, "node", None) for v in out):
                 out.append(value)
             if len(out) >= MAX_VALUES:
                 break
@@ -84,10 +86,10 @@ class Flow:
         seen = seen | {id(expr)}
         text = literal_str(expr)
         if text is not None:
-            return [Lit(text)]
+            return [Lit(text, node=expr)]
         env = env_read(expr)
         if env is not None:
-            return [Env(env[0], env[1] if env[1] is not None else self._default(expr, depth, seen))]
+            return [Env(env[0], env[1] if env[1] is not None else self._default(expr, depth, seen), node=expr)]
         if isinstance(expr, cst.Name):
             if expr.value == "None":
                 return [NoneValue()]
@@ -101,6 +103,7 @@ class Flow:
                 if isinstance(left, Lit):
                     right = literal_str(expr.right)
                     out.append(Lit(left.value + right, left.partial) if right is not None else Lit(left.value, True))
+                    # a concatenation is not one place to rewrite: node stays None
                 else:
                     out.append(Opaque(code(expr), getattr(left, "hint", None)))
             return out

@@ -54,7 +54,7 @@ from migrate.rewrite.rules._base import (
     openai_alias,
     replace_arg_value,
 )
-from migrate.rewrite.rules._flow import Flow
+from migrate.rewrite.rules._flow import Env, Flow, Lit, NoneValue
 from migrate.rewrite.rules._roles import Decision, decide, decide_values
 
 _SETTINGS = {"openai.api_key": "api_key", "openai.base_url": "base_url", "openai.api_base": "base_url",
@@ -86,6 +86,8 @@ class Transformer(RuleTransformer):
         self.stays: dict[cst.Call, list[str]] = {}  # constructions that only call unserved endpoints
         self.module_upstream: tuple[str, list[str]] | None = None
         self.module_has_base = False
+        self.indirect: set[cst.Call] = set()  # clients whose base_url is rewritten where its value is written
+        self.sources: set[cst.CSTNode] = set()  # those places: the literal or env read that reaches base_url
         self.pending: dict[cst.CSTNode, list[str]] = {}  # review notes found by the analysis, written on the way out
 
     def later(self, node: cst.CSTNode, message: str) -> None:
@@ -113,7 +115,24 @@ class Transformer(RuleTransformer):
         node.visit(Collect())
         self.module_decision = self._decide_module(settings)
         self._plan_unserved(calls, node)
+        for call, decision in self.decisions.items():
+            if decision.migrates and call not in self.stays and not self._is_upstream(call):
+                self._plan_sources(call)
         return True
+
+    def _plan_sources(self, call: cst.Call) -> None:
+        """A base_url that reaches OpenAI through a name (a constant, a parameter's default, an attribute) is
+        rewritten where its value is written, so callers that pass their own URL keep working."""
+        arg = get_arg(call, "base_url")
+        if arg is None or has_star_kwargs(call) or _direct(arg.value):
+            return
+        self.indirect.add(call)
+        values = [v for v in self.flow.values(arg.value) if not isinstance(v, NoneValue)]
+        if values and all(isinstance(v, (Lit, Env)) and v.node is not None and _direct(v.node) for v in values):
+            self.sources.update(v.node for v in values if not self.is_configured(v.node, "base_url"))
+        else:
+            self.later(call, f"base_url comes from `{code(arg.value)}`, which reaches OpenAI: point it at "
+                             f"${self.config.base_url_env} by hand")
 
     def _decide(self, call: cst.Call) -> Decision:
         base, key = get_arg(call, "base_url"), get_arg(call, "api_key")
@@ -302,9 +321,26 @@ class Transformer(RuleTransformer):
         return explode(insert_args(cst.Call(func=construction.func.deep_clone(), args=[]), args), self.module_indent())
 
     # -- client constructions ---------------------------------------------------------------------------------
+    def _source(self, original: cst.CSTNode, updated: cst.CSTNode) -> cst.CSTNode:
+        if original not in self.sources:
+            return updated
+        self.edited()
+        return self.base_url_expr()
+
+    def leave_SimpleString(self, original: cst.SimpleString, updated: cst.SimpleString):
+        return self._source(original, updated)
+
+    def leave_ConcatenatedString(self, original, updated):
+        return self._source(original, updated)
+
+    def leave_Subscript(self, original: cst.Subscript, updated: cst.Subscript):
+        return self._source(original, updated)
+
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         for message in self.pending.pop(original, ()):
             self.review(original, message)
+        if original in self.sources:
+            return self._source(original, updated)
         if original in self.moves:
             receiver, _, size = self.moves[original]
             return updated.with_changes(func=_with_receiver(updated.func, size, receiver))
@@ -345,7 +381,7 @@ class Transformer(RuleTransformer):
             if arg is None:
                 additions.append(kwarg(name, expr()))
                 continue
-            if self.is_configured(arg.value, name):
+            if self.is_configured(arg.value, name) or (name == "base_url" and original in self.indirect):
                 continue
             if name == "base_url" or literal_str(arg.value) is not None or env_read(arg.value) is not None:
                 call = replace_arg_value(call, name, expr())  # a base_url that reaches OpenAI, however it is written
@@ -507,6 +543,11 @@ def _strip_variants(receiver: cst.BaseExpression) -> cst.BaseExpression:
     while isinstance(receiver, cst.Attribute) and receiver.attr.value in _VARIANTS:
         receiver = receiver.value
     return receiver
+
+
+def _direct(node: cst.CSTNode) -> bool:
+    """A value written out at this place: a string, an f-string or an environment read."""
+    return literal_str(node) is not None or env_read(node) is not None or isinstance(node, cst.FormattedString)
 
 
 def _self_attr(node) -> bool:

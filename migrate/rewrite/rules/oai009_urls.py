@@ -1,13 +1,19 @@
-"""OAI009 hard-coded-urls: string literals holding an api.openai.com URL read the configured base URL instead.
+"""OAI009 hardcoded-urls: an api.openai.com URL that reaches an HTTP call or a client's base URL reads the
+configured base URL instead.
 
     API_BASE = "https://api.openai.com/v1"
+    requests.post(API_BASE + "/chat/completions", ...)
 ->  API_BASE = os.environ.get("OPENAI_BASE_URL", "http://localhost:8000/v1")
 
-    requests.post("https://api.openai.com/v1/chat/completions", ...)
-->  requests.post(os.environ.get("OPENAI_BASE_URL", "http://localhost:8000/v1") + "/chat/completions", ...)
-
-vLLM serves the same routes under its /v1, so the path after /v1 is kept. Docstrings are left alone, and so
-are URLs inside f-strings or %-templates, which are left for review (the quoting cannot be changed safely).
+vLLM serves the same routes under its /v1, so the path after /v1 is kept. A URL string is rewritten only where
+it flows into a request: an argument of a requests / httpx / aiohttp / urllib call, or a `base_url=`-like
+argument of a client, directly or through constants, variables, attributes of the class, dict values,
+concatenations and f-strings (followed within the module). Everywhere else it is data about OpenAI, not a
+request to it, and stays as it is: dict keys, `if url != "https://api.openai.com/..."` sentinels, redirect
+tables, logging, docstrings. A module constant that reaches nothing in its module may be used by another one:
+it gets a note. HTTP mocks (`responses`, `respx`, `requests_mock`, `pytest_httpx`, `aioresponses`) are test
+doubles: they are rewritten only with `--include-tests`. URLs inside f-strings are left for review (the
+quoting cannot be changed safely).
 """
 
 from __future__ import annotations
@@ -16,15 +22,31 @@ import libcst as cst
 
 from migrate.rewrite.patterns import split_url
 from migrate.rewrite.rules._base import (
+    AZURE_CLASSES,
+    CLIENT_CLASSES,
     RuleTransformer,
     literal_str,
     needs_parens,
     string,
 )
+from migrate.rewrite.rules._flow import Flow
+
+HOST = "api.openai.com"
+HTTP_LIBRARIES = ("requests", "httpx", "aiohttp", "urllib", "urllib3", "urllib.request", "tornado", "treq")
+HTTP_METHODS = frozenset({"post", "urlopen", "Request", "ws_connect", "build_request", "ClientRequest"})
+# Method names that other objects have too (dict.get, list.delete, ...): a request only on an HTTP receiver.
+AMBIGUOUS_METHODS = frozenset({"get", "put", "patch", "delete", "head", "options", "request", "stream", "fetch"})
+_HTTP_RECEIVER_WORDS = ("session", "client", "http", "requests", "conn", "api")
+MOCK_LIBRARIES = ("responses", "respx", "requests_mock", "pytest_httpx", "aioresponses", "httpretty", "vcr",
+                  "pook", "httmock")
+MOCK_FIXTURES = frozenset({"respx_mock", "httpx_mock", "requests_mock", "aioresponses", "mocked_responses",
+                           "rsps", "mock_router", "httpretty"})
+BASE_KEYWORDS = frozenset({"base_url", "api_base", "openai_api_base", "openai_base_url", "base", "endpoint",
+                           "api_url", "api_endpoint", "host", "url", "uri"})
 
 
 def wanted(source: str, state) -> bool:
-    return "api.openai.com" in source
+    return HOST in source
 
 
 class Transformer(RuleTransformer):
@@ -32,37 +54,178 @@ class Transformer(RuleTransformer):
 
     def __init__(self, context, state) -> None:
         super().__init__(context, state)
-        self.docstrings: set[int] = set()
+        self.flowing: set[cst.CSTNode] = set()  # the literals (and f-string parts) that reach a request
+        self.exported: dict[cst.CSTNode, str] = {}  # module constants that reach nothing here -> their name
 
-    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
-        # a bare string statement is a docstring or a comment-like string: never rewritten
-        for small in node.body:
-            if isinstance(small, cst.Expr) and isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString)):
-                self.docstrings.add(id(small.value))
+    # -- analysis: which URL strings reach a request ------------------------------------------------------------
+    def visit_Module(self, node: cst.Module) -> bool:
+        self.flow = Flow(self)
+        include_tests = bool(self.state.options.get("include_tests"))
+        rule = self
+        sinks: list[cst.BaseExpression] = []
 
-    def visit_ConcatenatedString(self, node: cst.ConcatenatedString) -> bool:
-        return id(node) not in self.docstrings and literal_str(node) is None
+        class Sinks(cst.CSTVisitor):
+            def visit_Call(self, call: cst.Call) -> None:
+                sinks.extend(rule._sink_args(call, include_tests))
 
+        node.visit(Sinks())
+        for sink in sinks:
+            self._reach(sink, 0, set())
+        self._find_exported(node)
+        return True
+
+    def _sink_args(self, call: cst.Call, include_tests: bool) -> list[cst.BaseExpression]:
+        if self.qname_in(call.func, CLIENT_CLASSES) or self.qname_in(call.func, AZURE_CLASSES):
+            return []  # OAI001 decided about the SDK's own clients
+        method = call.func.attr.value if isinstance(call.func, cst.Attribute) else (
+            call.func.value if isinstance(call.func, cst.Name) else None)
+        mock = self._is_mock(call)
+        if mock and not include_tests:
+            return []
+        out = [a.value for a in call.args if a.keyword is not None and a.keyword.value in BASE_KEYWORDS]
+        if method in HTTP_METHODS or mock or (method in AMBIGUOUS_METHODS and self._http_receiver(call)):
+            positional = [a.value for a in call.args if a.keyword is None and not a.star]
+            out.extend(positional[:2])  # request(method, url) / post(url, ...)
+        return out
+
+    def _http_receiver(self, call: cst.Call) -> bool:
+        """requests.get(...), httpx.AsyncClient().get(...), session.get(...), self.http.get(...): not dict.get."""
+        if any(q.split(".")[0] in HTTP_LIBRARIES for q in self.qnames(call.func)):
+            return True
+        if not isinstance(call.func, cst.Attribute):
+            return False
+        receiver = call.func.value
+        if isinstance(receiver, cst.Call):
+            return any(q.split(".")[0] in HTTP_LIBRARIES for q in self.qnames(receiver.func))
+        name = receiver.attr.value if isinstance(receiver, cst.Attribute) else getattr(receiver, "value", "")
+        return isinstance(name, str) and any(word in name.lower() for word in _HTTP_RECEIVER_WORDS)
+
+    def _is_mock(self, call: cst.Call) -> bool:
+        node = call.func
+        while isinstance(node, (cst.Attribute, cst.Call)):
+            node = node.value if isinstance(node, cst.Attribute) else node.func
+        if isinstance(node, cst.Name) and node.value in MOCK_FIXTURES:
+            return True
+        names = self.qnames(call.func) | (self.qnames(node) if isinstance(node, cst.Name) else set())
+        if any(q.split(".")[0] in MOCK_LIBRARIES for q in names):
+            return True
+        if isinstance(node, cst.Name):  # `with requests_mock.Mocker() as m: m.post(...)`
+            for target in self.flow.referents(node):
+                bound = self._with_item(target)
+                if bound is not None and any(q.split(".")[0] in MOCK_LIBRARIES for q in self.qnames(bound)):
+                    return True
+        return False
+
+    def _with_item(self, target: cst.CSTNode) -> cst.CSTNode | None:
+        parent = self.parent(target)
+        if isinstance(parent, cst.AsName):
+            item = self.parent(parent)
+            if isinstance(item, cst.WithItem):
+                inner = item.item
+                return inner.func if isinstance(inner, cst.Call) else inner
+        return None
+
+    def _reach(self, expr: cst.CSTNode, depth: int, seen: set[int]) -> None:
+        """Mark every URL literal whose value can flow into `expr`."""
+        if depth > 10 or id(expr) in seen:
+            return
+        seen.add(id(expr))
+        if isinstance(expr, (cst.SimpleString, cst.ConcatenatedString)):
+            if literal_str(expr) is not None:
+                self.flowing.add(expr)
+                return
+        if isinstance(expr, cst.FormattedString):
+            for part in expr.parts:
+                if isinstance(part, cst.FormattedStringText):
+                    self.flowing.add(part)
+                else:
+                    self._reach(part.expression, depth + 1, seen)
+            return
+        if isinstance(expr, cst.Name):
+            for target in self.flow.referents(expr):
+                if isinstance(target, cst.Param):
+                    if target.default is not None:
+                        self._reach(target.default, depth + 1, seen)
+                    continue
+                value = self.flow.assigned_expr(target)
+                if value is not None:
+                    self._reach(value, depth + 1, seen)
+            return
+        if isinstance(expr, cst.Attribute):
+            if isinstance(expr.value, cst.Name) and expr.value.value in ("self", "cls"):
+                for value in self.flow.class_assignments(expr):
+                    self._reach(value, depth + 1, seen)
+            else:
+                self._reach(expr.value, depth + 1, seen)  # "https://...".format(...) reaches through .format
+            return
+        if isinstance(expr, cst.Dict):
+            for element in expr.elements:
+                self._reach(element.value, depth + 1, seen)  # values, never keys
+            return
+        if isinstance(expr, cst.Call):
+            self._reach(expr.func, depth + 1, seen)
+            for arg in expr.args:
+                self._reach(arg.value, depth + 1, seen)
+            return
+        if isinstance(expr, cst.Subscript):
+            self._reach(expr.value, depth + 1, seen)
+            return
+        if isinstance(expr, cst.BinaryOperation):
+            self._reach(expr.left, depth + 1, seen)
+            self._reach(expr.right, depth + 1, seen)
+            return
+        if isinstance(expr, cst.IfExp):
+            self._reach(expr.body, depth + 1, seen)
+            self._reach(expr.orelse, depth + 1, seen)
+            return
+        if isinstance(expr, cst.BooleanOperation):
+            self._reach(expr.left, depth + 1, seen)
+            self._reach(expr.right, depth + 1, seen)
+            return
+        if isinstance(expr, (cst.List, cst.Tuple)):
+            for element in expr.elements:
+                self._reach(element.value, depth + 1, seen)
+
+    def _find_exported(self, module: cst.Module) -> None:
+        """Module constants holding an OpenAI URL that nothing in the module sends a request to."""
+        for stmt in module.body:
+            if not isinstance(stmt, cst.SimpleStatementLine):
+                continue
+            for small in stmt.body:
+                target = None
+                if isinstance(small, cst.Assign) and len(small.targets) == 1:
+                    target = small.targets[0].target
+                elif isinstance(small, cst.AnnAssign):
+                    target = small.target
+                value = getattr(small, "value", None)
+                text = literal_str(value) if value is not None else None
+                if isinstance(target, cst.Name) and text and split_url(text) is not None and value not in self.flowing:
+                    self.exported[value] = target.value
+
+    # -- rewriting ---------------------------------------------------------------------------------------------
     def leave_ConcatenatedString(self, original, updated):
         return self._replace(original, updated)
 
     def leave_SimpleString(self, original: cst.SimpleString, updated: cst.SimpleString):
-        if id(original) in self.docstrings or isinstance(self.parent(original), cst.ConcatenatedString):
+        if isinstance(self.parent(original), cst.ConcatenatedString):
             return updated
         return self._replace(original, updated)
 
     def _replace(self, original, updated):
-        if id(original) in self.docstrings:
-            return updated
         value = literal_str(original)
-        if value is None or "api.openai.com" not in value:
+        if value is None or HOST not in value:
+            return updated
+        if original not in self.flowing:
+            name = self.exported.get(original)
+            if name is not None:
+                self.review(original, f"`{name}` holds an api.openai.com URL that no request in this module uses: "
+                                      f"if another module sends requests to it, read it from ${self.config.base_url_env}")
             return updated
         rest = split_url(value)
         if rest is None:
-            if "api.openai.com" in value and "%" not in value and "{" not in value:
-                return updated  # prose that mentions the host
-            self.review(original, "an api.openai.com URL inside a template string: point it at "
-                                  f"${self.config.base_url_env} by hand")
+            if "%" in value or "{" in value:
+                self.review(original, "an api.openai.com URL inside a template string: point it at "
+                                      f"${self.config.base_url_env} by hand")
             return updated
         self.edited()
         base = self.base_url_expr()
@@ -74,6 +237,6 @@ class Transformer(RuleTransformer):
         return new
 
     def leave_FormattedStringText(self, original: cst.FormattedStringText, updated):
-        if "api.openai.com" in original.value:
+        if HOST in original.value and original in self.flowing:
             self.review(original, f"an api.openai.com URL inside an f-string: point it at ${self.config.base_url_env}")
         return updated

@@ -1,4 +1,8 @@
-"""OAI001 client-endpoint: before/after cases, each with the review items it must leave, each run twice."""
+"""OAI001 client-endpoint: before/after cases, each with the review items it must leave, each run twice.
+
+Only OpenAI-bound clients move; another provider's client is never handed another key, a local one is already
+migrated, and the calls vLLM does not serve stay on OpenAI through a client of their own.
+"""
 
 from __future__ import annotations
 
@@ -59,18 +63,6 @@ CASES = [
         """, id="OAI001-aliased-class-multiline-layout-kept",
         review=[]),
     case("OAI001", """
-        from openai import OpenAI
-
-        client = OpenAI(base_url=settings.llm_url, api_key=os.environ["OPENAI_API_KEY"])
-        """, f"""
-        from openai import OpenAI
-        import os
-
-        # migrate: base_url comes from `settings.llm_url`: make sure it is the vLLM endpoint ($OPENAI_BASE_URL)
-        client = OpenAI(base_url=settings.llm_url, api_key={ENV_KEY})
-        """, id="OAI001-project-plumbing-kept-and-noted",
-        review=[('OAI001', 6, 'base_url comes from `settings.llm_url`: make sure it is the vLLM')]),
-    case("OAI001", """
         import openai
 
         openai.api_key = "sk-123"
@@ -89,6 +81,292 @@ CASES = [
             return openai.chat.completions.create(model="m", messages=[])
         """, id="OAI001-module-client-configured",
         review=[]),
+    case("OAI001", """
+        import os
+        from openai import OpenAI
+
+        def make_client(provider):
+            if provider == "openrouter":
+                return OpenAI(api_key=os.environ.get("OPENROUTER_API_KEY"), base_url="https://openrouter.ai/api/v1")
+            return OpenAI(api_key=os.environ["OPENAI_API_KEY"])
+        """, f"""
+        import os
+        from openai import OpenAI
+
+        def make_client(provider):
+            if provider == "openrouter":
+                return OpenAI(api_key=os.environ.get("OPENROUTER_API_KEY"), base_url="https://openrouter.ai/api/v1")
+            return OpenAI(
+                base_url={ENV_BASE},
+                api_key={ENV_KEY},
+            )
+        """, id="OAI001-openrouter-client-keeps-its-key",
+        review=[('OAI001', 7, 'left alone: this client talks to OpenRouter (the URL is https://openro')]),
+    case("OAI001", """
+        import os
+        from openai import OpenAI
+
+        xai = OpenAI(base_url="https://api.x.ai/v1", api_key=os.environ["XAI_API_KEY"])
+        together = OpenAI(base_url="https://api.together.xyz/v1", api_key=os.getenv("TOGETHER_API_KEY"))
+        groq = OpenAI(base_url="https://api.groq.com/openai/v1", api_key=os.getenv("GROQ_API_KEY"))
+        ollama = OpenAI(base_url="http://localhost:11434/v1", api_key="ollama")
+        anyscale = OpenAI(base_url="https://api.endpoints.anyscale.com/v1", api_key=os.environ["ANYSCALE_API_KEY"])
+        perplexity = OpenAI(api_key=os.environ["PPLX_API_KEY"], base_url="https://api.perplexity.ai")
+        runpod = OpenAI(base_url=f"https://api.runpod.ai/v2/{os.environ['ENDPOINT_ID']}/openai/v1")
+        gateway = OpenAI(base_url="https://llm-gateway.example.com/openai/v1")
+        """, None, id="OAI001-provider-clients-left-alone",
+        review=[('OAI001', 5, 'left alone: this client talks to xAI (the URL is https://api.x.ai/v1),'), ('OAI001', 6, 'left alone: this client talks to Together (the URL is https://api.toge'), ('OAI001', 7, 'left alone: this client talks to Groq (the URL is https://api.groq.com'), ('OAI001', 8, 'left alone: this client talks to Ollama (the URL is http://localhost:1'), ('OAI001', 9, 'left alone: this client talks to Anyscale (the URL is https://api.endp'), ('OAI001', 10, 'left alone: this client talks to Perplexity (the URL is https://api.pe'), ('OAI001', 11, 'left alone: this client talks to RunPod (the URL is https://api.runpod'), ('OAI001', 12, 'left alone: this client talks to llm-gateway.example.com (the URL is h')]),
+    case("OAI001", """
+        import os
+        from openai import OpenAI
+
+        client = OpenAI(api_key=os.getenv("DEEPSEEK_API_KEY"))
+        other = OpenAI(api_key=settings.groq_api_key)
+        """, None, id="OAI001-provider-key-without-base-url-left-alone",
+        review=[('OAI001', 5, 'left alone: this client talks to DeepSeek (api_key comes from $DEEPSEE'), ('OAI001', 6, 'left alone: this client talks to Groq (api_key comes from `groq_api_ke')]),
+    case("OAI001", """
+        import os
+        from openai import OpenAI
+
+        VLLM_URL = os.getenv("VLLM_BASE_URL", "http://localhost:8000/v1")
+        client = OpenAI(base_url=VLLM_URL, api_key="token-abc123")
+        cluster = OpenAI(base_url="http://vllm.ml.svc.cluster.local:8000/v1", api_key="EMPTY")
+        """, None, id="OAI001-existing-vllm-client-untouched",
+        review=[]),
+    case("OAI001", """
+        import os
+        from openai import OpenAI
+
+        PROVIDERS = {
+            "openrouter": {"base_url": "https://openrouter.ai/api/v1", "key_env": "OPENROUTER_API_KEY"},
+            "together": {"base_url": "https://api.together.xyz/v1", "key_env": "TOGETHER_API_KEY"},
+        }
+
+        def client_for(name):
+            cfg = PROVIDERS[name]
+            return OpenAI(base_url=cfg["base_url"], api_key=os.environ[cfg["key_env"]])
+        """, None, id="OAI001-provider-from-dict-settings",
+        review=[('OAI001', 12, 'left alone: this client talks to OpenRouter (the URL is https://openro')]),
+    case("OAI001", """
+        import os
+        from openai import OpenAI
+
+        def make(provider):
+            base_url = "https://openrouter.ai/api/v1" if provider == "openrouter" else None
+            return OpenAI(base_url=base_url)
+        """, """
+        import os
+        from openai import OpenAI
+
+        def make(provider):
+            base_url = "https://openrouter.ai/api/v1" if provider == "openrouter" else None
+            # migrate: this client talks to OpenRouter or OpenAI (the URL is https://openrouter.ai/api/v1): left alone; point its OpenAI case at $OPENAI_BASE_URL by hand
+            return OpenAI(base_url=base_url)
+        """, id="OAI001-conditional-provider-left-for-review",
+        review=[('OAI001', 8, 'this client talks to OpenRouter or OpenAI (the URL is https://openrout')]),
+    case("OAI001", """
+        import os
+        from openai import AsyncOpenAI
+
+        OPENAI_URL = "https://api.openai.com/v1"
+
+        class Chat:
+            def __init__(self, base_url=OPENAI_URL, api_key=os.getenv("OPENAI_API_KEY")):
+                self.client = AsyncOpenAI(base_url=base_url, api_key=api_key)
+        """, f"""
+        import os
+        from openai import AsyncOpenAI
+
+        OPENAI_URL = {ENV_BASE}
+
+        class Chat:
+            def __init__(self, base_url=OPENAI_URL, api_key=os.getenv("OPENAI_API_KEY")):
+                self.client = AsyncOpenAI(base_url=base_url, api_key=api_key)
+        """, id="OAI001-openai-url-through-constant-and-default",
+        review=[('OAI001', 9, 'api_key comes from `api_key`: vLLM accepts any key unless it was start')]),
+    case("OAI001", """
+        import os
+        from openai import AsyncOpenAI
+
+        class Grok:
+            BASE_URL = "https://api.x.ai/v1"
+
+            def __init__(self, api_key=None):
+                self.client = AsyncOpenAI(base_url=self.BASE_URL, api_key=api_key or os.getenv("XAI_API_KEY"))
+        """, None, id="OAI001-other-provider-through-class-attribute",
+        review=[('OAI001', 9, 'left alone: this client talks to xAI (the URL is https://api.x.ai/v1),')]),
+    case("OAI001", """
+        from openai import OpenAI
+
+        client = OpenAI()
+
+        def answer(q):
+            return client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": q}])
+
+        def draw(prompt):
+            return client.images.generate(model="dall-e-3", prompt=prompt)
+        """, f"""
+        from openai import OpenAI
+        import os
+
+        client = OpenAI(
+            base_url={ENV_BASE},
+            api_key={ENV_KEY},
+        )
+        # migrate: openai_client keeps talking to OpenAI for what vLLM does not serve: images.generate
+        openai_client = OpenAI(
+            base_url=os.environ.get("OPENAI_UPSTREAM_BASE_URL", "https://api.openai.com/v1"),
+            api_key=os.environ.get("OPENAI_UPSTREAM_API_KEY", os.environ.get("OPENAI_API_KEY", "")),
+        )
+
+        def answer(q):
+            return client.chat.completions.create(model="gpt-4o", messages=[{{"role": "user", "content": q}}])
+
+        def draw(prompt):
+            # migrate: images.generate stays on OpenAI (vLLM 0.32.0 serves no POST /v1/images/generations route): it goes through `openai_client`, pinned to $OPENAI_UPSTREAM_BASE_URL
+            return openai_client.images.generate(model="dall-e-3", prompt=prompt)
+        """, id="OAI001-images-call-stays-on-openai",
+        review=[('OAI001', 20, 'images.generate stays on OpenAI (vLLM 0.32.0 serves no POST /v1/images')]),
+    case("OAI001", """
+        from openai import OpenAI
+
+        class Voice:
+            def __init__(self, settings):
+                self.llm = OpenAI(api_key=settings.openai_key)
+                self.tts = OpenAI(api_key=settings.openai_key)
+
+            def reply(self, text):
+                answer = self.llm.chat.completions.create(model="gpt-4o", messages=[])
+                return self.tts.audio.speech.create(model="tts-1", voice="alloy", input=answer)
+        """, f"""
+        from openai import OpenAI
+        import os
+
+        class Voice:
+            def __init__(self, settings):
+                self.llm = OpenAI(
+                    base_url={ENV_BASE},
+                    api_key=settings.openai_key,
+                )
+                # migrate: this client only calls what vLLM does not serve (audio.speech.create): it stays on OpenAI, pinned to $OPENAI_UPSTREAM_BASE_URL
+                self.tts = OpenAI(
+                    base_url=os.environ.get("OPENAI_UPSTREAM_BASE_URL", "https://api.openai.com/v1"),
+                    api_key=settings.openai_key,
+                )
+
+            def reply(self, text):
+                answer = self.llm.chat.completions.create(model="gpt-4o", messages=[])
+                return self.tts.audio.speech.create(model="tts-1", voice="alloy", input=answer)
+        """, id="OAI001-speech-only-client-stays-on-openai",
+        review=[('OAI001', 7, 'api_key comes from `settings.openai_key`: vLLM accepts any key unless '), ('OAI001', 8, 'this client only calls what vLLM does not serve (audio.speech.create):')]),
+    case("OAI001", """
+        import openai
+
+        def check(text):
+            if openai.moderations.create(input=text).results[0].flagged:
+                return None
+            return openai.chat.completions.create(model="gpt-4o", messages=[])
+        """, f"""
+        import openai
+        import os
+
+        openai.base_url = {ENV_BASE}
+        openai.api_key = {ENV_KEY}
+        # migrate: openai_client keeps talking to OpenAI for what vLLM does not serve: moderations.create
+        openai_client = openai.OpenAI(
+            base_url=os.environ.get("OPENAI_UPSTREAM_BASE_URL", "https://api.openai.com/v1"),
+            api_key=os.environ.get("OPENAI_UPSTREAM_API_KEY", os.environ.get("OPENAI_API_KEY", "")),
+        )
+
+        def check(text):
+            # migrate: moderations.create stays on OpenAI (vLLM 0.32.0 serves no POST /v1/moderations route): it goes through `openai_client`, pinned to $OPENAI_UPSTREAM_BASE_URL
+            if openai_client.moderations.create(input=text).results[0].flagged:
+                return None
+            return openai.chat.completions.create(model="gpt-4o", messages=[])
+        """, id="OAI001-module-client-moderation-stays-on-openai",
+        review=[('OAI001', 15, 'moderations.create stays on OpenAI (vLLM 0.32.0 serves no POST /v1/mod')]),
+    case("OAI001", """
+        import os
+        import openai
+
+        openai.api_base = "https://api.together.xyz/v1"
+        openai.api_key = os.environ["TOGETHER_API_KEY"]
+
+        def ask():
+            return openai.chat.completions.create(model="m", messages=[])
+        """, None, id="OAI001-module-config-of-another-provider-left-alone",
+        review=[('OAI001', 5, "left alone: this module's OpenAI configuration talks to Together (the ")]),
+    case("OAI001", """
+        from openai import OpenAI
+
+        client = OpenAI(base_url=f"https://{resource}.openai.azure.com/openai/v1", api_key=key)
+        """, f"""
+        from openai import OpenAI
+        import os
+
+        client = OpenAI(base_url={ENV_BASE}, api_key=key)
+        """, id="OAI001-azure-url-in-f-string-migrates",
+        review=[('OAI001', 5, 'api_key comes from `key`: vLLM accepts any key unless it was started w')]),
+    case("OAI004,OAI001", """
+        import openai
+
+        openai.api_key = os.getenv("OPENAI_API_KEY")
+
+        def illustrate(text):
+            summary = openai.ChatCompletion.create(model="gpt-4o", messages=[{"role": "user", "content": text}])
+            return openai.Image.create(prompt=summary.choices[0].message.content, n=1)
+        """, f"""
+        import openai
+        import os
+
+        client = openai.OpenAI(
+            base_url={ENV_BASE},
+            api_key={ENV_KEY},
+        )
+        # migrate: openai_client keeps talking to OpenAI for what vLLM does not serve: images.generate
+        openai_client = openai.OpenAI(
+            base_url=os.environ.get("OPENAI_UPSTREAM_BASE_URL", "https://api.openai.com/v1"),
+            api_key=os.environ.get("OPENAI_UPSTREAM_API_KEY", os.environ.get("OPENAI_API_KEY", "")),
+        )
+
+        def illustrate(text):
+            summary = client.chat.completions.create(model="gpt-4o", messages=[{{"role": "user", "content": text}}])
+            # migrate: images.generate stays on OpenAI (vLLM 0.32.0 serves no POST /v1/images/generations route): it goes through `openai_client`, pinned to $OPENAI_UPSTREAM_BASE_URL
+            return openai_client.images.generate(prompt=summary.choices[0].message.content, n=1)
+        """, id="OAI001-legacy-image-create-stays-on-openai",
+        review=[('OAI001', 18, 'images.generate stays on OpenAI (vLLM 0.32.0 serves no POST /v1/images')]),
+    case("OAI001", """
+        from openai import OpenAI
+
+        client = OpenAI(base_url=settings.llm_url, api_key=os.environ["OPENAI_API_KEY"])
+        """, """
+        from openai import OpenAI
+
+        # migrate: base_url comes from `settings.llm_url`: make sure it is the vLLM endpoint ($OPENAI_BASE_URL)
+        client = OpenAI(base_url=settings.llm_url, api_key=os.environ["OPENAI_API_KEY"])
+        """, id="OAI001-project-plumbing-kept-and-noted",
+        review=[('OAI001', 5, 'base_url comes from `settings.llm_url`: make sure it is the vLLM endpo')]),
+    case("OAI001", """
+        from openai import OpenAI
+
+        client = OpenAI()
+
+        def draw(api, prompt):
+            return api.images.generate(prompt=prompt)
+        """, f"""
+        from openai import OpenAI
+        import os
+
+        client = OpenAI(
+            base_url={ENV_BASE},
+            api_key={ENV_KEY},
+        )
+
+        def draw(api, prompt):
+            # migrate: images.generate: vLLM serves no POST /v1/images/generations route: if `api` points at vLLM, keep this call on OpenAI through a client of its own (base_url from $OPENAI_UPSTREAM_BASE_URL)
+            return api.images.generate(prompt=prompt)
+        """, id="OAI001-unresolved-client-images-noted",
+        review=[('OAI001', 12, 'images.generate: vLLM serves no POST /v1/images/generations route: if ')]),
 ]
 
 

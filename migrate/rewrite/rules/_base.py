@@ -148,6 +148,11 @@ class RuleTransformer(VisitorBasedCodemodCommand):
                 self._notes[-1].extend(n for n in notes if n not in self._notes[-1])
             return result
         existing = {line.comment.value for line in target.leading_lines if line.comment is not None}
+        # Comments above a module's first statement parse into the module's header: a note written there by an
+        # earlier run must count too.
+        header = getattr(getattr(self.context, "wrapper", None), "module", None)
+        if header is not None:
+            existing |= {line.comment.value for line in header.header if line.comment is not None}
         new_lines = [
             cst.EmptyLine(indent=True, comment=cst.Comment(NOTE_PREFIX + _one_line(n)))
             for n in notes

@@ -12,7 +12,8 @@ concatenations and f-strings (followed within the module). Everywhere else it is
 request to it, and stays as it is: dict keys, `if url != "https://api.openai.com/..."` sentinels, redirect
 tables, logging, docstrings. A module constant that reaches nothing in its module may be used by another one:
 it gets a note. HTTP mocks (`responses`, `respx`, `requests_mock`, `pytest_httpx`, `aioresponses`) are test
-doubles: they are rewritten only with `--include-tests`. URLs inside f-strings are left for review (the
+doubles: they are rewritten only with `--include-tests`. A URL of a route vLLM does not serve (images, text to
+speech, moderations, ...) keeps OpenAI's host, with a note: that request stays on OpenAI. URLs inside f-strings are left for review (the
 quoting cannot be changed safely).
 """
 
@@ -227,6 +228,11 @@ class Transformer(RuleTransformer):
                 self.review(original, "an api.openai.com URL inside a template string: point it at "
                                       f"${self.config.base_url_env} by hand")
             return updated
+        unserved = _unserved(value)
+        if unserved is not None:
+            self.review(original, f"{unserved} stays on OpenAI: vLLM serves no such route, so this URL keeps "
+                                  "OpenAI's host")
+            return updated
         self.edited()
         base = self.base_url_expr()
         if not rest:
@@ -240,3 +246,13 @@ class Transformer(RuleTransformer):
         if HOST in original.value and original in self.flowing:
             self.review(original, f"an api.openai.com URL inside an f-string: point it at ${self.config.base_url_env}")
         return updated
+
+
+def _unserved(url: str) -> str | None:
+    """The route of an OpenAI endpoint vLLM does not serve that `url` names ("POST /v1/images/generations")."""
+    from migrate.catalog import load_catalog
+
+    endpoint = load_catalog().endpoint_for_route(None, url)
+    if endpoint is None or endpoint.served or not endpoint.path:
+        return None
+    return f"{endpoint.method} /v1{endpoint.path}"

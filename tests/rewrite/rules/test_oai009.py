@@ -1,4 +1,8 @@
-"""OAI009 hardcoded-urls: before/after cases, each with the review items it must leave, each run twice."""
+"""OAI009 hardcoded-urls: before/after cases, each with the review items it must leave, each run twice.
+
+A URL is rewritten only where it reaches a request or a client's base URL; keys, sentinels, tables, logging and
+HTTP mocks stay as they are (mocks move with --include-tests), and routes vLLM does not serve keep OpenAI's host.
+"""
 
 from __future__ import annotations
 
@@ -12,18 +16,117 @@ CASES = [
         import requests
 
         BASE = "https://api.openai.com/v1"
-        URL = "https://api.openai.com/v1/chat/completions"
+        URL = BASE + "/chat/completions"
         r = requests.post("https://api.openai.com/v1/engines/%s/completions" % "x")
+        s = requests.post(URL, json={})
         ''', f'''
         """Talks to https://api.openai.com/v1 directly."""
         import requests
         import os
 
         BASE = {ENV_BASE}
-        URL = {ENV_BASE} + "/chat/completions"
+        URL = BASE + "/chat/completions"
         r = requests.post(({ENV_BASE} + "/engines/%s/completions") % "x")
+        s = requests.post(URL, json={{}})
         ''', id="OAI009-urls-docstring-kept",
         review=[]),
+    case("OAI009", """
+        import httpx
+        import requests
+
+        API_BASE = "https://api.openai.com/v1"
+
+        class Chat:
+            endpoint = f"{API_BASE}/chat/completions"
+
+            def send(self, payload):
+                return requests.post(self.endpoint, json=payload, timeout=30)
+
+        async def embed(payload):
+            async with httpx.AsyncClient(base_url="https://api.openai.com/v1") as http:
+                return await http.post("/embeddings", json=payload)
+        """, f"""
+        import httpx
+        import requests
+        import os
+
+        API_BASE = {ENV_BASE}
+
+        class Chat:
+            endpoint = f"{{API_BASE}}/chat/completions"
+
+            def send(self, payload):
+                return requests.post(self.endpoint, json=payload, timeout=30)
+
+        async def embed(payload):
+            async with httpx.AsyncClient(base_url={ENV_BASE}) as http:
+                return await http.post("/embeddings", json=payload)
+        """, id="OAI009-url-reaches-request-through-constant-and-f-string",
+        review=[]),
+    case("OAI009", """
+        import logging
+
+        PRICES = {"https://api.openai.com/v1/chat/completions": 0.002}
+        REDIRECTS = {"https://api.openai.com/v1": "https://proxy.internal/v1"}
+
+        def describe(url):
+            if url != "https://api.openai.com/v1/chat/completions":
+                logging.info("custom endpoint %s (default https://api.openai.com/v1)", url)
+            return PRICES.get(url), REDIRECTS.get("https://api.openai.com/v1")
+        """, None, id="OAI009-keys-sentinels-and-tables-untouched",
+        review=[]),
+    case("OAI009", '''
+        """Settings other modules import."""
+        OPENAI_CHAT_URL = "https://api.openai.com/v1/chat/completions"
+        ''', '''
+        """Settings other modules import."""
+        # migrate: `OPENAI_CHAT_URL` holds an api.openai.com URL that no request in this module uses: if another module sends requests to it, read it from $OPENAI_BASE_URL
+        OPENAI_CHAT_URL = "https://api.openai.com/v1/chat/completions"
+        ''', id="OAI009-exported-constant-noted",
+        review=[('OAI009', 4, '`OPENAI_CHAT_URL` holds an api.openai.com URL that no request in this ')]),
+    case("OAI009", """
+        import responses
+
+        @responses.activate
+        def check():
+            responses.add(responses.POST, "https://api.openai.com/v1/chat/completions", json={"choices": []})
+        """, None, id="OAI009-http-mock-left-alone",
+        review=[]),
+    case("OAI009", """
+        import respx
+
+        def check(respx_mock):
+            respx.post("https://api.openai.com/v1/chat/completions").respond(json={"choices": []})
+            respx_mock.get("https://api.openai.com/v1/models").respond(json={"data": []})
+        """, f"""
+        import respx
+        import os
+
+        def check(respx_mock):
+            respx.post({ENV_BASE} + "/chat/completions").respond(json={{"choices": []}})
+            respx_mock.get({ENV_BASE} + "/models").respond(json={{"data": []}})
+        """, id="OAI009-http-mock-rewritten-with-include-tests",
+        review=[], options={'include_tests': True}),
+    case("OAI009", """
+        import requests
+
+        def chat(payload, headers):
+            return requests.post("https://api.openai.com/v1/chat/completions", json=payload, headers=headers)
+
+        def draw(payload, headers):
+            return requests.post("https://api.openai.com/v1/images/generations", json=payload, headers=headers)
+        """, f"""
+        import requests
+        import os
+
+        def chat(payload, headers):
+            return requests.post({ENV_BASE} + "/chat/completions", json=payload, headers=headers)
+
+        def draw(payload, headers):
+            # migrate: POST /v1/images/generations stays on OpenAI: vLLM serves no such route, so this URL keeps OpenAI's host
+            return requests.post("https://api.openai.com/v1/images/generations", json=payload, headers=headers)
+        """, id="OAI009-unserved-route-stays-on-openai",
+        review=[('OAI009', 10, 'POST /v1/images/generations stays on OpenAI: vLLM serves no such route')]),
 ]
 
 

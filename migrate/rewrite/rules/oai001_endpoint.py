@@ -164,6 +164,7 @@ class Transformer(RuleTransformer):
         catalog = load_catalog()
         by_client: dict[cst.Call, list[tuple[cst.Call, str, int]]] = {}
         module_calls: list[tuple[cst.Call, str, int]] = []
+        unresolved: list[tuple[cst.Call, str, cst.BaseExpression]] = []
         for call in calls:
             hit = _endpoint(call, catalog)
             if hit is None:
@@ -179,7 +180,7 @@ class Transformer(RuleTransformer):
             if served:
                 continue
             if bound is None:
-                self._unresolved_unserved(call, name, receiver, catalog)
+                unresolved.append((call, name, receiver))
                 continue
             decision = self.decisions[bound]
             if self._is_upstream(bound) or not decision.migrates:
@@ -191,6 +192,10 @@ class Transformer(RuleTransformer):
             by_client.setdefault(bound, []).append((call, name, size))
         for construction, moved in by_client.items():
             self._plan_sibling(construction, moved, catalog)
+        migrating = any(d.migrates and not self._is_upstream(c) for c, d in self.decisions.items()) or (
+            self.module_client_calls and (self.module_decision is None or self.module_decision.migrates))
+        for call, name, receiver in unresolved if migrating else ():
+            self._unresolved_unserved(call, name, receiver, catalog)
         if module_calls and (self.module_decision is None or self.module_decision.migrates):
             alias = openai_alias(module)
             if alias is not None:
@@ -202,10 +207,10 @@ class Transformer(RuleTransformer):
                     self.later(call, self._stays_message(name, new, catalog))
 
     def _unresolved_unserved(self, call: cst.Call, name: str, receiver: cst.BaseExpression, catalog) -> None:
-        if any(d.migrates for d in self.decisions.values()) or self.module_client_calls:
-            self.later(call, f"{name}: vLLM serves no {_route(catalog, name)} route: if `{code(receiver)}` points "
-                              "at vLLM, keep this call on OpenAI through a client of its own "
-                              f"(base_url from ${self.config.openai_upstream_base_url_env})")
+        """A call vLLM cannot serve on a client this module does not build: say what to do if it moves."""
+        self.later(call, f"{name}: vLLM serves no {_route(catalog, name)} route: if `{code(receiver)}` points at "
+                         "vLLM, keep this call on OpenAI through a client of its own "
+                         f"(base_url from ${self.config.openai_upstream_base_url_env})")
 
     def _plan_sibling(self, construction: cst.Call, moved: list, catalog) -> None:
         statement, target = self._statement_of(construction)

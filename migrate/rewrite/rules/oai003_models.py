@@ -22,7 +22,7 @@ import re
 import libcst as cst
 
 from migrate.rewrite.patterns import OPENAI_MODEL, looks_like_openai_model  # noqa: F401 - re-exported
-from migrate.rewrite.rules._base import RuleTransformer, env_read, literal_str
+from migrate.rewrite.rules._base import RuleTransformer, endpoint_of, env_read, literal_str
 
 MODEL_KEYWORDS = frozenset({"model", "engine", "deployment_id", "azure_deployment", "model_name", "deployment_name"})
 _MODELISH = re.compile(r"model|engine|deployment", re.IGNORECASE)
@@ -72,8 +72,19 @@ class Transformer(RuleTransformer):
 
     def leave_Arg(self, original: cst.Arg, updated: cst.Arg):
         if original.keyword is not None and original.keyword.value in MODEL_KEYWORDS:
+            if self._stays_on_openai(self.parent(original)):
+                return updated
             return updated.with_changes(value=self._map(original.value, updated.value, f"{original.keyword.value}="))
         return updated
+
+    def _stays_on_openai(self, call) -> bool:
+        """A call to an endpoint vLLM does not serve: OAI001 keeps it on OpenAI, with OpenAI's model names."""
+        if not isinstance(call, cst.Call) or "OAI001" not in self.state.active:
+            return False
+        from migrate.catalog import load_catalog
+
+        endpoint = load_catalog().endpoint(endpoint_of(call))
+        return endpoint is not None and not endpoint.served
 
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         # os.getenv("OPENAI_MODEL", "gpt-4o"): the default of a model-naming variable

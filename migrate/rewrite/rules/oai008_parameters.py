@@ -116,6 +116,10 @@ class Transformer(RuleTransformer):
             endpoint = _LEGACY_ENDPOINTS.get(legacy) if legacy else None
         if endpoint is None:
             return updated
+        catalog = _catalog()
+        if catalog is not None and "OAI001" in self.state.active and endpoint in catalog.endpoints \
+                and not catalog.endpoints[endpoint].served:
+            return updated  # OAI001 keeps this call on OpenAI (and says so): its parameters are OpenAI's
         self._endpoint_note(original, endpoint)
         policy: dict[str, str] = self.state.options.get("parameters", {})
         drop: set[str] = set()

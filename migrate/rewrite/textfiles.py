@@ -33,7 +33,30 @@ def is_requirements_file(name: str) -> bool:
 
 
 def is_config_file(name: str) -> bool:
-    return is_env_file(name) or name.endswith(CONFIG_SUFFIXES)
+    return is_env_file(name) or name.endswith(CONFIG_SUFFIXES) or is_dockerfile(name)
+
+
+def is_dockerfile(name: str) -> bool:
+    return name == "Dockerfile" or name.startswith("Dockerfile.") or name.endswith((".dockerfile", ".Dockerfile"))
+
+
+_COMPOSE = re.compile(r"^(?:docker-)?compose(?:[.\-][\w.\-]+)?\.ya?ml$")
+_HELM_VALUES = re.compile(r"^values(?:[.\-][\w.\-]+)?\.ya?ml$")
+_K8S = re.compile(r"^apiVersion:[ \t]*\S", re.MULTILINE)
+
+
+def deployment_kind(name: str, text: str) -> str | None:
+    """Which deployment file this is, if any: there `localhost` is the container, not the machine vLLM runs on."""
+    if is_dockerfile(name):
+        return "Dockerfile"
+    if _COMPOSE.match(name):
+        return "docker compose"
+    if name.endswith((".yaml", ".yml")):
+        if _HELM_VALUES.match(name):
+            return "Helm values"
+        if _K8S.search(text) and re.search(r"^kind:[ \t]*\S", text, re.MULTILINE):
+            return "Kubernetes manifest"
+    return None
 
 
 @dataclass
@@ -55,7 +78,10 @@ def _eol(line: str) -> tuple[str, str]:
 # -- OAI010: env and config files ------------------------------------------------------------------------------
 
 def rewrite_config(text: str, name: str, config) -> TextResult:
-    env = is_env_file(name)
+    deploy = deployment_kind(name, text)
+    if deploy == "Dockerfile":
+        return _dockerfile(text, config)
+    env = is_env_file(name) or deploy == "docker compose"  # compose's environment: is the container's env
     lines = _split_lines(text)
     keys = {m.group("key") for m in (_LINE.match(_eol(line)[0]) for line in lines) if m}
     out: list[str] = []
@@ -78,9 +104,13 @@ def rewrite_config(text: str, name: str, config) -> TextResult:
             out.append(line)  # secrets stay as they are
             continue
         rest = split_url(value) if "api.openai.com" in value else None
-        if rest is not None:
+        azure = _AZURE_URL.match(value) and (key.upper() in _BASE_KEYS or "endpoint" in key.lower() or "base" in key.lower())
+        if deploy is not None and (rest is not None or azure):
+            # In a container `localhost` is the container itself: the endpoint is the operator's to set.
+            new_value = _deployed_endpoint(deploy, rest or "", config, result, number, key, value)
+        elif rest is not None:
             new_value = config.base_url_default.rstrip("/") + rest
-        elif _AZURE_URL.match(value) and (key.upper() in _BASE_KEYS or "endpoint" in key.lower() or "base" in key.lower()):
+        elif azure:
             new_value = config.base_url_default
         elif value in config.models and config.models[value] != value:
             new_value = config.models[value]
@@ -98,6 +128,30 @@ def rewrite_config(text: str, name: str, config) -> TextResult:
         shown = f"{hit.group('q')}{new_value}{hit.group('q')}" if quoted else new_value
         out.append(f"{hit.group('lead')}{raw_key}{hit.group('sep')}{shown}{hit.group('tail')}{eol}")
     result.after = "".join(out)
+    return result
+
+
+def _deployed_endpoint(deploy: str, rest: str, config, result: TextResult, number: int, key: str, value: str) -> str:
+    var = config.base_url_env
+    if deploy == "docker compose":
+        result.review.append((number, f"docker compose: {key} now comes from ${var} where compose runs: set it to the "
+                                      "vLLM server as the containers reach it (a service name such as "
+                                      "http://vllm:8000/v1; localhost is the container itself)"))
+        return f"${{{var}:?set {var} to the vLLM server URL}}{rest}"
+    result.review.append((number, f"{deploy}: {key} is {value}: set it to the vLLM server as the pods or containers "
+                                  "reach it (a Service such as http://vllm.<namespace>.svc:8000/v1, never localhost); "
+                                  "left as it is"))
+    return value
+
+
+def _dockerfile(text: str, config) -> TextResult:
+    """A Dockerfile bakes the endpoint into the image: reported, the endpoint belongs to where the container runs."""
+    result = TextResult(after=text)
+    for number, line in enumerate(_split_lines(text), 1):
+        if "api.openai.com" in line or _AZURE_URL.search(line.split("=", 1)[-1].strip()):
+            result.review.append((number, "Dockerfile: this bakes OpenAI's endpoint into the image: remove it and set "
+                                          f"{config.base_url_env} where the container runs (docker run -e, compose, the "
+                                          "manifest), to the vLLM server as the container reaches it"))
     return result
 
 

@@ -263,9 +263,27 @@ def _setting_issue(name: str, group: str, ctx: _Context, subject: str | None = N
     return Issue(fact.verdict, subject or name, f"{where}{fact.reason}", ctx.fill(fact.fix))
 
 
+_ENDPOINT_RE = re.compile(r"\bendpoint: (other-provider|local|unknown|openai|azure-openai): ([^;]*)")
+
+
+def _client_role(f: Finding) -> tuple[str, str] | None:
+    """(role, description) the detector wrote for a client construction (see migrate/catalog/providers.py)."""
+    hit = _ENDPOINT_RE.search(f.detail or "")
+    return (hit.group(1), hit.group(2).strip()) if hit else None
+
+
 def _assess_client(f: Finding, ctx: _Context) -> list[Issue]:
     from migrate.catalog import facts
 
+    role = _client_role(f)
+    if role is not None and role[0] in ("other-provider", "local"):
+        # Another provider's client, or one already pointed at a local server: nothing to migrate.
+        what = "another provider's client" if role[0] == "other-provider" else "already points at a local server"
+        return [Issue(Verdict.OK, "client", f"{what}: {role[1]}",
+                      "nothing to do; `migrate rewrite` leaves it alone and never changes its key")]
+    if role is not None and role[0] == "unknown":
+        return [Issue(Verdict.NEEDS_CHANGE, "client", f"the endpoint is computed by the project: {role[1]}",
+                      ctx.fill("make sure it is the vLLM server's URL ({base_url_env}) where this should move"))]
     client = f.client or ""
     params = set(f.parameters)
     issues: list[Issue] = []

@@ -556,8 +556,31 @@ class ModuleAnalyzer:
 
     def _client_finding(self, node: ast.Call, scope: Scope, cls: str, detail: str) -> None:
         params, dynamic = _keywords(node)
+        detail = _join(detail, self._client_endpoint(node, scope))
         self._emit(self._finding(node, Kind.CLIENT, "openai", client=cls, parameters=params,
                                  parameters_dynamic=dynamic, detail=detail))
+
+    def _client_endpoint(self, node: ast.Call, scope: Scope) -> str:
+        """What the client talks to, from its base_url / api_key values: "endpoint: other-provider: OpenRouter (...)"
+        (read by migrate/scan/assess.py; see migrate/catalog/providers.py)."""
+        from migrate.catalog.providers import Evidence, classify_client, classify_name
+
+        evidence: dict[str, Evidence] = {}
+        named = None
+        for kw in node.keywords:
+            if kw.arg not in ("base_url", "api_key"):
+                continue
+            value = self.eval(kw.value, scope)
+            if isinstance(value, Str):
+                evidence[kw.arg] = Evidence.of_literal(value.value)
+            elif isinstance(value, Env):
+                evidence[kw.arg] = Evidence.of_env(value.var, value.default.value if value.default else None)
+            elif not (type(kw.value) is ast.Constant and kw.value.value is None):
+                evidence[kw.arg] = Evidence(opaque=ast.unparse(kw.value))
+                last = kw.value.attr if type(kw.value) is ast.Attribute else getattr(kw.value, "id", None)
+                named = named or (classify_name(last, kw.arg) if last else None)
+        found = named or classify_client(evidence.get("base_url"), evidence.get("api_key"))
+        return f"endpoint: {found.role.value}: {found.describe()}"
 
     def _legacy_call(self, node: ast.Call, scope: Scope, cls: str, method: str) -> None:
         params, dynamic = _keywords(node)

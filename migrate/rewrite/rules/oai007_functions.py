@@ -29,6 +29,7 @@ import re
 import libcst as cst
 import libcst.matchers as m
 
+from migrate.rewrite import flow
 from migrate.rewrite.rules._base import (
     RuleTransformer,
     code,
@@ -89,6 +90,7 @@ class Transformer(RuleTransformer):
         self.receivers: dict[int, set[str]] = {}
 
     def visit_Module(self, node: cst.Module) -> None:
+        self.scopes = _Scopes(flow.facts_for(self.state, node))
         node.visit(self.scopes)
         self.known = self.scopes.known()
         reads = _Reads(self.scopes, self.known)

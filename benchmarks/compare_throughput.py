@@ -27,8 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from migrate.parity.compare import Pair, get
-from migrate.parity.runfile import Outcome, RunHeader, RunRecord
+from migrate.parity.compare import Pair, get  # noqa: E402 - after the sys.path insert above
+from migrate.parity.runfile import Outcome, RunHeader, RunRecord  # noqa: E402
 
 TARGET = 50_000
 WORDS = ["the", "a", "of", "to", "and", "in", "is", "it", "you", "that", "he", "was", "for", "on", "are", "with", "as", "his", "they", "be", "at", "one", "have", "this", "from", "or", "had", "by", "order", "shipped", "refund", "account", "balance", "invoice", "payment", "card", "customer", "support", "weather", "city", "Paris", "Tuesday", "report", "revenue", "grew", "quarter", "team", "product", "price", "delivery", "address", "email", "password", "reset"]

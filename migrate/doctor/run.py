@@ -135,7 +135,7 @@ def _models_result(needs: CodeNeeds, served: Sequence[str], sent: dict[str, tupl
         names = " ".join(sorted(missing))
         return ProbeResult(
             "models", title, Status.FAIL,
-            f"serves {listed}; not served: " + ", ".join(f"{n} ({', '.join(l[:2])})" for n, l in sorted(missing.items())),
+            f"serves {listed}; not served: " + ", ".join(f"{n} ({', '.join(names[:2])})" for n, names in sorted(missing.items())),
             True,
             fix="requests naming them get HTTP 404 (test_unknown_model_404): "
                 f"add the names to the server (--served-model-name {' '.join([*served, names])}) or map them in "

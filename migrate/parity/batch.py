@@ -12,7 +12,6 @@ indexes the output by byte offset, so neither file is loaded whole. Latency is n
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any

@@ -142,7 +142,9 @@ def test_rerun_replaces_verdicts_atomically(tmp_path, compared):
     first = compared.out.read_text()
     again = compare_run(compared.out.with_name("run.jsonl"), settings=NO_SEMANTIC)
     assert again.out == compared.out and not compared.out.with_name(compared.out.name + ".tmp").exists()
-    strip = lambda text: [l for l in text.splitlines() if '"type":"summary"' not in l]
+    def strip(text):
+        return [line for line in text.splitlines() if '"type":"summary"' not in line]
+
     assert strip(again.out.read_text()) == strip(first)
 
 

@@ -23,7 +23,7 @@ def test_record_through_proxy_then_replay_against_vllm(tmp_path, vllm_server):
                                                   max_tokens=8, temperature=0, stream=True, stream_options={"include_usage": True})
         streamed_text = "".join(c.choices[0].delta.content or "" for c in streamed if c.choices)
         assert streamed_text  # real text, so that time to first token means something
-        seeded = client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "Seeded"}],
+        client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "Seeded"}],
                                                 max_tokens=6, temperature=0.8, seed=123)
     finally:
         proxy.stop_thread()

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from pathlib import Path
 from typing import Iterable
 
 from migrate.scan.detect import sdk

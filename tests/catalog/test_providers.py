@@ -1,0 +1,75 @@
+"""What a client or URL talks to, decided before the rewrite touches it (migrate/catalog/providers.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from migrate.catalog.providers import (
+    Evidence,
+    Role,
+    classify_client,
+    classify_env,
+    classify_url,
+)
+
+
+@pytest.mark.parametrize("url,role,provider", [
+    ("https://api.openai.com/v1", Role.OPENAI, "OpenAI"),
+    ("https://api.openai.com/v1/chat/completions", Role.OPENAI, "OpenAI"),
+    ("https://myres.openai.azure.com/", Role.AZURE, "Azure OpenAI"),
+    ("https://openrouter.ai/api/v1", Role.OTHER, "OpenRouter"),
+    ("https://api.x.ai/v1", Role.OTHER, "xAI"),
+    ("https://api.together.xyz/v1", Role.OTHER, "Together"),
+    ("https://api.endpoints.anyscale.com/v1", Role.OTHER, "Anyscale"),
+    ("https://api.perplexity.ai", Role.OTHER, "Perplexity"),
+    ("https://api.runpod.ai/v2/abc/openai/v1", Role.OTHER, "RunPod"),
+    ("http://localhost:11434/v1", Role.OTHER, "Ollama"),
+    ("https://gateway.example.com/openai/v1", Role.OTHER, "gateway.example.com"),
+    ("http://localhost:8000/v1", Role.LOCAL, "vLLM"),
+    ("http://127.0.0.1:9000/v1", Role.LOCAL, None),
+    ("http://10.0.3.7:8000/v1", Role.LOCAL, "vLLM"),
+    ("http://vllm:8000/v1", Role.LOCAL, "vLLM"),
+    ("http://vllm-server.ml.svc.cluster.local/v1", Role.LOCAL, "vLLM"),
+], ids=lambda v: str(v))
+def test_urls(url, role, provider):
+    got = classify_url(url)
+    assert (got.role, got.provider) == (role, provider)
+
+
+@pytest.mark.parametrize("var,role", [
+    ("OPENAI_API_KEY", Role.OPENAI), ("MY_OPENAI_KEY", Role.OPENAI), ("AZURE_OPENAI_API_KEY", Role.AZURE),
+    ("OPENAI_BASE_URL", Role.OPENAI), ("OPENROUTER_API_KEY", Role.OTHER), ("XAI_API_KEY", Role.OTHER),
+    ("GROQ_API_KEY", Role.OTHER), ("TOGETHER_API_KEY", Role.OTHER), ("VLLM_BASE_URL", Role.LOCAL),
+    ("API_KEY", Role.UNKNOWN), ("LLM_API_KEY", Role.UNKNOWN), ("LLM_BASE_URL", Role.UNKNOWN),
+    ("ACME_API_KEY", Role.OTHER),
+])
+def test_env_vars(var, role):
+    assert classify_env(var).role is role
+
+
+def test_a_third_party_key_with_no_base_url_is_never_openai():
+    got = classify_client(api_key=Evidence.of_env("OPENROUTER_API_KEY"))
+    assert got.role is Role.OTHER and got.provider == "OpenRouter" and not got.role.migrates
+
+
+def test_the_secret_leak_case_openrouter_base_url_and_key():
+    got = classify_client(base_url=Evidence.of_literal("https://openrouter.ai/api/v1"),
+                          api_key=Evidence.of_env("OPENROUTER_API_KEY"))
+    assert got.role is Role.OTHER
+
+
+@pytest.mark.parametrize("base_url,api_key,role", [
+    (None, None, Role.OPENAI),
+    (None, Evidence.of_env("OPENAI_API_KEY"), Role.OPENAI),
+    (None, Evidence.of_literal("sk-123"), Role.OPENAI),
+    (Evidence.of_literal("https://api.openai.com/v1"), None, Role.OPENAI),
+    (Evidence.of_env("OPENAI_BASE_URL"), Evidence.of_env("OPENAI_API_KEY"), Role.OPENAI),
+    (Evidence.of_env("LLM_BASE_URL", "https://api.openai.com/v1"), None, Role.OPENAI),
+    (Evidence.of_env("LLM_BASE_URL"), None, Role.UNKNOWN),
+    (Evidence(opaque="settings.llm_url"), Evidence.of_env("OPENAI_API_KEY"), Role.UNKNOWN),
+    (Evidence.of_env("OPENAI_BASE_URL", "http://localhost:8000/v1"), Evidence.of_env("OPENAI_API_KEY", "EMPTY"), Role.LOCAL),
+    (Evidence.of_literal("http://localhost:11434/v1"), Evidence.of_literal("ollama"), Role.OTHER),
+    (Evidence.of_env("OPENAI_BASE_URL", "https://openrouter.ai/api/v1"), None, Role.OTHER),
+], ids=lambda v: repr(v) if not isinstance(v, Role) else v.value)
+def test_clients(base_url, api_key, role):
+    assert classify_client(base_url, api_key).role is role

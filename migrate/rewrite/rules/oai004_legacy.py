@@ -23,6 +23,7 @@ from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
 from migrate.rewrite.rules._base import (
     RuleTransformer,
+    code,
     explode,
     fresh_name,
     get_arg,
@@ -33,6 +34,7 @@ from migrate.rewrite.rules._base import (
     openai_alias,
     remove_args,
     rename_arg,
+    string,
 )
 
 _METHODS_SYNC_ASYNC = {"create": "acreate", "list": "alist", "retrieve": "aretrieve", "delete": "adelete",
@@ -84,6 +86,7 @@ _POSITIONAL = {"audio.transcriptions.create": ("model", "file"), "audio.translat
 # Per-request 0.x options: renamed, or dropped because the client now carries them.
 _RENAMED_KWARGS = {"request_timeout": "timeout", "headers": "extra_headers"}
 _CLIENT_KWARGS = ("api_key", "api_base", "api_type", "api_version", "organization")
+_LEGACY_ONLY_KWARGS = frozenset({"engine", "deployment_id", *_RENAMED_KWARGS, *_CLIENT_KWARGS})
 
 # Module settings of 0.x -> the client argument they become ("" = dropped with a note).
 SETTINGS = {"api_key": "api_key", "api_base": "base_url", "base_url": "base_url", "organization": "organization",
@@ -247,7 +250,41 @@ class Transformer(RuleTransformer):
             self.review(original, f"per-request {', '.join(dropped)} dropped: the client carries the endpoint and "
                                   f"key now (use client.with_options(...) if this call needs its own)",
                         note=f"per-request {', '.join(dropped)} dropped: the client carries them now")
-        return call
+        args = []
+        for arg in call.args:
+            if arg.star == "**":
+                arg = arg.with_changes(value=self._spread(original, arg.value))
+            args.append(arg)
+        return call.with_changes(args=args)
+
+    def _spread(self, original: cst.Call, value: cst.BaseExpression) -> cst.BaseExpression:
+        """`**{"engine": e}` gets the current keys; `**settings` (keys the rule cannot see) gets a review item."""
+        if isinstance(value, cst.Dict) and all(isinstance(e, cst.DictElement) and literal_str(e.key) is not None
+                                               for e in value.elements):
+            keys = {literal_str(e.key) for e in value.elements}
+            renames = {**{k: "model" for k in ("engine", "deployment_id") if "model" not in keys}, **_RENAMED_KWARGS}
+            elements = []
+            for element in value.elements:
+                key = literal_str(element.key)
+                if key in _CLIENT_KWARGS or key in ("engine", "deployment_id") and "model" in keys:
+                    self.review(original, f'"{key}" in the ** dict dropped: the client carries it now',
+                                note=f'"{key}" dropped: the client carries it now')
+                    continue
+                if key in renames:
+                    element = element.with_changes(key=string(renames[key]))
+                elements.append(element)
+            if elements != list(value.elements):
+                self.edited()
+                if elements:
+                    elements[-1] = elements[-1].with_changes(comma=value.elements[-1].comma)
+                return value.with_changes(elements=elements)
+            return value
+        what = f"**{code(value)}"
+        self.review(original, f"{what} may carry 0.x-only arguments ({', '.join(sorted(_LEGACY_ONLY_KWARGS))}), "
+                              f"which openai>=1 rejects with TypeError: rename engine/deployment_id to model, "
+                              f"request_timeout to timeout, headers to extra_headers, and drop the client settings",
+                    note=f"{what} must not carry 0.x-only arguments (engine=, request_timeout=, api_key=, ...)")
+        return value
 
     # -- the client construction ------------------------------------------------------------------------------
     def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:

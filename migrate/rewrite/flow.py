@@ -28,13 +28,23 @@ from dataclasses import dataclass, field
 CERTAIN = "certain"
 MAYBE = "maybe"
 
-# Response fields that hold scalars (strings, numbers, lists of numbers), never another response object: a
-# value reached through one is not a response. (tests/rewrite/test_sdk_names.py checks them against the SDK.)
+# Response fields that hold scalars (strings, numbers, lists of them), never another response object: a value
+# reached through one is not a response, so `"sorry" in text` stays as it is. Derived from the SDK's response
+# models (chat, completions, embeddings, models, files, moderations, images, transcriptions), and checked against
+# the installed SDK by tests/rewrite/test_sdk_names.py. `content` and `refusal` are strings on a message; only
+# the token lists of `logprobs` reuse the names for objects.
 SCALAR_FIELDS = frozenset({
-    "content", "text", "arguments", "name", "role", "id", "model", "object", "created", "finish_reason",
-    "system_fingerprint", "refusal", "type", "index", "embedding", "prompt_tokens", "completion_tokens",
-    "total_tokens", "owned_by", "bytes", "filename", "purpose", "status", "flagged", "tool_call_id",
-    "service_tier", "revised_prompt", "url", "b64_json", "language", "duration",
+    "accepted_prediction_tokens", "arguments", "audio_tokens", "b64_json", "background", "bytes",
+    "cache_write_tokens", "cached_tokens", "code", "completion_tokens", "content", "created", "created_at",
+    "embedding", "end_index", "expires_at", "filename", "finish_reason", "flagged", "harassment",
+    "harassment_threatening", "hate", "hate_threatening", "id", "illicit", "illicit_violent", "image_tokens",
+    "index", "input_tokens", "logprob", "model", "name", "obfuscation", "object", "output_format",
+    "output_tokens", "owned_by", "prompt_tokens", "purpose", "quality", "reasoning_tokens", "refusal",
+    "rejected_prediction_tokens", "revised_prompt", "role", "safety_identifier", "seconds", "self_harm",
+    "self_harm_instructions", "self_harm_intent", "service_tier", "sexual", "sexual_minors", "shutdown_date",
+    "size", "start_index", "status", "status_details", "system_fingerprint", "text", "text_offset",
+    "text_tokens", "title", "token", "token_logprobs", "tokens", "total_tokens", "transcript", "type", "url",
+    "violence", "violence_graphic",
 })
 _MAX_ROUNDS = 12
 

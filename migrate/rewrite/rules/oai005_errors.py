@@ -201,11 +201,11 @@ class Transformer(RuleTransformer):
             covered = {"message"} & covered if fact.required[:1] == ("message",) else set()
         missing = [name for name in fact.required if name not in covered and get_arg(original, name) is None]
         if missing:
+            example = ('response=httpx.Response(429, request=httpx.Request("POST", url))' if "response" in missing
+                       else 'request=httpx.Request("POST", url)')
             self.review(original, f"openai.{fact.current}(...) needs {', '.join(missing)} in openai>=1 "
-                                  f"(openai.{fact.current}({', '.join(fact.required)})): pass an httpx "
-                                  f"{'Response' if 'response' in missing else 'Request'} (tests: "
-                                  f"httpx.Response(429, request=httpx.Request(\"POST\", url))), or raise an "
-                                  f"exception of your own",
+                                  f"(openai.{fact.current}({', '.join(fact.required)})): pass them (in tests, "
+                                  f"{example}), or raise an exception of your own",
                         note=f"openai.{fact.current}(...) needs {', '.join(missing)} in openai>=1")
         return updated
 

@@ -530,6 +530,7 @@ def build(sources: Iterable[tuple[str, str | bytes]], others: Iterable[tuple[str
     pending = dict(others)
     index = ModuleIndex([(rel, rel) for rel in (*modules, *pending)])
     callers: set[str] = set()
+    waiting: dict[str, ModuleFlow | None] = {}  # parsed, but importing nothing with facts (yet)
     solver = _Solver(modules, index)
     while True:
         solver.run()
@@ -538,15 +539,19 @@ def build(sources: Iterable[tuple[str, str | bytes]], others: Iterable[tuple[str
             break
         added = False
         for rel in list(pending):
-            try:
-                data = pending[rel]()
-            except OSError:
-                data = None
-            if data is None or not any(n in data for n in names):
-                continue
-            del pending[rel]
-            mod = _parse(data, rel)
-            if mod is not None and solver.relevant(mod):
+            mod = waiting.get(rel)
+            if rel not in waiting:
+                try:
+                    data = pending[rel]()
+                except OSError:
+                    data = None
+                if data is None or not any(n in data for n in names):
+                    continue  # read again in a later round only if one comes (a function found meanwhile)
+                mod = waiting[rel] = _parse(data, rel)
+            if mod is None:
+                del pending[rel]
+            elif solver.relevant(mod):
+                del pending[rel]
                 modules[rel] = mod
                 callers.add(rel)
                 added = True

@@ -11,6 +11,11 @@ the place of the last of them (so anything they read, and `load_dotenv()` before
 without such settings it goes right after the imports. Settings made elsewhere (in a function, under
 `if __name__ == "__main__":`) no longer configure anything and get a `# migrate:` note. OAI001 then points the
 construction at vLLM. 0.x APIs with no current counterpart (Edit, Engine, FineTune, ...) are left with a note.
+
+Arguments spread into a converted call can carry 0.x-only keys, which openai>=1 rejects with TypeError:
+
+    **{"engine": d, "request_timeout": 30}   ->  **{"model": d, "timeout": 30}
+    **vars(settings), **kwargs               ->  kept, with a `# migrate:` note naming the keys to rename or drop
 """
 
 from __future__ import annotations

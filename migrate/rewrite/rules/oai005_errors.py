@@ -8,6 +8,15 @@ The 0.x classes map by the HTTP status they were raised for (api_requestor.handl
 openai 0.28): 400/404/415 InvalidRequestError -> BadRequestError, 409 TryAgain -> ConflictError,
 503 ServiceUnavailableError -> InternalServerError. Every target name exists in the installed SDK (a test
 imports each from `openai`). In `except ... as e:` blocks, the 0.x attribute names on `e` are renamed too.
+
+0.x also exported some of them from `openai` itself: `from openai import InvalidRequestError` and
+`openai.InvalidRequestError` (an ImportError / AttributeError on openai>=1) are renamed the same way, but not
+`openai.Timeout`, which openai>=1 exports as httpx's timeout setting. The table lives in the catalog
+(`migrate.catalog.facts.LEGACY_EXCEPTION_CLASSES`), with the arguments each current constructor requires:
+
+    raise RateLimitError("slow down")        ->  kept, with a `# migrate:` note: openai>=1 needs response= and
+                                                 body= (an httpx.Response) for status errors, request= for
+                                                 connection errors and timeouts
 """
 
 from __future__ import annotations

@@ -9,9 +9,23 @@ indexing or attributes, and loop variables over them (stream chunks, choices).
     chunk["choices"][0]["delta"].get("content", "")  ->  chunk.choices[0].delta.content or ""
     "content" in delta                       ->  delta.content is not None
     r.to_dict_recursive()                    ->  r.model_dump()
+    chunk["choices"][0].get("delta", {}).get("content")  ->  chunk.choices[0].delta.content
 
-The same access on a name the rule cannot trace to a call (a function parameter, say) is left for review:
-it might be a plain dict from `requests`, where attribute access would break.
+Responses are followed across functions and modules (migrate/rewrite/flow.py, a repo-wide first phase with
+`ast`): a function returns a response when every value it returns or yields that is not None is one, and a
+parameter receives one when every call of its function in the tree passes one. So `ask()["choices"]` in
+another module (`from .llm import ask`, `import app.llm as llm`), even one that never imports openai, is
+converted, and so is `first(r)["message"]` when `first` returns part of a response. Fields that hold strings
+or numbers (`content`, `text`, `arguments`, ..., checked against the SDK) end a chain: `"sorry" in text`
+stays as it is.
+
+Where only some values are responses (a cache that returns dicts on one path), each dict access gets a
+`# migrate:` note instead of an edit, and so do uses that cannot be converted on a response object:
+`json.dumps(r)`, `dict(r)`, `r.items()`, `r.get(key)` with a computed key, a key that is not an identifier.
+
+The same access on a name the rule cannot trace to a call at all (a parameter of a function nobody in the
+tree calls, say) is left for review without a note: it might be a plain dict from `requests`, where attribute
+access would break.
 """
 
 from __future__ import annotations

@@ -8,7 +8,8 @@ functions (tests/server/test_facts.py::test_legacy_functions_ignored). On a chat
     function_call="auto"                 ->  tool_choice="auto"
     function_call={"name": "f"}          ->  tool_choice={"type": "function", "function": {"name": "f"}}
 
-Reads of the answer, on expressions known to be responses (see OAI006):
+Reads of the answer, on expressions known to be responses (see OAI006: followed through returns and
+parameters, across modules):
 
     if message.function_call:            ->  if message.tool_calls:
     message.function_call.name           ->  message.tool_calls[0].function.name

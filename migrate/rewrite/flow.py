@@ -46,6 +46,9 @@ SCALAR_FIELDS = frozenset({
     "text_tokens", "title", "token", "token_logprobs", "tokens", "total_tokens", "transcript", "type", "url",
     "violence", "violence_graphic",
 })
+# Builtins whose result holds the items of their argument (at this position), and those that take a key=.
+SAME_ITEMS = {"sorted": 0, "list": 0, "tuple": 0, "reversed": 0, "iter": 0, "next": 0, "filter": 1}
+KEYED = frozenset({"sorted", "min", "max"})
 _MAX_ROUNDS = 12
 
 
@@ -211,6 +214,16 @@ class ModuleFlow:
                 scope.returns.append(node.value)
             elif t is ast.Call:
                 scope.calls.append(node)
+                func = node.func
+                if (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and node.args
+                        and func.attr in ("append", "extend")):
+                    # chunks.append(chunk): a list of responses, followed as a list literal
+                    item = node.args[-1]
+                    self._flow(scope, func.value, ast.List([item]) if func.attr == "append" else item)
+                elif isinstance(func, ast.Name) and func.id in KEYED and node.args:
+                    for kw in node.keywords:  # sorted(data, key=lambda d: d["index"]): d is an item of data
+                        if kw.arg == "key" and isinstance(kw.value, ast.Lambda) and kw.value.args.args:
+                            self._flow(scope, ast.Name(kw.value.args.args[0].arg), _element(node.args[0]))
             elif t in (ast.Global, ast.Nonlocal):
                 scope.assigned.update(node.names)
             stack.extend(reversed(list(ast.iter_child_nodes(node))))
@@ -362,6 +375,9 @@ class _Solver:
                 node = node.value
             elif t is ast.Call:
                 func = node.func
+                if isinstance(func, ast.Name) and func.id in SAME_ITEMS and len(node.args) > SAME_ITEMS[func.id]:
+                    node = node.args[SAME_ITEMS[func.id]]  # sorted(page.data) holds what page.data holds
+                    continue
                 if isinstance(func, ast.Attribute) and func.attr == "get" and node.args:
                     if _key(node.args[0]) in SCALAR_FIELDS:
                         return None
@@ -374,8 +390,29 @@ class _Solver:
                 if found is None and scope.qualname and node.id not in scope.assigned:
                     found = self._module_known(mod).get(node.id)
                 return None if found is None else weaker(kind, found)
+            elif t in (ast.List, ast.Tuple) and node.elts:  # a list of responses: its items are responses
+                found = combine([self.rooted(mod, scope, e, known) for e in node.elts])
+                return None if found is None else weaker(kind, found)
+            elif t in (ast.ListComp, ast.GeneratorExp):
+                node = node.elt
             else:
                 return None
+
+    def scalar(self, mod: ModuleFlow, scope: _Scope, node, known: dict[str, str]) -> bool:
+        """A string or a number (a literal, or a scalar field of a response): never indexed with a string key,
+        so beside responses it changes nothing about how a name is indexed (`response = ""` after use)."""
+        t = type(node)
+        if t is ast.AugAssign:
+            return self.scalar(mod, scope, node.value, known)
+        if t is ast.Constant:
+            return node.value is not None
+        if t is ast.JoinedStr:
+            return True
+        if t is ast.BinOp:
+            return self.scalar(mod, scope, node.left, known) or self.scalar(mod, scope, node.right, known)
+        if t is ast.Subscript and _key(node.slice) in SCALAR_FIELDS or t is ast.Attribute and node.attr in SCALAR_FIELDS:
+            return self.rooted(mod, scope, node.value, known) is not None
+        return False
 
     def _module_known(self, mod: ModuleFlow) -> dict[str, str]:
         return self._known_cache.get(mod.rel, {})
@@ -388,7 +425,8 @@ class _Solver:
         while changed:
             changed = False
             for name, values in scope.flows.items():
-                kinds = [self.rooted(mod, scope, v, known) for v in values if not _is_none(v)]
+                kinds = [self.rooted(mod, scope, v, known) for v in values
+                         if not _is_none(v) and not self.scalar(mod, scope, v, known) and _root(v) != name]
                 if name in scope.params:
                     kinds.append(params.get(name))
                 new = combine(kinds)
@@ -410,7 +448,8 @@ class _Solver:
                 for qualname, scope in mod.scopes.items():
                     known = self._known_cache[rel] if not qualname else self.solve_scope(mod, scope)
                     if qualname:
-                        kinds = [self.rooted(mod, scope, r, known) for r in scope.returns if not _is_none(r)]
+                        kinds = [self.rooted(mod, scope, r, known) for r in scope.returns
+                                 if not _is_none(r) and not self.scalar(mod, scope, r, known)]
                         kind = combine(kinds)
                         if kind is not None:
                             functions[(rel, qualname)] = kind
@@ -468,12 +507,29 @@ class _Solver:
         return False
 
 
+def _root(node) -> str | None:
+    """The name an expression reads through: `sorted(data, key=...)` -> "data" (`data = sorted(data)` keeps
+    whatever data held)."""
+    while True:
+        if isinstance(node, (ast.Subscript, ast.Attribute)):
+            node = node.value
+        elif isinstance(node, ast.Await):
+            node = node.value
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and len(node.args) > SAME_ITEMS.get(node.func.id, 99):
+            node = node.args[SAME_ITEMS[node.func.id]]
+        elif isinstance(node, ast.Name):
+            return node.id
+        else:
+            return None
+
+
 def _static(node) -> bool:
     return any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in node.decorator_list)
 
 
 def _is_none(node) -> bool:
-    return isinstance(node, ast.Constant) and node.value is None
+    """None, or an empty list: a start value that says nothing about what the name will hold."""
+    return isinstance(node, ast.Constant) and node.value is None or isinstance(node, ast.List) and not node.elts
 
 
 def weaker(a: str, b: str) -> str:

@@ -77,6 +77,8 @@ for (_res, _meth), _target in _CALLS.items():
     LEGACY[f"openai.{_res}.{_meth}"] = (_target, False)
     LEGACY[f"openai.{_res}.{_METHODS_SYNC_ASYNC[_meth]}"] = (_target, True)
 
+# 0.x resource -> its current client attribute path ("ChatCompletion" -> "chat.completions")
+_RESOURCES = {res: target.rsplit(".", 1)[0] for (res, _), target in _CALLS.items()}
 _LEGACY_METHODS = frozenset(name.rsplit(".", 1)[1] for name in LEGACY)
 
 REMOVED = {"Edit": "the Edits API was removed; use chat.completions.create with an instruction",
@@ -110,8 +112,13 @@ _WANTED = re.compile(r"\b(?:ChatCompletion|Completion|Embedding|Image|Moderation
                      r"translate|cancel|list_events|download|create_edit|create_variation)\b")
 
 
+_RESOURCE_NAMES = "|".join(sorted({res for res, _ in _CALLS}))
+_BARE = re.compile(rf"\bopenai\s*\.\s*(?:{_RESOURCE_NAMES})\b|^[ \t]*from[ \t]+openai[ \t]+import\b[^\n]*\b(?:{_RESOURCE_NAMES})\b",
+                   re.MULTILINE)
+
+
 def wanted(source: str, state) -> bool:
-    return bool(_WANTED.search(source))
+    return bool(_WANTED.search(source)) or bool(_BARE.search(source))
 
 
 class Transformer(RuleTransformer):
@@ -203,6 +210,7 @@ class Transformer(RuleTransformer):
             removed = self._removed(original)
             if removed and not isinstance(self.parent(original), cst.Attribute):
                 self.review(original, f"openai.{removed}: {REMOVED[removed]}")
+            self._bare_resource(original)
             return updated
         target, is_async = hit
         if is_async:
@@ -221,6 +229,28 @@ class Transformer(RuleTransformer):
             node = cst.Attribute(value=node, attr=cst.Name(part))
         self.edited()
         return node
+
+    def leave_Name(self, original: cst.Name, updated: cst.Name):
+        if not isinstance(self.parent(original), (cst.ImportAlias, cst.AsName)):
+            self._bare_resource(original)
+        return updated
+
+    def _bare_resource(self, node: cst.Attribute | cst.Name) -> None:
+        """`client = openai.Completion` (called later as client.create): a 0.x object openai>=1 does not have."""
+        parent = self.parent(node)
+        if isinstance(parent, cst.Attribute) and parent.value is node:
+            return  # openai.Completion.create: the whole chain decides
+        if isinstance(node, cst.Attribute) and isinstance(parent, cst.Attribute):
+            return
+        for q in self.qnames(node):
+            resource = q[len("openai."):] if q.startswith("openai.") else ""
+            if resource in _RESOURCES:
+                path = _RESOURCES[resource]
+                self.review(node, f"openai.{resource} is a 0.x API object that openai>=1 does not have (using it "
+                                  f"raises APIRemovedInV1): call the methods of a client's .{path} instead "
+                                  f"(openai.OpenAI().{path}.create(...))",
+                            note=f"openai.{resource} is gone in openai>=1: use a client's .{path}")
+                return
 
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         hit = self._legacy(original.func)

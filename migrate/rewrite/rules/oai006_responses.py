@@ -129,10 +129,23 @@ class _Scopes(cst.CSTVisitor):
             self._flow(node.target, node.value)
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        self._flow(node.target, None)
+        self._flow(node.target, node)
 
     def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
         self._flow(node.target, node.value)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and node.args
+                and func.attr.value in ("append", "extend")):
+            # chunks.append(chunk): a list of responses, followed as a list literal
+            item = node.args[-1].value
+            self._flow(func.value, cst.List([cst.Element(item)]) if func.attr.value == "append" else item)
+        elif isinstance(func, cst.Name) and func.value in flow.KEYED and node.args:
+            for arg in node.args:  # sorted(data, key=lambda d: d["index"]): d is an item of data
+                if (arg.keyword is not None and arg.keyword.value == "key" and isinstance(arg.value, cst.Lambda)
+                        and arg.value.params.params):
+                    self._flow(arg.value.params.params[0].name, _element(node.args[0].value))
 
     def _loop(self, target: cst.BaseExpression, iterable: cst.BaseExpression) -> None:
         if (isinstance(target, cst.Tuple) and len(target.elements) == 2 and isinstance(iterable, cst.Call)
@@ -149,16 +162,27 @@ class _Scopes(cst.CSTVisitor):
         self._loop(node.target, node.iter)
 
     def known(self) -> dict[int, dict[str, str]]:
-        """scope -> name -> flow.CERTAIN (every value assigned is a response) or flow.MAYBE (some are)."""
+        """scope -> name -> flow.CERTAIN (every value assigned is a response) or flow.MAYBE (some are).
+
+        None, an empty list and strings or numbers (`response = ""` after the response was read) are left out:
+        they say nothing about a name indexed with a string key. `self.scalars` keeps the names that had one.
+        """
         out: dict[int, dict[str, str]] = {k: dict(self.params.get(k, {})) for k in self.flows}
+        self.scalars: dict[int, set[str]] = {k: set() for k in self.flows}
         changed = True
         while changed:
             changed = False
             for scope, flows in self.flows.items():
                 by_name: dict[str, list[str | None]] = {}
                 for name, value in flows:
-                    if isinstance(value, cst.Name) and value.value == "None":
+                    if isinstance(value, cst.Name) and value.value == "None" or (
+                            isinstance(value, cst.List) and not value.elements):
+                        continue  # a start value that says nothing about what the name will hold
+                    if value is not None and self.scalar(value, scope, out):
+                        self.scalars[scope].add(name)
                         continue
+                    if value is not None and _root(value) == name:
+                        continue  # data = sorted(data, ...): keeps what data held
                     by_name.setdefault(name, []).append(None if value is None else self.kind(value, scope, out))
                 for name, kinds in by_name.items():
                     if name in self.params.get(scope, {}):
@@ -171,6 +195,28 @@ class _Scopes(cst.CSTVisitor):
                             out[scope][name] = new
                         changed = True
         return out
+
+    def scalar(self, node: cst.CSTNode, scope: int, known) -> bool:
+        """A string or a number: a literal, or a scalar field read from a response."""
+        if isinstance(node, cst.AugAssign):
+            return self.scalar(node.value, scope, known)
+        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, cst.Integer, cst.Float)):
+            return True
+        if isinstance(node, cst.BinaryOperation):
+            return self.scalar(node.left, scope, known) or self.scalar(node.right, scope, known)
+        if (isinstance(node, cst.Subscript) and _literal_key(node) in flow.SCALAR_FIELDS
+                or isinstance(node, cst.Attribute) and node.attr.value in flow.SCALAR_FIELDS):
+            return self.kind(node.value, scope, known) is not None
+        return False
+
+    def had_scalar(self, node: cst.CSTNode, scope: int) -> bool:
+        """`node` is a name that also held a string or number on some path."""
+        if not isinstance(node, cst.Name):
+            return False
+        scalars = getattr(self, "scalars", {})
+        if node.value in scalars.get(scope, ()):
+            return True
+        return scope != 0 and node.value not in self.assigned.get(scope, ()) and node.value in scalars.get(0, ())
 
     def rooted(self, node: cst.CSTNode, scope: int, known) -> bool:
         """`node` is certainly (part of) a response."""
@@ -194,6 +240,9 @@ class _Scopes(cst.CSTVisitor):
                 if node.args and literal_str(node.args[0].value) in flow.SCALAR_FIELDS:
                     return None
                 node = node.func.value
+            elif (isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value in flow.SAME_ITEMS
+                  and len(node.args) > flow.SAME_ITEMS[node.func.value]):
+                node = node.args[flow.SAME_ITEMS[node.func.value]].value  # sorted(page.data) holds page.data's items
             elif isinstance(node, cst.Call):
                 reference = self.reference(node.func, scope)
                 found = self.facts.functions.get(reference) if reference else None
@@ -203,6 +252,12 @@ class _Scopes(cst.CSTVisitor):
             elif isinstance(node, cst.Name):
                 found = self.lookup(node.value, scope, known)
                 return None if found is None else flow.weaker(result, found)
+            elif isinstance(node, (cst.List, cst.Tuple)) and node.elements:  # a list of responses
+                found = flow.combine([None if isinstance(e, cst.StarredElement) else self.kind(e.value, scope, known)
+                                      for e in node.elements])
+                return None if found is None else flow.weaker(result, found)
+            elif isinstance(node, (cst.ListComp, cst.GeneratorExp)):
+                node = node.elt
             else:
                 return None
 
@@ -224,6 +279,22 @@ class _Scopes(cst.CSTVisitor):
         if scope != 0 and chain[0] in self.assigned.get(scope, ()):
             return None
         return ".".join(chain)
+
+
+def _root(node: cst.CSTNode) -> str | None:
+    """The name an expression reads through: `sorted(data, key=...)` -> "data"."""
+    while True:
+        if isinstance(node, (cst.Subscript, cst.Attribute)):
+            node = node.value
+        elif isinstance(node, cst.Await):
+            node = node.expression
+        elif (isinstance(node, cst.Call) and isinstance(node.func, cst.Name)
+              and len(node.args) > flow.SAME_ITEMS.get(node.func.value, 99)):
+            node = node.args[flow.SAME_ITEMS[node.func.value]].value
+        elif isinstance(node, cst.Name):
+            return node.value
+        else:
+            return None
 
 
 def _element(iterable: cst.BaseExpression) -> cst.Subscript:
@@ -253,6 +324,14 @@ class Transformer(RuleTransformer):
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.stack.append(id(node))
+        # a parameter that receives responses, annotated as a dict: the annotation no longer holds
+        receives = self.scopes.params.get(id(node), {})
+        for param in [*node.params.posonly_params, *node.params.params, *node.params.kwonly_params]:
+            if receives.get(param.name.value) == flow.CERTAIN and _dict_annotation(param.annotation):
+                self.review(param, f"{param.name.value} receives SDK response objects (pydantic models since openai "
+                                   f"1.0), not dicts: its annotation {_code(param.annotation.annotation)} no longer "
+                                   f"holds (use the openai.types class, e.g. ChatCompletion)",
+                            note=f"{param.name.value} receives SDK response objects now, not dicts: fix its annotation")
 
     def leave_FunctionDef(self, original, updated):
         self.stack.pop()
@@ -362,8 +441,9 @@ class Transformer(RuleTransformer):
         if key is None or not key.isidentifier():
             return updated
         comparator = original.comparisons[0].comparator
-        if not self._is_known(comparator):
-            if self._maybe(comparator):
+        known = self._is_known(comparator)
+        if not known or self.scopes.had_scalar(comparator, self.stack[-1]):  # `in` works on strings too
+            if known or self._maybe(comparator):
                 self._maybe_review(original, f'"{key}" in ...')
             return updated
         self.edited()
@@ -376,6 +456,13 @@ class Transformer(RuleTransformer):
         # A name indexed like a response, that the rule could not trace to a call: worth a human's look only when
         # the module talks to the SDK (the rule runs only there).
         return isinstance(node, (cst.Name, cst.Attribute))
+
+
+_DICT_TYPES = re.compile(r"\b(?:dict|Dict|Mapping|MutableMapping|OpenAIObject)\b")
+
+
+def _dict_annotation(annotation: cst.Annotation | None) -> bool:
+    return annotation is not None and bool(_DICT_TYPES.search(_code(annotation.annotation)))
 
 
 def _empty_container(node: cst.CSTNode) -> bool:

@@ -16,6 +16,9 @@ Arguments spread into a converted call can carry 0.x-only keys, which openai>=1 
 
     **{"engine": d, "request_timeout": 30}   ->  **{"model": d, "timeout": 30}
     **vars(settings), **kwargs               ->  kept, with a `# migrate:` note naming the keys to rename or drop
+
+A 0.x resource used as an object (`values["client"] = openai.Completion`, called later) has no openai>=1
+counterpart to point at: it gets a `# migrate:` note naming the client attribute to use.
 """
 
 from __future__ import annotations

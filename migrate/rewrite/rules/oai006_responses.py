@@ -17,7 +17,10 @@ parameter receives one when every call of its function in the tree passes one. S
 another module (`from .llm import ask`, `import app.llm as llm`), even one that never imports openai, is
 converted, and so is `first(r)["message"]` when `first` returns part of a response. Fields that hold strings
 or numbers (`content`, `text`, `arguments`, ..., checked against the SDK) end a chain: `"sorry" in text`
-stays as it is.
+stays as it is. Lists of responses are followed too (`chunks.append(chunk)`, `sorted(data, key=lambda d:
+d["index"])`), and a name that is reused for a string after its response was read (`response = ""`) is
+still converted where it is indexed. A parameter that receives responses but is annotated as a dict gets a
+note: the annotation no longer holds.
 
 Where only some values are responses (a cache that returns dicts on one path), each dict access gets a
 `# migrate:` note instead of an edit, and so do uses that cannot be converted on a response object:

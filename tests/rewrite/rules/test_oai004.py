@@ -93,6 +93,27 @@ CASES = [
             return client.chat.completions.create(messages=messages, **kwargs)
         """, None, id="OAI004-current-sdk-spread-untouched",
         review=[]),
+    case("OAI004", """
+        import openai
+        from openai import ChatCompletion
+
+
+        class Settings:
+            completions = openai.Completion
+            chat = ChatCompletion
+        """, """
+        import openai
+        from openai import ChatCompletion
+
+
+        class Settings:
+            # migrate: openai.Completion is gone in openai>=1: use a client's .completions
+            completions = openai.Completion
+            # migrate: openai.ChatCompletion is gone in openai>=1: use a client's .chat.completions
+            chat = ChatCompletion
+        """, id="OAI004-bare-0x-resource-objects-left-for-review",
+        review=[("OAI004", 8, "openai.Completion is a 0.x API object"),
+                ("OAI004", 10, "openai.ChatCompletion is a 0.x API object")]),
 ]
 
 

@@ -135,6 +135,65 @@ CASES = [
             return data["items"][0]
         """, None, id="OAI006-plain-dicts-and-strings-beside-responses-untouched",
         review=[]),
+    case("OAI004,OAI006", """
+        from typing import List
+
+        import openai
+
+
+        def stream(messages):
+            chunks = []
+            for chunk in openai.ChatCompletion.create(model="m", messages=messages, stream=True):
+                chunks.append(chunk)
+            return combine(chunks)
+
+
+        def combine(chunks: List[dict]) -> str:
+            content = ""
+            for item in sorted(chunks, key=lambda c: c["created"]):
+                if "content" in item["choices"][0]["delta"]:
+                    content += item["choices"][0]["delta"]["content"]
+            return content
+
+
+        def answer(messages):
+            response = openai.ChatCompletion.create(model="m", messages=messages)
+            message = response["choices"][0]["message"]
+            response = ""
+            response += message["content"]
+            return response
+        """, """
+        from typing import List
+
+        import openai
+
+        client = openai.OpenAI()
+
+
+        def stream(messages):
+            chunks = []
+            for chunk in client.chat.completions.create(model="m", messages=messages, stream=True):
+                chunks.append(chunk)
+            return combine(chunks)
+
+
+        # migrate: chunks receives SDK response objects now, not dicts: fix its annotation
+        def combine(chunks: List[dict]) -> str:
+            content = ""
+            for item in sorted(chunks, key=lambda c: c.created):
+                if item.choices[0].delta.content is not None:
+                    content += item.choices[0].delta.content
+            return content
+
+
+        def answer(messages):
+            response = client.chat.completions.create(model="m", messages=messages)
+            message = response.choices[0].message
+            response = ""
+            response += message.content
+            return response
+        """, id="OAI006-lists-of-chunks-sorted-keys-and-reused-names",
+        review=[("OAI006", 17, "its annotation List[dict] no longer holds")]),
 ]
 
 

@@ -384,20 +384,44 @@ LEGACY_REMOVED = {
     "Customer": "not part of the public API",
 }
 
-# openai.error.X (0.x) -> the 1.x exception that replaces it.
+@dataclass(frozen=True)
+class ExceptionFact:
+    """A 0.x exception class (openai.error.X) and the openai>=1 class that replaces it."""
+
+    current: str  # the class, exported by `openai`
+    # the openai>=1 constructor's required arguments; () when it takes anything (`Cls("message")` still works).
+    # tests/rewrite/test_sdk_names.py checks them against the installed SDK.
+    required: tuple[str, ...] = ()
+    note: str = ""
+
+
+# The 0.x classes map by the HTTP status they were raised for (api_requestor.handle_error_response in
+# openai 0.28): 400/404/415 InvalidRequestError, 409 TryAgain, 503 ServiceUnavailableError.
+_STATUS = ("message", "response", "body")
+LEGACY_EXCEPTION_CLASSES: dict[str, ExceptionFact] = {
+    "OpenAIError": ExceptionFact("OpenAIError"),
+    "APIError": ExceptionFact("APIError", ("message", "request", "body")),
+    "Timeout": ExceptionFact("APITimeoutError", ("request",)),
+    "TryAgain": ExceptionFact("ConflictError", _STATUS, "the client retries by itself: max_retries"),
+    "APIConnectionError": ExceptionFact("APIConnectionError", ("request",)),
+    "InvalidRequestError": ExceptionFact("BadRequestError", _STATUS, "404s: openai.NotFoundError"),
+    "AuthenticationError": ExceptionFact("AuthenticationError", _STATUS),
+    "PermissionError": ExceptionFact("PermissionDeniedError", _STATUS),
+    "RateLimitError": ExceptionFact("RateLimitError", _STATUS),
+    "ServiceUnavailableError": ExceptionFact("InternalServerError", _STATUS),
+    "InvalidAPIType": ExceptionFact("OpenAIError"),
+    "SignatureVerificationError": ExceptionFact("InvalidWebhookSignatureError"),
+}
+# 0.x exported these from the top-level package too (`from openai import InvalidRequestError`, openai 0.28's
+# openai/__init__.py).
+LEGACY_TOP_LEVEL_EXCEPTIONS = frozenset({"APIError", "InvalidRequestError", "OpenAIError"})
+# 0.x exception names that openai>=1 exports for something else (`openai.Timeout` is httpx's timeout setting).
+LEGACY_EXCEPTION_NAMES_REUSED = frozenset({"Timeout"})
+
+# openai.error.X (0.x) -> the 1.x exception that replaces it, in words.
 LEGACY_EXCEPTIONS: dict[str, str] = {
-    "APIError": "openai.APIError",
-    "APIConnectionError": "openai.APIConnectionError",
-    "AuthenticationError": "openai.AuthenticationError",
-    "InvalidRequestError": "openai.BadRequestError (404s: openai.NotFoundError)",
-    "PermissionError": "openai.PermissionDeniedError",
-    "RateLimitError": "openai.RateLimitError",
-    "ServiceUnavailableError": "openai.InternalServerError",
-    "Timeout": "openai.APITimeoutError",
-    "TryAgain": "openai.APIStatusError (the client retries by itself: max_retries)",
-    "InvalidAPIType": "openai.OpenAIError",
-    "SignatureVerificationError": "openai.InvalidWebhookSignatureError",
-    "OpenAIError": "openai.OpenAIError",
+    name: f"openai.{fact.current}" + (f" ({fact.note})" if fact.note else "")
+    for name, fact in LEGACY_EXCEPTION_CLASSES.items()
 }
 
 # 0.x module settings that 1.x dropped or renamed (derived: 1.x settings are the snapshot's module_settings).

@@ -95,6 +95,8 @@ def plan_rewrite(
     failures: list[RuleFailure] = []
     counts: dict[str, int] = {}
     text_files = []
+    jobs: list[tuple[object, bytes]] = []  # Python files and notebooks that mention openai
+    others: dict[str, object] = {}  # the other Python files, read again only if phase one needs them
     scanned = parsed = 0
     for candidate in iter_files(roots, exclude=(*options["exclude"], *(exclude or ())),
                                 include_vendored=include_vendored, skipped=skipped, name_filter=_name_filter):
@@ -110,12 +112,19 @@ def plan_rewrite(
             continue
         from migrate.rewrite.python import mentions_openai
 
-        if not mentions_openai(data):
-            continue
-        if name.endswith(".ipynb"):
+        if mentions_openai(data):
+            jobs.append((candidate, data))
+        elif name.endswith(PYTHON_SUFFIXES):
+            others[candidate.rel] = candidate
+
+    # Phase one: which functions return responses, across modules; phase two: the rules, file by file.
+    repo = _flow(jobs, others, active)
+    jobs.extend((others[rel], data) for rel in sorted(repo.callers) if (data := _read(others[rel], skipped)))
+    for candidate, data in jobs:
+        if candidate.path.name.endswith(".ipynb"):
             outcome = _notebook(candidate, data, config, options, active, skipped)
         else:
-            outcome = _python(candidate, data, config, options, active, skipped)
+            outcome = _python(candidate, data, config, options, active, skipped, repo.for_file(candidate.rel))
         if outcome is None:
             continue
         result, before, after, encoding = outcome
@@ -179,14 +188,27 @@ def _decode(candidate, data: bytes, skipped: list[Skipped]) -> tuple[str, str] |
         return None
 
 
-def _python(candidate, data, config, options, active, skipped):
+def _flow(jobs, others, active):
+    """Phase one (migrate/rewrite/flow.py): responses that cross function and module lines, with `ast`."""
+    from migrate.rewrite import flow
+    from migrate.rewrite.python import uses_openai
+
+    if not {"OAI006", "OAI007"} & active:
+        return flow.RepoFlow({})
+    sources = [(c.rel, data) for c, data in jobs if c.path.name.endswith(PYTHON_SUFFIXES) and uses_openai(data)]
+    return flow.build(sources, [(rel, c.path.read_bytes) for rel, c in others.items()])
+
+
+def _python(candidate, data, config, options, active, skipped, facts=None):
+    from migrate.rewrite.flow import FileFacts
     from migrate.rewrite.python import rewrite_source
 
     decoded = _decode(candidate, data, skipped)
     if decoded is None:
         return None
     source, encoding = decoded
-    result = rewrite_source(source, candidate.rel, config=config, options=options, active=active)
+    result = rewrite_source(source, candidate.rel, config=config, options=options, active=active,
+                            flow=facts or FileFacts())
     if result.parse_error:
         skipped.append(Skipped(candidate.rel, "syntax error", result.parse_error))
         return None

@@ -44,9 +44,12 @@ class SourceResult:
     parsed: bool = False
 
 
-def rewrite_source(source: str, path: str, *, config, options: dict, active: frozenset[str]) -> SourceResult:
+def rewrite_source(source: str, path: str, *, config, options: dict, active: frozenset[str],
+                   flow=None) -> SourceResult:
+    """`flow`: the repo-wide facts for this file (migrate.rewrite.flow.FileFacts), when the plan has them; a
+    file that does not use openai itself is rewritten when they say responses reach it."""
     data = source.encode("utf-8", "surrogatepass")
-    if not uses_openai(data):
+    if not uses_openai(data) and not flow:
         return SourceResult(after=source)
     wanted = [rid for rid in PYTHON_ORDER if rid in active]
     if not wanted:
@@ -61,7 +64,8 @@ def rewrite_source(source: str, path: str, *, config, options: dict, active: fro
         tree = cst.parse_module(source)
     except (cst.ParserSyntaxError, RecursionError) as e:
         return SourceResult(after=source, parse_error=_parse_message(e))
-    state = FileState(path=path, config=config, options=options, active=active, names=_names(source))
+    state = FileState(path=path, config=config, options=options, active=active, names=_names(source),
+                      flow=flow)
     stages: list[tuple[str, object, object, list]] = []  # (rule, tree before, tree after, review items)
     changed = False
     current = source

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import importlib
+import inspect
+import types
+import typing
 
+import pydantic
 import pytest
 
+from migrate.catalog.facts import (
+    LEGACY_EXCEPTION_CLASSES,
+    LEGACY_EXCEPTION_NAMES_REUSED,
+    LEGACY_TOP_LEVEL_EXCEPTIONS,
+)
+from migrate.rewrite.flow import SCALAR_FIELDS
 from migrate.rewrite.rules.oai004_legacy import LEGACY
-from migrate.rewrite.rules.oai005_errors import ERRORS
+from migrate.rewrite.rules.oai005_errors import ERRORS, TOP_LEVEL_RENAMES
 
 
 @pytest.mark.parametrize("legacy,current", sorted(ERRORS.items()), ids=sorted(ERRORS))
@@ -26,3 +36,71 @@ def test_legacy_call_target_exists_on_the_client(legacy):
     for part in target.split("."):
         node = getattr(node, part)
     assert callable(node)
+
+
+@pytest.mark.parametrize("legacy", sorted(LEGACY_EXCEPTION_CLASSES), ids=sorted(LEGACY_EXCEPTION_CLASSES))
+def test_exception_constructor_facts_match_the_sdk(legacy):
+    """ExceptionFact.required names exactly the arguments the openai>=1 constructor cannot do without."""
+    openai = importlib.import_module("openai")
+    fact = LEGACY_EXCEPTION_CLASSES[legacy]
+    signature = inspect.signature(getattr(openai, fact.current).__init__)
+    required = tuple(
+        name for name, p in list(signature.parameters.items())[1:]
+        if p.default is inspect.Parameter.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+    )
+    assert required == fact.required
+
+
+def test_legacy_exception_names_the_sdk_still_exports_are_known():
+    """A 0.x name that openai>=1 exports for something else is left alone at top level (openai.Timeout)."""
+    openai = importlib.import_module("openai")
+    exported = {name for name, fact in LEGACY_EXCEPTION_CLASSES.items() if name != fact.current and hasattr(openai, name)}
+    assert exported == set(LEGACY_EXCEPTION_NAMES_REUSED)
+    assert {n for n in LEGACY_TOP_LEVEL_EXCEPTIONS if LEGACY_EXCEPTION_CLASSES[n].current != n} <= set(TOP_LEVEL_RENAMES)
+
+
+def _field_kinds(annotation, seen, fields):
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType, list, typing.Annotated):
+        args = typing.get_args(annotation)[:1] if origin is typing.Annotated else typing.get_args(annotation)
+        for arg in args:
+            if arg is not type(None):
+                yield from _field_kinds(arg, seen, fields)
+    elif origin is typing.Literal or annotation in (str, int, float, bool):
+        yield "scalar"
+    elif isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
+        yield "object"
+        _walk_model(annotation, seen, fields)
+    else:
+        yield "other"
+
+
+def _walk_model(model, seen, fields):
+    if model in seen:
+        return
+    seen.add(model)
+    for name, info in model.model_fields.items():
+        fields.setdefault(name, set()).update(_field_kinds(info.annotation, seen, fields))
+
+
+def test_scalar_fields_are_the_sdk_response_fields_that_hold_scalars():
+    from openai.types import (
+        Completion,
+        CreateEmbeddingResponse,
+        FileObject,
+        ImagesResponse,
+        Model,
+        ModerationCreateResponse,
+    )
+    from openai.types.audio import Transcription
+    from openai.types.chat import ChatCompletion, ChatCompletionChunk
+
+    fields: dict[str, set[str]] = {}
+    seen: set = set()
+    for model in (ChatCompletion, ChatCompletionChunk, Completion, CreateEmbeddingResponse, Model, FileObject,
+                  ModerationCreateResponse, ImagesResponse, Transcription):
+        _walk_model(model, seen, fields)
+    scalars = {name for name, kinds in fields.items() if kinds == {"scalar"}}
+    # message.content / message.refusal are strings; logprobs reuses the names for its token lists
+    assert SCALAR_FIELDS == scalars | {"content", "refusal"}
+    assert "scalar" in fields["content"] and "scalar" in fields["refusal"]

@@ -67,6 +67,7 @@ class FileState:
     review: list = field(default_factory=list)  # (rule, line in the rule's input, message)
     counts: dict[str, int] = field(default_factory=dict)
     names: set[str] = field(default_factory=set)  # every identifier in the module (to pick fresh names)
+    flow: object = None  # migrate.rewrite.flow.FileFacts: responses that cross functions and modules
     _wrapper: object = None  # the MetadataWrapper of the current tree, shared by rules until one changes it
 
     def wrapper(self, module: cst.Module):

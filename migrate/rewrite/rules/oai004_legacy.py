@@ -11,6 +11,14 @@ the place of the last of them (so anything they read, and `load_dotenv()` before
 without such settings it goes right after the imports. Settings made elsewhere (in a function, under
 `if __name__ == "__main__":`) no longer configure anything and get a `# migrate:` note. OAI001 then points the
 construction at vLLM. 0.x APIs with no current counterpart (Edit, Engine, FineTune, ...) are left with a note.
+
+Arguments spread into a converted call can carry 0.x-only keys, which openai>=1 rejects with TypeError:
+
+    **{"engine": d, "request_timeout": 30}   ->  **{"model": d, "timeout": 30}
+    **vars(settings), **kwargs               ->  kept, with a `# migrate:` note naming the keys to rename or drop
+
+A 0.x resource used as an object (`values["client"] = openai.Completion`, called later) has no openai>=1
+counterpart to point at: it gets a `# migrate:` note naming the client attribute to use.
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
 from migrate.rewrite.rules._base import (
     RuleTransformer,
+    code,
     explode,
     fresh_name,
     get_arg,
@@ -33,6 +42,7 @@ from migrate.rewrite.rules._base import (
     openai_alias,
     remove_args,
     rename_arg,
+    string,
 )
 
 _METHODS_SYNC_ASYNC = {"create": "acreate", "list": "alist", "retrieve": "aretrieve", "delete": "adelete",
@@ -70,6 +80,8 @@ for (_res, _meth), _target in _CALLS.items():
     LEGACY[f"openai.{_res}.{_meth}"] = (_target, False)
     LEGACY[f"openai.{_res}.{_METHODS_SYNC_ASYNC[_meth]}"] = (_target, True)
 
+# 0.x resource -> its current client attribute path ("ChatCompletion" -> "chat.completions")
+_RESOURCES = {res: target.rsplit(".", 1)[0] for (res, _), target in _CALLS.items()}
 _LEGACY_METHODS = frozenset(name.rsplit(".", 1)[1] for name in LEGACY)
 
 REMOVED = {"Edit": "the Edits API was removed; use chat.completions.create with an instruction",
@@ -84,6 +96,7 @@ _POSITIONAL = {"audio.transcriptions.create": ("model", "file"), "audio.translat
 # Per-request 0.x options: renamed, or dropped because the client now carries them.
 _RENAMED_KWARGS = {"request_timeout": "timeout", "headers": "extra_headers"}
 _CLIENT_KWARGS = ("api_key", "api_base", "api_type", "api_version", "organization")
+_LEGACY_ONLY_KWARGS = frozenset({"engine", "deployment_id", *_RENAMED_KWARGS, *_CLIENT_KWARGS})
 
 # Module settings of 0.x -> the client argument they become ("" = dropped with a note).
 SETTINGS = {"api_key": "api_key", "api_base": "base_url", "base_url": "base_url", "organization": "organization",
@@ -102,8 +115,13 @@ _WANTED = re.compile(r"\b(?:ChatCompletion|Completion|Embedding|Image|Moderation
                      r"translate|cancel|list_events|download|create_edit|create_variation)\b")
 
 
+_RESOURCE_NAMES = "|".join(sorted({res for res, _ in _CALLS}))
+_BARE = re.compile(rf"\bopenai\s*\.\s*(?:{_RESOURCE_NAMES})\b|^[ \t]*from[ \t]+openai[ \t]+import\b[^\n]*\b(?:{_RESOURCE_NAMES})\b",
+                   re.MULTILINE)
+
+
 def wanted(source: str, state) -> bool:
-    return bool(_WANTED.search(source))
+    return bool(_WANTED.search(source)) or bool(_BARE.search(source))
 
 
 class Transformer(RuleTransformer):
@@ -195,6 +213,7 @@ class Transformer(RuleTransformer):
             removed = self._removed(original)
             if removed and not isinstance(self.parent(original), cst.Attribute):
                 self.review(original, f"openai.{removed}: {REMOVED[removed]}")
+            self._bare_resource(original)
             return updated
         target, is_async = hit
         if is_async:
@@ -213,6 +232,28 @@ class Transformer(RuleTransformer):
             node = cst.Attribute(value=node, attr=cst.Name(part))
         self.edited()
         return node
+
+    def leave_Name(self, original: cst.Name, updated: cst.Name):
+        if not isinstance(self.parent(original), (cst.ImportAlias, cst.AsName)):
+            self._bare_resource(original)
+        return updated
+
+    def _bare_resource(self, node: cst.Attribute | cst.Name) -> None:
+        """`client = openai.Completion` (called later as client.create): a 0.x object openai>=1 does not have."""
+        parent = self.parent(node)
+        if isinstance(parent, cst.Attribute) and parent.value is node:
+            return  # openai.Completion.create: the whole chain decides
+        if isinstance(node, cst.Attribute) and isinstance(parent, cst.Attribute):
+            return
+        for q in self.qnames(node):
+            resource = q[len("openai."):] if q.startswith("openai.") else ""
+            if resource in _RESOURCES:
+                path = _RESOURCES[resource]
+                self.review(node, f"openai.{resource} is a 0.x API object that openai>=1 does not have (using it "
+                                  f"raises APIRemovedInV1): call the methods of a client's .{path} instead "
+                                  f"(openai.OpenAI().{path}.create(...))",
+                            note=f"openai.{resource} is gone in openai>=1: use a client's .{path}")
+                return
 
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         hit = self._legacy(original.func)
@@ -247,7 +288,41 @@ class Transformer(RuleTransformer):
             self.review(original, f"per-request {', '.join(dropped)} dropped: the client carries the endpoint and "
                                   f"key now (use client.with_options(...) if this call needs its own)",
                         note=f"per-request {', '.join(dropped)} dropped: the client carries them now")
-        return call
+        args = []
+        for arg in call.args:
+            if arg.star == "**":
+                arg = arg.with_changes(value=self._spread(original, arg.value))
+            args.append(arg)
+        return call.with_changes(args=args)
+
+    def _spread(self, original: cst.Call, value: cst.BaseExpression) -> cst.BaseExpression:
+        """`**{"engine": e}` gets the current keys; `**settings` (keys the rule cannot see) gets a review item."""
+        if isinstance(value, cst.Dict) and all(isinstance(e, cst.DictElement) and literal_str(e.key) is not None
+                                               for e in value.elements):
+            keys = {literal_str(e.key) for e in value.elements}
+            renames = {**{k: "model" for k in ("engine", "deployment_id") if "model" not in keys}, **_RENAMED_KWARGS}
+            elements = []
+            for element in value.elements:
+                key = literal_str(element.key)
+                if key in _CLIENT_KWARGS or key in ("engine", "deployment_id") and "model" in keys:
+                    self.review(original, f'"{key}" in the ** dict dropped: the client carries it now',
+                                note=f'"{key}" dropped: the client carries it now')
+                    continue
+                if key in renames:
+                    element = element.with_changes(key=string(renames[key]))
+                elements.append(element)
+            if elements != list(value.elements):
+                self.edited()
+                if elements:
+                    elements[-1] = elements[-1].with_changes(comma=value.elements[-1].comma)
+                return value.with_changes(elements=elements)
+            return value
+        what = f"**{code(value)}"
+        self.review(original, f"{what} may carry 0.x-only arguments ({', '.join(sorted(_LEGACY_ONLY_KWARGS))}), "
+                              f"which openai>=1 rejects with TypeError: rename engine/deployment_id to model, "
+                              f"request_timeout to timeout, headers to extra_headers, and drop the client settings",
+                    note=f"{what} must not carry 0.x-only arguments (engine=, request_timeout=, api_key=, ...)")
+        return value
 
     # -- the client construction ------------------------------------------------------------------------------
     def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:

@@ -8,29 +8,37 @@ The 0.x classes map by the HTTP status they were raised for (api_requestor.handl
 openai 0.28): 400/404/415 InvalidRequestError -> BadRequestError, 409 TryAgain -> ConflictError,
 503 ServiceUnavailableError -> InternalServerError. Every target name exists in the installed SDK (a test
 imports each from `openai`). In `except ... as e:` blocks, the 0.x attribute names on `e` are renamed too.
+
+0.x also exported some of them from `openai` itself: `from openai import InvalidRequestError` and
+`openai.InvalidRequestError` (an ImportError / AttributeError on openai>=1) are renamed the same way, but not
+`openai.Timeout`, which openai>=1 exports as httpx's timeout setting. The table lives in the catalog
+(`migrate.catalog.facts.LEGACY_EXCEPTION_CLASSES`), with the arguments each current constructor requires:
+
+    raise RateLimitError("slow down")        ->  kept, with a `# migrate:` note: openai>=1 needs response= and
+                                                 body= (an httpx.Response) for status errors, request= for
+                                                 connection errors and timeouts
 """
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
 
-from migrate.rewrite.rules._base import RuleTransformer, code, openai_alias
+from migrate.catalog.facts import (
+    LEGACY_EXCEPTION_CLASSES,
+    LEGACY_EXCEPTION_NAMES_REUSED,
+    ExceptionFact,
+)
+from migrate.rewrite.rules._base import RuleTransformer, code, get_arg, openai_alias
 
-ERRORS: dict[str, str] = {
-    "OpenAIError": "OpenAIError",
-    "APIError": "APIError",
-    "Timeout": "APITimeoutError",
-    "TryAgain": "ConflictError",
-    "APIConnectionError": "APIConnectionError",
-    "InvalidRequestError": "BadRequestError",
-    "AuthenticationError": "AuthenticationError",
-    "PermissionError": "PermissionDeniedError",
-    "RateLimitError": "RateLimitError",
-    "ServiceUnavailableError": "InternalServerError",
-    "InvalidAPIType": "OpenAIError",
-    "SignatureVerificationError": "InvalidWebhookSignatureError",
-}
+ERRORS: dict[str, str] = {name: fact.current for name, fact in LEGACY_EXCEPTION_CLASSES.items()}
+# 0.x names that `from openai import X` / `openai.X` still spell in 0.x code, and that openai>=1 lacks
+TOP_LEVEL_RENAMES = {name: new for name, new in ERRORS.items()
+                     if name != new and name not in LEGACY_EXCEPTION_NAMES_REUSED}
+# every class whose openai>=1 constructor needs more than a message, by its current name
+_CONSTRUCTORS: dict[str, ExceptionFact] = {f.current: f for f in LEGACY_EXCEPTION_CLASSES.values() if f.required}
 NOTES = {
     "InvalidRequestError": "0.x InvalidRequestError also covered HTTP 404/415; the current SDK raises NotFoundError "
     "for 404 (an unknown model name on vLLM): catch it too if you relied on that",
@@ -46,8 +54,11 @@ ATTRIBUTES = {"http_status": "status_code", "json_body": "body", "user_message":
               "headers": "response.headers"}
 
 
+_NAMES = re.compile(r"\b(?:%s)\b" % "|".join(sorted({*ERRORS, *_CONSTRUCTORS})))
+
+
 def wanted(source: str, state) -> bool:
-    return "openai.error" in source or "error import" in source
+    return "openai.error" in source or "error import" in source or bool(_NAMES.search(source))
 
 
 class Transformer(RuleTransformer):
@@ -66,20 +77,28 @@ class Transformer(RuleTransformer):
         self.alias = alias or "openai"
 
     # from openai.error import InvalidRequestError, RateLimitError as RLE  ->  from openai import ...
+    # from openai import InvalidRequestError                              ->  from openai import BadRequestError
     def leave_ImportFrom(self, original: cst.ImportFrom, updated: cst.ImportFrom):
-        if updated.relative or updated.module is None or code(updated.module) != "openai.error":
+        if updated.relative or updated.module is None or code(updated.module) not in ("openai.error", "openai"):
             return updated
+        legacy_module = code(updated.module) == "openai.error"
         if isinstance(updated.names, cst.ImportStar):
-            self.review(original, "`from openai.error import *` has no current-SDK equivalent: import the exception "
-                                  "classes you use from `openai`")
+            if legacy_module:
+                self.review(original, "`from openai.error import *` has no current-SDK equivalent: import the "
+                                      "exception classes you use from `openai`")
             return updated
         names = []
+        changed = legacy_module
         for alias in updated.names:
-            old = alias.name.value
+            old = alias.name.value if isinstance(alias.name, cst.Name) else code(alias.name)
+            if not legacy_module and old not in TOP_LEVEL_RENAMES:
+                names.append(alias)
+                continue
             new = ERRORS.get(old)
             if new is None:
                 self.review(original, f"openai.error.{old} has no current-SDK counterpart")
                 new = "OpenAIError"
+            changed = True
             if alias.asname is None and new != old:
                 if new in self.state.names - {old}:
                     # The new name is taken in this module: keep the old local name as an alias.
@@ -92,6 +111,8 @@ class Transformer(RuleTransformer):
             names.append(alias)
             if old in NOTES:
                 self.review(original, NOTES[old], note=SHORT_NOTES[old])
+        if not changed:
+            return updated
         self.edited()
         return updated.with_changes(module=cst.Name("openai"), names=names)
 
@@ -117,7 +138,7 @@ class Transformer(RuleTransformer):
         names[-1] = names[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
         return updated.with_changes(names=names)
 
-    # openai.error.X / oe.X  ->  openai.Y
+    # openai.error.X / oe.X  ->  openai.Y ;  openai.InvalidRequestError  ->  openai.BadRequestError
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute):
         for q in self.qnames(original):
             if q.startswith("openai.error.") and q.count(".") == 2:
@@ -132,6 +153,12 @@ class Transformer(RuleTransformer):
                 if not self.have_openai_import:
                     AddImportsVisitor.add_needed_import(self.context, "openai")
                 return cst.Attribute(value=cst.Name(self.alias), attr=cst.Name(new))
+            if q.count(".") == 1 and q.startswith("openai.") and q[7:] in TOP_LEVEL_RENAMES:
+                old = q[7:]
+                if old in NOTES:
+                    self.review(original, NOTES[old], note=SHORT_NOTES[old])
+                self.edited()
+                return updated.with_changes(attr=cst.Name(TOP_LEVEL_RENAMES[old]))
         # e.http_status inside `except openai.error.X as e:`
         if (
             isinstance(updated.value, cst.Name)
@@ -154,16 +181,49 @@ class Transformer(RuleTransformer):
             return updated
         if isinstance(parent, cst.ImportAlias):
             return updated
-        if any(q == f"openai.error.{original.value}" for q in self.qnames(original)):
+        if any(q in (f"openai.error.{original.value}", f"openai.{original.value}") for q in self.qnames(original)):
             self.edited()
             return updated.with_changes(value=new)
+        return updated
+
+    # RateLimitError("slow down"): openai>=1 status errors need the HTTP response and body too
+    def leave_Call(self, original: cst.Call, updated: cst.Call):
+        fact, legacy = None, False
+        for q in self.qnames(original.func):
+            parts = q.split(".")
+            if parts[0] != "openai" or len(parts) not in (2, 3) or len(parts) == 3 and parts[1] != "error":
+                continue
+            name = parts[-1]
+            if len(parts) == 2 and name in LEGACY_EXCEPTION_NAMES_REUSED:
+                continue  # openai.Timeout(...) is httpx's timeout setting now
+            legacy = len(parts) == 3 or name in TOP_LEVEL_RENAMES
+            fact = _CONSTRUCTORS.get(ERRORS.get(name, name) if legacy else name)
+            if fact is not None:
+                break
+        if fact is None or any(a.star for a in original.args):
+            return updated
+        positional = sum(1 for a in original.args if a.keyword is None)
+        # A 0.x constructor's positional arguments were (message, http_body, http_status, ...): only the message
+        # carries over; a current one's fill the required arguments in order.
+        covered = set(fact.required[:positional])
+        if legacy:
+            covered = {"message"} & covered if fact.required[:1] == ("message",) else set()
+        missing = [name for name in fact.required if name not in covered and get_arg(original, name) is None]
+        if missing:
+            example = ('response=httpx.Response(429, request=httpx.Request("POST", url))' if "response" in missing
+                       else 'request=httpx.Request("POST", url)')
+            self.review(original, f"openai.{fact.current}(...) needs {', '.join(missing)} in openai>=1 "
+                                  f"(openai.{fact.current}({', '.join(fact.required)})): pass them (in tests, "
+                                  f"{example}), or raise an exception of your own",
+                        note=f"openai.{fact.current}(...) needs {', '.join(missing)} in openai>=1")
         return updated
 
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
         var = None
         if node.name is not None and isinstance(node.name.name, cst.Name) and node.type is not None:
             types = [e.value for e in node.type.elements] if isinstance(node.type, cst.Tuple) else [node.type]
-            if any(any(q.startswith("openai.error.") for q in self.qnames(t)) for t in types):
+            if any(any(q.startswith("openai.error.") or q[7:] in TOP_LEVEL_RENAMES for q in self.qnames(t))
+                   for t in types):
                 var = node.name.name.value
         self.handler_vars.append(var)
 

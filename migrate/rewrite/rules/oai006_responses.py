@@ -9,9 +9,26 @@ indexing or attributes, and loop variables over them (stream chunks, choices).
     chunk["choices"][0]["delta"].get("content", "")  ->  chunk.choices[0].delta.content or ""
     "content" in delta                       ->  delta.content is not None
     r.to_dict_recursive()                    ->  r.model_dump()
+    chunk["choices"][0].get("delta", {}).get("content")  ->  chunk.choices[0].delta.content
 
-The same access on a name the rule cannot trace to a call (a function parameter, say) is left for review:
-it might be a plain dict from `requests`, where attribute access would break.
+Responses are followed across functions and modules (migrate/rewrite/flow.py, a repo-wide first phase with
+`ast`): a function returns a response when every value it returns or yields that is not None is one, and a
+parameter receives one when every call of its function in the tree passes one. So `ask()["choices"]` in
+another module (`from .llm import ask`, `import app.llm as llm`), even one that never imports openai, is
+converted, and so is `first(r)["message"]` when `first` returns part of a response. Fields that hold strings
+or numbers (`content`, `text`, `arguments`, ..., checked against the SDK) end a chain: `"sorry" in text`
+stays as it is. Lists of responses are followed too (`chunks.append(chunk)`, `sorted(data, key=lambda d:
+d["index"])`), and a name that is reused for a string after its response was read (`response = ""`) is
+still converted where it is indexed. A parameter that receives responses but is annotated as a dict gets a
+note: the annotation no longer holds.
+
+Where only some values are responses (a cache that returns dicts on one path), each dict access gets a
+`# migrate:` note instead of an edit, and so do uses that cannot be converted on a response object:
+`json.dumps(r)`, `dict(r)`, `r.items()`, `r.get(key)` with a computed key, a key that is not an identifier.
+
+The same access on a name the rule cannot trace to a call at all (a parameter of a function nobody in the
+tree calls, say) is left for review without a note: it might be a plain dict from `requests`, where attribute
+access would break.
 """
 
 from __future__ import annotations
@@ -20,57 +37,91 @@ import re
 
 import libcst as cst
 
+from migrate.rewrite import flow
 from migrate.rewrite.rules._base import (
     RuleTransformer,
-    endpoint_of,
+    attr_chain,
+    attr_tail,
     literal_str,
     needs_parens,
 )
 
 # Keys that, indexed in this shape, are very likely a response (used only to leave review notes).
 _TELLTALE = {"choices", "usage", "embedding"}
-_FALSY = (cst.SimpleString, cst.Integer, cst.Float, cst.Name, cst.List, cst.Dict, cst.Tuple)
+_DICT_METHODS = frozenset({"get", "keys", "items", "values", "update", "setdefault", "pop", "copy"})
+_DICT_CONSUMERS = frozenset({"json.dumps", "json.dump", "dict"})
 
 
-_CALL = re.compile(r"\.(?:create|parse|generate|edit|create_variation)\s*\(")
+_CALL = re.compile(r"\.(?:create|parse|generate|edit|create_variation|list|retrieve|delete|content|stream)\s*\(")
 _ACCESS = re.compile(r"""\[\s*["'][A-Za-z_]\w*["']\s*\]|\.get\(\s*["']|\bin\s+\w|to_dict""")
 
 
 def wanted(source: str, state) -> bool:
-    return bool(_CALL.search(source)) and bool(_ACCESS.search(source))
+    # `state.flow`: the plan found responses that reach this file from another module
+    return bool(_ACCESS.search(source)) and (bool(_CALL.search(source)) or bool(state.flow))
 
 
 def _is_response_call(node: cst.CSTNode) -> bool:
     if isinstance(node, cst.Await):
         node = node.expression
-    return isinstance(node, cst.Call) and endpoint_of(node) is not None
+    return isinstance(node, cst.Call) and flow.is_response_tail(attr_tail(node.func))
 
 
 class _Scopes(cst.CSTVisitor):
-    """Which names hold responses, per function: assignments and loop targets, to a fixpoint."""
+    """Which names hold responses, per function: assignments, loop targets and parameters, to a fixpoint.
 
-    def __init__(self) -> None:
+    Calls of functions that return responses, and parameters that receive them, come from `facts` (see
+    migrate/rewrite/flow.py: this module, and the other modules of the tree when the plan knows them).
+    """
+
+    def __init__(self, facts: flow.FileFacts | None = None) -> None:
+        self.facts = facts or flow.FileFacts()
         self.stack: list[int] = [0]
-        self.flows: dict[int, list[tuple[str, cst.BaseExpression]]] = {0: []}
+        self.flows: dict[int, list[tuple[str, cst.BaseExpression | None]]] = {0: []}
         self.assigned: dict[int, set[str]] = {0: set()}
+        self.params: dict[int, dict[str, str]] = {0: {}}
+        self.methods: dict[int, tuple[str, str]] = {}  # method scope -> (class name, name of self)
+        self.classes: list[str | None] = []
 
     def _scope_push(self, node) -> None:
         self.stack.append(id(node))
         self.flows[id(node)] = []
         self.assigned[id(node)] = set()
+        self.params[id(node)] = {}
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.classes.append(node.name.value if len(self.stack) == 1 and not self.classes else None)
+
+    def leave_ClassDef(self, node: cst.ClassDef) -> None:
+        self.classes.pop()
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        outer = len(self.stack) == 1
         self._scope_push(node)
-        for p in [*node.params.params, *node.params.kwonly_params, *node.params.posonly_params]:
+        params = [*node.params.posonly_params, *node.params.params, *node.params.kwonly_params]
+        for p in params:
             self.assigned[id(node)].add(p.name.value)
+        for star in (node.params.star_arg, node.params.star_kwarg):
+            if isinstance(star, cst.Param):
+                self.assigned[id(node)].add(star.name.value)
+        klass = self.classes[-1] if self.classes and len(self.classes) == 1 else None
+        if outer and (klass or not self.classes):
+            qualname = f"{klass}.{node.name.value}" if klass else node.name.value
+            self.params[id(node)] = dict(self.facts.params.get(qualname, {}))
+            if klass and params:
+                self.methods[id(node)] = (klass, params[0].name.value)
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.stack.pop()
 
-    def _flow(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
+    def _flow(self, target: cst.BaseExpression, value: cst.BaseExpression | None) -> None:
         if isinstance(target, cst.Name):
             self.assigned[self.stack[-1]].add(target.value)
             self.flows[self.stack[-1]].append((target.value, value))
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                inner = element.value.value if isinstance(element, cst.StarredElement) else element.value
+                self._flow(inner, None)  # unpacking: not followed
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for t in node.targets:
@@ -80,54 +131,184 @@ class _Scopes(cst.CSTVisitor):
         if node.value is not None:
             self._flow(node.target, node.value)
 
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._flow(node.target, node)
+
     def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
         self._flow(node.target, node.value)
 
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and node.args
+                and func.attr.value in ("append", "extend")):
+            # chunks.append(chunk): a list of responses, followed as a list literal
+            item = node.args[-1].value
+            self._flow(func.value, cst.List([cst.Element(item)]) if func.attr.value == "append" else item)
+        elif isinstance(func, cst.Name) and func.value in flow.KEYED and node.args:
+            for arg in node.args:  # sorted(data, key=lambda d: d["index"]): d is an item of data
+                if (arg.keyword is not None and arg.keyword.value == "key" and isinstance(arg.value, cst.Lambda)
+                        and arg.value.params.params):
+                    self._flow(arg.value.params.params[0].name, _element(node.args[0].value))
+
+    def _loop(self, target: cst.BaseExpression, iterable: cst.BaseExpression) -> None:
+        if (isinstance(target, cst.Tuple) and len(target.elements) == 2 and isinstance(iterable, cst.Call)
+                and isinstance(iterable.func, cst.Name) and iterable.func.value == "enumerate" and iterable.args):
+            self._flow(target.elements[0].value, None)
+            self._flow(target.elements[1].value, _element(iterable.args[0].value))
+            return
+        self._flow(target, _element(iterable))
+
     def visit_For(self, node: cst.For) -> None:
-        self._flow(node.target, cst.Subscript(node.iter, [cst.SubscriptElement(cst.Index(cst.Integer("0")))]))
+        self._loop(node.target, node.iter)
 
     def visit_CompFor(self, node: cst.CompFor) -> None:
-        self._flow(node.target, cst.Subscript(node.iter, [cst.SubscriptElement(cst.Index(cst.Integer("0")))]))
+        self._loop(node.target, node.iter)
 
-    def known(self) -> dict[int, set[str]]:
-        out: dict[int, set[str]] = {k: set() for k in self.flows}
-        bad: dict[int, set[str]] = {k: set() for k in self.flows}
+    def known(self) -> dict[int, dict[str, str]]:
+        """scope -> name -> flow.CERTAIN (every value assigned is a response) or flow.MAYBE (some are).
+
+        None, an empty list and strings or numbers (`response = ""` after the response was read) are left out:
+        they say nothing about a name indexed with a string key. `self.scalars` keeps the names that had one.
+        """
+        out: dict[int, dict[str, str]] = {k: dict(self.params.get(k, {})) for k in self.flows}
+        self.scalars: dict[int, set[str]] = {k: set() for k in self.flows}
         changed = True
         while changed:
             changed = False
             for scope, flows in self.flows.items():
+                by_name: dict[str, list[str | None]] = {}
                 for name, value in flows:
-                    if isinstance(value, cst.Name) and value.value == "None":
+                    if isinstance(value, cst.Name) and value.value == "None" or (
+                            isinstance(value, cst.List) and not value.elements):
+                        continue  # a start value that says nothing about what the name will hold
+                    if value is not None and self.scalar(value, scope, out):
+                        self.scalars[scope].add(name)
                         continue
-                    if self.rooted(value, scope, out):
-                        if name not in out[scope] and name not in bad[scope]:
-                            out[scope].add(name)
-                            changed = True
-                    elif name not in bad[scope]:
-                        bad[scope].add(name)
-                        out[scope].discard(name)
+                    if value is not None and _root(value) == name:
+                        continue  # data = sorted(data, ...): keeps what data held
+                    by_name.setdefault(name, []).append(None if value is None else self.kind(value, scope, out))
+                for name, kinds in by_name.items():
+                    if name in self.params.get(scope, {}):
+                        kinds.append(self.params[scope][name])
+                    new = flow.combine(kinds)
+                    if out[scope].get(name) != new:
+                        if new is None:
+                            out[scope].pop(name, None)
+                        else:
+                            out[scope][name] = new
                         changed = True
         return out
 
-    def rooted(self, node: cst.CSTNode, scope: int, known: dict[int, set[str]]) -> bool:
+    def scalar(self, node: cst.CSTNode, scope: int, known) -> bool:
+        """A string or a number: a literal, or a scalar field read from a response."""
+        if isinstance(node, cst.AugAssign):
+            return self.scalar(node.value, scope, known)
+        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, cst.Integer, cst.Float)):
+            return True
+        if isinstance(node, cst.BinaryOperation):
+            return self.scalar(node.left, scope, known) or self.scalar(node.right, scope, known)
+        if (isinstance(node, cst.Subscript) and _literal_key(node) in flow.SCALAR_FIELDS
+                or isinstance(node, cst.Attribute) and node.attr.value in flow.SCALAR_FIELDS):
+            return self.kind(node.value, scope, known) is not None
+        return False
+
+    def had_scalar(self, node: cst.CSTNode, scope: int) -> bool:
+        """`node` is a name that also held a string or number on some path."""
+        if not isinstance(node, cst.Name):
+            return False
+        scalars = getattr(self, "scalars", {})
+        if node.value in scalars.get(scope, ()):
+            return True
+        return scope != 0 and node.value not in self.assigned.get(scope, ()) and node.value in scalars.get(0, ())
+
+    def rooted(self, node: cst.CSTNode, scope: int, known) -> bool:
+        """`node` is certainly (part of) a response."""
+        return self.kind(node, scope, known) == flow.CERTAIN
+
+    def kind(self, node: cst.CSTNode, scope: int, known) -> str | None:
+        """flow.CERTAIN / flow.MAYBE when `node` is (part of) a response object, None when it is not one."""
+        result = flow.CERTAIN
         while True:
             if _is_response_call(node):
-                return True
-            if isinstance(node, (cst.Subscript, cst.Attribute)):
+                return result
+            if isinstance(node, cst.Subscript):
+                if _literal_key(node) in flow.SCALAR_FIELDS:
+                    return None
+                node = node.value
+            elif isinstance(node, cst.Attribute):
+                if node.attr.value in flow.SCALAR_FIELDS:
+                    return None
                 node = node.value
             elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "get":
+                if node.args and literal_str(node.args[0].value) in flow.SCALAR_FIELDS:
+                    return None
                 node = node.func.value
+            elif (isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value in flow.SAME_ITEMS
+                  and len(node.args) > flow.SAME_ITEMS[node.func.value]):
+                node = node.args[flow.SAME_ITEMS[node.func.value]].value  # sorted(page.data) holds page.data's items
+            elif isinstance(node, cst.Call):
+                reference = self.reference(node.func, scope)
+                found = self.facts.functions.get(reference) if reference else None
+                return None if found is None else flow.weaker(result, found)
             elif isinstance(node, cst.Await):
                 node = node.expression
             elif isinstance(node, cst.Name):
-                return self.lookup(node.value, scope, known)
+                found = self.lookup(node.value, scope, known)
+                return None if found is None else flow.weaker(result, found)
+            elif isinstance(node, (cst.List, cst.Tuple)) and node.elements:  # a list of responses
+                found = flow.combine([None if isinstance(e, cst.StarredElement) else self.kind(e.value, scope, known)
+                                      for e in node.elements])
+                return None if found is None else flow.weaker(result, found)
+            elif isinstance(node, (cst.ListComp, cst.GeneratorExp)):
+                node = node.elt
             else:
-                return False
+                return None
 
-    def lookup(self, name: str, scope: int, known: dict[int, set[str]]) -> bool:
+    def lookup(self, name: str, scope: int, known) -> str | None:
         if name in known.get(scope, ()):
-            return True
-        return scope != 0 and name not in self.assigned.get(scope, ()) and name in known.get(0, ())
+            return known[scope][name]
+        if scope != 0 and name not in self.assigned.get(scope, ()):
+            return known.get(0, {}).get(name)
+        return None
+
+    def reference(self, func: cst.BaseExpression, scope: int) -> str | None:
+        """How the facts name the function a call calls ("ask", "llm.ask", "Bot.ask" for self.ask in Bot)."""
+        chain = attr_chain(func)
+        if not chain:
+            return None
+        method = self.methods.get(scope)
+        if method is not None and len(chain) == 2 and chain[0] == method[1]:
+            return f"{method[0]}.{chain[1]}"
+        if scope != 0 and chain[0] in self.assigned.get(scope, ()):
+            return None
+        return ".".join(chain)
+
+
+def _root(node: cst.CSTNode) -> str | None:
+    """The name an expression reads through: `sorted(data, key=...)` -> "data"."""
+    while True:
+        if isinstance(node, (cst.Subscript, cst.Attribute)):
+            node = node.value
+        elif isinstance(node, cst.Await):
+            node = node.expression
+        elif (isinstance(node, cst.Call) and isinstance(node.func, cst.Name)
+              and len(node.args) > flow.SAME_ITEMS.get(node.func.value, 99)):
+            node = node.args[flow.SAME_ITEMS[node.func.value]].value
+        elif isinstance(node, cst.Name):
+            return node.value
+        else:
+            return None
+
+
+def _element(iterable: cst.BaseExpression) -> cst.Subscript:
+    """What a loop over `iterable` binds: followed as `iterable[0]`."""
+    return cst.Subscript(iterable, [cst.SubscriptElement(cst.Index(cst.Integer("0")))])
+
+
+def _literal_key(node: cst.Subscript) -> str | None:
+    if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+        return None
+    return literal_str(node.slice[0].slice.value)
 
 
 class Transformer(RuleTransformer):
@@ -136,15 +317,24 @@ class Transformer(RuleTransformer):
     def __init__(self, context, state) -> None:
         super().__init__(context, state)
         self.scopes = _Scopes()
-        self.known: dict[int, set[str]] = {}
+        self.known: dict[int, dict[str, str]] = {}
         self.stack: list[int] = [0]
 
     def visit_Module(self, node: cst.Module) -> None:
+        self.scopes = _Scopes(flow.facts_for(self.state, node))
         node.visit(self.scopes)
         self.known = self.scopes.known()
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.stack.append(id(node))
+        # a parameter that receives responses, annotated as a dict: the annotation no longer holds
+        receives = self.scopes.params.get(id(node), {})
+        for param in [*node.params.posonly_params, *node.params.params, *node.params.kwonly_params]:
+            if receives.get(param.name.value) == flow.CERTAIN and _dict_annotation(param.annotation):
+                self.review(param, f"{param.name.value} receives SDK response objects (pydantic models since openai "
+                                   f"1.0), not dicts: its annotation {_code(param.annotation.annotation)} no longer "
+                                   f"holds (use the openai.types class, e.g. ChatCompletion)",
+                            note=f"{param.name.value} receives SDK response objects now, not dicts: fix its annotation")
 
     def leave_FunctionDef(self, original, updated):
         self.stack.pop()
@@ -153,15 +343,31 @@ class Transformer(RuleTransformer):
     def _is_known(self, node: cst.CSTNode) -> bool:
         return self.scopes.rooted(node, self.stack[-1], self.known)
 
+    def _maybe(self, node: cst.CSTNode) -> bool:
+        return self.scopes.kind(node, self.stack[-1], self.known) == flow.MAYBE
+
+    def _maybe_review(self, node: cst.CSTNode, what: str) -> None:
+        self.review(node, f"{what}: this value is an SDK response on some paths (an object since openai 1.0, "
+                          f"where dict access raises TypeError) and something else on others: use attribute "
+                          f"access where it is a response",
+                    note=f"{what} may be on an SDK response object (openai>=1): use attribute access there")
+
     # r["choices"]  ->  r.choices
     def leave_Subscript(self, original: cst.Subscript, updated: cst.Subscript):
-        key = _string_key(original)
+        key = _literal_key(original)
         if key is None:
+            return updated
+        if not key.isidentifier():
+            if self._is_known(original.value):
+                self.review(original, f'[{key!r}] on an SDK response object: read it with getattr() or '
+                                      f'.model_dump()[{key!r}]')
             return updated
         if self._is_known(original.value):
             self.edited()
             return cst.Attribute(value=updated.value, attr=cst.Name(key), lpar=updated.lpar, rpar=updated.rpar)
-        if key in _TELLTALE and self._looks_like_response(original.value):
+        if self._maybe(original.value):
+            self._maybe_review(original, f'["{key}"]')
+        elif key in _TELLTALE and self._looks_like_response(original.value):
             self.review(original, f'["{key}"] looks like dict-style access on an SDK response: current responses are '
                                   f"objects (use .{key}) unless this is a plain dict", comment=False)
         return updated
@@ -170,20 +376,40 @@ class Transformer(RuleTransformer):
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         func = original.func
         if not isinstance(func, cst.Attribute):
+            self._dict_use(original)
             return updated
         method = func.attr.value
         if method in ("to_dict", "to_dict_recursive") and not original.args and self._is_known(func.value):
             self.edited()
             return updated.with_changes(func=updated.func.with_changes(attr=cst.Name("model_dump")))
-        if method != "get" or not (1 <= len(original.args) <= 2) or any(a.keyword or a.star for a in original.args):
+        if method in _DICT_METHODS and method != "get":
+            if self._is_known(func.value):
+                self.review(original, f".{method}() on an SDK response object (openai>=1 answers with pydantic "
+                                      f"models, not dicts): call it on .model_dump()")
+            return updated
+        if method != "get":
+            self._dict_use(original)
+            return updated
+        if not (1 <= len(original.args) <= 2) or any(a.keyword or a.star for a in original.args):
             return updated
         key = literal_str(original.args[0].value)
-        if key is None or not key.isidentifier() or not self._is_known(func.value):
+        if key is None or not key.isidentifier():
+            if self._is_known(func.value):
+                self.review(original, ".get() with a computed key on an SDK response object: use getattr(obj, key, "
+                                      "default)")
+            return updated
+        if not self._is_known(func.value):
+            if self._maybe(func.value):
+                self._maybe_review(original, f'.get("{key}")')
             return updated
         receiver = updated.func.value
         attr = cst.Attribute(value=receiver, attr=cst.Name(key))
         self.edited()
-        if len(original.args) == 1 or _is_none(original.args[1].value):
+        parent = self.parent(original)
+        chained = isinstance(parent, (cst.Attribute, cst.Subscript)) and parent.value is original
+        if (len(original.args) == 1 or _is_none(original.args[1].value)
+                or chained and _empty_container(original.args[1].value)):
+            # `.get("delta", {}).get("content")`: the default stood in for a missing key, and a field is never missing
             return attr.with_changes(lpar=updated.lpar, rpar=updated.rpar)
         default = updated.args[1].value
         if _falsy_literal(original.args[1].value):
@@ -194,9 +420,18 @@ class Transformer(RuleTransformer):
                 body=attr,
                 orelse=default,
             )
-        if updated.lpar or needs_parens(self.parent(original)):
+        if updated.lpar or needs_parens(parent):
             new = new.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
         return new
+
+    def _dict_use(self, call: cst.Call) -> None:
+        """json.dumps(r) / dict(r) on a response object: fails at run time, and only a human knows the intent."""
+        name = ".".join(attr_chain(call.func) or ())
+        if name not in _DICT_CONSUMERS or not call.args or call.args[0].star:
+            return
+        if self._is_known(call.args[0].value):
+            self.review(call, f"{name}() on an SDK response object (a pydantic model since openai 1.0): pass "
+                              f"{_code(call.args[0].value)}.model_dump() instead")
 
     # "content" in delta  ->  delta.content is not None
     def leave_Comparison(self, original: cst.Comparison, updated: cst.Comparison):
@@ -206,7 +441,13 @@ class Transformer(RuleTransformer):
         if not isinstance(op, (cst.In, cst.NotIn)):
             return updated
         key = literal_str(original.left)
-        if key is None or not key.isidentifier() or not self._is_known(original.comparisons[0].comparator):
+        if key is None or not key.isidentifier():
+            return updated
+        comparator = original.comparisons[0].comparator
+        known = self._is_known(comparator)
+        if not known or self.scopes.had_scalar(comparator, self.stack[-1]):  # `in` works on strings too
+            if known or self._maybe(comparator):
+                self._maybe_review(original, f'"{key}" in ...')
             return updated
         self.edited()
         attr = cst.Attribute(value=updated.comparisons[0].comparator, attr=cst.Name(key))
@@ -220,11 +461,19 @@ class Transformer(RuleTransformer):
         return isinstance(node, (cst.Name, cst.Attribute))
 
 
-def _string_key(node: cst.Subscript) -> str | None:
-    if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
-        return None
-    key = literal_str(node.slice[0].slice.value)
-    return key if key is not None and key.isidentifier() else None
+_DICT_TYPES = re.compile(r"\b(?:dict|Dict|Mapping|MutableMapping|OpenAIObject)\b")
+
+
+def _dict_annotation(annotation: cst.Annotation | None) -> bool:
+    return annotation is not None and bool(_DICT_TYPES.search(_code(annotation.annotation)))
+
+
+def _empty_container(node: cst.CSTNode) -> bool:
+    return isinstance(node, (cst.Dict, cst.List)) and not node.elements
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module(body=[]).code_for_node(node)
 
 
 def _is_none(node: cst.CSTNode) -> bool:

@@ -8,7 +8,8 @@ functions (tests/server/test_facts.py::test_legacy_functions_ignored). On a chat
     function_call="auto"                 ->  tool_choice="auto"
     function_call={"name": "f"}          ->  tool_choice={"type": "function", "function": {"name": "f"}}
 
-Reads of the answer, on expressions known to be responses (see OAI006):
+Reads of the answer, on expressions known to be responses (see OAI006: followed through returns and
+parameters, across modules):
 
     if message.function_call:            ->  if message.tool_calls:
     message.function_call.name           ->  message.tool_calls[0].function.name
@@ -29,6 +30,7 @@ import re
 import libcst as cst
 import libcst.matchers as m
 
+from migrate.rewrite import flow
 from migrate.rewrite.rules._base import (
     RuleTransformer,
     code,
@@ -89,6 +91,7 @@ class Transformer(RuleTransformer):
         self.receivers: dict[int, set[str]] = {}
 
     def visit_Module(self, node: cst.Module) -> None:
+        self.scopes = _Scopes(flow.facts_for(self.state, node))
         node.visit(self.scopes)
         self.known = self.scopes.known()
         reads = _Reads(self.scopes, self.known)

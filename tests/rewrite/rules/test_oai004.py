@@ -56,6 +56,64 @@ CASES = [
             return client.images.generate(prompt=prompt, n=1)
         """, id="OAI004-from-imports-and-image-create-becomes-generate",
         review=[]),
+    case("OAI004", """
+        import openai
+
+
+        def complete(settings, prompt, **kwargs):
+            return openai.Completion.create(prompt=prompt, **vars(settings), **kwargs)
+
+
+        def chat(messages, deployment):
+            return openai.ChatCompletion.create(messages=messages, **{"engine": deployment, "request_timeout": 30})
+        """, """
+        import openai
+
+        client = openai.OpenAI()
+
+
+        def complete(settings, prompt, **kwargs):
+            # migrate: **vars(settings) must not carry 0.x-only arguments (engine=, request_timeout=, api_key=, ...)
+            # migrate: **kwargs must not carry 0.x-only arguments (engine=, request_timeout=, api_key=, ...)
+            return client.completions.create(prompt=prompt, **vars(settings), **kwargs)
+
+
+        def chat(messages, deployment):
+            return client.chat.completions.create(messages=messages, **{"model": deployment, "timeout": 30})
+        """, id="OAI004-spread-arguments-renamed-or-left-for-review",
+        review=[("OAI004", 10, "**vars(settings) may carry 0.x-only arguments"),
+                ("OAI004", 10, "**kwargs may carry 0.x-only arguments")]),
+    case("OAI004", """
+        from openai import OpenAI
+
+        client = OpenAI()
+
+
+        def chat(messages, **kwargs):
+            return client.chat.completions.create(messages=messages, **kwargs)
+        """, None, id="OAI004-current-sdk-spread-untouched",
+        review=[]),
+    case("OAI004", """
+        import openai
+        from openai import ChatCompletion
+
+
+        class Settings:
+            completions = openai.Completion
+            chat = ChatCompletion
+        """, """
+        import openai
+        from openai import ChatCompletion
+
+
+        class Settings:
+            # migrate: openai.Completion is gone in openai>=1: use a client's .completions
+            completions = openai.Completion
+            # migrate: openai.ChatCompletion is gone in openai>=1: use a client's .chat.completions
+            chat = ChatCompletion
+        """, id="OAI004-bare-0x-resource-objects-left-for-review",
+        review=[("OAI004", 8, "openai.Completion is a 0.x API object"),
+                ("OAI004", 10, "openai.ChatCompletion is a 0.x API object")]),
 ]
 
 

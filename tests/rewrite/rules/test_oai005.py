@@ -30,6 +30,62 @@ CASES = [
             pass
         """, id="OAI005-errors-imports-and-attributes",
         review=[]),
+    case("OAI005", """
+        import openai
+        from openai import InvalidRequestError
+        from openai.error import RateLimitError
+
+
+        def ask(messages):
+            try:
+                return openai.ChatCompletion.create(model="m", messages=messages)
+            except InvalidRequestError as e:
+                return e.http_status
+            except openai.error.Timeout:
+                raise RateLimitError("slow down")
+
+
+        def test_retry(mocker):
+            mocker.patch("app.ask", side_effect=openai.error.APIError("boom"))
+        """, """
+        import openai
+        # migrate: a 404 (an unknown model, say) now raises NotFoundError, not BadRequestError
+        from openai import BadRequestError
+        from openai import RateLimitError
+
+
+        def ask(messages):
+            try:
+                return openai.ChatCompletion.create(model="m", messages=messages)
+            except BadRequestError as e:
+                return e.status_code
+            except openai.APITimeoutError:
+                # migrate: openai.RateLimitError(...) needs response, body in openai>=1
+                raise RateLimitError("slow down")
+
+
+        def test_retry(mocker):
+            # migrate: openai.APIError(...) needs request, body in openai>=1
+            mocker.patch("app.ask", side_effect=openai.APIError("boom"))
+        """, id="OAI005-top-level-0x-names-and-constructors",
+        review=[("OAI005", 4, "the current SDK raises NotFoundError for 404"),
+                ("OAI005", 15, "openai.RateLimitError(...) needs response, body in openai>=1"),
+                ("OAI005", 20, "openai.APIError(...) needs request, body in openai>=1")]),
+    case("OAI005", """
+        import httpx
+        import openai
+        from openai import APIError, RateLimitError
+
+        response = httpx.Response(429, request=httpx.Request("POST", "http://test"))
+        error = RateLimitError("slow down", response=response, body=None)
+        timeout = openai.Timeout(10.0)
+        base = openai.OpenAIError("anything goes")
+        try:
+            pass
+        except (APIError, openai.APITimeoutError):
+            pass
+        """, None, id="OAI005-current-sdk-exceptions-untouched",
+        review=[]),
 ]
 
 

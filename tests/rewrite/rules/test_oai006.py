@@ -49,6 +49,151 @@ CASES = [
             return payload["choices"][0]["text"]
         """, id="OAI006-responses-chunks-and-loops-untraced-dict-kept",
         review=[('OAI006', 21, '["choices"] looks like dict-style access on an SDK response: current')]),
+    case("OAI004,OAI006", """
+        import json
+        import openai
+
+
+        def ask(q):
+            return openai.ChatCompletion.create(model="m", messages=[{"role": "user", "content": q}])
+
+
+        def cached(q, cache):
+            if q in cache:
+                return cache[q]
+            return ask(q)
+
+
+        def first(response):
+            return response["choices"][0]
+
+
+        def main():
+            reply = first(ask("hi"))["message"]["content"]
+            if "sorry" in reply:
+                return None
+            for chunk in openai.ChatCompletion.create(model="m", messages=[], stream=True):
+                print(chunk["choices"][0].get("delta", {}).get("content"))
+            page = openai.Model.list()
+            names = [m["id"] for m in page["data"]]
+            old = cached("hi", {})["choices"]
+            print(json.dumps(ask("x")))
+            return reply, names, old
+        """, """
+        import json
+        import openai
+
+        client = openai.OpenAI()
+
+
+        def ask(q):
+            return client.chat.completions.create(model="m", messages=[{"role": "user", "content": q}])
+
+
+        def cached(q, cache):
+            if q in cache:
+                return cache[q]
+            return ask(q)
+
+
+        def first(response):
+            return response.choices[0]
+
+
+        def main():
+            reply = first(ask("hi")).message.content
+            if "sorry" in reply:
+                return None
+            for chunk in client.chat.completions.create(model="m", messages=[], stream=True):
+                print(chunk.choices[0].delta.content)
+            page = client.models.list()
+            names = [m.id for m in page.data]
+            # migrate: ["choices"] may be on an SDK response object (openai>=1): use attribute access there
+            old = cached("hi", {})["choices"]
+            # migrate: json.dumps() on an SDK response object (a pydantic model since openai 1.0): pass ask("x").model_dump() instead
+            print(json.dumps(ask("x")))
+            return reply, names, old
+        """, id="OAI006-followed-through-returns-parameters-and-pages",
+        review=[("OAI006", 31, "is an SDK response on some paths"),
+                ("OAI006", 33, "json.dumps() on an SDK response object")]),
+    case("OAI006", """
+        import requests
+        from openai import OpenAI
+
+        client = OpenAI()
+
+
+        def fetch(url):
+            return requests.get(url).json()
+
+
+        def summary(url):
+            data = fetch(url)
+            text = client.chat.completions.create(model="m", messages=[]).choices[0].message.content
+            if "error" in text or "error" in data:
+                return data.get("detail", "")
+            return data["items"][0]
+        """, None, id="OAI006-plain-dicts-and-strings-beside-responses-untouched",
+        review=[]),
+    case("OAI004,OAI006", """
+        from typing import List
+
+        import openai
+
+
+        def stream(messages):
+            chunks = []
+            for chunk in openai.ChatCompletion.create(model="m", messages=messages, stream=True):
+                chunks.append(chunk)
+            return combine(chunks)
+
+
+        def combine(chunks: List[dict]) -> str:
+            content = ""
+            for item in sorted(chunks, key=lambda c: c["created"]):
+                if "content" in item["choices"][0]["delta"]:
+                    content += item["choices"][0]["delta"]["content"]
+            return content
+
+
+        def answer(messages):
+            response = openai.ChatCompletion.create(model="m", messages=messages)
+            message = response["choices"][0]["message"]
+            response = ""
+            response += message["content"]
+            return response
+        """, """
+        from typing import List
+
+        import openai
+
+        client = openai.OpenAI()
+
+
+        def stream(messages):
+            chunks = []
+            for chunk in client.chat.completions.create(model="m", messages=messages, stream=True):
+                chunks.append(chunk)
+            return combine(chunks)
+
+
+        # migrate: chunks receives SDK response objects now, not dicts: fix its annotation
+        def combine(chunks: List[dict]) -> str:
+            content = ""
+            for item in sorted(chunks, key=lambda c: c.created):
+                if item.choices[0].delta.content is not None:
+                    content += item.choices[0].delta.content
+            return content
+
+
+        def answer(messages):
+            response = client.chat.completions.create(model="m", messages=messages)
+            message = response.choices[0].message
+            response = ""
+            response += message.content
+            return response
+        """, id="OAI006-lists-of-chunks-sorted-keys-and-reused-names",
+        review=[("OAI006", 17, "its annotation List[dict] no longer holds")]),
 ]
 
 

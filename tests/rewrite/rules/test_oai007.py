@@ -37,6 +37,51 @@ CASES = [
             return client.chat.completions.create(model="m", messages=messages, tools=[{"type": "function", "function": {"name": "a"}}], tool_choice={"type": "function", "function": {"name": "a"}})
         """, id="OAI007-functions-to-tools-and-reads",
         review=[]),
+    case("OAI004,OAI006,OAI007", """
+        import json
+        import openai
+
+        FUNCTIONS = [{"name": "lookup", "parameters": {"type": "object"}}]
+
+
+        def ask(messages):
+            return openai.ChatCompletion.create(model="m", messages=messages, functions=FUNCTIONS)
+
+
+        def run(messages):
+            message = ask(messages)["choices"][0]["message"]
+            if message.get("function_call"):
+                args = json.loads(message["function_call"]["arguments"])
+                return args
+            return message["content"]
+        """, """
+        import json
+        import openai
+
+        client = openai.OpenAI()
+
+        FUNCTIONS = [{"name": "lookup", "parameters": {"type": "object"}}]
+
+
+        def ask(messages):
+            return client.chat.completions.create(model="m", messages=messages, tools=[{"type": "function", "function": fn} for fn in FUNCTIONS])
+
+
+        def run(messages):
+            message = ask(messages).choices[0].message
+            if message.tool_calls:
+                args = json.loads(message.tool_calls[0].function.arguments)
+                return args
+            return message.content
+        """, id="OAI007-function-call-read-in-a-caller-of-the-request",
+        review=[]),
+    case("OAI007", """
+        def describe(event):
+            if event.function_call:
+                return event.function_call.name
+            return event["content"]
+        """, None, id="OAI007-function-call-on-other-objects-untouched",
+        review=[]),
 ]
 
 

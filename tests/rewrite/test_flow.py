@@ -1,0 +1,149 @@
+"""Responses followed across functions and modules: the repo-wide phase (migrate/rewrite/flow.py) and the plan."""
+
+from __future__ import annotations
+
+import textwrap
+
+from migrate.rewrite import apply_plan, plan_rewrite
+from migrate.rewrite.flow import CERTAIN, MAYBE, build, file_facts
+from tests.rewrite.conftest import CONFIG, make_tree, snapshot
+
+LLM = textwrap.dedent("""\
+    import openai
+
+
+    def ask(q):
+        return openai.ChatCompletion.create(model="gpt-3.5-turbo", messages=[{"role": "user", "content": q}])
+
+
+    def first(response):
+        return response["choices"][0]
+    """)
+
+MAIN = textwrap.dedent("""\
+    from app import llm
+    from .llm import ask, first
+    from .cache import lookup
+
+
+    def answer(q):
+        reply = ask(q)
+        text = reply["choices"][0]["message"]["content"]
+        if "sorry" in text:
+            return None
+        return first(llm.ask(q))["message"].get("content", "")
+
+
+    def remembered(q):
+        return lookup(q)["choices"]
+    """)
+
+CACHE = textwrap.dedent("""\
+    from app.llm import ask
+
+    SEEN = {}
+
+
+    def lookup(q):
+        if q in SEEN:
+            return SEEN[q]
+        return ask(q)
+    """)
+
+UNRELATED = textwrap.dedent("""\
+    def ask(q):
+        return {"choices": [q]}
+
+
+    def show(q):
+        return ask(q)["choices"]
+    """)
+
+
+def test_plan_follows_responses_into_modules_that_never_import_openai(tmp_path):
+    root = make_tree(tmp_path, {"app/__init__.py": "", "app/llm.py": LLM, "app/main.py": MAIN,
+                                "app/cache.py": CACHE, "tools/unrelated.py": UNRELATED})
+    plan = plan_rewrite([root], config=CONFIG)
+    after = {c.path: c.after for c in plan.changes}
+    assert sorted(after) == ["app/llm.py", "app/main.py"]
+    assert 'return response.choices[0]' in after["app/llm.py"]
+    main = after["app/main.py"]
+    assert "text = reply.choices[0].message.content" in main
+    assert 'if "sorry" in text:' in main  # a string, not a response: left alone
+    assert 'return first(llm.ask(q)).message.content or ""' in main
+    # lookup() returns a cached value on one path and a response on the other: a review item, not an edit
+    assert 'return lookup(q)["choices"]' in main
+    items = [(r.path, r.line, r.rule) for r in plan.review if r.rule == "OAI006"]
+    line = main.splitlines().index('    return lookup(q)["choices"]') + 1
+    assert items == [("app/main.py", line, "OAI006")]
+    assert "# migrate: " in main.splitlines()[line - 2]
+    assert "OAI006" in dict((c.path, c.rules) for c in plan.changes)["app/main.py"]
+
+    before = snapshot(root)
+    result = apply_plan(plan)
+    assert not result.refused
+    assert snapshot(root)["tools/unrelated.py"] == before["tools/unrelated.py"]
+    again = plan_rewrite([root], config=CONFIG)
+    assert again.changes == (), again.diff()
+
+
+def test_facts_of_one_module():
+    facts = file_facts(textwrap.dedent("""\
+        import openai
+        from openai import OpenAI
+
+        client = OpenAI()
+
+
+        class Bot:
+            def ask(self, q):
+                r = client.chat.completions.create(model="m", messages=[])
+                return r
+
+            def reply(self, q):
+                return self.ask(q)["choices"][0]
+
+
+        def embed(texts):
+            return openai.Embedding.create(input=texts, model="e")
+
+
+        def maybe(q, cache):
+            return cache.get(q) or embed([q])
+
+
+        def text_of(r):
+            return r["choices"][0]["message"]["content"]
+
+
+        def show(r):
+            print(r)
+
+
+        show(embed(["a"]))
+        show({"x": 1})
+        """))
+    assert facts.functions == {"Bot.ask": CERTAIN, "Bot.reply": CERTAIN, "embed": CERTAIN}
+    assert facts.params == {"show": {"r": MAYBE}}
+
+
+def test_build_takes_in_other_files_only_when_they_import_a_response_function():
+    parsed: list[str] = []
+
+    def loader(rel, data):
+        def load():
+            parsed.append(rel)
+            return data
+        return load
+
+    repo = build([("app/llm.py", LLM)],
+                 [("app/main.py", loader("app/main.py", MAIN.encode())),
+                  ("app/cache.py", loader("app/cache.py", CACHE.encode())),
+                  ("tools/unrelated.py", loader("tools/unrelated.py", UNRELATED.encode()))])
+    assert repo.callers == {"app/main.py", "app/cache.py"}
+    assert repo.for_file("app/cache.py").functions == {"ask": CERTAIN, "lookup": MAYBE}
+    assert repo.for_file("app/main.py").functions == {"ask": CERTAIN, "llm.ask": CERTAIN, "first": CERTAIN,
+                                                      "lookup": MAYBE, "remembered": MAYBE}
+    assert repo.for_file("app/llm.py").params == {"first": {"response": CERTAIN}}
+    assert repo.for_file("tools/unrelated.py") is None  # its own ask() returns a dict
+    assert sorted(parsed) == ["app/cache.py", "app/main.py", "tools/unrelated.py"]  # each read once

@@ -8,7 +8,6 @@ reported, and so is a result that would no longer parse.
 
 from __future__ import annotations
 
-import ast
 import difflib
 import importlib
 import itertools
@@ -87,8 +86,10 @@ def rewrite_source(source: str, path: str, *, config, options: dict, active: fro
     after = tree.code if changed else source
     result = SourceResult(after=after, parsed=True, counts=dict(state.counts))
     if changed:
+        from migrate.scan.detect.modern import parse as parse_any
+
         try:
-            ast.parse(after, filename=path)
+            parse_any(after, filename=path)  # Python 3.12+ syntax included, whatever Python runs the kit
         except SyntaxError as e:
             last = next(rid for rid, before, aft, _ in reversed(stages) if aft is not before)
             return SourceResult(

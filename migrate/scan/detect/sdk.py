@@ -79,20 +79,21 @@ ENV_READERS = frozenset(
 OPENAI_HOST_RE = re.compile(r"\bapi\.openai\.com\b|\b[\w-]+\.openai\.azure\.com\b|\{[^}]*\}\.openai\.azure\.com")
 HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "request", "stream", "send"})
 HTTP_LIBRARIES = ("requests", "httpx", "aiohttp", "urllib3", "urllib.request")
+# Client classes that take a base URL: name -> position of the base URL among the arguments (None: keyword only).
+HTTP_CLIENT_CLASSES = {"httpx.Client": None, "httpx.AsyncClient": None, "aiohttp.ClientSession": 0}
 
 # -- wrappers ----------------------------------------------------------------------------------------------------
 # (module prefix, class name) -> (api, canonical class name). A module prefix matches the module and submodules.
 WRAPPER_CLASSES: dict[tuple[str, str], tuple[str, str]] = {}
-for _module in ("langchain_openai", "langchain.chat_models", "langchain.llms", "langchain.embeddings",
-                "langchain_community.chat_models", "langchain_community.llms", "langchain_community.embeddings",
-                "langchain.chat_models.openai", "langchain.llms.openai", "langchain.embeddings.openai"):
+# A module prefix matches its submodules: "langchain" covers `from langchain import OpenAI` (the top-level export
+# of LangChain < 0.1), langchain.llms.openai, langchain.chat_models.azure_openai, ...
+for _module in ("langchain_openai", "langchain", "langchain_community"):
     for _cls in ("ChatOpenAI", "AzureChatOpenAI", "OpenAIEmbeddings", "AzureOpenAIEmbeddings", "OpenAI",
                  "AzureOpenAI", "OpenAIChat"):
         WRAPPER_CLASSES[(_module, _cls)] = ("langchain", _cls)
-for _module in ("llama_index.llms.openai", "llama_index.embeddings.openai", "llama_index.llms.azure_openai",
-                "llama_index.embeddings.azure_openai", "llama_index.multi_modal_llms.openai", "llama_index.llms",
-                "llama_index.embeddings", "llama_index.legacy.llms", "llama_index.legacy.embeddings",
-                "llama_index.core.llms.openai"):
+# llama_index covers llama_index.llms.openai, llama_index.core.llms.openai, llama_index.legacy.*, the 0.x top-level
+# exports; gpt_index is LlamaIndex's name before 0.5 (gpt_index.embeddings.openai.OpenAIEmbedding).
+for _module in ("llama_index", "gpt_index"):
     for _cls in ("OpenAI", "OpenAIEmbedding", "AzureOpenAI", "AzureOpenAIEmbedding", "OpenAIResponses",
                  "OpenAIMultiModal"):
         WRAPPER_CLASSES[(_module, _cls)] = ("llamaindex", _cls)

@@ -580,7 +580,7 @@ class ModuleAnalyzer:
             if isinstance(value, Env) and sdk.ENV_NAME_RE.match(value.var):
                 self._env_finding(node, value.var)
             return
-        wrapper = _wrapper_class(name)
+        wrapper = sdk.wrapper_class(name)
         if wrapper is not None:
             self._wrapper_finding(node, scope, *wrapper)
             return
@@ -1084,16 +1084,6 @@ def _client_class(value) -> str | None:
         module, _, name = value.name.rpartition(".")
         if module in sdk.CLIENT_MODULES and name in sdk.CLIENT_CLASSES:
             return sdk.CLIENT_CLASSES[name]
-    return None
-
-
-def _wrapper_class(name: str):
-    module, _, cls = name.rpartition(".")
-    while module:
-        hit = sdk.WRAPPER_CLASSES.get((module, cls))
-        if hit is not None:
-            return hit
-        module = module.rpartition(".")[0]
     return None
 
 

@@ -101,6 +101,33 @@ WRAPPER_CLASSES[("dspy", "OpenAI")] = ("dspy", "dspy.OpenAI")
 WRAPPER_CLASSES[("dspy", "AzureOpenAI")] = ("dspy", "dspy.AzureOpenAI")
 WRAPPER_CLASSES[("dsp", "GPT3")] = ("dspy", "dsp.GPT3")
 
+
+def wrapper_class(name: str) -> tuple[str, str] | None:
+    """(api, class) for the qualified name of a wrapper class: "langchain.llms.openai.OpenAI" -> ("langchain", "OpenAI")."""
+    module, _, cls = name.rpartition(".")
+    while module:
+        hit = WRAPPER_CLASSES.get((module, cls))
+        if hit is not None:
+            return hit
+        module = module.rpartition(".")[0]
+    return None
+
+
+# The keywords that set a wrapper's endpoint and key, as each library's own source names them (checked against
+# langchain-openai 1.7, langchain 0.0.350, llama-index-llms-openai 0.8, llama-index 0.9, litellm 1.x, instructor
+# 1.x from_provider, dspy 3.x LM and dspy-ai 2.4 GPT3): (base URL keywords, key keywords), the first of each is
+# the one a rewrite adds, the others are aliases of the same setting. Keyed by the package the name comes from.
+WRAPPER_ENDPOINT_KEYWORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "langchain_openai": (("base_url", "openai_api_base"), ("api_key", "openai_api_key")),
+    # LangChain < 0.1 knows only the field names (the base_url/api_key aliases came later)
+    "langchain": (("openai_api_base", "base_url"), ("openai_api_key", "api_key")),
+    "langchain_community": (("openai_api_base", "base_url"), ("openai_api_key", "api_key")),
+    "llama_index": (("api_base",), ("api_key",)),
+    "litellm": (("api_base", "base_url"), ("api_key",)),
+    "instructor": (("base_url",), ("api_key",)),
+    "dspy": (("api_base", "base_url"), ("api_key",)),
+}
+
 # Functions (qualified name) -> (api, endpoint, kind of model argument).
 LITELLM_FUNCTIONS = frozenset(
     {"completion", "acompletion", "text_completion", "atext_completion", "embedding", "aembedding",

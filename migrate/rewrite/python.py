@@ -8,25 +8,26 @@ reported, and so is a result that would no longer parse.
 
 from __future__ import annotations
 
-import ast
 import difflib
 import importlib
 import itertools
+import os
 import re
 from dataclasses import dataclass, field
 
 from migrate.rewrite.registry import BY_ID, PYTHON_ORDER
 
-# A module that imports the OpenAI SDK, or talks to the REST API by URL.
+# A module that imports the OpenAI SDK or a library that wraps it (OAI012), or talks to the REST API by URL.
 _USES_OPENAI = re.compile(
-    rb"^[ \t]*(?:from[ \t]+openai\b|import[ \t]+(?:[\w.]+[ \t]*(?:as[ \t]+\w+)?[ \t]*,[ \t]*)*openai\b)|api\.openai\.com",
+    rb"^[ \t]*(?:from[ \t]+openai\b|import[ \t]+(?:[\w.]+[ \t]*(?:as[ \t]+\w+)?[ \t]*,[ \t]*)*openai\b)|api\.openai\.com"
+    rb"|^[ \t]*(?:from|import)[ \t]+(?:langchain\w*|llama_index|gpt_index|litellm|instructor|dspy)\b",
     re.MULTILINE,
 )
 
 
 def mentions_openai(data: bytes) -> bool:
     """The byte pre-filter: about 200x cheaper than parsing, and most files of a tree fail it."""
-    return b"openai" in data or b"OpenAI" in data or b"OPENAI" in data
+    return b"openai" in data or b"OpenAI" in data or b"OPENAI" in data or b"litellm" in data
 
 
 def uses_openai(data: bytes) -> bool:
@@ -91,8 +92,10 @@ def rewrite_source(source: str, path: str, *, config, options: dict, active: fro
     after = tree.code if changed else source
     result = SourceResult(after=after, parsed=True, counts=dict(state.counts))
     if changed:
+        from migrate.scan.detect.modern import parse as parse_any
+
         try:
-            ast.parse(after, filename=path)
+            parse_any(after, filename=path)  # Python 3.12+ syntax included, whatever Python runs the kit
         except SyntaxError as e:
             last = next(rid for rid, before, aft, _ in reversed(stages) if aft is not before)
             return SourceResult(
@@ -140,8 +143,16 @@ def map_line(a: list[str], b: list[str], line: int) -> int:
                 return j1 + (index - i1) + 1
             if tag == "insert":
                 continue
-            return min(j1 + (index - i1), max(j2 - 1, j1)) + 1
+            near = min(j1 + (index - i1), max(j2 - 1, j1))
+            # Lines became others (arguments added, notes or an import inserted): the new line that still reads
+            # most like it, e.g. `llm = OpenAI(` for `llm = OpenAI(model="gpt-4o")`, else the one at its place.
+            line_text = a[index].strip()
+            return max(range(j1, j2), key=lambda j: (_shared_prefix(line_text, b[j].strip()), -abs(j - near))) + 1
     return min(line, max(len(b), 1))
+
+
+def _shared_prefix(x: str, y: str) -> int:
+    return len(os.path.commonprefix((x, y)))
 
 
 def _names(source: str) -> set[str]:

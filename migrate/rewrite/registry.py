@@ -47,15 +47,20 @@ RULES: tuple[RuleInfo, ...] = (
     RuleInfo("OAI011", "requirement-pins", "The openai requirement is raised to the current SDK when the 0.x "
              "upgrade runs (requirements*.txt, pyproject.toml, setup.py, setup.cfg, Pipfile)", "text",
              "oai011_requirements"),
+    RuleInfo("OAI012", "wrapper-endpoint", "LangChain, LlamaIndex, LiteLLM, instructor and DSPy constructions read "
+             "their base URL and key from the configured environment variables; provider-routed model strings become "
+             "\"openai/<served model>\"", "python", "oai012_wrappers"),
 )
 
 BY_ID = {r.id: r for r in RULES}
 
 # Python rules run in this order on each file. Each later rule sees the previous one's output:
 # exceptions first; legacy calls become client calls; then response access and request arguments are fixed on
-# the current-SDK call shapes; model names are mapped (engine= became model= by then); Azure clients become
+# the current-SDK call shapes; wrappers get the endpoint and their provider-routed model strings (before OAI003,
+# which would map "gpt-4o" to a name LiteLLM cannot route); model names are mapped (engine= became model= by
+# then); Azure clients become
 # OpenAI clients; and finally every client construction, including the ones added above, gets the endpoint.
-PYTHON_ORDER = ("OAI005", "OAI004", "OAI006", "OAI007", "OAI008", "OAI003", "OAI002", "OAI001", "OAI009")
+PYTHON_ORDER = ("OAI005", "OAI004", "OAI006", "OAI007", "OAI008", "OAI012", "OAI003", "OAI002", "OAI001", "OAI009")
 TEXT_ORDER = ("OAI010", "OAI011")
 # The rules that make up the openai 0.x -> current SDK upgrade (OAI011 raises the pin only when one ran).
 LEGACY_UPGRADE = frozenset({"OAI004", "OAI005"})

@@ -1,6 +1,7 @@
 """Find the files a scan (or a rewrite) should look at.
 
-Respects .gitignore files at every level, skips version-control folders, virtual environments,
+Respects git's ignore rules (.gitignore files at every level and above the root inside a work tree,
+negations, .git/info/exclude: see gitignore.py), skips version-control folders, virtual environments,
 node_modules and site-packages below the roots (unless include_vendored), follows directory symlinks once
 and reports loops and dangling links instead of failing.
 """
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from migrate.scan import gitignore
 from migrate.scan.findings import Skipped
 
 PYTHON_SUFFIXES = (".py", ".pyw", ".ipynb")
@@ -94,25 +96,14 @@ def _excluded(rel: str, name: str, patterns: tuple[str, ...]) -> bool:
     return False
 
 
-def _load_gitignore(directory: str):
-    path = os.path.join(directory, ".gitignore")
-    try:
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            lines = fh.read().splitlines()
-    except OSError:
-        return None
-    import pathspec  # imported only when a .gitignore exists
-
-    return pathspec.GitIgnoreSpec.from_lines(lines)
-
-
 def _walk(root: Path, exclude, include_vendored, respect_gitignore, skipped, name_filter) -> Iterator[tuple[str, str]]:
     root_s = str(root)
     seen_dirs: set[tuple[int, int]] = set()
     st = os.stat(root_s)
     seen_dirs.add((st.st_dev, st.st_ino))
-    # Each stack entry: directory path, its path relative to root, the gitignore specs in force (base, spec).
-    stack: list[tuple[str, str, tuple]] = [(root_s, "", ())]
+    # Each stack entry: directory path, its path relative to root, the ignore files in force (gitignore.Scope).
+    outer = gitignore.outer_scopes(root_s) if respect_gitignore else ()
+    stack: list[tuple[str, str, tuple]] = [(root_s, "", outer)]
     while stack:
         directory, rel_dir, specs = stack.pop()
         try:
@@ -125,9 +116,9 @@ def _walk(root: Path, exclude, include_vendored, respect_gitignore, skipped, nam
             skipped.append(Skipped(rel_dir or ".", "unreadable directory", str(e)))
             continue
         if respect_gitignore and any(e.name == ".gitignore" for e in entries):
-            spec = _load_gitignore(directory)
+            spec = gitignore.load(os.path.join(directory, ".gitignore"))
             if spec is not None:
-                specs = specs + ((rel_dir, spec),)
+                specs = specs + (gitignore.Scope(rel_dir, "", spec),)
         subdirs = []
         for entry in entries:
             name = entry.name
@@ -148,7 +139,7 @@ def _walk(root: Path, exclude, include_vendored, respect_gitignore, skipped, nam
                     continue
                 if exclude and _excluded(rel, name, exclude):
                     continue
-                if specs and _ignored(rel + "/", specs):
+                if specs and gitignore.ignored(rel, True, specs):
                     continue
                 try:
                     st = os.stat(entry.path) if is_link else entry.stat(follow_symlinks=False)
@@ -173,7 +164,7 @@ def _walk(root: Path, exclude, include_vendored, respect_gitignore, skipped, nam
                 continue
             if exclude and _excluded(rel, name, exclude):
                 continue
-            if specs and _ignored(rel, specs):
+            if specs and gitignore.ignored(rel, False, specs):
                 continue
             yield entry.path, rel
         stack.extend(reversed(subdirs))
@@ -182,10 +173,3 @@ def _walk(root: Path, exclude, include_vendored, respect_gitignore, skipped, nam
 def _entry_name(entry) -> str:
     return entry.name
 
-
-def _ignored(rel: str, specs) -> bool:
-    for base, spec in specs:
-        sub = rel[len(base) + 1 :] if base else rel
-        if spec.match_file(sub):
-            return True
-    return False

@@ -115,16 +115,16 @@ def _python(data: bytes, path: str, rel: str, endpoints, result: FileResult) -> 
 
 
 def _notebook(data: bytes, rel: str, endpoints, result: FileResult) -> None:
-    import ast
     import bisect
 
+    from migrate.scan.detect.modern import parse as parse_any
     from migrate.scan.detect.python import ModuleAnalyzer
     from migrate.scan.detect.source import parse, read_notebook
 
     notebook = read_notebook(data)
     source, starts = notebook.combined()
     try:
-        tree = ast.parse(source, filename=rel)
+        tree = parse_any(source, filename=rel)
     except SyntaxError:
         # One bad cell: report it, scan the others.
         bad = set()
@@ -136,7 +136,7 @@ def _notebook(data: bytes, rel: str, endpoints, result: FileResult) -> None:
                 result.skipped.append(Skipped(rel, e.reason, f"cell {index}: {e.detail}", e.line))
         source, starts = notebook.combined(frozenset(bad))
         try:
-            tree = ast.parse(source, filename=rel)
+            tree = parse_any(source, filename=rel)
         except SyntaxError as e:
             raise Unreadable("syntax error", f"code cells do not parse together: {e.msg}") from None
     firsts = [s[0] for s in starts]

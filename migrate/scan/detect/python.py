@@ -18,7 +18,9 @@ from dataclasses import dataclass, field, replace
 
 from migrate.scan.detect import sdk
 from migrate.scan.detect.scopes import ANN, CLASS, EXPR, FUNC, IMPORT, ITEM, PARAM, WITH, Scope, ScopeBuilder
-from migrate.scan.detect.values import MODULE_CLIENT, Client, DictV, Env, Func, Inst, Klass, Partial, Q, QCall, Res, Str, TupleV
+from migrate.scan.detect.values import (
+    MODULE_CLIENT, Client, DictV, Env, Func, HttpClient, HttpMethod, Inst, Klass, Partial, Q, QCall, Res, Str, TupleV,
+)
 from migrate.scan.findings import Finding, Kind
 
 CODE_WIDTH = 160
@@ -133,6 +135,11 @@ class ModuleAnalyzer:
                     on_attribute(node, scope)
             elif t is _Subscript:
                 on_subscript(node, scope)
+            elif t is _JoinedStr:
+                for part in node.values:
+                    if type(part) is _Constant and "openai" in part.value:
+                        self._on_joined(node, scope)
+                        break
             fields = fields_of.get(t)
             if fields is None:
                 fields = _child_fields(t)
@@ -169,9 +176,7 @@ class ModuleAnalyzer:
         if t is ast.Constant:
             return Str(node.value) if type(node.value) is str else None
         if t is ast.JoinedStr:
-            if all(type(v) is ast.Constant for v in node.values):
-                return Str("".join(v.value for v in node.values))
-            return None
+            return self._joined_value(node, scope)
         if t is ast.Await or t is ast.NamedExpr:
             return self.eval(node.value, scope)
         if t is ast.IfExp:
@@ -204,6 +209,24 @@ class ModuleAnalyzer:
         if t is ast.Tuple:
             return TupleV(node, scope)
         return None
+
+    def _joined_value(self, node: ast.JoinedStr, scope: Scope):
+        """An f-string whose fields are all known strings (f"{API_BASE}/chat/completions") is a known string."""
+        parts = []
+        for v in node.values:
+            if type(v) is ast.Constant:
+                parts.append(v.value)
+                continue
+            if v.conversion not in (-1, 115) or v.format_spec is not None:
+                return None
+            value = self.eval(v.value, scope)
+            if isinstance(value, Env) and value.default is not None:
+                value = value.default
+            if not isinstance(value, Str):
+                return None
+            parts.append(value.value)
+        text = "".join(parts)
+        return Str(text) if all(type(v) is ast.Constant for v in node.values) else Str(text, "expression")
 
     def lookup(self, name: str, scope: Scope, line: int):
         """The value bound to `name` where it is used: the scope chain, the latest binding before the use
@@ -255,7 +278,7 @@ class ModuleAnalyzer:
             return self.classes.get(id(payload))
         if kind == WITH:
             v = self.eval(payload, where)
-            return v if isinstance(v, Client) else None
+            return v if isinstance(v, (Client, HttpClient)) else None
         if kind == ITEM:
             value, index = payload
             if type(value) in (ast.Tuple, ast.List) and index < len(value.elts):
@@ -414,6 +437,10 @@ class ModuleAnalyzer:
                 return self._partial(node, scope)
             if name in sdk.ENV_READERS:
                 return self._env_value(node, scope)
+            if name in sdk.HTTP_CLIENT_CLASSES:
+                base_url = self._http_base_url(node, scope, name)
+                if base_url is not None:
+                    return HttpClient(name.split(".")[0], base_url)
             root, _, last = name.partition(".")
             if root == "instructor" and name.rsplit(".", 1)[-1] in sdk.INSTRUCTOR_FUNCTIONS:
                 inner = self.eval(node.args[0], scope) if node.args else None
@@ -434,6 +461,13 @@ class ModuleAnalyzer:
         if isinstance(func, QCall):
             return QCall(func.name, func.attrs + ("()",))
         return None
+
+    def _http_base_url(self, node: ast.Call, scope: Scope, name: str) -> str | None:
+        position = sdk.HTTP_CLIENT_CLASSES[name]
+        url_node = node.args[position] if position is not None and len(node.args) > position else None
+        if url_node is None:
+            url_node = next((kw.value for kw in node.keywords if kw.arg == "base_url"), None)
+        return self.url_text(url_node, scope) if url_node is not None else None
 
     def _partial(self, node: ast.Call, scope: Scope):
         if node.args:
@@ -490,6 +524,17 @@ class ModuleAnalyzer:
         if self.mentions_host and type(node.func) in (ast.Attribute, ast.Name):
             self._maybe_http(node, scope, func)
 
+    def _on_joined(self, node: ast.JoinedStr, scope: Scope) -> None:
+        """An f-string that names an OpenAI host in its literal parts: f"https://{name}.openai.azure.com"."""
+        if any(id(v) in self._consumed for v in node.values):
+            return
+        text = self.url_text(node, scope)
+        for v in node.values:
+            if type(v) is ast.Constant:
+                self._consumed.add(id(v))
+        if text is not None and sdk.OPENAI_HOST_RE.search(text):
+            self._emit(self._finding(node, Kind.URL, "http", detail=text.strip()[:200]))
+
     def _sdk_call(self, node: ast.Call, scope: Scope, res: Res) -> None:
         path = res.path
         if len(path) < 2 or path[0] not in sdk.RESOURCES:
@@ -535,7 +580,7 @@ class ModuleAnalyzer:
             if isinstance(value, Env) and sdk.ENV_NAME_RE.match(value.var):
                 self._env_finding(node, value.var)
             return
-        wrapper = _wrapper_class(name)
+        wrapper = sdk.wrapper_class(name)
         if wrapper is not None:
             self._wrapper_finding(node, scope, *wrapper)
             return
@@ -763,6 +808,8 @@ class ModuleAnalyzer:
         if url_node is None:
             return
         url = self.url_text(url_node, scope)
+        if isinstance(func, HttpMethod) and url is not None and "://" not in url:
+            url = func.client.base_url.rstrip("/") + "/" + url.lstrip("/")
         if url is None or not sdk.OPENAI_HOST_RE.search(url):
             return
         for sub in ast.walk(url_node):
@@ -776,6 +823,8 @@ class ModuleAnalyzer:
         library = None
         if isinstance(func, (Q, QCall)) and func.name.split(".")[0] in sdk.HTTP_LIBRARIES:
             library = func.name.split(".")[0]
+        elif isinstance(func, HttpMethod):
+            library = func.client.library
         body_keys, dynamic, model, origin, model_ref = self._http_body(node, scope)
         self._emit(self._finding(node, Kind.HTTP, "http", endpoint=route, client=library, model=model,
                                  model_origin=origin, parameters=body_keys, parameters_dynamic=dynamic,
@@ -828,6 +877,29 @@ class ModuleAnalyzer:
             return value.value
         if isinstance(value, Env) and value.default is not None:
             return value.default.value
+        if t is ast.Name:  # url = f"{API_BASE}/chat/{deployment}": the parts that are known
+            bound = self._expression_bound_to(node.id, scope, node.lineno)
+            if bound is not None:
+                return bound[1].analyzer.url_text(bound[0], bound[1], depth + 1)
+        return None
+
+    def _expression_bound_to(self, name: str, scope: Scope, line: int):
+        """(expression, scope) of the assignment that binds `name` where it is used, when it is a plain one."""
+        current = scope.module() if name in scope.globals else scope
+        first = True
+        while current is not None:
+            if current.kind == "class" and not first:
+                current = current.parent
+                continue
+            bindings = current.bindings.get(name)
+            if bindings:
+                candidates = [b for b in bindings if b[0] <= line] if current is scope else []
+                binding = (candidates or bindings)[-1]
+                if binding[1] == EXPR and binding[3].analyzer is self:
+                    return binding[2], binding[3]
+                return None
+            first = False
+            current = current.parent
         return None
 
     # -- wrappers ----------------------------------------------------------------------------------------------
@@ -932,6 +1004,7 @@ class ModuleAnalyzer:
 
 # -- helpers ---------------------------------------------------------------------------------------------------
 _Name, _Call, _Constant, _Attribute, _Subscript, _Store = ast.Name, ast.Call, ast.Constant, ast.Attribute, ast.Subscript, ast.Store
+_JoinedStr = ast.JoinedStr
 _NOT_CHILDREN = frozenset({"ctx", "op", "ops", "id", "attr", "arg", "kind", "conversion", "is_async", "type_comment",
                            "level", "names", "name", "cls", "kwd_attrs", "rest", "asname", "module"})
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
@@ -980,6 +1053,8 @@ def sdk_getattr(base, attr: str):
         return Res(base, (attr,))
     if isinstance(base, QCall):
         return QCall(base.name, base.attrs + (attr,))
+    if isinstance(base, HttpClient) and attr in sdk.HTTP_METHODS:
+        return HttpMethod(base, attr)
     return None
 
 
@@ -1032,16 +1107,6 @@ def _client_class(value) -> str | None:
         module, _, name = value.name.rpartition(".")
         if module in sdk.CLIENT_MODULES and name in sdk.CLIENT_CLASSES:
             return sdk.CLIENT_CLASSES[name]
-    return None
-
-
-def _wrapper_class(name: str):
-    module, _, cls = name.rpartition(".")
-    while module:
-        hit = sdk.WRAPPER_CLASSES.get((module, cls))
-        if hit is not None:
-            return hit
-        module = module.rpartition(".")[0]
     return None
 
 

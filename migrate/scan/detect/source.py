@@ -82,10 +82,19 @@ def coding_cookie(data: bytes) -> str | None:
 
 
 def parse(source: str, filename: str) -> ast.Module:
-    """ast.parse, with syntax errors turned into Unreadable ("python 2 syntax" or "syntax error")."""
+    """ast.parse, with syntax errors turned into Unreadable ("python 2 syntax" or "syntax error").
+
+    Syntax newer than the running interpreter (Python 3.12+ f-strings, type parameters) is parsed by
+    modern.py, so a file that a newer Python accepts is scanned whatever Python runs the scan."""
     try:
         return ast.parse(source, filename=filename)
     except SyntaxError as e:
+        from migrate.scan.detect import modern
+
+        try:
+            return modern.parse_newer(source, filename)
+        except modern.NotNewerPython:
+            pass
         line = e.lineno
         text = (e.text or "").rstrip("\n")
         if not text and line:

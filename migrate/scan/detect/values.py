@@ -107,3 +107,18 @@ class Partial:
 
 
 MODULE_CLIENT = Client("module")
+
+
+@dataclass(frozen=True, slots=True)
+class HttpClient:
+    """An HTTP client object built with a base URL (httpx.Client(base_url=...), aiohttp.ClientSession(url)):
+    requests through it go to base_url + the path they name."""
+
+    library: str
+    base_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class HttpMethod:
+    client: HttpClient
+    method: str

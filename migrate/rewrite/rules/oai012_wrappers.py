@@ -1,0 +1,252 @@
+"""OAI012 wrapper-endpoint: libraries that call OpenAI underneath talk to the vLLM endpoint too.
+
+    llm = ChatOpenAI(model="gpt-4o")
+->  llm = ChatOpenAI(model="gpt-4o", base_url=os.environ.get("OPENAI_BASE_URL", ...), api_key=os.environ.get(...))
+
+LangChain (ChatOpenAI, OpenAI, OpenAIEmbeddings, OpenAIChat from langchain_openai, langchain.* and
+langchain_community.*), LlamaIndex (OpenAI, OpenAIEmbedding, OpenAIMultiModal, OpenAIResponses), LiteLLM's
+functions (`litellm.completion(...)`), `instructor.from_provider("openai/...")`, `dspy.LM("openai/...")` and
+`dspy.OpenAI(...)`: each gets its endpoint and key keywords, named as the library names them (the table is
+`WRAPPER_ENDPOINT_KEYWORDS` in migrate/scan/detect/sdk.py), from the configured environment variables, as OAI001
+does for the SDK's clients. Where the library routes by a "provider/model" string (LiteLLM, DSPy, instructor),
+a mapped model becomes "openai/<served model>": LiteLLM's OpenAI route, which sends the request to api_base.
+
+Role-aware, like OAI001: a wrapper whose base URL or key variable belongs to another provider (or that already
+points at a local server, or whose model string names another provider) is left alone; one whose endpoint the
+code computes (`settings.url`) gets a review item, not an edit. What an edit cannot settle becomes a review
+item: Azure wrappers (their deployments do not exist on vLLM), LlamaIndex's OpenAI (it accepts OpenAI model
+names only), LiteLLM routers, a model string built at run time, dspy.OpenAI's chat/text guess.
+"""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+import libcst.matchers as m
+
+from migrate.catalog.providers import Evidence, Role, classify_client
+from migrate.rewrite.patterns import looks_like_openai_model
+from migrate.rewrite.rules._base import (
+    RuleTransformer,
+    code,
+    env_read,
+    explode,
+    get_arg,
+    has_star_kwargs,
+    insert_args,
+    kwarg,
+    literal_str,
+    replace_arg_value,
+)
+from migrate.rewrite.rules.oai003_models import with_value
+from migrate.scan.detect import sdk
+
+_WANTED = re.compile(r"\b(?:langchain\w*|llama_index|gpt_index|litellm|instructor|dspy)\b")
+
+# Wrappers that route by a "provider/model" string: (position of the model argument, its keyword).
+_MODEL_ROUTED = {"litellm": (0, "model"), "instructor.from_provider": (0, "model"), "dspy.LM": (0, "model")}
+
+
+def wanted(source: str, state) -> bool:
+    return bool(_WANTED.search(source))
+
+
+class Transformer(RuleTransformer):
+    RULE_ID = "OAI012"
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call):
+        target = self._target(original)
+        if target is None:
+            return updated
+        package, what = target
+        if what.startswith(("Azure", "dspy.Azure")):
+            if self._role(original, package) in (Role.OPENAI, Role.AZURE):
+                self.review(original, f"{_short(what)} talks to Azure OpenAI deployments, which vLLM does not have: "
+                                      f"construct {_plain(what)} with the vLLM endpoint (${self.config.base_url_env}) "
+                                      "instead")
+            return updated
+        if package == "gpt_index" or what == "litellm.Router":
+            self._review_unsupported(original, package, what)
+            return updated
+        if has_star_kwargs(original):
+            self.review(original, f"{_short(what)} arguments come from **kwargs: make sure they set the endpoint and "
+                                  f"key from ${self.config.base_url_env} / ${self.config.api_key_env}")
+            return updated
+        routed = _MODEL_ROUTED.get(what) or (_MODEL_ROUTED["litellm"] if package == "litellm" else None)
+        model_arg = _model_arg(original, *routed) if routed else None
+        model = literal_str(model_arg.value) if model_arg is not None else None
+        if routed is not None:
+            if model is None:
+                if model_arg is not None:
+                    self.review(original, f"the model of {_short(what)} is `{code(model_arg.value)}`: it routes by its "
+                                          "provider prefix, so it must be \"openai/<served model>\" (with api_base set "
+                                          "to the vLLM endpoint) for the request to reach vLLM")
+                return updated
+            provider, _, rest = model.partition("/") if "/" in model else ("", "", model)
+            if provider == "azure":
+                self.review(original, f"model \"{model}\" routes to an Azure OpenAI deployment: use "
+                                      "\"openai/<served model>\" with the vLLM endpoint instead")
+                return updated
+            if provider and provider not in sdk.OPENAI_PROVIDERS:
+                return updated  # another provider's model: not OpenAI's traffic
+            if not provider and not looks_like_openai_model(model):
+                return updated  # LiteLLM infers another provider from the name ("claude-3-5-sonnet")
+        role = self._role(original, package)
+        if role is Role.UNKNOWN:
+            arg = self._arg(original, package, 0)
+            self.review(original, f"{_short(what)} gets its endpoint from `{code(arg.value) if arg else '?'}`: make "
+                                  f"sure it is the vLLM endpoint (${self.config.base_url_env})")
+            return updated
+        if not role.migrates:
+            return updated  # another provider's, or already a local server's
+        call = self._endpoint(original, updated, package, what)
+        if model is not None:
+            call = self._model(original, call, model_arg, model, what)
+        self._follow_ups(original, package, what, call)
+        return call
+
+    # -- what is called ---------------------------------------------------------------------------------------
+    def _target(self, call: cst.Call) -> tuple[str, str] | None:
+        """(package, wrapper) for a wrapper construction or call, else None."""
+        for name in self.qnames(call.func):
+            package = name.split(".", 1)[0]
+            wrapper = sdk.wrapper_class(name)
+            if wrapper is not None:
+                return package, wrapper[1] if package != "llama_index" or wrapper[1] != "OpenAI" else "llama_index.OpenAI"
+            last = name.rsplit(".", 1)[-1]
+            if package == "litellm" and (last in sdk.LITELLM_FUNCTIONS or last == "Router"):
+                return package, f"litellm.{last}"
+            if name == "instructor.from_provider":
+                return package, name
+            if name == "dspy.LM":
+                return package, name
+        return None
+
+    def _keywords(self, package: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        return sdk.WRAPPER_ENDPOINT_KEYWORDS.get(package, sdk.WRAPPER_ENDPOINT_KEYWORDS["llama_index"])
+
+    def _arg(self, call: cst.Call, package: str, which: int) -> cst.Arg | None:
+        for name in self._keywords(package)[which]:
+            arg = get_arg(call, name)
+            if arg is not None:
+                return arg
+        return None
+
+    def _role(self, call: cst.Call, package: str) -> Role:
+        base, key = self._arg(call, package, 0), self._arg(call, package, 1)
+        return classify_client(base_url=_evidence(base), api_key=_evidence(key)).role
+
+    # -- edits ------------------------------------------------------------------------------------------------
+    def _endpoint(self, original: cst.Call, call: cst.Call, package: str, what: str) -> cst.Call:
+        additions = []
+        for which, expr in ((0, self.base_url_expr), (1, self.api_key_expr)):
+            setting = "base_url" if which == 0 else "api_key"
+            arg = self._arg(original, package, which)
+            if arg is None:
+                additions.append(kwarg(self._keywords(package)[which][0], expr()))
+            elif self.is_configured(arg.value, setting):
+                continue
+            elif literal_str(arg.value) is not None or env_read(arg.value) is not None:
+                call = replace_arg_value(call, arg.keyword.value, expr())
+                self.edited()
+            else:
+                self.review(original, f"the key of {_short(what)} comes from `{code(arg.value)}`: vLLM accepts any "
+                                      "key unless it was started with --api-key, then it must match", comment=False)
+        if additions:
+            self.edited(len(additions))
+            call = insert_args(call, additions, len(call.args))
+            one_line = not any(isinstance(getattr(a.comma, "whitespace_after", None), cst.ParenthesizedWhitespace)
+                               for a in original.args)
+            one_line = one_line and not isinstance(original.whitespace_before_args, cst.ParenthesizedWhitespace)
+            if one_line and self.column_of(original) + len(code(call)) > 99:
+                call = explode(call, _indent(self.module))
+        return call
+
+    def _model(self, original: cst.Call, call: cst.Call, model_arg: cst.Arg, model: str, what: str) -> cst.Call:
+        """A routed model string: "gpt-4o" / "openai/gpt-4o" -> "openai/<served model>" through the model map."""
+        name = model.partition("/")[2] if "/" in model else model
+        served = self.config.map_model(name)
+        if served is None:
+            if "/" in model and looks_like_openai_model(name):  # a bare name is OAI003's to report
+                self.review(original, f"model {model!r} has no entry in the model map: add \"{name}\" = \"<served model "
+                                      "name>\" to [tool.migrate.models]", comment=False)
+            return call
+        if not isinstance(model_arg.value, cst.SimpleString):
+            return call
+        new_value = with_value(model_arg.value, f"openai/{served}")
+        self.edited()
+        args = [a.with_changes(value=new_value) if _same_arg(a, model_arg, original) else a for a in call.args]
+        return call.with_changes(args=args)
+
+    def _follow_ups(self, original: cst.Call, package: str, what: str, call: cst.Call) -> None:
+        """What still fails at run time after the endpoint moved, and an edit cannot settle."""
+        if what == "llama_index.OpenAI":
+            self.review(original, "LlamaIndex's OpenAI accepts OpenAI model names only (ValueError: Unknown model): serve "
+                                  "the model under that name (vllm serve --served-model-name) or use "
+                                  "llama_index.llms.openai_like.OpenAILike(model=..., api_base=..., api_key=..., "
+                                  "is_chat_model=True)")
+        elif what == "dspy.OpenAI" and get_arg(original, "model_type") is None:
+            self.review(original, "dspy.OpenAI picks chat or text completions from the model name: pass "
+                                  'model_type="chat" for a chat model served by vLLM')
+        elif what == "OpenAIEmbeddings" and get_arg(original, "check_embedding_ctx_length") is None:
+            self.review(original, "LangChain's OpenAIEmbeddings sends tiktoken token ids, which mean other words to "
+                                  "the served model's tokenizer: pass check_embedding_ctx_length=False")
+
+    def _review_unsupported(self, original: cst.Call, package: str, what: str) -> None:
+        if self._role(original, package) not in (Role.OPENAI, Role.AZURE):
+            return
+        if what == "litellm.Router":
+            models = (literal_str(s) or "" for s in m.findall(original, m.SimpleString()))
+            if not any(looks_like_openai_model(name.partition("/")[2] if "/" in name else name) for name in models):
+                return  # no OpenAI model in the model_list
+            self.review(original, "each OpenAI entry of the Router's model_list must route to vLLM: litellm_params "
+                                  f"model \"openai/<served model>\", api_base from ${self.config.base_url_env}, "
+                                  f"api_key from ${self.config.api_key_env}")
+        else:
+            self.review(original, f"gpt_index ({_short(what)}) predates LlamaIndex's api_base setting: upgrade to "
+                                  f"llama_index and point it at the vLLM endpoint (${self.config.base_url_env})")
+
+
+def _evidence(arg: cst.Arg | None) -> Evidence | None:
+    if arg is None:
+        return None
+    literal = literal_str(arg.value)
+    if literal is not None:
+        return Evidence.of_literal(literal)
+    read = env_read(arg.value)
+    if read is not None:
+        return Evidence.of_env(read[0], read[1])
+    return Evidence(opaque=code(arg.value))
+
+
+def _model_arg(call: cst.Call, position: int, keyword: str) -> cst.Arg | None:
+    arg = get_arg(call, keyword)
+    if arg is not None:
+        return arg
+    positional = [a for a in call.args if a.keyword is None and not a.star]
+    return positional[position] if len(positional) > position else None
+
+
+def _same_arg(candidate: cst.Arg, model_arg: cst.Arg, original: cst.Call) -> bool:
+    """The updated call's argument at the place of `model_arg` in the original call."""
+    if model_arg.keyword is not None:
+        return candidate.keyword is not None and candidate.keyword.value == model_arg.keyword.value
+    return candidate.keyword is None and not candidate.star and code(candidate.value) == code(model_arg.value)
+
+
+def _short(what: str) -> str:
+    return what.replace("llama_index.", "LlamaIndex's ")
+
+
+def _plain(what: str) -> str:
+    """The non-Azure counterpart: AzureChatOpenAI -> ChatOpenAI, AzureOpenAIEmbeddings -> OpenAIEmbeddings."""
+    return what.replace("dspy.AzureOpenAI", "dspy.LM(\"openai/<served model>\")").replace("AzureChatOpenAI", "ChatOpenAI") \
+        .replace("AzureOpenAI", "OpenAI")
+
+
+def _indent(module: cst.Module) -> str:
+    try:
+        return module.default_indent
+    except ValueError:
+        return "    "

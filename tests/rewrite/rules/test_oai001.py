@@ -258,7 +258,7 @@ CASES = [
                 answer = self.llm.chat.completions.create(model="gpt-4o", messages=[])
                 return self.tts.audio.speech.create(model="tts-1", voice="alloy", input=answer)
         """, id="OAI001-speech-only-client-stays-on-openai",
-        review=[('OAI001', 7, 'api_key comes from `settings.openai_key`: vLLM accepts any key unless '), ('OAI001', 8, 'this client only calls what vLLM does not serve (audio.speech.create):')]),
+        review=[('OAI001', 7, 'api_key comes from `settings.openai_key`: vLLM accepts any key unless '), ('OAI001', 12, 'this client only calls what vLLM does not serve (audio.speech.create):')]),
     case("OAI001", """
         import openai
 

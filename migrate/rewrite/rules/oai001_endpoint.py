@@ -370,7 +370,11 @@ class Transformer(RuleTransformer):
 
     def _leave_alone(self, node: cst.CSTNode, decision: Decision, what: str) -> None:
         verdict = decision.verdict
-        if decision.mixed:
+        undecided = [c for c in decision.found if not c.role.migrates]
+        if decision.mixed and all(c.role is Role.UNKNOWN for c in undecided):
+            self.review(node, f"this {what} talks to OpenAI unless {undecided[0].because.replace('comes from', 'is set by')}"
+                              f": left alone; make sure that value is the vLLM endpoint (${self.config.base_url_env})")
+        elif decision.mixed:
             self.review(node, f"this {what} talks to {decision.describe_mix()}: left alone; point its OpenAI case "
                               f"at ${self.config.base_url_env} by hand")
         elif verdict.role is Role.OTHER:

@@ -157,7 +157,7 @@ CASES = [
             # migrate: POST /v1/audio/speech is not served by vLLM: once the base URL points at vLLM this request fails there; keep OpenAI's URL for it
             return requests.post(BASE + "/audio/speech", json=payload)
         """, id="OAI009-base-url-moves-unserved-paths-noted",
-        review=[('OAI009', 11, 'POST /v1/images/generations is not served by vLLM: once the base URL p'), ('OAI009', 15, 'POST /v1/audio/speech is not served by vLLM: once the base URL points ')]),
+        review=[('OAI009', 12, 'POST /v1/images/generations is not served by vLLM: once the base URL p'), ('OAI009', 16, 'POST /v1/audio/speech is not served by vLLM: once the base URL points ')]),
 ]
 
 

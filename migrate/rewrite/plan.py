@@ -112,10 +112,13 @@ def plan_rewrite(
 
         if not mentions_openai(data):
             continue
+        double = not include_tests and test_double(candidate.rel)
+        # A test double is rewritten as with --include-tests to see what would change, then only reported.
+        opts = {**options, "include_tests": True} if double else options
         if name.endswith(".ipynb"):
-            outcome = _notebook(candidate, data, config, options, active, skipped)
+            outcome = _notebook(candidate, data, config, opts, active, skipped)
         else:
-            outcome = _python(candidate, data, config, options, active, skipped)
+            outcome = _python(candidate, data, config, opts, active, skipped)
         if outcome is None:
             continue
         result, before, after, encoding = outcome
@@ -124,7 +127,7 @@ def plan_rewrite(
         if result.failure:
             failures.append(RuleFailure(rel, result.failure[0], result.failure[1]))
             continue
-        if after != before and not include_tests and test_double(rel):
+        if after != before and double:
             review.append(ReviewItem(rel, 1, result.rules[0], reported(rel, result.rules)))
             continue
         for rule, n in result.counts.items():

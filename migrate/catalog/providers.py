@@ -231,11 +231,13 @@ def classify_name(name: str, what: str = "api_key") -> Classification | None:
     """What the name of an opaque value says, only when it names a known provider: `settings.groq_api_key`.
 
     The code does not show the value (it comes from the project's own settings), but a name that spells a
-    provider's name is strong enough to keep a third party's key away from the rewrite. Any other name says
+    provider's name (or vLLM's) is strong enough to keep a third party's key away from the rewrite. Any other name says
     nothing (None): `settings.api_key` may hold anything.
     """
     upper = name.upper().strip("_")
     for provider in PROVIDERS:
         if any(upper == p or upper.startswith(p + "_") for p in provider.env_prefixes if len(p) > 2):
             return Classification(Role.OTHER, provider.name, f"{what} comes from `{name}`")
+    if "VLLM" in upper.split("_"):
+        return Classification(Role.LOCAL, "vLLM", f"{what} comes from `{name}`")
     return None

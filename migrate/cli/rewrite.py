@@ -109,9 +109,16 @@ def _summary(plan, result, *, write: bool, check: bool) -> None:
             if entry["rules"] or entry["review"]:
                 table.add_row(escape(path), ", ".join(entry["rules"]) or "-", str(len(entry["review"])) or "0")
         out.print(table)
-    if plan.review:
-        out.print(f"\n[bold yellow]Left for review[/] ({len(plan.review)}):")
-        for item in plan.review:
+    # Another provider's clients are reported apart: nothing to review there, only what was left alone and why.
+    others = [r for r in plan.review if r.message.startswith("left alone:")]
+    review = [r for r in plan.review if not r.message.startswith("left alone:")]
+    if review:
+        out.print(f"\n[bold yellow]Left for review[/] ({len(review)}):")
+        for item in review:
+            out.print(f"  {escape(item.path)}:{item.line}  [cyan]{item.rule}[/]  {escape(item.message)}")
+    if others:
+        out.print(f"\n[bold]Not OpenAI's, left as they are[/] ({len(others)}):")
+        for item in others:
             out.print(f"  {escape(item.path)}:{item.line}  [cyan]{item.rule}[/]  {escape(item.message)}")
     if plan.failures:
         out.print(f"\n[bold red]Rules that failed[/] ({len(plan.failures)}; those files were left alone):")

@@ -121,10 +121,13 @@ def plan_rewrite(
     repo = _flow(jobs, others, active)
     jobs.extend((others[rel], data) for rel in sorted(repo.callers) if (data := _read(others[rel], skipped)))
     for candidate, data in jobs:
+        double = not include_tests and test_double(candidate.rel)
+        # A test double is rewritten as with --include-tests to see what would change, then only reported.
+        opts = {**options, "include_tests": True} if double else options
         if candidate.path.name.endswith(".ipynb"):
-            outcome = _notebook(candidate, data, config, options, active, skipped)
+            outcome = _notebook(candidate, data, config, opts, active, skipped)
         else:
-            outcome = _python(candidate, data, config, options, active, skipped, repo.for_file(candidate.rel))
+            outcome = _python(candidate, data, config, opts, active, skipped, repo.for_file(candidate.rel))
         if outcome is None:
             continue
         result, before, after, encoding = outcome
@@ -133,7 +136,7 @@ def plan_rewrite(
         if result.failure:
             failures.append(RuleFailure(rel, result.failure[0], result.failure[1]))
             continue
-        if after != before and not include_tests and test_double(rel):
+        if after != before and double:
             review.append(ReviewItem(rel, 1, result.rules[0], reported(rel, result.rules)))
             continue
         for rule, n in result.counts.items():

@@ -194,8 +194,9 @@ class Transformer(RuleTransformer):
             self._plan_sibling(construction, moved, catalog)
         migrating = any(d.migrates and not self._is_upstream(c) for c, d in self.decisions.items()) or (
             self.module_client_calls and (self.module_decision is None or self.module_decision.migrates))
-        for call, name, receiver in unresolved if migrating else ():
-            self._unresolved_unserved(call, name, receiver, catalog)
+        for call, name, receiver in unresolved:
+            if migrating or self._likely_openai_client(receiver):
+                self._unresolved_unserved(call, name, receiver, catalog)
         if module_calls and (self.module_decision is None or self.module_decision.migrates):
             alias = openai_alias(module)
             if alias is not None:
@@ -205,6 +206,19 @@ class Transformer(RuleTransformer):
                 for call, name, size in module_calls:
                     self.moves[call] = (cst.Name(new), name, size)
                     self.later(call, self._stays_message(name, new, catalog))
+
+    def _likely_openai_client(self, receiver: cst.BaseExpression) -> bool:
+        """A client imported from another module (which the rewrite may repoint), or a parameter typed as one."""
+        receiver = _strip_variants(receiver)
+        if not isinstance(receiver, cst.Name):
+            return False
+        for target in self.flow.referents(receiver):
+            if isinstance(target, (cst.Import, cst.ImportFrom, cst.ImportAlias)):
+                return True
+            if isinstance(target, cst.Param) and target.annotation is not None and \
+                    self.qname_in(target.annotation.annotation, CLIENT_CLASSES):
+                return True
+        return False
 
     def _unresolved_unserved(self, call: cst.Call, name: str, receiver: cst.BaseExpression, catalog) -> None:
         """A call vLLM cannot serve on a client this module does not build: say what to do if it moves."""
@@ -370,7 +384,11 @@ class Transformer(RuleTransformer):
 
     def _leave_alone(self, node: cst.CSTNode, decision: Decision, what: str) -> None:
         verdict = decision.verdict
-        if decision.mixed:
+        undecided = [c for c in decision.found if not c.role.migrates]
+        if decision.mixed and all(c.role is Role.UNKNOWN for c in undecided):
+            self.review(node, f"this {what} talks to OpenAI unless {undecided[0].because.replace('comes from', 'is set by')}"
+                              f": left alone; make sure that value is the vLLM endpoint (${self.config.base_url_env})")
+        elif decision.mixed:
             self.review(node, f"this {what} talks to {decision.describe_mix()}: left alone; point its OpenAI case "
                               f"at ${self.config.base_url_env} by hand")
         elif verdict.role is Role.OTHER:

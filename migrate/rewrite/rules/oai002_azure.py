@@ -10,6 +10,7 @@
 they are dropped, with a `# migrate:` note naming them. A deployment name is what the calls pass as `model=`:
 put it in the model map (OAI003 maps it); the note says what it maps to. OAI001 then sets `base_url` and
 `api_key` from the configured environment variables. Type annotations and isinstance checks follow the rename.
+Calls the converted client makes to endpoints vLLM does not serve get a note from OAI001 (keep them on Azure).
 """
 
 from __future__ import annotations

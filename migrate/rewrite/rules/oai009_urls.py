@@ -57,6 +57,7 @@ class Transformer(RuleTransformer):
         super().__init__(context, state)
         self.flowing: set[cst.CSTNode] = set()  # the literals (and f-string parts) that reach a request
         self.exported: dict[cst.CSTNode, str] = {}  # module constants that reach nothing here -> their name
+        self.unserved_paths: dict[cst.CSTNode, str] = {}  # base + "/images/generations" -> the route vLLM lacks
 
     # -- analysis: which URL strings reach a request ------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> bool:
@@ -73,6 +74,7 @@ class Transformer(RuleTransformer):
         for sink in sinks:
             self._reach(sink, 0, set())
         self._find_exported(node)
+        self.edits_base = any(split_url(literal_str(n) or "") == "" for n in self.flowing)
         return True
 
     def _sink_args(self, call: cst.Call, include_tests: bool) -> list[cst.BaseExpression]:
@@ -136,6 +138,7 @@ class Transformer(RuleTransformer):
                 self.flowing.add(expr)
                 return
         if isinstance(expr, cst.FormattedString):
+            self._note_unserved_path(expr, "".join(p.value for p in expr.parts if isinstance(p, cst.FormattedStringText)))
             for part in expr.parts:
                 if isinstance(part, cst.FormattedStringText):
                     self.flowing.add(part)
@@ -172,6 +175,9 @@ class Transformer(RuleTransformer):
             self._reach(expr.value, depth + 1, seen)
             return
         if isinstance(expr, cst.BinaryOperation):
+            right = literal_str(expr.right)
+            if right is not None and not isinstance(expr.left, (cst.SimpleString, cst.ConcatenatedString)):
+                self._note_unserved_path(expr, right)
             self._reach(expr.left, depth + 1, seen)
             self._reach(expr.right, depth + 1, seen)
             return
@@ -186,6 +192,28 @@ class Transformer(RuleTransformer):
         if isinstance(expr, (cst.List, cst.Tuple)):
             for element in expr.elements:
                 self._reach(element.value, depth + 1, seen)
+
+    def _note_unserved_path(self, node: cst.CSTNode, text: str) -> None:
+        """A request built from a base URL and the path of a route vLLM does not serve: once the base moves to
+        vLLM, that request fails there."""
+        path = text[text.find("/"):] if "/" in text and "://" not in text else None
+        route = _unserved("https://api.openai.com/v1" + path.removeprefix("/v1")) if path else None
+        if route is not None:
+            self.unserved_paths[node] = route
+
+    def leave_BinaryOperation(self, original, updated):
+        self._unserved_note(original)
+        return updated
+
+    def leave_FormattedString(self, original, updated):
+        self._unserved_note(original)
+        return updated
+
+    def _unserved_note(self, original) -> None:
+        route = self.unserved_paths.get(original)
+        if route is not None and self.edits_base:
+            self.review(original, f"{route} is not served by vLLM: once the base URL points at vLLM this request "
+                                  "fails there; keep OpenAI's URL for it")
 
     def _find_exported(self, module: cst.Module) -> None:
         """Module constants holding an OpenAI URL that nothing in the module sends a request to."""

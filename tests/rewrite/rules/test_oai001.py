@@ -367,6 +367,43 @@ CASES = [
             return api.images.generate(prompt=prompt)
         """, id="OAI001-unresolved-client-images-noted",
         review=[('OAI001', 12, 'images.generate: vLLM serves no POST /v1/images/generations route: if ')]),
+    case("OAI001", """
+        from openai import OpenAI
+        from app.clients import client
+
+        def draw(prompt):
+            return client.images.generate(prompt=prompt)
+
+        def speak(c: OpenAI, text):
+            return c.audio.speech.create(model="tts-1", voice="alloy", input=text)
+
+        def render(engine, prompt):
+            return engine.images.generate(prompt=prompt)
+        """, """
+        from openai import OpenAI
+        from app.clients import client
+
+        def draw(prompt):
+            # migrate: images.generate: vLLM serves no POST /v1/images/generations route: if `client` points at vLLM, keep this call on OpenAI through a client of its own (base_url from $OPENAI_UPSTREAM_BASE_URL)
+            return client.images.generate(prompt=prompt)
+
+        def speak(c: OpenAI, text):
+            # migrate: audio.speech.create: vLLM serves no POST /v1/audio/speech route: if `c` points at vLLM, keep this call on OpenAI through a client of its own (base_url from $OPENAI_UPSTREAM_BASE_URL)
+            return c.audio.speech.create(model="tts-1", voice="alloy", input=text)
+
+        def render(engine, prompt):
+            return engine.images.generate(prompt=prompt)
+        """, id="OAI001-imported-client-unserved-call-noted",
+        review=[('OAI001', 7, 'images.generate: vLLM serves no POST /v1/images/generations route: if '), ('OAI001', 11, 'audio.speech.create: vLLM serves no POST /v1/audio/speech route: if `c')]),
+    case("OAI001", """
+        import os
+        from openai import OpenAI
+
+        class VllmLLM:
+            def __init__(self, config):
+                self.client = OpenAI(api_key=os.getenv("VLLM_API_KEY"), base_url=config.vllm_base_url)
+        """, None, id="OAI001-vllm-named-setting-untouched",
+        review=[]),
 ]
 
 

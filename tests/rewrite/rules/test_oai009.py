@@ -127,6 +127,37 @@ CASES = [
             return requests.post("https://api.openai.com/v1/images/generations", json=payload, headers=headers)
         """, id="OAI009-unserved-route-stays-on-openai",
         review=[('OAI009', 10, 'POST /v1/images/generations stays on OpenAI: vLLM serves no such route')]),
+    case("OAI009", """
+        import requests
+
+        BASE = "https://api.openai.com/v1"
+
+        def chat(payload):
+            return requests.post(BASE + "/chat/completions", json=payload)
+
+        def draw(payload):
+            return requests.post(f"{BASE}/images/generations", json=payload)
+
+        def speak(payload):
+            return requests.post(BASE + "/audio/speech", json=payload)
+        """, f"""
+        import requests
+        import os
+
+        BASE = {ENV_BASE}
+
+        def chat(payload):
+            return requests.post(BASE + "/chat/completions", json=payload)
+
+        def draw(payload):
+            # migrate: POST /v1/images/generations is not served by vLLM: once the base URL points at vLLM this request fails there; keep OpenAI's URL for it
+            return requests.post(f"{{BASE}}/images/generations", json=payload)
+
+        def speak(payload):
+            # migrate: POST /v1/audio/speech is not served by vLLM: once the base URL points at vLLM this request fails there; keep OpenAI's URL for it
+            return requests.post(BASE + "/audio/speech", json=payload)
+        """, id="OAI009-base-url-moves-unserved-paths-noted",
+        review=[('OAI009', 12, 'POST /v1/images/generations is not served by vLLM: once the base URL p'), ('OAI009', 16, 'POST /v1/audio/speech is not served by vLLM: once the base URL points ')]),
 ]
 
 

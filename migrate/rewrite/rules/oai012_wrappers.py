@@ -48,6 +48,10 @@ _WANTED = re.compile(r"\b(?:langchain\w*|llama_index|gpt_index|litellm|instructo
 _MODEL_ROUTED = {"litellm": (0, "model"), "instructor.from_provider": (0, "model"), "dspy.LM": (0, "model")}
 
 
+# LangChain's init functions: the keyword that names the provider.
+_INIT_FUNCTIONS = {"init_chat_model": "model_provider", "init_embeddings": "provider"}
+
+
 def wanted(source: str, state) -> bool:
     return bool(_WANTED.search(source))
 
@@ -60,6 +64,8 @@ class Transformer(RuleTransformer):
         if target is None:
             return updated
         package, what = target
+        if what in _INIT_FUNCTIONS:
+            return self._init_model(original, updated, what)
         if what.startswith(("Azure", "dspy.Azure")):
             if self._role(original, package) in (Role.OPENAI, Role.AZURE):
                 self.review(original, f"{_short(what)} talks to Azure OpenAI deployments, which vLLM does not have: "
@@ -119,6 +125,8 @@ class Transformer(RuleTransformer):
             last = name.rsplit(".", 1)[-1]
             if package == "litellm" and (last in sdk.LITELLM_FUNCTIONS or last == "Router"):
                 return package, f"litellm.{last}"
+            if name in sdk.LANGCHAIN_INIT:
+                return "langchain_openai", last  # its keywords go to ChatOpenAI / OpenAIEmbeddings
             if name == "instructor.from_provider":
                 return package, name
             if name == "dspy.LM":
@@ -191,6 +199,49 @@ class Transformer(RuleTransformer):
         self.edited()
         args = [a.with_changes(value=new_value) if _same_arg(a, model_arg, original) else a for a in call.args]
         return call.with_changes(args=args)
+
+    def _init_model(self, original: cst.Call, updated: cst.Call, what: str):
+        """LangChain's init_chat_model("openai:gpt-4o") / init_embeddings(...): provider from the keyword or the
+        "provider:model" string (a bare gpt-*/o* name means OpenAI to init_chat_model)."""
+        provider_arg = get_arg(original, _INIT_FUNCTIONS[what])
+        provider = literal_str(provider_arg.value) if provider_arg is not None else None
+        model_arg = _model_arg(original, 0, "model")
+        model = literal_str(model_arg.value) if model_arg is not None else None
+        if (provider_arg is not None and provider is None) or (provider_arg is None and model is None):
+            if model_arg is not None or provider_arg is not None:
+                self.review(original, f"the provider of {what} is computed at run time: when it is OpenAI, pass "
+                                      f"base_url and api_key from ${self.config.base_url_env} / "
+                                      f"${self.config.api_key_env}")
+            return updated
+        name = model
+        if provider is None and model is not None:
+            prefix, sep, rest = model.partition(":")
+            provider, name = (prefix, rest) if sep else ("openai" if looks_like_openai_model(model) else None, model)
+        if provider == "azure_openai":
+            self.review(original, f"{what} with azure_openai talks to Azure OpenAI deployments, which vLLM does not "
+                                  f"have: use provider openai with the vLLM endpoint (${self.config.base_url_env})")
+            return updated
+        if provider != "openai":
+            return updated
+        role = self._role(original, "langchain_openai")
+        if role in (Role.OTHER, Role.LOCAL):
+            return updated
+        if has_star_kwargs(original) or role is Role.UNKNOWN:
+            self.review(original, f"make sure {what} gets the vLLM endpoint and key (${self.config.base_url_env} / "
+                                  f"${self.config.api_key_env}): they come from code the rule cannot follow")
+            return updated
+        call = self._endpoint(original, updated, "langchain_openai", what)
+        served = self.config.map_model(name) if name else None
+        if served is not None and model_arg is not None and isinstance(model_arg.value, cst.SimpleString):
+            value = served if provider_arg is not None else f"openai:{served}"
+            self.edited()
+            call = call.with_changes(args=[
+                a.with_changes(value=with_value(model_arg.value, value)) if _same_arg(a, model_arg, original) else a
+                for a in call.args])
+        elif served is None and name and model and ":" in model and looks_like_openai_model(name):
+            self.review(original, f"model {model!r} has no entry in the model map: add \"{name}\" = \"<served model "
+                                  "name>\" to [tool.migrate.models]", comment=False)
+        return call
 
     def _follow_ups(self, original: cst.Call, package: str, what: str, call: cst.Call) -> None:
         """What still fails at run time after the endpoint moved, and an edit cannot settle."""

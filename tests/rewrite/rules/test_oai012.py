@@ -164,6 +164,39 @@ CASES = [
         llm = ChatOpenAI(**settings)
         """, id="OAI012-star-kwargs-review",
         review=[("OAI012", 5, "come from **kwargs")]),
+    case("OAI012", """
+        from langchain.chat_models import init_chat_model
+        from langchain.embeddings import init_embeddings
+
+        llm = init_chat_model("openai:gpt-4o", temperature=0)
+        fast = init_chat_model("gpt-3.5-turbo", model_provider="openai")
+        emb = init_embeddings("openai:text-embedding-3-small")
+        claude = init_chat_model("anthropic:claude-3-5-sonnet-latest")
+        """, f"""
+        from langchain.chat_models import init_chat_model
+        from langchain.embeddings import init_embeddings
+        import os
+
+        llm = init_chat_model(
+            "openai:meta-llama/Llama-3.1-8B-Instruct",
+            temperature=0,
+            base_url={ENV_BASE},
+            api_key={ENV_KEY},
+        )
+        fast = init_chat_model(
+            "tiny-llama",
+            model_provider="openai",
+            base_url={ENV_BASE},
+            api_key={ENV_KEY},
+        )
+        emb = init_embeddings(
+            "openai:text-embedding-3-small",
+            base_url={ENV_BASE},
+            api_key={ENV_KEY},
+        )
+        claude = init_chat_model("anthropic:claude-3-5-sonnet-latest")
+        """, id="OAI012-langchain-init-chat-model-and-embeddings",
+        review=[("OAI012", 18, 'add "text-embedding-3-small"')]),
     # -- LlamaIndex -----------------------------------------------------------------------------------------------
     case("OAI012", """
         from llama_index.embeddings.openai import OpenAIEmbedding

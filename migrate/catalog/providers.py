@@ -153,6 +153,8 @@ def classify_env(name: str, what: str = "api_key") -> Classification:
     """
     upper = name.upper()
     because = f"{what} comes from ${name}"
+    if "VLLM" in upper:  # VLLM_OPENAI_API_BASE: the OpenAI-compatible endpoint of a vLLM server
+        return Classification(Role.LOCAL, "vLLM", because)
     if _OPENAI_ENV.search(upper):
         return Classification(Role.AZURE if "AZURE" in upper else Role.OPENAI, None, because)
     if _VLLM_ENV.search(upper):

@@ -39,7 +39,7 @@ def test_urls(url, role, provider):
 @pytest.mark.parametrize("var,role", [
     ("OPENAI_API_KEY", Role.OPENAI), ("MY_OPENAI_KEY", Role.OPENAI), ("AZURE_OPENAI_API_KEY", Role.AZURE),
     ("OPENAI_BASE_URL", Role.OPENAI), ("OPENROUTER_API_KEY", Role.OTHER), ("XAI_API_KEY", Role.OTHER),
-    ("GROQ_API_KEY", Role.OTHER), ("TOGETHER_API_KEY", Role.OTHER), ("VLLM_BASE_URL", Role.LOCAL),
+    ("GROQ_API_KEY", Role.OTHER), ("TOGETHER_API_KEY", Role.OTHER), ("VLLM_BASE_URL", Role.LOCAL), ("VLLM_OPENAI_API_BASE", Role.LOCAL),
     ("API_KEY", Role.UNKNOWN), ("LLM_API_KEY", Role.UNKNOWN), ("LLM_BASE_URL", Role.UNKNOWN),
     ("ACME_API_KEY", Role.OTHER),
 ])

@@ -121,3 +121,12 @@ def test_fstring_of_known_parts_is_a_known_string():
         '''
     [call] = [f for f in detect(source) if f.kind.value == "call"]
     assert call.model == "gpt-4o"
+
+
+def test_fstring_that_is_not_a_url_keeps_its_literal_parts_for_other_detectors():
+    source = 'from setuptools import setup\nsetup(install_requires=[f"openai>={MIN}", "tiktoken"])\n'
+    from migrate.scan.detect import detect_source
+
+    found = [(f.kind.value, f.detail) for f in detect_source(source, "setup.py")]
+    assert ("requirement", "openai>=") in found  # the literal part of the f-string still reads as a pin
+    assert all(kind != "url" for kind, _ in found)

@@ -212,3 +212,14 @@ def test_valid_old_syntax_never_takes_the_slow_path(monkeypatch):
 
     monkeypatch.setattr(modern, "parse_newer", boom)
     assert isinstance(modern.parse(textwrap.dedent("x = f'{1}'\n")), ast.Module)
+
+
+def test_pep750_template_strings_read_as_fstrings():
+    import libcst
+
+    if not hasattr(libcst, "TemplatedString"):
+        pytest.skip("this LibCST predates t-strings (1.8)")
+    source = 'from openai import OpenAI\nname = "x"\ngreeting = t"hello {name!r}"\nOpenAI().chat.completions.create(model="gpt-4o")\n'
+    value = modern.parse(source).body[2].value
+    assert isinstance(value, ast.JoinedStr) and value.values[0].value == "hello "
+    assert [(f.line, f.kind.value) for f in detect(source)] == [(4, "call"), (4, "client")]

@@ -48,6 +48,10 @@ _WANTED = re.compile(r"\b(?:langchain\w*|llama_index|gpt_index|litellm|instructo
 _MODEL_ROUTED = {"litellm": (0, "model"), "instructor.from_provider": (0, "model"), "dspy.LM": (0, "model")}
 
 
+# LangChain's init functions: the keyword that names the provider.
+_INIT_FUNCTIONS = {"init_chat_model": "model_provider", "init_embeddings": "provider"}
+
+
 def wanted(source: str, state) -> bool:
     return bool(_WANTED.search(source))
 
@@ -60,6 +64,8 @@ class Transformer(RuleTransformer):
         if target is None:
             return updated
         package, what = target
+        if what in _INIT_FUNCTIONS:
+            return self._init_model(original, updated, what)
         if what.startswith(("Azure", "dspy.Azure")):
             if self._role(original, package) in (Role.OPENAI, Role.AZURE):
                 self.review(original, f"{_short(what)} talks to Azure OpenAI deployments, which vLLM does not have: "
@@ -69,6 +75,9 @@ class Transformer(RuleTransformer):
         if package == "gpt_index" or what == "litellm.Router":
             self._review_unsupported(original, package, what)
             return updated
+        role = self._role(original, package)
+        if role in (Role.OTHER, Role.LOCAL):
+            return updated  # another provider's, or already a local server's: whatever **kwargs adds
         if has_star_kwargs(original):
             self.review(original, f"{_short(what)} arguments come from **kwargs: make sure they set the endpoint and "
                                   f"key from ${self.config.base_url_env} / ${self.config.api_key_env}")
@@ -92,7 +101,6 @@ class Transformer(RuleTransformer):
                 return updated  # another provider's model: not OpenAI's traffic
             if not provider and not looks_like_openai_model(model):
                 return updated  # LiteLLM infers another provider from the name ("claude-3-5-sonnet")
-        role = self._role(original, package)
         if role is Role.UNKNOWN:
             arg = self._arg(original, package, 0)
             self.review(original, f"{_short(what)} gets its endpoint from `{code(arg.value) if arg else '?'}`: make "
@@ -117,6 +125,8 @@ class Transformer(RuleTransformer):
             last = name.rsplit(".", 1)[-1]
             if package == "litellm" and (last in sdk.LITELLM_FUNCTIONS or last == "Router"):
                 return package, f"litellm.{last}"
+            if name in sdk.LANGCHAIN_INIT:
+                return "langchain_openai", last  # its keywords go to ChatOpenAI / OpenAIEmbeddings
             if name == "instructor.from_provider":
                 return package, name
             if name == "dspy.LM":
@@ -133,6 +143,17 @@ class Transformer(RuleTransformer):
                 return arg
         return None
 
+    def _added_keyword(self, call: cst.Call, package: str, which: int) -> str:
+        """The keyword to add, in the spelling the call already uses for the other setting (openai_api_key ->
+        openai_api_base, api_key -> base_url)."""
+        names, other_names = self._keywords(package)[which], self._keywords(package)[1 - which]
+        other = self._arg(call, package, 1 - which)
+        if other is not None and other.keyword.value in other_names:
+            index = other_names.index(other.keyword.value)
+            if index < len(names):
+                return names[index]
+        return names[0]
+
     def _role(self, call: cst.Call, package: str) -> Role:
         base, key = self._arg(call, package, 0), self._arg(call, package, 1)
         return classify_client(base_url=_evidence(base), api_key=_evidence(key)).role
@@ -144,7 +165,7 @@ class Transformer(RuleTransformer):
             setting = "base_url" if which == 0 else "api_key"
             arg = self._arg(original, package, which)
             if arg is None:
-                additions.append(kwarg(self._keywords(package)[which][0], expr()))
+                additions.append(kwarg(self._added_keyword(original, package, which), expr()))
             elif self.is_configured(arg.value, setting):
                 continue
             elif literal_str(arg.value) is not None or env_read(arg.value) is not None:
@@ -155,7 +176,7 @@ class Transformer(RuleTransformer):
                                       "key unless it was started with --api-key, then it must match", comment=False)
         if additions:
             self.edited(len(additions))
-            call = insert_args(call, additions, len(call.args))
+            call = _append_args(call, additions)
             one_line = not any(isinstance(getattr(a.comma, "whitespace_after", None), cst.ParenthesizedWhitespace)
                                for a in original.args)
             one_line = one_line and not isinstance(original.whitespace_before_args, cst.ParenthesizedWhitespace)
@@ -178,6 +199,49 @@ class Transformer(RuleTransformer):
         self.edited()
         args = [a.with_changes(value=new_value) if _same_arg(a, model_arg, original) else a for a in call.args]
         return call.with_changes(args=args)
+
+    def _init_model(self, original: cst.Call, updated: cst.Call, what: str):
+        """LangChain's init_chat_model("openai:gpt-4o") / init_embeddings(...): provider from the keyword or the
+        "provider:model" string (a bare gpt-*/o* name means OpenAI to init_chat_model)."""
+        provider_arg = get_arg(original, _INIT_FUNCTIONS[what])
+        provider = literal_str(provider_arg.value) if provider_arg is not None else None
+        model_arg = _model_arg(original, 0, "model")
+        model = literal_str(model_arg.value) if model_arg is not None else None
+        if (provider_arg is not None and provider is None) or (provider_arg is None and model is None):
+            if model_arg is not None or provider_arg is not None:
+                self.review(original, f"the provider of {what} is computed at run time: when it is OpenAI, pass "
+                                      f"base_url and api_key from ${self.config.base_url_env} / "
+                                      f"${self.config.api_key_env}")
+            return updated
+        name = model
+        if provider is None and model is not None:
+            prefix, sep, rest = model.partition(":")
+            provider, name = (prefix, rest) if sep else ("openai" if looks_like_openai_model(model) else None, model)
+        if provider == "azure_openai":
+            self.review(original, f"{what} with azure_openai talks to Azure OpenAI deployments, which vLLM does not "
+                                  f"have: use provider openai with the vLLM endpoint (${self.config.base_url_env})")
+            return updated
+        if provider != "openai":
+            return updated
+        role = self._role(original, "langchain_openai")
+        if role in (Role.OTHER, Role.LOCAL):
+            return updated
+        if has_star_kwargs(original) or role is Role.UNKNOWN:
+            self.review(original, f"make sure {what} gets the vLLM endpoint and key (${self.config.base_url_env} / "
+                                  f"${self.config.api_key_env}): they come from code the rule cannot follow")
+            return updated
+        call = self._endpoint(original, updated, "langchain_openai", what)
+        served = self.config.map_model(name) if name else None
+        if served is not None and model_arg is not None and isinstance(model_arg.value, cst.SimpleString):
+            value = served if provider_arg is not None else f"openai:{served}"
+            self.edited()
+            call = call.with_changes(args=[
+                a.with_changes(value=with_value(model_arg.value, value)) if _same_arg(a, model_arg, original) else a
+                for a in call.args])
+        elif served is None and name and model and ":" in model and looks_like_openai_model(name):
+            self.review(original, f"model {model!r} has no entry in the model map: add \"{name}\" = \"<served model "
+                                  "name>\" to [tool.migrate.models]", comment=False)
+        return call
 
     def _follow_ups(self, original: cst.Call, package: str, what: str, call: cst.Call) -> None:
         """What still fails at run time after the endpoint moved, and an edit cannot settle."""
@@ -206,6 +270,32 @@ class Transformer(RuleTransformer):
         else:
             self.review(original, f"gpt_index ({_short(what)}) predates LlamaIndex's api_base setting: upgrade to "
                                   f"llama_index and point it at the vLLM endpoint (${self.config.base_url_env})")
+
+
+def _append_args(call: cst.Call, additions: list[cst.Arg]) -> cst.Call:
+    """Add keyword arguments after the last one; the space before `)` (a line break in a multi-line call
+    without a trailing comma) stays before `)`."""
+    if not call.args:
+        return insert_args(call, additions)
+    last = call.args[-1]
+    comma = last.comma
+    sep = next((a.comma for a in call.args[:-1] if isinstance(a.comma, cst.Comma)), None)
+    if (isinstance(comma, cst.Comma) and isinstance(comma.whitespace_after, cst.ParenthesizedWhitespace)
+            and sep is not None and isinstance(sep.whitespace_after, cst.ParenthesizedWhitespace)):
+        # one argument per line with a trailing comma: the last line keeps its comment, the new lines are
+        # indented like the others, and the new last argument takes the trailing comma
+        after_last = comma.whitespace_after
+        between = sep.whitespace_after.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=())
+        kept = last.with_changes(comma=comma.with_changes(whitespace_after=after_last.with_changes(
+            last_line=between.last_line)))
+        new = [a.with_changes(comma=sep.with_changes(whitespace_after=between)) for a in additions[:-1]]
+        final = additions[-1].with_changes(comma=comma.with_changes(whitespace_after=after_last.with_changes(
+            first_line=cst.TrailingWhitespace(), empty_lines=())))
+        return call.with_changes(args=[*call.args[:-1], kept, *new, final])
+    closing = last.whitespace_after_arg
+    call = call.with_changes(args=[*call.args[:-1], last.with_changes(whitespace_after_arg=cst.SimpleWhitespace(""))])
+    call = insert_args(call, additions, len(call.args))
+    return call.with_changes(args=[*call.args[:-1], call.args[-1].with_changes(whitespace_after_arg=closing)])
 
 
 def _evidence(arg: cst.Arg | None) -> Evidence | None:

@@ -117,9 +117,8 @@ def _python(data: bytes, path: str, rel: str, endpoints, result: FileResult) -> 
 def _notebook(data: bytes, rel: str, endpoints, result: FileResult) -> None:
     import bisect
 
-    from migrate.scan.detect.modern import parse as parse_any
     from migrate.scan.detect.python import ModuleAnalyzer
-    from migrate.scan.detect.source import parse, read_notebook
+    from migrate.scan.detect.source import parse, parse_any, read_notebook
 
     notebook = read_notebook(data)
     source, starts = notebook.combined()

@@ -142,7 +142,7 @@ class _Collector:
 
     def _string(self, node) -> bool:
         if isinstance(node, cst.ConcatenatedString) and not any(
-            isinstance(p, (cst.FormattedString, cst.TemplatedString)) for p in _concatenated_parts(node)
+            isinstance(p, _INTERPOLATED) for p in _concatenated_parts(node)
         ):
             return False
         rng = self.positions[node]
@@ -183,7 +183,10 @@ class _Collector:
         return True
 
 
-_STRINGS = frozenset({cst.FormattedString, cst.ConcatenatedString, cst.TemplatedString})
+# t-strings (PEP 750) exist in LibCST >= 1.8 only
+_INTERPOLATED = tuple(t for t in (cst.FormattedString, getattr(cst, "TemplatedString", None)) if t is not None)
+_TEXT_PARTS = tuple(t for t in (cst.FormattedStringText, getattr(cst, "TemplatedStringText", None)) if t is not None)
+_STRINGS = frozenset({*_INTERPOLATED, cst.ConcatenatedString})
 
 
 def _concatenated_parts(node) -> list:
@@ -213,7 +216,7 @@ def _parts(parts, start: str, end: str, positions, text: _Text, filename: str) -
     quote_open = re.sub(r"^[A-Za-z]+", "", start)
     out: list[ast.expr] = []
     for part in parts:
-        if isinstance(part, (cst.FormattedStringText, cst.TemplatedStringText)):
+        if isinstance(part, _TEXT_PARTS):
             out.append(ast.Constant(_decode(part.value, raw, quote_open, end)))
             continue
         expression = part.expression

@@ -529,10 +529,10 @@ class ModuleAnalyzer:
         if any(id(v) in self._consumed for v in node.values):
             return
         text = self.url_text(node, scope)
-        for v in node.values:
-            if type(v) is ast.Constant:
-                self._consumed.add(id(v))
         if text is not None and sdk.OPENAI_HOST_RE.search(text):
+            for v in node.values:
+                if type(v) is ast.Constant:
+                    self._consumed.add(id(v))  # one finding for the whole f-string, not one per literal part
             self._emit(self._finding(node, Kind.URL, "http", detail=text.strip()[:200]))
 
     def _sdk_call(self, node: ast.Call, scope: Scope, res: Res) -> None:

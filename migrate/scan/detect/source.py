@@ -81,6 +81,20 @@ def coding_cookie(data: bytes) -> str | None:
     return None
 
 
+def parse_any(source: str, filename: str) -> ast.Module:
+    """ast.parse, and for syntax newer than the running interpreter the downgrade of modern.py (which imports
+    LibCST, so only when ast.parse has failed). Raises the SyntaxError of ast.parse."""
+    try:
+        return ast.parse(source, filename=filename)
+    except SyntaxError as error:
+        from migrate.scan.detect import modern
+
+        try:
+            return modern.parse_newer(source, filename)
+        except modern.NotNewerPython:
+            raise error from None
+
+
 def parse(source: str, filename: str) -> ast.Module:
     """ast.parse, with syntax errors turned into Unreadable ("python 2 syntax" or "syntax error").
 

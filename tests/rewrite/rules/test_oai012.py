@@ -53,6 +53,61 @@ CASES = [
         )
         """, id="OAI012-langchain-community-openai-base-replaced"),
     case("OAI012", """
+        import os
+        from langchain_openai import ChatOpenAI
+
+        llm = ChatOpenAI(
+            model="gpt-4o",
+            openai_api_key=os.getenv("OPENAI_API_KEY")
+        )
+        llm2 = ChatOpenAI(
+            model="gpt-4o",
+            temperature=0,  # deterministic
+        )
+        """, f"""
+        import os
+        from langchain_openai import ChatOpenAI
+
+        llm = ChatOpenAI(
+            model="gpt-4o",
+            openai_api_key={ENV_KEY},
+            openai_api_base={ENV_BASE}
+        )
+        llm2 = ChatOpenAI(
+            model="gpt-4o",
+            temperature=0,  # deterministic
+            base_url={ENV_BASE},
+            api_key={ENV_KEY},
+        )
+        """, id="OAI012-langchain-multiline-layouts-and-spelling-kept"),
+    case("OAI012", """
+        import os
+        from langchain_openai import ChatOpenAI
+
+        def make(provider, **kwargs):
+            if provider == "deepseek":
+                return ChatOpenAI(openai_api_base="https://api.deepseek.com",
+                                  openai_api_key=os.environ["DEEPSEEK_API_KEY"], **kwargs)
+            if provider == "vllm_openai":
+                return ChatOpenAI(openai_api_key=os.environ["VLLM_OPENAI_API_KEY"],
+                                  openai_api_base=os.environ["VLLM_OPENAI_API_BASE"], **kwargs)
+            return ChatOpenAI(**kwargs)
+        """, """
+        import os
+        from langchain_openai import ChatOpenAI
+
+        def make(provider, **kwargs):
+            if provider == "deepseek":
+                return ChatOpenAI(openai_api_base="https://api.deepseek.com",
+                                  openai_api_key=os.environ["DEEPSEEK_API_KEY"], **kwargs)
+            if provider == "vllm_openai":
+                return ChatOpenAI(openai_api_key=os.environ["VLLM_OPENAI_API_KEY"],
+                                  openai_api_base=os.environ["VLLM_OPENAI_API_BASE"], **kwargs)
+            # migrate: ChatOpenAI arguments come from **kwargs: make sure they set the endpoint and key from $OPENAI_BASE_URL / $OPENAI_API_KEY
+            return ChatOpenAI(**kwargs)
+        """, id="OAI012-provider-factory-only-the-openai-branch",
+        review=[("OAI012", 13, "come from **kwargs")]),
+    case("OAI012", """
         from langchain_openai import OpenAIEmbeddings
 
         emb = OpenAIEmbeddings(model="text-embedding-3-small")
@@ -109,6 +164,39 @@ CASES = [
         llm = ChatOpenAI(**settings)
         """, id="OAI012-star-kwargs-review",
         review=[("OAI012", 5, "come from **kwargs")]),
+    case("OAI012", """
+        from langchain.chat_models import init_chat_model
+        from langchain.embeddings import init_embeddings
+
+        llm = init_chat_model("openai:gpt-4o", temperature=0)
+        fast = init_chat_model("gpt-3.5-turbo", model_provider="openai")
+        emb = init_embeddings("openai:text-embedding-3-small")
+        claude = init_chat_model("anthropic:claude-3-5-sonnet-latest")
+        """, f"""
+        from langchain.chat_models import init_chat_model
+        from langchain.embeddings import init_embeddings
+        import os
+
+        llm = init_chat_model(
+            "openai:meta-llama/Llama-3.1-8B-Instruct",
+            temperature=0,
+            base_url={ENV_BASE},
+            api_key={ENV_KEY},
+        )
+        fast = init_chat_model(
+            "tiny-llama",
+            model_provider="openai",
+            base_url={ENV_BASE},
+            api_key={ENV_KEY},
+        )
+        emb = init_embeddings(
+            "openai:text-embedding-3-small",
+            base_url={ENV_BASE},
+            api_key={ENV_KEY},
+        )
+        claude = init_chat_model("anthropic:claude-3-5-sonnet-latest")
+        """, id="OAI012-langchain-init-chat-model-and-embeddings",
+        review=[("OAI012", 18, 'add "text-embedding-3-small"')]),
     # -- LlamaIndex -----------------------------------------------------------------------------------------------
     case("OAI012", """
         from llama_index.embeddings.openai import OpenAIEmbedding

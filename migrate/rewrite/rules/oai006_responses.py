@@ -343,6 +343,11 @@ class Transformer(RuleTransformer):
     def _is_known(self, node: cst.CSTNode) -> bool:
         return self.scopes.rooted(node, self.stack[-1], self.known)
 
+    def _stored(self, node: cst.Subscript) -> bool:
+        parent = self.parent(node)
+        return (isinstance(parent, (cst.AssignTarget, cst.AugAssign)) and parent.target is node
+                or isinstance(parent, cst.Del))
+
     def _maybe(self, node: cst.CSTNode) -> bool:
         return self.scopes.kind(node, self.stack[-1], self.known) == flow.MAYBE
 
@@ -350,7 +355,7 @@ class Transformer(RuleTransformer):
         self.review(node, f"{what}: this value is an SDK response on some paths (an object since openai 1.0, "
                           f"where dict access raises TypeError) and something else on others: use attribute "
                           f"access where it is a response",
-                    note=f"{what} may be on an SDK response object (openai>=1): use attribute access there")
+                    note="dict access here may be on an SDK response object (openai>=1): use attribute access there")
 
     # r["choices"]  ->  r.choices
     def leave_Subscript(self, original: cst.Subscript, updated: cst.Subscript):
@@ -363,6 +368,11 @@ class Transformer(RuleTransformer):
                                       f'.model_dump()[{key!r}]')
             return updated
         if self._is_known(original.value):
+            if self._stored(original):
+                self.review(original, f'["{key}"] = ...: writing into an SDK response object (openai>=1 answers with '
+                                      f"pydantic models): keep your own dict (obj.model_dump()) if you need to add keys",
+                            note="writing into an SDK response object: keep your own dict (.model_dump()) instead")
+                return updated
             self.edited()
             return cst.Attribute(value=updated.value, attr=cst.Name(key), lpar=updated.lpar, rpar=updated.rpar)
         if self._maybe(original.value):

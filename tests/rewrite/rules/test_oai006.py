@@ -108,7 +108,7 @@ CASES = [
                 print(chunk.choices[0].delta.content)
             page = client.models.list()
             names = [m.id for m in page.data]
-            # migrate: ["choices"] may be on an SDK response object (openai>=1): use attribute access there
+            # migrate: dict access here may be on an SDK response object (openai>=1): use attribute access there
             old = cached("hi", {})["choices"]
             # migrate: json.dumps() on an SDK response object (a pydantic model since openai 1.0): pass ask("x").model_dump() instead
             print(json.dumps(ask("x")))

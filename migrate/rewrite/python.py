@@ -140,8 +140,15 @@ def map_line(a: list[str], b: list[str], line: int) -> int:
                 return j1 + (index - i1) + 1
             if tag == "insert":
                 continue
+            if tag == "replace" and j2 - j1 != i2 - i1:
+                # lines were added inside the block (notes above a statement): the most similar line is the one
+                return max(range(j1, j2), key=lambda j: (_similar(a[index], b[j]), -abs(j - j1 - (index - i1)))) + 1
             return min(j1 + (index - i1), max(j2 - 1, j1)) + 1
     return min(line, max(len(b), 1))
+
+
+def _similar(x: str, y: str) -> float:
+    return difflib.SequenceMatcher(None, x.strip(), y.strip(), autojunk=False).ratio()
 
 
 def _names(source: str) -> set[str]:

@@ -194,6 +194,35 @@ CASES = [
             return response
         """, id="OAI006-lists-of-chunks-sorted-keys-and-reused-names",
         review=[("OAI006", 17, "its annotation List[dict] no longer holds")]),
+    case("OAI004,OAI006", """
+        import openai
+
+
+        def annotate(messages):
+            response = openai.ChatCompletion.create(model="m", messages=messages)
+            for choice in response["choices"]:
+                choice["text"] = choice["message"]["content"]
+            for key, value in response["usage"].items():
+                print(key, value)
+            return response
+        """, """
+        import openai
+
+        client = openai.OpenAI()
+
+
+        def annotate(messages):
+            response = client.chat.completions.create(model="m", messages=messages)
+            for choice in response.choices:
+                # migrate: writing into an SDK response object: keep your own dict (.model_dump()) instead
+                choice["text"] = choice.message.content
+            # migrate: .items() on an SDK response object (openai>=1 answers with pydantic models, not dicts): call it on .model_dump()
+            for key, value in response.usage.items():
+                print(key, value)
+            return response
+        """, id="OAI006-writes-and-dict-methods-on-responses-left-for-review",
+        review=[("OAI006", 11, "writing into an SDK response object"),
+                ("OAI006", 13, ".items() on an SDK response object")]),
 ]
 
 

@@ -27,8 +27,8 @@ Where only some values are responses (a cache that returns dicts on one path), e
 `json.dumps(r)`, `dict(r)`, `r.items()`, `r.get(key)` with a computed key, a key that is not an identifier.
 
 The same access on a name the rule cannot trace to a call at all (a parameter of a function nobody in the
-tree calls, say) is left for review without a note: it might be a plain dict from `requests`, where attribute
-access would break.
+tree calls, say) gets a note but no edit: it might be a plain dict, where attribute access would break. A
+name that only ever holds dicts the code built or decoded (`requests.post(...).json()`) gets neither.
 """
 
 from __future__ import annotations
@@ -212,6 +212,15 @@ class _Scopes(cst.CSTVisitor):
             return self.kind(node.value, scope, known) is not None
         return False
 
+    def plain_dict(self, node: cst.CSTNode, scope: int) -> bool:
+        """`node` is a name that only ever holds dicts the code built or decoded (`requests.post(...).json()`)."""
+        if not isinstance(node, cst.Name):
+            return False
+        if scope != 0 and node.value not in self.assigned.get(scope, ()):
+            scope = 0
+        values = [v for name, v in self.flows.get(scope, ()) if name == node.value]
+        return bool(values) and all(_decoded_dict(v) for v in values)
+
     def had_scalar(self, node: cst.CSTNode, scope: int) -> bool:
         """`node` is a name that also held a string or number on some path."""
         if not isinstance(node, cst.Name):
@@ -282,6 +291,16 @@ class _Scopes(cst.CSTVisitor):
         if scope != 0 and chain[0] in self.assigned.get(scope, ()):
             return None
         return ".".join(chain)
+
+
+def _decoded_dict(node: cst.CSTNode | None) -> bool:
+    if isinstance(node, (cst.Dict, cst.DictComp)):
+        return True
+    if isinstance(node, cst.Call):
+        name = ".".join(attr_chain(node.func) or ())
+        return name in ("json.loads", "json.load", "dict") or isinstance(node.func, cst.Attribute) and (
+            node.func.attr.value == "json")
+    return False
 
 
 def _root(node: cst.CSTNode) -> str | None:
@@ -379,7 +398,9 @@ class Transformer(RuleTransformer):
             self._maybe_review(original, f'["{key}"]')
         elif key in _TELLTALE and self._looks_like_response(original.value):
             self.review(original, f'["{key}"] looks like dict-style access on an SDK response: current responses are '
-                                  f"objects (use .{key}) unless this is a plain dict", comment=False)
+                                  f"objects (use .{key}) unless this is a plain dict",
+                        note="this looks like a read of an SDK response, an object in openai>=1: use attribute access "
+                             "if it is one")
         return updated
 
     # r.get("usage")  ->  r.usage ;  d.get("content", "")  ->  d.content or ""
@@ -467,8 +488,8 @@ class Transformer(RuleTransformer):
 
     def _looks_like_response(self, node: cst.CSTNode) -> bool:
         # A name indexed like a response, that the rule could not trace to a call: worth a human's look only when
-        # the module talks to the SDK (the rule runs only there).
-        return isinstance(node, (cst.Name, cst.Attribute))
+        # the module talks to the SDK (the rule runs only there), and unless it certainly holds a plain dict.
+        return isinstance(node, (cst.Name, cst.Attribute)) and not self.scopes.plain_dict(node, self.stack[-1])
 
 
 _DICT_TYPES = re.compile(r"\b(?:dict|Dict|Mapping|MutableMapping|OpenAIObject)\b")

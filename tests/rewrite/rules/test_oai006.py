@@ -46,9 +46,10 @@ CASES = [
             return [d.embedding for d in r.data]
 
         def other(payload):
+            # migrate: this looks like a read of an SDK response, an object in openai>=1: use attribute access if it is one
             return payload["choices"][0]["text"]
         """, id="OAI006-responses-chunks-and-loops-untraced-dict-kept",
-        review=[('OAI006', 21, '["choices"] looks like dict-style access on an SDK response: current')]),
+        review=[('OAI006', 22, '["choices"] looks like dict-style access on an SDK response: current')]),
     case("OAI004,OAI006", """
         import json
         import openai

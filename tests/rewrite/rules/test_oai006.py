@@ -224,6 +224,18 @@ CASES = [
         """, id="OAI006-writes-and-dict-methods-on-responses-left-for-review",
         review=[("OAI006", 11, "writing into an SDK response object"),
                 ("OAI006", 13, ".items() on an SDK response object")]),
+    case("OAI006", """
+        import requests
+        from openai import OpenAI
+
+        client = OpenAI()
+
+
+        def raw(prompt):
+            data = requests.post("http://x/v1/chat/completions", json={"prompt": prompt}).json()
+            return data["choices"][0]["message"]["content"]
+        """, None, id="OAI006-decoded-json-dicts-untouched",
+        review=[]),
 ]
 
 

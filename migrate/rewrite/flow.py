@@ -358,7 +358,7 @@ class _Solver:
         target = self.resolve(mod, reference)
         return self.functions.get(target) if target else None
 
-    def rooted(self, mod: ModuleFlow, scope: _Scope, node, known: dict[str, str], depth: int = 0) -> str | None:
+    def rooted(self, mod: ModuleFlow, scope: _Scope, node, known: dict[str, str]) -> str | None:
         """CERTAIN / MAYBE when `node` is (part of) a response, else None."""
         kind = CERTAIN
         while True:

@@ -590,7 +590,8 @@ def build(sources: Iterable[tuple[str, str | bytes]], others: Iterable[tuple[str
     solver = _Solver(modules, index)
     while True:
         solver.run()
-        names = {q.rsplit(".", 1)[-1].encode() for _, q in (*solver.functions, *solver.params)}
+        # what another module must name to reach them: a function, or the class of a method
+        names = {q.split(".", 1)[0].encode() for _, q in (*solver.functions, *solver.params)}
         if not names or not pending:
             break
         added = False

@@ -96,6 +96,7 @@ class FileFacts:
 class RepoFlow:
     files: Mapping[str, FileFacts]  # rel path -> facts (only files with any)
     callers: frozenset[str] = frozenset()  # rel paths that do not mention openai but use a response function
+    complete: bool = True  # False: the phase gave up; each file's rules work out their own module's facts
 
     def for_file(self, rel: str) -> FileFacts | None:
         return self.files.get(rel)

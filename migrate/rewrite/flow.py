@@ -96,6 +96,7 @@ class FileFacts:
 class RepoFlow:
     files: Mapping[str, FileFacts]  # rel path -> facts (only files with any)
     callers: frozenset[str] = frozenset()  # rel paths that do not mention openai but use a response function
+    complete: bool = True  # False: the phase gave up; each file's rules work out their own module's facts
 
     def for_file(self, rel: str) -> FileFacts | None:
         return self.files.get(rel)
@@ -358,7 +359,7 @@ class _Solver:
         target = self.resolve(mod, reference)
         return self.functions.get(target) if target else None
 
-    def rooted(self, mod: ModuleFlow, scope: _Scope, node, known: dict[str, str], depth: int = 0) -> str | None:
+    def rooted(self, mod: ModuleFlow, scope: _Scope, node, known: dict[str, str]) -> str | None:
         """CERTAIN / MAYBE when `node` is (part of) a response, else None."""
         kind = CERTAIN
         while True:
@@ -590,7 +591,8 @@ def build(sources: Iterable[tuple[str, str | bytes]], others: Iterable[tuple[str
     solver = _Solver(modules, index)
     while True:
         solver.run()
-        names = {q.rsplit(".", 1)[-1].encode() for _, q in (*solver.functions, *solver.params)}
+        # what another module must name to reach them: a function, or the class of a method
+        names = {q.split(".", 1)[0].encode() for _, q in (*solver.functions, *solver.params)}
         if not names or not pending:
             break
         added = False

@@ -118,6 +118,8 @@ def plan_rewrite(
             others[candidate.rel] = candidate
 
     # Phase one: which functions return responses, across modules; phase two: the rules, file by file.
+    from migrate.rewrite.flow import FileFacts
+
     repo = _flow(jobs, others, active)
     jobs.extend((others[rel], data) for rel in sorted(repo.callers) if (data := _read(others[rel], skipped)))
     for candidate, data in jobs:
@@ -127,7 +129,8 @@ def plan_rewrite(
         if candidate.path.name.endswith(".ipynb"):
             outcome = _notebook(candidate, data, config, opts, active, skipped)
         else:
-            outcome = _python(candidate, data, config, opts, active, skipped, repo.for_file(candidate.rel))
+            facts = (repo.for_file(candidate.rel) or FileFacts()) if repo.complete else None
+            outcome = _python(candidate, data, config, opts, active, skipped, facts)
         if outcome is None:
             continue
         result, before, after, encoding = outcome
@@ -199,11 +202,14 @@ def _flow(jobs, others, active):
     if not {"OAI006", "OAI007"} & active:
         return flow.RepoFlow({})
     sources = [(c.rel, data) for c, data in jobs if c.path.name.endswith(PYTHON_SUFFIXES) and uses_openai(data)]
-    return flow.build(sources, [(rel, c.path.read_bytes) for rel, c in others.items()])
+    try:
+        return flow.build(sources, [(rel, c.path.read_bytes) for rel, c in others.items()])
+    except RecursionError:
+        # code nested too deep to follow across the tree: each file's rules follow what they can on their own
+        return flow.RepoFlow({}, complete=False)
 
 
 def _python(candidate, data, config, options, active, skipped, facts=None):
-    from migrate.rewrite.flow import FileFacts
     from migrate.rewrite.python import rewrite_source
 
     decoded = _decode(candidate, data, skipped)
@@ -211,7 +217,7 @@ def _python(candidate, data, config, options, active, skipped, facts=None):
         return None
     source, encoding = decoded
     result = rewrite_source(source, candidate.rel, config=config, options=options, active=active,
-                            flow=facts or FileFacts())
+                            flow=facts)
     if result.parse_error:
         skipped.append(Skipped(candidate.rel, "syntax error", result.parse_error))
         return None

@@ -147,3 +147,19 @@ def test_build_takes_in_other_files_only_when_they_import_a_response_function():
     assert repo.for_file("app/llm.py").params == {"first": {"response": CERTAIN}}
     assert repo.for_file("tools/unrelated.py") is None  # its own ask() returns a dict
     assert sorted(parsed) == ["app/cache.py", "app/main.py", "tools/unrelated.py"]  # each read once
+
+
+def test_plan_falls_back_to_each_module_on_its_own_when_phase_one_gives_up(tmp_path, monkeypatch):
+    from migrate.rewrite import flow
+
+    def too_deep(*args, **kwargs):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(flow, "build", too_deep)
+    root = make_tree(tmp_path, {"app/__init__.py": "", "app/llm.py": LLM, "app/main.py": MAIN})
+    plan = plan_rewrite([root], config=CONFIG)
+    after = {c.path: c.after for c in plan.changes}
+    assert sorted(after) == ["app/llm.py"]  # main.py does not import openai: only phase one would reach it
+    assert "return response.choices[0]" not in after["app/llm.py"]  # first() is called from main.py only
+    assert 'return response["choices"][0]' in after["app/llm.py"]
+    assert [(r.path, r.rule) for r in plan.review if r.rule == "OAI006"] == [("app/llm.py", "OAI006")]

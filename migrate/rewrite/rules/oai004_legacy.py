@@ -18,7 +18,9 @@ Arguments spread into a converted call can carry 0.x-only keys, which openai>=1 
     **vars(settings), **kwargs               ->  kept, with a `# migrate:` note naming the keys to rename or drop
 
 A 0.x resource used as an object (`values["client"] = openai.Completion`, called later) has no openai>=1
-counterpart to point at: it gets a `# migrate:` note naming the client attribute to use.
+counterpart to point at: it gets a `# migrate:` note naming the client attribute to use. So does a read of a
+0.x module setting that openai>=1 does not have (`prev = openai.api_base`: an AttributeError; the current
+settings are the catalog snapshot's `module_settings`).
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ import libcst as cst
 import libcst.matchers as m
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
+from migrate.catalog import load_catalog
+from migrate.catalog.facts import LEGACY_SETTINGS
 from migrate.rewrite.rules._base import (
     RuleTransformer,
     code,
@@ -115,7 +119,9 @@ _WANTED = re.compile(r"\b(?:ChatCompletion|Completion|Embedding|Image|Moderation
                      r"translate|cancel|list_events|download|create_edit|create_variation)\b")
 
 
-_RESOURCE_NAMES = "|".join(sorted({res for res, _ in _CALLS}))
+# 0.x module settings that openai>=1 does not have at all (the snapshot lists the current ones)
+_GONE_SETTINGS = frozenset(SETTINGS) - load_catalog().module_settings
+_RESOURCE_NAMES = "|".join(sorted({res for res, _ in _CALLS} | _GONE_SETTINGS))
 _BARE = re.compile(rf"\bopenai\s*\.\s*(?:{_RESOURCE_NAMES})\b|^[ \t]*from[ \t]+openai[ \t]+import\b[^\n]*\b(?:{_RESOURCE_NAMES})\b",
                    re.MULTILINE)
 
@@ -214,6 +220,7 @@ class Transformer(RuleTransformer):
             if removed and not isinstance(self.parent(original), cst.Attribute):
                 self.review(original, f"openai.{removed}: {REMOVED[removed]}")
             self._bare_resource(original)
+            self._gone_setting(original)
             return updated
         target, is_async = hit
         if is_async:
@@ -232,6 +239,19 @@ class Transformer(RuleTransformer):
             node = cst.Attribute(value=node, attr=cst.Name(part))
         self.edited()
         return node
+
+    def _gone_setting(self, node: cst.Attribute) -> None:
+        """`prev = openai.api_base`: a 0.x module setting that openai>=1 does not have is an AttributeError."""
+        parent = self.parent(node)
+        if isinstance(parent, (cst.AssignTarget, cst.AugAssign)) and parent.target is node:
+            return  # setting it: handled with the settings above
+        for q in self.qnames(node):
+            name = q[len("openai."):] if q.startswith("openai.") and q.count(".") == 1 else ""
+            if name in _GONE_SETTINGS:
+                self.review(node, f"openai.{name} does not exist in openai>=1 (reading it raises AttributeError): "
+                                  f"{LEGACY_SETTINGS.get(name, 'there is no current-SDK counterpart')}",
+                            note=f"openai.{name} does not exist in openai>=1")
+                return
 
     def leave_Name(self, original: cst.Name, updated: cst.Name):
         if not isinstance(self.parent(original), (cst.ImportAlias, cst.AsName)):

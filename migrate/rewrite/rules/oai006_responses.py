@@ -27,8 +27,8 @@ Where only some values are responses (a cache that returns dicts on one path), e
 `json.dumps(r)`, `dict(r)`, `r.items()`, `r.get(key)` with a computed key, a key that is not an identifier.
 
 The same access on a name the rule cannot trace to a call at all (a parameter of a function nobody in the
-tree calls, say) is left for review without a note: it might be a plain dict from `requests`, where attribute
-access would break.
+tree calls, say) gets a note but no edit: it might be a plain dict, where attribute access would break. A
+name that only ever holds dicts the code built or decoded (`requests.post(...).json()`) gets neither.
 """
 
 from __future__ import annotations
@@ -212,6 +212,15 @@ class _Scopes(cst.CSTVisitor):
             return self.kind(node.value, scope, known) is not None
         return False
 
+    def plain_dict(self, node: cst.CSTNode, scope: int) -> bool:
+        """`node` is a name that only ever holds dicts the code built or decoded (`requests.post(...).json()`)."""
+        if not isinstance(node, cst.Name):
+            return False
+        if scope != 0 and node.value not in self.assigned.get(scope, ()):
+            scope = 0
+        values = [v for name, v in self.flows.get(scope, ()) if name == node.value]
+        return bool(values) and all(_decoded_dict(v) for v in values)
+
     def had_scalar(self, node: cst.CSTNode, scope: int) -> bool:
         """`node` is a name that also held a string or number on some path."""
         if not isinstance(node, cst.Name):
@@ -284,6 +293,16 @@ class _Scopes(cst.CSTVisitor):
         return ".".join(chain)
 
 
+def _decoded_dict(node: cst.CSTNode | None) -> bool:
+    if isinstance(node, (cst.Dict, cst.DictComp)):
+        return True
+    if isinstance(node, cst.Call):
+        name = ".".join(attr_chain(node.func) or ())
+        return name in ("json.loads", "json.load", "dict") or isinstance(node.func, cst.Attribute) and (
+            node.func.attr.value == "json")
+    return False
+
+
 def _root(node: cst.CSTNode) -> str | None:
     """The name an expression reads through: `sorted(data, key=...)` -> "data"."""
     while True:
@@ -343,6 +362,11 @@ class Transformer(RuleTransformer):
     def _is_known(self, node: cst.CSTNode) -> bool:
         return self.scopes.rooted(node, self.stack[-1], self.known)
 
+    def _stored(self, node: cst.Subscript) -> bool:
+        parent = self.parent(node)
+        return (isinstance(parent, (cst.AssignTarget, cst.AugAssign)) and parent.target is node
+                or isinstance(parent, cst.Del))
+
     def _maybe(self, node: cst.CSTNode) -> bool:
         return self.scopes.kind(node, self.stack[-1], self.known) == flow.MAYBE
 
@@ -350,7 +374,7 @@ class Transformer(RuleTransformer):
         self.review(node, f"{what}: this value is an SDK response on some paths (an object since openai 1.0, "
                           f"where dict access raises TypeError) and something else on others: use attribute "
                           f"access where it is a response",
-                    note=f"{what} may be on an SDK response object (openai>=1): use attribute access there")
+                    note="dict access here may be on an SDK response object (openai>=1): use attribute access there")
 
     # r["choices"]  ->  r.choices
     def leave_Subscript(self, original: cst.Subscript, updated: cst.Subscript):
@@ -363,13 +387,20 @@ class Transformer(RuleTransformer):
                                       f'.model_dump()[{key!r}]')
             return updated
         if self._is_known(original.value):
+            if self._stored(original):
+                self.review(original, f'["{key}"] = ...: writing into an SDK response object (openai>=1 answers with '
+                                      f"pydantic models): keep your own dict (obj.model_dump()) if you need to add keys",
+                            note="writing into an SDK response object: keep your own dict (.model_dump()) instead")
+                return updated
             self.edited()
             return cst.Attribute(value=updated.value, attr=cst.Name(key), lpar=updated.lpar, rpar=updated.rpar)
         if self._maybe(original.value):
             self._maybe_review(original, f'["{key}"]')
         elif key in _TELLTALE and self._looks_like_response(original.value):
             self.review(original, f'["{key}"] looks like dict-style access on an SDK response: current responses are '
-                                  f"objects (use .{key}) unless this is a plain dict", comment=False)
+                                  f"objects (use .{key}) unless this is a plain dict",
+                        note="this looks like a read of an SDK response, an object in openai>=1: use attribute access "
+                             "if it is one")
         return updated
 
     # r.get("usage")  ->  r.usage ;  d.get("content", "")  ->  d.content or ""
@@ -457,8 +488,8 @@ class Transformer(RuleTransformer):
 
     def _looks_like_response(self, node: cst.CSTNode) -> bool:
         # A name indexed like a response, that the rule could not trace to a call: worth a human's look only when
-        # the module talks to the SDK (the rule runs only there).
-        return isinstance(node, (cst.Name, cst.Attribute))
+        # the module talks to the SDK (the rule runs only there), and unless it certainly holds a plain dict.
+        return isinstance(node, (cst.Name, cst.Attribute)) and not self.scopes.plain_dict(node, self.stack[-1])
 
 
 _DICT_TYPES = re.compile(r"\b(?:dict|Dict|Mapping|MutableMapping|OpenAIObject)\b")

@@ -114,6 +114,37 @@ CASES = [
         """, id="OAI004-bare-0x-resource-objects-left-for-review",
         review=[("OAI004", 8, "openai.Completion is a 0.x API object"),
                 ("OAI004", 10, "openai.ChatCompletion is a 0.x API object")]),
+    case("OAI004", """
+        import openai
+
+
+        class LLM:
+            def call(self, prompt):
+                prev_base = openai.api_base
+                openai.api_base = self.api_base
+                out = openai.Completion.create(model="m", prompt=prompt)
+                openai.api_base = prev_base
+                return out
+        """, """
+        import openai
+
+        client = openai.OpenAI()
+
+
+        class LLM:
+            def call(self, prompt):
+                # migrate: openai.api_base does not exist in openai>=1
+                prev_base = openai.api_base
+                # migrate: openai.api_base no longer configures anything: pass it to OpenAI(...)
+                openai.api_base = self.api_base
+                out = client.completions.create(model="m", prompt=prompt)
+                # migrate: openai.api_base no longer configures anything: pass it to OpenAI(...)
+                openai.api_base = prev_base
+                return out
+        """, id="OAI004-0x-settings-read-and-set-in-a-method",
+        review=[("OAI004", 10, "openai.api_base does not exist in openai>=1 (reading it raises AttributeError)"),
+                ("OAI004", 12, "openai.api_base set here no longer configures anything"),
+                ("OAI004", 15, "openai.api_base set here no longer configures anything")]),
 ]
 
 

@@ -46,9 +46,10 @@ CASES = [
             return [d.embedding for d in r.data]
 
         def other(payload):
+            # migrate: this looks like a read of an SDK response, an object in openai>=1: use attribute access if it is one
             return payload["choices"][0]["text"]
         """, id="OAI006-responses-chunks-and-loops-untraced-dict-kept",
-        review=[('OAI006', 21, '["choices"] looks like dict-style access on an SDK response: current')]),
+        review=[('OAI006', 22, '["choices"] looks like dict-style access on an SDK response: current')]),
     case("OAI004,OAI006", """
         import json
         import openai
@@ -108,7 +109,7 @@ CASES = [
                 print(chunk.choices[0].delta.content)
             page = client.models.list()
             names = [m.id for m in page.data]
-            # migrate: ["choices"] may be on an SDK response object (openai>=1): use attribute access there
+            # migrate: dict access here may be on an SDK response object (openai>=1): use attribute access there
             old = cached("hi", {})["choices"]
             # migrate: json.dumps() on an SDK response object (a pydantic model since openai 1.0): pass ask("x").model_dump() instead
             print(json.dumps(ask("x")))
@@ -194,6 +195,47 @@ CASES = [
             return response
         """, id="OAI006-lists-of-chunks-sorted-keys-and-reused-names",
         review=[("OAI006", 17, "its annotation List[dict] no longer holds")]),
+    case("OAI004,OAI006", """
+        import openai
+
+
+        def annotate(messages):
+            response = openai.ChatCompletion.create(model="m", messages=messages)
+            for choice in response["choices"]:
+                choice["text"] = choice["message"]["content"]
+            for key, value in response["usage"].items():
+                print(key, value)
+            return response
+        """, """
+        import openai
+
+        client = openai.OpenAI()
+
+
+        def annotate(messages):
+            response = client.chat.completions.create(model="m", messages=messages)
+            for choice in response.choices:
+                # migrate: writing into an SDK response object: keep your own dict (.model_dump()) instead
+                choice["text"] = choice.message.content
+            # migrate: .items() on an SDK response object (openai>=1 answers with pydantic models, not dicts): call it on .model_dump()
+            for key, value in response.usage.items():
+                print(key, value)
+            return response
+        """, id="OAI006-writes-and-dict-methods-on-responses-left-for-review",
+        review=[("OAI006", 11, "writing into an SDK response object"),
+                ("OAI006", 13, ".items() on an SDK response object")]),
+    case("OAI006", """
+        import requests
+        from openai import OpenAI
+
+        client = OpenAI()
+
+
+        def raw(prompt):
+            data = requests.post("http://x/v1/chat/completions", json={"prompt": prompt}).json()
+            return data["choices"][0]["message"]["content"]
+        """, None, id="OAI006-decoded-json-dicts-untouched",
+        review=[]),
 ]
 
 

@@ -60,7 +60,7 @@ class NotebookSource:
 
 
 def load(text: str) -> NotebookSource:
-    body = text[1:] if text.startswith("\ufeff") else text
+    body = text.removeprefix("\ufeff")
     try:
         nb = json.loads(body)
     except json.JSONDecodeError as e:

@@ -142,8 +142,8 @@ def test_outputs_metadata_and_other_cells_kept(tmp_path):
     text = notebook(
         ("markdown", "# Demo calling https://api.openai.com"),
         "%pip install openai==0.28\nimport openai\nopenai.api_key = 'sk-x'",
-        ("r = openai.ChatCompletion.create(model='gpt-3.5-turbo', messages=[])\nfiles = !ls\n"
-         "r['choices'][0]['message']['content']", output),
+        (("r = openai.ChatCompletion.create(model='gpt-3.5-turbo', messages=[])\nfiles = !ls\n"
+          "r['choices'][0]['message']['content']"), output),
         "%%bash\necho openai",
     )
     root, plan = rewrite(tmp_path, text)
@@ -168,7 +168,7 @@ def test_review_items_point_at_the_line_in_the_cell(tmp_path):
         "import openai\nopenai.api_key = 'sk-x'\nopenai.api_base = settings.base",
         "r = openai.ChatCompletion.create(model='gpt-3.5-turbo', messages=[])",
     )
-    root, plan = rewrite(tmp_path, text)
+    _, plan = rewrite(tmp_path, text)
     cells = cells_after(plan)
     [item] = [r for r in plan.review if r.rule == "OAI001"]
     assert item.message.startswith("cell 2: base_url comes from `settings.base`")
@@ -190,18 +190,18 @@ def _changed_cell_lines(before: str, after: str) -> list[str]:
 LEGACY_CELLS = (
     ("markdown", "Ünïcode prose, “quotes” and a URL https://api.openai.com"),
     "import openai\nopenai.api_key = 'sk-x'",
-    ("r = openai.ChatCompletion.create(model='gpt-3.5-turbo', messages=[])\nprint(r['choices'][0]['message']['content'])",
-     [nbformat.v4.new_output("stream", name="stdout", text="héllo\n")]),
+    (("r = openai.ChatCompletion.create(model='gpt-3.5-turbo', messages=[])\n"
+      "print(r['choices'][0]['message']['content'])"), [nbformat.v4.new_output("stream", name="stdout", text="héllo\n")]),
     "print('untouched')",
 )
 
 
 @pytest.mark.parametrize("layout", [
-    pytest.param(dict(newline="\r\n"), id="notebook-crlf-byte-exact"),
-    pytest.param(dict(newline="\r\n", indent=2, trailing_newline=False, first="metadata"),
+    pytest.param({"newline": "\r\n"}, id="notebook-crlf-byte-exact"),
+    pytest.param({"newline": "\r\n", "indent": 2, "trailing_newline": False, "first": "metadata"},
                  id="notebook-crlf-indent-2-no-final-newline-metadata-first"),
-    pytest.param(dict(ensure_ascii=True, indent=4), id="notebook-escaped-unicode-stays-escaped"),
-    pytest.param(dict(as_lists=False), id="notebook-source-as-one-string-stays-a-string"),
+    pytest.param({"ensure_ascii": True, "indent": 4}, id="notebook-escaped-unicode-stays-escaped"),
+    pytest.param({"as_lists": False}, id="notebook-source-as-one-string-stays-a-string"),
 ])
 def test_untouched_bytes_are_kept(tmp_path, layout):
     text = notebook(*LEGACY_CELLS, **layout)

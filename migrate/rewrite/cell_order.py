@@ -41,8 +41,9 @@ def place(before: str, after: str) -> tuple[str, Callable[[int], int]]:
     movable.update(id(s) for s in others)
 
     anchors: dict[int, int] = {}  # id(binding statement) -> id(last statement moved after it)
+    imported = set().union(*(binds(s) for s in imports))  # placed below, before their first use
     for stmt in [s for s in order if id(s) in movable and not _is_import(s)]:
-        _move_after_bindings(order, stmt, anchors)
+        _move_after_bindings(order, stmt, anchors, imported)
     for stmt in imports:
         _place_import(order, stmt.with_changes(leading_lines=()), original=stmt)
     _memo.clear()
@@ -62,17 +63,20 @@ def _inserted(old: cst.Module, new: cst.Module, order: list) -> set[int]:
             out.update(id(order[j]) for j in range(j1, j2))
         elif tag == "replace":
             for j in range(j1, j2):
-                likeness = max(difflib.SequenceMatcher(None, new_code[j], old_code[i], autojunk=False).ratio()
-                               for i in range(i1, i2))
-                if likeness < _SIMILAR:
+                if not any(_similar(new_code[j], old_code[i]) for i in range(i1, i2)):
                     out.add(id(order[j]))
     return out
 
 
-def _move_after_bindings(order: list, stmt, anchors: dict[int, int]) -> None:
+def _similar(a: str, b: str) -> bool:
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    return matcher.real_quick_ratio() >= _SIMILAR and matcher.quick_ratio() >= _SIMILAR and matcher.ratio() >= _SIMILAR
+
+
+def _move_after_bindings(order: list, stmt, anchors: dict[int, int], imported: set[str]) -> None:
     p = next(i for i, s in enumerate(order) if s is stmt)
     bound_before = set().union(*(binds(s) for s in order[:p]))
-    wanted = reads(stmt) - binds(stmt) - bound_before
+    wanted = reads(stmt) - binds(stmt) - bound_before - imported
     firsts = {}
     for i in range(p + 1, len(order)):
         for name in wanted & binds(order[i]):

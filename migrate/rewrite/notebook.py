@@ -109,10 +109,6 @@ def _mask(source: str, masks: list[str]) -> str:
     return "\n".join(out)
 
 
-def is_mask(line: str) -> bool:
-    return bool(_MASK_LINE.match(line))
-
-
 def cell_starts(combined: str) -> list[tuple[int, int]]:
     """(1-based line of the first line of the cell's code, cell index) for each cell of a joined module."""
     return [(n + 2, int(hit.group(1))) for n, line in enumerate(combined.split("\n"))

@@ -297,3 +297,24 @@ def test_ipython_syntax_is_kept_as_written(tmp_path):
     assert cells[2] == "if True:\n    %ls\n    r = client.completions.create(model='tiny-llama', prompt='x')"
     assert plan.skipped == ()
     assert_second_run_changes_nothing(root, plan)
+
+
+def test_setup_not_delayed_to_a_later_cell_that_imports_os(tmp_path):
+    """id: notebook-setup-not-delayed-by-a-later-import. The new `import os` comes with the setup; a user's own
+    `import os` in a later cell must not pull the setup below the calls it configures."""
+    text = notebook(
+        "x = 1",
+        "import openai",
+        "r = openai.chat.completions.create(model='gpt-3.5-turbo', messages=[])",
+        "import os\nprint(os.getcwd())",
+    )
+    root, plan = rewrite(tmp_path, text)
+    cells = cells_after(plan)
+    assert cells[0] == "x = 1"
+    assert cells[1] == (
+        "import openai\nimport os\n\n"
+        f"openai.base_url = {ENV}\n"
+        'openai.api_key = os.environ.get("OPENAI_API_KEY", "EMPTY")'
+    )
+    assert cells[3] == "import os\nprint(os.getcwd())"
+    assert_second_run_changes_nothing(root, plan)

@@ -85,7 +85,7 @@ def _move_after_bindings(order: list, stmt, anchors: dict[int, int], imported: s
         return
     b = max(firsts.values())
     own = binds(stmt)
-    if own and any(reads(s) & own for s in order[p + 1:b + 1]):
+    if own and any(reads_now(s) & own for s in order[p + 1:b + 1]):
         return  # a statement in between uses what this one defines: moving it would break that one
     binding = order[b]
     order.pop(p)
@@ -193,13 +193,18 @@ def reads(stmt) -> frozenset[str]:
     return _cached("reads", stmt, _reads)
 
 
+def reads_now(stmt) -> frozenset[str]:
+    """The names a top-level statement reads when it runs (not those its functions read when called)."""
+    return _cached("reads_now", stmt, lambda s: _reads(s, deferred=False))
+
+
 def binds(stmt) -> frozenset[str]:
     """Names a top-level statement binds in the module's namespace (not inside functions or classes)."""
     return _cached("binds", stmt, _binds)
 
 
-def _reads(stmt) -> frozenset[str]:
-    visitor = _Reads()
+def _reads(stmt, deferred: bool = True) -> frozenset[str]:
+    visitor = _Reads(deferred)
     stmt.visit(visitor)
     return frozenset(visitor.names)
 
@@ -221,9 +226,10 @@ def _target_names(node) -> list[cst.Name]:
 
 
 class _Reads(cst.CSTVisitor):
-    def __init__(self) -> None:
+    def __init__(self, deferred: bool = True) -> None:
         self.names: set[str] = set()
         self.skip: set[int] = set()
+        self.deferred = deferred  # also the names read inside function bodies and lambdas
 
     def _skip(self, *nodes) -> None:
         for node in nodes:
@@ -246,13 +252,24 @@ class _Reads(cst.CSTVisitor):
     def visit_AsName(self, node: cst.AsName) -> bool:
         return False
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        self.skip.add(id(node.name))
+        if self.deferred:
+            return True
+        for part in (*node.decorators, node.params, node.returns):
+            if part is not None:
+                part.visit(self)
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        if not self.deferred:
+            node.params.visit(self)
+        return self.deferred
+
+    def visit_Param(self, node: cst.Param) -> None:
         self.skip.add(id(node.name))
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self.skip.add(id(node.name))
-
-    def visit_Param(self, node: cst.Param) -> None:
         self.skip.add(id(node.name))
 
     def visit_AssignTarget(self, node: cst.AssignTarget) -> None:

@@ -318,3 +318,36 @@ def test_setup_not_delayed_to_a_later_cell_that_imports_os(tmp_path):
     )
     assert cells[3] == "import os\nprint(os.getcwd())"
     assert_second_run_changes_nothing(root, plan)
+
+
+# -- the placement pass on its own (what a rule's output looks like in the joined module) -------------------------
+
+def _joined(*cells: str) -> str:
+    return "".join(f"__migrate_cell__({n})\n{cell}\n" for n, cell in enumerate(cells))
+
+
+def test_inserted_client_moves_below_the_cell_that_imports_openai():
+    """id: notebook-client-after-import-openai. The case seen on a real notebook: `client = openai.OpenAI(...)`
+    put in cell 1 while `import openai` is in cell 3. A function that uses `client` when called is no obstacle."""
+    from migrate.rewrite.cell_order import place
+
+    before = _joined("__migrate_magic__(0)", "x = 1", "def ask(q):\n    return openai.Completion.create(prompt=q)",
+                     "import openai", "ask('hi')")
+    after = "import os\n\n" + _joined(
+        "__migrate_magic__(0)", "client = openai.OpenAI(api_key=os.environ['K'])\nx = 1",
+        "def ask(q):\n    return client.completions.create(prompt=q)", "import openai", "ask('hi')")
+    placed, line_map = place(before, after)
+    assert placed == _joined(
+        "__migrate_magic__(0)", "x = 1", "def ask(q):\n    return client.completions.create(prompt=q)",
+        "import openai\nimport os\nclient = openai.OpenAI(api_key=os.environ['K'])", "ask('hi')")
+    assert line_map(6) == 11  # the client line, from cell 1 to cell 3
+
+
+def test_inserted_statement_stays_when_moving_it_would_break_a_use():
+    """id: notebook-no-move-past-a-use. Cell 2 runs `client` at once: the statement stays where the rule put it."""
+    from migrate.rewrite.cell_order import place
+
+    before = _joined("x = 1", "print(x)", "import openai")
+    after = _joined("client = openai.OpenAI()\nx = 1", "print(client)", "import openai")
+    placed, _ = place(before, after)
+    assert placed == after

@@ -182,7 +182,7 @@ def realcode(tmp_path_factory):
 
 def test_real_code_is_rewritten(realcode):
     """The corpus is not one where nothing matches: most files change, notebooks included."""
-    root, _, plan, _ = realcode
+    _, _, plan, _ = realcode
     changed = {c.path for c in plan.changes}
     assert sum(p.endswith(".py") for p in changed) >= 14, sorted(changed)
     assert sum(p.endswith(".ipynb") for p in changed) >= 14, sorted(changed)

@@ -158,7 +158,15 @@ def rebuild(nbs: NotebookSource, sources: dict[int, str]) -> str:
         last = end
     out.append(text[last:])
     result = "".join(out)
-    validate(result)
+    try:
+        validate(result)
+    except NotebookError:
+        try:
+            validate(text)
+        except NotebookError:
+            json.loads(result.removeprefix("\ufeff"))  # it was not valid before either: still JSON is what counts
+            return result
+        raise
     return result
 
 
@@ -191,11 +199,15 @@ def _indent_unit(text: str) -> str:
 
 
 def validate(text: str) -> None:
+    import warnings
+
     import nbformat
 
     try:
-        nb = nbformat.reads(text.lstrip("\ufeff"), as_version=nbformat.NO_CONVERT)
-        nbformat.validate(nb)
+        with warnings.catch_warnings():  # e.g. cells without ids: the file's own business, not the rewrite's
+            warnings.simplefilter("ignore")
+            nb = nbformat.reads(text.removeprefix("\ufeff"), as_version=nbformat.NO_CONVERT)
+            nbformat.validate(nb)
     except Exception as e:  # noqa: BLE001 - nbformat raises several kinds
         raise NotebookError(f"the rewritten notebook does not validate: {str(e).splitlines()[0]}") from None
 

@@ -351,3 +351,16 @@ def test_inserted_statement_stays_when_moving_it_would_break_a_use():
     after = _joined("client = openai.OpenAI()\nx = 1", "print(client)", "import openai")
     placed, _ = place(before, after)
     assert placed == after
+
+
+def test_notebook_invalid_before_is_still_rewritten(tmp_path):
+    """id: notebook-schema-invalid-before. A file nbformat already rejects (a code cell without outputs, as some
+    tools write) is rewritten all the same: the rewrite only has to keep what was there."""
+    data = json.loads(notebook("import openai\nopenai.api_key = 'sk-x'",
+                               "r = openai.Completion.create(model='gpt-3.5-turbo', prompt='x')"))
+    for cell in data["cells"]:
+        del cell["outputs"]
+    root, plan = rewrite(tmp_path, json.dumps(data, indent=1) + "\n")
+    [change] = plan.changes
+    assert "client.completions.create" in change.after
+    assert_second_run_changes_nothing(root, plan)

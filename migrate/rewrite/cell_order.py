@@ -69,7 +69,10 @@ def _inserted(old: cst.Module, new: cst.Module, order: list) -> set[int]:
 
 
 def _similar(a: str, b: str) -> bool:
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    # Characters for a short statement, lines for a long one (a class): the char-level ratio is quadratic.
+    long = len(a) + len(b) > 1000
+    matcher = difflib.SequenceMatcher(None, a.splitlines() if long else a, b.splitlines() if long else b,
+                                      autojunk=False)
     return matcher.real_quick_ratio() >= _SIMILAR and matcher.quick_ratio() >= _SIMILAR and matcher.ratio() >= _SIMILAR
 
 

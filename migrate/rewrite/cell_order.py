@@ -6,7 +6,8 @@ magic (`%%capture` must stay its cell's first line) and runs before the cell tha
 the rules, statements they inserted are moved, top-level statements only, user code never:
 
 - an inserted import goes to the cell that first uses a name it binds, after that cell's leading magics and
-  imports; it is dropped when an earlier cell already imports the name;
+  imports, or to an earlier cell that imports from the same module (with the imports it has); it is dropped
+  when an earlier cell already imports the name;
 - an inserted statement that reads a name bound only in a later cell (`client = openai.OpenAI(...)` above
   the cell with `import openai`) moves just after that binding (after its cell's leading imports), unless
   something between uses what the statement binds.
@@ -44,8 +45,9 @@ def place(before: str, after: str) -> tuple[str, Callable[[int], int]]:
     imported = set().union(*(binds(s) for s in imports))  # placed below, before their first use
     for stmt in [s for s in order if id(s) in movable and not _is_import(s)]:
         _move_after_bindings(order, stmt, anchors, imported)
+    homes = _import_cells(old)
     for stmt in imports:
-        _place_import(order, stmt.with_changes(leading_lines=()), original=stmt)
+        _place_import(order, stmt.with_changes(leading_lines=()), original=stmt, homes=homes)
     _memo.clear()
     if order == list(new.body):
         return after, lambda line: line
@@ -103,7 +105,7 @@ def _move_after_bindings(order: list, stmt, anchors: dict[int, int], imported: s
     anchors[id(binding)] = id(stmt)
 
 
-def _place_import(order: list, stmt, original) -> None:
+def _place_import(order: list, stmt, original, homes: dict[str, str]) -> None:
     names = binds(original)
     use = next((i for i, s in enumerate(order) if _call_name(s) not in (MARKER, MASK) and reads(s) & names), None)
     if use is None:
@@ -112,7 +114,33 @@ def _place_import(order: list, stmt, original) -> None:
     if names <= imported:
         return  # an earlier cell already imports it
     cell = max(i for i in range(use + 1) if _call_name(order[i]) == MARKER)
+    home = homes.get(_imported_module(original))
+    # With the cell's own imports of that module (the one `from openai import AzureOpenAI` was in), if it runs first.
+    cell = next((i for i in range(cell) if _code(order[i]) == home), cell)
     order.insert(_slot_end(order, cell), stmt)
+
+
+def _import_cells(module: cst.Module) -> dict[str, str]:
+    """Top-level module name -> the marker of the first cell that imports from it."""
+    homes: dict[str, str] = {}
+    marker = None
+    for stmt in module.body:
+        if _call_name(stmt) == MARKER:
+            marker = _code(stmt)
+        elif _is_import(stmt) and marker is not None:
+            homes.setdefault(_imported_module(stmt), marker)
+    return homes
+
+
+def _imported_module(stmt) -> str:
+    small = stmt.body[0]
+    if isinstance(small, cst.ImportFrom):
+        return "." if small.module is None or small.relative else _code(small.module).split(".")[0]
+    return _code(small.names[0].name).split(".")[0]
+
+
+def _code(node) -> str:
+    return cst.Module([]).code_for_node(node.with_changes(leading_lines=()) if hasattr(node, "leading_lines") else node)
 
 
 def _slot_end(order: list, cell: int) -> int:

@@ -364,3 +364,23 @@ def test_notebook_invalid_before_is_still_rewritten(tmp_path):
     [change] = plan.changes
     assert "client.completions.create" in change.after
     assert_second_run_changes_nothing(root, plan)
+
+
+def test_new_import_joins_the_cell_that_imported_from_that_module(tmp_path):
+    """id: notebook-import-with-the-cells-imports. `from openai import AzureOpenAI` in the setup cell becomes
+    `from openai import OpenAI` there, not in the cell that first calls it."""
+    text = notebook(
+        "%%capture\n%pip install openai",
+        "import os\nfrom openai import AzureOpenAI",
+        "client = AzureOpenAI(api_key=os.getenv('AZURE_OPENAI_KEY'), azure_endpoint=os.getenv('AZURE_OPENAI_ENDPOINT'),"
+        " api_version='2024-02-01')\nr = client.chat.completions.create(model='gpt-3.5-turbo', messages=[])",
+    )
+    root, plan = rewrite(tmp_path, text)
+    cells = cells_after(plan)
+    assert cells[0] == "%%capture\n%pip install openai"
+    assert cells[1] == "import os\nfrom openai import OpenAI"
+    assert cells[2].startswith("# migrate: AzureOpenAI -> OpenAI for vLLM")
+    assert "from openai" not in cells[2]
+    [item] = [r for r in plan.review if r.rule == "OAI002"]
+    assert cells[2].split("\n")[item.line - 1].startswith("client = OpenAI(")
+    assert_second_run_changes_nothing(root, plan)

@@ -513,9 +513,12 @@ def _one_line(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+_QUOTED = re.compile(r"`[^`]*`|'[^']*'|\"[^\"]*\"")
+
+
 def note_key(text: str) -> str:
-    """What identifies a note: its words, not the code it quotes (which another rule may since have rewritten)."""
-    return re.sub(r"`[^`]*`", "`...`", _one_line(text))
+    """What identifies a note: its words, not the code or names it quotes (which may have changed since)."""
+    return _QUOTED.sub("_", _one_line(text))
 
 
 def _missing_notes(wanted: list[str], present: list[str]) -> list[str]:

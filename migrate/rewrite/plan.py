@@ -217,8 +217,9 @@ def _notebook(candidate, data, config, options, active, skipped):
         if result.after != nbs.combined:
             combined, line_map = cell_order.place(nbs.combined, result.after)
         after = notebook.rebuild(nbs, notebook.split(nbs, combined))
-    except notebook.NotebookError as e:
-        failed = SourceResult(after=text, failure=(result.rules[-1] if result.rules else "notebook", str(e)), parsed=True)
+    except Exception as e:  # noqa: BLE001 - like a failing rule: report it, leave the notebook as it was
+        error = str(e) if isinstance(e, notebook.NotebookError) else f"placing the new code in cells: {type(e).__name__}: {e}"
+        failed = SourceResult(after=text, failure=(result.rules[-1] if result.rules else "notebook", error), parsed=True)
         return failed, text, text, "utf-8"
     result.review = _cell_lines(combined, [(rule, line_map(line), message) for rule, line, message in result.review])
     return result, text, after, "utf-8"

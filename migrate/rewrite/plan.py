@@ -225,7 +225,7 @@ def _python(candidate, data, config, options, active, skipped, facts=None):
 
 
 def _notebook(candidate, data, config, options, active, skipped):
-    from migrate.rewrite import notebook
+    from migrate.rewrite import cell_order, notebook
     from migrate.rewrite.python import SourceResult, rewrite_source
 
     try:
@@ -236,30 +236,40 @@ def _notebook(candidate, data, config, options, active, skipped):
         return None
     result = rewrite_source(nbs.combined, candidate.rel, config=config, options=options, active=active)
     if result.parse_error:
-        skipped.append(Skipped(candidate.rel, "syntax error", f"in a code cell: {result.parse_error}"))
-        return None
+        # One bad cell (shell syntax, a typo) must not stop the others: report it, rewrite the rest.
+        bad = notebook.unparsable_cells(nbs)
+        for index, message in bad:
+            skipped.append(Skipped(candidate.rel, "syntax error", f"cell {index}: {message} (the other cells are rewritten)"))
+        if bad:
+            nbs = nbs.without(index for index, _ in bad)
+            result = rewrite_source(nbs.combined, candidate.rel, config=config, options=options, active=active)
+        if result.parse_error:
+            skipped.append(Skipped(candidate.rel, "syntax error", f"code cells do not parse together: {result.parse_error}"))
+            return None
     if result.failure:
         return result, text, text, "utf-8"
-    review = _cell_lines(result.after, result.review)
+    combined, line_map = result.after, (lambda line: line)
     try:
-        after = notebook.rebuild(nbs, notebook.split(nbs, result.after), text) if result.after != nbs.combined else text
-    except notebook.NotebookError as e:
-        failed = SourceResult(after=text, failure=(result.rules[-1] if result.rules else "notebook", str(e)), parsed=True)
+        if result.after != nbs.combined:
+            combined, line_map = cell_order.place(nbs.combined, result.after)
+        after = notebook.rebuild(nbs, notebook.split(nbs, combined))
+    except Exception as e:  # noqa: BLE001 - like a failing rule: report it, leave the notebook as it was
+        error = str(e) if isinstance(e, notebook.NotebookError) else f"placing the new code in cells: {type(e).__name__}: {e}"
+        failed = SourceResult(after=text, failure=(result.rules[-1] if result.rules else "notebook", error), parsed=True)
         return failed, text, text, "utf-8"
-    result.review = review
+    result.review = _cell_lines(combined, [(rule, line_map(line), message) for rule, line, message in result.review])
     return result, text, after, "utf-8"
 
 
 def _cell_lines(combined: str, items):
     """Lines of the joined module -> (cell n: message, line within the cell)."""
-    import re
+    from migrate.rewrite.notebook import cell_starts
 
-    starts = [(i + 1, int(hit.group(1))) for i, line in enumerate(combined.split("\n"))
-              if (hit := re.match(r"^__migrate_cell__\((\d+)\)$", line))]
+    starts = cell_starts(combined)
     out = []
     for rule, line, message in items:
-        start, cell = max(((s, c) for s, c in starts if s <= line), default=(0, 0))
-        out.append((rule, max(line - start, 1), f"cell {cell}: {message}"))
+        first, cell = max(((f, c) for f, c in starts if f <= line + 1), default=(1, 0))
+        out.append((rule, max(line - first + 1, 1), f"cell {cell}: {message}"))
     return out
 
 

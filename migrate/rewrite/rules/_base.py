@@ -3,12 +3,14 @@
 A rule is a LibCST `VisitorBasedCodemodCommand`. It resolves names with `QualifiedNameProvider`, so
 `import openai as oa` and `from openai import OpenAI as C` are seen for what they are, records each edit with
 `self.edited()`, and records what a human must finish with `self.review(node, message)`, which also writes a
-`# migrate: ...` comment above the statement (once: a second run finds the comment and adds nothing).
+`# migrate: ...` comment above the statement (once: a second run finds the comment and adds nothing, even when
+the comment has since moved away from its statement or the code it quotes has changed).
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -92,6 +94,8 @@ class RuleTransformer(VisitorBasedCodemodCommand):
         self.edits = 0
         self.notes_added = 0
         self._notes: list[list[str]] = []
+        self._notes_found: Counter[str] = Counter()  # note key -> notes asked for that were already there
+        self._notes_written: dict[str, list[cst.EmptyLine]] = {}  # note key -> the comment lines written
         self._metadata: dict = {}
 
     def _meta(self, provider):
@@ -148,17 +152,18 @@ class RuleTransformer(VisitorBasedCodemodCommand):
             if self._notes:  # the statement went away: the note moves to the enclosing statement
                 self._notes[-1].extend(n for n in notes if n not in self._notes[-1])
             return result
-        existing = {line.comment.value for line in target.leading_lines if line.comment is not None}
-        # Comments above a module's first statement parse into the module's header: a note written there by an
-        # earlier run must count too.
-        header = getattr(getattr(self.context, "wrapper", None), "module", None)
-        if header is not None:
-            existing |= {line.comment.value for line in header.header if line.comment is not None}
-        new_lines = [
-            cst.EmptyLine(indent=True, comment=cst.Comment(NOTE_PREFIX + _one_line(n)))
-            for n in notes
-            if NOTE_PREFIX + _one_line(n) not in existing
-        ]
+        present = [line.comment.value[len(NOTE_PREFIX):] for line in target.leading_lines
+                   if line.comment is not None and line.comment.value.startswith(NOTE_PREFIX)]
+        wanted = [_one_line(n) for n in notes]
+        missing = _missing_notes(wanted, present)
+        for text in wanted:
+            self._notes_found[note_key(text)] += 1
+        new_lines = []
+        for text in missing:
+            self._notes_found[note_key(text)] -= 1
+            line = cst.EmptyLine(indent=True, comment=cst.Comment(NOTE_PREFIX + text))
+            self._notes_written.setdefault(note_key(text), []).append(line)
+            new_lines.append(line)
         if not new_lines:
             return result
         self.notes_added += len(new_lines)
@@ -166,6 +171,23 @@ class RuleTransformer(VisitorBasedCodemodCommand):
         if isinstance(result, cst.FlattenSentinel):
             return cst.FlattenSentinel([updated, *result.nodes[1:]])
         return updated
+
+    def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        result = super().transform_module_impl(tree)
+        if not self._notes_written:
+            return result
+        # A note the file already holds, but not right above its statement (the first statement's comments are
+        # the module's header; an earlier run's rule moved the statement or the comment), is not written twice:
+        # every such stray copy accounts for one note written now.
+        held = Counter(note_key(text) for text in _note_comments(tree))
+        drop: set[int] = set()
+        for key, lines in self._notes_written.items():
+            stray = min(max(held[key] - self._notes_found[key], 0), len(lines))
+            drop.update(id(line) for line in lines[len(lines) - stray:])
+        if drop:
+            result = result.visit(_DropLines(drop))
+            self.notes_added -= len(drop)
+        return result
 
     # -- name resolution --------------------------------------------------------------------------------------
     def qnames(self, node: cst.CSTNode) -> set[str]:
@@ -224,15 +246,21 @@ def openai_alias(module: cst.Module) -> str | None:
     return None
 
 
-_CELL_MARKER = m.SimpleStatementLine(body=[m.Expr(m.Call(func=m.Name("__migrate_cell__")))])
+# Notebooks (see migrate/rewrite/notebook.py): the statements that separate code cells and stand for IPython
+# magics. Code inserted after the imports goes after them too: never above a cell's first line.
+_NOTEBOOK_STATEMENT = m.SimpleStatementLine(
+    body=[m.Expr(m.Call(func=m.Name("__migrate_cell__") | m.Name("__migrate_magic__")))]
+)
 
 
 def imports_end(module: cst.Module) -> int:
     """Index in module.body just after the leading block of imports (docstring, __future__, try-imports)."""
     end = 0
     for i, stmt in enumerate(module.body):
-        if m.matches(stmt, _CELL_MARKER):
-            continue  # notebooks: the statement that separates code cells (see migrate/rewrite/notebook.py)
+        if m.matches(stmt, _NOTEBOOK_STATEMENT):
+            if end == i:  # past the magics of the first cells; once there are imports, stay in their cell
+                end = i + 1
+            continue
         if isinstance(stmt, cst.SimpleStatementLine) and all(isinstance(s, (cst.Import, cst.ImportFrom)) for s in stmt.body):
             end = i + 1
         elif i == 0 and m.matches(stmt, m.SimpleStatementLine(body=[m.Expr(m.SimpleString() | m.ConcatenatedString())])):
@@ -484,6 +512,54 @@ def fresh_name(taken: set[str], *candidates: str) -> str:
 
 def _one_line(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
+
+
+_QUOTED = re.compile(r"`[^`]*`|'[^']*'|\"[^\"]*\"")
+
+
+def note_key(text: str) -> str:
+    """What identifies a note: its words, not the code or names it quotes (which may have changed since)."""
+    return _QUOTED.sub("_", _one_line(text))
+
+
+def _missing_notes(wanted: list[str], present: list[str]) -> list[str]:
+    """The wanted notes a statement does not carry yet: same text, or else same words around other quoted code."""
+    present = list(present)
+    unmatched = []
+    for text in wanted:
+        if text in present:
+            present.remove(text)
+        else:
+            unmatched.append(text)
+    missing = []
+    for text in unmatched:
+        same = next((p for p in present if note_key(p) == note_key(text)), None)
+        if same is None:
+            missing.append(text)
+        else:
+            present.remove(same)
+    return missing
+
+
+def _note_comments(tree: cst.Module) -> list[str]:
+    found: list[str] = []
+
+    class Notes(cst.CSTVisitor):
+        def visit_EmptyLine(self, node: cst.EmptyLine) -> None:
+            if node.comment is not None and node.comment.value.startswith(NOTE_PREFIX):
+                found.append(_one_line(node.comment.value[len(NOTE_PREFIX):]))
+
+    tree.visit(Notes())
+    return found
+
+
+class _DropLines(cst.CSTTransformer):
+    def __init__(self, ids: set[int]) -> None:
+        super().__init__()
+        self.ids = ids
+
+    def leave_EmptyLine(self, original: cst.EmptyLine, updated: cst.EmptyLine):
+        return cst.RemoveFromParent() if id(original) in self.ids else updated
 
 
 def code(node: cst.CSTNode) -> str:

@@ -413,7 +413,7 @@ CASES = [
 
         def ask(q):
             return openai.ChatCompletion.create(model="mistralai/mixtral-8x7b", messages=[{"role": "user", "content": q}])
-        """, f"""
+        """, """
         import os
         import openai
 
@@ -423,7 +423,7 @@ CASES = [
         )
 
         def ask(q):
-            return client.chat.completions.create(model="mistralai/mixtral-8x7b", messages=[{{"role": "user", "content": q}}])
+            return client.chat.completions.create(model="mistralai/mixtral-8x7b", messages=[{"role": "user", "content": q}])
         """, id="OAI001-legacy-openrouter-config-keeps-its-key",
         review=[('OAI001', 5, 'left alone: this client talks to OpenRouter (the URL is https://openro')]),
 ]

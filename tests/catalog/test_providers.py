@@ -9,6 +9,7 @@ from migrate.catalog.providers import (
     Role,
     classify_client,
     classify_env,
+    classify_name,
     classify_url,
 )
 
@@ -73,3 +74,17 @@ def test_the_secret_leak_case_openrouter_base_url_and_key():
 ], ids=lambda v: repr(v) if not isinstance(v, Role) else v.value)
 def test_clients(base_url, api_key, role):
     assert classify_client(base_url, api_key).role is role
+
+
+@pytest.mark.parametrize("name,role,provider", [
+    ("groq_api_key", Role.OTHER, "Groq"), ("OPENROUTER_BASE_URL", Role.OTHER, "OpenRouter"),
+    ("together_api_key", Role.OTHER, "Together"), ("vllm_base_url", Role.LOCAL, "vLLM"),
+])
+def test_names_that_spell_a_provider(name, role, provider):
+    got = classify_name(name)
+    assert (got.role, got.provider) == (role, provider)
+
+
+@pytest.mark.parametrize("name", ["api_key", "llm_url", "openai_api_key", "base_url", "key"])
+def test_names_that_say_nothing(name):
+    assert classify_name(name) is None

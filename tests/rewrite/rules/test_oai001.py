@@ -404,6 +404,28 @@ CASES = [
                 self.client = OpenAI(api_key=os.getenv("VLLM_API_KEY"), base_url=config.vllm_base_url)
         """, None, id="OAI001-vllm-named-setting-untouched",
         review=[]),
+    case("OAI004,OAI001", """
+        import os
+        import openai
+
+        openai.api_base = "https://openrouter.ai/api/v1"
+        openai.api_key = os.getenv("OPENROUTER_API_KEY")
+
+        def ask(q):
+            return openai.ChatCompletion.create(model="mistralai/mixtral-8x7b", messages=[{"role": "user", "content": q}])
+        """, """
+        import os
+        import openai
+
+        client = openai.OpenAI(
+            base_url="https://openrouter.ai/api/v1",
+            api_key=os.getenv("OPENROUTER_API_KEY"),
+        )
+
+        def ask(q):
+            return client.chat.completions.create(model="mistralai/mixtral-8x7b", messages=[{"role": "user", "content": q}])
+        """, id="OAI001-legacy-openrouter-config-keeps-its-key",
+        review=[('OAI001', 5, 'left alone: this client talks to OpenRouter (the URL is https://openro')]),
 ]
 
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field, replace
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
+from libcst import CSTTransformer
+from libcst.codemod import Codemod, CodemodContext, VisitorBasedCodemodCommand
 from libcst.metadata import ParentNodeProvider, PositionProvider, QualifiedNameProvider
 from libcst.metadata.base_provider import LazyValue
 
@@ -85,8 +86,19 @@ class RuleTransformer(VisitorBasedCodemodCommand):
     METADATA_DEPENDENCIES = ()
 
     def __init__(self, context: CodemodContext, state: FileState) -> None:
-        super().__init__(context)
+        if _plain_dispatch(type(self)):
+            # LibCST's matcher-decorator set-up inspects every method of the class on each instance; a rule without
+            # those decorators needs none of it (see _plain_dispatch).
+            Codemod.__init__(self, context)
+            CSTTransformer.__init__(self)
+            self._extra_visit_funcs = {}
+            self._extra_leave_funcs = {}
+            self._MatcherDecoratableTransformer__matchers = {}
+        else:
+            super().__init__(context)
         self.state = state
+        self._hooks: dict = {}  # (prefix, node type) -> this class's visit_X / leave_X, or None
+        self._stack: list[cst.CSTNode] = []  # the original nodes from the module down to the one being visited
         self.config = state.config
         self.edits = 0
         self.notes_added = 0
@@ -127,17 +139,45 @@ class RuleTransformer(VisitorBasedCodemodCommand):
 
     # Notes collect per statement and become comment lines above it when the statement is left.
     def on_visit(self, node: cst.CSTNode) -> bool:
+        self._stack.append(node)
         if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
             self._notes.append([])
-        return super().on_visit(node)
+        if not _plain_dispatch(type(self)):
+            return super().on_visit(node)
+        hook = _hook(self._hooks, type(self), "visit_", type(node))
+        return hook is None or hook(self, node) is not False
 
     def on_leave(self, original_node, updated_node):
-        result = super().on_leave(original_node, updated_node)
+        if _plain_dispatch(type(self)):
+            hook = _hook(self._hooks, type(self), "leave_", type(original_node))
+            result = updated_node if hook is None else hook(self, original_node, updated_node)
+        else:
+            result = super().on_leave(original_node, updated_node)
+        self._stack.pop()
         if isinstance(original_node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
             notes = self._notes.pop()
             if notes:
                 result = self._attach_notes(result, notes)
         return result
+
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        if not _plain_dispatch(type(self)):
+            super().on_visit_attribute(node, attribute)
+        elif _attribute_hooks(type(self)):
+            CSTTransformer.on_visit_attribute(self, node, attribute)
+
+    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
+        if not _plain_dispatch(type(self)):
+            super().on_leave_attribute(original_node, attribute)
+        elif _attribute_hooks(type(self)):
+            CSTTransformer.on_leave_attribute(self, original_node, attribute)
+
+    def _instantiate_and_run(self, transform, tree: cst.Module) -> cst.Module:
+        # The import fix-ups LibCST runs after a codemod (AddImportsVisitor, RemoveImportsVisitor), run the cheap
+        # way: on the same tree without a deep copy, and adding imports without walking into the code below them.
+        from migrate.rewrite.rules._imports import run_fixup
+
+        return run_fixup(transform, self.context, tree)
 
     def _attach_notes(self, result, notes: list[str]):
         target = result
@@ -176,6 +216,12 @@ class RuleTransformer(VisitorBasedCodemodCommand):
         return None
 
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        # The nodes being visited are their own parents' children: the visit stack answers without the full
+        # traversal ParentNodeProvider costs; any other node is looked up there.
+        stack = self._stack
+        for i in range(len(stack) - 1, -1, -1):
+            if stack[i] is node:
+                return stack[i - 1] if i else None
         return self._meta(ParentNodeProvider).get(node)
 
     def line_of(self, node: cst.CSTNode) -> int:
@@ -204,6 +250,54 @@ class RuleTransformer(VisitorBasedCodemodCommand):
             want = (self.config.api_key_env, self.config.api_key_default)
         read = env_read(node)
         return read is not None and (read[0], read[1]) == want
+
+
+# -- dispatch -------------------------------------------------------------------------------------------------
+# A LibCST codemod is a MatcherDecoratableTransformer: for every node and every attribute of every node it checks
+# the matcher decorators (@m.visit, @m.call_if_inside, ...) before calling visit_X / leave_X. The rules use none,
+# and that check costs about five times the traversal itself, so a rule class without them gets
+# CSTTransformer's plain dispatch, with each hook looked up once per run and node type (not once per class: a
+# method replaced on the class between two runs is seen).
+_PLAIN: dict[type, bool] = {}
+_ATTRIBUTE_HOOKS: dict[type, bool] = {}
+
+
+def _plain_dispatch(cls: type) -> bool:
+    plain = _PLAIN.get(cls)
+    if plain is None:
+        from libcst.matchers._decorators import (
+            CONSTRUCTED_LEAVE_MATCHER_ATTR,
+            CONSTRUCTED_VISIT_MATCHER_ATTR,
+            VISIT_NEGATIVE_MATCHER_ATTR,
+            VISIT_POSITIVE_MATCHER_ATTR,
+        )
+
+        marks = (VISIT_POSITIVE_MATCHER_ATTR, VISIT_NEGATIVE_MATCHER_ATTR, CONSTRUCTED_VISIT_MATCHER_ATTR,
+                 CONSTRUCTED_LEAVE_MATCHER_ATTR)
+        plain = _PLAIN[cls] = not any(
+            any(hasattr(value, mark) for mark in marks) for klass in cls.__mro__ for value in vars(klass).values()
+        )
+    return plain
+
+
+def _hook(hooks: dict, cls: type, prefix: str, node_type: type):
+    key = (prefix, node_type)
+    try:
+        return hooks[key]
+    except KeyError:
+        hook = getattr(cls, prefix + node_type.__name__, None)
+        if hook is not None and getattr(hook, "__qualname__", "").startswith("CSTTyped"):
+            hook = None  # LibCST's typed no-op stub (visit_X returns None, leave_X the updated node)
+        hooks[key] = hook
+        return hook
+
+
+def _attribute_hooks(cls: type) -> bool:
+    """Whether the class has any visit_<Node>_<attribute> / leave_<Node>_<attribute> hook."""
+    found = _ATTRIBUTE_HOOKS.get(cls)
+    if found is None:
+        found = _ATTRIBUTE_HOOKS[cls] = any(re.match(r"(?:visit|leave)_[A-Z][A-Za-z]*_[a-z]", name) for name in dir(cls))
+    return found
 
 
 def openai_alias(module: cst.Module) -> str | None:

@@ -69,8 +69,13 @@ def plan_rewrite(
     ignore: Sequence[str] | None = (),
     exclude: Sequence[str] | None = (),
     include_vendored: bool = False,
+    jobs: int | None = None,
 ) -> Plan:
-    """Work out every change the rules would make under `paths`. Reads files; writes nothing."""
+    """Work out every change the rules would make under `paths`. Reads files; writes nothing.
+
+    `jobs`: worker processes for the Python files and notebooks (default: the idle CPUs; a pool starts only when
+    enough files need rewriting, see migrate/rewrite/parallel.py). The plan is the same whatever the number.
+    """
     from migrate.rewrite import textfiles
     from migrate.scan.walk import iter_files
 
@@ -94,6 +99,7 @@ def plan_rewrite(
     counts: dict[str, int] = {}
     text_files = []
     scanned = parsed = 0
+    pending: list = []  # in walk order: a Skipped (unreadable file), or (candidate, bytes) to rewrite
     for candidate in iter_files(roots, exclude=(*options["exclude"], *(exclude or ())),
                                 include_vendored=include_vendored, skipped=skipped, name_filter=_name_filter):
         scanned += 1
@@ -103,17 +109,27 @@ def plan_rewrite(
             text_files.append((candidate, kind))
         if not name.endswith((*PYTHON_SUFFIXES, ".ipynb")):
             continue
-        data = _read(candidate, skipped)
+        unreadable: list[Skipped] = []
+        data = _read(candidate, unreadable)
         if data is None:
+            pending.extend(unreadable)
             continue
         from migrate.rewrite.python import mentions_openai
 
-        if not mentions_openai(data):
+        if mentions_openai(data):
+            pending.append((candidate, data))
+
+    from migrate.rewrite import parallel
+
+    files = [p for p in pending if not isinstance(p, Skipped)]
+    outcomes = parallel.run(_plan_file, files, (config, options, active), jobs=jobs, sizes=[len(d) for _, d in files])
+    for entry in pending:
+        if isinstance(entry, Skipped):
+            skipped.append(entry)
             continue
-        if name.endswith(".ipynb"):
-            outcome = _notebook(candidate, data, config, options, active, skipped)
-        else:
-            outcome = _python(candidate, data, config, options, active, skipped)
+        candidate, data = entry
+        outcome, file_skipped = next(outcomes)
+        skipped.extend(file_skipped)
         if outcome is None:
             continue
         result, before, after, encoding = outcome
@@ -150,6 +166,15 @@ def plan_rewrite(
         skipped=tuple(skipped),
     )
     return plan
+
+
+def _plan_file(entry, config, options, active):
+    """One Python file or notebook -> (outcome or None, what was skipped); run here or in a pool worker."""
+    candidate, data = entry
+    skipped: list[Skipped] = []
+    if candidate.path.name.endswith(".ipynb"):
+        return _notebook(candidate, data, config, options, active, skipped), skipped
+    return _python(candidate, data, config, options, active, skipped), skipped
 
 
 def _read(candidate, skipped: list[Skipped]) -> bytes | None:

@@ -71,6 +71,7 @@ def rewrite_source(source: str, path: str, *, config, options: dict, active: fro
         if not module.wanted(current, state):
             continue
         state.review = []
+        state.source = current
         transformer = module.Transformer(CodemodContext(filename=path), state)
         try:
             new_tree = transformer.transform_module(tree)

@@ -69,6 +69,18 @@ class FileState:
     counts: dict[str, int] = field(default_factory=dict)
     names: set[str] = field(default_factory=set)  # every identifier in the module (to pick fresh names)
     _wrapper: object = None  # the MetadataWrapper of the current tree, shared by rules until one changes it
+    source: str | None = None  # the text of the current tree, when the engine knows it (see import_index)
+    _index: object = None
+
+    def import_index(self):
+        """The ImportIndex of the current text (qualified names without scope analysis), or None."""
+        if self.source is None:
+            return None
+        if self._index is None or self._index[0] is not self.source:
+            from migrate.rewrite.rules._names import ImportIndex
+
+            self._index = (self.source, ImportIndex(self.source))
+        return self._index[1]
 
     def wrapper(self, module: cst.Module):
         from libcst.metadata import MetadataWrapper
@@ -203,6 +215,11 @@ class RuleTransformer(VisitorBasedCodemodCommand):
 
     # -- name resolution --------------------------------------------------------------------------------------
     def qnames(self, node: cst.CSTNode) -> set[str]:
+        index = self.state.import_index()
+        if index is not None:
+            known = index.certain(node, self._parents(node))
+            if known is not None:
+                return known
         value = self._meta(QualifiedNameProvider).get(node, ())
         if isinstance(value, LazyValue):
             value = value()
@@ -210,10 +227,25 @@ class RuleTransformer(VisitorBasedCodemodCommand):
 
     def qname_in(self, node: cst.CSTNode, names: Iterable[str]) -> str | None:
         names = set(names) if not isinstance(names, (set, frozenset, dict)) else names
+        index = self.state.import_index()
+        if index is not None and index.cannot_be_in(node, names):
+            return None
         for q in self.qnames(node):
             if q in names:
                 return q
         return None
+
+    def qnames_in(self, node: cst.CSTNode, package: str) -> set[str]:
+        """The qualified names of `node` inside `package` ("openai": openai and openai.*).
+
+        Ask this rather than filtering qnames(): a node that cannot have such a name is answered without LibCST's
+        scope analysis (see _names.py).
+        """
+        index = self.state.import_index()
+        if index is not None and index.cannot_be_in(node, (package,)):
+            return set()
+        dotted = package + "."
+        return {q for q in self.qnames(node) if q == package or q.startswith(dotted)}
 
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
         # The nodes being visited are their own parents' children: the visit stack answers without the full
@@ -223,6 +255,16 @@ class RuleTransformer(VisitorBasedCodemodCommand):
             if stack[i] is node:
                 return stack[i - 1] if i else None
         return self._meta(ParentNodeProvider).get(node)
+
+    def _parents(self, node: cst.CSTNode) -> list[cst.CSTNode] | None:
+        """The nodes from the module down to `node`'s parent, when the visit stack holds them; else None."""
+        stack = self._stack
+        for i in range(len(stack) - 1, -1, -1):
+            if stack[i] is node:
+                return stack[:i]
+        if stack and _is_child(stack[-1], node):
+            return list(stack)
+        return None
 
     def line_of(self, node: cst.CSTNode) -> int:
         position = self._meta(PositionProvider).get(node)
@@ -298,6 +340,14 @@ def _attribute_hooks(cls: type) -> bool:
     if found is None:
         found = _ATTRIBUTE_HOOKS[cls] = any(re.match(r"(?:visit|leave)_[A-Z][A-Za-z]*_[a-z]", name) for name in dir(cls))
     return found
+
+
+def _is_child(parent: cst.CSTNode, node: cst.CSTNode) -> bool:
+    for name in parent.__dataclass_fields__:
+        value = getattr(parent, name)
+        if value is node or (isinstance(value, (list, tuple)) and any(v is node for v in value)):
+            return True
+    return False
 
 
 def openai_alias(module: cst.Module) -> str | None:

@@ -122,7 +122,7 @@ class Transformer(RuleTransformer):
         node = call.func
         while isinstance(node, cst.Attribute):
             node = node.value
-        return isinstance(node, cst.Name) and "openai" in self.qnames(node) and attr_tail(call.func)[1:2] != ["OpenAI"]
+        return isinstance(node, cst.Name) and self.qname_in(node, ("openai",)) is not None and attr_tail(call.func)[1:2] != ["OpenAI"]
 
     # -- module-level configuration ---------------------------------------------------------------------------
     def leave_Assign(self, original: cst.Assign, updated: cst.Assign):

@@ -17,7 +17,12 @@ import libcst as cst
 import libcst.matchers as m
 from libcst import CSTTransformer
 from libcst.codemod import Codemod, CodemodContext, VisitorBasedCodemodCommand
-from libcst.metadata import ParentNodeProvider, PositionProvider, QualifiedNameProvider
+from libcst.metadata import (
+    MetadataWrapper,
+    ParentNodeProvider,
+    PositionProvider,
+    QualifiedNameProvider,
+)
 from libcst.metadata.base_provider import LazyValue
 
 NOTE_PREFIX = "# migrate: "
@@ -110,7 +115,8 @@ class RuleTransformer(VisitorBasedCodemodCommand):
             super().__init__(context)
         self.state = state
         self._hooks: dict = {}  # (prefix, node type) -> this class's visit_X / leave_X, or None
-        self._stack: list[cst.CSTNode] = []  # the original nodes from the module down to the one being visited
+        self._stack: list[cst.CSTNode] = []
+        self._statement_positions: dict[int, tuple] = {}  # id(top-level statement) -> (it, its positions alone)  # the original nodes from the module down to the one being visited
         self.config = state.config
         self.edits = 0
         self.notes_added = 0
@@ -267,8 +273,40 @@ class RuleTransformer(VisitorBasedCodemodCommand):
         return None
 
     def line_of(self, node: cst.CSTNode) -> int:
+        if PositionProvider not in self._metadata:
+            line = self._line_in_statement(node)
+            if line is not None:
+                return line
         position = self._meta(PositionProvider).get(node)
         return position.start.line if position is not None else 0
+
+    def _line_in_statement(self, node: cst.CSTNode) -> int | None:
+        """The line of a node on the visit stack, from the top-level statement around it alone.
+
+        PositionProvider prints the whole module to number its lines; a review item needs one line. Python's own
+        parser (already run for the import index) says where each top-level statement starts, and printing that
+        statement alone says how far into it the node is. None when the node's place is not known.
+        """
+        parents = self._parents(node)
+        index = self.state.import_index()
+        if not parents or index is None or not isinstance(parents[0], cst.Module):
+            return None
+        module = parents[0]
+        top = parents[1] if len(parents) > 1 else node
+        starts = index.statement_lines
+        if starts is None or len(starts) != len(module.body):
+            return None
+        k = next((i for i, stmt in enumerate(module.body) if stmt is top), None)
+        if k is None:
+            return None
+        cache = self._statement_positions
+        if cache.get(id(top), (None,))[0] is not top:
+            alone = module.with_changes(body=[top], header=[], footer=[])
+            cache[id(top)] = (top, MetadataWrapper(alone, unsafe_skip_copy=True).resolve(PositionProvider))
+        positions = cache[id(top)][1]
+        if node not in positions:
+            return None
+        return starts[k] + positions[node].start.line - positions[top].start.line
 
     def column_of(self, node: cst.CSTNode) -> int:
         position = self._meta(PositionProvider).get(node)

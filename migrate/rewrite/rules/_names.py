@@ -42,12 +42,14 @@ class ImportIndex:
         self.other: set[str] = set()  # names bound some other way (assignment, parameter, def, ...) or relatively
         self.defined: set[str] = set()  # function and class names
         self.import_paths: set[str] = set()  # dotted module names written in import statements
+        self.statement_lines: list[int] | None = None  # first line of each top-level statement, as LibCST counts
         try:
             tree = ast.parse(source)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             self.usable = False  # newer syntax than this interpreter's, for one: LibCST answers
             return
         self._walk(tree, nested=False)
+        self.statement_lines = _statement_lines(tree)
 
     def _walk(self, node: ast.AST, nested: bool) -> None:
         stack = [(node, nested)]
@@ -157,6 +159,17 @@ class ImportIndex:
         if "builtins" in roots or head in roots or roots & self.defined:
             return False
         return not (self.import_roots.get(head, set()) & roots)
+
+
+def _statement_lines(tree: ast.Module) -> list[int]:
+    """Where each of LibCST's top-level statements starts (`a; b` is one statement line there)."""
+    lines: list[int] = []
+    end = 0
+    for stmt in tree.body:
+        if stmt.lineno != end or not lines:  # a statement after `;` starts on the line the previous one ended
+            lines.append(stmt.lineno)  # a decorated definition too: both count from its `def` / `class` line
+        end = stmt.end_lineno or stmt.lineno
+    return lines
 
 
 def _chain(node: cst.CSTNode) -> list[str] | None:

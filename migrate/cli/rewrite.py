@@ -52,8 +52,11 @@ Exit codes:
 @click.option("--color/--no-color", default=None, help="Colour the diff (default: when writing to a terminal).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               help="migrate.toml or pyproject.toml to use (default: found from the first path upwards).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: the idle CPUs; a pool starts only when enough files need rewriting).")
 @click.option("--list-rules", is_flag=True, help="List the rules and exit.")
-def rewrite(paths, write, check, select, ignore, exclude, include_vendored, include_tests, fmt, color, config_path, list_rules):
+def rewrite(paths, write, check, select, ignore, exclude, include_vendored, include_tests, fmt, color, config_path, jobs,
+            list_rules):
     if list_rules:
         _list_rules()
         return
@@ -70,7 +73,7 @@ def rewrite(paths, write, check, select, ignore, exclude, include_vendored, incl
     try:
         config = load_config(config_path, start=paths[0])
         plan = plan_rewrite(list(paths), config=config, select=select, ignore=ignore, exclude=exclude,
-                            include_vendored=include_vendored, include_tests=include_tests)
+                            include_vendored=include_vendored, include_tests=include_tests, jobs=jobs)
     except (ConfigError, UnknownRuleError, FileNotFoundError) as e:
         _die(str(e))
 

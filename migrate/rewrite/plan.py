@@ -71,8 +71,13 @@ def plan_rewrite(
     exclude: Sequence[str] | None = (),
     include_vendored: bool = False,
     include_tests: bool = False,
+    jobs: int | None = None,
 ) -> Plan:
-    """Work out every change the rules would make under `paths`. Reads files; writes nothing."""
+    """Work out every change the rules would make under `paths`. Reads files; writes nothing.
+
+    `jobs`: worker processes for the Python files and notebooks (default: the idle CPUs; a pool starts only when
+    enough files need rewriting, see migrate/rewrite/parallel.py). The plan is the same whatever the number.
+    """
     from migrate.rewrite import textfiles
     from migrate.scan.walk import iter_files
 
@@ -95,9 +100,9 @@ def plan_rewrite(
     failures: list[RuleFailure] = []
     counts: dict[str, int] = {}
     text_files = []
-    jobs: list[tuple[object, bytes]] = []  # Python files and notebooks that mention openai
     others: dict[str, object] = {}  # the other Python files, read again only if phase one needs them
     scanned = parsed = 0
+    pending: list = []  # in walk order: a Skipped (unreadable file), or (candidate, bytes) to rewrite
     for candidate in iter_files(roots, exclude=(*options["exclude"], *(exclude or ())),
                                 include_vendored=include_vendored, skipped=skipped, name_filter=_name_filter):
         scanned += 1
@@ -107,30 +112,43 @@ def plan_rewrite(
             text_files.append((candidate, kind))
         if not name.endswith((*PYTHON_SUFFIXES, ".ipynb")):
             continue
-        data = _read(candidate, skipped)
+        unreadable: list[Skipped] = []
+        data = _read(candidate, unreadable)
         if data is None:
+            pending.extend(unreadable)
             continue
         from migrate.rewrite.python import mentions_openai
 
         if mentions_openai(data):
-            jobs.append((candidate, data))
+            pending.append((candidate, data))
         elif name.endswith(PYTHON_SUFFIXES):
             others[candidate.rel] = candidate
 
     # Phase one: which functions return responses, across modules; phase two: the rules, file by file.
+    from migrate.rewrite import parallel
     from migrate.rewrite.flow import FileFacts
 
-    repo = _flow(jobs, others, active)
-    jobs.extend((others[rel], data) for rel in sorted(repo.callers) if (data := _read(others[rel], skipped)))
-    for candidate, data in jobs:
+    repo = _flow([p for p in pending if not isinstance(p, Skipped)], others, active)
+    pending.extend((others[rel], data) for rel in sorted(repo.callers) if (data := _read(others[rel], skipped)))
+    files = []
+    for entry in pending:
+        if isinstance(entry, Skipped):
+            continue
+        candidate, data = entry
         double = not include_tests and test_double(candidate.rel)
         # A test double is rewritten as with --include-tests to see what would change, then only reported.
         opts = {**options, "include_tests": True} if double else options
-        if candidate.path.name.endswith(".ipynb"):
-            outcome = _notebook(candidate, data, config, opts, active, skipped)
-        else:
-            facts = (repo.for_file(candidate.rel) or FileFacts()) if repo.complete else None
-            outcome = _python(candidate, data, config, opts, active, skipped, facts)
+        facts = (repo.for_file(candidate.rel) or FileFacts()) if repo.complete else None
+        files.append((candidate, data, opts, facts))
+    outcomes = parallel.run(_plan_file, files, (config, active), jobs=jobs, sizes=[len(f[1]) for f in files])
+    for entry in pending:
+        if isinstance(entry, Skipped):
+            skipped.append(entry)
+            continue
+        candidate, data = entry
+        double = not include_tests and test_double(candidate.rel)
+        outcome, file_skipped = next(outcomes)
+        skipped.extend(file_skipped)
         if outcome is None:
             continue
         result, before, after, encoding = outcome
@@ -172,6 +190,15 @@ def plan_rewrite(
     return plan
 
 
+def _plan_file(entry, config, active):
+    """One Python file or notebook -> (outcome or None, what was skipped); run here or in a pool worker."""
+    candidate, data, options, facts = entry
+    skipped: list[Skipped] = []
+    if candidate.path.name.endswith(".ipynb"):
+        return _notebook(candidate, data, config, options, active, skipped), skipped
+    return _python(candidate, data, config, options, active, skipped, facts), skipped
+
+
 def _read(candidate, skipped: list[Skipped]) -> bytes | None:
     try:
         if candidate.path.stat().st_size > MAX_BYTES:
@@ -194,14 +221,14 @@ def _decode(candidate, data: bytes, skipped: list[Skipped]) -> tuple[str, str] |
         return None
 
 
-def _flow(jobs, others, active):
+def _flow(files, others, active):
     """Phase one (migrate/rewrite/flow.py): responses that cross function and module lines, with `ast`."""
     from migrate.rewrite import flow
     from migrate.rewrite.python import uses_openai
 
     if not {"OAI006", "OAI007"} & active:
         return flow.RepoFlow({})
-    sources = [(c.rel, data) for c, data in jobs if c.path.name.endswith(PYTHON_SUFFIXES) and uses_openai(data)]
+    sources = [(c.rel, data) for c, data in files if c.path.name.endswith(PYTHON_SUFFIXES) and uses_openai(data)]
     try:
         return flow.build(sources, [(rel, c.path.read_bytes) for rel, c in others.items()])
     except RecursionError:

@@ -70,11 +70,13 @@ def rewrite_source(source: str, path: str, *, config, options: dict, active: fro
     stages: list[tuple[str, object, object, list]] = []  # (rule, tree before, tree after, review items)
     changed = False
     current = source
+    codes = _Codes(tree, source)
     for rid in wanted:
         module = importlib.import_module(f"migrate.rewrite.rules.{BY_ID[rid].module}")
         if not module.wanted(current, state):
             continue
         state.review = []
+        state.source = current
         transformer = module.Transformer(CodemodContext(filename=path), state)
         try:
             new_tree = transformer.transform_module(tree)
@@ -82,14 +84,14 @@ def rewrite_source(source: str, path: str, *, config, options: dict, active: fro
             continue
         except Exception as e:  # noqa: BLE001 - a rule never takes the run down: report it, leave the file
             return SourceResult(after=source, failure=(rid, f"{type(e).__name__}: {e}"), parsed=True)
-        did_change = (transformer.edits or transformer.notes_added) and new_tree.code != tree.code
+        did_change = (transformer.edits or transformer.notes_added) and codes(new_tree) != codes(tree)
         stages.append((rid, tree, new_tree if did_change else tree, list(state.review)))
         if did_change:
             tree = new_tree
             changed = True
-            current = tree.code
+            current = codes(tree)
             state.names |= _names(current)
-    after = tree.code if changed else source
+    after = codes(tree) if changed else source
     result = SourceResult(after=after, parsed=True, counts=dict(state.counts))
     if changed:
         from migrate.scan.detect.modern import parse as parse_any
@@ -102,20 +104,38 @@ def rewrite_source(source: str, path: str, *, config, options: dict, active: fro
                 after=source, failure=(last, f"the rewritten file would not parse (line {e.lineno}: {e.msg})"), parsed=True
             )
         result.rules = tuple(rid for rid, before, aft, _ in stages if aft is not before)
-    result.review = _review_lines(stages, after)
+    result.review = _review_lines(stages, after, codes)
     return result
 
 
-def _review_lines(stages, final: str) -> list[tuple[str, int, str]]:
+class _Codes:
+    """The text of each tree a file goes through, generated once (printing a tree costs about a third of parsing it).
+
+    Keyed by identity: the trees are immutable and `stages` keeps them alive for as long as this lives.
+    """
+
+    def __init__(self, tree, source: str) -> None:
+        self._texts: dict[int, str] = {id(tree): source}
+        self._lines: dict[int, list[str]] = {}
+
+    def __call__(self, tree) -> str:
+        text = self._texts.get(id(tree))
+        if text is None:
+            text = self._texts[id(tree)] = tree.code
+        return text
+
+    def lines(self, tree) -> list[str]:
+        lines = self._lines.get(id(tree))
+        if lines is None:
+            lines = self._lines[id(tree)] = self(tree).splitlines()
+        return lines
+
+
+def _review_lines(stages, final: str, codes: _Codes) -> list[tuple[str, int, str]]:
     """Move each review line from the text its rule saw to the final text."""
     out: list[tuple[str, int, str]] = []
-    codes: dict[int, list[str]] = {}
-
-    def lines(tree) -> list[str]:
-        key = id(tree)
-        if key not in codes:
-            codes[key] = tree.code.splitlines()
-        return codes[key]
+    lines = codes.lines
+    diffs: dict[tuple[int, int], list] = {}  # one diff per pair of texts, however many items cross it
 
     final_lines = final.splitlines()
     for i, (rid, before, _after, items) in enumerate(stages):
@@ -127,7 +147,10 @@ def _review_lines(stages, final: str) -> list[tuple[str, int, str]]:
             texts = [lines(t) for t in chain] + [final_lines]
             for a, b in itertools.pairwise(texts):
                 if a is not b and a != b:
-                    current = map_line(a, b, current)
+                    key = (id(a), id(b))
+                    if key not in diffs:
+                        diffs[key] = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+                    current = _map_line(diffs[key], a, b, current)
             while current < len(final_lines) and final_lines[current - 1].lstrip().startswith("# migrate: "):
                 current += 1  # point at the statement, not at the note above it
             out.append((rid, current, message))
@@ -136,8 +159,12 @@ def _review_lines(stages, final: str) -> list[tuple[str, int, str]]:
 
 def map_line(a: list[str], b: list[str], line: int) -> int:
     """The line in `b` that corresponds to 1-based `line` of `a` (a changed line maps to its replacement)."""
+    return _map_line(difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes(), a, b, line)
+
+
+def _map_line(opcodes, a: list[str], b: list[str], line: int) -> int:
     index = line - 1
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    for tag, i1, i2, j1, j2 in opcodes:
         if i1 <= index < i2 or (i1 == i2 == index):
             if tag == "equal":
                 return j1 + (index - i1) + 1

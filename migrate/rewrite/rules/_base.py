@@ -17,8 +17,14 @@ from dataclasses import dataclass, field, replace
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
-from libcst.metadata import ParentNodeProvider, PositionProvider, QualifiedNameProvider
+from libcst import CSTTransformer
+from libcst.codemod import Codemod, CodemodContext, VisitorBasedCodemodCommand
+from libcst.metadata import (
+    MetadataWrapper,
+    ParentNodeProvider,
+    PositionProvider,
+    QualifiedNameProvider,
+)
 from libcst.metadata.base_provider import LazyValue
 
 NOTE_PREFIX = "# migrate: "
@@ -71,6 +77,18 @@ class FileState:
     names: set[str] = field(default_factory=set)  # every identifier in the module (to pick fresh names)
     flow: object = None  # migrate.rewrite.flow.FileFacts: responses that cross functions and modules
     _wrapper: object = None  # the MetadataWrapper of the current tree, shared by rules until one changes it
+    source: str | None = None  # the text of the current tree, when the engine knows it (see import_index)
+    _index: object = None
+
+    def import_index(self):
+        """The ImportIndex of the current text (qualified names without scope analysis), or None."""
+        if self.source is None:
+            return None
+        if self._index is None or self._index[0] is not self.source:
+            from migrate.rewrite.rules._names import ImportIndex
+
+            self._index = (self.source, ImportIndex(self.source))
+        return self._index[1]
 
     def wrapper(self, module: cst.Module):
         from libcst.metadata import MetadataWrapper
@@ -88,8 +106,20 @@ class RuleTransformer(VisitorBasedCodemodCommand):
     METADATA_DEPENDENCIES = ()
 
     def __init__(self, context: CodemodContext, state: FileState) -> None:
-        super().__init__(context)
+        if _plain_dispatch(type(self)):
+            # LibCST's matcher-decorator set-up inspects every method of the class on each instance; a rule without
+            # those decorators needs none of it (see _plain_dispatch).
+            Codemod.__init__(self, context)
+            CSTTransformer.__init__(self)
+            self._extra_visit_funcs = {}
+            self._extra_leave_funcs = {}
+            self._MatcherDecoratableTransformer__matchers = {}
+        else:
+            super().__init__(context)
         self.state = state
+        self._hooks: dict = {}  # (prefix, node type) -> this class's visit_X / leave_X, or None
+        self._stack: list[cst.CSTNode] = []
+        self._statement_positions: dict[int, tuple] = {}  # id(top-level statement) -> (it, its positions alone)  # the original nodes from the module down to the one being visited
         self.config = state.config
         self.edits = 0
         self.notes_added = 0
@@ -132,17 +162,45 @@ class RuleTransformer(VisitorBasedCodemodCommand):
 
     # Notes collect per statement and become comment lines above it when the statement is left.
     def on_visit(self, node: cst.CSTNode) -> bool:
+        self._stack.append(node)
         if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
             self._notes.append([])
-        return super().on_visit(node)
+        if not _plain_dispatch(type(self)):
+            return super().on_visit(node)
+        hook = _hook(self._hooks, type(self), "visit_", type(node))
+        return hook is None or hook(self, node) is not False
 
     def on_leave(self, original_node, updated_node):
-        result = super().on_leave(original_node, updated_node)
+        if _plain_dispatch(type(self)):
+            hook = _hook(self._hooks, type(self), "leave_", type(original_node))
+            result = updated_node if hook is None else hook(self, original_node, updated_node)
+        else:
+            result = super().on_leave(original_node, updated_node)
+        self._stack.pop()
         if isinstance(original_node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
             notes = self._notes.pop()
             if notes:
                 result = self._attach_notes(result, notes)
         return result
+
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        if not _plain_dispatch(type(self)):
+            super().on_visit_attribute(node, attribute)
+        elif _attribute_hooks(type(self)):
+            CSTTransformer.on_visit_attribute(self, node, attribute)
+
+    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
+        if not _plain_dispatch(type(self)):
+            super().on_leave_attribute(original_node, attribute)
+        elif _attribute_hooks(type(self)):
+            CSTTransformer.on_leave_attribute(self, original_node, attribute)
+
+    def _instantiate_and_run(self, transform, tree: cst.Module) -> cst.Module:
+        # The import fix-ups LibCST runs after a codemod (AddImportsVisitor, RemoveImportsVisitor), run the cheap
+        # way: on the same tree without a deep copy, and adding imports without walking into the code below them.
+        from migrate.rewrite.rules._imports import run_fixup
+
+        return run_fixup(transform, self.context, tree)
 
     def _attach_notes(self, result, notes: list[str]):
         target = result
@@ -191,6 +249,11 @@ class RuleTransformer(VisitorBasedCodemodCommand):
 
     # -- name resolution --------------------------------------------------------------------------------------
     def qnames(self, node: cst.CSTNode) -> set[str]:
+        index = self.state.import_index()
+        if index is not None:
+            known = index.certain(node, self._parents(node))
+            if known is not None:
+                return known
         value = self._meta(QualifiedNameProvider).get(node, ())
         if isinstance(value, LazyValue):
             value = value()
@@ -198,17 +261,80 @@ class RuleTransformer(VisitorBasedCodemodCommand):
 
     def qname_in(self, node: cst.CSTNode, names: Iterable[str]) -> str | None:
         names = set(names) if not isinstance(names, (set, frozenset, dict)) else names
+        index = self.state.import_index()
+        if index is not None and index.cannot_be_in(node, names):
+            return None
         for q in self.qnames(node):
             if q in names:
                 return q
         return None
 
+    def qnames_in(self, node: cst.CSTNode, package: str) -> set[str]:
+        """The qualified names of `node` inside `package` ("openai": openai and openai.*).
+
+        Ask this rather than filtering qnames(): a node that cannot have such a name is answered without LibCST's
+        scope analysis (see _names.py).
+        """
+        index = self.state.import_index()
+        if index is not None and index.cannot_be_in(node, (package,)):
+            return set()
+        dotted = package + "."
+        return {q for q in self.qnames(node) if q == package or q.startswith(dotted)}
+
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        # The nodes being visited are their own parents' children: the visit stack answers without the full
+        # traversal ParentNodeProvider costs; any other node is looked up there.
+        stack = self._stack
+        for i in range(len(stack) - 1, -1, -1):
+            if stack[i] is node:
+                return stack[i - 1] if i else None
         return self._meta(ParentNodeProvider).get(node)
 
+    def _parents(self, node: cst.CSTNode) -> list[cst.CSTNode] | None:
+        """The nodes from the module down to `node`'s parent, when the visit stack holds them; else None."""
+        stack = self._stack
+        for i in range(len(stack) - 1, -1, -1):
+            if stack[i] is node:
+                return stack[:i]
+        if stack and _is_child(stack[-1], node):
+            return list(stack)
+        return None
+
     def line_of(self, node: cst.CSTNode) -> int:
+        if PositionProvider not in self._metadata:
+            line = self._line_in_statement(node)
+            if line is not None:
+                return line
         position = self._meta(PositionProvider).get(node)
         return position.start.line if position is not None else 0
+
+    def _line_in_statement(self, node: cst.CSTNode) -> int | None:
+        """The line of a node on the visit stack, from the top-level statement around it alone.
+
+        PositionProvider prints the whole module to number its lines; a review item needs one line. Python's own
+        parser (already run for the import index) says where each top-level statement starts, and printing that
+        statement alone says how far into it the node is. None when the node's place is not known.
+        """
+        parents = self._parents(node)
+        index = self.state.import_index()
+        if not parents or index is None or not isinstance(parents[0], cst.Module):
+            return None
+        module = parents[0]
+        top = parents[1] if len(parents) > 1 else node
+        starts = index.statement_lines
+        if starts is None or len(starts) != len(module.body):
+            return None
+        k = next((i for i, stmt in enumerate(module.body) if stmt is top), None)
+        if k is None:
+            return None
+        cache = self._statement_positions
+        if cache.get(id(top), (None,))[0] is not top:
+            alone = module.with_changes(body=[top], header=[], footer=[])
+            cache[id(top)] = (top, MetadataWrapper(alone, unsafe_skip_copy=True).resolve(PositionProvider))
+        positions = cache[id(top)][1]
+        if node not in positions:
+            return None
+        return starts[k] + positions[node].start.line - positions[top].start.line
 
     def column_of(self, node: cst.CSTNode) -> int:
         position = self._meta(PositionProvider).get(node)
@@ -232,6 +358,62 @@ class RuleTransformer(VisitorBasedCodemodCommand):
             want = (self.config.api_key_env, self.config.api_key_default)
         read = env_read(node)
         return read is not None and (read[0], read[1]) == want
+
+
+# -- dispatch -------------------------------------------------------------------------------------------------
+# A LibCST codemod is a MatcherDecoratableTransformer: for every node and every attribute of every node it checks
+# the matcher decorators (@m.visit, @m.call_if_inside, ...) before calling visit_X / leave_X. The rules use none,
+# and that check costs about five times the traversal itself, so a rule class without them gets
+# CSTTransformer's plain dispatch, with each hook looked up once per run and node type (not once per class: a
+# method replaced on the class between two runs is seen).
+_PLAIN: dict[type, bool] = {}
+_ATTRIBUTE_HOOKS: dict[type, bool] = {}
+
+
+def _plain_dispatch(cls: type) -> bool:
+    plain = _PLAIN.get(cls)
+    if plain is None:
+        from libcst.matchers._decorators import (
+            CONSTRUCTED_LEAVE_MATCHER_ATTR,
+            CONSTRUCTED_VISIT_MATCHER_ATTR,
+            VISIT_NEGATIVE_MATCHER_ATTR,
+            VISIT_POSITIVE_MATCHER_ATTR,
+        )
+
+        marks = (VISIT_POSITIVE_MATCHER_ATTR, VISIT_NEGATIVE_MATCHER_ATTR, CONSTRUCTED_VISIT_MATCHER_ATTR,
+                 CONSTRUCTED_LEAVE_MATCHER_ATTR)
+        plain = _PLAIN[cls] = not any(
+            any(hasattr(value, mark) for mark in marks) for klass in cls.__mro__ for value in vars(klass).values()
+        )
+    return plain
+
+
+def _hook(hooks: dict, cls: type, prefix: str, node_type: type):
+    key = (prefix, node_type)
+    try:
+        return hooks[key]
+    except KeyError:
+        hook = getattr(cls, prefix + node_type.__name__, None)
+        if hook is not None and getattr(hook, "__qualname__", "").startswith("CSTTyped"):
+            hook = None  # LibCST's typed no-op stub (visit_X returns None, leave_X the updated node)
+        hooks[key] = hook
+        return hook
+
+
+def _attribute_hooks(cls: type) -> bool:
+    """Whether the class has any visit_<Node>_<attribute> / leave_<Node>_<attribute> hook."""
+    found = _ATTRIBUTE_HOOKS.get(cls)
+    if found is None:
+        found = _ATTRIBUTE_HOOKS[cls] = any(re.match(r"(?:visit|leave)_[A-Z][A-Za-z]*_[a-z]", name) for name in dir(cls))
+    return found
+
+
+def _is_child(parent: cst.CSTNode, node: cst.CSTNode) -> bool:
+    for name in parent.__dataclass_fields__:
+        value = getattr(parent, name)
+        if value is node or (isinstance(value, (list, tuple)) and any(v is node for v in value)):
+            return True
+    return False
 
 
 def openai_alias(module: cst.Module) -> str | None:

@@ -83,13 +83,9 @@ class Transformer(RuleTransformer):
         return updated.with_changes(attr=cst.Name(target))
 
     def _azure_name(self, node) -> str:
-        for q in self.qnames(node):
-            if q in AZURE_CLASSES:
-                return q.rsplit(".", 1)[1]
-        return node.value
+        q = self.qname_in(node, AZURE_CLASSES)
+        return q.rsplit(".", 1)[1] if q is not None else node.value
 
     def _azure(self, node) -> str | None:
-        for q in self.qnames(node):
-            if q in AZURE_CLASSES:
-                return AZURE_CLASSES[q]
-        return None
+        q = self.qname_in(node, AZURE_CLASSES)
+        return AZURE_CLASSES[q] if q is not None else None

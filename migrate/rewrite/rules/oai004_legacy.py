@@ -179,7 +179,7 @@ class Transformer(RuleTransformer):
         if len(assign.targets) != 1 or not isinstance(assign.targets[0].target, cst.Attribute):
             return None
         target = assign.targets[0].target
-        for q in self.qnames(target):
+        for q in self.qnames_in(target, "openai"):
             if q.startswith("openai.") and q.count(".") == 1 and q[7:] in SETTINGS:
                 return q[7:], assign.value
         return None
@@ -190,7 +190,7 @@ class Transformer(RuleTransformer):
             return updated
         for t in original.targets:
             if isinstance(t.target, cst.Attribute):
-                for q in self.qnames(t.target):
+                for q in self.qnames_in(t.target, "openai"):
                     if q.startswith("openai.") and q.count(".") == 1 and q[7:] in SETTINGS:
                         self.review(original, f"openai.{q[7:]} set here no longer configures anything: this module "
                                               f"now calls through `{self.sync_name}`; pass the value to its "
@@ -200,14 +200,11 @@ class Transformer(RuleTransformer):
 
     # -- the calls --------------------------------------------------------------------------------------------
     def _legacy(self, node: cst.CSTNode) -> tuple[str, bool] | None:
-        for q in self.qnames(node):
-            hit = LEGACY.get(q)
-            if hit:
-                return hit
-        return None
+        q = self.qname_in(node, LEGACY)
+        return LEGACY[q] if q is not None else None
 
     def _removed(self, node: cst.CSTNode) -> str | None:
-        for q in self.qnames(node):
+        for q in self.qnames_in(node, "openai"):
             parts = q.split(".")
             if len(parts) == 3 and parts[0] == "openai" and parts[1] in REMOVED:
                 return parts[1]
@@ -230,7 +227,7 @@ class Transformer(RuleTransformer):
         if self.function_depth == 0 and self.current_top is not None:
             # a call that runs while the module loads: the client must exist before this statement
             self.first_use = self.current_top if self.first_use is None else min(self.first_use, self.current_top)
-        for q in self.qnames(original.value):
+        for q in self.qnames_in(original.value, "openai"):
             if q.startswith("openai.") and q.count(".") == 1 and isinstance(original.value, cst.Name):
                 # from openai import ChatCompletion: drop the import once nothing uses it
                 RemoveImportsVisitor.remove_unused_import(self.context, "openai", q[7:])

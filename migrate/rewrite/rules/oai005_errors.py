@@ -140,7 +140,7 @@ class Transformer(RuleTransformer):
 
     # openai.error.X / oe.X  ->  openai.Y ;  openai.InvalidRequestError  ->  openai.BadRequestError
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute):
-        for q in self.qnames(original):
+        for q in self.qnames_in(original, "openai"):
             if q.startswith("openai.error.") and q.count(".") == 2:
                 old = q.rsplit(".", 1)[1]
                 new = ERRORS.get(old)
@@ -181,7 +181,7 @@ class Transformer(RuleTransformer):
             return updated
         if isinstance(parent, cst.ImportAlias):
             return updated
-        if any(q in (f"openai.error.{original.value}", f"openai.{original.value}") for q in self.qnames(original)):
+        if self.qname_in(original, (f"openai.error.{original.value}", f"openai.{original.value}")) is not None:
             self.edited()
             return updated.with_changes(value=new)
         return updated
@@ -222,7 +222,7 @@ class Transformer(RuleTransformer):
         var = None
         if node.name is not None and isinstance(node.name.name, cst.Name) and node.type is not None:
             types = [e.value for e in node.type.elements] if isinstance(node.type, cst.Tuple) else [node.type]
-            if any(any(q.startswith("openai.error.") or q[7:] in TOP_LEVEL_RENAMES for q in self.qnames(t))
+            if any(any(q.startswith("openai.error.") or q[7:] in TOP_LEVEL_RENAMES for q in self.qnames_in(t, "openai"))
                    for t in types):
                 var = node.name.name.value
         self.handler_vars.append(var)

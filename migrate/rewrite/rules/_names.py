@@ -1,0 +1,193 @@
+"""Qualified names without LibCST's scope analysis, where the answer is certain; LibCST's otherwise.
+
+`QualifiedNameProvider` costs about five bare parse-and-prints of a file, and it must run again on every tree a
+rule changes, so on a file with many OpenAI uses it is most of a rewrite. Yet what the rules ask is narrow:
+is this call `openai.ChatCompletion.create`, is this `openai.error.RateLimitError`. Both questions have
+answers that need no scopes:
+
+- *certainly not*: a qualified name equal to `pkg.x.y` can only come from an import of `pkg...` (or from a
+  local name, class or function literally called `pkg`, or a builtin when `pkg` is `builtins`). When the
+  expression's first name is bound by no such import anywhere in the module, no name of it can be in the set.
+- *certainly this*: when the first name is bound only by module-level imports and by nothing else anywhere in
+  the module (no assignment, parameter, loop or `with` target, function, class, global, ...; an import in a
+  function may bind it again, to the same thing), every scope sees the same import, and LibCST's answer is the import's name followed by the attributes; when it
+  is bound nowhere at all, the answer is the builtin's name, or nothing.
+
+Anything else (a star import, a name also bound another way, a node whose place in the tree is not known, a
+module that Python's own parser cannot read) goes to LibCST. tests/rewrite/test_names.py checks the two
+agree on every Name and Attribute of the rule tests' sources and of the example apps.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+
+import libcst as cst
+
+_BUILTINS = frozenset(dir(builtins))
+
+_NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.ListComp, ast.SetComp,
+                  ast.DictComp, ast.GeneratorExp)
+
+
+class ImportIndex:
+    """How each name of one module's text is bound, as far as the two shortcuts above need to know."""
+
+    def __init__(self, source: str) -> None:
+        self.usable = True
+        self.imports: dict[str, set[str]] = {}  # name -> what module-level imports bind it to ("openai.OpenAI")
+        self.import_roots: dict[str, set[str]] = {}  # name -> first parts of every import binding it, anywhere
+        self.nested: dict[str, set[str]] = {}  # name -> what imports inside functions and classes bind it to
+        self.other: set[str] = set()  # names bound some other way (assignment, parameter, def, ...) or relatively
+        self.defined: set[str] = set()  # function and class names
+        self.import_paths: set[str] = set()  # dotted module names written in import statements
+        self.statement_lines: list[int] | None = None  # first line of each top-level statement, as LibCST counts
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            self.usable = False  # newer syntax than this interpreter's, for one: LibCST answers
+            return
+        self._walk(tree, nested=False)
+        self.statement_lines = _statement_lines(tree)
+
+    def _walk(self, node: ast.AST, nested: bool) -> None:
+        stack = [(node, nested)]
+        while stack:
+            node, nested = stack.pop()
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    self._path(alias.name)
+                    name = alias.asname or alias.name.split(".")[0]
+                    target = alias.name if alias.asname else name
+                    self._import(name, target, alias.name.split(".")[0], nested)
+            elif isinstance(node, ast.ImportFrom):
+                if node.module:
+                    self._path(node.module)
+                for alias in node.names:
+                    if alias.name == "*":
+                        self.usable = False
+                        return
+                    name = alias.asname or alias.name
+                    if node.level:
+                        self.import_roots.setdefault(name, set()).add(".")
+                        self.other.add(name)
+                        continue
+                    self._import(name, f"{node.module}.{alias.name}", node.module.split(".")[0], nested)
+            elif isinstance(node, ast.Name):
+                if not isinstance(node.ctx, ast.Load):
+                    self.other.add(node.id)
+            elif isinstance(node, ast.arg):
+                self.other.add(node.arg)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                self.other.add(node.name)
+                self.defined.add(node.name)
+            elif isinstance(node, ast.ExceptHandler) and node.name:
+                self.other.add(node.name)
+            elif isinstance(node, (ast.Global, ast.Nonlocal)):
+                self.other.update(node.names)
+            elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+                self.other.add(node.name)
+            elif isinstance(node, ast.MatchMapping) and node.rest:
+                self.other.add(node.rest)
+            inner = nested or isinstance(node, _NESTED_SCOPES)
+            stack.extend((child, inner) for child in ast.iter_child_nodes(node))
+
+    def _path(self, dotted: str) -> None:
+        parts = dotted.split(".")
+        for i in range(2, len(parts) + 1):  # `import a.b.c` holds the attributes a.b.c and a.b
+            self.import_paths.add(".".join(parts[:i]))
+
+    def _import(self, name: str, target: str, root: str, nested: bool) -> None:
+        self.import_roots.setdefault(name, set()).add(root)
+        (self.nested if nested else self.imports).setdefault(name, set()).add(target)
+
+    # -- the two shortcuts ----------------------------------------------------------------------------------
+    def certain(self, node: cst.CSTNode, parents: list[cst.CSTNode] | None) -> set[str] | None:
+        """The qualified names of `node` when they are certain without scopes, else None.
+
+        `parents`: the nodes from the module down to `node`'s parent when known (the visit stack), else None.
+        """
+        if not self.usable:
+            return None
+        chain = _chain(node)
+        if chain is None:
+            return None
+        head = chain[0]
+        if head in self.imports and head not in self.other and self._same_everywhere(head):
+            targets = self.imports[head]
+        elif head not in self.import_roots and head not in self.other:
+            # bound nowhere in the module: a name LibCST cannot resolve (no qualified name), or a builtin, which
+            # LibCST names alone, attributes left off (object.__setattr__ -> builtins.object)
+            targets = {"builtins." + head} if head in _BUILTINS else set()
+        else:
+            return None
+        if parents is None:
+            # Off the visit stack the place is unknown: only an attribute chain that no import statement spells
+            # can be told (a Name may be an attribute's or a keyword's name, which have no qualified name).
+            if isinstance(node, cst.Name) or ".".join(chain) in self.import_paths:
+                return None
+        else:
+            if any(isinstance(p, (cst.Import, cst.ImportFrom)) for p in parents):
+                return set()
+            parent = parents[-1] if parents else None
+            if isinstance(node, cst.Name) and (
+                (isinstance(parent, cst.Attribute) and parent.attr is node)
+                or (isinstance(parent, cst.Arg) and parent.keyword is node)
+            ):
+                return set()
+        if head not in self.imports:
+            return targets
+        rest = "".join("." + part for part in chain[1:])
+        return {target + rest for target in targets}
+
+    def _same_everywhere(self, name: str) -> bool:
+        """Imported to one thing, in every scope that imports it: `import openai` at the top and
+        `import openai.wandb_logger` in a function both bind `openai` to openai."""
+        inner = self.nested.get(name)
+        return inner is None or (len(self.imports[name]) == 1 and inner == self.imports[name])
+
+    def cannot_be_in(self, node: cst.CSTNode, names) -> bool:
+        """True when no qualified name of `node` can be one of `names` (whatever LibCST's scopes would say)."""
+        if not self.usable:
+            return False
+        chain = _chain(node)
+        if chain is None:
+            return False
+        roots = {n.split(".", 1)[0] for n in names}
+        head = chain[0]
+        if "builtins" in roots or head in roots or roots & self.defined:
+            return False
+        return not (self.import_roots.get(head, set()) & roots)
+
+
+def _statement_lines(tree: ast.Module) -> list[int]:
+    """Where each of LibCST's top-level statements starts (`a; b` is one statement line there)."""
+    lines: list[int] = []
+    end = 0
+    for stmt in tree.body:
+        if stmt.lineno != end or not lines:  # a statement after `;` starts on the line the previous one ended
+            lines.append(stmt.lineno)  # a decorated definition too: both count from its `def` / `class` line
+        end = stmt.end_lineno or stmt.lineno
+    return lines
+
+
+def _chain(node: cst.CSTNode) -> list[str] | None:
+    """The dotted name of a Name or Attribute as LibCST spells it (`get_full_name_for_node`): calls and subscripts
+    inside are skipped (`OpenAI().chat` is "OpenAI.chat") and any other head reads "None" (`"".join` is
+    "None.join", which LibCST resolves to the builtin None); None for a node that is neither."""
+    if not isinstance(node, (cst.Name, cst.Attribute)):
+        return None
+    parts: list[str] = []
+    while True:
+        if isinstance(node, cst.Attribute):
+            parts.append(node.attr.value)
+            node = node.value
+        elif isinstance(node, cst.Call):
+            node = node.func
+        elif isinstance(node, cst.Subscript):
+            node = node.value
+        else:
+            break
+    parts.append(node.value if isinstance(node, cst.Name) else "None")
+    return parts[::-1]

@@ -1,0 +1,139 @@
+"""The scope-free qualified names (migrate/rewrite/rules/_names.py) agree with LibCST's wherever they answer.
+
+Checked on every Name and Attribute of the rule tests' sources, of the example apps and of hand-written
+shadowing cases: where ImportIndex.certain answers, the answer is QualifiedNameProvider's; where
+ImportIndex.cannot_be_in says a name set cannot match, QualifiedNameProvider finds none of those names.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import libcst as cst
+import pytest
+from libcst.metadata import MetadataWrapper, QualifiedNameProvider
+from libcst.metadata.base_provider import LazyValue
+
+from migrate.rewrite.rules._base import AZURE_CLASSES, CLIENT_CLASSES, _is_child
+from migrate.rewrite.rules._names import ImportIndex
+
+REPO = Path(__file__).resolve().parents[2]
+NAME_SETS = [
+    set(CLIENT_CLASSES), set(AZURE_CLASSES), {"openai"}, {"openai.error.RateLimitError", "openai.error.APIError"},
+    {"openai.ChatCompletion.create", "openai.Completion.acreate"}, {"os.environ.get"}, {"builtins.print"},
+    {"client.chat.completions.create"},
+]
+
+SHADOWING = [
+    "import openai\ndef f(openai):\n    openai.ChatCompletion.create()\nopenai.ChatCompletion.create()\n",
+    "import openai\nopenai = None\nopenai.ChatCompletion.create()\n",
+    "from openai import OpenAI\nclass OpenAI: pass\nOpenAI()\n",
+    "def f():\n    from openai import OpenAI\n    OpenAI()\nOpenAI()\n",
+    "import openai.error\nimport a.b.c as abc\nopenai.ChatCompletion.create\nopenai.error.X\nabc.d\nf(openai=1)\n",
+    "from openai import *\nOpenAI()\n",
+    "from . import openai\nopenai.OpenAI()\n",
+    "import openai as oa\nx = [oa for oa in range(3)]\noa.OpenAI()\n",
+    "try:\n    from openai import OpenAI\nexcept ImportError:\n    OpenAI = None\nOpenAI()\n",
+    "import openai\nclass K:\n    openai = 1\n    def m(self):\n        return openai.OpenAI()\n",
+    "import openai\nwith open('f') as openai:\n    openai.read()\n",
+    "import openai\nfor openai.api_key in keys:\n    pass\nopenai.api_key = 'x'\n",
+    "from openai import OpenAI as C, AsyncOpenAI\nC(); AsyncOpenAI().chat.completions.create(model='m')\n",
+]
+
+
+def _case_sources() -> list[str]:
+    sources = []
+    for path in sorted((REPO / "tests" / "rewrite" / "rules").glob("test_oai0*.py")):
+        module = importlib.import_module(f"tests.rewrite.rules.{path.stem}")
+        for value in vars(module).values():
+            if isinstance(value, list):
+                for param in value:
+                    case = getattr(param, "values", (None,))[0]
+                    before = getattr(case, "before", None)
+                    if isinstance(before, str) and path.suffix == ".py" and "openai" in before.lower():
+                        sources.append(before)
+    return sources
+
+
+def _example_sources() -> list[str]:
+    return [p.read_text(encoding="utf-8") for p in sorted((REPO / "examples").rglob("*.py"))]
+
+
+class _Walk(cst.CSTVisitor):
+    def __init__(self, index: ImportIndex, names) -> None:
+        self.index, self.names, self.stack, self.checked = index, names, [], 0
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, (cst.Name, cst.Attribute)):
+            self._check(node)
+        self.stack.append(node)
+        return True
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        self.stack.pop()
+
+    def _check(self, node) -> None:
+        truth = self.names.get(node, ())
+        if isinstance(truth, LazyValue):
+            truth = truth()
+        truth = {q.name for q in truth}
+        assert _is_child(self.stack[-1], node)
+        for parents in (list(self.stack), None):  # on the visit stack, and off it
+            known = self.index.certain(node, parents)
+            if known is not None:
+                self.checked += 1
+                assert known == truth, (cst.Module([]).code_for_node(node), parents is None, known, truth)
+        for names in NAME_SETS:
+            if self.index.cannot_be_in(node, names):
+                assert not truth & names, (cst.Module([]).code_for_node(node), truth, names)
+
+
+def _agree(source: str) -> int:
+    module = cst.parse_module(source)
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    walk = _Walk(ImportIndex(source), wrapper.resolve(QualifiedNameProvider))
+    module.visit(walk)
+    return walk.checked
+
+
+@pytest.mark.parametrize("source", SHADOWING, ids=[f"shadow-{i}" for i in range(len(SHADOWING))])
+def test_agrees_with_libcst_on_shadowing(source):
+    _agree(source)
+
+
+def test_agrees_with_libcst_on_rule_cases_and_examples():
+    sources = _case_sources() + _example_sources()
+    assert len(sources) > 20
+    checked = sum(_agree(s) for s in sources)
+    assert checked > 150  # the shortcut answers for most OpenAI names, or it would save nothing
+
+
+def test_unusable_index_answers_nothing():
+    index = ImportIndex("from openai import *\n")
+    node = cst.parse_expression("OpenAI")
+    assert index.certain(node, []) is None and not index.cannot_be_in(node, {"openai.OpenAI"})
+
+
+def test_agrees_with_libcst_on_builtins_and_unbound_names():
+    _agree("import openai\nprint(len(x)); dict.fromkeys(y); undefined.attr.more; __name__; __file__; self.x\n"
+           "def f(self):\n    return self.client.chat.completions.create(model=str(1))\n")
+
+
+@pytest.mark.parametrize("source", [
+    "import openai\ndef f():\n    import openai.wandb_logger\n    openai.ChatCompletion.create()\nopenai.Completion.create()\n",
+    "import openai\ndef f():\n    from x import y as openai\n    openai.ChatCompletion.create()\nopenai.Completion.create()\n",
+    "def f():\n    import openai\n    openai.ChatCompletion.create()\nopenai.Completion.create()\n",
+    "import openai\nimport other as openai\ndef f():\n    import openai\n    openai.X\nopenai.Y\n",
+], ids=["same-import-in-function", "other-import-in-function", "only-in-function", "two-imports-at-top"])
+def test_agrees_with_libcst_on_imports_in_functions(source):
+    _agree(source)
+
+
+def test_agrees_with_libcst_through_calls_and_subscripts():
+    _agree("import openai\nfrom openai import OpenAI\nopenai.ChatCompletion.create().choices\nOpenAI().chat.completions"
+           ".create\nx[0].y\n's'.join\nopenai.Foo[1].bar\n(openai).Foo.bar\nself.client().chat.completions.create\n")
+
+
+def test_agrees_with_libcst_on_attributes_of_other_expressions():
+    _agree("import openai\n', '.join(x)\nf'{a}'.strip()\n(a + b).c\n[1][0].real\n{}.get('k')\nopenai.OpenAI()\n")

@@ -1,0 +1,60 @@
+"""Review lines from the top-level statement alone (RuleTransformer._line_in_statement) equal PositionProvider's."""
+
+from __future__ import annotations
+
+import libcst as cst
+import pytest
+from libcst.codemod import CodemodContext
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from migrate.config import Config
+from migrate.rewrite.rules._base import FileState, RuleTransformer
+from tests.rewrite.test_names import _case_sources, _example_sources
+
+SHAPES = [
+    "import openai\n\n\n@decorator\n@other(\n    1)\ndef f():\n    # comment\n    return openai.OpenAI()\n",
+    "import openai; x = (1,\n2); y = openai.OpenAI()\nclass K:\n    '''doc'''\n\n    a = openai.Completion.create(\n        model='m')\n",
+    "# header comment\n\n\"\"\"doc\"\"\"\nimport openai\r\nif x:\r\n    openai.ChatCompletion.create()\r\nelse:\r\n    pass\r\n",
+    "import openai\nasync def f():\n    async with a as b:\n        await openai.ChatCompletion.acreate(\n            model='m',\n        )\n",
+]
+
+
+class _Compare(RuleTransformer):
+    RULE_ID = "TEST"
+
+    def __init__(self, context, state, truth) -> None:
+        super().__init__(context, state)
+        self.truth, self.checked = truth, 0
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        result = super().on_visit(node)
+        if isinstance(node, (cst.Call, cst.Attribute, cst.Name, cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            line = self._line_in_statement(node)
+            if line is not None:
+                self.checked += 1
+                assert line == self.truth[node].start.line, (cst.Module([]).code_for_node(node)[:60], line)
+        return result
+
+
+def _compare(source: str) -> int:
+    module = cst.parse_module(source)
+    truth = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    state = FileState(path="x.py", config=Config(), options={}, active=frozenset(), source=source)
+    visitor = _Compare(CodemodContext(), state, truth)
+    visitor.transform_module(module)
+    return visitor.checked
+
+
+@pytest.mark.parametrize("source", SHAPES, ids=["decorators", "semicolons-and-class", "header-crlf", "async"])
+def test_lines_from_the_statement_alone_match_position_provider(source):
+    assert _compare(source) > 0
+
+
+def test_lines_match_on_rule_cases_and_examples():
+    assert sum(_compare(s) for s in _case_sources() + _example_sources()) > 500
+
+
+def test_unknown_place_falls_back():
+    state = FileState(path="x.py", config=Config(), options={}, active=frozenset(), source="import openai\n")
+    visitor = _Compare(CodemodContext(), state, {})
+    assert visitor._line_in_statement(cst.Name("x")) is None

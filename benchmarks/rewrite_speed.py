@@ -35,7 +35,7 @@ for path in (str(REPO), str(HERE)):
     if path not in sys.path:
         sys.path.insert(0, path)
 
-from _common import (
+from _common import (  # noqa: E402 - after the sys.path insert above
     format_bytes,
     format_ratio,
     format_seconds,

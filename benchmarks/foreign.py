@@ -25,6 +25,9 @@ from urllib.parse import urlsplit
 URL = re.compile(r"""https?://[^\s'"`<>\\)\]},]+""")
 ENV_NAME = re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_(?:API_KEY|KEY|TOKEN|API_BASE|BASE_URL|ENDPOINT|HOST)\b")
 LOCAL_WORDS = re.compile(r"\b(?:localhost|127\.0\.0\.1|0\.0\.0\.0)\b")
+# Words that name no service: API_HOST or DEFAULT_BASE_URL could be anybody's (often OpenAI's own setting).
+GENERIC_WORDS = {"API", "BASE", "URL", "KEY", "TOKEN", "HOST", "ENDPOINT", "DEFAULT", "LLM", "MODEL", "APP",
+                 "SECRET", "ACCESS", "AUTH", "CLIENT", "SERVER", "SERVICE", "CUSTOM", "MY", "TEST"}
 
 
 def is_openai_host(host: str) -> bool:
@@ -42,7 +45,8 @@ def _host(url: str) -> str:
 def foreign_markers(text: str) -> list[str]:
     """The non-OpenAI URLs and environment names in `text`, in order, with repeats."""
     out = [u for u in URL.findall(text) if _host(u) and not is_openai_host(_host(u))]
-    out += [n for n in ENV_NAME.findall(text) if "OPENAI" not in n and "AZURE" not in n]
+    out += [n for n in ENV_NAME.findall(text)
+            if "OPENAI" not in n and "AZURE" not in n and not set(n.split("_")) <= GENERIC_WORDS]
     return out
 
 

@@ -70,6 +70,10 @@ LEFT = textwrap.dedent('''\
             return 1
         except openai.InvalidRequestError:
             return 0
+
+
+    def typed(files: list[openai.types.FileObject]) -> int:
+        return len(files) + "openai"
     ''')
 NOTEBOOK_BEFORE = {"cells": [
     {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
@@ -132,6 +136,7 @@ def test_a_notebook_is_checked_as_its_code_cells(checked):
 
 
 def test_a_0x_name_left_on_an_openai_line_is_reported(checked):
+    """Only a name the SDK no longer has: other errors kept on a line that mentions openai are not the rewrite's."""
     assert [(e.path, e.line) for e in checked.left] == [("app/left.py", 10)]
     assert "InvalidRequestError" in checked.left[0].message
 
@@ -204,6 +209,10 @@ def test_openai_and_azure_hosts_are_openai_and_the_rest_are_not():
     assert not foreign.is_openai_host("openai.example.com") and not foreign.is_openai_host("api.x.ai")
     assert foreign.foreign_markers('u = "https://api.openai.com/v1"; k = "XAI_API_KEY"; a = "AZURE_OPENAI_KEY"') == [
         "XAI_API_KEY"]
+
+
+def test_generic_setting_names_are_nobodys():
+    assert foreign.foreign_markers('API_HOST = os.getenv("DEFAULT_BASE_URL"); GOOSEAI_API_KEY') == ["GOOSEAI_API_KEY"]
 
 
 def test_a_text_file_hunk_is_checked_on_its_own():

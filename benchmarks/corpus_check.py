@@ -160,7 +160,11 @@ def check_tree(root: Path, name: str | None = None, *, typecheck_cache: Path = T
             report.not_idempotent.append(f"{change.path}: a second run changes it again ({first.strip()[:120]})")
         report.not_idempotent += [f"{f.path}: {f.rule} fails on the rewritten file: {f.error}" for f in again.failures]
 
-    checked = typecheck.check_rewrite(root, {c.path: c.after for c in plan.changes}, cache_dir=typecheck_cache)
+    review: dict[str, list[int]] = {}
+    for item in plan.review:
+        review.setdefault(item.path, []).append(item.line)
+    checked = typecheck.check_rewrite(root, {c.path: c.after for c in plan.changes}, cache_dir=typecheck_cache,
+                                      review=review)
     report.typecheck_s = checked.wall_s
     report.type_checked_files = len(checked.checked)
     report.type_errors_before, report.type_errors_after = checked.errors_before, checked.errors_after

@@ -335,8 +335,10 @@ def line_map(before: str, after: str) -> tuple[dict[int, int], dict[int, tuple[i
     return same, written
 
 
-def reviewed_lines(text: str) -> set[int]:
-    """Lines covered by a `# migrate:` note: every line of the statement just below the note's comment block."""
+def reviewed_lines(text: str, items: Iterable[int] = ()) -> set[int]:
+    """Lines covered by a review: every line of the statement just below a `# migrate:` note's comment block,
+    and of a statement that holds the line of a review item of the plan (`items`; not every item writes a note)."""
+    items = set(items)
     lines = text.splitlines()
     try:
         tree = ast.parse(text)
@@ -359,11 +361,14 @@ def reviewed_lines(text: str) -> set[int]:
             above -= 1
         if any(REVIEW_MARK in lines[n - 1] for n in range(start, end + 1) if n <= len(lines)):
             covered.update(range(start, end + 1))  # a trailing note on the statement itself
+        if items.intersection(range(start, end + 1)):
+            covered.update(range(start, end + 1))
     return covered
 
 
 def compare(before_issues: list[TypeIssue], after_issues: list[TypeIssue], before_texts: Mapping[str, str],
-            after_texts: Mapping[str, str]) -> tuple[list[NewError], list[NewError], int]:
+            after_texts: Mapping[str, str],
+            review: Mapping[str, Iterable[int]] | None = None) -> tuple[list[NewError], list[NewError], int]:
     """New errors after; errors kept on lines that use openai, with no review note; how many errors vanished."""
     before_at: dict[str, set[tuple[int, str, str]]] = {}
     for i in before_issues:
@@ -372,7 +377,7 @@ def compare(before_issues: list[TypeIssue], after_issues: list[TypeIssue], befor
     left: list[NewError] = []
     matched: set[tuple[str, int, str, str]] = set()
     maps = {p: line_map(before_texts[p], after_texts[p]) for p in after_texts if p in before_texts}
-    reviewed = {p: reviewed_lines(t) for p, t in after_texts.items()}
+    reviewed = {p: reviewed_lines(t, (review or {}).get(p, ())) for p, t in after_texts.items()}
     for issue in after_issues:
         same, written = maps.get(issue.path, ({}, {}))
         old = before_at.get(issue.path, set())
@@ -411,11 +416,12 @@ def _copy_python_tree(src: Path, dest: Path) -> None:
 
 
 def check_rewrite(root: Path, changes: Mapping[str, str], *, cache_dir: Path, with_importers: bool = True,
-                  work_dir: Path | None = None) -> TypeCheckResult:
+                  review: Mapping[str, Iterable[int]] | None = None, work_dir: Path | None = None) -> TypeCheckResult:
     """Type-check a rewrite of the tree at `root`.
 
     `changes` maps a path relative to `root` (posix) to its rewritten text; .py files and .ipynb notebooks are
     checked, other files ignored. mypy's caches live under `cache_dir` (one per side, reused across calls).
+    `review` maps a Python file to the lines of the plan's review items in its rewritten text.
     """
     started = time.perf_counter()
     root, cache_dir = root.resolve(), cache_dir.resolve()
@@ -460,7 +466,8 @@ def check_rewrite(root: Path, changes: Mapping[str, str], *, cache_dir: Path, wi
             after_issues, crashes_a = after_job.result()
         result.crashes = crashes_b + crashes_a
         result.errors_before, result.errors_after = len(before_issues), len(after_issues)
-        result.new, result.left, result.vanished = compare(before_issues, after_issues, before_texts, after_texts)
+        result.new, result.left, result.vanished = compare(before_issues, after_issues, before_texts, after_texts,
+                                                           review)
     finally:
         if own_work:
             shutil.rmtree(work, ignore_errors=True)

@@ -152,6 +152,11 @@ def test_reviewed_lines_cover_the_statement_below_the_note():
     assert typecheck.reviewed_lines(text) == {4, 5, 6}
 
 
+def test_a_plan_review_item_covers_its_statement_without_a_note():
+    text = "x = 1\ny = f(\n    x,\n)\nz = 2\n"
+    assert typecheck.reviewed_lines(text, items=[2]) == {2, 3, 4}
+
+
 def test_notebook_python_keeps_line_numbers_and_comments_out_ipython():
     nb = {"cells": [{"cell_type": "code", "source": "%%capture\n!ls\nfiles = !ls\nx?\nimport os"},
                     {"cell_type": "markdown", "source": "text"},

@@ -11,8 +11,15 @@ own examples), then checks three properties of the plan:
 Prints counts, throughput in lines/s and files/s, and the wall time of the plan. `--small` runs a subset
 for CI (tests/rewrite/test_corpus_small.py). Exit status 1 when a property fails.
 
+`--pinned` runs instead over the real-code corpus (tests/corpus/packages.toml, fetched by
+scripts/fetch-corpus into .cache/corpus/) and the example apps, and checks more per tree
+(benchmarks/corpus_check.py): scan, plan, re-parse, idempotency on the written result, a type check
+against the installed SDK, and that no other provider's URL, key or client was touched.
+`--write-docs` puts the table into docs/benchmarks.md.
+
     .venv/bin/python benchmarks/rewrite_corpus.py            # full corpus
     .venv/bin/python benchmarks/rewrite_corpus.py --small --json
+    .venv/bin/python benchmarks/rewrite_corpus.py --pinned --write-docs
 """
 
 from __future__ import annotations
@@ -115,11 +122,99 @@ def run(small: bool) -> dict:
     }
 
 
+def pinned_trees(names=()) -> list[tuple[str, Path]]:
+    """(name, folder) of the example apps and every corpus package (only `names` when given)."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    import corpus
+
+    trees = [(f"examples/{p.name}", p) for p in sorted((REPO / "examples").iterdir()) if p.is_dir()]
+    packages = corpus.load()
+    absent = corpus.missing(packages)
+    if absent:
+        raise SystemExit(f"{len(absent)} corpus packages are not in {corpus.CACHE} "
+                         f"({', '.join(p.key for p in absent[:3])}...): run scripts/fetch-corpus")
+    trees += [(p.key, p.tree()) for p in packages]
+    return [(n, t) for n, t in trees if not names or n in names or n.split("/")[-1] in names]
+
+
+def run_pinned(names=()) -> dict:
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    import corpus_check
+
+    started = time.perf_counter()
+    reports = []
+    for name, tree in pinned_trees(names):
+        report = corpus_check.check_tree(tree, name)
+        reports.append(report.to_dict())
+        print(f"{name}: {'ok' if report.ok else 'FAILS'} ({report.plan_s} s plan, {report.typecheck_s} s mypy)",
+              file=sys.stderr, flush=True)
+    return {"mode": "pinned", "wall_s": round(time.perf_counter() - started, 1), "trees": reports}
+
+
+PROPERTY_COLUMNS = (("rule_failures", "rule failures"), ("not_parsing", "not parsing"),
+                    ("not_idempotent", "not idempotent"), ("new_type_errors_counted", "new type errors"),
+                    ("openai_errors_left", "openai errors left"),
+                    ("foreign_touched", "other provider touched"))
+
+
+def pinned_markdown(result: dict) -> str:
+    import _common
+
+    info = _common.machine_info()
+    rows, totals = [], dict.fromkeys(("files", "nb", "findings", "changed", "review", "before", "after", "new",
+                                      "counted", "plan", "mypy"), 0)
+    for t in result["trees"]:
+        failed = ", ".join(f"{len(t[k])} {label}" for k, label in PROPERTY_COLUMNS if t[k]) or "all hold"
+        rows.append((t["name"], t["python_files"], t["notebooks"], t["findings"], t["files_changed"],
+                     t["review_items"], f"{t['type_errors_before']} / {t['type_errors_after']}",
+                     f"{len(t['new_type_errors_counted'])} ({len(t['new_type_errors'])})",
+                     f"{t['plan_s']:.1f} s", f"{t['typecheck_s']:.1f} s", failed))
+        for key, field_ in (("files", "python_files"), ("nb", "notebooks"), ("findings", "findings"),
+                            ("changed", "files_changed"), ("review", "review_items"),
+                            ("before", "type_errors_before"), ("after", "type_errors_after"),
+                            ("plan", "plan_s"), ("mypy", "typecheck_s")):
+            totals[key] += t[field_]
+        totals["new"] += len(t["new_type_errors"])
+        totals["counted"] += len(t["new_type_errors_counted"])
+    failing = sum(1 for t in result["trees"] if not t["ok"])
+    rows.append(("**all**", totals["files"], totals["nb"], totals["findings"], totals["changed"], totals["review"],
+                 f"{totals['before']} / {totals['after']}", f"{totals['counted']} ({totals['new']})",
+                 f"{totals['plan']:.1f} s", f"{totals['mypy']:.1f} s",
+                 f"{failing} of {len(result['trees'])} trees fail a property"))
+    table = _common.markdown_table(
+        ("tree", ".py files", "notebooks", "findings", "files changed", "review items", "type errors before / after",
+         "new type errors that count (all new)", "plan", "mypy", "properties"), rows, "lrrrrrrrrrl")
+    stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    return (f"Measured {stamp} on {info['cpu']}, {info['cores']} cores, Python {info['python']}; "
+            f"whole run {result['wall_s']} s (plans, second plans, mypy before and after).\n\n"
+            "Reproduce:\n\n```bash\nscripts/fetch-corpus\n"
+            ".venv/bin/python benchmarks/rewrite_corpus.py --pinned --write-docs\n```\n\n" + table)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--small", action="store_true", help="a subset, for CI")
+    parser.add_argument("--pinned", action="store_true", help="the pinned PyPI corpus and the example apps")
+    parser.add_argument("--package", action="append", default=[], help="with --pinned: only this tree (repeatable)")
+    parser.add_argument("--write-docs", action="store_true", help="with --pinned: update docs/benchmarks.md")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     args = parser.parse_args(argv)
+    if args.pinned:
+        result = run_pinned(args.package)
+        if args.json:
+            print(json.dumps(result, indent=2))
+        else:
+            for t in result["trees"]:
+                print(f"{t['name']}: {'ok' if t['ok'] else 'FAILS'}")
+                for key, label in PROPERTY_COLUMNS:
+                    for item in t[key]:
+                        print(f"  {label}: {item}")
+        if args.write_docs:
+            sys.path.insert(0, str(REPO / "benchmarks"))
+            import _common
+
+            _common.update_marked_section(REPO / "docs" / "benchmarks.md", "rewrite-pinned", pinned_markdown(result))
+        return 0 if all(t["ok"] for t in result["trees"]) else 1
     result = run(args.small)
     if args.json:
         print(json.dumps(result, indent=2))

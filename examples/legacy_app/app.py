@@ -11,6 +11,8 @@ import time
 
 import openai
 
+from answers import raw_answer
+
 openai.api_key = os.getenv("OPENAI_API_KEY")
 openai.api_base = os.getenv("OPENAI_API_BASE", "https://api.openai.com/v1")
 
@@ -113,8 +115,15 @@ def embed(texts):
     return [item["embedding"] for item in response["data"]]
 
 
+def summary(question):
+    """Reads a response made in another module."""
+    response = raw_answer(question)
+    return response["choices"][0]["message"]["content"]
+
+
 def main():
     print("ask:", repr(ask("Where is my order 42?")))
+    print("summary:", repr(summary("Summarise order 42")))
     print("stream:", repr(stream("Say hello")))
     print("tools:", repr(with_tools("What is the status of order 42?")))
     print("async:", repr(asyncio.run(ask_async("Hello"))))

@@ -5,6 +5,7 @@ Run `migrate rewrite examples/modern_app` to see what moving it to vLLM takes.
 
 import asyncio
 import json
+import os
 
 from openai import AsyncOpenAI, NotFoundError, OpenAI
 
@@ -12,6 +13,8 @@ MODEL = "gpt-4o-mini"
 EMBEDDING_MODEL = "text-embedding-3-small"
 
 client = OpenAI()
+# A second provider reached with the same SDK: it is not OpenAI, so the migration leaves it alone.
+openrouter = OpenAI(base_url="https://openrouter.ai/api/v1", api_key=os.environ.get("OPENROUTER_API_KEY", "unset"))
 
 TOOLS = [
     {
@@ -92,6 +95,21 @@ def embed(texts):
     return [item.embedding for item in response.data]
 
 
+def ask_openrouter(question: str) -> str | None:
+    if not os.environ.get("OPENROUTER_API_KEY"):
+        return None
+    response = openrouter.chat.completions.create(
+        model="meta-llama/llama-3.1-8b-instruct", messages=[{"role": "user", "content": question}]
+    )
+    return response.choices[0].message.content
+
+
+def draw(prompt: str) -> str:
+    """Image generation: vLLM has no such route, so this call stays on OpenAI's API."""
+    image = client.images.generate(model="dall-e-3", prompt=prompt, n=1, size="1024x1024")
+    return image.data[0].url or ""
+
+
 def main():
     print("ask:", repr(ask("Where is my order 42?")))
     print("stream:", repr(stream("Say hello")))
@@ -99,6 +117,8 @@ def main():
     print("async:", repr(asyncio.run(ask_async("Hello"))))
     vectors = embed(["hello world"])
     print("embed:", "unavailable" if vectors is None else f"{len(vectors[0])} dimensions")
+    print("image:", repr(draw("a lighthouse at dusk")))
+    print("openrouter:", "skipped" if ask_openrouter("Hi") is None else "answered")
     print("OK")
 
 

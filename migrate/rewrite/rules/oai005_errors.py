@@ -215,7 +215,9 @@ class Transformer(RuleTransformer):
             self.review(original, f"openai.{fact.current}(...) needs {', '.join(missing)} in openai>=1 "
                                   f"(openai.{fact.current}({', '.join(fact.required)})): pass them (in tests, "
                                   f"{example}), or raise an exception of your own",
-                        note=f"openai.{fact.current}(...) needs {', '.join(missing)} in openai>=1")
+                        # the note names the whole signature, not what is missing: once the class is renamed, a
+                        # second run reads the old positional arguments as the new ones and would word it otherwise
+                        note=f"openai.{fact.current}(...) takes ({', '.join(fact.required)}) in openai>=1")
         return updated
 
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:

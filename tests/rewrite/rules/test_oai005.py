@@ -60,12 +60,12 @@ CASES = [
             except BadRequestError as e:
                 return e.status_code
             except openai.APITimeoutError:
-                # migrate: openai.RateLimitError(...) needs response, body in openai>=1
+                # migrate: openai.RateLimitError(...) takes (message, response, body) in openai>=1
                 raise RateLimitError("slow down")
 
 
         def test_retry(mocker):
-            # migrate: openai.APIError(...) needs request, body in openai>=1
+            # migrate: openai.APIError(...) takes (message, request, body) in openai>=1
             mocker.patch("app.ask", side_effect=openai.APIError("boom"))
         """, id="OAI005-top-level-0x-names-and-constructors",
         review=[("OAI005", 4, "the current SDK raises NotFoundError for 404"),

@@ -28,8 +28,8 @@ for _p in (str(REPO), str(BENCHMARKS)):
     if _p not in sys.path:
         sys.path.insert(0, _p)
 
-import foreign
-import typecheck
+import foreign  # noqa: E402
+import typecheck  # noqa: E402
 
 MODELS = {"gpt-4o": "meta-llama/Llama-3.1-8B-Instruct", "gpt-4o-mini": "meta-llama/Llama-3.2-3B-Instruct",
           "gpt-3.5-turbo": "Qwen/Qwen2.5-7B-Instruct", "gpt-4": "meta-llama/Llama-3.1-70B-Instruct"}

@@ -20,8 +20,8 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-import corpus
-import corpus_check
+import corpus  # noqa: E402
+import corpus_check  # noqa: E402
 
 PACKAGES = corpus.load()
 EXAMPLES = sorted(p for p in (REPO / "examples").iterdir() if p.is_dir())

@@ -15,9 +15,9 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-import corpus
-import foreign
-import typecheck
+import corpus  # noqa: E402
+import foreign  # noqa: E402
+import typecheck  # noqa: E402
 
 CACHE = REPO / ".cache" / "typecheck"  # shared with test_corpus_real.py: the SDK is analysed once
 

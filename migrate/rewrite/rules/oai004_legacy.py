@@ -146,6 +146,7 @@ class Transformer(RuleTransformer):
         self.settings: dict[int, tuple] = {}  # top-level index -> (setting, value, original statement)
         self.function_depth = 0
         self.has_legacy = False
+        self.resource_imports: list[tuple[cst.ImportFrom, str, str]] = []  # (import, 0.x resource, local name)
 
     # -- module-level bookkeeping ---------------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
@@ -342,7 +343,25 @@ class Transformer(RuleTransformer):
         return value
 
     # -- the client construction ------------------------------------------------------------------------------
+    def leave_ImportFrom(self, original: cst.ImportFrom, updated: cst.ImportFrom):
+        if original.module is not None and code(original.module) == "openai" and not isinstance(original.names, cst.ImportStar):
+            for alias in original.names:
+                if isinstance(alias.name, cst.Name) and alias.name.value in _RESOURCES:
+                    local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else alias.name.value
+                    self.resource_imports.append((original, alias.name.value, local))
+        return updated
+
+    def _imports_left(self, module: cst.Module) -> None:
+        """`from openai import Completion` still used after the calls were converted (a base class, a value): the
+        import raises ImportError on openai>=1, often inside `try: ... except ImportError`, which then silently
+        disables the code that needs it."""
+        for node, resource, local in self.resource_imports:
+            if len(m.findall(module, m.Name(local))) > 1:  # more than the import's own name
+                self.review(node, f"`from openai import {resource}` fails on openai>=1 (ImportError) and {local} is "
+                                  f"still used: call a client's .{_RESOURCES[resource]} methods instead", comment=False)
+
     def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
+        self._imports_left(updated)
         if not (self.need_sync or self.need_async):
             return updated
         body = list(updated.body)

@@ -113,7 +113,8 @@ CASES = [
             chat = ChatCompletion
         """, id="OAI004-bare-0x-resource-objects-left-for-review",
         review=[("OAI004", 8, "openai.Completion is a 0.x API object"),
-                ("OAI004", 10, "openai.ChatCompletion is a 0.x API object")]),
+                ("OAI004", 10, "openai.ChatCompletion is a 0.x API object"),
+                ("OAI004", 3, "`from openai import ChatCompletion` fails on openai>=1 (ImportError)")]),
     case("OAI004", """
         import openai
 

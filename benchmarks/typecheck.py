@@ -185,9 +185,11 @@ def notebook_python(text: str) -> str:
         lines = ("".join(source) if isinstance(source, list) else source).splitlines()
         cell_magic = bool(lines) and lines[0].lstrip().startswith("%%")
         python_cell = not cell_magic or lines[0].split()[0] in ("%%capture", "%%time", "%%timeit")
+        continued = False  # a shell escape or magic continued with a backslash goes on on the next line
         for line in lines:
-            if not python_cell or IPYTHON_LINE.search(line):
+            if not python_cell or continued or IPYTHON_LINE.search(line):
                 out.append("# " + line)
+                continued = line.rstrip().endswith("\\")
             else:
                 out.append(line)
         out.append("")

@@ -100,8 +100,9 @@ class Transformer(RuleTransformer):
                 new = "OpenAIError"
             changed = True
             if alias.asname is None and new != old:
-                if new in self.state.names - {old}:
-                    # The new name is taken in this module: keep the old local name as an alias.
+                if new in self.state.names - {old} or self._reexports():
+                    # The new name is taken in this module, or the module is a package's face that others import
+                    # the old name from (`from litellm import InvalidRequestError`): keep the old local name.
                     alias = alias.with_changes(name=cst.Name(new), asname=cst.AsName(cst.Name(old)))
                 else:
                     self.renamed[old] = new
@@ -115,6 +116,9 @@ class Transformer(RuleTransformer):
             return updated
         self.edited()
         return updated.with_changes(module=cst.Name("openai"), names=names)
+
+    def _reexports(self) -> bool:
+        return self.state.path.replace("\\", "/").rsplit("/", 1)[-1] == "__init__.py"
 
     # import openai.error [as oe]  ->  import openai (or nothing, when openai is imported already)
     def leave_Import(self, original: cst.Import, updated: cst.Import):

@@ -92,3 +92,15 @@ CASES = [
 @pytest.mark.parametrize("c", CASES)
 def test_oai005(c):
     check_case(c)
+
+
+def test_oai005_package_init_keeps_the_names_it_reexports():
+    """id: OAI005-init-reexport. `from mypkg import InvalidRequestError` elsewhere must keep working."""
+    from migrate.config import Config
+    from migrate.rewrite.python import rewrite_source
+
+    source = "from openai.error import InvalidRequestError, RateLimitError\n"
+    result = rewrite_source(source, "mypkg/__init__.py", config=Config(), options={}, active=frozenset({"OAI005"}))
+    assert result.after.endswith("\nfrom openai import BadRequestError as InvalidRequestError, RateLimitError\n")
+    again = rewrite_source(result.after, "mypkg/__init__.py", config=Config(), options={}, active=frozenset({"OAI005"}))
+    assert again.after == result.after

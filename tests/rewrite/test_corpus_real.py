@@ -12,7 +12,9 @@ tests never reach the network, and fail, never skip, when the cache is missing.
 
 from __future__ import annotations
 
+import re
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -36,6 +38,7 @@ PROPERTIES = {
     "other-providers-untouched": "foreign_touched",
 }
 _reports: dict[str, corpus_check.TreeReport] = {}
+KNOWN_TYPE_GAPS = tomllib.loads((REPO / "tests" / "corpus" / "known-type-gaps.toml").read_text())["gap"]
 
 
 def _tree(name: str) -> Path:
@@ -83,6 +86,8 @@ def test_package_really_uses_openai(package):
 def test_rewrite_holds_on_real_code(tree, prop):
     report = _report(tree)
     problems = getattr(report, PROPERTIES[prop])
+    if prop == "no-new-type-error":
+        problems = _unlisted(tree, problems)
     assert not problems, f"{tree}: {prop} fails on {len(problems)}:\n" + "\n".join(f"  {p}" for p in problems)
 
 
@@ -92,3 +97,15 @@ def test_rewrite_changes_real_code():
     changed = {p.key: _report(p.key).files_changed for p in PACKAGES if p.sdk == "0.x"}
     assert all(changed.values()), f"0.x packages the rewrite left alone: {[k for k, v in changed.items() if not v]}"
     assert sum(_report(t).type_checked_files for t in TREES) >= 50
+
+
+
+def _unlisted(tree: str, errors: list[str]) -> list[str]:
+    """The new type errors that tests/corpus/known-type-gaps.toml does not list; a listed gap that no longer
+    occurs is reported too, so the list only shrinks."""
+    gaps = [g for g in KNOWN_TYPE_GAPS if g["tree"] == tree]
+    texts = [re.sub(r":\d+:", ":", e, count=1) for e in errors]
+    unlisted = [e for e, t in zip(errors, texts) if not any(g["file"] in t and g["message"] in t for g in gaps)]
+    stale = [f"listed in known-type-gaps.toml but no longer seen (delete it): {g['file']}: {g['message']}"
+             for g in gaps if not any(g["file"] in t and g["message"] in t for t in texts)]
+    return unlisted + stale

@@ -19,6 +19,8 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from migrate.scan.detect.source import notebook_language
+
 MARKER = "__migrate_cell__"
 MASK = "__migrate_magic__"
 _SPLIT = re.compile(rf"(?m)^{MARKER}\((\d+)\)\n")
@@ -72,7 +74,7 @@ def load(text: str) -> NotebookSource:
     sources: dict[int, str] = {}
     masked: dict[int, str] = {}
     masks: list[str] = []
-    if _language(nb) not in (None, "python"):
+    if notebook_language(nb) not in (None, "python"):
         return NotebookSource(text, nb, spans, sources, masked, masks)
     for index, cell in enumerate(nb["cells"]):
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
@@ -214,17 +216,6 @@ def validate(text: str) -> None:
 
 def _terminated(text: str) -> str:
     return text if text.endswith("\n") else text + "\n"
-
-
-def _language(nb: dict) -> str | None:
-    metadata = nb.get("metadata") if isinstance(nb.get("metadata"), dict) else {}
-    for key in ("language_info", "kernelspec"):
-        info = metadata.get(key)
-        if isinstance(info, dict):
-            name = info.get("name") if key == "language_info" else info.get("language")
-            if isinstance(name, str) and name:
-                return name.lower()
-    return None
 
 
 # -- where each cell's "source" value is in the text -----------------------------------------------------------

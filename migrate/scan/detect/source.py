@@ -173,7 +173,7 @@ def read_notebook(data: bytes) -> Notebook:
         cells = [c for ws in doc["worksheets"] if isinstance(ws, dict) for c in ws.get("cells", ())]
     if not isinstance(cells, list):
         raise Unreadable("broken notebook", "no 'cells' list (not an nbformat 3/4 notebook)")
-    language = _language(doc)
+    language = notebook_language(doc)
     if language and language != "python":
         return Notebook([])
     out = []
@@ -193,7 +193,8 @@ def read_notebook(data: bytes) -> Notebook:
     return Notebook(out)
 
 
-def _language(doc: dict) -> str | None:
+def notebook_language(doc: dict) -> str | None:
+    """The kernel language a notebook names in its metadata (lower case), or None when it names none."""
     metadata = doc.get("metadata") if isinstance(doc.get("metadata"), dict) else {}
     for key in ("language_info", "kernelspec"):
         info = metadata.get(key)

@@ -231,30 +231,35 @@ class ModuleAnalyzer:
     def lookup(self, name: str, scope: Scope, line: int):
         """The value bound to `name` where it is used: the scope chain, the latest binding before the use
         in the same scope, else the latest binding that evaluates to something known."""
-        current = scope
-        if name in scope.globals:
-            current = scope.module()
+        current, bindings = self._binding_scope(name, scope)
+        if not bindings:
+            return None
+        if current is scope:
+            before = [b for b in bindings if b[0] <= line]
+            if before:
+                value = self.binding_value(name, before[-1])
+                if value is not None:
+                    return value
+        for binding in reversed(bindings):
+            value = self.binding_value(name, binding)
+            if value is not None:
+                return value
+        return None
+
+    @staticmethod
+    def _binding_scope(name: str, scope: Scope):
+        """(scope, bindings) of the nearest scope that binds `name` as seen from `scope` (a class body is not seen
+        from the functions inside it), or (None, None)."""
+        current = scope.module() if name in scope.globals else scope
         first = True
         while current is not None:
-            if current.kind == "class" and not first:
-                current = current.parent
-                continue
-            bindings = current.bindings.get(name)
-            if bindings:
-                if first and current is scope:
-                    before = [b for b in bindings if b[0] <= line]
-                    if before:
-                        value = self.binding_value(name, before[-1])
-                        if value is not None:
-                            return value
-                for binding in reversed(bindings):
-                    value = self.binding_value(name, binding)
-                    if value is not None:
-                        return value
-                return None
+            if not (current.kind == "class" and not first):
+                bindings = current.bindings.get(name)
+                if bindings:
+                    return current, bindings
             first = False
             current = current.parent
-        return None
+        return None, None
 
     def binding_value(self, name: str, binding):
         line, kind, payload, where = binding
@@ -885,21 +890,13 @@ class ModuleAnalyzer:
 
     def _expression_bound_to(self, name: str, scope: Scope, line: int):
         """(expression, scope) of the assignment that binds `name` where it is used, when it is a plain one."""
-        current = scope.module() if name in scope.globals else scope
-        first = True
-        while current is not None:
-            if current.kind == "class" and not first:
-                current = current.parent
-                continue
-            bindings = current.bindings.get(name)
-            if bindings:
-                candidates = [b for b in bindings if b[0] <= line] if current is scope else []
-                binding = (candidates or bindings)[-1]
-                if binding[1] == EXPR and binding[3].analyzer is self:
-                    return binding[2], binding[3]
-                return None
-            first = False
-            current = current.parent
+        current, bindings = self._binding_scope(name, scope)
+        if not bindings:
+            return None
+        candidates = [b for b in bindings if b[0] <= line] if current is scope else []
+        binding = (candidates or bindings)[-1]
+        if binding[1] == EXPR and binding[3].analyzer is self:
+            return binding[2], binding[3]
         return None
 
     # -- wrappers ----------------------------------------------------------------------------------------------

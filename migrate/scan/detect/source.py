@@ -101,14 +101,8 @@ def parse(source: str, filename: str) -> ast.Module:
     Syntax newer than the running interpreter (Python 3.12+ f-strings, type parameters) is parsed by
     modern.py, so a file that a newer Python accepts is scanned whatever Python runs the scan."""
     try:
-        return ast.parse(source, filename=filename)
+        return parse_any(source, filename)
     except SyntaxError as e:
-        from migrate.scan.detect import modern
-
-        try:
-            return modern.parse_newer(source, filename)
-        except modern.NotNewerPython:
-            pass
         line = e.lineno
         text = (e.text or "").rstrip("\n")
         if not text and line:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from migrate.catalog.providers import Classification, Evidence, Role, classify_client, classify_name
-from migrate.rewrite.rules._flow import DictValue, Env, Flow, Lit, NoneValue, Opaque, Value
+from migrate.rewrite.rules._values import DictValue, Env, Flow, Lit, NoneValue, Opaque, Value
 
 MAX_COMBINATIONS = 32
 

@@ -8,7 +8,7 @@
 
 The OpenAI SDK is also the client of other providers, gateways and local servers, so each construction is
 first classified from the values its `base_url` and `api_key` can take, followed through constants,
-assignments, default parameters, env reads with defaults, dicts and conditionals (see _flow.py, _roles.py and
+assignments, default parameters, env reads with defaults, dicts and conditionals (see _values.py, _roles.py and
 migrate/catalog/providers.py):
 
 - OpenAI's (no base URL, api.openai.com, OpenAI's variables) or Azure's: `base_url` and `api_key` read the
@@ -54,7 +54,7 @@ from migrate.rewrite.rules._base import (
     openai_alias,
     replace_arg_value,
 )
-from migrate.rewrite.rules._flow import Env, Flow, Lit, NoneValue
+from migrate.rewrite.rules._values import Env, Flow, Lit, NoneValue
 from migrate.rewrite.rules._roles import Decision, decide, decide_values
 
 _SETTINGS = {"openai.api_key": "api_key", "openai.base_url": "base_url", "openai.api_base": "base_url",

@@ -30,7 +30,7 @@ from migrate.rewrite.rules._base import (
     needs_parens,
     string,
 )
-from migrate.rewrite.rules._flow import Flow
+from migrate.rewrite.rules._values import Flow
 
 HOST = "api.openai.com"
 HTTP_LIBRARIES = ("requests", "httpx", "aiohttp", "urllib", "urllib3", "urllib.request", "tornado", "treq")

@@ -100,6 +100,13 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 @click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rewrite rules (ids, comma-separated).")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Leave matching paths out (repeatable).")
 @click.option(
+    "--include-tests",
+    is_flag=True,
+    default=None,
+    help="Also rewrite test doubles (mocks, cassettes, test modules); by default they are listed for review.",
+)
+@click.option("--include-vendored", is_flag=True, default=None, help="Also rewrite virtualenvs, site-packages, node_modules.")
+@click.option(
     "--config",
     "config_path",
     type=click.Path(dir_okay=False, path_type=str),

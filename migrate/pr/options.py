@@ -36,6 +36,8 @@ class PrOptions:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    include_tests: bool = False  # also rewrite test doubles (mocks, cassettes, test modules); reported otherwise
+    include_vendored: bool = False
 
 
 def resolve_options(config: Config | None = None, **given: Any) -> PrOptions:

@@ -315,7 +315,8 @@ def _plan(paths: list[Path], options: PrOptions, config):
     except ImportError as e:
         raise PrError(f"the rewrite stage is not available in this installation ({e}): reinstall migrate-kit") from None
     kwargs = dict(
-        config=config, select=options.select or None, ignore=options.ignore or None, exclude=options.exclude or ()
+        config=config, select=options.select or None, ignore=options.ignore or None, exclude=options.exclude or (),
+        include_tests=options.include_tests, include_vendored=options.include_vendored,
     )
     return plan_rewrite([str(p) for p in paths], **kwargs)
 

@@ -107,3 +107,30 @@ def test_config_errors_name_the_file_and_key(tmp_path, table, message):
     with pytest.raises(ConfigError, match=message) as info:
         resolve_options(load_config(start=tmp_path))
     assert "migrate.toml" in str(info.value)
+
+
+def test_test_doubles_are_left_unless_include_tests(repo):
+    (repo.work / "tests").mkdir()
+    (repo.work / "tests" / "test_app.py").write_text(
+        "from openai import OpenAI\n\nclient = OpenAI()\n\n\ndef test_ask():\n"
+        "    assert client.chat.completions.create(model='gpt-4o-mini', messages=[]) is not None\n"
+    )
+    repo.commit_all("a test")
+    plain = invoke(repo, ".", "--no-scan", "--no-push", "--json", "--branch", "plain")
+    assert plain.exit_code == 0, plain.output
+    assert "tests/test_app.py" not in json.loads(plain.output)["files"]
+    assert "service/app.py" in json.loads(plain.output)["files"]
+    wide = invoke(repo, ".", "--no-scan", "--no-push", "--json", "--branch", "wide", "--include-tests")
+    assert wide.exit_code == 0, wide.output
+    assert "tests/test_app.py" in json.loads(wide.output)["files"]
+    assert b"OPENAI_BASE_URL" in repo.show(repo.git("rev-parse", "wide"), "tests/test_app.py")
+
+
+def test_include_tests_from_the_config_table(repo):
+    (repo.work / "tests").mkdir()
+    (repo.work / "tests" / "test_app.py").write_text("from openai import OpenAI\n\nclient = OpenAI()\n")
+    (repo.work / "migrate.toml").write_text("[pr]\ninclude-tests = true\n")
+    repo.commit_all("a test and the config")
+    result = invoke(repo, ".", "--no-scan", "--no-push", "--json")
+    assert result.exit_code == 0, result.output
+    assert "tests/test_app.py" in json.loads(result.output)["files"]

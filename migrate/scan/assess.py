@@ -84,6 +84,10 @@ def _dedupe(issues: list[Issue]) -> list[Issue]:
 
 # -- calls ----------------------------------------------------------------------------------------------------
 def _assess_call(f: Finding, ctx: _Context) -> list[Issue]:
+    role = _client_role(f)
+    if role is not None and role[0] in ("other-provider", "local"):
+        what = "another provider's client" if role[0] == "other-provider" else "a client already pointed at a local server"
+        return [Issue(Verdict.OK, "client", f"through {what}: {role[1]}", "nothing to do; `migrate rewrite` leaves it alone")]
     issues: list[Issue] = []
     if f.api == "openai-legacy":
         issues.extend(_legacy_issues(f, ctx))

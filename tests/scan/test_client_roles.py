@@ -27,3 +27,22 @@ def test_client_roles(construction, verdict, says):
     [client] = [f for f in findings if f.kind is Kind.CLIENT]
     assert client.verdict is verdict
     assert says in client.issues[0].reason
+
+
+def test_calls_through_another_providers_client_are_not_openai_uses():
+    source = (
+        "import os\nfrom openai import OpenAI\n\n"
+        'router = OpenAI(base_url="https://openrouter.ai/api/v1", api_key=os.environ["OPENROUTER_API_KEY"])\n'
+        "client = OpenAI()\n\n\n"
+        "class Bot:\n"
+        "    def __init__(self):\n"
+        '        self.llm = OpenAI(base_url="http://localhost:11434/v1", api_key="ollama")\n\n'
+        "    def ask(self):\n"
+        '        return self.llm.chat.completions.create(model="llama3", messages=[], logit_bias={"1": 2})\n\n\n'
+        'a = router.chat.completions.create(model="gpt-4o", messages=[], logit_bias={"1": 2})\n'
+        'b = client.chat.completions.create(model="gpt-4o", messages=[])\n'
+    )
+    calls = {f.line: f for f in assess(detect(source)) if f.kind is Kind.CALL}
+    assert calls[13].verdict is Verdict.OK and "client: Ollama" in calls[13].issues[0].reason
+    assert calls[16].verdict is Verdict.OK and "through another provider's client: OpenRouter" in calls[16].issues[0].reason
+    assert calls[17].verdict is Verdict.NEEDS_CHANGE  # OpenAI's own client: the model must be mapped

@@ -93,3 +93,42 @@ def _hint(value: Value, what: str) -> Classification | None:
     if isinstance(value, Opaque) and value.hint:
         return classify_name(value.hint, what)
     return None
+
+
+_VARIANTS = ("with_raw_response", "with_streaming_response")
+
+
+def foreign_client(rule, call: cst.Call) -> Classification | None:
+    """Another provider's (or a local server's) client behind `client.chat.completions.create(...)`, when every
+    binding of the receiver is one such construction: the call is not OpenAI's, so its model names and
+    parameters stay as they are. None when the call is OpenAI's, or its client cannot be followed here."""
+    from migrate.rewrite.rules._base import CLIENT_CLASSES, ENDPOINT_TAILS, attr_tail
+
+    tail = attr_tail(call.func)
+    size = next((n for n in (4, 3, 2) if len(tail) > n and tuple(tail[-n:]) in ENDPOINT_TAILS), None)
+    if size is None:
+        return None
+    receiver = call.func
+    for _ in range(size):
+        receiver = receiver.value
+    while isinstance(receiver, cst.Attribute) and receiver.attr.value in _VARIANTS:
+        receiver = receiver.value
+    flow = getattr(rule, "_client_flow", None) or Flow(rule)
+    rule._client_flow = flow
+    if isinstance(receiver, cst.Name):
+        values = [flow.assigned_expr(t) for t in flow.referents(receiver)]
+    elif isinstance(receiver, cst.Attribute) and isinstance(receiver.value, cst.Name) and receiver.value.value == "self":
+        values = flow.class_assignments(receiver)
+    else:
+        return None
+    if not values or not all(isinstance(v, cst.Call) and rule.qname_in(v.func, CLIENT_CLASSES) for v in values):
+        return None
+    found = []
+    for construction in values:
+        base = next((a.value for a in construction.args if a.keyword and a.keyword.value == "base_url"), None)
+        key = next((a.value for a in construction.args if a.keyword and a.keyword.value == "api_key"), None)
+        decision = decide(flow, base, key)
+        if decision.migrates or decision.mixed or decision.verdict.role not in (Role.OTHER, Role.LOCAL):
+            return None
+        found.append(decision.verdict)
+    return found[0]

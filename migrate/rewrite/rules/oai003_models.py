@@ -23,6 +23,7 @@ import libcst as cst
 
 from migrate.rewrite.patterns import OPENAI_MODEL, looks_like_openai_model  # noqa: F401 - re-exported
 from migrate.rewrite.rules._base import RuleTransformer, endpoint_of, env_read, literal_str
+from migrate.rewrite.rules._roles import foreign_client
 
 MODEL_KEYWORDS = frozenset({"model", "engine", "deployment_id", "azure_deployment", "model_name", "deployment_name"})
 _MODELISH = re.compile(r"model|engine|deployment", re.IGNORECASE)
@@ -78,8 +79,13 @@ class Transformer(RuleTransformer):
         return updated
 
     def _stays_on_openai(self, call) -> bool:
-        """A call to an endpoint vLLM does not serve: OAI001 keeps it on OpenAI, with OpenAI's model names."""
-        if not isinstance(call, cst.Call) or "OAI001" not in self.state.active:
+        """A call to an endpoint vLLM does not serve (OAI001 keeps it on OpenAI, with OpenAI's model names), or a
+        call through another provider's client (its model names are that provider's)."""
+        if not isinstance(call, cst.Call):
+            return False
+        if foreign_client(self, call) is not None:
+            return True
+        if "OAI001" not in self.state.active:
             return False
         from migrate.catalog import load_catalog
 

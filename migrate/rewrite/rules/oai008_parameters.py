@@ -20,6 +20,7 @@ from functools import lru_cache
 import libcst as cst
 
 from migrate.rewrite.patterns import PARAMETER_ACTIONS
+from migrate.rewrite.rules._roles import foreign_client
 from migrate.rewrite.rules._base import (
     RuleTransformer,
     endpoint_of,
@@ -114,8 +115,8 @@ class Transformer(RuleTransformer):
         if endpoint is None:
             legacy = self.qname_in(original.func, _LEGACY_ENDPOINTS)
             endpoint = _LEGACY_ENDPOINTS.get(legacy) if legacy else None
-        if endpoint is None:
-            return updated
+        if endpoint is None or foreign_client(self, original) is not None:
+            return updated  # another provider's call: its parameters are that provider's
         catalog = _catalog()
         if catalog is not None and "OAI001" in self.state.active and endpoint in catalog.endpoints \
                 and not catalog.endpoints[endpoint].served:

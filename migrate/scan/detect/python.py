@@ -437,7 +437,9 @@ class ModuleAnalyzer:
             name = func.name
             cls = _client_class(func)
             if cls:
-                return Client(cls)
+                endpoint = self._client_endpoint(node, scope)
+                # Calls through another provider's (or a local) client are not OpenAI's: they carry it along.
+                return Client(cls, endpoint=endpoint if endpoint.startswith(_ELSEWHERE) else "")
             if name in _PARTIAL:
                 return self._partial(node, scope)
             if name in sdk.ENV_READERS:
@@ -550,7 +552,7 @@ class ModuleAnalyzer:
         model, origin, model_ref = self._model(node, scope, ("model",))
         if model is None and dynamic and _takes_model(endpoint):
             model, origin = "dynamic", "**kwargs"
-        detail = f"client from {client.origin}" if client.origin else ""
+        detail = _join(f"client from {client.origin}" if client.origin else "", client.endpoint)
         if endpoint not in self.endpoints and endpoint not in sdk.HISTORICAL_ENDPOINTS:
             detail = _join(detail, "not an endpoint of the installed openai SDK")
         kind, api = Kind.CALL, "openai"
@@ -1056,6 +1058,7 @@ def sdk_getattr(base, attr: str):
 
 
 _PARTIAL = frozenset({"functools.partial"})
+_ELSEWHERE = ("endpoint: other-provider:", "endpoint: local:")  # clients that are not OpenAI's to migrate
 _KNOWN_LIBRARIES = frozenset(
     {"os", "sys", "functools", "typing", "typing_extensions", "requests", "httpx", "aiohttp", "json", "re",
      "langchain", "langchain_openai", "langchain_community", "langchain_core", "llama_index", "litellm",

@@ -43,6 +43,7 @@ class Client:
     cls: str
     origin: str = ""
     via: str | None = None
+    endpoint: str = ""  # "endpoint: other-provider: OpenRouter (...)" when the client is not OpenAI's to migrate
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,6 +37,29 @@ CASES = [
         GREETING = "gpt-4o is great"
         """, id="OAI003-literals-constants-defaults-dicts-env-defaults",
         review=[('OAI003', 7, "model 'gpt-4-turbo' (OTHER_MODEL) has no entry in the model map: add")]),
+    case("OAI001,OAI003", """
+        import os
+        from openai import OpenAI
+
+        router = OpenAI(base_url="https://openrouter.ai/api/v1", api_key=os.environ["OPENROUTER_API_KEY"])
+        client = OpenAI()
+
+        a = router.chat.completions.create(model="gpt-4o", messages=[])
+        b = client.chat.completions.create(model="gpt-4o", messages=[])
+        """, """
+        import os
+        from openai import OpenAI
+
+        router = OpenAI(base_url="https://openrouter.ai/api/v1", api_key=os.environ["OPENROUTER_API_KEY"])
+        client = OpenAI(
+            base_url=os.environ.get("OPENAI_BASE_URL", "http://localhost:8000/v1"),
+            api_key=os.environ.get("OPENAI_API_KEY", "EMPTY"),
+        )
+
+        a = router.chat.completions.create(model="gpt-4o", messages=[])
+        b = client.chat.completions.create(model="meta-llama/Llama-3.1-8B-Instruct", messages=[])
+        """, id="OAI003-calls-through-another-providers-client-keep-their-model",
+        review=[("OAI001", 5, "left alone: this client talks to OpenRouter")]),
 ]
 
 

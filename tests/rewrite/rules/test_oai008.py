@@ -43,6 +43,23 @@ CASES = [
         r = client.chat.completions.create(model="m", messages=[], logit_bias={"50256": -100}, user=current_user())
         """, id="OAI008-logit-bias-noted-side-effect-value-kept",
         review=[('OAI008', 7, 'logit_bias keys are OpenAI token ids and mean other tokens on the'), ('OAI008', 7, "user=: vLLM's request model declares `user` but never reads it for")]),
+    case("OAI008", """
+        import os
+        from openai import OpenAI
+
+        router = OpenAI(base_url="https://openrouter.ai/api/v1", api_key=os.environ["OPENROUTER_API_KEY"])
+
+
+        class Bot:
+            def __init__(self):
+                self.llm = OpenAI(base_url="http://localhost:11434/v1", api_key="ollama")
+
+            def ask(self, q):
+                return self.llm.chat.completions.create(model="m", messages=[], store=True, logit_bias={"1": 2})
+
+
+        r = router.chat.completions.create(model="m", messages=[], store=True, logit_bias={"1": 2})
+        """, id="OAI008-calls-through-another-providers-client-keep-their-parameters", review=[]),
 ]
 
 

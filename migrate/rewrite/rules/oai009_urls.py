@@ -26,6 +26,7 @@ from migrate.rewrite.rules._base import (
     AZURE_CLASSES,
     CLIENT_CLASSES,
     RuleTransformer,
+    env_read,
     literal_str,
     needs_parens,
     string,
@@ -246,9 +247,15 @@ class Transformer(RuleTransformer):
             return updated
         if original not in self.flowing:
             name = self.exported.get(original)
+            var = self._env_default_of(original)
             if name is not None:
                 self.review(original, f"`{name}` holds an api.openai.com URL that no request in this module uses: "
                                       f"if another module sends requests to it, read it from ${self.config.base_url_env}")
+            elif var is not None:
+                form = "with /v1" if "/v1" in (literal_str(original) or "") else "without /v1, as here"
+                self.review(original, f"${var} defaults to an api.openai.com URL that no request in this module "
+                                      f"uses: if another module sends requests to it, set ${var} to the vLLM "
+                                      f"server's URL ({form}) where this is deployed, or change the default")
             return updated
         rest = split_url(value)
         if rest is None:
@@ -269,6 +276,13 @@ class Transformer(RuleTransformer):
         if needs_parens(self.parent(original)):
             new = new.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
         return new
+
+    def _env_default_of(self, node: cst.CSTNode) -> str | None:
+        """The variable `os.getenv("VAR", <node>)` reads, when node is the default of an environment read."""
+        arg = self.parent(node)
+        call = self.parent(arg) if isinstance(arg, cst.Arg) else None
+        read = env_read(call) if isinstance(call, cst.Call) and len(call.args) == 2 and call.args[1] is arg else None
+        return read[0] if read else None
 
     def leave_FormattedStringText(self, original: cst.FormattedStringText, updated):
         if HOST in original.value and original in self.flowing:

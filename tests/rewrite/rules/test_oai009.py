@@ -158,6 +158,23 @@ CASES = [
             return requests.post(BASE + "/audio/speech", json=payload)
         """, id="OAI009-base-url-moves-unserved-paths-noted",
         review=[('OAI009', 12, 'POST /v1/images/generations is not served by vLLM: once the base URL p'), ('OAI009', 16, 'POST /v1/audio/speech is not served by vLLM: once the base URL points ')]),
+    case("OAI009", """
+        import os
+
+        DEFAULTS = {
+            "API_HOST": os.getenv("OPENAI_API_HOST", "https://api.openai.com"),
+            "TIMEOUT": os.getenv("TIMEOUT", "60"),
+        }
+        """, """
+        import os
+
+        # migrate: $OPENAI_API_HOST defaults to an api.openai.com URL that no request in this module uses: if another module sends requests to it, set $OPENAI_API_HOST to the vLLM server's URL (without /v1, as here) where this is deployed, or change the default
+        DEFAULTS = {
+            "API_HOST": os.getenv("OPENAI_API_HOST", "https://api.openai.com"),
+            "TIMEOUT": os.getenv("TIMEOUT", "60"),
+        }
+        """, id="OAI009-env-default-read-elsewhere-noted",
+        review=[("OAI009", 6, "$OPENAI_API_HOST defaults to an api.openai.com URL")]),
 ]
 
 

@@ -257,8 +257,21 @@ def _show_decision(summary, decision, paths) -> None:
                       f"[{style}]{rate:.1%}[/]" if rate is not None and style else (f"{rate:.1%}" if rate is not None else "-"),
                       f"{check.threshold:.0%}" if check else "")
     console.print(table)
+    _show_cost(console, summary.get("cost") or {})
     for kind, path in paths.items():
         console.print(f"{kind}: {path}")
+
+
+def _show_cost(console, cost) -> None:
+    from migrate.report import usd
+
+    if not cost:
+        return
+    console.print(f"Cost per 1,000 requests: baseline {usd(cost.get('baseline_per_1k'))}, "
+                  f"candidate {usd(cost.get('candidate_per_1k'))}", markup=False)
+    for side in ("baseline", "candidate"):
+        for text in (cost.get(side) or {}).get("assumptions", []):
+            console.print(f"  {side}: {text}", markup=False, highlight=False)
 
 
 def _write_reports(summary, decision, html, md, json_path):

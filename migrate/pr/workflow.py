@@ -619,7 +619,8 @@ def _serve_command(paths, top, scan_result, config) -> tuple[str, str, tuple[Ser
     except ImportError:
         return fallback, "", ()
     try:
-        plan = plan_server(scan_result, config=config, environ={})
+        # The pull request describes the serving host, not this one: a GPU unless [serve] device says otherwise.
+        plan = plan_server(scan_result, config=config, environ={}, device=config.section("serve").get("device") or "cuda")
     except PlanError as e:
         if "no model" not in str(e):
             return fallback, f"The server could not be planned: {e}.", ()

@@ -214,7 +214,7 @@ def import_prompts(
                 writer.write(recording)
                 counts["imported"] += 1
         else:
-            from migrate.parity.replay.live import record_live
+            from migrate.live import record_live
 
             for recording in record_live(
                 recordings,

@@ -47,7 +47,7 @@ def _environment():
     env.filters["pct"] = _pct
     env.filters["num"] = _num
     env.filters["ms"] = _ms
-    env.filters["usd"] = _usd
+    env.filters["usd"] = usd
     env.filters["md"] = md_escape
     env.filters["fence"] = md_fence
     env.filters["mdhtml"] = md_html
@@ -68,7 +68,8 @@ def _ms(value: float | None) -> str:
     return f"{value / 1000:.2f} s" if value >= 1000 else f"{value:.0f} ms"
 
 
-def _usd(value: float | None) -> str:
+def usd(value: float | None) -> str:
+    """Dollars for people: cents from $1 up, four decimals below, "not priced" for None."""
     if value is None:
         return "not priced"
     return f"${value:,.2f}" if value >= 1 else f"${value:.4f}"

@@ -56,7 +56,7 @@ def render_deploy(plan: ServePlan, target: str, *, image: str = DEFAULT_IMAGE, g
         secret_env=dict(plan.secret_env),
         model=plan.model,
         model_mount=model_mount,
-        reasons=[{"flag": r.flag or "(no flag)", "value": " ".join(r.values), "reason": r.reason} for r in plan.reasons],
+        reasons=[{"flag": r.label, "value": " ".join(r.values), "reason": r.reason} for r in plan.reasons],
         warnings=list(plan.warnings),
         version=_version(),
         filename=filename or (f"{name}.service" if target == "systemd" else spec.filename),

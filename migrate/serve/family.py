@@ -28,6 +28,7 @@ class ModelInfo:
     has_chat_template: bool | None  # None: unknown (files not readable here)
     max_position_embeddings: int | None = None
     source: str = ""  # how the family was decided: "config.json", "name", ...
+    dtype: str | None = None  # config.json torch_dtype (dtype in newer transformers): the weights' precision
 
     @property
     def is_local(self) -> bool:
@@ -104,6 +105,7 @@ def inspect_model(model: str) -> ModelInfo:
         has_chat_template=(template is not None) if local else None,
         max_position_embeddings=max_pos if isinstance(max_pos, int) else None,
         source="config.json" if config else "model name",
+        dtype=next((d for d in (config.get("torch_dtype"), config.get("dtype")) if isinstance(d, str)), None),
     )
 
 

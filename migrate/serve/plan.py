@@ -20,6 +20,16 @@ from urllib.parse import urlsplit
 
 from migrate.config import Config, ConfigError
 from migrate.scan.findings import Finding, ScanResult
+from migrate.serve.device import (
+    FLOAT32_ARGS,
+    KV_CACHE_ENV,
+    KV_CACHE_SHARE,
+    Device,
+    cpu_env,
+    default_kv_cache_gib,
+    detect_device,
+    given_device,
+)
 from migrate.serve.family import ModelInfo, inspect_model
 from migrate.serve.needs import CodeNeeds, needs_from_findings
 from migrate.serve.registry import reasoning_parsers, tool_parsers
@@ -41,10 +51,16 @@ class FlagReason:
     values: tuple[str, ...]
     reason: str
     locations: tuple[str, ...] = ()
+    env: str | None = None  # the environment variable this line sets instead of a flag (NAME=value)
 
     @property
     def args(self) -> tuple[str, ...]:
         return (self.flag, *self.values) if self.flag else ()
+
+    @property
+    def label(self) -> str:
+        """What the line sets, for tables: the flag, the environment variable, or "(no flag)"."""
+        return self.flag or (f"{self.env} (env)" if self.env else "(no flag)")
 
 
 @dataclass(frozen=True)
@@ -62,6 +78,7 @@ class ServePlan:
     model_info: ModelInfo | None = None
     tool_parser: str | None = None
     for_parity: bool = False
+    device: str = "cuda"  # "cpu": vLLM's CPU build, with the environment and flags it needs
 
     def argv(self, python: str | None = None) -> list[str]:
         return [python or sys.executable, "-m", SERVER_MODULE, *self.server_args]
@@ -81,12 +98,13 @@ class ServePlan:
             "argv": self.argv("python"),
             "env": dict(self.env),
             "secret_env": dict(self.secret_env),
-            "reasons": [{"flag": r.flag, "values": list(r.values), "reason": r.reason, "locations": list(r.locations)}
-                        for r in self.reasons],
+            "reasons": [{"flag": r.flag, "values": list(r.values), "reason": r.reason, "locations": list(r.locations),
+                         **({"env": r.env} if r.env else {})} for r in self.reasons],
             "warnings": list(self.warnings),
             "notes": list(self.notes),
             "model_family": self.model_info.family if self.model_info else None,
             "tool_parser": self.tool_parser,
+            "device": self.device,
         }
 
 
@@ -105,8 +123,16 @@ def plan_server(
     port: int | None = None,
     extra_args: Sequence[str] = (),
     environ: Mapping[str, str] | None = None,
+    device: str | Device | None = None,
+    cpu_kv_cache_gib: int | None = None,
+    python: str | None = None,
 ) -> ServePlan:
-    """The vLLM server this codebase needs. Arguments override the config's `[serve]` table."""
+    """The vLLM server this codebase needs. Arguments override the config's `[serve]` table.
+
+    `device` is "cpu", "cuda", a `Device`, or None / "auto" to detect it from the vLLM build installed for
+    `python` (default: this interpreter) and the GPUs this host shows. On a CPU the plan adds what vLLM's CPU
+    build needs (see migrate.serve.device), each with its reason.
+    """
     config = config or Config()
     section = config.section("serve")
     environ = os.environ if environ is None else environ
@@ -123,6 +149,14 @@ def plan_server(
     extra_served_names = (*extra_served_names, *(_setting(section, config, "served_names", list) or ()))
     extra_args = (*(_setting(section, config, "extra_args", list) or ()), *extra_args)
     port = port or _setting(section, config, "port", int) or _port_from_base_url(config.base_url_default)
+    device = device or _setting(section, config, "device", str) or "auto"
+    cpu_kv_cache_gib = cpu_kv_cache_gib or _setting(section, config, "cpu_kv_cache_gib", int)
+    if isinstance(device, str):
+        if device not in ("auto", "cpu", "cuda"):
+            raise PlanError(f"unknown device {device!r}: expected auto, cpu or cuda")
+        device = detect_device(python) if device == "auto" else given_device(device)
+    if cpu_kv_cache_gib is not None and cpu_kv_cache_gib < 1:
+        raise PlanError(f"cpu_kv_cache_gib must be a whole number of GiB >= 1, got {cpu_kv_cache_gib}")
 
     info = inspect_model(model)
     reasons: list[FlagReason] = [FlagReason("--model", (model,), _model_reason(info))]
@@ -199,6 +233,10 @@ def plan_server(
 
     env: dict[str, str] = {}
     secret_env: dict[str, str] = {}
+    if device.warning:
+        warnings.append(device.warning)
+    if device.cpu:
+        _cpu_needs(device, info, cpu_kv_cache_gib, extra_args, reasons, env, notes)
     key_source = _api_key_source(config, environ)
     if key_source:
         secret_env[API_KEY_ENV] = key_source
@@ -213,7 +251,35 @@ def plan_server(
         reasons.append(FlagReason(" ".join(extra_args), (), "passed through as given"))
     return ServePlan(model=model, served_names=served, port=port, host=host, server_args=tuple(args),
                      reasons=tuple(reasons), env=env, secret_env=secret_env, warnings=tuple(warnings),
-                     notes=tuple(notes), model_info=info, tool_parser=chosen_parser, for_parity=for_parity)
+                     notes=tuple(notes), model_info=info, tool_parser=chosen_parser, for_parity=for_parity,
+                     device=device.kind)
+
+
+def _cpu_needs(device: Device, info: ModelInfo, kv_cache_gib: int | None, extra_args: Sequence[str],
+               reasons: list[FlagReason], env: dict[str, str], notes: list[str]) -> None:
+    """What vLLM's CPU build needs to start and to serve the weights as they are (migrate.serve.device)."""
+    notes.append(f"planned for a CPU-only host: {device.reason} ({'--device cpu given' if device.reason == 'given' else 'detected'}; "
+                 "--device cuda plans for a GPU). CPU serving is slow: fine for parity runs and tests, not for load")
+    gib = kv_cache_gib or default_kv_cache_gib(device.available_gib)
+    if kv_cache_gib:
+        size = f"{gib} GiB of KV cache (given)"
+    elif device.available_gib:
+        size = f"{gib} GiB of KV cache: {KV_CACHE_SHARE:.0%} of the {device.available_gib:.1f} GiB of memory available now"
+    else:
+        size = f"{gib} GiB of KV cache: the memory available here could not be read"
+    env.update(cpu_env(gib))
+    reasons.append(FlagReason(None, (str(gib),), f"{size}. Without it vLLM-CPU reserves 92% of the node's memory for "
+                              "the KV cache and dies at start-up when less is free. More cache serves longer contexts "
+                              "and more concurrent requests: --cpu-kv-cache GiB", env=KV_CACHE_ENV))
+    if "--dtype" in extra_args or any(a.startswith("--dtype=") for a in extra_args):
+        return
+    if info.dtype == "float32":
+        reasons.append(FlagReason(FLOAT32_ARGS[0], FLOAT32_ARGS[1:], "the weights are float32 (config.json) and "
+                                  "vLLM-CPU casts float32 weights to bfloat16 unless told: keep their precision, so "
+                                  "answers match the same weights served elsewhere"))
+    elif info.dtype is None:
+        notes.append(f"could not read {info.model}'s dtype here: if its weights are float32, pass `-- --dtype float32` "
+                     "(vLLM-CPU casts float32 weights to bfloat16 otherwise)")
 
 
 def _tool_parser(info: ModelInfo, given: str | None, needs: CodeNeeds, reasons: list[FlagReason],

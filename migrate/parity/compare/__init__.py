@@ -10,6 +10,8 @@ embeddings) and configured under `[tool.migrate.parity.comparators]`. See docs/c
 
 from __future__ import annotations
 
+# The built-in comparators: importing their modules registers them (the registry itself imports none).
+from migrate.parity.compare import embeddings, judge, response, semantic, structured, text  # noqa: F401
 from migrate.parity.compare.engine import (
     FORMAT,
     CompareResult,

@@ -27,7 +27,7 @@ from typing import Any
 from migrate.jsonl import BadLine
 from migrate.parity.compare.aggregate import Aggregator
 from migrate.parity.compare.pair import Pair
-from migrate.parity.compare.prices import cost, load_prices
+from migrate.parity.compare.prices import prices_from_config, run_cost
 from migrate.parity.compare.registry import Context, Score, registry
 from migrate.parity.compare.settings import CompareSettings
 from migrate.parity.runfile import FORMAT as RUN_FORMAT
@@ -101,8 +101,7 @@ def compare_run(
     settings = settings or CompareSettings.build(config)
     thresholds = (thresholds or Thresholds.from_config(config)).with_fallbacks(settings.names)
     if prices is None:
-        section = config.section("parity").get("prices", {}) if config else {}
-        prices = load_prices(section, where=f"{config.source}: " if config and config.source else "")
+        prices = prices_from_config(config)
     gates = thresholds.gates()
     ctx = context or Context(out_dir=out.parent)
     if ctx.out_dir is None:
@@ -226,7 +225,6 @@ def _summary(run, header, agg, settings, thresholds, prices, ctx, disabled, inte
     except Exception:  # noqa: BLE001 - the footer can do without
         pass
     comparators = registry()
-    base_cost, cand_cost = cost(data["usage"]["baseline"], prices), cost(data["usage"]["candidate"], prices)
     return {
         "type": "summary",
         "format": FORMAT,
@@ -248,8 +246,7 @@ def _summary(run, header, agg, settings, thresholds, prices, ctx, disabled, inte
         "notes": ctx.notes,
         "thresholds": thresholds.to_dict(),
         **data,
-        "cost": {"baseline_usd": base_cost["usd"], "candidate_usd": cand_cost["usd"],
-                 "baseline": base_cost, "candidate": cand_cost},
+        "cost": run_cost(data["usage"], data["latency"], header.to_dict() if header else None, done, prices),
         "tool_version": __version__,
         "catalog": catalog,
         "run_format": RUN_FORMAT,

@@ -89,21 +89,12 @@ def comparator(
     return register
 
 
-def _load_builtins() -> None:
-    # Importing the modules registers their comparators.
-    from migrate.parity.compare import (  # noqa: F401
-        embeddings,
-        judge,
-        response,
-        semantic,
-        structured,
-        text,
-    )
-
-
 def registry() -> dict[str, Comparator]:
-    """Every registered comparator by name (the built-in ones are loaded on first use)."""
-    _load_builtins()
+    """Every registered comparator by name.
+
+    The built-in ones register when `migrate.parity.compare` is imported, which Python does before this module
+    (its package) can be used, so this module imports no comparator.
+    """
     return dict(_REGISTRY)
 
 

@@ -1,4 +1,8 @@
-"""Fill in answers live: send unanswered recordings to a baseline endpoint (used by `import-prompts --baseline`)."""
+"""Fill in answers live: send unanswered recordings to a baseline endpoint (used by `import-prompts --baseline`).
+
+A module of its own because it joins the two halves: it reads and writes `migrate.record`'s recordings and
+sends them with `migrate.parity`'s HTTP caller, so neither of those packages has to import the other.
+"""
 
 from __future__ import annotations
 

@@ -186,7 +186,7 @@ def _settings(config, only, enable, disable, judge_url, judge_model, judge_api_k
 
 
 def _replay(recordings: Path, out: Path, config, candidate, api_key_env, baseline, baseline_api_key_env, model_map,
-            concurrency, rate, samples, timeout, max_retries, resume, no_preflight=False):
+            concurrency, rate, samples, timeout, max_retries, resume, no_preflight=False, show_causes=True):
     import os
 
     from migrate.parity.preflight import PreflightError
@@ -211,7 +211,8 @@ def _replay(recordings: Path, out: Path, config, candidate, api_key_env, baselin
     _console().print(f"Replayed {summary.done} request(s) in {summary.duration_s:.1f} s ({rate_s:,.1f}/s) to {summary.out}"
                      + (f"; {summary.skipped_existing} already there" if summary.skipped_existing else "")
                      + (f"; [yellow]{summary.errors} with errors[/yellow]" if summary.errors else ""))
-    _show_causes(summary.error_causes, "candidate errors")
+    if show_causes:  # `go` shows them once, with the decision
+        _show_causes(summary.error_causes, "candidate errors")
     return summary
 
 
@@ -361,7 +362,7 @@ def go(recordings, out_dir, candidate, api_key_env, baseline, baseline_api_key_e
     thresholds = _thresholds(config, threshold)
     out_dir.mkdir(parents=True, exist_ok=True)
     _replay(recordings, out_dir / RUN_NAME, config, candidate, api_key_env, baseline, baseline_api_key_env, model_map,
-            concurrency, rate, samples, timeout, max_retries, resume, no_preflight)
+            concurrency, rate, samples, timeout, max_retries, resume, no_preflight, show_causes=False)
     result = _compare(out_dir / RUN_NAME, out_dir / VERDICTS_NAME, config, settings, thresholds, worst)
     decision = decide(result.summary, thresholds)
     paths = _write_reports(result.summary, decision, out_dir / REPORT_NAMES["html"], out_dir / REPORT_NAMES["markdown"],

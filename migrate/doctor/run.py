@@ -134,7 +134,18 @@ def list_models(client, base_url: str, hints: Hints = DOCTOR) -> list:
     import openai
 
     try:
-        return list(client.models.list().data)
+        raw = client.models.with_raw_response.list()
+        answer = raw.http_response
+        try:
+            listing = answer.json()
+        except ValueError:
+            listing = None
+        if not isinstance(listing, dict) or not isinstance(listing.get("data"), list):
+            what = answer.headers.get("content-type") or "no content type"
+            raise DoctorError(f"{base_url}/models answered HTTP {answer.status_code} with something that is not the OpenAI "
+                              f"API's model list ({what}: {answer.text[:80]!r}): use the server's OpenAI base URL, "
+                              "ending in /v1 (e.g. http://localhost:8000/v1)", Cause.INVALID_BODY)
+        return list(raw.parse().data)
     except openai.APIConnectionError as e:
         cause = e.__cause__ or e
         refused = connection_reason(e) == "refused"
@@ -148,9 +159,7 @@ def list_models(client, base_url: str, hints: Hints = DOCTOR) -> list:
     except openai.APIStatusError as e:
         raise DoctorError(f"{base_url}/models answered HTTP {e.status_code}: {server_message(e)}",
                           diagnose(status=e.status_code, message=server_message(e)).cause) from None
-    except ValueError as e:  # a 200 that is not JSON: the URL reaches a web page, not the API
-        raise DoctorError(f"{base_url}/models answered with something that is not the OpenAI API's JSON ({e}): "
-                          "use the server's OpenAI base URL, ending in /v1", Cause.INVALID_BODY) from None
+
 
 
 def _run_probe(feature: str, title: str, ctx: ProbeContext, where: tuple[str, ...]) -> ProbeResult:

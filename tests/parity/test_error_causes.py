@@ -243,6 +243,41 @@ def test_preflight_on_a_refused_port_is_fast(tmp_path):
     assert f"cannot reach {url}" in result.message() and "Is the server running?" in result.message()
 
 
+@pytest.fixture
+def web_page():
+    """A URL that answers every request with a 200 HTML page (a login or proxy page in front of the server)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Page(BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = b"<!DOCTYPE html><html><body>Sign in</body></html>"
+            self.send_response(200)
+            self.send_header("content-type", "text/html")
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_POST = do_GET
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    server.shutdown()
+
+
+def test_a_web_page_instead_of_the_api_fails_preflight_and_doctor_in_words(tmp_path, web_page):
+    recs = write_recordings(tmp_path / "recs.jsonl", [chat_recording("a", "hello")])
+    result = preflight(recs, web_page)
+    assert not result.ok and result.problems[0].cause == "invalid_body"
+    assert "not the OpenAI API's model list (text/html" in result.message() and "ending in /v1" in result.message()
+    doctor = CliRunner().invoke(main, ["doctor", "--base-url", web_page, "--all"])
+    assert doctor.exit_code == 2 and "not the OpenAI API's model list" in doctor.output  # was an AttributeError traceback
+
+
 def test_library_pipeline_runs_the_preflight(tmp_path, fault_server):
     from migrate.parity import PreflightError, run_parity, run_replay
 

@@ -425,3 +425,22 @@ def test_tools_on_the_bare_server_fail_preflight_and_are_grouped_as_flag_missing
     markdown = (out / "summary.md").read_text()
     assert "**3 candidate error(s), mainly flag missing** (2 of 3)" in markdown
     assert "| context too long (512) | 1 |" in markdown
+
+
+def test_embeddings_on_a_generative_server_fail_preflight_and_are_grouped(tmp_path, vllm_server):
+    recordings = [chat_recording("chat0", "Say hi", model="gpt-4o-mini", max_tokens=4)]
+    recordings += [Recording(endpoint="/v1/embeddings", request={"model": "text-embedding-3-small", "input": f"text {i}"}, id=f"emb{i}",
+                             response={"object": "list", "data": [{"object": "embedding", "index": 0, "embedding": [0.1, 0.2]}]},
+                             status=200) for i in range(2)]
+    recs = write_recordings(tmp_path / "recs.jsonl", recordings)
+    result = preflight(recs, vllm_server.base_url, model_map={"text-embedding-3-small": "tiny-llama"})
+    assert not result.ok and [p.feature for p in result.problems] == ["embeddings"]
+    problem = result.problems[0]
+    assert problem.cause == "route_not_served" and problem.http_status == 404 and problem.locations == ("recs.jsonl:2", "recs.jsonl:3")
+    assert "--runner pooling" in problem.fix and "replay the embeddings recordings against that server" in problem.fix
+
+    run = tmp_path / "run.jsonl"
+    replayed = CliRunner().invoke(main, ["parity", "run", str(recs), "--candidate", vllm_server.base_url, "--out", str(run),
+                                         "--model-map", "text-embedding-3-small=tiny-llama", "--no-preflight"], catch_exceptions=False)
+    assert replayed.exit_code == 0, replayed.output
+    assert "Candidate errors: 2, mainly endpoint not served (2)" in replayed.output and "--runner pooling" in replayed.output

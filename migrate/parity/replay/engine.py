@@ -347,7 +347,7 @@ def run_replay(
 
         if not Path(recordings).is_file():
             raise FileNotFoundError(f"{recordings}: recordings file not found")
-        checked = check(recordings, candidate_url, api_key=api_key, model_map=model_map, timeout_s=min(timeout, 30.0))
+        checked = check(recordings, candidate_url, api_key=api_key, model_map=model_map, timeout_s=timeout)
         if not checked.ok:
             raise PreflightError(checked)
     summary = asyncio.run(

@@ -208,6 +208,14 @@ def test_html_page_is_recorded_as_such_and_not_retried(fault_server, stream):
     assert classify_outcome(outcome).subject == "an HTML page"
 
 
+def test_a_stream_request_answered_with_plain_json_is_an_answer(fault_server):
+    import asyncio
+
+    outcome = asyncio.run(_call(Caller(fault_server.base_url, "EMPTY"), "fault:nostream", stream=True))
+    assert outcome.ok and outcome.response["choices"][0]["message"]["content"] == "echo: fault:nostream"
+    assert outcome.ttft_ms is None and outcome.attempts == 1
+
+
 def test_json_that_is_not_a_completion_is_an_invalid_body(fault_server):
     import asyncio
 

@@ -18,6 +18,7 @@ Scripts:
     malformed          HTTP 200 with a body that is not JSON
     html               HTTP 200 with an HTML page (a proxy's or login page), also for a streamed request
     shape              HTTP 200 with a JSON object that is not a chat completion
+    nostream           a plain JSON chat completion even when the request asks for a stream
     stream_cut / stream_cut_once   an SSE stream that stops after two chunks (connection dropped)
     drip               an SSE stream of 5 chunks, 0.2 s apart (pass-through timing)
     delay              answers after 0.3 s (runs long enough to be killed mid-way)
@@ -146,7 +147,7 @@ class FaultServer:
             key = request.headers.get("Authorization", "")
             return web.json_response({"error": {"message": f"Incorrect API key provided: {key}"}}, status=401)
         answer = f"echo: {text}"
-        if not stream:
+        if not stream or script == "nostream":
             return web.json_response(_completion(body, answer), headers={"x-request-id": f"req-{len(self.log)}", "openai-processing-ms": "3"})
         response = web.StreamResponse(status=200, headers={"Content-Type": "text/event-stream", "x-request-id": f"req-{len(self.log)}"})
         await response.prepare(request)

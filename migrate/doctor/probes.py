@@ -43,6 +43,7 @@ class ProbeOutcome:
     fix: str | None = None
     server_error: str | None = None
     http_status: int | None = None
+    cause: Cause | None = None  # why a request failed (migrate.doctor.causes); None for a behaviour finding
 
 
 Probe = Callable[[ProbeContext], ProbeOutcome]

@@ -169,19 +169,24 @@ def _run_probe(feature: str, title: str, ctx: ProbeContext, where: tuple[str, ..
     try:
         outcome = PROBES[feature](ctx)
     except openai.APITimeoutError:
-        outcome = ProbeOutcome(Status.FAIL, "no answer within the probe timeout", fix=timeout_fix(ctx.hints))
+        outcome = ProbeOutcome(Status.FAIL, "no answer within the probe timeout", fix=timeout_fix(ctx.hints),
+                               cause=Cause.TIMEOUT)
     except openai.APIConnectionError as e:
         outcome = ProbeOutcome(Status.FAIL, f"connection failed: {_reason(e.__cause__ or e)}",
-                               fix="the server went away during the check: look at its log")
+                               fix="the server went away during the check: look at its log", cause=Cause.CONNECTION_FAILED)
     except openai.APIStatusError as e:
         outcome = ProbeOutcome(Status.FAIL, f"HTTP {e.status_code}", server_error=server_message(e),
                                http_status=e.status_code, fix=_status_fix(feature, ctx, e))
     except Exception as e:  # noqa: BLE001 - a malformed answer is a finding about the server, not a crash
         outcome = ProbeOutcome(Status.FAIL, f"unexpected answer: {type(e).__name__}: {e}",
-                               fix="the server's answer does not match the OpenAI API: check its version")
+                               fix="the server's answer does not match the OpenAI API: check its version",
+                               cause=Cause.INVALID_BODY)
+    cause = outcome.cause
+    if cause is None and outcome.http_status is not None:  # a probe that caught the server's refusal itself
+        cause = diagnose(status=outcome.http_status, message=outcome.server_error, model=ctx.model).cause
     return ProbeResult(feature=feature, title=title, status=outcome.status, detail=outcome.detail, needed=True,
                        server_error=outcome.server_error, http_status=outcome.http_status, fix=outcome.fix,
-                       locations=where, duration_s=time.monotonic() - started)
+                       locations=where, duration_s=time.monotonic() - started, cause=cause.value if cause else None)
 
 
 def _status_fix(feature: str, ctx: ProbeContext, error) -> str:

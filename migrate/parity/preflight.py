@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from migrate.doctor.causes import PARITY, Cause, Diagnosis, diagnose, fix_for
+from migrate.doctor.causes import PARITY, Cause, fix_for
 from migrate.serve.needs import FEATURES, CodeNeeds
 
 LOCATIONS_PER_NEED = 3
@@ -38,7 +38,7 @@ class PreflightError(RuntimeError):
 @dataclass(frozen=True)
 class Problem:
     feature: str  # a key of migrate.serve.needs.FEATURES, or "reach" when the server cannot be checked at all
-    cause: str  # a migrate.doctor.causes.Cause value
+    cause: str  # a migrate.doctor.causes.Cause value, or "behaviour" for a warning about how an answer looks
     detail: str
     fix: str | None = None
     server_error: str | None = None
@@ -201,22 +201,12 @@ def preflight(recordings: str | Path, candidate_url: str, *, api_key: str | None
         for r in report.results:
             if r.status not in (Status.FAIL, Status.WARN):
                 continue
-            found = diagnose(status=r.http_status, message=r.server_error or r.detail, model=report.model)
-            problem = Problem(r.feature, _cause(r, found).value, r.detail, r.fix, r.server_error, r.http_status, r.locations)
-            refused = r.status == Status.FAIL and (r.http_status is not None or r.detail.startswith(("connection failed", "no answer")))
-            (problems if refused else warnings).append(problem)
+            # A request the server failed (refused, timed out, answered garbage) blocks; a behaviour finding warns.
+            failed = r.status == Status.FAIL and r.cause is not None
+            problem = Problem(r.feature, r.cause or "behaviour", r.detail, r.fix, r.server_error, r.http_status, r.locations)
+            (problems if failed else warnings).append(problem)
     return PreflightResult(base_url, tuple(problems), tuple(warnings), served, tuple(needs.features),
                            time.monotonic() - started)
-
-
-def _cause(result: Any, found: Diagnosis) -> Cause:
-    if result.detail.startswith("no answer"):
-        return Cause.TIMEOUT
-    if result.detail.startswith("connection failed"):
-        return Cause.CONNECTION_FAILED
-    if result.feature == "embeddings" and found.cause == Cause.ROUTE_NOT_SERVED:
-        return Cause.ROUTE_NOT_SERVED
-    return found.cause if result.http_status is not None else Cause.OTHER
 
 
 __all__ = ["PreflightError", "PreflightResult", "Problem", "RecordingNeeds", "needs_from_recordings", "preflight"]

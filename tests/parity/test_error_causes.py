@@ -419,6 +419,9 @@ def test_tools_on_the_bare_server_fail_preflight_and_are_grouped_as_flag_missing
     assert refused.exit_code == EXIT_PREFLIGHT, refused.output
     assert "tools: refused" in refused.output and "--enable-auto-tool-choice --tool-call-parser" in refused.output
     assert re.search(r"server said \(HTTP 400\): .*requires --enable-auto-tool-choice", refused.output)
+    checked = preflight(recs, vllm_bare_server.base_url)
+    assert [(p.feature, p.cause) for p in checked.problems] == [("tools", "flag_missing")]
+    assert checked.problems[0].locations == ("recs.jsonl:3", "recs.jsonl:4")
 
     result = CliRunner().invoke(main, ["parity", str(recs), "--candidate", vllm_bare_server.base_url, "--out", str(out),
                                        "--no-preflight", "--disable", "semantic", "--max-retries", "0"], catch_exceptions=False)

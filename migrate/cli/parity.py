@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 EXIT_GO, EXIT_NO_GO, EXIT_USAGE = 0, 1, 2
+EXIT_PREFLIGHT = 4  # the candidate failed the preflight: nothing was replayed
 
 
 class _ParityGroup(click.Group):
@@ -63,15 +64,17 @@ class _Progress:
         self.task = None
 
     def __enter__(self):
-        self.progress.__enter__()
-        self.task = self.progress.add_task(self.label, total=None)
         return self
 
     def __call__(self, done: int, total: int | None) -> None:
+        if self.task is None:  # shown from the first step on, so that a preflight's message is not drawn over
+            self.progress.__enter__()
+            self.task = self.progress.add_task(self.label, total=None)
         self.progress.update(self.task, completed=done, total=total)
 
     def __exit__(self, *exc):
-        self.progress.__exit__(*exc)
+        if self.task is not None:
+            self.progress.__exit__(*exc)
 
 
 def _model_map(values: tuple[str, ...], config) -> dict[str, str]:
@@ -132,6 +135,8 @@ def _replay_options(f):
         click.option("--timeout", default=60.0, show_default=True, type=float, help="Seconds per attempt."),
         click.option("--max-retries", default=4, show_default=True, type=click.IntRange(0, 100), help="Retries on 408/409/429/5xx, timeouts and resets."),
         click.option("--resume", is_flag=True, help="Continue an interrupted run: keys already in the run file are skipped."),
+        click.option("--no-preflight", "no_preflight", is_flag=True,
+                     help="Skip the candidate check (reachable, models served, features the recordings use) before replaying."),
     ]
     for option in reversed(options):
         f = option(f)
@@ -181,9 +186,10 @@ def _settings(config, only, enable, disable, judge_url, judge_model, judge_api_k
 
 
 def _replay(recordings: Path, out: Path, config, candidate, api_key_env, baseline, baseline_api_key_env, model_map,
-            concurrency, rate, samples, timeout, max_retries, resume):
+            concurrency, rate, samples, timeout, max_retries, resume, no_preflight=False, show_causes=True):
     import os
 
+    from migrate.parity.preflight import PreflightError
     from migrate.parity.replay import run_replay
 
     try:
@@ -192,15 +198,56 @@ def _replay(recordings: Path, out: Path, config, candidate, api_key_env, baselin
                 recordings, out, candidate_url=candidate, api_key=os.environ.get(api_key_env),
                 baseline_url=baseline, baseline_api_key=os.environ.get(baseline_api_key_env) if baseline else None,
                 model_map=_model_map(model_map, config), concurrency=concurrency, rate=rate, samples=samples,
-                timeout=timeout, max_retries=max_retries, resume=resume, progress=progress)
+                timeout=timeout, max_retries=max_retries, resume=resume, progress=progress, preflight=not no_preflight)
+    except PreflightError as e:
+        _show_preflight(e.result)
+        sys.exit(EXIT_PREFLIGHT)
     except (FileNotFoundError, FileExistsError, ValueError) as e:
         _fail(str(e))
+    if summary.preflight is not None:
+        _show_preflight(summary.preflight)
     _show_bad(summary.bad_lines, "recordings")
     rate_s = summary.done / summary.duration_s if summary.duration_s else 0
     _console().print(f"Replayed {summary.done} request(s) in {summary.duration_s:.1f} s ({rate_s:,.1f}/s) to {summary.out}"
                      + (f"; {summary.skipped_existing} already there" if summary.skipped_existing else "")
                      + (f"; [yellow]{summary.errors} with errors[/yellow]" if summary.errors else ""))
+    if show_causes:  # `go` shows them once, with the decision
+        _show_causes(summary.error_causes, "candidate errors")
     return summary
+
+
+def _show_preflight(result) -> None:
+    """Doctor's words on stderr when the candidate fails; one line on stdout when it passes."""
+    from rich.markup import escape
+
+    if result.ok:
+        _console().print(f"Preflight: {escape(result.base_url)} serves {escape(', '.join(result.served))}; "
+                         f"checked {', '.join(result.features) or 'the model list'} in {result.duration_s:.1f} s")
+        for w in result.warnings:
+            _console(stderr=True).print(f"[yellow]preflight warning:[/yellow] {escape(w.feature)}: {escape(w.detail)}"
+                                        + (f" (fix: {escape(w.fix)})" if w.fix else ""))
+        return
+    _console(stderr=True).print(f"[red]error:[/red] {escape(result.message())}")
+
+
+def _show_causes(block, what: str) -> None:
+    """Errors by cause, commonest first, each with its fix and one example (the compare summary's error_causes)."""
+    from rich.markup import escape
+
+    if not block or not block.get("causes"):
+        return
+    console = _console()
+    main = block["main"]
+    console.print(f"{what.capitalize()}: {block['total']}, mainly [bold]{escape(main['title'])}[/bold] "
+                  f"({main['count']}). Fix: {escape(main['fix'])}")
+    for row in block["causes"]:
+        example = row.get("example") or {}
+        console.print(f"  {row['count']:>6}  {escape(row['title'])}"
+                      + (f" ({escape(', '.join(row['subjects']))})" if row.get("subjects") else "")
+                      + (f", baseline failed too on {row['baseline_failed_too']}" if row.get("baseline_failed_too") else "")
+                      + (f"  e.g. {escape(str(example.get('key')))}: {escape(str(example.get('message', ''))[:160])}" if example else ""))
+        if row is not main:
+            console.print(f"          fix: {escape(row['fix'])}")
 
 
 def _compare(run: Path, out: Path | None, config, settings, thresholds, worst: int):
@@ -244,6 +291,9 @@ def _show_decision(summary, decision, paths) -> None:
         console.print(f"[bold white on red] NO-GO [/] {n} request(s); {len(decision.reasons)} threshold(s) not met:")
         for reason in decision.reasons:
             console.print(f"  - {reason}", markup=False)
+    from migrate.parity.causes import causes_block
+
+    _show_causes(causes_block(summary), "candidate errors")
     table = Table(show_edge=False, box=None, pad_edge=False)
     for col, justify in (("comparator", "left"), ("gate", "left"), ("n", "right"), ("pass rate", "right"), ("threshold", "right")):
         table.add_column(col, justify=justify)
@@ -306,7 +356,7 @@ def parity() -> None:
 @_report_options
 @_config_option
 def go(recordings, out_dir, candidate, api_key_env, baseline, baseline_api_key_env, model_map, concurrency, rate, samples,
-       timeout, max_retries, resume, only, enable, disable, judge_url, judge_model, judge_api_key_env, embeddings_url,
+       timeout, max_retries, resume, no_preflight, only, enable, disable, judge_url, judge_model, judge_api_key_env, embeddings_url,
        embeddings_model, worst, threshold, config_path) -> None:
     """Replay, compare and report in one go (also: `migrate parity RECORDINGS ...`). Exit 0 go, 1 no-go.
 
@@ -325,7 +375,7 @@ def go(recordings, out_dir, candidate, api_key_env, baseline, baseline_api_key_e
     thresholds = _thresholds(config, threshold)
     out_dir.mkdir(parents=True, exist_ok=True)
     _replay(recordings, out_dir / RUN_NAME, config, candidate, api_key_env, baseline, baseline_api_key_env, model_map,
-            concurrency, rate, samples, timeout, max_retries, resume)
+            concurrency, rate, samples, timeout, max_retries, resume, no_preflight, show_causes=False)
     result = _compare(out_dir / RUN_NAME, out_dir / VERDICTS_NAME, config, settings, thresholds, worst)
     decision = decide(result.summary, thresholds)
     paths = _write_reports(result.summary, decision, out_dir / REPORT_NAMES["html"], out_dir / REPORT_NAMES["markdown"],
@@ -340,7 +390,7 @@ def go(recordings, out_dir, candidate, api_key_env, baseline, baseline_api_key_e
 @_replay_options
 @_config_option
 def run_cmd(recordings, out, candidate, api_key_env, baseline, baseline_api_key_env, model_map, concurrency, rate, samples,
-            timeout, max_retries, resume, config_path) -> None:
+            timeout, max_retries, resume, no_preflight, config_path) -> None:
     """Replay recordings on the candidate into a run file (docs/formats/run.md).
 
     \b
@@ -352,7 +402,7 @@ def run_cmd(recordings, out, candidate, api_key_env, baseline, baseline_api_key_
     """
     config = _load_config(config_path)
     _replay(recordings, out, config, candidate, api_key_env, baseline, baseline_api_key_env, model_map,
-            concurrency, rate, samples, timeout, max_retries, resume)
+            concurrency, rate, samples, timeout, max_retries, resume, no_preflight)
 
 
 @parity.command("compare")

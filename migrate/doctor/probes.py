@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from migrate.doctor.causes import DOCTOR, ROUTE_FIXES, Cause, Hints, diagnose, embeddings_fix, fix_for, tool_flags_fix
 from migrate.doctor.report import Status
 
 WEATHER_TOOL = {
@@ -32,6 +33,7 @@ class ProbeContext:
     tool_parser_hint: str | None = None  # the parser `migrate serve` would pick for this model, if known
     max_tokens: int = 16
     extra: dict = field(default_factory=dict)
+    hints: Hints = DOCTOR  # how the calling command words its fixes
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class ProbeOutcome:
     fix: str | None = None
     server_error: str | None = None
     http_status: int | None = None
+    cause: Cause | None = None  # why a request failed (migrate.doctor.causes); None for a behaviour finding
 
 
 Probe = Callable[[ProbeContext], ProbeOutcome]
@@ -131,7 +134,7 @@ def probe_tools(ctx: ProbeContext) -> ProbeOutcome:
             passed.append(label)
     if not failed:
         return ProbeOutcome(Status.PASS, "tool_choice auto, required and named accepted")
-    parser = ctx.tool_parser_hint or "<parser for your model family: llama3_json (Llama 3.x), hermes (Qwen), mistral, ...>"
+    parser = ctx.tool_parser_hint
     refused = [(label, e) for label, e in failed if e is not None]
     detail = "refused: " + ", ".join(label for label, _ in failed)
     if passed:
@@ -139,11 +142,10 @@ def probe_tools(ctx: ProbeContext) -> ProbeOutcome:
     if refused:
         first = refused[0][1]
         return ProbeOutcome(Status.FAIL, detail,
-                            fix=f"start vLLM with --enable-auto-tool-choice --tool-call-parser {parser} "
-                                "(`migrate serve --dry-run` derives both)",
+                            fix=tool_flags_fix(parser),
                             server_error=server_message(first), http_status=first.status_code)
     return ProbeOutcome(Status.FAIL, detail + " (a forced tool_choice came back without a get_weather call)",
-                        fix=f"check that --tool-call-parser {parser} matches the model's tool-call format")
+                        fix=f"check that --tool-call-parser {parser or 'P'} matches the model's tool-call format")
 
 
 def _json_probe(ctx: ProbeContext, response_format: dict, what: str) -> ProbeOutcome:
@@ -197,12 +199,12 @@ def probe_embeddings(ctx: ProbeContext) -> ProbeOutcome:
     try:
         answer = client.embeddings.create(model=model, input=["hello world"])
     except openai.NotFoundError as e:
-        return ProbeOutcome(
-            Status.FAIL, f"/v1/embeddings answered 404 for model {model}",
-            fix="a generative model serves no embeddings: start an embedding model as its own server "
-                "(python -m vllm.entrypoints.openai.api_server --model <embedding model> --runner pooling --port 8001) "
-                "and pass --embeddings-base-url http://HOST:8001/v1 --embeddings-model NAME",
-            server_error=server_message(e), http_status=e.status_code)
+        # A 404 naming the model is an unserved name; FastAPI's bare 404 is a server without the route.
+        found = diagnose(status=e.status_code, message=server_message(e), endpoint="/v1/embeddings", model=model)
+        fix = (fix_for(found.cause, [model], served=found.served, hints=ctx.hints) if found.cause == Cause.MODEL_NOT_SERVED
+               else embeddings_fix(ctx.hints))
+        return ProbeOutcome(Status.FAIL, f"/v1/embeddings answered 404 for model {model}", fix=fix,
+                            server_error=server_message(e), http_status=e.status_code)
     vector = answer.data[0].embedding
     return ProbeOutcome(Status.PASS, f"{model}: a {len(vector)}-dimensional vector")
 
@@ -232,9 +234,5 @@ PROBES: dict[str, Probe] = {
     "responses": probe_responses,
 }
 
-# Fixes for a plain HTTP refusal of a whole feature (the probe itself raised).
-FIX_ON_ERROR = {
-    "responses": "this vLLM does not serve /v1/responses: upgrade vLLM, or move the calls to chat.completions",
-    "completions": "this server does not serve /v1/completions for the model: move the calls to chat.completions",
-    "chat": "the model cannot chat: serve an instruct model, or pass --chat-template FILE if it has no template",
-}
+# Fixes for a plain HTTP refusal of a whole feature (the probe itself raised): migrate.doctor.causes knows them.
+FIX_ON_ERROR = ROUTE_FIXES

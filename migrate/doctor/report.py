@@ -30,6 +30,7 @@ class ProbeResult:
     fix: str | None = None
     locations: tuple[str, ...] = ()  # code that uses the feature
     duration_s: float = 0.0
+    cause: str | None = None  # a migrate.doctor.causes.Cause value when the probe's request failed
 
     @property
     def blocking(self) -> bool:
@@ -75,7 +76,7 @@ class DoctorReport:
             "results": [
                 {"feature": r.feature, "title": r.title, "status": r.status.value, "needed": r.needed,
                  "detail": r.detail, "http_status": r.http_status, "server_error": r.server_error, "fix": r.fix,
-                 "locations": list(r.locations), "duration_s": round(r.duration_s, 3)}
+                 "locations": list(r.locations), "duration_s": round(r.duration_s, 3), "cause": r.cause}
                 for r in self.results
             ],
             "notes": list(self.notes),

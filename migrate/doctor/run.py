@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 import urllib.error
@@ -9,6 +10,19 @@ import urllib.request
 from typing import Iterable, Sequence
 
 from migrate.config import Config
+from migrate.doctor.causes import (
+    DOCTOR,
+    Cause,
+    Hints,
+    auth_fix,
+    connection_reason,
+    diagnose,
+    fix_for,
+    models_fix,
+    timeout_fix,
+    tool_parser_hint,
+    unreachable_fix,
+)
 from migrate.doctor.probes import FIX_ON_ERROR, PROBES, ProbeContext, ProbeOutcome, server_message
 from migrate.doctor.report import DoctorReport, ProbeResult, Status
 from migrate.serve.needs import FEATURES, CodeNeeds
@@ -18,6 +32,10 @@ DEFAULT_TIMEOUT_S = 30.0
 
 class DoctorError(RuntimeError):
     """The endpoint cannot be checked at all (unreachable, wrong URL, refused credentials). One line."""
+
+    def __init__(self, message: str, cause: Cause = Cause.OTHER):
+        super().__init__(message)
+        self.cause = cause
 
 
 def run_doctor(
@@ -30,36 +48,25 @@ def run_doctor(
     embeddings_base_url: str | None = None,
     embeddings_model: str | None = None,
     timeout_s: float = DEFAULT_TIMEOUT_S,
+    hints: Hints | None = None,
 ) -> DoctorReport:
     """Probe `base_url` (".../v1") for the features a codebase uses; None (or CodeNeeds.everything()) probes all.
 
     `features` is what `needs_from_findings(scan_result)` returns, or plain feature names. Raises DoctorError
     when the endpoint cannot be reached or refuses the credentials; every other failure is a probe result.
+    `hints` words the fixes for the calling command (default: doctor's own options).
     """
     import openai
 
     config = config or Config()
+    hints = hints or Hints(api_key=f"pass --api-key or set the key variable ${config.api_key_env}")
     scope = "all" if features is None else "codebase"
     needs = _as_needs(features)
     base_url = base_url.rstrip("/")
     started = time.monotonic()
+    reach(base_url, timeout_s)
     client = openai.OpenAI(base_url=base_url, api_key=api_key or "EMPTY", timeout=timeout_s, max_retries=0)
-
-    try:
-        listing = client.models.list()
-    except openai.APIConnectionError as e:
-        cause = e.__cause__ or e
-        raise DoctorError(f"cannot reach {base_url}: {_reason(cause)}. Is the server running? "
-                          "(`migrate serve --for . --model ...` starts one)") from None
-    except openai.AuthenticationError:
-        raise DoctorError(f"{base_url} refused the API key (HTTP 401): pass --api-key or set the key variable "
-                          f"${config.api_key_env} to the key the server was started with") from None
-    except openai.NotFoundError:
-        raise DoctorError(f"{base_url}/models answered 404: is this an OpenAI-compatible base URL? "
-                          "(vLLM's ends in /v1, e.g. http://localhost:8000/v1)") from None
-    except openai.APIStatusError as e:
-        raise DoctorError(f"{base_url}/models answered HTTP {e.status_code}: {server_message(e)}") from None
-    cards = list(listing.data)
+    cards = list_models(client, base_url, hints)
     served = tuple(card.id for card in cards)
     sent = _names_code_sends(needs, config)
 
@@ -68,7 +75,7 @@ def run_doctor(
     probe_model = model or next((n for n in sent if n in served), None) or (served[0] if served else None)
 
     if "models" in needs.features or scope == "all":
-        results.append(_models_result(needs, served, sent, probe_model, model))
+        results.append(_models_result(needs, served, sent, probe_model, model, hints))
 
     roots = {card.id: getattr(card, "root", None) for card in cards}
     ctx = ProbeContext(
@@ -77,7 +84,8 @@ def run_doctor(
         embeddings_client=(openai.OpenAI(base_url=embeddings_base_url.rstrip("/"), api_key=api_key or "EMPTY",
                                          timeout=timeout_s, max_retries=0) if embeddings_base_url else None),
         embeddings_model=embeddings_model or _embedding_model(needs, config),
-        tool_parser_hint=_tool_parser_hint(probe_model, roots.get(probe_model)),
+        tool_parser_hint=tool_parser_hint(probe_model, roots.get(probe_model)),
+        hints=hints,
     )
     for feature in FEATURES:
         if feature == "models" or feature not in needs.features:
@@ -98,6 +106,62 @@ def run_doctor(
                         scope=scope, notes=tuple(notes))
 
 
+def reach(base_url: str, timeout_s: float = 5.0) -> None:
+    """Open (and close) a TCP connection to the server's port: DoctorError at once when nothing listens there.
+
+    A closed port answers in microseconds, well before the `openai` SDK (about half a second to import) could
+    say so. Skipped when a proxy is configured for the URL: then only the proxy is reachable directly.
+    """
+    import socket
+    import urllib.parse
+
+    parts = urllib.parse.urlsplit(base_url)
+    host = parts.hostname
+    if not host or (urllib.request.getproxies().get(parts.scheme) and not urllib.request.proxy_bypass(host)):
+        return
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        with socket.create_connection((host, port), timeout=min(timeout_s, 5.0)):
+            pass
+    except OSError as e:
+        refused = connection_reason(e) == "refused"
+        raise DoctorError(f"cannot reach {base_url.rstrip('/')}: {_reason(e)}. {unreachable_fix()}",
+                          Cause.CONNECTION_REFUSED if refused else Cause.CONNECTION_FAILED) from None
+
+
+def list_models(client, base_url: str, hints: Hints = DOCTOR) -> list:
+    """The model cards `client` (an openai.OpenAI on `base_url`) lists; DoctorError, in one line, when it cannot."""
+    import openai
+
+    try:
+        raw = client.models.with_raw_response.list()
+        answer = raw.http_response
+        try:
+            listing = answer.json()
+        except ValueError:
+            listing = None
+        if not isinstance(listing, dict) or not isinstance(listing.get("data"), list):
+            what = answer.headers.get("content-type") or "no content type"
+            raise DoctorError(f"{base_url}/models answered HTTP {answer.status_code} with something that is not the OpenAI "
+                              f"API's model list ({what}: {answer.text[:80]!r}): use the server's OpenAI base URL, "
+                              "ending in /v1 (e.g. http://localhost:8000/v1)", Cause.INVALID_BODY)
+        return list(raw.parse().data)
+    except openai.APIConnectionError as e:
+        cause = e.__cause__ or e
+        refused = connection_reason(e) == "refused"
+        raise DoctorError(f"cannot reach {base_url}: {_reason(cause)}. {unreachable_fix()}",
+                          Cause.CONNECTION_REFUSED if refused else Cause.CONNECTION_FAILED) from None
+    except openai.AuthenticationError:
+        raise DoctorError(f"{base_url} refused the API key (HTTP 401): {auth_fix(hints)}", Cause.AUTH) from None
+    except openai.NotFoundError:
+        raise DoctorError(f"{base_url}/models answered 404: is this an OpenAI-compatible base URL? "
+                          "(vLLM's ends in /v1, e.g. http://localhost:8000/v1)", Cause.ROUTE_NOT_SERVED) from None
+    except openai.APIStatusError as e:
+        raise DoctorError(f"{base_url}/models answered HTTP {e.status_code}: {server_message(e)}",
+                          diagnose(status=e.status_code, message=server_message(e)).cause) from None
+
+
+
 def _run_probe(feature: str, title: str, ctx: ProbeContext, where: tuple[str, ...]) -> ProbeResult:
     import openai
 
@@ -105,26 +169,37 @@ def _run_probe(feature: str, title: str, ctx: ProbeContext, where: tuple[str, ..
     try:
         outcome = PROBES[feature](ctx)
     except openai.APITimeoutError:
-        outcome = ProbeOutcome(Status.FAIL, "no answer within the probe timeout",
-                               fix="the server is overloaded or stuck: check its log; raise --timeout if it is slow")
+        outcome = ProbeOutcome(Status.FAIL, "no answer within the probe timeout", fix=timeout_fix(ctx.hints),
+                               cause=Cause.TIMEOUT)
     except openai.APIConnectionError as e:
         outcome = ProbeOutcome(Status.FAIL, f"connection failed: {_reason(e.__cause__ or e)}",
-                               fix="the server went away during the check: look at its log")
+                               fix="the server went away during the check: look at its log", cause=Cause.CONNECTION_FAILED)
     except openai.APIStatusError as e:
         outcome = ProbeOutcome(Status.FAIL, f"HTTP {e.status_code}", server_error=server_message(e),
-                               http_status=e.status_code,
-                               fix=FIX_ON_ERROR.get(feature, "see the server's message; `migrate serve --dry-run` "
-                                                             "shows the flags this codebase needs"))
+                               http_status=e.status_code, fix=_status_fix(feature, ctx, e))
     except Exception as e:  # noqa: BLE001 - a malformed answer is a finding about the server, not a crash
         outcome = ProbeOutcome(Status.FAIL, f"unexpected answer: {type(e).__name__}: {e}",
-                               fix="the server's answer does not match the OpenAI API: check its version")
+                               fix="the server's answer does not match the OpenAI API: check its version",
+                               cause=Cause.INVALID_BODY)
+    cause = outcome.cause
+    if cause is None and outcome.http_status is not None:  # a probe that caught the server's refusal itself
+        cause = diagnose(status=outcome.http_status, message=outcome.server_error, model=ctx.model).cause
     return ProbeResult(feature=feature, title=title, status=outcome.status, detail=outcome.detail, needed=True,
                        server_error=outcome.server_error, http_status=outcome.http_status, fix=outcome.fix,
-                       locations=where, duration_s=time.monotonic() - started)
+                       locations=where, duration_s=time.monotonic() - started, cause=cause.value if cause else None)
+
+
+def _status_fix(feature: str, ctx: ProbeContext, error) -> str:
+    """The fix for a probe the server refused: by the cause its message names, else by the feature."""
+    found = diagnose(status=error.status_code, message=server_message(error), model=ctx.model)
+    if found.cause in (Cause.MODEL_NOT_SERVED, Cause.FLAG_MISSING, Cause.CONTEXT_TOO_LONG, Cause.AUTH, Cause.RATE_LIMITED):
+        return fix_for(found.cause, [found.subject or ""], served=found.served,
+                       hints=dataclasses.replace(ctx.hints, tool_parser=ctx.tool_parser_hint))
+    return FIX_ON_ERROR.get(feature, "see the server's message; `migrate serve --dry-run` shows the flags this codebase needs")
 
 
 def _models_result(needs: CodeNeeds, served: Sequence[str], sent: dict[str, tuple[str, ...]],
-                   probe_model: str | None, asked: str | None) -> ProbeResult:
+                   probe_model: str | None, asked: str | None, hints: Hints = DOCTOR) -> ProbeResult:
     title = FEATURES["models"]
     where = needs.where("models")
     missing = {name: locs for name, locs in sent.items() if name not in served}
@@ -132,14 +207,11 @@ def _models_result(needs: CodeNeeds, served: Sequence[str], sent: dict[str, tupl
         missing.setdefault(asked, ("--model",))
     listed = ", ".join(served) or "nothing"
     if missing:
-        names = " ".join(sorted(missing))
         return ProbeResult(
             "models", title, Status.FAIL,
             f"serves {listed}; not served: " + ", ".join(f"{n} ({', '.join(names[:2])})" for n, names in sorted(missing.items())),
             True,
-            fix="requests naming them get HTTP 404 (test_unknown_model_404): "
-                f"add the names to the server (--served-model-name {' '.join([*served, names])}) or map them in "
-                "[tool.migrate.models] and run `migrate rewrite`",
+            fix=models_fix(sorted(missing), served, hints),
             locations=tuple(loc for locs in missing.values() for loc in locs if loc != "--model"))
     detail = f"serves {listed}"
     if sent:
@@ -162,17 +234,6 @@ def _names_code_sends(needs: CodeNeeds, config: Config) -> dict[str, tuple[str, 
 def _embedding_model(needs: CodeNeeds, config: Config) -> str | None:
     for name in needs.embedding_models:
         return config.map_model(name) or name
-    return None
-
-
-def _tool_parser_hint(model: str | None, root: str | None) -> str | None:
-    from migrate.serve.family import inspect_model
-
-    for candidate in (root, model):
-        if candidate:
-            parser = inspect_model(candidate).tool_parser
-            if parser:
-                return parser
     return None
 
 

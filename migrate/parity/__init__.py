@@ -36,6 +36,7 @@ _LAZY = {
     "Decision": "migrate.parity.verdict:Decision",
     "decide": "migrate.parity.verdict:decide",
     "write_reports": "migrate.report:write_reports",
+    "PreflightError": "migrate.parity.preflight:PreflightError",
 }
 
 RUN_NAME, VERDICTS_NAME = "run.jsonl", "verdicts.jsonl"
@@ -61,11 +62,14 @@ def run_parity(
     thresholds: Any = None,
     replay_progress: Any = None,
     compare_progress: Any = None,
+    preflight: bool = True,
 ) -> ParityOutcome:
     """Replay, compare and report in one call; files go to `out_dir` (run.jsonl, verdicts.jsonl, report.*).
 
     `replay_options` go to `run_replay` (api_key, baseline_url, model_map, concurrency, samples, resume, ...);
-    `compare_options` to `compare_run`. The model map defaults to `[tool.migrate.models]`.
+    `compare_options` to `compare_run`. The model map defaults to `[tool.migrate.models]`. With `preflight` (the
+    default) the candidate is checked first and `migrate.parity.preflight.PreflightError` raised, nothing
+    replayed, when it cannot answer what the recordings use.
     """
     from migrate.parity.compare import compare_run
     from migrate.parity.replay import run_replay
@@ -77,6 +81,7 @@ def run_parity(
     options = dict(replay_options or {})
     if config is not None and "model_map" not in options and config.models:
         options["model_map"] = dict(config.models)
+    options.setdefault("preflight", preflight)
     replay = run_replay(recordings, out_dir / RUN_NAME, candidate_url=candidate_url, progress=replay_progress, **options)
     thresholds = thresholds or Thresholds.from_config(config)
     result = compare_run(out_dir / RUN_NAME, out_dir / VERDICTS_NAME, config=config, thresholds=thresholds,
@@ -91,5 +96,5 @@ __getattr__, __dir__ = lazy_exports(__name__, globals(), _LAZY)
 
 __all__ = [  # noqa: RUF022 - grouped: the pipeline, then the lazily imported names in _LAZY's order
     "ParityOutcome", "run_parity", "run_replay", "ReplaySummary", "compare_run", "CompareResult", "CompareSettings",
-    "read_summary", "comparator", "Score", "Thresholds", "Decision", "decide", "write_reports",
+    "read_summary", "comparator", "Score", "Thresholds", "Decision", "decide", "write_reports", "PreflightError",
 ]

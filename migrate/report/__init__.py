@@ -24,6 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from migrate.parity.causes import causes_block
 from migrate.report.charts import latency_histogram, score_histogram
 from migrate.report.diff import word_diff
 
@@ -160,6 +161,7 @@ def report_context(summary: Mapping[str, Any], decision: Any) -> dict[str, Any]:
         "sample": sample,
         "tags": tags,
         "agreement": summary.get("agreement"),
+        "error_causes": causes_block(summary),
         "catalog": catalog,
         "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "failed_checks": [c for c in decision.checks if c.passed is False],

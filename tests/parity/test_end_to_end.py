@@ -74,7 +74,7 @@ def test_server_without_tool_parser_is_no_go(tmp_path, vllm_server, vllm_bare_se
     recs, out = tmp_path / "recs.jsonl", tmp_path / "parity"
     record_traffic(vllm_server.base_url, recs, with_json=True)
     result = CliRunner().invoke(main, ["parity", "run", str(recs), "--candidate", vllm_bare_server.base_url, "--out", str(out / "run.jsonl"),
-                                       "--model-map", "*=tiny-llama", "--max-retries", "0"], catch_exceptions=False)
+                                       "--model-map", "*=tiny-llama", "--max-retries", "0", "--no-preflight"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     compare = CliRunner().invoke(main, ["parity", "compare", str(out / "run.jsonl"), "--disable", "semantic"], catch_exceptions=False)
     assert compare.exit_code == 0, compare.output
@@ -84,7 +84,8 @@ def test_server_without_tool_parser_is_no_go(tmp_path, vllm_server, vllm_bare_se
     summary = read_summary(out / "run.verdicts.jsonl")
     tool = next(c for c in summary["worst"] if c["kind"] == "tools")
     assert tool["error"].startswith("http:") and "tool" in tool["error"].lower()
-    assert "tool-call-parser" in (out / "run.report.html").read_text()
+    html = (out / "run.report.html").read_text()
+    assert "tool-call-parser" in html and 'data-main-cause="flag_missing"' in html  # the report names the cause and its fix
     cut = next(c for c in summary["worst"] if c["kind"] == "json")
     assert cut["scores"]["json_valid"]["reason"] == "candidate answer is not valid JSON (cut by the token limit: finish_reason length)"
 

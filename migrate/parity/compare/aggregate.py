@@ -9,6 +9,7 @@ from collections import Counter
 from itertools import combinations
 from typing import Any
 
+from migrate.parity.causes import ErrorCauses
 from migrate.parity.compare.pair import Answer, Pair
 from migrate.parity.compare.stats import LogHistogram, Reservoir, ScoreHistogram, TopK
 from migrate.parity.compare.text import normalize, token_f1
@@ -151,6 +152,7 @@ class Aggregator:
         self.latency: dict[str, dict[str, LogHistogram]] = {}
         self.usage: dict[str, dict[str, dict[str, int]]] = {"baseline": {}, "candidate": {}}
         self.error_types: Counter[str] = Counter()
+        self.error_causes = ErrorCauses()  # candidate errors by cause, with the fix (migrate.parity.causes)
         self.worst = TopK(worst)
         self.sample = Reservoir(sample)
         self.agreement = Agreement(samples)
@@ -178,6 +180,7 @@ class Aggregator:
             self._scope("tag", tag).add(verdict, scores)
         if verdict["error"] is not None:
             self.error_types[verdict["error"].split(":", 1)[0]] += 1
+            self.error_causes.add(pair.record)
         record = pair.record
         for scope in ("all", f"endpoint:{verdict['endpoint']}"):
             block = self.latency.get(scope)
@@ -229,6 +232,7 @@ class Aggregator:
             "latency": {scope: {k: h.to_dict() for k, h in block.items()} for scope, block in self.latency.items()},
             "usage": self.usage,
             "error_types": dict(self.error_types.most_common()),
+            "error_causes": self.error_causes.to_dict(),
             "worst": self.worst.items(),
             "sample": self.sample.items(),
             "agreement": self.agreement.to_dict(),

@@ -10,6 +10,7 @@ and replays the rest: every request ends up in the file exactly once.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import os
 import time
@@ -33,6 +34,8 @@ class ReplaySummary:
     bad_lines: list[BadLine] = field(default_factory=list)
     duration_s: float = 0.0
     out: str = ""
+    error_causes: dict[str, Any] = field(default_factory=dict)  # the candidate's errors by cause (ErrorCauses.to_dict)
+    preflight: Any = None  # the PreflightResult when run_replay(preflight=True) checked the candidate first
 
     @property
     def complete(self) -> bool:
@@ -160,6 +163,7 @@ async def areplay(
 ) -> ReplaySummary:
     """The async form of `run_replay`, for callers already inside an event loop."""
     from migrate._version import __version__
+    from migrate.parity.causes import ErrorCauses
     from migrate.parity.replay.client import Caller
 
     if concurrency < 1:
@@ -191,6 +195,7 @@ async def areplay(
     )
     bad: list[BadLine] = []
     counts = {"total": 0, "done": 0, "skipped": 0, "errors": 0}
+    causes = ErrorCauses()
     appender = JsonlAppender(out)
     try:
         if not has_header:
@@ -244,6 +249,7 @@ async def areplay(
                 base_dict = baseline_from_recording(recording)
                 failed = cand.error is not None
             counts["errors"] += failed
+            causes.add_outcome(key, recording.endpoint, sent, cand, Outcome.from_dict(base_dict))
             return {
                 "type": "result",
                 "key": key,
@@ -264,10 +270,12 @@ async def areplay(
                     result = await one(recording, sample, key)
                 except Exception as e:  # noqa: BLE001 - a request is never lost, even to a bug of ours
                     counts["errors"] += 1
+                    failure = Outcome(error={"type": "internal", "message": f"{type(e).__name__}: {e}"})
+                    causes.add_outcome(key, recording.endpoint, recording.request, failure)
                     result = {
                         "type": "result", "key": key, "recording_id": recording.id, "sample": sample,
                         "endpoint": recording.endpoint, "request": recording.request, "baseline": baseline_from_recording(recording),
-                        "candidate": outcome_dict(Outcome(error={"type": "internal", "message": f"{type(e).__name__}: {e}"})),
+                        "candidate": outcome_dict(failure),
                         "tags": list(recording.tags), "finished_at": utc_now(),
                     }
                 try:
@@ -301,6 +309,7 @@ async def areplay(
         bad_lines=bad,
         duration_s=round(time.perf_counter() - began, 3),
         out=str(out),
+        error_causes=causes.to_dict(),
     )
 
 
@@ -320,18 +329,32 @@ def run_replay(
     max_retries: int = 4,
     resume: bool = False,
     progress: Progress | None = None,
+    preflight: bool = False,
 ) -> ReplaySummary:
     """Replay every recording (`samples` times each) against `candidate_url`; results go to the run file `out`.
 
     With `baseline_url` the baseline answers are produced live as well (the recorded ones are used
     otherwise). Model names go through `model_map` (`"*"` maps every other name). Sampling parameters are
     sent as recorded. `resume=True` continues an interrupted run; without it an existing non-empty `out`
-    is an error. `progress(done, total_estimate)` is called after each request.
+    is an error. `progress(done, total_estimate)` is called after each request. `preflight=True` first checks
+    the candidate with `migrate doctor`'s probes (migrate.parity.preflight) and raises PreflightError, having
+    replayed nothing, when it cannot answer what the recordings use.
     """
-    return asyncio.run(
+    checked = None
+    if preflight:
+        from migrate.parity.preflight import PreflightError
+        from migrate.parity.preflight import preflight as check
+
+        if not Path(recordings).is_file():
+            raise FileNotFoundError(f"{recordings}: recordings file not found")
+        checked = check(recordings, candidate_url, api_key=api_key, model_map=model_map, timeout_s=timeout)
+        if not checked.ok:
+            raise PreflightError(checked)
+    summary = asyncio.run(
         areplay(
             recordings, out, candidate_url=candidate_url, api_key=api_key, baseline_url=baseline_url,
             baseline_api_key=baseline_api_key, model_map=model_map, concurrency=concurrency, rate=rate,
             samples=samples, timeout=timeout, max_retries=max_retries, resume=resume, progress=progress,
         )
     )
+    return dataclasses.replace(summary, preflight=checked) if checked is not None else summary

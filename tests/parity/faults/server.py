@@ -16,6 +16,9 @@ Scripts:
     slow_once          the first attempt answers after 30 s, the retry at once
     reset / reset_once the connection is dropped without an answer
     malformed          HTTP 200 with a body that is not JSON
+    html               HTTP 200 with an HTML page (a proxy's or login page), also for a streamed request
+    shape              HTTP 200 with a JSON object that is not a chat completion
+    nostream           a plain JSON chat completion even when the request asks for a stream
     stream_cut / stream_cut_once   an SSE stream that stops after two chunks (connection dropped)
     drip               an SSE stream of 5 chunks, 0.2 s apart (pass-through timing)
     delay              answers after 0.3 s (runs long enough to be killed mid-way)
@@ -133,13 +136,18 @@ class FaultServer:
             return web.Response(status=500)  # never reaches the client
         if script == "malformed":
             return web.Response(status=200, body=b'{"id": "x", "choices": [ this is not json', content_type="application/json")
+        if script == "html":
+            page = b"<!DOCTYPE html><html><head><title>Sign in</title></head><body><h1>Sign in to continue</h1></body></html>"
+            return web.Response(status=200, body=page, content_type="text/html")
+        if script == "shape":
+            return web.json_response({"status": "ok", "service": "gateway"})
         if script == "delay":
             await asyncio.sleep(0.3)
         if script == "canary":
             key = request.headers.get("Authorization", "")
             return web.json_response({"error": {"message": f"Incorrect API key provided: {key}"}}, status=401)
         answer = f"echo: {text}"
-        if not stream:
+        if not stream or script == "nostream":
             return web.json_response(_completion(body, answer), headers={"x-request-id": f"req-{len(self.log)}", "openai-processing-ms": "3"})
         response = web.StreamResponse(status=200, headers={"Content-Type": "text/event-stream", "x-request-id": f"req-{len(self.log)}"})
         await response.prepare(request)

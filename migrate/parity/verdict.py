@@ -190,7 +190,8 @@ def _scope_checks(scope: str, stats: Mapping[str, Any], values: Mapping[str, flo
             rate = stats.get("errors", 0) / n if n else None
             checks.append(Check(scope, metric, threshold, rate, None if rate is None else rate <= threshold, n))
         elif metric == "min_pass_rate":
-            rate = stats.get("passed", 0) / n if n else None
+            judged = n - int(stats.get("redacted", 0))  # redacted prompts are set apart (aggregate.ScopeStats)
+            rate = stats.get("passed", 0) / judged if judged else None
             checks.append(Check(scope, metric, threshold, rate, None if rate is None else rate >= threshold, n))
         elif metric.startswith("max_latency_"):
             q = metric.split("_")[2]  # p50 / p90 / p99

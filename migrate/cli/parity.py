@@ -185,6 +185,7 @@ def _replay(recordings: Path, out: Path, config, candidate, api_key_env, baselin
     import os
 
     from migrate.parity.replay import run_replay
+    from migrate.record.scrub import scrubber_for
 
     try:
         with _Progress("replay", "req") as progress:
@@ -192,7 +193,7 @@ def _replay(recordings: Path, out: Path, config, candidate, api_key_env, baselin
                 recordings, out, candidate_url=candidate, api_key=os.environ.get(api_key_env),
                 baseline_url=baseline, baseline_api_key=os.environ.get(baseline_api_key_env) if baseline else None,
                 model_map=_model_map(model_map, config), concurrency=concurrency, rate=rate, samples=samples,
-                timeout=timeout, max_retries=max_retries, resume=resume, progress=progress)
+                timeout=timeout, max_retries=max_retries, resume=resume, progress=progress, scrubber=scrubber_for(config))
     except (FileNotFoundError, FileExistsError, ValueError) as e:
         _fail(str(e))
     _show_bad(summary.bad_lines, "recordings")

@@ -297,6 +297,7 @@ def redaction_kinds(value: Any) -> set[str]:
             if "[REDACTED:" in item:
                 kinds.update(MARKER.findall(item))
         elif isinstance(item, dict):
+            stack.extend(item.keys())
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)

@@ -32,6 +32,7 @@ from migrate.parity.compare.registry import Context, Score, registry
 from migrate.parity.compare.settings import CompareSettings
 from migrate.parity.runfile import FORMAT as RUN_FORMAT
 from migrate.parity.runfile import RunRecord, read_run
+from migrate.report.controls import escape_json_controls
 
 FORMAT = "migrate.verdicts"
 VERSION = 1
@@ -130,7 +131,8 @@ def compare_run(
     try:
         with open(tmp, "w", encoding="utf-8") as fh:
             def write(obj: dict[str, Any]) -> None:
-                fh.write(json.dumps(scrub.scrub(obj), ensure_ascii=False, separators=(",", ":")))
+                # Escaped, not raw: C1 controls and lone surrogates (valid in JSON, not in UTF-8) from model output.
+                fh.write(escape_json_controls(json.dumps(scrub.scrub(obj), ensure_ascii=False, separators=(",", ":"))))
                 fh.write("\n")
 
             write({"type": "header", "format": FORMAT, "version": VERSION, "run": str(run),

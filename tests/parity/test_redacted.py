@@ -48,3 +48,24 @@ def test_a_run_of_only_redacted_prompts_is_not_go(tmp_path):
     assert not decision.go
     check = next(c for c in decision.checks if c.metric == "min_requests" and c.scope == "all")
     assert check.actual == 0 and "3 redacted prompt(s) set apart" in check.detail
+
+
+def test_bulk_mode_scrubs_the_batch_file_and_flags_redacted_prompts(tmp_path):
+    from migrate.parity.batch import export_batch, import_batch_output
+    from migrate.parity.runfile import read_run
+    from migrate.record.format import Recording
+    from tests.parity.faults.fixtures import write_recordings
+
+    key = "sk-" + "Qw3rTy" * 4
+    recs = write_recordings(tmp_path / "recs.jsonl", [Recording(
+        endpoint="/v1/chat/completions", id="r1", request={"model": "gpt-4o", "messages": [{"role": "user", "content": f"use {key}"}]},
+        response={"choices": [{"index": 0, "message": {"role": "assistant", "content": "ok"}}]}, status=200)])
+    export_batch(recs, tmp_path / "batch_in.jsonl", model_map={"*": "llama"})
+    sent = (tmp_path / "batch_in.jsonl").read_text()
+    assert key not in sent and "use [REDACTED:api-key]" in sent
+    (tmp_path / "batch_out.jsonl").write_text(json.dumps({"custom_id": "r1#0", "response": {"status_code": 200, "body": {
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": f"echo {key}"}}]}}}) + "\n")
+    import_batch_output(recs, tmp_path / "batch_out.jsonl", tmp_path / "run.jsonl")
+    assert key not in (tmp_path / "run.jsonl").read_text()
+    _, records = read_run(tmp_path / "run.jsonl", bad=[])
+    assert [r.redacted for r in records] == [("api-key",)]

@@ -78,11 +78,12 @@ KEY_PATTERNS = {
     ),
 }
 # Cheap tests that say whether a kind's regex can match at all: a regex search over a long string is slow in
-# Python's engine, `in` is not. A needle (in the lower-cased text), or for key-shaped secrets a run of 15 or
-# more key characters (every key pattern is at least that long).
+# Python's engine, `in` is not. A needle (in the lower-cased text), or for key-shaped secrets the key regex
+# run over just the runs of 15 or more key characters (every key pattern is at least that long), found
+# with a byte translation and `find`.
 _NEEDLES: dict[str, tuple[str, ...] | None] = {
     "private-key": ("private key",),
-    "api-key": None,  # a long run
+    "api-key": None,  # the regex, over long runs only
     "token": ("eyj",),
     "bearer": ("bearer",),
     "secret": ("passw", "secret", "api_key", "apikey", "access_token", "accesstoken", "auth_token", "authtoken", "@"),
@@ -91,8 +92,18 @@ _LONG_RUN = b"a" * 15
 _RUN_TABLE = bytes(ord("a") if chr(c).isascii() and (chr(c).isalnum() or chr(c) in "_-") else ord(" ") for c in range(256))
 
 
-def _has_long_run(value: str) -> bool:
-    return _LONG_RUN in value.encode("utf-8", "replace").translate(_RUN_TABLE)
+def _may_hold_key(value: str) -> bool:
+    """Whether a key-shaped secret may be in `value`: the key regex matches one of its long runs of key characters."""
+    data = value.encode("utf-8", "replace")
+    runs = data.translate(_RUN_TABLE)
+    start = runs.find(_LONG_RUN)
+    while start >= 0:
+        end = runs.find(b" ", start)
+        end = len(runs) if end < 0 else end
+        if KEY_PATTERNS["api-key"].search(data[start:end].decode("ascii")):
+            return True
+        start = runs.find(_LONG_RUN, end)
+    return False
 
 
 def _possible_kinds(value: str, among: tuple[str, ...] | None = None) -> tuple[str, ...]:
@@ -101,7 +112,7 @@ def _possible_kinds(value: str, among: tuple[str, ...] | None = None) -> tuple[s
     return tuple(
         kind for kind, needles in _NEEDLES.items()
         if (among is None or kind in among)
-        and (any(needle in low for needle in needles) if needles is not None else _has_long_run(value))
+        and (any(needle in low for needle in needles) if needles is not None else _may_hold_key(value))
     )
 
 

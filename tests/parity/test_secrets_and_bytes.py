@@ -68,6 +68,17 @@ def secret_recordings(model: str = "gpt-4o-mini") -> list[Recording]:
     ]
 
 
+def open_in_chromium(html: Path, script: str):
+    """Open the report in headless Chromium; no console error, no dialog; the value of `script` on the page."""
+    from tests.report.browser import Browser
+
+    with Browser() as browser:
+        page = browser.open(html)
+        browser.pump(0.5)
+        assert page.console() == []
+        return page.evaluate(script)
+
+
 def assert_no_secret(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     for secret in SECRETS:
@@ -124,6 +135,8 @@ def test_no_secret_in_any_file_parity_writes_against_vllm(tmp_path, vllm_server)
     assert answered and all(r["candidate"]["status"] == 200 for r in answered)  # vLLM answered the scrubbed requests
     md = (out / "summary.md").read_text()
     assert "replayed with a redacted prompt" in md
+    shown = open_in_chromium(out / "report.html", "document.body.innerText")
+    assert "[REDACTED:api-key]" in shown and not any(secret in shown for secret in SECRETS)
 
 
 def control_recordings() -> list[Recording]:
@@ -136,8 +149,6 @@ def control_recordings() -> list[Recording]:
 
 
 def test_control_bytes_never_reach_html_or_markdown_raw(tmp_path, vllm_server):
-    from tests.report.browser import Browser
-
     recs = write_recordings(tmp_path / "recs.jsonl", control_recordings())
     out = tmp_path / "parity"
     result = CliRunner().invoke(main, ["parity", str(recs), "--candidate", vllm_server.base_url, "--out", str(out),
@@ -158,12 +169,8 @@ def test_control_bytes_never_reach_html_or_markdown_raw(tmp_path, vllm_server):
     baselines = {c["baseline"] for c in report["summary"]["worst"] + report["summary"]["sample"]}
     assert f"colour{CONTROL}red\r\nand \x1b[31mbright\x1b[0m" in baselines
 
-    with Browser() as browser:
-        page = browser.open(out / "report.html")
-        browser.pump(0.5)
-        assert page.console() == []
-        shown = page.evaluate("document.querySelector('#cases-worst .side pre, #cases-sample .side pre').textContent")
-        assert "\u241b" in shown and "\x1b" not in shown
+    shown = open_in_chromium(out / "report.html", "document.querySelector('#cases-worst .side pre, #cases-sample .side pre').textContent")
+    assert "\u241b" in shown and "\x1b" not in shown
 
 
 def test_redacted_prompt_is_flagged_and_set_apart(tmp_path, vllm_server):
@@ -201,3 +208,5 @@ def test_redacted_prompt_is_flagged_and_set_apart(tmp_path, vllm_server):
     html = (out / "report.html").read_text()
     assert 'id="redacted-note"' in html and "1 request(s) replayed with a redacted prompt" in html
     assert re.search(r'data-key="mailer#0">.*?class="chip r"[^>]*>redacted<', html, re.S)
+    note = open_in_chromium(out / "report.html", "document.getElementById('redacted-note').innerText")
+    assert note.startswith("1 request(s) replayed with a redacted prompt") and "not counted in the gates" in note

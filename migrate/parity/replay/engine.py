@@ -284,7 +284,7 @@ async def areplay(
                         "candidate": outcome_dict(Outcome(error={"type": "internal", "message": f"{type(e).__name__}: {e}"})),
                         "tags": list(recording.tags), "finished_at": utc_now(),
                     }
-                result = scrub.scrub(result)
+                result = scrub.scrub(result)  # the whole line: answers, errors, tags (the request again: cheap, unchanged)
                 try:
                     appender.write(result)
                 except (TypeError, ValueError) as e:  # a body json cannot encode: record the failure instead

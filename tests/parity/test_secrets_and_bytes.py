@@ -210,3 +210,18 @@ def test_redacted_prompt_is_flagged_and_set_apart(tmp_path, vllm_server):
     assert re.search(r'data-key="mailer#0">.*?class="chip r"[^>]*>redacted<', html, re.S)
     note = open_in_chromium(out / "report.html", "document.getElementById('redacted-note').innerText")
     assert note.startswith("1 request(s) replayed with a redacted prompt") and "not counted in the gates" in note
+
+
+def test_parity_applies_the_configured_redactions_before_replay(tmp_path, fault_server):  # noqa: F811
+    (tmp_path / "migrate.toml").write_text('[record]\nredact = ["email"]\n')
+    recs = write_recordings(tmp_path / "recs.jsonl", [Recording(
+        endpoint="/v1/chat/completions", id="mail", request={"model": "gpt-4o", "messages": [{"role": "user", "content": "Write to jane@example.com"}]},
+        response={"choices": [{"index": 0, "message": {"role": "assistant", "content": "Done, jane@example.com."}}]}, status=200)])
+    result = CliRunner().invoke(main, ["parity", "run", str(recs), "--candidate", fault_server.base_url, "--out", str(tmp_path / "run.jsonl"),
+                                       "--config", str(tmp_path / "migrate.toml"), "--max-retries", "0"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert [hit.body["messages"][-1]["content"] for hit in fault_server.log] == ["Write to [REDACTED:email]"]
+    (line,) = read_results(tmp_path / "run.jsonl")
+    assert line["redacted"] == ["email"] and "jane@example.com" not in (tmp_path / "run.jsonl").read_text()
+    header = json.loads((tmp_path / "run.jsonl").read_text().splitlines()[0])
+    assert header["extra"]["scrubbing"] == {"redact": ["email"], "redact_regex": []}

@@ -78,7 +78,7 @@ def _usd(value: float | None) -> str:
 
 def md_escape(text: Any) -> str:
     """Text safe inside a Markdown table cell or paragraph: no markup, no HTML, no @mentions, one line."""
-    text = " ".join(str(text).split()).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = " ".join(visible_controls(str(text)).split()).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     for ch in "\\`*_[]#!|~":
         text = text.replace(ch, "\\" + ch)
     return text.replace("@", "@\u200b")
@@ -88,11 +88,12 @@ def md_html(text: Any) -> str:
     """Text safe inside the HTML of a Markdown document (a <summary>): HTML-escaped, one line, no @mentions."""
     from markupsafe import escape
 
-    return str(escape(" ".join(str(text).split()))).replace("@", "@\u200b")
+    return str(escape(" ".join(visible_controls(str(text)).split()))).replace("@", "@\u200b")
 
 
 def md_fence(text: str, info: str = "text") -> str:
     """A fenced code block that the text cannot close: the fence is longer than any backtick run inside."""
+    text = visible_controls(text)
     longest, run = 0, 0
     for ch in text:
         run = run + 1 if ch == "`" else 0

@@ -81,3 +81,12 @@ def test_reports_scrub_a_summary_that_was_never_scrubbed(nasty):
     summary["bad_lines"] = [f"recs.jsonl:3: not JSON near {KEY}"]
     for text in (render_html(summary, decision), render_markdown(summary, decision), render_json(summary, decision)):
         assert KEY not in text and "hunter2222" not in text
+
+
+def test_markdown_filters_show_controls_on_their_own():
+    from migrate.report import md_escape, md_fence
+    from migrate.report import md_html
+
+    assert md_escape("a\x1bb\x00") == "a\u241bb\u2400"
+    assert md_html("<b>\x1b</b>") == "&lt;b&gt;\u241b&lt;/b&gt;"
+    assert md_fence("x\x07y") == "```text\nx\u2407y\n```"

@@ -280,22 +280,38 @@ def _clean_key(key: str) -> bool:
 
 
 def _collect_strings(value: Any, out: list[str]) -> None:
-    if isinstance(value, str):
-        out.append(value)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            if isinstance(key, str) and not _clean_key(key):
-                out.append(key)
-            if isinstance(item, str):
-                out.append(item)
-            elif isinstance(item, (dict, list)):
-                _collect_strings(item, out)
-    elif isinstance(value, list):
-        for item in value:
-            if isinstance(item, str):
-                out.append(item)
-            elif isinstance(item, (dict, list)):
-                _collect_strings(item, out)
+    """Every string of a JSON value (dict keys not yet known clean included), in one flat list."""
+    stack = [value]
+    pop, push, add = stack.pop, stack.append, out.append
+    while stack:
+        item = pop()
+        kind = type(item)
+        if kind is dict:
+            for key, inner in item.items():
+                if key not in _CLEAN_KEYS and isinstance(key, str) and not _clean_key(key):
+                    add(key)
+                inner_kind = type(inner)
+                if inner_kind is str:
+                    add(inner)
+                elif inner_kind is dict or inner_kind is list:
+                    push(inner)
+                elif isinstance(inner, (str, dict, list)):
+                    push(inner)
+        elif kind is list:
+            for inner in item:
+                inner_kind = type(inner)
+                if inner_kind is str:
+                    add(inner)
+                elif inner_kind is dict or inner_kind is list:
+                    push(inner)
+                elif isinstance(inner, (str, dict, list)):
+                    push(inner)
+        elif isinstance(item, str):
+            add(item)
+        elif isinstance(item, dict):
+            push(dict(item))
+        elif isinstance(item, list):
+            push(list(item))
 
 
 def redaction_kinds(value: Any) -> set[str]:

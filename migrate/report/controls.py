@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 
+from migrate.jsonl import escape_json_text
+
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 _PICTURES = {c: chr(0x2400 + c) for c in range(0x20) if chr(c) not in "\t\n"}
 _PICTURES[0x7F] = "\u2421"
 _PICTURES.update({c: f"\\x{c:02x}" for c in range(0x80, 0xA0)})
 _PICTURES.update({c: "\ufffd" for c in range(0xD800, 0xE000)})
-_JSON_RAW = re.compile(r"[\x7f-\x9f\u2028\u2029\ud800-\udfff]")  # what json.dumps(ensure_ascii=False) leaves raw
 
 
 def visible_controls(text: str) -> str:
@@ -28,4 +29,4 @@ def visible_controls(text: str) -> str:
 
 def escape_json_controls(text: str) -> str:
     """JSON text with DEL, C1 controls, U+2028/9 and lone surrogates escaped (`\\u0085`): the same JSON value."""
-    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return escape_json_text(text)

@@ -90,3 +90,14 @@ def test_markdown_filters_show_controls_on_their_own():
     assert md_escape("a\x1bb\x00") == "a\u241bb\u2400"
     assert md_html("<b>\x1b</b>") == "&lt;b&gt;\u241b&lt;/b&gt;"
     assert md_fence("x\x07y") == "```text\nx\u2407y\n```"
+
+
+def test_jsonl_lines_escape_what_utf8_cannot_carry(tmp_path):
+    from migrate.jsonl import JsonlAppender, iter_jsonl
+
+    value = {"text": "a\x85b\u2028c\ud800d\x1be"}
+    with JsonlAppender(tmp_path / "x.jsonl") as appender:
+        appender.write(value)  # a lone surrogate from a model answer would not encode as UTF-8
+    raw = (tmp_path / "x.jsonl").read_bytes()
+    assert b"\\u0085" in raw and b"\\u2028" in raw and b"\\ud800" in raw and b"\\u001b" in raw
+    assert [obj for _, obj in iter_jsonl(tmp_path / "x.jsonl")] == [value]

@@ -24,7 +24,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from migrate.jsonl import BadLine
+from migrate.jsonl import BadLine, dumps_line
 from migrate.parity.compare.aggregate import Aggregator
 from migrate.parity.compare.pair import Pair
 from migrate.parity.compare.prices import cost, load_prices
@@ -32,7 +32,6 @@ from migrate.parity.compare.registry import Context, Score, registry
 from migrate.parity.compare.settings import CompareSettings
 from migrate.parity.runfile import FORMAT as RUN_FORMAT
 from migrate.parity.runfile import RunRecord, read_run
-from migrate.report.controls import escape_json_controls
 
 FORMAT = "migrate.verdicts"
 VERSION = 1
@@ -131,8 +130,7 @@ def compare_run(
     try:
         with open(tmp, "w", encoding="utf-8") as fh:
             def write(obj: dict[str, Any]) -> None:
-                # Escaped, not raw: C1 controls and lone surrogates (valid in JSON, not in UTF-8) from model output.
-                fh.write(escape_json_controls(json.dumps(scrub.scrub(obj), ensure_ascii=False, separators=(",", ":"))))
+                fh.write(dumps_line(scrub.scrub(obj)))  # control characters and lone surrogates as JSON escapes
                 fh.write("\n")
 
             write({"type": "header", "format": FORMAT, "version": VERSION, "run": str(run),

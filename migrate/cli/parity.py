@@ -245,6 +245,9 @@ def _show_decision(summary, decision, paths) -> None:
         console.print(f"[bold white on red] NO-GO [/] {n} request(s); {len(decision.reasons)} threshold(s) not met:")
         for reason in decision.reasons:
             console.print(f"  - {reason}", markup=False)
+    if all_.get("redacted"):
+        console.print(f"[yellow]note:[/yellow] {all_['redacted']} request(s) replayed with a redacted prompt: set apart from "
+                      "the gates, since the recorded baseline answered the original text (see the report)")
     table = Table(show_edge=False, box=None, pad_edge=False)
     for col, justify in (("comparator", "left"), ("gate", "left"), ("n", "right"), ("pass rate", "right"), ("threshold", "right")):
         table.add_column(col, justify=justify)

@@ -190,6 +190,7 @@ def test_redacted_prompt_is_flagged_and_set_apart(tmp_path, vllm_server):
                                        "--model-map", "*=tiny-llama", "--disable", "semantic", "--worst", "10"], catch_exceptions=False)
     assert result.exit_code == 1 and "NO-GO" in result.output, result.output  # hand-written baselines: tiny-llama differs
 
+    assert "1 request(s) replayed with a redacted prompt: set apart from the gates" in " ".join(result.output.split())
     run = {r["recording_id"]: r for r in read_results(out / "run.jsonl")}
     assert run["mailer"]["redacted"] == ["email"] and "redacted" not in run["plain-0"]
     verdicts = {v["recording_id"]: v for v in map(json.loads, (out / "verdicts.jsonl").read_text().splitlines()) if v["type"] == "verdict"}

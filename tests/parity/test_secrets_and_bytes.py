@@ -226,3 +226,14 @@ def test_parity_applies_the_configured_redactions_before_replay(tmp_path, fault_
     assert line["redacted"] == ["email"] and "jane@example.com" not in (tmp_path / "run.jsonl").read_text()
     header = json.loads((tmp_path / "run.jsonl").read_text().splitlines()[0])
     assert header["extra"]["scrubbing"] == {"redact": ["email"], "redact_regex": []}
+
+
+def test_a_live_baseline_sees_the_same_redacted_text_so_nothing_is_set_apart(tmp_path, fault_server):  # noqa: F811
+    recs = write_recordings(tmp_path / "recs.jsonl", [Recording(
+        endpoint="/v1/chat/completions", id="mail", request={"model": "gpt-4o", "messages": [
+            {"role": "user", "content": f"Write to [REDACTED:email] with {OPENAI_KEY}"}]})])
+    run_replay(recs, tmp_path / "run.jsonl", candidate_url=fault_server.base_url, baseline_url=fault_server.base_url, max_retries=0)
+    texts = [hit.body["messages"][-1]["content"] for hit in fault_server.log]
+    assert texts == ["Write to [REDACTED:email] with [REDACTED:api-key]"] * 2  # candidate and baseline alike
+    (line,) = read_results(tmp_path / "run.jsonl")
+    assert "redacted" not in line and line["baseline"]["status"] == 200

@@ -6,6 +6,8 @@ import json
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from migrate.parity.compare import CompareSettings, compare_run
 from migrate.parity.verdict import Thresholds, decide
@@ -101,3 +103,13 @@ def test_jsonl_lines_escape_what_utf8_cannot_carry(tmp_path):
     raw = (tmp_path / "x.jsonl").read_bytes()
     assert b"\\u0085" in raw and b"\\u2028" in raw and b"\\ud800" in raw and b"\\u001b" in raw
     assert [obj for _, obj in iter_jsonl(tmp_path / "x.jsonl")] == [value]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x2FF), max_size=60))
+def test_no_control_character_survives_the_markdown_filters(text):
+    from migrate.report import md_escape, md_fence, md_html
+
+    for shown in (visible_controls(text), md_escape(text), md_html(text), md_fence(text)):
+        assert not RAW.search(shown)
+    assert visible_controls(visible_controls(text)) == visible_controls(text)

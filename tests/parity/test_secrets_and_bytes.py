@@ -232,7 +232,8 @@ def test_a_live_baseline_sees_the_same_redacted_text_so_nothing_is_set_apart(tmp
     recs = write_recordings(tmp_path / "recs.jsonl", [Recording(
         endpoint="/v1/chat/completions", id="mail", request={"model": "gpt-4o", "messages": [
             {"role": "user", "content": f"Write to [REDACTED:email] with {OPENAI_KEY}"}]})])
-    run_replay(recs, tmp_path / "run.jsonl", candidate_url=fault_server.base_url, baseline_url=fault_server.base_url, max_retries=0)
+    run_replay(recs, tmp_path / "run.jsonl", candidate_url=fault_server.base_url, baseline_url=fault_server.base_url,
+               baseline_api_key="baseline-key-0a1b2c", max_retries=0)
     texts = [hit.body["messages"][-1]["content"] for hit in fault_server.log]
     assert texts == ["Write to [REDACTED:email] with [REDACTED:api-key]"] * 2  # candidate and baseline alike
     (line,) = read_results(tmp_path / "run.jsonl")

@@ -4,9 +4,25 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
+
+
+# What json.dumps(ensure_ascii=False) leaves raw: DEL and C1 controls (valid JSON, but invisible bytes),
+# U+2028/9 (line breaks to JavaScript) and lone surrogates (valid in JSON, not encodable as UTF-8).
+_JSON_RAW = re.compile(r"[\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def escape_json_text(text: str) -> str:
+    """JSON text with those characters written as escapes (`\\u0085`): the same JSON value, plain UTF-8."""
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text) if _JSON_RAW.search(text) else text
+
+
+def dumps_line(obj: Any) -> str:
+    """One compact JSON line (no newline), readable UTF-8, every control character escaped."""
+    return escape_json_text(json.dumps(obj, ensure_ascii=False, separators=(",", ":")))
 
 
 @dataclass(frozen=True)
@@ -62,7 +78,7 @@ class JsonlAppender:
                     self._fh.write(b"\n")
 
     def write(self, obj: dict[str, Any]) -> None:
-        self._fh.write(json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n")
+        self._fh.write(dumps_line(obj).encode("utf-8") + b"\n")
         self._fh.flush()
         if self._fsync:
             os.fsync(self._fh.fileno())

@@ -191,6 +191,7 @@ def _replay(recordings: Path, out: Path, config, candidate, api_key_env, baselin
 
     from migrate.parity.preflight import PreflightError
     from migrate.parity.replay import run_replay
+    from migrate.record.scrub import scrubber_for
 
     try:
         with _Progress("replay", "req") as progress:
@@ -198,7 +199,8 @@ def _replay(recordings: Path, out: Path, config, candidate, api_key_env, baselin
                 recordings, out, candidate_url=candidate, api_key=os.environ.get(api_key_env),
                 baseline_url=baseline, baseline_api_key=os.environ.get(baseline_api_key_env) if baseline else None,
                 model_map=_model_map(model_map, config), concurrency=concurrency, rate=rate, samples=samples,
-                timeout=timeout, max_retries=max_retries, resume=resume, progress=progress, preflight=not no_preflight)
+                timeout=timeout, max_retries=max_retries, resume=resume, progress=progress, preflight=not no_preflight,
+                scrubber=scrubber_for(config))
     except PreflightError as e:
         _show_preflight(e.result)
         sys.exit(EXIT_PREFLIGHT)
@@ -294,6 +296,9 @@ def _show_decision(summary, decision, paths) -> None:
     from migrate.parity.causes import causes_block
 
     _show_causes(causes_block(summary), "candidate errors")
+    if all_.get("redacted"):
+        console.print(f"[yellow]note:[/yellow] {all_['redacted']} request(s) replayed with a redacted prompt: set apart from "
+                      "the gates, since the recorded baseline answered the original text (see the report)")
     table = Table(show_edge=False, box=None, pad_edge=False)
     for col, justify in (("comparator", "left"), ("gate", "left"), ("n", "right"), ("pass rate", "right"), ("threshold", "right")):
         table.add_column(col, justify=justify)

@@ -9,13 +9,27 @@ from pathlib import Path
 
 import click
 
-REDACT_HELP = "Also redact e-mail addresses or phone numbers in bodies (repeatable). Secrets are always scrubbed."
+REDACT_HELP = ("Also redact e-mail addresses or phone numbers in bodies (repeatable; adds to [tool.migrate.record] redact). "
+               "Secrets are always scrubbed.")
 MAX_BAD_SHOWN = 20
 
 
+def _with_configured(ctx, param, value):
+    """The flags given plus `redact` / `redact_regex` from [tool.migrate.record] (parity replays with the same)."""
+    from migrate.config import ConfigError, load_config
+    from migrate.record.scrub import scrubber_for
+
+    try:
+        settings = scrubber_for(load_config()).settings()
+    except ConfigError as e:
+        raise click.UsageError(str(e)) from None
+    return tuple(dict.fromkeys((*settings[param.name], *value)))
+
+
 def _redaction_options(f):
-    f = click.option("--redact-regex", "redact_regex", multiple=True, metavar="RE", help="Redact matches of your own regex (repeatable).")(f)
-    f = click.option("--redact", multiple=True, type=click.Choice(["email", "phone"]), help=REDACT_HELP)(f)
+    f = click.option("--redact-regex", "redact_regex", multiple=True, metavar="RE", callback=_with_configured,
+                     help="Redact matches of your own regex (repeatable; adds to [tool.migrate.record] redact_regex).")(f)
+    f = click.option("--redact", multiple=True, type=click.Choice(["email", "phone"]), callback=_with_configured, help=REDACT_HELP)(f)
     f = click.option("--tag", "tags", multiple=True, metavar="TAG", help="Tag every recording (repeatable), e.g. --tag checkout.")(f)
     return f
 

@@ -82,6 +82,10 @@ def run_parity(
     if config is not None and "model_map" not in options and config.models:
         options["model_map"] = dict(config.models)
     options.setdefault("preflight", preflight)
+    if "scrubber" not in options:
+        from migrate.record.scrub import scrubber_for
+
+        options["scrubber"] = scrubber_for(config)
     replay = run_replay(recordings, out_dir / RUN_NAME, candidate_url=candidate_url, progress=replay_progress, **options)
     thresholds = thresholds or Thresholds.from_config(config)
     result = compare_run(out_dir / RUN_NAME, out_dir / VERDICTS_NAME, config=config, thresholds=thresholds,

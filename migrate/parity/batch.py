@@ -21,6 +21,7 @@ from migrate.parity.replay.engine import baseline_from_recording, map_model
 from migrate.parity.runfile import RunHeader, record_key
 from migrate.record.format import read_recordings, utc_now
 from migrate.record.importers import index_by_custom_id, read_line_at, batch_result_outcome
+from migrate.record.scrub import Scrubber, redaction_kinds
 
 _DROPPED_IN_BATCH = ("stream", "stream_options")
 
@@ -39,8 +40,13 @@ def export_batch(
     *,
     model_map: dict[str, str] | None = None,
     samples: int = 1,
+    scrubber: Scrubber | None = None,
 ) -> BatchSummary:
-    """Write a Batch API input file (one line per recording and sample) for `vllm ... run_batch`."""
+    """Write a Batch API input file (one line per recording and sample) for `vllm ... run_batch`.
+
+    The file goes to the candidate: every request is scrubbed of secrets first, as in a live replay.
+    """
+    scrub = scrubber or Scrubber()
     bad: list[BadLine] = []
     written = 0
     seen: set[str] = set()
@@ -50,7 +56,7 @@ def export_batch(
                 bad.append(BadLine(str(recordings), number, f"duplicate recording id {recording.id!r}; skipped"))
                 continue
             seen.add(recording.id)
-            body = {k: v for k, v in recording.request.items() if k not in _DROPPED_IN_BATCH}
+            body = {k: v for k, v in scrub.scrub(recording.request).items() if k not in _DROPPED_IN_BATCH}
             body["model"] = map_model(body.get("model"), model_map)
             for sample in range(samples):
                 appender.write({"custom_id": record_key(recording.id, sample), "method": "POST", "url": recording.endpoint, "body": body})
@@ -67,10 +73,15 @@ def import_batch_output(
     model_map: dict[str, str] | None = None,
     samples: int = 1,
     candidate: dict[str, Any] | None = None,
+    scrubber: Scrubber | None = None,
 ) -> BatchSummary:
-    """Turn a batch runner's output (and error) file into a run file, recorded answers as the baseline."""
+    """Turn a batch runner's output (and error) file into a run file, recorded answers as the baseline.
+
+    Lines are scrubbed of secrets and redacted prompts flagged, as in a live replay (replay/engine.py).
+    """
     from migrate._version import __version__
 
+    scrub = scrubber or Scrubber()
     bad: list[BadLine] = []
     sources = [(Path(p), index_by_custom_id(p, bad)) for p in (batch_output, errors) if p is not None]
     handles = [open(p, "rb") for p, _ in sources]
@@ -84,10 +95,12 @@ def import_batch_output(
                     samples=samples,
                     started_at=utc_now(),
                     tool_version=__version__,
+                    extra={"scrubbing": scrub.settings()},
                 ).to_dict()
             )
             for _, recording in read_recordings(recordings, bad=bad):
-                body = {k: v for k, v in recording.request.items() if k not in _DROPPED_IN_BATCH}
+                body = {k: v for k, v in scrub.scrub(recording.request).items() if k not in _DROPPED_IN_BATCH}
+                redacted = sorted(redaction_kinds(body))
                 body["model"] = map_model(body.get("model"), model_map)
                 for sample in range(samples):
                     key = record_key(recording.id, sample)
@@ -97,15 +110,16 @@ def import_batch_output(
                     error = None
                     if error_text is not None or response is None:
                         error = {"type": "missing" if line is None else "http", "message": error_text or "no response body"}
-                    appender.write(
+                    appender.write(scrub.scrub(
                         {
+                            **({"redacted": redacted} if redacted else {}),
                             "type": "result", "key": key, "recording_id": recording.id, "sample": sample,
                             "endpoint": recording.endpoint, "request": body,
                             "baseline": baseline_from_recording(recording),
                             "candidate": {"response": response, "status": status, "latency_ms": None, "ttft_ms": None, "error": error, "attempts": 1},
                             "tags": list(recording.tags), "finished_at": utc_now(),
                         }
-                    )
+                    ))
                     written += 1
     finally:
         for fh in handles:

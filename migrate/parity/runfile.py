@@ -11,7 +11,10 @@ sample index). `compare` reads only this file, so scorers can change without cal
      "baseline": {"response": {...}, "status": 200, "latency_ms": 812.5, "ttft_ms": null, "error": null},
      "candidate": {"response": {...}, "status": 200, "latency_ms": 95.1, "ttft_ms": 12.0,
                    "error": null | {"type": "timeout", "message": "..."}, "attempts": 1},
-     "finished_at": "..."}
+     "finished_at": "...", "redacted": ["email"]}
+
+`redacted` (absent when empty) names the kinds of redaction in the request sent that the recorded baseline
+did not see: its answers come from different text, so compare sets its scores apart.
 
 `key` is unique in a complete run: `--resume` skips keys already present, so an interrupted run ends with
 every request done exactly once. Documented in docs/formats/run.md.
@@ -76,10 +79,15 @@ class RunRecord:
     candidate: Outcome
     tags: tuple[str, ...] = ()
     finished_at: str = ""
+    redacted: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["tags"] = list(self.tags)
+        if self.redacted:
+            data["redacted"] = list(self.redacted)
+        else:
+            del data["redacted"]
         return {"type": "result", **data}
 
     @classmethod
@@ -94,6 +102,7 @@ class RunRecord:
             candidate=Outcome.from_dict(data["candidate"]),
             tags=tuple(data.get("tags") or ()),
             finished_at=data.get("finished_at", ""),
+            redacted=tuple(str(k) for k in data.get("redacted") or ()),
         )
 
 

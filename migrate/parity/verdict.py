@@ -181,16 +181,18 @@ def decide(summary: Mapping[str, Any], thresholds: Thresholds) -> Decision:
 
 def _scope_checks(scope: str, stats: Mapping[str, Any], values: Mapping[str, float], summary: Mapping[str, Any]) -> list[Check]:
     n = int(stats.get("n", 0))
+    judged = n - int(stats.get("redacted", 0))  # redacted prompts are set apart (aggregate.ScopeStats)
     checks = []
     for metric, threshold in values.items():
         if metric == "min_requests":
-            checks.append(Check(scope, metric, threshold, n, n >= threshold, n,
-                                "" if n >= threshold else "too few results to judge"))
+            checks.append(Check(scope, metric, threshold, judged, judged >= threshold, n,
+                                "" if judged >= threshold else "too few results to judge"
+                                + (f" ({n - judged} redacted prompt(s) set apart)" if judged < n else "")))
         elif metric == "max_error_rate":
             rate = stats.get("errors", 0) / n if n else None
             checks.append(Check(scope, metric, threshold, rate, None if rate is None else rate <= threshold, n))
         elif metric == "min_pass_rate":
-            rate = stats.get("passed", 0) / n if n else None
+            rate = stats.get("passed", 0) / judged if judged else None
             checks.append(Check(scope, metric, threshold, rate, None if rate is None else rate >= threshold, n))
         elif metric.startswith("max_latency_"):
             q = metric.split("_")[2]  # p50 / p90 / p99

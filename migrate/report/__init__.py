@@ -10,7 +10,8 @@
 
 Model output is untrusted: the HTML template autoescapes everything, embeds data with `|tojson`, and a
 Content-Security-Policy forbids network access and every script but the report's own (by hash), so a
-`<script>` or `onerror=` inside an answer stays text.
+`<script>` or `onerror=` inside an answer stays text. Control characters are made visible in the HTML and the
+Markdown (`controls.py`) and escaped in the JSON; secrets are scrubbed from the summary before any rendering.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from typing import Any
 
 from migrate.parity.causes import causes_block
 from migrate.report.charts import latency_histogram, score_histogram
+from migrate.report.controls import escape_json_controls, visible_controls
 from migrate.report.diff import word_diff
 
 MARKDOWN_LIMIT = 60_000  # GitHub's PR body limit is 65,536 characters: leave room for a note around it
@@ -78,7 +80,7 @@ def usd(value: float | None) -> str:
 
 def md_escape(text: Any) -> str:
     """Text safe inside a Markdown table cell or paragraph: no markup, no HTML, no @mentions, one line."""
-    text = " ".join(str(text).split()).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = " ".join(visible_controls(str(text)).split()).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     for ch in "\\`*_[]#!|~":
         text = text.replace(ch, "\\" + ch)
     return text.replace("@", "@\u200b")
@@ -88,11 +90,12 @@ def md_html(text: Any) -> str:
     """Text safe inside the HTML of a Markdown document (a <summary>): HTML-escaped, one line, no @mentions."""
     from markupsafe import escape
 
-    return str(escape(" ".join(str(text).split()))).replace("@", "@\u200b")
+    return str(escape(" ".join(visible_controls(str(text)).split()))).replace("@", "@\u200b")
 
 
 def md_fence(text: str, info: str = "text") -> str:
     """A fenced code block that the text cannot close: the fence is longer than any backtick run inside."""
+    text = visible_controls(text)
     longest, run = 0, 0
     for ch in text:
         run = run + 1 if ch == "`" else 0
@@ -105,6 +108,13 @@ def _static(name: str) -> str:
     from migrate.templating import templates_dir
 
     return (templates_dir() / "report" / name).read_text(encoding="utf-8")
+
+
+def _scrubbed(summary: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The summary with secrets scrubbed (with the run's own opt-in redactions): a hand-made file cannot leak."""
+    from migrate.record.scrub import Scrubber
+
+    return Scrubber.from_settings(summary.get("scrubbing")).scrub(dict(summary))
 
 
 def _case_view(case: Mapping[str, Any], gates: set[str]) -> dict[str, Any]:
@@ -145,12 +155,14 @@ def report_context(summary: Mapping[str, Any], decision: Any) -> dict[str, Any]:
     tags = sorted({t for c in worst + sample for t in c.get("tags", [])})
     catalog = summary.get("catalog") or {}
     n = overall.get("n", 0)
+    judged = n - overall.get("redacted", 0)
     return {
         "summary": summary,
         "decision": decision,
         "overall": overall,
         "n": n,
-        "pass_rate": overall["passed"] / n if n else None,
+        "pass_rate": overall["passed"] / judged if judged else None,
+        "redacted": scopes.get("redacted:prompt"),
         "error_rate": overall["errors"] / n if n else None,
         "comparators": comparators,
         "slices": slices,
@@ -177,23 +189,24 @@ def decision_threshold(decision: Any, name: str) -> float | None:
 
 
 def render_html(summary: Mapping[str, Any], decision: Any) -> str:
+    summary = _scrubbed(summary)
     script = _static("report.js")
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
     ctx = report_context(summary, decision)
     data = {"verdict": decision.to_dict(), "records": summary.get("records"), "run": summary.get("run"),
             "scopes": {k: {kk: v[kk] for kk in ("n", "errors", "passed", "pass_rate")} for k, v in summary.get("scopes", {}).items()}}
-    return _environment().get_template("report/report.html.j2").render(
-        **ctx, style=_static("report.css"), script=script, script_hash=f"sha256-{digest}", data=data)
+    return visible_controls(_environment().get_template("report/report.html.j2").render(
+        **ctx, style=_static("report.css"), script=script, script_hash=f"sha256-{digest}", data=data))
 
 
 def render_markdown(summary: Mapping[str, Any], decision: Any, *, limit: int = MARKDOWN_LIMIT, html_name: str | None = None) -> str:
     """The PR-body summary; worst cases are dropped (and then shortened) until it fits in `limit` characters."""
-    ctx = report_context(summary, decision)
+    ctx = report_context(_scrubbed(summary), decision)
     template = _environment().get_template("report/summary.md.j2")
     for cases, clip in ((10, 1200), (10, 400), (5, 300), (3, 200), (0, 0)):
         shown = [{**c, "baseline": _clip(c.get("baseline") or "", clip), "candidate": _clip(c.get("candidate") or "", clip),
                   "prompt": _clip(c.get("prompt") or "", clip)} for c in ctx["worst"][:cases]]
-        text = template.render(**{**ctx, "worst": shown, "more_cases": max(0, len(ctx["worst"]) - cases), "html_name": html_name})
+        text = visible_controls(template.render(**{**ctx, "worst": shown, "more_cases": max(0, len(ctx["worst"]) - cases), "html_name": html_name}))
         if len(text) <= limit:
             return text
     return text[: limit - 40] + "\n\n(summary cut to fit)\n"
@@ -204,8 +217,8 @@ def _clip(text: str, limit: int) -> str:
 
 
 def render_json(summary: Mapping[str, Any], decision: Any) -> str:
-    return json.dumps({"format": "migrate.parity-report", "version": 1, **decision.to_dict(), "summary": summary},
-                      ensure_ascii=False, indent=2)
+    return escape_json_controls(json.dumps({"format": "migrate.parity-report", "version": 1, **decision.to_dict(),
+                                            "summary": _scrubbed(summary)}, ensure_ascii=False, indent=2))
 
 
 def write_reports(summary: Mapping[str, Any], decision: Any, *, html: str | Path | None = None,

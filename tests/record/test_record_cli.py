@@ -92,3 +92,16 @@ def test_proxy_command_records_until_interrupted(tmp_path, fault_server):
     assert proc.returncode == 0, output
     assert f"OPENAI_BASE_URL=http://127.0.0.1:{port}/v1" in output and "1 recorded" in output
     assert json.loads(out.read_text())["tags"] == ["cli"]
+
+
+def test_configured_redactions_apply_and_flags_add_to_them(tmp_path, monkeypatch):
+    (tmp_path / "migrate.toml").write_text('[record]\nredact = ["email"]\n')
+    (tmp_path / "p.jsonl").write_text(json.dumps({"prompt": "Mail jane@example.com or call 555-123-4567"}) + "\n")
+    monkeypatch.chdir(tmp_path)
+    assert run("import-prompts", "p.jsonl", "--out", "a.jsonl", "--model", "gpt-4o").exit_code == 0
+    assert "Mail [REDACTED:email] or call 555-123-4567" in (tmp_path / "a.jsonl").read_text()
+    assert run("import-prompts", "p.jsonl", "--out", "b.jsonl", "--model", "gpt-4o", "--redact", "phone").exit_code == 0
+    assert "Mail [REDACTED:email] or call [REDACTED:phone]" in (tmp_path / "b.jsonl").read_text()
+    (tmp_path / "migrate.toml").write_text('[record]\nredact = ["ssn"]\n')
+    result = CliRunner().invoke(main, ["record", "import-prompts", "p.jsonl", "--out", "c.jsonl", "--model", "gpt-4o"])
+    assert result.exit_code == 2 and "[record] unknown redaction 'ssn'" in result.output

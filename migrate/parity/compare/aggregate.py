@@ -18,25 +18,32 @@ MAX_SCOPES_PER_GROUP = 200  # tags (or endpoints) beyond this many distinct valu
 MAX_MODELS = 100
 CASE_TEXT_CHARS = 4000
 PROMPT_CHARS = 2000
+REDACTED_SCOPE = "redacted:prompt"  # requests replayed with a redacted prompt against a recorded baseline
 
 
 class ScopeStats:
-    __slots__ = ("comparators", "errors", "n", "no_baseline", "passed")
+    __slots__ = ("comparators", "errors", "n", "no_baseline", "passed", "redacted", "set_aside")
 
-    def __init__(self) -> None:
-        self.n = self.errors = self.passed = self.no_baseline = 0
+    def __init__(self, *, set_aside_redacted: bool = True) -> None:
+        self.n = self.errors = self.passed = self.no_baseline = self.redacted = 0
         self.comparators: dict[str, list[Any]] = {}  # name -> [n, passed, score_sum, scored, ScoreHistogram]
+        self.set_aside = set_aside_redacted
 
     def add(self, verdict: dict[str, Any], scores: list[tuple[str, bool, float | None, int]]) -> None:
         """`scores`: (comparator, passed, score, histogram bin) prepared once per verdict for every scope."""
         self.n += 1
         self.errors += verdict["error"] is not None
-        self.passed += verdict["passed"]
         self.no_baseline += verdict["no_baseline"]
         if verdict["error"] is not None:
             # Counted once, as an error (max_error_rate, min_pass_rate); comparator pass rates are over the
             # requests the candidate answered, so one timeout does not fail every comparator's gate at once.
             return
+        if self.set_aside and verdict.get("redacted"):
+            # The candidate answered a redacted prompt, the recorded baseline the original: the scores measure
+            # the redaction as much as the model, so they count in the "redacted" scope only (not in gates).
+            self.redacted += 1
+            return
+        self.passed += verdict["passed"]
         comparators = self.comparators
         for name, passed, score, index in scores:
             row = comparators.get(name)
@@ -50,9 +57,10 @@ class ScopeStats:
                 row[4].counts[index] += 1
 
     def to_dict(self) -> dict[str, Any]:
+        judged = self.n - self.redacted
         return {
             "n": self.n, "errors": self.errors, "passed": self.passed, "no_baseline": self.no_baseline,
-            "pass_rate": round(self.passed / self.n, 4) if self.n else None,
+            "redacted": self.redacted, "pass_rate": round(self.passed / judged, 4) if judged else None,
             "comparators": {
                 name: {"n": n, "passed": p, "pass_rate": round(p / n, 4) if n else None,
                        "mean_score": round(total / scored, 4) if scored else None, "histogram": hist.counts}
@@ -178,6 +186,11 @@ class Aggregator:
         self._scope("kind", verdict["kind"]).add(verdict, scores)
         for tag in verdict["tags"]:
             self._scope("tag", tag).add(verdict, scores)
+        if verdict.get("redacted"):
+            aside = self.scopes.get(REDACTED_SCOPE)
+            if aside is None:
+                aside = self.scopes[REDACTED_SCOPE] = ScopeStats(set_aside_redacted=False)
+            aside.add(verdict, scores)
         if verdict["error"] is not None:
             self.error_types[verdict["error"].split(":", 1)[0]] += 1
             self.error_causes.add(pair.record)
@@ -222,6 +235,7 @@ class Aggregator:
         prompt, _ = _clip(pair.prompt_text, PROMPT_CHARS)
         return {
             **{k: verdict[k] for k in ("key", "recording_id", "sample", "endpoint", "kind", "tags", "passed", "failed_gates", "error", "scores")},
+            "redacted": verdict.get("redacted") or [],
             "prompt": prompt, "baseline": base, "candidate": cand, "truncated": base_cut or cand_cut,
             "latency_ms": [record.baseline.latency_ms if record.baseline else None, record.candidate.latency_ms],
         }

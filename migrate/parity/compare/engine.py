@@ -24,7 +24,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from migrate.jsonl import BadLine
+from migrate.jsonl import BadLine, dumps_line
 from migrate.parity.compare.aggregate import Aggregator
 from migrate.parity.compare.pair import Pair
 from migrate.parity.compare.prices import prices_from_config, run_cost
@@ -84,12 +84,14 @@ def compare_run(
     sample: int = 20,
     progress: Progress | None = None,
     context: Context | None = None,
+    scrubber: Any = None,
 ) -> CompareResult:
     """Score every request of the run file `run`; write the verdicts file `out` (default: beside the run).
 
     `config` (a `migrate.config.Config`) supplies comparator choice and options, thresholds (which
     comparators are gates) and prices; `settings` / `thresholds` / `prices` override it. Bad run lines
-    are skipped and listed in the result (and in the summary).
+    are skipped and listed in the result (and in the summary). Every line written goes through `scrubber`
+    (default: the run's own scrubbing settings, else `[tool.migrate.record]`), so no secret reaches the verdicts.
     """
     from migrate._version import __version__
     from migrate.parity.verdict import Thresholds
@@ -110,6 +112,7 @@ def compare_run(
     bad: list[BadLine] = []
     header, records = read_run(run, bad=bad)
     samples = header.samples if header else 1
+    scrub = scrubber or _scrubber(header, config)
     total = None
     if progress is not None:
         from migrate.parity.replay.engine import estimate_lines
@@ -126,7 +129,7 @@ def compare_run(
     try:
         with open(tmp, "w", encoding="utf-8") as fh:
             def write(obj: dict[str, Any]) -> None:
-                fh.write(json.dumps(obj, ensure_ascii=False, separators=(",", ":")))
+                fh.write(dumps_line(scrub.scrub(obj)))  # control characters and lone surrogates as JSON escapes
                 fh.write("\n")
 
             write({"type": "header", "format": FORMAT, "version": VERSION, "run": str(run),
@@ -145,6 +148,7 @@ def compare_run(
                         "tags": list(record.tags), "passed": error is None and not failed_gates,
                         "failed_gates": failed_gates, "error": error,
                         "no_baseline": record.baseline is None or not record.baseline.ok,
+                        "redacted": list(record.redacted),
                         "scores": {n: s.to_dict() for n, s in result.items()},
                         "latency_ms": [record.baseline.latency_ms if record.baseline else None, record.candidate.latency_ms],
                     }
@@ -159,6 +163,8 @@ def compare_run(
                 write(agreement)
             summary = _summary(run, header, agg, settings, thresholds, prices, ctx, disabled, internal_errors, bad, done,
                                time.perf_counter() - began)
+            summary["scrubbing"] = scrub.settings()
+            summary = scrub.scrub(summary)
             write(summary)
         os.replace(tmp, out)
     finally:
@@ -166,6 +172,16 @@ def compare_run(
         if tmp.exists():
             tmp.unlink()
     return CompareResult(out=out, summary=summary, bad_lines=bad)
+
+
+def _scrubber(header: Any, config: Any) -> Any:
+    from migrate.record.scrub import Scrubber, scrubber_for
+
+    # What the run was scrubbed with, plus anything the config asks for now.
+    saved = Scrubber.from_settings((header.extra or {}).get("scrubbing") if header else None)
+    configured = scrubber_for(config)
+    return Scrubber(redact=tuple(dict.fromkeys(saved.redact + configured.redact)),
+                    patterns=tuple(dict.fromkeys(saved.patterns + configured.patterns)))
 
 
 def _score_chunk(pairs, settings, comparators, ctx, disabled, internal_errors) -> list[dict[str, Score]]:

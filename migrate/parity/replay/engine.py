@@ -5,6 +5,12 @@ workers take requests from it, so memory stays flat for any file size. Each fini
 as one complete line (serialised once) and flushed, so a run killed at any moment leaves complete lines
 and at most one torn last line; `resume=True` removes a torn fragment, skips every key already written,
 and replays the rest: every request ends up in the file exactly once.
+
+Secrets never pass through (migrate/record/scrub.py): each request is scrubbed before it is sent to the
+candidate (or a live baseline), and each line before it is written, so a hand-made or imported recordings
+file cannot leak a key. A request whose prompt carries redactions the recorded baseline did not see (made at
+record time, or by this scrubbing) is marked `"redacted": [kinds]` in the run file: compare sets its scores
+apart, since the two sides answered different text.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from typing import Any, Callable, Iterator
 from migrate.jsonl import BadLine, JsonlAppender, iter_jsonl
 from migrate.parity.runfile import Outcome, RunHeader, record_key
 from migrate.record.format import Recording, read_recordings, utc_now
+from migrate.record.scrub import Scrubber, redaction_kinds
 
 Progress = Callable[[int, "int | None"], None]
 
@@ -160,6 +167,7 @@ async def areplay(
     resume: bool = False,
     progress: Progress | None = None,
     aiohttp: bool = True,
+    scrubber: Scrubber | None = None,
 ) -> ReplaySummary:
     """The async form of `run_replay`, for callers already inside an event loop."""
     from migrate._version import __version__
@@ -176,6 +184,8 @@ async def areplay(
     if not recordings.is_file():
         raise FileNotFoundError(f"{recordings}: recordings file not found")
     began = time.perf_counter()
+    # The keys in use are secrets too: an error body or a hand-made prompt may echo them.
+    scrub = (scrubber or Scrubber()).with_secrets([api_key, baseline_api_key])
 
     done_keys: set[str] = set()
     has_header = False
@@ -206,9 +216,10 @@ async def areplay(
                 samples=samples,
                 started_at=utc_now(),
                 tool_version=__version__,
-                extra={"concurrency": concurrency, "rate": rate, "timeout_s": timeout, "max_retries": max_retries},
+                extra={"concurrency": concurrency, "rate": rate, "timeout_s": timeout, "max_retries": max_retries,
+                       "scrubbing": scrub.settings()},
             )
-            appender.write(header.to_dict())
+            appender.write(scrub.scrub(header.to_dict()))
 
         queue: asyncio.Queue[tuple[Recording, int, str] | None] = asyncio.Queue(maxsize=concurrency * 4)
         pacer = _Pacer(rate) if rate else None
@@ -235,7 +246,7 @@ async def areplay(
                 await queue.put(None)
 
         async def one(recording: Recording, sample: int, key: str) -> dict[str, Any]:
-            request = recording.request
+            request = scrub.scrub(recording.request)
             mapped = map_model(request.get("model"), model_map)
             sent = {**request, "model": mapped} if mapped != request.get("model") else request
             if pacer is not None:
@@ -250,7 +261,10 @@ async def areplay(
                 failed = cand.error is not None
             counts["errors"] += failed
             causes.add_outcome(key, recording.endpoint, sent, cand, Outcome.from_dict(base_dict))
+            # Both sides saw the same text when the baseline is live; a recorded baseline saw the original.
+            redacted = sorted(redaction_kinds(request)) if baseline is None else []
             return {
+                **({"redacted": redacted} if redacted else {}),
                 "type": "result",
                 "key": key,
                 "recording_id": recording.id,
@@ -278,6 +292,7 @@ async def areplay(
                         "candidate": outcome_dict(failure),
                         "tags": list(recording.tags), "finished_at": utc_now(),
                     }
+                result = scrub.scrub(result)  # the whole line: answers, errors, tags (the request again: cheap, unchanged)
                 try:
                     appender.write(result)
                 except (TypeError, ValueError) as e:  # a body json cannot encode: record the failure instead
@@ -330,6 +345,7 @@ def run_replay(
     resume: bool = False,
     progress: Progress | None = None,
     preflight: bool = False,
+    scrubber: Scrubber | None = None,
 ) -> ReplaySummary:
     """Replay every recording (`samples` times each) against `candidate_url`; results go to the run file `out`.
 
@@ -338,7 +354,8 @@ def run_replay(
     sent as recorded. `resume=True` continues an interrupted run; without it an existing non-empty `out`
     is an error. `progress(done, total_estimate)` is called after each request. `preflight=True` first checks
     the candidate with `migrate doctor`'s probes (migrate.parity.preflight) and raises PreflightError, having
-    replayed nothing, when it cannot answer what the recordings use.
+    replayed nothing, when it cannot answer what the recordings use. `scrubber` adds opt-in
+    redactions (`scrubber_for(config)`); secrets are scrubbed from what is sent and written either way.
     """
     checked = None
     if preflight:
@@ -355,6 +372,7 @@ def run_replay(
             recordings, out, candidate_url=candidate_url, api_key=api_key, baseline_url=baseline_url,
             baseline_api_key=baseline_api_key, model_map=model_map, concurrency=concurrency, rate=rate,
             samples=samples, timeout=timeout, max_retries=max_retries, resume=resume, progress=progress,
+            scrubber=scrubber,
         )
     )
     return dataclasses.replace(summary, preflight=checked) if checked is not None else summary

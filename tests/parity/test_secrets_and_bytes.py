@@ -219,7 +219,7 @@ def test_parity_applies_the_configured_redactions_before_replay(tmp_path, fault_
         endpoint="/v1/chat/completions", id="mail", request={"model": "gpt-4o", "messages": [{"role": "user", "content": "Write to jane@example.com"}]},
         response={"choices": [{"index": 0, "message": {"role": "assistant", "content": "Done, jane@example.com."}}]}, status=200)])
     result = CliRunner().invoke(main, ["parity", "run", str(recs), "--candidate", fault_server.base_url, "--out", str(tmp_path / "run.jsonl"),
-                                       "--config", str(tmp_path / "migrate.toml"), "--max-retries", "0"], catch_exceptions=False)
+                                       "--config", str(tmp_path / "migrate.toml"), "--max-retries", "0", "--no-preflight"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert [hit.body["messages"][-1]["content"] for hit in fault_server.log] == ["Write to [REDACTED:email]"]
     (line,) = read_results(tmp_path / "run.jsonl")

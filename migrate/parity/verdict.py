@@ -242,7 +242,7 @@ class Decision:
             return "Every threshold holds."
         if self.outcome == "no-go":
             return f"{len(self.reasons)} threshold(s) not met."
-        return "Not enough evidence to decide: " + (self.gaps[0] if self.gaps else "see below") + "."
+        return f"Not enough evidence to decide ({len(self.gaps)} gap(s))."
 
     def to_dict(self) -> dict[str, Any]:
         return {"go": self.go, "verdict": self.outcome, "exit_code": self.exit_code, "headline": self.headline,

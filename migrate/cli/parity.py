@@ -25,8 +25,15 @@ def _console(stderr: bool = False):
     return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
+def _esc(text: str) -> str:
+    """Text for a rich print with markup: messages name tables such as [tool.migrate.parity.thresholds]."""
+    from rich.markup import escape
+
+    return escape(str(text))
+
+
 def _fail(message: str) -> None:
-    _console(stderr=True).print(f"[red]error:[/red] {message}", markup=True)
+    _console(stderr=True).print(f"[red]error:[/red] {_esc(message)}", markup=True)
     sys.exit(EXIT_USAGE)
 
 
@@ -227,9 +234,9 @@ def _show_compare(result) -> None:
     s = result.summary
     _console().print(f"Compared {s['records']} request(s) in {s['seconds']:.1f} s: verdicts in {result.out}")
     for name, why in s["skipped_comparators"].items():
-        _console(stderr=True).print(f"[yellow]note:[/yellow] comparator {name} did not run: {why}")
+        _console(stderr=True).print(f"[yellow]note:[/yellow] comparator {name} did not run: {_esc(why)}")
     for name, why in s["disabled_comparators"].items():
-        _console(stderr=True).print(f"[yellow]warning:[/yellow] comparator {name} was switched off: {why}")
+        _console(stderr=True).print(f"[yellow]warning:[/yellow] comparator {name} was switched off: {_esc(why)}")
 
 
 class _Phases:
@@ -274,7 +281,7 @@ def _show_decision(outcome) -> None:
     console = _console()
     e = decision.evidence
     style = {"go": "bold white on green", "no-go": "bold white on red", "inconclusive": "bold black on yellow"}[decision.outcome]
-    console.print(f"[{style}] {decision.label} [/] {decision.headline}")
+    console.print(f"[{style}] {decision.label} [/] {_esc(decision.headline)}")
     for reason in decision.reasons:
         console.print(f"  - {reason}", markup=False)
     if decision.gaps:
@@ -289,10 +296,10 @@ def _show_decision(outcome) -> None:
                       + f", {e.compared} compared ({e.passed} pass, {e.failed} fail, {e.candidate_errors} candidate error(s)), "
                       f"{e.unanswered} without a baseline answer, {e.both_failed} failed on the baseline too.", markup=False)
     for note in decision.notes:
-        console.print(f"[dim]note: {note}[/dim]", markup=True)
+        console.print(f"[dim]note: {_esc(note)}[/dim]", markup=True)
     stale = (summary.retuned or {}).get("stale")
     if stale:
-        _console(stderr=True).print(f"[yellow]warning:[/yellow] {stale}")
+        _console(stderr=True).print(f"[yellow]warning:[/yellow] {_esc(stale)}")
     table = Table(show_edge=False, box=None, pad_edge=False)
     for col, justify in (("comparator", "left"), ("gate", "left"), ("n", "right"), ("pass rate", "right"), ("threshold", "right")):
         table.add_column(col, justify=justify)

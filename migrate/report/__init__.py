@@ -194,6 +194,7 @@ def report_context(summary: Any, decision: Any) -> dict[str, Any]:
         "failed_checks": [c for c in decision.checks if c.passed is False],
         "other_checks": [c for c in decision.checks if c.passed is not False],
         "stale": stale_note(summary),
+        "retuned": _retuned_note(summary),
     }
 
 
@@ -207,6 +208,15 @@ def stale_note(summary: Any) -> str:
     """Why the saved scores may not be what the current config would give (set by `rejudge`), or ""."""
     retuned = summary.retuned or {}
     return str(retuned.get("stale") or "")
+
+
+def _retuned_note(summary: Any) -> str:
+    retuned = summary.retuned or {}
+    if not retuned.get("applied"):
+        return ""
+    changed = retuned.get("statuses_changed", 0)
+    return (f"Judged from the saved scores under the current thresholds, gates, pass marks and prices "
+            f"({changed} request(s) changed status since compare).")
 
 
 def decision_threshold(decision: Any, name: str) -> float | None:

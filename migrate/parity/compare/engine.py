@@ -30,7 +30,7 @@ from migrate.parity.compare.pair import Pair
 from migrate.parity.compare.prices import cost, load_prices
 from migrate.parity.compare.registry import Context, Score, registry
 from migrate.parity.compare.settings import CompareSettings
-from migrate.parity.compare.summary import comparator_fingerprint, replay_info, skipped_lines
+from migrate.parity.compare.summary import comparator_fingerprint, comparator_settings, replay_info, skipped_lines
 from migrate.parity.runfile import FORMAT as RUN_FORMAT
 from migrate.parity.runfile import RunRecord, read_run
 
@@ -277,6 +277,7 @@ def _summary(run, header, agg, settings, thresholds, prices, ctx, disabled, inte
         "replay": replay_info(replay),
         "skipped_lines": skipped_lines(replay, bad),
         "comparator_fingerprint": comparator_fingerprint(settings),
+        "comparator_settings": comparator_settings(settings),
         "comparators": {
             name: {"summary": comparators[name].summary, "kinds": [k for k, ns in settings.selection.items() if name in ns],
                    "gate": name in thresholds.gates(), "options": settings.options.get(name, {})}

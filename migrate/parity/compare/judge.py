@@ -156,6 +156,7 @@ class Judge:
 
 @comparator(
     "judge", kinds=("chat", "completions"), default=False, batch=True, available=_available,
+    pass_at="min_score", pass_scale=lambda grade: (grade - 1) / 4,  # graded 1-5, scored 0-1
     options={"url": None, "model": None, "api_key_env": None, "min_score": 4, "rubric": "report/judge_rubric.j2",
              "criteria": "correctness and completeness for the user's request", "concurrency": 8, "timeout": 60,
              "max_tokens": 200, "max_chars": 6000},

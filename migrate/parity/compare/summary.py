@@ -174,6 +174,7 @@ class Summary:
     disabled_comparators: dict[str, str] = field(default_factory=dict)
     comparator_errors: dict[str, list[str]] = field(default_factory=dict)
     comparator_fingerprint: str | None = None
+    comparator_settings: dict[str, Any] | None = None
     notes: dict[str, Any] = field(default_factory=dict)
     thresholds: dict[str, Any] = field(default_factory=dict)
     scopes: dict[str, ScopeSummary] = field(default_factory=dict)
@@ -226,7 +227,7 @@ class Summary:
             "sample": list(data.get("sample") or []),
         }
         for key in ("run", "run_header", "records", "seconds", "skipped_comparators", "disabled_comparators",
-                    "comparator_errors", "comparator_fingerprint", "notes", "thresholds", "error_types", "agreement",
+                    "comparator_errors", "comparator_fingerprint", "comparator_settings", "notes", "thresholds", "error_types", "agreement",
                     "tool_version", "catalog", "retuned"):
             if data.get(key) is not None:
                 values[key] = data[key]
@@ -246,7 +247,7 @@ class Summary:
             "bad_line_count": len(run_skipped), "bad_lines": [str(s) for s in run_skipped],
             "replay": _plain(self.replay) if self.replay else None,
             "skipped_lines": {"count": self.skipped_line_count, "lines": [_plain(s) for s in self.skipped]},
-            "comparator_fingerprint": self.comparator_fingerprint,
+            "comparator_fingerprint": self.comparator_fingerprint, "comparator_settings": self.comparator_settings,
             "comparators": {k: _plain(v) for k, v in self.comparators.items()},
             "skipped_comparators": self.skipped_comparators, "disabled_comparators": self.disabled_comparators,
             "comparator_errors": self.comparator_errors, "notes": self.notes, "thresholds": self.thresholds,
@@ -297,17 +298,24 @@ def skipped_lines(replay: Mapping[str, Any] | None, run_bad: list[Any]) -> dict[
     return {"count": count, "lines": lines[:MAX_SKIPPED_LISTED]}
 
 
-def comparator_fingerprint(settings: Any) -> str:
-    """A digest of what decides the scores: the comparators chosen per request kind, their options except
-    their pass marks (re-applied by `report` without comparing again), and the kit's version."""
-    from migrate._version import __version__
+def comparator_settings(settings: Any) -> dict[str, Any]:
+    """What decides the scores, per comparator: the request kinds it scores and its options except its pass
+    mark (which `report` re-applies to saved scores without comparing again)."""
     from migrate.parity.compare.registry import registry
 
     comparators = registry()
-    options = {}
-    for name, opts in settings.options.items():
-        mark = getattr(comparators.get(name), "pass_at", None)
-        options[name] = {k: v for k, v in opts.items() if k != mark}
-    blob = json.dumps({"selection": {k: list(v) for k, v in settings.selection.items()}, "options": options,
-                       "version": __version__}, sort_keys=True, default=str)
+    out: dict[str, Any] = {}
+    for name in sorted(settings.names):
+        c = comparators.get(name)
+        mark = c.pass_at if c else None
+        out[name] = {"kinds": sorted(k for k, ns in settings.selection.items() if name in ns),
+                     "options": {k: v for k, v in sorted(settings.options.get(name, {}).items()) if k != mark}}
+    return out
+
+
+def comparator_fingerprint(settings: Any) -> str:
+    """A digest of `comparator_settings` and the kit's version: equal digests, the same scores."""
+    from migrate._version import __version__
+
+    blob = json.dumps({"comparators": comparator_settings(settings), "version": __version__}, sort_keys=True, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]

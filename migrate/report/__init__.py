@@ -4,8 +4,8 @@
     from migrate.parity.verdict import Thresholds, decide
     from migrate.report import write_reports
 
-    summary = read_summary("run.verdicts.jsonl")
-    decision = decide(summary, Thresholds.from_config(config))
+    summary = read_summary("run.verdicts.jsonl")    # the summary line; Summary.from_dict(...) types it
+    decision = decide(summary, Thresholds.from_config(config))   # GO / NO-GO / INCONCLUSIVE
     paths = write_reports(summary, decision, html="report.html", markdown="summary.md", json_path="report.json")
 
 Model output is untrusted: the HTML template autoescapes everything, embeds data with `|tojson`, and a
@@ -22,10 +22,14 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from migrate.report.charts import latency_histogram, score_histogram
 from migrate.report.diff import word_diff
+
+if TYPE_CHECKING:
+    from migrate.parity.compare.summary import Summary
+    from migrate.parity.verdict import Decision
 
 MARKDOWN_LIMIT = 60_000  # GitHub's PR body limit is 65,536 characters: leave room for a note around it
 
@@ -131,7 +135,7 @@ def _case_view(case: Mapping[str, Any], gates: set[str]) -> dict[str, Any]:
             "verdict_label": STATUS_LABELS[status]}
 
 
-def report_context(summary: Any, decision: Any) -> dict[str, Any]:
+def report_context(summary: Summary | Mapping[str, Any], decision: Decision) -> dict[str, Any]:
     """Everything the templates need, computed once from the typed summary: every key the templates read is
     present whatever the run was (no requests, no answers, no latency, no usage)."""
     from migrate.parity.compare.summary import ComparatorStats, Latency, Summary
@@ -226,7 +230,7 @@ def decision_threshold(decision: Any, name: str) -> float | None:
     return None
 
 
-def render_html(summary: Any, decision: Any) -> str:
+def render_html(summary: Summary | Mapping[str, Any], decision: Decision) -> str:
     from migrate.parity.compare.summary import Summary
 
     summary = Summary.from_dict(summary)
@@ -240,7 +244,7 @@ def render_html(summary: Any, decision: Any) -> str:
         **ctx, style=_static("report.css"), script=script, script_hash=f"sha256-{digest}", data=data)
 
 
-def render_markdown(summary: Any, decision: Any, *, limit: int = MARKDOWN_LIMIT, html_name: str | None = None) -> str:
+def render_markdown(summary: Summary | Mapping[str, Any], decision: Decision, *, limit: int = MARKDOWN_LIMIT, html_name: str | None = None) -> str:
     """The PR-body summary; worst cases are dropped (and then shortened) until it fits in `limit` characters."""
     ctx = report_context(summary, decision)
     template = _environment().get_template("report/summary.md.j2")
@@ -257,7 +261,7 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit] + " [...]"
 
 
-def render_json(summary: Any, decision: Any) -> str:
+def render_json(summary: Summary | Mapping[str, Any], decision: Decision) -> str:
     """version 2: adds "exit_code", "headline", "gaps", "notes", "evidence"; "verdict" may be "inconclusive"."""
     from migrate.parity.compare.summary import Summary
 
@@ -266,7 +270,7 @@ def render_json(summary: Any, decision: Any) -> str:
                       ensure_ascii=False, indent=2)
 
 
-def write_reports(summary: Any, decision: Any, *, html: str | Path | None = None,
+def write_reports(summary: Summary | Mapping[str, Any], decision: Decision, *, html: str | Path | None = None,
                   markdown: str | Path | None = None, json_path: str | Path | None = None) -> dict[str, Path]:
     """Write the reports asked for; returns {"html": path, ...} for those written."""
     written: dict[str, Path] = {}

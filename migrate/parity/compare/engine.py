@@ -30,7 +30,7 @@ from migrate.parity.compare.pair import Pair
 from migrate.parity.compare.prices import cost, load_prices
 from migrate.parity.compare.registry import Context, Score, registry
 from migrate.parity.compare.settings import CompareSettings
-from migrate.parity.compare.summary import comparator_fingerprint, comparator_settings, replay_info, skipped_lines
+from migrate.parity.compare.summary import Summary, comparator_fingerprint, comparator_settings, replay_info, skipped_lines
 from migrate.parity.runfile import FORMAT as RUN_FORMAT
 from migrate.parity.runfile import RunRecord, read_run
 
@@ -48,6 +48,11 @@ class CompareResult:
     @property
     def records(self) -> int:
         return self.summary["records"]
+
+    @property
+    def model(self) -> Summary:
+        """The summary as the typed model `decide` and the reports read."""
+        return Summary.from_dict(self.summary)
 
 
 def default_verdicts_path(run: str | Path) -> Path:

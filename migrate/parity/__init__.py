@@ -38,6 +38,9 @@ _LAZY = {
     "Thresholds": "migrate.parity.verdict:Thresholds",
     "Decision": "migrate.parity.verdict:Decision",
     "decide": "migrate.parity.verdict:decide",
+    "Evidence": "migrate.parity.verdict:Evidence",
+    "Summary": "migrate.parity.compare.summary:Summary",
+    "rejudge": "migrate.parity.rejudge:rejudge",
     "write_reports": "migrate.report:write_reports",
 }
 
@@ -141,5 +144,5 @@ __getattr__, __dir__ = lazy_exports(__name__, globals(), _LAZY)
 
 __all__ = [  # noqa: RUF022 - grouped: the pipeline, then the lazily imported names in _LAZY's order
     "ParityOutcome", "run_parity", "report_verdicts", "decide_and_report", "report_paths", "run_replay", "ReplaySummary", "compare_run", "CompareResult", "CompareSettings",
-    "read_summary", "comparator", "Score", "Thresholds", "Decision", "decide", "write_reports",
+    "read_summary", "comparator", "Score", "Thresholds", "Decision", "decide", "Evidence", "Summary", "rejudge", "write_reports",
 ]

@@ -14,10 +14,12 @@ import json
 from pathlib import Path
 
 import httpx
+import pytest
 from click.testing import CliRunner
 
 from migrate.cli import main
 from migrate.record.format import Recording
+from tests.report.browser import Browser
 
 PROMPTS = ("Say hi", "Name a colour", "What is two plus two?")
 
@@ -49,15 +51,27 @@ def parity(recs: Path, out: Path, candidate: str, *extra: str):
                                      "--max-retries", "0", "--concurrency", "2", *extra], catch_exceptions=False)
 
 
-def reports(out: Path) -> tuple[dict, str, str]:
-    return (json.loads((out / "report.json").read_text()), (out / "report.html").read_text(), (out / "summary.md").read_text())
+@pytest.fixture(scope="module")
+def browser():
+    with Browser() as b:
+        yield b
+
+
+def reports(out: Path, browser: Browser) -> tuple[dict, str, str]:
+    """The three reports; the HTML opened in headless Chromium first: no console error, the outcome shown."""
+    report = json.loads((out / "report.json").read_text())
+    page = browser.open(out / "report.html")
+    browser.pump(0.3)
+    shown = page.evaluate("document.getElementById('verdict').dataset.verdict")
+    assert page.console() == [] and shown == report["verdict"]
+    return report, (out / "report.html").read_text(), (out / "summary.md").read_text()
 
 
 def flat(text: str) -> str:
     return " ".join(text.replace("\\", "").split())
 
 
-def test_truncated_recordings_file_is_inconclusive_and_names_the_line(tmp_path, vllm_server):
+def test_truncated_recordings_file_is_inconclusive_and_names_the_line(tmp_path, vllm_server, browser):
     recs = write(tmp_path / "recs.jsonl", answered(vllm_server.base_url))
     data = recs.read_bytes()
     recs.write_bytes(data[: data.rfind(b"\n", 0, len(data) - 1) + 40])  # the last line cut short, as a copy killed midway
@@ -65,7 +79,7 @@ def test_truncated_recordings_file_is_inconclusive_and_names_the_line(tmp_path, 
     result = parity(recs, out, vllm_server.base_url)
     assert result.exit_code == 3, result.output
     assert "INCONCLUSIVE" in result.output and "1 line(s) skipped" in flat(result.output)
-    report, html, md = reports(out)
+    report, html, md = reports(out, browser)
     assert report["verdict"] == "inconclusive" and report["exit_code"] == 3
     assert report["evidence"]["skipped_lines"] == 1 and report["evidence"]["compared"] == 2
     skipped = report["summary"]["skipped_lines"]["lines"]
@@ -79,31 +93,31 @@ def test_truncated_recordings_file_is_inconclusive_and_names_the_line(tmp_path, 
     assert "GO" in allowed.output and "1 line(s) skipped" in flat(allowed.output)
 
 
-def test_prompts_without_baseline_answers_are_inconclusive(tmp_path, vllm_server):
+def test_prompts_without_baseline_answers_are_inconclusive(tmp_path, vllm_server, browser):
     recs = write(tmp_path / "recs.jsonl", unanswered())
     out = tmp_path / "parity"
     result = parity(recs, out, vllm_server.base_url)
     assert result.exit_code == 3, result.output
     assert "none of the 3 request(s) has a baseline answer" in flat(result.output)
-    report, html, md = reports(out)
+    report, html, md = reports(out, browser)
     assert report["verdict"] == "inconclusive" and report["evidence"]["unanswered"] == 3 and report["evidence"]["compared"] == 0
     assert report["summary"]["scopes"]["all"]["passed"] == 0  # answered by the candidate, yet never a pass
     assert "none of the 3 request(s) has a baseline answer" in flat(html) and "Parity: INCONCLUSIVE" in md
 
 
-def test_unanswered_prompts_mixed_in_are_not_counted_as_passes(tmp_path, vllm_server):
+def test_unanswered_prompts_mixed_in_are_not_counted_as_passes(tmp_path, vllm_server, browser):
     recs = write(tmp_path / "recs.jsonl", answered(vllm_server.base_url, PROMPTS[:2]) + unanswered(PROMPTS[2:]))
     out = tmp_path / "parity"
     result = parity(recs, out, vllm_server.base_url)
     assert result.exit_code == 0, result.output
-    report, html, _ = reports(out)
+    report, html, _ = reports(out, browser)
     assert report["evidence"]["compared"] == 2 and report["evidence"]["passed"] == 2 and report["evidence"]["unanswered"] == 1
     assert report["summary"]["scopes"]["all"]["pass_rate"] == 1.0  # 2 of 2 compared, not 3 of 3
     assert "1 request(s) have no baseline answer: not compared, not counted as passes" in report["notes"]
     assert "no baseline answer" in html
 
 
-def test_unmapped_model_name_is_no_go_with_the_servers_answer(tmp_path, vllm_bare_server):
+def test_unmapped_model_name_is_no_go_with_the_servers_answer(tmp_path, vllm_bare_server, browser):
     # Recorded against "gpt-4o"; the bare server serves only "tiny-llama" and no --model-map is given.
     recs = write(tmp_path / "recs.jsonl", unanswered(model="gpt-4o"))
     lines = [json.loads(line) for line in recs.read_text().splitlines()]
@@ -117,13 +131,13 @@ def test_unmapped_model_name_is_no_go_with_the_servers_answer(tmp_path, vllm_bar
     result = parity(recs, out, vllm_bare_server.base_url)
     assert result.exit_code == 1, result.output
     assert "NO-GO" in result.output and "candidate error rate 100.0% > 2.0%" in result.output
-    report, html, md = reports(out)
+    report, html, md = reports(out, browser)
     assert report["verdict"] == "no-go" and report["evidence"]["candidate_errors"] == 3 and report["evidence"]["both_failed"] == 0
     assert "candidate error rate 100.0% &gt; 2.0%" in html and "gpt-4o" in html and "404" in html
     assert "Parity: NO-GO" in md
 
 
-def test_both_sides_failing_is_marked_and_not_held_against_the_candidate(tmp_path, vllm_server):
+def test_both_sides_failing_is_marked_and_not_held_against_the_candidate(tmp_path, vllm_server, browser):
     failed = Recording("/v1/embeddings", {"model": "gpt-4o-mini", "input": ["hello"]}, None, status=400,
                        error="400 Bad Request: this model does not support embeddings", latency_ms=20.0)
     recs = write(tmp_path / "recs.jsonl", [*answered(vllm_server.base_url), failed])
@@ -131,7 +145,7 @@ def test_both_sides_failing_is_marked_and_not_held_against_the_candidate(tmp_pat
     result = parity(recs, out, vllm_server.base_url)
     assert result.exit_code == 0, result.output
     assert "1 failed on the baseline too" in flat(result.output)
-    report, html, md = reports(out)
+    report, html, md = reports(out, browser)
     assert report["verdict"] == "go"
     assert report["evidence"]["both_failed"] == 1 and report["evidence"]["candidate_errors"] == 0
     assert report["evidence"]["compared"] == 3
@@ -141,11 +155,11 @@ def test_both_sides_failing_is_marked_and_not_held_against_the_candidate(tmp_pat
     assert "baseline failed too" in html and "baseline failed too" in md
 
 
-def test_only_both_failing_requests_is_inconclusive(tmp_path, vllm_server):
+def test_only_both_failing_requests_is_inconclusive(tmp_path, vllm_server, browser):
     failed = Recording("/v1/embeddings", {"model": "gpt-4o-mini", "input": ["hello"]}, None, status=400,
                        error="400 Bad Request: this model does not support embeddings")
     out = tmp_path / "parity"
     result = parity(write(tmp_path / "recs.jsonl", [failed]), out, vllm_server.base_url)
     assert result.exit_code == 3, result.output
     assert "nothing compared: 1 request(s) failed on the baseline too" in flat(result.output)
-    assert reports(out)[0]["verdict"] == "inconclusive"
+    assert reports(out, browser)[0]["verdict"] == "inconclusive"

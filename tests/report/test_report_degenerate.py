@@ -210,3 +210,23 @@ def test_embeddings_request_with_a_good_baseline_and_a_failing_candidate_is_an_e
                error={"type": "http", "message": "404"}, status=404)
     result = compare_run(write_run(tmp_path / "run.jsonl", [r]), settings=NO_SEMANTIC)
     assert result.summary["scopes"]["all"]["errors"] == 1 and result.summary["scopes"]["all"]["both_failed"] == 0
+
+
+@pytest.mark.parametrize("content, words", [
+    pytest.param("", "the run has no requests (an empty recordings file?)", id="empty-file"),
+    pytest.param("{not json\n[1, 2]\n", "no request could be read, 2 line(s) skipped", id="all-lines-bad"),
+])
+def test_parity_go_on_a_file_with_no_usable_recording(tmp_path, content, words):
+    """Nothing to send: no candidate is contacted (the port is closed), and `go` still reports why it cannot decide."""
+    recs = tmp_path / "recs.jsonl"
+    recs.write_text(content)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["parity", str(recs), "--candidate", "http://127.0.0.1:9/v1", "--out", str(out),
+                                       "--disable", "semantic"])
+    assert result.exit_code == 3, result.output
+    assert "INCONCLUSIVE" in result.output and words in " ".join(result.output.split())
+    data = json.loads((out / "report.json").read_text())
+    assert data["verdict"] == "inconclusive" and words in data["gaps"][0]
+    assert data["evidence"]["recordings_read"] == 0 and data["evidence"]["replay_finished"] is True
+    assert "Parity: INCONCLUSIVE" in (out / "summary.md").read_text()
+    assert 'data-verdict="inconclusive"' in (out / "report.html").read_text()

@@ -27,6 +27,7 @@ _LAZY = {
     "recording_http_client": "migrate.record:recording_http_client",
     "run_replay": "migrate.parity.replay:run_replay",
     "run_parity": "migrate.parity:run_parity",
+    "report_verdicts": "migrate.parity:report_verdicts",
     "compare_run": "migrate.parity:compare_run",
     "decide": "migrate.parity:decide",
     "Thresholds": "migrate.parity:Thresholds",

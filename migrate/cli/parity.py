@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-EXIT_GO, EXIT_NO_GO, EXIT_USAGE = 0, 1, 2
+EXIT_GO, EXIT_NO_GO, EXIT_USAGE, EXIT_INCONCLUSIVE = 0, 1, 2, 3  # the same as migrate.parity.verdict's
 EXIT_PREFLIGHT = 4  # the candidate failed the preflight: nothing was replayed
 
 
@@ -26,8 +26,15 @@ def _console(stderr: bool = False):
     return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
+def _esc(text: str) -> str:
+    """Text for a rich print with markup: messages name tables such as [tool.migrate.parity.thresholds]."""
+    from rich.markup import escape
+
+    return escape(str(text))
+
+
 def _fail(message: str) -> None:
-    _console(stderr=True).print(f"[red]error:[/red] {message}", markup=True)
+    _console(stderr=True).print(f"[red]error:[/red] {_esc(message)}", markup=True)
     sys.exit(EXIT_USAGE)
 
 
@@ -100,15 +107,12 @@ def _threshold_overrides(values: tuple[str, ...]) -> dict[str, float]:
     return out
 
 
-def _thresholds(config, overrides: tuple[str, ...]):
+def _thresholds(config, overrides: tuple[str, ...], allow_skipped: bool = False):
     from migrate.config import ConfigError
     from migrate.parity.verdict import Thresholds
 
     try:
-        section = dict((config.section("parity") if config else {}).get("thresholds", {}))
-        section.update(_threshold_overrides(overrides))
-        where = f"{config.source}: " if config and config.source else ""
-        return Thresholds.from_mapping(section, where=where)
+        return Thresholds.from_config(config, overrides=_threshold_overrides(overrides), allow_skipped=allow_skipped)
     except ConfigError as e:
         _fail(str(e))
 
@@ -161,6 +165,9 @@ def _compare_options(f):
 
 
 def _report_options(f):
+    f = click.option("--allow-skipped", "allow_skipped", is_flag=True,
+                     help="Decide even though some recordings or run lines were skipped (unreadable); "
+                          "they are still listed. Default: such a run is at best INCONCLUSIVE.")(f)
     f = click.option("--threshold", "threshold", multiple=True, metavar="NAME=VALUE",
                      help="Override a threshold, e.g. --threshold semantic=0.9 (repeatable).")(f)
     return f
@@ -185,27 +192,36 @@ def _settings(config, only, enable, disable, judge_url, judge_model, judge_api_k
         _fail(str(e))
 
 
-def _replay(recordings: Path, out: Path, config, candidate, api_key_env, baseline, baseline_api_key_env, model_map,
-            concurrency, rate, samples, timeout, max_retries, resume, no_preflight=False, show_causes=True):
+def _replay_kwargs(config, api_key_env, baseline, baseline_api_key_env, model_map, concurrency, rate, samples,
+                   timeout, max_retries, resume) -> dict:
     import os
 
+    return {"api_key": os.environ.get(api_key_env), "baseline_url": baseline,
+            "baseline_api_key": os.environ.get(baseline_api_key_env) if baseline else None,
+            "model_map": _model_map(model_map, config), "concurrency": concurrency, "rate": rate, "samples": samples,
+            "timeout": timeout, "max_retries": max_retries, "resume": resume}
+
+
+def _replay(recordings: Path, out: Path, config, candidate, *options, no_preflight: bool = False):
     from migrate.parity.preflight import PreflightError
     from migrate.parity.replay import run_replay
     from migrate.record.scrub import scrubber_for
 
     try:
         with _Progress("replay", "req") as progress:
-            summary = run_replay(
-                recordings, out, candidate_url=candidate, api_key=os.environ.get(api_key_env),
-                baseline_url=baseline, baseline_api_key=os.environ.get(baseline_api_key_env) if baseline else None,
-                model_map=_model_map(model_map, config), concurrency=concurrency, rate=rate, samples=samples,
-                timeout=timeout, max_retries=max_retries, resume=resume, progress=progress, preflight=not no_preflight,
-                scrubber=scrubber_for(config))
+            summary = run_replay(recordings, out, candidate_url=candidate, progress=progress, preflight=not no_preflight,
+                                 scrubber=scrubber_for(config), **_replay_kwargs(config, *options))
     except PreflightError as e:
         _show_preflight(e.result)
         sys.exit(EXIT_PREFLIGHT)
     except (FileNotFoundError, FileExistsError, ValueError) as e:
         _fail(str(e))
+    _show_replay(summary)
+    _show_causes(summary.error_causes, "candidate errors")
+    return summary
+
+
+def _show_replay(summary) -> None:
     if summary.preflight is not None:
         _show_preflight(summary.preflight)
     _show_bad(summary.bad_lines, "recordings")
@@ -213,9 +229,6 @@ def _replay(recordings: Path, out: Path, config, candidate, api_key_env, baselin
     _console().print(f"Replayed {summary.done} request(s) in {summary.duration_s:.1f} s ({rate_s:,.1f}/s) to {summary.out}"
                      + (f"; {summary.skipped_existing} already there" if summary.skipped_existing else "")
                      + (f"; [yellow]{summary.errors} with errors[/yellow]" if summary.errors else ""))
-    if show_causes:  # `go` shows them once, with the decision
-        _show_causes(summary.error_causes, "candidate errors")
-    return summary
 
 
 def _show_preflight(result) -> None:
@@ -260,14 +273,42 @@ def _compare(run: Path, out: Path | None, config, settings, thresholds, worst: i
             result = compare_run(run, out, config=config, settings=settings, thresholds=thresholds, worst=worst, progress=progress)
     except (FileNotFoundError, ValueError) as e:
         _fail(str(e))
+    _show_compare(result)
+    return result
+
+
+def _show_compare(result) -> None:
     _show_bad(result.bad_lines, "run")
     s = result.summary
     _console().print(f"Compared {s['records']} request(s) in {s['seconds']:.1f} s: verdicts in {result.out}")
     for name, why in s["skipped_comparators"].items():
-        _console(stderr=True).print(f"[yellow]note:[/yellow] comparator {name} did not run: {why}")
+        _console(stderr=True).print(f"[yellow]note:[/yellow] comparator {name} did not run: {_esc(why)}")
     for name, why in s["disabled_comparators"].items():
-        _console(stderr=True).print(f"[yellow]warning:[/yellow] comparator {name} was switched off: {why}")
-    return result
+        _console(stderr=True).print(f"[yellow]warning:[/yellow] comparator {name} was switched off: {_esc(why)}")
+
+
+class _Phases:
+    """Progress bars for steps that run one after the other inside one library call: each step's callback
+    closes the previous bar when it first reports (rich shows one live display at a time)."""
+
+    def __init__(self):
+        self.current: _Progress | None = None
+
+    def phase(self, label: str, unit: str = "req"):
+        bar = _Progress(label, unit)
+
+        def report(done: int, total: int | None) -> None:
+            if self.current is not bar:
+                self.close()
+                self.current = bar.__enter__()
+            bar(done, total)
+
+        return report
+
+    def close(self) -> None:
+        if self.current is not None:
+            self.current.__exit__(None, None, None)
+            self.current = None
 
 
 def _show_bad(bad, what: str) -> None:
@@ -281,38 +322,54 @@ def _show_bad(bad, what: str) -> None:
         err.print(f"  ... and {len(bad) - 20} more")
 
 
-def _show_decision(summary, decision, paths) -> None:
+def _show_decision(outcome) -> None:
     from rich.table import Table
 
+    summary, decision, paths = outcome.summary, outcome.decision, outcome.paths
     console = _console()
-    all_ = summary["scopes"]["all"]
-    n = all_["n"]
-    if decision.go:
-        console.print(f"[bold white on green] GO [/] {n} request(s); every threshold holds.")
-    else:
-        console.print(f"[bold white on red] NO-GO [/] {n} request(s); {len(decision.reasons)} threshold(s) not met:")
-        for reason in decision.reasons:
-            console.print(f"  - {reason}", markup=False)
+    e = decision.evidence
+    style = {"go": "bold white on green", "no-go": "bold white on red", "inconclusive": "bold black on yellow"}[decision.outcome]
+    console.print(f"[{style}] {decision.label} [/] {_esc(decision.headline)}")
+    for reason in decision.reasons:
+        console.print(f"  - {reason}", markup=False)
+    if decision.gaps:
+        if decision.reasons:
+            console.print("  evidence is also short:")
+        for gap in decision.gaps:
+            console.print(f"  - {gap}", markup=False)
+    if e is not None:
+        read = "unknown" if e.recordings_read is None else str(e.recordings_read)
+        console.print(f"Evidence: {read} recording(s) read, {e.skipped_lines} line(s) skipped, {e.requests} request(s) in the run"
+                      + (f" ({e.missing} missing)" if e.missing else "")
+                      + f", {e.compared} compared ({e.passed} pass, {e.failed} fail, {e.candidate_errors} candidate error(s)), "
+                      f"{e.unanswered} without a baseline answer, {e.both_failed} failed on the baseline too.", markup=False)
+    for note in decision.notes:
+        console.print(f"[dim]note: {_esc(note)}[/dim]", markup=True)
     from migrate.parity.causes import causes_block
 
     _show_causes(causes_block(summary), "candidate errors")
-    if all_.get("redacted"):
-        console.print(f"[yellow]note:[/yellow] {all_['redacted']} request(s) replayed with a redacted prompt: set apart from "
+    redacted = summary.scope("all").redacted
+    if redacted:
+        console.print(f"[yellow]note:[/yellow] {redacted} request(s) replayed with a redacted prompt: set apart from "
                       "the gates, since the recorded baseline answered the original text (see the report)")
+    stale = (summary.retuned or {}).get("stale")
+    if stale:
+        _console(stderr=True).print(f"[yellow]warning:[/yellow] {_esc(stale)}")
     table = Table(show_edge=False, box=None, pad_edge=False)
     for col, justify in (("comparator", "left"), ("gate", "left"), ("n", "right"), ("pass rate", "right"), ("threshold", "right")):
         table.add_column(col, justify=justify)
     checks = {c.metric: c for c in decision.checks if c.scope == "all"}
-    for name, info in summary["comparators"].items():
-        stats = all_["comparators"].get(name, {})
+    overall = summary.scope("all")
+    for name, info in summary.comparators.items():
+        stats = overall.comparators.get(name)
         check = checks.get(name)
-        rate = stats.get("pass_rate")
-        style = "" if check is None or check.passed is None else ("green" if check.passed else "red")
-        table.add_row(name, "yes" if info["gate"] else "", str(stats.get("n", 0)),
-                      f"[{style}]{rate:.1%}[/]" if rate is not None and style else (f"{rate:.1%}" if rate is not None else "-"),
+        rate = stats.pass_rate if stats else None
+        colour = "" if check is None or check.passed is None else ("green" if check.passed else "red")
+        table.add_row(name, "yes" if info.gate else "", str(stats.n if stats else 0),
+                      f"[{colour}]{rate:.1%}[/]" if rate is not None and colour else (f"{rate:.1%}" if rate is not None else "-"),
                       f"{check.threshold:.0%}" if check else "")
     console.print(table)
-    _show_cost(console, summary.get("cost") or {})
+    _show_cost(console, summary.cost.to_dict())
     for kind, path in paths.items():
         console.print(f"{kind}: {path}")
 
@@ -329,12 +386,6 @@ def _show_cost(console, cost) -> None:
             console.print(f"  {side}: {text}", markup=False, highlight=False)
 
 
-def _write_reports(summary, decision, html, md, json_path):
-    from migrate.report import write_reports
-
-    return write_reports(summary, decision, html=html, markdown=md, json_path=json_path)
-
-
 # -- commands -----------------------------------------------------------------------------------------------------
 @click.group(cls=_ParityGroup)
 def parity() -> None:
@@ -346,7 +397,7 @@ def parity() -> None:
     Or each step, every arrow a file you can keep:
       migrate parity run recs.jsonl --candidate http://localhost:8000/v1 --out run.jsonl
       migrate parity compare run.jsonl                   # -> run.verdicts.jsonl, no model called
-      migrate parity report run.verdicts.jsonl           # -> HTML / Markdown / JSON; exit 0 go, 1 no-go
+      migrate parity report run.verdicts.jsonl           # -> HTML / Markdown / JSON; exit 0 go, 1 no-go, 3 inconclusive
 
     Thresholds, comparators and prices live in [tool.migrate.parity.*] (docs/commands/parity.md).
     """
@@ -362,8 +413,11 @@ def parity() -> None:
 @_config_option
 def go(recordings, out_dir, candidate, api_key_env, baseline, baseline_api_key_env, model_map, concurrency, rate, samples,
        timeout, max_retries, resume, no_preflight, only, enable, disable, judge_url, judge_model, judge_api_key_env, embeddings_url,
-       embeddings_model, worst, threshold, config_path) -> None:
-    """Replay, compare and report in one go (also: `migrate parity RECORDINGS ...`). Exit 0 go, 1 no-go.
+       embeddings_model, worst, threshold, allow_skipped, config_path) -> None:
+    """Replay, compare and report in one go (also: `migrate parity RECORDINGS ...`).
+
+    Exit 0 GO, 1 NO-GO, 3 INCONCLUSIVE (not enough evidence: nothing compared, lines skipped, a gate not
+    measured; the reports say which), 2 usage error.
 
     \b
     Examples:
@@ -372,21 +426,32 @@ def go(recordings, out_dir, candidate, api_key_env, baseline, baseline_api_key_e
       migrate parity recs.jsonl --candidate $URL --samples 3 --threshold semantic=0.9 --disable length_ratio
       migrate parity recs.jsonl --candidate $URL --out parity-0412 --resume     # after an interruption
     """
-    from migrate.parity import REPORT_NAMES, RUN_NAME, VERDICTS_NAME
-    from migrate.parity.verdict import decide
+    from migrate.parity import run_parity
+    from migrate.parity.preflight import PreflightError
 
     config = _load_config(config_path)
     settings = _settings(config, only, enable, disable, judge_url, judge_model, judge_api_key_env, embeddings_url, embeddings_model)
-    thresholds = _thresholds(config, threshold)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    _replay(recordings, out_dir / RUN_NAME, config, candidate, api_key_env, baseline, baseline_api_key_env, model_map,
-            concurrency, rate, samples, timeout, max_retries, resume, no_preflight, show_causes=False)
-    result = _compare(out_dir / RUN_NAME, out_dir / VERDICTS_NAME, config, settings, thresholds, worst)
-    decision = decide(result.summary, thresholds)
-    paths = _write_reports(result.summary, decision, out_dir / REPORT_NAMES["html"], out_dir / REPORT_NAMES["markdown"],
-                           out_dir / REPORT_NAMES["json"])
-    _show_decision(result.summary, decision, paths)
-    sys.exit(decision.exit_code)
+    thresholds = _thresholds(config, threshold, allow_skipped)
+    options = _replay_kwargs(config, api_key_env, baseline, baseline_api_key_env, model_map, concurrency, rate, samples,
+                             timeout, max_retries, resume)
+    phases = _Phases()
+    try:
+        outcome = run_parity(recordings, candidate_url=candidate, out_dir=out_dir, config=config, replay_options=options,
+                             compare_options={"settings": settings, "worst": worst}, thresholds=thresholds,
+                             replay_progress=phases.phase("replay"), compare_progress=phases.phase("compare"),
+                             preflight=not no_preflight)
+    except PreflightError as e:
+        phases.close()
+        _show_preflight(e.result)
+        sys.exit(EXIT_PREFLIGHT)
+    except (FileNotFoundError, FileExistsError, ValueError) as e:
+        phases.close()
+        _fail(str(e))
+    phases.close()
+    _show_replay(outcome.replay)
+    _show_compare(outcome.compare)
+    _show_decision(outcome)
+    sys.exit(outcome.exit_code)
 
 
 @parity.command("run")
@@ -407,7 +472,7 @@ def run_cmd(recordings, out, candidate, api_key_env, baseline, baseline_api_key_
     """
     config = _load_config(config_path)
     _replay(recordings, out, config, candidate, api_key_env, baseline, baseline_api_key_env, model_map,
-            concurrency, rate, samples, timeout, max_retries, resume, no_preflight)
+            concurrency, rate, samples, timeout, max_retries, resume, no_preflight=no_preflight)
 
 
 @parity.command("compare")
@@ -445,24 +510,28 @@ def compare_cmd(run, out, only, enable, disable, judge_url, judge_model, judge_a
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="JSON report path (default: beside SOURCE).")
 @_report_options
 @_config_option
-def report_cmd(source, html, md, json_path, threshold, config_path) -> None:
-    """Report go / no-go from a verdicts file (or a run file: compared first). Exit 0 go, 1 no-go.
+def report_cmd(source, html, md, json_path, threshold, allow_skipped, config_path) -> None:
+    """Report GO / NO-GO / INCONCLUSIVE from a verdicts file (or a run file: compared first).
 
-    Writes a self-contained HTML report (no network), a Markdown summary sized for a PR body and
-    JSON. Thresholds come from [tool.migrate.parity.thresholds] and --threshold.
+    Exit 0 GO, 1 NO-GO, 3 INCONCLUSIVE, 2 usage error. Writes a self-contained HTML report (no network),
+    a Markdown summary sized for a PR body and JSON, whatever the run was. Thresholds, gates and prices
+    come from the current [tool.migrate.parity.*] tables and --threshold, applied again to the saved
+    scores: re-tune without comparing again (the report says when a comparator changed and its scores are stale).
 
     \b
     Examples:
       migrate parity report run.verdicts.jsonl
       migrate parity report run.jsonl --html report.html --md summary.md
       migrate parity report verdicts.jsonl --threshold semantic=0.9 --threshold max_error_rate=0
+      migrate parity report verdicts.jsonl --allow-skipped
       gh pr comment 42 --body-file "$(migrate parity report verdicts.jsonl >/dev/null; echo verdicts.summary.md)"
     """
-    from migrate.parity.compare import default_verdicts_path, file_format, read_summary
-    from migrate.parity.verdict import decide
+    from migrate.config import ConfigError
+    from migrate.parity import report_verdicts
+    from migrate.parity.compare import default_verdicts_path, file_format
 
     config = _load_config(config_path)
-    thresholds = _thresholds(config, threshold)
+    thresholds = _thresholds(config, threshold, allow_skipped)
     fmt = file_format(source)
     if fmt == "migrate.run":
         settings = _settings(config, (), (), (), None, None, None, None, None)
@@ -472,14 +541,9 @@ def report_cmd(source, html, md, json_path, threshold, config_path) -> None:
     else:
         _fail(f"{source}: neither a run file nor a verdicts file (its first line names format {fmt!r})")
     try:
-        summary = read_summary(verdicts)
-    except ValueError as e:
+        outcome = report_verdicts(verdicts, config=config, thresholds=thresholds,
+                                  paths={"html": html, "markdown": md, "json": json_path})
+    except (ValueError, ConfigError) as e:
         _fail(str(e))
-    decision = decide(summary, thresholds)
-    stem = verdicts.name.removesuffix(".jsonl").removesuffix(".verdicts")
-    html = html or verdicts.with_name(f"{stem}.report.html")
-    md = md or verdicts.with_name(f"{stem}.summary.md")
-    json_path = json_path or verdicts.with_name(f"{stem}.report.json")
-    paths = _write_reports(summary, decision, html, md, json_path)
-    _show_decision(summary, decision, paths)
-    sys.exit(decision.exit_code)
+    _show_decision(outcome)
+    sys.exit(outcome.exit_code)

@@ -11,6 +11,9 @@ Each step stands alone and every arrow is a file:
     compare_run("run.jsonl", "verdicts.jsonl", config=config)   # migrate.parity.compare
     decide(read_summary("verdicts.jsonl"), Thresholds.from_config(config))   # migrate.parity.verdict
     write_reports(summary, decision, html="report.html")        # migrate.report
+    report_verdicts("verdicts.jsonl", config=config)            # decide + reports under the current config
+
+A decision is GO (exit 0), NO-GO (1) or INCONCLUSIVE (3: not enough evidence; see migrate.parity.verdict).
 
 Imports are lazy: `import migrate.parity` costs nothing until a name is used.
 """
@@ -35,6 +38,9 @@ _LAZY = {
     "Thresholds": "migrate.parity.verdict:Thresholds",
     "Decision": "migrate.parity.verdict:Decision",
     "decide": "migrate.parity.verdict:decide",
+    "Evidence": "migrate.parity.verdict:Evidence",
+    "Summary": "migrate.parity.compare.summary:Summary",
+    "rejudge": "migrate.parity.rejudge:rejudge",
     "write_reports": "migrate.report:write_reports",
     "PreflightError": "migrate.parity.preflight:PreflightError",
 }
@@ -45,10 +51,15 @@ REPORT_NAMES = {"html": "report.html", "markdown": "summary.md", "json": "report
 
 @dataclass
 class ParityOutcome:
-    replay: Any  # ReplaySummary
-    compare: Any  # CompareResult
+    replay: Any  # ReplaySummary (None for `report`, which starts from saved verdicts)
+    compare: Any  # CompareResult (None when the verdicts were only read)
     decision: Any  # Decision
+    summary: Any = None  # Summary: what the decision and the reports were made from
     paths: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def exit_code(self) -> int:
+        return self.decision.exit_code
 
 
 def run_parity(
@@ -67,14 +78,15 @@ def run_parity(
     """Replay, compare and report in one call; files go to `out_dir` (run.jsonl, verdicts.jsonl, report.*).
 
     `replay_options` go to `run_replay` (api_key, baseline_url, model_map, concurrency, samples, resume, ...);
-    `compare_options` to `compare_run`. The model map defaults to `[tool.migrate.models]`. With `preflight` (the
-    default) the candidate is checked first and `migrate.parity.preflight.PreflightError` raised, nothing
-    replayed, when it cannot answer what the recordings use.
+    `compare_options` to `compare_run` (settings, worst, ...). The model map defaults to `[tool.migrate.models]`,
+    thresholds to `[tool.migrate.parity.thresholds]`. Whatever the run produced (no answers, every request
+    failing, an empty file), the reports are written and the decision says what happened. With `preflight` (the default) the
+    candidate is checked first and `migrate.parity.preflight.PreflightError` raised, nothing replayed, when it
+    cannot answer what the recordings use.
     """
     from migrate.parity.compare import compare_run
     from migrate.parity.replay import run_replay
-    from migrate.parity.verdict import Thresholds, decide
-    from migrate.report import write_reports
+    from migrate.parity.verdict import Thresholds
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -90,15 +102,56 @@ def run_parity(
     thresholds = thresholds or Thresholds.from_config(config)
     result = compare_run(out_dir / RUN_NAME, out_dir / VERDICTS_NAME, config=config, thresholds=thresholds,
                          progress=compare_progress, **(compare_options or {}))
-    decision = decide(result.summary, thresholds)
-    paths = write_reports(result.summary, decision, **{("json_path" if k == "json" else k): out_dir / v for k, v in REPORT_NAMES.items()})
-    return ParityOutcome(replay, result, decision, {"run": out_dir / RUN_NAME, "verdicts": out_dir / VERDICTS_NAME, **paths})
+    paths = {kind: out_dir / name for kind, name in REPORT_NAMES.items()}
+    outcome = decide_and_report(result.summary, thresholds, paths)
+    outcome.replay, outcome.compare = replay, result
+    outcome.paths = {"run": out_dir / RUN_NAME, "verdicts": out_dir / VERDICTS_NAME, **outcome.paths}
+    return outcome
+
+
+def report_paths(verdicts: str | Path) -> dict[str, Path]:
+    """Where `report` writes beside a verdicts file: run.verdicts.jsonl -> run.report.html, run.summary.md, run.report.json."""
+    verdicts = Path(verdicts)
+    stem = verdicts.name.removesuffix(".jsonl").removesuffix(".verdicts")
+    return {"html": verdicts.with_name(f"{stem}.report.html"), "markdown": verdicts.with_name(f"{stem}.summary.md"),
+            "json": verdicts.with_name(f"{stem}.report.json")}
+
+
+def report_verdicts(
+    verdicts: str | Path,
+    *,
+    config: Any = None,
+    thresholds: Any = None,
+    paths: dict[str, Path | None] | None = None,
+) -> ParityOutcome:
+    """Decide and write the reports from a saved verdicts file, under the current config's thresholds,
+    gates and prices (see `rejudge`): no model is called, nothing is compared again."""
+    from migrate.parity.rejudge import rejudge
+    from migrate.parity.verdict import Thresholds
+
+    thresholds = thresholds or Thresholds.from_config(config)
+    summary = rejudge(verdicts, config=config, thresholds=thresholds)
+    chosen = {**report_paths(verdicts), **{k: v for k, v in (paths or {}).items() if v is not None}}
+    return decide_and_report(summary, thresholds, chosen)
+
+
+def decide_and_report(summary: Any, thresholds: Any, paths: dict[str, Path]) -> ParityOutcome:
+    """The last step of every pipeline: decide, then write HTML / Markdown / JSON (`paths` by kind)."""
+    from migrate.parity.compare.summary import Summary
+    from migrate.parity.verdict import decide
+    from migrate.report import write_reports
+
+    summary = Summary.from_dict(summary)
+    decision = decide(summary, thresholds)
+    written = write_reports(summary, decision, html=paths.get("html"), markdown=paths.get("markdown"),
+                            json_path=paths.get("json"))
+    return ParityOutcome(None, None, decision, summary, written)
 
 
 __getattr__, __dir__ = lazy_exports(__name__, globals(), _LAZY)
 
 
 __all__ = [  # noqa: RUF022 - grouped: the pipeline, then the lazily imported names in _LAZY's order
-    "ParityOutcome", "run_parity", "run_replay", "ReplaySummary", "compare_run", "CompareResult", "CompareSettings",
-    "read_summary", "comparator", "Score", "Thresholds", "Decision", "decide", "write_reports", "PreflightError",
+    "ParityOutcome", "run_parity", "report_verdicts", "decide_and_report", "report_paths", "run_replay", "ReplaySummary", "compare_run", "CompareResult", "CompareSettings",
+    "read_summary", "comparator", "Score", "Thresholds", "Decision", "decide", "Evidence", "Summary", "rejudge", "write_reports", "PreflightError",
 ]

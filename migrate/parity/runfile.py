@@ -12,6 +12,11 @@ sample index). `compare` reads only this file, so scorers can change without cal
      "candidate": {"response": {...}, "status": 200, "latency_ms": 95.1, "ttft_ms": 12.0,
                    "error": null | {"type": "timeout", "message": "..."}, "attempts": 1},
      "finished_at": "...", "redacted": ["email"]}
+    {"type": "replay", "recordings": "recs.jsonl", "recordings_read": 120, "requests": 120, "done": 120,
+     "bad_line_count": 2, "bad_lines": [{"path": "recs.jsonl", "line": 7, "error": "..."}], "finished_at": "..."}
+
+The `replay` line is appended when a replay call finishes (again by each `--resume`; the last one counts):
+without it a run is unfinished, and `compare` cannot say which recordings lines were skipped.
 
 `redacted` (absent when empty) names the kinds of redaction in the request sent that the recorded baseline
 did not see: its answers come from different text, so compare sets its scores apart.
@@ -110,8 +115,10 @@ def record_key(recording_id: str, sample: int) -> str:
     return f"{recording_id}#{sample}"
 
 
-def read_run(path: str | Path, *, bad: list[BadLine]) -> tuple[RunHeader | None, Iterator[RunRecord]]:
-    """The header (None if absent) and a stream of results. Bad lines go to `bad` with their number."""
+def read_run(path: str | Path, *, bad: list[BadLine],
+             replay: list[dict[str, Any]] | None = None) -> tuple[RunHeader | None, Iterator[RunRecord]]:
+    """The header (None if absent) and a stream of results. Bad lines go to `bad` with their number; the
+    `replay` lines a finished replay appends (what it read, skipped lines) go to `replay` when given."""
     header: RunHeader | None = None
     with open(path, "rb") as fh:
         first = fh.readline()
@@ -129,6 +136,10 @@ def read_run(path: str | Path, *, bad: list[BadLine]) -> tuple[RunHeader | None,
     def results() -> Iterator[RunRecord]:
         for number, obj in iter_jsonl(path, bad=bad):
             if obj.get("type") == "header":
+                continue
+            if obj.get("type") == "replay":
+                if replay is not None:
+                    replay.append(obj)
                 continue
             try:
                 yield RunRecord.from_dict(obj)

@@ -4,8 +4,8 @@
     from migrate.parity.verdict import Thresholds, decide
     from migrate.report import write_reports
 
-    summary = read_summary("run.verdicts.jsonl")
-    decision = decide(summary, Thresholds.from_config(config))
+    summary = read_summary("run.verdicts.jsonl")    # the summary line; Summary.from_dict(...) types it
+    decision = decide(summary, Thresholds.from_config(config))   # GO / NO-GO / INCONCLUSIVE
     paths = write_reports(summary, decision, html="report.html", markdown="summary.md", json_path="report.json")
 
 Model output is untrusted: the HTML template autoescapes everything, embeds data with `|tojson`, and a
@@ -23,12 +23,16 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from migrate.parity.causes import causes_block
 from migrate.report.charts import latency_histogram, score_histogram
 from migrate.report.controls import escape_json_controls, visible_controls
 from migrate.report.diff import word_diff
+
+if TYPE_CHECKING:
+    from migrate.parity.compare.summary import Summary
+    from migrate.parity.verdict import Decision
 
 MARKDOWN_LIMIT = 60_000  # GitHub's PR body limit is 65,536 characters: leave room for a note around it
 
@@ -110,75 +114,130 @@ def _static(name: str) -> str:
     return (templates_dir() / "report" / name).read_text(encoding="utf-8")
 
 
-def _scrubbed(summary: Mapping[str, Any]) -> Mapping[str, Any]:
+def _scrubbed(summary: Summary | Mapping[str, Any]) -> Summary:
     """The summary with secrets scrubbed (with the run's own opt-in redactions): a hand-made file cannot leak."""
+    from migrate.parity.compare.summary import Summary
     from migrate.record.scrub import Scrubber
 
-    return Scrubber.from_settings(summary.get("scrubbing")).scrub(dict(summary))
+    data = summary.to_dict() if isinstance(summary, Summary) else dict(summary)
+    return Summary.from_dict(Scrubber.from_settings(data.get("scrubbing")).scrub(data))
+
+
+STATUS_LABELS = {"pass": "pass", "fail": "fail", "error": "error", "unanswered": "no baseline answer",
+                 "both_failed": "baseline failed too"}
+LATENCY_SIDES = ("baseline", "candidate", "baseline_ttft", "candidate_ttft")
+CASE_DEFAULTS: dict[str, Any] = {"key": "", "recording_id": "", "sample": 0, "endpoint": "", "kind": "", "tags": [],
+                                 "passed": False, "failed_gates": [], "error": None, "baseline_error": None,
+                                 "scores": {}, "prompt": "", "baseline": "", "candidate": "", "truncated": False,
+                                 "latency_ms": [None, None]}
 
 
 def _case_view(case: Mapping[str, Any], gates: set[str]) -> dict[str, Any]:
-    left, right = word_diff(case.get("baseline") or "", case.get("candidate") or "")
+    """A case with every field the templates read (older or hand-made summaries may lack some)."""
+    from migrate.parity.compare.aggregate import verdict_status
+
+    case = {**CASE_DEFAULTS, **{k: v for k, v in case.items() if v is not None}}
+    latency = list(case["latency_ms"] or []) + [None, None]
+    case["latency_ms"] = latency[:2]
+    left, right = word_diff(str(case["baseline"]), str(case["candidate"]))
     scores = [
-        {"name": name, **s, "gate": name in gates}
-        for name, s in sorted(case.get("scores", {}).items(), key=lambda kv: (kv[1]["passed"], kv[0] not in gates, kv[0]))
+        {"name": name, "score": None, "passed": False, "reason": "", **s, "gate": name in gates}
+        for name, s in sorted(case["scores"].items(), key=lambda kv: (bool(kv[1].get("passed")), kv[0] not in gates, kv[0]))
     ]
-    return {**case, "diff_baseline": left, "diff_candidate": right, "score_list": scores,
-            "verdict": "error" if case.get("error") else ("pass" if case.get("passed") else "fail")}
+    status = verdict_status(case)
+    return {**case, "diff_baseline": left, "diff_candidate": right, "score_list": scores, "verdict": status,
+            "verdict_label": STATUS_LABELS[status]}
 
 
-def report_context(summary: Mapping[str, Any], decision: Any) -> dict[str, Any]:
-    """Everything the templates need, computed once: checks, slices, charts, cases with their diffs."""
-    gates = {name for name, c in summary.get("comparators", {}).items() if c.get("gate")}
-    scopes = summary.get("scopes", {})
-    overall = scopes.get("all", {"n": 0, "errors": 0, "passed": 0, "comparators": {}})
+def report_context(summary: Summary | Mapping[str, Any], decision: Decision) -> dict[str, Any]:
+    """Everything the templates need, computed once from the typed summary: every key the templates read is
+    present whatever the run was (no requests, no answers, no latency, no usage)."""
+    from migrate.parity.compare.summary import ComparatorStats, Latency, Summary
+
+    summary = Summary.from_dict(summary)
+    gates = summary.gates
+    overall = summary.scope("all")
     comparators = []
-    for name, info in summary.get("comparators", {}).items():
-        stats = overall.get("comparators", {}).get(name, {"n": 0, "passed": 0, "pass_rate": None, "mean_score": None, "histogram": []})
-        threshold = decision_threshold(decision, name)
-        comparators.append({"name": name, **info, **stats, "threshold": threshold,
-                            "chart": score_histogram(stats.get("histogram") or [0] * 20)})
+    for name, info in summary.comparators.items():
+        stats = overall.comparators.get(name) or ComparatorStats()
+        comparators.append({"name": name, "summary": info.summary, "kinds": info.kinds, "gate": info.gate,
+                            "n": stats.n, "passed": stats.passed, "pass_rate": stats.pass_rate, "mean_score": stats.mean_score,
+                            "errored": stats.errored, "unmeasured": stats.unmeasured,
+                            "threshold": decision_threshold(decision, name),
+                            "chart": score_histogram(stats.histogram or [0] * 20)})
     comparators.sort(key=lambda c: (not c["gate"], c["name"]))
     slices = []
-    for key, stats in sorted(scopes.items()):
+    for key, stats in sorted(summary.scopes.items()):
         if key == "all":
             continue
         group, _, value = key.partition(":")
-        failing = sorted((n for n, c in stats.get("comparators", {}).items() if c["n"] and c["pass_rate"] is not None and c["pass_rate"] < 1),
-                         key=lambda n: stats["comparators"][n]["pass_rate"])
-        slices.append({"group": group, "value": value, **stats, "weakest": failing[:3]})
-    latency = summary.get("latency", {}).get("all", {})
-    chart = latency_histogram({side: (latency.get(side) or {}).get("buckets", []) for side in ("baseline", "candidate")})
-    worst = [_case_view(c, gates) for c in summary.get("worst", [])]
+        failing = sorted((n for n, c in stats.comparators.items() if c.n and c.pass_rate is not None and c.pass_rate < 1),
+                         key=lambda n: stats.comparators[n].pass_rate)
+        slices.append({"group": group, "value": value, "n": stats.n, "pass_rate": stats.pass_rate, "errors": stats.errors,
+                       "unanswered": stats.unanswered, "weakest": [(n, stats.comparators[n].pass_rate) for n in failing[:3]]})
+    block = summary.latency.get("all") or {}
+    latency = {side: block.get(side) or Latency() for side in LATENCY_SIDES}
+    chart = latency_histogram({side: latency[side].buckets for side in ("baseline", "candidate")})
+    worst = [_case_view(c, gates) for c in summary.worst]
     shown = {c["key"] for c in worst}
-    sample = [_case_view(c, gates) for c in summary.get("sample", []) if c["key"] not in shown]
-    tags = sorted({t for c in worst + sample for t in c.get("tags", [])})
-    catalog = summary.get("catalog") or {}
-    n = overall.get("n", 0)
-    judged = n - overall.get("redacted", 0)
+    sample = [_case_view(c, gates) for c in summary.sample if c.get("key") not in shown]
+    tags = sorted({t for c in worst + sample for t in c["tags"]})
+    catalog = {"openai_version": "?", "vllm_version": "?", "generated": "?", **(summary.catalog or {})} if summary.catalog else None
+    header = summary.run_header or {}
+    candidate = header.get("candidate") if isinstance(header.get("candidate"), Mapping) else {}
+    judged = overall.judged
     return {
         "summary": summary,
         "decision": decision,
+        "evidence": decision.evidence,
         "overall": overall,
-        "n": n,
-        "pass_rate": overall["passed"] / judged if judged else None,
-        "redacted": scopes.get("redacted:prompt"),
-        "error_rate": overall["errors"] / n if n else None,
+        "n": overall.n,
+        "judged": judged,
+        "candidate_url": candidate.get("base_url") or "",
+        "pass_rate": overall.passed / judged if judged else None,
+        "redacted": summary.scopes.get("redacted:prompt"),
+        "error_rate": overall.errors / judged if judged else None,
         "comparators": comparators,
         "slices": slices,
         "latency": latency,
         "latency_chart": chart,
-        "cost": summary.get("cost", {}),
+        "cost": summary.cost,
+        "cost_rows": [{"model": "", "requests": 0, "input": 0, "output": 0, "usd": None, "priced_as": None, "basis": None,
+                       "per_1k": None, **row, "side": side}
+                      for side in ("baseline", "candidate") for row in getattr(summary.cost, side).by_model],
         "worst": worst,
         "sample": sample,
         "tags": tags,
-        "agreement": summary.get("agreement"),
+        "agreement": _agreement(summary.agreement),
         "error_causes": causes_block(summary),
         "catalog": catalog,
         "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "failed_checks": [c for c in decision.checks if c.passed is False],
         "other_checks": [c for c in decision.checks if c.passed is not False],
+        "stale": stale_note(summary),
+        "retuned": _retuned_note(summary),
     }
+
+
+def _agreement(data: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if not data:
+        return None
+    return {"samples": 0, "recordings": 0, "mean_exact": None, "mean_lexical": None, **data}
+
+
+def stale_note(summary: Any) -> str:
+    """Why the saved scores may not be what the current config would give (set by `rejudge`), or ""."""
+    retuned = summary.retuned or {}
+    return str(retuned.get("stale") or "")
+
+
+def _retuned_note(summary: Any) -> str:
+    retuned = summary.retuned or {}
+    if not retuned.get("applied"):
+        return ""
+    changed = retuned.get("statuses_changed", 0)
+    return (f"Judged from the saved scores under the current thresholds, gates, pass marks and prices "
+            f"({changed} request(s) changed status since compare).")
 
 
 def decision_threshold(decision: Any, name: str) -> float | None:
@@ -188,24 +247,25 @@ def decision_threshold(decision: Any, name: str) -> float | None:
     return None
 
 
-def render_html(summary: Mapping[str, Any], decision: Any) -> str:
+def render_html(summary: Summary | Mapping[str, Any], decision: Decision) -> str:
     summary = _scrubbed(summary)
     script = _static("report.js")
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
     ctx = report_context(summary, decision)
-    data = {"verdict": decision.to_dict(), "records": summary.get("records"), "run": summary.get("run"),
-            "scopes": {k: {kk: v[kk] for kk in ("n", "errors", "passed", "pass_rate")} for k, v in summary.get("scopes", {}).items()}}
+    data = {"verdict": decision.to_dict(), "records": summary.records, "run": summary.run,
+            "scopes": {k: {"n": v.n, "errors": v.errors, "passed": v.passed, "pass_rate": v.pass_rate}
+                       for k, v in summary.scopes.items()}}
     return visible_controls(_environment().get_template("report/report.html.j2").render(
         **ctx, style=_static("report.css"), script=script, script_hash=f"sha256-{digest}", data=data))
 
 
-def render_markdown(summary: Mapping[str, Any], decision: Any, *, limit: int = MARKDOWN_LIMIT, html_name: str | None = None) -> str:
+def render_markdown(summary: Summary | Mapping[str, Any], decision: Decision, *, limit: int = MARKDOWN_LIMIT, html_name: str | None = None) -> str:
     """The PR-body summary; worst cases are dropped (and then shortened) until it fits in `limit` characters."""
     ctx = report_context(_scrubbed(summary), decision)
     template = _environment().get_template("report/summary.md.j2")
     for cases, clip in ((10, 1200), (10, 400), (5, 300), (3, 200), (0, 0)):
-        shown = [{**c, "baseline": _clip(c.get("baseline") or "", clip), "candidate": _clip(c.get("candidate") or "", clip),
-                  "prompt": _clip(c.get("prompt") or "", clip)} for c in ctx["worst"][:cases]]
+        shown = [{**c, "baseline": _clip(str(c["baseline"]), clip), "candidate": _clip(str(c["candidate"]), clip),
+                  "prompt": _clip(str(c["prompt"]), clip)} for c in ctx["worst"][:cases]]
         text = visible_controls(template.render(**{**ctx, "worst": shown, "more_cases": max(0, len(ctx["worst"]) - cases), "html_name": html_name}))
         if len(text) <= limit:
             return text
@@ -216,12 +276,17 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit] + " [...]"
 
 
-def render_json(summary: Mapping[str, Any], decision: Any) -> str:
-    return escape_json_controls(json.dumps({"format": "migrate.parity-report", "version": 1, **decision.to_dict(),
-                                            "summary": _scrubbed(summary)}, ensure_ascii=False, indent=2))
+def render_json(summary: Summary | Mapping[str, Any], decision: Decision) -> str:
+    """version 2: adds "exit_code", "headline", "gaps", "notes", "evidence"; "verdict" may be "inconclusive"."""
+    from migrate.record.scrub import Scrubber
+
+    summary = _scrubbed(summary)
+    report = Scrubber.from_settings(summary.extra.get("scrubbing")).scrub(
+        {"format": "migrate.parity-report", "version": 2, **decision.to_dict(), "summary": summary.to_dict()})
+    return escape_json_controls(json.dumps(report, ensure_ascii=False, indent=2))
 
 
-def write_reports(summary: Mapping[str, Any], decision: Any, *, html: str | Path | None = None,
+def write_reports(summary: Summary | Mapping[str, Any], decision: Decision, *, html: str | Path | None = None,
                   markdown: str | Path | None = None, json_path: str | Path | None = None) -> dict[str, Path]:
     """Write the reports asked for; returns {"html": path, ...} for those written."""
     written: dict[str, Path] = {}

@@ -113,7 +113,9 @@ def test_missing_baseline_skips_comparators_that_need_one(tmp_path):
     r = record("nb", chat_request(response_format={"type": "json_object"}), None, chat_response('{"a": 1}'))
     result = compare_run(write_run(tmp_path / "run.jsonl", [r]), settings=NO_SEMANTIC)
     v = next(o for o in lines(result.out) if o["type"] == "verdict")
-    assert set(v["scores"]) == {"json_valid"} and v["passed"] and v["no_baseline"]
+    assert set(v["scores"]) == {"json_valid"} and v["no_baseline"]
+    assert v["status"] == "unanswered" and not v["passed"]  # nothing to compare with is never a pass
+    assert result.summary["scopes"]["all"]["unanswered"] == 1 and result.summary["scopes"]["all"]["judged"] == 0
 
 
 def test_samples_agreement(tmp_path):
@@ -173,20 +175,21 @@ def test_config_replaces_enables_disables_and_sets_options(tmp_path):
     assert s.options["lexical"]["min_score"] == 0.9
 
 
-@pytest.mark.parametrize("toml, message", [
-    pytest.param('chat = ["exactly"]', "unknown comparator 'exactly'", id="unknown-name"),
-    pytest.param('[parity.comparators.lexical]\nmin_scor = 1', "unknown option(s) for comparator 'lexical'", id="unknown-option"),
-    pytest.param('chat = "exact"', "expected a list of comparator names", id="not-a-list"),
-    pytest.param('frobnicate = 1', "not a request kind", id="unknown-key"),
-    pytest.param('enable = ["judge"]', "comparator 'judge' cannot run: needs url and model", id="judge-without-url"),
+@pytest.mark.parametrize("toml, message, names_file", [
+    pytest.param('chat = ["exactly"]', "unknown comparator 'exactly'", True, id="unknown-name"),
+    pytest.param('[parity.comparators.lexical]\nmin_scor = 1', "unknown option(s) for comparator 'lexical'", True, id="unknown-option"),
+    pytest.param('chat = "exact"', "expected a list of comparator names", True, id="not-a-list"),
+    pytest.param('frobnicate = 1', "not a request kind", True, id="unknown-key"),
+    pytest.param('enable = ["judge"]', "comparator 'judge' cannot run: needs url and model", False, id="judge-without-url"),
 ])
-def test_config_errors_name_the_field(tmp_path, toml, message):
+def test_config_errors_name_the_field(tmp_path, toml, message, names_file):
     path = tmp_path / "migrate.toml"
     body = toml if toml.startswith("[") else f"[parity.comparators]\n{toml}"
     path.write_text(body + "\n")
     with pytest.raises(ConfigError) as e:
         CompareSettings.build(load_config(path))
-    assert message in str(e.value) and str(path) in str(e.value) or message in str(e.value)
+    assert message in str(e.value)
+    assert (str(path) in str(e.value)) is names_file
 
 
 def test_custom_comparator_is_registered_and_used(tmp_path):

@@ -91,8 +91,9 @@ def test_server_without_tool_parser_is_no_go(tmp_path, vllm_server, vllm_bare_se
 
 
 def test_llm_judge_calls_a_real_endpoint_and_caches(tmp_path, vllm_server):
-    """The judge's HTTP path against real vLLM. The tiny model's grades are noise: whatever it answers is either a
-    grade (cached, scored) or unreadable (counted as a judge error, never against the candidate)."""
+    """The judge's HTTP path against real vLLM. The tiny model's free text is noise, so its answer is constrained
+    with vLLM's structured outputs (the judge's `extra_body`) to a readable grade: every grade is scored and
+    cached, and a second compare calls the judge for none of them."""
     from migrate.parity.compare import CompareSettings, compare_run
     from tests.report.runs import chat_request, chat_response, record, write_run
 
@@ -101,13 +102,20 @@ def test_llm_judge_calls_a_real_endpoint_and_caches(tmp_path, vllm_server):
         for i in range(4)])
     rubric = tmp_path / "rubric.j2"  # short: the test model has a 512-token context
     rubric.write_text('Reference: {{ reference }}\nCandidate: {{ candidate }}\nGrade 1-5 as JSON {"score": n}.')
+    grades = ['{"score": 2, "reason": "misses the point"}', '{"score": 5, "reason": "same answer"}']
     settings = CompareSettings.build(only=["judge"], options={"judge": {
-        "url": vllm_server.base_url, "model": "tiny-llama", "rubric": str(rubric), "max_tokens": 16, "concurrency": 4}})
-    first = compare_run(run, settings=settings).summary["notes"]["judge"]
-    graded = first["calls"] - first.get("errors", 0)
-    assert first["calls"] == 4 and first["model"] == "tiny-llama"
-    assert all("HTTP" not in e for e in first.get("error_examples", [])), first  # reached the model; only parsing may fail
-    cache = tmp_path / "judge-cache.jsonl"
-    assert (len(cache.read_text().splitlines()) if cache.exists() else 0) == graded
-    second = compare_run(run, settings=settings).summary["notes"]["judge"]
-    assert second.get("cached", 0) == graded and second.get("calls", 0) == 4 - graded
+        "url": vllm_server.base_url, "model": "tiny-llama", "rubric": str(rubric), "max_tokens": 24, "concurrency": 4,
+        "extra_body": {"structured_outputs": {"choice": grades}}}})
+    first = compare_run(run, settings=settings)
+    notes = first.summary["notes"]["judge"]
+    assert notes["calls"] == 4 and notes.get("errors", 0) == 0 and notes["model"] == "tiny-llama", notes
+    verdicts = [json.loads(line) for line in first.out.read_text().splitlines() if '"type":"verdict"' in line]
+    scores = [v["scores"]["judge"] for v in verdicts]
+    assert len(scores) == 4 and {s["score"] for s in scores} <= {0.25, 1.0}  # grades 2 and 5 on the 0..1 scale
+    assert all(s["passed"] == (s["score"] == 1.0) for s in scores)  # min_score 4
+    cache = [json.loads(line) for line in (tmp_path / "judge-cache.jsonl").read_text().splitlines()]
+    assert len(cache) == 4 and {c["score"] for c in cache} <= {2.0, 5.0}
+    second = compare_run(run, settings=settings)
+    assert second.summary["notes"]["judge"].get("cached") == 4 and second.summary["notes"]["judge"].get("calls", 0) == 0
+    assert [json.loads(line)["scores"] for line in second.out.read_text().splitlines() if '"type":"verdict"' in line] == \
+        [v["scores"] for v in verdicts]

@@ -35,11 +35,78 @@ def test_all_good_is_go():
     pytest.param({"errors": 3, "passed": 97}, "candidate error rate 3.0% > 2.0%", id="errors"),
     pytest.param({"passed": 80}, "80.0% of requests pass every gate < 90.0%", id="overall-pass-rate"),
     pytest.param({"comparators": {"semantic": (100, 80)}}, "semantic pass rate 80.0% < 85.0% (n=100)", id="comparator-rate"),
-    pytest.param({"n": 0, "passed": 0}, "only 0 result(s); at least 1 needed", id="empty-run"),
 ])
 def test_no_go_reasons(kwargs, reason):
     d = decide(summary(**kwargs), thresholds())
     assert not d.go and d.exit_code == 1 and reason in d.reasons
+
+
+def test_an_empty_run_is_inconclusive_not_go():
+    d = decide(summary(n=0, passed=0), thresholds())
+    assert d.outcome == "inconclusive" and d.exit_code == 3 and not d.go and d.reasons == []
+    assert d.gaps == ["nothing compared: the run has no requests (an empty recordings file?)"]
+
+
+def test_a_failure_on_partial_evidence_is_no_go():
+    s = summary(n=10, errors=10, passed=0)
+    s["skipped_lines"] = {"count": 2, "lines": [{"path": "recs.jsonl", "line": 3, "error": "not a JSON object", "stage": "recordings"}]}
+    d = decide(s, thresholds())
+    assert d.outcome == "no-go" and d.exit_code == 1 and "candidate error rate 100.0% > 2.0%" in d.reasons
+    assert d.gaps and "2 line(s) skipped (first: recs.jsonl:3: not a JSON object)" in d.gaps[0]
+
+
+def test_skipped_lines_make_an_otherwise_good_run_inconclusive_unless_allowed():
+    s = summary(comparators={"semantic": (100, 100)})
+    s["skipped_lines"] = {"count": 1, "lines": [{"path": "recs.jsonl", "line": 9, "error": "truncated", "stage": "recordings"}]}
+    assert decide(s, thresholds()).outcome == "inconclusive"
+    allowed = decide(s, thresholds({"allow_skipped": True}))
+    assert allowed.outcome == "go" and allowed.evidence.skipped_lines == 1 and allowed.evidence.skipped == ["recs.jsonl:9: truncated"]
+
+
+def test_an_unfinished_replay_is_inconclusive():
+    s = summary(n=8, passed=8, comparators={"semantic": (8, 8)})
+    s["replay"] = {"recordings": "recs.jsonl", "recordings_read": 10, "requests": 10, "done": 10}
+    d = decide(s, thresholds())
+    assert d.outcome == "inconclusive" and "only 8 of 10 request(s) compared" in d.gaps[0]
+    assert decide(s, thresholds({"min_compared_share": 0.8})).go
+
+
+def test_unanswered_requests_are_never_passes():
+    s = summary(n=10, passed=0)
+    s["scopes"]["all"].update({"judged": 0, "unanswered": 10, "failed": 0})
+    d = decide(s, thresholds())
+    assert d.outcome == "inconclusive" and d.evidence.compared == 0 and d.evidence.unanswered == 10
+    assert "none of the 10 request(s) has a baseline answer" in d.gaps[0]
+
+
+def test_a_gate_whose_requests_all_errored_fails_instead_of_not_measured():
+    s = summary(n=10, errors=1, passed=9, comparators={"semantic": (9, 9), "tool_calls": (1, 0)})
+    s["scopes"]["all"]["comparators"]["tool_calls"]["errored"] = 1
+    d = decide(s, thresholds({"max_error_rate": 0.5, "min_pass_rate": 0.5}))
+    tool = next(c for c in d.checks if c.metric == "tool_calls")
+    assert tool.passed is False and d.outcome == "no-go"
+    assert "tool_calls pass rate 0.0% < 90.0% (n=1; 1 candidate error(s) counted as failures)" in d.reasons
+
+
+def test_a_gate_that_could_not_score_answered_requests_is_a_gap():
+    s = summary(comparators={"semantic": (60, 60)}, selected=("semantic",))
+    s["scopes"]["all"]["comparators"]["semantic"]["unmeasured"] = 40
+    s["disabled_comparators"] = {"semantic": "ConnectError: refused"}
+    d = decide(s, thresholds())
+    assert d.outcome == "inconclusive"
+    assert d.gaps == ["gate semantic could not score 40 answered request(s) (ConnectError: refused)"]
+
+
+@pytest.mark.parametrize("value", [0, False])
+def test_go_always_needs_a_compared_request(value):
+    with pytest.raises(ConfigError, match="GO needs at least 1 compared request"):
+        thresholds({"min_requests": value})
+
+
+def test_min_per_gate():
+    s = summary(comparators={"semantic": (2, 2)}, selected=("semantic",))
+    assert decide(s, thresholds()).go
+    assert decide(s, thresholds({"min_per_gate": 3})).outcome == "inconclusive"
 
 
 def test_unmeasured_comparator_does_not_block():
@@ -106,4 +173,4 @@ def test_decision_json_shape():
     data = d.to_dict()
     assert data["verdict"] == "no-go" and data["go"] is False
     failed = [c for c in data["checks"] if c["passed"] is False]
-    assert failed == [{"scope": "all", "metric": "max_error_rate", "threshold": 0.02, "actual": 0.05, "passed": False, "n": 100, "detail": ""}]
+    assert failed == [{"scope": "all", "metric": "max_error_rate", "threshold": 0.02, "actual": 0.05, "passed": False, "n": 100, "detail": "", "evidence": False}]

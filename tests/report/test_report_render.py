@@ -75,9 +75,17 @@ def test_diff_marks_words_only_on_one_side():
     assert "".join(t for _, t in right) == "The capital of France is Lyon, sadly."
 
 
-def test_diff_in_html_is_escaped():
-    _, right = word_diff("safe", "safe <img src=x>")
-    assert ("ins", "<img src=x>") in right or any("<img" in t for op, t in right if op == "ins")
+def test_diff_in_html_is_escaped(tmp_path):
+    base, cand = "The answer is safe and sound.", "The answer is safe <img src=x> and sound."
+    _, right = word_diff(base, cand)
+    inserted = [t for op, t in right if op == "ins"]
+    assert inserted and all("<img src=x>" in t for t in inserted)  # the inserted words, as the model wrote them
+    run = write_run(tmp_path / "run.jsonl", [record("d", chat_request(), chat_response(base),
+                                                    chat_response(cand, model="llama"))])
+    summary = compare_run(run, settings=CompareSettings.build(disable=["semantic"])).summary
+    html = render_html(summary, decide(summary, Thresholds.from_mapping({})))
+    ins = re.findall(r"<ins>(.*?)</ins>", html.split("<article", 1)[1])  # in the cases, not the legend
+    assert ins and all("&lt;img src=x&gt;" in t for t in ins) and "<img" not in html  # inside the diff, as text
 
 
 @pytest.mark.parametrize("text, bad", [

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable
 from itertools import combinations
 from typing import Any
 
@@ -21,52 +22,101 @@ PROMPT_CHARS = 2000
 REDACTED_SCOPE = "redacted:prompt"  # requests replayed with a redacted prompt against a recorded baseline
 
 
+# What happened to one request, as far as the decision goes (the verdict line's "status"):
+#   pass / fail   both sides answered; every gate passed / some gate failed
+#   error         the candidate failed (timeout, HTTP error, ...): counts against it
+#   unanswered    the candidate answered but the recording has no baseline answer: nothing to compare with
+#   both_failed   the baseline recorded an error and the candidate failed too: not held against the candidate
+STATUSES = ("pass", "fail", "error", "unanswered", "both_failed")
+
+
+def verdict_status(verdict: dict[str, Any]) -> str:
+    """The status of a verdict line; derived for files written before verdict lines carried one."""
+    status = verdict.get("status")
+    if status in STATUSES:
+        return status
+    if verdict.get("error") is not None:
+        return "error"
+    if verdict.get("no_baseline"):
+        return "unanswered"
+    return "pass" if verdict.get("passed") else "fail"
+
+
 class ScopeStats:
-    __slots__ = ("comparators", "errors", "n", "no_baseline", "passed", "redacted", "set_aside")
+    __slots__ = ("both_failed", "comparators", "errors", "failed", "n", "passed", "redacted", "set_aside", "unanswered")
 
     def __init__(self, *, set_aside_redacted: bool = True) -> None:
-        self.n = self.errors = self.passed = self.no_baseline = self.redacted = 0
-        self.comparators: dict[str, list[Any]] = {}  # name -> [n, passed, score_sum, scored, ScoreHistogram]
+        self.n = self.errors = self.passed = self.failed = self.unanswered = self.both_failed = self.redacted = 0
         self.set_aside = set_aside_redacted
+        # name -> [n, passed, score_sum, scored, ScoreHistogram, errored, unmeasured]
+        self.comparators: dict[str, list[Any]] = {}
+
+    def _row(self, name: str) -> list[Any]:
+        row = self.comparators.get(name)
+        if row is None:
+            row = self.comparators[name] = [0, 0, 0.0, 0, ScoreHistogram(), 0, 0]
+        return row
 
     def add(self, verdict: dict[str, Any], scores: list[tuple[str, bool, float | None, int]]) -> None:
         """`scores`: (comparator, passed, score, histogram bin) prepared once per verdict for every scope."""
+        status = verdict_status(verdict)
         self.n += 1
-        self.errors += verdict["error"] is not None
-        self.no_baseline += verdict["no_baseline"]
-        if verdict["error"] is not None:
-            # Counted once, as an error (max_error_rate, min_pass_rate); comparator pass rates are over the
-            # requests the candidate answered, so one timeout does not fail every comparator's gate at once.
+        if status == "unanswered":
+            self.unanswered += 1
+            return
+        if status == "both_failed":
+            self.both_failed += 1
+            return
+        if status == "error":
+            # A candidate error fails every comparator that applies to the request (a tool request that timed
+            # out did not call the tool): counted, never left as "not measured"; no score enters the histograms.
+            self.errors += 1
+            for name, *_ in scores:
+                row = self._row(name)
+                row[0] += 1
+                row[5] += 1
             return
         if self.set_aside and verdict.get("redacted"):
             # The candidate answered a redacted prompt, the recorded baseline the original: the scores measure
             # the redaction as much as the model, so they count in the "redacted" scope only (not in gates).
             self.redacted += 1
             return
-        self.passed += verdict["passed"]
-        comparators = self.comparators
+        self.passed += status == "pass"
+        self.failed += status == "fail"
         for name, passed, score, index in scores:
-            row = comparators.get(name)
-            if row is None:
-                row = comparators[name] = [0, 0, 0.0, 0, ScoreHistogram()]
+            row = self._row(name)
             row[0] += 1
             row[1] += passed
             if score is not None:
                 row[2] += score
                 row[3] += 1
                 row[4].counts[index] += 1
+        for name in verdict.get("unmeasured") or ():
+            self._row(name)[6] += 1
 
     def to_dict(self) -> dict[str, Any]:
-        judged = self.n - self.redacted
+        judged = self.passed + self.failed + self.errors
         return {
-            "n": self.n, "errors": self.errors, "passed": self.passed, "no_baseline": self.no_baseline,
-            "redacted": self.redacted, "pass_rate": round(self.passed / judged, 4) if judged else None,
+            "n": self.n, "judged": judged, "passed": self.passed, "failed": self.failed, "errors": self.errors,
+            "unanswered": self.unanswered, "both_failed": self.both_failed, "no_baseline": self.unanswered,
+            "redacted": self.redacted,
+            "pass_rate": round(self.passed / judged, 4) if judged else None,
             "comparators": {
                 name: {"n": n, "passed": p, "pass_rate": round(p / n, 4) if n else None,
-                       "mean_score": round(total / scored, 4) if scored else None, "histogram": hist.counts}
-                for name, (n, p, total, scored, hist) in sorted(self.comparators.items())
+                       "mean_score": round(total / scored, 4) if scored else None, "histogram": hist.counts,
+                       "errored": errored, "unmeasured": unmeasured}
+                for name, (n, p, total, scored, hist, errored, unmeasured) in sorted(self.comparators.items())
             },
         }
+
+
+CASE_KEYS = ("key", "recording_id", "sample", "endpoint", "kind", "tags", "passed", "failed_gates", "error", "scores",
+             "status", "baseline_error", "no_baseline", "redacted")
+
+
+def case_fields(verdict: dict[str, Any]) -> dict[str, Any]:
+    """The verdict's fields a report case carries (its texts come from the run file)."""
+    return {**{k: verdict.get(k) for k in CASE_KEYS}, "status": verdict_status(verdict)}
 
 
 def display(answer: Answer, outcome: Any) -> str:
@@ -177,7 +227,10 @@ class Aggregator:
                 stats = self.scopes[key] = ScopeStats()
         return stats
 
-    def add(self, verdict: dict[str, Any], pair: Pair) -> dict[str, Any] | None:
+    def add(self, verdict: dict[str, Any], case: Callable[[], dict[str, Any]], record: Any = None) -> None:
+        """Count one verdict line. Everything comes from the line itself (so a saved verdicts file can be
+        aggregated again under new thresholds), except a case's texts: `case()` builds them when kept, and the
+        causes of candidate errors, read from the run `record` when given (a re-judged summary keeps its own)."""
         bins = ScoreHistogram.BINS
         scores = [(name, s["passed"], s["score"], 0 if s["score"] is None else min(bins - 1, max(0, int(s["score"] * bins))))
                   for name, s in verdict["scores"].items()]
@@ -191,41 +244,46 @@ class Aggregator:
             if aside is None:
                 aside = self.scopes[REDACTED_SCOPE] = ScopeStats(set_aside_redacted=False)
             aside.add(verdict, scores)
-        if verdict["error"] is not None:
+        status = verdict_status(verdict)
+        if status == "error":
             self.error_types[verdict["error"].split(":", 1)[0]] += 1
-            self.error_causes.add(pair.record)
-        record = pair.record
+        if record is not None and verdict.get("error") is not None:
+            self.error_causes.add(record)
+        ok = (not verdict.get("no_baseline"), verdict.get("error") is None)
+        latency = verdict.get("latency_ms") or [None, None]
+        ttft = verdict.get("ttft_ms") or [None, None]
         for scope in ("all", f"endpoint:{verdict['endpoint']}"):
             block = self.latency.get(scope)
             if block is None:
                 if len(self.latency) > MAX_SCOPES_PER_GROUP:
                     continue
                 block = self.latency[scope] = {k: LogHistogram() for k in ("baseline", "candidate", "baseline_ttft", "candidate_ttft")}
-            for side, outcome in (("baseline", record.baseline), ("candidate", record.candidate)):
-                if outcome is not None and outcome.ok:
-                    if outcome.latency_ms is not None:
-                        block[side].add(outcome.latency_ms)
-                    if outcome.ttft_ms is not None:
-                        block[side + "_ttft"].add(outcome.ttft_ms)
-        for side, answer in (("baseline", pair.baseline), ("candidate", pair.candidate)):
-            if answer.usage is not None:
-                models = self.usage[side]
-                model = answer.model or "(unknown)"
-                if model not in models and len(models) >= MAX_MODELS:
-                    model = "(other)"
-                row = models.setdefault(model, {"requests": 0, "input": 0, "output": 0})
-                row["requests"] += 1
-                row["input"] += answer.usage[0]
-                row["output"] += answer.usage[1]
+            for i, side in enumerate(("baseline", "candidate")):
+                if ok[i]:
+                    if latency[i] is not None:
+                        block[side].add(latency[i])
+                    if ttft[i] is not None:
+                        block[side + "_ttft"].add(ttft[i])
+        for side, usage in (verdict.get("usage") or {}).items():
+            if usage is None or side not in self.usage:
+                continue
+            models = self.usage[side]
+            model = usage[0] or "(unknown)"
+            if model not in models and len(models) >= MAX_MODELS:
+                model = "(other)"
+            row = models.setdefault(model, {"requests": 0, "input": 0, "output": 0})
+            row["requests"] += 1
+            row["input"] += usage[1]
+            row["output"] += usage[2]
         failed = [n for n, s in verdict["scores"].items() if not s["passed"]]
-        if failed or not verdict["passed"]:
+        if failed or status != "pass":
             scored = [s["score"] for s in verdict["scores"].values() if s["score"] is not None]
-            key = (len(verdict["failed_gates"]), len(failed), 1 - (sum(scored) / len(scored) if scored else 0))
-            self.worst.add(key, lambda: self.case(verdict, pair))
+            rank = {"error": 2, "fail": 1}.get(status, 0)  # errors and failures before unanswered requests
+            key = (rank, len(verdict["failed_gates"]), len(failed), 1 - (sum(scored) / len(scored) if scored else 0))
+            self.worst.add(key, case)
         slot = self.sample.offer()
         if slot is not None:
-            self.sample.put(slot, self.case(verdict, pair))
-        return self.agreement.add(record.recording_id, pair)
+            self.sample.put(slot, case())
 
     @staticmethod
     def case(verdict: dict[str, Any], pair: Pair) -> dict[str, Any]:
@@ -234,8 +292,7 @@ class Aggregator:
         cand, cand_cut = _clip(display(pair.candidate, record.candidate), CASE_TEXT_CHARS)
         prompt, _ = _clip(pair.prompt_text, PROMPT_CHARS)
         return {
-            **{k: verdict[k] for k in ("key", "recording_id", "sample", "endpoint", "kind", "tags", "passed", "failed_gates", "error", "scores")},
-            "redacted": verdict.get("redacted") or [],
+            **case_fields(verdict),
             "prompt": prompt, "baseline": base, "candidate": cand, "truncated": base_cut or cand_cut,
             "latency_ms": [record.baseline.latency_ms if record.baseline else None, record.candidate.latency_ms],
         }

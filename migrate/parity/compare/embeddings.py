@@ -76,7 +76,7 @@ def spearman(a: list[float], b: list[float]) -> float:
     return cov / (va * vb) if va and vb else (1.0 if ra == rb else 0.0)
 
 
-@comparator("embedding_structure", kinds=("embeddings",), options={"min_score": 0.8, "max_inputs": 128})
+@comparator("embedding_structure", kinds=("embeddings",), options={"min_score": 0.8, "max_inputs": 128}, pass_at="min_score")
 def embedding_structure(pair: Pair, opts) -> Score | None:
     """Spearman correlation of the inputs' pairwise similarities, baseline vs candidate (>= 3 inputs)."""
     base, cand = pair.baseline.embeddings, pair.candidate.embeddings

@@ -30,11 +30,12 @@ from migrate.parity.compare.pair import Pair
 from migrate.parity.compare.prices import prices_from_config, run_cost
 from migrate.parity.compare.registry import Context, Score, registry
 from migrate.parity.compare.settings import CompareSettings
+from migrate.parity.compare.summary import Summary, comparator_fingerprint, comparator_settings, replay_info, skipped_lines
 from migrate.parity.runfile import FORMAT as RUN_FORMAT
 from migrate.parity.runfile import RunRecord, read_run
 
 FORMAT = "migrate.verdicts"
-VERSION = 1
+VERSION = 2  # 2: verdict lines carry status, usage and ttft; the summary carries replay, skipped_lines, evidence
 Progress = Callable[[int, "int | None"], None]
 
 
@@ -47,6 +48,11 @@ class CompareResult:
     @property
     def records(self) -> int:
         return self.summary["records"]
+
+    @property
+    def model(self) -> Summary:
+        """The summary as the typed model `decide` and the reports read."""
+        return Summary.from_dict(self.summary)
 
 
 def default_verdicts_path(run: str | Path) -> Path:
@@ -110,7 +116,8 @@ def compare_run(
         ctx.out_dir = out.parent
 
     bad: list[BadLine] = []
-    header, records = read_run(run, bad=bad)
+    replay_lines: list[dict[str, Any]] = []
+    header, records = read_run(run, bad=bad, replay=replay_lines)
     samples = header.samples if header else 1
     scrub = scrubber or _scrubber(header, config)
     total = None
@@ -137,23 +144,12 @@ def compare_run(
                    "comparators": {k: list(v) for k, v in settings.selection.items()}, "gates": sorted(gates)})
             for chunk in _chunks(records, chunk_size):
                 pairs = [Pair(r) for r in chunk]
-                scores = _score_chunk(pairs, settings, comparators, ctx, disabled, internal_errors)
-                for pair, result in zip(pairs, scores):
-                    record = pair.record
-                    error = None if record.candidate.ok else _error_reason(record)
-                    failed_gates = sorted(n for n, s in result.items() if not s.passed and n in gates)
-                    verdict = {
-                        "type": "verdict", "key": record.key, "recording_id": record.recording_id,
-                        "sample": record.sample, "endpoint": record.endpoint, "kind": pair.kind,
-                        "tags": list(record.tags), "passed": error is None and not failed_gates,
-                        "failed_gates": failed_gates, "error": error,
-                        "no_baseline": record.baseline is None or not record.baseline.ok,
-                        "redacted": list(record.redacted),
-                        "scores": {n: s.to_dict() for n, s in result.items()},
-                        "latency_ms": [record.baseline.latency_ms if record.baseline else None, record.candidate.latency_ms],
-                    }
+                scores, unmeasured = _score_chunk(pairs, settings, comparators, ctx, disabled, internal_errors)
+                for pair, result, missing in zip(pairs, scores, unmeasured):
+                    verdict = _verdict(pair, result, missing, gates)
                     write(verdict)
-                    agreement = agg.add(verdict, pair)
+                    agg.add(verdict, lambda v=verdict, p=pair: Aggregator.case(v, p), pair.record)
+                    agreement = agg.agreement.add(pair.record.recording_id, pair)
                     if agreement is not None:
                         write(agreement)
                 done += len(chunk)
@@ -162,7 +158,7 @@ def compare_run(
             for agreement in agg.agreement.flush():
                 write(agreement)
             summary = _summary(run, header, agg, settings, thresholds, prices, ctx, disabled, internal_errors, bad, done,
-                               time.perf_counter() - began)
+                               time.perf_counter() - began, replay_lines[-1] if replay_lines else None)
             summary["scrubbing"] = scrub.settings()
             summary = scrub.scrub(summary)
             write(summary)
@@ -184,8 +180,47 @@ def _scrubber(header: Any, config: Any) -> Any:
                     patterns=tuple(dict.fromkeys(saved.patterns + configured.patterns)))
 
 
-def _score_chunk(pairs, settings, comparators, ctx, disabled, internal_errors) -> list[dict[str, Score]]:
+def _verdict(pair: Pair, result: dict[str, Score], unmeasured: dict[str, str], gates: set[str]) -> dict[str, Any]:
+    """One verdict line: the request's status (see aggregate.STATUSES), every comparator's score, and what
+    the aggregates need (latency, usage), so that a saved verdicts file can be judged again without the run."""
+    record = pair.record
+    base = record.baseline
+    error = None if record.candidate.ok else _error_reason(record)
+    baseline_error = None
+    if base is not None and not base.ok:
+        baseline_error = (f"{base.error.get('type', 'error')}: {base.error.get('message', '')}"[:500] if base.error
+                          else f"http: status {base.status}")
+    no_baseline = base is None or not base.ok
+    failed_gates = sorted(n for n, s in result.items() if not s.passed and n in gates)
+    if error is not None and baseline_error is not None:
+        status, result, failed_gates = "both_failed", {}, []  # the baseline failed on it too: not held against the candidate
+    elif error is not None:
+        status = "error"
+    elif no_baseline:
+        status, failed_gates = "unanswered", []  # nothing to compare with: never a pass
+    else:
+        status = "fail" if failed_gates else "pass"
+    usage = {}
+    for side, answer, outcome in (("baseline", pair.baseline, base), ("candidate", pair.candidate, record.candidate)):
+        usage[side] = [answer.model, *answer.usage] if outcome is not None and outcome.ok and answer.usage is not None else None
+    return {
+        "type": "verdict", "key": record.key, "recording_id": record.recording_id,
+        "sample": record.sample, "endpoint": record.endpoint, "kind": pair.kind,
+        "tags": list(record.tags), "status": status, "passed": status == "pass",
+        "failed_gates": failed_gates, "error": error, "no_baseline": no_baseline, "baseline_error": baseline_error,
+        "redacted": list(record.redacted),
+        "scores": {n: s.to_dict() for n, s in result.items()},
+        "unmeasured": unmeasured if status in ("pass", "fail") else {},
+        "latency_ms": [base.latency_ms if base else None, record.candidate.latency_ms],
+        "ttft_ms": [base.ttft_ms if base else None, record.candidate.ttft_ms],
+        "usage": usage,
+    }
+
+
+def _score_chunk(pairs, settings, comparators, ctx, disabled, internal_errors) -> tuple[list[dict[str, Score]], list[dict[str, str]]]:
+    """Scores per pair, and per pair the comparators that should have scored it and could not (and why)."""
     results: list[dict[str, Score]] = [{} for _ in pairs]
+    unmeasured: list[dict[str, str]] = [{} for _ in pairs]
     batches: dict[str, list[int]] = {}
     for i, pair in enumerate(pairs):
         names = settings.for_kind(pair.kind)
@@ -197,7 +232,10 @@ def _score_chunk(pairs, settings, comparators, ctx, disabled, internal_errors) -
         has_baseline = pair.has_baseline
         for name in names:
             c = comparators[name]
-            if name in disabled or (c.needs_baseline and not has_baseline):
+            if c.needs_baseline and not has_baseline:
+                continue
+            if name in disabled:
+                unmeasured[i][name] = f"switched off during the run: {disabled[name]}"
                 continue
             if c.batch:
                 batches.setdefault(name, []).append(i)
@@ -206,6 +244,7 @@ def _score_chunk(pairs, settings, comparators, ctx, disabled, internal_errors) -
                 score = c.fn(pair, settings.options[name])
             except Exception as e:  # noqa: BLE001 - one odd answer never stops a run
                 _internal(internal_errors, name, pair, e)
+                unmeasured[i][name] = f"comparator failed: {type(e).__name__}"
                 continue
             if score is not None:
                 results[i][name] = score
@@ -215,11 +254,13 @@ def _score_chunk(pairs, settings, comparators, ctx, disabled, internal_errors) -
             scored = c.fn([pairs[i] for i in index], settings.options[name], ctx)
         except Exception as e:  # noqa: BLE001 - e.g. an embedding endpoint down: switch it off, say why
             disabled[name] = f"{type(e).__name__}: {e}"[:500]
+            for i in index:
+                unmeasured[i][name] = f"switched off during the run: {disabled[name]}"
             continue
         for i, score in zip(index, scored):
             if score is not None:
                 results[i][name] = score
-    return results
+    return results, unmeasured
 
 
 def _internal(errors: dict[str, list[str]], name: str, pair: Pair, e: Exception) -> None:
@@ -228,7 +269,8 @@ def _internal(errors: dict[str, list[str]], name: str, pair: Pair, e: Exception)
         examples.append(f"{pair.record.key}: {type(e).__name__}: {e}"[:300])
 
 
-def _summary(run, header, agg, settings, thresholds, prices, ctx, disabled, internal_errors, bad, done, seconds) -> dict[str, Any]:
+def _summary(run, header, agg, settings, thresholds, prices, ctx, disabled, internal_errors, bad, done, seconds,
+             replay=None) -> dict[str, Any]:
     from migrate._version import __version__
 
     data = agg.to_dict()
@@ -251,6 +293,10 @@ def _summary(run, header, agg, settings, thresholds, prices, ctx, disabled, inte
         "seconds": round(seconds, 3),
         "bad_line_count": len(bad),
         "bad_lines": [str(b) for b in bad[:50]],
+        "replay": replay_info(replay),
+        "skipped_lines": skipped_lines(replay, bad),
+        "comparator_fingerprint": comparator_fingerprint(settings),
+        "comparator_settings": comparator_settings(settings),
         "comparators": {
             name: {"summary": comparators[name].summary, "kinds": [k for k, ns in settings.selection.items() if name in ns],
                    "gate": name in thresholds.gates(), "options": settings.options.get(name, {})}

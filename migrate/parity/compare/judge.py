@@ -8,6 +8,7 @@ Off by default (it costs calls). Turn it on with `--judge-url/--judge-model` or 
     api_key_env = "OPENAI_API_KEY"
     min_score = 4                        # on the rubric's 1-5 scale
     rubric = "report/judge_rubric.j2"   # a template under templates/, or a path to your own file
+    extra_body = { structured_outputs = { choice = ['{"score": 1}', '{"score": 5}'] } }  # merged into each request
 
 Every verdict is cached in `judge-cache.jsonl` beside the verdicts file, keyed by a hash of the judge
 model and the full prompt (rubric + request + both answers): re-running compare, or rendering reports,
@@ -99,6 +100,7 @@ class Judge:
                                         headers={"Authorization": f"Bearer {os.environ.get(key_env) or 'EMPTY'}"})
         body = {"model": self.model, "messages": [{"role": "user", "content": prompt}],
                 "temperature": 0, "max_tokens": int(self.opts.get("max_tokens", 200))}
+        body.update(self.opts.get("extra_body") or {})  # e.g. vLLM's structured_outputs, to constrain the grade
         for attempt in range(4):
             response = self._client.post("/chat/completions", json=body)
             if response.status_code in (429, 500, 502, 503, 504) and attempt < 3:
@@ -156,9 +158,10 @@ class Judge:
 
 @comparator(
     "judge", kinds=("chat", "completions"), default=False, batch=True, available=_available,
+    pass_at="min_score", pass_scale=lambda grade: (grade - 1) / 4,  # graded 1-5, scored 0-1
     options={"url": None, "model": None, "api_key_env": None, "min_score": 4, "rubric": "report/judge_rubric.j2",
              "criteria": "correctness and completeness for the user's request", "concurrency": 8, "timeout": 60,
-             "max_tokens": 200, "max_chars": 6000},
+             "max_tokens": 200, "max_chars": 6000, "extra_body": None},
 )
 def judge(pairs: list[Pair], opts, ctx: Context) -> list[Score | None]:
     """An LLM grades the candidate against the baseline on a 1-5 rubric (score scaled to 0..1); passes at `min_score`."""

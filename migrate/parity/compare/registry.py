@@ -51,6 +51,17 @@ class Comparator:
     batch: bool  # fn(pairs, opts, ctx) -> list[Score | None] instead of fn(pair, opts) -> Score | None
     options: Mapping[str, Any] = field(default_factory=dict)  # defaults; [tool.migrate.parity.comparators.<name>]
     available: Callable[[Mapping[str, Any]], str | None] | None = None  # why it cannot run here (given its options), or None
+    # The option holding its pass mark, when a pair passes exactly when score >= mark (after `pass_scale`, which maps
+    # the option's unit to the score's): `report` re-applies a changed mark to saved scores without comparing again.
+    pass_at: str | None = None
+    pass_scale: Callable[[float], float] | None = None
+
+    def pass_mark(self, options: Mapping[str, Any]) -> float | None:
+        """The score a pair needs to pass under `options`, or None when its pass is not a plain mark."""
+        if self.pass_at is None or not isinstance(options.get(self.pass_at), (int, float)):
+            return None
+        mark = float(options[self.pass_at])
+        return self.pass_scale(mark) if self.pass_scale else mark
 
     @property
     def summary(self) -> str:
@@ -73,6 +84,8 @@ def comparator(
     batch: bool = False,
     options: Mapping[str, Any] | None = None,
     available: Callable[[Mapping[str, Any]], str | None] | None = None,
+    pass_at: str | None = None,
+    pass_scale: Callable[[float], float] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a comparator under `name` (a stable id used in config, verdict files and reports)."""
     kinds = frozenset(kinds)
@@ -83,7 +96,8 @@ def comparator(
     def register(fn: Callable[..., Any]) -> Callable[..., Any]:
         if name in _REGISTRY and _REGISTRY[name].fn is not fn:
             raise ValueError(f"comparator {name!r} is already registered (by {_REGISTRY[name].fn.__module__})")
-        _REGISTRY[name] = Comparator(name, fn, kinds, default, needs_baseline, batch, dict(options or {}), available)
+        _REGISTRY[name] = Comparator(name, fn, kinds, default, needs_baseline, batch, dict(options or {}), available,
+                                     pass_at, pass_scale)
         return fn
 
     return register

@@ -112,7 +112,7 @@ def make_embedder(opts: Mapping[str, Any]):
 
 
 @comparator(
-    "semantic", kinds=("chat", "completions", "tools"), batch=True, available=_available,
+    "semantic", kinds=("chat", "completions", "tools"), batch=True, available=_available, pass_at="min_score",
     options={"min_score": 0.7, "backend": "local", "url": None, "model": None, "api_key_env": None,
              "batch_size": 32, "max_length": 256},
 )

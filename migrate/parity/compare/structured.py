@@ -158,7 +158,7 @@ def _leaves(value: Any, prefix: str = "") -> dict[str, Any]:
     return {prefix: value}
 
 
-@comparator("json_match", kinds=("json",), options={"min_score": 0.8})
+@comparator("json_match", kinds=("json",), options={"min_score": 0.8}, pass_at="min_score")
 def json_match(pair: Pair, opts) -> Score | None:
     """Share of JSON leaf values (by path) equal on both sides; passes at `min_score`."""
     base, cand = parse_json(pair.baseline.text), parse_json(pair.candidate.text)

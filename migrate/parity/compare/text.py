@@ -80,7 +80,7 @@ def normalized(pair: Pair, opts) -> Score | None:
     return Score(1.0 if same else 0.0, same, "" if same else "texts differ after normalisation")
 
 
-@comparator("lexical", kinds=TEXT_KINDS, options={"min_score": 0.5})
+@comparator("lexical", kinds=TEXT_KINDS, options={"min_score": 0.5}, pass_at="min_score")
 def lexical(pair: Pair, opts) -> Score | None:
     """Word-set F1 between the two texts (0..1); passes at `min_score` or above."""
     texts = _texts(pair)

@@ -30,6 +30,7 @@ from migrate.record.format import Recording, read_recordings, utc_now
 from migrate.record.scrub import Scrubber, redaction_kinds
 
 Progress = Callable[[int, "int | None"], None]
+MAX_BAD_LINES_KEPT = 200  # skipped recordings lines listed in the run file (all are counted)
 
 
 @dataclass(frozen=True)
@@ -311,6 +312,13 @@ async def areplay(
         finally:
             for task in (producer, *workers):
                 task.cancel()
+        # What this replay read and skipped, for the decision (compare carries it into the verdicts summary).
+        appender.write({
+            "type": "replay", "recordings": str(recordings), "recordings_read": counts["total"] // samples,
+            "requests": counts["total"], "done": counts["done"] + counts["skipped"], "bad_line_count": len(bad),
+            "bad_lines": [{"path": b.path, "line": b.line, "error": b.error} for b in bad[:MAX_BAD_LINES_KEPT]],
+            "finished_at": utc_now(),
+        })
     finally:
         appender.close()
         await candidate.close()

@@ -336,6 +336,19 @@ async def areplay(
     )
 
 
+def _has_a_request(recordings: str | Path) -> bool:
+    """Whether any line of the recordings file is a JSON object (read up to the first one)."""
+    with open(recordings, encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            if line.strip():
+                try:
+                    if isinstance(json.loads(line), dict):
+                        return True
+                except ValueError:
+                    continue
+    return False
+
+
 def run_replay(
     recordings: str | Path,
     out: str | Path,
@@ -372,6 +385,7 @@ def run_replay(
 
         if not Path(recordings).is_file():
             raise FileNotFoundError(f"{recordings}: recordings file not found")
+    if preflight and _has_a_request(recordings):  # nothing to send: the report says so, the candidate is not needed
         checked = check(recordings, candidate_url, api_key=api_key, model_map=model_map, timeout_s=timeout)
         if not checked.ok:
             raise PreflightError(checked)

@@ -122,6 +122,8 @@ def needs_from_recordings(recordings: str | Path, model_map: dict[str, str] | No
     ignored: list = []
     for number, recording in read_recordings(path, bad=ignored):
         ignored.clear()
+        if recording.error is not None or (recording.status or 200) >= 400:
+            continue  # it failed at the baseline too: not a use the candidate must serve ("baseline failed too")
         where = f"{path.name}:{number}"
         endpoint = recording.endpoint.rstrip("/")
         request = recording.request

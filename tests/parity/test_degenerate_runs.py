@@ -4,7 +4,7 @@ serves the name "gpt-4o-mini", playing OpenAI); the candidate is a real vLLM ser
 
     truncated recordings file      -> INCONCLUSIVE (3), the skipped line listed; --allow-skipped -> GO
     prompts without answers        -> INCONCLUSIVE (3): nothing to compare with; mixed in -> GO, not counted
-    unmapped model name            -> NO-GO (1): every request fails with the server's 404
+    unmapped model name            -> the preflight stops it (4); with --no-preflight NO-GO (1), the server's 404 by cause
     both sides failing             -> "baseline failed too", not held against the candidate: GO
 """
 
@@ -129,6 +129,9 @@ def test_unmapped_model_name_is_no_go_with_the_servers_answer(tmp_path, vllm_bar
     recs.write_text("".join(json.dumps(line) + "\n" for line in lines))
     out = tmp_path / "parity"
     result = parity(recs, out, vllm_bare_server.base_url)
+    assert result.exit_code == 4, result.output  # the preflight stops it first, naming the model
+    assert "not served: gpt-4o" in flat(result.output) and not (out / "run.jsonl").exists()
+    result = parity(recs, out, vllm_bare_server.base_url, "--no-preflight")
     assert result.exit_code == 1, result.output
     assert "NO-GO" in result.output and "candidate error rate 100.0% > 2.0%" in result.output
     report, html, md = reports(out, browser)

@@ -63,12 +63,15 @@ def record() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8089, show_default=True, type=int, help="Port to listen on (0: any free port).")
 @click.option("--timeout", default=600.0, show_default=True, type=float, help="Seconds to wait for upstream data before giving up.")
+@click.option("--drain-timeout", default=60.0, show_default=True, type=click.FloatRange(0), help="On stop, seconds to let requests in flight finish (streams included).")
 @_redaction_options
-def proxy(upstream: str, out: Path, host: str, port: int, timeout: float, tags, redact, redact_regex) -> None:
+def proxy(upstream: str, out: Path, host: str, port: int, timeout: float, drain_timeout: float, tags, redact, redact_regex) -> None:
     """Run a recording proxy: point OPENAI_BASE_URL at it and every model call is recorded.
 
     Every method and path is forwarded; POST requests with a JSON body are recorded. Streams reach
-    the app byte for byte as they arrive. Stop with Ctrl-C.
+    the app byte for byte as they arrive. Stop with Ctrl-C or SIGTERM: the proxy stops accepting
+    connections, lets the requests in flight finish (up to --drain-timeout; a second Ctrl-C cuts it
+    short), writes every recording and prints a summary.
 
     \b
     Examples:
@@ -78,32 +81,42 @@ def proxy(upstream: str, out: Path, host: str, port: int, timeout: float, tags, 
     """
     import asyncio
 
-    from migrate.record.proxy import RecordingProxy
+    from migrate.record.proxy import RecordingProxy, serve
 
     try:
-        server = RecordingProxy(upstream, out, host=host, port=port, tags=tags, redact=redact, redact_regex=redact_regex, timeout=timeout)
+        server = RecordingProxy(upstream, out, host=host, port=port, tags=tags, redact=redact, redact_regex=redact_regex,
+                                timeout=timeout, drain_timeout=drain_timeout)
     except ValueError as e:
         _fail(str(e))
     console = _console()
+    err = _console(stderr=True)
 
-    async def main() -> None:
-        await server.start()
+    def started() -> None:
         console.print(f"Recording proxy on [bold]{server.url}[/bold] -> {upstream}")
         console.print(f"Point your app at it:  OPENAI_BASE_URL={server.url}/v1")
         console.print(f"Recording to {out} (Ctrl-C to stop)")
-        try:
-            await asyncio.Event().wait()
-        finally:
-            await server.stop()
+
+    def stopping(in_flight: int, hurried: bool) -> None:
+        if hurried:
+            err.print(f"Stopping now: {in_flight} request(s) still in flight are recorded as cut.")
+        elif in_flight:
+            err.print(f"Stopping: letting {in_flight} request(s) in flight finish (up to {drain_timeout:g} s; Ctrl-C again to stop now).")
 
     try:
-        asyncio.run(main())
-    except KeyboardInterrupt:
-        pass
+        asyncio.run(serve(server, on_started=started, on_stopping=stopping))
     except OSError as e:
         _fail(f"cannot listen on {host}:{port}: {e.strerror or e}; choose another --port")
+    console.print(_proxy_summary(server))
+
+
+def _proxy_summary(server) -> str:
     s = server.stats
-    console.print(f"Stopped: {s.forwarded} request(s) forwarded, {s.recorded} recorded, {s.upstream_errors} upstream error(s).")
+    parts = [f"{s.forwarded} request(s) forwarded", f"{s.recorded} recorded", f"{s.upstream_errors} upstream error(s)"]
+    if s.app_disconnects:
+        parts.append(f"{s.app_disconnects} closed early by the app")
+    if s.cut_at_stop:
+        parts.append(f"{s.cut_at_stop} cut at stop")
+    return "Stopped: " + ", ".join(parts) + "."
 
 
 @record.command("import-batch")

@@ -18,6 +18,7 @@ Scripts:
     malformed          HTTP 200 with a body that is not JSON
     stream_cut / stream_cut_once   an SSE stream that stops after two chunks (connection dropped)
     drip               an SSE stream of 5 chunks, 0.2 s apart (pass-through timing)
+    linger             an SSE stream whose end (after `[DONE]`) comes 0.3 s late, as from a loaded server
     delay              answers after 0.3 s (runs long enough to be killed mid-way)
     canary             answers with an error that echoes the request's Authorization header
 """
@@ -157,6 +158,8 @@ class FaultServer:
             hit.sent += chunk
             if script == "drip":
                 await asyncio.sleep(0.2)
+        if script == "linger":
+            await asyncio.sleep(0.3)
         await response.write_eof()
         return response
 

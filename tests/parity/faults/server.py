@@ -55,6 +55,7 @@ class FaultServer:
     host: str = "127.0.0.1"
     port: int = 0
     log: list[Hit] = field(default_factory=list)
+    script: str | None = None  # when set, every request follows this script whatever its text (a slow candidate)
 
     def __post_init__(self) -> None:
         self._attempts: dict[str, int] = {}
@@ -111,7 +112,7 @@ class FaultServer:
             return web.json_response({"object": "list", "data": [{"id": "fake-model", "object": "model"}]})
         text = _last_text(body)
         match = _SCRIPT.search(text)
-        script = match.group(1) if match else "ok"
+        script = self.script or (match.group(1) if match else "ok")
         attempt = self._attempts[text] = self._attempts.get(text, 0) + 1
         hit = Hit(request.path, text, script, attempt, time.monotonic(), dict(request.headers), body)
         self.log.append(hit)

@@ -1,0 +1,245 @@
+"""Shadow traffic: send a copy of each recorded exchange to a candidate, off the app's path, and write both
+answers side by side in the run format, so `migrate parity compare` / `report` / `watch` read it unchanged.
+
+    shadow = Shadow("http://vllm:8000/v1", "shadow-run.jsonl", model_map={"gpt-4o-mini": "llama"}, rate=0.1)
+    RecordingProxy("https://api.openai.com/v1", "recs.jsonl", shadow=shadow)        # the proxy
+    migrate.record.instrument(client, "recs.jsonl", shadow=shadow)                   # or the SDK hook
+
+The primary (the app's own call) is never held up: `submit()` is called after the primary's answer has gone
+back to the app and is written, and only hands the exchange over to a private thread with its own event
+loop. There the candidate is called (model map applied, its own timeout, no retries) and one run line is
+written with the recorded answer as the baseline. A sampling `rate` keeps a fraction of the traffic, and at
+most `max_in_flight` shadow requests run at once: beyond that an exchange is not shadowed (counted as
+dropped) rather than queued, so a slow or dead candidate can never build up memory or delay anything.
+
+The candidate gets the request body as the app sent it (so both sides see the same text), with the model
+mapped and its own API key; what is written is scrubbed like the recording (secrets, opt-in redaction).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+from urllib.parse import urlsplit
+
+from migrate.record.format import Recording, utc_now
+from migrate.record.scrub import Scrubber
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ShadowStats:
+    seen: int = 0  # recorded exchanges offered to the shadow
+    skipped_by_rate: int = 0  # left out by sampling
+    dropped_busy: int = 0  # left out because max_in_flight shadow requests were already running
+    sent: int = 0  # sent to the candidate
+    ok: int = 0  # the candidate answered (2xx/3xx with a body)
+    errors: int = 0  # the candidate failed (connection, timeout, HTTP error, malformed)
+    written: int = 0  # run lines written
+
+
+class Shadow:
+    """Mirror recorded exchanges to a candidate and write a run file (see the module docstring)."""
+
+    def __init__(
+        self,
+        candidate_url: str,
+        run_path: str | Path,
+        *,
+        model_map: Mapping[str, str] | None = None,
+        rate: float = 1.0,
+        max_in_flight: int = 16,
+        timeout: float = 30.0,
+        api_key: str | None = None,
+        recordings: str | Path | None = None,
+        primary_url: str | None = None,
+        seed: int | None = None,
+    ):
+        if urlsplit(candidate_url).scheme not in ("http", "https"):
+            raise ValueError(f"--shadow must be an http(s) URL such as http://localhost:8000/v1, got {candidate_url!r}")
+        if not 0.0 <= rate <= 1.0:
+            raise ValueError(f"--shadow-rate must be between 0 and 1 (a fraction of requests), got {rate}")
+        if max_in_flight < 1:
+            raise ValueError(f"--shadow-max-in-flight must be at least 1, got {max_in_flight}")
+        if timeout <= 0:
+            raise ValueError(f"--shadow-timeout must be a positive number of seconds, got {timeout}")
+        self.candidate_url = candidate_url
+        self.run_path = Path(run_path)
+        self.model_map = dict(model_map or {})
+        self.rate = rate
+        self.max_in_flight = max_in_flight
+        self.timeout = timeout
+        self.api_key = api_key
+        self.recordings = str(recordings) if recordings is not None else ""
+        self.primary_url = primary_url
+        self.stats = ShadowStats()
+        self._random = random.Random(seed)
+        self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)
+        self._in_flight = 0
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._caller: Any = None
+        self._appender: Any = None
+        self._closed = False
+
+    @property
+    def in_flight(self) -> int:
+        return self._in_flight
+
+    # -- life cycle -----------------------------------------------------------------------------------------
+    def start(self) -> "Shadow":
+        """Open the run file (writing its header when new) and start the shadow thread. Idempotent."""
+        if self._thread is not None:
+            return self
+        from migrate.jsonl import JsonlAppender
+        from migrate.parity.replay.engine import existing_keys, repair_tail
+
+        has_header = False
+        if self.run_path.exists() and self.run_path.stat().st_size > 0:
+            repair_tail(self.run_path)
+            _, has_header = existing_keys(self.run_path)
+        self._appender = JsonlAppender(self.run_path)
+        if not has_header:
+            self._appender.write(self._header())
+        loop = asyncio.new_event_loop()
+        ready = threading.Event()
+
+        def run() -> None:
+            asyncio.set_event_loop(loop)
+            loop.call_soon(ready.set)
+            loop.run_forever()
+            loop.close()
+
+        self._loop = loop
+        self._thread = threading.Thread(target=run, name="migrate-shadow", daemon=True)
+        self._thread.start()
+        ready.wait()
+        return self
+
+    def _header(self) -> dict[str, Any]:
+        from migrate._version import __version__
+        from migrate.parity.runfile import RunHeader
+
+        return RunHeader(
+            recordings=self.recordings,
+            candidate={"base_url": self.candidate_url, "model_map": self.model_map},
+            baseline=None,  # the recorded answers are the baseline, as in a replay
+            samples=1,
+            started_at=utc_now(),
+            tool_version=__version__,
+            extra={"source": "shadow", "primary": self.primary_url, "rate": self.rate,
+                   "max_in_flight": self.max_in_flight, "timeout_s": self.timeout},
+        ).to_dict()
+
+    def close(self, timeout: float | None = None) -> None:
+        """Wait for the shadow requests in flight (up to `timeout`, default the shadow timeout plus 5 s), then
+        stop the thread and close the run file. Requests still running after that are abandoned (logged)."""
+        if self._thread is None or self._closed:
+            return
+        with self._lock:
+            self._closed = True  # submit() refuses from now on
+            self._idle.wait_for(lambda: self._in_flight == 0, timeout=self.timeout + 5 if timeout is None else timeout)
+            left = self._in_flight
+        if left:
+            log.warning("shadow: %d request(s) to the candidate still running at close were abandoned", left)
+        loop = self._loop
+        assert loop is not None
+        if self._caller is not None:
+            asyncio.run_coroutine_threadsafe(self._caller.close(), loop).result(timeout=10)
+        loop.call_soon_threadsafe(loop.stop)
+        self._thread.join(timeout=10)
+        self._appender.close()
+
+    # -- the app's side: cheap and never blocking ---------------------------------------------------------
+    def submit(self, recording: Recording, written: dict[str, Any], scrubber: Scrubber) -> bool:
+        """Offer one recorded exchange (the Recording as seen, the line written for it, the scrubber used).
+
+        Returns whether a shadow request was started. Safe from any thread; never waits for the candidate.
+        """
+        with self._lock:
+            if self._closed or self._loop is None:
+                return False
+            self.stats.seen += 1
+            if self.rate < 1.0 and self._random.random() >= self.rate:
+                self.stats.skipped_by_rate += 1
+                return False
+            if self._in_flight >= self.max_in_flight:
+                self.stats.dropped_busy += 1
+                return False
+            self._in_flight += 1
+            self.stats.sent += 1
+        try:
+            self._loop.call_soon_threadsafe(self._spawn, recording, written, scrubber)
+        except RuntimeError:  # the loop is gone (closing under us)
+            self._done()
+            return False
+        return True
+
+    def _done(self) -> None:
+        with self._lock:
+            self._in_flight -= 1
+            self._idle.notify_all()
+
+    # -- the shadow thread ------------------------------------------------------------------------------------
+    def _spawn(self, recording: Recording, written: dict[str, Any], scrubber: Scrubber) -> None:
+        asyncio.ensure_future(self._one(recording, written, scrubber))
+
+    async def _one(self, recording: Recording, written: dict[str, Any], scrubber: Scrubber) -> None:
+        try:
+            line = await self._call(recording, written, scrubber)
+            self._appender.write(line)
+            self.stats.written += 1
+        except Exception:  # the shadow must never disturb the proxy or the app
+            log.exception("shadow: could not write a run line")
+        finally:
+            self._done()
+
+    async def _call(self, recording: Recording, written: dict[str, Any], scrubber: Scrubber) -> dict[str, Any]:
+        from migrate.parity.replay.engine import baseline_from_recording, map_model, outcome_dict
+        from migrate.parity.runfile import record_key
+
+        if self._caller is None:
+            from migrate.parity.replay.client import Caller
+
+            self._caller = Caller(self.candidate_url, self.api_key or "EMPTY", timeout=self.timeout, max_retries=0,
+                                  connections=self.max_in_flight)
+        request = recording.request
+        mapped = map_model(request.get("model"), self.model_map)
+        sent = {**request, "model": mapped} if mapped != request.get("model") else request
+        outcome = await self._caller.call(recording.endpoint, sent)
+        with self._lock:
+            if outcome.ok:
+                self.stats.ok += 1
+            else:
+                self.stats.errors += 1
+        candidate = outcome_dict(outcome)
+        candidate["response"] = scrubber.scrub(candidate["response"])
+        candidate["error"] = scrubber.scrub(candidate["error"])
+        baseline = Recording.from_dict(written)  # the scrubbed recording, as written to the recordings file
+        scrubbed_request = written["request"]
+        return {
+            "type": "result",
+            "key": record_key(recording.id, 0),
+            "recording_id": recording.id,
+            "sample": 0,
+            "endpoint": recording.endpoint,
+            "request": {**scrubbed_request, "model": mapped} if mapped != request.get("model") else scrubbed_request,
+            "baseline": baseline_from_recording(baseline),
+            "candidate": candidate,
+            "tags": list(recording.tags),
+            "finished_at": utc_now(),
+        }
+
+
+def default_run_path(recordings: str | Path) -> Path:
+    """Where the shadow run goes by default: beside the recordings, `recs.jsonl` -> `recs.shadow.jsonl`."""
+    path = Path(recordings)
+    stem = path.name[: -len(".jsonl")] if path.name.endswith(".jsonl") else path.name
+    return path.with_name(stem + ".shadow.jsonl")

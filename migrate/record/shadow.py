@@ -7,8 +7,9 @@ answers side by side in the run format, so `migrate parity compare` / `report` /
 
 The primary (the app's own call) is never held up: `submit()` is called after the primary's answer has gone
 back to the app and is written, and only hands the exchange over to a private thread with its own event
-loop. There the candidate is called (model map applied, its own timeout, no retries) and one run line is
-written with the recorded answer as the baseline. A sampling `rate` keeps a fraction of the traffic, and at
+loop. There the candidate is called (model map applied, its own timeout, no retries, a bare aiohttp session
+so that a copy costs the proxy's process little CPU) and one run line is written with the recorded answer
+as the baseline. A sampling `rate` keeps a fraction of the traffic, and at
 most `max_in_flight` shadow requests run at once: beyond that an exchange is not shadowed (counted as
 dropped) rather than queued, so a slow or dead candidate can never build up memory or delay anything.
 
@@ -19,9 +20,11 @@ mapped and its own API key; what is written is scrubbed like the recording (secr
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import random
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
@@ -29,6 +32,7 @@ from urllib.parse import urlsplit
 
 from migrate.record.format import Recording, utc_now
 from migrate.record.scrub import Scrubber
+from migrate.record.sse import StreamAssembler
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +89,7 @@ class Shadow:
         self._in_flight = 0
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
-        self._caller: Any = None
+        self._session: Any = None
         self._appender: Any = None
         self._closed = False
 
@@ -113,7 +117,8 @@ class Shadow:
 
         def run() -> None:
             asyncio.set_event_loop(loop)
-            loop.call_soon(ready.set)
+            loop.run_until_complete(self._open_session())  # everything imported and built before traffic comes
+            ready.set()
             loop.run_forever()
             loop.close()
 
@@ -122,6 +127,15 @@ class Shadow:
         self._thread.start()
         ready.wait()
         return self
+
+    async def _open_session(self) -> None:
+        from aiohttp import ClientSession, ClientTimeout, TCPConnector
+
+        # A bare aiohttp session, not the SDK: a shadow copy costs the proxy's process as little CPU as possible.
+        self._session = ClientSession(
+            connector=TCPConnector(limit=self.max_in_flight, keepalive_timeout=4.0),
+            timeout=ClientTimeout(total=None, sock_connect=self.timeout),
+        )
 
     def _header(self) -> dict[str, Any]:
         from migrate._version import __version__
@@ -151,8 +165,8 @@ class Shadow:
             log.warning("shadow: %d request(s) to the candidate still running at close were abandoned", left)
         loop = self._loop
         assert loop is not None
-        if self._caller is not None:
-            asyncio.run_coroutine_threadsafe(self._caller.close(), loop).result(timeout=10)
+        if self._session is not None:
+            asyncio.run_coroutine_threadsafe(self._session.close(), loop).result(timeout=10)
         loop.call_soon_threadsafe(loop.stop)
         self._thread.join(timeout=10)
         self._appender.close()
@@ -202,24 +216,18 @@ class Shadow:
             self._done()
 
     async def _call(self, recording: Recording, written: dict[str, Any], scrubber: Scrubber) -> dict[str, Any]:
-        from migrate.parity.replay.engine import baseline_from_recording, map_model, outcome_dict
+        from migrate.parity.replay.engine import baseline_from_recording, map_model
         from migrate.parity.runfile import record_key
 
-        if self._caller is None:
-            from migrate.parity.replay.client import Caller
-
-            self._caller = Caller(self.candidate_url, self.api_key or "EMPTY", timeout=self.timeout, max_retries=0,
-                                  connections=self.max_in_flight)
         request = recording.request
         mapped = map_model(request.get("model"), self.model_map)
         sent = {**request, "model": mapped} if mapped != request.get("model") else request
-        outcome = await self._caller.call(recording.endpoint, sent)
+        candidate = await self._post(recording.endpoint, sent)
         with self._lock:
-            if outcome.ok:
+            if candidate["error"] is None and (candidate["status"] or 200) < 400:
                 self.stats.ok += 1
             else:
                 self.stats.errors += 1
-        candidate = outcome_dict(outcome)
         candidate["response"] = scrubber.scrub(candidate["response"])
         candidate["error"] = scrubber.scrub(candidate["error"])
         baseline = Recording.from_dict(written)  # the scrubbed recording, as written to the recordings file
@@ -236,6 +244,60 @@ class Shadow:
             "tags": list(recording.tags),
             "finished_at": utc_now(),
         }
+
+    async def _post(self, endpoint: str, body: dict[str, Any]) -> dict[str, Any]:
+        """One attempt at the candidate, as a run file's outcome; error types as `parity run` writes them."""
+        import aiohttp
+
+        from migrate.record.proxy import upstream_url
+
+        headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {self.api_key}"} if self.api_key else {})}
+        started = time.perf_counter()
+        status: int | None = None
+        assembler: StreamAssembler | None = None
+        ttft: float | None = None
+        response: dict[str, Any] | None = None
+        error: dict[str, str] | None = None
+        try:
+            async with asyncio.timeout(self.timeout):
+                async with self._session.post(upstream_url(self.candidate_url, endpoint), data=json.dumps(body), headers=headers) as raw:
+                    status = raw.status
+                    if "text/event-stream" in raw.headers.get("content-type", "") and status < 400:
+                        assembler = StreamAssembler()
+                        async for chunk in raw.content.iter_any():
+                            if assembler.feed(chunk) and ttft is None:
+                                ttft = (time.perf_counter() - started) * 1000
+                        assembler.close()
+                        response = assembler.result()
+                        if assembler.error is not None:
+                            error = {"type": "stream_error", "message": str(assembler.error.get("message") or assembler.error)}
+                        elif not assembler.complete:
+                            error = {"type": "stream_cut", "message": f"stream ended after {assembler.events} events without finishing"}
+                    else:
+                        content = await raw.read()
+                        try:
+                            parsed = json.loads(content)
+                        except ValueError:
+                            parsed = None
+                        if status >= 400:
+                            detail = parsed.get("error", parsed) if isinstance(parsed, dict) else None
+                            message = detail.get("message") if isinstance(detail, dict) else None
+                            text = message or content[:200].decode("utf-8", "replace")
+                            error = {"type": "http", "message": f"HTTP {status}: {text}"}
+                        elif isinstance(parsed, dict):
+                            response = parsed
+                        else:
+                            error = {"type": "malformed", "message": f"response body is not a JSON object: {content[:200].decode('utf-8', 'replace')!r}"}
+        except TimeoutError:
+            error = {"type": "timeout", "message": f"no complete answer within {self.timeout:g} s"}
+            response = assembler.result() if assembler is not None else None
+        except (aiohttp.ClientError, OSError) as e:
+            kind = "stream_cut" if assembler is not None else "connection"
+            error = {"type": kind, "message": f"connection failed: {type(e).__name__}: {e}"}
+            response = assembler.result() if assembler is not None else None
+        latency = (time.perf_counter() - started) * 1000
+        return {"response": response, "status": status, "latency_ms": round(latency, 3),
+                "ttft_ms": round(ttft, 3) if ttft is not None else None, "error": error, "attempts": 1}
 
 
 def default_run_path(recordings: str | Path) -> Path:

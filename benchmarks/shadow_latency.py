@@ -18,7 +18,9 @@ sending the next request when the previous answer is read, so shadow copies run 
 request is served. Scenarios run in blocks of `--requests`, rotated over `--rounds` rounds so that slow
 drift in the machine's load touches them all alike. Reported per scenario: p50/p99 latency, the latency
 added over `direct`, the latency added by shadowing (paired: per round, the shadow block's p50 minus the
-plain proxy block's, median over rounds), and the primary's errors (any non-200 or failed request).
+plain proxy block's, median over rounds), the proxy process's CPU time per request (shadow copies
+included; it does not depend on how loaded the machine is, unlike wall time), and the primary's errors
+(any non-200 or failed request).
 
 Target: shadowing adds under 1 ms to the primary's p50 (shadow vs proxy), and the primary's error rate is
 the same (zero) whatever the candidate does. `--write` (default) puts the table into docs/benchmarks.md.
@@ -96,8 +98,18 @@ class Scenario:
     latencies_ms: list[float] = field(default_factory=list)
     block_p50s: list[float] = field(default_factory=list)  # p50 of each round's block, for paired differences
     errors: int = 0
+    cpu_s: float = 0.0  # the proxy process's CPU time during the measured blocks (user + system)
     proc: subprocess.Popen | None = None
     output: str = ""
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process so far, from /proc (Linux); 0 elsewhere."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -181,9 +193,12 @@ def main() -> int:
             order = scenarios[r % len(scenarios):] + scenarios[: r % len(scenarios)]
             for scenario in order:
                 before = len(scenario.latencies_ms)
+                cpu_before = cpu_seconds(scenario.proc.pid) if scenario.proc else 0.0
                 run_block(scenario, args.requests)
                 scenario.block_p50s.append(percentile(scenario.latencies_ms[before:], 0.5))
-                time.sleep(0.1)  # let shadow copies of the block settle before the next block
+                time.sleep(0.1)  # let shadow copies of the block settle before the next block (and count their CPU)
+                if scenario.proc:
+                    scenario.cpu_s += cpu_seconds(scenario.proc.pid) - cpu_before
     finally:
         for scenario in scenarios:
             if scenario.proc is not None and scenario.proc.poll() is None:
@@ -210,17 +225,19 @@ def main() -> int:
                 a - b for a, b in zip(scenario.block_p50s, plain.block_p50s)),
             "shadow_added_p99_ms": None if not scenario.shadow else p99 - percentile(plain.latencies_ms, 0.99),
             "errors": scenario.errors, "shadow_summary": shadow_line,
+            "proxy_cpu_ms_per_request": None if scenario.direct else scenario.cpu_s * 1000 / len(lat),
         }
         data.append(row)
         rows.append([
             scenario.name, f"{p50:.3f}", f"{p99:.3f}",
             "-" if scenario.direct else f"{row['added_p50_ms']:+.3f} / {row['added_p99_ms']:+.3f}",
             "-" if row["shadow_added_p50_ms"] is None else f"{row['shadow_added_p50_ms']:+.3f} / {row['shadow_added_p99_ms']:+.3f}",
+            "-" if scenario.direct else f"{row['proxy_cpu_ms_per_request']:.2f}",
             f"{scenario.errors} / {len(lat)}",
         ])
     table = markdown_table(["scenario", "p50 ms", "p99 ms", "added vs direct (p50 / p99 ms)",
-                            "added by shadowing (paired p50 / p99 ms)",
-                            "primary errors"], rows, align="lrrrrr")
+                            "added by shadowing (paired p50 / p99 ms)", "proxy CPU ms / request", "primary errors"],
+                           rows, align="lrrrrrr")
     shadowed = [row for row in data if row["shadow_added_p50_ms"] is not None]
     worst = max(row["shadow_added_p50_ms"] for row in shadowed)
     errors_ok = all(row["errors"] == 0 for row in data)

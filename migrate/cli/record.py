@@ -144,7 +144,7 @@ def _proxy_summary(server) -> str:
         h = server.shadow.stats
         line += (f"\nShadow: {h.sent} sent to the candidate, {h.ok} answered, {h.errors} failed, {h.written} written to "
                  f"{server.shadow.run_path}; not shadowed: {h.skipped_by_rate} by --shadow-rate, {h.dropped_busy} while "
-                 f"{server.shadow.max_in_flight} were in flight.")
+                 f"{server.shadow.max_in_flight} were in flight, {h.paused_unreachable} while the candidate was unreachable.")
     return line
 
 

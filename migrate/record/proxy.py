@@ -151,7 +151,7 @@ class RecordingProxy:
         if self.port == 0:  # an ephemeral port: read back the one the OS chose
             self.port = self._site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         if self.shadow is not None:
-            self.shadow.start()
+            await self.shadow.astart()
 
     def hurry(self) -> None:
         """Cut the drain short (a second Ctrl-C): exchanges still running are recorded as cut."""
@@ -189,7 +189,7 @@ class RecordingProxy:
         if self._session is not None:
             await self._session.close()
         if self.shadow is not None:
-            await asyncio.to_thread(self.shadow.close)
+            await self.shadow.aclose()
         self.writer.close()
 
     async def _handle(self, request):

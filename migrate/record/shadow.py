@@ -6,8 +6,8 @@ answers side by side in the run format, so `migrate parity compare` / `report` /
     migrate.record.instrument(client, "recs.jsonl", shadow=shadow)                   # or the SDK hook
 
 The primary (the app's own call) is never held up: `submit()` is called after the primary's answer has gone
-back to the app and is written, and only hands the exchange over to a private thread with its own event
-loop. There the candidate is called (model map applied, its own timeout, no retries, a bare aiohttp session
+back to the app and is written, and only starts a task: on the recording proxy's own event loop
+(`astart()`), or on a private thread with its own loop for the SDK hook (`start()`). There the candidate is called (model map applied, its own timeout, no retries, a bare aiohttp session
 so that a copy costs the proxy's process little CPU) and one run line is written with the recorded answer
 as the baseline. A sampling `rate` keeps a fraction of the traffic, and at
 most `max_in_flight` shadow requests run at once: beyond that an exchange is not shadowed (counted as
@@ -42,10 +42,52 @@ class ShadowStats:
     seen: int = 0  # recorded exchanges offered to the shadow
     skipped_by_rate: int = 0  # left out by sampling
     dropped_busy: int = 0  # left out because max_in_flight shadow requests were already running
+    paused_unreachable: int = 0  # left out while the candidate could not be reached (see Breaker)
     sent: int = 0  # sent to the candidate
     ok: int = 0  # the candidate answered (2xx/3xx with a body)
     errors: int = 0  # the candidate failed (connection, timeout, HTTP error, malformed)
     written: int = 0  # run lines written
+
+
+class Breaker:
+    """Stop sending copies to a candidate that cannot be reached, then probe it again with growing pauses.
+
+    After `threshold` connection failures in a row (refused, unreachable: not slow answers, which the in-flight
+    cap already bounds) copies pause for `pause_s`, doubling up to `max_pause_s` while probes keep failing; the
+    first copy that gets through resets it. A dead candidate then costs the proxy nothing at all.
+    """
+
+    def __init__(self, threshold: int = 3, pause_s: float = 1.0, max_pause_s: float = 30.0, clock=None):
+        import time as _time
+
+        self.threshold, self.first_pause, self.max_pause = threshold, pause_s, max_pause_s
+        self.clock = clock or _time.monotonic
+        self.failures = 0
+        self.pause = pause_s
+        self.until = 0.0  # copies wait until this time
+        self.probing = False
+
+    def allow(self) -> bool:
+        if self.failures < self.threshold:
+            return True
+        if self.probing or self.clock() < self.until:
+            return False
+        self.probing = True  # one copy goes through to see whether the candidate is back
+        return True
+
+    def record(self, unreachable: bool) -> bool:
+        """Count one answer; True when this opened (or re-opened) the pause."""
+        self.probing = False
+        if not unreachable:
+            self.failures, self.pause = 0, self.first_pause
+            return False
+        self.failures += 1
+        if self.failures < self.threshold:
+            return False
+        if self.failures > self.threshold:
+            self.pause = min(self.pause * 2, self.max_pause)
+        self.until = self.clock() + self.pause
+        return True
 
 
 class Shadow:
@@ -90,6 +132,9 @@ class Shadow:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._session: Any = None
+        self._tasks: set[asyncio.Future] = set()
+        self.breaker = Breaker()
+        self._urls: dict[str, str] = {}
         self._appender: Any = None
         self._closed = False
 
@@ -98,10 +143,7 @@ class Shadow:
         return self._in_flight
 
     # -- life cycle -----------------------------------------------------------------------------------------
-    def start(self) -> "Shadow":
-        """Open the run file (writing its header when new) and start the shadow thread. Idempotent."""
-        if self._thread is not None:
-            return self
+    def _open_file(self) -> None:
         from migrate.jsonl import JsonlAppender
         from migrate.parity.replay.engine import existing_keys, repair_tail
 
@@ -112,6 +154,13 @@ class Shadow:
         self._appender = JsonlAppender(self.run_path)
         if not has_header:
             self._appender.write(self._header())
+
+    def start(self) -> "Shadow":
+        """Open the run file (writing its header when new) and start a shadow thread with its own event loop
+        (for apps without one: the SDK hook). Idempotent."""
+        if self._loop is not None:
+            return self
+        self._open_file()
         loop = asyncio.new_event_loop()
         ready = threading.Event()
 
@@ -126,6 +175,19 @@ class Shadow:
         self._thread = threading.Thread(target=run, name="migrate-shadow", daemon=True)
         self._thread.start()
         ready.wait()
+        return self
+
+    async def astart(self) -> "Shadow":
+        """Open the run file and run on the current event loop (the recording proxy's). Idempotent.
+
+        On the proxy's own loop a copy's work runs between the proxy's steps, never holding the primary up for
+        longer than one of them; a thread would compete for the GIL and could hold it while descheduled.
+        """
+        if self._loop is not None:
+            return self
+        self._open_file()
+        await self._open_session()
+        self._loop = asyncio.get_running_loop()
         return self
 
     async def _open_session(self) -> None:
@@ -152,23 +214,52 @@ class Shadow:
                    "max_in_flight": self.max_in_flight, "timeout_s": self.timeout},
         ).to_dict()
 
+    def _refuse_more(self) -> bool:
+        """Stop taking copies; False when already closed (or never started)."""
+        with self._lock:
+            if self._loop is None or self._closed:
+                return False
+            self._closed = True
+            return True
+
+    def _abandoned(self) -> None:
+        if self._in_flight:
+            log.warning("shadow: %d request(s) to the candidate still running at close were abandoned", self._in_flight)
+
     def close(self, timeout: float | None = None) -> None:
         """Wait for the shadow requests in flight (up to `timeout`, default the shadow timeout plus 5 s), then
-        stop the thread and close the run file. Requests still running after that are abandoned (logged)."""
-        if self._thread is None or self._closed:
+        stop the thread and close the run file. For a shadow started with `astart()`, use `aclose()`."""
+        if self._loop is None:
+            return  # never started
+        if self._thread is None:
+            raise RuntimeError("this shadow runs on an event loop of yours (astart): close it with `await shadow.aclose()`")
+        if not self._refuse_more():
             return
         with self._lock:
-            self._closed = True  # submit() refuses from now on
             self._idle.wait_for(lambda: self._in_flight == 0, timeout=self.timeout + 5 if timeout is None else timeout)
-            left = self._in_flight
-        if left:
-            log.warning("shadow: %d request(s) to the candidate still running at close were abandoned", left)
+        self._abandoned()
         loop = self._loop
         assert loop is not None
-        if self._session is not None:
-            asyncio.run_coroutine_threadsafe(self._session.close(), loop).result(timeout=10)
+        asyncio.run_coroutine_threadsafe(self._session.close(), loop).result(timeout=10)
         loop.call_soon_threadsafe(loop.stop)
         self._thread.join(timeout=10)
+        self._appender.close()
+
+    async def aclose(self, timeout: float | None = None) -> None:
+        """`close()` for a shadow started with `astart()`: drain the copies in flight, close the run file."""
+        if self._thread is not None:
+            await asyncio.to_thread(self.close, timeout)
+            return
+        if not self._refuse_more():
+            return
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + (self.timeout + 5 if timeout is None else timeout)
+        while self._in_flight and loop.time() < deadline:
+            await asyncio.sleep(0.02)
+        for task in list(self._tasks):
+            task.cancel()
+        self._abandoned()
+        await self._session.close()
         self._appender.close()
 
     # -- the app's side: cheap and never blocking ---------------------------------------------------------
@@ -187,10 +278,16 @@ class Shadow:
             if self._in_flight >= self.max_in_flight:
                 self.stats.dropped_busy += 1
                 return False
+            if not self.breaker.allow():
+                self.stats.paused_unreachable += 1
+                return False
             self._in_flight += 1
             self.stats.sent += 1
         try:
-            self._loop.call_soon_threadsafe(self._spawn, recording, written, scrubber)
+            if self._thread is None:  # on the proxy's own loop: called from it
+                self._spawn(recording, written, scrubber)
+            else:
+                self._loop.call_soon_threadsafe(self._spawn, recording, written, scrubber)
         except RuntimeError:  # the loop is gone (closing under us)
             self._done()
             return False
@@ -203,7 +300,9 @@ class Shadow:
 
     # -- the shadow thread ------------------------------------------------------------------------------------
     def _spawn(self, recording: Recording, written: dict[str, Any], scrubber: Scrubber) -> None:
-        asyncio.ensure_future(self._one(recording, written, scrubber))
+        task = asyncio.ensure_future(self._one(recording, written, scrubber))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def _one(self, recording: Recording, written: dict[str, Any], scrubber: Scrubber) -> None:
         try:
@@ -217,29 +316,32 @@ class Shadow:
 
     async def _call(self, recording: Recording, written: dict[str, Any], scrubber: Scrubber) -> dict[str, Any]:
         from migrate.parity.replay.engine import baseline_from_recording, map_model
-        from migrate.parity.runfile import record_key
 
         request = recording.request
         mapped = map_model(request.get("model"), self.model_map)
         sent = {**request, "model": mapped} if mapped != request.get("model") else request
         candidate = await self._post(recording.endpoint, sent)
+        unreachable = (candidate["error"] or {}).get("type") == "connection"
         with self._lock:
             if candidate["error"] is None and (candidate["status"] or 200) < 400:
                 self.stats.ok += 1
             else:
                 self.stats.errors += 1
+            if self.breaker.record(unreachable):
+                log.warning("shadow: %s unreachable %d time(s) in a row; copies paused for %g s",
+                            self.candidate_url, self.breaker.failures, self.breaker.pause)
         candidate["response"] = scrubber.scrub(candidate["response"])
         candidate["error"] = scrubber.scrub(candidate["error"])
-        baseline = Recording.from_dict(written)  # the scrubbed recording, as written to the recordings file
-        scrubbed_request = written["request"]
+        scrubbed_request = written["request"]  # the recording as written: scrubbed
+        baseline = baseline_from_recording(Recording.from_dict(written))  # as `parity run` takes recorded answers
         return {
             "type": "result",
-            "key": record_key(recording.id, 0),
+            "key": f"{recording.id}#0",
             "recording_id": recording.id,
             "sample": 0,
             "endpoint": recording.endpoint,
             "request": {**scrubbed_request, "model": mapped} if mapped != request.get("model") else scrubbed_request,
-            "baseline": baseline_from_recording(baseline),
+            "baseline": baseline,
             "candidate": candidate,
             "tags": list(recording.tags),
             "finished_at": utc_now(),
@@ -252,6 +354,9 @@ class Shadow:
         from migrate.record.proxy import upstream_url
 
         headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {self.api_key}"} if self.api_key else {})}
+        url = self._urls.get(endpoint)
+        if url is None:
+            url = self._urls[endpoint] = upstream_url(self.candidate_url, endpoint)
         started = time.perf_counter()
         status: int | None = None
         assembler: StreamAssembler | None = None
@@ -260,7 +365,7 @@ class Shadow:
         error: dict[str, str] | None = None
         try:
             async with asyncio.timeout(self.timeout):
-                async with self._session.post(upstream_url(self.candidate_url, endpoint), data=json.dumps(body), headers=headers) as raw:
+                async with self._session.post(url, data=json.dumps(body), headers=headers) as raw:
                     status = raw.status
                     if "text/event-stream" in raw.headers.get("content-type", "") and status < 400:
                         assembler = StreamAssembler()

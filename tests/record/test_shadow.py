@@ -23,7 +23,7 @@ from migrate.parity.runfile import read_run
 from migrate.record import instrument, uninstrument
 from migrate.record.format import Recording
 from migrate.record.proxy import RecordingProxy
-from migrate.record.shadow import Shadow, default_run_path
+from migrate.record.shadow import Breaker, Shadow, default_run_path
 from tests.parity.faults.server import FaultServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -103,8 +103,9 @@ def test_a_down_candidate_changes_nothing_for_the_app(tmp_path, primary):
     assert answers == [f"echo: q{i}" for i in range(5)]
     assert all(r.error is None and r.status == 200 for r in recordings(recs))
     _, rows = results(run)
-    assert len(rows) == 5 and all(r.candidate.error["type"] == "connection" and r.baseline.status == 200 for r in rows)
-    assert shadow.stats.errors == 5 and proxy.stats.upstream_errors == 0
+    assert len(rows) == shadow.stats.sent >= 3 and all(r.candidate.error["type"] == "connection" and r.baseline.status == 200 for r in rows)
+    assert shadow.stats.errors == shadow.stats.sent and proxy.stats.upstream_errors == 0
+    assert shadow.stats.sent + shadow.stats.paused_unreachable == 5
 
 
 def test_a_slow_candidate_is_capped_dropped_not_queued_and_never_delays_the_app(tmp_path, primary):
@@ -223,3 +224,35 @@ def test_cli_proxy_with_shadow_drains_both_on_sigterm(tmp_path, primary, candida
     assert "Shadow: 3 sent to the candidate, 3 answered, 0 failed, 3 written" in output
     _, rows = results(run)
     assert len(rows) == 3 and all(r.candidate.ok and r.request["model"] == "served" for r in rows)
+
+
+def test_breaker_pauses_copies_to_an_unreachable_candidate_and_probes_again():
+    now = [0.0]
+    breaker = Breaker(threshold=3, pause_s=1.0, max_pause_s=4.0, clock=lambda: now[0])
+    assert [breaker.record(True) for _ in range(3)] == [False, False, True]  # the third failure in a row pauses
+    assert not breaker.allow()
+    now[0] = 1.01
+    assert breaker.allow() and not breaker.allow()  # one probe, not two
+    assert breaker.record(True) and breaker.pause == 2.0  # the probe failed: a longer pause
+    now[0] = 3.1
+    assert breaker.allow() and breaker.record(True) and breaker.pause == 4.0
+    now[0] = 7.2
+    assert breaker.allow() and breaker.record(True) and breaker.pause == 4.0  # capped
+    now[0] = 11.3
+    assert breaker.allow() and not breaker.record(False)  # the candidate is back
+    assert breaker.allow() and breaker.allow() and breaker.pause == 1.0
+
+
+def test_a_down_candidate_is_paused_not_hammered(tmp_path, primary):
+    recs, run = tmp_path / "recs.jsonl", tmp_path / "shadow.jsonl"
+    shadow = Shadow("http://127.0.0.1:9/v1", run, timeout=5)
+    proxy = RecordingProxy(primary.base_url, recs, port=0, shadow=shadow).start_in_thread()
+    try:
+        client = openai.OpenAI(base_url=proxy.url + "/v1", api_key="k", max_retries=0)
+        for i in range(20):
+            assert ask(client, f"q{i}").choices[0].message.content == f"echo: q{i}"
+    finally:
+        proxy.stop_thread()
+    stats = shadow.stats
+    assert stats.sent + stats.paused_unreachable + stats.dropped_busy == 20 and stats.paused_unreachable >= 10
+    assert stats.errors == stats.sent == stats.written and len(recordings(recs)) == 20

@@ -236,7 +236,7 @@ def main() -> int:
             f"{scenario.errors} / {len(lat)}",
         ])
     table = markdown_table(["scenario", "p50 ms", "p99 ms", "added vs direct (p50 / p99 ms)",
-                            "added by shadowing (paired p50 / p99 ms)", "proxy CPU ms / request", "primary errors"],
+                            "added by shadowing (p50 paired / p99 ms)", "proxy CPU ms / request", "primary errors"],
                            rows, align="lrrrrrr")
     shadowed = [row for row in data if row["shadow_added_p50_ms"] is not None]
     worst = max(row["shadow_added_p50_ms"] for row in shadowed)

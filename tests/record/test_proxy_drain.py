@@ -94,9 +94,9 @@ def test_library_stop_drains_streams_and_requests_in_flight(tmp_path, fault_serv
     base = proxy.url + "/v1"
     started = [threading.Event() for _ in range(4)]
     with ThreadPoolExecutor(6) as pool:
-        streams = [pool.submit(stream_text, base, f"stream {i} fault:drip", started[i]) for i in range(4)]
+        streams = [pool.submit(stream_text, base, f"stream {i} fault:trickle", started[i]) for i in range(4)]
         plain = pool.submit(lambda: openai.OpenAI(base_url=base, api_key="k", max_retries=0).chat.completions.create(
-            model="gpt-4o", messages=[{"role": "user", "content": "plain fault:delay"}]))
+            model="gpt-4o", messages=[{"role": "user", "content": "plain fault:trickle"}]))
         for event in started:
             assert event.wait(20)
         wait_until(lambda: proxy.in_flight == 5)
@@ -105,14 +105,14 @@ def test_library_stop_drains_streams_and_requests_in_flight(tmp_path, fault_serv
         stopped_after = time.monotonic() - began
         texts = [f.result(timeout=30) for f in streams]
         answer = plain.result(timeout=30)
-    assert texts == [f"echo: stream {i} fault:drip" for i in range(4)]
-    assert answer.choices[0].message.content == "echo: plain fault:delay"
-    assert 0.2 < stopped_after < 10  # it waited for the drip (1 s a stream), then returned
+    assert texts == [f"echo: stream {i} fault:trickle" for i in range(4)]
+    assert answer.choices[0].message.content == "echo: plain fault:trickle"
+    assert 0.2 < stopped_after < 15  # it waited for the exchanges (3 s each), then returned
     recs = recordings(out)
     assert len(recs) == 5 and all(r.error is None and r.status == 200 for r in recs)
     by_text = {r.request["messages"][0]["content"]: r for r in recs}
     for i in range(4):
-        rec = by_text[f"stream {i} fault:drip"]
+        rec = by_text[f"stream {i} fault:trickle"]
         assert rec.stream and rec.response["choices"][0]["message"]["content"] == texts[i]
         assert rec.response["choices"][0]["finish_reason"] == "stop"
     with pytest.raises(openai.APIConnectionError):  # no longer listening
@@ -167,7 +167,7 @@ def test_signal_to_the_cli_proxy_drains_streams_and_prints_the_summary(tmp_path,
     try:
         started = [threading.Event() for _ in range(3)]
         with ThreadPoolExecutor(3) as pool:
-            streams = [pool.submit(stream_text, base, f"cli {i} fault:drip", started[i]) for i in range(3)]
+            streams = [pool.submit(stream_text, base, f"cli {i} fault:trickle", started[i]) for i in range(3)]
             for event in started:
                 assert event.wait(20)
             proc.send_signal(sig)
@@ -177,7 +177,7 @@ def test_signal_to_the_cli_proxy_drains_streams_and_prints_the_summary(tmp_path,
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == 0, output
-    assert texts == [f"echo: cli {i} fault:drip" for i in range(3)]
+    assert texts == [f"echo: cli {i} fault:trickle" for i in range(3)]
     assert "letting 3 request(s) in flight finish" in output
     assert "Stopped: 3 request(s) forwarded, 3 recorded, 0 upstream error(s)." in output
     recs = recordings(out)

@@ -124,7 +124,7 @@ def test_a_slow_candidate_is_capped_dropped_not_queued_and_never_delays_the_app(
             began = time.monotonic()
             proxy.stop_thread()
             stop_took = time.monotonic() - began
-    assert max(timings) < 0.5  # each call as fast as without a shadow (the candidate is 30 s away)
+    assert max(timings) < 1.0  # below the shadow timeout: no call waited for the candidate (30 s away)
     assert (shadow.stats.sent, shadow.stats.dropped_busy) == (2, 4)  # at most 2 in flight: the rest dropped, not queued
     assert stop_took < 1.0 + 5  # the shadow's own timeout bounds the drain
     _, rows = results(run)
@@ -202,7 +202,7 @@ def test_cli_proxy_with_shadow_drains_both_on_sigterm(tmp_path, primary, candida
         def stream(i: int) -> str:
             client = openai.OpenAI(base_url=base, api_key="k", max_retries=0)
             pieces = []
-            for chunk in ask(client, f"cli {i} fault:drip", stream=True):
+            for chunk in ask(client, f"cli {i} fault:trickle", stream=True):
                 started[i].set()
                 pieces.append(chunk.choices[0].delta.content or "" if chunk.choices else "")
             return "".join(pieces)
@@ -219,7 +219,7 @@ def test_cli_proxy_with_shadow_drains_both_on_sigterm(tmp_path, primary, candida
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == 0, output
-    assert texts == [f"echo: cli {i} fault:drip" for i in range(3)]
+    assert texts == [f"echo: cli {i} fault:trickle" for i in range(3)]
     run = default_run_path(out)
     assert "Shadow: 3 sent to the candidate, 3 answered, 0 failed, 3 written" in output
     _, rows = results(run)

@@ -19,6 +19,7 @@ Scripts:
     stream_cut / stream_cut_once   an SSE stream that stops after two chunks (connection dropped)
     drip               an SSE stream of 5 chunks, 0.2 s apart (pass-through timing)
     linger             an SSE stream whose end (after `[DONE]`) comes 0.3 s late, as from a loaded server
+    trickle            3 s long: an SSE stream spread over 3 s, or a plain answer after 3 s (long-lived exchanges)
     delay              answers after 0.3 s (runs long enough to be killed mid-way)
     canary             answers with an error that echoes the request's Authorization header
 """
@@ -137,6 +138,8 @@ class FaultServer:
             return web.Response(status=200, body=b'{"id": "x", "choices": [ this is not json', content_type="application/json")
         if script == "delay":
             await asyncio.sleep(0.3)
+        if script == "trickle" and not stream:
+            await asyncio.sleep(3.0)
         if script == "canary":
             key = request.headers.get("Authorization", "")
             return web.json_response({"error": {"message": f"Incorrect API key provided: {key}"}}, status=401)
@@ -159,6 +162,8 @@ class FaultServer:
             hit.sent += chunk
             if script == "drip":
                 await asyncio.sleep(0.2)
+            elif script == "trickle":
+                await asyncio.sleep(3.0 / len(chunks))
         if script == "linger":
             await asyncio.sleep(0.3)
         await response.write_eof()

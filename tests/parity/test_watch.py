@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -108,3 +114,25 @@ def test_the_same_pass_rates_as_parity_compare(tmp_path):
     assert snap.candidate_errors == overall["errors"]
     for name, tally in snap.comparators.items():
         assert (tally.scored, tally.passed) == (overall["comparators"][name]["n"], overall["comparators"][name]["passed"]), name
+
+
+def test_live_mode_refreshes_as_lines_arrive_until_ctrl_c(tmp_path):
+    root = Path(__file__).resolve().parents[2]
+    run = write_run(tmp_path / "run.jsonl", [same("a")])
+    proc = subprocess.Popen([sys.executable, "-m", "migrate", "parity", "watch", str(run), "--every", "0.2"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env={**os.environ, "PYTHONPATH": str(root), "COLUMNS": "120"})
+    try:
+        time.sleep(3)  # started and showing the first snapshot
+        with open(run, "a", encoding="utf-8") as fh:
+            fh.write(line(different("b")) + line(failed("c")))
+        time.sleep(2)
+        proc.send_signal(signal.SIGINT)
+        output, _ = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, output
+    last = output[output.rfind("results"):]
+    assert last.split("\n", 1)[0].split()[-1] == "3", output  # the lines written after it started were read
+    assert "candidate errors by type: connection 1" in output

@@ -547,3 +547,64 @@ def report_cmd(source, html, md, json_path, threshold, allow_skipped, config_pat
         _fail(str(e))
     _show_decision(outcome)
     sys.exit(outcome.exit_code)
+
+
+@parity.command("watch")
+@click.argument("run", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--every", default=2.0, show_default=True, type=click.FloatRange(0.1), help="Seconds between refreshes.")
+@click.option("--window", default=200, show_default=True, type=click.IntRange(1, 1_000_000), help="Requests in the recent pass rate.")
+@click.option("--once", is_flag=True, help="Print one snapshot and exit.")
+@click.option("--json", "as_json", is_flag=True, help="With --once: print the snapshot as JSON.")
+@_config_option
+def watch_cmd(run, every, window, once, as_json, config_path) -> None:
+    """A rolling summary of a run file as it is written (shadow traffic or `parity run`).
+
+    Scores each new result with the cheap comparators (semantic similarity and the judge are
+    left to `parity compare`) and shows pass rates, the recent pass rate, candidate errors by
+    type and latencies, refreshed every --every seconds until Ctrl-C. A view, not a gate: the
+    decision comes from `parity compare` and `parity report`.
+
+    \b
+    Examples:
+      migrate parity watch recs.shadow.jsonl
+      migrate parity watch parity-out/run.jsonl --every 5 --window 500
+      migrate parity watch recs.shadow.jsonl --once --json
+    """
+    import time
+
+    from migrate.config import ConfigError
+    from migrate.parity.compare import CompareSettings
+    from migrate.parity.verdict import Thresholds
+    from migrate.parity.watch import RunWatcher, render
+
+    if once and not run.is_file():
+        _fail(f"{run}: run file not found (start `migrate record proxy --shadow ...` or `migrate parity run` first)")
+    config = _load_config(config_path)
+    try:
+        settings = CompareSettings.build(config)
+        thresholds = Thresholds.from_config(config)
+    except ConfigError as e:
+        _fail(str(e))
+    watcher = RunWatcher(run, settings=settings, thresholds=thresholds, window=window)
+    console = _console()
+    if once:
+        watcher.poll()
+        snap = watcher.snapshot()
+        if as_json:
+            import json
+
+            click.echo(json.dumps(snap.to_dict(), indent=2))
+        else:
+            console.print(render(snap))
+        return
+    from rich.live import Live
+
+    watcher.poll()
+    try:
+        with Live(render(watcher.snapshot()), console=console, refresh_per_second=4, transient=False) as live:
+            while True:
+                time.sleep(every)
+                watcher.poll()
+                live.update(render(watcher.snapshot()))
+    except KeyboardInterrupt:
+        pass

@@ -77,47 +77,116 @@ def record() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8089, show_default=True, type=int, help="Port to listen on (0: any free port).")
 @click.option("--timeout", default=600.0, show_default=True, type=float, help="Seconds to wait for upstream data before giving up.")
+@click.option("--drain-timeout", default=60.0, show_default=True, type=click.FloatRange(0), help="On stop, seconds to let requests in flight finish (streams included).")
+@click.option("--shadow", "shadow_url", metavar="URL", help="Also send a copy of every recorded request to this candidate (e.g. http://localhost:8000/v1), off the app's path.")
+@click.option("--shadow-out", type=click.Path(dir_okay=False, path_type=Path), help="Run file for the shadow's answers (default: OUT with .shadow.jsonl).")
+@click.option("--shadow-model-map", "shadow_model_map", multiple=True, metavar="OPENAI=SERVED",
+              help="Map a model name for the candidate (repeatable; *=NAME for all). Default: [tool.migrate.models].")
+@click.option("--shadow-rate", default=1.0, show_default=True, type=click.FloatRange(0, 1), help="Fraction of requests shadowed (sampled at random).")
+@click.option("--shadow-max-in-flight", default=16, show_default=True, type=click.IntRange(1, 4096), help="Shadow requests running at once; beyond that a request is not shadowed.")
+@click.option("--shadow-timeout", default=30.0, show_default=True, type=click.FloatRange(0, min_open=True), help="Seconds the candidate gets per request (never retried).")
+@click.option("--shadow-api-key-env", default="MIGRATE_CANDIDATE_API_KEY", show_default=True, help="Environment variable with the candidate's API key; unset: none.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Config file (default: pyproject.toml / migrate.toml found upward).")
 @_redaction_options
-def proxy(upstream: str, out: Path, host: str, port: int, timeout: float, tags, redact, redact_regex) -> None:
+def proxy(upstream: str, out: Path, host: str, port: int, timeout: float, drain_timeout: float, shadow_url: str | None,
+          shadow_out: Path | None, shadow_model_map, shadow_rate: float, shadow_max_in_flight: int, shadow_timeout: float,
+          shadow_api_key_env: str, config_path: Path | None, tags, redact, redact_regex) -> None:
     """Run a recording proxy: point OPENAI_BASE_URL at it and every model call is recorded.
 
     Every method and path is forwarded; POST requests with a JSON body are recorded. Streams reach
-    the app byte for byte as they arrive. Stop with Ctrl-C.
+    the app byte for byte as they arrive. Stop with Ctrl-C or SIGTERM: the proxy stops accepting
+    connections, lets the requests in flight finish (up to --drain-timeout; a second Ctrl-C cuts it
+    short), writes every recording and prints a summary.
 
     \b
     Examples:
       migrate record proxy --upstream https://api.openai.com/v1 --out recs.jsonl
       OPENAI_BASE_URL=http://127.0.0.1:8089/v1 python app.py
       migrate record proxy --upstream https://api.openai.com/v1 --out recs.jsonl --port 9000 --redact email --tag staging
+      migrate record proxy --upstream https://api.openai.com/v1 --out recs.jsonl --shadow http://localhost:8000/v1 --shadow-model-map '*=llama' --shadow-rate 0.1
+
+    With --shadow, each recorded request is also sent to the candidate once the app has its answer,
+    and both answers go to a run file (--shadow-out) that `migrate parity compare`, `report` and
+    `watch` read as they read `parity run`'s.
     """
     import asyncio
 
-    from migrate.record.proxy import RecordingProxy
+    from migrate.record.proxy import RecordingProxy, serve
 
+    shadow = None
+    if shadow_url:
+        shadow = _shadow(shadow_url, shadow_out or _default_shadow_out(out), out, upstream, shadow_model_map, shadow_rate,
+                         shadow_max_in_flight, shadow_timeout, shadow_api_key_env, config_path)
     try:
-        server = RecordingProxy(upstream, out, host=host, port=port, tags=tags, redact=redact, redact_regex=redact_regex, timeout=timeout)
+        server = RecordingProxy(upstream, out, host=host, port=port, tags=tags, redact=redact, redact_regex=redact_regex,
+                                timeout=timeout, drain_timeout=drain_timeout, shadow=shadow)
     except ValueError as e:
         _fail(str(e))
     console = _console()
+    err = _console(stderr=True)
 
-    async def main() -> None:
-        await server.start()
+    def started() -> None:
         console.print(f"Recording proxy on [bold]{server.url}[/bold] -> {upstream}")
         console.print(f"Point your app at it:  OPENAI_BASE_URL={server.url}/v1")
         console.print(f"Recording to {out} (Ctrl-C to stop)")
-        try:
-            await asyncio.Event().wait()
-        finally:
-            await server.stop()
+        if shadow is not None:
+            console.print(f"Shadowing {shadow.rate:.0%} of requests to {shadow.candidate_url} -> {shadow.run_path}"
+                          f"  (watch: migrate parity watch {shadow.run_path})")
+
+    def stopping(in_flight: int, hurried: bool) -> None:
+        if hurried:
+            err.print(f"Stopping now: {in_flight} request(s) still in flight are recorded as cut.")
+        elif in_flight:
+            err.print(f"Stopping: letting {in_flight} request(s) in flight finish (up to {drain_timeout:g} s; Ctrl-C again to stop now).")
 
     try:
-        asyncio.run(main())
-    except KeyboardInterrupt:
-        pass
+        asyncio.run(serve(server, on_started=started, on_stopping=stopping))
     except OSError as e:
         _fail(f"cannot listen on {host}:{port}: {e.strerror or e}; choose another --port")
+    console.print(_proxy_summary(server))
+
+
+def _proxy_summary(server) -> str:
     s = server.stats
-    console.print(f"Stopped: {s.forwarded} request(s) forwarded, {s.recorded} recorded, {s.upstream_errors} upstream error(s).")
+    parts = [f"{s.forwarded} request(s) forwarded", f"{s.recorded} recorded", f"{s.upstream_errors} upstream error(s)"]
+    if s.app_disconnects:
+        parts.append(f"{s.app_disconnects} closed early by the app")
+    if s.cut_at_stop:
+        parts.append(f"{s.cut_at_stop} cut at stop")
+    line = "Stopped: " + ", ".join(parts) + "."
+    if server.shadow is not None:
+        h = server.shadow.stats
+        line += (f"\nShadow: {h.sent} sent to the candidate, {h.ok} answered, {h.errors} failed, {h.written} written to "
+                 f"{server.shadow.run_path}; not shadowed: {h.skipped_by_rate} by --shadow-rate, {h.dropped_busy} while "
+                 f"{server.shadow.max_in_flight} were in flight, {h.paused_unreachable} while the candidate was unreachable.")
+    return line
+
+
+def _default_shadow_out(out: Path) -> Path:
+    from migrate.record.shadow import default_run_path
+
+    return default_run_path(out)
+
+
+def _shadow(url, run_path, recordings, upstream, model_map_values, rate, max_in_flight, timeout, api_key_env, config_path):
+    from migrate.config import ConfigError, load_config
+    from migrate.record.shadow import Shadow
+
+    try:
+        config = load_config(config_path)
+    except ConfigError as e:
+        _fail(str(e))
+    model_map = dict(config.models) if config is not None else {}
+    for value in model_map_values:
+        name, sep, served = value.partition("=")
+        if not sep or not name or not served:
+            _fail(f"--shadow-model-map {value!r}: expected OPENAI_NAME=SERVED_NAME (or *=SERVED_NAME for every model)")
+        model_map[name] = served
+    try:
+        return Shadow(url, run_path, model_map=model_map, rate=rate, max_in_flight=max_in_flight, timeout=timeout,
+                      api_key=os.environ.get(api_key_env), recordings=recordings, primary_url=upstream)
+    except ValueError as e:
+        _fail(str(e))
 
 
 @record.command("import-batch")

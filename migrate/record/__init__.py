@@ -4,6 +4,7 @@
     client = migrate.record.instrument(OpenAI(), "recs.jsonl", tags=["checkout"])       # SDK hook
     client = OpenAI(http_client=migrate.record.recording_http_client("recs.jsonl"))   # or build it in
     migrate.record.RecordingProxy("https://api.openai.com/v1", "recs.jsonl")           # or a proxy
+    migrate.record.Shadow("http://vllm:8000/v1", "shadow.jsonl")  # shadow= of either: mirror to a candidate
     migrate.record.import_batch("batch_input.jsonl", "batch_output.jsonl", "recs.jsonl")  # or files
 
 Names are imported lazily: `import migrate.record` costs nothing until one is used.
@@ -20,6 +21,7 @@ _LAZY = {
     "uninstrument": "migrate.record.hook",
     "recording_http_client": "migrate.record.hook",
     "RecordingProxy": "migrate.record.proxy",
+    "Shadow": "migrate.record.shadow",
     "import_batch": "migrate.record.importers",
     "import_prompts": "migrate.record.importers",
     "ImportSummary": "migrate.record.importers",

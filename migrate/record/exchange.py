@@ -188,18 +188,26 @@ class RecordingWriter:
         self._lock = threading.Lock()
         self.count = 0
 
-    def write(self, recording: Recording, *, secrets: Iterable[str] = ()) -> None:
-        scrubber = self.scrubber
-        if secrets:  # per-exchange credentials (a proxy sees many clients' keys)
-            scrubber = Scrubber(redact=scrubber.redact, patterns=scrubber.patterns, secrets=set(scrubber.secrets))
-            for secret in secrets:
-                scrubber.add_secret(secret)
+    def scrubber_for(self, secrets: Iterable[str] = ()) -> Scrubber:
+        """The scrubber for one exchange: the file's rules plus that exchange's credentials."""
+        if not secrets:
+            return self.scrubber
+        base = self.scrubber
+        scrubber = Scrubber(redact=base.redact, patterns=base.patterns, secrets=set(base.secrets))
+        for secret in secrets:  # per-exchange credentials (a proxy sees many clients' keys)
+            scrubber.add_secret(secret)
+        return scrubber
+
+    def write(self, recording: Recording, *, secrets: Iterable[str] = ()) -> dict[str, Any]:
+        """Scrub `recording`, append it, and return the line written (as a dict)."""
+        scrubber = self.scrubber_for(secrets)
         data = recording.to_dict()
         for name in _SCRUBBED_FIELDS:  # ids, timestamps and numbers are ours, never personal data
             data[name] = scrubber.scrub(data[name])
         with self._lock:
             self._appender.write(data)
             self.count += 1
+        return data
 
     def close(self) -> None:
         with self._lock:

@@ -17,7 +17,7 @@ Documented in docs/formats/recordings.md. Readers accept any version 1 line and 
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
@@ -54,8 +54,11 @@ class Recording:
         return model if isinstance(model, str) else None
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        # Field by field, not dataclasses.asdict: that deep-copies request and response, which cost the recording
+        # proxy more CPU per request than forwarding it. The bodies are shared: serialise or copy before mutating.
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
         data["tags"] = list(self.tags)
+        data["headers"] = dict(self.headers)
         return {"format": FORMAT, "version": VERSION, **data}
 
     @classmethod

@@ -24,8 +24,31 @@ from typing import Any, Iterable
 
 from migrate.record.exchange import Exchange, RecordingWriter
 from migrate.record.scrub import Scrubber
+from migrate.record.shadow import Shadow
 
-_ATTR = "_migrate_recording"  # set on instrumented httpx clients: (writer, original transports)
+_ATTR = "_migrate_recording"  # set on instrumented httpx clients: (sink, original transports)
+
+
+class _Sink:
+    """Where a finished exchange goes: the recordings file, then (optionally) the shadow."""
+
+    def __init__(self, writer: RecordingWriter, shadow: Shadow | None = None):
+        self.writer, self.shadow = writer, shadow
+
+    def record(self, exchange: Exchange, error: str | None, secrets: list[str]) -> None:
+        recording = exchange.finish(error)
+        if recording is None:
+            return
+        written = self.writer.write(recording, secrets=secrets)
+        if self.shadow is not None:
+            self.shadow.submit(recording, written, self.writer.scrubber_for(secrets))
+
+    def close(self) -> None:
+        try:
+            if self.shadow is not None:
+                self.shadow.close()
+        finally:
+            self.writer.close()
 
 
 def _httpx_module(http_client: Any) -> ModuleType:
@@ -52,16 +75,14 @@ def _classes(module: ModuleType) -> tuple[type, type, type, type]:
     """Transport and stream wrappers built on `module`'s own base classes (httpx checks them)."""
 
     class _Tee:
-        def __init__(self, inner: Any, exchange: Exchange, writer: RecordingWriter, secrets: list[str]):
-            self._inner, self._exchange, self._writer, self._secrets = inner, exchange, writer, secrets
+        def __init__(self, inner: Any, exchange: Exchange, sink: _Sink, secrets: list[str]):
+            self._inner, self._exchange, self._sink, self._secrets = inner, exchange, sink, secrets
             self._done = False
 
         def _finish(self, error: str | None = None) -> None:
             if not self._done:
                 self._done = True
-                recording = self._exchange.finish(error)
-                if recording is not None:
-                    self._writer.write(recording, secrets=self._secrets)
+                self._sink.record(self._exchange, error, self._secrets)
 
         def _closed_early(self) -> None:
             if not self._done:
@@ -118,8 +139,8 @@ def _classes(module: ModuleType) -> tuple[type, type, type, type]:
         )
 
     class RecordingTransport(module.BaseTransport):
-        def __init__(self, inner: Any, writer: RecordingWriter, tags: tuple[str, ...]):
-            self.inner, self.writer, self.tags = inner, writer, tags
+        def __init__(self, inner: Any, sink: _Sink, tags: tuple[str, ...]):
+            self.inner, self.sink, self.tags = inner, sink, tags
 
         def handle_request(self, request):
             exchange, secrets = _exchange(request, self.tags)
@@ -128,18 +149,17 @@ def _classes(module: ModuleType) -> tuple[type, type, type, type]:
             try:
                 response = self.inner.handle_request(request)
             except Exception as e:
-                recording = exchange.finish(f"{type(e).__name__}: {e}")
-                self.writer.write(recording, secrets=secrets)
+                self.sink.record(exchange, f"{type(e).__name__}: {e}", secrets)
                 raise
             exchange.response_started(response.status_code, response.headers.multi_items())
-            return wrap(response, request, TeeStream(response.stream, exchange, self.writer, secrets))
+            return wrap(response, request, TeeStream(response.stream, exchange, self.sink, secrets))
 
         def close(self) -> None:
             self.inner.close()
 
     class AsyncRecordingTransport(module.AsyncBaseTransport):
-        def __init__(self, inner: Any, writer: RecordingWriter, tags: tuple[str, ...]):
-            self.inner, self.writer, self.tags = inner, writer, tags
+        def __init__(self, inner: Any, sink: _Sink, tags: tuple[str, ...]):
+            self.inner, self.sink, self.tags = inner, sink, tags
 
         async def handle_async_request(self, request):
             exchange, secrets = _exchange(request, self.tags)
@@ -148,11 +168,10 @@ def _classes(module: ModuleType) -> tuple[type, type, type, type]:
             try:
                 response = await self.inner.handle_async_request(request)
             except Exception as e:
-                recording = exchange.finish(f"{type(e).__name__}: {e}")
-                self.writer.write(recording, secrets=secrets)
+                self.sink.record(exchange, f"{type(e).__name__}: {e}", secrets)
                 raise
             exchange.response_started(response.status_code, response.headers.multi_items())
-            return wrap(response, request, AsyncTeeStream(response.stream, exchange, self.writer, secrets))
+            return wrap(response, request, AsyncTeeStream(response.stream, exchange, self.sink, secrets))
 
         async def aclose(self) -> None:
             await self.inner.aclose()
@@ -160,20 +179,22 @@ def _classes(module: ModuleType) -> tuple[type, type, type, type]:
     return RecordingTransport, AsyncRecordingTransport, TeeStream, AsyncTeeStream
 
 
-def _instrument_http_client(http_client: Any, writer: RecordingWriter, tags: tuple[str, ...]) -> None:
+def _instrument_http_client(http_client: Any, sink: _Sink, tags: tuple[str, ...]) -> None:
     if getattr(http_client, _ATTR, None) is not None:
         raise ValueError("this client is already recording; call migrate.record.uninstrument(client) first")
     module = _httpx_module(http_client)
     sync_cls, async_cls, _, _ = _classes(module)
     cls = async_cls if isinstance(http_client, module.AsyncClient) else sync_cls
     original = (http_client._transport, dict(http_client._mounts))
-    http_client._transport = cls(http_client._transport, writer, tags)
-    http_client._mounts = {pattern: (cls(t, writer, tags) if t is not None else None) for pattern, t in http_client._mounts.items()}
-    setattr(http_client, _ATTR, (writer, original))
+    if sink.shadow is not None:
+        sink.shadow.start()
+    http_client._transport = cls(http_client._transport, sink, tags)
+    http_client._mounts = {pattern: (cls(t, sink, tags) if t is not None else None) for pattern, t in http_client._mounts.items()}
+    setattr(http_client, _ATTR, (sink, original))
 
 
-def _make_writer(path: str | Path, redact: Iterable[str], redact_regex: Iterable[str]) -> RecordingWriter:
-    return RecordingWriter(path, scrubber=Scrubber(redact=tuple(redact), patterns=tuple(redact_regex)))
+def _make_sink(path: str | Path, redact: Iterable[str], redact_regex: Iterable[str], shadow: Shadow | None) -> _Sink:
+    return _Sink(RecordingWriter(path, scrubber=Scrubber(redact=tuple(redact), patterns=tuple(redact_regex))), shadow)
 
 
 def instrument(
@@ -183,14 +204,17 @@ def instrument(
     tags: Iterable[str] = (),
     redact: Iterable[str] = (),
     redact_regex: Iterable[str] = (),
+    shadow: Shadow | None = None,
 ) -> Any:
     """Record every JSON model call `client` makes to `path` (appending); returns the same client.
 
     `client` is an `OpenAI` / `AsyncOpenAI` (or Azure) client, or an httpx / httpx2 client. `redact` takes
-    "email" and "phone"; `redact_regex` takes your own patterns. Secrets are always scrubbed.
+    "email" and "phone"; `redact_regex` takes your own patterns. Secrets are always scrubbed. With `shadow`
+    (a `migrate.record.Shadow`), each recorded call is also sent to a candidate, off the app's path, and both
+    answers are written to the shadow's run file; `uninstrument` waits for the shadow and closes it.
     """
     http_client = getattr(client, "_client", client)
-    _instrument_http_client(http_client, _make_writer(path, redact, redact_regex), tuple(tags))
+    _instrument_http_client(http_client, _make_sink(path, redact, redact_regex, shadow), tuple(tags))
     return client
 
 
@@ -200,10 +224,10 @@ def uninstrument(client: Any) -> None:
     state = getattr(http_client, _ATTR, None)
     if state is None:
         return
-    writer, (transport, mounts) = state
+    sink, (transport, mounts) = state
     http_client._transport, http_client._mounts = transport, mounts
     setattr(http_client, _ATTR, None)
-    writer.close()
+    sink.close()
 
 
 def recording_http_client(
@@ -214,6 +238,7 @@ def recording_http_client(
     tags: Iterable[str] = (),
     redact: Iterable[str] = (),
     redact_regex: Iterable[str] = (),
+    shadow: Shadow | None = None,
     **client_kwargs: Any,
 ) -> Any:
     """An HTTP client for `OpenAI(http_client=...)` (or `AsyncOpenAI` with `asynchronous=True`) that records.
@@ -231,5 +256,5 @@ def recording_http_client(
         http_client = openai.DefaultAsyncHttpxClient(**client_kwargs)
     else:
         http_client = openai.DefaultHttpxClient(**client_kwargs)
-    _instrument_http_client(http_client, _make_writer(path, redact, redact_regex), tuple(tags))
+    _instrument_http_client(http_client, _make_sink(path, redact, redact_regex, shadow), tuple(tags))
     return http_client

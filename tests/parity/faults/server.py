@@ -21,6 +21,8 @@ Scripts:
     nostream           a plain JSON chat completion even when the request asks for a stream
     stream_cut / stream_cut_once   an SSE stream that stops after two chunks (connection dropped)
     drip               an SSE stream of 5 chunks, 0.2 s apart (pass-through timing)
+    linger             an SSE stream whose end (after `[DONE]`) comes 0.3 s late, as from a loaded server
+    trickle            3 s long: an SSE stream spread over 3 s, or a plain answer after 3 s (long-lived exchanges)
     delay              answers after 0.3 s (runs long enough to be killed mid-way)
     canary             answers with an error that echoes the request's Authorization header
 """
@@ -57,6 +59,7 @@ class FaultServer:
     host: str = "127.0.0.1"
     port: int = 0
     log: list[Hit] = field(default_factory=list)
+    script: str | None = None  # when set, every request follows this script whatever its text (a slow candidate)
 
     def __post_init__(self) -> None:
         self._attempts: dict[str, int] = {}
@@ -113,7 +116,7 @@ class FaultServer:
             return web.json_response({"object": "list", "data": [{"id": "fake-model", "object": "model"}]})
         text = _last_text(body)
         match = _SCRIPT.search(text)
-        script = match.group(1) if match else "ok"
+        script = self.script or (match.group(1) if match else "ok")
         attempt = self._attempts[text] = self._attempts.get(text, 0) + 1
         hit = Hit(request.path, text, script, attempt, time.monotonic(), dict(request.headers), body)
         self.log.append(hit)
@@ -143,6 +146,8 @@ class FaultServer:
             return web.json_response({"status": "ok", "service": "gateway"})
         if script == "delay":
             await asyncio.sleep(0.3)
+        if script == "trickle" and not stream:
+            await asyncio.sleep(3.0)
         if script == "canary":
             key = request.headers.get("Authorization", "")
             return web.json_response({"error": {"message": f"Incorrect API key provided: {key}"}}, status=401)
@@ -165,6 +170,10 @@ class FaultServer:
             hit.sent += chunk
             if script == "drip":
                 await asyncio.sleep(0.2)
+            elif script == "trickle":
+                await asyncio.sleep(3.0 / len(chunks))
+        if script == "linger":
+            await asyncio.sleep(0.3)
         await response.write_eof()
         return response
 

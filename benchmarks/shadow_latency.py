@@ -1,7 +1,7 @@
 """Shadow latency: what the recording proxy adds to the primary's latency, with and without shadowing.
 
-    /tmp/qv/bin/python benchmarks/shadow_latency.py                      # 40 rounds x 50 requests a scenario
-    /tmp/qv/bin/python benchmarks/shadow_latency.py --rounds 2 --requests 100 --no-write   # a quick look
+    .venv/bin/python benchmarks/shadow_latency.py                      # 40 rounds x 50 requests a scenario
+    .venv/bin/python benchmarks/shadow_latency.py --rounds 2 --requests 100 --no-write   # a quick look
 
 A stub upstream (its own process, aiohttp) answers a canned chat completion at once. Each scenario is a
 `migrate record proxy` process, started exactly as a user starts it, in front of that stub:

@@ -163,14 +163,14 @@ def _proxy_summary(server) -> str:
 
 
 def _default_shadow_out(out: Path) -> Path:
-    from migrate.record.shadow import default_run_path
+    from migrate.shadow import default_run_path
 
     return default_run_path(out)
 
 
 def _shadow(url, run_path, recordings, upstream, model_map_values, rate, max_in_flight, timeout, api_key_env, config_path):
     from migrate.config import ConfigError, load_config
-    from migrate.record.shadow import Shadow
+    from migrate.shadow import Shadow
 
     try:
         config = load_config(config_path)

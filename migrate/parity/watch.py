@@ -182,6 +182,11 @@ class RunWatcher:
             else:
                 self.candidate_errors += 1
                 self.recent.append(False)
+                # As in `parity compare`: a candidate error fails every comparator that applies to its request.
+                for name in self.settings.for_kind(Pair(record).kind):
+                    comparator = self._comparators.get(name)
+                    if comparator is not None and not comparator.batch:
+                        self._tally(name).scored += 1
             return
         if not baseline_ok:
             self.no_baseline += 1
@@ -202,7 +207,7 @@ class RunWatcher:
             if score is None:
                 continue
             scored = True
-            tally = self.tallies.setdefault(name, ComparatorTally(threshold=self.thresholds.overall.get(name) if name in self.gates else None))
+            tally = self._tally(name)
             tally.scored += 1
             tally.passed += bool(score.passed)
             if name in self.gates:
@@ -211,6 +216,13 @@ class RunWatcher:
             self.compared += 1
             self.passed += passed_all
             self.recent.append(passed_all)
+
+    def _tally(self, name: str) -> ComparatorTally:
+        tally = self.tallies.get(name)
+        if tally is None:
+            threshold = self.thresholds.overall.get(name) if name in self.gates else None
+            tally = self.tallies[name] = ComparatorTally(threshold=threshold)
+        return tally
 
     def snapshot(self) -> WatchSnapshot:
         return WatchSnapshot(

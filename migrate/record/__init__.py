@@ -21,7 +21,7 @@ _LAZY = {
     "uninstrument": "migrate.record.hook",
     "recording_http_client": "migrate.record.hook",
     "RecordingProxy": "migrate.record.proxy",
-    "Shadow": "migrate.record.shadow",
+    "Shadow": "migrate.shadow",
     "import_batch": "migrate.record.importers",
     "import_prompts": "migrate.record.importers",
     "ImportSummary": "migrate.record.importers",

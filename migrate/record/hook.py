@@ -24,7 +24,7 @@ from typing import Any, Iterable
 
 from migrate.record.exchange import Exchange, RecordingWriter
 from migrate.record.scrub import Scrubber
-from migrate.record.shadow import Shadow
+from migrate.shadow import Shadow
 
 _ATTR = "_migrate_recording"  # set on instrumented httpx clients: (sink, original transports)
 

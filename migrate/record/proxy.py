@@ -23,7 +23,7 @@ from migrate.record.exchange import Exchange, RecordingWriter
 from migrate.record.scrub import Scrubber
 
 if TYPE_CHECKING:
-    from migrate.record.shadow import Shadow
+    from migrate.shadow import Shadow
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ class RecordingProxy:
 
     `stop()` (and `stop_thread()`) closes the listening socket, lets every exchange in flight finish (streams
     included) for up to `drain_timeout` seconds, writes every recording, then closes the file. With `shadow`
-    (a `migrate.record.shadow.Shadow`) each recorded exchange is also sent to a candidate, off the app's path.
+    (a `migrate.shadow.Shadow`) each recorded exchange is also sent to a candidate, off the app's path.
     """
 
     def __init__(

@@ -48,7 +48,8 @@ def test_counts_pass_rates_and_errors(tmp_path):
     assert (snap.results, snap.compared, snap.passed, snap.candidate_errors) == (5, 4, 3, 1)
     assert snap.pass_rate == 3 / 5 and snap.error_types == {"connection": 1}
     assert (snap.window_compared, snap.window_passed) == (3, 1)  # the last 3: c passed, d failed, e errored
-    assert snap.comparators["normalized"].scored == 4 and snap.comparators["normalized"].passed == 3
+    # an errored request fails every comparator that applies to it, as in `parity compare`
+    assert snap.comparators["normalized"].scored == 5 and snap.comparators["normalized"].passed == 3
     assert snap.candidate_p50_ms == 120.0 and snap.baseline_p50_ms == 800.0
     assert snap.header["candidate"]["base_url"] == "http://127.0.0.1:8000/v1"
     comparators = registry()

@@ -23,7 +23,7 @@ from migrate.parity.runfile import read_run
 from migrate.record import instrument, uninstrument
 from migrate.record.format import Recording
 from migrate.record.proxy import RecordingProxy
-from migrate.record.shadow import Breaker, Shadow, default_run_path
+from migrate.shadow import Breaker, Shadow, default_run_path
 from tests.parity.faults.server import FaultServer
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -12,7 +12,7 @@ from migrate.cli import main
 from migrate.parity.runfile import read_run
 from migrate.record.format import read_recordings
 from migrate.record.proxy import RecordingProxy
-from migrate.record.shadow import Shadow
+from migrate.shadow import Shadow
 
 PROMPTS = ["Say hi", "Name a colour", "Count to three"]
 

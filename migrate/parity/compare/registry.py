@@ -93,6 +93,7 @@ def _load_builtins() -> None:
     # Importing the modules registers their comparators.
     from migrate.parity.compare import (  # noqa: F401
         embeddings,
+        facts,
         judge,
         response,
         semantic,

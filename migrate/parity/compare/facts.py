@@ -1,0 +1,443 @@
+"""Key facts: the details an answer can get wrong while still *sounding* the same.
+
+Sentence embeddings see "Take 200 mg every 6 hours." and "Take 2000 mg every 6 hours." as near-identical
+(cosine 0.95 with all-MiniLM-L6-v2). This module pulls out, deterministically and in pure Python, the facts
+a user acts on and compares them between the baseline and the candidate:
+
+- numbers, with their unit or currency (`200 mg`, `$20`, `50%`, `6 hours`; "six" counts as 6, "2,000" as 2000);
+- times and dates (ISO dates, `14:30`, weekdays, months, `tomorrow`, `next week`);
+- order / ticket / version numbers and other IDs (`#4521`, `AB-1234`, `v2.3.1`);
+- URLs and e-mail addresses;
+- code identifiers (`backticked`, snake_case, camelCase, dotted.names, calls());
+- named entities (capitalised spans that are not sentence openings, acronyms);
+- negation: what each side says is *not* so ("has not shipped" vs "shipped").
+
+`compare_facts` sorts every difference into one of two severities:
+
+- **contradiction**: the two answers state different values for the same kind of fact (a number or ID
+  replaced by another, a URL swapped, a thing negated on one side and affirmed on the other). The key-facts
+  comparator fails the pair; the layered `equivalence` gate fails it without asking the embeddings.
+- **flag**: a fact present on one side only (an omitted number, an extra entity, a negation about something
+  the other side does not mention). Not a failure on its own (paraphrases drop and add details), but the
+  layered gate no longer lets a high similarity settle the pair: it goes to the judge, or to the fallback.
+
+Heuristics, not a parser: it errs toward flagging. Numbers that come with a unit are compared as
+(value, unit), bare numbers as values; list markers ("1.", "2)") at the start of a line are not facts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from migrate.parity.compare.pair import Pair
+from migrate.parity.compare.registry import Score, comparator
+
+CATEGORIES = ("number", "date", "id", "url", "code", "entity", "negation")
+
+_NUMBER_WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000, "dozen": 12,
+    "half": 0.5, "twice": 2, "once": 1, "single": 1, "double": 2, "triple": 3,
+}
+_SCALES = {"hundred": 100, "thousand": 1_000, "k": 1_000, "million": 1_000_000, "m": 1_000_000, "mn": 1_000_000,
+           "billion": 1_000_000_000, "bn": 1_000_000_000, "b": 1_000_000_000, "trillion": 1_000_000_000_000}
+
+# Unit spellings -> one canonical name. A number followed by one of these is a quantity.
+_UNITS: dict[str, str] = {}
+for _canon, _spellings in {
+    "mg": "mg milligram milligrams", "g": "g gram grams gr", "kg": "kg kilogram kilograms kilo kilos",
+    "mcg": "mcg µg microgram micrograms", "lb": "lb lbs pound pounds", "oz": "oz ounce ounces",
+    "ml": "ml milliliter milliliters millilitre millilitres", "l": "l liter liters litre litres",
+    "mm": "mm millimeter millimeters millimetre millimetres", "cm": "cm centimeter centimeters centimetre centimetres",
+    "m": "meter meters metre metres", "km": "km kilometer kilometers kilometre kilometres",
+    "mi": "mi mile miles", "ft": "ft foot feet", "in": "inch inches",
+    "ms": "ms millisecond milliseconds", "s": "s sec secs second seconds", "min": "min mins minute minutes",
+    "h": "h hr hrs hour hours", "day": "day days", "week": "wk wks week weeks", "month": "mo month months",
+    "year": "yr yrs year years", "%": "% percent per cent pct", "°": "° degree degrees",
+    "°c": "°c celsius", "°f": "°f fahrenheit",
+    "b": "byte bytes", "kb": "kb kib kilobyte kilobytes", "mb": "mb mib megabyte megabytes",
+    "gb": "gb gib gigabyte gigabytes", "tb": "tb tib terabyte terabytes",
+    "usd": "$ usd dollar dollars", "eur": "€ eur euro euros", "gbp": "£ gbp", "jpy": "¥ jpy yen",
+    "x": "x times", "tablet": "tablet tablets pill pills capsule capsules dose doses",
+    "item": "item items", "user": "user users", "request": "request requests", "token": "token tokens",
+    "step": "step steps", "am": "am a.m.", "pm": "pm p.m.",
+}.items():
+    for _s in _spellings.split():
+        _UNITS[_s] = _canon
+_CURRENCY = {"$": "usd", "€": "eur", "£": "gbp", "¥": "jpy"}
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")
+_MONTH_ABBR = {m[:3]: m for m in _MONTHS} | {"sept": "september"}
+_RELATIVE_DATES = {
+    "today": "today", "tonight": "today", "tomorrow": "tomorrow", "yesterday": "yesterday",
+    "next week": "next week", "last week": "last week", "this week": "this week", "next month": "next month",
+    "last month": "last month", "this month": "this month", "next year": "next year", "last year": "last year",
+    "this year": "this year", "weekend": "weekend", "overnight": "overnight",
+}
+
+_NEGATIONS = {"not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without", "cannot", "n't",
+              "nowhere", "unable"}
+# Words skipped between a negation and what it negates ("has not yet been shipped" -> ship).
+_NEGATION_SKIP = {
+    "a", "an", "the", "any", "be", "been", "being", "is", "are", "was", "were", "yet", "ever", "really", "always",
+    "currently", "actually", "necessarily", "even", "still", "also", "just", "quite", "very", "so", "too", "at",
+    "all", "longer", "more", "to", "have", "has", "had", "do", "does", "did", "get", "got", "of", "my", "your",
+    "our", "their", "its", "his", "her", "this", "that", "these", "those", "only", "fully", "entirely",
+}
+_CONTRACTIONS = re.compile(r"\b(ca|do|does|did|is|are|was|were|has|have|had|wo|would|should|could|must|need|might|ai)n[’']t\b",
+                           re.IGNORECASE)
+
+_DEGREES = re.compile(r"(?:°\s*|\bdegrees?\s+)(celsius|centigrade|fahrenheit|c|f)\b", re.IGNORECASE)
+_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>()\"'`]+", re.IGNORECASE)
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+_BACKTICK = re.compile(r"`([^`\n]{1,80})`")
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
+_SLASH_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{2,4})\b")
+_TIME = re.compile(r"\b(\d{1,2}):(\d{2})(?::\d{2})?\s*(am|pm|a\.m\.|p\.m\.)?", re.IGNORECASE)
+_HASH_ID = re.compile(r"(?<![\w&])#\s?([A-Za-z0-9][\w-]*)")
+_LABEL_ID = re.compile(
+    r"\b(?:order|ticket|case|invoice|issue|pr|pull request|ref|reference|confirmation|tracking|account|booking|"
+    r"transaction|id|no\.?|number)\s*(?:#|no\.?|number|id)?\s*:?\s*([A-Z0-9][A-Z0-9-]{2,}\d|\d{3,})\b", re.IGNORECASE)
+_CODE_ID = re.compile(r"\b[A-Za-z]+-\d[\w-]*\b|\b[A-Z]{2,}\d[\w-]*\b")  # AB-1234, SKU123, PROJ-42
+_VERSION = re.compile(r"\bv?\d+\.\d+(?:\.\d+)+\b|\bv\d+(?:\.\d+)?\b")
+_NUMBER = re.compile(
+    r"(?P<cur>[$€£¥])?\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?P<suffix>st|nd|rd|th)?"
+    r"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn|k|m|b)\b)?"
+    r"(?:\s?(?P<unit>°[cf]|%|[a-zµ°][a-zµ.]*))?",
+    re.IGNORECASE,
+)
+_NUMBER_WORD = "|".join(sorted([*_NUMBER_WORDS, "million", "billion"], key=len, reverse=True))
+_WORD_NUMBER = re.compile(rf"\b(?P<run>(?:{_NUMBER_WORD})(?:(?:[- ]|\s+and\s+)(?:{_NUMBER_WORD}))*)\b(?:\s+(?P<unit>[a-z%]+))?",
+                          re.IGNORECASE)
+_IDENTIFIER = re.compile(
+    r"\b(?:[a-z][a-z0-9]*(?:_[a-z0-9]+)+|[a-z]+(?:[A-Z][a-z0-9]*)+|[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?:\(\))?|[A-Za-z_]\w*\(\))"
+)
+_SENTENCE_END = re.compile(r"(?:^|[.!?:;]\s+|\n\s*(?:[-*•>]|\d+[.)])?\s*|[\"“(]\s*)$")
+_CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:of|de|du|van|von|the|and|&)?\s*[A-Z][\w'’-]*)*")
+_WORD = re.compile(r"[a-z0-9']+")
+# Capitalised words that are not names even in mid-sentence.
+_NOT_ENTITIES = {"i", "i'm", "i've", "i'll", "i'd", "ok", "okay", "yes", "no", "note", "please", "thanks", "hello", "hi"}
+
+
+@dataclass(frozen=True)
+class Facts:
+    """The key facts of one text, by category (sets of normalised strings)."""
+
+    number: frozenset[str] = frozenset()
+    date: frozenset[str] = frozenset()
+    id: frozenset[str] = frozenset()
+    url: frozenset[str] = frozenset()
+    code: frozenset[str] = frozenset()
+    entity: frozenset[str] = frozenset()
+    negation: frozenset[str] = frozenset()  # the stems negated ("ship" in "has not shipped")
+    stems: frozenset[str] = frozenset()  # every word stem (to tell "affirmed elsewhere" from "not mentioned")
+    negated_count: int = 0
+    openers: frozenset[str] = frozenset()  # capitalised sentence openings: names only if the other side says so
+
+    def get(self, category: str) -> frozenset[str]:
+        return getattr(self, category)
+
+
+@dataclass(frozen=True)
+class Difference:
+    category: str  # one of CATEGORIES
+    severity: str  # "contradiction" | "flag"
+    baseline: tuple[str, ...]  # what only the baseline says
+    candidate: tuple[str, ...]  # what only the candidate says
+
+    def describe(self) -> str:
+        label = {"number": "numbers", "date": "dates", "id": "IDs", "url": "URLs", "code": "code identifiers",
+                 "entity": "names", "negation": "negation"}[self.category]
+        if self.category == "negation":
+            if self.severity == "contradiction":
+                words = ", ".join(self.baseline or self.candidate)
+                side = "candidate" if self.candidate else "baseline"
+                return f"negation: the {side} says not {words!r}, the other side says it is so"
+            return f"negation on one side only ({', '.join(self.baseline or self.candidate)})"
+        if self.baseline and self.candidate:
+            return f"{label} differ: baseline {_show(self.baseline)}, candidate {_show(self.candidate)}"
+        if self.baseline:
+            return f"{label} missing from the candidate: {_show(self.baseline)}"
+        return f"{label} only in the candidate: {_show(self.candidate)}"
+
+
+@dataclass(frozen=True)
+class FactCheck:
+    differences: tuple[Difference, ...] = field(default_factory=tuple)
+    compared: int = 0  # facts found on either side
+
+    @property
+    def contradictions(self) -> tuple[Difference, ...]:
+        return tuple(d for d in self.differences if d.severity == "contradiction")
+
+    @property
+    def flags(self) -> tuple[Difference, ...]:
+        return tuple(d for d in self.differences if d.severity == "flag")
+
+    def reason(self, limit: int = 3) -> str:
+        shown = [*self.contradictions, *self.flags][:limit]
+        return "; ".join(d.describe() for d in shown)
+
+
+def _show(values: Iterable[str], limit: int = 4) -> str:
+    values = sorted(values)
+    text = ", ".join(values[:limit])
+    return text + (f" (+{len(values) - limit})" if len(values) > limit else "")
+
+
+def _number_text(value: float) -> str:
+    return str(int(value)) if value == int(value) else f"{value:g}"
+
+
+def stem(word: str) -> str:
+    """A crude English stem: enough to match "shipped"/"ships"/"shipping" to "ship"."""
+    word = word.lower().strip("'’")
+    for suffix, keep in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)] + keep
+            break
+    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiousl":
+        word = word[:-1]  # shipp -> ship
+    return word
+
+
+def _numbers(text: str, taken: list[tuple[int, int]]) -> set[str]:
+    out: set[str] = set()
+    for m in _NUMBER.finditer(text):
+        start, end = m.span("num")
+        if any(a <= start < b for a, b in taken):
+            continue
+        line_start = text.rfind("\n", 0, start) + 1
+        before = text[line_start:start].strip()
+        after = text[end:end + 1]
+        if not before and after in (".", ")") and m.group("unit") is None and not m.group("cur"):
+            continue  # a list marker: "1. Install", "2) Configure"
+        value = float(m.group("num").replace(",", ""))
+        scale = (m.group("scale") or "").lower()
+        unit_word = (m.group("unit") or "").lower().rstrip(".")
+        if scale in ("m", "b") and unit_word:  # "5 m long" is metres, "5m users" is millions: keep it simple
+            scale = ""
+        if scale:
+            value *= _SCALES[scale]
+        unit = _CURRENCY.get(m.group("cur") or "", "")
+        if not unit:
+            unit = _UNITS.get(unit_word, "")
+        out.add(f"{_number_text(value)} {unit}".strip())
+    return out
+
+
+def _word_run_value(words: list[str]) -> float:
+    """ "two hundred fifty" -> 250, "twenty-five" -> 25, "three thousand" -> 3000."""
+    total, current = 0.0, 0.0
+    for word in words:
+        if word in ("hundred",):
+            current = max(current, 1) * 100
+        elif word in ("thousand", "million", "billion"):
+            total += max(current, 1) * _SCALES[word]
+            current = 0
+        else:
+            current += _NUMBER_WORDS[word]
+    return total + current
+
+
+def _word_numbers(text: str) -> set[str]:
+    out: set[str] = set()
+    for m in _WORD_NUMBER.finditer(text):
+        if re.search(r"\d[\d.,]*\s*$", text[max(0, m.start() - 12):m.start()]):
+            continue  # "1.5 million": the digits already gave the number
+        words = [w for w in re.split(r"[- ]+", m.group("run").lower()) if w and w != "and"]
+        unit = _UNITS.get((m.group("unit") or "").lower(), "")
+        if len(words) == 1 and not unit and words[0] in ("one", "once", "single", "half", "double", "triple", "dozen",
+                                                          "hundred", "thousand", "million", "billion"):
+            continue  # "one of the", "at once", "thousands of": too often not a stated quantity
+        out.add(f"{_number_text(_word_run_value(words))} {unit}".strip())
+    return out
+
+
+def _entities(text: str) -> tuple[set[str], set[str]]:
+    """(names, capitalised sentence openings that may be names)."""
+    out: set[str] = set()
+    openers: set[str] = set()
+    for m in _CAPITALISED.finditer(text):
+        span = m.group(0)
+        words = span.split()
+        first_at_start = bool(_SENTENCE_END.search(text[max(0, m.start() - 6):m.start()])) or m.start() == 0
+        if first_at_start:
+            # A sentence opening is capitalised anyway: keep it only if it looks like a name on its own
+            # (an acronym, inner capitals like "OpenAI") or starts a longer capitalised span.
+            head = words[0]
+            if not (head.isupper() and len(head) > 1) and not any(c.isupper() for c in head[1:]):
+                openers.add(" ".join(words).lower())
+                openers.add(head.lower())
+                words = words[1:]
+        words = [w for w in words if w.lower() not in _NOT_ENTITIES]
+        while words and words[0].lower() in ("of", "de", "du", "van", "von", "the", "and", "&"):
+            words = words[1:]
+        if not words:
+            continue
+        name = " ".join(words).lower()
+        if name in _WEEKDAYS or name in _MONTHS or name in _MONTH_ABBR or len(name) < 2:
+            continue  # dates have their own category; a lone letter is a variable or a unit, not a name
+        out.add(name)
+    return out, openers
+
+
+def _dates(text: str, lowered: str) -> set[str]:
+    out: set[str] = set()
+    for m in _ISO_DATE.finditer(text):
+        out.add(f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}")
+    for m in _SLASH_DATE.finditer(text):
+        out.add(f"{m.group(1)}/{m.group(2)}/{m.group(3)}")
+    for m in _TIME.finditer(text):
+        hour, minute, half = int(m.group(1)), m.group(2), (m.group(3) or "").replace(".", "").lower()
+        if half == "pm" and hour < 12:
+            hour += 12
+        out.add(f"{hour:02d}:{minute}")
+    words = _WORD.findall(lowered)
+    for w in words:
+        if w in _WEEKDAYS or w in _MONTHS:
+            out.add(w)
+        elif w in _MONTH_ABBR and w != "may" and w != "mar":
+            out.add(_MONTH_ABBR[w])
+    for phrase, canon in _RELATIVE_DATES.items():
+        if phrase in lowered and re.search(rf"\b{phrase}\b", lowered):
+            out.add(canon)
+    return out
+
+
+def _negations(lowered: str) -> tuple[set[str], int]:
+    text = _CONTRACTIONS.sub(lambda m: m.group(1) + " n't", lowered)
+    words = re.findall(r"n't|[a-z0-9]+", text)
+    targets: set[str] = set()
+    count = 0
+    for i, w in enumerate(words):
+        if w not in _NEGATIONS:
+            continue
+        if w == "no" and i + 1 < len(words) and words[i + 1] in ("matter", "problem", "worries", "doubt"):
+            continue  # idioms, not the negation of a fact
+        count += 1
+        for nxt in words[i + 1:i + 6]:
+            if nxt in _NEGATION_SKIP or nxt in _NEGATIONS or nxt.isdigit():
+                continue
+            targets.add(stem(nxt))
+            break
+    return targets, count
+
+
+def extract(text: str) -> Facts:
+    """Every key fact of `text`, normalised so that equal facts compare equal across wordings."""
+    if not text:
+        return Facts()
+    text = _DEGREES.sub(lambda m: "°" + m.group(1)[0].upper(), text)
+    taken: list[tuple[int, int]] = []  # spans already claimed by URLs, IDs, dates, versions, identifiers
+    urls: set[str] = set()
+    for m in _URL.finditer(text):
+        urls.add(m.group(0).rstrip(".,;:!?").rstrip("/").lower())
+        taken.append(m.span())
+    for m in _EMAIL.finditer(text):
+        if not any(a <= m.start() < b for a, b in taken):
+            urls.add(m.group(0).lower())
+            taken.append(m.span())
+    ids: set[str] = set()
+    for pattern in (_HASH_ID, _LABEL_ID, _CODE_ID, _VERSION):
+        for m in pattern.finditer(text):
+            span = m.span()
+            if any(a <= span[0] < b for a, b in taken):
+                continue
+            value = (m.group(1) if m.groups() else m.group(0)).lower().lstrip("v") if pattern is _VERSION else \
+                (m.group(1) if m.groups() else m.group(0)).lower()
+            ids.add(value)
+            taken.append(span)
+    for pattern in (_ISO_DATE, _SLASH_DATE, _TIME):
+        taken.extend(m.span() for m in pattern.finditer(text))
+    code: set[str] = set()
+    for m in _BACKTICK.finditer(text):
+        code.add(m.group(1).strip())
+        taken.append(m.span())
+    for m in _IDENTIFIER.finditer(text):
+        if not any(a <= m.start() < b for a, b in taken) and not _URL.match(m.group(0)):
+            token = m.group(0)
+            if "." in token and token.replace(".", "").isalpha() and token.count(".") == 1 and token.split(".")[1][:1].isupper():
+                continue  # "ends.Next": a missing space after a full stop, not a dotted name
+            if re.fullmatch(r"(?:[a-z]\.)+[a-z]?", token.lower()):
+                continue  # e.g., i.e., a.m.
+            code.add(token)
+    lowered = text.lower().replace("’", "'")
+    entities, openers = _entities(text)
+    numbers = _numbers(text, taken) | _word_numbers(text)
+    targets, count = _negations(lowered)
+    return Facts(
+        number=frozenset(numbers), date=frozenset(_dates(text, lowered)), id=frozenset(ids), url=frozenset(urls),
+        code=frozenset(code), entity=frozenset(entities), openers=frozenset(openers), negation=frozenset(targets),
+        stems=frozenset(stem(w) for w in _WORD.findall(lowered)), negated_count=count,
+    )
+
+
+def _unmatched_numbers(mine: frozenset[str], other: frozenset[str]) -> set[str]:
+    """Numbers of `mine` the other side does not state. "6 hours" and a bare "6" match (a unit left implicit);
+    "200 mg" and "200 g" do not."""
+    out = set()
+    for number in mine - other:
+        value, _, unit = number.partition(" ")
+        if any(o.partition(" ")[0] == value and (not unit or not o.partition(" ")[2]) for o in other):
+            continue
+        out.add(number)
+    return out
+
+
+def compare_facts(baseline: str, candidate: str) -> FactCheck:
+    """What key facts differ between the two texts, each difference a contradiction or a flag."""
+    b, c = extract(baseline), extract(candidate)
+    diffs: list[Difference] = []
+    for category in ("number", "date", "id", "url", "code", "entity"):
+        only_b, only_c = b.get(category) - c.get(category), c.get(category) - b.get(category)
+        if category == "number":
+            only_b, only_c = _unmatched_numbers(b.number, c.number), _unmatched_numbers(c.number, b.number)
+        if category == "entity":
+            # "Paris" vs "Paris, France": one side naming more of the same thing is not a substitution.
+            only_b = {e for e in only_b if e not in c.openers and not any(e in x or x in e for x in c.entity)}
+            only_c = {e for e in only_c if e not in b.openers and not any(e in x or x in e for x in b.entity)}
+        if not only_b and not only_c:
+            continue
+        # Replaced values are contradictions; for names and identifiers only when the texts otherwise name
+        # the same number of things (a longer answer naming extra things is not a swap).
+        substituted = bool(only_b and only_c)
+        if category in ("entity", "code") and substituted:
+            substituted = len(only_b) == len(only_c) and len(b.get(category)) == len(c.get(category))
+        severity = "contradiction" if substituted else "flag"
+        diffs.append(Difference(category, severity, tuple(sorted(only_b)), tuple(sorted(only_c))))
+    # Negation: a thing negated on one side and affirmed (mentioned without negation) on the other.
+    neg_b, neg_c = b.negation - c.negation, c.negation - b.negation
+    contradicted_c = tuple(sorted(t for t in neg_c if t in b.stems))
+    contradicted_b = tuple(sorted(t for t in neg_b if t in c.stems))
+    if contradicted_b or contradicted_c:
+        diffs.append(Difference("negation", "contradiction", contradicted_b, contradicted_c))
+    elif (b.negated_count == 0) != (c.negated_count == 0):
+        diffs.append(Difference("negation", "flag", tuple(sorted(neg_b)), tuple(sorted(neg_c))))
+    compared = sum(len(b.get(k)) + len(c.get(k)) for k in CATEGORIES)
+    return FactCheck(tuple(diffs), compared)
+
+
+@comparator("key_facts", kinds=("chat", "completions", "tools"), options={"fail_on": "contradiction"})
+def key_facts(pair: Pair, opts) -> Score | None:
+    """Numbers and units, dates, IDs, URLs, code identifiers, names and negation agree between the answers.
+
+    Fails on a contradiction (a value replaced by another, a thing negated on one side and affirmed on the
+    other); facts on one side only are flags, which fail too when `fail_on = "flag"`. Score: 1 - the share
+    of differing fact categories.
+    """
+    base, cand = pair.baseline.text, pair.candidate.text
+    if base is None or cand is None:
+        return None
+    check = compare_facts(base, cand)
+    if not check.differences:
+        return Score(1.0, True)
+    failing = check.contradictions if opts["fail_on"] == "contradiction" else check.differences
+    score = 1.0 - len(check.differences) / len(CATEGORIES)
+    return Score(max(0.0, score), not failing, check.reason())

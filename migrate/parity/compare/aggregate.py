@@ -219,6 +219,7 @@ class Aggregator:
         prompt, _ = _clip(pair.prompt_text, PROMPT_CHARS)
         return {
             **{k: verdict[k] for k in ("key", "recording_id", "sample", "endpoint", "kind", "tags", "passed", "failed_gates", "error", "scores")},
+            "decided_by": verdict.get("decided_by"),
             "prompt": prompt, "baseline": base, "candidate": cand, "truncated": base_cut or cand_cut,
             "latency_ms": [record.baseline.latency_ms if record.baseline else None, record.candidate.latency_ms],
         }

@@ -107,6 +107,9 @@ def compare_run(
     ctx = context or Context(out_dir=out.parent)
     if ctx.out_dir is None:
         ctx.out_dir = out.parent
+    ctx.options = {**settings.configured, **settings.options, **ctx.options}
+    if ctx.selected is None:
+        ctx.selected = settings.names
 
     bad: list[BadLine] = []
     header, records = read_run(run, bad=bad)
@@ -147,6 +150,7 @@ def compare_run(
                         "failed_gates": failed_gates, "error": error,
                         "no_baseline": record.baseline is None or not record.baseline.ok,
                         "scores": {n: s.to_dict() for n, s in result.items()},
+                        "decided_by": _decided_by(result, gates),
                         "latency_ms": [record.baseline.latency_ms if record.baseline else None, record.candidate.latency_ms],
                     }
                     write(verdict)
@@ -205,6 +209,14 @@ def _score_chunk(pairs, settings, comparators, ctx, disabled, internal_errors) -
             if score is not None:
                 results[i][name] = score
     return results
+
+
+def _decided_by(result: dict[str, Score], gates: set[str]) -> str | None:
+    """Which layer of a layered gate settled the request ("identical", "key_facts", "semantic", "judge", ...)."""
+    for name in sorted(result):
+        if name in gates and result[name].decided_by is not None:
+            return result[name].decided_by
+    return None
 
 
 def _internal(errors: dict[str, list[str]], name: str, pair: Pair, e: Exception) -> None:

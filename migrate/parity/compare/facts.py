@@ -41,7 +41,7 @@ _NUMBER_WORDS = {
     "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
     "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
     "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000, "dozen": 12,
-    "half": 0.5, "twice": 2, "once": 1, "single": 1, "double": 2, "triple": 3,
+    "half": 0.5, "twice": 2,
 }
 _SCALES = {"hundred": 100, "thousand": 1_000, "k": 1_000, "million": 1_000_000, "m": 1_000_000, "mn": 1_000_000,
            "billion": 1_000_000_000, "bn": 1_000_000_000, "b": 1_000_000_000, "trillion": 1_000_000_000_000}
@@ -88,7 +88,8 @@ _NEGATION_SKIP = {
     "a", "an", "the", "any", "be", "been", "being", "is", "are", "was", "were", "yet", "ever", "really", "always",
     "currently", "actually", "necessarily", "even", "still", "also", "just", "quite", "very", "so", "too", "at",
     "all", "longer", "more", "to", "have", "has", "had", "do", "does", "did", "get", "got", "of", "my", "your",
-    "our", "their", "its", "his", "her", "this", "that", "these", "those", "only", "fully", "entirely",
+    "our", "their", "its", "his", "her", "this", "that", "these", "those", "only", "fully", "entirely", "it", "them",
+    "him", "us", "me", "you", "we", "they", "i", "he", "she", "can", "will", "would", "should", "must", "need",
 }
 _CONTRACTIONS = re.compile(r"\b(ca|do|does|did|is|are|was|were|has|have|had|wo|would|should|could|must|need|might|ai)n[’']t\b",
                            re.IGNORECASE)
@@ -97,14 +98,15 @@ _DEGREES = re.compile(r"(?:°\s*|\bdegrees?\s+)(celsius|centigrade|fahrenheit|c|
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>()\"'`]+", re.IGNORECASE)
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _BACKTICK = re.compile(r"`([^`\n]{1,80})`")
+_QUOTED = re.compile(r"(?<![\w'’])[\"'“‘]([^\"'“”‘’\n]{1,40})[\"'”’](?![\w'])")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _SLASH_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{2,4})\b")
-_TIME = re.compile(r"\b(\d{1,2}):(\d{2})(?::\d{2})?\s*(am|pm|a\.m\.|p\.m\.)?", re.IGNORECASE)
+_TIME = re.compile(r"(?<![\d.])\b(\d{1,2}):(\d{2})(?::\d{2})?\s*(am|pm|a\.m\.|p\.m\.)?", re.IGNORECASE)
 _HASH_ID = re.compile(r"(?<![\w&])#\s?([A-Za-z0-9][\w-]*)")
 _LABEL_ID = re.compile(
     r"\b(?:order|ticket|case|invoice|issue|pr|pull request|ref|reference|confirmation|tracking|account|booking|"
     r"transaction|id|no\.?|number)\s*(?:#|no\.?|number|id)?\s*:?\s*([A-Z0-9][A-Z0-9-]{2,}\d|\d{3,})\b", re.IGNORECASE)
-_CODE_ID = re.compile(r"\b[A-Za-z]+-\d[\w-]*\b|\b[A-Z]{2,}\d[\w-]*\b")  # AB-1234, SKU123, PROJ-42
+_CODE_ID = re.compile(r"\b[A-Z][A-Z0-9]*-\d[\w-]*\b|\b[A-Z]{2,}\d[\w-]*\b")  # AB-1234, SKU123, PROJ-42
 _VERSION = re.compile(r"\bv?\d+\.\d+(?:\.\d+)+\b|\bv\d+(?:\.\d+)?\b")
 _NUMBER = re.compile(
     r"(?P<cur>[$€£¥])?\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?P<suffix>st|nd|rd|th)?"
@@ -118,7 +120,7 @@ _WORD_NUMBER = re.compile(rf"\b(?P<run>(?:{_NUMBER_WORD})(?:(?:[- ]|\s+and\s+)(?
 _IDENTIFIER = re.compile(
     r"\b(?:[a-z][a-z0-9]*(?:_[a-z0-9]+)+|[a-z]+(?:[A-Z][a-z0-9]*)+|[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?:\(\))?|[A-Za-z_]\w*\(\))"
 )
-_SENTENCE_END = re.compile(r"(?:^|[.!?:;]\s+|\n\s*(?:[-*•>]|\d+[.)])?\s*|[\"“(]\s*)$")
+_SENTENCE_END = re.compile(r"(?:^|[.!?:;]\s+|\n\s*(?:[-*•>]|\d+[.)])?\s*|[\"“‘'(]\s*)$")
 _CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:of|de|du|van|von|the|and|&)?\s*[A-Z][\w'’-]*)*")
 _WORD = re.compile(r"[a-z0-9']+")
 # Capitalised words that are not names even in mid-sentence.
@@ -136,8 +138,9 @@ class Facts:
     code: frozenset[str] = frozenset()
     entity: frozenset[str] = frozenset()
     negation: frozenset[str] = frozenset()  # the stems negated ("ship" in "has not shipped")
-    stems: frozenset[str] = frozenset()  # every word stem (to tell "affirmed elsewhere" from "not mentioned")
+    stems: frozenset[str] = frozenset()  # stems mentioned in clauses without negation ("affirmed")
     negated_count: int = 0
+    answer: str | None = None  # a leading "Yes," / "No."
     openers: frozenset[str] = frozenset()  # capitalised sentence openings: names only if the other side says so
 
     def get(self, category: str) -> frozenset[str]:
@@ -155,6 +158,8 @@ class Difference:
         label = {"number": "numbers", "date": "dates", "id": "IDs", "url": "URLs", "code": "code identifiers",
                  "entity": "names", "negation": "negation"}[self.category]
         if self.category == "negation":
+            if self.baseline and self.baseline[0] in ("yes", "no") and self.candidate and self.candidate[0] in ("yes", "no"):
+                return f"the baseline answers {self.baseline[0]!r}, the candidate {self.candidate[0]!r}"
             if self.severity == "contradiction":
                 words = ", ".join(self.baseline or self.candidate)
                 side = "candidate" if self.candidate else "baseline"
@@ -253,8 +258,7 @@ def _word_numbers(text: str) -> set[str]:
             continue  # "1.5 million": the digits already gave the number
         words = [w for w in re.split(r"[- ]+", m.group("run").lower()) if w and w != "and"]
         unit = _UNITS.get((m.group("unit") or "").lower(), "")
-        if len(words) == 1 and not unit and words[0] in ("one", "once", "single", "half", "double", "triple", "dozen",
-                                                          "hundred", "thousand", "million", "billion"):
+        if len(words) == 1 and not unit and words[0] in ("one", "half", "dozen", "hundred", "thousand", "million", "billion"):
             continue  # "one of the", "at once", "thousands of": too often not a stated quantity
         out.add(f"{_number_text(_word_run_value(words))} {unit}".strip())
     return out
@@ -273,10 +277,12 @@ def _entities(text: str) -> tuple[set[str], set[str]]:
             # (an acronym, inner capitals like "OpenAI") or starts a longer capitalised span.
             head = words[0]
             if not (head.isupper() and len(head) > 1) and not any(c.isupper() for c in head[1:]):
-                openers.add(" ".join(words).lower())
-                openers.add(head.lower())
+                openers.add(re.sub(r"['’]s\b", "", " ".join(words).lower()))
+                openers.add(re.sub(r"['’]s$", "", head.lower()))
                 words = words[1:]
-        words = [w for w in words if w.lower() not in _NOT_ENTITIES]
+        words = [re.sub(r"['’]s$", "", w) for w in words if w.lower() not in _NOT_ENTITIES]
+        if re.search(r"\d\s*$", text[max(0, m.start() - 3):m.start()]) and words and words[0].lower() in _UNITS:
+            words = words[1:]  # "100 GB", "2TB": a unit, not a name
         while words and words[0].lower() in ("of", "de", "du", "van", "von", "the", "and", "&"):
             words = words[1:]
         if not words:
@@ -299,8 +305,10 @@ def _dates(text: str, lowered: str) -> set[str]:
         if half == "pm" and hour < 12:
             hour += 12
         out.add(f"{hour:02d}:{minute}")
-    words = _WORD.findall(lowered)
-    for w in words:
+    for m in re.finditer(r"[a-z0-9']+", lowered):
+        w = m.group(0)
+        if w == "may" and not (text[m.start()] == "M" and re.search(r"\d", text[max(0, m.start() - 4):m.end() + 4])):
+            continue  # the verb, not the month
         if w in _WEEKDAYS or w in _MONTHS:
             out.add(w)
         elif w in _MONTH_ABBR and w != "may" and w != "mar":
@@ -311,23 +319,47 @@ def _dates(text: str, lowered: str) -> set[str]:
     return out
 
 
-def _negations(lowered: str) -> tuple[set[str], int]:
+_CLAUSE = re.compile(r"[.;!?:\n]+|,\s+(?:but|so|and|or|while|because)\b")
+# Words that negate without a "not": a sentence with one of these does not affirm what it mentions.
+_IMPLICIT_NEGATIVES = {"missing", "lack", "lacks", "lacking", "absent", "unavailable", "fail", "fails", "failed", "refuse",
+                       "refused", "reject", "rejected", "forbidden", "prohibited", "only", "except", "instead", "rather",
+                       "neither", "nor", "without", "unless", "until", "before", "stop", "stopped", "avoid", "never"}
+_ANSWER = re.compile(r"\s*[*_\"'>#]*\s*(?:(?:sure|certainly|of course|okay|ok)\s*[!,.]\s*)?(yes|no)\b[*_]*\s*[,.!:;-]")
+_CONDITIONAL = {"until", "unless"}
+
+
+def _negations(lowered: str) -> tuple[set[str], int, set[str], str | None]:
+    """(negated stems, number of negations, stems affirmed in clauses without any negation, yes/no answer)."""
     text = _CONTRACTIONS.sub(lambda m: m.group(1) + " n't", lowered)
-    words = re.findall(r"n't|[a-z0-9]+", text)
-    targets: set[str] = set()
+    answer = None
+    opening = _ANSWER.match(text)
     count = 0
-    for i, w in enumerate(words):
-        if w not in _NEGATIONS:
-            continue
-        if w == "no" and i + 1 < len(words) and words[i + 1] in ("matter", "problem", "worries", "doubt"):
-            continue  # idioms, not the negation of a fact
-        count += 1
-        for nxt in words[i + 1:i + 6]:
-            if nxt in _NEGATION_SKIP or nxt in _NEGATIONS or nxt.isdigit():
+    if opening:
+        answer = opening.group(1)
+        text = text[opening.end():]
+        count = 1 if answer == "no" else 0
+    targets: set[str] = set()
+    affirmed: set[str] = set()
+    for clause in _CLAUSE.split(text):
+        words = re.findall(r"n't|[a-z0-9_]+", clause)
+        negated = False
+        for i, w in enumerate(words):
+            if w not in _NEGATIONS:
                 continue
-            targets.add(stem(nxt))
-            break
-    return targets, count
+            if w == "no" and i + 1 < len(words) and words[i + 1] in ("matter", "problem", "worries", "doubt"):
+                continue  # idioms, not the negation of a fact
+            negated = True
+            if _CONDITIONAL & set(words):
+                continue  # "not picked up until you restart": a condition, not a denial
+            count += 1
+            for nxt in words[i + 1:i + 6]:
+                if nxt in _NEGATION_SKIP or nxt in _NEGATIONS or nxt.isdigit():
+                    continue
+                targets.add(stem(nxt))
+                break
+        if not negated and not _IMPLICIT_NEGATIVES & set(words):
+            affirmed.update(stem(w) for w in words)
+    return targets, count, affirmed, answer
 
 
 def extract(text: str) -> Facts:
@@ -360,6 +392,11 @@ def extract(text: str) -> Facts:
     for m in _BACKTICK.finditer(text):
         code.add(m.group(1).strip())
         taken.append(m.span())
+    for m in _QUOTED.finditer(text):
+        quoted = m.group(1).strip()
+        if quoted and len(quoted.split()) <= 4 and not any(a <= m.start() < b for a, b in taken):
+            code.add(quoted.lower())
+            taken.append(m.span())
     for m in _IDENTIFIER.finditer(text):
         if not any(a <= m.start() < b for a, b in taken) and not _URL.match(m.group(0)):
             token = m.group(0)
@@ -371,11 +408,11 @@ def extract(text: str) -> Facts:
     lowered = text.lower().replace("’", "'")
     entities, openers = _entities(text)
     numbers = _numbers(text, taken) | _word_numbers(text)
-    targets, count = _negations(lowered)
+    targets, count, affirmed, answer = _negations(lowered)
     return Facts(
         number=frozenset(numbers), date=frozenset(_dates(text, lowered)), id=frozenset(ids), url=frozenset(urls),
         code=frozenset(code), entity=frozenset(entities), openers=frozenset(openers), negation=frozenset(targets),
-        stems=frozenset(stem(w) for w in _WORD.findall(lowered)), negated_count=count,
+        stems=frozenset(affirmed), negated_count=count, answer=answer,
     )
 
 
@@ -391,25 +428,39 @@ def _unmatched_numbers(mine: frozenset[str], other: frozenset[str]) -> set[str]:
     return out
 
 
-def compare_facts(baseline: str, candidate: str) -> FactCheck:
-    """What key facts differ between the two texts, each difference a contradiction or a flag."""
+def compare_facts(baseline: str, candidate: str, context: str | None = None) -> FactCheck:
+    """What key facts differ between the two texts, each difference a contradiction or a flag.
+
+    `context` (the request's prompt): a fact the prompt already states is not one the candidate must repeat,
+    so leaving it out is not flagged (replacing it by another value still is).
+    """
     b, c = extract(baseline), extract(candidate)
+    given = extract(context) if context else Facts()
     diffs: list[Difference] = []
+    if b.answer and c.answer and b.answer != c.answer:
+        diffs.append(Difference("negation", "contradiction", (b.answer,), (c.answer,)))
     for category in ("number", "date", "id", "url", "code", "entity"):
         only_b, only_c = b.get(category) - c.get(category), c.get(category) - b.get(category)
+        if category in ("entity", "code"):  # names the prompt gives are not the answer's facts
+            only_b, only_c = only_b - given.entity - given.code, only_c - given.entity - given.code
         if category == "number":
             only_b, only_c = _unmatched_numbers(b.number, c.number), _unmatched_numbers(c.number, b.number)
         if category == "entity":
             # "Paris" vs "Paris, France": one side naming more of the same thing is not a substitution.
             only_b = {e for e in only_b if e not in c.openers and not any(e in x or x in e for x in c.entity)}
             only_c = {e for e in only_c if e not in b.openers and not any(e in x or x in e for x in b.entity)}
+        if not (only_b and only_c):  # one-sided: a fact the prompt states need not be repeated (or echoed)
+            only_b, only_c = only_b - given.get(category), only_c - given.get(category)
+            if category == "number":
+                only_b, only_c = _unmatched_numbers(frozenset(only_b), given.number), _unmatched_numbers(frozenset(only_c), given.number)
         if not only_b and not only_c:
             continue
         # Replaced values are contradictions; for names and identifiers only when the texts otherwise name
         # the same number of things (a longer answer naming extra things is not a swap).
         substituted = bool(only_b and only_c)
         if category in ("entity", "code") and substituted:
-            substituted = len(only_b) == len(only_c) and len(b.get(category)) == len(c.get(category))
+            stated = given.entity | given.code
+            substituted = len(only_b) == len(only_c) and len(b.get(category) - stated) == len(c.get(category) - stated)
         severity = "contradiction" if substituted else "flag"
         diffs.append(Difference(category, severity, tuple(sorted(only_b)), tuple(sorted(only_c))))
     # Negation: a thing negated on one side and affirmed (mentioned without negation) on the other.
@@ -418,7 +469,7 @@ def compare_facts(baseline: str, candidate: str) -> FactCheck:
     contradicted_b = tuple(sorted(t for t in neg_b if t in c.stems))
     if contradicted_b or contradicted_c:
         diffs.append(Difference("negation", "contradiction", contradicted_b, contradicted_c))
-    elif (b.negated_count == 0) != (c.negated_count == 0):
+    elif (b.negated_count == 0) != (c.negated_count == 0) and not (given.negated_count and (neg_b | neg_c) <= given.negation | given.stems):
         diffs.append(Difference("negation", "flag", tuple(sorted(neg_b)), tuple(sorted(neg_c))))
     compared = sum(len(b.get(k)) + len(c.get(k)) for k in CATEGORIES)
     return FactCheck(tuple(diffs), compared)
@@ -435,7 +486,7 @@ def key_facts(pair: Pair, opts) -> Score | None:
     base, cand = pair.baseline.text, pair.candidate.text
     if base is None or cand is None:
         return None
-    check = compare_facts(base, cand)
+    check = compare_facts(base, cand, pair.prompt_text)
     if not check.differences:
         return Score(1.0, True)
     failing = check.contradictions if opts["fail_on"] == "contradiction" else check.differences

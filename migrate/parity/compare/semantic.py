@@ -111,15 +111,33 @@ def make_embedder(opts: Mapping[str, Any]):
     return LocalEmbedder(max_length=int(opts.get("max_length", 256)), batch_size=int(opts.get("batch_size", 32)))
 
 
-@comparator(
-    "semantic", kinds=("chat", "completions", "tools"), batch=True, available=_available,
-    options={"min_score": 0.7, "backend": "local", "url": None, "model": None, "api_key_env": None,
-             "batch_size": 32, "max_length": 256},
-)
+OPTIONS = {"min_score": 0.7, "backend": "local", "url": None, "model": None, "api_key_env": None,
+           "batch_size": 32, "max_length": 256}
+MEMO_TEXTS = 4096  # vectors kept for reuse across comparators of one chunk (semantic, equivalence)
+
+
+def cosines(text_pairs: list[tuple[str, str]], opts: Mapping[str, Any], ctx: Context) -> list[float]:
+    """Cosine similarity of each (baseline, candidate) pair of texts, clamped to [0, 1].
+
+    One embedder per run (a `Context` resource); each distinct text is embedded once, and vectors are kept
+    for the next comparator that asks (the semantic score and the layered gate share them).
+    """
+    memo: dict[str, list[float]] = ctx.resource("semantic.vectors", dict)
+    missing = list(dict.fromkeys(t for pair in text_pairs for t in pair if t not in memo))
+    if missing:
+        embedder = ctx.resource("semantic.embedder", lambda: make_embedder(opts))
+        ctx.note("semantic", "model", embedder.name, add=False)
+        if len(memo) + len(missing) > MEMO_TEXTS:
+            memo.clear()
+        memo.update(zip(missing, embedder.embed(missing)))
+        ctx.note("semantic", "texts_embedded", len(missing))
+    return [max(0.0, min(1.0, sum(x * y for x, y in zip(memo[a], memo[b])))) for a, b in text_pairs]
+
+
+@comparator("semantic", kinds=("chat", "completions", "tools"), batch=True, available=_available, options=OPTIONS)
 def semantic(pairs: list[Pair], opts, ctx: Context) -> list[Score | None]:
     """Cosine similarity of sentence embeddings of the two answers (0..1); passes at `min_score`."""
     results: list[Score | None] = [None] * len(pairs)
-    wanted: dict[str, int] = {}
     jobs: list[tuple[int, str, str]] = []
     for i, pair in enumerate(pairs):
         base, cand = pair.baseline.text, pair.candidate.text
@@ -132,20 +150,11 @@ def semantic(pairs: list[Pair], opts, ctx: Context) -> list[Score | None]:
         if base.strip() == cand.strip():
             results[i] = Score(1.0, True)
             continue
-        for text in (base, cand):
-            wanted.setdefault(text, len(wanted))
         jobs.append((i, base, cand))
     if not jobs:
         return results
-    embedder = ctx.resource("semantic.embedder", lambda: make_embedder(opts))
-    ctx.note("semantic", "model", embedder.name, add=False)
-    texts = list(wanted)
-    vectors = embedder.embed(texts)
-    ctx.note("semantic", "texts_embedded", len(texts))
     threshold = opts["min_score"]
-    for i, base, cand in jobs:
-        a, b = vectors[wanted[base]], vectors[wanted[cand]]
-        cosine = max(0.0, min(1.0, sum(x * y for x, y in zip(a, b))))
+    for (i, _, _), cosine in zip(jobs, cosines([(b, c) for _, b, c in jobs], opts, ctx)):
         ok = cosine >= threshold
         results[i] = Score(cosine, ok, "" if ok else f"semantic similarity {cosine:.2f} < {threshold}")
     return results

@@ -25,8 +25,11 @@ from migrate.parity.compare.registry import KINDS, Comparator, registry
 @dataclass(frozen=True)
 class CompareSettings:
     selection: dict[str, tuple[str, ...]]  # kind -> comparator names, in run order
-    options: dict[str, dict[str, Any]]  # comparator -> effective options
+    options: dict[str, dict[str, Any]]  # comparator -> effective options (of the selected ones)
     skipped: dict[str, str] = field(default_factory=dict)  # default comparators left out, and why
+    # Every comparator's options, selected or not: the layered `equivalence` gate uses the embedder configured
+    # under [..comparators.semantic] and the judge under [..comparators.judge] without running them on every pair.
+    configured: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def names(self) -> set[str]:
@@ -115,6 +118,7 @@ class CompareSettings:
             selection={k: tuple(v) for k, v in selection.items()},
             options={n: o for n, o in merged_options.items() if n in used},
             skipped=skipped,
+            configured=merged_options,
         )
 
     def for_kind(self, kind: str) -> tuple[str, ...]:

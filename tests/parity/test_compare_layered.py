@@ -1,0 +1,164 @@
+"""The layered text gate `equivalence`: which layer settles which pair, the judge for the middle, the fallback."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from migrate.parity.compare import CompareSettings, Context, Pair, compare_run, get
+from migrate.parity.compare.layered import OPTIONS, settle_cheap, settle_middle, settle_similarity
+from migrate.parity.compare.facts import compare_facts
+from migrate.parity.verdict import DEFAULTS
+from tests.report.runs import chat_request, chat_response, record, write_run
+
+ISSUE_CASES = [
+    ("dose", "Take 200 mg every 6 hours.", "Take 2000 mg every 6 hours.", False),
+    ("order", "Your order #4521 shipped on Monday and arrives Thursday.",
+     "Your order #4521 has not shipped yet; it will ship next week.", False),
+    ("paraphrase", "The function returns a list of user ids.", "It gives back a list containing the ids of the users.", True),
+]
+
+
+def pair(base, cand, prompt="Question?", refusal=None) -> Pair:
+    return Pair(record("r", chat_request(prompt), chat_response(base), chat_response(cand, model="llama", refusal=refusal)))
+
+
+def run_gate(pairs, ctx=None, **options):
+    c = get("equivalence")
+    ctx = ctx or Context()
+    ctx.selected = ctx.selected if ctx.selected is not None else {"equivalence"}  # lexical similarity unless a test says
+    return c.fn(pairs, {**c.options, **options}, ctx), ctx
+
+
+def verdicts(path):
+    return {v["recording_id"]: v for v in map(json.loads, path.read_text().splitlines()) if v["type"] == "verdict"}
+
+
+def test_equivalence_is_the_default_text_gate():
+    assert DEFAULTS["equivalence"] == 0.85 and "semantic" not in DEFAULTS
+    s = CompareSettings.build()
+    assert "equivalence" in s.for_kind("chat") and "key_facts" in s.for_kind("chat")
+
+
+@pytest.mark.parametrize("name, base, cand, passed", ISSUE_CASES, ids=[c[0] for c in ISSUE_CASES])
+def test_issue_examples_come_out_right_with_either_similarity(name, base, cand, passed):
+    [score], _ = run_gate([pair(base, cand)])
+    assert score.passed is passed, score
+    if not passed:
+        assert score.decided_by == "key_facts"  # settled before any similarity: embeddings cannot overrule it
+
+
+@pytest.mark.parametrize("base, cand, layer, passed", [
+    pytest.param("Paris.", "  paris ", "identical", True, id="normalised-equal"),
+    pytest.param("The total is 42.", "I'm sorry, but I can't help with that.", "refusal", False, id="candidate-refuses"),
+    pytest.param("I cannot help with that.", "I'm sorry, I can't help with that request.", "refusal", True, id="both-refuse"),
+    pytest.param("The capital of Australia is Canberra.", "The capital of Australia is Sydney.", "key_facts", False, id="swapped-name"),
+    pytest.param("The capital of France is Paris.", "Photosynthesis turns light into chemical energy.", "lexical", False, id="unrelated"),
+    pytest.param("Paris is the capital of France.", "The capital of France is Paris.", "lexical", True, id="reordered"),
+])
+def test_each_layer_settles_its_pairs(base, cand, layer, passed):
+    [score], ctx = run_gate([pair(base, cand)])
+    assert (score.decided_by, score.passed) == (layer, passed), score
+    assert ctx.notes["equivalence"]["decided_by"] == {layer: 1}
+
+
+def test_no_text_on_one_side_fails_and_none_on_both_is_not_applicable():
+    scores, _ = run_gate([pair("Paris.", None), pair(None, None)])
+    assert scores[0].decided_by == "no_text" and not scores[0].passed
+    assert scores[1] is None
+
+
+def test_one_sided_fact_goes_past_the_similarity_layer_and_the_fallback_fails_an_omission():
+    base, cand = "Take 200 mg every 6 hours with food.", "Take 200 mg with food."
+    check = compare_facts(base, cand)
+    assert not check.contradictions and check.flags
+    assert settle_similarity(0.99, check, OPTIONS, "semantic") is None  # high similarity alone does not settle it
+    score = settle_middle(0.99, check, None, OPTIONS, "semantic")
+    assert score.decided_by == "fallback" and not score.passed and "6 h" in score.reason
+
+
+def test_fallback_passes_an_extra_detail_with_enough_similarity():
+    check = compare_facts("The tower is in Paris.", "The tower is in Paris, near the Seine.")
+    assert check.flags and not check.contradictions
+    assert settle_middle(0.9, check, None, OPTIONS, "semantic").passed
+    assert not settle_middle(OPTIONS["fallback_min"] - 0.01, check, None, OPTIONS, "semantic").passed
+
+
+def test_thresholds_bound_the_similarity_layer():
+    clean = compare_facts("a b c", "a b d")
+    assert settle_similarity(OPTIONS["pass_at"], clean, OPTIONS, "semantic").passed
+    assert not settle_similarity(OPTIONS["fail_below"] - 0.01, clean, OPTIONS, "semantic").passed
+    assert settle_similarity((OPTIONS["pass_at"] + OPTIONS["fail_below"]) / 2, clean, OPTIONS, "semantic") is None
+    assert settle_cheap("Yes.", "yes").decided_by == "identical"
+
+
+def _middle_run(tmp_path):
+    """Pairs that the cheap layers cannot settle (one-sided facts), plus one identical pair and one contradiction."""
+    records = [
+        record("mid1", chat_request("Where is it?"), chat_response("The tower is in Paris."),
+               chat_response("The tower is in Paris, near the Seine.", model="llama")),
+        record("mid2", chat_request("Dose?"), chat_response("Take 200 mg every 6 hours with food."),
+               chat_response("Take 200 mg with food.", model="llama")),
+        record("same", chat_request("Capital?"), chat_response("Paris."), chat_response("Paris.", model="llama")),
+        record("bad", chat_request("Dose?"), chat_response("Take 200 mg."), chat_response("Take 2000 mg.", model="llama")),
+    ]
+    return write_run(tmp_path / "run.jsonl", records)
+
+
+def test_the_judge_grades_only_the_unsettled_pairs_and_is_cached(tmp_path):
+    run = _middle_run(tmp_path)
+    prompts: list[str] = []
+
+    def judge_model(prompt: str) -> str:  # a scripted judge: a missing dose is an omission
+        prompts.append(prompt)
+        score = 2 if "6 hours" in prompt else 5
+        return json.dumps({"contradictions": [], "omissions": ["the interval"] if score == 2 else [], "extra_claims": [],
+                           "score": score, "reason": "checked"})
+
+    settings = CompareSettings.build(disable=["semantic"], options={"judge": {"url": "http://judge.invalid/v1", "model": "grader"}})
+    assert "judge" not in settings.names  # configured for the gate, not run on every pair
+
+    def compare():
+        ctx = Context()
+        ctx.resources["judge.call"] = judge_model
+        return compare_run(run, settings=settings, context=ctx)
+
+    first = compare()
+    v = verdicts(first.out)
+    assert len(prompts) == 2 and all("contradictions" in p and "omissions" in p for p in prompts)  # the rubric asks
+    assert {k: v[k]["decided_by"] for k in v} == {"mid1": "judge", "mid2": "judge", "same": "identical", "bad": "key_facts"}
+    assert v["mid1"]["passed"] and not v["mid2"]["passed"]
+    assert "omits: the interval" in v["mid2"]["scores"]["equivalence"]["reason"]
+    assert first.summary["notes"]["equivalence"]["decided_by"] == {"judge": 2, "identical": 1, "key_facts": 1}
+    second = compare()
+    assert len(prompts) == 2 and second.summary["notes"]["judge"]["cached"] == 2  # no new calls
+    assert verdicts(second.out)["mid2"]["scores"]["equivalence"] == v["mid2"]["scores"]["equivalence"]
+
+
+def test_an_unreadable_grade_falls_back_and_says_so(tmp_path):
+    run = _middle_run(tmp_path)
+    ctx = Context()
+    ctx.resources["judge.call"] = lambda prompt: "I would rather not grade this."
+    settings = CompareSettings.build(disable=["semantic"], options={"judge": {"url": "http://judge.invalid/v1", "model": "g"}})
+    result = compare_run(run, settings=settings, context=ctx)
+    v = verdicts(result.out)
+    assert v["mid1"]["decided_by"] == v["mid2"]["decided_by"] == "fallback"
+    assert "judge gave no readable grade" in v["mid2"]["scores"]["equivalence"]["reason"]
+    assert v["mid1"]["passed"] and not v["mid2"]["passed"]  # the fallback rule: an omitted number fails
+    assert result.summary["notes"]["judge"]["errors"] == 2
+    assert not (tmp_path / "judge-cache.jsonl").exists()  # nothing unreadable is cached
+
+
+def test_verdicts_and_reports_say_which_layer_decided(tmp_path):
+    from migrate.parity.verdict import Thresholds, decide
+    from migrate.report import render_html, render_markdown
+
+    result = compare_run(_middle_run(tmp_path), settings=CompareSettings.build(disable=["semantic"]))
+    v = verdicts(result.out)
+    assert v["bad"]["decided_by"] == "key_facts" and v["bad"]["failed_gates"] == ["equivalence"]
+    assert v["same"]["passed"] and v["same"]["decided_by"] == "identical"
+    decision = decide(result.summary, Thresholds.from_mapping({}))
+    html, md = render_html(result.summary, decision), render_markdown(result.summary, decision)
+    assert "decided by key facts" in html and "which layer decided" in html
+    assert "decided by: key facts" in md

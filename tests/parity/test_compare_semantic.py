@@ -83,3 +83,23 @@ def test_layered_gate_gets_the_issue_pairs_right_with_the_real_embedder(ctx):
     scores = c.fn(pairs, dict(c.options), ctx)
     assert [(s.passed, s.decided_by) for s in scores] == [(p, layer) for _, _, p, layer in ISSUE_PAIRS]
     assert ctx.notes["equivalence"]["similarity"] == "semantic"
+
+
+def test_default_gate_with_the_embedder_meets_its_stated_precision_and_recall_on_the_calibration_set():
+    from tests.parity.test_calibration import MIN_SEMANTIC, gate, load, measure
+
+    rows = load()
+    passed, ctx = gate(rows, {"semantic", "equivalence"})
+    assert ctx.notes["equivalence"]["similarity"] == "semantic"
+    m = measure(rows, passed)
+    assert all(m[k] >= v for k, v in MIN_SEMANTIC.items()), m
+    cos = get("semantic")
+    scores = cos.fn(pairs_of(rows), dict(cos.options), ctx)  # cosine alone at its default threshold does far worse
+    alone = measure(rows, [s.passed for s in scores])
+    assert (m["recall"] + m["pass_recall"]) / 2 > (alone["recall"] + alone["pass_recall"]) / 2 + 0.15, (alone, m)
+
+
+def pairs_of(rows):
+    from tests.parity.test_calibration import pairs
+
+    return pairs(rows)

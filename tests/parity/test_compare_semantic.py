@@ -79,7 +79,6 @@ def test_cosine_alone_gets_the_issue_pairs_backwards(ctx):
 def test_layered_gate_gets_the_issue_pairs_right_with_the_real_embedder(ctx):
     c = get("equivalence")
     pairs = [Pair(record("r", chat_request(), chat_response(b), chat_response(cand))) for b, cand, _, _ in ISSUE_PAIRS]
-    ctx.selected = {"semantic", "equivalence"}
     scores = c.fn(pairs, dict(c.options), ctx)
     assert [(s.passed, s.decided_by) for s in scores] == [(p, layer) for _, _, p, layer in ISSUE_PAIRS]
     assert ctx.notes["equivalence"]["similarity"] == "semantic"
@@ -89,7 +88,7 @@ def test_default_gate_with_the_embedder_meets_its_stated_precision_and_recall_on
     from tests.parity.test_calibration import MIN_SEMANTIC, gate, load, measure
 
     rows = load()
-    passed, ctx = gate(rows, {"semantic", "equivalence"})
+    passed, ctx = gate(rows, embed=True)
     assert ctx.notes["equivalence"]["similarity"] == "semantic"
     m = measure(rows, passed)
     assert all(m[k] >= v for k, v in MIN_SEMANTIC.items()), m

@@ -108,8 +108,7 @@ def compare_run(
     if ctx.out_dir is None:
         ctx.out_dir = out.parent
     ctx.options = {**settings.configured, **settings.options, **ctx.options}
-    if ctx.selected is None:
-        ctx.selected = settings.names
+    ctx.disabled |= settings.disabled
 
     bad: list[BadLine] = []
     header, records = read_run(run, bad=bad)

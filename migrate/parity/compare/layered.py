@@ -8,7 +8,8 @@ Each pair goes down the layers until one settles it; the verdict records which (
    on one side and affirmed on the other; see facts.py): fail, whatever the embeddings say.
 4. `semantic`: similarity at or above `pass_at` with no key fact on one side only: pass; below `fail_below`:
    fail. Similarity is the cosine of the `semantic` comparator's embedder (local model or endpoint, as
-   configured under `[..comparators.semantic]`); without one, word-overlap F1 with `lexical_pass_at` /
+   configured under `[..comparators.semantic]`), computed only for the pairs that reach this layer; without
+   an embedder (not installed, or `--disable semantic`), word-overlap F1 with `lexical_pass_at` /
    `lexical_fail_below`, and the layer is called `lexical`.
 5. `judge`: the unsettled middle (and flagged pairs) goes to the LLM judge configured under
    `[..comparators.judge]` (`--judge-url/--judge-model`), graded 1-5 on contradictions, omissions and extra
@@ -42,14 +43,14 @@ OPTIONS = {
 
 
 def _similarity_backend(opts: Mapping[str, Any], ctx: Context) -> str:
-    """'semantic' when the embedder can run and the `semantic` comparator was not turned off, else 'lexical'."""
+    """'semantic' when the embedder can run and `semantic` was not disabled by name, else 'lexical'."""
     choice = opts.get("similarity", "auto")
     if choice in ("semantic", "lexical"):
         return choice
     from migrate.parity.compare.registry import registry
 
-    if ctx.selected is not None and "semantic" not in ctx.selected:
-        return "lexical"  # disabled by the user (or left out because it cannot run here)
+    if "semantic" in ctx.disabled:
+        return "lexical"  # `--disable semantic`: no embedding model, for this gate either
 
     return "semantic" if registry()["semantic"].unavailable_reason(ctx.options_of("semantic")) is None else "lexical"
 

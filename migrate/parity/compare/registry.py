@@ -130,7 +130,7 @@ class Context:
         self.resources: dict[str, Any] = {}
         self.notes: dict[str, dict[str, Any]] = {}
         self.options: dict[str, Mapping[str, Any]] = dict(options or {})  # every comparator's effective options
-        self.selected: set[str] | None = None  # the comparators this run selected (None: not known)
+        self.disabled: set[str] = set()  # comparators the user turned off by name (a layered one respects that)
 
     def options_of(self, name: str) -> Mapping[str, Any]:
         """Another comparator's options as configured for this run (its defaults when not configured), so a

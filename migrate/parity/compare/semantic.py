@@ -134,7 +134,10 @@ def cosines(text_pairs: list[tuple[str, str]], opts: Mapping[str, Any], ctx: Con
     return [max(0.0, min(1.0, sum(x * y for x, y in zip(memo[a], memo[b])))) for a, b in text_pairs]
 
 
-@comparator("semantic", kinds=("chat", "completions", "tools"), batch=True, available=_available, options=OPTIONS)
+# Off by default: the `equivalence` gate embeds only the pairs its cheaper layers leave (see layered.py), with these
+# options; turn it on (`--enable semantic`) for the cosine of every pair in the report.
+@comparator("semantic", kinds=("chat", "completions", "tools"), batch=True, default=False, available=_available,
+            options=OPTIONS)
 def semantic(pairs: list[Pair], opts, ctx: Context) -> list[Score | None]:
     """Cosine similarity of sentence embeddings of the two answers (0..1); passes at `min_score`."""
     results: list[Score | None] = [None] * len(pairs)

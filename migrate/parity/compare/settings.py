@@ -30,6 +30,7 @@ class CompareSettings:
     # Every comparator's options, selected or not: the layered `equivalence` gate uses the embedder configured
     # under [..comparators.semantic] and the judge under [..comparators.judge] without running them on every pair.
     configured: dict[str, dict[str, Any]] = field(default_factory=dict)
+    disabled: frozenset[str] = frozenset()  # turned off by name (config `disable` or arguments)
 
     @property
     def names(self) -> set[str]:
@@ -119,6 +120,7 @@ class CompareSettings:
             options={n: o for n, o in merged_options.items() if n in used},
             skipped=skipped,
             configured=merged_options,
+            disabled=frozenset(disabled),
         )
 
     def for_kind(self, kind: str) -> tuple[str, ...]:

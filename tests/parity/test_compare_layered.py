@@ -163,3 +163,86 @@ def test_verdicts_and_reports_say_which_layer_decided(tmp_path):
     html, md = render_html(result.summary, decision), render_markdown(result.summary, decision)
     assert "decided by key facts" in html and "which layer decided" in html
     assert "decided by: key facts" in md
+
+
+# -- the embedding endpoint backend ------------------------------------------------------------------------------------
+class _EmbeddingsStub:
+    """A scripted /v1/embeddings server for fault injection: answers 503 to its first request, then vectors that
+    encode each input's length, and logs the size of every batch."""
+
+    def __init__(self):
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        stub = self
+        self.batches: list[int] = []
+        self.failed_once = False
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 - http.server's naming
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                if not stub.failed_once:
+                    stub.failed_once = True
+                    self.send_response(503)
+                    self.end_headers()
+                    return
+                stub.batches.append(len(body["input"]))
+                data = [{"index": i, "embedding": [1.0, float(len(t))]} for i, t in reversed(list(enumerate(body["input"])))]
+                payload = json.dumps({"data": data, "model": body.get("model")}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_endpoint_embedder_batches_concurrently_retries_and_keeps_order():
+    import math
+
+    from migrate.parity.compare.semantic import EndpointEmbedder
+
+    stub = _EmbeddingsStub()
+    try:
+        texts = ["x" * n for n in range(1, 24)]
+        embedder = EndpointEmbedder(stub.url, "m", batch_size=5, concurrency=3)
+        vectors = embedder.embed(texts)
+        embedder.close()
+    finally:
+        stub.close()
+    assert stub.failed_once and sorted(stub.batches) == [3, 5, 5, 5, 5]  # 23 texts in batches of 5; the 503 retried
+    for text, v in zip(texts, vectors):  # normalised, and each vector belongs to its own text (order kept)
+        norm = math.hypot(1.0, len(text))
+        assert v == pytest.approx([1 / norm, len(text) / norm])
+
+
+def test_gate_uses_the_endpoint_only_for_unsettled_pairs(tmp_path):
+    stub = _EmbeddingsStub()
+    try:
+        settings = CompareSettings.build(options={"semantic": {"backend": "endpoint", "url": stub.url, "model": "m"}})
+        result = compare_run(_middle_run(tmp_path), settings=settings)
+    finally:
+        stub.close()
+    notes = result.summary["notes"]
+    assert notes["equivalence"]["similarity"] == "semantic" and notes["semantic"]["texts_embedded"] == 4  # 2 pairs of 4
+    assert sum(stub.batches) == 4  # the identical and the contradicting pairs were never embedded
+
+
+def test_gate_survives_an_embedding_endpoint_that_is_down(tmp_path):
+    settings = CompareSettings.build(options={"semantic": {"backend": "endpoint", "url": "http://127.0.0.1:9/v1"}})
+    result = compare_run(_middle_run(tmp_path), settings=settings)
+    v = verdicts(result.out)
+    assert "equivalence" not in result.summary["disabled_comparators"]
+    assert result.summary["notes"]["equivalence"]["similarity"] == "lexical"
+    assert "127.0.0.1:9" in result.summary["notes"]["equivalence"]["similarity_errors"][0]
+    assert v["mid1"]["decided_by"] in ("lexical", "fallback") and v["bad"]["decided_by"] == "key_facts"

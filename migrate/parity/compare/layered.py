@@ -49,8 +49,8 @@ def _similarity_backend(opts: Mapping[str, Any], ctx: Context) -> str:
         return choice
     from migrate.parity.compare.registry import registry
 
-    if "semantic" in ctx.disabled:
-        return "lexical"  # `--disable semantic`: no embedding model, for this gate either
+    if "semantic" in ctx.disabled or ctx.resources.get("equivalence.no_embedder"):
+        return "lexical"  # `--disable semantic`: no embedding model, for this gate either (or it failed this run)
 
     return "semantic" if registry()["semantic"].unavailable_reason(ctx.options_of("semantic")) is None else "lexical"
 
@@ -154,6 +154,7 @@ def equivalence(pairs: list[Pair], opts, ctx: Context) -> list[Score | None]:
             sims = cosines([(base, cand) for _, base, cand, _ in pending], ctx.options_of("semantic"), ctx)
         except Exception as e:  # noqa: BLE001 - an embedding endpoint down must not switch the gate off
             ctx.example("equivalence", "similarity_errors", f"{type(e).__name__}: {e}"[:200])
+            ctx.resources["equivalence.no_embedder"] = True  # word overlap for the rest of the run: no retry per chunk
             backend = "lexical"
             ctx.note("equivalence", "similarity", backend, add=False)
     if backend == "lexical":

@@ -16,6 +16,7 @@ from __future__ import annotations
 import importlib.util
 import math
 import os
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -73,31 +74,61 @@ class LocalEmbedder:
 
 
 class EndpointEmbedder:
-    """An OpenAI-compatible /v1/embeddings endpoint."""
+    """An OpenAI-compatible /v1/embeddings endpoint: `batch_size` texts a request, `concurrency` requests in
+    flight (a GPU pooling server batches them further), retried on 429/5xx and connection errors."""
 
-    def __init__(self, url: str, model: str | None, *, api_key: str | None = None, timeout: float = 60.0, batch_size: int = 64):
+    RETRY_STATUS = (429, 500, 502, 503, 504)
+
+    def __init__(self, url: str, model: str | None, *, api_key: str | None = None, timeout: float = 60.0,
+                 batch_size: int = 64, concurrency: int = 4, retries: int = 3):
         import httpx
 
         self.client = httpx.Client(base_url=url.rstrip("/"), timeout=timeout,
-                                   headers={"Authorization": f"Bearer {api_key or 'EMPTY'}"})
-        self.model, self.batch_size = model, batch_size
+                                   headers={"Authorization": f"Bearer {api_key or 'EMPTY'}"},
+                                   limits=httpx.Limits(max_connections=max(1, concurrency)))
+        self.model, self.batch_size, self.concurrency, self.retries = model, batch_size, max(1, concurrency), retries
         self.name = f"{model or 'default model'} at {url}"
+        self.requests = 0
 
-    def embed(self, texts: list[str]) -> list[list[float]]:
-        out: list[list[float]] = []
-        for start in range(0, len(texts), self.batch_size):
-            body: dict[str, Any] = {"input": texts[start:start + self.batch_size]}
-            if self.model:
-                body["model"] = self.model
-            response = self.client.post("/embeddings", json=body)
+    def _post(self, texts: list[str]) -> list[list[float]]:
+        import httpx
+
+        body: dict[str, Any] = {"input": texts}
+        if self.model:
+            body["model"] = self.model
+        for attempt in range(self.retries + 1):
+            try:
+                response = self.client.post("/embeddings", json=body)
+            except httpx.TransportError as e:
+                if attempt < self.retries:
+                    time.sleep(min(4.0, 0.25 * 2 ** attempt))
+                    continue
+                raise RuntimeError(f"{self.name}: {type(e).__name__}: {e}") from None
+            if response.status_code in self.RETRY_STATUS and attempt < self.retries:
+                time.sleep(min(4.0, 0.25 * 2 ** attempt))
+                continue
             if response.status_code >= 400:
                 raise RuntimeError(f"{self.name}: HTTP {response.status_code} {response.text[:200]}")
+            self.requests += 1
             data = sorted(response.json()["data"], key=lambda d: d.get("index", 0))
+            if len(data) != len(texts):
+                raise RuntimeError(f"{self.name}: {len(data)} embeddings for {len(texts)} inputs")
+            out = []
             for item in data:
                 vector = item["embedding"]
                 norm = math.sqrt(sum(x * x for x in vector)) or 1.0
                 out.append([x / norm for x in vector])
-        return out
+            return out
+        raise RuntimeError(f"{self.name}: kept failing")  # pragma: no cover - the loop returns or raises
+
+    def embed(self, texts: list[str]) -> list[list[float]]:
+        batches = [texts[i:i + self.batch_size] for i in range(0, len(texts), self.batch_size)]
+        if len(batches) <= 1 or self.concurrency == 1:
+            return [v for batch in batches for v in self._post(batch)]
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=min(self.concurrency, len(batches))) as pool:
+            return [v for vectors in pool.map(self._post, batches) for v in vectors]
 
     def close(self) -> None:
         self.client.close()
@@ -107,12 +138,12 @@ def make_embedder(opts: Mapping[str, Any]):
     if opts.get("backend") == "endpoint":
         key_env = opts.get("api_key_env")
         return EndpointEmbedder(opts["url"], opts.get("model"), api_key=os.environ.get(key_env) if key_env else None,
-                                batch_size=int(opts.get("batch_size", 64)))
+                                batch_size=int(opts.get("batch_size", 64)), concurrency=int(opts.get("concurrency", 4)))
     return LocalEmbedder(max_length=int(opts.get("max_length", 256)), batch_size=int(opts.get("batch_size", 32)))
 
 
 OPTIONS = {"min_score": 0.7, "backend": "local", "url": None, "model": None, "api_key_env": None,
-           "batch_size": 32, "max_length": 256}
+           "batch_size": 32, "max_length": 256, "concurrency": 4}
 MEMO_TEXTS = 4096  # vectors kept for reuse across comparators of one chunk (semantic, equivalence)
 
 

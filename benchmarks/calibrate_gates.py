@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks._common import update_marked_section  # noqa: E402
 from benchmarks.calibration_set import SHOULD_FAIL, load  # noqa: E402
 from migrate.parity.compare.facts import FactCheck, compare_facts  # noqa: E402
-from migrate.parity.compare.layered import OPTIONS, settle_cheap, settle_middle, settle_similarity  # noqa: E402
+from migrate.parity.compare.layered import OPTIONS, settle_cheap, settle_middle, settle_shortcut, settle_similarity  # noqa: E402
 from migrate.parity.compare.registry import Context, Score, get  # noqa: E402
 from migrate.parity.compare.text import is_refusal, token_f1  # noqa: E402
 
@@ -49,6 +49,8 @@ class Row:
     cosine: float | None
     lexical: float
     refusal_differs: bool
+    baseline: str = ""
+    candidate: str = ""
     grade: object = None
 
     @property
@@ -71,7 +73,8 @@ def features(rows: list[dict], embed: bool, judge: dict | None) -> list[Row]:
         ctx.close()
     out = [Row(r["label"], r["family"], settle_cheap(r["baseline"], r["candidate"], prompt=r["prompt"]),
                compare_facts(r["baseline"], r["candidate"], r["prompt"]),
-               cos, token_f1(r["baseline"], r["candidate"]), is_refusal(r["baseline"]) != is_refusal(r["candidate"]))
+               cos, token_f1(r["baseline"], r["candidate"]), is_refusal(r["baseline"]) != is_refusal(r["candidate"]),
+               r["baseline"], r["candidate"])
            for r, cos in zip(rows, cosines)]
     if judge:
         from migrate.parity.compare.judge import Judge, render_rubric
@@ -91,6 +94,8 @@ def layered(row: Row, opts: dict, backend: str, use_judge: bool) -> bool:
     """The equivalence gate's decision for one pair, through the same functions the comparator uses."""
     if isinstance(row.cheap, Score):
         return row.cheap.passed
+    if backend == "semantic" and settle_shortcut(row.baseline, row.candidate, row.cheap, opts) is not None:
+        return True
     sim = row.cosine if backend == "semantic" else row.lexical
     settled = settle_similarity(sim, row.cheap, opts, backend)
     if settled is not None:

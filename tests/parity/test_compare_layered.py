@@ -228,14 +228,20 @@ def test_endpoint_embedder_batches_concurrently_retries_and_keeps_order():
 
 def test_gate_uses_the_endpoint_only_for_unsettled_pairs(tmp_path):
     stub = _EmbeddingsStub()
+    run = _middle_run(tmp_path)
+    with open(run, "a", encoding="utf-8") as fh:  # nearly the same words: settled by word overlap before the model
+        fh.write(json.dumps(record("near", chat_request("Status?"), chat_response("Your parcel is on its way to you and arrives soon."),
+                                   chat_response("Your parcel is on its way to you and it arrives soon.", model="llama")).to_dict()) + "\n")
     try:
         settings = CompareSettings.build(options={"semantic": {"backend": "endpoint", "url": stub.url, "model": "m"}})
-        result = compare_run(_middle_run(tmp_path), settings=settings)
+        result = compare_run(run, settings=settings)
     finally:
         stub.close()
     notes = result.summary["notes"]
-    assert notes["equivalence"]["similarity"] == "semantic" and notes["semantic"]["texts_embedded"] == 4  # 2 pairs of 4
-    assert sum(stub.batches) == 4  # the identical and the contradicting pairs were never embedded
+    assert notes["equivalence"]["similarity"] == "semantic" and notes["semantic"]["texts_embedded"] == 4  # 2 pairs of 5
+    assert sum(stub.batches) == 4  # the identical, contradicting and near-identical pairs were never embedded
+    v = verdicts(result.out)
+    assert v["near"]["decided_by"] == "lexical" and v["near"]["passed"]
 
 
 def test_gate_survives_an_embedding_endpoint_that_is_down(tmp_path):

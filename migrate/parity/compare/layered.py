@@ -6,7 +6,8 @@ Each pair goes down the layers until one settles it; the verdict records which (
 2. `refusal`: one side refuses and the other answers: fail (both refusing: pass).
 3. `key_facts`: a key fact contradicted (a number, date, ID, URL, identifier or name replaced, a thing negated
    on one side and affirmed on the other; see facts.py): fail, whatever the embeddings say.
-4. `semantic`: similarity at or above `pass_at` with no key fact on one side only: pass; below `fail_below`:
+4. `semantic`: word overlap at or above `lexical_shortcut` with no one-sided key fact passes without the
+   model (decided_by `lexical`); then similarity at or above `pass_at` with no key fact on one side only: pass; below `fail_below`:
    fail. Similarity is the cosine of the `semantic` comparator's embedder (local model or endpoint, as
    configured under `[..comparators.semantic]`), computed only for the pairs that reach this layer; without
    an embedder (not installed, or `--disable semantic`), word-overlap F1 with `lexical_pass_at` /
@@ -36,6 +37,7 @@ OPTIONS = {
     # Chosen on tests/data/calibration (benchmarks/calibrate_gates.py; docs/comparators.md#calibration).
     "pass_at": 0.70, "fail_below": 0.55, "fallback_min": 0.65,
     "lexical_pass_at": 0.50, "lexical_fail_below": 0.30, "lexical_fallback_min": 0.30,
+    "lexical_shortcut": 0.90,  # with an embedder: word overlap this high (and no one-sided fact) passes unembedded
     "judge": True, "similarity": "auto",
     # Key facts that, missing from the candidate, fail an unsettled pair in the fallback (an incomplete answer).
     "omission": ["number", "date", "id", "url", "code", "entity", "negation"],
@@ -88,6 +90,15 @@ def thresholds(opts: Mapping[str, Any], backend: str) -> tuple[float, float, flo
     """(pass_at, fail_below, fallback_min) for the similarity backend in use."""
     prefix = "" if backend == "semantic" else "lexical_"
     return float(opts[prefix + "pass_at"]), float(opts[prefix + "fail_below"]), float(opts[prefix + "fallback_min"])
+
+
+def settle_shortcut(base: str, cand: str, check: FactCheck, opts: Mapping[str, Any]) -> Score | None:
+    """Before the model: nearly the same words (word-overlap F1 >= `lexical_shortcut`) and no one-sided key fact
+    pass; their cosine would be higher still, so the embedder is not asked."""
+    if check.flags or not opts.get("lexical_shortcut"):
+        return None
+    overlap = token_f1(base, cand)
+    return Score(overlap, True, decided_by="lexical") if overlap >= opts["lexical_shortcut"] else None
 
 
 def settle_similarity(sim: float, check: FactCheck, opts: Mapping[str, Any], backend: str) -> Score | None:
@@ -147,6 +158,18 @@ def equivalence(pairs: list[Pair], opts, ctx: Context) -> list[Score | None]:
 
     backend = _similarity_backend(opts, ctx)
     ctx.note("equivalence", "similarity", backend, add=False)
+    if backend == "semantic" and opts.get("lexical_shortcut"):
+        # Nearly the same words and no one-sided key fact: passes without the model (its cosine would be higher still).
+        kept = []
+        for job in pending:
+            settled = settle_shortcut(job[1], job[2], job[3], opts)
+            if settled is not None:
+                results[job[0]] = _counted(ctx, settled)
+            else:
+                kept.append(job)
+        pending = kept
+        if not pending:
+            return results
     if backend == "semantic":
         from migrate.parity.compare.semantic import cosines
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from migrate.parity.compare.pair import Pair
@@ -80,6 +81,10 @@ _RELATIVE_DATES = {
     "last month": "last month", "this month": "this month", "next year": "next year", "last year": "last year",
     "this year": "this year", "weekend": "weekend", "overnight": "overnight",
 }
+
+_DATE_WORD = re.compile(r"\b(?:" + "|".join([*_WEEKDAYS, *_MONTHS, *(a for a in _MONTH_ABBR if a not in ("may", "mar"))]) + r")\b",
+                        re.IGNORECASE)
+_RELATIVE = re.compile(r"\b(?:" + "|".join(sorted(_RELATIVE_DATES, key=len, reverse=True)) + r")\b")
 
 _NEGATIONS = {"not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without", "cannot", "n't",
               "nowhere", "unable"}
@@ -200,6 +205,7 @@ def _number_text(value: float) -> str:
     return str(int(value)) if value == int(value) else f"{value:g}"
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A crude English stem: enough to match "shipped"/"ships"/"shipping" to "ship"."""
     word = word.lower().strip("'’")
@@ -305,17 +311,13 @@ def _dates(text: str, lowered: str) -> set[str]:
         if half == "pm" and hour < 12:
             hour += 12
         out.add(f"{hour:02d}:{minute}")
-    for m in re.finditer(r"[a-z0-9']+", lowered):
-        w = m.group(0)
-        if w == "may" and not (text[m.start()] == "M" and re.search(r"\d", text[max(0, m.start() - 4):m.end() + 4])):
+    for m in _DATE_WORD.finditer(text):
+        w = m.group(0).lower()
+        if w == "may" and not (m.group(0)[0] == "M" and re.search(r"\d", text[max(0, m.start() - 4):m.end() + 4])):
             continue  # the verb, not the month
-        if w in _WEEKDAYS or w in _MONTHS:
-            out.add(w)
-        elif w in _MONTH_ABBR and w != "may" and w != "mar":
-            out.add(_MONTH_ABBR[w])
-    for phrase, canon in _RELATIVE_DATES.items():
-        if phrase in lowered and re.search(rf"\b{phrase}\b", lowered):
-            out.add(canon)
+        out.add(_MONTH_ABBR.get(w, w))
+    for m in _RELATIVE.finditer(lowered):
+        out.add(_RELATIVE_DATES[m.group(0)])
     return out
 
 
@@ -362,6 +364,7 @@ def _negations(lowered: str) -> tuple[set[str], int, set[str], str | None]:
     return targets, count, affirmed, answer
 
 
+@lru_cache(maxsize=4096)  # a prompt or baseline answer often recurs (samples, system prompts)
 def extract(text: str) -> Facts:
     """Every key fact of `text`, normalised so that equal facts compare equal across wordings."""
     if not text:

@@ -157,7 +157,7 @@ def _compare_options(f):
 
 def _report_options(f):
     f = click.option("--threshold", "threshold", multiple=True, metavar="NAME=VALUE",
-                     help="Override a threshold, e.g. --threshold semantic=0.9 (repeatable).")(f)
+                     help="Override a threshold, e.g. --threshold equivalence=0.9 (repeatable).")(f)
     return f
 
 

@@ -252,3 +252,21 @@ def test_gate_survives_an_embedding_endpoint_that_is_down(tmp_path):
     assert result.summary["notes"]["equivalence"]["similarity"] == "lexical"
     assert "127.0.0.1:9" in result.summary["notes"]["equivalence"]["similarity_errors"][0]
     assert v["mid1"]["decided_by"] in ("lexical", "fallback") and v["bad"]["decided_by"] == "key_facts"
+
+
+def test_a_threshold_on_an_off_by_default_comparator_turns_it_on(tmp_path):
+    from migrate.parity.verdict import Thresholds
+
+    stub = _EmbeddingsStub()
+    try:
+        settings = CompareSettings.build(options={"semantic": {"backend": "endpoint", "url": stub.url, "model": "m"}})
+        assert "semantic" not in settings.names
+        result = compare_run(_middle_run(tmp_path), settings=settings, thresholds=Thresholds.from_mapping({"semantic": 0.85}))
+    finally:
+        stub.close()
+    assert "semantic" in result.summary["comparators"] and result.summary["comparators"]["semantic"]["gate"]
+    assert "semantic" in verdicts(result.out)["mid1"]["scores"]
+    # disabled by name stays off (and lexical stands in as the gate, as before)
+    off = compare_run(_middle_run(tmp_path), tmp_path / "off.jsonl", settings=CompareSettings.build(disable=["semantic"]),
+                      thresholds=Thresholds.from_mapping({"semantic": 0.85}))
+    assert "semantic" not in off.summary["comparators"] and off.summary["comparators"]["lexical"]["gate"]

@@ -98,8 +98,9 @@ def compare_run(
     if not run.is_file():
         raise FileNotFoundError(f"{run}: run file not found")
     out = Path(out) if out is not None else default_verdicts_path(run)
-    settings = settings or CompareSettings.build(config)
-    thresholds = (thresholds or Thresholds.from_config(config)).with_fallbacks(settings.names)
+    thresholds = thresholds or Thresholds.from_config(config)
+    settings = (settings or CompareSettings.build(config)).with_gates(thresholds.gates())
+    thresholds = thresholds.with_fallbacks(settings.names)
     if prices is None:
         section = config.section("parity").get("prices", {}) if config else {}
         prices = load_prices(section, where=f"{config.source}: " if config and config.source else "")

@@ -489,6 +489,8 @@ def key_facts(pair: Pair, opts) -> Score | None:
     base, cand = pair.baseline.text, pair.candidate.text
     if base is None or cand is None:
         return None
+    if base == cand:
+        return Score(1.0, True)
     check = compare_facts(base, cand, pair.prompt_text)
     if not check.differences:
         return Score(1.0, True)

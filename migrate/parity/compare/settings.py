@@ -123,6 +123,22 @@ class CompareSettings:
             disabled=frozenset(disabled),
         )
 
+    def with_gates(self, gates: Iterable[str]) -> CompareSettings:
+        """A comparator off by default that a threshold names runs (`semantic = 0.85` under thresholds turns the
+        cosine comparator on), unless it was disabled by name or cannot run here. (A default comparator left out
+        with `only` stays out: that was a choice.)"""
+        comparators = registry()
+        add = [g for g in sorted(gates) if g in comparators and not comparators[g].default and g not in self.names
+               and g not in self.disabled and comparators[g].unavailable_reason(self.configured.get(g)) is None]
+        if not add:
+            return self
+        selection = {k: list(v) for k, v in self.selection.items()}
+        for name in add:
+            for kind in comparators[name].kinds:
+                selection[kind].append(name)
+        options = {**self.options, **{n: self.configured.get(n, dict(comparators[n].options)) for n in add}}
+        return CompareSettings({k: tuple(v) for k, v in selection.items()}, options, self.skipped, self.configured, self.disabled)
+
     def for_kind(self, kind: str) -> tuple[str, ...]:
         return self.selection.get(kind, ())
 

@@ -86,6 +86,12 @@ _DATE_WORD = re.compile(r"\b(?:" + "|".join([*_WEEKDAYS, *_MONTHS, *(a for a in 
                         re.IGNORECASE)
 _RELATIVE = re.compile(r"\b(?:" + "|".join(sorted(_RELATIVE_DATES, key=len, reverse=True)) + r")\b")
 
+_DATE_WORD_SET = frozenset([*_WEEKDAYS, *_MONTHS, *_MONTH_ABBR, "today", "tonight", "tomorrow", "yesterday", "week",
+                            "month", "year", "weekend", "overnight"])
+_DIGIT = re.compile(r"\d")
+_QUOTE_CHARS = frozenset("\"'“‘")
+_ABBREVIATION = re.compile(r"(?:[a-z]\.)+[a-z]?")
+
 _NEGATIONS = {"not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without", "cannot", "n't",
               "nowhere", "unable"}
 # Words skipped between a negation and what it negates ("has not yet been shipped" -> ship).
@@ -119,6 +125,7 @@ _NUMBER = re.compile(
     r"(?:\s?(?P<unit>°[cf]|%|[a-zµ°][a-zµ.]*))?",
     re.IGNORECASE,
 )
+_NUMBER_WORD_SET = frozenset([*_NUMBER_WORDS, "million", "billion"])
 _NUMBER_WORD = "|".join(sorted([*_NUMBER_WORDS, "million", "billion"], key=len, reverse=True))
 _WORD_NUMBER = re.compile(rf"\b(?P<run>(?:{_NUMBER_WORD})(?:(?:[- ]|\s+and\s+)(?:{_NUMBER_WORD}))*)\b(?:\s+(?P<unit>[a-z%]+))?",
                           re.IGNORECASE)
@@ -126,7 +133,7 @@ _IDENTIFIER = re.compile(
     r"\b(?:[a-z][a-z0-9]*(?:_[a-z0-9]+)+|[a-z]+(?:[A-Z][a-z0-9]*)+|[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?:\(\))?|[A-Za-z_]\w*\(\))"
 )
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;]\s+|\n\s*(?:[-*•>]|\d+[.)])?\s*|[\"“‘'(]\s*)$")
-_CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:of|de|du|van|von|the|and|&)?\s*[A-Z][\w'’-]*)*")
+_CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*(?:[ \t]+(?:(?:of|de|du|van|von|the|and|&)[ \t]+)?[A-Z][\w'’-]*)*")
 _WORD = re.compile(r"[a-z0-9']+")
 # Capitalised words that are not names even in mid-sentence.
 _NOT_ENTITIES = {"i", "i'm", "i've", "i'll", "i'd", "ok", "okay", "yes", "no", "note", "please", "thanks", "hello", "hi"}
@@ -369,51 +376,66 @@ def extract(text: str) -> Facts:
     """Every key fact of `text`, normalised so that equal facts compare equal across wordings."""
     if not text:
         return Facts()
-    text = _DEGREES.sub(lambda m: "°" + m.group(1)[0].upper(), text)
+    # Cheap substring tests first: most patterns cannot match a text without their key character.
+    low = text.lower()
+    if "°" in text or "degree" in low:
+        text = _DEGREES.sub(lambda m: "°" + m.group(1)[0].upper(), text)
+        low = text.lower()
+    digits = _DIGIT.search(text) is not None
+    words = set(_WORD.findall(low))
     taken: list[tuple[int, int]] = []  # spans already claimed by URLs, IDs, dates, versions, identifiers
     urls: set[str] = set()
-    for m in _URL.finditer(text):
-        urls.add(m.group(0).rstrip(".,;:!?").rstrip("/").lower())
-        taken.append(m.span())
-    for m in _EMAIL.finditer(text):
-        if not any(a <= m.start() < b for a, b in taken):
-            urls.add(m.group(0).lower())
+    if "http" in low or "www." in low:
+        for m in _URL.finditer(text):
+            urls.add(m.group(0).rstrip(".,;:!?").rstrip("/").lower())
             taken.append(m.span())
+    if "@" in text:
+        for m in _EMAIL.finditer(text):
+            if not any(a <= m.start() < b for a, b in taken):
+                urls.add(m.group(0).lower())
+                taken.append(m.span())
     ids: set[str] = set()
-    for pattern in (_HASH_ID, _LABEL_ID, _CODE_ID, _VERSION):
+    id_patterns = ((_HASH_ID,) if "#" in text else ()) + ((_LABEL_ID, _CODE_ID, _VERSION) if digits else ())
+    for pattern in id_patterns:
         for m in pattern.finditer(text):
             span = m.span()
             if any(a <= span[0] < b for a, b in taken):
                 continue
-            value = (m.group(1) if m.groups() else m.group(0)).lower().lstrip("v") if pattern is _VERSION else \
-                (m.group(1) if m.groups() else m.group(0)).lower()
-            ids.add(value)
+            value = (m.group(1) if m.groups() else m.group(0)).lower()
+            ids.add(value.lstrip("v") if pattern is _VERSION else value)
             taken.append(span)
-    for pattern in (_ISO_DATE, _SLASH_DATE, _TIME):
-        taken.extend(m.span() for m in pattern.finditer(text))
+    if digits:
+        for pattern, key in ((_ISO_DATE, "-"), (_SLASH_DATE, "/"), (_TIME, ":")):
+            if key in text:
+                taken.extend(m.span() for m in pattern.finditer(text))
     code: set[str] = set()
-    for m in _BACKTICK.finditer(text):
-        code.add(m.group(1).strip())
-        taken.append(m.span())
-    for m in _QUOTED.finditer(text):
-        quoted = m.group(1).strip()
-        if quoted and len(quoted.split()) <= 4 and not any(a <= m.start() < b for a, b in taken):
-            code.add(quoted.lower())
+    if "`" in text:
+        for m in _BACKTICK.finditer(text):
+            code.add(m.group(1).strip())
             taken.append(m.span())
+    if _QUOTE_CHARS & set(text):
+        for m in _QUOTED.finditer(text):
+            quoted = m.group(1).strip()
+            if quoted and len(quoted.split()) <= 4 and not any(a <= m.start() < b for a, b in taken):
+                code.add(quoted.lower())
+                taken.append(m.span())
     for m in _IDENTIFIER.finditer(text):
         if not any(a <= m.start() < b for a, b in taken) and not _URL.match(m.group(0)):
             token = m.group(0)
             if "." in token and token.replace(".", "").isalpha() and token.count(".") == 1 and token.split(".")[1][:1].isupper():
                 continue  # "ends.Next": a missing space after a full stop, not a dotted name
-            if re.fullmatch(r"(?:[a-z]\.)+[a-z]?", token.lower()):
+            if _ABBREVIATION.fullmatch(token.lower()):
                 continue  # e.g., i.e., a.m.
             code.add(token)
-    lowered = text.lower().replace("’", "'")
+    lowered = low.replace("’", "'")
     entities, openers = _entities(text)
-    numbers = _numbers(text, taken) | _word_numbers(text)
+    numbers = _numbers(text, taken) if digits else set()
+    if words & _NUMBER_WORD_SET:
+        numbers |= _word_numbers(text)
+    dates = _dates(text, lowered) if digits or words & _DATE_WORD_SET else set()
     targets, count, affirmed, answer = _negations(lowered)
     return Facts(
-        number=frozenset(numbers), date=frozenset(_dates(text, lowered)), id=frozenset(ids), url=frozenset(urls),
+        number=frozenset(numbers), date=frozenset(dates), id=frozenset(ids), url=frozenset(urls),
         code=frozenset(code), entity=frozenset(entities), openers=frozenset(openers), negation=frozenset(targets),
         stems=frozenset(affirmed), negated_count=count, answer=answer,
     )

@@ -32,7 +32,6 @@ from migrate.parity.compare.pair import Pair
 from migrate.parity.compare.registry import Context, Score, comparator
 from migrate.parity.compare.text import is_refusal, normalize, token_f1
 
-
 OPTIONS = {
     # Chosen on tests/data/calibration (benchmarks/calibrate_gates.py; docs/comparators.md#calibration).
     "pass_at": 0.70, "fail_below": 0.55, "fallback_min": 0.65,
@@ -53,7 +52,6 @@ def _similarity_backend(opts: Mapping[str, Any], ctx: Context) -> str:
 
     if "semantic" in ctx.disabled or ctx.resources.get("equivalence.no_embedder"):
         return "lexical"  # `--disable semantic`: no embedding model, for this gate either (or it failed this run)
-
     return "semantic" if registry()["semantic"].unavailable_reason(ctx.options_of("semantic")) is None else "lexical"
 
 

@@ -43,6 +43,10 @@ CONTRADICTIONS = [
     pytest.param("Returns are accepted.", "Returns are not always accepted.", "negation", id="not-always"),
     pytest.param("Your account was never charged.", "Your account was charged twice.", "negation", id="never"),
     pytest.param("The file is 2 GB.", "The file is 2 MB.", "number", id="size-unit"),
+    pytest.param("Yes, the store is open on Sunday.", "No, it is closed on Sunday.", "negation", id="yes-vs-no"),
+    pytest.param("In French you say 'merci'.", "In French you say 'gracias'.", "code", id="quoted-string"),
+    pytest.param("Set the timeout to 30 seconds.", "Set the timeout to 30 minutes.", "number", id="seconds-minutes"),
+    pytest.param("Connect to 10.0.0.5 on port 5432.", "Connect to 10.0.0.6 on port 5432.", "id", id="ip-address"),
 ]
 
 # Faithful rewordings: no contradiction, and no flag either.
@@ -96,6 +100,23 @@ def test_one_sided_facts_are_flags(baseline, candidate, category):
     check = compare_facts(baseline, candidate)
     assert not check.contradictions, check.reason()
     assert category in {d.category for d in check.flags}
+
+
+def test_facts_the_prompt_states_need_not_be_repeated():
+    base, cand = "5 km is about 3.1 miles.", "That is about 3.1 miles."
+    assert compare_facts(base, cand).flags  # without the prompt: the 5 km is missing
+    assert compare_facts(base, cand, "Convert 5 km to miles.").differences == ()
+    # but replacing a value the prompt gave is still a contradiction
+    assert compare_facts(base, "8 km is about 3.1 miles.", "Convert 5 km to miles.").contradictions
+
+
+@pytest.mark.parametrize("baseline, candidate", [
+    pytest.param("Changes are not applied until you restart.", "Restart the service to apply the changes.", id="until"),
+    pytest.param("The key is missing, so set OPENAI_API_KEY.", "No API key was sent; export OPENAI_API_KEY.", id="implicit-negative"),
+    pytest.param("You may cancel at any time.", "Cancel whenever you like.", id="may-is-a-verb"),
+])
+def test_conditions_and_implicit_negatives_are_not_contradictions(baseline, candidate):
+    assert not compare_facts(baseline, candidate).contradictions, compare_facts(baseline, candidate).reason()
 
 
 def test_identical_texts_have_no_difference():

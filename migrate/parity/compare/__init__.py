@@ -30,6 +30,18 @@ from migrate.parity.compare.registry import (
 )
 from migrate.parity.compare.settings import CompareSettings
 
+# The built-in comparators: importing a module registers its comparators (the registry imports none of them).
+from migrate.parity.compare import (  # noqa: E402, F401, I001 - after the registry, for their side effect
+    embeddings,
+    facts,
+    judge,
+    layered,
+    response,
+    semantic,
+    structured,
+    text,
+)
+
 __all__ = [
     "FORMAT",
     "KINDS",

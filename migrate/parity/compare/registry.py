@@ -93,23 +93,9 @@ def comparator(
     return register
 
 
-def _load_builtins() -> None:
-    # Importing the modules registers their comparators.
-    from migrate.parity.compare import (  # noqa: F401
-        embeddings,
-        facts,
-        judge,
-        layered,
-        response,
-        semantic,
-        structured,
-        text,
-    )
-
-
 def registry() -> dict[str, Comparator]:
-    """Every registered comparator by name (the built-in ones are loaded on first use)."""
-    _load_builtins()
+    """Every registered comparator by name. The built-in ones register when `migrate.parity.compare` is imported
+    (its `__init__` imports their modules; this module imports none of them)."""
     return dict(_REGISTRY)
 
 

@@ -80,7 +80,8 @@ def features(rows: list[dict], embed: bool, judge: dict | None) -> list[Row]:
         from migrate.parity.compare.judge import Judge, render_rubric
 
         opts = {**get("judge").options, **judge}
-        grader = Judge(opts, ROOT / "benchmarks" / ".calibration-judge-cache.jsonl")
+        (ROOT / ".cache").mkdir(exist_ok=True)
+        grader = Judge(opts, ROOT / ".cache" / "calibration-judge-cache.jsonl")  # graded once per pair and model
         prompts = [render_rubric(opts["rubric"], question=r["prompt"], reference=r["baseline"], candidate=r["candidate"],
                                  criteria=opts["criteria"]) for r in rows]
         ctx = Context()
@@ -205,6 +206,10 @@ def main() -> int:
     embed = not args.no_embed and get("semantic").unavailable_reason() is None
     judge = {"url": args.judge_url, "model": args.judge_model} if args.judge_url and args.judge_model else None
     rows = features(data, embed, judge)
+    if judge:
+        unreadable = [r.grade for r in rows if isinstance(r.grade, Exception)]
+        print(f"judge {args.judge_model}: {len(rows) - len(unreadable)} pairs graded, {len(unreadable)} without a readable grade"
+              + (f" (e.g. {str(unreadable[0])[:160]})" if unreadable else ""))
     results, chosen = evaluate(rows, judge is not None)
     counts = {label: sum(1 for r in rows if r.label == label) for label in ("equivalent", "paraphrase", "contradiction", "omission", "refusal")}
     text = table(results)

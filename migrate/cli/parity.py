@@ -152,7 +152,7 @@ def _compare_options(f):
         click.option("--only", "only", multiple=True, metavar="NAME", help="Run only these comparators (repeatable)."),
         click.option("--enable", "enable", multiple=True, metavar="NAME", help="Add a comparator, e.g. --enable judge (repeatable)."),
         click.option("--disable", "disable", multiple=True, metavar="NAME", help="Leave a comparator out, e.g. --disable semantic (repeatable)."),
-        click.option("--judge-url", metavar="URL", help="Turn on the LLM judge: an OpenAI-compatible base URL."),
+        click.option("--judge-url", metavar="URL", help="An LLM judge (OpenAI-compatible base URL) for the pairs the text gate's cheap layers cannot settle; --enable judge grades every pair."),
         click.option("--judge-model", metavar="MODEL", help="The judge's model name."),
         click.option("--judge-api-key-env", metavar="VAR", help="Environment variable with the judge's API key (default OPENAI_API_KEY)."),
         click.option("--embeddings-url", metavar="URL", help="Semantic similarity through this /v1/embeddings endpoint instead of the local model."),
@@ -169,7 +169,7 @@ def _report_options(f):
                      help="Decide even though some recordings or run lines were skipped (unreadable); "
                           "they are still listed. Default: such a run is at best INCONCLUSIVE.")(f)
     f = click.option("--threshold", "threshold", multiple=True, metavar="NAME=VALUE",
-                     help="Override a threshold, e.g. --threshold semantic=0.9 (repeatable).")(f)
+                     help="Override a threshold, e.g. --threshold equivalence=0.9 (repeatable).")(f)
     return f
 
 
@@ -182,8 +182,8 @@ def _settings(config, only, enable, disable, judge_url, judge_model, judge_api_k
     if judge_url or judge_model:
         if not (judge_url and judge_model):
             _fail("the judge needs both --judge-url and --judge-model")
+        # The judge settles the pairs the cheap layers of the `equivalence` gate cannot; `--enable judge` grades every pair.
         options["judge"] = {"url": judge_url, "model": judge_model, **({"api_key_env": judge_api_key_env} if judge_api_key_env else {})}
-        enable.append("judge")
     if embeddings_url:
         options["semantic"] = {"backend": "endpoint", "url": embeddings_url, **({"model": embeddings_model} if embeddings_model else {})}
     try:

@@ -14,7 +14,7 @@ skipped, replay finished, every gate measured. Then it holds what was measured t
     allow_skipped = false        # evidence: true lets a run with skipped (unreadable) lines go
     max_error_rate = 0.02        # candidate errors (timeouts, HTTP errors) per request, at most
     min_pass_rate = 0.90         # requests passing every gated comparator, at least
-    semantic = 0.85              # per comparator: its pass rate, at least (false removes a default)
+    equivalence = 0.85           # per comparator: its pass rate, at least (false removes a default)
     max_latency_p90_ratio = 3.0  # candidate p90 latency / baseline p90, at most (also p50, p99)
     max_cost_ratio = 1.0         # candidate cost / baseline cost, at most (needs prices for both)
 
@@ -49,7 +49,7 @@ DEFAULTS: dict[str, float] = {
     "tool_schema": 0.98,
     "refusal": 0.95,
     "finish_reason": 0.90,
-    "semantic": 0.85,
+    "equivalence": 0.85,  # the layered text gate (compare/layered.py); `semantic` alone is reported, not gated
     "embedding_shape": 1.0,
     "embedding_structure": 0.90,
 }

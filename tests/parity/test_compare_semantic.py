@@ -61,3 +61,44 @@ def test_unreachable_embedding_endpoint_switches_semantic_off_and_says_why(tmp_p
     assert "semantic" in result.summary["disabled_comparators"]
     verdict = json.loads(result.out.read_text().splitlines()[1])
     assert set(verdict["scores"]) == {"lexical"}
+
+
+ISSUE_PAIRS = [  # issue 9: cosine gets these backwards; the layered gate must not
+    ("Take 200 mg every 6 hours.", "Take 2000 mg every 6 hours.", False, "key_facts"),
+    ("Your order #4521 shipped on Monday and arrives Thursday.", "Your order #4521 has not shipped yet; it will ship next week.",
+     False, "key_facts"),
+    ("The function returns a list of user ids.", "It gives back a list containing the ids of the users.", True, "semantic"),
+]
+
+
+def test_cosine_alone_gets_the_issue_pairs_backwards(ctx):
+    cos = [score(ctx, base, cand).score for base, cand, _, _ in ISSUE_PAIRS]
+    assert cos[0] > 0.9 and cos[1] > 0.85 and cos[2] < cos[1]  # a contradiction above a paraphrase
+
+
+def test_layered_gate_gets_the_issue_pairs_right_with_the_real_embedder(ctx):
+    c = get("equivalence")
+    pairs = [Pair(record("r", chat_request(), chat_response(b), chat_response(cand))) for b, cand, _, _ in ISSUE_PAIRS]
+    scores = c.fn(pairs, dict(c.options), ctx)
+    assert [(s.passed, s.decided_by) for s in scores] == [(p, layer) for _, _, p, layer in ISSUE_PAIRS]
+    assert ctx.notes["equivalence"]["similarity"] == "semantic"
+
+
+def test_default_gate_with_the_embedder_meets_its_stated_precision_and_recall_on_the_calibration_set():
+    from tests.parity.test_calibration import MIN_SEMANTIC, gate, load, measure
+
+    rows = load()
+    passed, ctx = gate(rows, embed=True)
+    assert ctx.notes["equivalence"]["similarity"] == "semantic"
+    m = measure(rows, passed)
+    assert all(m[k] >= v for k, v in MIN_SEMANTIC.items()), m
+    cos = get("semantic")
+    scores = cos.fn(pairs_of(rows), dict(cos.options), ctx)  # cosine alone at its default threshold does far worse
+    alone = measure(rows, [s.passed for s in scores])
+    assert (m["recall"] + m["pass_recall"]) / 2 > (alone["recall"] + alone["pass_recall"]) / 2 + 0.15, (alone, m)
+
+
+def pairs_of(rows):
+    from tests.parity.test_calibration import pairs
+
+    return pairs(rows)

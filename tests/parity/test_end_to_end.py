@@ -61,7 +61,7 @@ def test_record_replay_compare_report_go(tmp_path, vllm_server):
     assert tools["scores"]["tool_calls"]["passed"]
     assert all(v["scores"]["exact"]["passed"] for v in verdicts)  # same weights, greedy: the same answers
     chat = next(v for v in verdicts if v["kind"] == "chat")
-    assert chat["scores"]["semantic"]["score"] == 1.0  # the real embedding model ran
+    assert chat["scores"]["equivalence"]["passed"] and chat["decided_by"] == "identical"  # settled before any embedding
     latency = summary["latency"]["all"]
     assert latency["candidate"]["n"] == 5 and latency["candidate_ttft"]["n"] == 1 and latency["baseline"]["n"] == 5
     assert summary["usage"]["candidate"]["tiny-llama"]["requests"] == 5

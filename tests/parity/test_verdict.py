@@ -7,7 +7,7 @@ import pytest
 from migrate.config import ConfigError, load_config
 from migrate.parity.verdict import DEFAULTS, LEXICAL_FALLBACK, Thresholds, decide
 
-KNOWN = {"semantic", "lexical", "tool_calls", "json_valid", "json_schema", "tool_schema", "refusal", "finish_reason",
+KNOWN = {"semantic", "equivalence", "lexical", "tool_calls", "json_valid", "json_schema", "tool_schema", "refusal", "finish_reason",
          "embedding_shape", "embedding_structure", "exact"}
 
 
@@ -34,7 +34,7 @@ def test_all_good_is_go():
 @pytest.mark.parametrize("kwargs, reason", [
     pytest.param({"errors": 3, "passed": 97}, "candidate error rate 3.0% > 2.0%", id="errors"),
     pytest.param({"passed": 80}, "80.0% of requests pass every gate < 90.0%", id="overall-pass-rate"),
-    pytest.param({"comparators": {"semantic": (100, 80)}}, "semantic pass rate 80.0% < 85.0% (n=100)", id="comparator-rate"),
+    pytest.param({"comparators": {"equivalence": (100, 80)}}, "equivalence pass rate 80.0% < 85.0% (n=100)", id="comparator-rate"),
 ])
 def test_no_go_reasons(kwargs, reason):
     d = decide(summary(**kwargs), thresholds())
@@ -149,11 +149,14 @@ def test_cost_ratio_needs_prices_for_both():
     assert not d.go
 
 
-def test_lexical_stands_in_when_semantic_did_not_run():
+def test_lexical_stands_in_when_a_semantic_gate_did_not_run():
+    # The default text gate is `equivalence` (it falls back to word overlap itself); a `semantic` gate the user
+    # asked for gets `lexical` in its place when no embedding model could run.
     s = summary(comparators={"lexical": (100, 50)}, selected=("lexical",))
-    d = decide(s, thresholds())
+    d = decide(s, thresholds({"semantic": 0.85}))
     assert not d.go and f"lexical pass rate 50.0% < {LEXICAL_FALLBACK:.1%} (n=100)" in d.reasons
-    assert decide(summary(comparators={"lexical": (100, 50), "semantic": (100, 100)}), thresholds()).go
+    assert decide(summary(comparators={"lexical": (100, 50), "semantic": (100, 100)}), thresholds({"semantic": 0.85})).go
+    assert "semantic" not in DEFAULTS and DEFAULTS["equivalence"] == 0.85
 
 
 @pytest.mark.parametrize("mapping, message", [

@@ -10,8 +10,6 @@ embeddings) and configured under `[tool.migrate.parity.comparators]`. See docs/c
 
 from __future__ import annotations
 
-# The built-in comparators: importing their modules registers them (the registry itself imports none).
-from migrate.parity.compare import embeddings, judge, response, semantic, structured, text  # noqa: F401
 from migrate.parity.compare.engine import (
     FORMAT,
     CompareResult,
@@ -31,6 +29,18 @@ from migrate.parity.compare.registry import (
     registry,
 )
 from migrate.parity.compare.settings import CompareSettings
+
+# The built-in comparators: importing a module registers its comparators (the registry imports none of them).
+from migrate.parity.compare import (  # noqa: E402, F401, I001 - after the registry, for their side effect
+    embeddings,
+    facts,
+    judge,
+    layered,
+    response,
+    semantic,
+    structured,
+    text,
+)
 
 __all__ = [
     "FORMAT",

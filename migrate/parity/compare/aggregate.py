@@ -111,7 +111,7 @@ class ScopeStats:
 
 
 CASE_KEYS = ("key", "recording_id", "sample", "endpoint", "kind", "tags", "passed", "failed_gates", "error", "scores",
-             "status", "baseline_error", "no_baseline", "redacted")
+             "status", "baseline_error", "no_baseline", "redacted", "decided_by")
 
 
 def case_fields(verdict: dict[str, Any]) -> dict[str, Any]:

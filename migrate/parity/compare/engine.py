@@ -106,14 +106,17 @@ def compare_run(
     if not run.is_file():
         raise FileNotFoundError(f"{run}: run file not found")
     out = Path(out) if out is not None else default_verdicts_path(run)
-    settings = settings or CompareSettings.build(config)
-    thresholds = (thresholds or Thresholds.from_config(config)).with_fallbacks(settings.names)
+    thresholds = thresholds or Thresholds.from_config(config)
+    settings = (settings or CompareSettings.build(config)).with_gates(thresholds.gates())
+    thresholds = thresholds.with_fallbacks(settings.names)
     if prices is None:
         prices = prices_from_config(config)
     gates = thresholds.gates()
     ctx = context or Context(out_dir=out.parent)
     if ctx.out_dir is None:
         ctx.out_dir = out.parent
+    ctx.options = {**settings.configured, **settings.options, **ctx.options}
+    ctx.disabled |= settings.disabled
 
     bad: list[BadLine] = []
     replay_lines: list[dict[str, Any]] = []
@@ -209,6 +212,7 @@ def _verdict(pair: Pair, result: dict[str, Score], unmeasured: dict[str, str], g
         "tags": list(record.tags), "status": status, "passed": status == "pass",
         "failed_gates": failed_gates, "error": error, "no_baseline": no_baseline, "baseline_error": baseline_error,
         "redacted": list(record.redacted),
+        "decided_by": _decided_by(result, gates),
         "scores": {n: s.to_dict() for n, s in result.items()},
         "unmeasured": unmeasured if status in ("pass", "fail") else {},
         "latency_ms": [base.latency_ms if base else None, record.candidate.latency_ms],
@@ -261,6 +265,14 @@ def _score_chunk(pairs, settings, comparators, ctx, disabled, internal_errors) -
             if score is not None:
                 results[i][name] = score
     return results, unmeasured
+
+
+def _decided_by(result: dict[str, Score], gates: set[str]) -> str | None:
+    """Which layer of a layered gate settled the request ("identical", "key_facts", "semantic", "judge", ...)."""
+    for name in sorted(result):
+        if name in gates and result[name].decided_by is not None:
+            return result[name].decided_by
+    return None
 
 
 def _internal(errors: dict[str, list[str]], name: str, pair: Pair, e: Exception) -> None:

@@ -8,7 +8,8 @@ Off by default (it costs calls). Turn it on with `--judge-url/--judge-model` or 
     api_key_env = "OPENAI_API_KEY"
     min_score = 4                        # on the rubric's 1-5 scale
     rubric = "report/judge_rubric.j2"   # a template under templates/, or a path to your own file
-    extra_body = { structured_outputs = { choice = ['{"score": 1}', '{"score": 5}'] } }  # merged into each request
+    extra_body = {}                      # more request fields, e.g. {response_format = {...}} or vLLM's
+                                         # {structured_outputs = {regex = '...'}} to force a readable grade
 
 Every verdict is cached in `judge-cache.jsonl` beside the verdicts file, keyed by a hash of the judge
 model and the full prompt (rubric + request + both answers): re-running compare, or rendering reports,
@@ -39,6 +40,8 @@ _SCORE = re.compile(r'"?score"?\s*[:=]\s*"?([1-5](?:\.\d+)?)', re.IGNORECASE)
 def _available(opts: Mapping[str, Any]) -> str | None:
     if not opts.get("url") or not opts.get("model"):
         return "needs url and model ([tool.migrate.parity.comparators.judge] or --judge-url/--judge-model)"
+    if not isinstance(opts.get("extra_body") or {}, Mapping):
+        return "extra_body must be a table of request fields"
     return None
 
 
@@ -50,13 +53,23 @@ def parse_verdict(text: str) -> tuple[float, str]:
             obj = json.loads(text[start:end + 1])
             score = float(obj["score"])
             if 1 <= score <= 5:
-                return score, str(obj.get("reason", ""))[:500]
+                return score, _reason(obj)
         except (ValueError, KeyError, TypeError):
             pass
     match = _SCORE.search(text)
     if match:
         return float(match.group(1)), ""
     raise ValueError(f"no score in the judge's answer: {text[:120]!r}")
+
+
+def _reason(obj: dict[str, Any]) -> str:
+    """The judge's reason, with the contradictions, omissions and extra claims it listed."""
+    parts = [str(obj.get("reason", "")).strip()]
+    for key, label in (("contradictions", "contradicts"), ("omissions", "omits"), ("extra_claims", "adds")):
+        items = obj.get(key)
+        if isinstance(items, list) and items:
+            parts.append(f"{label}: " + "; ".join(str(x) for x in items[:3]))
+    return " | ".join(p for p in parts if p)[:500]
 
 
 def render_rubric(rubric: str, **context: Any) -> str:
@@ -98,9 +111,9 @@ class Judge:
             key_env = self.opts.get("api_key_env") or "OPENAI_API_KEY"
             self._client = httpx.Client(base_url=str(self.opts["url"]).rstrip("/"), timeout=float(self.opts.get("timeout", 60)),
                                         headers={"Authorization": f"Bearer {os.environ.get(key_env) or 'EMPTY'}"})
-        body = {"model": self.model, "messages": [{"role": "user", "content": prompt}],
-                "temperature": 0, "max_tokens": int(self.opts.get("max_tokens", 200))}
-        body.update(self.opts.get("extra_body") or {})  # e.g. vLLM's structured_outputs, to constrain the grade
+        body = {**dict(self.opts.get("extra_body") or {}), "model": self.model,
+                "messages": [{"role": "user", "content": prompt}],
+                "temperature": 0, "max_tokens": int(self.opts.get("max_tokens", 300))}
         for attempt in range(4):
             response = self._client.post("/chat/completions", json=body)
             if response.status_code in (429, 500, 502, 503, 504) and attempt < 3:
@@ -161,10 +174,25 @@ class Judge:
     pass_at="min_score", pass_scale=lambda grade: (grade - 1) / 4,  # graded 1-5, scored 0-1
     options={"url": None, "model": None, "api_key_env": None, "min_score": 4, "rubric": "report/judge_rubric.j2",
              "criteria": "correctness and completeness for the user's request", "concurrency": 8, "timeout": 60,
-             "max_tokens": 200, "max_chars": 6000, "extra_body": None},
+             "max_tokens": 300, "max_chars": 6000, "extra_body": {}},
 )
 def judge(pairs: list[Pair], opts, ctx: Context) -> list[Score | None]:
     """An LLM grades the candidate against the baseline on a 1-5 rubric (score scaled to 0..1); passes at `min_score`."""
+    results: list[Score | None] = [None] * len(pairs)
+    threshold = float(opts["min_score"])
+    for i, graded in enumerate(grade_pairs(pairs, opts, ctx)):
+        if graded is None or isinstance(graded, Exception):
+            continue
+        score, reason = graded
+        ok = score >= threshold
+        results[i] = Score((score - 1) / 4, ok, f"judge {score:g}/5" + (f": {reason}" if reason else ""))
+    return results
+
+
+def grade_pairs(pairs: list[Pair], opts: Mapping[str, Any], ctx: Context) -> list[tuple[float, str] | Exception | None]:
+    """The judge's (grade 1-5, reason) for each pair with text on both sides (None otherwise), or the
+    Exception when its answer had no readable grade. One client and cache per run, shared by the `judge`
+    comparator and the layered `equivalence` gate, so a pair graded by one is a cache hit for the other."""
     def build() -> Judge:
         cache = Path(ctx.out_dir) / CACHE_NAME if ctx.out_dir else None
         return Judge(opts, cache, call=ctx.resources.get("judge.call"))
@@ -172,7 +200,7 @@ def judge(pairs: list[Pair], opts, ctx: Context) -> list[Score | None]:
     grader: Judge = ctx.resource("judge.client", build)
     ctx.note("judge", "model", grader.model, add=False)
     limit = int(opts["max_chars"])
-    results: list[Score | None] = [None] * len(pairs)
+    results: list[tuple[float, str] | Exception | None] = [None] * len(pairs)
     index, prompts = [], []
     for i, pair in enumerate(pairs):
         base, cand = pair.baseline.text, pair.candidate.text
@@ -181,11 +209,6 @@ def judge(pairs: list[Pair], opts, ctx: Context) -> list[Score | None]:
         prompts.append(render_rubric(opts["rubric"], question=pair.prompt_text[:limit], reference=base[:limit],
                                      candidate=cand[:limit], criteria=opts["criteria"]))
         index.append(i)
-    threshold = float(opts["min_score"])
     for i, graded in zip(index, grader.grade(prompts, ctx)):
-        if isinstance(graded, Exception):
-            continue
-        score, reason = graded
-        ok = score >= threshold
-        results[i] = Score((score - 1) / 4, ok, f"judge {score:g}/5" + (f": {reason}" if reason else ""))
+        results[i] = graded
     return results

@@ -35,10 +35,14 @@ class Score:
     score: float | None
     passed: bool
     reason: str = ""
+    decided_by: str | None = None  # a layered comparator: which layer settled the pair ("key_facts", "judge", ...)
 
     def to_dict(self) -> dict[str, Any]:
         score = None if self.score is None else round(self.score, 4)
-        return {"score": score, "passed": self.passed, "reason": self.reason}
+        out = {"score": score, "passed": self.passed, "reason": self.reason}
+        if self.decided_by is not None:
+            out["decided_by"] = self.decided_by
+        return out
 
 
 @dataclass(frozen=True)
@@ -124,10 +128,19 @@ class Context:
     """Shared state for one compare run: lazily built resources (an embedding model, a judge client) and
     notes that batch comparators leave for the summary (calls made, cache hits, errors)."""
 
-    def __init__(self, out_dir: Any = None):
+    def __init__(self, out_dir: Any = None, options: Mapping[str, Mapping[str, Any]] | None = None):
         self.out_dir = out_dir
         self.resources: dict[str, Any] = {}
         self.notes: dict[str, dict[str, Any]] = {}
+        self.options: dict[str, Mapping[str, Any]] = dict(options or {})  # every comparator's effective options
+        self.disabled: set[str] = set()  # comparators the user turned off by name (a layered one respects that)
+
+    def options_of(self, name: str) -> Mapping[str, Any]:
+        """Another comparator's options as configured for this run (its defaults when not configured), so a
+        layered comparator can use the embedder or judge the user set up under that comparator's table."""
+        if name in self.options:
+            return self.options[name]
+        return dict(registry()[name].options)
 
     def resource(self, name: str, factory: Callable[[], Any]) -> Any:
         if name not in self.resources:
@@ -138,6 +151,11 @@ class Context:
         """Count (`add`, numbers) or set a value under the comparator's notes in the summary."""
         notes = self.notes.setdefault(comparator, {})
         notes[key] = notes.get(key, 0) + value if add else value
+
+    def count(self, comparator: str, key: str, label: str) -> None:
+        """Count `label` in a {label: n} table under the comparator's notes (e.g. which layer decided)."""
+        table = self.notes.setdefault(comparator, {}).setdefault(key, {})
+        table[label] = table.get(label, 0) + 1
 
     def example(self, comparator: str, key: str, value: Any, limit: int = 5) -> None:
         """Keep up to `limit` examples (error messages, ...) under the comparator's notes."""

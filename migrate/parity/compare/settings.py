@@ -25,8 +25,12 @@ from migrate.parity.compare.registry import KINDS, Comparator, registry
 @dataclass(frozen=True)
 class CompareSettings:
     selection: dict[str, tuple[str, ...]]  # kind -> comparator names, in run order
-    options: dict[str, dict[str, Any]]  # comparator -> effective options
+    options: dict[str, dict[str, Any]]  # comparator -> effective options (of the selected ones)
     skipped: dict[str, str] = field(default_factory=dict)  # default comparators left out, and why
+    # Every comparator's options, selected or not: the layered `equivalence` gate uses the embedder configured
+    # under [..comparators.semantic] and the judge under [..comparators.judge] without running them on every pair.
+    configured: dict[str, dict[str, Any]] = field(default_factory=dict)
+    disabled: frozenset[str] = frozenset()  # turned off by name (config `disable` or arguments)
 
     @property
     def names(self) -> set[str]:
@@ -115,7 +119,25 @@ class CompareSettings:
             selection={k: tuple(v) for k, v in selection.items()},
             options={n: o for n, o in merged_options.items() if n in used},
             skipped=skipped,
+            configured=merged_options,
+            disabled=frozenset(disabled),
         )
+
+    def with_gates(self, gates: Iterable[str]) -> CompareSettings:
+        """A comparator off by default that a threshold names runs (`semantic = 0.85` under thresholds turns the
+        cosine comparator on), unless it was disabled by name or cannot run here. (A default comparator left out
+        with `only` stays out: that was a choice.)"""
+        comparators = registry()
+        add = [g for g in sorted(gates) if g in comparators and not comparators[g].default and g not in self.names
+               and g not in self.disabled and comparators[g].unavailable_reason(self.configured.get(g)) is None]
+        if not add:
+            return self
+        selection = {k: list(v) for k, v in self.selection.items()}
+        for name in add:
+            for kind in comparators[name].kinds:
+                selection[kind].append(name)
+        options = {**self.options, **{n: self.configured.get(n, dict(comparators[n].options)) for n in add}}
+        return CompareSettings({k: tuple(v) for k, v in selection.items()}, options, self.skipped, self.configured, self.disabled)
 
     def for_kind(self, kind: str) -> tuple[str, ...]:
         return self.selection.get(kind, ())

@@ -7,8 +7,9 @@
 Each poll reads only the bytes added since the previous one and stops at the last complete line, so a line
 being written is read whole on the next poll, and a file of any size costs only its new lines. Every new
 result is scored with the cheap comparators the compare settings choose for its kind (exact, normalised,
-lexical, JSON, tools, refusal, finish reason, ...); batch comparators (semantic similarity, the judge) are
-left to `migrate parity compare`, and the snapshot names them. Watching is a view, not a gate: the
+lexical, JSON, tools, refusal, finish reason, ...) and the default text gate, `equivalence`, in its model-free
+form (key facts and word overlap, no judge: `LIVE_OPTIONS`); the other batch comparators (semantic similarity,
+the judge) are left to `migrate parity compare`, and the snapshot names them. Watching is a view, not a gate: the
 decision comes from `compare` and `report`.
 """
 
@@ -23,7 +24,7 @@ from typing import Any
 
 from migrate.jsonl import BadLine
 from migrate.parity.compare.pair import Pair
-from migrate.parity.compare.registry import registry
+from migrate.parity.compare.registry import Context, registry
 from migrate.parity.compare.settings import CompareSettings
 from migrate.parity.runfile import RunHeader, RunRecord
 from migrate.parity.verdict import Thresholds
@@ -92,13 +93,19 @@ class WatchSnapshot:
 class RunWatcher:
     """Reads a growing run file incrementally and keeps rolling tallies (see the module docstring)."""
 
+    # Batch comparators cheap enough to run as lines arrive, with the options that keep them so.
+    LIVE_OPTIONS: dict[str, dict[str, Any]] = {"equivalence": {"similarity": "lexical", "judge": False}}
+
     def __init__(self, path: str | Path, *, settings: CompareSettings | None = None, thresholds: Thresholds | None = None,
                  window: int = 200):
         self.path = Path(path)
         self.settings = settings or CompareSettings.build()
         self.window = window
         self._comparators = registry()
-        live = {n for n in self.settings.names if n in self._comparators and not self._comparators[n].batch}
+        live = {n for n in self.settings.names if n in self._comparators
+                and (not self._comparators[n].batch or n in self.LIVE_OPTIONS)}
+        self._live = live
+        self._context = Context()
         # As in compare: a request fails when a gate comparator fails it; lexical stands in for semantic here.
         self.thresholds = (thresholds or Thresholds.from_config()).with_fallbacks(live)
         self.gates = self.thresholds.gates() & live
@@ -184,8 +191,7 @@ class RunWatcher:
                 self.recent.append(False)
                 # As in `parity compare`: a candidate error fails every comparator that applies to its request.
                 for name in self.settings.for_kind(Pair(record).kind):
-                    comparator = self._comparators.get(name)
-                    if comparator is not None and not comparator.batch:
+                    if name in self._live:
                         self._tally(name).scored += 1
             return
         if not baseline_ok:
@@ -197,11 +203,15 @@ class RunWatcher:
             comparator = self._comparators.get(name)
             if comparator is None:
                 continue
-            if comparator.batch:
+            if name not in self._live:
                 self.left_to_compare.add(name)
                 continue
             try:
-                score = comparator.fn(pair, self.settings.options[name])
+                if comparator.batch:
+                    options = {**self.settings.options[name], **self.LIVE_OPTIONS[name]}
+                    score = comparator.fn([pair], options, self._context)[0]
+                else:
+                    score = comparator.fn(pair, self.settings.options[name])
             except Exception:  # noqa: BLE001 - one odd answer never stops the view; compare reports it
                 continue
             if score is None:

@@ -129,7 +129,7 @@ LATENCY_SIDES = ("baseline", "candidate", "baseline_ttft", "candidate_ttft")
 CASE_DEFAULTS: dict[str, Any] = {"key": "", "recording_id": "", "sample": 0, "endpoint": "", "kind": "", "tags": [],
                                  "passed": False, "failed_gates": [], "error": None, "baseline_error": None,
                                  "scores": {}, "prompt": "", "baseline": "", "candidate": "", "truncated": False,
-                                 "latency_ms": [None, None], "redacted": []}
+                                 "latency_ms": [None, None], "redacted": [], "decided_by": None}
 
 
 def _case_view(case: Mapping[str, Any], gates: set[str]) -> dict[str, Any]:

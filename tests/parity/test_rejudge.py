@@ -73,7 +73,7 @@ def test_a_changed_gate_changes_the_outcome_through_the_cli(tmp_path, saved):
     assert strict.exit_code == 1, strict.output
     lenient = tmp_path / "lenient.toml"
     lenient.write_text(BASE + "[parity.thresholds]\nmin_pass_rate = 0.1\nmax_error_rate = 0.2\nrefusal = 0.5\n"
-                       "json_valid = 0.5\njson_schema = 0.5\ntool_calls = 0.5\ntool_schema = 0.5\nlexical = 0.5\n"
+                       "json_valid = 0.5\njson_schema = 0.5\ntool_calls = 0.5\ntool_schema = 0.5\nlexical = 0.5\nequivalence = 0.5\n"
                        "embedding_structure = false\n")
     result = CliRunner().invoke(main, ["parity", "report", str(verdicts), "--config", str(lenient)])
     assert result.exit_code == 0, result.output

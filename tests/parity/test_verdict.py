@@ -89,12 +89,12 @@ def test_a_gate_whose_requests_all_errored_fails_instead_of_not_measured():
 
 
 def test_a_gate_that_could_not_score_answered_requests_is_a_gap():
-    s = summary(comparators={"semantic": (60, 60)}, selected=("semantic",))
-    s["scopes"]["all"]["comparators"]["semantic"]["unmeasured"] = 40
-    s["disabled_comparators"] = {"semantic": "ConnectError: refused"}
+    s = summary(comparators={"equivalence": (60, 60)}, selected=("equivalence",))
+    s["scopes"]["all"]["comparators"]["equivalence"]["unmeasured"] = 40
+    s["disabled_comparators"] = {"equivalence": "ConnectError: refused"}
     d = decide(s, thresholds())
     assert d.outcome == "inconclusive"
-    assert d.gaps == ["gate semantic could not score 40 answered request(s) (ConnectError: refused)"]
+    assert d.gaps == ["gate equivalence could not score 40 answered request(s) (ConnectError: refused)"]
 
 
 @pytest.mark.parametrize("value", [0, False])
@@ -104,7 +104,7 @@ def test_go_always_needs_a_compared_request(value):
 
 
 def test_min_per_gate():
-    s = summary(comparators={"semantic": (2, 2)}, selected=("semantic",))
+    s = summary(comparators={"equivalence": (2, 2)}, selected=("equivalence",))
     assert decide(s, thresholds()).go
     assert decide(s, thresholds({"min_per_gate": 3})).outcome == "inconclusive"
 

@@ -53,7 +53,9 @@ def test_counts_pass_rates_and_errors(tmp_path):
     assert snap.candidate_p50_ms == 120.0 and snap.baseline_p50_ms == 800.0
     assert snap.header["candidate"]["base_url"] == "http://127.0.0.1:8000/v1"
     comparators = registry()
-    assert snap.comparators and all(not comparators[name].batch for name in snap.comparators)  # the cheap ones only
+    # the cheap ones only, and the text gate in its model-free form
+    assert snap.comparators and all(not comparators[name].batch or name in RunWatcher.LIVE_OPTIONS for name in snap.comparators)
+    assert "equivalence" in snap.comparators and "semantic" not in snap.comparators
 
 
 def test_reads_only_new_complete_lines_and_restarts_on_truncation(tmp_path):

@@ -158,6 +158,8 @@ def compare_run(
                 done += len(chunk)
                 if progress is not None:
                     progress(done, total)
+            if progress is not None:
+                progress(done, done)  # the total was an estimate from the file's lines
             for agreement in agg.agreement.flush():
                 write(agreement)
             summary = _summary(run, header, agg, settings, thresholds, prices, ctx, disabled, internal_errors, bad, done,

@@ -201,7 +201,7 @@ def test_redacted_prompt_is_flagged_and_set_apart(tmp_path, vllm_server):
     assert scopes["all"]["n"] == 3 and scopes["all"]["redacted"] == 1  # counted, not judged
     assert scopes["redacted:prompt"]["n"] == 1 and scopes["redacted:prompt"]["redacted"] == 0
     gate_n = {c["metric"]: c["n"] for c in report["checks"] if c["scope"] == "all"}
-    assert gate_n["lexical"] == 2  # the comparator gates count the two plain requests only
+    assert gate_n["equivalence"] == 2  # the comparator gates count the two plain requests only
     assert scopes["all"]["pass_rate"] == scopes["all"]["passed"] / 2
 
     md = (out / "summary.md").read_text()

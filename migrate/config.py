@@ -7,6 +7,7 @@ One file serves every stage. Stages read their own tables (`rewrite`, `parity`, 
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -112,3 +113,14 @@ def _from_dict(data: dict[str, Any], source: Path) -> Config:
         openai_upstream_api_key_env=string("openai_upstream_api_key_env", DEFAULT_UPSTREAM_API_KEY_ENV),
         raw=data,
     )
+
+
+def model_map_with(config: Config | None, values: Iterable[str], flag: str = "--model-map") -> dict[str, str]:
+    """`[tool.migrate.models]` with OPENAI_NAME=SERVED_NAME overrides from the command line (`*=NAME`: all)."""
+    mapping = dict(config.models) if config is not None else {}
+    for value in values:
+        name, sep, served = value.partition("=")
+        if not sep or not name or not served:
+            raise ConfigError(f"{flag} {value!r}: expected OPENAI_NAME=SERVED_NAME (or *=SERVED_NAME for every model)")
+        mapping[name] = served
+    return mapping

@@ -85,13 +85,12 @@ class _Progress:
 
 
 def _model_map(values: tuple[str, ...], config) -> dict[str, str]:
-    mapping = dict(config.models) if config is not None else {}
-    for value in values:
-        name, sep, served = value.partition("=")
-        if not sep or not name or not served:
-            _fail(f"--model-map {value!r}: expected OPENAI_NAME=SERVED_NAME (or *=SERVED_NAME for every model)")
-        mapping[name] = served
-    return mapping
+    from migrate.config import ConfigError, model_map_with
+
+    try:
+        return model_map_with(config, values)
+    except ConfigError as e:
+        _fail(str(e))
 
 
 def _threshold_overrides(values: tuple[str, ...]) -> dict[str, float]:

@@ -169,19 +169,17 @@ def _default_shadow_out(out: Path) -> Path:
 
 
 def _shadow(url, run_path, recordings, upstream, model_map_values, rate, max_in_flight, timeout, api_key_env, config_path):
-    from migrate.config import ConfigError, load_config
+    from migrate.config import ConfigError, load_config, model_map_with
     from migrate.shadow import Shadow
 
     try:
         config = load_config(config_path)
     except ConfigError as e:
         _fail(str(e))
-    model_map = dict(config.models) if config is not None else {}
-    for value in model_map_values:
-        name, sep, served = value.partition("=")
-        if not sep or not name or not served:
-            _fail(f"--shadow-model-map {value!r}: expected OPENAI_NAME=SERVED_NAME (or *=SERVED_NAME for every model)")
-        model_map[name] = served
+    try:
+        model_map = model_map_with(config, model_map_values, "--shadow-model-map")
+    except ConfigError as e:
+        _fail(str(e))
     try:
         return Shadow(url, run_path, model_map=model_map, rate=rate, max_in_flight=max_in_flight, timeout=timeout,
                       api_key=os.environ.get(api_key_env), recordings=recordings, primary_url=upstream)

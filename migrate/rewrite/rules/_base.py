@@ -248,10 +248,15 @@ class RuleTransformer(VisitorBasedCodemodCommand):
         return result
 
     # -- name resolution --------------------------------------------------------------------------------------
-    def qnames(self, node: cst.CSTNode) -> set[str]:
+    def qnames(self, node: cst.CSTNode, *, called_by: cst.Call | None = None) -> set[str]:
+        """`called_by`: the call whose callee `node` is, for a node off the visit stack (its place is then known
+        enough: a callee is neither inside an import nor an attribute's or a keyword's name)."""
         index = self.state.import_index()
         if index is not None:
-            known = index.certain(node, self._parents(node))
+            parents = self._parents(node)
+            if parents is None and called_by is not None and called_by.func is node:
+                parents = [called_by]
+            known = index.certain(node, parents)
             if known is not None:
                 return known
         value = self._meta(QualifiedNameProvider).get(node, ())
@@ -259,15 +264,23 @@ class RuleTransformer(VisitorBasedCodemodCommand):
             value = value()
         return {q.name for q in value}
 
-    def qname_in(self, node: cst.CSTNode, names: Iterable[str]) -> str | None:
+    def qname_in(self, node: cst.CSTNode, names: Iterable[str], *, called_by: cst.Call | None = None) -> str | None:
         names = set(names) if not isinstance(names, (set, frozenset, dict)) else names
         index = self.state.import_index()
         if index is not None and index.cannot_be_in(node, names):
             return None
-        for q in self.qnames(node):
+        for q in self.qnames(node, called_by=called_by):
             if q in names:
                 return q
         return None
+
+    def qnames_if(self, node: cst.CSTNode, packages: Iterable[str], *, called_by: cst.Call | None = None) -> set[str]:
+        """qnames(node) unchanged, or the empty set when none of them can start with one of `packages` (answered
+        without scope analysis, see _names.py): for a caller that only looks at the names inside those packages."""
+        index = self.state.import_index()
+        if index is not None and index.cannot_be_in(node, packages):
+            return set()
+        return self.qnames(node, called_by=called_by)
 
     def qnames_in(self, node: cst.CSTNode, package: str) -> set[str]:
         """The qualified names of `node` inside `package` ("openai": openai and openai.*).

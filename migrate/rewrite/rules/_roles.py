@@ -121,7 +121,7 @@ def foreign_client(rule, call: cst.Call) -> Classification | None:
         values = flow.class_assignments(receiver)
     else:
         return None
-    if not values or not all(isinstance(v, cst.Call) and rule.qname_in(v.func, CLIENT_CLASSES) for v in values):
+    if not values or not all(isinstance(v, cst.Call) and rule.qname_in(v.func, CLIENT_CLASSES, called_by=v) for v in values):
         return None
     found = []
     for construction in values:

@@ -113,6 +113,9 @@ def foreign_client(rule, call: cst.Call) -> Classification | None:
         receiver = receiver.value
     while isinstance(receiver, cst.Attribute) and receiver.attr.value in _VARIANTS:
         receiver = receiver.value
+    index = rule.state.import_index()
+    if index is not None and index.never_spells(CLIENT_CLASSES):
+        return None  # no client is built here: nothing below could find one (and it costs a scope analysis)
     flow = getattr(rule, "_client_flow", None) or Flow(rule)
     rule._client_flow = flow
     if isinstance(receiver, cst.Name):

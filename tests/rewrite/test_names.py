@@ -2,7 +2,8 @@
 
 Checked on every Name and Attribute of the rule tests' sources, of the example apps and of hand-written
 shadowing cases: where ImportIndex.certain answers, the answer is QualifiedNameProvider's; where
-ImportIndex.cannot_be_in says a name set cannot match, QualifiedNameProvider finds none of those names.
+ImportIndex.cannot_be_in (or, for the whole module, never_spells) says a name set cannot match,
+QualifiedNameProvider finds none of those names.
 """
 
 from __future__ import annotations
@@ -84,8 +85,14 @@ class _Walk(cst.CSTVisitor):
             if known is not None:
                 self.checked += 1
                 assert known == truth, (cst.Module([]).code_for_node(node), parents is None, known, truth)
+        parent = self.stack[-1]
+        if isinstance(parent, cst.Call) and parent.func is node:  # the callee hint rules give off the stack
+            known = self.index.certain(node, [parent])
+            if known is not None:
+                self.checked += 1
+                assert known == truth, (cst.Module([]).code_for_node(node), "callee", known, truth)
         for names in NAME_SETS:
-            if self.index.cannot_be_in(node, names):
+            if self.index.cannot_be_in(node, names) or self.index.never_spells(names):
                 assert not truth & names, (cst.Module([]).code_for_node(node), truth, names)
 
 
@@ -137,3 +144,12 @@ def test_agrees_with_libcst_through_calls_and_subscripts():
 
 def test_agrees_with_libcst_on_attributes_of_other_expressions():
     _agree("import openai\n', '.join(x)\nf'{a}'.strip()\n(a + b).c\n[1][0].real\n{}.get('k')\nopenai.OpenAI()\n")
+
+
+def test_never_spells_needs_the_last_part_written_as_code():
+    assert ImportIndex("import openai\nx = 'OpenAI API'  # OpenAI\nopenai.Completion.create()\n").never_spells(
+        CLIENT_CLASSES)
+    for source in ("from openai import OpenAI as C\nC()\n", "import openai as oa\noa.OpenAI()\n",
+                   "import openai\nopenai.AsyncClient()\n"):
+        assert not ImportIndex(source).never_spells(CLIENT_CLASSES), source
+    assert not ImportIndex("from openai import *\nOpenAI()\n").never_spells(CLIENT_CLASSES)  # unusable: no answer

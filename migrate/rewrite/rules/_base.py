@@ -114,6 +114,9 @@ class RuleTransformer(VisitorBasedCodemodCommand):
             self._extra_visit_funcs = {}
             self._extra_leave_funcs = {}
             self._MatcherDecoratableTransformer__matchers = {}
+            if not _attribute_hooks(type(self)):
+                # Called twice per field of every node visited: without visit_<Node>_<field> hooks, nothing to do.
+                self.on_visit_attribute = self.on_leave_attribute = _no_attribute_hook
         else:
             super().__init__(context)
         self.state = state
@@ -163,7 +166,7 @@ class RuleTransformer(VisitorBasedCodemodCommand):
     # Notes collect per statement and become comment lines above it when the statement is left.
     def on_visit(self, node: cst.CSTNode) -> bool:
         self._stack.append(node)
-        if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+        if _is_statement(type(node)):
             self._notes.append([])
         if not _plain_dispatch(type(self)):
             return super().on_visit(node)
@@ -177,7 +180,7 @@ class RuleTransformer(VisitorBasedCodemodCommand):
         else:
             result = super().on_leave(original_node, updated_node)
         self._stack.pop()
-        if isinstance(original_node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+        if _is_statement(type(original_node)):
             notes = self._notes.pop()
             if notes:
                 result = self._attach_notes(result, notes)
@@ -248,10 +251,15 @@ class RuleTransformer(VisitorBasedCodemodCommand):
         return result
 
     # -- name resolution --------------------------------------------------------------------------------------
-    def qnames(self, node: cst.CSTNode) -> set[str]:
+    def qnames(self, node: cst.CSTNode, *, called_by: cst.Call | None = None) -> set[str]:
+        """`called_by`: the call whose callee `node` is, for a node off the visit stack (its place is then known
+        enough: a callee is neither inside an import nor an attribute's or a keyword's name)."""
         index = self.state.import_index()
         if index is not None:
-            known = index.certain(node, self._parents(node))
+            parents = self._parents(node)
+            if parents is None and called_by is not None and called_by.func is node:
+                parents = [called_by]
+            known = index.certain(node, parents)
             if known is not None:
                 return known
         value = self._meta(QualifiedNameProvider).get(node, ())
@@ -259,15 +267,23 @@ class RuleTransformer(VisitorBasedCodemodCommand):
             value = value()
         return {q.name for q in value}
 
-    def qname_in(self, node: cst.CSTNode, names: Iterable[str]) -> str | None:
+    def qname_in(self, node: cst.CSTNode, names: Iterable[str], *, called_by: cst.Call | None = None) -> str | None:
         names = set(names) if not isinstance(names, (set, frozenset, dict)) else names
         index = self.state.import_index()
         if index is not None and index.cannot_be_in(node, names):
             return None
-        for q in self.qnames(node):
+        for q in self.qnames(node, called_by=called_by):
             if q in names:
                 return q
         return None
+
+    def qnames_if(self, node: cst.CSTNode, packages: Iterable[str], *, called_by: cst.Call | None = None) -> set[str]:
+        """qnames(node) unchanged, or the empty set when none of them can start with one of `packages` (answered
+        without scope analysis, see _names.py): for a caller that only looks at the names inside those packages."""
+        index = self.state.import_index()
+        if index is not None and index.cannot_be_in(node, packages):
+            return set()
+        return self.qnames(node, called_by=called_by)
 
     def qnames_in(self, node: cst.CSTNode, package: str) -> set[str]:
         """The qualified names of `node` inside `package` ("openai": openai and openai.*).
@@ -398,6 +414,22 @@ def _hook(hooks: dict, cls: type, prefix: str, node_type: type):
             hook = None  # LibCST's typed no-op stub (visit_X returns None, leave_X the updated node)
         hooks[key] = hook
         return hook
+
+
+def _no_attribute_hook(node: cst.CSTNode, attribute: str) -> None:
+    return None
+
+
+_STATEMENT_TYPES: dict[type, bool] = {}
+
+
+def _is_statement(node_type: type) -> bool:
+    """isinstance(node, (SimpleStatementLine, BaseCompoundStatement)), once per node type: the check against an
+    abstract base class costs more than the rest of a visit."""
+    found = _STATEMENT_TYPES.get(node_type)
+    if found is None:
+        found = _STATEMENT_TYPES[node_type] = issubclass(node_type, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
+    return found
 
 
 def _attribute_hooks(cls: type) -> bool:

@@ -43,6 +43,7 @@ class ImportIndex:
         self.defined: set[str] = set()  # function and class names
         self.import_paths: set[str] = set()  # dotted module names written in import statements
         self.statement_lines: list[int] | None = None  # first line of each top-level statement, as LibCST counts
+        self.identifiers: set[str] = set()  # every name, attribute name and imported name the code spells
         try:
             tree = ast.parse(source)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -55,6 +56,11 @@ class ImportIndex:
         stack = [(node, nested)]
         while stack:
             node, nested = stack.pop()
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                for alias in node.names:
+                    self.identifiers.update(alias.name.split("."))
+                    if alias.asname:
+                        self.identifiers.add(alias.asname)
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     self._path(alias.name)
@@ -75,8 +81,11 @@ class ImportIndex:
                         continue
                     self._import(name, f"{node.module}.{alias.name}", node.module.split(".")[0], nested)
             elif isinstance(node, ast.Name):
+                self.identifiers.add(node.id)
                 if not isinstance(node.ctx, ast.Load):
                     self.other.add(node.id)
+            elif isinstance(node, ast.Attribute):
+                self.identifiers.add(node.attr)
             elif isinstance(node, ast.arg):
                 self.other.add(node.arg)
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -146,6 +155,11 @@ class ImportIndex:
         `import openai.wandb_logger` in a function both bind `openai` to openai."""
         inner = self.nested.get(name)
         return inner is None or (len(self.imports[name]) == 1 and inner == self.imports[name])
+
+    def never_spells(self, names) -> bool:
+        """True when the code names none of `names`' last parts anywhere (as a name, an attribute or an import):
+        then no expression of the module has one of those qualified names."""
+        return self.usable and not any(n.rsplit(".", 1)[-1] in self.identifiers for n in names)
 
     def cannot_be_in(self, node: cst.CSTNode, names) -> bool:
         """True when no qualified name of `node` can be one of `names` (whatever LibCST's scopes would say)."""

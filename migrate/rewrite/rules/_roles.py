@@ -113,6 +113,9 @@ def foreign_client(rule, call: cst.Call) -> Classification | None:
         receiver = receiver.value
     while isinstance(receiver, cst.Attribute) and receiver.attr.value in _VARIANTS:
         receiver = receiver.value
+    index = rule.state.import_index()
+    if index is not None and index.never_spells(CLIENT_CLASSES):
+        return None  # no client is built here: nothing below could find one (and it costs a scope analysis)
     flow = getattr(rule, "_client_flow", None) or Flow(rule)
     rule._client_flow = flow
     if isinstance(receiver, cst.Name):
@@ -121,7 +124,7 @@ def foreign_client(rule, call: cst.Call) -> Classification | None:
         values = flow.class_assignments(receiver)
     else:
         return None
-    if not values or not all(isinstance(v, cst.Call) and rule.qname_in(v.func, CLIENT_CLASSES) for v in values):
+    if not values or not all(isinstance(v, cst.Call) and rule.qname_in(v.func, CLIENT_CLASSES, called_by=v) for v in values):
         return None
     found = []
     for construction in values:

@@ -69,7 +69,14 @@ class Flow:
 
     def __init__(self, rule) -> None:
         self.rule = rule
-        self._scopes = rule._meta(ScopeProvider)
+        self._scope_table = None
+
+    @property
+    def _scopes(self):
+        # Resolved on first use: scope analysis costs about a parse-and-print, and many questions need none.
+        if self._scope_table is None:
+            self._scope_table = self.rule._meta(ScopeProvider)
+        return self._scope_table
 
     def values(self, expr: cst.BaseExpression, depth: int = 0) -> list[Value]:
         out: list[Value] = []

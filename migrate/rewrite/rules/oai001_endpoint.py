@@ -102,7 +102,7 @@ class Transformer(RuleTransformer):
 
         class Collect(cst.CSTVisitor):
             def visit_Call(self, call: cst.Call) -> None:
-                if rule.qname_in(call.func, CLIENT_CLASSES):
+                if rule.qname_in(call.func, CLIENT_CLASSES, called_by=call):
                     rule.decisions[call] = rule._decide(call)
                 else:
                     calls.append(call)
@@ -306,7 +306,7 @@ class Transformer(RuleTransformer):
         """The construction (or "module") a receiver is bound to, when every binding of it is one."""
         receiver = _strip_variants(receiver)
         if isinstance(receiver, cst.Name):
-            if "openai" in self.qnames(receiver):
+            if self.qname_in(receiver, ("openai",)) is not None:
                 return "module"
             values = [self.flow.assigned_expr(t) for t in self.flow.referents(receiver)]
         elif _self_attr(receiver):

@@ -243,7 +243,7 @@ class Transformer(RuleTransformer):
         parent = self.parent(node)
         if isinstance(parent, (cst.AssignTarget, cst.AugAssign)) and parent.target is node:
             return  # setting it: handled with the settings above
-        for q in self.qnames(node):
+        for q in self.qnames_if(node, ("openai",)):
             name = q[len("openai."):] if q.startswith("openai.") and q.count(".") == 1 else ""
             if name in _GONE_SETTINGS:
                 self.review(node, f"openai.{name} does not exist in openai>=1 (reading it raises AttributeError): "
@@ -263,7 +263,7 @@ class Transformer(RuleTransformer):
             return  # openai.Completion.create: the whole chain decides
         if isinstance(node, cst.Attribute) and isinstance(parent, cst.Attribute):
             return
-        for q in self.qnames(node):
+        for q in self.qnames_if(node, ("openai",)):
             resource = q[len("openai."):] if q.startswith("openai.") else ""
             if resource in _RESOURCES:
                 path = _RESOURCES[resource]

@@ -193,7 +193,7 @@ class Transformer(RuleTransformer):
     # RateLimitError("slow down"): openai>=1 status errors need the HTTP response and body too
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         fact, legacy = None, False
-        for q in self.qnames(original.func):
+        for q in self.qnames_if(original.func, ("openai",)):
             parts = q.split(".")
             if parts[0] != "openai" or len(parts) not in (2, 3) or len(parts) == 3 and parts[1] != "error":
                 continue

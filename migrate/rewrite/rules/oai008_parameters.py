@@ -110,12 +110,25 @@ class Transformer(RuleTransformer):
         if verdict.verdict.value in ("needs-server-flag", "unsupported"):
             self.review(original, f"{endpoint}: {verdict.reason}; {verdict.fix}", comment=False)
 
+    def _has_work(self, original: cst.Call, endpoint: str) -> bool:
+        """Whether the call gets a note or a parameter edit, before asking whose client it is (following the
+        client's values costs a scope analysis of the module; most calls need nothing from this rule)."""
+        catalog = _catalog()
+        if catalog is not None and catalog.endpoint_verdict(endpoint).verdict.value in ("needs-server-flag",
+                                                                                          "unsupported"):
+            return True
+        return any(arg.keyword is not None and not (arg.keyword.value in _HANDLED_BY_OAI007 and "OAI007" in
+                                                    self.state.active) and assess(endpoint, arg.keyword.value)
+                   for arg in original.args)
+
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         endpoint = endpoint_of(original)
         if endpoint is None:
             legacy = self.qname_in(original.func, _LEGACY_ENDPOINTS)
             endpoint = _LEGACY_ENDPOINTS.get(legacy) if legacy else None
-        if endpoint is None or foreign_client(self, original) is not None:
+        if endpoint is None or not self._has_work(original, endpoint):
+            return updated
+        if foreign_client(self, original) is not None:
             return updated  # another provider's call: its parameters are that provider's
         catalog = _catalog()
         if catalog is not None and "OAI001" in self.state.active and endpoint in catalog.endpoints \

@@ -79,7 +79,7 @@ class Transformer(RuleTransformer):
         return True
 
     def _sink_args(self, call: cst.Call, include_tests: bool) -> list[cst.BaseExpression]:
-        if self.qname_in(call.func, CLIENT_CLASSES) or self.qname_in(call.func, AZURE_CLASSES):
+        if self.qname_in(call.func, CLIENT_CLASSES, called_by=call) or self.qname_in(call.func, AZURE_CLASSES, called_by=call):
             return []  # OAI001 decided about the SDK's own clients
         method = call.func.attr.value if isinstance(call.func, cst.Attribute) else (
             call.func.value if isinstance(call.func, cst.Name) else None)
@@ -94,13 +94,13 @@ class Transformer(RuleTransformer):
 
     def _http_receiver(self, call: cst.Call) -> bool:
         """requests.get(...), httpx.AsyncClient().get(...), session.get(...), self.http.get(...): not dict.get."""
-        if any(q.split(".")[0] in HTTP_LIBRARIES for q in self.qnames(call.func)):
+        if any(q.split(".")[0] in HTTP_LIBRARIES for q in self.qnames_if(call.func, HTTP_LIBRARIES, called_by=call)):
             return True
         if not isinstance(call.func, cst.Attribute):
             return False
         receiver = call.func.value
         if isinstance(receiver, cst.Call):
-            return any(q.split(".")[0] in HTTP_LIBRARIES for q in self.qnames(receiver.func))
+            return any(q.split(".")[0] in HTTP_LIBRARIES for q in self.qnames_if(receiver.func, HTTP_LIBRARIES, called_by=receiver))
         name = receiver.attr.value if isinstance(receiver, cst.Attribute) else getattr(receiver, "value", "")
         return isinstance(name, str) and any(word in name.lower() for word in _HTTP_RECEIVER_WORDS)
 
@@ -110,13 +110,14 @@ class Transformer(RuleTransformer):
             node = node.value if isinstance(node, cst.Attribute) else node.func
         if isinstance(node, cst.Name) and node.value in MOCK_FIXTURES:
             return True
-        names = self.qnames(call.func) | (self.qnames(node) if isinstance(node, cst.Name) else set())
+        names = self.qnames_if(call.func, MOCK_LIBRARIES, called_by=call) | (self.qnames_if(node, MOCK_LIBRARIES) if isinstance(node, cst.Name)
+                                                                 else set())
         if any(q.split(".")[0] in MOCK_LIBRARIES for q in names):
             return True
         if isinstance(node, cst.Name):  # `with requests_mock.Mocker() as m: m.post(...)`
             for target in self.flow.referents(node):
                 bound = self._with_item(target)
-                if bound is not None and any(q.split(".")[0] in MOCK_LIBRARIES for q in self.qnames(bound)):
+                if bound is not None and any(q.split(".")[0] in MOCK_LIBRARIES for q in self.qnames_if(bound, MOCK_LIBRARIES)):
                     return True
         return False
 

@@ -56,6 +56,12 @@ def wanted(source: str, state) -> bool:
     return bool(_WANTED.search(source))
 
 
+# The packages every name _target() recognises comes from: a callee from none of them is answered without
+# resolving its qualified names (most calls of a module, and the ones that need LibCST's scope analysis).
+_PACKAGES = frozenset({module.split(".", 1)[0] for module, _ in sdk.WRAPPER_CLASSES}
+                      | {name.split(".", 1)[0] for name in sdk.LANGCHAIN_INIT} | {"litellm", "instructor", "dspy"})
+
+
 class Transformer(RuleTransformer):
     RULE_ID = "OAI012"
 
@@ -117,7 +123,7 @@ class Transformer(RuleTransformer):
     # -- what is called ---------------------------------------------------------------------------------------
     def _target(self, call: cst.Call) -> tuple[str, str] | None:
         """(package, wrapper) for a wrapper construction or call, else None."""
-        for name in self.qnames(call.func):
+        for name in self.qnames_if(call.func, _PACKAGES, called_by=call):
             package = name.split(".", 1)[0]
             wrapper = sdk.wrapper_class(name)
             if wrapper is not None:

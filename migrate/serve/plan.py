@@ -10,6 +10,7 @@ The plan is pure data (frozen, JSON-serialisable); running it and rendering depl
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shlex
 import sys
@@ -21,26 +22,27 @@ from urllib.parse import urlsplit
 from migrate.config import Config, ConfigError
 from migrate.scan.findings import Finding, ScanResult
 from migrate.serve.device import (
+    CLI_LAUNCHER,
     FLOAT32_ARGS,
-    KV_CACHE_ENV,
-    KV_CACHE_SHARE,
+    SERVER_MODULE,
     Device,
-    cpu_env,
-    default_kv_cache_gib,
+    Launcher,
+    choose_launcher,
     detect_device,
     given_device,
+    installed_vllm,
 )
 from migrate.serve.family import ModelInfo, inspect_model
+from migrate.serve.hosts import FitError, Host, Sizing, model_footprint, read_host, size_cpu, size_gpu
 from migrate.serve.needs import CodeNeeds, needs_from_findings
 from migrate.serve.registry import reasoning_parsers, tool_parsers
 
-SERVER_MODULE = "vllm.entrypoints.openai.api_server"
 DEFAULT_PORT = 8000
 API_KEY_ENV = "VLLM_API_KEY"  # vLLM reads it like --api-key, and it stays out of `ps`
 
 
 class PlanError(ValueError):
-    """The server cannot be planned as asked (an unknown parser name, a bad config value...)."""
+    """The server cannot be planned as asked (an unknown parser name, a bad config value, a host too small...)."""
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,7 @@ class ServePlan:
     served_names: tuple[str, ...]
     port: int
     host: str | None
-    server_args: tuple[str, ...]  # everything after `python -m vllm.entrypoints.openai.api_server`
+    server_args: tuple[str, ...]  # everything after `python -m vllm.entrypoints.openai.api_server`, from --model on
     reasons: tuple[FlagReason, ...]
     env: Mapping[str, str] = field(default_factory=dict)  # plain settings for the server's environment
     secret_env: Mapping[str, str] = field(default_factory=dict)  # server env var -> the env var holding the secret
@@ -79,15 +81,17 @@ class ServePlan:
     tool_parser: str | None = None
     for_parity: bool = False
     device: str = "cuda"  # "cpu": vLLM's CPU build, with the environment and flags it needs
+    launcher: Launcher = CLI_LAUNCHER  # `vllm serve` or the module form, decided from the installed distribution
+    sizing: Mapping[str, object] = field(default_factory=dict)  # the host and model numbers behind the sizing
 
     def argv(self, python: str | None = None) -> list[str]:
-        return [python or sys.executable, "-m", SERVER_MODULE, *self.server_args]
+        return self.launcher.argv(python or sys.executable, self.server_args)
 
     def command_line(self, python: str = "python") -> str:
         env = " ".join(f"{k}={shlex.quote(v)}" for k, v in self.env.items())
         secrets = " ".join(f"{k}=${v}" for k, v in self.secret_env.items())
         prefix = " ".join(p for p in (env, secrets) if p)
-        return (prefix + " " if prefix else "") + shlex.join(self.argv(python))
+        return (prefix + " " if prefix else "") + shlex.join(self.launcher.display(python, self.server_args))
 
     def to_dict(self) -> dict:
         return {
@@ -96,6 +100,8 @@ class ServePlan:
             "port": self.port,
             "host": self.host,
             "argv": self.argv("python"),
+            "command": self.command_line(),
+            "server_args": list(self.server_args),
             "env": dict(self.env),
             "secret_env": dict(self.secret_env),
             "reasons": [{"flag": r.flag, "values": list(r.values), "reason": r.reason, "locations": list(r.locations),
@@ -105,6 +111,8 @@ class ServePlan:
             "model_family": self.model_info.family if self.model_info else None,
             "tool_parser": self.tool_parser,
             "device": self.device,
+            "launcher": {"form": self.launcher.form, "reason": self.launcher.reason},
+            "sizing": dict(self.sizing),
         }
 
 
@@ -126,12 +134,18 @@ def plan_server(
     device: str | Device | None = None,
     cpu_kv_cache_gib: int | None = None,
     python: str | None = None,
+    machine: Host | None = None,
+    check_fit: bool = True,
 ) -> ServePlan:
     """The vLLM server this codebase needs. Arguments override the config's `[serve]` table.
 
     `device` is "cpu", "cuda", a `Device`, or None / "auto" to detect it from the vLLM build installed for
     `python` (default: this interpreter) and the GPUs this host shows. On a CPU the plan adds what vLLM's CPU
     build needs (see migrate.serve.device), each with its reason.
+
+    The plan is sized for `machine` (default: this machine, read now; migrate.serve.hosts): KV cache, context
+    length, GPU memory share and tensor-parallel size. When the host cannot hold the model, PlanError says so
+    in one line with the fix; `check_fit=False` (deployment files for another machine) turns that into a warning.
     """
     config = config or Config()
     section = config.section("serve")
@@ -235,8 +249,31 @@ def plan_server(
     secret_env: dict[str, str] = {}
     if device.warning:
         warnings.append(device.warning)
+    if machine is None:
+        machine = read_host()
+    if device.available_gib is not None:
+        machine = dataclasses.replace(machine, available_gib=device.available_gib)
+    serve_dtype = _serve_dtype(device, info, extra_args)
     if device.cpu:
-        _cpu_needs(device, info, cpu_kv_cache_gib, extra_args, reasons, env, notes)
+        _cpu_notes(device, info, extra_args, reasons, notes)
+    try:
+        sizing = _size(device, machine, info, serve_dtype, cpu_kv_cache_gib, max_model_len, extra_args)
+    except FitError as e:
+        if check_fit:
+            raise PlanError(str(e)) from None
+        warnings.append(f"on this machine: {e}")
+        sizing = Sizing()
+    for choice in sizing.choices:
+        if choice.env:
+            env[choice.env] = choice.value
+            reasons.append(FlagReason(None, (choice.value,), choice.reason, env=choice.env))
+        else:
+            reasons.append(FlagReason(choice.flag, (choice.value,), choice.reason))
+    notes += sizing.notes
+    warnings += sizing.warnings
+    launcher = choose_launcher(device.versions if device.versions is not None else installed_vllm(python), device.kind)
+    notes.append(f"launched as `{'vllm serve' if launcher.form == 'cli' else 'python -m ' + SERVER_MODULE}`: "
+                 + launcher.reason)
     key_source = _api_key_source(config, environ)
     if key_source:
         secret_env[API_KEY_ENV] = key_source
@@ -252,26 +289,47 @@ def plan_server(
     return ServePlan(model=model, served_names=served, port=port, host=host, server_args=tuple(args),
                      reasons=tuple(reasons), env=env, secret_env=secret_env, warnings=tuple(warnings),
                      notes=tuple(notes), model_info=info, tool_parser=chosen_parser, for_parity=for_parity,
-                     device=device.kind)
+                     device=device.kind, launcher=launcher, sizing=dict(sizing.facts))
 
 
-def _cpu_needs(device: Device, info: ModelInfo, kv_cache_gib: int | None, extra_args: Sequence[str],
-               reasons: list[FlagReason], env: dict[str, str], notes: list[str]) -> None:
-    """What vLLM's CPU build needs to start and to serve the weights as they are (migrate.serve.device)."""
+def _serve_dtype(device: Device, info: ModelInfo, extra_args: Sequence[str]) -> str | None:
+    """The dtype vLLM will compute in: given, float32 kept on a CPU (the plan passes --dtype float32), float32
+    cast to bfloat16 on a GPU (vLLM's auto), otherwise the weights' own."""
+    given = _given_dtype(extra_args)
+    if given and given != "auto":
+        return given
+    if info.dtype == "float32" and not device.cpu:
+        return "bfloat16"
+    return info.dtype
+
+
+def _given_dtype(extra_args: Sequence[str]) -> str | None:
+    for i, a in enumerate(extra_args):
+        if a == "--dtype" and i + 1 < len(extra_args):
+            return extra_args[i + 1]
+        if a.startswith("--dtype="):
+            return a.split("=", 1)[1]
+    return None
+
+
+def _size(device: Device, host: Host, info: ModelInfo, serve_dtype: str | None, kv_cache_gib: int | None,
+          max_model_len: int | None, extra_args: Sequence[str]) -> Sizing:
+    footprint = model_footprint(info.local_dir)
+    if device.cpu:
+        return size_cpu(host, footprint, serve_dtype=serve_dtype, kv_cache_gib=kv_cache_gib,
+                        max_model_len=max_model_len)
+    given = {a.split("=")[0] for a in extra_args if a.startswith("--")}
+    if "--gpu-memory-utilization" in given or "--tensor-parallel-size" in given or "-tp" in extra_args:
+        return Sizing(notes=("GPU memory share / tensor-parallel size given after --: the plan does not size them",))
+    return size_gpu(host, footprint, serve_dtype=serve_dtype, max_model_len=max_model_len)
+
+
+def _cpu_notes(device: Device, info: ModelInfo, extra_args: Sequence[str], reasons: list[FlagReason],
+               notes: list[str]) -> None:
+    """What vLLM's CPU build needs beside the KV cache: keep float32 weights float32 (migrate.serve.device)."""
     notes.append(f"planned for a CPU-only host: {device.reason} ({'--device cpu given' if device.reason == 'given' else 'detected'}; "
                  "--device cuda plans for a GPU). CPU serving is slow: fine for parity runs and tests, not for load")
-    gib = kv_cache_gib or default_kv_cache_gib(device.available_gib)
-    if kv_cache_gib:
-        size = f"{gib} GiB of KV cache (given)"
-    elif device.available_gib:
-        size = f"{gib} GiB of KV cache: {KV_CACHE_SHARE:.0%} of the {device.available_gib:.1f} GiB of memory available now"
-    else:
-        size = f"{gib} GiB of KV cache: the memory available here could not be read"
-    env.update(cpu_env(gib))
-    reasons.append(FlagReason(None, (str(gib),), f"{size}. Without it vLLM-CPU reserves 92% of the node's memory for "
-                              "the KV cache and dies at start-up when less is free. More cache serves longer contexts "
-                              "and more concurrent requests: --cpu-kv-cache GiB", env=KV_CACHE_ENV))
-    if "--dtype" in extra_args or any(a.startswith("--dtype=") for a in extra_args):
+    if _given_dtype(extra_args):
         return
     if info.dtype == "float32":
         reasons.append(FlagReason(FLOAT32_ARGS[0], FLOAT32_ARGS[1:], "the weights are float32 (config.json) and "

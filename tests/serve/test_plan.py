@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 
 import pytest
 
@@ -117,7 +118,8 @@ def test_api_key_goes_to_env_not_argv():
     plan = plan_server([call()], model="m", environ={"OPENAI_API_KEY": "sk-123"}, device="cuda")
     assert "sk-123" not in " ".join(plan.server_args) and "--api-key" not in plan.server_args
     assert dict(plan.secret_env) == {"VLLM_API_KEY": "OPENAI_API_KEY"}
-    assert plan.command_line().startswith("VLLM_API_KEY=$OPENAI_API_KEY python -m")
+    assert plan.command_line() == "VLLM_API_KEY=$OPENAI_API_KEY " + shlex.join(plan.launcher.display("python",
+                                                                                                  plan.server_args))
     assert plan_server([call()], model="m", environ={"OPENAI_API_KEY": "EMPTY"}).secret_env == {}
 
 

@@ -1,18 +1,19 @@
 """What the model to serve is: its family, the tool and reasoning parsers that fit it, whether it has a chat template.
 
 The model's own files decide when they can be read: a local directory, or the Hugging Face cache for a hub
-name. Otherwise the hub name alone is used. Parser names are checked against the installed vLLM's registry.
+name. Otherwise the hub name alone is used. The family -> parser table, with its evidence, is the catalog's
+(migrate.catalog.model_families); parser names are checked against the installed vLLM's registry.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from migrate.catalog.model_families import family_parsers
 from migrate.serve.registry import reasoning_parsers, tool_parsers
 
 
@@ -35,45 +36,6 @@ class ModelInfo:
         return Path(self.model).expanduser().is_dir()
 
 
-# (family, tool parser, reasoning parser): the first rule whose test matches wins. `t` is the model_type,
-# `n` the lower-cased model name and architectures, `tok` the tokenizer's special tokens and chat template.
-_RULES: list[tuple[Any, str, str | None, str | None]] = [
-    (lambda t, n, tok: t == "gpt_oss" or "gpt-oss" in n, "gpt-oss", "openai", "openai_gptoss"),
-    (lambda t, n, tok: "hermes" in n, "Hermes", "hermes", None),
-    (lambda t, n, tok: "xlam" in n, "xLAM", "xlam", None),
-    (lambda t, n, tok: t == "llama4" or re.search(r"llama-?4", n), "Llama 4", "llama4_pythonic", None),
-    (lambda t, n, tok: (t == "llama" or "llama" in n) and ("<|python_tag|>" in tok or re.search(r"llama-?3", n)),
-     "Llama 3.x", "llama3_json", None),
-    (lambda t, n, tok: "qwen3" in n and "coder" in n, "Qwen3 Coder", "qwen3_coder", None),
-    (lambda t, n, tok: "qwq" in n, "QwQ", "hermes", "deepseek_r1"),
-    (lambda t, n, tok: (t or "").startswith("qwen3") or "qwen3" in n, "Qwen3", "hermes", "qwen3"),
-    (lambda t, n, tok: (t or "").startswith("qwen") or "qwen" in n, "Qwen", "hermes", None),
-    (lambda t, n, tok: t in ("mistral", "mixtral", "mistral3", "pixtral") or re.search(r"m[ie]s?tral", n),
-     "Mistral", "mistral", None),
-    (lambda t, n, tok: "granite-20b-functioncalling" in n, "Granite 20B FC", "granite-20b-fc", None),
-    (lambda t, n, tok: t == "granitemoehybrid" or "granite-4" in n, "Granite 4", "granite4", None),
-    (lambda t, n, tok: (t or "").startswith("granite") or "granite" in n, "Granite", "granite", None),
-    (lambda t, n, tok: t == "internlm2" or "internlm" in n, "InternLM", "internlm", None),
-    (lambda t, n, tok: t == "jamba" or "jamba" in n, "Jamba", "jamba", None),
-    (lambda t, n, tok: "deepseek" in n and "r1" in n, "DeepSeek R1", "deepseek_v3", "deepseek_r1"),
-    (lambda t, n, tok: "deepseek" in n and re.search(r"v3[._-]?2", n), "DeepSeek V3.2", "deepseek_v32", "deepseek_v3"),
-    (lambda t, n, tok: "deepseek" in n and re.search(r"v3[._-]?1", n), "DeepSeek V3.1", "deepseek_v31", "deepseek_v3"),
-    (lambda t, n, tok: t == "deepseek_v3" or "deepseek-v3" in n, "DeepSeek V3", "deepseek_v3", None),
-    (lambda t, n, tok: t == "kimi_k2" or "kimi-k2" in n, "Kimi K2", "kimi_k2", "kimi_k2"),
-    (lambda t, n, tok: "glm-4.7" in n or "glm47" in n, "GLM 4.7", "glm47", "glm47"),
-    (lambda t, n, tok: t == "glm4_moe" or "glm-4.5" in n, "GLM 4.5", "glm45", "glm45"),
-    (lambda t, n, tok: "phi-4-mini" in n or "phi4-mini" in n, "Phi-4 mini", "phi4_mini_json", None),
-    (lambda t, n, tok: t == "minimax_m2" or "minimax-m2" in n, "MiniMax M2", "minimax_m2", "minimax_m2"),
-    (lambda t, n, tok: t == "olmo3" or "olmo-3" in n, "OLMo 3", "olmo3", "olmo3"),
-    (lambda t, n, tok: "functiongemma" in n, "FunctionGemma", "functiongemma", None),
-    (lambda t, n, tok: (t or "").startswith("gemma4") or "gemma-4" in n, "Gemma 4", "gemma4", "gemma4"),
-    (lambda t, n, tok: (t or "").startswith("hunyuan") or "hunyuan" in n, "Hunyuan", "hunyuan_a13b", "hunyuan_a13b"),
-    (lambda t, n, tok: t == "seed_oss" or "seed-oss" in n, "Seed-OSS", "seed_oss", "seed_oss"),
-    (lambda t, n, tok: (t or "").startswith("ernie4_5") or "ernie-4.5" in n, "ERNIE 4.5", "ernie45", "ernie45"),
-    (lambda t, n, tok: t == "lfm2" or "lfm2" in n, "LFM2", "lfm2", None),
-]
-
-
 def inspect_model(model: str) -> ModelInfo:
     """Read what can be read about `model` (a local directory or a hub name) without loading it."""
     local = _local_files(model)
@@ -84,11 +46,8 @@ def inspect_model(model: str) -> ModelInfo:
     architectures = tuple(a for a in config.get("architectures") or () if isinstance(a, str))
     name = " ".join([model, str(config.get("_name_or_path", "")), *architectures]).lower()
     tokens = " ".join([template or "", json.dumps(tokenizer_config.get("added_tokens_decoder", {}))])
-    family, tool, reasoning = "unknown", None, None
-    for test, label, tool_parser, reasoning_parser in _RULES:
-        if test(model_type, name, tokens):
-            family, tool, reasoning = label, tool_parser, reasoning_parser
-            break
+    row = family_parsers(model_type, name, tokens)
+    family, tool, reasoning = (row.family, row.tool_parser, row.reasoning_parser) if row else ("unknown", None, None)
     if tool and tool not in tool_parsers():
         tool = None
     if reasoning and reasoning not in reasoning_parsers():

@@ -42,10 +42,15 @@ def test_family_parsers_by_name(model, parser, reasoning, monkeypatch, tmp_path)
 
 
 def test_every_mapped_parser_exists_in_vllm():
-    from migrate.serve.family import _RULES
+    from migrate.catalog.model_families import FAMILY_PARSERS
 
-    assert {rule[2] for rule in _RULES} <= tool_parsers()
-    assert {rule[3] for rule in _RULES if rule[3]} <= reasoning_parsers()
+    assert {row.tool_parser for row in FAMILY_PARSERS} <= tool_parsers() & TOOL_PARSERS_SNAPSHOT
+    assert {row.reasoning_parser for row in FAMILY_PARSERS if row.reasoning_parser} <= \
+        reasoning_parsers() & REASONING_PARSERS_SNAPSHOT
+    for row in FAMILY_PARSERS:  # every mapping says where it comes from
+        assert row.evidence[0] == f"vllm/tool_parsers/__init__.py registers {row.tool_parser!r}"
+        assert row.source.startswith("https://docs.vllm.ai/") and len({r.family for r in FAMILY_PARSERS}) == \
+            len(FAMILY_PARSERS)
 
 
 def test_registry_snapshot_matches_installed_vllm():

@@ -187,13 +187,21 @@ def _body_kind(content_type: str | None, text: str) -> str:
 
 def tool_parser_hint(model: str | None, root: str | None = None) -> str | None:
     """The --tool-call-parser `migrate serve` would pick for a served model (its root path first), if it can tell."""
+    row = expected_family(model, root)
+    return row.tool_parser if row else None
+
+
+def expected_family(model: str | None, root: str | None = None):
+    """The catalog's family row (migrate.catalog.model_families) for a served model: its root path (the model
+    directory or hub name vLLM loaded) first, then the served name. None when the family is unknown."""
+    from migrate.catalog.model_families import by_family
     from migrate.serve.family import inspect_model
 
     for candidate in (root, model):
         if candidate:
-            parser = inspect_model(candidate).tool_parser
-            if parser:
-                return parser
+            info = inspect_model(candidate)
+            if info.tool_parser:
+                return by_family(info.family)
     return None
 
 
@@ -300,4 +308,4 @@ def fix_for(cause: Cause, subjects: Iterable[str] = (), *, served: Iterable[str]
 
 __all__ = ["DOCTOR", "PARITY", "ROUTE_FIXES", "TITLES", "Cause", "Diagnosis", "Hints", "auth_fix", "connection_reason", "context_fix",
            "diagnose", "embeddings_fix", "fix_for", "flags_fix", "models_fix", "route_fix", "timeout_fix",
-           "tool_flags_fix", "tool_parser_hint", "unreachable_fix"]
+           "tool_flags_fix", "tool_parser_hint", "expected_family", "unreachable_fix"]

@@ -7,6 +7,7 @@ the server's own message. Requests are tiny (a few tokens) so a probe costs the 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -31,6 +32,7 @@ class ProbeContext:
     embeddings_client: Any = None
     embeddings_model: str | None = None
     tool_parser_hint: str | None = None  # the parser `migrate serve` would pick for this model, if known
+    tool_family: Any = None  # migrate.catalog.model_families.FamilyParsers for the served model, if known
     max_tokens: int = 16
     extra: dict = field(default_factory=dict)
     hints: Hints = DOCTOR  # how the calling command words its fixes
@@ -133,7 +135,7 @@ def probe_tools(ctx: ProbeContext) -> ProbeOutcome:
         else:
             passed.append(label)
     if not failed:
-        return ProbeOutcome(Status.PASS, "tool_choice auto, required and named accepted")
+        return check_tool_parser(ctx, "tool_choice auto, required and named accepted")
     parser = ctx.tool_parser_hint
     refused = [(label, e) for label, e in failed if e is not None]
     detail = "refused: " + ", ".join(label for label, _ in failed)
@@ -146,6 +148,53 @@ def probe_tools(ctx: ProbeContext) -> ProbeOutcome:
                             server_error=server_message(first), http_status=first.status_code)
     return ProbeOutcome(Status.FAIL, detail + " (a forced tool_choice came back without a get_weather call)",
                         fix=f"check that --tool-call-parser {parser or 'P'} matches the model's tool-call format")
+
+
+def check_tool_parser(ctx: ProbeContext, accepted: str) -> ProbeOutcome:
+    """Does the server's active tool parser read the served model family's tool calls?
+
+    The family's canary (its own text for get_weather(city="Paris"), migrate.catalog.model_families) is forced as
+    the model's output with vLLM's structured outputs, under tool_choice auto, so the parser sees exactly what a
+    model of that family writes: a parser that reads the format returns a tool call, any other leaves the text in
+    message.content. A server that ignores `structured_outputs` (not vLLM) makes the check inconclusive.
+    """
+    import openai
+
+    from migrate.catalog.model_families import CANARY_ARGUMENTS, CANARY_TOOL
+
+    row = ctx.tool_family
+    if row is None or not row.canary:
+        why = (f"no canary for the {row.family} format in the catalog" if row is not None
+               else "the served model's family is not known")
+        return ProbeOutcome(Status.PASS, f"{accepted}; which parser is active was not checked ({why})")
+    try:
+        answer = _chat(ctx, messages=[{"role": "user", "content": "Weather in Paris?"}], tools=[WEATHER_TOOL],
+                       tool_choice="auto", max_tokens=160, temperature=0,
+                       extra_body={"structured_outputs": {"regex": re.escape(row.canary)}})
+    except openai.BadRequestError as e:
+        return ProbeOutcome(Status.PASS, f"{accepted}; which parser is active was not checked (the server refused "
+                            f"structured outputs: {server_message(e)[:120]})")
+    choice = answer.choices[0]
+    calls = [(c.function.name, c.function.arguments) for c in choice.message.tool_calls or []]
+    if any(name == CANARY_TOOL and _json_or_none(args) == CANARY_ARGUMENTS for name, args in calls):
+        return ProbeOutcome(Status.PASS, f"{accepted}; the active tool parser reads {row.family} tool calls (a "
+                            f"{row.tool_parser}-format call came back as a get_weather tool call)")
+    content = choice.message.content or ""
+    if row.canary in content:
+        return ProbeOutcome(
+            Status.FAIL, f"{accepted}, but the server's tool parser does not read {row.family} tool calls: a "
+            f"{row.tool_parser}-format call came back as plain text in message.content, so the code would see no "
+            "tool_calls", fix=f"restart vLLM with --enable-auto-tool-choice --tool-call-parser {row.tool_parser} "
+            f"(the parser for {row.family} models; `migrate serve --dry-run` derives it)")
+    return ProbeOutcome(Status.PASS, f"{accepted}; which parser is active was not checked (the server did not "
+                        "follow structured_outputs: not vLLM, or an older one)")
+
+
+def _json_or_none(text: str):
+    try:
+        return json.loads(text)
+    except (TypeError, ValueError):
+        return None
 
 
 def _json_probe(ctx: ProbeContext, response_format: dict, what: str) -> ProbeOutcome:

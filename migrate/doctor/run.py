@@ -17,6 +17,7 @@ from migrate.doctor.causes import (
     auth_fix,
     connection_reason,
     diagnose,
+    expected_family,
     fix_for,
     models_fix,
     timeout_fix,
@@ -85,6 +86,7 @@ def run_doctor(
                                          timeout=timeout_s, max_retries=0) if embeddings_base_url else None),
         embeddings_model=embeddings_model or _embedding_model(needs, config),
         tool_parser_hint=tool_parser_hint(probe_model, roots.get(probe_model)),
+        tool_family=expected_family(probe_model, roots.get(probe_model)),
         hints=hints,
     )
     for feature in FEATURES:

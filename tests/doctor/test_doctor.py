@@ -92,6 +92,30 @@ def test_markdown_report_for_pr_body(vllm_bare_server):
     assert "Fix: start vLLM with --enable-auto-tool-choice --tool-call-parser" in text
 
 
+@pytest.mark.vllm
+def test_doctor_checks_the_active_tool_parser(vllm_server):
+    """The served tiny Llama is a Llama 3.x (its chat template writes <|python_tag|>): the server's llama3_json
+    parser reads that family's canary as a tool call. Checked as a Llama 4 instead, the same server's parser
+    leaves the pythonic call as text: the mismatch the doctor reports, with the parser to start vLLM with."""
+    import openai
+
+    from migrate.catalog.model_families import by_family
+    from migrate.doctor.probes import ProbeContext, probe_tools
+
+    report = run_doctor(vllm_server.base_url, ["tools"], timeout_s=120)
+    tools = next(r for r in report.results if r.feature == "tools")
+    assert tools.status == Status.PASS, tools
+    assert "the active tool parser reads Llama 3.x tool calls (a llama3_json-format call came back as a get_weather " \
+           "tool call)" in tools.detail
+
+    client = openai.OpenAI(base_url=vllm_server.base_url, api_key="EMPTY", max_retries=0, timeout=120)
+    outcome = probe_tools(ProbeContext(client=client, model=vllm_server.model, tool_family=by_family("Llama 4"),
+                                       tool_parser_hint="llama4_pythonic"))
+    assert outcome.status == Status.FAIL
+    assert "the server's tool parser does not read Llama 4 tool calls" in outcome.detail
+    assert outcome.fix.startswith("restart vLLM with --enable-auto-tool-choice --tool-call-parser llama4_pythonic")
+
+
 def test_dead_endpoint_is_one_clear_line():
     started = time.monotonic()
     result = CliRunner().invoke(main, ["doctor", "--base-url", "http://127.0.0.1:9/v1", "--timeout", "3"])
@@ -131,7 +155,14 @@ class FakeEndpoint(BaseHTTPRequestHandler):
         self._send(404, {"detail": "Not Found"})
 
     def do_POST(self):
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+        if self.behaviour == "no-structured-outputs":  # forced tool choices work, structured_outputs is ignored
+            forced = body.get("tool_choice") not in (None, "auto")
+            call = {"id": "c1", "type": "function", "function": {"name": "get_weather", "arguments": '{"city": "Paris"}'}}
+            message = {"role": "assistant", "content": None if forced else "Hello!", **({"tool_calls": [call]} if forced else {})}
+            return self._send(200, {"id": "x", "object": "chat.completion", "created": 0, "model": "m",
+                                    "choices": [{"index": 0, "message": message,
+                                                 "finish_reason": "tool_calls" if forced else "stop"}]})
         if self.behaviour == "slow":
             time.sleep(3)
             return self._send(200, {})
@@ -162,6 +193,20 @@ def test_misbehaving_endpoint_fails_probes_without_crashing(fake_endpoint, detai
     assert [r.status for r in report.results] == [Status.FAIL, Status.FAIL]
     assert all(detail in r.detail for r in report.results)
     assert time.monotonic() - started < 8  # the per-probe timeout holds
+
+
+@pytest.mark.parametrize("fake_endpoint", ["no-structured-outputs"], indirect=True)
+def test_parser_check_is_inconclusive_on_a_server_without_structured_outputs(fake_endpoint):
+    from migrate.catalog.model_families import by_family
+    from migrate.doctor.probes import ProbeContext, probe_tools
+
+    import openai
+
+    client = openai.OpenAI(base_url=fake_endpoint, api_key="EMPTY", max_retries=0, timeout=5)
+    outcome = probe_tools(ProbeContext(client=client, model="m", tool_family=by_family("Qwen")))
+    assert outcome.status == Status.PASS
+    assert outcome.detail == ("tool_choice auto, required and named accepted; which parser is active was not checked "
+                              "(the server did not follow structured_outputs: not vLLM, or an older one)")
 
 
 @pytest.mark.parametrize("fake_endpoint", ["auth"], indirect=True)

@@ -616,11 +616,13 @@ def _serve_command(paths, top, scan_result, config) -> tuple[str, str, tuple[Ser
         return fallback, "", ()
     try:
         from migrate.serve import PlanError, plan_server
+        from migrate.serve.hosts import Host
     except ImportError:
         return fallback, "", ()
     try:
         # The pull request describes the serving host, not this one: a GPU unless [serve] device says otherwise.
-        plan = plan_server(scan_result, config=config, environ={}, device=config.section("serve").get("device") or "cuda")
+        plan = plan_server(scan_result, config=config, environ={}, device=config.section("serve").get("device") or "cuda",
+                           machine=Host(), check_fit=False)  # nothing known about that host: sized there by serve
     except PlanError as e:
         if "no model" not in str(e):
             return fallback, f"The server could not be planned: {e}.", ()

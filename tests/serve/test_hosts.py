@@ -45,7 +45,7 @@ def choices(sizing) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("available, model, kv, context, why", [
-    (16.5, TINY, "4", None, "25% of the 16.5 GiB of memory available now"),
+    (16.5, TINY, "4", None, "25% of the 16.5 GiB of memory available now, the weights taking 1 MiB at float32"),
     (64.0, LLAMA_8B, "16", "117760", "25% of the 64.0 GiB"),
     (20.0, LLAMA_8B, "4", "29440", "capped by what the 15.0 GiB of weights"),
     (18.5, LLAMA_8B, "2", "14592", "capped by what the 15.0 GiB of weights"),
@@ -90,7 +90,7 @@ def test_cpu_float32_weights_kept_float32_count_twice():
 def test_cpu_bf16_emulation_note(flags, emulated):
     sizing = size_cpu(cpu_host(64.0, flags), LLAMA_8B, serve_dtype="bfloat16")
     assert any("neither AVX512-BF16 nor AMX" in n for n in sizing.notes) is emulated
-    assert any("the 16 CPUs this process may use" in n for n in sizing.notes)
+    assert any("one OpenMP thread per physical core among the 16 CPUs this process may use" in n for n in sizing.notes)
 
 
 @pytest.mark.parametrize("gpus, model, expected, note", [

@@ -24,7 +24,7 @@ from migrate.serve.plan import ServePlan
 VLLM_RELEASE = "v0.32.0"  # the vLLM release the compatibility catalog was proven against
 DEFAULT_IMAGE = f"vllm/vllm-openai:{VLLM_RELEASE}"  # CUDA; Docker Hub, https://hub.docker.com/r/vllm/vllm-openai
 # vLLM's CPU release images, published per release tag (docs: getting_started/installation/cpu, "Pre-built
-# images": https://docs.vllm.ai/en/latest/getting_started/installation/cpu.html). Both images install the `vllm`
+# images": https://docs.vllm.ai/en/latest/getting_started/installation/cpu/). Both images install the `vllm`
 # distribution, so `vllm serve` is their entry point.
 CPU_IMAGES = {
     "x86_64": f"public.ecr.aws/q9t5s3a7/vllm-cpu-release-repo:{VLLM_RELEASE}",

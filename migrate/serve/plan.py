@@ -262,7 +262,9 @@ def plan_server(
         if check_fit:
             raise PlanError(str(e)) from None
         warnings.append(f"on this machine: {e}")
-        sizing = Sizing()
+        # Still give the target what it needs to start (a CPU's KV cache), sized without this machine's facts.
+        sizing = _size(device, dataclasses.replace(machine, available_gib=None, gpus=()), info, serve_dtype,
+                       cpu_kv_cache_gib, None, extra_args)
     for choice in sizing.choices:
         if choice.env:
             env[choice.env] = choice.value

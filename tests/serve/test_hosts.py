@@ -205,6 +205,7 @@ def test_plan_on_a_small_cpu_host_refuses_in_one_line(tmp_path):
     emitted = plan_server([CHAT], model=str(llama_8b(tmp_path)), environ={}, device=device, machine=cpu_host(8.0),
                           check_fit=False)
     assert any(w.startswith("on this machine: this host cannot hold the model") for w in emitted.warnings)
+    assert emitted.env == {"VLLM_CPU_KVCACHE_SPACE": "1"}  # the target still gets a KV cache it can start with
 
 
 def test_plan_sizes_a_gpu_host_and_says_why(tmp_path):

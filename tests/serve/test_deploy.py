@@ -145,3 +145,9 @@ def test_cli_emit_on_a_cpu_plan_uses_the_cpu_image(tmp_path, monkeypatch):
     assert yaml.safe_load(picked.output)["services"]["vllm"]["image"] == "registry.local/vllm-cpu:mine"
     gpu = CliRunner().invoke(main, [*args[:5], "--device", "cuda", "--emit", "docker-compose"], catch_exceptions=False)
     assert yaml.safe_load(gpu.output)["services"]["vllm"]["image"] == DEFAULT_IMAGE
+    assert "cap_add" not in yaml.safe_load(gpu.output)["services"]["vllm"]
+    k8s = CliRunner().invoke(main, [*args[:-2], "--emit", "kubernetes"], catch_exceptions=False)
+    assert validate_deploy("kubernetes", k8s.output) == []
+    container = list(yaml.safe_load_all(k8s.output))[1]["spec"]["template"]["spec"]["containers"][0]
+    assert container["image"] in CPU_IMAGES.values() and container["command"] == ["vllm", "serve"]
+    assert container["securityContext"] == {"capabilities": {"add": ["SYS_NICE"]}} and "resources" not in container

@@ -86,6 +86,9 @@ class Finding:
     detail: str = ""  # a short human note from the detector (e.g. "client from factory make_client()")
     verdict: Verdict = Verdict.OK
     issues: tuple[Issue, ...] = ()
+    language: str = "python"  # "python", "javascript", "typescript"
+    start_byte: int | None = None  # the node's byte range in the file (JS/TS: what a rewrite edits)
+    end_byte: int | None = None
 
     @property
     def location(self) -> str:

@@ -147,6 +147,28 @@ def settle(deferred, files: Iterable[tuple[str, str]] | None = None) -> list[Fin
 
 
 def _settle_one(item, modules: JsModules) -> Finding | None:
+    finding = _settle_receiver(item, modules) if item.source is not None else item.finding
+    if finding is not None and item.model_source is not None:
+        finding = _settle_model(finding, item, modules)
+    return finding
+
+
+def _settle_model(finding: Finding, item, modules: JsModules) -> Finding:
+    from migrate.scan.detect.javascript.values import Env, Str
+
+    value = modules.resolve_import(item.model_source, item.importer)
+    where = f"{item.model_source.name} from {item.model_source.module}"
+    if isinstance(value, Str) and "{" not in value.text:
+        return dataclasses.replace(finding, model=value.text, model_origin=f"constant {where}")
+    if isinstance(value, Env):
+        if value.default is not None:
+            return dataclasses.replace(finding, model=value.default.text,
+                                       model_origin=f"default of process.env.{value.name} ({where})")
+        return dataclasses.replace(finding, model="dynamic", model_origin=f"process.env.{value.name} ({where})")
+    return finding
+
+
+def _settle_receiver(item, modules: JsModules) -> Finding | None:
     steps = item.steps
     if item.finding.api == "ai-sdk":  # generateText({ model }) with the model from another module
         value = modules.walk(modules.resolve_import(item.source, item.importer), steps, item.importer, 0)

@@ -34,9 +34,10 @@ class JsDeferred:
     """A call through a value another module of the project exports; settled by crossmodule.py."""
 
     importer: str  # absolute path of the file that makes the call
-    source: Import  # what the call's receiver was imported as
+    source: Import | None  # what the call's receiver was imported as (None: the receiver is known)
     steps: tuple[tuple[str, str], ...]  # from the import to the call (the last step is the call)
     finding: Finding  # the call's finding, less what only the client can tell (api, endpoint, client)
+    model_source: Import | None = None  # the model name is a constant another module exports
 
 
 @dataclass
@@ -57,6 +58,7 @@ class ModuleDetector(Evaluator):
         self._consumed: set[int] = set()  # start bytes of strings and models an HTTP / AI SDK finding used
         self._models: list[tuple[object, AiModel]] = []  # AI SDK model calls, reported alone if no call uses them
         self._lines = source.split(b"\n")
+        self._model_import: Import | None = None  # set by _value_model for the finding being built
 
     # -- walk ----------------------------------------------------------------------------------------------------
     def run(self, root) -> Report:
@@ -142,6 +144,9 @@ class ModuleDetector(Evaluator):
                 params = member.child_by_field_name("parameters")
                 if params is not None:
                     self._bind_parameters(params, method_scope)
+                    name = member.child_by_field_name("name")
+                    if name is not None and self.text(name) == "constructor":
+                        self._parameter_properties(params, method_scope, instance)
                 method_body = member.child_by_field_name("body")
                 if method_body is not None:
                     self.hoist(method_body, method_scope)
@@ -149,8 +154,22 @@ class ModuleDetector(Evaluator):
                         instance.fields.setdefault(self.text(left), ("expr", right, method_scope))
         return [(c, inner) for c in reversed(body.named_children)]
 
+    def _parameter_properties(self, params, scope: Scope, instance: Instance) -> None:
+        """TypeScript's `constructor(private model = "gpt-4o")`: the parameter is also a field of `this`."""
+        for param in params.named_children:
+            if param.type not in ("required_parameter", "optional_parameter"):
+                continue
+            if not any(c.type in ("accessibility_modifier", "override_modifier") or self.text(c) == "readonly"
+                       for c in param.children):
+                continue
+            pattern = param.child_by_field_name("pattern")
+            if pattern is not None and pattern.type == "identifier":
+                name = self.text(pattern)
+                instance.fields.setdefault(name, ("value", self.lookup(name, scope) or UNKNOWN))
+
     # -- clients -------------------------------------------------------------------------------------------------
     def _on_new(self, node, scope: Scope) -> None:
+        self._model_import = None
         value = self.construct(node, scope)
         if not isinstance(value, Client):
             return
@@ -165,6 +184,7 @@ class ModuleDetector(Evaluator):
 
     # -- calls ---------------------------------------------------------------------------------------------------
     def _on_call(self, node, scope: Scope) -> None:
+        self._model_import = None
         func = node.child_by_field_name("function")
         if func is None:
             return
@@ -252,6 +272,9 @@ class ModuleDetector(Evaluator):
         return None, None
 
     def _value_model(self, value, node) -> tuple[str | None, str | None]:
+        if isinstance(value, Import) and not is_known_package(value.module):
+            self._model_import = value
+            return "dynamic", f"{value.name} from {value.module}"
         if isinstance(value, Str):
             if "{" in value.text and value.origin != "literal":
                 return "dynamic", f"{value.origin} `{self.text(node)[:60]}`"
@@ -309,7 +332,9 @@ class ModuleDetector(Evaluator):
 
     def _defer(self, node, pending: Pending, kind: Kind, api: str, **fields) -> None:
         finding = self._finding(node, kind, api, **fields)
-        self.report.deferred.append(JsDeferred(pending.importer or self.path, pending.source, pending.steps, finding))
+        self.report.deferred.append(JsDeferred(pending.importer or self.path, pending.source, pending.steps, finding,
+                                               self._model_import))
+        self._model_import = None
 
     # -- raw HTTP, URLs, environment -----------------------------------------------------------------------------
     def _http_call(self, node, func, scope: Scope) -> bool:
@@ -410,7 +435,12 @@ class ModuleDetector(Evaluator):
         if key in self._emitted:
             return
         self._emitted.add(key)
-        self.report.findings.append(self._finding(node, kind, api, **fields))
+        finding = self._finding(node, kind, api, **fields)
+        if self._model_import is not None:  # the model constant lives in another module: settled with it
+            self.report.deferred.append(JsDeferred(self.path, None, (), finding, self._model_import))
+            self._model_import = None
+            return
+        self.report.findings.append(finding)
 
     def _finding(self, node, kind: Kind, api: str, **fields) -> Finding:
         line, column = node.start_point

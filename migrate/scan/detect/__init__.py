@@ -83,6 +83,9 @@ def detect_file(path: str, rel: str, endpoints: frozenset[str] = frozenset(), da
         if style in ("python", "notebook"):
             if not prefilter.python_candidate(data):
                 return result
+        elif style == "javascript":
+            if not prefilter.js_candidate(data):
+                return result
         elif not prefilter.text_file_candidate(data):
             return result
         result.parsed = True

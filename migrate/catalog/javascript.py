@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from migrate.scan.findings import Verdict
 
@@ -187,6 +188,7 @@ ENV_OBJECTS = ("process.env", "import.meta.env", "Deno.env", "Bun.env")
 _CAMEL_RE = re.compile(r"(?<=[a-z0-9])([A-Z])")
 
 
+@lru_cache(maxsize=4096)
 def snake(name: str) -> str:
     """openai-node's camelCase resource and method names in the catalog's spelling: fineTuning -> fine_tuning."""
     return _CAMEL_RE.sub(r"_\1", name).lower()

@@ -143,6 +143,7 @@ def _detect_all(walk, endpoints, jobs, progress):
 
 def _detect_adaptive(files, endpoints, jobs, progress):
     from migrate.scan.detect import FileResult, detect_file, read_bytes
+    from migrate.scan.detect.javascript.parse import is_js_name
     from migrate.scan.prefilter import js_candidate, python_candidate, text_file_candidate
 
     total = len(files)
@@ -163,7 +164,7 @@ def _detect_adaptive(files, endpoints, jobs, progress):
             if rel.endswith((".py", ".pyw", ".ipynb")):
                 if not python_candidate(data):
                     continue
-            elif not (text_file_candidate(data) or js_candidate(data)):
+            elif not (js_candidate(data) if is_js_name(rel.rsplit("/", 1)[-1]) else text_file_candidate(data)):
                 continue
             if pool is None:
                 candidates.append((path, rel, data))

@@ -25,7 +25,7 @@ __all__ = ["detect_js", "is_js_name", "detect_js_source"]
 def detect_js(data: bytes, path: str, rel: str, endpoints: frozenset[str], result) -> None:
     """Fill a FileResult (migrate/scan/detect/__init__.py) with the findings of one JS/TS file."""
     from migrate.scan.detect.javascript.detectors import ModuleDetector
-    from migrate.scan.detect.javascript.parse import first_error, language_of, minified, parse
+    from migrate.scan.detect.javascript.parse import first_error, minified, parse
     from migrate.scan.detect.source import Unreadable
     from migrate.scan.findings import Skipped
 
@@ -42,7 +42,7 @@ def detect_js(data: bytes, path: str, rel: str, endpoints: frozenset[str], resul
         line = error.start_point[0] + 1
         result.skipped.append(Skipped(rel, "syntax error", f"tree-sitter ({grammar}) could not parse line {line}; "
                                       "findings come from the rest of the file", line))
-    detector = ModuleDetector(source, rel, path, language_of(grammar), endpoints)
+    detector = ModuleDetector(source, rel, path, grammar, endpoints)
     report = detector.run(tree.root_node)
     result.findings.extend(report.findings)
     result.deferred.extend(report.deferred)

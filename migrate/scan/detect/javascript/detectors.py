@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from migrate.catalog import javascript as js
@@ -47,9 +48,13 @@ class Report:
 
 
 class ModuleDetector(Evaluator):
-    def __init__(self, source: bytes, rel: str, path: str, language: str,
+    def __init__(self, source: bytes, rel: str, path: str, grammar: str,
                  endpoints: frozenset[str] = frozenset()) -> None:
+        from migrate.scan.detect.javascript.parse import language_of, ts_language
+
         super().__init__(source, path)
+        self.grammar = ts_language(grammar)
+        language = language_of(grammar)
         self.rel = rel
         self.language = language
         self.endpoints = endpoints
@@ -62,52 +67,73 @@ class ModuleDetector(Evaluator):
 
     # -- walk ----------------------------------------------------------------------------------------------------
     def run(self, root) -> Report:
+        """Report the module's findings. Only the nodes that can be findings are visited (a tree-sitter query,
+        run in C); the scope of each is built on demand from its ancestors and kept for its siblings."""
         scope = Scope()
         self.module_scope = scope
         self.hoist(root, scope, module=True)
-        stack = [(c, scope) for c in reversed(root.named_children)]
-        while stack:
-            node, scope = stack.pop()
+        self._scopes = {root.id: scope}
+        last_names = _call_names(self.endpoints)
+        for node in interesting_nodes(self.grammar, root, self.source):
             kind = node.type
-            if kind == "comment":
-                continue
-            if kind in FUNCTION_TYPES:
-                stack.extend(self._enter_function(node, scope))
-                continue
-            if kind == "statement_block":
-                inner = Scope(scope)
-                self.hoist(node, inner)
-                stack.extend((c, inner) for c in reversed(node.named_children))
-                continue
-            if kind in ("class_declaration", "class", "abstract_class_declaration"):
-                stack.extend(self._enter_class(node, scope))
-                continue
             if kind == "call_expression":
-                self._on_call(node, scope)
+                func = node.child_by_field_name("function")
+                if func is not None and func.type == "member_expression":
+                    prop = func.child_by_field_name("property")
+                    if prop is None or js.snake(self.text(prop)) not in last_names:
+                        continue  # no call with this method name can be a finding
+                self._on_call(node, self.scope_of(node))
             elif kind == "new_expression":
-                self._on_new(node, scope)
+                self._on_new(node, self.scope_of(node))
             elif kind in ("string", "template_string"):
-                self._on_string(node, scope)
-            elif kind in ("member_expression", "subscript_expression"):
+                self._on_string(node, None)
+            else:
                 self._on_env(node)
-            stack.extend((c, scope) for c in reversed(node.named_children))
         for node, model in self._models:
             if model.start_byte not in self._consumed:
                 self._ai_finding(node, model, (), False)
         return self.report
 
-    def _enter_function(self, node, scope: Scope):
-        inner = Scope(scope)
-        params = node.child_by_field_name("parameters") or node.child_by_field_name("parameter")
-        if params is not None:
-            self._bind_parameters(params, inner)
-        body = node.child_by_field_name("body")
-        if body is None:
-            return []
-        if body.type == "statement_block":
-            self.hoist(body, inner)
-            return [(c, inner) for c in reversed(body.named_children)]
-        return [(body, inner)]
+    def scope_of(self, node) -> Scope:
+        """The innermost scope around `node`, building (and keeping) the scopes of its ancestors."""
+        chain = []
+        parent = node.parent
+        scope = None
+        while parent is not None:
+            known = self._scopes.get(parent.id)
+            if known is not None:
+                scope = known
+                break
+            if parent.type in _SCOPE_TYPES:
+                chain.append(parent)
+            parent = parent.parent
+        if scope is None:
+            scope = self.module_scope
+        for ancestor in reversed(chain):
+            known = self._scopes.get(ancestor.id)
+            if known is None:
+                known = self._make_scope(ancestor, scope)
+                self._scopes[ancestor.id] = known
+            scope = known
+        return scope
+
+    def _make_scope(self, node, parent: Scope) -> Scope:
+        kind = node.type
+        if kind in FUNCTION_TYPES:
+            inner = Scope(parent)
+            params = node.child_by_field_name("parameters") or node.child_by_field_name("parameter")
+            if params is not None:
+                self._bind_parameters(params, inner)
+            body = node.child_by_field_name("body")
+            if body is not None and body.type == "statement_block":
+                self.hoist(body, inner)
+                self._scopes[body.id] = inner
+            return inner
+        if kind == "statement_block":
+            inner = Scope(parent)
+            self.hoist(node, inner)
+            return inner
+        return self._class_scope(node, parent)
 
     def _bind_parameters(self, params, scope: Scope) -> None:
         nodes = [params] if params.type == "identifier" else params.named_children
@@ -127,12 +153,14 @@ class ModuleDetector(Evaluator):
                         value = Str(literal.text, f"default of parameter {name}")
                 scope.names[name] = ("value", value)
 
-    def _enter_class(self, node, scope: Scope):
-        body = node.child_by_field_name("body")
-        if body is None:
-            return []
+    def _class_scope(self, node, scope: Scope) -> Scope:
+        """The scope of a class body: `this` is an instance whose fields are the class fields and the
+        `this.x = ...` assignments of its methods (TypeScript parameter properties too)."""
         instance = Instance({}, self)
         inner = Scope(scope, this=instance)
+        body = node.child_by_field_name("body")
+        if body is None:
+            return inner
         for member in body.named_children:
             if member.type in ("field_definition", "public_field_definition"):
                 name = member.child_by_field_name("property") or member.child_by_field_name("name")
@@ -140,19 +168,23 @@ class ModuleDetector(Evaluator):
                 if name is not None and value is not None:
                     instance.fields.setdefault(self.text(name), ("expr", value, inner))
             elif member.type == "method_definition":
-                method_scope = Scope(inner)
+                method_body = member.child_by_field_name("body")
                 params = member.child_by_field_name("parameters")
+                name = member.child_by_field_name("name")
+                constructor = name is not None and self.text(name) == "constructor"
+                assignments = list(this_assignments(self.grammar, method_body)) if method_body is not None else []
+                if not assignments and not constructor:
+                    continue
+                method_scope = Scope(inner)
                 if params is not None:
                     self._bind_parameters(params, method_scope)
-                    name = member.child_by_field_name("name")
-                    if name is not None and self.text(name) == "constructor":
+                    if constructor:
                         self._parameter_properties(params, method_scope, instance)
-                method_body = member.child_by_field_name("body")
-                if method_body is not None:
+                if assignments:
                     self.hoist(method_body, method_scope)
-                    for left, right in _this_assignments(method_body):
-                        instance.fields.setdefault(self.text(left), ("expr", right, method_scope))
-        return [(c, inner) for c in reversed(body.named_children)]
+                for left, right in assignments:
+                    instance.fields.setdefault(self.text(left), ("expr", right, method_scope))
+        return inner
 
     def _parameter_properties(self, params, scope: Scope, instance: Instance) -> None:
         """TypeScript's `constructor(private model = "gpt-4o")`: the parameter is also a field of `this`."""
@@ -481,21 +513,74 @@ def _route(url: str) -> str:
     return path or url
 
 
-def _this_assignments(body):
-    """(property node, value node) of `this.x = value` in a method body (not in nested functions)."""
-    stack = [body]
-    while stack:
-        node = stack.pop()
-        for child in node.named_children:
-            if child.type == "assignment_expression":
-                left, right = child.child_by_field_name("left"), child.child_by_field_name("right")
-                if left is not None and right is not None and left.type == "member_expression":
-                    obj = left.child_by_field_name("object")
-                    prop = left.child_by_field_name("property")
-                    if obj is not None and obj.type == "this" and prop is not None:
-                        yield prop, right
-            if child.type not in FUNCTION_TYPES:
-                stack.append(child)
+_SCOPE_TYPES = FUNCTION_TYPES | {"statement_block", "class_declaration", "class", "abstract_class_declaration"}
+_CALLS = "(call_expression) @node (new_expression) @node"
+_THIS = "(assignment_expression left: (member_expression object: (this) property: (_) @prop) right: (_) @value)"
+_HOST_NEEDLES = (b"openai.com", b"openai.azure.com")
+_ENV_NEEDLE = b"OPENAI_"
+
+
+@lru_cache(maxsize=None)
+def _query(language, text: str):
+    import tree_sitter
+
+    return tree_sitter.Query(language, text)
+
+
+@lru_cache(maxsize=8)
+def _call_names(endpoints: frozenset[str]) -> frozenset[str]:
+    """The method names (in snake case) a call through a member can end with and still be a finding."""
+    names = {e.rsplit(".", 1)[-1] for e in endpoints}
+    names |= {js.snake(n) for n in (*js.V3_METHODS, *js.AZURE_METHODS, *js.AI_SDK_MODEL_METHODS, *js.AI_SDK_FUNCTIONS,
+                                    *js.AI_SDK_PROVIDER_FACTORIES, "runTools", "runFunctions")}
+    names |= js.HTTP_METHODS
+    return frozenset(names)
+
+
+def interesting_nodes(language, root, source: bytes) -> list:
+    """The nodes that can be findings, in source order: calls and `new` (a query, run in C), and the strings
+    and OPENAI_* reads found by a byte search for their text."""
+    import tree_sitter
+
+    nodes = list(tree_sitter.QueryCursor(_query(language, _CALLS)).captures(root).get("node", ()))
+    seen: set[int] = set()
+    for needle in _HOST_NEEDLES:
+        i = source.find(needle)
+        while i >= 0:
+            node = _enclosing(root.descendant_for_byte_range(i, i + len(needle)), ("string", "template_string"))
+            if node is not None and node.id not in seen:
+                seen.add(node.id)
+                nodes.append(node)
+            i = source.find(needle, i + len(needle))
+    i = source.find(_ENV_NEEDLE)
+    while i >= 0:
+        node = _enclosing(root.descendant_for_byte_range(i, i + 7), ("member_expression", "subscript_expression"))
+        if node is not None and node.id not in seen:
+            seen.add(node.id)
+            nodes.append(node)
+        i = source.find(_ENV_NEEDLE, i + 7)
+    nodes.sort(key=lambda n: (n.start_byte, -n.end_byte))
+    return nodes
+
+
+def _enclosing(node, types: tuple[str, ...], depth: int = 3):
+    """`node` or one of its nearest ancestors of one of `types` (None when there is none close by)."""
+    while node is not None and depth >= 0:
+        if node.type in types:
+            return node
+        node = node.parent
+        depth -= 1
+    return None
+
+
+def this_assignments(language, body):
+    """(property node, value node) of each `this.x = value` in a method body."""
+    import tree_sitter
+
+    for _, match in tree_sitter.QueryCursor(_query(language, _THIS)).matches(body):
+        props, values = match.get("prop"), match.get("value")
+        if props and values:
+            yield props[0], values[0]
 
 
 __all__ = ["ModuleDetector", "JsDeferred", "Report", "ObjectValue", "Function"]

@@ -16,6 +16,7 @@ DECLARATION_SUFFIXES = (".d.ts", ".d.mts", ".d.cts")
 MINIFIED_SUFFIXES = (".min.js", ".min.mjs", ".min.cjs", "-min.js", ".bundle.min.js")
 MINIFIED_LINE = 2_000  # a line this long in the first 64 KiB: a bundle, not source
 _SCRIPT_RE = re.compile(rb"<script\b([^>]*)>(.*?)</script\s*>", re.DOTALL | re.IGNORECASE)
+_LONG_LINE_RE = re.compile(rb"[^\n]{%d}" % MINIFIED_LINE)
 _BLANK = bytes(10 if i == 10 else 32 for i in range(256))
 _LANG_TS_RE = re.compile(rb"""\blang\s*=\s*["']?(ts|tsx|typescript)\b""", re.IGNORECASE)
 
@@ -42,18 +43,24 @@ def language_of(grammar: str) -> str:
 
 
 @lru_cache(maxsize=None)
-def parser(grammar: str):
+def ts_language(grammar: str):
+    """The tree-sitter Language object of a grammar name."""
     import tree_sitter
 
     if grammar == "javascript":
         import tree_sitter_javascript as module
 
-        language = module.language()
-    else:
-        import tree_sitter_typescript as module
+        return tree_sitter.Language(module.language())
+    import tree_sitter_typescript as module
 
-        language = module.language_tsx() if grammar == "tsx" else module.language_typescript()
-    return tree_sitter.Parser(tree_sitter.Language(language))
+    return tree_sitter.Language(module.language_tsx() if grammar == "tsx" else module.language_typescript())
+
+
+@lru_cache(maxsize=None)
+def parser(grammar: str):
+    import tree_sitter
+
+    return tree_sitter.Parser(ts_language(grammar))
 
 
 def component_script(data: bytes) -> bytes:
@@ -69,16 +76,7 @@ def minified(name: str, data: bytes) -> bool:
     """A minified bundle: by its name, or by a very long line near the top."""
     if name.endswith(MINIFIED_SUFFIXES):
         return True
-    head = data[:65536]
-    start = 0
-    while start < len(head):
-        end = head.find(b"\n", start)
-        if end < 0:
-            end = len(head)
-        if end - start > MINIFIED_LINE:
-            return True
-        start = end + 1
-    return False
+    return _LONG_LINE_RE.search(data, 0, 65536) is not None
 
 
 def parse(name: str, data: bytes):

@@ -122,3 +122,18 @@ def test_byte_ranges_point_at_the_node(scan_one):
     texts = {f.kind.value: data[f.start_byte:f.end_byte].decode() for f in findings}
     assert texts == {"client": "new OpenAI()", "call": 'c.chat.completions.create({ model: "gpt-4o" })'}
     assert kinds(findings) == ["call", "client"]
+
+
+def test_dynamic_import_with_options_and_type_wrappers(scan_tree):
+    app = ('import { clients } from "./lib";\n'
+           'const { default: OpenAI } = await import("openai");\n'
+           'const a = new OpenAI();\n'
+           'a.withOptions({ timeout: 5 }).chat.completions.create({ model: "m1" });\n'
+           'const b = (new OpenAI() satisfies OpenAI)!;\n'
+           '(<OpenAI>b).embeddings.create({ model: "m2", input: "x" });\n'
+           'clients.client.chat.completions.create({ model: "m3" });\n')
+    result = scan_tree({"app.ts": app, "lib/index.ts": 'export * as clients from "./c";\n',
+                        "lib/c.ts": 'import OpenAI from "openai";\nexport const client = new OpenAI();\n'})
+    assert calls([f for f in result.findings if f.path == "app.ts"]) == [
+        ("chat.completions.create", "OpenAI", "m1"), ("embeddings.create", "OpenAI", "m2"),
+        ("chat.completions.create", "OpenAI", "m3")]

@@ -391,8 +391,10 @@ class Evaluator:
             return UNKNOWN
         if isinstance(callee, Pending):
             return callee.call()
-        if isinstance(callee, Client) and callee.api == "ai-sdk":
-            return self._ai_model(callee, "", node, scope)
+        if isinstance(callee, Client):
+            if callee.api == "ai-sdk":
+                return self._ai_model(callee, "", node, scope)
+            return callee  # client.withOptions(...): get() gave the client back; so does the call
         if isinstance(callee, Member) and callee.base.api == "ai-sdk" and len(callee.path) == 1 \
                 and callee.path[0] in js.AI_SDK_MODEL_METHODS:
             return self._ai_model(callee.base, callee.path[0], node, scope)

@@ -65,3 +65,19 @@ def test_settled_call_keeps_its_own_location_and_bytes(scan_tree):
     assert (call.path, call.line, call.language) == ("app.ts", 3, "typescript")
     assert source.encode()[call.start_byte:call.end_byte].decode().startswith("openai.chat.completions.create(")
     assert {i.subject for i in call.issues} >= {"logit_bias", "model"}
+
+
+def test_worker_pool_gives_the_same_findings(scan_tree, tmp_path):
+    """Enough files to start the fork pool: deferred JS uses travel back from the workers and settle the same."""
+    files = {"lib/openai.ts": CLIENT}
+    for i in range(60):
+        files[f"routes/r{i}.ts"] = (f'import {{ openai, MODEL }} from "../lib/openai";\n'
+                                    f'export const r{i} = () => openai.chat.completions.create({{ model: MODEL, n: {i} }});\n')
+    from migrate.scan import scan
+
+    root = tmp_path / "repo"
+    scan_tree(files)  # writes the tree
+    pooled = scan([root], jobs=2)
+    single = scan([root], jobs=1)
+    assert pooled.findings == single.findings
+    assert len([f for f in pooled.findings if f.kind.value == "call" and f.model == "gpt-4o-mini"]) == 60

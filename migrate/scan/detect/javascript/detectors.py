@@ -28,6 +28,9 @@ CODE_WIDTH = 160
 _SECRET_RE = re.compile(r"\bsk-[A-Za-z0-9_-]{8,}")
 _WRAPPER_APIS = ("langchain", "llamaindex")
 _HTTP_FUNCTIONS = frozenset({"fetch", "$fetch", "ofetch"})
+_BUILT = frozenset({"call_expression", "new_expression", "await_expression", "member_expression"})
+# `const X = require("...")`, `const { A, B: C } = await import("...")` anywhere in a file
+_REQUIRE_BINDING_RE = re.compile(rb"(?:const|let|var)\s+(\{[^}]*\}|[A-Za-z_$][\w$]*)\s*=\s*(?:await\s+)?(?:require|import)\(")
 
 
 @dataclass(frozen=True)
@@ -74,16 +77,26 @@ class ModuleDetector(Evaluator):
         self.hoist(root, scope, module=True)
         self._scopes = {root.id: scope}
         last_names = _call_names(self.endpoints)
+        roots = self._module_names(scope)
         for node in interesting_nodes(self.grammar, root, self.source):
             kind = node.type
             if kind == "call_expression":
                 func = node.child_by_field_name("function")
-                if func is not None and func.type == "member_expression":
+                if func is None:
+                    continue
+                if func.type == "member_expression":
                     prop = func.child_by_field_name("property")
                     if prop is None or js.snake(self.text(prop)) not in last_names:
                         continue  # no call with this method name can be a finding
+                elif func.type == "identifier" and self.text(func) not in roots:
+                    continue  # a local function: what it returns matters only where a call goes through it
                 self._on_call(node, self.scope_of(node))
             elif kind == "new_expression":
+                ctor = node.child_by_field_name("constructor")
+                while ctor is not None and ctor.type == "member_expression":
+                    ctor = ctor.child_by_field_name("object")
+                if ctor is None or ctor.type != "identifier" or self.text(ctor) not in roots:
+                    continue  # `new Map()`, `new Error()`: not a class any OpenAI package exports
                 self._on_new(node, self.scope_of(node))
             elif kind in ("string", "template_string"):
                 self._on_string(node, None)
@@ -93,6 +106,22 @@ class ModuleDetector(Evaluator):
             if model.start_byte not in self._consumed:
                 self._ai_finding(node, model, (), False)
         return self.report
+
+    def _module_names(self, scope: Scope) -> frozenset[str]:
+        """Names a finding's call or `new` can start from: the module's imports and declarations, every name
+        bound by a `require(...)` or `import(...)` anywhere, and the HTTP functions."""
+        names = set(_HTTP_FUNCTIONS)
+        for name, entry in scope.names.items():
+            if entry[0] == "value" and isinstance(entry[1], Import):
+                names.add(name)  # imported
+            elif entry[0] == "expr" and entry[1] is not None and entry[1].type in _BUILT:
+                names.add(name)  # built at module level: `const provider = createOpenAI(...)`, `new OpenAI()`
+            elif entry[0] == "value" and isinstance(entry[1], Function):
+                names.add(name)  # a factory the module declares: its calls may build a client
+        if b"require(" in self.source or b"import(" in self.source:
+            for match in _REQUIRE_BINDING_RE.finditer(self.source):
+                names.update(n.strip().split(":")[-1].strip() for n in match.group(1).decode("utf-8", "replace").strip("{} ").split(","))
+        return frozenset(names)
 
     def scope_of(self, node) -> Scope:
         """The innermost scope around `node`, building (and keeping) the scopes of its ancestors."""
@@ -156,11 +185,18 @@ class ModuleDetector(Evaluator):
     def _class_scope(self, node, scope: Scope) -> Scope:
         """The scope of a class body: `this` is an instance whose fields are the class fields and the
         `this.x = ...` assignments of its methods (TypeScript parameter properties too)."""
-        instance = Instance({}, self)
+        instance = Instance(None, self)
         inner = Scope(scope, this=instance)
+        instance.source = (node, inner)
+        return inner
+
+    def instance_fields(self, instance: Instance) -> dict:
+        """The fields of a class's instances, read the first time some `this.x` is evaluated."""
+        node, inner = instance.source
+        instance.fields = {}
         body = node.child_by_field_name("body")
         if body is None:
-            return inner
+            return instance.fields
         for member in body.named_children:
             if member.type in ("field_definition", "public_field_definition"):
                 name = member.child_by_field_name("property") or member.child_by_field_name("name")
@@ -184,7 +220,7 @@ class ModuleDetector(Evaluator):
                     self.hoist(method_body, method_scope)
                 for left, right in assignments:
                     instance.fields.setdefault(self.text(left), ("expr", right, method_scope))
-        return inner
+        return instance.fields
 
     def _parameter_properties(self, params, scope: Scope, instance: Instance) -> None:
         """TypeScript's `constructor(private model = "gpt-4o")`: the parameter is also a field of `this`."""

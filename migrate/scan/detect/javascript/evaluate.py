@@ -343,7 +343,8 @@ class Evaluator:
             base.props[name] = (None, None) if value is UNKNOWN else entry
             return value
         if isinstance(base, Instance):
-            entry = base.fields.get(name)
+            fields = base.fields if base.fields is not None else base.ev.instance_fields(base)
+            entry = fields.get(name)
             if entry is None:
                 return UNKNOWN
             if entry[0] == "value":

@@ -106,8 +106,9 @@ class ObjectValue:
 class Instance:
     """An instance of a class of the file (`this.client` inside its methods)."""
 
-    fields: dict  # name -> ("expr", node, scope) / ("value", value)
+    fields: dict | None  # name -> ("expr", node, scope) / ("value", value); None until first read
     ev: object
+    source: object = None  # (class node, class scope): how the owning detector reads the fields
 
 
 UNKNOWN = Dynamic()

@@ -46,3 +46,14 @@ def test_env_reads(scan_one):
     findings = scan_one(source)
     assert [(f.kind.value, f.parameters) for f in findings] == [
         ("env", ("OPENAI_API_KEY",)), ("env", ("OPENAI_BASE_URL",)), ("env", ("OPENAI_ORG_ID",))]
+
+
+def test_axios_instance_with_a_base_url(scan_one):
+    source = ('import axios from "axios";\n'
+              'const OPENAI = process.env.OPENAI_API_BASE ?? "https://api.openai.com/v1";\n'
+              'const api = axios.create({ baseURL: OPENAI, headers: { Authorization: `Bearer ${key}` } });\n'
+              'export const ask = (messages) => api.post("/chat/completions", { model: "gpt-4o", messages });\n'
+              'const other = axios.create({ baseURL: "https://api.example.com" });\nother.post("/chat/completions", {});\n')
+    http = [f for f in scan_one(source, "client.js") if f.kind.value == "http"]
+    assert [(f.line, f.client, f.endpoint, f.model, f.parameters) for f in http] == [
+        (4, "axios", "/v1/chat/completions", "gpt-4o", ("messages", "model"))]

@@ -67,6 +67,7 @@ class ModuleDetector(Evaluator):
         self._models: list[tuple[object, AiModel]] = []  # AI SDK model calls, reported alone if no call uses them
         self._lines = source.split(b"\n")
         self._model_import: Import | None = None  # set by _value_model for the finding being built
+        self._http_base: str | None = None  # the baseURL of the HTTP client instance being called
 
     # -- walk ----------------------------------------------------------------------------------------------------
     def run(self, root) -> Report:
@@ -421,6 +422,9 @@ class ModuleDetector(Evaluator):
         url = self.eval(url_node, scope)
         if isinstance(url, Env) and url.default is not None:
             url = url.default
+        base = self._http_base
+        if base and isinstance(url, Str) and "://" not in url.text:  # an axios instance with a baseURL
+            url = Str(base.rstrip("/") + "/" + url.text.lstrip("/"), "baseURL + path")
         if not isinstance(url, Str) or not sdk.OPENAI_HOST_RE.search(url.text):
             return False
         self._consume_strings(url_node, scope)
@@ -447,6 +451,7 @@ class ModuleDetector(Evaluator):
         return True
 
     def _http_callee(self, func, scope: Scope) -> tuple[str | None, str | None]:
+        self._http_base = None
         if func.type == "identifier":
             name = self.text(func)
             bound = self.lookup(name, scope)
@@ -465,6 +470,9 @@ class ModuleDetector(Evaluator):
             bound = self.lookup(self.text(obj), scope)
             if isinstance(bound, Import) and bound.module in js.HTTP_PACKAGES:
                 return js.HTTP_PACKAGES[bound.module], method
+            if isinstance(bound, Client) and bound.api == "http":  # const api = axios.create({ baseURL })
+                self._http_base = bound.role
+                return bound.cls, method
         return None, None
 
     def _consume_strings(self, node, scope: Scope) -> None:

@@ -389,6 +389,8 @@ class Evaluator:
                     return self._ai_model(Client("ai-sdk", "openai"), method, node, scope)
             if not is_known_package(module):
                 return Pending(callee, (), self.path).call()
+            if js.HTTP_PACKAGES.get(module) in ("axios", "got", "ky") and name.rsplit(".", 1)[-1] in ("create", "extend"):
+                return self._http_instance(js.HTTP_PACKAGES[module], node, scope)
             return UNKNOWN
         if isinstance(callee, Pending):
             return callee.call()
@@ -401,6 +403,22 @@ class Evaluator:
             return self._ai_model(callee.base, callee.path[0], node, scope)
         if isinstance(callee, Function):
             return callee.ev.returns(callee)
+        return UNKNOWN
+
+    def _http_instance(self, library: str, node, scope: Scope):
+        """`axios.create({ baseURL })`, `got.extend({ prefixUrl })`, `ky.create({ prefixUrl })`: a client whose
+        base URL later calls' paths are relative to (kept in `role`)."""
+        args = arguments(node)
+        if not args or args[0].type != "object":
+            return UNKNOWN
+        for key in ("baseURL", "prefixUrl"):
+            value_node = property_node(self, args[0], key)
+            if value_node is not None:
+                value = self.eval(value_node, scope)
+                if isinstance(value, Env) and value.default is not None:
+                    value = value.default
+                if isinstance(value, Str):
+                    return Client("http", library, node.start_point[0] + 1, value.text)
         return UNKNOWN
 
     def _ai_model(self, provider: Client, method: str, node, scope: Scope) -> AiModel:

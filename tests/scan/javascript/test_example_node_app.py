@@ -126,3 +126,15 @@ def test_cli_serve_dry_run_for_the_node_app(tmp_path):
     text = json.dumps(plan)
     for name in ("gpt-3.5-turbo", "gpt-4o", "gpt-4o-mini"):  # models the JS code sends, served under their names
         assert f'"{name}"' in text
+
+
+def test_rich_terminal_report_has_a_language_column(result):
+    from rich.console import Console
+
+    from migrate.scan.formats.terminal import print_report
+
+    console = Console(record=True, width=200)
+    print_report(result, console=console)
+    text = console.export_text()
+    assert "by language: typescript 13, javascript 11" in text
+    assert any("src/components/Chat.vue:10" in line and "typescript" in line for line in text.splitlines())

@@ -9,8 +9,8 @@ How it runs (docs/detection.md has the rules):
 
 1. walk.py lists the files (gitignore, excludes, vendored folders);
 2. each file's bytes go through the pre-filter (prefilter.py, a substring search);
-3. files that pass are parsed (Python with `ast`, JS/TS with tree-sitter: detect/javascript/) and analysed, in a fork pool when there are many and
-   idle CPUs to run it (`_default_jobs`);
+3. files that pass are parsed (Python with `ast`, JS/TS with tree-sitter: detect/javascript/) and analysed,
+   in a fork pool when there are many and idle CPUs to run it (`_default_jobs`);
 4. calls through clients or constants imported from other modules of the tree are settled
    (detect/crossmodule.py), then assess.py gives every finding its verdict from the catalog.
 

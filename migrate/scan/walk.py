@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Iterator
 
 from migrate.scan import gitignore
+from migrate.scan.detect.javascript.parse import COMPONENT_SUFFIXES, JS_SUFFIXES, MINIFIED_SUFFIXES, is_js_name
 from migrate.scan.findings import Skipped
 
 PYTHON_SUFFIXES = (".py", ".pyw", ".ipynb")
@@ -25,13 +26,9 @@ ALWAYS_SKIPPED_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", ".mypy_ca
 VENDORED_DIRS = frozenset({"node_modules", "site-packages", "dist-packages", ".venv", "venv", ".eggs"})
 # Build output of JS/TS toolchains: copies of the sources; their JS/TS files are skipped like vendored code.
 BUILD_DIRS = frozenset({"dist", "build", ".next", ".nuxt", ".svelte-kit", ".output", ".vercel", ".turbo"})
-# JS/TS sources, Vue/Svelte components, and the pins of a Node project.
+# The pins of a Node project (JS/TS sources: detect/javascript/parse.py says which names).
 JS_NAMES = ("package.json",)
-MINIFIED_SUFFIXES = (".min.js", ".min.mjs", ".min.cjs", "-min.js")
-
-
-_JS_SUFFIXES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx", ".vue", ".svelte")
-_DECLARATION_SUFFIXES = (".d.ts", ".d.mts", ".d.cts")
+_JS_SUFFIXES = JS_SUFFIXES + COMPONENT_SUFFIXES
 
 
 @dataclass(frozen=True)
@@ -47,7 +44,7 @@ def is_interesting_name(name: str) -> bool:
     if name in JS_NAMES:
         return True
     if name.endswith(_JS_SUFFIXES):
-        return not name.endswith(_DECLARATION_SUFFIXES)  # .d.ts files declare types: no code runs there
+        return is_js_name(name)  # not .d.ts: declaration files hold types, no code runs there
     if name.startswith(".env") or name.endswith(".env"):
         return True
     if name in TEXT_NAMES or (name.startswith("requirements") and name.endswith((".txt", ".in"))):

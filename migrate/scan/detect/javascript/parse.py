@@ -13,7 +13,7 @@ from functools import lru_cache
 JS_SUFFIXES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
 COMPONENT_SUFFIXES = (".vue", ".svelte")
 DECLARATION_SUFFIXES = (".d.ts", ".d.mts", ".d.cts")
-MINIFIED_SUFFIXES = (".min.js", ".min.mjs", ".min.cjs", "-min.js", ".bundle.min.js")
+MINIFIED_SUFFIXES = (".min.js", ".min.mjs", ".min.cjs", "-min.js")  # skipped by name unless --include-vendored
 MINIFIED_LINE = 2_000  # a line this long in the first 64 KiB: a bundle, not source
 _SCRIPT_RE = re.compile(rb"<script\b([^>]*)>(.*?)</script\s*>", re.DOTALL | re.IGNORECASE)
 _BLANK = bytes(10 if i == 10 else 32 for i in range(256))

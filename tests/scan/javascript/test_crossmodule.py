@@ -81,3 +81,20 @@ def test_worker_pool_gives_the_same_findings(scan_tree, tmp_path):
     single = scan([root], jobs=1)
     assert pooled.findings == single.findings
     assert len([f for f in pooled.findings if f.kind.value == "call" and f.model == "gpt-4o-mini"]) == 60
+
+
+BASE = ('import OpenAI from "openai";\nexport class BaseChat {\n  getClient() {\n'
+        '    if (!this.client) { this.client = new OpenAI({ maxRetries: 0 }); }\n    return this.client;\n  }\n}\n')
+
+
+@pytest.mark.parametrize("files,path", [
+    pytest.param({"base.ts": BASE, "chat.ts": 'import { BaseChat } from "./base";\nexport class Chat extends BaseChat {\n'
+                  '  run() { return this.client.chat.completions.create({ model: "gpt-4o", messages: [] }); }\n}\n'},
+                 "chat.ts", id="base-class-in-another-module"),
+    pytest.param({"chat.js": BASE.replace("export class", "class") + 'var Chat = class extends BaseChat {\n'
+                  '  run() { return this.client.chat.completions.create({ model: "gpt-4o", messages: [] }); }\n};\n'},
+                 "chat.js", id="base-class-in-the-same-module"),
+])
+def test_this_client_set_by_a_base_class(scan_tree, files, path):
+    result = scan_tree(files)
+    assert calls([f for f in result.findings if f.path == path]) == [("chat.completions.create", "OpenAI", "gpt-4o")]

@@ -53,8 +53,8 @@ def test_langchain_clients_and_calls_are_found(corpus):
     clients = {f.client for f in langchain if f.kind.value == "client"}
     assert {"OpenAI", "AzureOpenAI"} <= clients
     endpoints = {f.endpoint for f in langchain if f.kind.value == "call"}
-    # chat models call through a `this.client` their base class (another module) sets: not followed yet
-    assert {"embeddings.create", "completions.create"} <= endpoints
+    # the chat models call through a `this.client` their base class (chat_models/base.js) sets
+    assert {"chat.completions.create", "chat.completions.parse", "embeddings.create", "completions.create"} <= endpoints
 
 
 def test_every_finding_points_at_its_bytes(corpus):

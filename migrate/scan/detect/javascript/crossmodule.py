@@ -18,7 +18,7 @@ import os
 from typing import Iterable
 
 from migrate.catalog import javascript as js
-from migrate.scan.detect.javascript.values import UNKNOWN, AiModel, Client, Import, Member, Pending
+from migrate.scan.detect.javascript.values import UNKNOWN, AiModel, ClassValue, Client, Import, Member, Pending
 from migrate.scan.findings import Finding
 
 MAX_DEPTH = 12
@@ -88,7 +88,11 @@ class JsModules:
                 target_ev = self.evaluator(value.path)
                 value = self.export(target_ev, value.path, name, depth + 1) if step == "get" and target_ev else UNKNOWN
                 continue
-            if step == "get":
+            if step == "this":  # a field of the instances of a class: `this.client` set by a base class
+                if not isinstance(value, ClassValue):
+                    return UNKNOWN
+                value = ev.get(value.ev.class_instance(value), name)
+            elif step == "get":
                 value = ev.get(value, name)
             else:
                 value = ev.apply(value, _NO_ARGS, None) if not isinstance(value, Pending) else value.call()
@@ -116,16 +120,17 @@ _NO_ARGS = _NoArgs()
 
 def _analyse(path: str):
     """A module's evaluator with its declarations and exports bound (None when it does not read)."""
-    from migrate.scan.detect.javascript.evaluate import Evaluator, Scope
+    from migrate.scan.detect.javascript.detectors import ModuleDetector
+    from migrate.scan.detect.javascript.evaluate import Scope
     from migrate.scan.detect.javascript.parse import parse
 
     try:
         with open(path, "rb") as fh:
             data = fh.read()
-        tree, source, _ = parse(os.path.basename(path), data)
+        tree, source, grammar = parse(os.path.basename(path), data)
     except (OSError, ValueError):
         return None
-    ev = Evaluator(source, path)
+    ev = ModuleDetector(source, path, path, grammar)  # its evaluator: classes and their fields too
     ev.module_scope = Scope()
     ev.hoist(tree.root_node, ev.module_scope, module=True)
     ev.tree = tree  # keep the tree alive while its nodes are in use

@@ -20,7 +20,7 @@ from migrate.scan.detect.javascript.evaluate import (
 )
 from migrate.scan.detect.javascript.modules import is_known_package
 from migrate.scan.detect.javascript.values import (
-    UNKNOWN, AiModel, Client, Dynamic, Env, Function, Import, Instance, Member, ObjectValue, Pending, Str,
+    UNKNOWN, AiModel, ClassValue, Client, Dynamic, Env, Function, Import, Instance, Member, ObjectValue, Pending, Str,
 )
 from migrate.scan.findings import Finding, Kind
 
@@ -221,7 +221,32 @@ class ModuleDetector(Evaluator):
                     self.hoist(method_body, method_scope)
                 for left, right in assignments:
                     instance.fields.setdefault(self.text(left), ("expr", right, method_scope))
+        self._inherit(node, inner.parent, instance)
         return instance.fields
+
+    def _inherit(self, node, outer: Scope, instance: Instance) -> None:
+        """Fields a base class sets: merged when it is a class of this module, pending when another module's."""
+        heritage = next((c for c in node.named_children if c.type == "class_heritage"), None)
+        if heritage is None or not heritage.named_children:
+            return
+        base = heritage.named_children[0]
+        if base.type == "extends_clause":
+            base = base.named_children[0] if base.named_children else None
+        value = self.eval(base, outer) if base is not None else UNKNOWN
+        if isinstance(value, Import) and not is_known_package(value.module):
+            value = Pending(value, (), self.path)
+        if isinstance(value, Pending):
+            instance.inherited = value
+        elif isinstance(value, ClassValue) and value.node.id != node.id:
+            parent = value.ev.class_instance(value)
+            fields = parent.fields if parent.fields is not None else value.ev.instance_fields(parent)
+            for name, entry in fields.items():
+                instance.fields.setdefault(name, entry)
+            instance.inherited = instance.inherited or parent.inherited
+
+    def class_instance(self, value: ClassValue) -> Instance:
+        """An instance of a class value (what `this` is in its methods)."""
+        return self._class_scope(value.node, value.scope).this
 
     def _parameter_properties(self, params, scope: Scope, instance: Instance) -> None:
         """TypeScript's `constructor(private model = "gpt-4o")`: the parameter is also a field of `this`."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 from migrate.catalog import javascript as js
 from migrate.scan.detect.javascript.modules import is_known_package
 from migrate.scan.detect.javascript.values import (
-    UNKNOWN, AiModel, Client, Dynamic, Env, Function, Import, Instance, Member, ObjectValue, Pending, Str,
+    UNKNOWN, AiModel, ClassValue, Client, Dynamic, Env, Function, Import, Instance, Member, ObjectValue, Pending, Str,
 )
 
 _WRAPPERS = frozenset({"parenthesized_expression", "await_expression", "non_null_expression", "as_expression",
@@ -65,10 +65,10 @@ class Evaluator:
                 name = child.child_by_field_name("name")
                 if name is not None:
                     scope.names[self.text(name)] = ("value", Function(child, scope, self))
-            elif kind == "class_declaration":
+            elif kind in ("class_declaration", "abstract_class_declaration"):
                 name = child.child_by_field_name("name")
                 if name is not None:
-                    scope.names[self.text(name)] = ("value", Dynamic(f"class {self.text(name)}"))
+                    scope.names[self.text(name)] = ("value", ClassValue(child, scope, self))
             elif kind == "export_statement" and module:
                 self._bind_export(child, scope)
             elif kind == "expression_statement" and module:
@@ -148,6 +148,8 @@ class Evaluator:
                 ident = self.text(name)
                 if declaration.type in ("function_declaration", "generator_function_declaration"):
                     scope.names[ident] = ("value", Function(declaration, scope, self))
+                elif declaration.type in ("class_declaration", "abstract_class_declaration"):
+                    scope.names[ident] = ("value", ClassValue(declaration, scope, self))
                 self.exports[ident] = ("name", ident, scope)
                 if _has_token(node, "default"):
                     self.exports["default"] = ("name", ident, scope)
@@ -271,6 +273,8 @@ class Evaluator:
             return Function(node, scope, self)
         if kind == "object":
             return ObjectValue({k: (v, scope) for k, _, v in _object_props(self, node)}, self)
+        if kind == "class":
+            return ClassValue(node, scope, self)
         if kind == "this":
             return scope.this if scope.this is not None else UNKNOWN
         if kind == "ternary_expression":
@@ -346,6 +350,9 @@ class Evaluator:
             fields = base.fields if base.fields is not None else base.ev.instance_fields(base)
             entry = fields.get(name)
             if entry is None:
+                if isinstance(base.inherited, Pending):  # set by a base class another module defines
+                    return Pending(base.inherited.source, base.inherited.steps + (("this", name),),
+                                   base.inherited.importer)
                 return UNKNOWN
             if entry[0] == "value":
                 return entry[1]

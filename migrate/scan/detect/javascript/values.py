@@ -103,12 +103,22 @@ class ObjectValue:
 
 
 @dataclass(eq=False)
+class ClassValue:
+    """A class of a module (declaration or expression): its instances' fields are read from its body."""
+
+    node: object
+    scope: object
+    ev: object
+
+
+@dataclass(eq=False)
 class Instance:
     """An instance of a class of the file (`this.client` inside its methods)."""
 
     fields: dict | None  # name -> ("expr", node, scope) / ("value", value); None until first read
     ev: object
     source: object = None  # (class node, class scope): how the owning detector reads the fields
+    inherited: object = None  # a Pending base class of another module: fields it sets are settled there
 
 
 UNKNOWN = Dynamic()

@@ -46,7 +46,7 @@ Exit codes:
 @click.option("--strict", is_flag=True, help="Exit 3 when some files could not be scanned.")
 @click.option("--exclude", multiple=True, metavar="GLOB",
               help="Skip paths matching GLOB (relative to the scanned folder); repeatable.")
-@click.option("--include-vendored", is_flag=True, help="Also scan virtualenvs, site-packages and node_modules.")
+@click.option("--include-vendored", is_flag=True, help="Also scan virtualenvs, site-packages, node_modules and JS/TS build output (dist/, .next/, *.min.js).")
 @click.option("--no-gitignore", is_flag=True, help="Scan files that .gitignore excludes.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: the idle CPUs; a pool starts only on large trees).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),

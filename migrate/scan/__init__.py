@@ -1,4 +1,4 @@
-"""`migrate scan`: every OpenAI use in a Python codebase, and what will break on vLLM.
+"""`migrate scan`: every OpenAI use in a Python, JavaScript or TypeScript codebase, and what will break on vLLM.
 
     import migrate
     result = migrate.scan(["./repo"])          # ScanResult: findings (assessed), skipped files, counts
@@ -9,8 +9,8 @@ How it runs (docs/detection.md has the rules):
 
 1. walk.py lists the files (gitignore, excludes, vendored folders);
 2. each file's bytes go through the pre-filter (prefilter.py, a substring search);
-3. files that pass are parsed with `ast` and analysed (detect/), in a fork pool when there are many and
-   idle CPUs to run it (`_default_jobs`);
+3. files that pass are parsed (Python with `ast`, JS/TS with tree-sitter: detect/javascript/) and analysed,
+   in a fork pool when there are many and idle CPUs to run it (`_default_jobs`);
 4. calls through clients or constants imported from other modules of the tree are settled
    (detect/crossmodule.py), then assess.py gives every finding its verdict from the catalog.
 
@@ -64,8 +64,16 @@ def scan(
         parsed += result.parsed
     if deferred:
         from migrate.scan.detect.crossmodule import ModuleIndex, settle
+        from migrate.scan.detect.javascript.detectors import JsDeferred
 
-        findings.extend(settle(deferred, ModuleIndex(files)))
+        js_deferred = [d for d in deferred if isinstance(d, JsDeferred)]
+        python_deferred = [d for d in deferred if not isinstance(d, JsDeferred)]
+        if python_deferred:
+            findings.extend(settle(python_deferred, ModuleIndex(files)))
+        if js_deferred:
+            from migrate.scan.detect.javascript.crossmodule import settle as settle_js
+
+            findings.extend(settle_js(js_deferred, files))
 
     from migrate.catalog import load_catalog
     from migrate.scan.assess import assess
@@ -135,7 +143,8 @@ def _detect_all(walk, endpoints, jobs, progress):
 
 def _detect_adaptive(files, endpoints, jobs, progress):
     from migrate.scan.detect import FileResult, detect_file, read_bytes
-    from migrate.scan.prefilter import python_candidate, text_file_candidate
+    from migrate.scan.detect.javascript.parse import is_js_name
+    from migrate.scan.prefilter import js_candidate, python_candidate, text_file_candidate
 
     total = len(files)
     results: list[FileResult] = []
@@ -155,7 +164,7 @@ def _detect_adaptive(files, endpoints, jobs, progress):
             if rel.endswith((".py", ".pyw", ".ipynb")):
                 if not python_candidate(data):
                     continue
-            elif not text_file_candidate(data):
+            elif not (js_candidate(data) if is_js_name(rel.rsplit("/", 1)[-1]) else text_file_candidate(data)):
                 continue
             if pool is None:
                 candidates.append((path, rel, data))

@@ -55,6 +55,10 @@ class _Context:
 
 def _assess_one(finding: Finding, ctx: _Context) -> Finding:
     assessor = _ASSESSORS.get(finding.kind, _assess_call)
+    if finding.language != "python":
+        from migrate.scan.assess_javascript import ASSESSORS
+
+        assessor = ASSESSORS.get(finding.kind, assessor)
     try:
         issues = assessor(finding, ctx)
     except Exception as e:  # noqa: BLE001 - one odd finding must not stop the scan

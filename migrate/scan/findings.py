@@ -74,6 +74,7 @@ class Finding:
     end_line: int
     end_column: int
     api: str  # "openai" (v1+), "openai-legacy" (0.x), "langchain", "llamaindex", "litellm", "instructor", "dspy", "http", "env", "requirements"
+    # JS/TS also: "openai-node-v3", "openai-edge", "azure-openai", "ai-sdk", "npm" (package.json pins)
     endpoint: str | None = None  # canonical resource path: "chat.completions.create", "images.generate", ...
     client: str | None = None  # the client class behind the call: "OpenAI", "AsyncAzureOpenAI", "module", ...
     model: str | None = None  # the model name, "dynamic" when not statically known, None when no model applies
@@ -86,6 +87,9 @@ class Finding:
     detail: str = ""  # a short human note from the detector (e.g. "client from factory make_client()")
     verdict: Verdict = Verdict.OK
     issues: tuple[Issue, ...] = ()
+    language: str = "python"  # "python", "javascript", "typescript"
+    start_byte: int | None = None  # the node's byte range in the file (JS/TS: what a rewrite edits)
+    end_byte: int | None = None
 
     @property
     def location(self) -> str:

@@ -85,6 +85,20 @@ def _openai_mention(data: bytes) -> bool:
     return False
 
 
+# A JS/TS module that imports the AI SDK may use an OpenAI model another module of the project builds.
+_AI_SDK_IMPORTS = (b'from "ai"', b"from 'ai'", b'require("ai")', b"require('ai')")
+
+
+def js_candidate(data: bytes) -> bool:
+    """JS/TS sources: any needle of text files, or an import of the Vercel AI SDK."""
+    if text_file_candidate(data):
+        return True
+    for needle in _AI_SDK_IMPORTS:
+        if needle in data:
+            return True
+    return False
+
+
 def text_file_candidate(data: bytes) -> bool:
     """.env files and dependency pins: any needle, plus the names of wrappers that may not spell openai."""
     for needle in TEXT_NEEDLES:

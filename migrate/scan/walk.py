@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Iterator
 
 from migrate.scan import gitignore
+from migrate.scan.detect.javascript.parse import COMPONENT_SUFFIXES, JS_SUFFIXES, MINIFIED_SUFFIXES, is_js_name
 from migrate.scan.findings import Skipped
 
 PYTHON_SUFFIXES = (".py", ".pyw", ".ipynb")
@@ -23,6 +24,11 @@ PYTHON_SUFFIXES = (".py", ".pyw", ".ipynb")
 TEXT_NAMES = ("requirements.txt", "pyproject.toml", "setup.cfg", "Pipfile")
 ALWAYS_SKIPPED_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".tox", ".nox"})
 VENDORED_DIRS = frozenset({"node_modules", "site-packages", "dist-packages", ".venv", "venv", ".eggs"})
+# Build output of JS/TS toolchains: copies of the sources; their JS/TS files are skipped like vendored code.
+BUILD_DIRS = frozenset({"dist", "build", ".next", ".nuxt", ".svelte-kit", ".output", ".vercel", ".turbo"})
+# The pins of a Node project (JS/TS sources: detect/javascript/parse.py says which names).
+JS_NAMES = ("package.json",)
+_JS_SUFFIXES = JS_SUFFIXES + COMPONENT_SUFFIXES
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,10 @@ class Candidate:
 def is_interesting_name(name: str) -> bool:
     if name.endswith(PYTHON_SUFFIXES):
         return True
+    if name in JS_NAMES:
+        return True
+    if name.endswith(_JS_SUFFIXES):
+        return is_js_name(name)  # not .d.ts: declaration files hold types, no code runs there
     if name.startswith(".env") or name.endswith(".env"):
         return True
     if name in TEXT_NAMES or (name.startswith("requirements") and name.endswith((".txt", ".in"))):
@@ -103,9 +113,9 @@ def _walk(root: Path, exclude, include_vendored, respect_gitignore, skipped, nam
     seen_dirs.add((st.st_dev, st.st_ino))
     # Each stack entry: directory path, its path relative to root, the ignore files in force (gitignore.Scope).
     outer = gitignore.outer_scopes(root_s) if respect_gitignore else ()
-    stack: list[tuple[str, str, tuple]] = [(root_s, "", outer)]
+    stack: list[tuple[str, str, tuple, bool]] = [(root_s, "", outer, True)]
     while stack:
-        directory, rel_dir, specs = stack.pop()
+        directory, rel_dir, specs, js_ok = stack.pop()
         try:
             with os.scandir(directory) as it:
                 entries = sorted(it, key=_entry_name)
@@ -152,9 +162,11 @@ def _walk(root: Path, exclude, include_vendored, respect_gitignore, skipped, nam
                         skipped.append(Skipped(rel, "symlink loop", f"{rel} points back to a folder already scanned"))
                     continue
                 seen_dirs.add(key)
-                subdirs.append((entry.path, rel, specs))
+                subdirs.append((entry.path, rel, specs, js_ok and (include_vendored or name not in BUILD_DIRS)))
                 continue
             if not name_filter(name):
+                continue
+            if not include_vendored and (name.endswith(MINIFIED_SUFFIXES) or (not js_ok and name.endswith(_JS_SUFFIXES))):
                 continue
             if is_link and not os.path.exists(entry.path):
                 try:

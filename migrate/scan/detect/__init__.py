@@ -29,11 +29,18 @@ class FileResult:
 
 
 def file_style(name: str) -> str:
-    """How a file is read: "python", "notebook", "env", "requirements", "pyproject", "pipfile", "setup.cfg"."""
+    """How a file is read: "python", "notebook", "javascript" (JS/TS sources and components), "package.json",
+    "env", "requirements", "pyproject", "pipfile", "setup.cfg"."""
     if name.endswith((".py", ".pyw")):
         return "python"
     if name.endswith(".ipynb"):
         return "notebook"
+    if name == "package.json":
+        return "package.json"
+    from migrate.scan.detect.javascript.parse import is_js_name
+
+    if is_js_name(name):
+        return "javascript"
     if name == "pyproject.toml":
         return "pyproject"
     if name == "Pipfile":
@@ -76,6 +83,9 @@ def detect_file(path: str, rel: str, endpoints: frozenset[str] = frozenset(), da
         if style in ("python", "notebook"):
             if not prefilter.python_candidate(data):
                 return result
+        elif style == "javascript":
+            if not prefilter.js_candidate(data):
+                return result
         elif not prefilter.text_file_candidate(data):
             return result
         result.parsed = True
@@ -86,6 +96,14 @@ def detect_file(path: str, rel: str, endpoints: frozenset[str] = frozenset(), da
             _python(data, path, rel, endpoints, result)
         elif style == "notebook":
             _notebook(data, rel, endpoints, result)
+        elif style == "javascript":
+            from migrate.scan.detect.javascript import detect_js
+
+            detect_js(data, path, rel, endpoints, result)
+        elif style == "package.json":
+            from migrate.scan.detect.javascript.packagejson import package_json_findings
+
+            result.findings.extend(package_json_findings(data.decode("utf-8-sig", errors="replace"), rel))
         else:
             _text(data, rel, style, result)
     except Unreadable as e:

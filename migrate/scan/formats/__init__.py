@@ -53,6 +53,21 @@ def what(finding: Finding) -> str:
     return finding.kind.value
 
 
+def shows_language(result: ScanResult) -> bool:
+    """Reports name each finding's language once a scan found JS/TS code (Python-only reports stay as they were)."""
+    return any(f.language != "python" for f in result.findings)
+
+
+def counts_by_language(result: ScanResult) -> list[tuple[str, int]]:
+    counts: Counter[str] = Counter(f.language for f in result.findings)
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def languages_line(result: ScanResult) -> str:
+    """"typescript 8, python 5, javascript 2": the findings per language."""
+    return ", ".join(f"{language} {n}" for language, n in counts_by_language(result))
+
+
 def sorted_findings(findings) -> list[Finding]:
     return sorted(findings, key=lambda f: (-f.verdict.rank, f.path, f.cell if f.cell is not None else -1, f.line, f.column))
 

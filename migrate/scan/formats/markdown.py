@@ -7,7 +7,9 @@ how many it left out.
 from __future__ import annotations
 
 from migrate.scan.findings import ScanResult, Verdict
-from migrate.scan.formats import VERDICT_ORDER, counts_by_endpoint, main_reason, sorted_findings, what
+from migrate.scan.formats import (
+    VERDICT_ORDER, counts_by_endpoint, languages_line, main_reason, shows_language, sorted_findings, what,
+)
 
 EMOJI = {
     Verdict.UNSUPPORTED: "⛔",
@@ -37,12 +39,17 @@ def render(result: ScanResult, *, max_rows: int = 200, title: str = "OpenAI → 
         lines += [f"| `{_cell(name)}` | {n} | {worst.value} |" for name, n, worst in endpoints]
         lines += ["", "</details>"]
     if result.findings:
-        lines += ["", "| Location | Endpoint | Model | Verdict | Reason |", "| --- | --- | --- | --- | --- |"]
+        language = shows_language(result)
+        if language:
+            lines += ["", f"Findings by language: {languages_line(result)}."]
+        header = "| Location | Language | Endpoint | Model | Verdict | Reason |" if language else "| Location | Endpoint | Model | Verdict | Reason |"
+        lines += ["", header, "| --- " * header.count(" | ") + "| --- |"]
         ordered = sorted_findings(result.findings)
         for f in ordered[:max_rows]:
             model = f"`{_cell(f.model)}`" if f.model else ""
+            lang = f" {f.language} |" if language else ""
             lines.append(
-                f"| `{_cell(f.location)}` | `{_cell(what(f))}` | {model} | {EMOJI[f.verdict]} {f.verdict.value} | "
+                f"| `{_cell(f.location)}` |{lang} `{_cell(what(f))}` | {model} | {EMOJI[f.verdict]} {f.verdict.value} | "
                 f"{_cell(main_reason(f))} |"
             )
         if len(ordered) > max_rows:

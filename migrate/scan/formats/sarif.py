@@ -251,6 +251,7 @@ def _result(finding: Finding, issue: Issue, rid: str, prefixes) -> dict:
             "subject": issue.subject,
             "kind": finding.kind.value,
             "api": finding.api,
+            "language": finding.language,
             **({"endpoint": finding.endpoint} if finding.endpoint else {}),
             **({"model": finding.model} if finding.model else {}),
             **({"evidence": issue.evidence} if issue.evidence else {}),

@@ -16,7 +16,9 @@ from migrate.scan.formats import (
     counts_by_endpoint,
     counts_by_file,
     headline,
+    languages_line,
     main_reason,
+    shows_language,
     sorted_findings,
     what,
 )
@@ -41,6 +43,8 @@ def render(result: ScanResult, *, width: int | None = None, **_options) -> str:
         out += [""] + [f"  {v.value:<18} {counts[v.value]:>5}" for v in VERDICT_ORDER]
         out += ["", "By endpoint:"] + _plain_counts(counts_by_endpoint(result))
         out += ["", "By file:"] + _plain_counts(counts_by_file(result))
+        if shows_language(result):
+            out += ["", f"By language: {languages_line(result)}"]
         out += ["", *_plain_table(result, width)]
     if result.skipped:
         out += ["", f"Skipped ({len(result.skipped)}):"]
@@ -87,6 +91,8 @@ def print_report(result: ScanResult, console=None) -> None:
     summary = Text(f"{len(result.findings)} OpenAI use{'s' if len(result.findings) != 1 else ''} in {result.files_scanned} files "
                    f"({result.files_parsed} parsed, {len(result.skipped)} skipped, {result.duration_s:.2f} s)")
     console.print(summary)
+    if shows_language(result):
+        console.print(Text(f"by language: {languages_line(result)}", "dim"))
     if result.findings:
         counts = result.counts_by_verdict()
         verdicts = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
@@ -102,12 +108,16 @@ def print_report(result: ScanResult, console=None) -> None:
 
         table = Table(box=box.SIMPLE_HEAVY, show_lines=False, expand=True, title="Findings", title_justify="left")
         table.add_column("location", no_wrap=True, overflow="fold", max_width=48)
+        language = shows_language(result)
+        if language:
+            table.add_column("language", no_wrap=True)
         table.add_column("endpoint", overflow="fold", max_width=32)
         table.add_column("model", overflow="fold", max_width=24)
         table.add_column("verdict", no_wrap=True)
         table.add_column("reason", ratio=1)
         for f in sorted_findings(result.findings):
-            table.add_row(f.location, what(f), f.model or "", Text(f.verdict.value, STYLES[f.verdict]), main_reason(f))
+            cells = (f.location, f.language) if language else (f.location,)
+            table.add_row(*cells, what(f), f.model or "", Text(f.verdict.value, STYLES[f.verdict]), main_reason(f))
         console.print(table)
     if result.skipped:
         skipped = Table(box=box.SIMPLE, title=f"Skipped files ({len(result.skipped)})", title_justify="left")

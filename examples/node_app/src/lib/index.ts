@@ -1,0 +1,2 @@
+export * from "./openai";
+export { openai as defaultClient } from "./openai";

@@ -89,7 +89,7 @@ def assess(endpoint: str, parameter: str) -> tuple[str, str, str] | None:
     if known is None or parameter not in known.sdk_params:
         return None  # not an OpenAI parameter of this endpoint (a 0.x-only or vLLM-only one): not this rule's business
     a = catalog.parameter(endpoint, parameter)
-    if a.verdict.value in ("ignored-by-vllm", "needs-change"):
+    if a.verdict.value in ("ignored-by-vllm", "needs-change", "unsupported"):
         return a.verdict.value, a.reason, a.fix
     return None
 
@@ -159,6 +159,7 @@ class Transformer(RuleTransformer):
                 drop.add(name)
             elif action == "comment":
                 short = (f"vLLM ignores {name}=: it has no effect there" if verdict == "ignored-by-vllm"
+                         else f"{name}= is refused by vLLM: {fix}" if verdict == "unsupported"
                          else f"{name}= does not work on vLLM: {fix}")
                 self.review(original, f"{name}=: {reason}; {fix}", note=short)
         if drop:

@@ -7,7 +7,7 @@ how many it left out.
 from __future__ import annotations
 
 from migrate.scan.findings import ScanResult, Verdict
-from migrate.scan.formats import VERDICT_ORDER, counts_by_endpoint, main_reason, sorted_findings, what
+from migrate.scan.formats import VERDICT_ORDER, counts_by_endpoint, evidence, main_reason, sorted_findings, what
 
 EMOJI = {
     Verdict.UNSUPPORTED: "⛔",
@@ -28,6 +28,9 @@ def render(result: ScanResult, *, max_rows: int = 200, title: str = "OpenAI → 
         f"in {len({f.path for f in result.findings})} files."
     )
     lines.append(f"Catalog: openai {c.openai_version} / vLLM {c.vllm_version} (generated {c.generated}); migrate-kit {result.tool_version}.")
+    if getattr(c, "target", None):
+        lines.append(f"Target profile: {c.target}. Evidence per verdict: probed (the target answered), declared "
+                     "(vLLM's request models), fact (a hand-written rule and its test).")
     lines += ["", "| Verdict | Findings |", "| --- | ---: |"]
     for v in VERDICT_ORDER:
         lines.append(f"| {EMOJI[v]} {v.value} | {counts[v.value]} |")
@@ -37,13 +40,13 @@ def render(result: ScanResult, *, max_rows: int = 200, title: str = "OpenAI → 
         lines += [f"| `{_cell(name)}` | {n} | {worst.value} |" for name, n, worst in endpoints]
         lines += ["", "</details>"]
     if result.findings:
-        lines += ["", "| Location | Endpoint | Model | Verdict | Reason |", "| --- | --- | --- | --- | --- |"]
+        lines += ["", "| Location | Endpoint | Model | Verdict | Evidence | Reason |", "| --- | --- | --- | --- | --- | --- |"]
         ordered = sorted_findings(result.findings)
         for f in ordered[:max_rows]:
             model = f"`{_cell(f.model)}`" if f.model else ""
             lines.append(
                 f"| `{_cell(f.location)}` | `{_cell(what(f))}` | {model} | {EMOJI[f.verdict]} {f.verdict.value} | "
-                f"{_cell(main_reason(f))} |"
+                f"{evidence(f)} | {_cell(main_reason(f))} |"
             )
         if len(ordered) > max_rows:
             lines += ["", f"… and {len(ordered) - max_rows} more findings: run `migrate scan --format json` for all of them."]

@@ -199,3 +199,33 @@ def test_save_profile_on_an_unreachable_endpoint_exits_2(tmp_path):
                                        "--timeout", "3"])
     assert result.exit_code == 2 and "cannot reach" in result.output
     assert not (tmp_path / "p.json").exists()
+
+
+def test_rewrite_target_notes_what_the_target_refuses(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    profile = json.loads(DEFAULT_PROFILE_PATH.read_text())
+    for obs in profile["endpoints"]["chat.completions.create"]["temperature"]:
+        obs.update(outcome="refused", status=400, message="temperature is fixed on this deployment")
+        obs.pop("effect", None)
+    target = tmp_path / "strict.json"
+    target.write_text(json.dumps(profile))
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "bot.py").write_text(APP)
+    repo = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(repo)}
+    env.pop("MIGRATE_TARGET_PROFILE", None)
+
+    def rewrite(*extra):  # a fresh process: the rules cache the catalog they judge with
+        proc = subprocess.run([sys.executable, "-m", "migrate", "rewrite", str(app), "--no-color", *extra],
+                              capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout
+
+    assert "# migrate: temperature=" not in rewrite()
+    diff = rewrite("--target", str(target))
+    assert "+# migrate: temperature= is refused by vLLM: remove `temperature`" in diff

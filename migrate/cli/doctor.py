@@ -69,7 +69,7 @@ def doctor(url, save_profile, budget, base_url, for_paths, findings_file, probe_
         base_url = base_url or os.environ.get(config.base_url_env) or config.base_url_default
         api_key = api_key or os.environ.get(config.api_key_env) or config.api_key_default
         if save_profile:
-            sys.exit(_save_profile(base_url, save_profile, budget, api_key, timeout))
+            sys.exit(_save_profile(base_url, save_profile, budget, api_key, timeout, embeddings_base_url))
         features = None
         if (for_paths or findings_file) and not probe_all:
             if findings_file:
@@ -100,12 +100,15 @@ def doctor(url, save_profile, budget, base_url, for_paths, findings_file, probe_
     sys.exit(0 if report.ok else 1)
 
 
-def _save_profile(base_url: str, path: Path, budget: int | None, api_key: str | None, timeout: float) -> int:
+def _save_profile(base_url: str, path: Path, budget: int | None, api_key: str | None, timeout: float,
+                  embeddings_base_url: str | None = None) -> int:
     from migrate.doctor.profile import DEFAULT_BUDGET, Target, probe_profile, summarize
 
     name = path.stem
-    profile = probe_profile([Target(base_url=base_url, name=name, api_key=api_key or "EMPTY")], name=name,
-                            budget=budget or DEFAULT_BUDGET, timeout_s=timeout)
+    targets = [Target(base_url=base_url, name=name, api_key=api_key or "EMPTY")]
+    if embeddings_base_url:  # a separate pooling server: a second configuration of the same profile
+        targets.append(Target(base_url=embeddings_base_url, name=f"{name}-embeddings", api_key=api_key or "EMPTY"))
+    profile = probe_profile(targets, name=name, budget=budget or DEFAULT_BUDGET, timeout_s=timeout)
     profile.save(path)
     for line in summarize(profile):
         click.echo(line)

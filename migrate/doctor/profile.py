@@ -99,7 +99,8 @@ _ONE_TOKEN = (_fewer_tokens, "1 completion token instead of the baseline's")
 _STOP = (_stopped, "text cut at the stop sequence")
 _STREAM = (lambda b, s: s.chunks > 0, "an event stream")
 _USAGE = (lambda b, s: s.usage_chunk, "a usage chunk at the end of the stream")
-_TOOL_CALL = (lambda b, s: s.tool_calls > 0 or s.finish == "length", "a get_weather tool call")
+# "auto" lets the model decide, so no call is not proof of being ignored; a call is proof of being honoured.
+_TOOL_CALL = (lambda b, s: True if s.tool_calls > 0 else None, "a get_weather tool call")
 
 
 def _v(value, effect=None, stream=False, **companions) -> Value:

@@ -2,6 +2,7 @@
 
     scripts/generate-catalog --probe            # boot (or reuse) bare, main, pooling and store; write the profile
     scripts/generate-catalog --probe --check    # exit 1 when the shipped profile is stale for the installed vLLM
+    scripts/generate-catalog --probe --only main   # re-probe one configuration, keep the others' observations
 
 A configuration whose MIGRATE_TEST_VLLM_<NAME>_URL is set is probed there (the shared servers); the others are
 booted one at a time from the generated tiny Llama and stopped after their probe. The prober is migrate-kit's
@@ -86,6 +87,26 @@ def generate(configs=PROFILE_CONFIGS, log=print, failures: list[str] | None = No
     return merged
 
 
+def replace_configurations(old: Profile, fresh: Profile) -> Profile:
+    """`old` with the configurations probed in `fresh` replaced by their new observations, in the old order."""
+    names = {c.name for c in fresh.configurations}
+    by_name = {c.name: c for c in fresh.configurations}
+    old.configurations = tuple(by_name.get(c.name, c) for c in old.configurations)
+    old.configurations += tuple(c for c in fresh.configurations if c.name not in {o.name for o in old.configurations})
+    for ep, params in old.endpoints.items():
+        for p in params:
+            params[p] = [o for o in params[p] if o.config not in names]
+    for ep, params in fresh.endpoints.items():
+        for p, obs in params.items():
+            old.endpoints.setdefault(ep, {}).setdefault(p, []).extend(obs)
+    order = {c.name: i for i, c in enumerate(old.configurations)}
+    for params in old.endpoints.values():
+        for p in params:
+            params[p].sort(key=lambda o: order.get(o.config, len(order)))
+    old.probed_at = fresh.probed_at
+    return old
+
+
 def staleness(profile: Profile) -> list[str]:
     """Why the shipped profile no longer describes the installed vLLM (empty when it does)."""
     installed = installed_vllm_version()
@@ -106,7 +127,15 @@ def main(argv: list[str]) -> int:
             print(f"{output}: up to date (vLLM {installed_vllm_version()})")
         return 1 if problems else 0
     failures: list[str] = []
-    profile = generate(failures=failures)
+    only = [argv[i + 1] for i, a in enumerate(argv) if a == "--only" and i + 1 < len(argv)]
+    unknown = [n for n in only if n not in PROFILE_CONFIGS]
+    if unknown:
+        print(f"--only {', '.join(unknown)}: not a configuration of the profile ({', '.join(PROFILE_CONFIGS)})",
+              file=sys.stderr)
+        return 2
+    profile = generate(tuple(only) or PROFILE_CONFIGS, failures=failures)
+    if only:
+        profile = replace_configurations(load_profile(output), profile)
     profile.save(output)
     print(f"wrote {output}: {len(profile.configurations)} configurations, "
           f"{sum(c.requests for c in profile.configurations)} requests")

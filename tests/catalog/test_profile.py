@@ -199,3 +199,24 @@ def test_target_env_var_selects_the_profile(tmp_path, monkeypatch):
     monkeypatch.setenv("MIGRATE_TARGET_PROFILE", str(path))
     assert load_catalog().parameter("chat.completions.create", "temperature").verdict is Verdict.UNSUPPORTED
     assert load_catalog().info().target.startswith("t (vLLM 0.32.0")
+
+
+def test_shipped_probes_never_contradict_a_fact_that_calls_a_parameter_fine():
+    """A fact that says ok or ignored while the rig's vLLM refuses the parameter would be a wrong fact."""
+    from migrate.catalog import facts
+
+    profile = load_profile(DEFAULT_PROFILE_PATH)
+    endpoint_of = {facts.CHAT: "chat.completions.create", facts.COMPLETIONS: "completions.create",
+                   facts.EMBEDDINGS: "embeddings.create", facts.RESPONSES: "responses.create"}
+    checked, contradicted = 0, []
+    for fact in facts.PARAMETER_FACTS:
+        for route in fact.routes:
+            j = profile.judge_parameter(endpoint_of[route], fact.parameter)
+            if j is None:
+                continue
+            checked += 1
+            if fact.verdict in (Verdict.OK, Verdict.IGNORED) and j.outcome in ("refused", NEEDS_FLAG):
+                contradicted.append(f"{fact.parameter} on {route}: fact {fact.verdict.value}, probe {j.outcome}")
+    assert checked >= 20 and not contradicted
+    # and the tool-calling fact is what the probes found on chat: accepted only with the parser flags
+    assert profile.judge_parameter("chat.completions.create", "tools").outcome == NEEDS_FLAG

@@ -82,6 +82,7 @@ class Catalog:
             )
         self.source = source
         self.profile = profile
+        self._memo: dict[tuple[str, str], Assessment] = {}  # parameter verdicts, asked for again and again by a scan
         self.openai_version: str = data["openai_version"]
         self.vllm_version: str = data["vllm_version"]
         self.generated: str = data["generated"]
@@ -126,6 +127,7 @@ class Catalog:
         """The same snapshot judged against another target profile (None: declarations and facts only)."""
         other = copy.copy(self)  # the parsed endpoints are shared, not parsed again
         other.profile = profile
+        other._memo = {}
         return other
 
     def endpoint(self, name: str | None) -> Endpoint | None:
@@ -203,6 +205,13 @@ class Catalog:
         Evidence, strongest first: what the target profile's probes showed when they refused the parameter, found
         it needs a flag or saw it ignored; a hand-written fact; a probe that saw it accepted; the declaration.
         """
+        key = (endpoint_name, parameter)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = self._judge_parameter(endpoint_name, parameter)
+        return found
+
+    def _judge_parameter(self, endpoint_name: str, parameter: str) -> Assessment:
         declared = self._declared_parameter(endpoint_name, parameter)
         probed = self._probed_parameter(endpoint_name, parameter)
         if probed is None:

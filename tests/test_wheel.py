@@ -171,6 +171,7 @@ def test_installed_scan(venv, outside):
     assert calls[0]["parameters"] == ["messages", "model", "temperature"]
     # The verdicts come from the compatibility catalog shipped inside the wheel.
     assert data["catalog"]["vllm_version"], "the installed package carries no catalog snapshot"
+    assert (data["catalog"]["target"] or "").startswith("vllm-default"), "the wheel carries no target profile"
 
 
 def test_installed_scan_of_the_example_app(venv, outside):

@@ -1,11 +1,14 @@
 """The compatibility catalog: which OpenAI endpoints and parameters work on vLLM, and what to do when not.
 
-Two layers:
+Three layers, each named on every verdict as its kind of evidence:
 
+- a target profile (profile.py; the shipped one is profiles/vllm-default.json, probed from real vLLM servers
+  by `scripts/generate-catalog --probe`; `migrate doctor URL --save-profile FILE` writes one for any endpoint):
+  what the server answered when each parameter was sent ("probed");
 - the snapshot (snapshot.json), derived from the installed OpenAI SDK and vLLM by scripts/generate-catalog:
   every SDK endpoint with its route and parameters, and whether vLLM serves that route and which fields its
-  request model accepts;
-- facts (facts.py), hand-written for what code cannot tell, each with its evidence.
+  request model accepts ("declared", the fallback where no probe has evidence);
+- facts (facts.py), hand-written for what code cannot tell, each with its evidence ("fact").
 
 Loading reads plain JSON (about a millisecond) and imports neither openai nor vllm:
 
@@ -13,20 +16,26 @@ Loading reads plain JSON (about a millisecond) and imports neither openai nor vl
     catalog = load_catalog()
     catalog.parameter("chat.completions.create", "store").verdict   # Verdict.IGNORED
     catalog.endpoint_verdict("images.generate").verdict             # Verdict.UNSUPPORTED
+    load_catalog(target="their-vllm.json").parameter("completions.create", "suffix")   # as that server answered
 """
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import json
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from migrate.catalog import facts as _facts
+from migrate.catalog import profile as _profile
 from migrate.scan.findings import CatalogInfo, Verdict
 
 SNAPSHOT_PATH = Path(__file__).resolve().parent / "snapshot.json"
 SUPPORTED_FORMATS = (1,)
+TARGET_ENV = "MIGRATE_TARGET_PROFILE"  # a profile file every command judges against (`--target` sets it)
 
 
 class CatalogError(ValueError):
@@ -56,10 +65,15 @@ class Assessment:
     fix: str
     evidence: str | None = None
     derived: bool = True  # False when a hand-written fact decided it
+    kind: str = "declared"  # the evidence behind it: "probed" (a target profile), "declared" (snapshot), "fact"
+
+
+PROBED, DECLARED, FACT = "probed", "declared", "fact"
+EVIDENCE_KINDS = (PROBED, DECLARED, FACT)
 
 
 class Catalog:
-    def __init__(self, data: dict, source: Path | None = None) -> None:
+    def __init__(self, data: dict, source: Path | None = None, profile: "_profile.Profile | None" = None) -> None:
         fmt = data.get("format")
         if fmt not in SUPPORTED_FORMATS:
             raise CatalogError(
@@ -67,6 +81,8 @@ class Catalog:
                 f"({', '.join(map(str, SUPPORTED_FORMATS))}); run scripts/generate-catalog"
             )
         self.source = source
+        self.profile = profile
+        self._memo: dict[tuple[str, str], Assessment] = {}  # parameter verdicts, asked for again and again by a scan
         self.openai_version: str = data["openai_version"]
         self.vllm_version: str = data["vllm_version"]
         self.generated: str = data["generated"]
@@ -101,7 +117,18 @@ class Catalog:
 
     # -- lookups --------------------------------------------------------------------------------------------
     def info(self) -> CatalogInfo:
-        return CatalogInfo(openai_version=self.openai_version, vllm_version=self.vllm_version, generated=self.generated)
+        target = None
+        if self.profile is not None:
+            target = f"{self.profile.name} ({self.profile.server_line}, probed {self.profile.probed_at[:10]})"
+        return CatalogInfo(openai_version=self.openai_version, vllm_version=self.vllm_version, generated=self.generated,
+                           target=target)
+
+    def with_profile(self, profile: "_profile.Profile | None") -> "Catalog":
+        """The same snapshot judged against another target profile (None: declarations and facts only)."""
+        other = copy.copy(self)  # the parsed endpoints are shared, not parsed again
+        other.profile = profile
+        other._memo = {}
+        return other
 
     def endpoint(self, name: str | None) -> Endpoint | None:
         return self.endpoints.get(name) if name else None
@@ -123,6 +150,21 @@ class Catalog:
 
     # -- verdicts -------------------------------------------------------------------------------------------
     def endpoint_verdict(self, name: str) -> Assessment:
+        declared = self._declared_endpoint_verdict(name)
+        probed = self.profile.judge_route(name) if self.profile is not None else None
+        if probed is None or declared.kind == FACT:
+            return declared
+        if probed.outcome == _profile.REFUSED and declared.verdict is not Verdict.UNSUPPORTED:
+            if declared.verdict is Verdict.SERVER_FLAG and probed.status == 404:
+                # Not served by the probed configurations: the declared requirement (a pooling model, ...) says why.
+                return dataclasses.replace(declared, evidence=probed.evidence, kind=PROBED)
+            return Assessment(Verdict.UNSUPPORTED, f"{probed.reason}", _facts.GENERIC_UNSERVED_FIX, probed.evidence,
+                              kind=PROBED)
+        if probed.outcome == _profile.ACCEPTED and declared.verdict is Verdict.UNSUPPORTED:
+            return Assessment(Verdict.OK, probed.reason, "", probed.evidence, kind=PROBED)
+        return dataclasses.replace(declared, evidence=declared.evidence or probed.evidence, kind=PROBED)
+
+    def _declared_endpoint_verdict(self, name: str) -> Assessment:
         endpoint = self.endpoints.get(name)
         fact = self._endpoint_fact(name)
         if endpoint is None:
@@ -134,7 +176,7 @@ class Catalog:
             )
         if fact is not None and fact[1].verdict is not None:
             f = fact[1]
-            return Assessment(f.verdict, f.reason, f.fix, f.evidence, derived=False)
+            return Assessment(f.verdict, f.reason, f.fix, f.evidence, derived=False, kind=FACT)
         if not endpoint.served:
             where = f"{endpoint.method} /v1{endpoint.path}" if endpoint.path else "its route"
             reason = f"vLLM {self.vllm_version} serves no {where} route"
@@ -158,13 +200,65 @@ class Catalog:
         )
 
     def parameter(self, endpoint_name: str, parameter: str) -> Assessment:
-        """How one keyword argument of an endpoint fares on vLLM (served endpoints; others fail as a whole)."""
+        """How one keyword argument of an endpoint fares on the target (served endpoints; others fail as a whole).
+
+        Evidence, strongest first: what the target profile's probes showed when they refused the parameter, found
+        it needs a flag or saw it ignored; a hand-written fact; a probe that saw it accepted; the declaration.
+        """
+        key = (endpoint_name, parameter)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = self._judge_parameter(endpoint_name, parameter)
+        return found
+
+    def _judge_parameter(self, endpoint_name: str, parameter: str) -> Assessment:
+        declared = self._declared_parameter(endpoint_name, parameter)
+        probed = self._probed_parameter(endpoint_name, parameter)
+        if probed is None:
+            return declared
+        if declared.kind == FACT and declared.verdict.rank >= probed.verdict.rank:
+            return declared  # the fact says as much or more than the probe (e.g. why logit_bias ids differ)
+        if probed.verdict is Verdict.OK and declared.verdict is Verdict.IGNORED:
+            return declared  # accepted, but a dropped field is invisible to a probe: the declaration knows it
+        return probed
+
+    def _probed_parameter(self, endpoint_name: str, parameter: str) -> Assessment | None:
+        if self.profile is None:
+            return None
+        endpoint = self.endpoints.get(endpoint_name)
+        probe_name = self._probed_endpoint_for(endpoint)
+        if probe_name is None:
+            return None
+        j = self.profile.judge_parameter(probe_name, parameter)
+        if j is None:
+            return None
+        verdict = {
+            _profile.REFUSED: Verdict.UNSUPPORTED,
+            _profile.NEEDS_FLAG: Verdict.SERVER_FLAG,
+            _profile.IGNORED: Verdict.IGNORED,
+            _profile.ACCEPTED: Verdict.OK,
+        }[j.outcome]
+        return Assessment(verdict, j.reason, j.fix, j.evidence, kind=PROBED)
+
+    def _probed_endpoint_for(self, endpoint: Endpoint | None) -> str | None:
+        """The probed SDK endpoint behind `endpoint`: itself, or the one of the same route (chat.completions.parse)."""
+        if endpoint is None or self.profile is None:
+            return None
+        if endpoint.name in self.profile.endpoints:
+            return endpoint.name
+        if endpoint.method and endpoint.path:
+            same = self._by_route.get((endpoint.method, endpoint.path))
+            if same is not None and same.name in self.profile.endpoints:
+                return same.name
+        return None
+
+    def _declared_parameter(self, endpoint_name: str, parameter: str) -> Assessment:
         endpoint = self.endpoints.get(endpoint_name)
         if endpoint is None:
             return Assessment(Verdict.OK, "endpoint not in the catalog", "")
         fact = self._parameter_fact(endpoint, parameter)
         if fact is not None:
-            return Assessment(fact.verdict, fact.reason, fact.fix, fact.evidence, derived=False)
+            return Assessment(fact.verdict, fact.reason, fact.fix, fact.evidence, derived=False, kind=FACT)
         if parameter in self.request_options:
             return Assessment(Verdict.OK, f"`{parameter}` is an SDK request option, not part of the body", "")
         in_sdk = parameter in endpoint.sdk_params
@@ -254,9 +348,42 @@ def _path_matches(pattern: str, path: str) -> bool:
     return len(a) == len(b) and all(x == y or x == "{}" for x, y in zip(a, b, strict=True))
 
 
-def load_catalog(path: Path | str | None = None) -> Catalog:
-    """The shipped snapshot (cached), or another snapshot file."""
-    return _load(str(path) if path else str(SNAPSHOT_PATH))
+def load_catalog(path: Path | str | None = None, *, target: "Path | str | _profile.Profile | bool | None" = None) -> Catalog:
+    """The shipped snapshot (cached), or another snapshot file, judged against a target profile.
+
+    `target`: None or True for $MIGRATE_TARGET_PROFILE when set, else the shipped default profile
+    (profiles/vllm-default.json, when present); a path to a profile file (`migrate doctor URL --save-profile FILE`), a loaded Profile, or False for none
+    (declarations and facts only). A bad profile file raises ProfileError naming the file and field.
+    """
+    catalog = _load(str(path) if path else str(SNAPSHOT_PATH))
+    if target is False:
+        return catalog
+    if isinstance(target, _profile.Profile):
+        return catalog.with_profile(target)
+    if target is None or target is True:
+        chosen = os.environ.get(TARGET_ENV)
+        if chosen:
+            return catalog.with_profile(_profile.load_profile(chosen))
+        return _with_default_profile(catalog)
+    return catalog.with_profile(_profile.load_profile(target))
+
+
+def use_target(path: Path | str) -> "_profile.Profile":
+    """Judge everything in this process (and the workers it starts) against the profile at `path`.
+
+    Validates the file first (ProfileError naming the file and field), then sets $MIGRATE_TARGET_PROFILE, which
+    `load_catalog()` reads: the CLI's `--target FILE` on scan, rewrite and pr.
+    """
+    profile = _profile.load_profile(path)
+    os.environ[TARGET_ENV] = str(Path(path).resolve())
+    return profile
+
+
+@lru_cache(maxsize=4)
+def _with_default_profile(catalog: Catalog) -> Catalog:
+    if not _profile.DEFAULT_PROFILE_PATH.exists():
+        return catalog
+    return catalog.with_profile(_profile.load_profile(_profile.DEFAULT_PROFILE_PATH))
 
 
 @lru_cache(maxsize=4)
@@ -271,4 +398,5 @@ def _load(path: str) -> Catalog:
     return Catalog(data, p)
 
 
-__all__ = ["Catalog", "CatalogError", "Endpoint", "Assessment", "load_catalog", "SNAPSHOT_PATH"]
+__all__ = ["Catalog", "CatalogError", "Endpoint", "Assessment", "load_catalog", "use_target", "TARGET_ENV", "SNAPSHOT_PATH", "EVIDENCE_KINDS",
+           "PROBED", "DECLARED", "FACT"]

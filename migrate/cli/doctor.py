@@ -15,6 +15,8 @@ Examples:
   migrate doctor --findings findings.json --format markdown > doctor.md
   migrate doctor --base-url http://gpu-box:8000/v1 --all --api-key "$VLLM_API_KEY"
   migrate doctor --for ./repo --embeddings-base-url http://localhost:8001/v1
+  migrate doctor http://gpu-box:8000/v1 --save-profile gpu-box.json    probe every parameter; then
+  migrate scan ./repo --target gpu-box.json                            judges the code against that server
 
 \b
 Exit status: 0 when everything the code needs works, 1 when something it needs fails,
@@ -28,6 +30,12 @@ Exit status: 0 when everything the code needs works, 1 when something it needs f
     "streaming, tools, response_format, roles, n, logprobs, embeddings, Responses API) and report pass/fail "
     "with the server's own error and the fix.\n" + EXAMPLES,
 )
+@click.argument("url", required=False)
+@click.option("--save-profile", "save_profile", type=click.Path(dir_okay=False, path_type=Path),
+              help="Probe every endpoint and parameter (a few dozen tiny requests each, never your data) and write "
+              "the target profile to FILE, for `migrate scan --target FILE`.")
+@click.option("--budget", type=click.IntRange(min=1), default=None,
+              help="With --save-profile: at most this many requests per endpoint.  [default: 48]")
 @click.option("--base-url", help="The endpoint, ending in /v1. Default: $OPENAI_BASE_URL (the config's base_url_env), "
               "else the config's base_url_default.")
 @click.option("--for", "for_paths", multiple=True, type=click.Path(exists=True, path_type=Path),
@@ -43,7 +51,7 @@ Exit status: 0 when everything the code needs works, 1 when something it needs f
 @click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Config file (default: found from the codebase or here).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True)
-def doctor(base_url, for_paths, findings_file, probe_all, model, api_key, embeddings_base_url, embeddings_model,
+def doctor(url, save_profile, budget, base_url, for_paths, findings_file, probe_all, model, api_key, embeddings_base_url, embeddings_model,
            timeout, config_file, fmt):
     from migrate.config import ConfigError, load_config
     from migrate.doctor import DoctorError, render_markdown, run_doctor
@@ -51,10 +59,17 @@ def doctor(base_url, for_paths, findings_file, probe_all, model, api_key, embedd
 
     if for_paths and findings_file:
         raise click.UsageError("pass --for PATH or --findings FILE, not both")
+    if url and base_url and url != base_url:
+        raise click.UsageError("pass the endpoint once: URL or --base-url")
+    if budget is not None and not save_profile:
+        raise click.UsageError("--budget goes with --save-profile")
+    base_url = base_url or url
     try:
         config = load_config(config_file, start=for_paths[0] if for_paths else None)
         base_url = base_url or os.environ.get(config.base_url_env) or config.base_url_default
         api_key = api_key or os.environ.get(config.api_key_env) or config.api_key_default
+        if save_profile:
+            sys.exit(_save_profile(base_url, save_profile, budget, api_key, timeout, embeddings_base_url))
         features = None
         if (for_paths or findings_file) and not probe_all:
             if findings_file:
@@ -83,6 +98,22 @@ def doctor(base_url, for_paths, findings_file, probe_all, model, api_key, embedd
     else:
         _print_table(report)
     sys.exit(0 if report.ok else 1)
+
+
+def _save_profile(base_url: str, path: Path, budget: int | None, api_key: str | None, timeout: float,
+                  embeddings_base_url: str | None = None) -> int:
+    from migrate.doctor.profile import DEFAULT_BUDGET, Target, probe_profile, summarize
+
+    name = path.stem
+    targets = [Target(base_url=base_url, name=name, api_key=api_key or "EMPTY")]
+    if embeddings_base_url:  # a separate pooling server: a second configuration of the same profile
+        targets.append(Target(base_url=embeddings_base_url, name=f"{name}-embeddings", api_key=api_key or "EMPTY"))
+    profile = probe_profile(targets, name=name, budget=budget or DEFAULT_BUDGET, timeout_s=timeout)
+    profile.save(path)
+    for line in summarize(profile):
+        click.echo(line)
+    click.echo(f"profile written to {path}; judge code against it with `migrate scan PATH --target {path}`")
+    return 0
 
 
 def _print_table(report) -> None:

@@ -113,7 +113,10 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
     help="Config file.  [default: migrate.toml or pyproject.toml, found upward]",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (for CI).")
-def pr(paths, config_path, as_json, dry_run, no_scan, labels, reviewers, select, ignore, exclude, **flags) -> None:
+@click.option("--target", type=click.Path(dir_okay=False, path_type=str), metavar="PROFILE",
+              help="Judge against this target profile (`migrate doctor URL --save-profile PROFILE`) instead of the "
+              "shipped vLLM profile.")
+def pr(paths, config_path, as_json, dry_run, no_scan, labels, reviewers, select, ignore, exclude, target, **flags) -> None:
     """Commit the rewrite to a new branch, push it, and open a pull request that explains it.
 
     Only the files the rewrite changed are committed; your checked-out branch, index and work tree are never
@@ -123,6 +126,7 @@ def pr(paths, config_path, as_json, dry_run, no_scan, labels, reviewers, select,
 
     from rich.console import Console
 
+    from migrate.catalog.profile import ProfileError
     from migrate.config import ConfigError, load_config
     from migrate.pr import PrError, create_pr, resolve_options
 
@@ -130,6 +134,10 @@ def pr(paths, config_path, as_json, dry_run, no_scan, labels, reviewers, select,
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     paths = paths or (".",)
     try:
+        if target is not None:
+            from migrate.catalog import use_target
+
+            use_target(target)  # the body's verdicts and the rewrite's notes are judged against it
         config = load_config(Path(config_path) if config_path else None, start=Path(paths[0]))
         for key in ("parity_report", "doctor_report", "body_template"):
             if flags.get(key):
@@ -147,7 +155,7 @@ def pr(paths, config_path, as_json, dry_run, no_scan, labels, reviewers, select,
         )
         log = None if as_json else (lambda message: err.print(f"[dim]· {message}[/]"))
         result = create_pr(paths, options, config=config, log=log)
-    except (PrError, ConfigError) as e:
+    except (PrError, ConfigError, ProfileError) as e:
         if as_json:
             click.echo(json.dumps({"ok": False, "error": str(e)}, indent=2))
         else:

@@ -55,8 +55,11 @@ Exit codes:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: the idle CPUs; a pool starts only when enough files need rewriting).")
 @click.option("--list-rules", is_flag=True, help="List the rules and exit.")
+@click.option("--target", type=click.Path(dir_okay=False, path_type=Path), metavar="PROFILE",
+              help="Judge against this target profile (`migrate doctor URL --save-profile PROFILE`) instead of the "
+              "shipped vLLM profile.")
 def rewrite(paths, write, check, select, ignore, exclude, include_vendored, include_tests, fmt, color, config_path, jobs,
-            list_rules):
+            list_rules, target):
     if list_rules:
         _list_rules()
         return
@@ -70,6 +73,14 @@ def rewrite(paths, write, check, select, ignore, exclude, include_vendored, incl
     from migrate.config import ConfigError, load_config
     from migrate.rewrite import UnknownRuleError, apply_plan, plan_rewrite
 
+    if target is not None:
+        from migrate.catalog import use_target
+        from migrate.catalog.profile import ProfileError
+
+        try:
+            use_target(target)  # the review notes' verdicts come from the catalog, which reads it
+        except ProfileError as e:
+            _die(str(e))
     try:
         config = load_config(config_path, start=paths[0])
         plan = plan_rewrite(list(paths), config=config, select=select, ignore=ignore, exclude=exclude,

@@ -51,7 +51,10 @@ Exit codes:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: the idle CPUs; a pool starts only on large trees).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               help="migrate.toml or pyproject.toml to use (default: found from the first path upwards).")
-def scan(paths, fmt, output, fail_on, strict, exclude, include_vendored, no_gitignore, jobs, config_path):
+@click.option("--target", type=click.Path(dir_okay=False, path_type=Path), metavar="PROFILE",
+              help="Judge against this target profile (`migrate doctor URL --save-profile PROFILE`) instead of the "
+              "shipped vLLM profile.")
+def scan(paths, fmt, output, fail_on, strict, exclude, include_vendored, no_gitignore, jobs, config_path, target):
     paths = tuple(paths) or (Path("."),)
     missing = [str(p) for p in paths if not os.path.exists(p)]
     if missing:
@@ -66,6 +69,14 @@ def scan(paths, fmt, output, fail_on, strict, exclude, include_vendored, no_giti
         _die(str(e))
     fail_on = fail_on or options.get("fail-on", "never")
     exclude = (*options.get("exclude", ()), *exclude)
+    if target is not None:
+        from migrate.catalog import use_target
+        from migrate.catalog.profile import ProfileError
+
+        try:
+            use_target(target)
+        except ProfileError as e:
+            _die(str(e))
 
     import migrate.scan as scanning
 
@@ -78,6 +89,7 @@ def scan(paths, fmt, output, fail_on, strict, exclude, include_vendored, no_giti
             respect_gitignore=not no_gitignore,
             jobs=jobs,
             progress=progress,
+            target=target,
         )
     finally:
         if progress is not None:

@@ -604,6 +604,8 @@ def _attention(scan_result, paths, top, remote, parent) -> tuple[FindingEntry, .
         if f.issues:
             issue = f.issues[0]
             note = f"{issue.subject}: {issue.reason}" + (f" Fix: {issue.fix}" if issue.fix else "")
+            if issue.evidence_kind:  # probed (a real server answered), declared (vLLM's models) or fact
+                note += f" (evidence: {issue.evidence_kind})"
         entries.append(FindingEntry(rel, f.line, url, f.verdict.value, f.endpoint or f.kind.value, note))
     return tuple(entries)
 

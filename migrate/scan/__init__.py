@@ -43,13 +43,21 @@ def scan(
     respect_gitignore: bool = True,
     jobs: int | None = None,
     progress: ProgressCallback | None = None,
+    target: "str | Path | None" = None,
 ) -> ScanResult:
-    """Scan files and folders for OpenAI use. Bad files are reported in `skipped`; the scan never stops."""
+    """Scan files and folders for OpenAI use. Bad files are reported in `skipped`; the scan never stops.
+
+    `target`: a target profile file (`migrate doctor URL --save-profile FILE`) to judge the code against
+    instead of the shipped vLLM profile; a bad file raises migrate.catalog.profile.ProfileError before the walk.
+    """
     from migrate._version import __version__
     from migrate.scan.detect import known_endpoints, sort_key
     from migrate.scan.walk import iter_paths
 
+    from migrate.catalog import load_catalog
+
     started = time.perf_counter()
+    catalog = load_catalog(target=target)
     roots = [Path(p) for p in paths]
     skipped: list[Skipped] = []
     walk = iter_paths(roots, exclude=tuple(exclude), include_vendored=include_vendored,
@@ -75,10 +83,9 @@ def scan(
 
             findings.extend(settle_js(js_deferred, files))
 
-    from migrate.catalog import load_catalog
     from migrate.scan.assess import assess
 
-    findings = sorted(assess(findings), key=sort_key)
+    findings = sorted(assess(findings, catalog=catalog), key=sort_key)
     skipped.sort(key=lambda s: (s.path, s.line or 0, s.reason))
     return ScanResult(
         roots=tuple(str(p) for p in paths),
@@ -86,7 +93,7 @@ def scan(
         skipped=tuple(skipped),
         files_scanned=len(files),
         files_parsed=parsed,
-        catalog=load_catalog().info(),
+        catalog=catalog.info(),
         tool_version=__version__,
         duration_s=round(time.perf_counter() - started, 4),
     )

@@ -25,11 +25,15 @@ if TYPE_CHECKING:
     from migrate.config import Config
 
 
-def assess(findings: Iterable[Finding], *, catalog: "Catalog | None" = None, config: "Config | None" = None) -> list[Finding]:
-    """Return the findings with `verdict` and `issues` filled in from the compatibility catalog."""
+def assess(findings: Iterable[Finding], *, catalog: "Catalog | None" = None, config: "Config | None" = None,
+           target=None) -> list[Finding]:
+    """Return the findings with `verdict` and `issues` filled in from the compatibility catalog.
+
+    `target`: a target profile (path or Profile) to judge against instead of the shipped default.
+    """
     from migrate.catalog import load_catalog
 
-    ctx = _Context(catalog or load_catalog(), config)
+    ctx = _Context(catalog or load_catalog(target=target), config)
     return [_assess_one(f, ctx) for f in findings]
 
 
@@ -38,6 +42,7 @@ class _Context:
         from migrate import config as cfg
 
         self.catalog = catalog
+        self.kinds: list[str] = []  # evidence kinds of the ok assessments behind the finding being assessed
         self.models = dict(config.models) if config is not None else {}
         base_url = config.base_url_default if config is not None else cfg.DEFAULT_BASE_URL
         self.base_url = base_url
@@ -55,6 +60,7 @@ class _Context:
 
 def _assess_one(finding: Finding, ctx: _Context) -> Finding:
     assessor = _ASSESSORS.get(finding.kind, _assess_call)
+    ctx.kinds = []
     if finding.language != "python":
         from migrate.scan.assess_javascript import ASSESSORS
 
@@ -72,8 +78,20 @@ def _assess_one(finding: Finding, ctx: _Context) -> Finding:
         ]
     issues = _dedupe(issues)
     issues.sort(key=lambda i: -i.verdict.rank)  # stable: worst first, detection order within a verdict
+    # Issues the catalog did not give come from the hand-written rules here and in facts.py.
+    issues = [i if i.evidence_kind else dataclasses.replace(i, evidence_kind="fact") for i in issues]
     verdict = Verdict.worst(i.verdict for i in issues)
-    return dataclasses.replace(finding, verdict=verdict, issues=tuple(issues))
+    return dataclasses.replace(finding, verdict=verdict, issues=tuple(issues),
+                               evidence_kind=_evidence_kind(issues, ctx.kinds))
+
+
+def _evidence_kind(issues: list[Issue], ok_kinds: list[str]) -> str | None:
+    """The worst issue's evidence kind; for an ok finding, the weakest behind it (declared < fact < probed)."""
+    if issues and issues[0].verdict is not Verdict.OK:
+        return issues[0].evidence_kind
+    kinds = set(ok_kinds) | {i.evidence_kind for i in issues if i.evidence_kind}
+    # No catalog lookup at all (an env file, a 1.x exception class): the hand-written rules here decided.
+    return next((k for k in ("declared", "fact", "probed") if k in kinds), "fact")
 
 
 def _dedupe(issues: list[Issue]) -> list[Issue]:
@@ -102,6 +120,7 @@ def _assess_call(f: Finding, ctx: _Context) -> list[Issue]:
         issues.extend(_model_issues(f, ctx))
         return issues
     endpoint_assessment = ctx.catalog.endpoint_verdict(name)
+    ctx.kinds.append(endpoint_assessment.kind)
     if endpoint_assessment.verdict is not Verdict.OK:
         issues.append(_endpoint_issue(endpoint_assessment, ctx, name if name != f.endpoint else None))
     if endpoint_assessment.verdict is not Verdict.UNSUPPORTED:
@@ -109,8 +128,9 @@ def _assess_call(f: Finding, ctx: _Context) -> list[Issue]:
             if parameter == "model":
                 continue  # judged by its value below
             a = ctx.catalog.parameter(name, parameter)
+            ctx.kinds.append(a.kind)
             if a.verdict is not Verdict.OK:
-                issues.append(Issue(a.verdict, parameter, a.reason, ctx.fill(a.fix), a.evidence))
+                issues.append(Issue(a.verdict, parameter, a.reason, ctx.fill(a.fix), a.evidence, a.kind))
         if f.parameters_dynamic:
             issues.append(_dynamic_parameters_issue(name, ctx))
     issues.extend(_model_issues(f, ctx))
@@ -167,7 +187,7 @@ def _http_method(f: Finding) -> str | None:
 
 def _endpoint_issue(a, ctx: _Context, modern: str | None = None) -> Issue:
     reason = a.reason if modern is None else f"{modern}: {a.reason}"
-    return Issue(a.verdict, "endpoint", reason, ctx.fill(a.fix), a.evidence)
+    return Issue(a.verdict, "endpoint", reason, ctx.fill(a.fix), a.evidence, a.kind)
 
 
 def _dynamic_parameters_issue(name: str, ctx: _Context) -> Issue:

@@ -62,7 +62,8 @@ class Issue:
     subject: str  # a parameter name ("logit_bias"), or "endpoint", "model", ...
     reason: str
     fix: str
-    evidence: str | None = None  # the test that proves the fact against a real server
+    evidence: str | None = None  # the test that proves the fact against a real server, or the probe behind it
+    evidence_kind: str | None = None  # "probed" (a target profile), "declared" (vLLM's request models), "fact"
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,7 @@ class Finding:
     language: str = "python"  # "python", "javascript", "typescript"
     start_byte: int | None = None  # the node's byte range in the file (JS/TS: what a rewrite edits)
     end_byte: int | None = None
+    evidence_kind: str | None = None  # the kind of evidence behind the verdict (its worst issue's, else the weakest)
 
     @property
     def location(self) -> str:
@@ -129,6 +131,7 @@ class CatalogInfo:
     openai_version: str
     vllm_version: str
     generated: str  # ISO date the snapshot was generated
+    target: str | None = None  # the target profile verdicts were judged against: "vllm-default (vLLM 0.32.0, probed ...)"
 
 
 @dataclass(frozen=True)

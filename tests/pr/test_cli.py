@@ -134,3 +134,23 @@ def test_include_tests_from_the_config_table(repo):
     result = invoke(repo, ".", "--no-scan", "--no-push", "--json")
     assert result.exit_code == 0, result.output
     assert "tests/test_app.py" in json.loads(result.output)["files"]
+
+
+def test_target_profile_judges_the_body(repo, tmp_path, monkeypatch):
+    from migrate.catalog.profile import DEFAULT_PROFILE_PATH
+
+    monkeypatch.setenv("MIGRATE_TARGET_PROFILE", "")  # --target sets it for the process; restored after the test
+    profile = json.loads(DEFAULT_PROFILE_PATH.read_text())
+    for obs in profile["endpoints"]["chat.completions.create"]["logit_bias"]:
+        obs.update(outcome="refused", status=400, message="logit_bias is not supported by this gateway")
+        obs.pop("effect", None)
+    target = tmp_path / "gateway.json"
+    target.write_text(json.dumps(profile))
+    result = invoke(repo, ".", "--dry-run", "--target", str(target))
+    assert result.exit_code == 0, result.output
+    body = result.output.replace("\\_", "_")  # the body escapes markdown
+    assert "**unsupported**: logit_bias:" in body and "logit_bias is not supported by this gateway" in body
+    assert "(evidence: probed)" in body
+    monkeypatch.setenv("MIGRATE_TARGET_PROFILE", "")  # a new command: back to the shipped profile
+    default = invoke(repo, ".", "--dry-run")
+    assert "not supported by this gateway" not in default.output and "(evidence: fact)" in default.output

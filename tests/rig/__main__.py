@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     spec = SPECS[args.spec]
     server = launch(model_dir, served_names=spec.served_names, extra_args=spec.extra_args, port=args.port,
-                    log_path=args.log)
+                    log_path=args.log, env=dict(spec.env))
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         print(f"starting {args.spec} server ({spec.description}); log: {server.log_path}", flush=True)

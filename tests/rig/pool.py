@@ -27,6 +27,7 @@ class ServerSpec:
     served_names: tuple[str, ...]
     extra_args: tuple[str, ...] = ()
     description: str = ""
+    env: tuple[tuple[str, str], ...] = ()  # environment variables the configuration needs
 
 
 # "main": what rewritten code talks to (tool calling on, an OpenAI name mapped onto the tiny model).
@@ -34,6 +35,11 @@ class ServerSpec:
 SPECS = {
     "main": ServerSpec("main", ("tiny-llama", "gpt-4o-mini"), TOOL_ARGS, "tool parser llama3_json, two served names"),
     "bare": ServerSpec("bare", ("tiny-llama",), (), "no tool parser"),
+    # Configurations the shipped target profile is probed on (scripts/generate-catalog --probe); no test boots them.
+    "pooling": ServerSpec("pooling", ("tiny-embed",), ("--runner", "pooling", "--convert", "embed"),
+                          "the tiny Llama as an embedding (pooling) model"),
+    "store": ServerSpec("store", ("tiny-llama",), (), "VLLM_ENABLE_RESPONSES_API_STORE=1 (stored responses, background)",
+                        (("VLLM_ENABLE_RESPONSES_API_STORE", "1"),)),
 }
 
 
@@ -100,7 +106,7 @@ class ServerPool:
             self._ready[name] = ExternalServer(external.rstrip("/"), spec.served_names)
             return
         self._servers[name] = launch(self.model_dir, served_names=spec.served_names, extra_args=spec.extra_args,
-                                     log_path=self.log_dir / f"vllm-{name}.log")
+                                     log_path=self.log_dir / f"vllm-{name}.log", env=dict(spec.env))
 
     def stop_all(self) -> None:
         for server in self._servers.values():

@@ -195,7 +195,7 @@ def test_assess_is_idempotent_and_keeps_raw_fields():
     twice = assess(once)
     assert once == twice
     for before, after in zip(raw, once, strict=True):
-        assert dataclasses.replace(after, verdict=Verdict.OK, issues=()) == before
+        assert dataclasses.replace(after, verdict=Verdict.OK, issues=(), evidence_kind=None) == before
 
 
 def test_one_odd_finding_does_not_stop_the_others(monkeypatch):

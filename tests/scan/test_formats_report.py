@@ -157,7 +157,7 @@ def test_markdown_has_summary_table_and_versions(result):
     md = render(result, "markdown")
     c = result.catalog
     assert f"openai {c.openai_version} / vLLM {c.vllm_version}" in md
-    assert "| Location | Endpoint | Model | Verdict | Reason |" in md
+    assert "| Location | Endpoint | Model | Verdict | Evidence | Reason |" in md
     assert "`app/images.py:5`" in md and "unsupported" in md
     assert "`notebooks/demo.ipynb:2 (cell 3)`" in md
     assert "2 files skipped" in md

@@ -53,21 +53,33 @@ def wanted(source: str, state) -> bool:
     return bool(_parameter_pattern().search(source)) or "embeddings" in source or "Embedding" in source
 
 
-@lru_cache(maxsize=1)
 def _catalog():
+    """The catalog judged against the target profile in force ($MIGRATE_TARGET_PROFILE, set by --target)."""
+    import os
+
+    from migrate.catalog import TARGET_ENV
+
+    return _catalog_for(os.environ.get(TARGET_ENV) or None)
+
+
+@lru_cache(maxsize=4)
+def _catalog_for(target: str | None):
     try:
         from migrate.catalog import load_catalog
 
-        return load_catalog()
+        return load_catalog(target=target)
     except Exception:  # noqa: BLE001 - no catalog: the fallback list in this module is used
         return None
 
 
-@lru_cache(maxsize=1)
 def _parameter_pattern() -> re.Pattern:
+    return _parameter_pattern_for(_catalog())
+
+
+@lru_cache(maxsize=4)
+def _parameter_pattern_for(catalog) -> re.Pattern:
     """Any keyword argument some endpoint's verdict is not ok for (cheap pre-filter before parsing)."""
     names = set(FALLBACK_IGNORED | FALLBACK_REJECTED)
-    catalog = _catalog()
     if catalog is not None:
         for endpoint in set(_LEGACY_ENDPOINTS.values()) | {"chat.completions.parse", "responses.create"}:
             for params in catalog.non_ok_parameters(endpoint).values():
@@ -89,7 +101,7 @@ def assess(endpoint: str, parameter: str) -> tuple[str, str, str] | None:
     if known is None or parameter not in known.sdk_params:
         return None  # not an OpenAI parameter of this endpoint (a 0.x-only or vLLM-only one): not this rule's business
     a = catalog.parameter(endpoint, parameter)
-    if a.verdict.value in ("ignored-by-vllm", "needs-change"):
+    if a.verdict.value in ("ignored-by-vllm", "needs-change", "unsupported"):
         return a.verdict.value, a.reason, a.fix
     return None
 
@@ -159,6 +171,7 @@ class Transformer(RuleTransformer):
                 drop.add(name)
             elif action == "comment":
                 short = (f"vLLM ignores {name}=: it has no effect there" if verdict == "ignored-by-vllm"
+                         else f"{name}= is refused by vLLM: {fix}" if verdict == "unsupported"
                          else f"{name}= does not work on vLLM: {fix}")
                 self.review(original, f"{name}=: {reason}; {fix}", note=short)
         if drop:

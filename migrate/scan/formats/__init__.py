@@ -101,7 +101,14 @@ def headline(result: ScanResult) -> str:
 
 def catalog_line(result: ScanResult) -> str:
     c = result.catalog
-    return f"catalog: openai {c.openai_version} / vLLM {c.vllm_version} (generated {c.generated})"
+    line = f"catalog: openai {c.openai_version} / vLLM {c.vllm_version} (generated {c.generated})"
+    target = getattr(c, "target", None)
+    return f"{line}, target profile: {target}" if target else line
 
 
-__all__ = ["FORMATS", "render", "main_reason", "what", "sorted_findings", "counts_by_endpoint", "counts_by_file", "headline", "catalog_line"]
+def evidence(finding: Finding) -> str:
+    """The kind of evidence behind a finding's verdict: probed, declared or fact (see docs/catalog.md)."""
+    return finding.evidence_kind or ""
+
+
+__all__ = ["FORMATS", "render", "main_reason", "what", "evidence", "sorted_findings", "counts_by_endpoint", "counts_by_file", "headline", "catalog_line"]

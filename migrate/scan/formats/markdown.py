@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from migrate.scan.findings import ScanResult, Verdict
 from migrate.scan.formats import (
-    VERDICT_ORDER, counts_by_endpoint, languages_line, main_reason, shows_language, sorted_findings, what,
+    VERDICT_ORDER, counts_by_endpoint, evidence, languages_line, main_reason, shows_language, sorted_findings,
+    what,
 )
 
 EMOJI = {
@@ -30,6 +31,9 @@ def render(result: ScanResult, *, max_rows: int = 200, title: str = "OpenAI → 
         f"in {len({f.path for f in result.findings})} files."
     )
     lines.append(f"Catalog: openai {c.openai_version} / vLLM {c.vllm_version} (generated {c.generated}); migrate-kit {result.tool_version}.")
+    if getattr(c, "target", None):
+        lines.append(f"Target profile: {c.target}. Evidence per verdict: probed (the target answered), declared "
+                     "(vLLM's request models), fact (a hand-written rule and its test).")
     lines += ["", "| Verdict | Findings |", "| --- | ---: |"]
     for v in VERDICT_ORDER:
         lines.append(f"| {EMOJI[v]} {v.value} | {counts[v.value]} |")
@@ -42,7 +46,7 @@ def render(result: ScanResult, *, max_rows: int = 200, title: str = "OpenAI → 
         language = shows_language(result)
         if language:
             lines += ["", f"Findings by language: {languages_line(result)}."]
-        header = "| Location | Language | Endpoint | Model | Verdict | Reason |" if language else "| Location | Endpoint | Model | Verdict | Reason |"
+        header = "| Location | Language | Endpoint | Model | Verdict | Evidence | Reason |" if language else "| Location | Endpoint | Model | Verdict | Evidence | Reason |"
         lines += ["", header, "| --- " * header.count(" | ") + "| --- |"]
         ordered = sorted_findings(result.findings)
         for f in ordered[:max_rows]:
@@ -50,7 +54,7 @@ def render(result: ScanResult, *, max_rows: int = 200, title: str = "OpenAI → 
             lang = f" {f.language} |" if language else ""
             lines.append(
                 f"| `{_cell(f.location)}` |{lang} `{_cell(what(f))}` | {model} | {EMOJI[f.verdict]} {f.verdict.value} | "
-                f"{_cell(main_reason(f))} |"
+                f"{evidence(f)} | {_cell(main_reason(f))} |"
             )
         if len(ordered) > max_rows:
             lines += ["", f"… and {len(ordered) - max_rows} more findings: run `migrate scan --format json` for all of them."]

@@ -255,6 +255,7 @@ def _result(finding: Finding, issue: Issue, rid: str, prefixes) -> dict:
             **({"endpoint": finding.endpoint} if finding.endpoint else {}),
             **({"model": finding.model} if finding.model else {}),
             **({"evidence": issue.evidence} if issue.evidence else {}),
+            **({"evidence_kind": issue.evidence_kind} if issue.evidence_kind else {}),
             **({"cell": finding.cell} if finding.cell is not None else {}),
         },
     }

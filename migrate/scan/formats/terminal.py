@@ -14,6 +14,7 @@ from migrate.scan.formats import (
     VERDICT_ORDER,
     catalog_line,
     counts_by_endpoint,
+    evidence,
     counts_by_file,
     headline,
     languages_line,
@@ -61,15 +62,16 @@ def _plain_counts(rows) -> list[str]:
 
 
 def _plain_table(result: ScanResult, width: int) -> list[str]:
-    rows = [(f.location, what(f), f.model or "", f.verdict.value, main_reason(f)) for f in sorted_findings(result.findings)]
-    headers = ("LOCATION", "ENDPOINT", "MODEL", "VERDICT", "REASON")
-    widths = [min(max(len(r[i]) for r in [headers, *rows]), cap) for i, cap in enumerate((48, 32, 24, 17, 10_000))]
-    fixed = sum(widths[:4]) + 8
-    widths[4] = max(30, width - fixed)
+    rows = [(f.location, what(f), f.model or "", f.verdict.value, evidence(f), main_reason(f))
+            for f in sorted_findings(result.findings)]
+    headers = ("LOCATION", "ENDPOINT", "MODEL", "VERDICT", "EVIDENCE", "REASON")
+    widths = [min(max(len(r[i]) for r in [headers, *rows]), cap) for i, cap in enumerate((48, 32, 24, 17, 8, 10_000))]
+    fixed = sum(widths[:5]) + 10
+    widths[5] = max(30, width - fixed)
     lines = []
     for r in [headers, *rows]:
-        cells = [_clip(r[i], widths[i]).ljust(widths[i]) for i in range(4)]
-        wrapped = textwrap.wrap(r[4], widths[4]) or [""]
+        cells = [_clip(r[i], widths[i]).ljust(widths[i]) for i in range(5)]
+        wrapped = textwrap.wrap(r[5], widths[5]) or [""]
         lines.append("  ".join(cells) + "  " + wrapped[0])
         lines += [" " * (fixed) + w for w in wrapped[1:]]
     return lines
@@ -114,10 +116,12 @@ def print_report(result: ScanResult, console=None) -> None:
         table.add_column("endpoint", overflow="fold", max_width=32)
         table.add_column("model", overflow="fold", max_width=24)
         table.add_column("verdict", no_wrap=True)
+        table.add_column("evidence", no_wrap=True, style="dim")
         table.add_column("reason", ratio=1)
         for f in sorted_findings(result.findings):
             cells = (f.location, f.language) if language else (f.location,)
-            table.add_row(*cells, what(f), f.model or "", Text(f.verdict.value, STYLES[f.verdict]), main_reason(f))
+            table.add_row(*cells, what(f), f.model or "", Text(f.verdict.value, STYLES[f.verdict]), evidence(f),
+                          main_reason(f))
         console.print(table)
     if result.skipped:
         skipped = Table(box=box.SIMPLE, title=f"Skipped files ({len(result.skipped)})", title_justify="left")

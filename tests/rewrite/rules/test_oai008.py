@@ -60,6 +60,20 @@ CASES = [
 
         r = router.chat.completions.create(model="m", messages=[], store=True, logit_bias={"1": 2})
         """, id="OAI008-calls-through-another-providers-client-keep-their-parameters", review=[]),
+    # `suffix` is declared by vLLM's CompletionRequest, but the shipped profile's probes saw it refused (HTTP 400)
+    case("OAI008", """
+        from openai import OpenAI
+
+        client = OpenAI()
+        r = client.completions.create(model="m", prompt="def f(", suffix="    return 1", max_tokens=8)
+        """, """
+        from openai import OpenAI
+
+        client = OpenAI()
+        # migrate: suffix= is refused by vLLM: remove `suffix` (or serve a model or configuration that takes it)
+        r = client.completions.create(model="m", prompt="def f(", suffix="    return 1", max_tokens=8)
+        """, id="OAI008-a-parameter-the-probes-saw-refused-is-noted",
+        review=[("OAI008", 6, "suffix=: vLLM 0.32.0 refused `suffix` with HTTP 400")]),
 ]
 
 

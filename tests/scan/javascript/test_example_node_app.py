@@ -88,7 +88,7 @@ def test_markdown_and_table_show_languages(result):
     from migrate.scan.formats import render
 
     md = render(result, "markdown")
-    assert "| Location | Language | Endpoint | Model | Verdict | Reason |" in md
+    assert "| Location | Language | Endpoint | Model | Verdict | Evidence | Reason |" in md
     assert "| `src/components/Chat.vue:10` | typescript |" in md
     assert "By language: typescript 13, javascript 11" in render(result, "table", width=160)
 

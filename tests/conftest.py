@@ -5,9 +5,12 @@
 
     def test_other(vllm_bare_server): ...         # a default server: no tool parser; serves "tiny-llama"
 
+    def test_third(llamacpp_server): ...          # llama.cpp's server (llama-cpp-python) on the model as GGUF
+
 Servers start only when a test asks for one, once per session, and boot concurrently. A server that cannot
 start FAILS the tests that need it, with the command and the log tail; it never skips. Tests that use these
-fixtures get the `vllm` marker automatically (`-m "not vllm"` runs the rest). See docs/testing.md.
+fixtures get the `vllm` marker automatically (`-m "not vllm"` runs the rest; it means "no real server"), and
+those on llama.cpp's server the `llamacpp` marker as well. See docs/testing.md.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ if str(ROOT) not in sys.path:  # `tests.rig` is importable however pytest was st
 from tests.rig.pool import SPECS, ServerPool  # noqa: E402
 from tests.rig.server import ServerStartError  # noqa: E402
 
-SERVER_FIXTURES = {"vllm_server": "main", "vllm_bare_server": "bare"}
+SERVER_FIXTURES = {"vllm_server": "main", "vllm_bare_server": "bare", "llamacpp_server": "llamacpp"}
 _MODEL_ERROR: list[str] = []
 
 
@@ -34,6 +37,8 @@ def pytest_collection_modifyitems(config, items):
         names = set(getattr(item, "fixturenames", ())) & SERVER_FIXTURES.keys()
         if names:
             item.add_marker(pytest.mark.vllm)
+            if "llamacpp_server" in names:
+                item.add_marker(pytest.mark.llamacpp)
             wanted |= {SERVER_FIXTURES[n] for n in names}
     config._migrate_servers_wanted = wanted
 
@@ -64,7 +69,8 @@ def _server(request, pool: ServerPool, name: str):
     try:
         return pool.get(name, also_start=sorted(wanted - {name}))
     except ServerStartError as e:
-        pytest.fail(f"the real vLLM server '{name}' ({SPECS[name].description}) could not start:\n{e}", pytrace=False)
+        kind = "llama.cpp" if SPECS[name].kind == "llamacpp" else "vLLM"
+        pytest.fail(f"the real {kind} server '{name}' ({SPECS[name].description}) could not start:\n{e}", pytrace=False)
 
 
 @pytest.fixture(scope="session")
@@ -80,6 +86,14 @@ def vllm_server(request, vllm_pool):
 def vllm_bare_server(request, vllm_pool):
     """A server with vLLM's defaults (no tool parser), serving "tiny-llama"."""
     return _server(request, vllm_pool, "bare")
+
+
+@pytest.fixture(scope="session")
+def llamacpp_server(request, vllm_pool):
+    """llama.cpp's OpenAI-compatible server (llama-cpp-python[server], its defaults), serving "tiny-llama" from
+    the tiny model converted to GGUF. MIGRATE_TEST_LLAMACPP_URL points it at one you run
+    (`python -m tests.rig serve llamacpp`)."""
+    return _server(request, vllm_pool, "llamacpp")
 
 
 @pytest.fixture

@@ -1,11 +1,12 @@
-"""The test session's vLLM servers: named specs, started lazily, booted concurrently, stopped at the end.
+"""The test session's servers (vLLM's, and llama.cpp's for comparison): named specs, started lazily, booted concurrently, stopped at the end.
 
 The pytest fixtures in tests/conftest.py are thin wrappers around `ServerPool`. When a test first asks for a
 server, the pool launches that server *and* every other server the collected tests will need, so that the
 ~60 s boots overlap instead of adding up; then it waits only for the one asked for.
 
-Setting MIGRATE_TEST_VLLM_<NAME>_URL (e.g. MIGRATE_TEST_VLLM_MAIN_URL=http://127.0.0.1:8000/v1) points a
-spec at a server you already run (`python -m tests.rig serve`), which saves the boot on every test run.
+Setting MIGRATE_TEST_VLLM_<NAME>_URL (e.g. MIGRATE_TEST_VLLM_MAIN_URL=http://127.0.0.1:8000/v1), or
+MIGRATE_TEST_LLAMACPP_URL for llama.cpp's, points a spec at a server you already run (`python -m tests.rig
+serve`), which saves the boot on every test run.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
+from tests.rig.llamacpp import launch_llamacpp, missing_install
 from tests.rig.server import DEFAULT_START_TIMEOUT_S, Server, ServerStartError, launch
+from tests.rig.tiny_gguf import ensure_gguf
 
 TOOL_ARGS = ("--enable-auto-tool-choice", "--tool-call-parser", "llama3_json")
 
@@ -28,10 +31,20 @@ class ServerSpec:
     extra_args: tuple[str, ...] = ()
     description: str = ""
     env: tuple[tuple[str, str], ...] = ()  # environment variables the configuration needs
+    kind: str = "vllm"  # "vllm" or "llamacpp"
+
+    @property
+    def env_var(self) -> str:
+        """The variable that points this spec at a running server."""
+        if self.kind == "llamacpp":
+            return "MIGRATE_TEST_LLAMACPP_URL"
+        return f"MIGRATE_TEST_VLLM_{self.name.upper()}_URL"
 
 
 # "main": what rewritten code talks to (tool calling on, an OpenAI name mapped onto the tiny model).
 # "bare": no tool parser, for the facts that show what a default `vllm serve` refuses.
+# "llamacpp": llama.cpp's server (llama-cpp-python) on the same model as GGUF, with its defaults: another
+# OpenAI-compatible server, whose differences from vLLM's the tests document (docs/targets.md).
 SPECS = {
     "main": ServerSpec("main", ("tiny-llama", "gpt-4o-mini"), TOOL_ARGS, "tool parser llama3_json, two served names"),
     "bare": ServerSpec("bare", ("tiny-llama",), (), "no tool parser"),
@@ -40,12 +53,14 @@ SPECS = {
                           "the tiny Llama as an embedding (pooling) model"),
     "store": ServerSpec("store", ("tiny-llama",), (), "VLLM_ENABLE_RESPONSES_API_STORE=1 (stored responses, background)",
                         (("VLLM_ENABLE_RESPONSES_API_STORE", "1"),)),
+    "llamacpp": ServerSpec("llamacpp", ("tiny-llama",), (), "llama.cpp's server from llama-cpp-python, on the GGUF",
+                           kind="llamacpp"),
 }
 
 
 @dataclass(frozen=True)
 class ExternalServer:
-    """A server somebody else runs, named by MIGRATE_TEST_VLLM_<NAME>_URL."""
+    """A server somebody else runs, named by MIGRATE_TEST_VLLM_<NAME>_URL or MIGRATE_TEST_LLAMACPP_URL."""
 
     base_url: str
     served_names: tuple[str, ...]
@@ -86,6 +101,8 @@ class ServerPool:
                 raise ServerStartError(self._errors[name])
             for other in (name, *also_start):
                 self._launch(other)
+            if name in self._errors:  # could not even launch (llama-cpp-python missing, GGUF conversion failed)
+                raise ServerStartError(self._errors[name])
             server = self._servers.get(name)
             if server is None:  # external
                 return self._ready[name]
@@ -101,12 +118,29 @@ class ServerPool:
         if name in self._servers or name in self._ready or name in self._errors:
             return
         spec = self.specs[name]
-        external = os.environ.get(f"MIGRATE_TEST_VLLM_{name.upper()}_URL")
+        external = os.environ.get(spec.env_var)
         if external:
             self._ready[name] = ExternalServer(external.rstrip("/"), spec.served_names)
             return
+        if spec.kind == "llamacpp":
+            self._launch_llamacpp(spec)
+            return
         self._servers[name] = launch(self.model_dir, served_names=spec.served_names, extra_args=spec.extra_args,
                                      log_path=self.log_dir / f"vllm-{name}.log", env=dict(spec.env))
+
+    def _launch_llamacpp(self, spec: ServerSpec) -> None:
+        reason = missing_install()
+        if reason is None:
+            try:
+                gguf_file = ensure_gguf(self.model_dir)
+            except Exception as e:  # noqa: BLE001 - any conversion failure is this server's start failure
+                reason = f"could not convert {self.model_dir} to GGUF: {type(e).__name__}: {e}"
+        if reason is not None:
+            self._errors[spec.name] = reason
+            return
+        self._servers[spec.name] = launch_llamacpp(gguf_file, served_names=spec.served_names,
+                                                   extra_args=spec.extra_args,
+                                                   log_path=self.log_dir / f"llamacpp-{spec.name}.log")
 
     def stop_all(self) -> None:
         for server in self._servers.values():

@@ -69,6 +69,8 @@ class Server:
     host: str = "127.0.0.1"
     started_at: float = field(default_factory=time.monotonic)
     ready_after_s: float | None = None
+    kind: str = "vLLM"  # what the failure message calls it
+    health_path: str | None = "/health"  # None: a server without one (llama-cpp-python), /v1/models alone says ready
 
     @property
     def root_url(self) -> str:
@@ -93,7 +95,7 @@ class Server:
     def wait_ready(self, timeout_s: float = DEFAULT_START_TIMEOUT_S) -> "Server":
         """Block until `/health` answers 200 and `/v1/models` lists the served names."""
         deadline = self.started_at + timeout_s
-        stage = "/health"
+        stage = self.health_path or "/v1/models"
         while True:
             if not self.alive():
                 raise ServerStartError(self._failure(f"exited with code {self.process.returncode} before it was ready"))
@@ -101,8 +103,8 @@ class Server:
                 raise ServerStartError(self._failure(f"did not answer {stage} within {timeout_s:.0f} s "
                                                      "(raise MIGRATE_TEST_SERVER_TIMEOUT on a slow machine)"))
             try:
-                if stage == "/health":
-                    _get(f"{self.root_url}/health")
+                if stage == self.health_path:
+                    _get(f"{self.root_url}{self.health_path}")
                     stage = "/v1/models"
                 listed = {m["id"] for m in json.loads(_get(f"{self.base_url}/models"))["data"]}
                 missing = set(self.served_names) - listed
@@ -119,7 +121,7 @@ class Server:
         _LIVE.discard(self.process)
 
     def _failure(self, what: str) -> str:
-        return (f"vLLM server on port {self.port} {what}.\n"
+        return (f"{self.kind} server on port {self.port} {what}.\n"
                 f"command: {' '.join(self.argv)}\n"
                 f"log: {self.log_path}\n"
                 f"--- last {LOG_TAIL_LINES} log lines ---\n{self.log_tail()}")

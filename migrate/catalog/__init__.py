@@ -23,7 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from migrate.catalog import facts as _facts
-from migrate.scan.findings import CatalogInfo, Verdict
+from migrate.catalog.verdict import CatalogInfo, Verdict
 
 SNAPSHOT_PATH = Path(__file__).resolve().parent / "snapshot.json"
 SUPPORTED_FORMATS = (1,)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from migrate.scan.findings import Verdict
+from migrate.catalog.verdict import Verdict
 
 SERVER_FACTS = "tests/server/test_facts.py"
 

@@ -636,7 +636,7 @@ class ModuleAnalyzer:
 
     def _legacy_call(self, node: ast.Call, scope: Scope, cls: str, method: str) -> None:
         params, dynamic = _keywords(node)
-        model, origin, model_ref = self._model(node, scope, ("model", "engine", "deployment_id"))
+        model, origin, model_ref = self._model(node, scope, sdk.LEGACY_MODEL_KEYWORDS)
         if model is None and dynamic and cls in ("ChatCompletion", "Completion", "Embedding", "Edit"):
             model, origin = "dynamic", "**kwargs"
         name = f"{cls}.{method}"
@@ -1066,15 +1066,8 @@ _KNOWN_LIBRARIES = frozenset(
      "groq", "anthropic", "mistralai", "cohere", "together", "fireworks", "google", "vertexai", "boto3",
      "azure", "huggingface_hub", "transformers", "vllm", "ollama", "replicate", "openai"}
 )
-_INTERESTING_ATTRS = frozenset(
-    {"api_key", "api_base", "api_type", "api_version", "organization", "project", "base_url", "timeout",
-     "max_retries", "default_headers", "default_query", "http_client", "azure_endpoint", "azure_ad_token",
-     "azure_ad_token_provider", "api_key_path", "proxy", "requestssession", "aiosession", "app_info",
-     "enable_telemetry", "debug", "log", "verify_ssl_certs", "ca_bundle_path", "admin_api_key", "webhook_secret",
-     "APIError", "APIConnectionError", "AuthenticationError", "InvalidRequestError", "PermissionError",
-     "RateLimitError", "ServiceUnavailableError", "Timeout", "TryAgain", "InvalidAPIType",
-     "SignatureVerificationError", "OpenAIError"}
-)
+# Attributes worth a look when read, not only when set: 0.x settings and exception names (openai.error.X).
+_INTERESTING_ATTRS = sdk.LEGACY_SETTINGS | sdk.LEGACY_EXCEPTIONS
 _MODEL_ENDPOINT_PREFIXES = ("chat.", "beta.chat.", "completions.", "embeddings.", "responses.create",
                             "responses.parse", "responses.stream", "audio.", "images.", "moderations.")
 

@@ -2,14 +2,15 @@
 
 Endpoint names come from the compatibility catalog (derived from the installed SDK); this module adds what
 code cannot tell: names older SDK releases used, the 0.x module API, and which third-party classes and
-functions send requests to OpenAI underneath. Plain data, no imports: it is on the scan's start-up path.
+functions send requests to OpenAI underneath. Plain data (it imports only the catalog's plain-data modules): it is on the scan's start-up path.
 """
 
 from __future__ import annotations
 
 import re
 
-from migrate.catalog.facts import LEGACY_ENDPOINTS
+from migrate.catalog import facts as _facts
+from migrate.catalog import legacy as _legacy
 
 # Client classes, by every public name the SDK exports them under.
 CLIENT_CLASSES = {
@@ -50,22 +51,15 @@ GENERIC_RESOURCES = frozenset({"files", "models", "batches", "uploads", "contain
                                "evals", "videos", "skills", "admin", "safety", "decisions", "live", "graders"})
 
 # -- the 0.x module API ------------------------------------------------------------------------------------------
-LEGACY_CLASSES = frozenset(
-    {"ChatCompletion", "Completion", "Embedding", "Image", "Moderation", "Audio", "Edit", "FineTune",
-     "FineTuningJob", "File", "Model", "Engine", "Deployment", "Customer"}
-)
-LEGACY_MODERN = LEGACY_ENDPOINTS  # the 0.x name -> its 1.x endpoint (one table, kept in the catalog)
-# Module attributes that configure the client: 1.x module-client settings and 0.x settings.
-V1_SETTINGS = frozenset(
-    {"api_key", "organization", "project", "base_url", "timeout", "max_retries", "default_headers",
-     "default_query", "http_client", "api_type", "api_version", "azure_endpoint", "azure_ad_token",
-     "azure_ad_token_provider", "admin_api_key", "webhook_secret", "bedrock_token_provider"}
-)
-LEGACY_SETTINGS = frozenset(
-    {"api_base", "api_key_path", "proxy", "requestssession", "aiosession", "app_info", "enable_telemetry",
-     "debug", "log", "verify_ssl_certs", "ca_bundle_path"}
-)
-LEGACY_ERRORS_MODULE = "openai.error"
+# One table with the rewrite (OAI004), kept in the catalog: migrate/catalog/legacy.py.
+LEGACY_CLASSES = _legacy.CLASSES
+LEGACY_MODERN = _legacy.LEGACY_ENDPOINTS  # the 0.x name -> its 1.x endpoint, sync and async twins alike
+LEGACY_MODEL_KEYWORDS = _legacy.MODEL_KEYWORDS
+LEGACY_SETTINGS = frozenset(_legacy.SETTINGS)
+LEGACY_ERRORS_MODULE = _legacy.ERRORS_MODULE
+# openai.error.X names of 0.x (migrate/catalog/facts.py LEGACY_EXCEPTION_CLASSES). The 1.x module settings are
+# the catalog snapshot's module_settings, derived from the installed SDK.
+LEGACY_EXCEPTIONS = frozenset(_facts.LEGACY_EXCEPTION_CLASSES)
 
 # -- environment -------------------------------------------------------------------------------------------------
 ENV_NAME_RE = re.compile(r"^(?:AZURE_OPENAI_[A-Z0-9_]+|OPENAI_[A-Z0-9_]+)$")

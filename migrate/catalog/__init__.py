@@ -72,6 +72,7 @@ class Catalog:
         self.generated: str = data["generated"]
         self.request_options = frozenset(data.get("request_options", ()))
         self.clients: dict[str, list[str]] = data.get("clients", {})
+        self.client_exports: dict[str, str] = data.get("client_exports", {})  # "openai.Client" -> "OpenAI"
         self.module_settings = frozenset(data.get("module_settings", ()))
         self.sdk_env = frozenset(data.get("sdk_env", ()))
         self.legacy_symbols = frozenset(data.get("legacy_symbols", ()))

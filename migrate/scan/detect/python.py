@@ -1097,9 +1097,7 @@ def _keywords(node: ast.Call) -> tuple[tuple[str, ...], bool]:
 
 def _client_class(value) -> str | None:
     if isinstance(value, Q):
-        module, _, name = value.name.rpartition(".")
-        if module in sdk.CLIENT_MODULES and name in sdk.CLIENT_CLASSES:
-            return sdk.CLIENT_CLASSES[name]
+        return sdk.client_class(value.name)
     return None
 
 

@@ -9,20 +9,13 @@ from __future__ import annotations
 
 import re
 
+from migrate.catalog import clients as _clients
 from migrate.catalog import facts as _facts
 from migrate.catalog import legacy as _legacy
 
-# Client classes, by every public name the SDK exports them under.
-CLIENT_CLASSES = {
-    "OpenAI": "OpenAI",
-    "AsyncOpenAI": "AsyncOpenAI",
-    "AzureOpenAI": "AzureOpenAI",
-    "AsyncAzureOpenAI": "AsyncAzureOpenAI",
-    "Client": "OpenAI",  # openai.Client is an alias of OpenAI
-    "AsyncClient": "AsyncOpenAI",
-}
-# Modules a client class may be imported from: `from openai.lib.azure import AzureOpenAI`.
-CLIENT_MODULES = ("openai", "openai._client", "openai.lib.azure")
+# Client classes, by every name the SDK exports them under: one table with the rewrite, derived from the SDK
+# (migrate/catalog/clients.py).
+client_class = _clients.client_class
 
 # Top-level resources of a client (and of the module-level client `openai.<resource>`), current and past.
 RESOURCES = frozenset(

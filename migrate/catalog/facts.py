@@ -323,14 +323,15 @@ ENDPOINT_FACTS: dict[str, EndpointFact] = {
 GENERIC_UNSERVED_FIX = "keep this call on OpenAI, or replace the feature with your own service"
 
 # Names of OpenAI's hosted models. A literal model name that matches must change (or be served under that name).
-OPENAI_MODEL_RE = re.compile(
-    r"""^(?:ft:)?(?:
-        gpt-|chatgpt-|o\d(?:$|-)|text-embedding-|text-moderation-|omni-moderation-|dall-e-|whisper-\d|tts-\d|
-        text-(?:davinci|curie|babbage|ada)-|code-(?:davinci|cushman)-|(?:davinci|curie|babbage|ada)(?:$|-)|
-        computer-use-|codex-|sora-|gpt-image-|gpt\d
-    )""",
-    re.VERBOSE | re.IGNORECASE,
-)
+# The scan judges model names with it and the rewrite (OAI003, OAI010, OAI012) decides what to report with it.
+_OPENAI_MODEL = r"""(?:ft:)?(?:
+        gpt-|chatgpt-|o\d(?:-|(?![\w.]))|text-embedding-|text-moderation-|omni-moderation-|dall-e-|whisper-\d|tts-\d|
+        text-(?:davinci|curie|babbage|ada|search|similarity)-|code-(?:davinci|cushman)-|
+        (?:davinci|curie|babbage|ada)(?:-|(?![\w.]))|computer-use-|codex-|sora-|gpt-image-|gpt\d
+    )"""
+OPENAI_MODEL_RE = re.compile(f"^{_OPENAI_MODEL}", re.VERBOSE | re.IGNORECASE)
+# A quoted literal in source text that starts with such a name (a cheap pre-filter before parsing).
+OPENAI_MODEL_LITERAL_RE = re.compile(f"[\"']{_OPENAI_MODEL}", re.VERBOSE | re.IGNORECASE)
 UNKNOWN_MODEL_EVIDENCE = evidence("test_unknown_model_404")
 
 
@@ -447,8 +448,10 @@ SETTING_GROUPS: dict[str, str] = {
     "websocket_base_url": "base_url",
     "OPENAI_BASE_URL": "base_url",
     "OPENAI_API_BASE": "base_url",
+    "OPENAI_API_HOST": "base_url",
     "api_key": "api_key",
     "OPENAI_API_KEY": "api_key",
+    "OPENAI_KEY": "api_key",
     "organization": "organization",
     "OPENAI_ORG_ID": "organization",
     "OPENAI_ORGANIZATION": "organization",
@@ -464,6 +467,7 @@ SETTING_GROUPS: dict[str, str] = {
     "OPENAI_API_VERSION": "azure",
     "AZURE_OPENAI_ENDPOINT": "azure",
     "AZURE_OPENAI_API_KEY": "azure",
+    "AZURE_OPENAI_KEY": "azure",
     "AZURE_OPENAI_AD_TOKEN": "azure",
     "admin_api_key": "admin",
     "OPENAI_ADMIN_KEY": "admin",
@@ -474,6 +478,12 @@ SETTING_GROUPS: dict[str, str] = {
     "OPENAI_CHAT_MODEL": "model",
     "OPENAI_EMBEDDING_MODEL": "model",
 }
+
+# Environment variables that hold the address of the OpenAI (or Azure OpenAI) API in existing code and config
+# files; the rewrite points them at vLLM (OAI010), the scan reports them (group base_url, or azure).
+ENDPOINT_ENV: frozenset[str] = frozenset(
+    {name for name, group in SETTING_GROUPS.items() if name.isupper() and group == "base_url"} | {"AZURE_OPENAI_ENDPOINT"}
+)
 
 
 @dataclass(frozen=True)

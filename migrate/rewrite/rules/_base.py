@@ -31,10 +31,6 @@ from migrate.catalog.clients import azure_clients, plain_clients
 
 NOTE_PREFIX = "# migrate: "
 
-# Environment variables that name an OpenAI (or Azure OpenAI) endpoint or key in existing code.
-BASE_URL_VARS = frozenset({"OPENAI_BASE_URL", "OPENAI_API_BASE", "AZURE_OPENAI_ENDPOINT", "OPENAI_API_HOST"})
-API_KEY_VARS = frozenset({"OPENAI_API_KEY", "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_KEY", "OPENAI_KEY"})
-
 # Client classes by qualified name, one table with the scan (derived from the SDK: migrate/catalog/clients.py):
 # "openai._client.OpenAI" -> "OpenAI"; Azure ones -> the plain class that replaces them.
 CLIENT_CLASSES = plain_clients()

@@ -61,10 +61,11 @@ _SETTINGS = {"openai.api_key": "api_key", "openai.base_url": "base_url", "openai
              "openai.api_type": "api_type"}
 _VARIANTS = ("with_raw_response", "with_streaming_response")
 
+_CLASS_NAMES = "|".join(sorted({q.rsplit(".", 1)[1] for q in CLIENT_CLASSES}))  # OpenAI, Client, ... (catalog)
 _WANTED = re.compile(
-    r"\b(?:OpenAI|AsyncOpenAI|Client|AsyncClient)\s*\(|\.(?:api_key|api_base|base_url)\s*=(?!=)"
+    rf"\b(?:{_CLASS_NAMES})\s*\(|\.(?:api_key|api_base|base_url)\s*=(?!=)"
     r"|\b\w+\.(?:chat|completions|embeddings|images|responses|moderations|audio)\.\w+"
-    r"|\b(?:OpenAI|AsyncOpenAI|Client|AsyncClient)\s+as\s+\w+"
+    rf"|\b(?:{_CLASS_NAMES})\s+as\s+\w+"
 )
 
 

@@ -612,25 +612,28 @@ class ModuleAnalyzer:
         self._emit(self._finding(node, Kind.CLIENT, "openai", client=cls, parameters=params,
                                  parameters_dynamic=dynamic, detail=detail))
 
-    def _client_endpoint(self, node: ast.Call, scope: Scope) -> str:
+    def _client_endpoint(self, node: ast.Call, scope: Scope, keywords: dict[str, str] | None = None) -> str:
         """What the client talks to, from its base_url / api_key values: "endpoint: other-provider: OpenRouter (...)"
-        (read by migrate/scan/assess.py; see migrate/catalog/providers.py)."""
+        (read by migrate/scan/assess.py; see migrate/catalog/providers.py). `keywords` maps a wrapper's own
+        keyword names to "base_url" / "api_key" (openai_api_base -> base_url)."""
         from migrate.catalog.providers import Evidence, classify_client, classify_name
 
+        keywords = keywords or _CLIENT_ENDPOINT_KEYWORDS
         evidence: dict[str, Evidence] = {}
         named = None
         for kw in node.keywords:
-            if kw.arg not in ("base_url", "api_key"):
+            if kw.arg not in keywords:
                 continue
+            setting = keywords[kw.arg]
             value = self.eval(kw.value, scope)
             if isinstance(value, Str):
-                evidence[kw.arg] = Evidence.of_literal(value.value)
+                evidence[setting] = Evidence.of_literal(value.value)
             elif isinstance(value, Env):
-                evidence[kw.arg] = Evidence.of_env(value.var, value.default.value if value.default else None)
+                evidence[setting] = Evidence.of_env(value.var, value.default.value if value.default else None)
             elif not (type(kw.value) is ast.Constant and kw.value.value is None):
-                evidence[kw.arg] = Evidence(opaque=ast.unparse(kw.value))
+                evidence[setting] = Evidence(opaque=ast.unparse(kw.value))
                 last = kw.value.attr if type(kw.value) is ast.Attribute else getattr(kw.value, "id", None)
-                named = named or (classify_name(last, kw.arg) if last else None)
+                named = named or (classify_name(last, setting) if last else None)
         found = named or classify_client(evidence.get("base_url"), evidence.get("api_key"))
         return f"endpoint: {found.role.value}: {found.describe()}"
 
@@ -907,6 +910,9 @@ class ModuleAnalyzer:
         model, origin, model_ref = self._model(node, scope, ("model", "model_name", "deployment_name",
                                                               "azure_deployment", "engine"))
         model, note = _strip_provider(model)
+        if any(kw.arg in sdk.WRAPPER_BASE_KEYWORDS for kw in node.keywords):
+            # given a base URL: what it talks to decides, as for an OpenAI client (read by assess._assess_wrapper)
+            note = _join(note, self._client_endpoint(node, scope, _WRAPPER_ENDPOINT_KEYWORDS))
         self._emit(self._finding(node, Kind.WRAPPER, api, endpoint=cls, client=cls, model=model, model_origin=origin,
                                  parameters=params, parameters_dynamic=dynamic, detail=note), model_ref)
 
@@ -1058,6 +1064,9 @@ def sdk_getattr(base, attr: str):
 
 
 _PARTIAL = frozenset({"functools.partial"})
+_CLIENT_ENDPOINT_KEYWORDS = {"base_url": "base_url", "api_key": "api_key"}
+_WRAPPER_ENDPOINT_KEYWORDS = {**dict.fromkeys(sdk.WRAPPER_KEY_KEYWORDS, "api_key"),
+                              **dict.fromkeys(sdk.WRAPPER_BASE_KEYWORDS, "base_url")}
 _ELSEWHERE = ("endpoint: other-provider:", "endpoint: local:")  # clients that are not OpenAI's to migrate
 _KNOWN_LIBRARIES = frozenset(
     {"os", "sys", "functools", "typing", "typing_extensions", "requests", "httpx", "aiohttp", "json", "re",

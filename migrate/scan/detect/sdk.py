@@ -114,6 +114,8 @@ WRAPPER_ENDPOINT_KEYWORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = 
     "instructor": (("base_url",), ("api_key",)),
     "dspy": (("api_base", "base_url"), ("api_key",)),
 }
+WRAPPER_BASE_KEYWORDS = frozenset(k for base, _ in WRAPPER_ENDPOINT_KEYWORDS.values() for k in base)
+WRAPPER_KEY_KEYWORDS = frozenset(k for _, key in WRAPPER_ENDPOINT_KEYWORDS.values() for k in key)
 
 # Functions (qualified name) -> (api, endpoint, kind of model argument).
 LITELLM_FUNCTIONS = frozenset(

@@ -226,6 +226,8 @@ def _model_issues(f: Finding, ctx: _Context) -> list[Issue]:
                 facts.UNKNOWN_MODEL_EVIDENCE,
             )
         ]
+    if not mapped and model in ctx.models.values():
+        return []  # a served name from the project's model map (what `migrate rewrite` writes)
     if mapped:
         return [
             Issue(

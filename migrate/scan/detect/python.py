@@ -637,6 +637,12 @@ class ModuleAnalyzer:
         found = named or classify_client(evidence.get("base_url"), evidence.get("api_key"))
         return f"endpoint: {found.role.value}: {found.describe()}"
 
+    def _wrapper_endpoint(self, node: ast.Call, scope: Scope, detail: str) -> str:
+        """A wrapper given a base URL: what it talks to decides, as for an OpenAI client (assess._assess_wrapper)."""
+        if not any(kw.arg in sdk.WRAPPER_BASE_KEYWORDS for kw in node.keywords):
+            return detail
+        return _join(detail, self._client_endpoint(node, scope, _WRAPPER_ENDPOINT_KEYWORDS))
+
     def _legacy_call(self, node: ast.Call, scope: Scope, cls: str, method: str) -> None:
         params, dynamic = _keywords(node)
         model, origin, model_ref = self._model(node, scope, sdk.LEGACY_MODEL_KEYWORDS)
@@ -910,9 +916,7 @@ class ModuleAnalyzer:
         model, origin, model_ref = self._model(node, scope, ("model", "model_name", "deployment_name",
                                                               "azure_deployment", "engine"))
         model, note = _strip_provider(model)
-        if any(kw.arg in sdk.WRAPPER_BASE_KEYWORDS for kw in node.keywords):
-            # given a base URL: what it talks to decides, as for an OpenAI client (read by assess._assess_wrapper)
-            note = _join(note, self._client_endpoint(node, scope, _WRAPPER_ENDPOINT_KEYWORDS))
+        note = self._wrapper_endpoint(node, scope, note)
         self._emit(self._finding(node, Kind.WRAPPER, api, endpoint=cls, client=cls, model=model, model_origin=origin,
                                  parameters=params, parameters_dynamic=dynamic, detail=note), model_ref)
 
@@ -942,7 +946,7 @@ class ModuleAnalyzer:
             return  # another provider: LiteLLM does not send it to OpenAI
         model, note = _strip_provider(model)
         self._emit(self._finding(node, Kind.WRAPPER, "litellm", endpoint=f"litellm.{fn}", client=fn, model=model,
-                                 model_origin=origin, parameters=params, parameters_dynamic=dynamic, detail=note),
+                                 model_origin=origin, parameters=params, parameters_dynamic=dynamic, detail=self._wrapper_endpoint(node, scope, note)),
                    model_ref)
 
     def _instructor(self, node: ast.Call, scope: Scope, fn: str) -> None:
@@ -960,7 +964,7 @@ class ModuleAnalyzer:
         cls = inner.cls if isinstance(inner, Client) else None
         self._emit(self._finding(node, Kind.WRAPPER, "instructor", endpoint=f"instructor.{fn}", client=cls or "instructor",
                                  model=model, model_origin=origin, parameters=params, parameters_dynamic=dynamic,
-                                 detail=note), model_ref)
+                                 detail=self._wrapper_endpoint(node, scope, note)), model_ref)
 
     def _dspy_lm(self, node: ast.Call, scope: Scope) -> None:
         model, origin, model_ref = self._model(node, scope, ("model",), position=0)
@@ -969,7 +973,7 @@ class ModuleAnalyzer:
         params, dynamic = _keywords(node)
         model, note = _strip_provider(model)
         self._emit(self._finding(node, Kind.WRAPPER, "dspy", endpoint="dspy.LM", client="dspy.LM", model=model,
-                                 model_origin=origin, parameters=params, parameters_dynamic=dynamic, detail=note),
+                                 model_origin=origin, parameters=params, parameters_dynamic=dynamic, detail=self._wrapper_endpoint(node, scope, note)),
                    model_ref)
 
     def _init_chat_model(self, node: ast.Call, scope: Scope, fn: str) -> None:
@@ -983,7 +987,7 @@ class ModuleAnalyzer:
         params, dynamic = _keywords(node)
         model, note = _strip_provider(model, ":")
         self._emit(self._finding(node, Kind.WRAPPER, "langchain", endpoint=fn, client=fn, model=model,
-                                 model_origin=origin, parameters=params, parameters_dynamic=dynamic, detail=note),
+                                 model_origin=origin, parameters=params, parameters_dynamic=dynamic, detail=self._wrapper_endpoint(node, scope, note)),
                    model_ref)
 
     # -- building findings -------------------------------------------------------------------------------------

@@ -353,7 +353,10 @@ def _assess_config(f: Finding, ctx: _Context) -> list[Issue]:
             )
             continue
         group = facts.SETTING_GROUPS.get(name)
-        if group is not None:
+        role = _client_role(f)
+        if group == "base_url" and role is not None and role[0] in ("local", "other-provider"):
+            issues.append(Issue(Verdict.OK, name, f"`openai.{name}` already points at {role[1]}", "nothing to do"))
+        elif group is not None:
             issues.append(_setting_issue(name, group, ctx, where=f"`openai.{name}`: "))
         elif name not in ctx.catalog.module_settings:
             issues.append(

@@ -87,9 +87,9 @@ def broken_promises(before: Counter, after: Counter, ran: set[str], noted: Count
 # What the contract test found and is not fixed yet: case id -> why. Each is a strict xfail, so fixing it makes the
 # test fail until the entry goes.
 KNOWN_GAPS = {
-    "OAI001-module-client-configured": "OAI001 points the module-level client at vLLM (`openai.base_url = "
-    "os.environ.get(...)`), but the scan judges a module setting by its name, not by its value as it does for a "
-    "client construction, so `openai.base_url` / `openai.api_key` stay needs-change",
+    "OAI001-module-client-configured": "OAI001 points the module-level client at vLLM; the scan now judges "
+    "`openai.base_url = os.environ.get(..., \"http://localhost:8000/v1\")` by its value (ok), but judges "
+    "`openai.api_key` alone, without the base URL set elsewhere in the module, so it stays needs-change",
 }
 
 

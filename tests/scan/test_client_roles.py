@@ -83,3 +83,16 @@ def test_a_wrapper_given_the_vllm_url_is_judged_by_what_it_sends(construction, v
     source = f"import os\nfrom langchain_openai import ChatOpenAI\n\nllm = {construction}\n"
     [found] = [f for f in assess(detect(source)) if f.kind is Kind.WRAPPER]
     assert found.verdict is verdict
+
+
+@pytest.mark.parametrize("value, verdict", [
+    pytest.param('os.environ.get("OPENAI_BASE_URL", "http://localhost:8000/v1")', Verdict.OK, id="vllm-default"),
+    pytest.param('"http://localhost:8000/v1"', Verdict.OK, id="vllm-literal"),
+    pytest.param('"https://api.openai.com/v1"', Verdict.NEEDS_CHANGE, id="openai-url"),
+    pytest.param('settings.url', Verdict.NEEDS_CHANGE, id="computed"),
+])
+def test_module_base_url_is_judged_by_its_value(value, verdict):
+    # Found by tests/contract: OAI001 set `openai.base_url` to the vLLM server, and the scan judged it by name alone.
+    [found] = [f for f in assess(detect(f"import os\nimport openai\n\nopenai.base_url = {value}\n"))
+               if f.kind is Kind.CONFIG]
+    assert found.verdict is verdict

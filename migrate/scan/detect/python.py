@@ -59,6 +59,7 @@ class ModuleAnalyzer:
         self._methods = _endpoint_methods(self.endpoints)
         self.line_map = line_map  # notebook: global line -> (cell, line in cell)
         self.is_setup_py = is_setup_py
+        self.stored_values: dict[int, ast.expr] = {}  # id(attribute target) -> the value assigned to it
         self.classes: dict[int, Klass] = {}
         self.functions: dict[int, Func] = {}
         self._memo: dict[int, object] = {}
@@ -637,6 +638,23 @@ class ModuleAnalyzer:
         found = named or classify_client(evidence.get("base_url"), evidence.get("api_key"))
         return f"endpoint: {found.role.value}: {found.describe()}"
 
+    def _setting_endpoint(self, node: ast.Attribute, scope: Scope) -> str:
+        """`openai.base_url = <value>`: what the module-level client talks to, judged like a client's base_url."""
+        from migrate.catalog.providers import Evidence, classify_client
+
+        value = self.stored_values.get(id(node)) if node.attr in ("base_url", "api_base") else None
+        if value is None:
+            return ""
+        found = self.eval(value, scope)
+        if isinstance(found, Str):
+            evidence = Evidence.of_literal(found.value)
+        elif isinstance(found, Env):
+            evidence = Evidence.of_env(found.var, found.default.value if found.default else None)
+        else:
+            return ""
+        role = classify_client(evidence, None)
+        return f"endpoint: {role.role.value}: {role.describe()}"
+
     def _wrapper_endpoint(self, node: ast.Call, scope: Scope, detail: str) -> str:
         """A wrapper given a base URL: what it talks to decides, as for an OpenAI client (assess._assess_wrapper)."""
         if not any(kw.arg in sdk.WRAPPER_BASE_KEYWORDS for kw in node.keywords):
@@ -778,7 +796,8 @@ class ModuleAnalyzer:
             if isinstance(base, Q) and base.name == "openai" and node.attr not in sdk.RESOURCES and node.attr[0] != "_":
                 api = "openai-legacy" if node.attr in sdk.LEGACY_SETTINGS else "openai"
                 self._emit(self._finding(node, Kind.CONFIG, api, endpoint=f"openai.{node.attr}",
-                                         client="module", parameters=(node.attr,)))
+                                         client="module", parameters=(node.attr,),
+                                         detail=self._setting_endpoint(node, scope)))
             return
         value = self.eval(node, scope)
         if isinstance(value, Q) and value.name.startswith("openai.error.") and value.name.count(".") == 2:

@@ -161,3 +161,19 @@ def test_the_builtin_comparators_are_registered_by_importing_the_registry():
     from migrate.parity.compare.registry import registry
 
     assert {"exact", "semantic", "json_valid", "judge"} <= set(registry())
+
+
+def test_the_catalog_imports_nothing_from_the_scan():
+    # The catalog is the one source of SDK and vLLM knowledge that scan and rewrite both read; the verdict type
+    # lives in migrate.catalog.verdict (migrate.scan.findings re-exports it), so nothing points the other way.
+    offenders = {module: sorted(t for t in imports(module, lazy=True) if t == "migrate.scan" or t.startswith("migrate.scan."))
+                 for module in MODULES if module == "migrate.catalog" or module.startswith("migrate.catalog.")}
+    offenders = {m: t for m, t in offenders.items() if t}
+    assert not offenders, f"migrate.catalog must not import migrate.scan (move what it needs into the catalog): {offenders}"
+
+
+def test_the_scan_re_exports_the_verdict_type():
+    from migrate.catalog.verdict import CatalogInfo, Verdict
+    from migrate.scan import findings
+
+    assert findings.Verdict is Verdict and findings.CatalogInfo is CatalogInfo

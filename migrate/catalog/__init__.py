@@ -31,7 +31,7 @@ from pathlib import Path
 
 from migrate.catalog import facts as _facts
 from migrate.catalog import profile as _profile
-from migrate.scan.findings import CatalogInfo, Verdict
+from migrate.catalog.verdict import CatalogInfo, Verdict
 
 SNAPSHOT_PATH = Path(__file__).resolve().parent / "snapshot.json"
 SUPPORTED_FORMATS = (1,)
@@ -88,6 +88,7 @@ class Catalog:
         self.generated: str = data["generated"]
         self.request_options = frozenset(data.get("request_options", ()))
         self.clients: dict[str, list[str]] = data.get("clients", {})
+        self.client_exports: dict[str, str] = data.get("client_exports", {})  # "openai.Client" -> "OpenAI"
         self.module_settings = frozenset(data.get("module_settings", ()))
         self.sdk_env = frozenset(data.get("sdk_env", ()))
         self.legacy_symbols = frozenset(data.get("legacy_symbols", ()))

@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from migrate.scan.findings import Verdict
+from migrate.catalog import legacy as _legacy
+from migrate.catalog.verdict import Verdict
 
 SERVER_FACTS = "tests/server/test_facts.py"
 
@@ -322,14 +323,15 @@ ENDPOINT_FACTS: dict[str, EndpointFact] = {
 GENERIC_UNSERVED_FIX = "keep this call on OpenAI, or replace the feature with your own service"
 
 # Names of OpenAI's hosted models. A literal model name that matches must change (or be served under that name).
-OPENAI_MODEL_RE = re.compile(
-    r"""^(?:ft:)?(?:
-        gpt-|chatgpt-|o\d(?:$|-)|text-embedding-|text-moderation-|omni-moderation-|dall-e-|whisper-\d|tts-\d|
-        text-(?:davinci|curie|babbage|ada)-|code-(?:davinci|cushman)-|(?:davinci|curie|babbage|ada)(?:$|-)|
-        computer-use-|codex-|sora-|gpt-image-|gpt\d
-    )""",
-    re.VERBOSE | re.IGNORECASE,
-)
+# The scan judges model names with it and the rewrite (OAI003, OAI010, OAI012) decides what to report with it.
+_OPENAI_MODEL = r"""(?:ft:)?(?:
+        gpt-|chatgpt-|o\d(?:-|(?![\w.]))|text-embedding-|text-moderation-|omni-moderation-|dall-e-|whisper-\d|tts-\d|
+        text-(?:davinci|curie|babbage|ada|search|similarity)-|code-(?:davinci|cushman)-|
+        (?:davinci|curie|babbage|ada)(?:-|(?![\w.]))|computer-use-|codex-|sora-|gpt-image-|gpt\d
+    )"""
+OPENAI_MODEL_RE = re.compile(f"^{_OPENAI_MODEL}", re.VERBOSE | re.IGNORECASE)
+# A quoted literal in source text that starts with such a name (a cheap pre-filter before parsing).
+OPENAI_MODEL_LITERAL_RE = re.compile(f"[\"']{_OPENAI_MODEL}", re.VERBOSE | re.IGNORECASE)
 UNKNOWN_MODEL_EVIDENCE = evidence("test_unknown_model_404")
 
 
@@ -337,52 +339,12 @@ def is_openai_model(name: str) -> bool:
     return bool(OPENAI_MODEL_RE.match(name.strip()))
 
 
-# The 0.x module-level API (`openai.ChatCompletion.create`) and its 1.x endpoint. Used when the detector
-# gives the 0.x name only.
-LEGACY_ENDPOINTS: dict[str, str] = {
-    "ChatCompletion.create": "chat.completions.create",
-    "ChatCompletion.acreate": "chat.completions.create",
-    "Completion.create": "completions.create",
-    "Completion.acreate": "completions.create",
-    "Embedding.create": "embeddings.create",
-    "Embedding.acreate": "embeddings.create",
-    "Image.create": "images.generate",
-    "Image.acreate": "images.generate",
-    "Image.create_edit": "images.edit",
-    "Image.acreate_edit": "images.edit",
-    "Image.create_variation": "images.create_variation",
-    "Image.acreate_variation": "images.create_variation",
-    "Audio.transcribe": "audio.transcriptions.create",
-    "Audio.atranscribe": "audio.transcriptions.create",
-    "Audio.translate": "audio.translations.create",
-    "Audio.atranslate": "audio.translations.create",
-    "Moderation.create": "moderations.create",
-    "Moderation.acreate": "moderations.create",
-    "Model.list": "models.list",
-    "Model.alist": "models.list",
-    "Model.retrieve": "models.retrieve",
-    "Model.aretrieve": "models.retrieve",
-    "Model.delete": "models.delete",
-    "File.create": "files.create",
-    "File.acreate": "files.create",
-    "File.list": "files.list",
-    "File.retrieve": "files.retrieve",
-    "File.delete": "files.delete",
-    "File.download": "files.content",
-    "FineTuningJob.create": "fine_tuning.jobs.create",
-    "FineTuningJob.list": "fine_tuning.jobs.list",
-    "FineTuningJob.retrieve": "fine_tuning.jobs.retrieve",
-    "FineTuningJob.cancel": "fine_tuning.jobs.cancel",
-    "FineTuningJob.list_events": "fine_tuning.jobs.list_events",
-}
-# 0.x classes whose endpoint OpenAI removed before 1.0: no 1.x or vLLM counterpart at all.
-LEGACY_REMOVED = {
-    "Edit": "the Edits endpoint was retired by OpenAI; use chat.completions with an instruction",
-    "Engine": "engines were replaced by models; pass model=",
-    "FineTune": "legacy fine-tunes were retired; see fine_tuning.jobs",
-    "Deployment": "Azure deployments: call the vLLM server with the served model name",
-    "Customer": "not part of the public API",
-}
+# The 0.x module API (call names, removed classes, settings) is one table in migrate/catalog/legacy.py; these
+# names stay for the code that reads them from here.
+LEGACY_ENDPOINTS = _legacy.LEGACY_ENDPOINTS  # "ChatCompletion.acreate" -> "chat.completions.create"
+LEGACY_REMOVED = _legacy.REMOVED  # 0.x classes with no 1.x counterpart -> why, and what to do
+LEGACY_SETTINGS = _legacy.SETTING_REASONS  # 0.x module settings 1.x dropped or renamed -> what to do
+
 
 @dataclass(frozen=True)
 class ExceptionFact:
@@ -423,20 +385,6 @@ LEGACY_EXCEPTIONS: dict[str, str] = {
     name: f"openai.{fact.current}" + (f" ({fact.note})" if fact.note else "")
     for name, fact in LEGACY_EXCEPTION_CLASSES.items()
 }
-
-# 0.x module settings that 1.x dropped or renamed (derived: 1.x settings are the snapshot's module_settings).
-LEGACY_SETTINGS: dict[str, str] = {
-    "api_base": "renamed base_url in 1.x: point it at the vLLM server (`openai.base_url = \"http://vllm:8000/v1\"`)",
-    "api_key_path": "removed in 1.x: read the key yourself and pass api_key",
-    "proxy": "removed in 1.x: pass http_client=httpx.Client(proxy=...)",
-    "requestssession": "removed in 1.x: pass http_client=httpx.Client(...)",
-    "aiosession": "removed in 1.x: pass http_client=httpx.AsyncClient(...)",
-    "app_info": "removed in 1.x",
-    "enable_telemetry": "removed in 1.x",
-    "debug": "removed in 1.x: set OPENAI_LOG=debug",
-    "log": "removed in 1.x: set OPENAI_LOG=debug",
-}
-
 
 @dataclass(frozen=True)
 class SettingFact:
@@ -500,8 +448,10 @@ SETTING_GROUPS: dict[str, str] = {
     "websocket_base_url": "base_url",
     "OPENAI_BASE_URL": "base_url",
     "OPENAI_API_BASE": "base_url",
+    "OPENAI_API_HOST": "base_url",
     "api_key": "api_key",
     "OPENAI_API_KEY": "api_key",
+    "OPENAI_KEY": "api_key",
     "organization": "organization",
     "OPENAI_ORG_ID": "organization",
     "OPENAI_ORGANIZATION": "organization",
@@ -517,6 +467,7 @@ SETTING_GROUPS: dict[str, str] = {
     "OPENAI_API_VERSION": "azure",
     "AZURE_OPENAI_ENDPOINT": "azure",
     "AZURE_OPENAI_API_KEY": "azure",
+    "AZURE_OPENAI_KEY": "azure",
     "AZURE_OPENAI_AD_TOKEN": "azure",
     "admin_api_key": "admin",
     "OPENAI_ADMIN_KEY": "admin",
@@ -527,6 +478,12 @@ SETTING_GROUPS: dict[str, str] = {
     "OPENAI_CHAT_MODEL": "model",
     "OPENAI_EMBEDDING_MODEL": "model",
 }
+
+# Environment variables that hold the address of the OpenAI (or Azure OpenAI) API in existing code and config
+# files; the rewrite points them at vLLM (OAI010), the scan reports them (group base_url, or azure).
+ENDPOINT_ENV: frozenset[str] = frozenset(
+    {name for name, group in SETTING_GROUPS.items() if name.isupper() and group == "base_url"} | {"AZURE_OPENAI_ENDPOINT"}
+)
 
 
 @dataclass(frozen=True)

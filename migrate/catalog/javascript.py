@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from migrate.scan.findings import Verdict
+from migrate.catalog.verdict import Verdict
 
 # -- openai-node (v4 and later) ------------------------------------------------------------------------------
 OPENAI_PACKAGE = "openai"

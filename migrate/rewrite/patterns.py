@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import re
 
-OPENAI_MODEL = re.compile(
-    r"^(?:gpt-[\w.\-]+|chatgpt-[\w.\-]+|o[1-9](?:-[\w.\-]+)?|text-(?:davinci|curie|babbage|ada|embedding|moderation|"
-    r"search|similarity)-[\w.\-]+|(?:davinci|curie|babbage|ada)(?:-\d+)?|code-(?:davinci|cushman)-[\w.\-]+|"
-    r"dall-e-[23]|whisper-1|tts-1(?:-hd)?(?:-[\w.\-]+)?|omni-moderation-[\w.\-]+|gpt-image-[\w.\-]+|"
-    r"computer-use-[\w.\-]+|codex-[\w.\-]+|ft:[\w.\-:]+)$"
-)
+from migrate.catalog.facts import OPENAI_MODEL_RE, is_openai_model
+
+# One pattern with the scan, in the catalog: which model names are OpenAI's hosted models.
+OPENAI_MODEL = OPENAI_MODEL_RE
 PARAMETER_ACTIONS = ("drop", "keep", "comment")  # [tool.migrate.rewrite.parameters] values (OAI008)
 _URL = re.compile(r"^(?:https?://)?api\.openai\.com(?::443)?(?P<path>/[^\s\"'?#]*)?(?P<rest>[?#]\S*)?$")
 
 
 def looks_like_openai_model(name: str) -> bool:
     """An OpenAI model name (gpt-4o, o3-mini, text-embedding-3-small, ft:..., ...)."""
-    return bool(OPENAI_MODEL.match(name))
+    return is_openai_model(name)
 
 
 def split_url(url: str) -> str | None:

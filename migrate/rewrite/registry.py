@@ -7,6 +7,7 @@ Each rule's implementation is a module of `migrate.rewrite.rules`, imported only
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,48 @@ class RuleInfo:
     @property
     def doc(self) -> str:
         return f"docs/rules/{self.id}.md"
+
+    @property
+    def resolves(self) -> tuple["Claim", ...]:
+        """The scan issues this rule fixes (see Claim)."""
+        return RESOLVES.get(self.id, ())
+
+    @property
+    def introduces(self) -> tuple["Claim", ...]:
+        """The scan issues this rule's output brings in on purpose (the env reads it writes, a client it adds)."""
+        return INTRODUCES.get(self.id, ())
+
+
+# A Claim subject that matches any request parameter (a keyword argument of a call), not the finding-level
+# subjects below.
+PARAMETER = "<parameter>"
+_NOT_PARAMETERS = frozenset({"endpoint", "model", "api", "client", "config", "url", "wrapper", "assessment", "**kwargs"})
+ALL_VERDICTS = ("needs-change", "unsupported", "needs-server-flag", "ignored-by-vllm")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """Scan issues a rule answers for: an issue of a finding of `kind` (a migrate.scan.findings.Kind value) whose
+    subject matches one of `subjects` (fnmatch patterns, or PARAMETER) at one of `verdicts`.
+
+    In RESOLVES, after the rule ran on a file, no such issue is left there beyond the review items the rewrite
+    left in that file (each unfixed one gets a `# migrate:` note instead). In INTRODUCES, such issues may appear.
+    `noted`: the claim holds only where the rule left a review item in the file (calls it keeps on OpenAI).
+    `promise`: False for what a rule fixes only in some shapes (OAI012 maps provider-routed model strings, not a
+    model= keyword): such issues may change or go, and may also stay.
+    tests/contract/test_scan_rewrite_scan.py holds the rules to their claims.
+    """
+
+    kind: str
+    subjects: tuple[str, ...]
+    verdicts: tuple[str, ...] = ALL_VERDICTS
+    noted: bool = False
+    promise: bool = True
+
+    def matches(self, kind: str, subject: str, verdict: str) -> bool:
+        if kind != self.kind or verdict not in self.verdicts:
+            return False
+        return any(subject not in _NOT_PARAMETERS if s == PARAMETER else fnmatchcase(subject, s) for s in self.subjects)
 
 
 RULES: tuple[RuleInfo, ...] = (
@@ -53,6 +96,46 @@ RULES: tuple[RuleInfo, ...] = (
 )
 
 BY_ID = {r.id: r for r in RULES}
+
+# calls an Azure client cannot move to vLLM stay on Azure through a client of their own (with a note)
+_KEPT_ON_AZURE = Claim("call", ("endpoint", "model", "**kwargs", PARAMETER), noted=True, promise=False)
+# What each rule fixes, in the scan's terms (the contract the scan -> rewrite -> scan test checks).
+RESOLVES: dict[str, tuple[Claim, ...]] = {
+    # points clients and module config at vLLM (a base URL literal moves to an environment variable)
+    "OAI001": (Claim("client", ("client", "base_url", "api_key", "organization", "project", "**kwargs")),
+               Claim("config", ("base_url", "api_base", "api_key", "config")), Claim("url", ("url",)),
+               Claim("env", ("*",), promise=False)),
+    "OAI002": (Claim("client", ("*",)), Claim("env", ("AZURE_*",)), _KEPT_ON_AZURE),
+    "OAI003": (Claim("call", ("model",), ("needs-change",)), Claim("wrapper", ("model",), ("needs-change",)),
+               Claim("http", ("model",), ("needs-change",))),
+    # 0.x calls become client calls; 0.x-only arguments are renamed or dropped; module settings fold into the
+    # client construction
+    "OAI004": (Claim("call", ("api", "engine", "deployment_id", "request_timeout", "headers", "api_key", "api_base",
+                              "api_type", "api_version", "organization")),
+               Claim("config", ("*",))),
+    "OAI005": (Claim("exception", ("*",)),),
+    "OAI007": (Claim("call", ("functions", "function_call")),),
+    "OAI008": (Claim("call", (PARAMETER,), ("ignored-by-vllm", "needs-change")),),
+    "OAI009": (Claim("url", ("*",)), Claim("http", ("*",))),
+    # endpoint variables point at vLLM; model values are mapped (the scan judges a model variable by its name, so
+    # it stays); keys are left alone
+    "OAI010": (Claim("env", ("*BASE*", "*HOST*", "*ENDPOINT*")), Claim("env", ("*MODEL*",), promise=False),
+               Claim("url", ("*",))),
+    "OAI011": (Claim("requirement", ("openai",)),),
+    "OAI012": (Claim("wrapper", ("wrapper",)), Claim("wrapper", ("model",), ("needs-change",), promise=False),
+               Claim("url", ("url",))),
+}
+_ENV_READS = Claim("env", ("*",), ("needs-change",))  # the rewritten code reads the configured variables
+INTRODUCES: dict[str, tuple[Claim, ...]] = {
+    "OAI001": (_ENV_READS, Claim("client", ("client",), noted=True), Claim("url", ("url",), noted=True),
+               Claim("config", ("base_url", "api_key"), noted=True)),
+    "OAI002": (_ENV_READS,),
+    "OAI004": (_ENV_READS, Claim("client", ("*",))),  # the client construction it adds (OAI001 points it at vLLM)
+    "OAI007": (Claim("call", ("tools", "tool_choice"), ("needs-server-flag",)),),
+    "OAI009": (_ENV_READS,),
+    "OAI010": (_ENV_READS,),
+    "OAI012": (_ENV_READS,),
+}
 
 # Python rules run in this order on each file. Each later rule sees the previous one's output:
 # exceptions first; legacy calls become client calls; then response access and request arguments are fixed on

@@ -10,10 +10,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from migrate.catalog.facts import ENDPOINT_ENV
 from migrate.rewrite.patterns import looks_like_openai_model, split_url
 
 DEFAULT_OPENAI_REQUIREMENT = ">=1.40"
-_BASE_KEYS = frozenset({"OPENAI_API_BASE", "OPENAI_BASE_URL", "OPENAI_API_HOST", "AZURE_OPENAI_ENDPOINT"})
+_BASE_KEYS = ENDPOINT_ENV  # variables that hold the OpenAI endpoint (catalog)
+# ... of them, those the rewritten code does not read (it reads config.base_url_env): renamed in .env files
+_OLD_BASE_KEYS = frozenset(k for k in ENDPOINT_ENV if k != "OPENAI_BASE_URL" and not k.startswith("AZURE_"))
 _MODELISH = re.compile(r"model|engine|deployment", re.IGNORECASE)
 _AZURE_URL = re.compile(r"^https://[\w.\-]+\.openai\.azure\.com/?\S*$")
 _LINE = re.compile(
@@ -117,7 +120,7 @@ def rewrite_config(text: str, name: str, config) -> TextResult:
         elif _MODELISH.search(key) and looks_like_openai_model(value) and value not in config.models.values():
             message = f"{key}={value}: {value!r} has no entry in the model map: add it to [tool.migrate.models]"
             result.review.append((number, message))
-        if env and key in ("OPENAI_API_BASE", "OPENAI_API_HOST") and config.base_url_env not in keys:
+        if env and key in _OLD_BASE_KEYS and config.base_url_env not in keys:
             new_key = config.base_url_env  # the rewritten code reads this variable
             keys.add(new_key)
         if (new_key, new_value) == (key, value):

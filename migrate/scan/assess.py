@@ -107,9 +107,11 @@ def _dedupe(issues: list[Issue]) -> list[Issue]:
 # -- calls ----------------------------------------------------------------------------------------------------
 def _assess_call(f: Finding, ctx: _Context) -> list[Issue]:
     role = _client_role(f)
-    if role is not None and role[0] in ("other-provider", "local"):
-        what = "another provider's client" if role[0] == "other-provider" else "a client already pointed at a local server"
-        return [Issue(Verdict.OK, "client", f"through {what}: {role[1]}", "nothing to do; `migrate rewrite` leaves it alone")]
+    if role is not None and role[0] == "other-provider":
+        return [Issue(Verdict.OK, "client", f"through another provider's client: {role[1]}",
+                      "nothing to do; `migrate rewrite` leaves it alone")]
+    # A client already pointed at a local (vLLM) server needs no change, but what is sent through it is judged
+    # against vLLM like any other call: an unserved endpoint or an OpenAI model name still fails there.
     issues: list[Issue] = []
     if f.api == "openai-legacy":
         issues.extend(_legacy_issues(f, ctx))
@@ -248,6 +250,8 @@ def _model_issues(f: Finding, ctx: _Context) -> list[Issue]:
                 facts.UNKNOWN_MODEL_EVIDENCE,
             )
         ]
+    if not mapped and model in ctx.models.values():
+        return []  # a served name from the project's model map (what `migrate rewrite` writes)
     if mapped:
         return [
             Issue(
@@ -373,7 +377,10 @@ def _assess_config(f: Finding, ctx: _Context) -> list[Issue]:
             )
             continue
         group = facts.SETTING_GROUPS.get(name)
-        if group is not None:
+        role = _client_role(f)
+        if group == "base_url" and role is not None and role[0] in ("local", "other-provider"):
+            issues.append(Issue(Verdict.OK, name, f"`openai.{name}` already points at {role[1]}", "nothing to do"))
+        elif group is not None:
             issues.append(_setting_issue(name, group, ctx, where=f"`openai.{name}`: "))
         elif name not in ctx.catalog.module_settings:
             issues.append(
@@ -528,7 +535,14 @@ def _assess_wrapper(f: Finding, ctx: _Context) -> list[Issue]:
 
     fact = facts.WRAPPER_FACTS.get(f"{f.api}:{f.client}") or facts.WRAPPER_FACTS.get(f.api) or facts.GENERIC_WRAPPER
     what = f.client or f.api
-    issues = [Issue(Verdict.NEEDS_CHANGE, "wrapper", f"{what}: {fact.reason}", ctx.fill(fact.fix))]
+    role = _client_role(f)
+    if role is not None and role[0] == "other-provider":
+        return [Issue(Verdict.OK, "wrapper", f"{what}: another provider's endpoint: {role[1]}", "nothing to do")]
+    if role is not None and role[0] == "local":
+        # given the vLLM server's URL (what `migrate rewrite` writes): the requests are judged, not the wrapper
+        issues = [Issue(Verdict.OK, "wrapper", f"{what}: already points at a local server: {role[1]}", "nothing to do")]
+    else:
+        issues = [Issue(Verdict.NEEDS_CHANGE, "wrapper", f"{what}: {fact.reason}", ctx.fill(fact.fix))]
     if f.endpoint and ctx.catalog.endpoint(f.endpoint) is not None:
         a = ctx.catalog.endpoint_verdict(f.endpoint)
         if a.verdict is not Verdict.OK:

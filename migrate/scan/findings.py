@@ -13,31 +13,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from migrate.catalog.verdict import CatalogInfo, Verdict
+
 SCHEMA_VERSION = "1.0"
-
-
-class Verdict(str, enum.Enum):
-    """How a use of OpenAI fares against the target vLLM server, from best to worst."""
-
-    OK = "ok"
-    IGNORED = "ignored-by-vllm"
-    SERVER_FLAG = "needs-server-flag"
-    NEEDS_CHANGE = "needs-change"
-    UNSUPPORTED = "unsupported"
-
-    @property
-    def rank(self) -> int:
-        return _RANK[self]
-
-    @classmethod
-    def worst(cls, verdicts) -> "Verdict":
-        return max(verdicts, key=lambda v: v.rank, default=cls.OK)
-
-    def __str__(self) -> str:  # click and f-strings show the value
-        return self.value
-
-
-_RANK = {v: i for i, v in enumerate(Verdict)}
 
 
 class Kind(str, enum.Enum):
@@ -124,14 +102,6 @@ class Skipped:
     reason: str  # "syntax error", "not UTF-8", "binary", "too large", "broken notebook", "permission denied", "symlink loop", ...
     detail: str = ""
     line: int | None = None
-
-
-@dataclass(frozen=True)
-class CatalogInfo:
-    openai_version: str
-    vllm_version: str
-    generated: str  # ISO date the snapshot was generated
-    target: str | None = None  # the target profile verdicts were judged against: "vllm-default (vLLM 0.32.0, probed ...)"
 
 
 @dataclass(frozen=True)

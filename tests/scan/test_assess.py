@@ -189,6 +189,18 @@ def test_model_map_from_config_changes_the_fix():
     assert "http://vllm.internal:8000/v1" in client.issues[0].fix
 
 
+@pytest.mark.parametrize("model, subjects", [
+    pytest.param("llama-3.1-8b", [], id="served-name-from-the-map"),  # what `migrate rewrite` writes
+    pytest.param("other-llama", ["model"], id="unknown-name-needs-serving"),
+])
+def test_a_served_name_from_the_model_map_is_not_a_model_to_serve(model, subjects):
+    # Found by tests/contract: after OAI003 mapped gpt-4o to the served name, the scan said the served name must be
+    # served under --served-model-name.
+    config = Config(models={"gpt-4o": "llama-3.1-8b"})
+    f = one(finding(endpoint="chat.completions.create", model=model, parameters=("messages", "model")), config=config)
+    assert [i.subject for i in f.issues if i.verdict is not Verdict.OK] == subjects
+
+
 def test_assess_is_idempotent_and_keeps_raw_fields():
     raw = [c.values[0] for c in CASES]
     once = assess(raw)

@@ -46,3 +46,53 @@ def test_calls_through_another_providers_client_are_not_openai_uses():
     assert calls[13].verdict is Verdict.OK and "client: Ollama" in calls[13].issues[0].reason
     assert calls[16].verdict is Verdict.OK and "through another provider's client: OpenRouter" in calls[16].issues[0].reason
     assert calls[17].verdict is Verdict.NEEDS_CHANGE  # OpenAI's own client: the model must be mapped
+
+
+@pytest.mark.parametrize("call, verdict, subject", [
+    pytest.param('client.images.generate(prompt="cat")', Verdict.UNSUPPORTED, "endpoint", id="unserved-endpoint"),
+    pytest.param('client.chat.completions.create(model="gpt-4o", messages=[])', Verdict.NEEDS_CHANGE, "model",
+                 id="openai-model-name"),
+    pytest.param('client.chat.completions.create(model="org/served", messages=[], store=True)', Verdict.IGNORED,
+                 "store", id="ignored-parameter"),
+    pytest.param('client.chat.completions.create(model="org/served", messages=[])', Verdict.OK, None, id="fine"),
+])
+def test_calls_through_a_client_pointed_at_vllm_are_judged_against_vllm(call, verdict, subject):
+    # Found by tests/contract: after `migrate rewrite` points a client at vLLM, the scan called every request
+    # through it ok, so an unmapped model or an unserved endpoint vanished from the report while still failing.
+    source = ('import os\nfrom openai import OpenAI\n\n'
+              'client = OpenAI(base_url=os.environ.get("OPENAI_BASE_URL", "http://localhost:8000/v1"))\n'
+              f"{call}\n")
+    [found] = [f for f in assess(detect(source)) if f.kind is Kind.CALL]
+    assert found.verdict is verdict
+    assert subject is None or found.issues[0].subject == subject
+
+
+@pytest.mark.parametrize("construction, verdict", [
+    pytest.param('ChatOpenAI(model="org/served", base_url=os.environ.get("OPENAI_BASE_URL", "http://localhost:8000/v1"))',
+                 Verdict.OK, id="langchain-pointed-at-vllm"),
+    pytest.param('ChatOpenAI(model="org/served", openai_api_base="http://localhost:8000/v1")', Verdict.OK,
+                 id="langchain-field-name"),
+    pytest.param('ChatOpenAI(model="gpt-4o", base_url="http://localhost:8000/v1")', Verdict.NEEDS_CHANGE,
+                 id="pointed-at-vllm-but-openai-model"),
+    pytest.param('ChatOpenAI(model="org/served")', Verdict.NEEDS_CHANGE, id="no-base-url"),
+    pytest.param('ChatOpenAI(model="org/served", base_url="https://api.openai.com/v1")', Verdict.NEEDS_CHANGE,
+                 id="openai-url"),
+])
+def test_a_wrapper_given_the_vllm_url_is_judged_by_what_it_sends(construction, verdict):
+    # Found by tests/contract: OAI012 points a wrapper at vLLM, and the scan still said the wrapper talks to OpenAI.
+    source = f"import os\nfrom langchain_openai import ChatOpenAI\n\nllm = {construction}\n"
+    [found] = [f for f in assess(detect(source)) if f.kind is Kind.WRAPPER]
+    assert found.verdict is verdict
+
+
+@pytest.mark.parametrize("value, verdict", [
+    pytest.param('os.environ.get("OPENAI_BASE_URL", "http://localhost:8000/v1")', Verdict.OK, id="vllm-default"),
+    pytest.param('"http://localhost:8000/v1"', Verdict.OK, id="vllm-literal"),
+    pytest.param('"https://api.openai.com/v1"', Verdict.NEEDS_CHANGE, id="openai-url"),
+    pytest.param('settings.url', Verdict.NEEDS_CHANGE, id="computed"),
+])
+def test_module_base_url_is_judged_by_its_value(value, verdict):
+    # Found by tests/contract: OAI001 set `openai.base_url` to the vLLM server, and the scan judged it by name alone.
+    [found] = [f for f in assess(detect(f"import os\nimport openai\n\nopenai.base_url = {value}\n"))
+               if f.kind is Kind.CONFIG]
+    assert found.verdict is verdict

@@ -60,6 +60,7 @@ def build_snapshot(today: datetime.date | None = None) -> dict:
         "vllm_routes": routes,
         "vllm_task_errors": vllm.task_errors,
         "clients": sdk.clients,
+        "client_exports": sdk.client_exports,
         "module_settings": sdk.module_settings,
         "sdk_env": sdk.env,
         "legacy_symbols": sdk.legacy_symbols,

@@ -23,6 +23,7 @@ from pathlib import Path
 # Keyword arguments every generated SDK method takes that shape the HTTP request, not its JSON body.
 REQUEST_OPTIONS = ("extra_headers", "extra_query", "extra_body", "timeout")
 _HTTP_VERBS = {"_post": "POST", "_get": "GET", "_delete": "DELETE", "_put": "PUT", "_patch": "PATCH", "_get_api_list": "GET"}
+_CLIENT_CLASSES = ("OpenAI", "AsyncOpenAI", "AzureOpenAI", "AsyncAzureOpenAI")
 _RESOURCE_VIEWS = {"with_raw_response", "with_streaming_response"}
 _ENV_RE = re.compile(r"""(?:environ\.get|getenv|environ\[)\(?\s*["']((?:OPENAI|AZURE_OPENAI)_[A-Z0-9_]+)["']""")
 
@@ -43,6 +44,8 @@ class SdkFacts:
     version: str
     endpoints: dict[str, SdkEndpoint] = field(default_factory=dict)
     clients: dict[str, list[str]] = field(default_factory=dict)  # client class -> constructor keywords
+    # every importable name of a client class -> the class: "openai._client.Client" -> "OpenAI"
+    client_exports: dict[str, str] = field(default_factory=dict)
     module_settings: list[str] = field(default_factory=list)  # `openai.api_key = ...` style attributes (1.x)
     env: list[str] = field(default_factory=list)  # environment variables the SDK reads
     legacy_symbols: list[str] = field(default_factory=list)  # 0.x names that raise APIRemovedInV1
@@ -58,6 +61,7 @@ def derive_sdk() -> SdkFacts:
     walker.walk(client, [])
     facts.endpoints = dict(sorted(walker.endpoints.items()))
     facts.clients = _client_keywords(openai)
+    facts.client_exports = _client_exports(openai)
     facts.module_settings = _module_settings(openai)
     facts.env = _env_vars(Path(openai.__file__).parent)
     facts.legacy_symbols = _legacy_symbols()
@@ -185,13 +189,36 @@ def _params_model(fn) -> str | None:
 
 def _client_keywords(openai) -> dict[str, list[str]]:
     out = {}
-    for name in ("OpenAI", "AsyncOpenAI", "AzureOpenAI", "AsyncAzureOpenAI"):
+    for name in _CLIENT_CLASSES:
         cls = getattr(openai, name, None)
         if cls is None:
             continue
         params = inspect.signature(cls.__init__).parameters.values()
         out[name] = sorted(p.name for p in params if p.name != "self" and not p.name.startswith("_") and p.kind is p.KEYWORD_ONLY)
     return out
+
+
+def _client_exports(openai) -> dict[str, str]:
+    """Each name a client class can be imported under: the `openai` package's exports and aliases (openai.Client)
+    and the modules that define the classes (`from openai._client import OpenAI`, `from openai.lib.azure import
+    AzureOpenAI`), mapped to the class's own name."""
+    import importlib
+
+    classes = [getattr(openai, name) for name in _CLIENT_CLASSES if isinstance(getattr(openai, name, None), type)]
+    # openai sets each export's __module__ to "openai"; the defining module comes from the constructor's code.
+    package = Path(openai.__file__).parent
+    defined = {
+        ".".join(("openai", *Path(cls.__init__.__code__.co_filename).relative_to(package).with_suffix("").parts))
+        for cls in classes
+    }
+    modules = sorted({"openai", *defined})
+    out = {}
+    for module_name in modules:
+        module = importlib.import_module(module_name)
+        for name, value in vars(module).items():
+            if not name.startswith("_") and any(value is cls for cls in classes):
+                out[f"{module_name}.{name}"] = value.__name__
+    return dict(sorted(out.items()))
 
 
 def _module_settings(openai) -> list[str]:

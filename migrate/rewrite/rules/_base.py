@@ -27,20 +27,14 @@ from libcst.metadata import (
 )
 from libcst.metadata.base_provider import LazyValue
 
+from migrate.catalog.clients import azure_clients, plain_clients
+
 NOTE_PREFIX = "# migrate: "
 
-# Environment variables that name an OpenAI (or Azure OpenAI) endpoint or key in existing code.
-BASE_URL_VARS = frozenset({"OPENAI_BASE_URL", "OPENAI_API_BASE", "AZURE_OPENAI_ENDPOINT", "OPENAI_API_HOST"})
-API_KEY_VARS = frozenset({"OPENAI_API_KEY", "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_KEY", "OPENAI_KEY"})
-
-CLIENT_CLASSES = {
-    "openai.OpenAI": "OpenAI",
-    "openai.Client": "OpenAI",
-    "openai.AsyncOpenAI": "AsyncOpenAI",
-    "openai.AsyncClient": "AsyncOpenAI",
-}
-AZURE_CLASSES = {"openai.AzureOpenAI": "OpenAI", "openai.AsyncAzureOpenAI": "AsyncOpenAI",
-                 "openai.lib.azure.AzureOpenAI": "OpenAI", "openai.lib.azure.AsyncAzureOpenAI": "AsyncOpenAI"}
+# Client classes by qualified name, one table with the scan (derived from the SDK: migrate/catalog/clients.py):
+# "openai._client.OpenAI" -> "OpenAI"; Azure ones -> the plain class that replaces them.
+CLIENT_CLASSES = plain_clients()
+AZURE_CLASSES = azure_clients()
 
 # Current-SDK endpoint methods, by the tail of the attribute chain: client.chat.completions.create(...)
 ENDPOINT_TAILS: dict[tuple[str, ...], str] = {

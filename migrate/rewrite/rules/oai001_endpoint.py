@@ -35,6 +35,7 @@ import re
 import libcst as cst
 
 from migrate.catalog.providers import Role
+from migrate.catalog import legacy as _legacy
 from migrate.rewrite.rules._base import (
     CLIENT_CLASSES,
     AZURE_CLASSES,
@@ -57,14 +58,17 @@ from migrate.rewrite.rules._base import (
 from migrate.rewrite.rules._values import Env, Flow, Lit, NoneValue
 from migrate.rewrite.rules._roles import Decision, decide, decide_values
 
-_SETTINGS = {"openai.api_key": "api_key", "openai.base_url": "base_url", "openai.api_base": "base_url",
-             "openai.api_type": "api_type"}
+# Module settings that configure the endpoint: the 1.x ones, and the 0.x ones that became them (catalog: legacy.py)
+_SETTINGS = {"openai.api_key": "api_key", "openai.base_url": "base_url", "openai.api_type": "api_type",
+             **{f"openai.{name}": s.client_argument for name, s in _legacy.SETTINGS.items()
+                if s.client_argument in ("base_url", "api_key")}}
 _VARIANTS = ("with_raw_response", "with_streaming_response")
 
+_CLASS_NAMES = "|".join(sorted({q.rsplit(".", 1)[1] for q in CLIENT_CLASSES}))  # OpenAI, Client, ... (catalog)
 _WANTED = re.compile(
-    r"\b(?:OpenAI|AsyncOpenAI|Client|AsyncClient)\s*\(|\.(?:api_key|api_base|base_url)\s*=(?!=)"
+    rf"\b(?:{_CLASS_NAMES})\s*\(|\.(?:api_key|api_base|base_url)\s*=(?!=)"
     r"|\b\w+\.(?:chat|completions|embeddings|images|responses|moderations|audio)\.\w+"
-    r"|\b(?:OpenAI|AsyncOpenAI|Client|AsyncClient)\s+as\s+\w+"
+    rf"|\b(?:{_CLASS_NAMES})\s+as\s+\w+"
 )
 
 

@@ -21,6 +21,7 @@ import re
 
 import libcst as cst
 
+from migrate.catalog.facts import OPENAI_MODEL_LITERAL_RE
 from migrate.rewrite.patterns import OPENAI_MODEL, looks_like_openai_model  # noqa: F401 - re-exported
 from migrate.rewrite.rules._base import RuleTransformer, endpoint_of, env_read, literal_str
 from migrate.rewrite.rules._roles import foreign_client
@@ -32,7 +33,7 @@ _MODELISH = re.compile(r"model|engine|deployment", re.IGNORECASE)
 def wanted(source: str, state) -> bool:
     if any(name in source for name in state.config.models):
         return True
-    return bool(re.search(r"""["'](?:gpt-|o[1-9]|text-|dall-e|whisper|tts-|davinci|chatgpt|omni-mod|ft:)""", source))
+    return bool(OPENAI_MODEL_LITERAL_RE.search(source))
 
 
 def with_value(node: cst.SimpleString, value: str) -> cst.SimpleString:

@@ -31,6 +31,7 @@ import libcst as cst
 import libcst.matchers as m
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
+from migrate.catalog import legacy as _legacy
 from migrate.catalog import load_catalog
 from migrate.catalog.facts import LEGACY_SETTINGS
 from migrate.rewrite.rules._base import (
@@ -49,63 +50,25 @@ from migrate.rewrite.rules._base import (
     string,
 )
 
-_METHODS_SYNC_ASYNC = {"create": "acreate", "list": "alist", "retrieve": "aretrieve", "delete": "adelete",
-                       "transcribe": "atranscribe", "translate": "atranslate", "create_edit": "acreate_edit",
-                       "create_variation": "acreate_variation", "cancel": "acancel", "list_events": "alist_events",
-                       "download": "adownload"}
-
-# (0.x resource, method) -> current resource path and method
-_CALLS: dict[tuple[str, str], str] = {
-    ("ChatCompletion", "create"): "chat.completions.create",
-    ("Completion", "create"): "completions.create",
-    ("Embedding", "create"): "embeddings.create",
-    ("Image", "create"): "images.generate",
-    ("Image", "create_edit"): "images.edit",
-    ("Image", "create_variation"): "images.create_variation",
-    ("Moderation", "create"): "moderations.create",
-    ("Audio", "transcribe"): "audio.transcriptions.create",
-    ("Audio", "translate"): "audio.translations.create",
-    ("Model", "list"): "models.list",
-    ("Model", "retrieve"): "models.retrieve",
-    ("Model", "delete"): "models.delete",
-    ("File", "create"): "files.create",
-    ("File", "list"): "files.list",
-    ("File", "retrieve"): "files.retrieve",
-    ("File", "delete"): "files.delete",
-    ("File", "download"): "files.content",
-    ("FineTuningJob", "create"): "fine_tuning.jobs.create",
-    ("FineTuningJob", "list"): "fine_tuning.jobs.list",
-    ("FineTuningJob", "retrieve"): "fine_tuning.jobs.retrieve",
-    ("FineTuningJob", "cancel"): "fine_tuning.jobs.cancel",
-    ("FineTuningJob", "list_events"): "fine_tuning.jobs.list_events",
-}
-LEGACY: dict[str, tuple[str, bool]] = {}  # "openai.ChatCompletion.acreate" -> ("chat.completions.create", async)
-for (_res, _meth), _target in _CALLS.items():
-    LEGACY[f"openai.{_res}.{_meth}"] = (_target, False)
-    LEGACY[f"openai.{_res}.{_METHODS_SYNC_ASYNC[_meth]}"] = (_target, True)
-
-# 0.x resource -> its current client attribute path ("ChatCompletion" -> "chat.completions")
-_RESOURCES = {res: target.rsplit(".", 1)[0] for (res, _), target in _CALLS.items()}
-_LEGACY_METHODS = frozenset(name.rsplit(".", 1)[1] for name in LEGACY)
-
-REMOVED = {"Edit": "the Edits API was removed; use chat.completions.create with an instruction",
-           "Engine": "engines were removed; list models with client.models.list()",
-           "FineTune": "the old fine-tunes API was removed; use client.fine_tuning.jobs",
-           "Deployment": "Azure deployments are not managed through the SDK any more",
-           "Customer": "no current-SDK counterpart",
-           "ErrorObject": "no current-SDK counterpart"}
+# The 0.x call names and what they became: one table with the scan, in the catalog (migrate/catalog/legacy.py).
+# "openai.ChatCompletion.acreate" -> ("chat.completions.create", async)
+LEGACY: dict[str, tuple[str, bool]] = {f"openai.{name}": (call.endpoint, call.is_async)
+                                       for name, call in _legacy.LEGACY_CALLS.items()}
+_RESOURCES = _legacy.RESOURCES  # 0.x resource -> its current client attribute path ("ChatCompletion" -> "chat.completions")
+_LEGACY_METHODS = _legacy.METHODS
+REMOVED = _legacy.REMOVED
 
 # Positional 0.x arguments that became keywords.
 _POSITIONAL = {"audio.transcriptions.create": ("model", "file"), "audio.translations.create": ("model", "file")}
 # Per-request 0.x options: renamed, or dropped because the client now carries them.
-_RENAMED_KWARGS = {"request_timeout": "timeout", "headers": "extra_headers"}
-_CLIENT_KWARGS = ("api_key", "api_base", "api_type", "api_version", "organization")
-_LEGACY_ONLY_KWARGS = frozenset({"engine", "deployment_id", *_RENAMED_KWARGS, *_CLIENT_KWARGS})
+_RENAMED_KWARGS = _legacy.RENAMED_KEYWORDS
+_CLIENT_KWARGS = _legacy.CLIENT_KEYWORDS
+_LEGACY_ONLY_KWARGS = _legacy.ONLY_KEYWORDS
 
-# Module settings of 0.x -> the client argument they become ("" = dropped with a note).
-SETTINGS = {"api_key": "api_key", "api_base": "base_url", "base_url": "base_url", "organization": "organization",
-            "api_type": "", "api_version": "", "api_key_path": "", "proxy": "", "app_info": "", "debug": "",
-            "log": "", "requestssession": "", "aiosession": "", "verify_ssl_certs": "", "enable_telemetry": ""}
+# Module settings -> the client argument they become ("" = dropped with a note): the 1.x settings a client
+# construction takes, and the 0.x settings (catalog).
+SETTINGS = {"api_key": "api_key", "base_url": "base_url", "organization": "organization", "api_type": "",
+            "api_version": "", **{name: s.client_argument for name, s in _legacy.SETTINGS.items()}}
 _SETTING_NOTES = {
     "api_type": "openai.api_type is gone: the client talks to the vLLM endpoint",
     "api_version": "openai.api_version (Azure) is gone: vLLM has no API versions",
@@ -114,14 +77,9 @@ _SETTING_NOTES = {
 }
 
 
-_WANTED = re.compile(r"\b(?:ChatCompletion|Completion|Embedding|Image|Moderation|Audio|Model|File|FineTuningJob|"
-                     r"Edit|Engine|FineTune|Deployment|Customer)\s*\.\s*a?(?:create|list|retrieve|delete|transcribe|"
-                     r"translate|cancel|list_events|download|create_edit|create_variation)\b")
-
-
-# 0.x module settings that openai>=1 does not have at all (the snapshot lists the current ones)
+_WANTED = re.compile(rf"\b(?:{'|'.join(sorted(_legacy.CLASSES))})\s*\.\s*(?:{'|'.join(sorted(_legacy.METHODS))})\b")
 _GONE_SETTINGS = frozenset(SETTINGS) - load_catalog().module_settings
-_RESOURCE_NAMES = "|".join(sorted({res for res, _ in _CALLS} | _GONE_SETTINGS))
+_RESOURCE_NAMES = "|".join(sorted({*_RESOURCES, *_GONE_SETTINGS}))
 _BARE = re.compile(rf"\bopenai\s*\.\s*(?:{_RESOURCE_NAMES})\b|^[ \t]*from[ \t]+openai[ \t]+import\b[^\n]*\b(?:{_RESOURCE_NAMES})\b",
                    re.MULTILINE)
 
@@ -375,7 +333,7 @@ class Transformer(RuleTransformer):
             if target:
                 folded[target] = value  # the last setting wins, as it did at run time
             else:
-                note = _SETTING_NOTES.get(name, f"openai.{name} is gone: there is no current-SDK counterpart")
+                note = _SETTING_NOTES.get(name) or f"openai.{name} is gone: {LEGACY_SETTINGS.get(name, 'there is no current-SDK counterpart')}"
                 notes.append(note)
                 self.state.review.append((self.RULE_ID, self.line_of(stmt), note))
         for i in sorted(self.settings):

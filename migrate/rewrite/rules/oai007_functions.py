@@ -30,6 +30,7 @@ import re
 import libcst as cst
 import libcst.matchers as m
 
+from migrate.catalog.legacy import qualified_calls
 from migrate.rewrite import flow
 from migrate.rewrite.rules._base import (
     RuleTransformer,
@@ -42,7 +43,7 @@ from migrate.rewrite.rules._base import (
 from migrate.rewrite.rules.oai006_responses import _Scopes
 
 _CHAT = {"chat.completions.create", "chat.completions.parse", "chat.completions.stream"}
-_LEGACY_CHAT = {"openai.ChatCompletion.create", "openai.ChatCompletion.acreate"}
+_LEGACY_CHAT = frozenset(qualified_calls(_CHAT))  # openai.ChatCompletion.create / .acreate (catalog)
 
 
 _WANTED = re.compile(r"\bfunctions\s*=|function_call")

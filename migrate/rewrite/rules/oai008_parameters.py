@@ -19,6 +19,7 @@ from functools import lru_cache
 
 import libcst as cst
 
+from migrate.catalog.legacy import qualified_calls
 from migrate.rewrite.patterns import PARAMETER_ACTIONS
 from migrate.rewrite.rules._roles import foreign_client
 from migrate.rewrite.rules._base import (
@@ -38,10 +39,8 @@ FALLBACK_REJECTED = frozenset({"audio", "logit_bias"})
 _HANDLED_BY_OAI007 = frozenset({"functions", "function_call"})
 _LOGIT_BIAS_NOTE = ("logit_bias keys are OpenAI token ids and mean other tokens on the served model: recompute "
                     "them with its tokenizer (vLLM POST /tokenize) or remove the bias")
-_LEGACY_ENDPOINTS = {"openai.ChatCompletion.create": "chat.completions.create",
-                     "openai.ChatCompletion.acreate": "chat.completions.create",
-                     "openai.Completion.create": "completions.create", "openai.Completion.acreate": "completions.create",
-                     "openai.Embedding.create": "embeddings.create", "openai.Embedding.acreate": "embeddings.create"}
+# The 0.x calls whose parameters this rule checks (names from the catalog: migrate/catalog/legacy.py).
+_LEGACY_ENDPOINTS = qualified_calls({"chat.completions.create", "completions.create", "embeddings.create"})
 
 
 _CALL = re.compile(r"\.(?:create|parse|stream|acreate)\s*\(")

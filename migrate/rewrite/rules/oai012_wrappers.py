@@ -7,7 +7,7 @@ LangChain (ChatOpenAI, OpenAI, OpenAIEmbeddings, OpenAIChat from langchain_opena
 langchain_community.*), LlamaIndex (OpenAI, OpenAIEmbedding, OpenAIMultiModal, OpenAIResponses), LiteLLM's
 functions (`litellm.completion(...)`), `instructor.from_provider("openai/...")`, `dspy.LM("openai/...")` and
 `dspy.OpenAI(...)`: each gets its endpoint and key keywords, named as the library names them (the table is
-`WRAPPER_ENDPOINT_KEYWORDS` in migrate/scan/detect/sdk.py), from the configured environment variables, as OAI001
+`WRAPPER_ENDPOINT_KEYWORDS` in migrate/catalog/wrappers.py), from the configured environment variables, as OAI001
 does for the SDK's clients. Where the library routes by a "provider/model" string (LiteLLM, DSPy, instructor),
 a mapped model becomes "openai/<served model>": LiteLLM's OpenAI route, which sends the request to api_base.
 
@@ -40,7 +40,7 @@ from migrate.rewrite.rules._base import (
     replace_arg_value,
 )
 from migrate.rewrite.rules.oai003_models import with_value
-from migrate.scan.detect import sdk
+from migrate.catalog import wrappers
 
 _WANTED = re.compile(r"\b(?:langchain\w*|llama_index|gpt_index|litellm|instructor|dspy)\b")
 
@@ -58,8 +58,8 @@ def wanted(source: str, state) -> bool:
 
 # The packages every name _target() recognises comes from: a callee from none of them is answered without
 # resolving its qualified names (most calls of a module, and the ones that need LibCST's scope analysis).
-_PACKAGES = frozenset({module.split(".", 1)[0] for module, _ in sdk.WRAPPER_CLASSES}
-                      | {name.split(".", 1)[0] for name in sdk.LANGCHAIN_INIT} | {"litellm", "instructor", "dspy"})
+_PACKAGES = frozenset({module.split(".", 1)[0] for module, _ in wrappers.WRAPPER_CLASSES}
+                      | {name.split(".", 1)[0] for name in wrappers.LANGCHAIN_INIT} | {"litellm", "instructor", "dspy"})
 
 
 class Transformer(RuleTransformer):
@@ -103,7 +103,7 @@ class Transformer(RuleTransformer):
                 self.review(original, f"model \"{model}\" routes to an Azure OpenAI deployment: use "
                                       "\"openai/<served model>\" with the vLLM endpoint instead")
                 return updated
-            if provider and provider not in sdk.OPENAI_PROVIDERS:
+            if provider and provider not in wrappers.OPENAI_PROVIDERS:
                 return updated  # another provider's model: not OpenAI's traffic
             if not provider and not looks_like_openai_model(model):
                 return updated  # LiteLLM infers another provider from the name ("claude-3-5-sonnet")
@@ -125,13 +125,13 @@ class Transformer(RuleTransformer):
         """(package, wrapper) for a wrapper construction or call, else None."""
         for name in self.qnames_if(call.func, _PACKAGES, called_by=call):
             package = name.split(".", 1)[0]
-            wrapper = sdk.wrapper_class(name)
+            wrapper = wrappers.wrapper_class(name)
             if wrapper is not None:
                 return package, wrapper[1] if package != "llama_index" or wrapper[1] != "OpenAI" else "llama_index.OpenAI"
             last = name.rsplit(".", 1)[-1]
-            if package == "litellm" and (last in sdk.LITELLM_FUNCTIONS or last == "Router"):
+            if package == "litellm" and (last in wrappers.LITELLM_FUNCTIONS or last == "Router"):
                 return package, f"litellm.{last}"
-            if name in sdk.LANGCHAIN_INIT:
+            if name in wrappers.LANGCHAIN_INIT:
                 return "langchain_openai", last  # its keywords go to ChatOpenAI / OpenAIEmbeddings
             if name == "instructor.from_provider":
                 return package, name
@@ -140,7 +140,7 @@ class Transformer(RuleTransformer):
         return None
 
     def _keywords(self, package: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        return sdk.WRAPPER_ENDPOINT_KEYWORDS.get(package, sdk.WRAPPER_ENDPOINT_KEYWORDS["llama_index"])
+        return wrappers.WRAPPER_ENDPOINT_KEYWORDS.get(package, wrappers.WRAPPER_ENDPOINT_KEYWORDS["llama_index"])
 
     def _arg(self, call: cst.Call, package: str, which: int) -> cst.Arg | None:
         for name in self._keywords(package)[which]:

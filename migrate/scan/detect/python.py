@@ -59,6 +59,7 @@ class ModuleAnalyzer:
         self._methods = _endpoint_methods(self.endpoints)
         self.line_map = line_map  # notebook: global line -> (cell, line in cell)
         self.is_setup_py = is_setup_py
+        self.stored_values: dict[int, ast.expr] = {}  # id(attribute target) -> the value assigned to it
         self.classes: dict[int, Klass] = {}
         self.functions: dict[int, Func] = {}
         self._memo: dict[int, object] = {}
@@ -612,31 +613,57 @@ class ModuleAnalyzer:
         self._emit(self._finding(node, Kind.CLIENT, "openai", client=cls, parameters=params,
                                  parameters_dynamic=dynamic, detail=detail))
 
-    def _client_endpoint(self, node: ast.Call, scope: Scope) -> str:
+    def _client_endpoint(self, node: ast.Call, scope: Scope, keywords: dict[str, str] | None = None) -> str:
         """What the client talks to, from its base_url / api_key values: "endpoint: other-provider: OpenRouter (...)"
-        (read by migrate/scan/assess.py; see migrate/catalog/providers.py)."""
+        (read by migrate/scan/assess.py; see migrate/catalog/providers.py). `keywords` maps a wrapper's own
+        keyword names to "base_url" / "api_key" (openai_api_base -> base_url)."""
         from migrate.catalog.providers import Evidence, classify_client, classify_name
 
+        keywords = keywords or _CLIENT_ENDPOINT_KEYWORDS
         evidence: dict[str, Evidence] = {}
         named = None
         for kw in node.keywords:
-            if kw.arg not in ("base_url", "api_key"):
+            if kw.arg not in keywords:
                 continue
+            setting = keywords[kw.arg]
             value = self.eval(kw.value, scope)
             if isinstance(value, Str):
-                evidence[kw.arg] = Evidence.of_literal(value.value)
+                evidence[setting] = Evidence.of_literal(value.value)
             elif isinstance(value, Env):
-                evidence[kw.arg] = Evidence.of_env(value.var, value.default.value if value.default else None)
+                evidence[setting] = Evidence.of_env(value.var, value.default.value if value.default else None)
             elif not (type(kw.value) is ast.Constant and kw.value.value is None):
-                evidence[kw.arg] = Evidence(opaque=ast.unparse(kw.value))
+                evidence[setting] = Evidence(opaque=ast.unparse(kw.value))
                 last = kw.value.attr if type(kw.value) is ast.Attribute else getattr(kw.value, "id", None)
-                named = named or (classify_name(last, kw.arg) if last else None)
+                named = named or (classify_name(last, setting) if last else None)
         found = named or classify_client(evidence.get("base_url"), evidence.get("api_key"))
         return f"endpoint: {found.role.value}: {found.describe()}"
 
+    def _setting_endpoint(self, node: ast.Attribute, scope: Scope) -> str:
+        """`openai.base_url = <value>`: what the module-level client talks to, judged like a client's base_url."""
+        from migrate.catalog.providers import Evidence, classify_client
+
+        value = self.stored_values.get(id(node)) if node.attr in ("base_url", "api_base") else None
+        if value is None:
+            return ""
+        found = self.eval(value, scope)
+        if isinstance(found, Str):
+            evidence = Evidence.of_literal(found.value)
+        elif isinstance(found, Env):
+            evidence = Evidence.of_env(found.var, found.default.value if found.default else None)
+        else:
+            return ""
+        role = classify_client(evidence, None)
+        return f"endpoint: {role.role.value}: {role.describe()}"
+
+    def _wrapper_endpoint(self, node: ast.Call, scope: Scope, detail: str) -> str:
+        """A wrapper given a base URL: what it talks to decides, as for an OpenAI client (assess._assess_wrapper)."""
+        if not any(kw.arg in sdk.WRAPPER_BASE_KEYWORDS for kw in node.keywords):
+            return detail
+        return _join(detail, self._client_endpoint(node, scope, _WRAPPER_ENDPOINT_KEYWORDS))
+
     def _legacy_call(self, node: ast.Call, scope: Scope, cls: str, method: str) -> None:
         params, dynamic = _keywords(node)
-        model, origin, model_ref = self._model(node, scope, ("model", "engine", "deployment_id"))
+        model, origin, model_ref = self._model(node, scope, sdk.LEGACY_MODEL_KEYWORDS)
         if model is None and dynamic and cls in ("ChatCompletion", "Completion", "Embedding", "Edit"):
             model, origin = "dynamic", "**kwargs"
         name = f"{cls}.{method}"
@@ -769,7 +796,8 @@ class ModuleAnalyzer:
             if isinstance(base, Q) and base.name == "openai" and node.attr not in sdk.RESOURCES and node.attr[0] != "_":
                 api = "openai-legacy" if node.attr in sdk.LEGACY_SETTINGS else "openai"
                 self._emit(self._finding(node, Kind.CONFIG, api, endpoint=f"openai.{node.attr}",
-                                         client="module", parameters=(node.attr,)))
+                                         client="module", parameters=(node.attr,),
+                                         detail=self._setting_endpoint(node, scope)))
             return
         value = self.eval(node, scope)
         if isinstance(value, Q) and value.name.startswith("openai.error.") and value.name.count(".") == 2:
@@ -907,6 +935,7 @@ class ModuleAnalyzer:
         model, origin, model_ref = self._model(node, scope, ("model", "model_name", "deployment_name",
                                                               "azure_deployment", "engine"))
         model, note = _strip_provider(model)
+        note = self._wrapper_endpoint(node, scope, note)
         self._emit(self._finding(node, Kind.WRAPPER, api, endpoint=cls, client=cls, model=model, model_origin=origin,
                                  parameters=params, parameters_dynamic=dynamic, detail=note), model_ref)
 
@@ -936,7 +965,7 @@ class ModuleAnalyzer:
             return  # another provider: LiteLLM does not send it to OpenAI
         model, note = _strip_provider(model)
         self._emit(self._finding(node, Kind.WRAPPER, "litellm", endpoint=f"litellm.{fn}", client=fn, model=model,
-                                 model_origin=origin, parameters=params, parameters_dynamic=dynamic, detail=note),
+                                 model_origin=origin, parameters=params, parameters_dynamic=dynamic, detail=self._wrapper_endpoint(node, scope, note)),
                    model_ref)
 
     def _instructor(self, node: ast.Call, scope: Scope, fn: str) -> None:
@@ -954,7 +983,7 @@ class ModuleAnalyzer:
         cls = inner.cls if isinstance(inner, Client) else None
         self._emit(self._finding(node, Kind.WRAPPER, "instructor", endpoint=f"instructor.{fn}", client=cls or "instructor",
                                  model=model, model_origin=origin, parameters=params, parameters_dynamic=dynamic,
-                                 detail=note), model_ref)
+                                 detail=self._wrapper_endpoint(node, scope, note)), model_ref)
 
     def _dspy_lm(self, node: ast.Call, scope: Scope) -> None:
         model, origin, model_ref = self._model(node, scope, ("model",), position=0)
@@ -963,7 +992,7 @@ class ModuleAnalyzer:
         params, dynamic = _keywords(node)
         model, note = _strip_provider(model)
         self._emit(self._finding(node, Kind.WRAPPER, "dspy", endpoint="dspy.LM", client="dspy.LM", model=model,
-                                 model_origin=origin, parameters=params, parameters_dynamic=dynamic, detail=note),
+                                 model_origin=origin, parameters=params, parameters_dynamic=dynamic, detail=self._wrapper_endpoint(node, scope, note)),
                    model_ref)
 
     def _init_chat_model(self, node: ast.Call, scope: Scope, fn: str) -> None:
@@ -977,7 +1006,7 @@ class ModuleAnalyzer:
         params, dynamic = _keywords(node)
         model, note = _strip_provider(model, ":")
         self._emit(self._finding(node, Kind.WRAPPER, "langchain", endpoint=fn, client=fn, model=model,
-                                 model_origin=origin, parameters=params, parameters_dynamic=dynamic, detail=note),
+                                 model_origin=origin, parameters=params, parameters_dynamic=dynamic, detail=self._wrapper_endpoint(node, scope, note)),
                    model_ref)
 
     # -- building findings -------------------------------------------------------------------------------------
@@ -1058,6 +1087,9 @@ def sdk_getattr(base, attr: str):
 
 
 _PARTIAL = frozenset({"functools.partial"})
+_CLIENT_ENDPOINT_KEYWORDS = {"base_url": "base_url", "api_key": "api_key"}
+_WRAPPER_ENDPOINT_KEYWORDS = {**dict.fromkeys(sdk.WRAPPER_KEY_KEYWORDS, "api_key"),
+                              **dict.fromkeys(sdk.WRAPPER_BASE_KEYWORDS, "base_url")}
 _ELSEWHERE = ("endpoint: other-provider:", "endpoint: local:")  # clients that are not OpenAI's to migrate
 _KNOWN_LIBRARIES = frozenset(
     {"os", "sys", "functools", "typing", "typing_extensions", "requests", "httpx", "aiohttp", "json", "re",
@@ -1066,15 +1098,8 @@ _KNOWN_LIBRARIES = frozenset(
      "groq", "anthropic", "mistralai", "cohere", "together", "fireworks", "google", "vertexai", "boto3",
      "azure", "huggingface_hub", "transformers", "vllm", "ollama", "replicate", "openai"}
 )
-_INTERESTING_ATTRS = frozenset(
-    {"api_key", "api_base", "api_type", "api_version", "organization", "project", "base_url", "timeout",
-     "max_retries", "default_headers", "default_query", "http_client", "azure_endpoint", "azure_ad_token",
-     "azure_ad_token_provider", "api_key_path", "proxy", "requestssession", "aiosession", "app_info",
-     "enable_telemetry", "debug", "log", "verify_ssl_certs", "ca_bundle_path", "admin_api_key", "webhook_secret",
-     "APIError", "APIConnectionError", "AuthenticationError", "InvalidRequestError", "PermissionError",
-     "RateLimitError", "ServiceUnavailableError", "Timeout", "TryAgain", "InvalidAPIType",
-     "SignatureVerificationError", "OpenAIError"}
-)
+# Attributes worth a look when read, not only when set: 0.x settings and exception names (openai.error.X).
+_INTERESTING_ATTRS = sdk.LEGACY_SETTINGS | sdk.LEGACY_EXCEPTIONS
 _MODEL_ENDPOINT_PREFIXES = ("chat.", "beta.chat.", "completions.", "embeddings.", "responses.create",
                             "responses.parse", "responses.stream", "audio.", "images.", "moderations.")
 
@@ -1104,9 +1129,7 @@ def _keywords(node: ast.Call) -> tuple[tuple[str, ...], bool]:
 
 def _client_class(value) -> str | None:
     if isinstance(value, Q):
-        module, _, name = value.name.rpartition(".")
-        if module in sdk.CLIENT_MODULES and name in sdk.CLIENT_CLASSES:
-            return sdk.CLIENT_CLASSES[name]
+        return sdk.client_class(value.name)
     return None
 
 

@@ -203,6 +203,7 @@ class ScopeBuilder:
         if t is ast.Name:
             scope.bind(target.id, line, EXPR, value)
         elif t is ast.Attribute:
+            self.analyzer.stored_values[id(target)] = value  # `openai.base_url = <value>`: read by the detector
             self._self_attr(target, scope, line, EXPR, value)
         elif t is ast.Tuple or t is ast.List:
             for i, element in enumerate(target.elts):

@@ -2,26 +2,31 @@
 
 Endpoint names come from the compatibility catalog (derived from the installed SDK); this module adds what
 code cannot tell: names older SDK releases used, the 0.x module API, and which third-party classes and
-functions send requests to OpenAI underneath. Plain data, no imports: it is on the scan's start-up path.
+functions send requests to OpenAI underneath. Plain data (it imports only the catalog's plain-data modules): it is on the scan's start-up path.
 """
 
 from __future__ import annotations
 
 import re
 
-from migrate.catalog.facts import LEGACY_ENDPOINTS
+from migrate.catalog import clients as _clients
+from migrate.catalog import facts as _facts
+from migrate.catalog import legacy as _legacy
+from migrate.catalog.wrappers import (
+    INSTRUCTOR_FUNCTIONS,
+    LANGCHAIN_INIT,
+    LITELLM_FUNCTIONS,
+    OPENAI_PROVIDERS,
+    WRAPPER_BASE_KEYWORDS,
+    WRAPPER_CLASSES,
+    WRAPPER_ENDPOINT_KEYWORDS,
+    WRAPPER_KEY_KEYWORDS,
+    wrapper_class,
+)
 
-# Client classes, by every public name the SDK exports them under.
-CLIENT_CLASSES = {
-    "OpenAI": "OpenAI",
-    "AsyncOpenAI": "AsyncOpenAI",
-    "AzureOpenAI": "AzureOpenAI",
-    "AsyncAzureOpenAI": "AsyncAzureOpenAI",
-    "Client": "OpenAI",  # openai.Client is an alias of OpenAI
-    "AsyncClient": "AsyncOpenAI",
-}
-# Modules a client class may be imported from: `from openai.lib.azure import AzureOpenAI`.
-CLIENT_MODULES = ("openai", "openai._client", "openai.lib.azure")
+# Client classes, by every name the SDK exports them under: one table with the rewrite, derived from the SDK
+# (migrate/catalog/clients.py).
+client_class = _clients.client_class
 
 # Top-level resources of a client (and of the module-level client `openai.<resource>`), current and past.
 RESOURCES = frozenset(
@@ -50,22 +55,15 @@ GENERIC_RESOURCES = frozenset({"files", "models", "batches", "uploads", "contain
                                "evals", "videos", "skills", "admin", "safety", "decisions", "live", "graders"})
 
 # -- the 0.x module API ------------------------------------------------------------------------------------------
-LEGACY_CLASSES = frozenset(
-    {"ChatCompletion", "Completion", "Embedding", "Image", "Moderation", "Audio", "Edit", "FineTune",
-     "FineTuningJob", "File", "Model", "Engine", "Deployment", "Customer"}
-)
-LEGACY_MODERN = LEGACY_ENDPOINTS  # the 0.x name -> its 1.x endpoint (one table, kept in the catalog)
-# Module attributes that configure the client: 1.x module-client settings and 0.x settings.
-V1_SETTINGS = frozenset(
-    {"api_key", "organization", "project", "base_url", "timeout", "max_retries", "default_headers",
-     "default_query", "http_client", "api_type", "api_version", "azure_endpoint", "azure_ad_token",
-     "azure_ad_token_provider", "admin_api_key", "webhook_secret", "bedrock_token_provider"}
-)
-LEGACY_SETTINGS = frozenset(
-    {"api_base", "api_key_path", "proxy", "requestssession", "aiosession", "app_info", "enable_telemetry",
-     "debug", "log", "verify_ssl_certs", "ca_bundle_path"}
-)
-LEGACY_ERRORS_MODULE = "openai.error"
+# One table with the rewrite (OAI004), kept in the catalog: migrate/catalog/legacy.py.
+LEGACY_CLASSES = _legacy.CLASSES
+LEGACY_MODERN = _legacy.LEGACY_ENDPOINTS  # the 0.x name -> its 1.x endpoint, sync and async twins alike
+LEGACY_MODEL_KEYWORDS = _legacy.MODEL_KEYWORDS
+LEGACY_SETTINGS = frozenset(_legacy.SETTINGS)
+LEGACY_ERRORS_MODULE = _legacy.ERRORS_MODULE
+# openai.error.X names of 0.x (migrate/catalog/facts.py LEGACY_EXCEPTION_CLASSES). The 1.x module settings are
+# the catalog snapshot's module_settings, derived from the installed SDK.
+LEGACY_EXCEPTIONS = frozenset(_facts.LEGACY_EXCEPTION_CLASSES)
 
 # -- environment -------------------------------------------------------------------------------------------------
 ENV_NAME_RE = re.compile(r"^(?:AZURE_OPENAI_[A-Z0-9_]+|OPENAI_[A-Z0-9_]+)$")
@@ -82,63 +80,7 @@ HTTP_LIBRARIES = ("requests", "httpx", "aiohttp", "urllib3", "urllib.request")
 # Client classes that take a base URL: name -> position of the base URL among the arguments (None: keyword only).
 HTTP_CLIENT_CLASSES = {"httpx.Client": None, "httpx.AsyncClient": None, "aiohttp.ClientSession": 0}
 
-# -- wrappers ----------------------------------------------------------------------------------------------------
-# (module prefix, class name) -> (api, canonical class name). A module prefix matches the module and submodules.
-WRAPPER_CLASSES: dict[tuple[str, str], tuple[str, str]] = {}
-# A module prefix matches its submodules: "langchain" covers `from langchain import OpenAI` (the top-level export
-# of LangChain < 0.1), langchain.llms.openai, langchain.chat_models.azure_openai, ...
-for _module in ("langchain_openai", "langchain", "langchain_community"):
-    for _cls in ("ChatOpenAI", "AzureChatOpenAI", "OpenAIEmbeddings", "AzureOpenAIEmbeddings", "OpenAI",
-                 "AzureOpenAI", "OpenAIChat"):
-        WRAPPER_CLASSES[(_module, _cls)] = ("langchain", _cls)
-# llama_index covers llama_index.llms.openai, llama_index.core.llms.openai, llama_index.legacy.*, the 0.x top-level
-# exports; gpt_index is LlamaIndex's name before 0.5 (gpt_index.embeddings.openai.OpenAIEmbedding).
-for _module in ("llama_index", "gpt_index"):
-    for _cls in ("OpenAI", "OpenAIEmbedding", "AzureOpenAI", "AzureOpenAIEmbedding", "OpenAIResponses",
-                 "OpenAIMultiModal"):
-        WRAPPER_CLASSES[(_module, _cls)] = ("llamaindex", _cls)
-WRAPPER_CLASSES[("dspy", "OpenAI")] = ("dspy", "dspy.OpenAI")
-WRAPPER_CLASSES[("dspy", "AzureOpenAI")] = ("dspy", "dspy.AzureOpenAI")
-WRAPPER_CLASSES[("dsp", "GPT3")] = ("dspy", "dsp.GPT3")
-
-
-def wrapper_class(name: str) -> tuple[str, str] | None:
-    """(api, class) for the qualified name of a wrapper class: "langchain.llms.openai.OpenAI" -> ("langchain", "OpenAI")."""
-    module, _, cls = name.rpartition(".")
-    while module:
-        hit = WRAPPER_CLASSES.get((module, cls))
-        if hit is not None:
-            return hit
-        module = module.rpartition(".")[0]
-    return None
-
-
-# The keywords that set a wrapper's endpoint and key, as each library's own source names them (checked against
-# langchain-openai 1.7, langchain 0.0.350, llama-index-llms-openai 0.8, llama-index 0.9, litellm 1.x, instructor
-# 1.x from_provider, dspy 3.x LM and dspy-ai 2.4 GPT3): (base URL keywords, key keywords), the first of each is
-# the one a rewrite adds, the others are aliases of the same setting. Keyed by the package the name comes from.
-WRAPPER_ENDPOINT_KEYWORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "langchain_openai": (("base_url", "openai_api_base"), ("api_key", "openai_api_key")),
-    # LangChain < 0.1 knows only the field names (the base_url/api_key aliases came later)
-    "langchain": (("openai_api_base", "base_url"), ("openai_api_key", "api_key")),
-    "langchain_community": (("openai_api_base", "base_url"), ("openai_api_key", "api_key")),
-    "llama_index": (("api_base",), ("api_key",)),
-    "litellm": (("api_base", "base_url"), ("api_key",)),
-    "instructor": (("base_url",), ("api_key",)),
-    "dspy": (("api_base", "base_url"), ("api_key",)),
-}
-
-# Functions (qualified name) -> (api, endpoint, kind of model argument).
-LITELLM_FUNCTIONS = frozenset(
-    {"completion", "acompletion", "text_completion", "atext_completion", "embedding", "aembedding",
-     "image_generation", "aimage_generation", "transcription", "atranscription", "speech", "aspeech",
-     "moderation", "amoderation", "responses", "aresponses", "batch_completion"}
-)
-# Model providers in a "provider/model" string that mean OpenAI (or Azure OpenAI) underneath.
-OPENAI_PROVIDERS = frozenset({"openai", "azure", "text-completion-openai", "azure_text", "chatgpt"})
-LANGCHAIN_INIT = frozenset({"langchain.chat_models.init_chat_model", "langchain.chat_models.base.init_chat_model",
-                            "langchain.embeddings.init_embeddings"})
-INSTRUCTOR_FUNCTIONS = frozenset({"from_openai", "patch", "apatch", "from_provider", "from_litellm"})
+# -- wrappers: one table with the rewrite (OAI012), kept in the catalog (migrate/catalog/wrappers.py), imported above
 
 # Packages whose pin is worth reporting in requirement files.
 REQUIREMENT_PACKAGES_RE = re.compile(
@@ -146,3 +88,6 @@ REQUIREMENT_PACKAGES_RE = re.compile(
     r"llama-index-embeddings-openai|llama-index-llms-azure-openai|llama-index-embeddings-azure-openai|"
     r"llama-index-multi-modal-llms-openai|openai-agents)$"
 )
+
+__all__ = ["INSTRUCTOR_FUNCTIONS", "LANGCHAIN_INIT", "LITELLM_FUNCTIONS", "OPENAI_PROVIDERS", "WRAPPER_BASE_KEYWORDS",
+           "WRAPPER_CLASSES", "WRAPPER_ENDPOINT_KEYWORDS", "WRAPPER_KEY_KEYWORDS", "wrapper_class"]

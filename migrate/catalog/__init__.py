@@ -23,6 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from migrate.catalog import facts as _facts
+from migrate.catalog import values as _values
 from migrate.scan.findings import CatalogInfo, Verdict
 
 SNAPSHOT_PATH = Path(__file__).resolve().parent / "snapshot.json"
@@ -56,6 +57,7 @@ class Assessment:
     fix: str
     evidence: str | None = None
     derived: bool = True  # False when a hand-written fact decided it
+    value_class: str | None = None  # the value class (migrate/catalog/values.py) that decided it, if any
 
 
 class Catalog:
@@ -157,8 +159,25 @@ class Catalog:
             proof,
         )
 
-    def parameter(self, endpoint_name: str, parameter: str) -> Assessment:
-        """How one keyword argument of an endpoint fares on vLLM (served endpoints; others fail as a whole)."""
+    def parameter(self, endpoint_name: str, parameter: str, value=_values.NOT_GIVEN, *, others=None,
+                  model: "_values.ModelFacts | None" = None) -> Assessment:
+        """How one keyword argument of an endpoint fares on vLLM (served endpoints; others fail as a whole).
+
+        `value` is the call-site literal in JSON form (`values.DYNAMIC` when the scan cannot see it), `others`
+        the call's other parameters the same way, `model` what is known of the served model: value- and
+        model-aware classes (migrate/catalog/values.py) refine the verdict the parameter's name gives."""
+        base = self._parameter_by_name(endpoint_name, parameter)
+        endpoint = self.endpoints.get(endpoint_name)
+        if endpoint is None:
+            return base
+        refined = _values.refine(endpoint.vllm_route, parameter, value, {} if others is None else others, model,
+                                 base.verdict)
+        if refined is None:
+            return base
+        return Assessment(refined.verdict, refined.reason, refined.fix, refined.evidence, derived=False,
+                          value_class=refined.value_class)
+
+    def _parameter_by_name(self, endpoint_name: str, parameter: str) -> Assessment:
         endpoint = self.endpoints.get(endpoint_name)
         if endpoint is None:
             return Assessment(Verdict.OK, "endpoint not in the catalog", "")

@@ -18,6 +18,7 @@ import dataclasses
 import re
 from typing import TYPE_CHECKING, Callable, Iterable
 
+from migrate.catalog.values import DYNAMIC
 from migrate.scan.findings import Finding, Issue, Kind, Verdict
 
 if TYPE_CHECKING:
@@ -101,16 +102,36 @@ def _assess_call(f: Finding, ctx: _Context) -> list[Issue]:
     if endpoint_assessment.verdict is not Verdict.OK:
         issues.append(_endpoint_issue(endpoint_assessment, ctx, name if name != f.endpoint else None))
     if endpoint_assessment.verdict is not Verdict.UNSUPPORTED:
+        values = call_values(f)
         for parameter in f.parameters:
             if parameter == "model":
                 continue  # judged by its value below
-            a = ctx.catalog.parameter(name, parameter)
+            a = ctx.catalog.parameter(name, parameter, values.get(parameter, DYNAMIC), others=values)
             if a.verdict is not Verdict.OK:
                 issues.append(Issue(a.verdict, parameter, a.reason, ctx.fill(a.fix), a.evidence))
         if f.parameters_dynamic:
             issues.append(_dynamic_parameters_issue(name, ctx))
     issues.extend(_model_issues(f, ctx))
     return issues
+
+
+def call_values(f: Finding) -> dict:
+    """The call's parameters by their call-site values (JSON-decoded), DYNAMIC where the scan could not see the
+    value; with **kwargs, the KWARGS key says that parameters the call does not name may be set too."""
+    import json
+
+    from migrate.catalog.values import DYNAMIC, KWARGS
+
+    known = {}
+    for name, text in f.values:
+        try:
+            known[name] = json.loads(text)
+        except (TypeError, ValueError):
+            known[name] = DYNAMIC
+    out: dict = {KWARGS: DYNAMIC} if f.parameters_dynamic else {}
+    for name in f.parameters:
+        out[name] = known.get(name, DYNAMIC)
+    return out
 
 
 def _resolve_endpoint(f: Finding, ctx: _Context) -> str | None:

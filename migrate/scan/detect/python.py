@@ -17,6 +17,7 @@ import ast
 from dataclasses import dataclass, field, replace
 
 from migrate.scan.detect import sdk
+from migrate.scan.detect.literals import call_values
 from migrate.scan.detect.scopes import ANN, CLASS, EXPR, FUNC, IMPORT, ITEM, PARAM, WITH, Scope, ScopeBuilder
 from migrate.scan.detect.values import (
     MODULE_CLIENT, Client, DictV, Env, Func, HttpClient, HttpMethod, Inst, Klass, Partial, Q, QCall, Res, Str, TupleV,
@@ -562,6 +563,7 @@ class ModuleAnalyzer:
         finding = self._finding(
             node, kind, api, endpoint=endpoint, client=client.cls, model=model, model_origin=origin,
             parameters=params, parameters_dynamic=dynamic, variant=res.variant, detail=detail,
+            values=self._call_values(node, scope),
         )
         self._emit(finding, model_ref)
 
@@ -643,7 +645,8 @@ class ModuleAnalyzer:
         modern = sdk.LEGACY_MODERN.get(name)
         detail = modern or "no openai>=1 counterpart"
         self._emit(self._finding(node, Kind.CALL, "openai-legacy", endpoint=name, client="module", model=model,
-                                 model_origin=origin, parameters=params, parameters_dynamic=dynamic, detail=detail),
+                                 model_origin=origin, parameters=params, parameters_dynamic=dynamic, detail=detail,
+                                 values=self._call_values(node, scope)),
                    model_ref)
 
     def _sdk_call_partial(self, node: ast.Call, scope: Scope, res: Res) -> None:
@@ -657,7 +660,7 @@ class ModuleAnalyzer:
             detail = f"client from {res.client.origin}; {detail}"
         self._emit(self._finding(node, Kind.CALL, "openai", endpoint=".".join(path), client=res.client.cls,
                                  model=model, model_origin=origin, parameters=params, parameters_dynamic=dynamic,
-                                 variant=res.variant, detail=detail), model_ref)
+                                 variant=res.variant, detail=detail, values=self._call_values(node, scope)), model_ref)
 
     def _unresolved_call(self, node: ast.Call, scope: Scope) -> None:
         """An SDK-shaped call on an object of unknown type, e.g. a parameter without annotation."""
@@ -693,6 +696,7 @@ class ModuleAnalyzer:
                     node, Kind.CALL, "openai", endpoint=endpoint, client=None, model=model, model_origin=origin,
                     parameters=params, parameters_dynamic=dynamic, variant=variant,
                     detail="client not resolved: the call has the OpenAI SDK's shape in a module that imports openai",
+                    values=self._call_values(node, scope),
                 )
                 return finding, model_ref
         return None
@@ -708,7 +712,7 @@ class ModuleAnalyzer:
         params, dynamic = _keywords(node)
         model, origin, model_ref = self._model(node, scope, ("model",))
         template = self._finding(node, Kind.CALL, "openai", model=model, model_origin=origin, parameters=params,
-                                 parameters_dynamic=dynamic)
+                                 parameters_dynamic=dynamic, values=self._call_values(node, scope))
         fallback = None
         if self.imports_openai and type(node.func) is ast.Attribute:
             shaped = _attribute_chain(node.func)
@@ -981,6 +985,14 @@ class ModuleAnalyzer:
                    model_ref)
 
     # -- building findings -------------------------------------------------------------------------------------
+    def _call_values(self, node: ast.Call, scope: Scope) -> tuple[tuple[str, str], ...]:
+        """The call's keyword values as JSON (migrate/scan/detect/literals.py), constants resolved by the detector."""
+        def resolve(expr):
+            value = self.eval(expr, scope)
+            return value.value if isinstance(value, Str) else None
+
+        return call_values(node, resolve)
+
     def _finding(self, node, kind: Kind, api: str, **fields) -> Finding:
         line, col = node.lineno, node.col_offset
         end_line = getattr(node, "end_lineno", None) or line

@@ -505,6 +505,24 @@ VALUE_CLASSES: tuple[ValueClass, ...] = _values(
         "remove the other entries",
         evidence("test_responses_include_other_than_logprobs_ignored"),
     ),
+    *(
+        ValueClass(
+            parameter, "any value", (RESPONSES,), "differs",
+            _present, {parameter: example},
+            Verdict.IGNORED,
+            f"vLLM's Responses API declares `{parameter}` but never reads it: {what}",
+            fix,
+            evidence("test_responses_declared_fields_never_read"),
+        )
+        for parameter, example, what, fix in (
+            ("metadata", {"team": "search"}, "it is echoed back and kept nowhere (no dashboard, no stored response)",
+             "keep the tags in your own request log"),
+            ("prompt_cache_key", "cache-1", "vLLM caches shared prefixes by itself (automatic prefix caching)",
+             "remove it; nothing replaces it"),
+            ("max_tool_calls", 1, "no limit is applied to the model's tool calls",
+             "count tool calls in your agent loop and stop it yourself"),
+        )
+    ),
     ValueClass(
         "service_tier", "any value", (RESPONSES,), "differs",
         _present, {"service_tier": "flex"},
@@ -589,7 +607,8 @@ def refine(route: str | None, parameter: str, value: Any, others: Mapping[str, A
             return Refinement(verdict, reason, "", vc.evidence, vc.key)  # the served model makes it work
         if verdict is Verdict.OK or verdict.rank < base.rank:
             continue  # the model makes it work, or the name-keyed verdict is already worse
-        return Refinement(verdict, f"{parameter}={describe(value)}: {reason}", vc.fix, vc.evidence, vc.key)
+        shown = f"{parameter}={describe(value)}" if not isinstance(value, (list, dict)) else f"{parameter} ({vc.name})"
+        return Refinement(verdict, f"{shown}: {reason}", vc.fix, vc.evidence, vc.key)
     worst: tuple[Verdict, ValueClass, str] | None = None
     for vc in open_:
         verdict, reason = effective(vc, value, model)

@@ -88,6 +88,9 @@ CASES = [
     case(RESP, "include", ["message.output_text.logprobs"], OK, id="include-logprobs-no-hit"),
     case(RESP, "include", ["reasoning.encrypted_content"], IGN, id="include-encrypted-reasoning-ignored"),
     case(RESP, "service_tier", "flex", IGN, says="never reads", id="responses-service_tier-ignored"),
+    case(RESP, "metadata", {"team": "a"}, IGN, says="never reads", id="responses-metadata-ignored"),
+    case(RESP, "max_tool_calls", 2, IGN, says="no limit", id="responses-max_tool_calls-ignored"),
+    case(CHAT, "metadata", {"team": "a"}, IGN, says="dashboard", id="chat-metadata-keeps-its-fact"),
     # kind "model": decided when the model is known, "depends on the model" when not
     case(COMP, "suffix", "\n    return x", CHANGE, says="FIM", id="suffix-unknown-model"),
     case(COMP, "suffix", "x", CHANGE, model=TEXT_ONLY, says="does not", id="suffix-llama-refused"),

@@ -394,3 +394,19 @@ def test_responses_service_tier_echoed_not_used(vllm_server):
         model=vllm_server.model, input="hi", service_tier="flex", max_output_tokens=4)
     assert response.service_tier == "flex"  # echoed back; vLLM schedules every request the same way
     assert response.status in ("completed", "incomplete")
+
+
+@pytest.mark.parametrize("parameter, value", [("metadata", {"team": "search"}), ("prompt_cache_key", "cache-1"),
+                                              ("max_tool_calls", 1)], ids=lambda v: v if isinstance(v, str) else None)
+def test_responses_declared_fields_never_read(vllm_server, parameter, value):
+    client = client_for(vllm_server)
+
+    def greedy(**kw):
+        return client.responses.create(model=vllm_server.model, input="Name a colour.", temperature=0,
+                                       max_output_tokens=8, **kw)
+
+    plain, tagged = greedy(), greedy(**{parameter: value})
+    assert tagged.output_text == plain.output_text  # accepted, and the answer is the same
+    assert tagged.usage.input_tokens == plain.usage.input_tokens
+    if parameter == "metadata":
+        assert tagged.metadata == value  # echoed back, and nothing else

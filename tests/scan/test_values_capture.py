@@ -96,3 +96,20 @@ def test_values_survive_json_round_trip():
     finding = _calls()[8]
     again = Finding.from_dict(json.loads(json.dumps(finding.to_dict())))
     assert again.values == finding.values
+
+
+def test_module_constants_bound_once_count_as_literals():
+    source = '''
+from openai import OpenAI
+
+MAX_TOKENS = 16000
+TOP_P = 0
+changing = 1
+changing = 2
+client = OpenAI()
+client.chat.completions.create(model="m", messages=[], max_tokens=MAX_TOKENS, top_p=TOP_P, n=changing)
+'''
+    [call] = [f for f in detect_source(source, "app.py") if f.kind is Kind.CALL]
+    values = dict(call.values)
+    assert values["max_tokens"] == "16000" and values["top_p"] == "0"
+    assert json.loads(values["n"]) == {DYNAMIC_KEY: "changing"}  # bound twice: not a constant

@@ -4,7 +4,7 @@
 classes (migrate/catalog/values.py) judge these literals. A part the scan cannot evaluate (a variable, a call,
 an f-string, a `**spread`) becomes `{"$dynamic": "<source>"}`, so `[{"type": "image_url", "image_url":
 {"url": url}}]` still shows an image part. Names the detector resolves to strings (module constants,
-parameter defaults) count as literals.
+parameter defaults), and module constants bound once to a literal (`MAX_TOKENS = 4096`), count as literals.
 
 Values are kept small: long strings are cut, long lists end with a dynamic marker, deep nesting turns dynamic.
 """
@@ -23,7 +23,7 @@ MAX_DEPTH = 6
 MAX_JSON = 4000
 SKIPPED = frozenset({"model", "extra_headers", "extra_query", "timeout"})  # the model is judged on its own
 
-Resolve = Callable[[ast.AST], "str | None"]
+Resolve = Callable[[ast.AST], Any]  # a name's value (a string, a module constant's literal), None if unknown
 
 
 def literal(node: ast.AST, resolve: Resolve | None = None, depth: int = 0) -> Any:

@@ -17,7 +17,8 @@ import ast
 from dataclasses import dataclass, field, replace
 
 from migrate.scan.detect import sdk
-from migrate.scan.detect.literals import call_values
+from migrate.catalog.values import is_dynamic
+from migrate.scan.detect.literals import call_values, literal
 from migrate.scan.detect.scopes import ANN, CLASS, EXPR, FUNC, IMPORT, ITEM, PARAM, WITH, Scope, ScopeBuilder
 from migrate.scan.detect.values import (
     MODULE_CLIENT, Client, DictV, Env, Func, HttpClient, HttpMethod, Inst, Klass, Partial, Q, QCall, Res, Str, TupleV,
@@ -989,7 +990,15 @@ class ModuleAnalyzer:
         """The call's keyword values as JSON (migrate/scan/detect/literals.py), constants resolved by the detector."""
         def resolve(expr):
             value = self.eval(expr, scope)
-            return value.value if isinstance(value, Str) else None
+            if isinstance(value, Str):
+                return value.value
+            if type(expr) is ast.Name:  # a module constant bound once to a literal: MAX_TOKENS = 4096
+                where, bindings = self._binding_scope(expr.id, scope)
+                if where is not None and where.kind == "module" and len(bindings) == 1 and bindings[0][1] == EXPR \
+                        and isinstance(bindings[0][2], ast.AST):
+                    found = literal(bindings[0][2])
+                    return None if is_dynamic(found) else found
+            return None
 
         return call_values(node, resolve)
 

@@ -23,14 +23,18 @@ from migrate.scan.findings import Finding, Issue, Kind, Verdict
 
 if TYPE_CHECKING:
     from migrate.catalog import Catalog
+    from migrate.catalog.values import ModelFacts
     from migrate.config import Config
 
 
-def assess(findings: Iterable[Finding], *, catalog: "Catalog | None" = None, config: "Config | None" = None) -> list[Finding]:
-    """Return the findings with `verdict` and `issues` filled in from the compatibility catalog."""
+def assess(findings: Iterable[Finding], *, catalog: "Catalog | None" = None, config: "Config | None" = None,
+           model: "ModelFacts | None" = None) -> list[Finding]:
+    """Return the findings with `verdict` and `issues` filled in from the compatibility catalog. `model`, what
+    is known of the served model (migrate.serve.modelfacts.model_facts), decides model-aware verdicts."""
     from migrate.catalog import load_catalog
 
     ctx = _Context(catalog or load_catalog(), config)
+    ctx.model = model
     return [_assess_one(f, ctx) for f in findings]
 
 
@@ -39,6 +43,7 @@ class _Context:
         from migrate import config as cfg
 
         self.catalog = catalog
+        self.model: "ModelFacts | None" = None
         self.models = dict(config.models) if config is not None else {}
         base_url = config.base_url_default if config is not None else cfg.DEFAULT_BASE_URL
         self.base_url = base_url
@@ -106,7 +111,7 @@ def _assess_call(f: Finding, ctx: _Context) -> list[Issue]:
         for parameter in f.parameters:
             if parameter == "model":
                 continue  # judged by its value below
-            a = ctx.catalog.parameter(name, parameter, values.get(parameter, DYNAMIC), others=values)
+            a = ctx.catalog.parameter(name, parameter, values.get(parameter, DYNAMIC), others=values, model=ctx.model)
             if a.verdict is not Verdict.OK:
                 issues.append(Issue(a.verdict, parameter, a.reason, ctx.fill(a.fix), a.evidence))
         if f.parameters_dynamic:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterable
 
 from migrate.catalog.values import ModelFacts
@@ -46,7 +47,7 @@ def model_facts(model: str | ModelInfo, max_model_len: int | None = None) -> Mod
         False if any(a.endswith(_POOLING) for a in archs) else None
     multimodal = any(key in config for key in _MULTIMODAL_KEYS) if config else None
     return ModelFacts(
-        name=info.model,
+        name=Path(info.model).expanduser().name if info.is_local else info.model,
         generative=generative,
         multimodal=multimodal,
         tools_in_template=None if template is None else "tools" in template,

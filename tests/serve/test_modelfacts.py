@@ -105,4 +105,27 @@ def test_plan_warns_about_model_conflicts(tmp_path):
                                           "max_position_embeddings": 2048}, LLAMA_TEMPLATE)
     plan = plan_server(detect_source(APP, "app.py"), model=str(model), device="cuda")
     text = "\n".join(plan.warnings)
-    assert "app.py:14: suffix=" in text and "app.py:6: messages=" in text
+    assert "app.py:14: suffix=" in text and "app.py:6: messages (image or audio content parts)" in text
+
+
+def test_scan_cli_judges_calls_against_the_given_model(tmp_path):
+    from click.testing import CliRunner
+
+    from migrate.cli.scan import scan
+
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "app.py").write_text(APP)
+    model = model_dir(tmp_path, "Tiny-Llama", {"model_type": "llama", "architectures": ["LlamaForCausalLM"],
+                                               "max_position_embeddings": 2048}, LLAMA_TEMPLATE)
+
+    def suffix_issue(*extra):
+        result = CliRunner().invoke(scan, [str(app), "--format", "json", *extra])
+        assert result.exit_code == 0, result.output
+        findings = json.loads(result.output)["findings"]
+        call = next(f for f in findings if f.get("endpoint") == "completions.create")
+        return next(i for i in call["issues"] if i["subject"] == "suffix")
+
+    assert "depends on the model" in suffix_issue()["reason"]
+    decided = suffix_issue("--model", str(model))
+    assert "'Tiny-Llama' does not" in decided["reason"] and decided["verdict"] == "needs-change"

@@ -88,7 +88,13 @@ def model_conflicts(findings: ScanResult | Iterable[Finding], facts: ModelFacts)
     for f in findings:
         if f.kind is not Kind.CALL or not f.endpoint or catalog.endpoint(f.endpoint) is None:
             continue
-        route = catalog.endpoints[f.endpoint].vllm_route
+        endpoint = catalog.endpoints[f.endpoint]
+        task = _task_conflict(endpoint.vllm_tasks, facts)
+        if task is not None:
+            out.append(ModelConflict(f.location, "endpoint", Verdict.SERVER_FLAG, f"{f.endpoint}: {task[0]}", task[1],
+                                     task[2]))
+            continue
+        route = endpoint.vllm_route
         values = call_values(f)
         for parameter in f.parameters:
             if not any(vc.model_aware for vc in v.classes_for(route, parameter)):
@@ -98,6 +104,21 @@ def model_conflicts(findings: ScanResult | Iterable[Finding], facts: ModelFacts)
             if decided and a.verdict is not Verdict.OK:
                 out.append(ModelConflict(f.location, parameter, a.verdict, a.reason, a.fix, a.evidence))
     return out
+
+
+def _task_conflict(tasks: tuple[str, ...], facts: ModelFacts) -> tuple[str, str, str | None] | None:
+    """(reason, fix, evidence) when the model cannot serve the endpoint's route at all: embeddings on a
+    generative model (vLLM registers /v1/embeddings only for pooling models), chat on a pooling model."""
+    from migrate.catalog import facts as catalog_facts
+
+    label = facts.label
+    if facts.generative is True and tasks and "generate" not in tasks and "embed" in tasks:
+        return (f"{label} is generative: its server has no /v1/embeddings route (HTTP 404)",
+                catalog_facts.TASK_REQUIREMENTS["embed"].fix, catalog_facts.EMBEDDINGS_EVIDENCE)
+    if facts.generative is False and "generate" in tasks:
+        return (f"{label} is an embedding (pooling) model: its server has no chat or completions routes",
+                "serve a generative model for these calls, in its own server if the embedding model stays", None)
+    return None
 
 
 def describe_facts(facts: ModelFacts) -> str:

@@ -86,16 +86,19 @@ def test_conflicts_for_a_text_only_model(tmp_path):
         "model_type": "llama", "architectures": ["LlamaForCausalLM"], "max_position_embeddings": 2048}, GEMMA_TEMPLATE)))
     conflicts = {(c.where, c.parameter): c for c in model_conflicts(detect_source(APP, "app.py"), facts)}
     assert set(conflicts) == {("app.py:6", "messages"), ("app.py:6", "max_tokens"), ("app.py:14", "suffix"),
-                              ("app.py:17", "dimensions")}
+                              ("app.py:17", "endpoint")}
+    assert "no /v1/embeddings route" in conflicts[("app.py:17", "endpoint")].reason  # a generative model
     assert conflicts[("app.py:6", "messages")].verdict is Verdict.NEEDS_CHANGE
     assert "multimodal" in conflicts[("app.py:6", "messages")].reason  # the image part, named first
 
 
-def test_no_conflicts_for_a_model_that_takes_it_all(tmp_path):
+def test_no_parameter_conflicts_for_a_model_that_takes_it_all(tmp_path):
     facts = model_facts(str(model_dir(tmp_path, "vl", {
         "model_type": "deepseek_v4", "architectures": ["DeepseekV4ForCausalLM"], "vision_config": {},
         "matryoshka_dimensions": [256, 1024], "max_position_embeddings": 131072}, LLAMA_TEMPLATE)))
-    assert model_conflicts(detect_source(APP, "app.py"), facts) == []
+    conflicts = model_conflicts(detect_source(APP, "app.py"), facts)
+    # only the embeddings call: a generative server has no embeddings route, whatever the model supports
+    assert [(c.where, c.parameter) for c in conflicts] == [("app.py:17", "endpoint")]
 
 
 def test_plan_warns_about_model_conflicts(tmp_path):
@@ -129,3 +132,13 @@ def test_scan_cli_judges_calls_against_the_given_model(tmp_path):
     assert "depends on the model" in suffix_issue()["reason"]
     decided = suffix_issue("--model", str(model))
     assert "'Tiny-Llama' does not" in decided["reason"] and decided["verdict"] == "needs-change"
+
+
+def test_embedding_model_conflicts(tmp_path):
+    plain = model_facts(str(model_dir(tmp_path, "bge", {"model_type": "bert", "architectures": ["BertModel"]})))
+    conflicts = {(c.where, c.parameter): c for c in model_conflicts(detect_source(APP, "app.py"), plain)}
+    assert conflicts[("app.py:17", "dimensions")].verdict is Verdict.NEEDS_CHANGE  # not Matryoshka
+    assert "pooling" in conflicts[("app.py:6", "endpoint")].reason  # chat on an embedding model
+    nomic = model_facts(str(model_dir(tmp_path, "nomic", {"model_type": "nomic_bert", "architectures": ["NomicBertModel"],
+                                                          "matryoshka_dimensions": [256, 768]})))
+    assert not [c for c in model_conflicts(detect_source(APP, "app.py"), nomic) if c.where == "app.py:17"]

@@ -75,8 +75,11 @@ class ModelConflict:
         return f"{self.where}: {self.reason}; {self.fix}"
 
 
-def model_conflicts(findings: ScanResult | Iterable[Finding], facts: ModelFacts) -> list[ModelConflict]:
-    """The calls the served model makes fail (or ignore), judged with what is known of the model."""
+def model_conflicts(findings: ScanResult | Iterable[Finding], facts: ModelFacts, *,
+                    embeddings_route: bool = True) -> list[ModelConflict]:
+    """The calls the served model makes fail (or ignore), judged with what is known of the model.
+    `embeddings_route=False` leaves out embeddings calls on a generative model (the serve plan has its own note
+    with the command for a second, pooling server)."""
     from migrate.catalog import load_catalog
     from migrate.catalog import values as v
     from migrate.scan.assess import call_values
@@ -90,6 +93,8 @@ def model_conflicts(findings: ScanResult | Iterable[Finding], facts: ModelFacts)
             continue
         endpoint = catalog.endpoints[f.endpoint]
         task = _task_conflict(endpoint.vllm_tasks, facts)
+        if task is not None and not embeddings_route and "embed" in endpoint.vllm_tasks:
+            continue
         if task is not None:
             out.append(ModelConflict(f.location, "endpoint", Verdict.SERVER_FLAG, f"{f.endpoint}: {task[0]}", task[1],
                                      task[2]))

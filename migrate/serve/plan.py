@@ -167,7 +167,8 @@ def plan_server(
     if not isinstance(findings, CodeNeeds):  # model-aware verdicts: what this model makes fail in the code
         from migrate.serve.modelfacts import model_conflicts, model_facts
 
-        warnings.extend(c.describe() for c in model_conflicts(findings, model_facts(info, max_model_len)))
+        facts = model_facts(info, max_model_len)
+        warnings.extend(c.describe() for c in model_conflicts(findings, facts, embeddings_route=False))
 
     # Served names: what the code will send once rewritten (through the model map), plus the model's own name.
     served, served_reason, served_where = _served_names(model, needs, config, extra_served_names)

@@ -109,6 +109,8 @@ def test_plan_warns_about_model_conflicts(tmp_path):
     plan = plan_server(detect_source(APP, "app.py"), model=str(model), device="cuda")
     text = "\n".join(plan.warnings)
     assert "app.py:14: suffix=" in text and "app.py:6: messages (image or audio content parts)" in text
+    assert "app.py:17" not in text  # the embeddings call: the plan's own note covers it
+    assert any("app.py:17" in n for n in plan.notes)
 
 
 def test_scan_cli_judges_calls_against_the_given_model(tmp_path):

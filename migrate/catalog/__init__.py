@@ -1,11 +1,12 @@
 """The compatibility catalog: which OpenAI endpoints and parameters work on vLLM, and what to do when not.
 
-Two layers:
+Three layers:
 
 - the snapshot (snapshot.json), derived from the installed OpenAI SDK and vLLM by scripts/generate-catalog:
   every SDK endpoint with its route and parameters, and whether vLLM serves that route and which fields its
   request model accepts;
-- facts (facts.py), hand-written for what code cannot tell, each with its evidence.
+- facts (facts.py), hand-written for what code cannot tell, each with its evidence;
+- value classes (values.py), where the call-site value or the served model decides (top_p=0, suffix=...).
 
 Loading reads plain JSON (about a millisecond) and imports neither openai nor vllm:
 
@@ -13,6 +14,7 @@ Loading reads plain JSON (about a millisecond) and imports neither openai nor vl
     catalog = load_catalog()
     catalog.parameter("chat.completions.create", "store").verdict   # Verdict.IGNORED
     catalog.endpoint_verdict("images.generate").verdict             # Verdict.UNSUPPORTED
+    catalog.parameter("chat.completions.create", "top_p", 0).verdict  # Verdict.NEEDS_CHANGE
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ Three layers, each named on every verdict as its kind of evidence:
   every SDK endpoint with its route and parameters, and whether vLLM serves that route and which fields its
   request model accepts ("declared", the fallback where no probe has evidence);
 - facts (facts.py), hand-written for what code cannot tell, each with its evidence ("fact").
+- value classes (values.py), where the call-site value or the served model decides (top_p=0, suffix=...).
 
 Loading reads plain JSON (about a millisecond) and imports neither openai nor vllm:
 
@@ -17,6 +18,7 @@ Loading reads plain JSON (about a millisecond) and imports neither openai nor vl
     catalog.parameter("chat.completions.create", "store").verdict   # Verdict.IGNORED
     catalog.endpoint_verdict("images.generate").verdict             # Verdict.UNSUPPORTED
     load_catalog(target="their-vllm.json").parameter("completions.create", "suffix")   # as that server answered
+    catalog.parameter("chat.completions.create", "top_p", 0).verdict  # Verdict.NEEDS_CHANGE
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from pathlib import Path
 
 from migrate.catalog import facts as _facts
 from migrate.catalog import profile as _profile
+from migrate.catalog import values as _values
 from migrate.catalog.verdict import CatalogInfo, Verdict
 
 SNAPSHOT_PATH = Path(__file__).resolve().parent / "snapshot.json"
@@ -66,6 +69,8 @@ class Assessment:
     evidence: str | None = None
     derived: bool = True  # False when a hand-written fact decided it
     kind: str = "declared"  # the evidence behind it: "probed" (a target profile), "declared" (snapshot), "fact"
+
+    value_class: str | None = None  # the value class (migrate/catalog/values.py) that decided it, if any
 
 
 PROBED, DECLARED, FACT = "probed", "declared", "fact"
@@ -200,18 +205,33 @@ class Catalog:
             proof,
         )
 
-    def parameter(self, endpoint_name: str, parameter: str) -> Assessment:
+    def parameter(self, endpoint_name: str, parameter: str, value=_values.NOT_GIVEN, *, others=None,
+                  model: "_values.ModelFacts | None" = None) -> Assessment:
         """How one keyword argument of an endpoint fares on the target (served endpoints; others fail as a whole).
 
-        Evidence, strongest first: what the target profile's probes showed when they refused the parameter, found
-        it needs a flag or saw it ignored; a hand-written fact; a probe that saw it accepted; the declaration.
+        By name, strongest evidence first: what the target profile's probes showed when they refused the
+        parameter, found it needs a flag or saw it ignored; a hand-written fact; a probe that saw it accepted; the
+        declaration. Then `value` (the call-site literal in JSON form, `values.DYNAMIC` when the scan cannot see
+        it), `others` (the call's other parameters the same way) and `model` (what is known of the served model)
+        let the value- and model-aware classes (migrate/catalog/values.py) refine that verdict.
         """
+        base = self._parameter_by_name(endpoint_name, parameter)
+        endpoint = self.endpoints.get(endpoint_name)
+        if endpoint is None:
+            return base
+        refined = _values.refine(endpoint.vllm_route, parameter, value, {} if others is None else others, model,
+                                 base.verdict)
+        if refined is None:
+            return base
+        return Assessment(refined.verdict, refined.reason, refined.fix, refined.evidence, derived=False, kind=FACT,
+                          value_class=refined.value_class)
+
+    def _parameter_by_name(self, endpoint_name: str, parameter: str) -> Assessment:
         key = (endpoint_name, parameter)
         found = self._memo.get(key)
         if found is None:
             found = self._memo[key] = self._judge_parameter(endpoint_name, parameter)
         return found
-
     def _judge_parameter(self, endpoint_name: str, parameter: str) -> Assessment:
         declared = self._declared_parameter(endpoint_name, parameter)
         probed = self._probed_parameter(endpoint_name, parameter)

@@ -24,6 +24,7 @@ Examples:
   migrate scan . --format sarif -o migrate.sarif        for GitHub code scanning
   migrate scan . --format markdown >> "$GITHUB_STEP_SUMMARY"
   migrate scan src tests --exclude 'tests/fixtures/*' --fail-on needs-change
+  migrate scan . --model ./Llama-3.1-8B-Instruct          judge model-dependent parameters for this model
 
 \b
 Exit codes:
@@ -54,7 +55,11 @@ Exit codes:
 @click.option("--target", type=click.Path(dir_okay=False, path_type=Path), metavar="PROFILE",
               help="Judge against this target profile (`migrate doctor URL --save-profile PROFILE`) instead of the "
               "shipped vLLM profile.")
-def scan(paths, fmt, output, fail_on, strict, exclude, include_vendored, no_gitignore, jobs, config_path, target):
+@click.option("--model", "model_dir", metavar="DIR",
+              help="The model the vLLM server will run (a directory, or a hub name in the local cache): decides "
+                   "model-dependent verdicts (image parts, suffix, dimensions, max_tokens, ...).")
+def scan(paths, fmt, output, fail_on, strict, exclude, include_vendored, no_gitignore, jobs, config_path, target,
+         model_dir):
     paths = tuple(paths) or (Path("."),)
     missing = [str(p) for p in paths if not os.path.exists(p)]
     if missing:
@@ -94,13 +99,18 @@ def scan(paths, fmt, output, fail_on, strict, exclude, include_vendored, no_giti
     finally:
         if progress is not None:
             progress.close()
-    if config.source is not None and result.findings:
-        # The project's model map and base URL shape verdicts and fixes: assess again with them.
+    if (config.source is not None or model_dir) and result.findings:
+        # The project's model map and base URL, and the served model, shape verdicts and fixes: assess again.
         import dataclasses
 
         from migrate.scan.assess import assess
 
-        result = dataclasses.replace(result, findings=tuple(assess(result.findings, config=config)))
+        facts = None
+        if model_dir:
+            from migrate.serve.modelfacts import model_facts
+
+            facts = model_facts(model_dir)
+        result = dataclasses.replace(result, findings=tuple(assess(result.findings, config=config, model=facts)))
 
     _emit(result, fmt, output)
     if _fails(result, fail_on):

@@ -18,22 +18,26 @@ import dataclasses
 import re
 from typing import TYPE_CHECKING, Callable, Iterable
 
+from migrate.catalog.values import DYNAMIC
 from migrate.scan.findings import Finding, Issue, Kind, Verdict
 
 if TYPE_CHECKING:
     from migrate.catalog import Catalog
+    from migrate.catalog.values import ModelFacts
     from migrate.config import Config
 
 
 def assess(findings: Iterable[Finding], *, catalog: "Catalog | None" = None, config: "Config | None" = None,
-           target=None) -> list[Finding]:
+           target=None, model: "ModelFacts | None" = None) -> list[Finding]:
     """Return the findings with `verdict` and `issues` filled in from the compatibility catalog.
 
-    `target`: a target profile (path or Profile) to judge against instead of the shipped default.
+    `target`: a target profile (path or Profile) to judge against instead of the shipped default. `model`: what
+    is known of the served model (migrate.serve.modelfacts.model_facts), which decides model-aware verdicts.
     """
     from migrate.catalog import load_catalog
 
     ctx = _Context(catalog or load_catalog(target=target), config)
+    ctx.model = model
     return [_assess_one(f, ctx) for f in findings]
 
 
@@ -43,6 +47,7 @@ class _Context:
 
         self.catalog = catalog
         self.kinds: list[str] = []  # evidence kinds of the ok assessments behind the finding being assessed
+        self.model: "ModelFacts | None" = None
         self.models = dict(config.models) if config is not None else {}
         base_url = config.base_url_default if config is not None else cfg.DEFAULT_BASE_URL
         self.base_url = base_url
@@ -126,10 +131,11 @@ def _assess_call(f: Finding, ctx: _Context) -> list[Issue]:
     if endpoint_assessment.verdict is not Verdict.OK:
         issues.append(_endpoint_issue(endpoint_assessment, ctx, name if name != f.endpoint else None))
     if endpoint_assessment.verdict is not Verdict.UNSUPPORTED:
+        values = call_values(f)
         for parameter in f.parameters:
             if parameter == "model":
                 continue  # judged by its value below
-            a = ctx.catalog.parameter(name, parameter)
+            a = ctx.catalog.parameter(name, parameter, values.get(parameter, DYNAMIC), others=values, model=ctx.model)
             ctx.kinds.append(a.kind)
             if a.verdict is not Verdict.OK:
                 issues.append(Issue(a.verdict, parameter, a.reason, ctx.fill(a.fix), a.evidence, a.kind))
@@ -137,6 +143,25 @@ def _assess_call(f: Finding, ctx: _Context) -> list[Issue]:
             issues.append(_dynamic_parameters_issue(name, ctx))
     issues.extend(_model_issues(f, ctx))
     return issues
+
+
+def call_values(f: Finding) -> dict:
+    """The call's parameters by their call-site values (JSON-decoded), DYNAMIC where the scan could not see the
+    value; with **kwargs, the KWARGS key says that parameters the call does not name may be set too."""
+    import json
+
+    from migrate.catalog.values import DYNAMIC, KWARGS
+
+    known = {}
+    for name, text in f.values:
+        try:
+            known[name] = json.loads(text)
+        except (TypeError, ValueError):
+            known[name] = DYNAMIC
+    out: dict = {KWARGS: DYNAMIC} if f.parameters_dynamic else {}
+    for name in f.parameters:
+        out[name] = known.get(name, DYNAMIC)
+    return out
 
 
 def _resolve_endpoint(f: Finding, ctx: _Context) -> str | None:

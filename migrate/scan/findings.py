@@ -60,6 +60,9 @@ class Finding:
     model_origin: str | None = None  # "literal", "constant DEFAULT_MODEL (line 3)", "default of parameter model", ...
     parameters: tuple[str, ...] = ()  # keyword arguments at the call, sorted
     parameters_dynamic: bool = False  # **kwargs or similar: parameters not statically known
+    # call-site values of the keyword arguments, (parameter, JSON), sorted; a part the scan cannot evaluate is
+    # {"$dynamic": "<source>"} (see migrate/scan/detect/literals.py); judged by migrate/catalog/values.py
+    values: tuple[tuple[str, str], ...] = ()
     variant: str | None = None  # "with_raw_response" / "with_streaming_response"
     cell: int | None = None  # notebook code cell index (0-based among all cells), line is within that cell
     code: str = ""  # the first source line of the finding, stripped
@@ -85,6 +88,7 @@ class Finding:
         data["kind"] = Kind(data["kind"])
         data["verdict"] = Verdict(data.get("verdict", "ok"))
         data["parameters"] = tuple(data.get("parameters", ()))
+        data["values"] = tuple((str(k), str(v)) for k, v in data.get("values", ()))
         issue_fields = {f.name for f in dataclasses.fields(Issue)}
         data["issues"] = tuple(
             Issue(**{**{k: v for k, v in i.items() if k in issue_fields}, "verdict": Verdict(i["verdict"])})

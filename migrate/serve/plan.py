@@ -150,6 +150,8 @@ def plan_server(
     config = config or Config()
     section = config.section("serve")
     environ = os.environ if environ is None else environ
+    if not isinstance(findings, (CodeNeeds, ScanResult)):
+        findings = list(findings)
     needs = findings if isinstance(findings, CodeNeeds) else needs_from_findings(findings)
 
     model = model or _setting(section, config, "model", str)
@@ -176,6 +178,11 @@ def plan_server(
     reasons: list[FlagReason] = [FlagReason("--model", (model,), _model_reason(info))]
     warnings: list[str] = []
     notes: list[str] = []
+    if not isinstance(findings, CodeNeeds):  # model-aware verdicts: what this model makes fail in the code
+        from migrate.serve.modelfacts import model_conflicts, model_facts
+
+        facts = model_facts(info, max_model_len)
+        warnings.extend(c.describe() for c in model_conflicts(findings, facts, embeddings_route=False))
 
     # Served names: what the code will send once rewritten (through the model map), plus the model's own name.
     served, served_reason, served_where = _served_names(model, needs, config, extra_served_names)

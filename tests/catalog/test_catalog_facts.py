@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from migrate.catalog import facts, load_catalog
+from migrate.catalog.values import VALUE_CLASSES
 from migrate.scan.findings import Verdict
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,6 +20,7 @@ def _all_evidence() -> list[str]:
     out = [f.evidence for f in facts.PARAMETER_FACTS]
     out += [f.evidence for f in facts.ENDPOINT_FACTS.values()]
     out += [facts.EMBEDDINGS_EVIDENCE, facts.UNKNOWN_MODEL_EVIDENCE]
+    out += [vc.evidence for vc in VALUE_CLASSES]
     return sorted({e for e in out if e})
 
 

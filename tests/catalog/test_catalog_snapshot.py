@@ -110,7 +110,8 @@ def test_derivation_agrees_with_the_sdk_typeddicts_and_vllm_models():
         ("chat.completions.stream", "tools", Verdict.SERVER_FLAG),
         ("completions.create", "best_of", Verdict.IGNORED),
         ("completions.create", "logit_bias", Verdict.NEEDS_CHANGE),
-        ("embeddings.create", "dimensions", Verdict.UNSUPPORTED),  # declared, but probed: refused without Matryoshka
+        # declared, but probed: refused without Matryoshka (a model-aware value class, catalog/values.py)
+        ("embeddings.create", "dimensions", Verdict.UNSUPPORTED),
         ("embeddings.create", "encoding_format", Verdict.OK),
         ("chat.completions.create", "not_a_parameter", Verdict.IGNORED),
     ],

@@ -201,3 +201,212 @@ def test_responses_api_served(vllm_server):
     response = client_for(vllm_server).responses.create(model=vllm_server.model, input="hi", max_output_tokens=8)
     assert response.object == "response"
     assert response.output and response.output[0].type == "message"
+
+
+# -- value- and model-aware facts (migrate/catalog/values.py cites these) ------------------------------------------
+def _refused(call) -> dict:
+    with pytest.raises(openai.BadRequestError) as refused:
+        call()
+    assert refused.value.status_code == 400
+    return refused.value.body
+
+
+@pytest.mark.parametrize("endpoint", ["chat", "completions"])
+def test_greedy_sampling_refuses_n(vllm_server, endpoint):
+    client = client_for(vllm_server)
+
+    def create(**kw):
+        if endpoint == "chat":
+            return client.chat.completions.create(model=vllm_server.model, messages=USER, max_tokens=2, **kw)
+        return client.completions.create(model=vllm_server.model, prompt="Paris is", max_tokens=2, **kw)
+
+    body = _refused(lambda: create(temperature=0, n=2))
+    assert body["message"] == "n must be 1 when using greedy sampling, got 2."
+    assert len(create(temperature=0.7, n=2).choices) == 2  # no hit: any positive temperature takes n > 1
+    assert len(create(temperature=0).choices) == 1  # no hit: greedy with one choice
+
+
+@pytest.mark.parametrize("endpoint", ["chat", "completions"])
+def test_top_p_zero_refused(vllm_server, endpoint):
+    client = client_for(vllm_server)
+
+    def create(**kw):
+        if endpoint == "chat":
+            return client.chat.completions.create(model=vllm_server.model, messages=USER, max_tokens=2, **kw)
+        return client.completions.create(model=vllm_server.model, prompt="Paris is", max_tokens=2, **kw)
+
+    body = _refused(lambda: create(top_p=0))
+    assert "top_p must be in (0, 1], got 0.0" in body["message"] and body["param"] == "top_p"
+    assert create(top_p=0.01).choices  # no hit
+
+
+def test_tool_choice_none_without_parser(vllm_bare_server):
+    answer = client_for(vllm_bare_server).chat.completions.create(
+        model=vllm_bare_server.model, messages=USER, tools=[WEATHER_TOOL], tool_choice="none", max_tokens=4)
+    assert answer.choices[0].message.tool_calls in (None, [])
+    # The tools were rendered into the prompt: it is longer than the same request without them.
+    plain = client_for(vllm_bare_server).chat.completions.create(model=vllm_bare_server.model, messages=USER, max_tokens=4)
+    assert answer.usage.prompt_tokens > plain.usage.prompt_tokens
+
+
+def test_tool_choice_allowed_tools_refused(vllm_server):
+    choice = {"type": "allowed_tools",
+              "allowed_tools": {"mode": "auto", "tools": [{"type": "function", "function": {"name": "get_weather"}}]}}
+    body = _refused(lambda: client_for(vllm_server).chat.completions.create(
+        model=vllm_server.model, messages=USER, tools=[WEATHER_TOOL], tool_choice=choice, max_tokens=4))
+    assert body["message"].startswith("Invalid value for `function`: `None` in `tool_choice`!")
+
+
+def test_custom_tools_refused_in_chat(vllm_server):
+    body = _refused(lambda: client_for(vllm_server).chat.completions.create(
+        model=vllm_server.model, messages=USER, tools=[{"type": "custom", "custom": {"name": "run_sql"}}], max_tokens=4))
+    assert "Input should be 'function'" in body["message"]
+
+
+def test_audio_modality_answers_text_only(vllm_server):
+    answer = client_for(vllm_server).chat.completions.create(
+        model=vllm_server.model, messages=USER, modalities=["text", "audio"], audio={"voice": "alloy", "format": "wav"},
+        max_tokens=4)
+    message = answer.choices[0].message
+    assert message.audio is None and message.content is not None
+
+
+def test_file_content_part_refused(vllm_server):
+    messages = [{"role": "user", "content": [{"type": "file", "file": {"file_id": "file-abc"}}]}]
+    body = _refused(lambda: client_for(vllm_server).chat.completions.create(
+        model=vllm_server.model, messages=messages, max_tokens=4))
+    assert body["message"].startswith("Unsupported chat content part type: 'file'.")
+
+
+PIXEL = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJ"
+         "RU5ErkJggg==")
+
+
+@pytest.mark.parametrize("part", [
+    pytest.param({"type": "image_url", "image_url": {"url": PIXEL}}, id="image_url"),
+    pytest.param({"type": "input_audio", "input_audio": {"data": "UklGRg==", "format": "wav"}}, id="input_audio"),
+])
+def test_image_part_needs_multimodal_model(vllm_server, part):
+    messages = [{"role": "user", "content": [{"type": "text", "text": "What is this?"}, part]}]
+    body = _refused(lambda: client_for(vllm_server).chat.completions.create(
+        model=vllm_server.model, messages=messages, max_tokens=4))
+    assert body["message"] == f"{vllm_server.model} is not a multimodal model"
+    text_parts = [{"role": "user", "content": [{"type": "text", "text": "What is this?"}]}]  # no hit: text parts
+    assert client_for(vllm_server).chat.completions.create(model=vllm_server.model, messages=text_parts, max_tokens=2).choices
+
+
+def test_reasoning_effort_accepted_without_reasoning_model(vllm_server):
+    client = client_for(vllm_server)
+
+    def greedy(**kw):
+        return client.chat.completions.create(model=vllm_server.model, messages=USER, temperature=0, max_tokens=8, **kw)
+
+    plain, effort = greedy(), greedy(reasoning_effort="high")
+    # Accepted, and without a reasoning model it changes nothing: same prompt, same greedy answer.
+    assert effort.usage.prompt_tokens == plain.usage.prompt_tokens
+    assert effort.choices[0].message.content == plain.choices[0].message.content
+
+
+@pytest.mark.parametrize("parameter", ["max_tokens", "max_completion_tokens"])
+def test_max_tokens_above_context_refused(vllm_server, parameter):
+    body = _refused(lambda: client_for(vllm_server).chat.completions.create(
+        model=vllm_server.model, messages=USER, **{parameter: 100_000}))
+    assert f"{parameter}=100000 cannot be greater than max_model_len=" in body["message"]
+    assert body["param"] == parameter
+
+
+def test_suffix_needs_fim_model(vllm_server, vllm_bare_server):
+    for server in (vllm_server, vllm_bare_server):  # no flag makes it work: the model decides
+        body = _refused(lambda s=server: client_for(s).completions.create(
+            model=s.model, prompt="def add(a, b):\n", suffix="\n    return result", max_tokens=4))
+        assert body["message"] == "suffix is only supported for models with FIM completion rendering"
+        assert body["param"] == "suffix"
+
+
+def test_best_of_dropped(vllm_server):
+    client = client_for(vllm_server)
+    raw = client.completions.with_raw_response.create(
+        model=vllm_server.model, prompt="Paris is", best_of=3, temperature=0, max_tokens=4)
+    assert json.loads(raw.http_request.content)["best_of"] == 3  # it was sent
+    several = raw.parse()
+    single = client.completions.create(model=vllm_server.model, prompt="Paris is", temperature=0, max_tokens=4)
+    assert len(several.choices) == 1
+    assert several.choices[0].text == single.choices[0].text
+    assert several.usage.completion_tokens == single.usage.completion_tokens  # no extra samples were generated
+
+
+def test_prompt_token_ids_read_in_served_vocabulary(vllm_server):
+    client = client_for(vllm_server)
+    # "Hello world" in OpenAI's GPT-2/3 tokenizer: beyond the served model's vocabulary.
+    body = _refused(lambda: client.completions.create(model=vllm_server.model, prompt=[15496, 995], max_tokens=2))
+    assert body["message"] == "Token id 15496 is out of vocabulary"
+    small = client.completions.create(model=vllm_server.model, prompt=[5, 6, 7], max_tokens=2)
+    assert small.usage.prompt_tokens == 3  # in-vocabulary ids are taken as they are, whatever they meant to OpenAI
+
+
+def test_prompt_list_limit(vllm_server):
+    body = _refused(lambda: client_for(vllm_server).completions.create(
+        model=vllm_server.model, prompt=["a"] * 1025, max_tokens=1))
+    assert "prompt list length 1025 exceeds the maximum allowed count of 1024" in body["message"]
+    assert "VLLM_MAX_COMPLETION_PROMPTS" in body["message"]
+
+
+def test_background_needs_store_env(vllm_server):
+    body = _refused(lambda: client_for(vllm_server).responses.create(
+        model=vllm_server.model, input="hi", background=True, max_output_tokens=4))
+    assert "VLLM_ENABLE_RESPONSES_API_STORE=1" in body["message"] and body["param"] == "background"
+
+
+def test_responses_not_stored_without_env(vllm_server):
+    client = client_for(vllm_server)
+    first = client.responses.create(model=vllm_server.model, input="hi", store=True, max_output_tokens=4)
+    with pytest.raises(openai.NotFoundError) as missing:
+        client.responses.retrieve(first.id)
+    assert missing.value.body["message"] == f"Response with id '{first.id}' not found."
+    with pytest.raises(openai.NotFoundError) as missing:
+        client.responses.create(model=vllm_server.model, input="and then?", previous_response_id=first.id,
+                                max_output_tokens=4)
+    assert missing.value.body["message"] == f"Response with id '{first.id}' not found."
+
+
+def test_responses_prompt_template_refused(vllm_server):
+    body = _refused(lambda: client_for(vllm_server).responses.create(
+        model=vllm_server.model, input="hi", prompt={"id": "pmpt_abc"}, max_output_tokens=4))
+    assert body["message"].startswith("prompt template is not supported")
+
+
+@pytest.mark.parametrize("tool", [{"type": "web_search"}, {"type": "file_search", "vector_store_ids": ["vs_abc"]}],
+                         ids=lambda t: t["type"])
+def test_responses_builtin_tools_never_run(vllm_server, tool):
+    response = client_for(vllm_server).responses.create(
+        model=vllm_server.model, input="What happened today?", tools=[tool], max_output_tokens=4)
+    assert [item.type for item in response.output] == ["message"]  # no web_search_call / file_search_call
+
+
+def test_responses_include_other_than_logprobs_ignored(vllm_server):
+    response = client_for(vllm_server).responses.create(
+        model=vllm_server.model, input="hi", include=["reasoning.encrypted_content"], max_output_tokens=4)
+    assert [item.type for item in response.output] == ["message"]  # no reasoning item, no encrypted content
+
+
+def test_responses_service_tier_echoed_not_used(vllm_server):
+    response = client_for(vllm_server).responses.create(
+        model=vllm_server.model, input="hi", service_tier="flex", max_output_tokens=4)
+    assert response.service_tier == "flex"  # echoed back; vLLM schedules every request the same way
+    assert response.status in ("completed", "incomplete")
+
+
+@pytest.mark.parametrize("parameter, value", [("metadata", {"team": "search"}), ("prompt_cache_key", "cache-1"),
+                                              ("max_tool_calls", 1)], ids=lambda v: v if isinstance(v, str) else None)
+def test_responses_declared_fields_never_read(vllm_server, parameter, value):
+    client = client_for(vllm_server)
+
+    def greedy(**kw):
+        return client.responses.create(model=vllm_server.model, input="Name a colour.", temperature=0,
+                                       max_output_tokens=8, **kw)
+
+    plain, tagged = greedy(), greedy(**{parameter: value})
+    assert tagged.output_text == plain.output_text  # accepted, and the answer is the same
+    assert tagged.usage.input_tokens == plain.usage.input_tokens
+    if parameter == "metadata":
+        assert tagged.metadata == value  # echoed back, and nothing else

@@ -9,6 +9,11 @@ types and vLLM's request models, see docs/catalog.md). The default action per ve
     logit_bias                                                      comment, and never silently: `drop` and
                                                                     `keep` still leave a `# migrate:` note
 
+Value-aware: a parameter whose fate depends on its value (top_p=0, temperature=0 with n > 1,
+background=True, suffix=..., see the value classes in migrate/catalog/values.py) is never dropped. A literal
+that fails on vLLM gets a `# migrate:` comment; a value that only may fail (one the code computes) or that
+needs a server flag or environment variable gets a review item.
+
 Override per parameter in `[tool.migrate.rewrite.parameters]`: `store = "keep"`, `user = "comment"`, ...
 """
 
@@ -80,6 +85,9 @@ def _parameter_pattern_for(catalog) -> re.Pattern:
     """Any keyword argument some endpoint's verdict is not ok for (cheap pre-filter before parsing)."""
     names = set(FALLBACK_IGNORED | FALLBACK_REJECTED)
     if catalog is not None:
+        from migrate.catalog.values import VALUE_CLASSES
+
+        names.update(vc.parameter for vc in VALUE_CLASSES)
         for endpoint in set(_LEGACY_ENDPOINTS.values()) | {"chat.completions.parse", "responses.create"}:
             for params in catalog.non_ok_parameters(endpoint).values():
                 names.update(params)
@@ -87,22 +95,55 @@ def _parameter_pattern_for(catalog) -> re.Pattern:
     return re.compile(rf"\b(?:{alternatives})\s*=")
 
 
-def assess(endpoint: str, parameter: str) -> tuple[str, str, str] | None:
-    """(verdict, reason, fix) for a parameter vLLM does not honour, or None when it is fine."""
+def assess(endpoint: str, parameter: str, value=None, others=None) -> tuple[str, str, str] | None:
+    """(verdict, reason, fix) for a parameter vLLM does not honour, or None when it is fine. `value` and
+    `others` are the call's literals (see call_literals); without them the value is unknown."""
+    found = assess_value(endpoint, parameter, value, others)
+    if found is not None and found[3] is None:
+        return found[:3]
+    return None
+
+
+def assess_value(endpoint: str, parameter: str, value=None, others=None):
+    """(verdict, reason, fix, value_class) for a parameter whose verdict is not ok, or None; value_class names
+    the value class (migrate/catalog/values.py) that decided, None when the parameter's name did."""
     catalog = _catalog()
     if catalog is None:
         if parameter in FALLBACK_IGNORED:
-            return "ignored-by-vllm", f"vLLM ignores `{parameter}`", "remove it"
+            return "ignored-by-vllm", f"vLLM ignores `{parameter}`", "remove it", None
         if parameter in FALLBACK_REJECTED:
-            return "needs-change", f"vLLM cannot honour `{parameter}`", "remove or replace it"
+            return "needs-change", f"vLLM cannot honour `{parameter}`", "remove or replace it", None
         return None
     known = catalog.endpoints.get(endpoint)
     if known is None or parameter not in known.sdk_params:
         return None  # not an OpenAI parameter of this endpoint (a 0.x-only or vLLM-only one): not this rule's business
-    a = catalog.parameter(endpoint, parameter)
+    from migrate.catalog.values import DYNAMIC
+
+    a = catalog.parameter(endpoint, parameter, DYNAMIC if value is None else value, others=others or {})
+    if a.value_class is not None and a.verdict.value != "ok":
+        return a.verdict.value, a.reason, a.fix, a.value_class
     if a.verdict.value in ("ignored-by-vllm", "needs-change", "unsupported"):
-        return a.verdict.value, a.reason, a.fix
+        return a.verdict.value, a.reason, a.fix, None
     return None
+
+
+def call_literals(call: cst.Call) -> dict:
+    """The call's keyword arguments by their literal values (JSON form, as the scan records them; parts that are
+    not literals are dynamic markers)."""
+    import ast
+
+    from migrate.scan.detect.literals import literal
+
+    out: dict = {}
+    for arg in call.args:
+        if arg.keyword is None:
+            continue
+        try:
+            node = ast.parse(cst.Module([]).code_for_node(arg.value).strip(), mode="eval").body
+        except SyntaxError:
+            continue
+        out[arg.keyword.value] = literal(node)
+    return out
 
 
 def default_action(verdict: str, parameter: str) -> str:
@@ -128,9 +169,30 @@ class Transformer(RuleTransformer):
         if catalog is not None and catalog.endpoint_verdict(endpoint).verdict.value in ("needs-server-flag",
                                                                                           "unsupported"):
             return True
-        return any(arg.keyword is not None and not (arg.keyword.value in _HANDLED_BY_OAI007 and "OAI007" in
-                                                    self.state.active) and assess(endpoint, arg.keyword.value)
-                   for arg in original.args)
+        literals = None
+        for arg in original.args:
+            if arg.keyword is None or (arg.keyword.value in _HANDLED_BY_OAI007 and "OAI007" in self.state.active):
+                continue
+            if literals is None:
+                literals = call_literals(original)
+            if assess_value(endpoint, arg.keyword.value, literals.get(arg.keyword.value), literals):
+                return True
+        return False
+
+    def _value_note(self, original: cst.Call, name: str, verdict: str, reason: str, fix: str,
+                    policy: dict[str, str]) -> bool:
+        """A verdict decided by the value (top_p=0, background=True, suffix=...): the parameter's name alone is
+        fine, so the value is never dropped; a certain failure gets a `# migrate:` comment, a value that only
+        may fail (one the code computes, or one that needs a server flag) a review item. True when the
+        configured policy asks for the usual handling instead."""
+        if name in policy:
+            return True
+        certain = not reason.startswith("depends on the value")
+        if certain and verdict == "needs-change":
+            self.review(original, f"{name}=: {reason}; {fix}", note=f"{name}= fails on vLLM with this value: {fix}")
+        else:
+            self.review(original, f"{name}=: {reason}; {fix}", comment=False)
+        return False
 
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         endpoint = endpoint_of(original)
@@ -148,16 +210,19 @@ class Transformer(RuleTransformer):
         self._endpoint_note(original, endpoint)
         policy: dict[str, str] = self.state.options.get("parameters", {})
         drop: set[str] = set()
+        literals = call_literals(original)
         for arg in original.args:
             if arg.keyword is None:
                 continue
             name = arg.keyword.value
             if name in _HANDLED_BY_OAI007 and "OAI007" in self.state.active:
                 continue
-            found = assess(endpoint, name)
+            found = assess_value(endpoint, name, literals.get(name), literals)
             if found is None:
                 continue
-            verdict, reason, fix = found
+            verdict, reason, fix, value_class = found
+            if value_class is not None and not self._value_note(original, name, verdict, reason, fix, policy):
+                continue
             action = policy.get(name) or default_action(verdict, name)
             if name == "logit_bias":
                 self.review(original, f"{_LOGIT_BIAS_NOTE} ({reason})", note=_LOGIT_BIAS_NOTE)

@@ -17,6 +17,8 @@ import ast
 from dataclasses import dataclass, field, replace
 
 from migrate.scan.detect import sdk
+from migrate.catalog.values import is_dynamic
+from migrate.scan.detect.literals import call_values, literal
 from migrate.scan.detect.scopes import ANN, CLASS, EXPR, FUNC, IMPORT, ITEM, PARAM, WITH, Scope, ScopeBuilder
 from migrate.scan.detect.values import (
     MODULE_CLIENT, Client, DictV, Env, Func, HttpClient, HttpMethod, Inst, Klass, Partial, Q, QCall, Res, Str, TupleV,
@@ -563,6 +565,7 @@ class ModuleAnalyzer:
         finding = self._finding(
             node, kind, api, endpoint=endpoint, client=client.cls, model=model, model_origin=origin,
             parameters=params, parameters_dynamic=dynamic, variant=res.variant, detail=detail,
+            values=self._call_values(node, scope),
         )
         self._emit(finding, model_ref)
 
@@ -670,7 +673,8 @@ class ModuleAnalyzer:
         modern = sdk.LEGACY_MODERN.get(name)
         detail = modern or "no openai>=1 counterpart"
         self._emit(self._finding(node, Kind.CALL, "openai-legacy", endpoint=name, client="module", model=model,
-                                 model_origin=origin, parameters=params, parameters_dynamic=dynamic, detail=detail),
+                                 model_origin=origin, parameters=params, parameters_dynamic=dynamic, detail=detail,
+                                 values=self._call_values(node, scope)),
                    model_ref)
 
     def _sdk_call_partial(self, node: ast.Call, scope: Scope, res: Res) -> None:
@@ -684,7 +688,7 @@ class ModuleAnalyzer:
             detail = f"client from {res.client.origin}; {detail}"
         self._emit(self._finding(node, Kind.CALL, "openai", endpoint=".".join(path), client=res.client.cls,
                                  model=model, model_origin=origin, parameters=params, parameters_dynamic=dynamic,
-                                 variant=res.variant, detail=detail), model_ref)
+                                 variant=res.variant, detail=detail, values=self._call_values(node, scope)), model_ref)
 
     def _unresolved_call(self, node: ast.Call, scope: Scope) -> None:
         """An SDK-shaped call on an object of unknown type, e.g. a parameter without annotation."""
@@ -720,6 +724,7 @@ class ModuleAnalyzer:
                     node, Kind.CALL, "openai", endpoint=endpoint, client=None, model=model, model_origin=origin,
                     parameters=params, parameters_dynamic=dynamic, variant=variant,
                     detail="client not resolved: the call has the OpenAI SDK's shape in a module that imports openai",
+                    values=self._call_values(node, scope),
                 )
                 return finding, model_ref
         return None
@@ -735,7 +740,7 @@ class ModuleAnalyzer:
         params, dynamic = _keywords(node)
         model, origin, model_ref = self._model(node, scope, ("model",))
         template = self._finding(node, Kind.CALL, "openai", model=model, model_origin=origin, parameters=params,
-                                 parameters_dynamic=dynamic)
+                                 parameters_dynamic=dynamic, values=self._call_values(node, scope))
         fallback = None
         if self.imports_openai and type(node.func) is ast.Attribute:
             shaped = _attribute_chain(node.func)
@@ -1010,6 +1015,22 @@ class ModuleAnalyzer:
                    model_ref)
 
     # -- building findings -------------------------------------------------------------------------------------
+    def _call_values(self, node: ast.Call, scope: Scope) -> tuple[tuple[str, str], ...]:
+        """The call's keyword values as JSON (migrate/scan/detect/literals.py), constants resolved by the detector."""
+        def resolve(expr):
+            value = self.eval(expr, scope)
+            if isinstance(value, Str):
+                return value.value
+            if type(expr) is ast.Name:  # a module constant bound once to a literal: MAX_TOKENS = 4096
+                where, bindings = self._binding_scope(expr.id, scope)
+                if where is not None and where.kind == "module" and len(bindings) == 1 and bindings[0][1] == EXPR \
+                        and isinstance(bindings[0][2], ast.AST):
+                    found = literal(bindings[0][2])
+                    return None if is_dynamic(found) else found
+            return None
+
+        return call_values(node, resolve)
+
     def _finding(self, node, kind: Kind, api: str, **fields) -> Finding:
         line, col = node.lineno, node.col_offset
         end_line = getattr(node, "end_lineno", None) or line

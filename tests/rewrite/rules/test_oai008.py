@@ -74,6 +74,31 @@ CASES = [
         r = client.completions.create(model="m", prompt="def f(", suffix="    return 1", max_tokens=8)
         """, id="OAI008-a-parameter-the-probes-saw-refused-is-noted",
         review=[("OAI008", 6, "suffix=: vLLM 0.32.0 refused `suffix` with HTTP 400")]),
+    case("OAI008", """
+        from openai import OpenAI
+
+        client = OpenAI()
+        greedy = client.chat.completions.create(model="m", messages=[], top_p=0)
+        several = client.chat.completions.create(model="m", messages=[], temperature=0, n=3)
+        sampled = client.chat.completions.create(model="m", messages=[], temperature=0.7, n=3, top_p=0.9)
+        later = client.responses.create(model="m", input="hi", background=True)
+        tuned = client.chat.completions.create(model="m", messages=[], top_p=settings.top_p)
+        """, """
+        from openai import OpenAI
+
+        client = OpenAI()
+        # migrate: top_p= fails on vLLM with this value: for greedy decoding use temperature=0 (and drop top_p), or a small positive top_p such as 0.01
+        greedy = client.chat.completions.create(model="m", messages=[], top_p=0)
+        # migrate: temperature= fails on vLLM with this value: use n=1 with temperature 0, or a small positive temperature (e.g. 0.01) when you need several choices
+        several = client.chat.completions.create(model="m", messages=[], temperature=0, n=3)
+        sampled = client.chat.completions.create(model="m", messages=[], temperature=0.7, n=3, top_p=0.9)
+        later = client.responses.create(model="m", input="hi", background=True)
+        tuned = client.chat.completions.create(model="m", messages=[], top_p=settings.top_p)
+        """, id="OAI008-values-that-fail-on-vllm-get-a-note-never-a-drop",
+        review=[('OAI008', 6, 'top_p=: top_p=0: vLLM requires top_p in (0, 1]'),
+                ('OAI008', 8, 'temperature=: temperature=0: vLLM treats temperature 0 as greedy'),
+                ('OAI008', 10, 'background=: background=True: background responses need a response store'),
+                ('OAI008', 11, 'top_p=: depends on the value (not known statically)')]),
 ]
 
 

@@ -87,6 +87,7 @@ class Catalog:
             )
         self.source = source
         self.profile = profile
+        self.profile_generic = False
         self._memo: dict[tuple[str, str], Assessment] = {}  # parameter verdicts, asked for again and again by a scan
         self.openai_version: str = data["openai_version"]
         self.vllm_version: str = data["vllm_version"]
@@ -129,10 +130,14 @@ class Catalog:
         return CatalogInfo(openai_version=self.openai_version, vllm_version=self.vllm_version, generated=self.generated,
                            target=target)
 
-    def with_profile(self, profile: "_profile.Profile | None") -> "Catalog":
-        """The same snapshot judged against another target profile (None: declarations and facts only)."""
+    def with_profile(self, profile: "_profile.Profile | None", *, generic: bool = False) -> "Catalog":
+        """The same snapshot judged against another target profile (None: declarations and facts only).
+
+        `generic`: the profile was probed on a stand-in model (the shipped one, on the generated test model), not
+        on the server the code will use, so value- and model-aware classes decide where they apply."""
         other = copy.copy(self)  # the parsed endpoints are shared, not parsed again
         other.profile = profile
+        other.profile_generic = generic
         other._memo = {}
         return other
 
@@ -217,8 +222,12 @@ class Catalog:
         """
         base = self._parameter_by_name(endpoint_name, parameter)
         endpoint = self.endpoints.get(endpoint_name)
-        if endpoint is None:
-            return base
+        if endpoint is None or (value is _values.NOT_GIVEN and others is None and model is None):
+            return base  # nothing is known of the call: the parameter's name decides
+        if base.kind == PROBED and self.profile_generic and _values.classes_for(endpoint.vllm_route, parameter):
+            # The shipped profile sent one representative value to the generated test model; the value classes
+            # know for which values and models that answer holds.
+            base = self._declared_parameter(endpoint_name, parameter)
         refined = _values.refine(endpoint.vllm_route, parameter, value, {} if others is None else others, model,
                                  base.verdict)
         if refined is None:
@@ -315,7 +324,7 @@ class Catalog:
         if endpoint is None:
             return out
         for p in sorted(endpoint.sdk_params):
-            verdict = self.parameter(endpoint_name, p).verdict
+            verdict = self.parameter(endpoint_name, p, _values.DYNAMIC).verdict  # a value **kwargs may carry
             if verdict is not Verdict.OK:
                 out.setdefault(verdict, []).append(p)
         return out
@@ -404,7 +413,7 @@ def use_target(path: Path | str) -> "_profile.Profile":
 def _with_default_profile(catalog: Catalog) -> Catalog:
     if not _profile.DEFAULT_PROFILE_PATH.exists():
         return catalog
-    return catalog.with_profile(_profile.load_profile(_profile.DEFAULT_PROFILE_PATH))
+    return catalog.with_profile(_profile.load_profile(_profile.DEFAULT_PROFILE_PATH), generic=True)
 
 
 @lru_cache(maxsize=4)

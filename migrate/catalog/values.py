@@ -603,9 +603,8 @@ def refine(route: str | None, parameter: str, value: Any, others: Mapping[str, A
         verdict, reason = effective(vc, value, model)
         if vc.verdict is Verdict.OK:  # a value that works where the name alone says otherwise
             return Refinement(verdict, reason, vc.fix, vc.evidence, vc.key)
-        if verdict is Verdict.OK and (base is Verdict.OK or vc.model_aware):
-            # The served model makes it work; a refusal by name (a probe on another model) does not hold for it.
-            return Refinement(verdict, reason, "", vc.evidence, vc.key)
+        if verdict is Verdict.OK and base is Verdict.OK:
+            return Refinement(verdict, reason, "", vc.evidence, vc.key)  # the served model makes it work
         if verdict is Verdict.OK or verdict.rank < base.rank:
             continue  # the model makes it work, or the name-keyed verdict is already worse
         shown = f"{parameter}={describe(value)}" if not isinstance(value, (list, dict)) else f"{parameter} ({vc.name})"

@@ -60,7 +60,8 @@ CASES = [
 
         r = router.chat.completions.create(model="m", messages=[], store=True, logit_bias={"1": 2})
         """, id="OAI008-calls-through-another-providers-client-keep-their-parameters", review=[]),
-    # `suffix` is declared by vLLM's CompletionRequest, but the shipped profile's probes saw it refused (HTTP 400)
+    # `suffix` is declared by vLLM's CompletionRequest, but refused (HTTP 400) unless the model renders fill-in-the-middle:
+    # the shipped profile saw it refused on the test model; the model-aware value class says why and what to do
     case("OAI008", """
         from openai import OpenAI
 
@@ -70,10 +71,10 @@ CASES = [
         from openai import OpenAI
 
         client = OpenAI()
-        # migrate: suffix= is refused by vLLM: remove `suffix` (or serve a model or configuration that takes it)
+        # migrate: suffix= fails on vLLM with this value: build the fill-in-the-middle prompt yourself with the model's FIM tokens (e.g. <|fim_prefix|>... for Qwen2.5-Coder) and send it as the prompt, or drop suffix
         r = client.completions.create(model="m", prompt="def f(", suffix="    return 1", max_tokens=8)
-        """, id="OAI008-a-parameter-the-probes-saw-refused-is-noted",
-        review=[("OAI008", 6, "suffix=: vLLM 0.32.0 refused `suffix` with HTTP 400")]),
+        """, id="OAI008-suffix-that-needs-a-fim-model-is-noted",
+        review=[("OAI008", 6, "suffix=: suffix='    return 1': depends on the model: vLLM renders `suffix` only for models with fill-in-the-middle")]),
     case("OAI008", """
         from openai import OpenAI
 

@@ -46,6 +46,11 @@ SCALAR_FIELDS = frozenset({
     "text_tokens", "title", "token", "token_logprobs", "tokens", "total_tokens", "transcript", "type", "url",
     "violence", "violence_graphic",
 })
+# Text fields typed `str | None` on current responses that 0.x code read as strings (message.content is None when
+# the model answers with tool calls only, a fine-tuning job's fine_tuned_model until it succeeds): where the code
+# needs a str, OAI006 writes typing.cast(str, ...), which keeps the 0.x value (None stayed None) and type-checks.
+# Checked against the installed SDK by tests/rewrite/test_sdk_names.py.
+OPTIONAL_TEXT_FIELDS = frozenset({"content", "refusal", "fine_tuned_model"})
 # Builtins whose result holds the items of their argument (at this position), and those that take a key=.
 SAME_ITEMS = {"sorted": 0, "list": 0, "tuple": 0, "reversed": 0, "iter": 0, "next": 0, "filter": 1}
 KEYED = frozenset({"sorted", "min", "max"})

@@ -17,6 +17,16 @@ Arguments spread into a converted call can carry 0.x-only keys, which openai>=1 
     **{"engine": d, "request_timeout": 30}   ->  **{"model": d, "timeout": 30}
     **vars(settings), **kwargs               ->  kept, with a `# migrate:` note naming the keys to rename or drop
 
+The `file=` of an upload (File.create, Audio.transcribe / translate) must be bytes in openai>=1: it goes out
+as multipart through httpx, which raises TypeError on a text stream (0.x posted with requests, which took one).
+What the value is, is decided from the call or the name's bindings in its function:
+
+    file=open(path)                    ->  file=open(path, "rb")         (there, or where the name is bound if the
+                                                                          upload is its only use)
+    file=io.StringIO(text)             ->  file=io.BytesIO(text.encode())
+    buf = io.StringIO(); ...; file=buf ->  file=io.BytesIO(buf.getvalue().encode())   with a review note
+    file=<a value it cannot decide>    ->  kept, with a review note
+
 A 0.x resource used as an object (`values["client"] = openai.Completion`, called later) has no openai>=1
 counterpart to point at: it gets a `# migrate:` note naming the client attribute to use. So does a read of a
 0.x module setting that openai>=1 does not have (`prev = openai.api_base`: an AttributeError; the current

@@ -22,6 +22,25 @@ d["index"])`), and a name that is reused for a string after its response was rea
 still converted where it is indexed. A parameter that receives responses but is annotated as a dict gets a
 note: the annotation no longer holds.
 
+Where the current SDK types a value differently from what the code relied on, the conversion keeps the 0.x
+value and makes the type say so (found by type-checking rewrites of real code, benchmarks/typecheck.py):
+
+    return r["choices"][0]["message"]["content"]      (in a `-> str` function; also `x in ...`, `.strip()`,
+                                                       json.loads(...))
+                                             ->  return cast(str, r.choices[0].message.content)
+    isinstance(chunk, dict)                  ->  isinstance(chunk, openai.BaseModel)
+    r: dict = client.chat.completions.create(...)  ->  r = client.chat.completions.create(...)   (a local name)
+    messages.append(message)                 ->  messages.append(message.model_dump(exclude_unset=True))
+
+`content` (and `refusal`, a job's `fine_tuned_model`) is `str | None` now, and was null in the same cases under
+0.x: the cast (typing.cast) changes no value. 0.x responses were dicts, so `isinstance(r, dict)` held for every
+one and now holds for none; openai.BaseModel holds for every current one. A local's annotation is never evaluated,
+so dropping a dict annotation changes nothing at run time; a module-level one (kept in `__annotations__`) gets a
+note instead. A response appended to a list the code fills with dicts was a dict: model_dump(exclude_unset=True)
+is that dict, with the fields the server sent (what the SDK itself sends when handed the object). A string field
+tested against an Enum class of the module (`model.id in ChatModel`) gets a note: that raises TypeError before
+Python 3.12, under 0.x too; the SDK's types only make it visible.
+
 Where only some values are responses (a cache that returns dicts on one path), each dict access gets a
 `# migrate:` note instead of an edit, and so do uses that cannot be converted on a response object:
 `json.dumps(r)`, `dict(r)`, `r.items()`, `r.get(key)` with a computed key, a key that is not an identifier.
@@ -84,12 +103,17 @@ class _Scopes(cst.CSTVisitor):
         self.params: dict[int, dict[str, str]] = {0: {}}
         self.methods: dict[int, tuple[str, str]] = {}  # method scope -> (class name, name of self)
         self.classes: list[str | None] = []
+        # `messages.append(message)` on a list the code fills with dicts: the transformer dumps a response appended
+        # there to a dict (model_dump), so such an append adds no response to the list
+        self.dict_lists: dict[int, set[str]] = {0: set()}
+        self.dumped: set[int] = set()
 
     def _scope_push(self, node) -> None:
         self.stack.append(id(node))
         self.flows[id(node)] = []
         self.assigned[id(node)] = set()
         self.params[id(node)] = {}
+        self.dict_lists[id(node)] = set()
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self.classes.append(node.name.value if len(self.stack) == 1 and not self.classes else None)
@@ -120,6 +144,9 @@ class _Scopes(cst.CSTVisitor):
         if isinstance(target, cst.Name):
             self.assigned[self.stack[-1]].add(target.value)
             self.flows[self.stack[-1]].append((target.value, value))
+            if isinstance(value, cst.List) and any(
+                    isinstance(e, cst.Element) and isinstance(e.value, cst.Dict) for e in value.elements):
+                self.dict_lists[self.stack[-1]].add(target.value)
         elif isinstance(target, (cst.Tuple, cst.List)):
             for element in target.elements:
                 inner = element.value.value if isinstance(element, cst.StarredElement) else element.value
@@ -145,7 +172,16 @@ class _Scopes(cst.CSTVisitor):
                 and func.attr.value in ("append", "extend")):
             # chunks.append(chunk): a list of responses, followed as a list literal
             item = node.args[-1].value
-            self._flow(func.value, cst.List([cst.Element(item)]) if func.attr.value == "append" else item)
+            if func.attr.value == "append":
+                scope = self.stack[-1]
+                if scope != 0 and func.value.value not in self.assigned.get(scope, ()):
+                    scope = 0
+                wrapped = cst.List([cst.Element(item)])
+                if func.value.value in self.dict_lists.get(scope, ()):
+                    self.dumped.add(id(wrapped))
+                self._flow(func.value, wrapped)
+            else:
+                self._flow(func.value, item)
         elif isinstance(func, cst.Name) and func.value in flow.KEYED and node.args:
             for arg in node.args:  # sorted(data, key=lambda d: d["index"]): d is an item of data
                 if (arg.keyword is not None and arg.keyword.value == "key" and isinstance(arg.value, cst.Lambda)
@@ -188,6 +224,8 @@ class _Scopes(cst.CSTVisitor):
                         continue
                     if value is not None and _root(value) == name:
                         continue  # data = sorted(data, ...): keeps what data held
+                    if id(value) in self.dumped and self.kind(value.elements[0].value, scope, out) == flow.CERTAIN:
+                        continue  # a response appended to a list of dicts: dumped to a dict (Transformer._append)
                     by_name.setdefault(name, []).append(None if value is None else self.kind(value, scope, out))
                 for name, kinds in by_name.items():
                     if name in self.params.get(scope, {}):
@@ -546,9 +584,7 @@ class Transformer(RuleTransformer):
         scope = self.stack[-1]
         if scope != 0 and name not in self.scopes.assigned.get(scope, ()):
             scope = 0
-        return any(isinstance(v, cst.List) and any(isinstance(e, cst.Element) and isinstance(e.value, cst.Dict)
-                                                   for e in v.elements)
-                   for n, v in self.scopes.flows.get(scope, ()) if n == name)
+        return name in self.scopes.dict_lists.get(scope, ())
 
     def _append(self, original: cst.Call, updated: cst.Call) -> cst.Call:
         """A response (a message, say) appended to a list of dicts: in 0.x it was a dict too. model_dump(exclude_unset=

@@ -28,18 +28,24 @@ value and makes the type say so (found by type-checking rewrites of real code, b
     return r["choices"][0]["message"]["content"]      (in a `-> str` function; also `x in ...`, `.strip()`,
                                                        json.loads(...))
                                              ->  return cast(str, r.choices[0].message.content)
-    isinstance(chunk, dict)                  ->  isinstance(chunk, openai.BaseModel)
+    isinstance(chunk, dict)                  ->  isinstance(chunk, ChatCompletionChunk)   (openai.BaseModel where
+                                                 the rule cannot tell which response class it is)
     r: dict = client.chat.completions.create(...)  ->  r = client.chat.completions.create(...)   (a local name)
     messages.append(message)                 ->  messages.append(message.model_dump(exclude_unset=True))
 
 `content` (and `refusal`, a job's `fine_tuned_model`) is `str | None` now, and was null in the same cases under
 0.x: the cast (typing.cast) changes no value. 0.x responses were dicts, so `isinstance(r, dict)` held for every
-one and now holds for none; openai.BaseModel holds for every current one. A local's annotation is never evaluated,
+one and now holds for none; the response class (or openai.BaseModel) holds for every current one. A local's annotation is never evaluated,
 so dropping a dict annotation changes nothing at run time; a module-level one (kept in `__annotations__`) gets a
 note instead. A response appended to a list the code fills with dicts was a dict: model_dump(exclude_unset=True)
 is that dict, with the fields the server sent (what the SDK itself sends when handed the object). A string field
 tested against an Enum class of the module (`model.id in ChatModel`) gets a note: that raises TypeError before
 Python 3.12, under 0.x too; the SDK's types only make it visible.
+
+0.x response objects also carried attributes that were not fields the server sent (`response_ms`,
+`organization`, `api_key`, `engine`, ...; the catalog's LEGACY_RESPONSE_ATTRIBUTES): on a current response each
+raises AttributeError, and gets a note saying where the value is now. `r.openai_id` was the `id` field: it
+becomes `r.id`.
 
 Where only some values are responses (a cache that returns dicts on one path), each dict access gets a
 `# migrate:` note instead of an edit, and so do uses that cannot be converted on a response object:
@@ -57,11 +63,14 @@ import re
 import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
 
+from migrate.catalog.facts import LEGACY_RESPONSE_ATTRIBUTES
 from migrate.rewrite import flow
 from migrate.rewrite.rules._base import (
     RuleTransformer,
     attr_chain,
     attr_tail,
+    endpoint_of,
+    get_arg,
     literal_str,
     needs_parens,
     openai_alias,
@@ -74,7 +83,8 @@ _DICT_CONSUMERS = frozenset({"json.dumps", "json.dump", "dict"})
 
 
 _CALL = re.compile(r"\.(?:create|parse|generate|edit|create_variation|list|retrieve|delete|content|stream)\s*\(")
-_ACCESS = re.compile(r"""\[\s*["'][A-Za-z_]\w*["']\s*\]|\.get\(\s*["']|\bin\s+\w|to_dict""")
+_ACCESS = re.compile(r"""\[\s*["'][A-Za-z_]\w*["']\s*\]|\.get\(\s*["']|\bin\s+\w|to_dict|\.(?:%s)\b"""
+                     % "|".join(sorted(LEGACY_RESPONSE_ATTRIBUTES)))
 
 
 def wanted(source: str, state) -> bool:
@@ -494,6 +504,20 @@ class Transformer(RuleTransformer):
                              "if it is one")
         return updated
 
+    # r.openai_id  ->  r.id ;  r.response_ms: a review note (0.x-only attributes, see the catalog)
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute):
+        name = original.attr.value
+        if name not in LEGACY_RESPONSE_ATTRIBUTES or not self._is_known(original.value):
+            return updated
+        instead = LEGACY_RESPONSE_ATTRIBUTES[name]
+        if not instead:
+            self.edited()
+            return updated.with_changes(attr=cst.Name("id"))
+        self.review(original, f".{name} was an attribute of 0.x response objects, not a field the server sent: "
+                              f"openai>=1 responses do not have it (AttributeError). It was {instead}",
+                    note=f".{name} does not exist on openai>=1 response objects (AttributeError)")
+        return updated
+
     # r.get("usage")  ->  r.usage ;  d.get("content", "")  ->  d.content or ""
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         func = original.func
@@ -565,7 +589,12 @@ class Transformer(RuleTransformer):
                                  "openai.BaseModel")
             return updated
         classes = updated.args[1].value
-        base = cst.Attribute(cst.Name(self.openai), cst.Name("BaseModel"))
+        name = self._response_class(original.args[0].value)
+        if name is not None:  # the exact class: the test keeps its answer and narrows even where the call's type
+            base: cst.BaseExpression = cst.Name(name)  # is unknown to a type checker (`**kwargs` into create())
+            AddImportsVisitor.add_needed_import(self.context, "openai.types.chat", name)
+        else:
+            base = cst.Attribute(cst.Name(self.openai), cst.Name("BaseModel"))
         if isinstance(classes, cst.Name) and classes.value in _DICT_CLASSES:
             new: cst.BaseExpression = base
         elif isinstance(classes, cst.Tuple) and any(_names_dict(e.value) for e in classes.elements):
@@ -573,10 +602,47 @@ class Transformer(RuleTransformer):
                 e.with_changes(value=base) if _names_dict(e.value) else e for e in classes.elements])
         else:
             return updated
-        if not self.imports_openai:
+        if name is None and not self.imports_openai:
             AddImportsVisitor.add_needed_import(self.context, "openai")
         self.edited()
         return updated.with_changes(args=[updated.args[0], updated.args[1].with_changes(value=new)])
+
+    def _response_class(self, node: cst.CSTNode, depth: int = 0) -> str | None:
+        """ChatCompletion / ChatCompletionChunk when `node` is what a chat request answers with (a stream's item
+        for `stream=True`), followed through names and loops in this function; None when not that sure."""
+        item = False
+        while depth < 8:
+            depth += 1
+            if isinstance(node, cst.Await):
+                node = node.expression
+            elif isinstance(node, cst.Name):
+                scope = self.stack[-1]
+                if scope != 0 and node.value not in self.scopes.assigned.get(scope, ()):
+                    scope = 0
+                values = [v for n, v in self.scopes.flows.get(scope, ()) if n == node.value]
+                if len(values) != 1 or values[0] is None:
+                    return None
+                node = values[0]
+            elif (isinstance(node, cst.Subscript) and not item and len(node.slice) == 1
+                  and isinstance(node.slice[0].slice, cst.Index) and isinstance(node.slice[0].slice.value, cst.Integer)
+                  and node.slice[0].slice.value.value == "0"):
+                node, item = node.value, True  # a loop variable (followed as iterable[0]) or the first item
+            elif isinstance(node, cst.Call):
+                tail = attr_tail(node.func)
+                if endpoint_of(node) != "chat.completions.create" and tail[-2:] not in (
+                        ["ChatCompletion", "create"], ["ChatCompletion", "acreate"]):
+                    return None
+                stream = get_arg(node, "stream")
+                streaming = stream is not None and isinstance(stream.value, cst.Name) and stream.value.value == "True"
+                if stream is not None and not streaming and not (
+                        isinstance(stream.value, cst.Name) and stream.value.value == "False"):
+                    return None  # stream= computed at run time
+                if streaming and item:
+                    return "ChatCompletionChunk"
+                return "ChatCompletion" if not streaming and not item else None
+            else:
+                return None
+        return None
 
     # messages.append(message)  ->  messages.append(message.model_dump(exclude_unset=True))
     def _dict_list(self, name: str) -> bool:

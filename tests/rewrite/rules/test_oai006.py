@@ -310,26 +310,45 @@ CASES = [
         def decoded(text):
             data = json.loads(text)
             return isinstance(data, dict)
+
+
+        def ask(prompt):
+            return openai.Completion.create(model="m", prompt=prompt)
+
+
+        def checked(prompt):
+            r = ask(prompt)
+            return isinstance(r, dict) and r["choices"][0]["text"]
         """, """
         import json
 
         import openai
+        from openai.types.chat import ChatCompletionChunk
 
         client = openai.OpenAI()
 
 
         def stream(messages):
             for chunk in client.chat.completions.create(model="m", messages=messages, stream=True):
-                if not isinstance(chunk, openai.BaseModel):
+                if not isinstance(chunk, ChatCompletionChunk):
                     continue
-                if isinstance(chunk, (openai.BaseModel, list)):
+                if isinstance(chunk, (ChatCompletionChunk, list)):
                     print(chunk.choices[0].delta.content)
 
 
         def decoded(text):
             data = json.loads(text)
             return isinstance(data, dict)
-        """, id="OAI006-isinstance-dict-on-responses-tests-openai-basemodel",
+
+
+        def ask(prompt):
+            return client.completions.create(model="m", prompt=prompt)
+
+
+        def checked(prompt):
+            r = ask(prompt)
+            return isinstance(r, openai.BaseModel) and r.choices[0].text
+        """, id="OAI006-isinstance-dict-on-responses-tests-the-response-class",
         review=[]),
     case("OAI004,OAI006", """
         import openai
@@ -439,6 +458,37 @@ CASES = [
             return [m for m in models if m.id in ChatModel], [m for m in models if m.id in NAMES]
         """, id="OAI006-str-field-in-an-enum-class-left-for-review",
         review=[("OAI006", 18, 'm["id"] is a str (typed by the SDK since openai 1.0); `str i')]),
+    case("OAI004,OAI006", """
+        import openai
+
+
+        def timed(prompt):
+            response = openai.ChatCompletion.create(model="m", messages=[{"role": "user", "content": prompt}])
+            print(response.openai_id, response.response_ms, response.organization)
+            return response["choices"][0]["message"]["content"]
+
+
+        def other(job):
+            return job.response_ms, job.openai_id
+        """, """
+        import openai
+
+        client = openai.OpenAI()
+
+
+        def timed(prompt):
+            response = client.chat.completions.create(model="m", messages=[{"role": "user", "content": prompt}])
+            # migrate: .response_ms does not exist on openai>=1 response objects (AttributeError)
+            # migrate: .organization does not exist on openai>=1 response objects (AttributeError)
+            print(response.id, response.response_ms, response.organization)
+            return response.choices[0].message.content
+
+
+        def other(job):
+            return job.response_ms, job.openai_id
+        """, id="OAI006-0x-only-response-attributes",
+        review=[("OAI006", 11, '.response_ms was an attribute of 0.x response objects, not a'),
+                ("OAI006", 11, '.organization was an attribute of 0.x response objects, not ')]),
 ]
 
 

@@ -135,3 +135,19 @@ def test_names_the_type_fixes_write_exist():
     assert _FUNCTION_TOOL_CALL == "ChatCompletionMessageToolCall"
     assert "function" in ChatCompletionMessageToolCall.model_fields
     assert issubclass(ChatCompletion, openai.BaseModel) and issubclass(ChatCompletionChunk, openai.BaseModel)
+
+
+def test_legacy_response_attributes_are_not_fields_of_current_responses():
+    """OAI006 notes reads of these on responses as AttributeErrors: no current response model has such a field."""
+    from openai.types import Completion, CreateEmbeddingResponse, FileObject, Model
+    from openai.types.chat import ChatCompletion, ChatCompletionChunk
+    from openai.types.fine_tuning import FineTuningJob
+
+    from migrate.catalog.facts import LEGACY_RESPONSE_ATTRIBUTES
+
+    fields: dict[str, set[str]] = {}
+    for model in (ChatCompletion, ChatCompletionChunk, Completion, CreateEmbeddingResponse, Model, FileObject,
+                  FineTuningJob):
+        _walk_model(model, set(), fields)
+    assert not set(LEGACY_RESPONSE_ATTRIBUTES) & set(fields)
+    assert "id" in ChatCompletion.model_fields  # what openai_id becomes

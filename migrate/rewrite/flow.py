@@ -92,6 +92,9 @@ class FileFacts:
 
     functions: Mapping[str, str] = field(default_factory=dict)
     params: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # for OAI009: this module's api.openai.com URL constants that another module sends requests to
+    # (migrate/rewrite/url_exports.py); left out of truth: they say nothing about responses
+    urls_sent: frozenset[str] = frozenset()
 
     def __bool__(self) -> bool:
         return bool(self.functions or self.params)
@@ -105,6 +108,17 @@ class RepoFlow:
 
     def for_file(self, rel: str) -> FileFacts | None:
         return self.files.get(rel)
+
+    def with_urls(self, sent: Mapping[str, frozenset[str]]) -> RepoFlow:
+        """These facts, with the URL constants other modules send requests to (url_exports.build)."""
+        if not sent:
+            return self
+        from dataclasses import replace
+
+        files = dict(self.files)
+        for rel, names in sent.items():
+            files[rel] = replace(files.get(rel) or FileFacts(), urls_sent=frozenset(names))
+        return replace(self, files=files)
 
 
 # -- one module ---------------------------------------------------------------------------------------------

@@ -391,8 +391,10 @@ class Transformer(RuleTransformer):
         self.returns: list[cst.Annotation | None] = [None]  # the enclosing functions' return annotations
         self.enums: set[str] = set()
         self.openai, self.imports_openai = "openai", False
+        self.tree: cst.Module | None = None
 
     def visit_Module(self, node: cst.Module) -> None:
+        self.tree = node
         self.scopes = _Scopes(flow.facts_for(self.state, node))
         node.visit(self.scopes)
         self.known = self.scopes.known()
@@ -440,9 +442,8 @@ class Transformer(RuleTransformer):
         checker what the code assumed."""
         if key not in flow.OPTIONAL_TEXT_FIELDS or not self._needs_str(original):
             return attr
-        AddImportsVisitor.add_needed_import(self.context, "typing", "cast")
-        return cst.Call(cst.Name("cast"), [cst.Arg(cst.Name("str")), cst.Arg(attr.with_changes(lpar=[], rpar=[]))],
-                        lpar=getattr(attr, "lpar", ()), rpar=getattr(attr, "rpar", ()))
+        return typing_cast(self, self.tree, cst.Name("str"), attr.with_changes(lpar=[], rpar=[]),
+                           lpar=getattr(attr, "lpar", ()), rpar=getattr(attr, "rpar", ()))
 
     def _needs_str(self, node: cst.CSTNode) -> bool:
         parent = self.parent(node)
@@ -750,6 +751,30 @@ def _enum_classes(module: cst.Module) -> set[str]:
 
 
 _DICT_TYPES = re.compile(r"\b(?:dict|Dict|Mapping|MutableMapping|OpenAIObject)\b")
+
+
+def typing_cast(rule: RuleTransformer, module: cst.Module | None, type_expr: cst.BaseExpression,
+                value: cst.BaseExpression, **parens) -> cst.Call:
+    """`cast(T, value)` with `from typing import cast` added, or `typing.cast(T, value)` with `import typing` where
+    the module may bind `cast` to something else (sqlalchemy's, say): the call must stay a no-op."""
+    if "cast" in rule.state.names and not (module is not None and _imports_typing_cast(module)):
+        AddImportsVisitor.add_needed_import(rule.context, "typing")
+        func: cst.BaseExpression = cst.Attribute(cst.Name("typing"), cst.Name("cast"))
+    else:
+        AddImportsVisitor.add_needed_import(rule.context, "typing", "cast")
+        func = cst.Name("cast")
+    return cst.Call(func, [cst.Arg(type_expr), cst.Arg(value)], **parens)
+
+
+def _imports_typing_cast(module: cst.Module) -> bool:
+    for stmt in module.body:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                if (isinstance(small, cst.ImportFrom) and isinstance(small.module, cst.Name)
+                        and small.module.value == "typing" and not isinstance(small.names, cst.ImportStar)
+                        and any(a.name.value == "cast" and a.asname is None for a in small.names)):
+                    return True
+    return False
 
 
 def _dict_annotation(annotation: cst.Annotation | None) -> bool:

@@ -45,7 +45,7 @@ from migrate.rewrite.rules._base import (
     literal_str,
     rename_arg,
 )
-from migrate.rewrite.rules.oai006_responses import _Scopes
+from migrate.rewrite.rules.oai006_responses import _Scopes, typing_cast
 
 _CHAT = {"chat.completions.create", "chat.completions.parse", "chat.completions.stream"}
 _LEGACY_CHAT = {"openai.ChatCompletion.create", "openai.ChatCompletion.acreate"}
@@ -96,8 +96,10 @@ class Transformer(RuleTransformer):
         self.stack = [0]
         self.guards: list[set[str]] = []  # receivers tested by enclosing `if E.function_call:`
         self.receivers: dict[int, set[str]] = {}
+        self.tree: cst.Module | None = None
 
     def visit_Module(self, node: cst.Module) -> None:
+        self.tree = node
         self.scopes = _Scopes(flow.facts_for(self.state, node))
         node.visit(self.scopes)
         self.known = self.scopes.known()
@@ -210,10 +212,9 @@ class Transformer(RuleTransformer):
         function tools (it was converted from functions=), so only function tool calls come back. The cast keeps
         the value as it is and tells the type checker so. ChatCompletionMessageToolCall is the function tool
         call class in every openai>=1 (an alias of ChatCompletionMessageFunctionToolCall since 1.99)."""
-        AddImportsVisitor.add_needed_import(self.context, "typing", "cast")
         AddImportsVisitor.add_needed_import(self.context, "openai.types.chat", _FUNCTION_TOOL_CALL)
         first = cst.Subscript(tool_calls, [cst.SubscriptElement(cst.Index(cst.Integer("0")))])
-        return cst.Call(cst.Name("cast"), [cst.Arg(cst.Name(_FUNCTION_TOOL_CALL)), cst.Arg(first)])
+        return typing_cast(self, self.tree, cst.Name(_FUNCTION_TOOL_CALL), first)
 
     def leave_Comparison(self, original: cst.Comparison, updated: cst.Comparison):
         # finish_reason == "function_call"  ->  == "tool_calls"

@@ -489,6 +489,29 @@ CASES = [
         """, id="OAI006-0x-only-response-attributes",
         review=[("OAI006", 11, '.response_ms was an attribute of 0.x response objects, not a'),
                 ("OAI006", 11, '.organization was an attribute of 0.x response objects, not ')]),
+    case("OAI004,OAI006", """
+        from sqlalchemy import cast
+
+        import openai
+
+
+        def summary(q) -> str:
+            response = openai.ChatCompletion.create(model="m", messages=[{"role": "user", "content": q}])
+            return response["choices"][0]["message"]["content"]
+        """, """
+        from sqlalchemy import cast
+
+        import openai
+        import typing
+
+        client = openai.OpenAI()
+
+
+        def summary(q) -> str:
+            response = client.chat.completions.create(model="m", messages=[{"role": "user", "content": q}])
+            return typing.cast(str, response.choices[0].message.content)
+        """, id="OAI006-cast-written-as-typing-cast-where-the-module-binds-cast",
+        review=[]),
 ]
 
 

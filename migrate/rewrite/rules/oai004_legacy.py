@@ -380,10 +380,10 @@ class Transformer(RuleTransformer):
                             note="openai>=1 uploads bytes only: open this file in binary mode (\"rb\")")
             return value
         if kind == _uploads.STRINGIO:
-            AddImportsVisitor.add_needed_import(self.context, "io")
             if isinstance(value, cst.Call):
                 if len(value.args) > 1 or any(a.keyword or a.star for a in value.args):
                     return self._upload_review(original, source, value)
+                AddImportsVisitor.add_needed_import(self.context, "io")
                 self.edited()
                 text = [cst.Arg(cst.Call(cst.Attribute(_receiver(value.args[0].value), cst.Name("encode"))))] if (
                     value.args) else []
@@ -392,6 +392,7 @@ class Transformer(RuleTransformer):
                                   f"raises TypeError): it now sends the bytes of its whole text (getvalue(), from the "
                                   f"start whatever its position), UTF-8 encoded",
                         note=f"openai>=1 uploads bytes only: this sends {code(source)}.getvalue() UTF-8 encoded")
+            AddImportsVisitor.add_needed_import(self.context, "io")
             self.edited()
             getvalue = cst.Call(cst.Attribute(value, cst.Name("getvalue")))
             return cst.Call(cst.Attribute(cst.Name("io"), cst.Name("BytesIO")),

@@ -346,6 +346,24 @@ LEGACY_REMOVED = _legacy.REMOVED  # 0.x classes with no 1.x counterpart -> why, 
 LEGACY_SETTINGS = _legacy.SETTING_REASONS  # 0.x module settings 1.x dropped or renamed -> what to do
 
 
+# Attributes 0.x response objects had besides the fields the server sent (OpenAIObject, openai 0.27/0.28's
+# openai_object.py: set from the request and its headers). openai>=1 response models carry only the server's
+# fields: reading one of these raises AttributeError. The value: what to use instead ("" for openai_id, which
+# OAI006 converts: it was the `id` field under another name).
+LEGACY_RESPONSE_ATTRIBUTES: dict[str, str] = {
+    "openai_id": "",
+    "response_ms": "the server's processing time (its openai-processing-ms header): read it from "
+                   "client.<resource>.with_raw_response.create(...).headers, or time the call yourself",
+    "organization": "the organization that served the request (its openai-organization header): read it from "
+                    "client.<resource>.with_raw_response.create(...).headers",
+    "api_key": "the key the request was made with: the client's api_key",
+    "api_version": "the Azure API version the request was made with: gone (the client has no API version)",
+    "api_type": "the API type the request was made with: gone (the client talks to one endpoint)",
+    "typed_api_type": "the API type the request was made with: gone (the client talks to one endpoint)",
+    "api_base_override": "the base URL the request was made with: the client's base_url",
+    "engine": "the 0.x engine the request named: the model that answered is response.model",
+}
+
 @dataclass(frozen=True)
 class ExceptionFact:
     """A 0.x exception class (openai.error.X) and the openai>=1 class that replaces it."""

@@ -46,6 +46,11 @@ SCALAR_FIELDS = frozenset({
     "text_tokens", "title", "token", "token_logprobs", "tokens", "total_tokens", "transcript", "type", "url",
     "violence", "violence_graphic",
 })
+# Text fields typed `str | None` on current responses that 0.x code read as strings (message.content is None when
+# the model answers with tool calls only, a fine-tuning job's fine_tuned_model until it succeeds): where the code
+# needs a str, OAI006 writes typing.cast(str, ...), which keeps the 0.x value (None stayed None) and type-checks.
+# Checked against the installed SDK by tests/rewrite/test_sdk_names.py.
+OPTIONAL_TEXT_FIELDS = frozenset({"content", "refusal", "fine_tuned_model"})
 # Builtins whose result holds the items of their argument (at this position), and those that take a key=.
 SAME_ITEMS = {"sorted": 0, "list": 0, "tuple": 0, "reversed": 0, "iter": 0, "next": 0, "filter": 1}
 KEYED = frozenset({"sorted", "min", "max"})
@@ -87,6 +92,9 @@ class FileFacts:
 
     functions: Mapping[str, str] = field(default_factory=dict)
     params: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # for OAI009: this module's api.openai.com URL constants that another module sends requests to
+    # (migrate/rewrite/url_exports.py); left out of truth: they say nothing about responses
+    urls_sent: frozenset[str] = frozenset()
 
     def __bool__(self) -> bool:
         return bool(self.functions or self.params)
@@ -100,6 +108,17 @@ class RepoFlow:
 
     def for_file(self, rel: str) -> FileFacts | None:
         return self.files.get(rel)
+
+    def with_urls(self, sent: Mapping[str, frozenset[str]]) -> RepoFlow:
+        """These facts, with the URL constants other modules send requests to (url_exports.build)."""
+        if not sent:
+            return self
+        from dataclasses import replace
+
+        files = dict(self.files)
+        for rel, names in sent.items():
+            files[rel] = replace(files.get(rel) or FileFacts(), urls_sent=frozenset(names))
+        return replace(self, files=files)
 
 
 # -- one module ---------------------------------------------------------------------------------------------

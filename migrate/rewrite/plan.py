@@ -138,7 +138,8 @@ def plan_rewrite(
         double = not include_tests and test_double(candidate.rel)
         # A test double is rewritten as with --include-tests to see what would change, then only reported.
         opts = {**options, "include_tests": True} if double else options
-        facts = (repo.for_file(candidate.rel) or FileFacts()) if repo.complete else None
+        found = repo.for_file(candidate.rel)
+        facts = (found if found is not None else FileFacts()) if repo.complete else None
         files.append((candidate, data, opts, facts))
     outcomes = parallel.run(_plan_file, files, (config, active), jobs=jobs, sizes=[len(f[1]) for f in files])
     for entry in pending:
@@ -226,14 +227,20 @@ def _flow(files, others, active):
     from migrate.rewrite import flow
     from migrate.rewrite.python import uses_openai
 
-    if not {"OAI006", "OAI007"} & active:
-        return flow.RepoFlow({})
-    sources = [(c.rel, data) for c, data in files if c.path.name.endswith(PYTHON_SUFFIXES) and uses_openai(data)]
-    try:
-        return flow.build(sources, [(rel, c.path.read_bytes) for rel, c in others.items()])
-    except RecursionError:
-        # code nested too deep to follow across the tree: each file's rules follow what they can on their own
-        return flow.RepoFlow({}, complete=False)
+    repo = flow.RepoFlow({})
+    if {"OAI006", "OAI007"} & active:
+        sources = [(c.rel, data) for c, data in files if c.path.name.endswith(PYTHON_SUFFIXES) and uses_openai(data)]
+        try:
+            repo = flow.build(sources, [(rel, c.path.read_bytes) for rel, c in others.items()])
+        except RecursionError:
+            # code nested too deep to follow across the tree: each file's rules follow what they can on their own
+            return flow.RepoFlow({}, complete=False)
+    if "OAI009" in active:  # URL constants sent to by other modules (migrate/rewrite/url_exports.py)
+        from migrate.rewrite import url_exports
+
+        python = [(c.rel, data) for c, data in files if c.path.name.endswith(PYTHON_SUFFIXES)]
+        repo = repo.with_urls(url_exports.build(python, [(rel, c.path.read_bytes) for rel, c in others.items()]))
+    return repo
 
 
 def _python(candidate, data, config, options, active, skipped, facts=None):

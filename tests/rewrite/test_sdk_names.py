@@ -104,3 +104,50 @@ def test_scalar_fields_are_the_sdk_response_fields_that_hold_scalars():
     # message.content / message.refusal are strings; logprobs reuses the names for its token lists
     assert SCALAR_FIELDS == scalars | {"content", "refusal"}
     assert "scalar" in fields["content"] and "scalar" in fields["refusal"]
+
+
+def _optional_str(annotation) -> bool:
+    args = typing.get_args(annotation)
+    return typing.get_origin(annotation) in (typing.Union, types.UnionType) and set(args) == {str, type(None)}
+
+
+def test_optional_text_fields_are_str_or_none_on_sdk_responses():
+    """OAI006 casts these to str where the code needs one: each is `str | None` on a response model."""
+    from openai.types.chat import ChatCompletionMessage
+    from openai.types.chat.chat_completion_chunk import ChoiceDelta
+    from openai.types.fine_tuning import FineTuningJob
+
+    from migrate.rewrite.flow import OPTIONAL_TEXT_FIELDS
+
+    models = (ChatCompletionMessage, ChoiceDelta, FineTuningJob)
+    for name in OPTIONAL_TEXT_FIELDS:
+        assert any(name in m.model_fields and _optional_str(m.model_fields[name].annotation) for m in models), name
+
+
+def test_names_the_type_fixes_write_exist():
+    """OAI007 casts to openai.types.chat.ChatCompletionMessageToolCall (the function tool call class, with
+    .function), OAI006 tests isinstance(r, openai.BaseModel): every response is one."""
+    import openai
+    from openai.types.chat import ChatCompletion, ChatCompletionChunk, ChatCompletionMessageToolCall
+
+    from migrate.rewrite.rules.oai007_functions import _FUNCTION_TOOL_CALL
+
+    assert _FUNCTION_TOOL_CALL == "ChatCompletionMessageToolCall"
+    assert "function" in ChatCompletionMessageToolCall.model_fields
+    assert issubclass(ChatCompletion, openai.BaseModel) and issubclass(ChatCompletionChunk, openai.BaseModel)
+
+
+def test_legacy_response_attributes_are_not_fields_of_current_responses():
+    """OAI006 notes reads of these on responses as AttributeErrors: no current response model has such a field."""
+    from openai.types import Completion, CreateEmbeddingResponse, FileObject, Model
+    from openai.types.chat import ChatCompletion, ChatCompletionChunk
+    from openai.types.fine_tuning import FineTuningJob
+
+    from migrate.catalog.facts import LEGACY_RESPONSE_ATTRIBUTES
+
+    fields: dict[str, set[str]] = {}
+    for model in (ChatCompletion, ChatCompletionChunk, Completion, CreateEmbeddingResponse, Model, FileObject,
+                  FineTuningJob):
+        _walk_model(model, set(), fields)
+    assert not set(LEGACY_RESPONSE_ATTRIBUTES) & set(fields)
+    assert "id" in ChatCompletion.model_fields  # what openai_id becomes

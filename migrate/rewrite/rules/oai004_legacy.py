@@ -17,6 +17,16 @@ Arguments spread into a converted call can carry 0.x-only keys, which openai>=1 
     **{"engine": d, "request_timeout": 30}   ->  **{"model": d, "timeout": 30}
     **vars(settings), **kwargs               ->  kept, with a `# migrate:` note naming the keys to rename or drop
 
+The `file=` of an upload (File.create, Audio.transcribe / translate) must be bytes in openai>=1: it goes out
+as multipart through httpx, which raises TypeError on a text stream (0.x posted with requests, which took one).
+What the value is, is decided from the call or the name's bindings in its function:
+
+    file=open(path)                    ->  file=open(path, "rb")         (there, or where the name is bound if the
+                                                                          upload is its only use)
+    file=io.StringIO(text)             ->  file=io.BytesIO(text.encode())
+    buf = io.StringIO(); ...; file=buf ->  file=io.BytesIO(buf.getvalue().encode())   with a review note
+    file=<a value it cannot decide>    ->  kept, with a review note
+
 A 0.x resource used as an object (`values["client"] = openai.Completion`, called later) has no openai>=1
 counterpart to point at: it gets a `# migrate:` note naming the client attribute to use. So does a read of a
 0.x module setting that openai>=1 does not have (`prev = openai.api_base`: an AttributeError; the current
@@ -34,6 +44,7 @@ from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from migrate.catalog import legacy as _legacy
 from migrate.catalog import load_catalog
 from migrate.catalog.facts import LEGACY_SETTINGS
+from migrate.rewrite.rules import _uploads
 from migrate.rewrite.rules._base import (
     RuleTransformer,
     code,
@@ -105,6 +116,8 @@ class Transformer(RuleTransformer):
         self.function_depth = 0
         self.has_legacy = False
         self.resource_imports: list[tuple[cst.ImportFrom, str, str]] = []  # (import, 0.x resource, local name)
+        self.bindings: _uploads.Bindings | None = None  # only where an upload call is converted
+        self.binary_opens: set[int] = set()  # open(...) calls whose file only goes to an upload: opened "rb"
 
     # -- module-level bookkeeping ---------------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
@@ -112,6 +125,12 @@ class Transformer(RuleTransformer):
         self.has_legacy = any(
             self._legacy(a) for a in m.findall(node, m.Attribute(attr=m.Name(m.MatchIfTrue(_LEGACY_METHODS.__contains__))))
         )
+        uploads = [c for c in m.findall(node, m.Call(func=m.Attribute())) if self._upload_file(c) is not None]
+        if uploads:
+            self.bindings = _uploads.Bindings()
+            node.visit(self.bindings)
+            for call in uploads:
+                self._plan_upload(call)
         for i, stmt in enumerate(node.body):
             self.top_index[id(stmt)] = i
             setting = self._setting(stmt)
@@ -232,11 +251,19 @@ class Transformer(RuleTransformer):
                 return
 
     def leave_Call(self, original: cst.Call, updated: cst.Call):
+        if id(original) in self.binary_opens:
+            self.edited()
+            return _uploads.binary_open(updated)
         hit = self._legacy(original.func)
         if hit is None:
             return updated
         target, _ = hit
         call = updated
+        upload = self._upload_file(original)
+        if upload is not None:
+            call = call.with_changes(args=[
+                a.with_changes(value=self._upload_value(original, a.value)) if i == upload else a
+                for i, a in enumerate(call.args)])
         # positional arguments that became keywords
         names = _POSITIONAL.get(target)
         if names:
@@ -270,6 +297,72 @@ class Transformer(RuleTransformer):
                 arg = arg.with_changes(value=self._spread(original, arg.value))
             args.append(arg)
         return call.with_changes(args=args)
+
+    # -- file= of an upload: bytes in openai>=1 (see _uploads.py) ------------------------------------------------
+    def _upload_file(self, call: cst.Call) -> int | None:
+        """The index of the file argument of a 0.x upload call (File.create, Audio.transcribe/translate), or None."""
+        hit = self._legacy(call.func)
+        if hit is None or hit[0] not in _uploads.UPLOAD_TARGETS:
+            return None
+        position = (_POSITIONAL.get(hit[0]) or ("file",)).index("file")
+        for i, arg in enumerate(call.args):
+            if arg.keyword is not None and arg.keyword.value == "file" or (
+                    arg.keyword is None and not arg.star and i == position):
+                return i
+        return None
+
+    def _plan_upload(self, call: cst.Call) -> None:
+        """`f = open(path)` whose only use is this upload: the open() itself becomes binary (in leave_Call)."""
+        value = call.args[self._upload_file(call)].value
+        scope = self.bindings.scope_of.get(id(call), 0)
+        if (isinstance(value, cst.Name) and _uploads.kind(value, self.bindings, scope) == _uploads.TEXT_OPEN
+                and _uploads.only_use(value.value, self.bindings, scope)):
+            _, values = self.bindings.bound(value.value, scope)
+            self.binary_opens.update(id(v) for v in values)
+
+    def _upload_value(self, original: cst.Call, value: cst.BaseExpression) -> cst.BaseExpression:
+        source = original.args[self._upload_file(original)].value
+        scope = self.bindings.scope_of.get(id(original), 0)
+        kind = _uploads.kind(source, self.bindings, scope)
+        if kind == _uploads.BINARY:
+            return value
+        if kind == _uploads.TEXT_OPEN:
+            if isinstance(value, cst.Call):
+                self.edited()
+                return _uploads.binary_open(value)
+            _, values = self.bindings.bound(source.value, scope)
+            if not any(id(v) in self.binary_opens for v in values):
+                self.review(original, f"file={code(source)} is opened in text mode and read elsewhere too: openai>=1 "
+                                      f"uploads bytes only (httpx raises TypeError on a text file): open it with "
+                                      f'"rb" for the upload',
+                            note="openai>=1 uploads bytes only: open this file in binary mode (\"rb\")")
+            return value
+        if kind == _uploads.STRINGIO:
+            if isinstance(value, cst.Call):
+                if len(value.args) > 1 or any(a.keyword or a.star for a in value.args):
+                    return self._upload_review(original, source, value)
+                AddImportsVisitor.add_needed_import(self.context, "io")
+                self.edited()
+                text = [cst.Arg(cst.Call(cst.Attribute(_receiver(value.args[0].value), cst.Name("encode"))))] if (
+                    value.args) else []
+                return cst.Call(cst.Attribute(cst.Name("io"), cst.Name("BytesIO")), text)
+            self.review(original, f"file={code(source)} is an io.StringIO, which openai>=1 cannot upload (httpx "
+                                  f"raises TypeError): it now sends the bytes of its whole text (getvalue(), from the "
+                                  f"start whatever its position), UTF-8 encoded",
+                        note=f"openai>=1 uploads bytes only: this sends {code(source)}.getvalue() UTF-8 encoded")
+            AddImportsVisitor.add_needed_import(self.context, "io")
+            self.edited()
+            getvalue = cst.Call(cst.Attribute(value, cst.Name("getvalue")))
+            return cst.Call(cst.Attribute(cst.Name("io"), cst.Name("BytesIO")),
+                            [cst.Arg(cst.Call(cst.Attribute(getvalue, cst.Name("encode"))))])
+        return self._upload_review(original, source, value)
+
+    def _upload_review(self, original: cst.Call, source: cst.BaseExpression,
+                       value: cst.BaseExpression) -> cst.BaseExpression:
+        self.review(original, f"file={code(source)}: openai>=1 uploads bytes only (a file opened \"rb\", bytes, an "
+                              f"os.PathLike path or a (filename, bytes) tuple); a text stream or a str path fails",
+                    note="openai>=1 uploads bytes only: file= must be a binary file, bytes, a Path or (name, bytes)")
+        return value
 
     def _spread(self, original: cst.Call, value: cst.BaseExpression) -> cst.BaseExpression:
         """`**{"engine": e}` gets the current keys; `**settings` (keys the rule cannot see) gets a review item."""
@@ -409,3 +502,10 @@ class Transformer(RuleTransformer):
                 call = explode(call)
         assign = cst.Assign(targets=[cst.AssignTarget(cst.Name(name))], value=call)
         return cst.SimpleStatementLine(body=[assign])
+
+
+def _receiver(node: cst.BaseExpression) -> cst.BaseExpression:
+    """`node`, parenthesised where it must be to take `.attr`."""
+    if isinstance(node, (cst.Name, cst.Attribute, cst.Subscript, cst.Call, cst.SimpleString)) or node.lpar:
+        return node
+    return node.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])

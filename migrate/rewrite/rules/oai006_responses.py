@@ -22,6 +22,31 @@ d["index"])`), and a name that is reused for a string after its response was rea
 still converted where it is indexed. A parameter that receives responses but is annotated as a dict gets a
 note: the annotation no longer holds.
 
+Where the current SDK types a value differently from what the code relied on, the conversion keeps the 0.x
+value and makes the type say so (found by type-checking rewrites of real code, benchmarks/typecheck.py):
+
+    return r["choices"][0]["message"]["content"]      (in a `-> str` function; also `x in ...`, `.strip()`,
+                                                       json.loads(...))
+                                             ->  return cast(str, r.choices[0].message.content)
+    isinstance(chunk, dict)                  ->  isinstance(chunk, ChatCompletionChunk)   (openai.BaseModel where
+                                                 the rule cannot tell which response class it is)
+    r: dict = client.chat.completions.create(...)  ->  r = client.chat.completions.create(...)   (a local name)
+    messages.append(message)                 ->  messages.append(message.model_dump(exclude_unset=True))
+
+`content` (and `refusal`, a job's `fine_tuned_model`) is `str | None` now, and was null in the same cases under
+0.x: the cast (typing.cast) changes no value. 0.x responses were dicts, so `isinstance(r, dict)` held for every
+one and now holds for none; the response class (or openai.BaseModel) holds for every current one. A local's annotation is never evaluated,
+so dropping a dict annotation changes nothing at run time; a module-level one (kept in `__annotations__`) gets a
+note instead. A response appended to a list the code fills with dicts was a dict: model_dump(exclude_unset=True)
+is that dict, with the fields the server sent (what the SDK itself sends when handed the object). A string field
+tested against an Enum class of the module (`model.id in ChatModel`) gets a note: that raises TypeError before
+Python 3.12, under 0.x too; the SDK's types only make it visible.
+
+0.x response objects also carried attributes that were not fields the server sent (`response_ms`,
+`organization`, `api_key`, `engine`, ...; the catalog's LEGACY_RESPONSE_ATTRIBUTES): on a current response each
+raises AttributeError, and gets a note saying where the value is now. `r.openai_id` was the `id` field: it
+becomes `r.id`.
+
 Where only some values are responses (a cache that returns dicts on one path), each dict access gets a
 `# migrate:` note instead of an edit, and so do uses that cannot be converted on a response object:
 `json.dumps(r)`, `dict(r)`, `r.items()`, `r.get(key)` with a computed key, a key that is not an identifier.
@@ -36,14 +61,19 @@ from __future__ import annotations
 import re
 
 import libcst as cst
+from libcst.codemod.visitors import AddImportsVisitor
 
+from migrate.catalog.facts import LEGACY_RESPONSE_ATTRIBUTES
 from migrate.rewrite import flow
 from migrate.rewrite.rules._base import (
     RuleTransformer,
     attr_chain,
     attr_tail,
+    endpoint_of,
+    get_arg,
     literal_str,
     needs_parens,
+    openai_alias,
 )
 
 # Keys that, indexed in this shape, are very likely a response (used only to leave review notes).
@@ -53,7 +83,8 @@ _DICT_CONSUMERS = frozenset({"json.dumps", "json.dump", "dict"})
 
 
 _CALL = re.compile(r"\.(?:create|parse|generate|edit|create_variation|list|retrieve|delete|content|stream)\s*\(")
-_ACCESS = re.compile(r"""\[\s*["'][A-Za-z_]\w*["']\s*\]|\.get\(\s*["']|\bin\s+\w|to_dict""")
+_ACCESS = re.compile(r"""\[\s*["'][A-Za-z_]\w*["']\s*\]|\.get\(\s*["']|\bin\s+\w|to_dict|\.(?:%s)\b"""
+                     % "|".join(sorted(LEGACY_RESPONSE_ATTRIBUTES)))
 
 
 def wanted(source: str, state) -> bool:
@@ -82,12 +113,17 @@ class _Scopes(cst.CSTVisitor):
         self.params: dict[int, dict[str, str]] = {0: {}}
         self.methods: dict[int, tuple[str, str]] = {}  # method scope -> (class name, name of self)
         self.classes: list[str | None] = []
+        # `messages.append(message)` on a list the code fills with dicts: the transformer dumps a response appended
+        # there to a dict (model_dump), so such an append adds no response to the list
+        self.dict_lists: dict[int, set[str]] = {0: set()}
+        self.dumped: set[int] = set()
 
     def _scope_push(self, node) -> None:
         self.stack.append(id(node))
         self.flows[id(node)] = []
         self.assigned[id(node)] = set()
         self.params[id(node)] = {}
+        self.dict_lists[id(node)] = set()
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self.classes.append(node.name.value if len(self.stack) == 1 and not self.classes else None)
@@ -118,6 +154,9 @@ class _Scopes(cst.CSTVisitor):
         if isinstance(target, cst.Name):
             self.assigned[self.stack[-1]].add(target.value)
             self.flows[self.stack[-1]].append((target.value, value))
+            if isinstance(value, cst.List) and any(
+                    isinstance(e, cst.Element) and isinstance(e.value, cst.Dict) for e in value.elements):
+                self.dict_lists[self.stack[-1]].add(target.value)
         elif isinstance(target, (cst.Tuple, cst.List)):
             for element in target.elements:
                 inner = element.value.value if isinstance(element, cst.StarredElement) else element.value
@@ -143,7 +182,16 @@ class _Scopes(cst.CSTVisitor):
                 and func.attr.value in ("append", "extend")):
             # chunks.append(chunk): a list of responses, followed as a list literal
             item = node.args[-1].value
-            self._flow(func.value, cst.List([cst.Element(item)]) if func.attr.value == "append" else item)
+            if func.attr.value == "append":
+                scope = self.stack[-1]
+                if scope != 0 and func.value.value not in self.assigned.get(scope, ()):
+                    scope = 0
+                wrapped = cst.List([cst.Element(item)])
+                if func.value.value in self.dict_lists.get(scope, ()):
+                    self.dumped.add(id(wrapped))
+                self._flow(func.value, wrapped)
+            else:
+                self._flow(func.value, item)
         elif isinstance(func, cst.Name) and func.value in flow.KEYED and node.args:
             for arg in node.args:  # sorted(data, key=lambda d: d["index"]): d is an item of data
                 if (arg.keyword is not None and arg.keyword.value == "key" and isinstance(arg.value, cst.Lambda)
@@ -186,6 +234,8 @@ class _Scopes(cst.CSTVisitor):
                         continue
                     if value is not None and _root(value) == name:
                         continue  # data = sorted(data, ...): keeps what data held
+                    if id(value) in self.dumped and self.kind(value.elements[0].value, scope, out) == flow.CERTAIN:
+                        continue  # a response appended to a list of dicts: dumped to a dict (Transformer._append)
                     by_name.setdefault(name, []).append(None if value is None else self.kind(value, scope, out))
                 for name, kinds in by_name.items():
                     if name in self.params.get(scope, {}):
@@ -338,14 +388,23 @@ class Transformer(RuleTransformer):
         self.scopes = _Scopes()
         self.known: dict[int, dict[str, str]] = {}
         self.stack: list[int] = [0]
+        self.returns: list[cst.Annotation | None] = [None]  # the enclosing functions' return annotations
+        self.enums: set[str] = set()
+        self.openai, self.imports_openai = "openai", False
+        self.tree: cst.Module | None = None
 
     def visit_Module(self, node: cst.Module) -> None:
+        self.tree = node
         self.scopes = _Scopes(flow.facts_for(self.state, node))
         node.visit(self.scopes)
         self.known = self.scopes.known()
+        self.enums = _enum_classes(node)
+        alias = openai_alias(node)
+        self.openai, self.imports_openai = alias or "openai", alias is not None
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.stack.append(id(node))
+        self.returns.append(node.returns)
         # a parameter that receives responses, annotated as a dict: the annotation no longer holds
         receives = self.scopes.params.get(id(node), {})
         for param in [*node.params.posonly_params, *node.params.params, *node.params.kwonly_params]:
@@ -357,7 +416,49 @@ class Transformer(RuleTransformer):
 
     def leave_FunctionDef(self, original, updated):
         self.stack.pop()
+        self.returns.pop()
         return updated
+
+    # r: dict = client.chat.completions.create(...)  ->  r = client.chat.completions.create(...)
+    def leave_AnnAssign(self, original: cst.AnnAssign, updated: cst.AnnAssign):
+        if original.value is None or not _dict_annotation(original.annotation) or not self._is_known(original.value):
+            return updated
+        annotation = _code(original.annotation.annotation)
+        if len(self.stack) == 1:  # a module-level annotation is kept in __annotations__: a human decides
+            self.review(original, f"{_code(original.target)} holds an SDK response object (a pydantic model since "
+                                  f"openai 1.0), not a dict: its annotation {annotation} no longer holds (use the "
+                                  f"openai.types class, e.g. ChatCompletion)",
+                        note=f"{_code(original.target)} holds an SDK response object now, not a dict: fix its annotation")
+            return updated
+        # a local variable's annotation is never evaluated: dropping it changes nothing at run time, and the type
+        # checker infers the response class the call returns
+        self.edited()
+        return cst.Assign(targets=[cst.AssignTarget(updated.target)], value=updated.value,
+                          semicolon=updated.semicolon)
+
+    def _text(self, original: cst.CSTNode, attr: cst.BaseExpression, key: str) -> cst.BaseExpression:
+        """`attr` (the converted read of `original`), cast to str where the code needs a str and the field is typed
+        `str | None` now: 0.x gave None in the same cases, so the cast keeps the value and only tells the type
+        checker what the code assumed."""
+        if key not in flow.OPTIONAL_TEXT_FIELDS or not self._needs_str(original):
+            return attr
+        return typing_cast(self, self.tree, cst.Name("str"), attr.with_changes(lpar=[], rpar=[]),
+                           lpar=getattr(attr, "lpar", ()), rpar=getattr(attr, "rpar", ()))
+
+    def _needs_str(self, node: cst.CSTNode) -> bool:
+        parent = self.parent(node)
+        if isinstance(parent, cst.Return):  # in a function declared `-> str`
+            returns = self.returns[-1]
+            return returns is not None and _code(returns.annotation) == "str"
+        if isinstance(parent, cst.ComparisonTarget):  # `"x" in text`
+            return parent.comparator is node and isinstance(parent.operator, (cst.In, cst.NotIn))
+        if isinstance(parent, cst.Attribute):  # text.strip()
+            return parent.value is node
+        if isinstance(parent, cst.Arg) and parent.value is node and parent.keyword is None:
+            call = self.parent(parent)
+            return (isinstance(call, cst.Call) and call.args and call.args[0] is parent
+                    and ".".join(attr_chain(call.func) or ()) in ("json.loads", "str.strip", "str.split"))
+        return False
 
     def _is_known(self, node: cst.CSTNode) -> bool:
         return self.scopes.rooted(node, self.stack[-1], self.known)
@@ -393,7 +494,8 @@ class Transformer(RuleTransformer):
                             note="writing into an SDK response object: keep your own dict (.model_dump()) instead")
                 return updated
             self.edited()
-            return cst.Attribute(value=updated.value, attr=cst.Name(key), lpar=updated.lpar, rpar=updated.rpar)
+            return self._text(original, cst.Attribute(value=updated.value, attr=cst.Name(key), lpar=updated.lpar,
+                                                      rpar=updated.rpar), key)
         if self._maybe(original.value):
             self._maybe_review(original, f'["{key}"]')
         elif key in _TELLTALE and self._looks_like_response(original.value):
@@ -403,13 +505,31 @@ class Transformer(RuleTransformer):
                              "if it is one")
         return updated
 
+    # r.openai_id  ->  r.id ;  r.response_ms: a review note (0.x-only attributes, see the catalog)
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute):
+        name = original.attr.value
+        if name not in LEGACY_RESPONSE_ATTRIBUTES or not self._is_known(original.value):
+            return updated
+        instead = LEGACY_RESPONSE_ATTRIBUTES[name]
+        if not instead:
+            self.edited()
+            return updated.with_changes(attr=cst.Name("id"))
+        self.review(original, f".{name} was an attribute of 0.x response objects, not a field the server sent: "
+                              f"openai>=1 responses do not have it (AttributeError). It was {instead}",
+                    note=f".{name} does not exist on openai>=1 response objects (AttributeError)")
+        return updated
+
     # r.get("usage")  ->  r.usage ;  d.get("content", "")  ->  d.content or ""
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         func = original.func
         if not isinstance(func, cst.Attribute):
+            if isinstance(func, cst.Name) and func.value == "isinstance":
+                return self._isinstance(original, updated)
             self._dict_use(original)
             return updated
         method = func.attr.value
+        if method == "append" and isinstance(func.value, cst.Name) and self._dict_list(func.value.value):
+            return self._append(original, updated)
         if method in ("to_dict", "to_dict_recursive") and not original.args and self._is_known(func.value):
             self.edited()
             return updated.with_changes(func=updated.func.with_changes(attr=cst.Name("model_dump")))
@@ -441,7 +561,7 @@ class Transformer(RuleTransformer):
         if (len(original.args) == 1 or _is_none(original.args[1].value)
                 or chained and _empty_container(original.args[1].value)):
             # `.get("delta", {}).get("content")`: the default stood in for a missing key, and a field is never missing
-            return attr.with_changes(lpar=updated.lpar, rpar=updated.rpar)
+            return self._text(original, attr.with_changes(lpar=updated.lpar, rpar=updated.rpar), key)
         default = updated.args[1].value
         if _falsy_literal(original.args[1].value):
             new: cst.BaseExpression = cst.BooleanOperation(left=attr, operator=cst.Or(), right=default)
@@ -454,6 +574,101 @@ class Transformer(RuleTransformer):
         if updated.lpar or needs_parens(parent):
             new = new.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
         return new
+
+    # isinstance(chunk, dict)  ->  isinstance(chunk, openai.BaseModel)
+    def _isinstance(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+        """0.x responses were OpenAIObject, a dict subclass: `isinstance(r, dict)` was True for every response, and
+        now is False for every one (the code silently takes its other branch). openai.BaseModel is what every
+        current response is an instance of: the test keeps its answer, and narrows to the response class."""
+        if len(original.args) != 2 or any(a.keyword or a.star for a in original.args):
+            return updated
+        if not self._is_known(original.args[0].value):
+            if self._maybe(original.args[0].value) and _names_dict(original.args[1].value):
+                self.review(original, "isinstance(..., dict): this value is an SDK response on some paths, a pydantic "
+                                      "model since openai 1.0 and never a dict: test for openai.BaseModel there",
+                            note="isinstance(..., dict) is False for SDK response objects (openai>=1): test for "
+                                 "openai.BaseModel")
+            return updated
+        classes = updated.args[1].value
+        name = self._response_class(original.args[0].value)
+        if name is not None:  # the exact class: the test keeps its answer and narrows even where the call's type
+            base: cst.BaseExpression = cst.Name(name)  # is unknown to a type checker (`**kwargs` into create())
+            AddImportsVisitor.add_needed_import(self.context, "openai.types.chat", name)
+        else:
+            base = cst.Attribute(cst.Name(self.openai), cst.Name("BaseModel"))
+        if isinstance(classes, cst.Name) and classes.value in _DICT_CLASSES:
+            new: cst.BaseExpression = base
+        elif isinstance(classes, cst.Tuple) and any(_names_dict(e.value) for e in classes.elements):
+            new = classes.with_changes(elements=[
+                e.with_changes(value=base) if _names_dict(e.value) else e for e in classes.elements])
+        else:
+            return updated
+        if name is None and not self.imports_openai:
+            AddImportsVisitor.add_needed_import(self.context, "openai")
+        self.edited()
+        return updated.with_changes(args=[updated.args[0], updated.args[1].with_changes(value=new)])
+
+    def _response_class(self, node: cst.CSTNode, depth: int = 0) -> str | None:
+        """ChatCompletion / ChatCompletionChunk when `node` is what a chat request answers with (a stream's item
+        for `stream=True`), followed through names and loops in this function; None when not that sure."""
+        item = False
+        while depth < 8:
+            depth += 1
+            if isinstance(node, cst.Await):
+                node = node.expression
+            elif isinstance(node, cst.Name):
+                scope = self.stack[-1]
+                if scope != 0 and node.value not in self.scopes.assigned.get(scope, ()):
+                    scope = 0
+                values = [v for n, v in self.scopes.flows.get(scope, ()) if n == node.value]
+                if len(values) != 1 or values[0] is None:
+                    return None
+                node = values[0]
+            elif (isinstance(node, cst.Subscript) and not item and len(node.slice) == 1
+                  and isinstance(node.slice[0].slice, cst.Index) and isinstance(node.slice[0].slice.value, cst.Integer)
+                  and node.slice[0].slice.value.value == "0"):
+                node, item = node.value, True  # a loop variable (followed as iterable[0]) or the first item
+            elif isinstance(node, cst.Call):
+                tail = attr_tail(node.func)
+                if endpoint_of(node) != "chat.completions.create" and tail[-2:] not in (
+                        ["ChatCompletion", "create"], ["ChatCompletion", "acreate"]):
+                    return None
+                stream = get_arg(node, "stream")
+                streaming = stream is not None and isinstance(stream.value, cst.Name) and stream.value.value == "True"
+                if stream is not None and not streaming and not (
+                        isinstance(stream.value, cst.Name) and stream.value.value == "False"):
+                    return None  # stream= computed at run time
+                if streaming and item:
+                    return "ChatCompletionChunk"
+                return "ChatCompletion" if not streaming and not item else None
+            else:
+                return None
+        return None
+
+    # messages.append(message)  ->  messages.append(message.model_dump(exclude_unset=True))
+    def _dict_list(self, name: str) -> bool:
+        """`name` is a list the code fills with dicts it builds (`[{"role": "user", ...}]`, `.append({...})`)."""
+        scope = self.stack[-1]
+        if scope != 0 and name not in self.scopes.assigned.get(scope, ()):
+            scope = 0
+        return name in self.scopes.dict_lists.get(scope, ())
+
+    def _append(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+        """A response (a message, say) appended to a list of dicts: in 0.x it was a dict too. model_dump(exclude_unset=
+        True) gives that dict back, with exactly the fields the server sent: what the SDK itself sends when it is
+        handed the object, and what code that later reads the list as dicts expects."""
+        if len(original.args) != 1 or original.args[0].keyword or original.args[0].star:
+            return updated
+        if not self._is_known(original.args[0].value):
+            return updated
+        value = updated.args[0].value
+        if isinstance(value, cst.Await) or needs_parens_as_receiver(value):
+            value = value.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+        dump = cst.Call(cst.Attribute(value, cst.Name("model_dump")),
+                        [cst.Arg(cst.Name("True"), keyword=cst.Name("exclude_unset"),
+                                 equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))])
+        self.edited()
+        return updated.with_changes(args=[updated.args[0].with_changes(value=dump)])
 
     def _dict_use(self, call: cst.Call) -> None:
         """json.dumps(r) / dict(r) on a response object: fails at run time, and only a human knows the intent."""
@@ -471,10 +686,13 @@ class Transformer(RuleTransformer):
         op = original.comparisons[0].operator
         if not isinstance(op, (cst.In, cst.NotIn)):
             return updated
+        comparator = original.comparisons[0].comparator
+        if isinstance(comparator, cst.Name) and comparator.value in self.enums and self._scalar_read(original.left):
+            self._enum_review(original, comparator.value)
+            return updated
         key = literal_str(original.left)
         if key is None or not key.isidentifier():
             return updated
-        comparator = original.comparisons[0].comparator
         known = self._is_known(comparator)
         if not known or self.scopes.had_scalar(comparator, self.stack[-1]):  # `in` works on strings too
             if known or self._maybe(comparator):
@@ -486,13 +704,77 @@ class Transformer(RuleTransformer):
         return cst.Comparison(attr, [cst.ComparisonTarget(operator, cst.Name("None"))], lpar=updated.lpar,
                               rpar=updated.rpar)
 
+    def _scalar_read(self, node: cst.CSTNode) -> bool:
+        """`node` reads a string or number field of a response (`model.id`, `r["model"]`)."""
+        if isinstance(node, cst.Attribute):
+            return node.attr.value in flow.SCALAR_FIELDS and self._is_known(node.value)
+        if isinstance(node, cst.Subscript):
+            return _literal_key(node) in flow.SCALAR_FIELDS and self._is_known(node.value)
+        return False
+
+    def _enum_review(self, node: cst.Comparison, enum: str) -> None:
+        # Under 0.x the field was untyped (Any) to a type checker; the SDK types it str now, and mypy sees what
+        # Python < 3.12 does at run time: `"gpt-4" in SomeEnum` raises TypeError unless it is a member.
+        self.review(node, f"{_code(node.left)} is a str (typed by the SDK since openai 1.0); `str in {enum}` "
+                          f"raises TypeError before Python 3.12 (the same under 0.x) and tests the values only from "
+                          f"3.12: compare with the values, e.g. `in {{m.value for m in {enum}}}`",
+                    note=f"a str `in {enum}` (an Enum class) raises TypeError before Python 3.12: compare with "
+                         f"the members' values")
+
     def _looks_like_response(self, node: cst.CSTNode) -> bool:
         # A name indexed like a response, that the rule could not trace to a call: worth a human's look only when
         # the module talks to the SDK (the rule runs only there), and unless it certainly holds a plain dict.
         return isinstance(node, (cst.Name, cst.Attribute)) and not self.scopes.plain_dict(node, self.stack[-1])
 
 
+_DICT_CLASSES = frozenset({"dict", "OpenAIObject"})
+
+
+def _names_dict(node: cst.CSTNode) -> bool:
+    return isinstance(node, cst.Name) and node.value in _DICT_CLASSES or (
+        isinstance(node, cst.Attribute) and node.attr.value == "OpenAIObject")
+
+
+def needs_parens_as_receiver(node: cst.CSTNode) -> bool:
+    """`node` must be parenthesised to be the receiver of `.attr`."""
+    return not isinstance(node, (cst.Name, cst.Attribute, cst.Subscript, cst.Call))
+
+
+def _enum_classes(module: cst.Module) -> set[str]:
+    """The module's top-level Enum classes (a base named ...Enum: Enum, StrEnum, enum.Enum, ...)."""
+    out = set()
+    for stmt in module.body:
+        if isinstance(stmt, cst.ClassDef) and any(
+                (attr_chain(b.value) or [""])[-1].endswith("Enum") for b in stmt.bases):
+            out.add(stmt.name.value)
+    return out
+
+
 _DICT_TYPES = re.compile(r"\b(?:dict|Dict|Mapping|MutableMapping|OpenAIObject)\b")
+
+
+def typing_cast(rule: RuleTransformer, module: cst.Module | None, type_expr: cst.BaseExpression,
+                value: cst.BaseExpression, **parens) -> cst.Call:
+    """`cast(T, value)` with `from typing import cast` added, or `typing.cast(T, value)` with `import typing` where
+    the module may bind `cast` to something else (sqlalchemy's, say): the call must stay a no-op."""
+    if "cast" in rule.state.names and not (module is not None and _imports_typing_cast(module)):
+        AddImportsVisitor.add_needed_import(rule.context, "typing")
+        func: cst.BaseExpression = cst.Attribute(cst.Name("typing"), cst.Name("cast"))
+    else:
+        AddImportsVisitor.add_needed_import(rule.context, "typing", "cast")
+        func = cst.Name("cast")
+    return cst.Call(func, [cst.Arg(type_expr), cst.Arg(value)], **parens)
+
+
+def _imports_typing_cast(module: cst.Module) -> bool:
+    for stmt in module.body:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                if (isinstance(small, cst.ImportFrom) and isinstance(small.module, cst.Name)
+                        and small.module.value == "typing" and not isinstance(small.names, cst.ImportStar)
+                        and any(a.name.value == "cast" and a.asname is None for a in small.names)):
+                    return True
+    return False
 
 
 def _dict_annotation(annotation: cst.Annotation | None) -> bool:

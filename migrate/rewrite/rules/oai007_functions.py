@@ -12,12 +12,17 @@ Reads of the answer, on expressions known to be responses (see OAI006: followed 
 parameters, across modules):
 
     if message.function_call:            ->  if message.tool_calls:
-    message.function_call.name           ->  message.tool_calls[0].function.name
-    fc = message.function_call           ->  fc = message.tool_calls[0].function if message.tool_calls else None
+    message.function_call.name           ->  cast(ChatCompletionMessageToolCall, message.tool_calls[0]).function.name
+    fc = message.function_call           ->  fc = (cast(ChatCompletionMessageToolCall, message.tool_calls[0]).function
+                                                   if message.tool_calls else None)
     finish_reason == "function_call"     ->  finish_reason == "tool_calls"
     {"role": "function", "name": n, "content": c}
                                          ->  {"role": "tool", "tool_call_id": message.tool_calls[0].id, "content": c}
                                              (only where one message's tool call is in play in that function)
+
+The SDK types a tool call as a union of function and custom tool calls; the request declared only function
+tools, so the cast (from typing, with ChatCompletionMessageToolCall from openai.types.chat) only tells the type
+checker what is true at run time.
 
 Anything else (a `function_call=` computed at run time, a hand-built assistant message carrying
 `function_call`) gets a `# migrate:` note. Serving tools needs vLLM's tool-calling flags (`migrate serve`).
@@ -29,6 +34,7 @@ import re
 
 import libcst as cst
 import libcst.matchers as m
+from libcst.codemod.visitors import AddImportsVisitor
 
 from migrate.catalog.legacy import qualified_calls
 from migrate.rewrite import flow
@@ -40,12 +46,13 @@ from migrate.rewrite.rules._base import (
     literal_str,
     rename_arg,
 )
-from migrate.rewrite.rules.oai006_responses import _Scopes
+from migrate.rewrite.rules.oai006_responses import _Scopes, typing_cast
 
 _CHAT = {"chat.completions.create", "chat.completions.parse", "chat.completions.stream"}
 _LEGACY_CHAT = frozenset(qualified_calls(_CHAT))  # openai.ChatCompletion.create / .acreate (catalog)
 
 
+_FUNCTION_TOOL_CALL = "ChatCompletionMessageToolCall"  # in openai.types.chat
 _WANTED = re.compile(r"\bfunctions\s*=|function_call")
 
 
@@ -90,8 +97,10 @@ class Transformer(RuleTransformer):
         self.stack = [0]
         self.guards: list[set[str]] = []  # receivers tested by enclosing `if E.function_call:`
         self.receivers: dict[int, set[str]] = {}
+        self.tree: cst.Module | None = None
 
     def visit_Module(self, node: cst.Module) -> None:
+        self.tree = node
         self.scopes = _Scopes(flow.facts_for(self.state, node))
         node.visit(self.scopes)
         self.known = self.scopes.known()
@@ -189,9 +198,7 @@ class Transformer(RuleTransformer):
                 and isinstance(parent.comparisons[0].operator, (cst.Is, cst.IsNot))
                 and m.matches(parent.comparisons[0].comparator, m.Name("None"))):
             return tool_calls
-        first = cst.Attribute(
-            cst.Subscript(tool_calls, [cst.SubscriptElement(cst.Index(cst.Integer("0")))]), cst.Name("function")
-        )
+        first = cst.Attribute(self._function_tool_call(tool_calls), cst.Name("function"))
         guarded = any(code(original.value) in g for g in self.guards)
         if guarded or isinstance(parent, cst.Attribute):
             return first  # inside `if E.tool_calls:`, or `.name` / `.arguments` (which failed on None before too)
@@ -199,6 +206,16 @@ class Transformer(RuleTransformer):
         if not isinstance(parent, (cst.Assign, cst.Arg, cst.Return, cst.AnnAssign, cst.Element, cst.DictElement)):
             expr = expr.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
         return expr
+
+    def _function_tool_call(self, tool_calls: cst.BaseExpression) -> cst.Call:
+        """`cast(ChatCompletionMessageToolCall, E.tool_calls[0])`. The SDK types a tool call as a union of function
+        and custom tool calls, and only the function one has `.function`; the request this answers declared only
+        function tools (it was converted from functions=), so only function tool calls come back. The cast keeps
+        the value as it is and tells the type checker so. ChatCompletionMessageToolCall is the function tool
+        call class in every openai>=1 (an alias of ChatCompletionMessageFunctionToolCall since 1.99)."""
+        AddImportsVisitor.add_needed_import(self.context, "openai.types.chat", _FUNCTION_TOOL_CALL)
+        first = cst.Subscript(tool_calls, [cst.SubscriptElement(cst.Index(cst.Integer("0")))])
+        return typing_cast(self, self.tree, cst.Name(_FUNCTION_TOOL_CALL), first)
 
     def leave_Comparison(self, original: cst.Comparison, updated: cst.Comparison):
         # finish_reason == "function_call"  ->  == "tool_calls"

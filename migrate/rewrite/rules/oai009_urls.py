@@ -10,8 +10,9 @@ it flows into a request: an argument of a requests / httpx / aiohttp / urllib ca
 argument of a client, directly or through constants, variables, attributes of the class, dict values,
 concatenations and f-strings (followed within the module). Everywhere else it is data about OpenAI, not a
 request to it, and stays as it is: dict keys, `if url != "https://api.openai.com/..."` sentinels, redirect
-tables, logging, docstrings. A module constant that reaches nothing in its module may be used by another one:
-it gets a note. HTTP mocks (`responses`, `respx`, `requests_mock`, `pytest_httpx`, `aioresponses`) are test
+tables, logging, docstrings. A module constant that another module of the tree imports and sends requests to
+(found by the plan's first phase, migrate/rewrite/url_exports.py) is rewritten where it is defined; one that
+reaches no request, here or in a module that imports it, gets a note. HTTP mocks (`responses`, `respx`, `requests_mock`, `pytest_httpx`, `aioresponses`) are test
 doubles: they are rewritten only with `--include-tests`. A URL of a route vLLM does not serve (images, text to
 speech, moderations, ...) keeps OpenAI's host, with a note: that request stays on OpenAI. URLs inside f-strings are left for review (the
 quoting cannot be changed safely).
@@ -75,6 +76,12 @@ class Transformer(RuleTransformer):
         for sink in sinks:
             self._reach(sink, 0, set())
         self._find_exported(node)
+        # a constant another module of the tree sends requests to (the plan's phase one): it flows into a request
+        sent = getattr(self.state.flow, "urls_sent", frozenset())
+        for value, name in list(self.exported.items()):
+            if name in sent:
+                self.flowing.add(value)
+                del self.exported[value]
         self.edits_base = any(split_url(literal_str(n) or "") == "" for n in self.flowing)
         return True
 

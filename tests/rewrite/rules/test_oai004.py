@@ -146,6 +146,83 @@ CASES = [
         review=[("OAI004", 10, "openai.api_base does not exist in openai>=1 (reading it raises AttributeError)"),
                 ("OAI004", 12, "openai.api_base set here no longer configures anything"),
                 ("OAI004", 15, "openai.api_base set here no longer configures anything")]),
+    case("OAI004", """
+        import io
+        import json
+
+        import openai
+
+
+        def upload(rows):
+            buf = io.StringIO()
+            for row in rows:
+                buf.write(json.dumps(row))
+            buf.seek(0)
+            return openai.File.create(file=buf, purpose="fine-tune")
+
+
+        def upload_path(path):
+            with open(path) as f:
+                return openai.File.create(file=f, purpose="fine-tune")
+
+
+        def upload_text(text, path):
+            openai.File.create(file=io.StringIO(text), purpose="fine-tune")
+            openai.File.create(file=open(path, "rb"), purpose="fine-tune")
+            return openai.Audio.transcribe("whisper-1", open(path))
+
+
+        def upload_param(f):
+            return openai.File.create(file=f, purpose="fine-tune")
+
+
+        def read_too(path):
+            f = open(path)
+            print(f.readline())
+            return openai.File.create(file=f, purpose="fine-tune")
+        """, """
+        import io
+        import json
+
+        import openai
+
+        client = openai.OpenAI()
+
+
+        def upload(rows):
+            buf = io.StringIO()
+            for row in rows:
+                buf.write(json.dumps(row))
+            buf.seek(0)
+            # migrate: openai>=1 uploads bytes only: this sends buf.getvalue() UTF-8 encoded
+            return client.files.create(file=io.BytesIO(buf.getvalue().encode()), purpose="fine-tune")
+
+
+        def upload_path(path):
+            with open(path, "rb") as f:
+                return client.files.create(file=f, purpose="fine-tune")
+
+
+        def upload_text(text, path):
+            client.files.create(file=io.BytesIO(text.encode()), purpose="fine-tune")
+            client.files.create(file=open(path, "rb"), purpose="fine-tune")
+            return client.audio.transcriptions.create(model="whisper-1", file=open(path, "rb"))
+
+
+        def upload_param(f):
+            # migrate: openai>=1 uploads bytes only: file= must be a binary file, bytes, a Path or (name, bytes)
+            return client.files.create(file=f, purpose="fine-tune")
+
+
+        def read_too(path):
+            f = open(path)
+            print(f.readline())
+            # migrate: openai>=1 uploads bytes only: open this file in binary mode ("rb")
+            return client.files.create(file=f, purpose="fine-tune")
+        """, id="OAI004-upload-file-values-become-bytes-or-are-left-for-review",
+        review=[("OAI004", 16, 'file=buf is an io.StringIO, which openai>=1 cannot upload (h'),
+                ("OAI004", 32, 'file=f: openai>=1 uploads bytes only (a file opened "rb", by'),
+                ("OAI004", 39, 'file=f is opened in text mode and read elsewhere too: openai')]),
 ]
 
 

@@ -236,6 +236,282 @@ CASES = [
             return data["choices"][0]["message"]["content"]
         """, None, id="OAI006-decoded-json-dicts-untouched",
         review=[]),
+    case("OAI004,OAI006", """
+        import json
+
+        import openai
+
+
+        def summary(tickets: list[str]) -> str:
+            response = openai.ChatCompletion.create(model="m", messages=[{"role": "user", "content": " ".join(tickets)}])
+            return response["choices"][0]["message"]["content"]
+
+
+        def latest(job_hash):
+            for job in openai.FineTuningJob.list()["data"]:
+                if job_hash in job["fine_tuned_model"]:
+                    return job["fine_tuned_model"]
+
+
+        def parsed(prompt):
+            response = openai.ChatCompletion.create(model="m", messages=[{"role": "user", "content": prompt}])
+            message = response["choices"][0]["message"]
+            return json.loads(message["content"]), message.get("content", "").strip(), message["content"].strip()
+
+
+        def untyped(prompt):
+            response = openai.ChatCompletion.create(model="m", messages=[{"role": "user", "content": prompt}])
+            return response["choices"][0]["message"]["content"]
+        """, """
+        import json
+
+        import openai
+        from typing import cast
+
+        client = openai.OpenAI()
+
+
+        def summary(tickets: list[str]) -> str:
+            response = client.chat.completions.create(model="m", messages=[{"role": "user", "content": " ".join(tickets)}])
+            return cast(str, response.choices[0].message.content)
+
+
+        def latest(job_hash):
+            for job in client.fine_tuning.jobs.list().data:
+                if job_hash in cast(str, job.fine_tuned_model):
+                    return job.fine_tuned_model
+
+
+        def parsed(prompt):
+            response = client.chat.completions.create(model="m", messages=[{"role": "user", "content": prompt}])
+            message = response.choices[0].message
+            return json.loads(cast(str, message.content)), (message.content or "").strip(), cast(str, message.content).strip()
+
+
+        def untyped(prompt):
+            response = client.chat.completions.create(model="m", messages=[{"role": "user", "content": prompt}])
+            return response.choices[0].message.content
+        """, id="OAI006-optional-text-cast-to-str-where-the-code-needs-a-str",
+        review=[]),
+    case("OAI004,OAI006", """
+        import json
+
+        import openai
+
+
+        def stream(messages):
+            for chunk in openai.ChatCompletion.create(model="m", messages=messages, stream=True):
+                if not isinstance(chunk, dict):
+                    continue
+                if isinstance(chunk, (dict, list)):
+                    print(chunk["choices"][0]["delta"].get("content"))
+
+
+        def decoded(text):
+            data = json.loads(text)
+            return isinstance(data, dict)
+
+
+        def ask(prompt):
+            return openai.Completion.create(model="m", prompt=prompt)
+
+
+        def checked(prompt):
+            r = ask(prompt)
+            return isinstance(r, dict) and r["choices"][0]["text"]
+        """, """
+        import json
+
+        import openai
+        from openai.types.chat import ChatCompletionChunk
+
+        client = openai.OpenAI()
+
+
+        def stream(messages):
+            for chunk in client.chat.completions.create(model="m", messages=messages, stream=True):
+                if not isinstance(chunk, ChatCompletionChunk):
+                    continue
+                if isinstance(chunk, (ChatCompletionChunk, list)):
+                    print(chunk.choices[0].delta.content)
+
+
+        def decoded(text):
+            data = json.loads(text)
+            return isinstance(data, dict)
+
+
+        def ask(prompt):
+            return client.completions.create(model="m", prompt=prompt)
+
+
+        def checked(prompt):
+            r = ask(prompt)
+            return isinstance(r, openai.BaseModel) and r.choices[0].text
+        """, id="OAI006-isinstance-dict-on-responses-tests-the-response-class",
+        review=[]),
+    case("OAI004,OAI006", """
+        import openai
+
+        LAST: dict = openai.Completion.create(model="m", prompt="hi")
+
+
+        def ask(prompt):
+            response: dict = openai.ChatCompletion.create(model="m", messages=[{"role": "user", "content": prompt}])
+            return response["choices"][0]["message"]["content"]
+
+
+        def plain(prompt) -> dict:
+            request: dict = {"model": "m", "prompt": prompt}
+            return request
+        """, """
+        import openai
+
+        client = openai.OpenAI()
+
+        # migrate: LAST holds an SDK response object now, not a dict: fix its annotation
+        LAST: dict = client.completions.create(model="m", prompt="hi")
+
+
+        def ask(prompt):
+            response = client.chat.completions.create(model="m", messages=[{"role": "user", "content": prompt}])
+            return response.choices[0].message.content
+
+
+        def plain(prompt) -> dict:
+            request: dict = {"model": "m", "prompt": prompt}
+            return request
+        """, id="OAI006-dict-annotations-of-names-holding-responses",
+        review=[("OAI006", 7, 'LAST holds an SDK response object (a pydantic model since op')]),
+    case("OAI004,OAI006", """
+        import openai
+
+
+        def converse(question):
+            messages = [{"role": "system", "content": "Be brief."}]
+            messages.append({"role": "user", "content": question})
+            response = openai.ChatCompletion.create(model="m", messages=messages)
+            message = response["choices"][0]["message"]
+            messages.append(message)
+            return messages[-1]["content"]
+
+
+        def collect(prompt):
+            chunks = []
+            for chunk in openai.ChatCompletion.create(model="m", messages=[], stream=True):
+                chunks.append(chunk)
+            return chunks
+        """, """
+        import openai
+
+        client = openai.OpenAI()
+
+
+        def converse(question):
+            messages = [{"role": "system", "content": "Be brief."}]
+            messages.append({"role": "user", "content": question})
+            response = client.chat.completions.create(model="m", messages=messages)
+            message = response.choices[0].message
+            messages.append(message.model_dump(exclude_unset=True))
+            return messages[-1]["content"]
+
+
+        def collect(prompt):
+            chunks = []
+            for chunk in client.chat.completions.create(model="m", messages=[], stream=True):
+                chunks.append(chunk)
+            return chunks
+        """, id="OAI006-message-appended-to-a-list-of-dicts-is-dumped",
+        review=[]),
+    case("OAI004,OAI006", """
+        from enum import Enum
+
+        import openai
+
+        NAMES = ["gpt-4", "gpt-3.5-turbo"]
+
+
+        class ChatModel(Enum):
+            GPT_4 = "gpt-4"
+
+
+        def enabled():
+            models = openai.Model.list()["data"]
+            return [m for m in models if m["id"] in ChatModel], [m for m in models if m["id"] in NAMES]
+        """, """
+        from enum import Enum
+
+        import openai
+
+        client = openai.OpenAI()
+
+        NAMES = ["gpt-4", "gpt-3.5-turbo"]
+
+
+        class ChatModel(Enum):
+            GPT_4 = "gpt-4"
+
+
+        def enabled():
+            models = client.models.list().data
+            # migrate: a str `in ChatModel` (an Enum class) raises TypeError before Python 3.12: compare with the members' values
+            return [m for m in models if m.id in ChatModel], [m for m in models if m.id in NAMES]
+        """, id="OAI006-str-field-in-an-enum-class-left-for-review",
+        review=[("OAI006", 18, 'm["id"] is a str (typed by the SDK since openai 1.0); `str i')]),
+    case("OAI004,OAI006", """
+        import openai
+
+
+        def timed(prompt):
+            response = openai.ChatCompletion.create(model="m", messages=[{"role": "user", "content": prompt}])
+            print(response.openai_id, response.response_ms, response.organization)
+            return response["choices"][0]["message"]["content"]
+
+
+        def other(job):
+            return job.response_ms, job.openai_id
+        """, """
+        import openai
+
+        client = openai.OpenAI()
+
+
+        def timed(prompt):
+            response = client.chat.completions.create(model="m", messages=[{"role": "user", "content": prompt}])
+            # migrate: .response_ms does not exist on openai>=1 response objects (AttributeError)
+            # migrate: .organization does not exist on openai>=1 response objects (AttributeError)
+            print(response.id, response.response_ms, response.organization)
+            return response.choices[0].message.content
+
+
+        def other(job):
+            return job.response_ms, job.openai_id
+        """, id="OAI006-0x-only-response-attributes",
+        review=[("OAI006", 11, '.response_ms was an attribute of 0.x response objects, not a'),
+                ("OAI006", 11, '.organization was an attribute of 0.x response objects, not ')]),
+    case("OAI004,OAI006", """
+        from sqlalchemy import cast
+
+        import openai
+
+
+        def summary(q) -> str:
+            response = openai.ChatCompletion.create(model="m", messages=[{"role": "user", "content": q}])
+            return response["choices"][0]["message"]["content"]
+        """, """
+        from sqlalchemy import cast
+
+        import openai
+        import typing
+
+        client = openai.OpenAI()
+
+
+        def summary(q) -> str:
+            response = client.chat.completions.create(model="m", messages=[{"role": "user", "content": q}])
+            return typing.cast(str, response.choices[0].message.content)
+        """, id="OAI006-cast-written-as-typing-cast-where-the-module-binds-cast",
+        review=[]),
 ]
 
 

@@ -23,6 +23,8 @@ CASES = [
         """, """
         import json
         import openai
+        from openai.types.chat import ChatCompletionMessageToolCall
+        from typing import cast
 
         client = openai.OpenAI()
 
@@ -30,9 +32,9 @@ CASES = [
             response = client.chat.completions.create(model="m", messages=messages, tools=[{"type": "function", "function": fn} for fn in funcs], tool_choice="auto")
             message = response.choices[0].message
             if message.tool_calls:
-                args = json.loads(message.tool_calls[0].function.arguments)
+                args = json.loads(cast(ChatCompletionMessageToolCall, message.tool_calls[0]).function.arguments)
                 messages.append({"role": "tool", "tool_call_id": message.tool_calls[0].id, "content": "{}"})
-            fc = message.tool_calls[0].function if message.tool_calls else None
+            fc = cast(ChatCompletionMessageToolCall, message.tool_calls[0]).function if message.tool_calls else None
             done = response.choices[0].finish_reason == "tool_calls"
             return client.chat.completions.create(model="m", messages=messages, tools=[{"type": "function", "function": {"name": "a"}}], tool_choice={"type": "function", "function": {"name": "a"}})
         """, id="OAI007-functions-to-tools-and-reads",
@@ -57,6 +59,8 @@ CASES = [
         """, """
         import json
         import openai
+        from openai.types.chat import ChatCompletionMessageToolCall
+        from typing import cast
 
         client = openai.OpenAI()
 
@@ -70,7 +74,7 @@ CASES = [
         def run(messages):
             message = ask(messages).choices[0].message
             if message.tool_calls:
-                args = json.loads(message.tool_calls[0].function.arguments)
+                args = json.loads(cast(ChatCompletionMessageToolCall, message.tool_calls[0]).function.arguments)
                 return args
             return message.content
         """, id="OAI007-function-call-read-in-a-caller-of-the-request",

@@ -6,9 +6,13 @@ HTTP mocks stay as they are (mocks move with --include-tests), and routes vLLM d
 
 from __future__ import annotations
 
+import textwrap
+
 import pytest
 
+from migrate.rewrite import apply_plan, plan_rewrite, url_exports
 from tests.rewrite.cases import ENV_BASE, case, check_case
+from tests.rewrite.conftest import CONFIG, make_tree
 
 CASES = [
     case("OAI009", '''
@@ -181,3 +185,68 @@ CASES = [
 @pytest.mark.parametrize("c", CASES)
 def test_oai009(c):
     check_case(c)
+
+
+# -- a URL constant defined in one module and sent to from another (migrate/rewrite/url_exports.py) ------------
+
+CONFIG_MODULE = 'API_BASE = "https://api.openai.com/v1"\nDOCS_URL = "https://api.openai.com/docs"\n'
+SENDER = textwrap.dedent("""\
+    import requests
+
+    from app.config import API_BASE
+
+
+    def chat(payload):
+        url = API_BASE + "/chat/completions"
+        return requests.post(url, json=payload).json()
+    """)
+SENDER_BY_MODULE = textwrap.dedent("""\
+    import httpx
+
+    from . import config as cfg
+
+
+    def chat(payload):
+        return httpx.post(f"{cfg.API_BASE}/chat/completions", json=payload).json()
+    """)
+LOGGER = textwrap.dedent("""\
+    import logging
+
+    from app.config import DOCS_URL
+
+    logging.info("docs at %s", DOCS_URL)
+    """)
+
+
+@pytest.mark.parametrize("sender", [SENDER, SENDER_BY_MODULE], ids=["from-import-through-a-name", "module-alias-f-string"])
+def test_url_constant_sent_to_from_another_module_is_rewritten_where_defined(tmp_path, sender):
+    root = make_tree(tmp_path, {"app/__init__.py": "", "app/config.py": CONFIG_MODULE, "app/client.py": sender,
+                                "app/log.py": LOGGER})
+    plan = plan_rewrite([root], config=CONFIG)
+    after = {c.path: c.after for c in plan.changes}
+    assert sorted(after) == ["app/config.py"]  # the senders read the constant: nothing to change there
+    config = after["app/config.py"]
+    assert 'API_BASE = os.environ.get("OPENAI_BASE_URL", "http://localhost:8000/v1")' in config
+    assert config.startswith("import os\n")
+    # DOCS_URL is only logged elsewhere: data about OpenAI, kept, with the note a constant nobody here sends to gets
+    assert 'DOCS_URL = "https://api.openai.com/docs"' in config
+    items = [(r.path, r.rule, r.message) for r in plan.review]
+    assert [(p, rule) for p, rule, _ in items] == [("app/config.py", "OAI009")]
+    assert "`DOCS_URL` holds an api.openai.com URL that no request in this module uses" in items[0][2]
+    apply_plan(plan)
+    assert plan_rewrite([root], config=CONFIG).changes == ()
+
+
+def test_url_constant_alone_keeps_its_note(tmp_path):
+    root = make_tree(tmp_path, {"app/__init__.py": "", "app/config.py": CONFIG_MODULE})
+    plan = plan_rewrite([root], config=CONFIG)
+    assert [c.path for c in plan.changes] == ["app/config.py"]
+    assert 'API_BASE = "https://api.openai.com/v1"' in plan.changes[0].after
+    assert sorted(r.message.split("`")[1] for r in plan.review) == ["API_BASE", "DOCS_URL"]
+
+
+def test_url_exports_finds_the_constants_other_modules_send_to():
+    sources = [("app/config.py", CONFIG_MODULE.encode()), ("app/log.py", LOGGER.encode())]
+    others = [("app/client.py", lambda: SENDER.encode()), ("app/__init__.py", lambda: b"")]
+    assert url_exports.build(sources, others) == {"app/config.py": frozenset({"API_BASE"})}
+    assert url_exports.build([("app/log.py", LOGGER.encode())]) == {}  # no constant in the tree

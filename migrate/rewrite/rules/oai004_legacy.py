@@ -148,6 +148,9 @@ class Transformer(RuleTransformer):
         self.has_legacy = False
         self.resource_imports: list[tuple[cst.ImportFrom, str, str]] = []  # (import, 0.x resource, local name)
 
+    def statement_filter(self):
+        return self.names_filter(("openai",))  # every hook acts on names from openai (settings, calls, imports)
+
     # -- module-level bookkeeping ---------------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
         self.alias = openai_alias(node)

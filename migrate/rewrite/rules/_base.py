@@ -124,6 +124,9 @@ class RuleTransformer(VisitorBasedCodemodCommand):
         self._notes_found: Counter[str] = Counter()  # note key -> notes asked for that were already there
         self._notes_written: dict[str, list[cst.EmptyLine]] = {}  # note key -> the comment lines written
         self._metadata: dict = {}
+        self._outline = None  # statement spans, when the rule has a statement_filter (see _start_pruning)
+        self._filter = None
+        self._skipped: cst.CSTNode | None = None
 
     def _meta(self, provider):
         table = self._metadata.get(provider)
@@ -157,17 +160,59 @@ class RuleTransformer(VisitorBasedCodemodCommand):
             if text not in self._notes[-1]:
                 self._notes[-1].append(text)
 
+    # -- statements the walk skips -----------------------------------------------------------------------------
+    def statement_filter(self):
+        """A compiled pattern that the text of every statement this rule may act on matches: edit, review, or
+        gather state that matters elsewhere (see _prune.py). A statement whose text does not match is skipped
+        whole. None (the default): every statement is visited. Called once per walk, after __init__."""
+        return None
+
+    def names_filter(self, packages):
+        """A statement_filter for a rule that acts only on expressions whose qualified names lie inside
+        `packages`: a statement must spell a package's name or a name some import binds into one (the same
+        reasoning as ImportIndex.cannot_be_in); None (visit everything) when the import index cannot say."""
+        index = self.state.import_index()
+        if index is None or not index.usable:
+            return None
+        from migrate.rewrite.rules._prune import words_pattern
+
+        return words_pattern(set().union(*(index.bound_to(p) for p in packages)))
+
+    def _start_pruning(self, module: cst.Module) -> None:
+        self._outline = None
+        pattern = self.statement_filter()
+        index = self.state.import_index() if pattern is not None else None
+        if index is not None and index.usable and index.tree is not None:
+            from migrate.rewrite.rules._prune import Outline
+
+            self._outline = Outline(self.state.source, index.tree)
+            self._filter = pattern
+
     # Notes collect per statement and become comment lines above it when the statement is left.
     def on_visit(self, node: cst.CSTNode) -> bool:
         self._stack.append(node)
+        outline = self._outline
         if _is_statement(type(node)):
             self._notes.append([])
+            if outline is not None:
+                span = outline.span(node)
+                if span is not None and not self._filter.search(outline.source, span[0], span[1]):
+                    self._skipped = node  # its children are not visited: on_leave comes next, for it
+                    return False
+                outline.enter(node)
+        elif outline is not None and isinstance(node, cst.Module):
+            outline.enter(node)
         if not _plain_dispatch(type(self)):
             return super().on_visit(node)
         hook = _hook(self._hooks, type(self), "visit_", type(node))
         return hook is None or hook(self, node) is not False
 
     def on_leave(self, original_node, updated_node):
+        if original_node is self._skipped:
+            self._skipped = None
+            self._stack.pop()
+            self._notes.pop()
+            return updated_node
         if _plain_dispatch(type(self)):
             hook = _hook(self._hooks, type(self), "leave_", type(original_node))
             result = updated_node if hook is None else hook(self, original_node, updated_node)
@@ -228,6 +273,7 @@ class RuleTransformer(VisitorBasedCodemodCommand):
         return updated
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        self._start_pruning(tree)
         result = super().transform_module_impl(tree)
         if not self._notes_written:
             return result

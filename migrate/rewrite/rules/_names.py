@@ -44,6 +44,7 @@ class ImportIndex:
         self.import_paths: set[str] = set()  # dotted module names written in import statements
         self.statement_lines: list[int] | None = None  # first line of each top-level statement, as LibCST counts
         self.identifiers: set[str] = set()  # every name, attribute name and imported name the code spells
+        self.tree: ast.Module | None = None  # Python's own tree of the text (statement spans: see _prune.py)
         try:
             tree = ast.parse(source)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -51,6 +52,7 @@ class ImportIndex:
             return
         self._walk(tree, nested=False)
         self.statement_lines = _statement_lines(tree)
+        self.tree = tree
 
     def _walk(self, node: ast.AST, nested: bool) -> None:
         stack = [(node, nested)]
@@ -155,6 +157,11 @@ class ImportIndex:
         `import openai.wandb_logger` in a function both bind `openai` to openai."""
         inner = self.nested.get(name)
         return inner is None or (len(self.imports[name]) == 1 and inner == self.imports[name])
+
+    def bound_to(self, package: str) -> set[str]:
+        """Every name whose qualified names may start with `package` (see cannot_be_in): the package's own name
+        and the names some import binds to something inside it."""
+        return {package, *(name for name, roots in self.import_roots.items() if package in roots)}
 
     def never_spells(self, names) -> bool:
         """True when the code names none of `names`' last parts anywhere (as a name, an attribute or an import):

@@ -36,6 +36,9 @@ def wanted(source: str, state) -> bool:
 class Transformer(RuleTransformer):
     RULE_ID = "OAI002"
 
+    def statement_filter(self):
+        return self.names_filter(("openai",))  # every hook asks for a name inside openai
+
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         if self.qname_in(original.func, AZURE_CLASSES) is None:
             return updated

@@ -18,6 +18,7 @@ Names built at run time (f-strings, variables) cannot be mapped here; `migrate s
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import libcst as cst
 
@@ -28,6 +29,12 @@ from migrate.rewrite.rules._roles import foreign_client
 
 MODEL_KEYWORDS = frozenset({"model", "engine", "deployment_id", "azure_deployment", "model_name", "deployment_name"})
 _MODELISH = re.compile(r"model|engine|deployment", re.IGNORECASE)
+
+
+@lru_cache(maxsize=8)
+def _literal_pattern(names: frozenset[str]) -> re.Pattern:
+    model = OPENAI_MODEL.pattern.removeprefix("^").removesuffix("$")
+    return re.compile("|".join([r"""["'](?:%s)""" % model, r"\\", *map(re.escape, sorted(names))]))
 
 
 def wanted(source: str, state) -> bool:
@@ -49,6 +56,11 @@ class Transformer(RuleTransformer):
     def __init__(self, context, state) -> None:
         super().__init__(context, state)
         self.depth = 0  # function nesting: constants live at depth 0 (module and class bodies)
+
+    def statement_filter(self):
+        # Every edit and review is of a plain string literal the map holds or that reads like an OpenAI model: its
+        # text has the name right after the opening quote (or escapes, read conservatively as "maybe").
+        return _literal_pattern(frozenset(self.config.models))
 
     def visit_FunctionDef(self, node) -> None:
         self.depth += 1

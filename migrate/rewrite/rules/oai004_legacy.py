@@ -119,6 +119,9 @@ class Transformer(RuleTransformer):
         self.bindings: _uploads.Bindings | None = None  # only where an upload call is converted
         self.binary_opens: set[int] = set()  # open(...) calls whose file only goes to an upload: opened "rb"
 
+    def statement_filter(self):
+        return self.names_filter(("openai",))  # every hook acts on names from openai (settings, calls, imports)
+
     # -- module-level bookkeeping ---------------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
         self.alias = openai_alias(node)

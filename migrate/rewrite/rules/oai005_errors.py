@@ -71,6 +71,11 @@ class Transformer(RuleTransformer):
         self.renamed: dict[str, str] = {}  # local name bound by `from openai.error import X` -> new local name
         self.handler_vars: list[str | None] = []
 
+    def statement_filter(self):
+        # Every hook acts on names from openai: its imports, the names they bind, the `except` clauses catching them
+        # (a handler's variable is used inside its own `try` statement).
+        return self.names_filter(("openai",))
+
     def visit_Module(self, node: cst.Module) -> None:
         alias = openai_alias(node)
         self.have_openai_import = alias is not None

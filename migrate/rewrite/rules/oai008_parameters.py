@@ -26,8 +26,10 @@ import libcst as cst
 
 from migrate.catalog.legacy import qualified_calls
 from migrate.rewrite.patterns import PARAMETER_ACTIONS
+from migrate.rewrite.rules._prune import words_pattern
 from migrate.rewrite.rules._roles import foreign_client
 from migrate.rewrite.rules._base import (
+    ENDPOINT_TAILS,
     RuleTransformer,
     endpoint_of,
     is_simple_value,
@@ -152,6 +154,10 @@ def default_action(verdict: str, parameter: str) -> str:
 
 class Transformer(RuleTransformer):
     RULE_ID = "OAI008"
+
+    def statement_filter(self):
+        # The one hook acts on calls of an endpoint method, current (by the attribute chain's tail) or 0.x.
+        return words_pattern({tail[-1] for tail in ENDPOINT_TAILS} | {q.rsplit(".", 1)[1] for q in _LEGACY_ENDPOINTS})
 
     def _endpoint_note(self, original: cst.Call, endpoint: str) -> None:
         """Endpoints vLLM serves only with another model or not at all: reported, the code is left as it is."""

@@ -65,6 +65,10 @@ _PACKAGES = frozenset({module.split(".", 1)[0] for module, _ in wrappers.WRAPPER
 class Transformer(RuleTransformer):
     RULE_ID = "OAI012"
 
+    def statement_filter(self):
+        return self.names_filter(_PACKAGES)  # the one hook acts on calls of names from the wrapper packages
+
+
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         target = self._target(original)
         if target is None:

@@ -1,0 +1,103 @@
+"""Which statements a rule's walk may skip: the text of each statement, from Python's own parser, without a walk.
+
+A rule's walk through LibCST rebuilds every node it enters; most statements of a file hold nothing the rule can
+act on. A rule that declares a `statement_filter` (a pattern that the text of every statement it can act on, or
+gather state from, must match) skips the others whole: its hooks never see them, and the statement is kept as it
+is (the same node, so the tree it returns is the same text as with the full walk).
+
+Where each LibCST statement lies in the text comes from `ast` (already parsed for the import index): the module's
+body, and the bodies of the classes and functions found there, statement by statement, checked against each
+other (kinds, names, counts) before any is trusted; a body that does not line up is walked whole. Other blocks
+(`if`, `try`, `with`, loops) are not looked into: a statement there is visited or skipped with its block.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+import libcst as cst
+
+_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_COMPOUND = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try, *_DEFS,
+             *((ast.TryStar,) if hasattr(ast, "TryStar") else ()), *((ast.Match,) if hasattr(ast, "Match") else ()))
+_CST_COMPOUND = {
+    cst.If: (ast.If,), cst.For: (ast.For, ast.AsyncFor), cst.While: (ast.While,), cst.With: (ast.With, ast.AsyncWith),
+    cst.Try: (ast.Try,), cst.FunctionDef: (ast.FunctionDef, ast.AsyncFunctionDef), cst.ClassDef: (ast.ClassDef,),
+}
+if hasattr(ast, "TryStar"):
+    _CST_COMPOUND[cst.TryStar] = (ast.TryStar,)
+if hasattr(ast, "Match"):
+    _CST_COMPOUND[cst.Match] = (ast.Match,)
+
+
+class Outline:
+    """Statement spans of one text: `(start, end)` character offsets of each statement LibCST sees, by node."""
+
+    def __init__(self, source: str, tree: ast.Module) -> None:
+        self.source = source
+        self.tree = tree
+        starts = [0]
+        for line in source.splitlines(keepends=True):
+            starts.append(starts[-1] + len(line))
+        self._line_starts = starts
+        self.spans: dict[int, tuple[int, int, list[ast.stmt]]] = {}  # id(LibCST statement) -> (start, end, ast)
+
+    def enter(self, node: cst.CSTNode) -> None:
+        """Record the spans of the statements of `node`'s body (the module, a class or function whose own span
+        is known); anything else records nothing."""
+        if isinstance(node, cst.Module):
+            self._match(node.body, self.tree.body)
+            return
+        if not isinstance(node, (cst.FunctionDef, cst.ClassDef)) or not isinstance(node.body, cst.IndentedBlock):
+            return
+        known = self.spans.get(id(node))
+        if known is not None and len(known[2]) == 1:
+            self._match(node.body.body, known[2][0].body)
+
+    def span(self, node: cst.CSTNode) -> tuple[int, int] | None:
+        known = self.spans.get(id(node))
+        return None if known is None else (known[0], known[1])
+
+    def _match(self, body, stmts: list[ast.stmt]) -> None:
+        groups: list[list[ast.stmt]] = []
+        end = None
+        for stmt in stmts:
+            if groups and stmt.lineno == end and not isinstance(stmt, _COMPOUND):
+                groups[-1].append(stmt)  # `a; b`: one statement line for LibCST
+            else:
+                groups.append([stmt])
+            end = stmt.end_lineno
+        if len(groups) != len(body) or not all(_same(node, group) for node, group in zip(body, groups)):
+            return
+        starts = self._line_starts
+        for node, group in zip(body, groups):
+            first = group[0]
+            line = min([first.lineno, *(d.lineno for d in getattr(first, "decorator_list", ()))])
+            last = max(s.end_lineno or s.lineno for s in group)
+            if line < 1 or last >= len(starts):
+                return
+            self.spans[id(node)] = (starts[line - 1], starts[last], group)
+
+
+def _same(node: cst.CSTNode, group: list[ast.stmt]) -> bool:
+    """Whether the LibCST statement and the ast statements are the same code (kinds, and names of definitions)."""
+    if isinstance(node, cst.SimpleStatementLine):
+        return len(node.body) == len(group) and not any(isinstance(s, _COMPOUND) for s in group)
+    kinds = _CST_COMPOUND.get(type(node))
+    if kinds is None or len(group) != 1 or not isinstance(group[0], kinds):
+        return False
+    if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+        if node.name.value != group[0].name:
+            return False
+        if isinstance(node, cst.FunctionDef) and (node.asynchronous is not None) != isinstance(group[0], ast.AsyncFunctionDef):
+            return False
+    return True
+
+
+def words_pattern(words) -> re.Pattern:
+    """A pattern for any of `words` as a whole identifier (for no words, one that matches nothing)."""
+    words = sorted(set(words))
+    if not words:
+        return re.compile(r"(?!)")
+    return re.compile(r"(?<!\w)(?:%s)(?!\w)" % "|".join(map(re.escape, words)))

@@ -33,8 +33,9 @@ _MODELISH = re.compile(r"model|engine|deployment", re.IGNORECASE)
 
 @lru_cache(maxsize=8)
 def _literal_pattern(names: frozenset[str]) -> re.Pattern:
-    model = OPENAI_MODEL.pattern.removeprefix("^").removesuffix("$")
-    return re.compile("|".join([r"""["'](?:%s)""" % model, r"\\", *map(re.escape, sorted(names))]))
+    # The catalog's pattern is verbose and case-blind; re.escape keeps the mapped names literal under re.VERBOSE.
+    alternatives = [OPENAI_MODEL_LITERAL_RE.pattern, r"\\", *map(re.escape, sorted(names))]
+    return re.compile("|".join(alternatives), re.VERBOSE | re.IGNORECASE)
 
 
 def wanted(source: str, state) -> bool:

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from migrate.catalog.facts import SettingFact
 from migrate.catalog.verdict import Verdict
 
 # -- openai-node (v4 and later) ------------------------------------------------------------------------------
@@ -55,11 +56,8 @@ CLIENT_OPTIONS = {
 }
 
 
-@dataclass(frozen=True)
-class OptionFact:
-    verdict: Verdict
-    reason: str
-    fix: str
+# A JS-only client option is judged like a Python setting: verdict, reason, fix.
+OptionFact = SettingFact
 
 
 # Options that only exist in the JS SDK, with what they mean on vLLM.

@@ -503,6 +503,18 @@ ENDPOINT_ENV: frozenset[str] = frozenset(
     {name for name, group in SETTING_GROUPS.items() if name.isupper() and group == "base_url"} | {"AZURE_OPENAI_ENDPOINT"}
 )
 
+# The names of OpenAI's environment variables (the SDK's own, snapshot `sdk_env`, and the conventions code builds
+# on them: OPENAI_MODEL, AZURE_OPENAI_DEPLOYMENT, ...): a whole name (ENV_NAME_RE, the scan's detectors) or one
+# inside a line of code (ENV_NAME_IN_TEXT_RE, the scan's assessment).
+ENV_NAME = r"(?:AZURE_)?OPENAI_[A-Z0-9_]+"
+ENV_NAME_RE = re.compile(rf"^{ENV_NAME}$")
+ENV_NAME_IN_TEXT_RE = re.compile(rf"\b({ENV_NAME})\b")
+
+# HTTP client libraries whose requests to an OpenAI URL are raw REST calls (the scan reports them, OAI009 points
+# their URLs at vLLM), by the first part of the name code calls them by (`urllib.request.urlopen` -> "urllib").
+HTTP_LIBRARIES: tuple[str, ...] = ("requests", "httpx", "aiohttp", "urllib", "urllib3", "urllib.request", "tornado",
+                                   "treq")
+
 
 @dataclass(frozen=True)
 class WrapperFact:

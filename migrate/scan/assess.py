@@ -428,7 +428,6 @@ def _assess_config(f: Finding, ctx: _Context) -> list[Issue]:
     return issues
 
 
-_ENV_NAME_RE = re.compile(r"\b((?:AZURE_)?OPENAI_[A-Z0-9_]+|AZURE_OPENAI_[A-Z0-9_]+)\b")
 _OPENAI_KEY_RE = re.compile(r"\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}")
 
 
@@ -449,7 +448,9 @@ def _env_group(name: str) -> str | None:
 
 
 def _assess_env(f: Finding, ctx: _Context) -> list[Issue]:
-    names = [p for p in f.parameters if p.isupper()] or _ENV_NAME_RE.findall(f.code or "") or _ENV_NAME_RE.findall(f.detail or "")
+    from migrate.catalog.facts import ENV_NAME_IN_TEXT_RE as env_name
+
+    names = [p for p in f.parameters if p.isupper()] or env_name.findall(f.code or "") or env_name.findall(f.detail or "")
     issues: list[Issue] = []
     for name in dict.fromkeys(names):
         group = _env_group(name)

@@ -397,6 +397,9 @@ LEGACY_EXCEPTION_CLASSES: dict[str, ExceptionFact] = {
 LEGACY_TOP_LEVEL_EXCEPTIONS = frozenset({"APIError", "InvalidRequestError", "OpenAIError"})
 # 0.x exception names that openai>=1 exports for something else (`openai.Timeout` is httpx's timeout setting).
 LEGACY_EXCEPTION_NAMES_REUSED = frozenset({"Timeout"})
+# 0.x OpenAIError attributes (openai 0.28's error.py) -> the current APIError / APIStatusError attribute.
+LEGACY_ERROR_ATTRIBUTES: dict[str, str] = {"http_status": "status_code", "json_body": "body", "user_message": "message",
+                                           "http_body": "body", "headers": "response.headers"}
 
 # openai.error.X (0.x) -> the 1.x exception that replaces it, in words.
 LEGACY_EXCEPTIONS: dict[str, str] = {

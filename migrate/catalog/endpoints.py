@@ -93,3 +93,13 @@ def rest_resources() -> frozenset[str]:
     firsts = {e.path.lstrip("/").split("/", 1)[0].split("?", 1)[0] for e in load_catalog(target=False).endpoints.values()
               if e.path}
     return frozenset(firsts - PATH_PREFIX_WORDS - {""})
+
+
+def current_name(endpoint: str) -> str:
+    """The current endpoint a name stands for: a 0.x call ("ChatCompletion.acreate" -> "chat.completions.create"),
+    a past SDK name ("beta.chat.completions.parse" -> "chat.completions.parse"), or the name itself."""
+    from migrate.catalog import legacy
+
+    if call := legacy.legacy_call(endpoint):
+        return call.endpoint
+    return HISTORICAL_ENDPOINTS.get(endpoint) or endpoint

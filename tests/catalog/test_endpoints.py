@@ -93,3 +93,24 @@ def test_a_treq_request_is_attributed_to_its_library():
     # OAI009 knew treq and tornado as HTTP libraries, the scan did not: it reported the request without a library.
     findings = _scan('import treq\ntreq.post("https://api.openai.com/v1/chat/completions", json={"model": "gpt-4o"})\n')
     assert [(f.endpoint, f.client) for f in findings if f.kind.value == "http"] == [("/v1/chat/completions", "treq")]
+
+
+@pytest.mark.parametrize("name, current", [
+    ("ChatCompletion.acreate", "chat.completions.create"), ("openai.Embedding.create", "embeddings.create"),
+    ("beta.chat.completions.stream", "chat.completions.stream"), ("fine_tunes.create", "fine_tunes.create"),
+    ("responses.create", "responses.create")], ids=lambda v: v if "." in v and v[0].isupper() or "beta" in v else None)
+def test_current_name(name, current):
+    assert endpoints.current_name(name) == current
+
+
+def test_serve_plans_for_past_and_0x_names_through_the_catalog():
+    # migrate serve's feature list knew past names by listing them; it now asks the catalog for the current name.
+    from migrate.serve.needs import needs_from_findings
+
+    source = ("import openai\nfrom openai import OpenAI\n"
+              "openai.ChatCompletion.acreate(model='gpt-4o', messages=[])\n"
+              "openai.Embedding.create(model='text-embedding-3-small', input='a')\n"
+              "OpenAI().beta.chat.completions.stream(model='gpt-4o', messages=[])\n")
+    needs = needs_from_findings(detect_source(source, "m.py"))
+    assert {"chat", "embeddings", "stream", "json_schema"} <= set(needs.features)
+    assert needs.features["stream"] == needs.features["json_schema"] == ("m.py:5",)

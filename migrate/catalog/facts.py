@@ -397,6 +397,9 @@ LEGACY_EXCEPTION_CLASSES: dict[str, ExceptionFact] = {
 LEGACY_TOP_LEVEL_EXCEPTIONS = frozenset({"APIError", "InvalidRequestError", "OpenAIError"})
 # 0.x exception names that openai>=1 exports for something else (`openai.Timeout` is httpx's timeout setting).
 LEGACY_EXCEPTION_NAMES_REUSED = frozenset({"Timeout"})
+# 0.x OpenAIError attributes (openai 0.28's error.py) -> the current APIError / APIStatusError attribute.
+LEGACY_ERROR_ATTRIBUTES: dict[str, str] = {"http_status": "status_code", "json_body": "body", "user_message": "message",
+                                           "http_body": "body", "headers": "response.headers"}
 
 # openai.error.X (0.x) -> the 1.x exception that replaces it, in words.
 LEGACY_EXCEPTIONS: dict[str, str] = {
@@ -502,6 +505,18 @@ SETTING_GROUPS: dict[str, str] = {
 ENDPOINT_ENV: frozenset[str] = frozenset(
     {name for name, group in SETTING_GROUPS.items() if name.isupper() and group == "base_url"} | {"AZURE_OPENAI_ENDPOINT"}
 )
+
+# The names of OpenAI's environment variables (the SDK's own, snapshot `sdk_env`, and the conventions code builds
+# on them: OPENAI_MODEL, AZURE_OPENAI_DEPLOYMENT, ...): a whole name (ENV_NAME_RE, the scan's detectors) or one
+# inside a line of code (ENV_NAME_IN_TEXT_RE, the scan's assessment).
+ENV_NAME = r"(?:AZURE_)?OPENAI_[A-Z0-9_]+"
+ENV_NAME_RE = re.compile(rf"^{ENV_NAME}$")
+ENV_NAME_IN_TEXT_RE = re.compile(rf"\b({ENV_NAME})\b")
+
+# HTTP client libraries whose requests to an OpenAI URL are raw REST calls (the scan reports them, OAI009 points
+# their URLs at vLLM), by the first part of the name code calls them by (`urllib.request.urlopen` -> "urllib").
+HTTP_LIBRARIES: tuple[str, ...] = ("requests", "httpx", "aiohttp", "urllib", "urllib3", "urllib.request", "tornado",
+                                   "treq")
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,9 @@ WRAPPER_ENDPOINT_KEYWORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = 
 }
 WRAPPER_BASE_KEYWORDS = frozenset(k for base, _ in WRAPPER_ENDPOINT_KEYWORDS.values() for k in base)
 WRAPPER_KEY_KEYWORDS = frozenset(k for _, key in WRAPPER_ENDPOINT_KEYWORDS.values() for k in key)
+# The keywords that name the model of a wrapper's request (LangChain's model_name, Azure's deployment_name and
+# azure_deployment, old LangChain's engine): the scan reads the model from them, OAI003 maps it.
+WRAPPER_MODEL_KEYWORDS: tuple[str, ...] = ("model", "model_name", "deployment_name", "azure_deployment", "engine")
 
 # Functions (qualified name) -> (api, endpoint, kind of model argument).
 LITELLM_FUNCTIONS = frozenset(

@@ -16,26 +16,22 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 from urllib.parse import urlsplit
 
+from migrate.catalog.endpoints import rest_resources
 from migrate.jsonl import JsonlAppender
 from migrate.record.format import Recording, utc_now
 from migrate.record.scrub import Scrubber, allowed_headers
 from migrate.record.sse import StreamAssembler
 
 
-# First path segments of OpenAI's REST resources: a URL is recorded from there on, as `/v1/<resource>...`,
-# whatever the base URL in front (an Azure deployment path, a gateway prefix, a proxy mount point).
-_RESOURCES = frozenset(
-    "chat completions embeddings responses moderations audio images files batches models assistants threads "
-    "vector_stores fine_tuning uploads realtime conversations evals containers".split()
-)
-
-
 def endpoint_of(url: str) -> str:
     """The endpoint recorded for a request URL or path: `/v1/chat/completions`; the query is dropped."""
     path = urlsplit(url).path or "/"
     segments = [s for s in path.split("/") if s]
+    # First path segments of OpenAI's REST resources (derived from the SDK: migrate/catalog/endpoints.py): a URL
+    # is recorded from there on, whatever the base URL in front (an Azure deployment path, a gateway prefix).
+    resources = rest_resources()
     for i, segment in enumerate(segments):
-        if segment in _RESOURCES:
+        if segment in resources:
             return "/v1/" + "/".join(segments[i:])
     return "/" + "/".join(segments)
 

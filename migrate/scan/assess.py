@@ -38,7 +38,22 @@ def assess(findings: Iterable[Finding], *, catalog: "Catalog | None" = None, con
 
     ctx = _Context(catalog or load_catalog(target=target), config)
     ctx.model = model
+    findings = list(findings)
+    ctx.module_endpoints = _module_endpoints(findings)
     return [_assess_one(f, ctx) for f in findings]
+
+
+def _module_endpoints(findings: list[Finding]) -> dict[str, tuple[str, str]]:
+    """File -> (role, description) of the server its module-level client is pointed at (`openai.base_url = ...`),
+    where that is a local server or another provider: `openai.api_key` in the same file is judged with it."""
+    from migrate.catalog import facts
+
+    out = {}
+    for f in findings:
+        if f.kind is Kind.CONFIG and (role := _client_role(f)) and role[0] in ("local", "other-provider") and any(
+                facts.SETTING_GROUPS.get(name) == "base_url" for name in f.parameters):
+            out.setdefault(f.path, role)
+    return out
 
 
 class _Context:
@@ -48,6 +63,7 @@ class _Context:
         self.catalog = catalog
         self.kinds: list[str] = []  # evidence kinds of the ok assessments behind the finding being assessed
         self.model: "ModelFacts | None" = None
+        self.module_endpoints: dict[str, tuple[str, str]] = {}  # see _module_endpoints
         self.models = dict(config.models) if config is not None else {}
         base_url = config.base_url_default if config is not None else cfg.DEFAULT_BASE_URL
         self.base_url = base_url
@@ -405,6 +421,10 @@ def _assess_config(f: Finding, ctx: _Context) -> list[Issue]:
         role = _client_role(f)
         if group == "base_url" and role is not None and role[0] in ("local", "other-provider"):
             issues.append(Issue(Verdict.OK, name, f"`openai.{name}` already points at {role[1]}", "nothing to do"))
+        elif group == "api_key" and (module := ctx.module_endpoints.get(f.path)):
+            # The key goes where the module client sends its requests, set in this file: judged with it.
+            issues.append(Issue(Verdict.OK, name, f"`openai.{name}` is sent to the module client's server, which this "
+                                f"file points at {module[1]}", "nothing to do; it must be that server's key"))
         elif group is not None:
             issues.append(_setting_issue(name, group, ctx, where=f"`openai.{name}`: "))
         elif name not in ctx.catalog.module_settings:
@@ -428,7 +448,6 @@ def _assess_config(f: Finding, ctx: _Context) -> list[Issue]:
     return issues
 
 
-_ENV_NAME_RE = re.compile(r"\b((?:AZURE_)?OPENAI_[A-Z0-9_]+|AZURE_OPENAI_[A-Z0-9_]+)\b")
 _OPENAI_KEY_RE = re.compile(r"\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}")
 
 
@@ -449,7 +468,9 @@ def _env_group(name: str) -> str | None:
 
 
 def _assess_env(f: Finding, ctx: _Context) -> list[Issue]:
-    names = [p for p in f.parameters if p.isupper()] or _ENV_NAME_RE.findall(f.code or "") or _ENV_NAME_RE.findall(f.detail or "")
+    from migrate.catalog.facts import ENV_NAME_IN_TEXT_RE as env_name
+
+    names = [p for p in f.parameters if p.isupper()] or env_name.findall(f.code or "") or env_name.findall(f.detail or "")
     issues: list[Issue] = []
     for name in dict.fromkeys(names):
         group = _env_group(name)

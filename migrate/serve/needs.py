@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
+from migrate.catalog.endpoints import current_name
 from migrate.scan.findings import Finding, Kind, ScanResult
 
 # Features, in the order they are reported. Each is one probe in `migrate doctor`.
@@ -28,14 +29,12 @@ FEATURES: dict[str, str] = {
     "responses": "the Responses API (/v1/responses)",
 }
 
-_CHAT_ENDPOINTS = {"chat.completions.create", "chat.completions.parse", "chat.completions.stream",
-                   "beta.chat.completions.parse", "beta.chat.completions.stream", "ChatCompletion.create",
-                   "ChatCompletion.acreate"}
-_PARSE_ENDPOINTS = {"chat.completions.parse", "beta.chat.completions.parse", "chat.completions.stream",
-                    "beta.chat.completions.stream", "responses.parse"}
-_STREAM_ENDPOINTS = {"chat.completions.stream", "beta.chat.completions.stream", "responses.stream"}
-_EMBEDDING_ENDPOINTS = {"embeddings.create", "Embedding.create", "Embedding.acreate"}
-_COMPLETION_ENDPOINTS = {"completions.create", "Completion.create", "Completion.acreate"}
+# By current endpoint name; 0.x and past SDK names are mapped to it by the catalog (endpoints.current_name).
+_CHAT_ENDPOINTS = {"chat.completions.create", "chat.completions.parse", "chat.completions.stream"}
+_PARSE_ENDPOINTS = {"chat.completions.parse", "chat.completions.stream", "responses.parse"}
+_STREAM_ENDPOINTS = {"chat.completions.stream", "responses.stream"}
+_EMBEDDING_ENDPOINTS = {"embeddings.create"}
+_COMPLETION_ENDPOINTS = {"completions.create"}
 # Wrapper classes and functions (LangChain, LlamaIndex, LiteLLM, DSPy) by what they call underneath.
 _WRAPPER_CHAT = ("ChatOpenAI", "AzureChatOpenAI", "OpenAI", "litellm.completion", "litellm.acompletion",
                  "dspy.LM", "instructor")
@@ -110,7 +109,7 @@ def needs_from_findings(findings: ScanResult | Iterable[Finding]) -> CodeNeeds:
         else:
             add("chat", where)
             add("roles", where)
-        endpoint = f.endpoint or ""
+        endpoint = current_name(f.endpoint or "")
         if "stream" in params or "stream_options" in params or endpoint in _STREAM_ENDPOINTS \
                 or f.variant == "with_streaming_response":
             add("stream", where)
@@ -139,7 +138,7 @@ def needs_from_findings(findings: ScanResult | Iterable[Finding]) -> CodeNeeds:
 
 def _endpoint_kind(f: Finding) -> str | None:
     """"chat", "completions", "embeddings", "responses", or None for endpoints the server plan ignores."""
-    endpoint = f.endpoint or ""
+    endpoint = current_name(f.endpoint or "")
     if endpoint in _CHAT_ENDPOINTS:
         return "chat"
     if endpoint in _EMBEDDING_ENDPOINTS:

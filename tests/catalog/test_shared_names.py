@@ -40,8 +40,9 @@ def test_every_endpoint_variable_is_judged_by_the_scan_and_pointed_at_vllm_by_th
 
 
 def test_the_rewrites_endpoint_names_are_the_catalogs_or_historical_names_the_scan_knows():
-    # rules/_base.py ENDPOINT_TAILS picks the endpoints the rules act on; each must be a catalog endpoint, spelled as
-    # the catalog spells it or as the scan's historical names (beta.chat.completions.parse) do.
+    # rules/_base.py ENDPOINT_TAILS (the catalog's model_call_tails) picks the endpoints the rules act on; each must
+    # be a catalog endpoint, spelled as the catalog spells it or as the scan's historical names
+    # (beta.chat.completions.parse) do.
     from migrate.catalog import load_catalog
     from migrate.rewrite.rules._base import ENDPOINT_TAILS
     from migrate.scan.detect.sdk import HISTORICAL_ENDPOINTS

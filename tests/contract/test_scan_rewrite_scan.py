@@ -87,11 +87,7 @@ def broken_promises(before: Counter, after: Counter, ran: set[str], noted: Count
 
 # What the contract test found and is not fixed yet: case id -> why. Each is a strict xfail, so fixing it makes the
 # test fail until the entry goes.
-KNOWN_GAPS = {
-    "OAI001-module-client-configured": "OAI001 points the module-level client at vLLM; the scan now judges "
-    "`openai.base_url = os.environ.get(..., \"http://localhost:8000/v1\")` by its value (ok), but judges "
-    "`openai.api_key` alone, without the base URL set elsewhere in the module, so it stays needs-change",
-}
+KNOWN_GAPS: dict[str, str] = {}  # case id -> why the scan cannot see the fix yet (a strict xfail)
 
 
 def _cases():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from migrate.scan.assess import assess
+from migrate.scan.detect import detect_source
 from migrate.scan.findings import Kind, Verdict
 from tests.scan.conftest import detect
 
@@ -96,3 +97,26 @@ def test_module_base_url_is_judged_by_its_value(value, verdict):
     [found] = [f for f in assess(detect(f"import os\nimport openai\n\nopenai.base_url = {value}\n"))
                if f.kind is Kind.CONFIG]
     assert found.verdict is verdict
+
+
+@pytest.mark.parametrize("base_url, verdict", [
+    pytest.param('os.environ.get("OPENAI_BASE_URL", "http://localhost:8000/v1")', Verdict.OK, id="vllm-default"),
+    pytest.param('"https://openrouter.ai/api/v1"', Verdict.OK, id="other-provider"),
+    pytest.param('"https://api.openai.com/v1"', Verdict.NEEDS_CHANGE, id="openai-url"),
+    pytest.param('settings.url', Verdict.NEEDS_CHANGE, id="computed"),
+    pytest.param(None, Verdict.NEEDS_CHANGE, id="no-base-url"),
+])
+def test_module_api_key_is_judged_with_the_modules_base_url(base_url, verdict):
+    # Found by tests/contract: after OAI001 pointed the module client at vLLM, `openai.api_key` was still judged
+    # alone (needs-change), as if the key still went to OpenAI.
+    setting = f"openai.base_url = {base_url}\n" if base_url else ""
+    source = f'import os\nimport openai\n\nopenai.api_key = os.environ.get("OPENAI_API_KEY", "EMPTY")\n{setting}'
+    [key] = [f for f in assess(detect(source)) if f.kind is Kind.CONFIG and f.endpoint == "openai.api_key"]
+    assert key.verdict is verdict
+
+
+def test_module_api_key_is_judged_with_the_base_url_of_its_own_file_only():
+    findings = assess([*detect_source("import openai\nopenai.base_url = 'http://localhost:8000/v1'\n", "a.py"),
+                       *detect_source("import openai\nopenai.api_key = 'sk-x'\n", "b.py")])
+    [key] = [f for f in findings if f.endpoint == "openai.api_key"]
+    assert key.verdict is Verdict.NEEDS_CHANGE

@@ -28,6 +28,7 @@ from libcst.metadata import (
 from libcst.metadata.base_provider import LazyValue
 
 from migrate.catalog.clients import azure_clients, plain_clients
+from migrate.catalog.endpoints import model_call_tails
 
 NOTE_PREFIX = "# migrate: "
 
@@ -36,26 +37,9 @@ NOTE_PREFIX = "# migrate: "
 CLIENT_CLASSES = plain_clients()
 AZURE_CLASSES = azure_clients()
 
-# Current-SDK endpoint methods, by the tail of the attribute chain: client.chat.completions.create(...)
-ENDPOINT_TAILS: dict[tuple[str, ...], str] = {
-    ("chat", "completions", "create"): "chat.completions.create",
-    ("chat", "completions", "parse"): "chat.completions.parse",
-    ("chat", "completions", "stream"): "chat.completions.stream",
-    ("beta", "chat", "completions", "parse"): "chat.completions.parse",
-    ("beta", "chat", "completions", "stream"): "chat.completions.stream",
-    ("completions", "create"): "completions.create",
-    ("embeddings", "create"): "embeddings.create",
-    ("moderations", "create"): "moderations.create",
-    ("images", "generate"): "images.generate",
-    ("images", "edit"): "images.edit",
-    ("images", "create_variation"): "images.create_variation",
-    ("audio", "transcriptions", "create"): "audio.transcriptions.create",
-    ("audio", "translations", "create"): "audio.translations.create",
-    ("audio", "speech", "create"): "audio.speech.create",
-    ("responses", "create"): "responses.create",
-    ("responses", "parse"): "responses.parse",
-    ("responses", "stream"): "responses.stream",
-}
+# Model-call endpoint methods, by the tail of the attribute chain: client.chat.completions.create(...). One table
+# with the scan (migrate/catalog/endpoints.py), past spellings (client.beta.chat.completions.parse) included.
+ENDPOINT_TAILS: dict[tuple[str, ...], str] = model_call_tails()
 
 
 @dataclass

@@ -22,12 +22,16 @@ from functools import lru_cache
 
 import libcst as cst
 
+from migrate.catalog import legacy as _legacy
 from migrate.catalog.facts import OPENAI_MODEL_LITERAL_RE
+from migrate.catalog.wrappers import WRAPPER_MODEL_KEYWORDS
 from migrate.rewrite.patterns import OPENAI_MODEL, looks_like_openai_model  # noqa: F401 - re-exported
 from migrate.rewrite.rules._base import RuleTransformer, endpoint_of, env_read, literal_str
 from migrate.rewrite.rules._roles import foreign_client
 
-MODEL_KEYWORDS = frozenset({"model", "engine", "deployment_id", "azure_deployment", "model_name", "deployment_name"})
+# Keywords that name a model: a call's (and a 0.x call's engine, deployment_id) and a wrapper's. One table with
+# the scan (migrate/catalog/legacy.py, wrappers.py).
+MODEL_KEYWORDS = frozenset({*_legacy.MODEL_KEYWORDS, *WRAPPER_MODEL_KEYWORDS})
 _MODELISH = re.compile(r"model|engine|deployment", re.IGNORECASE)
 
 

@@ -27,6 +27,7 @@ import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
 
 from migrate.catalog.facts import (
+    LEGACY_ERROR_ATTRIBUTES,
     LEGACY_EXCEPTION_CLASSES,
     LEGACY_EXCEPTION_NAMES_REUSED,
     ExceptionFact,
@@ -49,9 +50,8 @@ SHORT_NOTES = {
     "InvalidRequestError": "a 404 (an unknown model, say) now raises NotFoundError, not BadRequestError",
     "SignatureVerificationError": "InvalidWebhookSignatureError is raised in other places than 0.x's error",
 }
-# 0.x OpenAIError attributes -> current APIError / APIStatusError attributes.
-ATTRIBUTES = {"http_status": "status_code", "json_body": "body", "user_message": "message", "http_body": "body",
-              "headers": "response.headers"}
+# 0.x OpenAIError attributes -> current APIError / APIStatusError attributes (migrate/catalog/facts.py).
+ATTRIBUTES = LEGACY_ERROR_ATTRIBUTES
 
 
 _NAMES = re.compile(r"\b(?:%s)\b" % "|".join(sorted({*ERRORS, *_CONSTRUCTORS})))

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from migrate.catalog import facts as _facts
 from migrate.rewrite.patterns import split_url
 from migrate.rewrite.rules._base import (
     AZURE_CLASSES,
@@ -35,7 +36,7 @@ from migrate.rewrite.rules._base import (
 from migrate.rewrite.rules._values import Flow
 
 HOST = "api.openai.com"
-HTTP_LIBRARIES = ("requests", "httpx", "aiohttp", "urllib", "urllib3", "urllib.request", "tornado", "treq")
+HTTP_LIBRARIES = _facts.HTTP_LIBRARIES  # one list with the scan (migrate/catalog/facts.py)
 HTTP_METHODS = frozenset({"post", "urlopen", "Request", "ws_connect", "build_request", "ClientRequest"})
 # Method names that other objects have too (dict.get, list.delete, ...): a request only on an HTTP receiver.
 AMBIGUOUS_METHODS = frozenset({"get", "put", "patch", "delete", "head", "options", "request", "stream", "fetch"})

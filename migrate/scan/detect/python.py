@@ -937,8 +937,7 @@ class ModuleAnalyzer:
     # -- wrappers ----------------------------------------------------------------------------------------------
     def _wrapper_finding(self, node: ast.Call, scope: Scope, api: str, cls: str) -> None:
         params, dynamic = _keywords(node)
-        model, origin, model_ref = self._model(node, scope, ("model", "model_name", "deployment_name",
-                                                              "azure_deployment", "engine"))
+        model, origin, model_ref = self._model(node, scope, sdk.WRAPPER_MODEL_KEYWORDS)
         model, note = _strip_provider(model)
         note = self._wrapper_endpoint(node, scope, note)
         self._emit(self._finding(node, Kind.WRAPPER, api, endpoint=cls, client=cls, model=model, model_origin=origin,

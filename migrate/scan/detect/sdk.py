@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from migrate.catalog import clients as _clients
+from migrate.catalog import endpoints as _endpoints
 from migrate.catalog import facts as _facts
 from migrate.catalog import legacy as _legacy
 from migrate.catalog.wrappers import (
@@ -21,6 +22,7 @@ from migrate.catalog.wrappers import (
     WRAPPER_CLASSES,
     WRAPPER_ENDPOINT_KEYWORDS,
     WRAPPER_KEY_KEYWORDS,
+    WRAPPER_MODEL_KEYWORDS,
     wrapper_class,
 )
 
@@ -28,31 +30,14 @@ from migrate.catalog.wrappers import (
 # (migrate/catalog/clients.py).
 client_class = _clients.client_class
 
-# Top-level resources of a client (and of the module-level client `openai.<resource>`), current and past.
-RESOURCES = frozenset(
-    {
-        "admin", "audio", "batches", "beta", "chat", "completions", "containers", "content_provenance_checks",
-        "conversations", "decisions", "embeddings", "evals", "files", "fine_tuning", "graders", "images", "live",
-        "models", "moderations", "realtime", "responses", "safety", "skills", "uploads", "vector_stores", "videos",
-        "webhooks",
-    }
-)
-# Endpoints of past SDK releases that the current catalog no longer lists (they still appear in code).
-HISTORICAL_ENDPOINTS = frozenset(
-    {
-        "beta.chat.completions.parse", "beta.chat.completions.stream", "beta.vector_stores.create",
-        "beta.vector_stores.retrieve", "beta.vector_stores.update", "beta.vector_stores.list",
-        "beta.vector_stores.delete", "beta.vector_stores.files.create", "beta.vector_stores.files.upload_and_poll",
-        "beta.vector_stores.file_batches.upload_and_poll", "beta.vector_stores.file_batches.create_and_poll",
-        "beta.realtime.connect", "files.retrieve_content", "fine_tunes.create", "fine_tunes.list",
-    }
-)
+# Resources and endpoint names, current and past: one table with the rewrite and the recorder
+# (migrate/catalog/endpoints.py; current names derived from the SDK).
+RESOURCES = _endpoints.resources()
+HISTORICAL_ENDPOINTS = frozenset(_endpoints.HISTORICAL_ENDPOINTS)
 # Methods of a client object itself, not requests.
 CLIENT_METHODS_RETURNING_CLIENT = frozenset({"with_options", "copy"})
 VARIANTS = frozenset({"with_raw_response", "with_streaming_response"})
-# Resources too generic to report on an object whose type the detector could not resolve.
-GENERIC_RESOURCES = frozenset({"files", "models", "batches", "uploads", "containers", "conversations", "webhooks",
-                               "evals", "videos", "skills", "admin", "safety", "decisions", "live", "graders"})
+GENERIC_RESOURCES = _endpoints.GENERIC_RESOURCES  # not reported on an object of unresolved type
 
 # -- the 0.x module API ------------------------------------------------------------------------------------------
 # One table with the rewrite (OAI004), kept in the catalog: migrate/catalog/legacy.py.
@@ -66,7 +51,7 @@ LEGACY_ERRORS_MODULE = _legacy.ERRORS_MODULE
 LEGACY_EXCEPTIONS = frozenset(_facts.LEGACY_EXCEPTION_CLASSES)
 
 # -- environment -------------------------------------------------------------------------------------------------
-ENV_NAME_RE = re.compile(r"^(?:AZURE_OPENAI_[A-Z0-9_]+|OPENAI_[A-Z0-9_]+)$")
+ENV_NAME_RE = _facts.ENV_NAME_RE  # one pattern with the assessment (migrate/catalog/facts.py)
 SECRET_NAME_RE = re.compile(r"KEY|TOKEN|SECRET|PASSWORD", re.IGNORECASE)
 ENV_READERS = frozenset(
     {"os.getenv", "os.environ.get", "os.environ.setdefault", "os.environ.pop", "os.putenv", "os.getenvb",
@@ -76,7 +61,7 @@ ENV_READERS = frozenset(
 # -- URLs and raw HTTP -------------------------------------------------------------------------------------------
 OPENAI_HOST_RE = re.compile(r"\bapi\.openai\.com\b|\b[\w-]+\.openai\.azure\.com\b|\{[^}]*\}\.openai\.azure\.com")
 HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "request", "stream", "send"})
-HTTP_LIBRARIES = ("requests", "httpx", "aiohttp", "urllib3", "urllib.request")
+HTTP_LIBRARIES = _facts.HTTP_LIBRARIES  # one list with OAI009 (migrate/catalog/facts.py)
 # Client classes that take a base URL: name -> position of the base URL among the arguments (None: keyword only).
 HTTP_CLIENT_CLASSES = {"httpx.Client": None, "httpx.AsyncClient": None, "aiohttp.ClientSession": 0}
 
@@ -90,4 +75,4 @@ REQUIREMENT_PACKAGES_RE = re.compile(
 )
 
 __all__ = ["INSTRUCTOR_FUNCTIONS", "LANGCHAIN_INIT", "LITELLM_FUNCTIONS", "OPENAI_PROVIDERS", "WRAPPER_BASE_KEYWORDS",
-           "WRAPPER_CLASSES", "WRAPPER_ENDPOINT_KEYWORDS", "WRAPPER_KEY_KEYWORDS", "wrapper_class"]
+           "WRAPPER_CLASSES", "WRAPPER_ENDPOINT_KEYWORDS", "WRAPPER_KEY_KEYWORDS", "WRAPPER_MODEL_KEYWORDS", "wrapper_class"]

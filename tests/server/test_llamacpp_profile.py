@@ -112,3 +112,25 @@ def test_scan_against_llamacpp_differs_from_vllm_for_the_documented_reasons(llam
     responses = _finding(llama, "responses.create")
     assert responses["verdict"] == "unsupported" and responses["evidence_kind"] == "probed"
     assert "llama.cpp answered HTTP 404" in _issue(responses, "endpoint")["reason"]
+
+
+def test_doctor_tools_probe_sees_required_not_enforced(llamacpp_server):
+    """llama.cpp accepts tool_choice="required" and answers in text; only a named function is grammar-forced."""
+    from migrate.doctor import Status, run_doctor
+
+    (tools,) = run_doctor(llamacpp_server.base_url, ["tools"], timeout_s=120).results
+    assert tools.status == Status.FAIL, tools
+    assert tools.detail.startswith("tool_choice=required came back with no get_weather call")
+    assert "answered as asked: auto, named" in tools.detail
+    assert tools.fix.startswith("llama.cpp does not force a tool call for required") and "vLLM" not in tools.fix
+
+
+def test_doctor_fixes_name_llamacpp_not_vllm(llamacpp_server):
+    from migrate.doctor import run_doctor
+
+    report = run_doctor(llamacpp_server.base_url, None, timeout_s=120)
+    fixes = {r.feature: r.fix for r in report.results if r.fix}
+    assert set(fixes) >= {"roles", "stream", "tools", "json_schema", "n", "responses", "embeddings"}
+    for feature, fix in fixes.items():
+        assert "start vLLM" not in fix and "--tool-call-parser" not in fix, (feature, fix)
+    assert fixes["responses"].startswith("llama.cpp does not serve /v1/responses")

@@ -134,3 +134,20 @@ def test_doctor_fixes_name_llamacpp_not_vllm(llamacpp_server):
     for feature, fix in fixes.items():
         assert "start vLLM" not in fix and "--tool-call-parser" not in fix, (feature, fix)
     assert fixes["responses"].startswith("llama.cpp does not serve /v1/responses")
+
+
+def test_serve_plan_warns_about_what_llamacpp_refuses_and_ignores(llamacpp_profile, tmp_path):
+    from pathlib import Path
+
+    model = Path(__file__).parents[1] / "serve" / "cases" / "tools_llama" / "models" / "Llama-3.1-8B-Instruct"
+    app = tmp_path / "app.py"
+    app.write_text(APP)
+    result = CliRunner().invoke(main, ["serve", "--for", str(app), "--model", str(model), "--device", "cuda",
+                                       "--dry-run", "--format", "json", "--target", str(llamacpp_profile[0])],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    warnings = [w for w in json.loads(result.output)["warnings"] if w.startswith("target llamacpp ")]
+    assert any(w.startswith("target llamacpp ignores `n` on chat.completions.create at app.py:4: llama.cpp accepts")
+               for w in warnings), warnings
+    assert any(w.startswith("target llamacpp refuses responses.create at app.py:6: llama.cpp answered HTTP 404")
+               for w in warnings), warnings

@@ -107,6 +107,10 @@ def test_scan_against_llamacpp_differs_from_vllm_for_the_documented_reasons(llam
     n = _issue(_finding(llama, "chat.completions.create"), "n")
     assert n is not None and n["verdict"] == "ignored-by-vllm" and "expected 2 choices" in n["reason"], n
 
+    # the model name: the shipped profile cannot know the server's names; the llama.cpp profile lists tiny-llama
+    assert _issue(_finding(vllm, "chat.completions.create"), "model")["verdict"] == "needs-server-flag"
+    assert _issue(_finding(llama, "chat.completions.create"), "model") is None
+
     # responses.create: vLLM serves /v1/responses; llama.cpp answers 404 (docs/targets.md: "no /v1/responses")
     assert _issue(_finding(vllm, "responses.create"), "endpoint") is None
     responses = _finding(llama, "responses.create")

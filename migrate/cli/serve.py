@@ -47,6 +47,9 @@ Examples:
               "installed or no NVIDIA GPU visible means CPU).")
 @click.option("--cpu-kv-cache", "cpu_kv_cache_gib", type=click.IntRange(1), default=None,
               help="On a CPU: GiB of KV cache (VLLM_CPU_KVCACHE_SPACE; default a quarter of the available memory).")
+@click.option("--target", type=click.Path(dir_okay=False, path_type=Path), metavar="PROFILE",
+              help="Warn about the calls this target profile (`migrate doctor URL --save-profile PROFILE`) shows the "
+              "server refusing, ignoring or taking only with a flag; --for scans against it.")
 @click.option("--dry-run", is_flag=True, help="Print the command and the reasons; start nothing.")
 @click.option("--foreground", is_flag=True, help="Run vLLM as a child and forward signals, instead of exec'ing it.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
@@ -62,12 +65,21 @@ Examples:
 @click.argument("vllm_args", nargs=-1, type=click.UNPROCESSED)
 def serve(for_paths, findings_file, model, config_file, for_parity, max_model_len, tool_parser, reasoning_parser,
           chat_template, served_names, host, port, python, device, cpu_kv_cache_gib, dry_run, foreground, fmt, emit,
-          output, image, gpus, name, vllm_args):
+          output, image, gpus, name, vllm_args, target):
     from migrate.config import ConfigError, load_config
     from migrate.serve import PlanError, plan_server
 
     if bool(for_paths) == bool(findings_file):
         raise click.UsageError("pass --for PATH (scan a codebase) or --findings FILE (a saved scan), one of them")
+    profile = None
+    if target is not None:
+        from migrate.catalog import use_target
+        from migrate.catalog.profile import ProfileError
+
+        try:
+            profile = use_target(target)  # the scan of --for judges against it too
+        except ProfileError as e:
+            raise click.ClickException(str(e)) from None
     try:
         config = load_config(config_file, start=for_paths[0] if for_paths else None)
         result = _load_findings(for_paths, findings_file)
@@ -75,7 +87,7 @@ def serve(for_paths, findings_file, model, config_file, for_parity, max_model_le
                            tool_parser=tool_parser, reasoning_parser=reasoning_parser, chat_template=chat_template,
                            extra_served_names=served_names, host=host, port=port, extra_args=vllm_args,
                            device=device, cpu_kv_cache_gib=cpu_kv_cache_gib, python=python,
-                           check_fit=not emit)  # deployment files are for another machine: its fit is a warning
+                           check_fit=not emit, target=profile)  # deployment files are for another machine: its fit is a warning
     except (PlanError, ConfigError, ValueError, OSError) as e:
         raise click.ClickException(str(e)) from None
 

@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 from migrate.doctor.causes import DOCTOR, ROUTE_FIXES, Cause, Hints, diagnose, embeddings_fix, fix_for, tool_flags_fix
 from migrate.doctor.report import Status
+from migrate.doctor.servers import display_name, is_validation_error
 
 WEATHER_TOOL = {
     "type": "function",
@@ -36,6 +37,16 @@ class ProbeContext:
     max_tokens: int = 16
     extra: dict = field(default_factory=dict)
     hints: Hints = DOCTOR  # how the calling command words its fixes
+    server: str | None = None  # the server software (migrate.doctor.servers.identify); None: not known
+
+    @property
+    def is_vllm(self) -> bool:
+        """Fixes name vLLM's flags only for vLLM, or for a server that does not say what it is."""
+        return self.server in (None, "vllm", "unknown")
+
+    @property
+    def server_name(self) -> str:
+        return display_name(self.server) if self.server not in (None, "unknown") else "the server"
 
 
 @dataclass(frozen=True)
@@ -87,14 +98,20 @@ def probe_roles(ctx: ProbeContext) -> ProbeOutcome:
             _chat(ctx, messages=[{"role": role, "content": "Be brief."}, *USER], max_tokens=2)
         except openai.BadRequestError as e:
             refused.append((role, e))
+        except openai.InternalServerError as e:
+            if not is_validation_error(e.status_code, server_message(e)):
+                raise
+            refused.append((role, e))  # llama-cpp-python answers a role its request model lacks with HTTP 500
     if not refused:
         return ProbeOutcome(Status.PASS, "system and developer messages accepted by the chat template")
     roles = " and ".join(r for r, _ in refused)
     first = refused[0][1]
     return ProbeOutcome(
         Status.FAIL, f"{roles} role refused",
-        fix=f"the model's chat template rejects the {roles} role: serve it with --chat-template FILE (a template "
-            "that renders system/developer turns), or move those instructions into the first user message",
+        fix=(f"the model's chat template rejects the {roles} role: serve it with --chat-template FILE (a template "
+             "that renders system/developer turns), or move those instructions into the first user message"
+             if ctx.is_vllm else f"{ctx.server_name} refuses the {roles} role: send those instructions as a system "
+             "message (or in the first user message)"),
         server_error=server_message(first), http_status=first.status_code)
 
 
@@ -105,12 +122,26 @@ def probe_stream(ctx: ProbeContext) -> ProbeOutcome:
     if usage is None:
         return ProbeOutcome(Status.FAIL, f"{len(chunks)} chunks, but no usage chunk at the end",
                             fix="upgrade vLLM (stream_options.include_usage needs vLLM >= 0.5), or start it with "
-                                "--enable-force-include-usage")
+                                "--enable-force-include-usage" if ctx.is_vllm else
+                                f"{ctx.server_name} does not read stream_options.include_usage: count the streamed "
+                                "tokens in the code, or make a non-streamed call where usage is needed")
     return ProbeOutcome(Status.PASS, f"{len(chunks)} chunks, {len(text)} characters, usage in the last chunk "
                         f"({usage.completion_tokens} completion tokens)")
 
 
+# A forced tool call's JSON, cut at max_tokens before the parser could read it ('[{"name": "get_weather", ...').
+_CUT_CALL = re.compile(r'^\s*[\[{].*"(?:name|function)"', re.S)
+TOOLS_MAX_TOKENS = 96
+
+
 def probe_tools(ctx: ProbeContext) -> ProbeOutcome:
+    """tool_choice auto, required and a named function: accepted, and a forced choice answered with a tool call.
+
+    A forced choice ("required", or a named function) that comes back without a get_weather call fails, with
+    one exception: an answer cut at max_tokens whose text is the start of a tool call's JSON (the server was
+    forcing the call; the budget ran out before the parser could read it). Plain text under a forced choice is
+    proof the server does not enforce it, whether or not max_tokens cut it (llama.cpp answers `required` so).
+    """
     import openai
 
     choices: list[tuple[str, Any]] = [
@@ -118,36 +149,53 @@ def probe_tools(ctx: ProbeContext) -> ProbeOutcome:
         ("required", "required"),
         ("named", {"type": "function", "function": {"name": "get_weather"}}),
     ]
-    passed, failed = [], []
+    passed, failed, unforced, cut = [], [], [], []
     for label, choice in choices:
         try:
             answer = _chat(ctx, messages=[{"role": "user", "content": "Weather in Paris?"}], tools=[WEATHER_TOOL],
-                           tool_choice=choice, max_tokens=48)
+                           tool_choice=choice, max_tokens=TOOLS_MAX_TOKENS)
         except openai.BadRequestError as e:
             failed.append((label, e))
             continue
         choice_made = answer.choices[0]
         calls = choice_made.message.tool_calls or []
-        # A forced choice must come back as a get_weather call, unless max_tokens cut the call short.
-        if label != "auto" and choice_made.finish_reason != "length" \
-                and not any(c.function.name == "get_weather" for c in calls):
-            failed.append((label, None))
-        else:
+        if label == "auto" or any(c.function.name == "get_weather" for c in calls):
             passed.append(label)
+        elif choice_made.finish_reason == "length" and _CUT_CALL.match(choice_made.message.content or ""):
+            passed.append(label)
+            cut.append(label)
+        else:
+            failed.append((label, None))
+            unforced.append((label, choice_made))
     if not failed:
-        return check_tool_parser(ctx, "tool_choice auto, required and named accepted")
+        accepted = "tool_choice auto, required and named accepted"
+        if cut:
+            accepted += (f" ({', '.join(cut)}: a tool call's JSON cut at max_tokens={TOOLS_MAX_TOKENS}, so the "
+                         "parsed call was not seen)")
+        return check_tool_parser(ctx, accepted)
     parser = ctx.tool_parser_hint
     refused = [(label, e) for label, e in failed if e is not None]
-    detail = "refused: " + ", ".join(label for label, _ in failed)
-    if passed:
-        detail += "; accepted: " + ", ".join(passed)
     if refused:
+        detail = "refused: " + ", ".join(label for label, _ in refused)
+        if passed:
+            detail += "; accepted: " + ", ".join(passed)
         first = refused[0][1]
         return ProbeOutcome(Status.FAIL, detail,
-                            fix=tool_flags_fix(parser),
+                            fix=tool_flags_fix(parser) if ctx.is_vllm else
+                            f"{ctx.server_name} refuses tool calling for this model: see its message",
                             server_error=server_message(first), http_status=first.status_code)
-    return ProbeOutcome(Status.FAIL, detail + " (a forced tool_choice came back without a get_weather call)",
-                        fix=f"check that --tool-call-parser {parser or 'P'} matches the model's tool-call format")
+    said = "; ".join(f"tool_choice={label} came back with no get_weather call (finish_reason "
+                     f"{made.finish_reason}, {'text' if made.message.content else 'no text'})"
+                     for label, made in unforced)
+    detail = f"{said}: the server accepts a forced tool_choice but does not enforce it"
+    if passed:
+        detail += "; answered as asked: " + ", ".join(passed)
+    if ctx.is_vllm:
+        fix = f"check that --tool-call-parser {parser or 'P'} matches the model's tool-call format"
+    else:
+        fix = (f"{ctx.server_name} does not force a tool call for " + " or ".join(label for label, _ in unforced)
+               + ": name the function in tool_choice where the code needs a call, or handle a plain-text answer")
+    return ProbeOutcome(Status.FAIL, detail, fix=fix)
 
 
 def check_tool_parser(ctx: ProbeContext, accepted: str) -> ProbeOutcome:
@@ -236,7 +284,9 @@ def probe_logprobs(ctx: ProbeContext) -> ProbeOutcome:
     content = (answer.choices[0].logprobs.content if answer.choices[0].logprobs else None) or []
     if not content:
         return ProbeOutcome(Status.FAIL, "logprobs=True returned no token logprobs",
-                            fix="start vLLM with a --max-logprobs at least the top_logprobs the code asks for")
+                            fix="start vLLM with a --max-logprobs at least the top_logprobs the code asks for"
+                            if ctx.is_vllm else f"{ctx.server_name} returned no logprobs for logprobs=True with "
+                            "top_logprobs=2: check what it supports before relying on them")
     return ProbeOutcome(Status.PASS, f"{len(content)} tokens with logprobs, {len(content[0].top_logprobs)} alternatives each")
 
 

@@ -41,6 +41,7 @@ from migrate.catalog.profile import (
 )
 from migrate.doctor.causes import Cause, diagnose
 from migrate.doctor.probes import USER, WEATHER_TOOL, server_message
+from migrate.doctor.servers import identify, is_validation_error
 
 # "set the environment variable `VLLM_ENABLE_RESPONSES_API_STORE=1`": a server setting the message names.
 _ENV_NAMED = re.compile(r"environment variable `?([A-Z][A-Z0-9_]{3,})")
@@ -284,13 +285,15 @@ def _attempt(config: str, client, endpoint: str, model: str, params: dict, strea
         return Observation(config, ACCEPTED, value=value, status=200), shot
     except openai.APIStatusError as e:
         message = server_message(e)
-        if e.status_code >= 500:
+        if e.status_code >= 500 and not is_validation_error(e.status_code, message):
             return Observation(config, FAILED, value=value, status=e.status_code, message=message,
                                note="the server failed on the request (5xx)"), None
         found = diagnose(status=e.status_code, message=message)
         needs = tuple(found.subject.split()) if found.cause == Cause.FLAG_MISSING and found.subject else ()
         needs += tuple(f"{name}=1" for name in dict.fromkeys(_ENV_NAMED.findall(message)))
-        return Observation(config, REFUSED, value=value, status=e.status_code, message=message, needs=needs), None
+        note = ("the server reports a failed request validation as a 5xx" if e.status_code >= 500 else None)
+        return Observation(config, REFUSED, value=value, status=e.status_code, message=message, needs=needs,
+                           note=note), None
     except openai.APITimeoutError:
         return Observation(config, FAILED, value=value, note="no answer within the timeout"), None
     except openai.APIConnectionError as e:
@@ -394,6 +397,9 @@ def model_facts(config: str, client, cards: list, chat_ok: dict[str, bool], embe
                     roles[role] = True
                 except openai.BadRequestError:
                     roles[role] = False
+                except openai.APIStatusError as e:
+                    if is_validation_error(e.status_code, server_message(e)):
+                        roles[role] = False  # llama-cpp-python: the role fails validation, answered as HTTP 500
                 except openai.APIError:
                     pass
             try:
@@ -463,8 +469,7 @@ def probe_profile(targets: Sequence[Target | str], *, name: str = "target", budg
         tools = (tool_obs[0].outcome == ACCEPTED) if tool_obs and tool_obs[0].outcome in (ACCEPTED, REFUSED) else None
         models = model_facts(t.name, client, cards, chat_ok, embed_ok, tools)
         version = _server_version(base_url, timeout_s)
-        owned = {getattr(c, "owned_by", None) for c in cards}
-        server = "vllm" if "vllm" in owned else (next(iter(owned)) or "unknown") if len(owned) == 1 else "unknown"
+        server = identify(getattr(c, "owned_by", None) for c in cards)
         configurations.append(Configuration(
             name=t.name, base_url=base_url, server=server, version=version, flags=t.flags, env=t.env, models=models,
             requests=sent + len(cards) + len(embed_ok) + 3 * sum(1 for m in models if m.kind == "generative"),

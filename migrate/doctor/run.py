@@ -26,6 +26,7 @@ from migrate.doctor.causes import (
 )
 from migrate.doctor.probes import FIX_ON_ERROR, PROBES, ProbeContext, ProbeOutcome, server_message
 from migrate.doctor.report import DoctorReport, ProbeResult, Status
+from migrate.doctor.servers import identify
 from migrate.serve.needs import FEATURES, CodeNeeds
 
 DEFAULT_TIMEOUT_S = 30.0
@@ -88,6 +89,7 @@ def run_doctor(
         tool_parser_hint=tool_parser_hint(probe_model, roots.get(probe_model)),
         tool_family=expected_family(probe_model, roots.get(probe_model)),
         hints=hints,
+        server=identify(getattr(card, "owned_by", None) for card in cards),
     )
     for feature in FEATURES:
         if feature == "models" or feature not in needs.features:
@@ -197,6 +199,11 @@ def _status_fix(feature: str, ctx: ProbeContext, error) -> str:
     if found.cause in (Cause.MODEL_NOT_SERVED, Cause.FLAG_MISSING, Cause.CONTEXT_TOO_LONG, Cause.AUTH, Cause.RATE_LIMITED):
         return fix_for(found.cause, [found.subject or ""], served=found.served,
                        hints=dataclasses.replace(ctx.hints, tool_parser=ctx.tool_parser_hint))
+    if feature == "responses" and error.status_code == 404 and not ctx.is_vllm:
+        return (f"{ctx.server_name} does not serve /v1/responses: move the calls to chat.completions, or serve the "
+                "model with vLLM, which does")
+    if not ctx.is_vllm:
+        return f"see {ctx.server_name}'s message above"
     return FIX_ON_ERROR.get(feature, "see the server's message; `migrate serve --dry-run` shows the flags this codebase needs")
 
 

@@ -317,6 +317,9 @@ def _model_issues(f: Finding, ctx: _Context) -> list[Issue]:
         ]
     if "/" in model:
         return []  # a Hugging Face id: vLLM serves a model under its id unless told otherwise
+    profile = ctx.catalog.profile if not ctx.catalog.profile_generic else None
+    if profile is not None and any(m.name == model for c in profile.configurations for m in c.models):
+        return []  # the profiled target lists this name (`migrate scan --target`)
     return [
         Issue(
             Verdict.SERVER_FLAG,

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 from urllib.parse import urlsplit
 
+from migrate.catalog.profile import Profile
 from migrate.config import Config, ConfigError
 from migrate.scan.findings import Finding, ScanResult
 from migrate.serve.device import (
@@ -136,6 +137,7 @@ def plan_server(
     python: str | None = None,
     machine: Host | None = None,
     check_fit: bool = True,
+    target: Profile | None = None,
 ) -> ServePlan:
     """The vLLM server this codebase needs. Arguments override the config's `[serve]` table.
 
@@ -146,6 +148,9 @@ def plan_server(
     The plan is sized for `machine` (default: this machine, read now; migrate.serve.hosts): KV cache, context
     length, GPU memory share and tensor-parallel size. When the host cannot hold the model, PlanError says so
     in one line with the fix; `check_fit=False` (deployment files for another machine) turns that into a warning.
+
+    `target`: a target profile (`migrate doctor URL --save-profile`); the calls it refuses, ignores or takes only
+    with a flag become warnings (migrate.serve.target).
     """
     config = config or Config()
     section = config.section("serve")
@@ -183,6 +188,10 @@ def plan_server(
 
         facts = model_facts(info, max_model_len)
         warnings.extend(c.describe() for c in model_conflicts(findings, facts, embeddings_route=False))
+        if target is not None:
+            from migrate.serve.target import target_warnings
+
+            warnings.extend(target_warnings(findings, target))
 
     # Served names: what the code will send once rewritten (through the model map), plus the model's own name.
     served, served_reason, served_where = _served_names(model, needs, config, extra_served_names)

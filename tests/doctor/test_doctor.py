@@ -163,6 +163,13 @@ class FakeEndpoint(BaseHTTPRequestHandler):
             return self._send(200, {"id": "x", "object": "chat.completion", "created": 0, "model": "m",
                                     "choices": [{"index": 0, "message": message,
                                                  "finish_reason": "tool_calls" if forced else "stop"}]})
+        if self.behaviour in ("forced-as-text", "forced-cut-json"):  # a forced tool_choice answered without a call
+            forced = body.get("tool_choice") not in (None, "auto")
+            text = ('[{"name": "get_weather", "parameters": {"city": "Par' if self.behaviour == "forced-cut-json"
+                    else "The weather in Paris is sunny and")
+            return self._send(200, {"id": "x", "object": "chat.completion", "created": 0, "model": "m",
+                                    "choices": [{"index": 0, "message": {"role": "assistant", "content": text},
+                                                 "finish_reason": "length" if forced else "stop"}]})
         if self.behaviour == "slow":
             time.sleep(3)
             return self._send(200, {})
@@ -207,6 +214,27 @@ def test_parser_check_is_inconclusive_on_a_server_without_structured_outputs(fak
     assert outcome.status == Status.PASS
     assert outcome.detail == ("tool_choice auto, required and named accepted; which parser is active was not checked "
                               "(the server did not follow structured_outputs: not vLLM, or an older one)")
+
+
+@pytest.mark.parametrize("fake_endpoint", ["forced-as-text"], indirect=True)
+def test_forced_tool_choice_answered_as_text_fails_even_when_cut_at_max_tokens(fake_endpoint):
+    """Plain text under tool_choice=required (llama.cpp's answer) is not hidden by finish_reason "length"."""
+    report = run_doctor(fake_endpoint, ["tools"])
+    (tools,) = report.results
+    assert tools.status == Status.FAIL
+    assert tools.detail.startswith("tool_choice=required came back with no get_weather call (finish_reason length, "
+                                   "text); tool_choice=named came back with no get_weather call")
+    assert "accepts a forced tool_choice but does not enforce it" in tools.detail
+    # owned_by "x": not vLLM, so the fix names no vLLM flag
+    assert tools.fix.startswith("the server does not force a tool call for required or named") and "vLLM" not in tools.fix
+
+
+@pytest.mark.parametrize("fake_endpoint", ["forced-cut-json"], indirect=True)
+def test_forced_tool_call_cut_at_max_tokens_is_not_a_failure(fake_endpoint):
+    report = run_doctor(fake_endpoint, ["tools"])
+    (tools,) = report.results
+    assert tools.status == Status.PASS, tools
+    assert "required, named: a tool call's JSON cut at max_tokens=96" in tools.detail
 
 
 @pytest.mark.parametrize("fake_endpoint", ["auth"], indirect=True)

@@ -241,6 +241,7 @@ class Catalog:
         if found is None:
             found = self._memo[key] = self._judge_parameter(endpoint_name, parameter)
         return found
+
     def _judge_parameter(self, endpoint_name: str, parameter: str) -> Assessment:
         declared = self._declared_parameter(endpoint_name, parameter)
         probed = self._probed_parameter(endpoint_name, parameter)

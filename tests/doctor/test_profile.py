@@ -161,7 +161,8 @@ def test_save_profile_and_target_turn_ok_into_ignored(tmp_path):
     assert n["evidence"].startswith("probe chat.completions.create n=2")
 
 
-def test_target_with_a_refusal_shows_the_servers_message_in_every_format(tmp_path):
+def _strict_target_and_app(tmp_path):
+    """The shipped profile with `temperature` refused on chat (a deployment that fixes it), and an app using it."""
     profile = json.loads(DEFAULT_PROFILE_PATH.read_text())
     for obs in profile["endpoints"]["chat.completions.create"]["temperature"]:
         obs.update(outcome="refused", status=400, message="temperature is fixed on this deployment")
@@ -171,6 +172,11 @@ def test_target_with_a_refusal_shows_the_servers_message_in_every_format(tmp_pat
     app = tmp_path / "app"
     app.mkdir()
     (app / "bot.py").write_text(APP)
+    return target, app
+
+
+def test_target_with_a_refusal_shows_the_servers_message_in_every_format(tmp_path):
+    target, app = _strict_target_and_app(tmp_path)
     judged = _scan(app, "--target", str(target))
     t = _issue(judged, "temperature")
     assert t["verdict"] == "unsupported" and "temperature is fixed on this deployment" in t["reason"]
@@ -207,15 +213,7 @@ def test_rewrite_target_notes_what_the_target_refuses(tmp_path):
     import sys
     from pathlib import Path
 
-    profile = json.loads(DEFAULT_PROFILE_PATH.read_text())
-    for obs in profile["endpoints"]["chat.completions.create"]["temperature"]:
-        obs.update(outcome="refused", status=400, message="temperature is fixed on this deployment")
-        obs.pop("effect", None)
-    target = tmp_path / "strict.json"
-    target.write_text(json.dumps(profile))
-    app = tmp_path / "app"
-    app.mkdir()
-    (app / "bot.py").write_text(APP)
+    target, app = _strict_target_and_app(tmp_path)
     repo = Path(__file__).resolve().parents[2]
     env = {**os.environ, "PYTHONPATH": str(repo)}
     env.pop("MIGRATE_TARGET_PROFILE", None)

@@ -142,6 +142,24 @@ def test_visible_gpus_follow_cuda_visible_devices(visible, indices):
     assert parse_nvidia_smi(SMI)[1].free_gib == pytest.approx(1200 / 1024)
 
 
+# Captured on a real NVIDIA H200 host (driver 580.159, 2026-11-30) with the query visible_gpus runs; vLLM was not
+# installed there, so `migrate serve --dry-run` was the check: it sized Llama-3.1-8B and refused Llama-3.1-70B at bf16.
+H200_SMI = "0, NVIDIA H200, 143771, 143156\n"
+
+
+def test_sizing_from_a_real_h200_query():
+    gpus = visible_gpus(H200_SMI, {})
+    assert [(g.index, g.name) for g in gpus] == [(0, "NVIDIA H200")]
+    assert gpus[0].total_gib == pytest.approx(140.4, abs=0.05)
+    sizing = size_gpu(Host(gpus=gpus), LLAMA_8B, serve_dtype="bfloat16")
+    assert choices(sizing) == {}  # the whole context fits beside the weights at vLLM's default 90% share
+    assert "NVIDIA H200, 140 GiB each" in sizing.notes[0]
+    with pytest.raises(FitError, match=r"weights need 131\.0 GiB at bfloat16, and 1 visible GPU\(s\) \(NVIDIA H200"):
+        size_gpu(Host(gpus=gpus), LLAMA_70B, serve_dtype="bfloat16")
+    two = visible_gpus(H200_SMI + "1, NVIDIA H200, 143771, 143156\n", {})
+    assert choices(size_gpu(Host(gpus=two), LLAMA_70B, serve_dtype="bfloat16")) == {"--tensor-parallel-size": "2"}
+
+
 def test_read_host_from_proc_files(tmp_path):
     (tmp_path / "meminfo").write_text("MemTotal:       25165824 kB\nMemAvailable:   17825792 kB\n")
     (tmp_path / "cpuinfo").write_text("processor\t: 0\nflags\t\t: fpu avx2 avx512f amx_bf16\n")

@@ -203,6 +203,14 @@ class ValueClass:
         return self.model_ok is not None or self.key in _MODEL_LIMITS
 
     @property
+    def probe_shows(self) -> bool:
+        """Whether a probe of `example` can show how the class fares: not for the context-length classes (the
+        call-site number, not the example's, decides) nor for those whose failure is silent (accepted and
+        dropped, or accepted and not kept: an HTTP 200 proves nothing there)."""
+        return self.key not in _MODEL_LIMITS and self.key not in _SILENT and self.kind != "differs" \
+            and self.verdict is not Verdict.IGNORED
+
+    @property
     def key(self) -> str:
         return f"{self.parameter}={self.name}"
 
@@ -241,6 +249,8 @@ def _context_limit(parameter: str, routes: tuple[str, ...]) -> "ValueClass":
         flag_dynamic=False,
     )
 _STORE_ENV = "VLLM_ENABLE_RESPONSES_API_STORE=1"
+# Accepted without the setting, and nothing is kept: an HTTP 200 to the example is no evidence.
+_SILENT = {"store=True"}
 
 VALUE_CLASSES: tuple[ValueClass, ...] = _values(
     # -- chat and completions ---------------------------------------------------------------------------------
@@ -262,6 +272,18 @@ VALUE_CLASSES: tuple[ValueClass, ...] = _values(
         "accepts 0 and samples greedily)",
         "for greedy decoding use temperature=0 (and drop top_p), or a small positive top_p such as 0.01",
         evidence("test_top_p_zero_refused"),
+    ),
+    ValueClass(
+        "response_format", "json_schema", (CHAT,), "value",
+        _scalar(lambda v: isinstance(v, dict) and v.get("type") == "json_schema"),
+        {"response_format": {"type": "json_schema", "json_schema": {"name": "city", "schema": {
+            "type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}}},
+        Verdict.OK,
+        "vLLM decodes the answer against the JSON schema with its structured outputs (other OpenAI-compatible "
+        "servers may take json_object only: llama.cpp's answers HTTP 500 \"Input should be 'text' or "
+        "'json_object'\")",
+        "",
+        evidence("test_json_schema_accepted"),
     ),
     ValueClass(
         "tool_choice", "'none'", (CHAT,), "value",

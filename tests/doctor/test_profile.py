@@ -134,6 +134,39 @@ def test_a_server_that_ignores_n_is_recorded_as_ignoring_it():
     assert profile.configurations[0].server != "vllm" and profile.configurations[0].version is None
 
 
+def test_value_classes_are_probed_with_their_examples_within_the_budget():
+    from migrate.catalog.values import VALUE_CLASSES
+
+    with FaultServer() as server:  # accepts every request
+        profile = probe_profile([server.base_url], name="fake", timeout_s=10)
+        bodies = [h.body for h in server.hits() if h.path.endswith("/chat/completions") and h.body]
+    chat = "chat.completions.create"
+    assert any((b.get("response_format") or {}).get("type") == "json_schema" for b in bodies)
+    schema = profile.observations(chat, "response_format", "response_format=json_schema")
+    assert [o.outcome for o in schema] == ["accepted"] and '"json_schema"' in schema[0].value
+    assert profile.judge_value_class(chat, "top_p=0").outcome == "accepted"
+    # the parameter's own probe is judged apart from its classes
+    assert [o.value_class for o in profile.observations(chat, "top_p")] == ["representative", "top_p=0"]
+    probed = {k for ep in profile.endpoints for p in profile.endpoints[ep] for k in profile.value_classes(ep, p)}
+    silent = {vc.key for vc in VALUE_CLASSES if not vc.probe_shows}
+    assert "messages=image or audio content parts" in probed and "suffix=any text" in probed
+    assert not probed & silent and "store=True" in silent and "prompt=more than 1024 prompts" not in probed
+    assert not any(len(b.get("prompt") or "") > 1024 for h in server.hits() for b in [h.body or {}]
+                   if isinstance(b.get("prompt"), list))
+
+
+def test_value_class_probes_count_against_the_budget():
+    with FaultServer() as server:
+        profile = probe_profile([server.base_url], name="fake", timeout_s=10, budget=37)
+        sent = sum(1 for h in server.hits() if h.path.endswith("/chat/completions"))
+    chat = "chat.completions.create"
+    classes = [o for p in profile.endpoints[chat].values() for o in p if o.value_class != "representative"]
+    assert classes and classes[-1].outcome == NOT_PROBED and "budget of 37" in classes[-1].note
+    assert profile.judge_value_class(chat, classes[-1].value_class) is None
+    # 37 from the prober for chat, plus the model facts' own requests (chat check, roles, image)
+    assert sent <= 37 + 4
+
+
 @pytest.mark.parametrize(("script", "words"), [("500", "5xx"), ("reset", "connection failed")])
 def test_a_failed_probe_is_recorded_not_guessed(script, words):
     with FaultServer(script=script) as server:

@@ -27,6 +27,7 @@ from typing import Any, Callable, Sequence
 
 from migrate.catalog.profile import (
     ACCEPTED,
+    DEFAULT_VALUE_CLASS,
     CHANGED,
     FAILED,
     IGNORED,
@@ -549,6 +550,9 @@ def summarize(profile: Profile) -> list[str]:
         for p in sorted(params):
             if not p:
                 continue
+            if all(o.value_class != DEFAULT_VALUE_CLASS for o in params[p]):  # only value classes (messages)
+                _class_lines(profile, ep, p, lines)
+                continue
             j = profile.judge_parameter(ep, p)
             outcome = j.outcome if j else (FAILED if any(o.outcome == FAILED for o in params[p]) else NOT_PROBED)
             counts[outcome] = counts.get(outcome, 0) + 1
@@ -557,9 +561,14 @@ def summarize(profile: Profile) -> list[str]:
             elif outcome == FAILED:
                 note = next(o.note or o.message for o in params[p] if o.outcome == FAILED)
                 lines.append(f"  {ep} {p}: probe failed: {note}")
-            for key in profile.value_classes(ep, p):
-                vj = profile.judge_value_class(ep, key)
-                if vj is not None and vj.outcome != ACCEPTED:
-                    lines.append(f"  {ep} [{key}]: {vj.outcome}: {vj.reason}")
+            _class_lines(profile, ep, p, lines)
     lines.append("parameters: " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())))
     return lines
+
+
+def _class_lines(profile: Profile, endpoint: str, parameter: str, lines: list[str]) -> None:
+    """A line for each probed value class the server does not simply accept."""
+    for key in profile.value_classes(endpoint, parameter):
+        j = profile.judge_value_class(endpoint, key)
+        if j is not None and j.outcome != ACCEPTED:
+            lines.append(f"  {endpoint} [{key}]: {j.outcome}: {j.reason}")

@@ -260,3 +260,23 @@ def test_rewrite_target_notes_what_the_target_refuses(tmp_path):
     assert "# migrate: temperature=" not in rewrite()
     diff = rewrite("--target", str(target))
     assert "+# migrate: temperature= is refused by vLLM: remove `temperature`" in diff
+
+
+def test_summary_lists_refused_value_classes_without_counting_them_as_parameters():
+    from migrate.catalog.profile import profile_from_dict
+    from migrate.doctor.profile import summarize
+
+    chat = {"": [{"config": "t", "outcome": "accepted", "status": 200}],
+            "response_format": [
+                {"config": "t", "outcome": "accepted", "status": 200, "value": '{"type": "json_object"}'},
+                {"config": "t", "outcome": "refused", "status": 500, "value_class": "response_format=json_schema",
+                 "message": "Input should be 'text' or 'json_object'"}],
+            "messages": [{"config": "t", "outcome": "refused", "status": 400, "value_class": "messages=file content parts",
+                          "message": "Unsupported content part type: 'file'"}]}
+    profile = profile_from_dict({"format": 1, "name": "t", "probed_at": "2026-11-30T12:00:00Z", "probed_by": "test",
+                                 "configurations": [{"name": "t", "base_url": "http://x/v1"}],
+                                 "endpoints": {"chat.completions.create": chat}})
+    lines = summarize(profile)
+    assert any(line.startswith("  chat.completions.create [response_format=json_schema]: refused: ") for line in lines)
+    assert any("[messages=file content parts]: refused" in line and "'file'" in line for line in lines)
+    assert lines[-1] == "parameters: 1 accepted"  # response_format; `messages` has class probes only

@@ -296,8 +296,9 @@ VALUE_CLASSES: tuple[ValueClass, ...] = _values(
     ValueClass(
         "tool_choice", "allowed_tools or custom", (CHAT,), "refused",
         _scalar(lambda v: isinstance(v, dict) and v.get("type") in ("allowed_tools", "custom")),
-        {"tool_choice": {"type": "allowed_tools", "allowed_tools": {"mode": "auto", "tools": [
-            {"type": "function", "function": {"name": "get_weather"}}]}}},
+        {"tools": [{"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object"}}}],
+         "tool_choice": {"type": "allowed_tools", "allowed_tools": {"mode": "auto", "tools": [
+             {"type": "function", "function": {"name": "get_weather"}}]}}},
         Verdict.NEEDS_CHANGE,
         "vLLM's chat endpoint knows only 'none', 'auto', 'required' and a named function: an allowed_tools or "
         "custom tool_choice is refused with HTTP 400 (\"Invalid value for `function`\")",

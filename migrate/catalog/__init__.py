@@ -226,7 +226,7 @@ class Catalog:
             return base  # nothing is known of the call: the parameter's name decides
         probed = self._probed_value_class(endpoint, parameter, value, {} if others is None else others)
         if probed is not None:
-            return probed
+            return self._with_class_fact(probed, endpoint, parameter, value, others, model, base)
         if base.kind == PROBED and self.profile_generic and _values.classes_for(endpoint.vllm_route, parameter):
             # The shipped profile sent one representative value to the generated test model; the value classes
             # know for which values and models that answer holds.
@@ -237,6 +237,17 @@ class Catalog:
             return base
         return Assessment(refined.verdict, refined.reason, refined.fix, refined.evidence, derived=False, kind=FACT,
                           value_class=refined.value_class)
+
+    def _with_class_fact(self, probed: Assessment, endpoint: Endpoint, parameter: str, value, others, model,
+                         base: Assessment) -> Assessment:
+        """A probe that agrees with its class's hand-written fact keeps the fact's why and fix, the probe as proof."""
+        fact = _values.refine(endpoint.vllm_route, parameter, value, {} if others is None else others, model,
+                              base.verdict)
+        if fact is None or fact.value_class != probed.value_class or fact.verdict is not probed.verdict:
+            return probed  # the target answered otherwise than the fact expects: what it did decides
+        return Assessment(probed.verdict, f"{fact.reason} (probed: {probed.reason.split(': ', 1)[-1]})",
+                          fact.fix or probed.fix, probed.evidence, derived=False, kind=PROBED,
+                          value_class=probed.value_class)
 
     def _probed_value_class(self, endpoint: Endpoint, parameter: str, value, others) -> Assessment | None:
         """The target's answer to the value class the call-site value falls in, when the profile probed it.

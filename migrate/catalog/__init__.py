@@ -263,6 +263,9 @@ class Catalog:
             j = self.profile.judge_value_class(probe_name, vc.key)
             if j is None:
                 continue  # not probed (an older profile, the budget ran out): the class's own verdict stands
+            if j.outcome == _profile.REFUSED and getattr(self.profile.judge_parameter(probe_name, parameter),
+                                                         "outcome", None) == _profile.REFUSED:
+                return None  # refused whatever the value: the parameter's own probe says it (unsupported)
             verdict = {
                 _profile.REFUSED: Verdict.NEEDS_CHANGE,  # this value is refused: the call must send another
                 _profile.NEEDS_FLAG: Verdict.SERVER_FLAG,

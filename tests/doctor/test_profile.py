@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from migrate.catalog.profile import (
     DEFAULT_PROFILE_PATH,
+    DEFAULT_VALUE_CLASS,
     FAILED,
     NEEDS_FLAG,
     NOT_PROBED,
@@ -99,8 +100,9 @@ def test_shipped_profile_is_not_stale_against_the_installed_vllm(vllm_server, vl
                                        endpoints=tuple(subset))
         for endpoint, params in subset.items():
             for parameter in params:
-                (now,) = found[endpoint][parameter]
-                (then,) = [o for o in shipped.observations(endpoint, parameter) if o.config == name]
+                (now,) = [o for o in found[endpoint][parameter] if o.value_class == DEFAULT_VALUE_CLASS]
+                (then,) = [o for o in shipped.observations(endpoint, parameter) if o.config == name and
+                           o.value_class == DEFAULT_VALUE_CLASS]
                 assert (now.outcome, now.status, now.effect) == (then.outcome, then.status, then.effect), \
                     f"{name} {endpoint} {parameter}: shipped {then}, now {now}: run scripts/generate-catalog --probe"
 

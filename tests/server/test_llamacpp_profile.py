@@ -39,7 +39,9 @@ def llamacpp_profile(llamacpp_server, tmp_path_factory):
 
 
 def _scan(path, *args) -> dict:
-    result = CliRunner().invoke(main, ["scan", str(path), "--format", "json", *args], catch_exceptions=False)
+    # `--target` sets $MIGRATE_TARGET_PROFILE for the process: each scan starts without it and puts it back after
+    result = CliRunner().invoke(main, ["scan", str(path), "--format", "json", *args], catch_exceptions=False,
+                                env={"MIGRATE_TARGET_PROFILE": ""})
     assert result.exit_code == 0, result.output
     return json.loads(result.output)
 
@@ -115,7 +117,7 @@ plain = client.chat.completions.create(model="tiny-llama", messages=[{"role": "u
     assert refused[0]["verdict"] == "needs-change" and refused[0]["evidence_kind"] == "probed"
     assert "llama.cpp refused `response_format` (json_schema)" in refused[0]["reason"]
     vllm = _scan(app)  # vLLM decodes json_schema with its structured outputs
-    assert all(_issue(f, "response_format") is None for f in vllm["findings"])
+    assert all(_issue(f, "response_format") is None for f in vllm["findings"]), [f["issues"] for f in vllm["findings"]]
 
 
 def test_saved_profile_shows_the_routes_llamacpp_lacks(llamacpp_profile):

@@ -224,6 +224,9 @@ class Catalog:
         endpoint = self.endpoints.get(endpoint_name)
         if endpoint is None or (value is _values.NOT_GIVEN and others is None and model is None):
             return base  # nothing is known of the call: the parameter's name decides
+        probed = self._probed_value_class(endpoint, parameter, value, {} if others is None else others)
+        if probed is not None:
+            return self._with_class_fact(probed, endpoint, parameter, value, others, model, base)
         if base.kind == PROBED and self.profile_generic and _values.classes_for(endpoint.vllm_route, parameter):
             # The shipped profile sent one representative value to the generated test model; the value classes
             # know for which values and models that answer holds.
@@ -234,6 +237,46 @@ class Catalog:
             return base
         return Assessment(refined.verdict, refined.reason, refined.fix, refined.evidence, derived=False, kind=FACT,
                           value_class=refined.value_class)
+
+    def _with_class_fact(self, probed: Assessment, endpoint: Endpoint, parameter: str, value, others, model,
+                         base: Assessment) -> Assessment:
+        """A probe that agrees with its class's hand-written fact keeps the fact's why and fix, the probe as proof."""
+        fact = _values.refine(endpoint.vllm_route, parameter, value, {} if others is None else others, model,
+                              base.verdict)
+        if fact is None or fact.value_class != probed.value_class or fact.verdict is not probed.verdict:
+            return probed  # the target answered otherwise than the fact expects: what it did decides
+        return Assessment(probed.verdict, f"{fact.reason} (probed: {probed.reason.split(': ', 1)[-1]})",
+                          fact.fix or probed.fix, probed.evidence, derived=False, kind=PROBED,
+                          value_class=probed.value_class)
+
+    def _probed_value_class(self, endpoint: Endpoint, parameter: str, value, others) -> Assessment | None:
+        """The target's answer to the value class the call-site value falls in, when the profile probed it.
+
+        On the shipped profile (probed on the generated test model) a model-aware class keeps its model logic:
+        that probe says what the test model does, not the served one."""
+        probe_name = self._probed_endpoint_for(endpoint)
+        if probe_name is None or value is _values.NOT_GIVEN:
+            return None
+        for vc in _values.classes_for(endpoint.vllm_route, parameter):
+            if not vc.probe_shows or (self.profile_generic and vc.model_aware) or vc.matches(value, others) is not True:
+                continue
+            j = self.profile.judge_value_class(probe_name, vc.key)
+            if j is None:
+                continue  # not probed (an older profile, the budget ran out): the class's own verdict stands
+            if j.outcome == _profile.REFUSED and getattr(self.profile.judge_parameter(probe_name, parameter),
+                                                         "outcome", None) == _profile.REFUSED:
+                return None  # refused whatever the value: the parameter's own probe says it (unsupported)
+            verdict = {
+                _profile.REFUSED: Verdict.NEEDS_CHANGE,  # this value is refused: the call must send another
+                _profile.NEEDS_FLAG: Verdict.SERVER_FLAG,
+                _profile.IGNORED: Verdict.IGNORED,
+                _profile.ACCEPTED: Verdict.OK,
+            }[j.outcome]
+            fix = j.fix if j.outcome == _profile.NEEDS_FLAG else vc.fix if verdict is not Verdict.OK else ""
+            shown = f"{parameter}={_values.describe(value)}" if not isinstance(value, (list, dict)) \
+                else f"{parameter} ({vc.name})"
+            return Assessment(verdict, f"{shown}: {j.reason}", fix, j.evidence, kind=PROBED, value_class=vc.key)
+        return None
 
     def _parameter_by_name(self, endpoint_name: str, parameter: str) -> Assessment:
         key = (endpoint_name, parameter)

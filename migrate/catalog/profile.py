@@ -152,8 +152,11 @@ class Profile:
         return Judgement(REFUSED, f"{self.server_line} answered HTTP {first.status}: {_quote(first.message)}",
                          "", self._evidence(endpoint, "", obs), status=first.status, message=first.message)
 
-    def judge_parameter(self, endpoint: str, parameter: str, value_class: str | None = None) -> Judgement | None:
-        """What the probes of one parameter show across configurations; None without evidence."""
+    def judge_parameter(self, endpoint: str, parameter: str, value_class: str = DEFAULT_VALUE_CLASS) -> Judgement | None:
+        """What the probes of one parameter show across configurations; None without evidence.
+
+        By default only the representative value's probes count: a value class's probe (`response_format`
+        json_schema refused where json_object is accepted) says nothing of the parameter as a whole."""
         obs = [o for o in self.observations(endpoint, parameter, value_class) if o.outcome in EVIDENCE]
         if not obs:
             return None
@@ -161,6 +164,9 @@ class Profile:
         accepted = [o for o in obs if o.outcome != REFUSED]
         evidence = self._evidence(endpoint, parameter, obs)
         server = self.server_line
+        shown = f"`{parameter}`"  # reasons name the value class too: `top_p` (0)
+        if value_class != DEFAULT_VALUE_CLASS:
+            shown += f" ({value_class.partition('=')[2]})"
         if refused:
             first = refused[0]
             said = f"HTTP {first.status}: {_quote(first.message)}"
@@ -170,26 +176,37 @@ class Profile:
                 # "--tool-call-parser llama3_json" from the configurations covers the bare "--tool-call-parser" named
                 needs = (*extra, *(n for n in needs if not any(e.split()[0] == n.split()[0] for e in extra)))
                 with_what = " ".join(needs) if needs else f"the settings of {_configs(accepted)}"
-                return Judgement(NEEDS_FLAG, f"{server} accepts `{parameter}` only when started with {with_what}; "
+                return Judgement(NEEDS_FLAG, f"{server} accepts {shown} only when started with {with_what}; "
                                  f"without, it answered {said}",
                                  f"start the server with {with_what}" if needs else
                                  f"start the server like {_configs(accepted)} ({self._describe(accepted)})",
                                  evidence, needs, first.status, first.message)
             if needs:
-                return Judgement(NEEDS_FLAG, f"{server} refused `{parameter}` with {said}",
+                return Judgement(NEEDS_FLAG, f"{server} refused {shown} with {said}",
                                  f"start the server with {' '.join(needs)}", evidence, needs, first.status, first.message)
-            return Judgement(REFUSED, f"{server} refused `{parameter}` with {said}",
-                             f"remove `{parameter}` (or serve a model or configuration that takes it)", evidence, (),
+            return Judgement(REFUSED, f"{server} refused {shown} with {said}",
+                             f"remove {shown} (or serve a model or configuration that takes it)", evidence, (),
                              first.status, first.message)
         ignored = [o for o in accepted if o.outcome == IGNORED]
         if ignored and len(ignored) == len(accepted):
             seen = ignored[0].observed or "no observable effect"
-            return Judgement(IGNORED, f"{server} accepts `{parameter}` but it had no effect ({seen})",
-                             f"remove `{parameter}`, or accept that it has no effect on this server", evidence)
+            return Judgement(IGNORED, f"{server} accepts {shown} but it had no effect ({seen})",
+                             f"remove {shown}, or accept that it has no effect on this server", evidence)
         honoured = [o for o in accepted if o.effect == CHANGED]
         if honoured:
-            return Judgement(ACCEPTED, f"{server} honours `{parameter}` ({honoured[0].observed})", "", evidence)
-        return Judgement(ACCEPTED, f"{server} accepts `{parameter}` (HTTP {accepted[0].status or 200})", "", evidence)
+            return Judgement(ACCEPTED, f"{server} honours {shown} ({honoured[0].observed})", "", evidence)
+        return Judgement(ACCEPTED, f"{server} accepts {shown} (HTTP {accepted[0].status or 200})", "", evidence)
+
+    def judge_value_class(self, endpoint: str, key: str) -> Judgement | None:
+        """What the probes of one value class (migrate.catalog.values.ValueClass.key, "top_p=0") show; None when
+        the profile did not probe it (profiles written before value classes were probed judge as before)."""
+        parameter = key.partition("=")[0]
+        return self.judge_parameter(endpoint, parameter, key)
+
+    def value_classes(self, endpoint: str, parameter: str) -> list[str]:
+        """The value classes of one parameter that this profile probed."""
+        return list(dict.fromkeys(o.value_class for o in self.observations(endpoint, parameter)
+                                  if o.value_class != DEFAULT_VALUE_CLASS))
 
     def _extra_flags(self, accepted: list[Observation], refused: list[Observation]) -> tuple[str, ...]:
         """Flags the accepting configurations have and the refusing ones lack (when flags are known)."""

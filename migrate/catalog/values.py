@@ -203,6 +203,14 @@ class ValueClass:
         return self.model_ok is not None or self.key in _MODEL_LIMITS
 
     @property
+    def probe_shows(self) -> bool:
+        """Whether a probe of `example` can show how the class fares: not for the context-length classes (the
+        call-site number, not the example's, decides) nor for those whose failure is silent (accepted and
+        dropped, or accepted and not kept: an HTTP 200 proves nothing there)."""
+        return self.key not in _MODEL_LIMITS and self.key not in _SILENT and self.kind != "differs" \
+            and self.verdict is not Verdict.IGNORED
+
+    @property
     def key(self) -> str:
         return f"{self.parameter}={self.name}"
 
@@ -241,6 +249,8 @@ def _context_limit(parameter: str, routes: tuple[str, ...]) -> "ValueClass":
         flag_dynamic=False,
     )
 _STORE_ENV = "VLLM_ENABLE_RESPONSES_API_STORE=1"
+# Accepted without the setting, and nothing is kept: an HTTP 200 to the example is no evidence.
+_SILENT = {"store=True"}
 
 VALUE_CLASSES: tuple[ValueClass, ...] = _values(
     # -- chat and completions ---------------------------------------------------------------------------------
@@ -264,6 +274,18 @@ VALUE_CLASSES: tuple[ValueClass, ...] = _values(
         evidence("test_top_p_zero_refused"),
     ),
     ValueClass(
+        "response_format", "json_schema", (CHAT,), "value",
+        _scalar(lambda v: isinstance(v, dict) and v.get("type") == "json_schema"),
+        {"response_format": {"type": "json_schema", "json_schema": {"name": "city", "schema": {
+            "type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}}},
+        Verdict.OK,
+        "vLLM decodes the answer against the JSON schema with its structured outputs (other OpenAI-compatible "
+        "servers may take json_object only: llama.cpp's answers HTTP 500 \"Input should be 'text' or "
+        "'json_object'\")",
+        "",
+        evidence("test_json_schema_accepted"),
+    ),
+    ValueClass(
         "tool_choice", "'none'", (CHAT,), "value",
         _scalar(lambda v: v == "none"), {"tool_choice": "none"},
         Verdict.OK,
@@ -274,8 +296,9 @@ VALUE_CLASSES: tuple[ValueClass, ...] = _values(
     ValueClass(
         "tool_choice", "allowed_tools or custom", (CHAT,), "refused",
         _scalar(lambda v: isinstance(v, dict) and v.get("type") in ("allowed_tools", "custom")),
-        {"tool_choice": {"type": "allowed_tools", "allowed_tools": {"mode": "auto", "tools": [
-            {"type": "function", "function": {"name": "get_weather"}}]}}},
+        {"tools": [{"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object"}}}],
+         "tool_choice": {"type": "allowed_tools", "allowed_tools": {"mode": "auto", "tools": [
+             {"type": "function", "function": {"name": "get_weather"}}]}}},
         Verdict.NEEDS_CHANGE,
         "vLLM's chat endpoint knows only 'none', 'auto', 'required' and a named function: an allowed_tools or "
         "custom tool_choice is refused with HTTP 400 (\"Invalid value for `function`\")",

@@ -27,6 +27,7 @@ from typing import Any, Callable, Sequence
 
 from migrate.catalog.profile import (
     ACCEPTED,
+    DEFAULT_VALUE_CLASS,
     CHANGED,
     FAILED,
     IGNORED,
@@ -39,6 +40,7 @@ from migrate.catalog.profile import (
     Observation,
     Profile,
 )
+from migrate.catalog.values import VALUE_CLASSES
 from migrate.doctor.causes import Cause, diagnose
 from migrate.doctor.probes import USER, WEATHER_TOOL, server_message
 from migrate.doctor.servers import identify, is_validation_error
@@ -207,6 +209,10 @@ STATEFUL = {"previous_response_id": "needs an earlier stored response", "convers
             "prompt": "needs a stored prompt template"}
 
 
+# Value classes whose example is no small request (on a hosted API it would cost real money).
+NOT_SENT = {"prompt=more than 1024 prompts"}
+
+
 class Budget:
     def __init__(self, limit: int) -> None:
         self.limit, self.used = limit, 0
@@ -310,9 +316,14 @@ ROUTE_ONLY = ("models.list", "moderations.create")
 
 def probe_configuration(config: str, client, *, chat_model: str | None, embed_model: str | None,
                         sdk_params: dict[str, Sequence[str]], budget: int = DEFAULT_BUDGET,
-                        endpoints: Sequence[str] = ENDPOINTS, log: Callable[[str], None] | None = None
+                        endpoints: Sequence[str] = ENDPOINTS, log: Callable[[str], None] | None = None,
+                        value_classes: dict[str, Sequence] | None = None,
                         ) -> tuple[dict[str, dict[str, list[Observation]]], int]:
-    """Observations per endpoint and parameter for one server, and the number of requests sent."""
+    """Observations per endpoint and parameter for one server, and the number of requests sent.
+
+    `value_classes`: endpoint -> the value classes (migrate.catalog.values.ValueClass) of its route; after the
+    parameters, each class's `example` fragment is sent as is and recorded under its parameter with
+    `value_class=vc.key`, within the same budget."""
     out: dict[str, dict[str, list[Observation]]] = {}
     sent = 0
     for endpoint in (*endpoints, *ROUTE_ONLY):
@@ -361,7 +372,32 @@ def probe_configuration(config: str, client, *, chat_model: str | None, embed_mo
             found[parameter] = [obs]
             if log:
                 log(f"{config}: {endpoint} {parameter}={shown} -> {obs.status or obs.outcome} {obs.effect or ''}")
+        if base is not None:
+            sent += _probe_value_classes(config, client, endpoint, model, (value_classes or {}).get(endpoint, ()),
+                                         found, spend, budget, log)
     return out, sent
+
+
+def _probe_value_classes(config: str, client, endpoint: str, model: str, classes: Sequence,
+                         found: dict[str, list[Observation]], spend: Budget, budget: int,
+                         log: Callable[[str], None] | None) -> int:
+    """Send each value class's example fragment (fixed data from migrate.catalog.values, never the user's)."""
+    from dataclasses import replace
+
+    sent = 0
+    for vc in classes:
+        if not vc.probe_shows or vc.parameter in STATEFUL or vc.key in NOT_SENT:
+            continue  # an HTTP 200 would prove nothing, the class needs state the prober does not create, or too big
+        shown = json.dumps(vc.example[vc.parameter], ensure_ascii=False)[:120]
+        if not spend.take():
+            obs = Observation(config, NOT_PROBED, value=shown, note=f"budget of {budget} requests spent")
+        else:
+            obs, _ = _attempt(config, client, endpoint, model, dict(vc.example), False, shown)
+            sent += 1
+        found.setdefault(vc.parameter, []).append(replace(obs, value_class=vc.key))
+        if log:
+            log(f"{config}: {endpoint} [{vc.key}] -> {obs.status or obs.outcome}")
+    return sent
 
 
 def _with_effect(obs: Observation, spec: Value, base: Shot, shot: Shot) -> Observation:
@@ -447,6 +483,8 @@ def probe_profile(targets: Sequence[Target | str], *, name: str = "target", budg
 
     catalog = catalog or load_catalog(target=False)
     sdk_params = {ep: sorted(catalog.endpoints[ep].sdk_params) for ep in ENDPOINTS if ep in catalog.endpoints}
+    classes = {ep: [vc for vc in VALUE_CLASSES if catalog.endpoints[ep].vllm_route in vc.routes]
+               for ep in sdk_params}
     configurations, endpoints = [], {}
     started = datetime.datetime.now(datetime.timezone.utc)
     for t in targets:
@@ -464,7 +502,7 @@ def probe_profile(targets: Sequence[Target | str], *, name: str = "target", budg
         embed_model = next((n for n, ok in embed_ok.items() if ok), None)
         t0 = time.monotonic()
         found, sent = probe_configuration(t.name, client, chat_model=chat_model or cards[0].id, embed_model=embed_model,
-                                          sdk_params=sdk_params, budget=budget, log=log)
+                                          sdk_params=sdk_params, budget=budget, log=log, value_classes=classes)
         tool_obs = found.get("chat.completions.create", {}).get("tool_choice", [])
         tools = (tool_obs[0].outcome == ACCEPTED) if tool_obs and tool_obs[0].outcome in (ACCEPTED, REFUSED) else None
         models = model_facts(t.name, client, cards, chat_ok, embed_ok, tools)
@@ -512,6 +550,9 @@ def summarize(profile: Profile) -> list[str]:
         for p in sorted(params):
             if not p:
                 continue
+            if all(o.value_class != DEFAULT_VALUE_CLASS for o in params[p]):  # only value classes (messages)
+                _class_lines(profile, ep, p, lines)
+                continue
             j = profile.judge_parameter(ep, p)
             outcome = j.outcome if j else (FAILED if any(o.outcome == FAILED for o in params[p]) else NOT_PROBED)
             counts[outcome] = counts.get(outcome, 0) + 1
@@ -520,5 +561,14 @@ def summarize(profile: Profile) -> list[str]:
             elif outcome == FAILED:
                 note = next(o.note or o.message for o in params[p] if o.outcome == FAILED)
                 lines.append(f"  {ep} {p}: probe failed: {note}")
+            _class_lines(profile, ep, p, lines)
     lines.append("parameters: " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())))
     return lines
+
+
+def _class_lines(profile: Profile, endpoint: str, parameter: str, lines: list[str]) -> None:
+    """A line for each probed value class the server does not simply accept."""
+    for key in profile.value_classes(endpoint, parameter):
+        j = profile.judge_value_class(endpoint, key)
+        if j is not None and j.outcome != ACCEPTED:
+            lines.append(f"  {endpoint} [{key}]: {j.outcome}: {j.reason}")

@@ -220,3 +220,87 @@ def test_shipped_probes_never_contradict_a_fact_that_calls_a_parameter_fine():
     assert checked >= 20 and not contradicted
     # and the tool-calling fact is what the probes found on chat: accepted only with the parser flags
     assert profile.judge_parameter("chat.completions.create", "tools").outcome == NEEDS_FLAG
+
+
+# -- value classes probed one by one ---------------------------------------------------------------------------
+JSON_SCHEMA = '{"type": "json_schema", "json_schema": {"name": "city"}}'
+CLASS_PROBES = {"chat.completions.create": {
+    "": [_obs("bare", "accepted", status=200)],
+    "response_format": [
+        _obs("bare", "accepted", status=200, value='{"type": "json_object"}'),
+        _obs("bare", "refused", status=500, value=JSON_SCHEMA, value_class="response_format=json_schema",
+             message="Input should be 'text' or 'json_object'"),
+    ],
+    "top_p": [
+        _obs("bare", "accepted", status=200, value="0.5"),
+        _obs("bare", "accepted", status=200, value="0", value_class="top_p=0"),
+    ],
+    "suffix": [],
+    "messages": [
+        _obs("bare", "refused", status=400, value="[...]", value_class="messages=image or audio content parts",
+             message="m is not a multimodal model"),
+    ],
+    "store": [_obs("bare", "accepted", status=200, value="true", value_class="store=True")],
+}}
+SCHEMA_VALUE = {"type": "json_schema", "json_schema": {"name": "city", "schema": {"type": "object"}}}
+IMAGE_MESSAGES = [{"role": "user", "content": [{"type": "image_url", "image_url": {"url": "data:,"}}]}]
+
+
+def test_a_class_probe_does_not_judge_the_whole_parameter():
+    profile = profile_from_dict(_profile(CLASS_PROBES))
+    assert profile.judge_parameter("chat.completions.create", "response_format").outcome == "accepted"
+    j = profile.judge_value_class("chat.completions.create", "response_format=json_schema")
+    assert j.outcome == "refused" and "`response_format` (json_schema)" in j.reason and "HTTP 500" in j.reason
+    assert profile.value_classes("chat.completions.create", "response_format") == ["response_format=json_schema"]
+    assert profile.judge_value_class("chat.completions.create", "tool_choice='none'") is None  # not probed
+
+
+def test_class_observations_survive_saving(tmp_path):
+    path = profile_from_dict(_profile(CLASS_PROBES)).save(tmp_path / "t.json")
+    again = load_profile(path)
+    assert again.judge_value_class("chat.completions.create", "top_p=0").outcome == "accepted"
+    saved = json.loads(path.read_text())["endpoints"]["chat.completions.create"]["top_p"]
+    assert "value_class" not in saved[0] and saved[1]["value_class"] == "top_p=0"
+
+
+@pytest.mark.parametrize(
+    ("parameter", "value", "verdict", "kind", "value_class"),
+    [
+        pytest.param("response_format", SCHEMA_VALUE, Verdict.NEEDS_CHANGE, PROBED, "response_format=json_schema",
+                     id="json_schema-refused-by-the-target"),
+        pytest.param("response_format", {"type": "json_object"}, Verdict.OK, FACT, None,
+                     id="json_object-judged-by-name-as-before"),
+        pytest.param("top_p", 0, Verdict.OK, PROBED, "top_p=0", id="top_p-0-accepted-by-the-target"),
+        pytest.param("top_p", 0.9, Verdict.OK, PROBED, None, id="top_p-other-value-no-class"),
+        pytest.param("messages", IMAGE_MESSAGES, Verdict.NEEDS_CHANGE, PROBED,
+                     "messages=image or audio content parts", id="image-parts-refused-by-the-target-model"),
+        pytest.param("store", True, Verdict.IGNORED, FACT, None, id="store-200-is-no-evidence"),
+        pytest.param("tool_choice", "none", Verdict.OK, FACT, "tool_choice='none'", id="class-not-probed-judges-as-before"),
+    ],
+)
+def test_a_user_target_judges_a_probed_value_class_by_its_probe(parameter, value, verdict, kind, value_class):
+    catalog = load_catalog(target=profile_from_dict(_profile(CLASS_PROBES)))
+    a = catalog.parameter("chat.completions.create", parameter, value)
+    assert (a.verdict, a.kind, a.value_class) == (verdict, kind, value_class), a
+    if value_class is not None and kind == PROBED:
+        assert a.evidence.startswith(f"probe chat.completions.create {parameter}=")
+
+
+def test_the_shipped_generic_profile_uses_class_probes_but_keeps_model_logic():
+    from migrate.catalog.values import ModelFacts
+
+    generic = load_catalog(target=False).with_profile(profile_from_dict(_profile(CLASS_PROBES)), generic=True)
+    schema = generic.parameter("chat.completions.create", "response_format", SCHEMA_VALUE)
+    assert schema.kind == PROBED and schema.verdict is Verdict.NEEDS_CHANGE
+    # the image probe ran on the generated test model: what the served model takes decides
+    vision = generic.parameter("chat.completions.create", "messages", IMAGE_MESSAGES, model=ModelFacts(multimodal=True))
+    assert vision.verdict is Verdict.OK and vision.kind == FACT
+
+
+def test_a_profile_without_class_probes_judges_as_before():
+    old = load_catalog(target=profile_from_dict(_profile(REFUSE_TEMPERATURE)))
+    none = load_catalog(target=False)
+    for parameter, value in (("top_p", 0), ("response_format", SCHEMA_VALUE), ("tool_choice", "none")):
+        a, b = old.parameter("chat.completions.create", parameter, value), none.parameter("chat.completions.create",
+                                                                                           parameter, value)
+        assert (a.verdict, a.value_class) == (b.verdict, b.value_class)

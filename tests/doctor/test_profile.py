@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from migrate.catalog.profile import (
     DEFAULT_PROFILE_PATH,
+    DEFAULT_VALUE_CLASS,
     FAILED,
     NEEDS_FLAG,
     NOT_PROBED,
@@ -99,8 +100,9 @@ def test_shipped_profile_is_not_stale_against_the_installed_vllm(vllm_server, vl
                                        endpoints=tuple(subset))
         for endpoint, params in subset.items():
             for parameter in params:
-                (now,) = found[endpoint][parameter]
-                (then,) = [o for o in shipped.observations(endpoint, parameter) if o.config == name]
+                (now,) = [o for o in found[endpoint][parameter] if o.value_class == DEFAULT_VALUE_CLASS]
+                (then,) = [o for o in shipped.observations(endpoint, parameter) if o.config == name and
+                           o.value_class == DEFAULT_VALUE_CLASS]
                 assert (now.outcome, now.status, now.effect) == (then.outcome, then.status, then.effect), \
                     f"{name} {endpoint} {parameter}: shipped {then}, now {now}: run scripts/generate-catalog --probe"
 
@@ -132,6 +134,39 @@ def test_a_server_that_ignores_n_is_recorded_as_ignoring_it():
     temperature = profile.judge_parameter("chat.completions.create", "temperature")
     assert temperature.outcome == "accepted"
     assert profile.configurations[0].server != "vllm" and profile.configurations[0].version is None
+
+
+def test_value_classes_are_probed_with_their_examples_within_the_budget():
+    from migrate.catalog.values import VALUE_CLASSES
+
+    with FaultServer() as server:  # accepts every request
+        profile = probe_profile([server.base_url], name="fake", timeout_s=10)
+        bodies = [h.body for h in server.hits() if h.path.endswith("/chat/completions") and h.body]
+    chat = "chat.completions.create"
+    assert any((b.get("response_format") or {}).get("type") == "json_schema" for b in bodies)
+    schema = profile.observations(chat, "response_format", "response_format=json_schema")
+    assert [o.outcome for o in schema] == ["accepted"] and '"json_schema"' in schema[0].value
+    assert profile.judge_value_class(chat, "top_p=0").outcome == "accepted"
+    # the parameter's own probe is judged apart from its classes
+    assert [o.value_class for o in profile.observations(chat, "top_p")] == ["representative", "top_p=0"]
+    probed = {k for ep in profile.endpoints for p in profile.endpoints[ep] for k in profile.value_classes(ep, p)}
+    silent = {vc.key for vc in VALUE_CLASSES if not vc.probe_shows}
+    assert "messages=image or audio content parts" in probed and "suffix=any text" in probed
+    assert not probed & silent and "store=True" in silent and "prompt=more than 1024 prompts" not in probed
+    assert not any(len(b.get("prompt") or "") > 1024 for h in server.hits() for b in [h.body or {}]
+                   if isinstance(b.get("prompt"), list))
+
+
+def test_value_class_probes_count_against_the_budget():
+    with FaultServer() as server:
+        profile = probe_profile([server.base_url], name="fake", timeout_s=10, budget=37)
+        sent = sum(1 for h in server.hits() if h.path.endswith("/chat/completions"))
+    chat = "chat.completions.create"
+    classes = [o for p in profile.endpoints[chat].values() for o in p if o.value_class != "representative"]
+    assert classes and classes[-1].outcome == NOT_PROBED and "budget of 37" in classes[-1].note
+    assert profile.judge_value_class(chat, classes[-1].value_class) is None
+    # 37 from the prober for chat, plus the model facts' own requests (chat check, roles, image)
+    assert sent <= 37 + 4
 
 
 @pytest.mark.parametrize(("script", "words"), [("500", "5xx"), ("reset", "connection failed")])
@@ -227,3 +262,23 @@ def test_rewrite_target_notes_what_the_target_refuses(tmp_path):
     assert "# migrate: temperature=" not in rewrite()
     diff = rewrite("--target", str(target))
     assert "+# migrate: temperature= is refused by vLLM: remove `temperature`" in diff
+
+
+def test_summary_lists_refused_value_classes_without_counting_them_as_parameters():
+    from migrate.catalog.profile import profile_from_dict
+    from migrate.doctor.profile import summarize
+
+    chat = {"": [{"config": "t", "outcome": "accepted", "status": 200}],
+            "response_format": [
+                {"config": "t", "outcome": "accepted", "status": 200, "value": '{"type": "json_object"}'},
+                {"config": "t", "outcome": "refused", "status": 500, "value_class": "response_format=json_schema",
+                 "message": "Input should be 'text' or 'json_object'"}],
+            "messages": [{"config": "t", "outcome": "refused", "status": 400, "value_class": "messages=file content parts",
+                          "message": "Unsupported content part type: 'file'"}]}
+    profile = profile_from_dict({"format": 1, "name": "t", "probed_at": "2026-11-30T12:00:00Z", "probed_by": "test",
+                                 "configurations": [{"name": "t", "base_url": "http://x/v1"}],
+                                 "endpoints": {"chat.completions.create": chat}})
+    lines = summarize(profile)
+    assert any(line.startswith("  chat.completions.create [response_format=json_schema]: refused: ") for line in lines)
+    assert any("[messages=file content parts]: refused" in line and "'file'" in line for line in lines)
+    assert lines[-1] == "parameters: 1 accepted"  # response_format; `messages` has class probes only

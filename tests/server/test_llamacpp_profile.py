@@ -39,7 +39,9 @@ def llamacpp_profile(llamacpp_server, tmp_path_factory):
 
 
 def _scan(path, *args) -> dict:
-    result = CliRunner().invoke(main, ["scan", str(path), "--format", "json", *args], catch_exceptions=False)
+    # `--target` sets $MIGRATE_TARGET_PROFILE for the process: each scan starts without it and puts it back after
+    result = CliRunner().invoke(main, ["scan", str(path), "--format", "json", *args], catch_exceptions=False,
+                                env={"MIGRATE_TARGET_PROFILE": ""})
     assert result.exit_code == 0, result.output
     return json.loads(result.output)
 
@@ -86,6 +88,36 @@ def test_saved_profile_shows_what_llamacpp_ignores(llamacpp_profile, endpoint, p
 def test_saved_profile_shows_what_llamacpp_honours(llamacpp_profile, endpoint, parameter):
     j = load_profile(llamacpp_profile[0]).judge_parameter(endpoint, parameter)
     assert j.outcome == ACCEPTED and "honours" in j.reason, j
+
+
+def test_saved_profile_probes_json_schema_apart_from_response_format(llamacpp_profile):
+    """docs/targets.md: llama.cpp takes response_format json_object only; json_schema fails validation (HTTP 500)."""
+    profile = load_profile(llamacpp_profile[0])
+    chat = "chat.completions.create"
+    assert profile.judge_parameter(chat, "response_format").outcome == ACCEPTED  # json_object, the representative
+    schema = profile.judge_value_class(chat, "response_format=json_schema")
+    assert schema.outcome == REFUSED and "'text' or 'json_object'" in schema.message, schema
+    assert "[response_format=json_schema]: refused" in llamacpp_profile[1]
+
+
+def test_scan_gives_a_json_schema_call_the_probed_refusal(llamacpp_profile, tmp_path):
+    app = tmp_path / "app.py"
+    app.write_text('''from openai import OpenAI
+
+client = OpenAI(base_url="http://127.0.0.1:8000/v1", api_key="EMPTY")
+schema = client.chat.completions.create(model="tiny-llama", messages=[{"role": "user", "content": "hi"}],
+    response_format={"type": "json_schema", "json_schema": {"name": "city", "schema": {"type": "object"}}})
+plain = client.chat.completions.create(model="tiny-llama", messages=[{"role": "user", "content": "hi"}],
+    response_format={"type": "json_object"})
+''')
+    llama = _scan(app, "--target", str(llamacpp_profile[0]))
+    issues = [_issue(f, "response_format") for f in llama["findings"] if f["endpoint"] == "chat.completions.create"]
+    refused = [i for i in issues if i is not None]
+    assert len(refused) == 1, issues  # json_object passes; only the json_schema call is refused
+    assert refused[0]["verdict"] == "needs-change" and refused[0]["evidence_kind"] == "probed"
+    assert "llama.cpp refused `response_format` (json_schema)" in refused[0]["reason"]
+    vllm = _scan(app)  # vLLM decodes json_schema with its structured outputs
+    assert all(_issue(f, "response_format") is None for f in vllm["findings"]), [f["issues"] for f in vllm["findings"]]
 
 
 def test_saved_profile_shows_the_routes_llamacpp_lacks(llamacpp_profile):

@@ -3,12 +3,16 @@
 An expression evaluates to one of these, or to None when the detector cannot tell (a value it does not
 track, or one that depends on run time). None is the sound default: nothing is reported on it unless the
 call has the SDK's exact shape in a module that imports openai (see docs/detection.md).
+
+Str and Env are the language-neutral core's (migrate/scan/detect/core/values.py); the others carry Python syntax.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from migrate.scan.detect.core.values import Env, Str  # noqa: F401 - re-exported: shared with the JS/TS front end
 
 if TYPE_CHECKING:
     import ast
@@ -53,20 +57,6 @@ class Res:
     client: Client
     path: tuple[str, ...]
     variant: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Str:
-    value: str
-    origin: str = "literal"
-
-
-@dataclass(frozen=True, slots=True)
-class Env:
-    """A value read from the environment: os.getenv("MODEL", "gpt-4o")."""
-
-    var: str
-    default: Str | None = None
 
 
 @dataclass(frozen=True, slots=True, eq=False)

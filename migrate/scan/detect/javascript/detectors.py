@@ -180,7 +180,7 @@ class ModuleDetector(Evaluator):
                 if default is not None and default.type == "string":
                     literal = self.eval(default, scope)
                     if isinstance(literal, Str):
-                        value = Str(literal.text, f"default of parameter {name}")
+                        value = Str(literal.value, f"default of parameter {name}")
                 scope.names[name] = ("value", value)
 
     def _class_scope(self, node, scope: Scope) -> Scope:
@@ -370,16 +370,16 @@ class ModuleDetector(Evaluator):
             self._model_import = value
             return "dynamic", f"{value.name} from {value.module}"
         if isinstance(value, Str):
-            if "{" in value.text and value.origin != "literal":
+            if "{" in value.value and value.origin != "literal":
                 return "dynamic", f"{value.origin} `{self.text(node)[:60]}`"
             origin = value.origin
             if origin == "literal" and node.type == "identifier":
                 origin = f"constant {self.text(node)}"
-            return value.text, origin
+            return value.value, origin
         if isinstance(value, Env):
             if value.default is not None:
-                return value.default.text, f"default of process.env.{value.name}"
-            return "dynamic", f"process.env.{value.name}"
+                return value.default.value, f"default of process.env.{value.var}"
+            return "dynamic", f"process.env.{value.var}"
         if isinstance(value, Dynamic) and value.origin:
             return "dynamic", value.origin
         return "dynamic", f"`{self.text(node)[:60]}`"
@@ -448,9 +448,9 @@ class ModuleDetector(Evaluator):
         if isinstance(url, Env) and url.default is not None:
             url = url.default
         base = self._http_base
-        if base and isinstance(url, Str) and "://" not in url.text:  # an axios instance with a baseURL
-            url = Str(base.rstrip("/") + "/" + url.text.lstrip("/"), "baseURL + path")
-        if not isinstance(url, Str) or not sdk.OPENAI_HOST_RE.search(url.text):
+        if base and isinstance(url, Str) and "://" not in url.value:  # an axios instance with a baseURL
+            url = Str(base.rstrip("/") + "/" + url.value.lstrip("/"), "baseURL + path")
+        if not isinstance(url, Str) or not sdk.OPENAI_HOST_RE.search(url.value):
             return False
         self._consume_strings(url_node, scope)
         body = None
@@ -470,9 +470,9 @@ class ModuleDetector(Evaluator):
             body = self._object_node(body_node, scope) if body_node is not None else None
         keys, dynamic = object_keys(self, body) if body is not None else ((), False)
         model = self._model_of_object(body, scope, ("model",)) if body is not None and "model" in keys else (None, None)
-        self._emit(node, Kind.HTTP, "http", endpoint=_route(url.text), client=library, model=model[0],
+        self._emit(node, Kind.HTTP, "http", endpoint=_route(url.value), client=library, model=model[0],
                    model_origin=model[1], parameters=tuple(sorted(set(keys))), parameters_dynamic=dynamic,
-                   detail=f"{(method or 'GET').upper()} {url.text[:200]}")
+                   detail=f"{(method or 'GET').upper()} {url.value[:200]}")
         return True
 
     def _http_callee(self, func, scope: Scope) -> tuple[str | None, str | None]:

@@ -299,7 +299,7 @@ class Evaluator:
                 value = self.eval(inner, scope)
                 if isinstance(value, Env) and value.default is not None:
                     value = value.default
-                parts.append(value.text if isinstance(value, Str) else "{" + (self.text(inner) if inner else "") + "}")
+                parts.append(value.value if isinstance(value, Str) else "{" + (self.text(inner) if inner else "") + "}")
         return Str("".join(parts), "template literal")
 
     def _binary(self, node, scope: Scope):
@@ -309,16 +309,16 @@ class Evaluator:
         if op_text in ("??", "||"):
             right = self.eval(node.child_by_field_name("right"), scope)
             if isinstance(left, Env) and left.default is None and isinstance(right, Str):
-                return Env(left.name, right)
+                return Env(left.var, right)
             if isinstance(left, (Str, Client, Member, AiModel)):
                 return left
             return right if isinstance(right, (Str, Client, Member, AiModel)) and isinstance(left, Dynamic) else left
         if op_text == "+":
             right = self.eval(node.child_by_field_name("right"), scope)
             if isinstance(left, Str) and isinstance(right, Str):
-                return Str(left.text + right.text, "concatenation")
+                return Str(left.value + right.value, "concatenation")
             if isinstance(left, Str):
-                return Str(left.text + "{...}", "concatenation")
+                return Str(left.value + "{...}", "concatenation")
         return UNKNOWN
 
     def get(self, base, name: str):
@@ -425,7 +425,7 @@ class Evaluator:
                 if isinstance(value, Env) and value.default is not None:
                     value = value.default
                 if isinstance(value, Str):
-                    return Client("http", library, node.start_point[0] + 1, value.text)
+                    return Client("http", library, node.start_point[0] + 1, value.value)
         return UNKNOWN
 
     def _ai_model(self, provider: Client, method: str, node, scope: Scope) -> AiModel:
@@ -534,10 +534,10 @@ class Evaluator:
         from migrate.catalog.providers import Evidence
 
         value = self.eval(node, scope)
-        if isinstance(value, Str) and "{" not in value.text:
-            return Evidence.of_literal(value.text)
+        if isinstance(value, Str) and "{" not in value.value:
+            return Evidence.of_literal(value.value)
         if isinstance(value, Env):
-            return Evidence.of_env(value.name, value.default.text if value.default else None)
+            return Evidence.of_env(value.var, value.default.value if value.default else None)
         return Evidence(opaque=self.text(node)[:80])
 
 

@@ -7,21 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-
-@dataclass(frozen=True)
-class Str:
-    """A statically known string (a model name, a URL) and where it came from."""
-
-    text: str
-    origin: str = "literal"  # "literal", "constant DEFAULT_MODEL (line 3)", "default of process.env.MODEL"
-
-
-@dataclass(frozen=True)
-class Env:
-    """A read of an environment variable, with its literal fallback (`process.env.X ?? "gpt-4o"`)."""
-
-    name: str
-    default: Str | None = None
+from migrate.scan.detect.core.values import Env, Str  # shared with the Python front end
 
 
 @dataclass(frozen=True)

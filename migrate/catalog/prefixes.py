@@ -27,15 +27,16 @@ def _python() -> tuple[Row, ...]:
 
 
 def _javascript() -> tuple[Row, ...]:
+    # A trailing ":" means the package itself, not its subpaths ("openai-edge:OpenAIApi", not "openai-edge/x:...").
     rows: list[Row] = [
         (_js.OPENAI_PACKAGE, "openai-node", False),  # openai, openai/azure, openai/index.mjs, ...
-        (_js.OPENAI_EDGE_PACKAGE, "openai-edge", False),
-        (_js.AZURE_PACKAGE, "azure-openai", False),
-        (_js.AI_SDK_PROVIDER_PACKAGE + ":", "ai-sdk-provider", False),  # the package itself, not its subpaths
+        (_js.OPENAI_EDGE_PACKAGE + ":", "openai-edge", False),
+        (_js.AZURE_PACKAGE + ":", "azure-openai", False),
+        (_js.AI_SDK_PROVIDER_PACKAGE + ":", "ai-sdk-provider", False),
         (_js.AI_SDK_PACKAGE + ":", "ai-sdk-function", False),
     ]
-    rows += [(module, "wrapper-class", False) for module, _, _ in _js.WRAPPER_MODULES]
-    rows += [(module, "http-library", False) for module in _js.HTTP_PACKAGES]
+    rows += [(module, "wrapper-class", False) for module, _, _ in _js.WRAPPER_MODULES]  # subpaths too
+    rows += [(module + ":", "http-library", False) for module in _js.HTTP_PACKAGES]
     return tuple(rows)
 
 

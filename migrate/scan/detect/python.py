@@ -16,8 +16,10 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field, replace
 
-from migrate.scan.detect import sdk
+from migrate.catalog import prefixes
 from migrate.catalog.values import is_dynamic
+from migrate.scan.detect import sdk
+from migrate.scan.detect.core.registry import PYTHON_SEPARATORS, PrefixRegistry
 from migrate.scan.detect.literals import call_values, literal
 from migrate.scan.detect.scopes import ANN, CLASS, EXPR, FUNC, IMPORT, ITEM, PARAM, WITH, Scope, ScopeBuilder
 from migrate.scan.detect.values import (
@@ -570,17 +572,9 @@ class ModuleAnalyzer:
         self._emit(finding, model_ref)
 
     def _named_call(self, node: ast.Call, scope: Scope, func: Q) -> None:
+        """A call of an imported name: the language's own readers (functools.partial, os.getenv), then the
+        detectors registered for the name's prefixes (migrate/catalog/prefixes.py), else maybe another module's."""
         name = func.name
-        cls = _client_class(func)
-        if cls:
-            self._client_finding(node, scope, cls, "")
-            return
-        parts = name.split(".")
-        root = parts[0]
-        if root == "openai":
-            if len(parts) == 3 and parts[1] in sdk.LEGACY_CLASSES:
-                self._legacy_call(node, scope, parts[1], parts[2])
-            return
         if name in _PARTIAL:
             partial = self.eval(node, scope)
             if isinstance(partial, Partial):
@@ -591,24 +585,51 @@ class ModuleAnalyzer:
             if isinstance(value, Env) and sdk.ENV_NAME_RE.match(value.var):
                 self._env_finding(node, value.var)
             return
-        wrapper = sdk.wrapper_class(name)
-        if wrapper is not None:
-            self._wrapper_finding(node, scope, *wrapper)
-            return
-        if root == "litellm":
-            self._litellm(node, scope, parts)
-            return
-        if root == "instructor" and parts[-1] in sdk.INSTRUCTOR_FUNCTIONS:
-            self._instructor(node, scope, parts[-1])
-            return
-        if root == "dspy" and parts[-1] == "LM":
-            self._dspy_lm(node, scope)
-            return
-        if name in sdk.LANGCHAIN_INIT:
-            self._init_chat_model(node, scope, parts[-1])
-            return
-        if root not in _KNOWN_LIBRARIES and len(parts) > 2:
+        for handler in DETECTORS.handlers(name):
+            if handler(self, node, scope, name):
+                return
+        parts = name.split(".")
+        if parts[0] not in _KNOWN_LIBRARIES and len(parts) > 2:
             self._maybe_defer(node, scope, func, ())
+
+    # -- the detectors registered per qualified-name prefix: each says whether the name was its to handle ------
+    def _openai_sdk_call(self, node: ast.Call, scope: Scope, name: str) -> bool:
+        cls = sdk.client_class(name)
+        if cls:
+            self._client_finding(node, scope, cls, "")
+            return True
+        parts = name.split(".")
+        if len(parts) == 3 and parts[1] in sdk.LEGACY_CLASSES:
+            self._legacy_call(node, scope, parts[1], parts[2])
+        return True
+
+    def _wrapper_class_call(self, node: ast.Call, scope: Scope, name: str) -> bool:
+        wrapper = sdk.wrapper_class(name)
+        if wrapper is None:
+            return False
+        self._wrapper_finding(node, scope, *wrapper)
+        return True
+
+    def _litellm_call(self, node: ast.Call, scope: Scope, name: str) -> bool:
+        self._litellm(node, scope, name.split("."))
+        return True
+
+    def _instructor_call(self, node: ast.Call, scope: Scope, name: str) -> bool:
+        fn = name.rsplit(".", 1)[-1]
+        if fn not in sdk.INSTRUCTOR_FUNCTIONS:
+            return False
+        self._instructor(node, scope, fn)
+        return True
+
+    def _dspy_lm_call(self, node: ast.Call, scope: Scope, name: str) -> bool:
+        if name.rsplit(".", 1)[-1] != "LM":
+            return False
+        self._dspy_lm(node, scope)
+        return True
+
+    def _langchain_init_call(self, node: ast.Call, scope: Scope, name: str) -> bool:
+        self._init_chat_model(node, scope, name.rsplit(".", 1)[-1])
+        return True
 
     def _client_finding(self, node: ast.Call, scope: Scope, cls: str, detail: str) -> None:
         params, dynamic = _keywords(node)
@@ -1235,3 +1256,13 @@ def mask_secrets(code: str) -> str:
 
         code = re.sub(r"\bsk-[A-Za-z0-9_-]{8,}", "sk-****", code)
     return code
+
+
+# The Python front end's detectors, by what the catalog says each qualified-name prefix means.
+DETECTORS = PrefixRegistry(prefixes.PYTHON, PYTHON_SEPARATORS)
+DETECTORS.register("openai-sdk", ModuleAnalyzer._openai_sdk_call)
+DETECTORS.register("wrapper-class", ModuleAnalyzer._wrapper_class_call)
+DETECTORS.register("litellm", ModuleAnalyzer._litellm_call)
+DETECTORS.register("instructor", ModuleAnalyzer._instructor_call)
+DETECTORS.register("dspy-lm", ModuleAnalyzer._dspy_lm_call)
+DETECTORS.register("langchain-init", ModuleAnalyzer._langchain_init_call)

@@ -14,7 +14,9 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from migrate.catalog import javascript as js
+from migrate.catalog import prefixes
 from migrate.scan.detect import sdk
+from migrate.scan.detect.core.registry import JAVASCRIPT_SEPARATORS, PrefixRegistry, javascript_name
 from migrate.scan.detect.javascript.evaluate import (
     FUNCTION_TYPES, Evaluator, Scope, arguments, object_keys, property_node,
 )
@@ -288,13 +290,9 @@ class ModuleDetector(Evaluator):
         if isinstance(callee, Member):
             self._member_call(node, callee, scope)
         elif isinstance(callee, Import):
-            if callee.module == js.AI_SDK_PACKAGE and callee.name in js.AI_SDK_FUNCTIONS:
-                self._ai_sdk_function(node, callee.name, scope)
-            elif callee.module == js.AI_SDK_PROVIDER_PACKAGE and callee.name in js.AI_SDK_PROVIDER_FACTORIES:
-                client = self.apply(callee, node, scope)
-                if isinstance(client, Client):
-                    self._emit(node, Kind.CLIENT, "ai-sdk", client=callee.name, parameters=client.options,
-                               parameters_dynamic=client.dynamic, detail=client.role)
+            for handler in DETECTORS.handlers(javascript_name(callee.module, callee.name)):
+                if handler(self, node, callee, scope):
+                    break
         elif isinstance(callee, Pending):
             self._maybe_defer(node, callee.call(), scope)
         value = self.apply(callee, node, scope) if isinstance(callee, (Import, Client, Member)) else None
@@ -383,6 +381,22 @@ class ModuleDetector(Evaluator):
         if isinstance(value, Dynamic) and value.origin:
             return "dynamic", value.origin
         return "dynamic", f"`{self.text(node)[:60]}`"
+
+    # -- the detectors registered per qualified-name prefix (DETECTORS below): True when the call was theirs ----
+    def _ai_sdk_function_call(self, node, callee: Import, scope: Scope) -> bool:
+        if callee.name not in js.AI_SDK_FUNCTIONS:
+            return False
+        self._ai_sdk_function(node, callee.name, scope)
+        return True
+
+    def _ai_sdk_provider_call(self, node, callee: Import, scope: Scope) -> bool:
+        if callee.name not in js.AI_SDK_PROVIDER_FACTORIES:
+            return False
+        client = self.apply(callee, node, scope)
+        if isinstance(client, Client):
+            self._emit(node, Kind.CLIENT, "ai-sdk", client=callee.name, parameters=client.options,
+                       parameters_dynamic=client.dynamic, detail=client.role)
+        return True
 
     # -- Vercel AI SDK -------------------------------------------------------------------------------------------
     def _ai_sdk_function(self, node, function: str, scope: Scope) -> None:
@@ -554,6 +568,12 @@ class ModuleDetector(Evaluator):
         return Finding(kind=kind, path=self.rel, line=line + 1, column=column, end_line=end_line + 1,
                        end_column=end_column, api=api, code=code, language=self.language,
                        start_byte=node.start_byte, end_byte=node.end_byte, **fields)
+
+
+# The JS/TS front end's call detectors, by what the catalog says each qualified-name prefix means.
+DETECTORS = PrefixRegistry(prefixes.JAVASCRIPT, JAVASCRIPT_SEPARATORS)
+DETECTORS.register("ai-sdk-function", ModuleDetector._ai_sdk_function_call)
+DETECTORS.register("ai-sdk-provider", ModuleDetector._ai_sdk_provider_call)
 
 
 def _variant(node) -> str | None:

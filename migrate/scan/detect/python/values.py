@@ -17,7 +17,7 @@ from migrate.scan.detect.core.values import Env, Str  # noqa: F401 - re-exported
 if TYPE_CHECKING:
     import ast
 
-    from migrate.scan.detect.scopes import Scope
+    from migrate.scan.detect.python.scopes import Scope
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,6 +44,9 @@ class PrefixRegistry:
             target = self._exact if exact else self._prefixes
             if meaning not in target.get(prefix, ()):
                 target[prefix] = target.get(prefix, ()) + (meaning,)
+        # The first segment of every prefix and exact name: most names (`os.path.join`, `./utils:helper`) start with
+        # none of them and are answered without walking their prefixes.
+        self._roots = frozenset(self._root(p) for table in (self._prefixes, self._exact) for p in table)
         self._handlers: dict[str, Callable] = {}
         self._memo: dict[str, tuple[str, ...]] = {}
         self._handler_memo: dict[str, tuple[Callable, ...]] = {}
@@ -62,23 +65,38 @@ class PrefixRegistry:
         found = self._memo.get(name)
         if found is not None:
             return found
+        if self._root(name) not in self._roots:
+            return ()
         out: list[str] = list(self._exact.get(name, ()))
-        prefixes = self._prefixes
+        prefixes, separators = self._prefixes, self._separators
         cut = len(name)
         while cut > 0:
             if cut < len(name):
                 out.extend(prefixes.get(name[:cut + 1], ()))  # "ai:" for "ai:generateText"
             out.extend(prefixes.get(name[:cut], ()))
-            cut = max(name.rfind(sep, 0, cut) for sep in self._separators)
+            end, cut = cut, -1
+            for sep in separators:
+                cut = max(cut, name.rfind(sep, 0, end))
         found = tuple(dict.fromkeys(out))
         if len(self._memo) < 65536:
             self._memo[name] = found
         return found
 
+    def _root(self, name: str) -> str:
+        """The first segment of a name: "@langchain/openai:ChatOpenAI" -> "@langchain", "ai:" -> "ai"."""
+        cut = len(name)
+        for sep in self._separators:
+            i = name.find(sep, 0, cut)
+            if i >= 0:
+                cut = i
+        return name[:cut]
+
     def handlers(self, name: str) -> tuple[Callable, ...]:
         """The registered handlers for `name`, in the order of meanings()."""
         found = self._handler_memo.get(name)
         if found is None:
+            if self._root(name) not in self._roots:
+                return ()
             found = tuple(self._handlers[m] for m in self.meanings(name) if m in self._handlers)
             if len(self._handler_memo) < 65536:
                 self._handler_memo[name] = found

@@ -6,8 +6,10 @@ unknown (no infinite loop on `const a = b; const b = a`). Imports (ES and Common
 namespace, destructured `require`) bind to `Import` values; type-only imports bind nothing. A use through a
 module of the project becomes `Pending` and is settled across modules (crossmodule.py).
 
-This is the language front end of an evaluator whose values (values.py) do not depend on the language;
-see docs/detection.md for how the Python detector is meant to share it.
+This is the JS/TS front end over the scan's evaluator core (migrate/scan/detect/core/): strings and environment
+reads are the core's values, and what `new X(...)` builds and what calling an import returns go to the handlers
+registered for the meaning of X's prefix (CONSTRUCTORS, CALLS; the table is migrate/catalog/prefixes.py). See
+docs/detection.md, "One evaluator, a front end per language".
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """The values the JS/TS evaluator gives expressions: what a name or an expression stands for, as far as OpenAI
-use is concerned. Language-neutral on purpose (see docs/detection.md, "One evaluator, a front end per
-language"): a client, a path through it, a module export, a string with where it came from.
+use is concerned: a client, a path through it, a module export, a value to settle in another module. Strings and
+environment reads are the core's (migrate/scan/detect/core/values.py), shared with the Python front end; see
+docs/detection.md, "One evaluator, a front end per language".
 """
 
 from __future__ import annotations

@@ -95,9 +95,10 @@ class PrefixRegistry:
         """The registered handlers for `name`, in the order of meanings()."""
         found = self._handler_memo.get(name)
         if found is None:
-            if self._root(name) not in self._roots:
-                return ()
-            found = tuple(self._handlers[m] for m in self.meanings(name) if m in self._handlers)
+            if self._root(name) in self._roots:
+                found = tuple(self._handlers[m] for m in self.meanings(name) if m in self._handlers)
+            else:
+                found = ()
             if len(self._handler_memo) < 65536:
                 self._handler_memo[name] = found
         return found

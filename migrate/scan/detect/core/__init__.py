@@ -11,6 +11,6 @@ docs/detection.md ("One evaluator, a front end per language") describes the spli
 """
 
 from migrate.scan.detect.core.registry import JAVASCRIPT_SEPARATORS, PYTHON_SEPARATORS, PrefixRegistry, javascript_name
-from migrate.scan.detect.core.values import Env, Str
+from migrate.scan.detect.core.values import Env, ModuleExport, Str
 
-__all__ = ["Env", "JAVASCRIPT_SEPARATORS", "PYTHON_SEPARATORS", "PrefixRegistry", "Str", "javascript_name"]
+__all__ = ["Env", "JAVASCRIPT_SEPARATORS", "ModuleExport", "PYTHON_SEPARATORS", "PrefixRegistry", "Str", "javascript_name"]

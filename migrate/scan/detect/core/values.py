@@ -2,7 +2,8 @@
 
 A statically known string and a read of the environment are the same thing in Python and in JavaScript; the
 detectors, the cross-module settling and the findings read them the same way (`value`, `origin`, `var`,
-`default`). The values that carry a language's syntax (a Python class body, a JS object literal) stay in the
+`default`). A module export is a front end's own class (its spelling of a module differs) with the core's
+`qualified_name`. The values that carry a language's syntax (a Python class body, a JS object literal) stay in the
 front end's own values module, next to the code that evaluates them.
 """
 
@@ -27,6 +28,18 @@ class Env:
 
     var: str
     default: Str | None = None
+
+
+class ModuleExport:
+    """A value that is a name another module exports (or an attribute chain on one), known by its qualified name:
+    what the detector registry (registry.py) dispatches on. Python's `Q("langchain_openai.ChatOpenAI")` and the
+    JS front end's `Import("@langchain/openai", "ChatOpenAI")` ("@langchain/openai:ChatOpenAI") are both."""
+
+    __slots__ = ()
+
+    @property
+    def qualified_name(self) -> str:
+        raise NotImplementedError
 
 
 def known_text(value) -> str | None:

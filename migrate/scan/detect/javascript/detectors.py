@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from migrate.catalog import javascript as js
 from migrate.catalog import prefixes
 from migrate.scan.detect import sdk
-from migrate.scan.detect.core.registry import JAVASCRIPT_SEPARATORS, PrefixRegistry, javascript_name
+from migrate.scan.detect.core.registry import JAVASCRIPT_SEPARATORS, PrefixRegistry
 from migrate.scan.detect.javascript.evaluate import (
     FUNCTION_TYPES, Evaluator, Scope, arguments, object_keys, property_node,
 )
@@ -292,7 +292,7 @@ class ModuleDetector(Evaluator):
         if isinstance(callee, Member):
             self._member_call(node, callee, scope)
         elif isinstance(callee, Import):
-            for handler in DETECTORS.handlers(javascript_name(callee.module, callee.name)):
+            for handler in DETECTORS.handlers(callee.qualified_name):
                 if handler(self, node, callee, scope):
                     break
         elif isinstance(callee, Pending):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from migrate.catalog import javascript as js
 from migrate.catalog import prefixes
-from migrate.scan.detect.core.registry import JAVASCRIPT_SEPARATORS, PrefixRegistry, javascript_name
+from migrate.scan.detect.core.registry import JAVASCRIPT_SEPARATORS, PrefixRegistry
 from migrate.scan.detect.javascript.modules import is_known_package
 from migrate.scan.detect.javascript.values import (
     UNKNOWN, AiModel, ClassValue, Client, Dynamic, Env, Function, Import, Instance, Member, ObjectValue, Pending, Str,
@@ -389,7 +389,7 @@ class Evaluator:
     def apply(self, callee, node, scope: Scope):
         """What calling `callee` with the arguments of `node` returns."""
         if isinstance(callee, Import):
-            for handler in CALLS.handlers(javascript_name(callee.module, callee.name)):
+            for handler in CALLS.handlers(callee.qualified_name):
                 value = handler(self, callee, node, scope)
                 if value is not None:
                     return value
@@ -489,7 +489,7 @@ class Evaluator:
         ctor = node.child_by_field_name("constructor")
         value = self.eval(ctor, scope) if ctor is not None else UNKNOWN
         if isinstance(value, Import):
-            for handler in CONSTRUCTORS.handlers(javascript_name(value.module, value.name)):
+            for handler in CONSTRUCTORS.handlers(value.qualified_name):
                 client = handler(self, value.module, value.name, node, scope)
                 if client is not None:
                     return client

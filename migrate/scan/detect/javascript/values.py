@@ -8,15 +8,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from migrate.scan.detect.core.values import Env, Str  # shared with the Python front end
+from migrate.scan.detect.core.registry import javascript_name
+from migrate.scan.detect.core.values import Env, ModuleExport, Str  # noqa: F401 - Env, Str shared with the Python front end
 
 
 @dataclass(frozen=True)
-class Import:
+class Import(ModuleExport):
     """A binding imported from a module: `name` is an export, "default", or "*" for the namespace."""
 
     module: str  # the specifier as written: "openai", "@ai-sdk/openai", "./lib/openai", "@/lib/openai"
     name: str
+
+    @property
+    def qualified_name(self) -> str:
+        return javascript_name(self.module, self.name)
 
 
 @dataclass(frozen=True)

@@ -209,7 +209,7 @@ class ModuleAnalyzer(Evaluator):
             if isinstance(value, Env) and sdk.ENV_NAME_RE.match(value.var):
                 self._env_finding(node, value.var)
             return
-        for handler in DETECTORS.handlers(name):
+        for handler in DETECTORS.handlers(func.qualified_name):
             if handler(self, node, scope, name):
                 return
         parts = name.split(".")

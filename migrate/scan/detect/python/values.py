@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from migrate.scan.detect.core.values import Env, Str  # noqa: F401 - re-exported: shared with the JS/TS front end
+from migrate.scan.detect.core.values import Env, ModuleExport, Str  # noqa: F401 - Env, Str re-exported: shared with the JS/TS front end
 
 if TYPE_CHECKING:
     import ast
@@ -21,12 +21,16 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True, slots=True)
-class Q:
+class Q(ModuleExport):
     """A name imported from another module, or an attribute chain on one: "openai.OpenAI", "os.getenv",
     "myapp.clients.client.chat". Resolution inside openai happens on use; other modules may be resolved
     across the scanned tree later (see crossmodule.py)."""
 
     name: str
+
+    @property
+    def qualified_name(self) -> str:
+        return self.name
 
 
 @dataclass(frozen=True, slots=True)

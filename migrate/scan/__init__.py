@@ -71,11 +71,12 @@ def scan(
         skipped.extend(result.skipped)
         parsed += result.parsed
     if deferred:
-        js_deferred = [d for d in deferred if d.front_end == "javascript"]
-        python_deferred = [d for d in deferred if d.front_end != "javascript"]
-        if python_deferred:
-            from migrate.scan.detect.crossmodule import ModuleIndex, settle  # the Python front end: not for JS only
+        from migrate.scan.detect.crossmodule import ModuleIndex, settle
+        from migrate.scan.detect.javascript.detectors import JsDeferred
 
+        js_deferred = [d for d in deferred if isinstance(d, JsDeferred)]
+        python_deferred = [d for d in deferred if not isinstance(d, JsDeferred)]
+        if python_deferred:
             findings.extend(settle(python_deferred, ModuleIndex(files)))
         if js_deferred:
             from migrate.scan.detect.javascript.crossmodule import settle as settle_js

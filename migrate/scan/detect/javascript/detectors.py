@@ -45,8 +45,6 @@ class JsDeferred:
     finding: Finding  # the call's finding, less what only the client can tell (api, endpoint, client)
     model_source: Import | None = None  # the model name is a constant another module exports
 
-    front_end = "javascript"  # which front end settles it (a class attribute, not a field)
-
 
 @dataclass
 class Report:

@@ -44,8 +44,6 @@ class Deferred:
     imports_openai: bool = False
     fallback: Finding | None = None  # what to report when the receiver is not resolved (shape rule), or None
 
-    front_end = "python"  # which front end settles it (a class attribute, not a field)
-
 
 @dataclass
 class ModuleReport:

@@ -6,9 +6,25 @@
     detectors.py  the findings of one module, from those values; detectors per qualified-name prefix
 
 Calls through clients other modules export are settled once the whole tree is read (../crossmodule.py).
+The names below are loaded on first use: importing values.py alone (as a JS/TS-only scan's settling does)
+does not load the evaluator and the detectors.
 """
 
-from migrate.scan.detect.python.detectors import CODE_WIDTH, Deferred, ModuleAnalyzer, ModuleReport, mask_secrets
-from migrate.scan.detect.python.evaluate import _client_class, sdk_getattr
+from __future__ import annotations
 
-__all__ = ["CODE_WIDTH", "Deferred", "ModuleAnalyzer", "ModuleReport", "mask_secrets", "sdk_getattr", "_client_class"]
+_FROM_DETECTORS = frozenset({"CODE_WIDTH", "Deferred", "ModuleAnalyzer", "ModuleReport", "mask_secrets"})
+_FROM_EVALUATE = frozenset({"sdk_getattr", "_client_class"})
+
+__all__ = sorted(_FROM_DETECTORS | _FROM_EVALUATE)
+
+
+def __getattr__(name: str):
+    if name in _FROM_DETECTORS:
+        from migrate.scan.detect.python import detectors
+
+        return getattr(detectors, name)
+    if name in _FROM_EVALUATE:
+        from migrate.scan.detect.python import evaluate
+
+        return getattr(evaluate, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

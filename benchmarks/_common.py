@@ -54,6 +54,7 @@ class Measurement:
     stdout: str = ""
     stderr: str = ""
     extra: dict = field(default_factory=dict)  # tool-specific numbers (findings, files scanned, ...)
+    cpu_s: list[float] = field(default_factory=list)  # user + system CPU of each run (the tool and its children)
 
     @property
     def median_s(self) -> float:
@@ -77,6 +78,7 @@ class _RunResult:
     tree_rss_bytes: int | None
     stdout: str
     stderr: str
+    cpu_s: float = 0.0
 
 
 # The tool is started by this small launcher, not by the benchmark's own interpreter. The kernel's peak-RSS
@@ -99,7 +101,8 @@ if pid == 0:
     os._exit(127)
 _, status, usage = os.wait4(pid, 0)
 wall = time.perf_counter() - start
-os.write(fd, ("%d %d %.9f" % (os.waitstatus_to_exitcode(status), usage.ru_maxrss, wall)).encode())
+os.write(fd, ("%d %d %.9f %.6f" % (os.waitstatus_to_exitcode(status), usage.ru_maxrss, wall,
+                                  usage.ru_utime + usage.ru_stime)).encode())
 """
 
 
@@ -153,13 +156,13 @@ def run_once(
     if timed_out:
         raise BenchmarkError(f"{_show(command)} did not finish within {timeout:g} s")
     try:
-        code, maxrss, wall = report.split()
+        code, maxrss, wall, cpu = report.split()
     except ValueError:
         raise BenchmarkError(f"the launcher for {_show(command)} failed (exit {launcher.returncode}): {stderr[-2000:]}") from None
     peak = int(maxrss) * (1 if sys.platform == "darwin" else 1024)  # Linux reports KiB, macOS bytes
     if tree_peak is not None:
         tree_peak = max(tree_peak, peak)  # a peak shorter than the sampling interval is still known exactly
-    return _RunResult(float(wall), int(code), peak, tree_peak, stdout, stderr)
+    return _RunResult(float(wall), int(code), peak, tree_peak, stdout, stderr, float(cpu))
 
 
 def measure(
@@ -202,6 +205,7 @@ def measure(
         returncode=runs[-1].returncode,
         stdout=runs[-1].stdout,
         stderr=runs[-1].stderr,
+        cpu_s=[r.cpu_s for r in runs],
     )
 
 

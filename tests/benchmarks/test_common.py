@@ -22,6 +22,14 @@ def test_measure_reports_wall_time_and_runs(common):
     assert m.returncode == 0
 
 
+def test_measure_reports_the_cpu_time_of_each_run(common):
+    busy = common.measure("busy", _python("import time\nend = time.process_time() + 0.3\nwhile time.process_time() < end: pass"),
+                          repeat=2)
+    idle = common.measure("idle", _python("import time; time.sleep(0.3)"), repeat=1)
+    assert len(busy.cpu_s) == 2 and all(0.25 <= s < 5 for s in busy.cpu_s)
+    assert idle.cpu_s[0] < 0.2 <= idle.wall_s  # waiting is wall time, not CPU time
+
+
 def test_peak_rss_tracks_what_the_child_allocates(common):
     small = common.measure("small", _python("pass"), repeat=1)
     big = common.measure("big", _python("b = bytearray(160 * 2**20); b[::4096] = b'x' * len(b[::4096])"), repeat=1)

@@ -20,7 +20,7 @@ import re
 from typing import Iterable
 
 from migrate.scan.detect import sdk
-from migrate.scan.detect.values import Client, Env, Func, Inst, Klass, Q, QCall, Res, Str
+from migrate.scan.detect.python.values import Client, Env, Func, Inst, Klass, Q, QCall, Res, Str
 from migrate.scan.findings import Finding
 
 MAX_DEPTH = 8
@@ -183,7 +183,7 @@ def _getattr(value, attr: str, index, importer: str, depth: int):
             return None
     analyzer = _owner(value)
     if analyzer is None:
-        from migrate.scan.detect.python import sdk_getattr
+        from migrate.scan.detect.python.evaluate import sdk_getattr
 
         return sdk_getattr(value, attr)
     return analyzer.getattr(value, attr)
@@ -199,7 +199,7 @@ def _call(value, index, importer: str, depth: int):
     if isinstance(value, Res) and len(value.path) == 1 and value.path[0] in sdk.CLIENT_METHODS_RETURNING_CLIENT:
         return value.client
     if isinstance(value, Q):
-        from migrate.scan.detect.python import _client_class
+        from migrate.scan.detect.python.evaluate import _client_class
 
         cls = _client_class(value)
         return Client(cls) if cls else None

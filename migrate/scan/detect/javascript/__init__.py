@@ -3,9 +3,9 @@ LlamaIndex.TS, raw HTTP to api.openai.com, and OpenAI pins in package.json.
 
     parse.py       tree-sitter grammars per file type, <script> blocks of .vue / .svelte, minified bundles
     modules.py     module specifiers to files: relative paths, extensions, index files, tsconfig `paths`
-    values.py      what an expression stands for (language-neutral: a client, a path through it, a string)
+    values.py      what an expression stands for (a client, a path through it, an export; Str / Env are the core's)
     evaluate.py    scopes, imports / require / exports, and the evaluation of expressions to values
-    detectors.py   the findings of one module, from those values
+    detectors.py   the findings of one module, from those values; detectors registered per qualified-name prefix
     crossmodule.py calls through clients other modules export, settled once the whole tree is read
     packagejson.py dependency pins
 

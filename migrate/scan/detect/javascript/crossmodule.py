@@ -18,6 +18,7 @@ import os
 from typing import Iterable
 
 from migrate.catalog import javascript as js
+from migrate.scan.detect.core.values import known_text
 from migrate.scan.detect.javascript.values import UNKNOWN, AiModel, ClassValue, Client, Import, Member, Pending
 from migrate.scan.findings import Finding
 
@@ -163,13 +164,13 @@ def _settle_model(finding: Finding, item, modules: JsModules) -> Finding:
 
     value = modules.resolve_import(item.model_source, item.importer)
     where = f"{item.model_source.name} from {item.model_source.module}"
-    if isinstance(value, Str) and "{" not in value.text:
-        return dataclasses.replace(finding, model=value.text, model_origin=f"constant {where}")
+    if isinstance(value, Str) and "{" not in value.value:
+        return dataclasses.replace(finding, model=value.value, model_origin=f"constant {where}")
     if isinstance(value, Env):
         if value.default is not None:
-            return dataclasses.replace(finding, model=value.default.text,
-                                       model_origin=f"default of process.env.{value.name} ({where})")
-        return dataclasses.replace(finding, model="dynamic", model_origin=f"process.env.{value.name} ({where})")
+            return dataclasses.replace(finding, model=value.default.value,
+                                       model_origin=f"default of process.env.{value.var} ({where})")
+        return dataclasses.replace(finding, model="dynamic", model_origin=f"process.env.{value.var} ({where})")
     return finding
 
 
@@ -182,7 +183,7 @@ def _settle_receiver(item, modules: JsModules) -> Finding | None:
         model = value.model
         name = origin = None
         if model is not None:
-            text = getattr(model, "text", None) or getattr(getattr(model, "default", None), "text", None)
+            text = known_text(model)
             name, origin = (text, f"from {item.source.module}") if text else ("dynamic", f"from {item.source.module}")
         return dataclasses.replace(item.finding, endpoint=value.endpoint, client=value.provider.cls, model=name,
                                    model_origin=origin, detail=f"{item.finding.detail}; model from {item.source.module}; "

@@ -14,7 +14,9 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from migrate.catalog import javascript as js
+from migrate.catalog import prefixes
 from migrate.scan.detect import sdk
+from migrate.scan.detect.core.registry import JAVASCRIPT_SEPARATORS, PrefixRegistry
 from migrate.scan.detect.javascript.evaluate import (
     FUNCTION_TYPES, Evaluator, Scope, arguments, object_keys, property_node,
 )
@@ -180,7 +182,7 @@ class ModuleDetector(Evaluator):
                 if default is not None and default.type == "string":
                     literal = self.eval(default, scope)
                     if isinstance(literal, Str):
-                        value = Str(literal.text, f"default of parameter {name}")
+                        value = Str(literal.value, f"default of parameter {name}")
                 scope.names[name] = ("value", value)
 
     def _class_scope(self, node, scope: Scope) -> Scope:
@@ -288,13 +290,9 @@ class ModuleDetector(Evaluator):
         if isinstance(callee, Member):
             self._member_call(node, callee, scope)
         elif isinstance(callee, Import):
-            if callee.module == js.AI_SDK_PACKAGE and callee.name in js.AI_SDK_FUNCTIONS:
-                self._ai_sdk_function(node, callee.name, scope)
-            elif callee.module == js.AI_SDK_PROVIDER_PACKAGE and callee.name in js.AI_SDK_PROVIDER_FACTORIES:
-                client = self.apply(callee, node, scope)
-                if isinstance(client, Client):
-                    self._emit(node, Kind.CLIENT, "ai-sdk", client=callee.name, parameters=client.options,
-                               parameters_dynamic=client.dynamic, detail=client.role)
+            for handler in DETECTORS.handlers(callee.qualified_name):
+                if handler(self, node, callee, scope):
+                    break
         elif isinstance(callee, Pending):
             self._maybe_defer(node, callee.call(), scope)
         value = self.apply(callee, node, scope) if isinstance(callee, (Import, Client, Member)) else None
@@ -370,19 +368,35 @@ class ModuleDetector(Evaluator):
             self._model_import = value
             return "dynamic", f"{value.name} from {value.module}"
         if isinstance(value, Str):
-            if "{" in value.text and value.origin != "literal":
+            if "{" in value.value and value.origin != "literal":
                 return "dynamic", f"{value.origin} `{self.text(node)[:60]}`"
             origin = value.origin
             if origin == "literal" and node.type == "identifier":
                 origin = f"constant {self.text(node)}"
-            return value.text, origin
+            return value.value, origin
         if isinstance(value, Env):
             if value.default is not None:
-                return value.default.text, f"default of process.env.{value.name}"
-            return "dynamic", f"process.env.{value.name}"
+                return value.default.value, f"default of process.env.{value.var}"
+            return "dynamic", f"process.env.{value.var}"
         if isinstance(value, Dynamic) and value.origin:
             return "dynamic", value.origin
         return "dynamic", f"`{self.text(node)[:60]}`"
+
+    # -- the detectors registered per qualified-name prefix (DETECTORS below): True when the call was theirs ----
+    def _ai_sdk_function_call(self, node, callee: Import, scope: Scope) -> bool:
+        if callee.name not in js.AI_SDK_FUNCTIONS:
+            return False
+        self._ai_sdk_function(node, callee.name, scope)
+        return True
+
+    def _ai_sdk_provider_call(self, node, callee: Import, scope: Scope) -> bool:
+        if callee.name not in js.AI_SDK_PROVIDER_FACTORIES:
+            return False
+        client = self.apply(callee, node, scope)
+        if isinstance(client, Client):
+            self._emit(node, Kind.CLIENT, "ai-sdk", client=callee.name, parameters=client.options,
+                       parameters_dynamic=client.dynamic, detail=client.role)
+        return True
 
     # -- Vercel AI SDK -------------------------------------------------------------------------------------------
     def _ai_sdk_function(self, node, function: str, scope: Scope) -> None:
@@ -448,9 +462,9 @@ class ModuleDetector(Evaluator):
         if isinstance(url, Env) and url.default is not None:
             url = url.default
         base = self._http_base
-        if base and isinstance(url, Str) and "://" not in url.text:  # an axios instance with a baseURL
-            url = Str(base.rstrip("/") + "/" + url.text.lstrip("/"), "baseURL + path")
-        if not isinstance(url, Str) or not sdk.OPENAI_HOST_RE.search(url.text):
+        if base and isinstance(url, Str) and "://" not in url.value:  # an axios instance with a baseURL
+            url = Str(base.rstrip("/") + "/" + url.value.lstrip("/"), "baseURL + path")
+        if not isinstance(url, Str) or not sdk.OPENAI_HOST_RE.search(url.value):
             return False
         self._consume_strings(url_node, scope)
         body = None
@@ -470,9 +484,9 @@ class ModuleDetector(Evaluator):
             body = self._object_node(body_node, scope) if body_node is not None else None
         keys, dynamic = object_keys(self, body) if body is not None else ((), False)
         model = self._model_of_object(body, scope, ("model",)) if body is not None and "model" in keys else (None, None)
-        self._emit(node, Kind.HTTP, "http", endpoint=_route(url.text), client=library, model=model[0],
+        self._emit(node, Kind.HTTP, "http", endpoint=_route(url.value), client=library, model=model[0],
                    model_origin=model[1], parameters=tuple(sorted(set(keys))), parameters_dynamic=dynamic,
-                   detail=f"{(method or 'GET').upper()} {url.text[:200]}")
+                   detail=f"{(method or 'GET').upper()} {url.value[:200]}")
         return True
 
     def _http_callee(self, func, scope: Scope) -> tuple[str | None, str | None]:
@@ -554,6 +568,12 @@ class ModuleDetector(Evaluator):
         return Finding(kind=kind, path=self.rel, line=line + 1, column=column, end_line=end_line + 1,
                        end_column=end_column, api=api, code=code, language=self.language,
                        start_byte=node.start_byte, end_byte=node.end_byte, **fields)
+
+
+# The JS/TS front end's call detectors, by what the catalog says each qualified-name prefix means.
+DETECTORS = PrefixRegistry(prefixes.JAVASCRIPT, JAVASCRIPT_SEPARATORS)
+DETECTORS.register("ai-sdk-function", ModuleDetector._ai_sdk_function_call)
+DETECTORS.register("ai-sdk-provider", ModuleDetector._ai_sdk_provider_call)
 
 
 def _variant(node) -> str | None:

@@ -6,13 +6,17 @@ unknown (no infinite loop on `const a = b; const b = a`). Imports (ES and Common
 namespace, destructured `require`) bind to `Import` values; type-only imports bind nothing. A use through a
 module of the project becomes `Pending` and is settled across modules (crossmodule.py).
 
-This is the language front end of an evaluator whose values (values.py) do not depend on the language;
-see docs/detection.md for how the Python detector is meant to share it.
+This is the JS/TS front end over the scan's evaluator core (migrate/scan/detect/core/): strings and environment
+reads are the core's values, and what `new X(...)` builds and what calling an import returns go to the handlers
+registered for the meaning of X's prefix (CONSTRUCTORS, CALLS; the table is migrate/catalog/prefixes.py). See
+docs/detection.md, "One evaluator, a front end per language".
 """
 
 from __future__ import annotations
 
 from migrate.catalog import javascript as js
+from migrate.catalog import prefixes
+from migrate.scan.detect.core.registry import JAVASCRIPT_SEPARATORS, PrefixRegistry
 from migrate.scan.detect.javascript.modules import is_known_package
 from migrate.scan.detect.javascript.values import (
     UNKNOWN, AiModel, ClassValue, Client, Dynamic, Env, Function, Import, Instance, Member, ObjectValue, Pending, Str,
@@ -299,7 +303,7 @@ class Evaluator:
                 value = self.eval(inner, scope)
                 if isinstance(value, Env) and value.default is not None:
                     value = value.default
-                parts.append(value.text if isinstance(value, Str) else "{" + (self.text(inner) if inner else "") + "}")
+                parts.append(value.value if isinstance(value, Str) else "{" + (self.text(inner) if inner else "") + "}")
         return Str("".join(parts), "template literal")
 
     def _binary(self, node, scope: Scope):
@@ -309,16 +313,16 @@ class Evaluator:
         if op_text in ("??", "||"):
             right = self.eval(node.child_by_field_name("right"), scope)
             if isinstance(left, Env) and left.default is None and isinstance(right, Str):
-                return Env(left.name, right)
+                return Env(left.var, right)
             if isinstance(left, (Str, Client, Member, AiModel)):
                 return left
             return right if isinstance(right, (Str, Client, Member, AiModel)) and isinstance(left, Dynamic) else left
         if op_text == "+":
             right = self.eval(node.child_by_field_name("right"), scope)
             if isinstance(left, Str) and isinstance(right, Str):
-                return Str(left.text + right.text, "concatenation")
+                return Str(left.value + right.value, "concatenation")
             if isinstance(left, Str):
-                return Str(left.text + "{...}", "concatenation")
+                return Str(left.value + "{...}", "concatenation")
         return UNKNOWN
 
     def get(self, base, name: str):
@@ -385,19 +389,12 @@ class Evaluator:
     def apply(self, callee, node, scope: Scope):
         """What calling `callee` with the arguments of `node` returns."""
         if isinstance(callee, Import):
-            module, name = callee.module, callee.name
-            if module == js.AI_SDK_PROVIDER_PACKAGE:
-                if name in js.AI_SDK_PROVIDER_EXPORTS:
-                    return self._ai_model(Client("ai-sdk", "openai"), "", node, scope)
-                if name in js.AI_SDK_PROVIDER_FACTORIES:
-                    return self._client("ai-sdk", name, node, scope)
-                method = name.split(".", 1)[1] if name.startswith("openai.") else None
-                if method in js.AI_SDK_MODEL_METHODS:
-                    return self._ai_model(Client("ai-sdk", "openai"), method, node, scope)
-            if not is_known_package(module):
+            for handler in CALLS.handlers(callee.qualified_name):
+                value = handler(self, callee, node, scope)
+                if value is not None:
+                    return value
+            if not is_known_package(callee.module):
                 return Pending(callee, (), self.path).call()
-            if js.HTTP_PACKAGES.get(module) in ("axios", "got", "ky") and name.rsplit(".", 1)[-1] in ("create", "extend"):
-                return self._http_instance(js.HTTP_PACKAGES[module], node, scope)
             return UNKNOWN
         if isinstance(callee, Pending):
             return callee.call()
@@ -425,7 +422,7 @@ class Evaluator:
                 if isinstance(value, Env) and value.default is not None:
                     value = value.default
                 if isinstance(value, Str):
-                    return Client("http", library, node.start_point[0] + 1, value.text)
+                    return Client("http", library, node.start_point[0] + 1, value.value)
         return UNKNOWN
 
     def _ai_model(self, provider: Client, method: str, node, scope: Scope) -> AiModel:
@@ -470,25 +467,50 @@ class Evaluator:
             self.hoist(block, scope)
         return scope
 
+    # -- what calling an import returns, per the meaning of its prefix (CALLS below); None: not this one's -------
+    def _ai_sdk_provider_value(self, callee: Import, node, scope: Scope):
+        name = callee.name
+        if name in js.AI_SDK_PROVIDER_EXPORTS:
+            return self._ai_model(Client("ai-sdk", "openai"), "", node, scope)
+        if name in js.AI_SDK_PROVIDER_FACTORIES:
+            return self._client("ai-sdk", name, node, scope)
+        method = name.split(".", 1)[1] if name.startswith("openai.") else None
+        if method in js.AI_SDK_MODEL_METHODS:
+            return self._ai_model(Client("ai-sdk", "openai"), method, node, scope)
+        return None
+
+    def _http_library_value(self, callee: Import, node, scope: Scope):
+        library = js.HTTP_PACKAGES[callee.module]
+        if library in ("axios", "got", "ky") and callee.name.rsplit(".", 1)[-1] in ("create", "extend"):
+            return self._http_instance(library, node, scope)
+        return None
+
     def construct(self, node, scope: Scope):
         ctor = node.child_by_field_name("constructor")
         value = self.eval(ctor, scope) if ctor is not None else UNKNOWN
         if isinstance(value, Import):
-            module, name = value.module, value.name
-            if module == js.OPENAI_PACKAGE or module.startswith("openai/"):
-                if name in js.V3_CLASSES:
-                    return self._client("openai-node-v3", name, node, scope)
-                cls = js.CLIENT_CLASSES.get(name) or ("OpenAI" if name == "*" else None)
-                if cls is not None:
-                    return self._client("openai", cls, node, scope)
-            if module == js.OPENAI_EDGE_PACKAGE and name in js.V3_CLASSES:
-                return self._client("openai-edge", name, node, scope)
-            if module == js.AZURE_PACKAGE and name in js.AZURE_CLASSES:
-                return self._client("azure-openai", name, node, scope)
-            wrapper = js.wrapper_class(module, name)
-            if wrapper is not None:
-                return self._client(wrapper[0], wrapper[1], node, scope)
+            for handler in CONSTRUCTORS.handlers(value.qualified_name):
+                client = handler(self, value.module, value.name, node, scope)
+                if client is not None:
+                    return client
         return UNKNOWN
+
+    # -- what `new X(...)` builds, per the meaning of X's prefix (CONSTRUCTORS below); None: not this one's ---------
+    def _openai_node_client(self, module: str, name: str, node, scope: Scope):
+        if name in js.V3_CLASSES:
+            return self._client("openai-node-v3", name, node, scope)
+        cls = js.CLIENT_CLASSES.get(name) or ("OpenAI" if name == "*" else None)
+        return self._client("openai", cls, node, scope) if cls is not None else None
+
+    def _openai_edge_client(self, module: str, name: str, node, scope: Scope):
+        return self._client("openai-edge", name, node, scope) if name in js.V3_CLASSES else None
+
+    def _azure_openai_client(self, module: str, name: str, node, scope: Scope):
+        return self._client("azure-openai", name, node, scope) if name in js.AZURE_CLASSES else None
+
+    def _wrapper_client(self, module: str, name: str, node, scope: Scope):
+        wrapper = js.wrapper_class(module, name)
+        return self._client(wrapper[0], wrapper[1], node, scope) if wrapper is not None else None
 
     def _client(self, api: str, cls: str, node, scope: Scope) -> Client:
         """A client built by `node` (new X({...}) or createOpenAI({...})), with its options and what it talks to."""
@@ -534,11 +556,23 @@ class Evaluator:
         from migrate.catalog.providers import Evidence
 
         value = self.eval(node, scope)
-        if isinstance(value, Str) and "{" not in value.text:
-            return Evidence.of_literal(value.text)
+        if isinstance(value, Str) and "{" not in value.value:
+            return Evidence.of_literal(value.value)
         if isinstance(value, Env):
-            return Evidence.of_env(value.name, value.default.text if value.default else None)
+            return Evidence.of_env(value.var, value.default.value if value.default else None)
         return Evidence(opaque=self.text(node)[:80])
+
+
+# The JS/TS front end's handlers, by what the catalog says each qualified-name prefix means
+# (migrate/catalog/prefixes.py): what `new X(...)` builds, and what calling an import returns.
+CONSTRUCTORS = PrefixRegistry(prefixes.JAVASCRIPT, JAVASCRIPT_SEPARATORS)
+CONSTRUCTORS.register("openai-node", Evaluator._openai_node_client)
+CONSTRUCTORS.register("openai-edge", Evaluator._openai_edge_client)
+CONSTRUCTORS.register("azure-openai", Evaluator._azure_openai_client)
+CONSTRUCTORS.register("wrapper-class", Evaluator._wrapper_client)
+CALLS = PrefixRegistry(prefixes.JAVASCRIPT, JAVASCRIPT_SEPARATORS)
+CALLS.register("ai-sdk-provider", Evaluator._ai_sdk_provider_value)
+CALLS.register("http-library", Evaluator._http_library_value)
 
 
 # -- syntax helpers ------------------------------------------------------------------------------------------------

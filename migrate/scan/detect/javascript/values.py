@@ -1,35 +1,27 @@
 """The values the JS/TS evaluator gives expressions: what a name or an expression stands for, as far as OpenAI
-use is concerned. Language-neutral on purpose (see docs/detection.md, "One evaluator, a front end per
-language"): a client, a path through it, a module export, a string with where it came from.
+use is concerned: a client, a path through it, a module export, a value to settle in another module. Strings and
+environment reads are the core's (migrate/scan/detect/core/values.py), shared with the Python front end; see
+docs/detection.md, "One evaluator, a front end per language".
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-
-@dataclass(frozen=True)
-class Str:
-    """A statically known string (a model name, a URL) and where it came from."""
-
-    text: str
-    origin: str = "literal"  # "literal", "constant DEFAULT_MODEL (line 3)", "default of process.env.MODEL"
+from migrate.scan.detect.core.registry import javascript_name
+from migrate.scan.detect.core.values import Env, ModuleExport, Str  # noqa: F401 - Env, Str shared with the Python front end
 
 
 @dataclass(frozen=True)
-class Env:
-    """A read of an environment variable, with its literal fallback (`process.env.X ?? "gpt-4o"`)."""
-
-    name: str
-    default: Str | None = None
-
-
-@dataclass(frozen=True)
-class Import:
+class Import(ModuleExport):
     """A binding imported from a module: `name` is an export, "default", or "*" for the namespace."""
 
     module: str  # the specifier as written: "openai", "@ai-sdk/openai", "./lib/openai", "@/lib/openai"
     name: str
+
+    @property
+    def qualified_name(self) -> str:
+        return javascript_name(self.module, self.name)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,8 @@
 An expression evaluates to one of these, or to None when the detector cannot tell (a value it does not
 track, or one that depends on run time). None is the sound default: nothing is reported on it unless the
 call has the SDK's exact shape in a module that imports openai (see docs/detection.md).
+
+Str and Env are the language-neutral core's (migrate/scan/detect/core/values.py); the others carry Python syntax.
 """
 
 from __future__ import annotations
@@ -10,19 +12,25 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from migrate.scan.detect.core.values import Env, ModuleExport, Str  # noqa: F401 - Env, Str re-exported: shared with the JS/TS front end
+
 if TYPE_CHECKING:
     import ast
 
-    from migrate.scan.detect.scopes import Scope
+    from migrate.scan.detect.python.scopes import Scope
 
 
 @dataclass(frozen=True, slots=True)
-class Q:
+class Q(ModuleExport):
     """A name imported from another module, or an attribute chain on one: "openai.OpenAI", "os.getenv",
     "myapp.clients.client.chat". Resolution inside openai happens on use; other modules may be resolved
     across the scanned tree later (see crossmodule.py)."""
 
     name: str
+
+    @property
+    def qualified_name(self) -> str:
+        return self.name
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,20 +61,6 @@ class Res:
     client: Client
     path: tuple[str, ...]
     variant: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Str:
-    value: str
-    origin: str = "literal"
-
-
-@dataclass(frozen=True, slots=True)
-class Env:
-    """A value read from the environment: os.getenv("MODEL", "gpt-4o")."""
-
-    var: str
-    default: Str | None = None
 
 
 @dataclass(frozen=True, slots=True, eq=False)

@@ -104,8 +104,16 @@ def create_pr(
     config=None,
     env: Mapping[str, str] | None = None,
     log: Log | None = None,
+    scan_result=None,
+    jobs: int | None = None,
+    find_existing_pr: bool = False,
 ) -> PrResult:
-    """Run `migrate pr` on `paths` (all inside one git repository). Raises PrError when it cannot go on."""
+    """Run `migrate pr` on `paths` (all inside one git repository). Raises PrError when it cannot go on.
+
+    `scan_result`: a scan of the same paths made by the caller, used for the body instead of scanning again.
+    `jobs`: worker processes for the rewrite plan (None: the idle CPUs). `find_existing_pr`: look up the open
+    pull request for the branch before creating one (see GitHubClient.open_or_update's `lookup_first`).
+    """
     options = options or PrOptions()
     env = dict(os.environ if env is None else env)
     say = log or (lambda message: None)
@@ -149,7 +157,7 @@ def create_pr(
         raise PrError(f"the base branch and the pull request branch are both {base!r}: pass another --branch or --base")
 
     say("planning the rewrite")
-    plan = _plan(paths, options, config)
+    plan = _plan(paths, options, config, jobs)
     rule_counts = dict(sorted(plan.rule_counts.items()))
     common = dict(
         repo=str(top),
@@ -176,7 +184,8 @@ def create_pr(
 
     say("writing the pull request body" + (" (scanning for the findings table)" if options.scan else ""))
     ctx = _context(
-        git, top, paths, options, plan, candidates, refused, remote, base, parent, rule_counts, config, warnings
+        git, top, paths, options, plan, candidates, refused, remote, base, parent, rule_counts, config, warnings,
+        scan_result,
     )
     title = options.title
     message = render_commit_message(ctx)
@@ -251,7 +260,7 @@ def create_pr(
         with GitHubClient(remote.api_url, env[token_env], token_env=token_env) as client:
             pr = client.open_or_update(
                 remote.owner, remote.name, head=options.branch, base=base, title=title, body=body,
-                draft=options.draft, labels=options.labels, reviewers=options.reviewers,
+                draft=options.draft, labels=options.labels, reviewers=options.reviewers, lookup_first=find_existing_pr,
             )  # fmt: skip
     except GitHubError as e:
         hint = f"\nThe branch is pushed: open the pull request by hand at {compare}" if compare else ""
@@ -309,14 +318,14 @@ def _base_branch(git: Git, options: PrOptions, current: str | None, push_url: st
     )
 
 
-def _plan(paths: list[Path], options: PrOptions, config):
+def _plan(paths: list[Path], options: PrOptions, config, jobs: int | None = None):
     try:
         from migrate.rewrite import plan_rewrite
     except ImportError as e:
         raise PrError(f"the rewrite stage is not available in this installation ({e}): reinstall migrate-kit") from None
     kwargs = dict(
         config=config, select=options.select or None, ignore=options.ignore or None, exclude=options.exclude or (),
-        include_tests=options.include_tests, include_vendored=options.include_vendored,
+        include_tests=options.include_tests, include_vendored=options.include_vendored, jobs=jobs,
     )
     return plan_rewrite([str(p) for p in paths], **kwargs)
 
@@ -531,7 +540,8 @@ def _line_counts(before: bytes, after: bytes) -> tuple[int, int]:
 
 
 def _context(
-    git, top, paths, options, plan, candidates, refused, remote, base, parent, rule_counts, config, warnings
+    git, top, paths, options, plan, candidates, refused, remote, base, parent, rule_counts, config, warnings,
+    given_scan=None,
 ) -> BodyContext:
     branch = options.branch
 
@@ -551,7 +561,9 @@ def _context(
     failures = tuple((_repo_relative(f.path, paths, top) or f.path, f.rule, f.error) for f in plan.failures)
 
     verdict_counts, scan_note, findings, scan_result = None, "", (), None
-    if options.scan:
+    if options.scan and given_scan is not None:
+        scan_result = given_scan
+    elif options.scan:
         try:
             from migrate.scan import scan
 

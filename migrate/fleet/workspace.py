@@ -54,6 +54,8 @@ def sync(url: str, checkout: Path, state: Probe, *, env: dict[str, str] | None =
     """Clone `url` into `checkout`, or fetch into the existing clone; leave `state.base` checked out at its sha."""
     if not (checkout / ".git").is_dir():
         _clone(url, checkout, env)
+    else:
+        _drop_stale_locks(checkout / ".git")
     git = Git(checkout, env=env)
     try:
         if (git.config("remote.origin.url") or "") != url:
@@ -83,6 +85,17 @@ def _clone(url: str, checkout: Path, env: dict[str, str] | None) -> None:
         shutil.rmtree(partial, ignore_errors=True)
         raise SyncError(f"cannot clone {redact(url)}: {_gist(e)}") from None
     os.replace(partial, checkout)
+
+
+def _drop_stale_locks(git_dir: Path) -> None:
+    """Lock files a killed run left in our clone (index.lock, a ref's .lock): the work folder is locked for this
+    run, so no other git process can be holding them, and git would refuse to go on while they exist."""
+    for pattern in ("*.lock", "refs/**/*.lock"):
+        for lock in git_dir.glob(pattern):
+            try:
+                lock.unlink()
+            except OSError:
+                pass
 
 
 def clean_partials(repos_dir: Path) -> None:

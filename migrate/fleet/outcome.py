@@ -41,6 +41,7 @@ class RepoOutcome:
     base_sha: str = ""
     branch: str = ""
     branch_sha: str | None = None  # the migration branch on the remote after this run
+    pushed_sha: str | None = None  # the last commit this fleet pushed to it (this run or an earlier one)
     verdicts: dict[str, int] = field(default_factory=dict)
     findings: int = 0
     unsupported_endpoints: list[str] = field(default_factory=list)

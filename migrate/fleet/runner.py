@@ -16,8 +16,8 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Callable, Mapping
-from concurrent.futures import as_completed
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ from migrate.fleet.outcome import FINAL, RepoOutcome, classify, count_by_status,
 from migrate.fleet.sources import RepoList, RepoSource
 from migrate.fleet.state import StateStore, now
 
+PROBES = 8  # `git ls-remote` calls in flight: network waits, not CPU work
 Event = Callable[[str, RepoSource, Any], None]  # ("start" | "step" | "done", source, step name or RepoOutcome)
 
 
@@ -99,12 +100,20 @@ def run_fleet(repos: RepoList, options: FleetOptions, *, on_event: Event | None 
             outcomes[source.key] = outcome
             emit("done", source, outcome)
 
-        if options.jobs <= 1 or len(repos.sources) <= 1:
-            worker = _Worker(options, store, fingerprint, emit)
-            for source in repos.sources:
-                finished(source, worker.process(source))
-        else:
-            _in_pool(repos.sources, options, fingerprint, finished)
+        worker = _Worker(options, store, fingerprint, emit)
+        probes = ThreadPoolExecutor(max_workers=PROBES, thread_name_prefix="fleet-probe")
+        try:
+            asked = {probes.submit(worker.probe, source): source for source in repos.sources}
+            ready = _probed(asked, finished)  # (source, probe) pairs that need work, as their answers come in
+            if options.jobs <= 1:
+                for source, state in ready:
+                    finished(source, worker.process(source, state))
+            else:
+                _in_pool(ready, options, fingerprint, finished)
+        except BaseException:
+            probes.shutdown(wait=False, cancel_futures=True)
+            raise
+        probes.shutdown()
         ordered = [outcomes[s.key] for s in repos.sources]
         for problem in repos.problems:
             ordered.append(RepoOutcome(key=f"problem/{problem.origin}", name=problem.text, url="", origin=problem.origin,
@@ -115,7 +124,19 @@ def run_fleet(repos: RepoList, options: FleetOptions, *, on_event: Event | None 
         store.unlock()
 
 
-def _in_pool(sources: list[RepoSource], options: FleetOptions, fingerprint: str, finished) -> None:
+def _probed(asked: dict, finished) -> Iterator[tuple[RepoSource, workspace.Probe]]:
+    """The repositories that need work, as their probes answer; the others are finished on the spot."""
+    for future in as_completed(asked):
+        source = asked[future]
+        done, state = future.result()  # probe() never raises
+        if done is not None:
+            finished(source, done)
+        else:
+            yield source, state
+
+
+def _in_pool(ready: Iterator[tuple[RepoSource, workspace.Probe]], options: FleetOptions, fingerprint: str,
+             finished) -> None:
     """Work on `options.jobs` repositories at a time, each in a worker process of its own.
 
     Processes, not threads: planning a rewrite is Python work (LibCST) that threads would serialise on one core.
@@ -124,32 +145,47 @@ def _in_pool(sources: list[RepoSource], options: FleetOptions, fingerprint: str,
     """
     import multiprocessing
     import sys
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     context = multiprocessing.get_context("forkserver" if sys.platform.startswith("linux") else "spawn")
-    pending, deaths = list(sources), dict.fromkeys((s.key for s in sources), 0)
-    while pending:
-        with ProcessPoolExecutor(max_workers=min(options.jobs, len(pending)), mp_context=context,
-                                 initializer=_start_worker, initargs=(options, fingerprint)) as pool:
-            futures = {pool.submit(_work, source): source for source in pending}
-            pending = []
+    deaths: dict[str, int] = {}
+    while True:
+        retry: list[tuple[RepoSource, workspace.Probe]] = []
+        with ProcessPoolExecutor(max_workers=options.jobs, mp_context=context, initializer=_start_worker,
+                                 initargs=(options, fingerprint)) as pool:
+            running: dict = {}
             try:
-                for future in as_completed(futures):
-                    source = futures[future]
-                    try:
-                        outcome = future.result()
-                    except BrokenProcessPool:
-                        deaths[source.key] += 1
-                        if deaths[source.key] < 2:
-                            pending.append(source)
-                            continue
-                        outcome = RepoOutcome(source.key, source.name, source.shown_url, source.origin, status="failed",
-                                              reason="the worker process died twice while working on it (out of memory?)")
-                    finished(source, outcome)
+                for item in ready:
+                    running[pool.submit(_work, *item)] = item
+                    if len(running) >= 2 * options.jobs:  # keep the queue short: probes stay fresh
+                        done, _ = wait(running, return_when=FIRST_COMPLETED)
+                        _collect(done, running, deaths, retry, finished)
+                while running:
+                    done, _ = wait(running, return_when=FIRST_COMPLETED)
+                    _collect(done, running, deaths, retry, finished)
             except BaseException:
                 pool.shutdown(wait=False, cancel_futures=True)
                 raise
+        if not retry:
+            return
+        ready = iter(retry)
+
+
+def _collect(done, running: dict, deaths: dict[str, int], retry: list, finished) -> None:
+    from concurrent.futures.process import BrokenProcessPool
+
+    for future in done:
+        source, state = running.pop(future)
+        try:
+            outcome = future.result()
+        except BrokenProcessPool:
+            deaths[source.key] = deaths.get(source.key, 0) + 1
+            if deaths[source.key] < 2:
+                retry.append((source, state))
+                continue
+            outcome = RepoOutcome(source.key, source.name, source.shown_url, source.origin, status="failed",
+                                  reason="the worker process died twice while working on it (out of memory?)")
+        finished(source, outcome)
 
 
 _WORKER: _Worker | None = None
@@ -164,9 +200,9 @@ def _start_worker(options: FleetOptions, fingerprint: str) -> None:
     _WORKER = _Worker(options, StateStore(options.workdir), fingerprint, lambda kind, source, info: None)
 
 
-def _work(source: RepoSource) -> RepoOutcome:
+def _work(source: RepoSource, state: workspace.Probe) -> RepoOutcome:
     assert _WORKER is not None, "the pool's initializer did not run"
-    return _WORKER.process(source)
+    return _WORKER.process(source, state)
 
 
 def _fingerprint(options: FleetOptions) -> str:
@@ -200,19 +236,51 @@ class _Worker:
         self.writes = not (options.dry_run or options.survey)
         self._fleet_config = None
 
-    def process(self, source: RepoSource) -> RepoOutcome:
-        started = time.perf_counter()
-        outcome = RepoOutcome(source.key, source.name, source.shown_url, source.origin, fingerprint=self.fingerprint)
+    def _new(self, source: RepoSource) -> RepoOutcome:
+        return RepoOutcome(source.key, source.name, source.shown_url, source.origin, fingerprint=self.fingerprint)
+
+    def probe(self, source: RepoSource) -> tuple[RepoOutcome | None, workspace.Probe | None]:
+        """Ask the remote what it holds. (outcome, None) when the repository is finished here: unreachable, or
+        unchanged since the last successful run; (None, probe) when it needs work."""
         self.emit("start", source, None)
+        outcome = self._new(source)
         try:
-            self._run(source, outcome)
+            from migrate.pr import resolve_options
+
+            first = resolve_options(self._config(), **dict(self.options.pr))
+            outcome.branch = first.branch
+            state = workspace.probe(source.url, branch=first.branch, base=first.base, env=self.env,
+                                    cwd=self.options.workdir)
+        except Exception as e:
+            return self._finish(source, outcome, e, time.perf_counter()), None
+        previous = self.store.load(source.slug) if self.writes and not self.options.refresh else None
+        if _unchanged(previous, state, self.fingerprint):
+            kept = RepoOutcome.from_dict(previous)
+            for name in ("key", "name", "url", "origin"):
+                setattr(kept, name, getattr(outcome, name))
+            kept.unchanged, kept.seconds = True, 0.0
+            return kept, None
+        return None, state
+
+    def process(self, source: RepoSource, state: workspace.Probe) -> RepoOutcome:
+        started = time.perf_counter()
+        outcome = self._new(source)
+        outcome.base, outcome.base_sha = state.base, state.base_sha
+        try:
+            self._run(source, outcome, state)
+            error = None
         except Exception as e:  # one repository never stops the others
+            error = e
+        return self._finish(source, outcome, error, started)
+
+    def _finish(self, source: RepoSource, outcome: RepoOutcome, error: Exception | None, started: float) -> RepoOutcome:
+        if error is not None:
             from migrate.fleet.errors import explain
 
-            outcome.status, outcome.reason = "failed", explain(e)
+            outcome.status, outcome.reason = "failed", explain(error)
         outcome.seconds = round(time.perf_counter() - started, 3)
         outcome.updated = now()
-        if self.writes and not outcome.unchanged:
+        if self.writes:
             self._save(source, outcome, "done")
         return outcome
 
@@ -226,29 +294,17 @@ class _Worker:
         if self.writes:
             self._save(source, outcome, step)
 
-    def _run(self, source: RepoSource, outcome: RepoOutcome) -> None:
+    def _run(self, source: RepoSource, outcome: RepoOutcome, state: workspace.Probe) -> None:
         from migrate.pr import resolve_options
 
         given = dict(self.options.pr)
         fleet_config = self._config()
-        first = resolve_options(fleet_config, **given)
-        outcome.branch = first.branch
-        state = workspace.probe(source.url, branch=first.branch, base=first.base, env=self.env,
-                                cwd=self.options.workdir)
-        outcome.base, outcome.base_sha = state.base, state.base_sha
         previous = self.store.load(source.slug)
-        if self.writes and not self.options.refresh and _unchanged(previous, state, self.fingerprint):
-            kept = RepoOutcome.from_dict(previous)
-            for name in ("key", "name", "url", "origin"):
-                setattr(kept, name, getattr(outcome, name))
-            kept.unchanged = True
-            kept.seconds = 0.0
-            outcome.__dict__.update(kept.__dict__)
-            return
+        outcome.pushed_sha = previous.get("pushed_sha") if previous else None
         self._step(source, outcome, "probed")
 
         checkout = self.options.workdir / "repos" / source.slug
-        workspace.sync(source.url, checkout, state, env=self.env)
+        outcome.base_sha = workspace.sync(source.url, checkout, state, env=self.env)
         self._step(source, outcome, "synced")
 
         config = fleet_config if self.options.config_path else _repo_config(checkout)
@@ -266,20 +322,27 @@ class _Worker:
 
         from migrate.pr import create_pr
 
-        ours = bool(previous and state.branch_sha and previous.get("branch_sha") == state.branch_sha)
+        pushed_before = outcome.pushed_sha
         options = resolve_options(config, **{
             **given, "dry_run": self.options.dry_run or self.options.survey,
-            "force_branch": True if (given.get("force_branch") or ours) else None,  # our own branch, as we left it
             "scan": False if self.options.survey else given.get("scan"),
         })  # fmt: skip
         outcome.branch = options.branch
+
+        def may_replace(remote_sha: str | None) -> bool:
+            # The clone is the fleet's own: its branch may go when the remote has none, or still has the commit
+            # this fleet pushed last time. A commit someone else pushed since is never replaced (--force-branch).
+            return remote_sha is None or remote_sha == pushed_before
+
         result = create_pr([checkout], options, config=config, env=self.env, scan_result=scan_result, jobs=1,
-                           find_existing_pr=True)
+                           find_existing_pr=True, may_replace=may_replace)
         outcome.files_changed = list(result.files)
         outcome.review_count = result.review_count
         outcome.branch_action = result.branch_action
         outcome.warnings = list(result.warnings)
         outcome.branch_sha = result.commit if result.pushed else state.branch_sha
+        if result.pushed:
+            outcome.pushed_sha = result.commit
         if result.pull_request is not None:
             outcome.pr_url, outcome.pr_number = result.pull_request.url, result.pull_request.number
             outcome.pr_action = result.pull_request.action

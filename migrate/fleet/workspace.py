@@ -50,8 +50,10 @@ def probe(url: str, *, branch: str, base: str | None, env: dict[str, str] | None
     return Probe(base, base_sha, refs.get(f"refs/heads/{branch}"))
 
 
-def sync(url: str, checkout: Path, state: Probe, *, env: dict[str, str] | None = None) -> None:
-    """Clone `url` into `checkout`, or fetch into the existing clone; leave `state.base` checked out at its sha."""
+def sync(url: str, checkout: Path, state: Probe, *, env: dict[str, str] | None = None) -> str:
+    """Clone `url` into `checkout`, or fetch into the existing clone; check out `state.base` as fetched.
+
+    Returns the commit checked out: the probe's, or a newer one when the branch moved since the probe."""
     if not (checkout / ".git").is_dir():
         _clone(url, checkout, env)
     else:
@@ -62,11 +64,13 @@ def sync(url: str, checkout: Path, state: Probe, *, env: dict[str, str] | None =
             git.run("remote", "set-url", "origin", url)
         git.run("fetch", "--quiet", "--prune", "--no-tags", "origin",
                 f"+refs/heads/{state.base}:refs/remotes/origin/{state.base}", timeout=NETWORK_TIMEOUT_S)
-        if not git.resolve(state.base_sha):
-            raise SyncError(f"{redact(url)} moved while it was being fetched: run again")
+        fetched = git.resolve(f"refs/remotes/origin/{state.base}")
+        if not fetched:
+            raise SyncError(f"{redact(url)}: the branch {state.base!r} went away while it was being fetched: run again")
         git.run("remote", "set-head", "origin", state.base)  # `migrate pr` reads the base branch from here
-        git.run("checkout", "--quiet", "--force", "-B", state.base, state.base_sha)
+        git.run("checkout", "--quiet", "--force", "-B", state.base, fetched)
         git.run("clean", "-q", "-f", "-f", "-d", "-x")
+        return fetched
     except GitError as e:
         raise SyncError(f"git failed in the clone of {redact(url)}: {_gist(e)}") from None
 

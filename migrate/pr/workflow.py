@@ -107,12 +107,15 @@ def create_pr(
     scan_result=None,
     jobs: int | None = None,
     find_existing_pr: bool = False,
+    may_replace: Callable[[str | None], bool] | None = None,
 ) -> PrResult:
     """Run `migrate pr` on `paths` (all inside one git repository). Raises PrError when it cannot go on.
 
     `scan_result`: a scan of the same paths made by the caller, used for the body instead of scanning again.
     `jobs`: worker processes for the rewrite plan (None: the idle CPUs). `find_existing_pr`: look up the open
     pull request for the branch before creating one (see GitHubClient.open_or_update's `lookup_first`).
+    `may_replace(remote_sha)`: whether an existing branch may be replaced without --force-branch, given what the
+    remote holds when looked at (None: no branch there); for callers that own the clone and know their own pushes.
     """
     options = options or PrOptions()
     env = dict(os.environ if env is None else env)
@@ -204,11 +207,12 @@ def create_pr(
 
     local_sha = git.resolve(f"refs/heads/{options.branch}")
     remote_sha = _remote_branch(git, push_url, options, warnings) if options.push and push_url else None
+    force = options.force_branch or bool(may_replace and may_replace(remote_sha))
 
     if options.dry_run:
         existing = next((sha for sha in (local_sha, remote_sha) if sha and _holds(git, sha, parent, candidates)), None)
         action = "reuse" if existing else ("replace" if (local_sha or remote_sha) else "create")
-        if action == "replace" and not options.force_branch:
+        if action == "replace" and not force:
             warnings.append(_exists_message(git, options, local_sha, remote_sha))
         return PrResult(
             "dry-run", **common, branch_action=action, warnings=tuple(warnings),
@@ -225,11 +229,11 @@ def create_pr(
             status, action, commit = "up-to-date", "reuse", existing
             break
     if commit is None:
-        if (local_sha or remote_sha) and not options.force_branch:
+        if (local_sha or remote_sha) and not force:
             raise PrError(_exists_message(git, options, local_sha, remote_sha))
         action = "replace" if (local_sha or remote_sha) else "create"
         commit = _commit(git, tree, parent, message)
-    elif remote_sha and remote_sha != commit and not options.force_branch and not _is_ancestor(git, remote_sha, commit):
+    elif remote_sha and remote_sha != commit and not force and not _is_ancestor(git, remote_sha, commit):
         # The local branch holds this rewrite, but the remote one moved on: never overwrite that silently.
         raise PrError(_exists_message(git, options, None, remote_sha))
     if commit != local_sha:

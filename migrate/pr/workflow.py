@@ -160,7 +160,7 @@ def create_pr(
         raise PrError(f"the base branch and the pull request branch are both {base!r}: pass another --branch or --base")
 
     say("planning the rewrite")
-    plan = _plan(paths, options, config, jobs)
+    plan = _plan(paths, options, config, **({"jobs": jobs} if jobs is not None else {}))
     rule_counts = dict(sorted(plan.rule_counts.items()))
     common = dict(
         repo=str(top),

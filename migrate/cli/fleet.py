@@ -43,15 +43,24 @@ def load_repos(repos_file: str, *, api_url: str | None, token_env: str | None, c
 
 
 def run_with_progress(repos, options, *, show: bool, err):
+    from migrate.fleet import WorkdirBusy
+
+    try:
+        return _run(repos, options, show, err)
+    except WorkdirBusy as e:
+        raise click.ClickException(str(e)) from None
+    except KeyboardInterrupt:
+        err.print("[yellow]interrupted:[/] what was finished is recorded; run the same command again to go on")
+        sys.exit(130)
+
+
+def _run(repos, options, show: bool, err):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from migrate.fleet import WorkdirBusy, run_fleet
+    from migrate.fleet import run_fleet
 
     if not show:
-        try:
-            return run_fleet(repos, options)
-        except WorkdirBusy as e:
-            raise click.ClickException(str(e)) from None
+        return run_fleet(repos, options)
     progress = Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                         TimeElapsedColumn(), TextColumn("{task.fields[last]}", style="dim"), console=err)
     task = progress.add_task("repositories", total=len(repos.sources), last="")
@@ -61,10 +70,7 @@ def run_with_progress(repos, options, *, show: bool, err):
             progress.update(task, advance=1, last=f"{source.name}: {info.status}")
 
     with progress:
-        try:
-            return run_fleet(repos, options, on_event=on_event)
-        except WorkdirBusy as e:
-            raise click.ClickException(str(e)) from None
+        return run_fleet(repos, options, on_event=on_event)
 
 
 def print_summary(out, result) -> None:

@@ -346,8 +346,9 @@ class _Worker:
         if result.pull_request is not None:
             outcome.pr_url, outcome.pr_number = result.pull_request.url, result.pull_request.number
             outcome.pr_action = result.pull_request.action
+        not_looked_up = ""
         if self.options.survey and result.status == "dry-run":
-            found = _find_open_pr(source, options, self.env)
+            found, not_looked_up = _find_open_pr(source, options, self.env)
             if found is not None:
                 outcome.pr_url, outcome.pr_number, outcome.pr_action = found.url, found.number, "found"
         if result.pr_error:
@@ -357,7 +358,7 @@ class _Worker:
             outcome.status = "failed"
             outcome.reason = "every changed file was left out: " + "; ".join(f"{p}: {why}" for p, why in result.refused[:3])
             return
-        outcome.reason = _why_no_pr(result, self.options)
+        outcome.reason = _why_no_pr(result, self.options) + (f"; {not_looked_up}" if not_looked_up else "")
         classify(outcome, pushed=result.pushed, nothing_to_change=result.status == "nothing-to-change",
                  would_change=result.status in ("dry-run", "committed", "up-to-date") and bool(result.files))
 
@@ -404,17 +405,19 @@ def _scan(checkout: Path, given: Mapping[str, Any]):
 
 
 def _find_open_pr(source: RepoSource, options, env: Mapping[str, str]):
-    """The open pull request for the branch, when the remote is on GitHub and a token is there (read-only)."""
+    """(the open pull request for the branch or None, why it was not looked up or ""): read-only."""
     from migrate.pr.github import GitHubClient
     from migrate.pr.remote import parse_remote
     from migrate.pr.workflow import TOKEN_ENVS
 
     remote = parse_remote(source.url, api_url=options.api_url, github_hosts=options.github_hosts)
     token_env = options.token_env or next((name for name in TOKEN_ENVS if env.get(name)), None)
-    if remote.forge != "github" or not remote.api_url or not token_env or not env.get(token_env):
-        return None
+    if remote.forge != "github" or not remote.api_url:
+        return None, "pull requests not looked up: not a GitHub remote (--api-url for GitHub Enterprise)"
+    if not token_env or not env.get(token_env):
+        return None, f"pull requests not looked up: no {options.token_env or 'GITHUB_TOKEN or GH_TOKEN'} set"
     with GitHubClient(remote.api_url, env[token_env], token_env=token_env) as client:
-        return client.find_open_pull(remote.owner, remote.name, options.branch)
+        return client.find_open_pull(remote.owner, remote.name, options.branch), ""
 
 
 def _why_no_pr(result, options: FleetOptions) -> str:

@@ -82,3 +82,14 @@ def test_dry_run_prints_what_would_happen(trio, github, tmp_path):
                        "--jobs", "1", cwd=tmp_path, env=env)
     assert "to-migrate" in proc.stdout and "dry run: would create branch migrate/vllm with 1 file(s)" in proc.stdout
     assert github.requests == [] and branch_sha(fleet.repos[0]) is None
+
+
+def test_report_without_a_token_says_pull_requests_were_not_looked_up(tmp_path):
+    fleet = make_fleet(tmp_path / "fleet", 1, kinds=("openai",))
+    env = {k: v for k, v in fleet_env(tmp_path / "home", fleet).items() if k != "GITHUB_TOKEN"}
+    proc = migrate_cli("report", "--repos", str(fleet.repos_file), "--workdir", str(tmp_path / "w"), "--format",
+                       "json", cwd=tmp_path, env=env)
+    assert proc.returncode == 0, proc.stderr
+    (row,) = json.loads(proc.stdout)["repos"]
+    assert row["status"] == "to-migrate"
+    assert "pull requests not looked up: no GITHUB_TOKEN or GH_TOKEN set" in row["reason"]

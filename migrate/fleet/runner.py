@@ -281,6 +281,9 @@ class _Worker:
         outcome.seconds = round(time.perf_counter() - started, 3)
         outcome.updated = now()
         if self.writes:
+            if outcome.pushed_sha is None:  # a failure before the record was read must not forget our last push
+                previous = self.store.load(source.slug)
+                outcome.pushed_sha = previous.get("pushed_sha") if previous else None
             self._save(source, outcome, "done")
         return outcome
 

@@ -63,8 +63,11 @@ class RepoOutcome:
         """The summary's last column: the pull request, or why there is none."""
         return self.pr_url or self.reason
 
-    def verdict_text(self) -> str:
+    def verdict_text(self, endpoints: bool = True) -> str:
+        """ "1 unsupported (images.generate), 3 needs-change": the findings by verdict, worst first."""
         parts = [f"{self.verdicts[v]} {v}" for v in VERDICT_ORDER if self.verdicts.get(v)]
+        if endpoints and parts and self.unsupported_endpoints and self.verdicts.get("unsupported"):
+            parts[0] += f" ({', '.join(self.unsupported_endpoints)})"
         return ", ".join(parts) if parts else "none"
 
     def to_dict(self) -> dict[str, Any]:

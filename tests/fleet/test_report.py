@@ -51,6 +51,7 @@ def test_markdown_table_escapes_repository_text():
     assert "| acme/billing | pending-review | 3 needs-change | 1 | [#4](https://github.com/acme/billing/pull/4) |" in text
     assert "<script>" not in text and "<img" not in text and "&lt;script&gt;" in text
     assert "done (unchanged)" in text
+    assert "| acme/media | blocked | 1 unsupported (images.generate), 2 needs-change | 2 |" in text
 
 
 def test_report_format_comes_from_the_extension(tmp_path):

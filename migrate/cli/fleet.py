@@ -80,7 +80,7 @@ def print_summary(out, result) -> None:
     from migrate.fleet import STATUS_TITLES, STATUSES
 
     if not out.is_terminal:
-        out.width = max(out.width, 160)  # piped to a file or a CI log: room for the reasons
+        out.width = max(out.width, 200)  # piped to a file or a CI log: room for the reasons and links
     table = Table(show_lines=False, pad_edge=False, box=None, header_style="bold")
     for column in ("REPOSITORY", "STATUS", "FINDINGS", "FILES", "PULL REQUEST OR REASON"):
         table.add_column(column, overflow="fold", justify="right" if column == "FILES" else "left",

@@ -21,6 +21,7 @@ COMMANDS = {
     "doctor": "migrate.cli.doctor:doctor",
     "record": "migrate.cli.record:record",
     "parity": "migrate.cli.parity:parity",
+    "report": "migrate.cli.report:report",
 }
 
 HELP = """Move a codebase from OpenAI's API to an open model served by vLLM, and prove quality holds.
@@ -32,6 +33,7 @@ HELP = """Move a codebase from OpenAI's API to an open model served by vLLM, and
   migrate serve --for ./repo start vLLM with the flags this codebase needs
   migrate doctor             probe a live vLLM endpoint with the features the code uses
   migrate record / parity    capture prompts, replay them on vLLM, compare, go/no-go
+  migrate report --repos F   where the migration stands across many repositories
 """
 
 

@@ -15,6 +15,8 @@ Examples:
   migrate pr . --parity-report parity.md    embed the parity verdict in the PR body
   migrate pr . --no-push                    commit locally only
   GH_TOKEN=... migrate pr . --api-url https://ghe.example.com/api/v3
+  migrate pr --repos repos.txt --jobs 8     every repository listed (URLs, paths, org:NAME): one PR each
+  migrate pr --repos repos.txt --dry-run --report fleet.html
 
 \b
 The pull request is opened through the GitHub REST API when GITHUB_TOKEN or GH_TOKEN (or --token-env NAME)
@@ -116,7 +118,19 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 @click.option("--target", type=click.Path(dir_okay=False, path_type=str), metavar="PROFILE",
               help="Judge against this target profile (`migrate doctor URL --save-profile PROFILE`) instead of the "
               "shipped vLLM profile.")
-def pr(paths, config_path, as_json, dry_run, no_scan, labels, reviewers, select, ignore, exclude, target, **flags) -> None:
+@click.option("--repos", "repos_file", type=click.Path(dir_okay=False, path_type=str), metavar="FILE",
+              help="Many repositories: clone URLs, paths or org:/user:/topic: queries, one per line (see docs).")
+@click.option("--workdir", metavar="DIR", help="With --repos: where the clones and the run's state live.  "
+              "[default: .migrate-fleet]")
+@click.option("--jobs", "-j", type=click.IntRange(1, 256), default=4, show_default=True,
+              help="With --repos: repositories worked on at the same time.")
+@click.option("--report", "reports", multiple=True, metavar="FILE",
+              help="With --repos: also write the summary to FILE (.html, .md or .json; repeatable).")
+@click.option("--refresh", is_flag=True, help="With --repos: redo repositories even when nothing changed since the last run.")
+@click.option("--clone", type=click.Choice(["https", "ssh"]), default="https", show_default=True,
+              help="With --repos: clone URL kind for repositories listed by org:/user:/topic: queries.")
+def pr(paths, config_path, as_json, dry_run, no_scan, labels, reviewers, select, ignore, exclude, target,
+       repos_file, workdir, jobs, reports, refresh, clone, **flags) -> None:
     """Commit the rewrite to a new branch, push it, and open a pull request that explains it.
 
     Only the files the rewrite changed are committed; your checked-out branch, index and work tree are never
@@ -132,6 +146,17 @@ def pr(paths, config_path, as_json, dry_run, no_scan, labels, reviewers, select,
 
     out = Console(highlight=False, soft_wrap=True)
     err = Console(stderr=True, highlight=False, soft_wrap=True)
+    if repos_file is None and (workdir or reports or refresh):
+        raise click.UsageError("--workdir, --report and --refresh go with --repos FILE")
+    if repos_file is not None:
+        if paths:
+            raise click.UsageError("give either PATHS (one repository) or --repos FILE (many), not both")
+        fleet_flags = dict(flags, labels=_split(labels) or None, reviewers=_split(reviewers) or None,
+                           select=_split(select) or None, ignore=_split(ignore) or None, exclude=exclude or None,
+                           scan=False if no_scan else None)
+        _fleet(repos_file, fleet_flags, config_path=config_path, target=target, workdir=workdir, jobs=jobs,
+               dry_run=dry_run, refresh=refresh, reports=reports, clone=clone, as_json=as_json, out=out, err=err)
+        return
     paths = paths or (".",)
     try:
         if target is not None:
@@ -167,6 +192,44 @@ def pr(paths, config_path, as_json, dry_run, no_scan, labels, reviewers, select,
     else:
         _report(out, result)
     sys.exit(0 if result.ok else 1)
+
+
+def _fleet(repos_file, flags, *, config_path, target, workdir, jobs, dry_run, refresh, reports, clone, as_json, out,
+           err) -> None:
+    from pathlib import Path
+
+    from migrate.catalog.profile import ProfileError
+    from migrate.cli import fleet
+    from migrate.config import ConfigError, load_config
+    from migrate.fleet import FleetOptions
+
+    fleet.check_report_paths(reports)
+    for key in ("parity_report", "doctor_report", "body_template"):
+        if flags.get(key):
+            flags[key] = Path(flags[key]).resolve()
+    given = {k: v for k, v in flags.items() if v is not None}
+    try:
+        if target is not None:
+            from migrate.catalog import use_target
+
+            use_target(target)
+        if config_path:
+            load_config(Path(config_path))  # a bad file stops here, before any repository is touched
+    except (ConfigError, ProfileError) as e:
+        err.print(f"[bold red]migrate pr:[/] {e}", markup=True)
+        sys.exit(1)
+    repos = fleet.load_repos(repos_file, api_url=given.get("api_url"), token_env=given.get("token_env"), clone=clone,
+                             err=err)
+    options = FleetOptions(workdir=fleet.workdir_path(workdir), jobs=jobs, dry_run=dry_run, refresh=refresh, pr=given,
+                           config_path=Path(config_path).resolve() if config_path else None,
+                           target=Path(target).resolve() if target else None)
+    result = fleet.run_with_progress(repos, options, show=not as_json, err=err)
+    fleet.write_reports(result, reports, err)
+    if as_json:
+        fleet.echo_json(result)
+    else:
+        fleet.print_summary(out, result)
+    fleet.exit_for(result)
 
 
 def _report(out, result) -> None:

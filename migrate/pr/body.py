@@ -7,6 +7,8 @@ links. Rendering keeps the body under GitHub's 65,536-character limit: long list
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -158,6 +160,7 @@ def shorten_markdown(markdown: str, limit: int) -> str:
     return "\n".join(kept)
 
 
+@lru_cache(maxsize=8)  # compiled templates are kept (a fleet run renders hundreds of bodies); edits are reloaded
 def _environment(template_path: Path | None):
     """pr's own Jinja2 environment (the shared one is not mutated): our filters, a custom template's folder first."""
     import jinja2

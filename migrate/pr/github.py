@@ -78,7 +78,7 @@ class GitHubClient:
             timeout=timeout,
             transport=transport,
             headers={
-                "Authorization": f"Bearer {token}",
+                **({"Authorization": f"Bearer {token}"} if token else {}),  # none: public data, lower rate limit
                 "Accept": "application/vnd.github+json",
                 "X-GitHub-Api-Version": API_VERSION,
                 "User-Agent": f"migrate-kit/{__version__}",
@@ -123,9 +123,20 @@ class GitHubClient:
         draft: bool = False,
         labels: tuple[str, ...] = (),
         reviewers: tuple[str, ...] = (),
+        lookup_first: bool = False,
     ) -> PullRequest:
+        """Open the pull request, or update the open one for `head`.
+
+        `lookup_first`: ask for an open pull request from `head` before creating one (one GET more), so that a
+        run interrupted after the POST (its answer lost) never opens a second one, whatever the server does.
+        """
         full = f"{owner}/{repo}"
         pulls = f"/repos/{quote(owner)}/{quote(repo)}/pulls"
+        if lookup_first:
+            existing = self.find_open_pull(owner, repo, head)
+            if existing is not None:
+                pr = self._patch(pulls, full, existing.number, title=title, body=body, base=base)
+                return self._finish(owner, repo, pulls, full, pr, labels, reviewers)
         status, payload = self._request(
             "POST",
             pulls,
@@ -148,6 +159,9 @@ class GitHubClient:
             raise GitHubError(
                 _explain(status, payload, "the request to open a pull request", full, self.token_env), status
             )
+        return self._finish(owner, repo, pulls, full, pr, labels, reviewers)
+
+    def _finish(self, owner, repo, pulls, full, pr: PullRequest, labels, reviewers) -> PullRequest:
         warnings = []
         if labels:
             warnings += self._add_labels(owner, repo, pr.number, labels)
@@ -167,7 +181,9 @@ class GitHubClient:
                 f"GitHub says a pull request for {owner}:{head} already exists, but none is open: "
                 "it may be closed; reopen it, or run again with another --branch"
             )
-        number = int(payload[0]["number"])
+        return self._patch(pulls, full, int(payload[0]["number"]), title=title, body=body, base=base)
+
+    def _patch(self, pulls: str, full: str, number: int, *, title: str, body: str, base: str) -> PullRequest:
         what = f"the update of pull request #{number}"
         status, payload = self._request(
             "PATCH", f"{pulls}/{number}", what, full, json={"title": title, "body": body, "base": base}
@@ -175,6 +191,51 @@ class GitHubClient:
         if status != 200 or not isinstance(payload, dict):
             raise GitHubError(_explain(status, payload, what, full, self.token_env), status)
         return PullRequest(number, str(payload.get("html_url", "")), "updated")
+
+    def find_open_pull(self, owner: str, repo: str, head: str) -> PullRequest | None:
+        """The open pull request from branch `head` of owner/repo, or None (action "found")."""
+        full = f"{owner}/{repo}"
+        what = "the lookup of the open pull request"
+        status, payload = self._request(
+            "GET", f"/repos/{quote(owner)}/{quote(repo)}/pulls", what, full,
+            params={"head": f"{owner}:{head}", "state": "open"},
+        )  # fmt: skip
+        if status != 200 or not isinstance(payload, list):
+            raise GitHubError(_explain(status, payload, what, full, self.token_env), status)
+        if not payload:
+            return None
+        return PullRequest(int(payload[0]["number"]), str(payload[0].get("html_url", "")), "found")
+
+    def paged(
+        self, path: str, what: str, *, subject: str = "", params: dict | None = None, limit: int = 10_000
+    ) -> list[Any]:
+        """Every item of a paginated listing (following the Link header's rel="next"), up to `limit` items.
+
+        Search answers ({"items": [...]}) are unwrapped. Raises GitHubError on the first page that fails.
+        """
+        import httpx
+
+        items: list[Any] = []
+        url: str | None = path
+        query: dict | None = {"per_page": 100, **(params or {})}
+        while url and len(items) < limit:
+            try:
+                response = self._client.get(url, params=query)
+            except httpx.HTTPError as e:
+                raise GitHubError(f"could not reach {self.api_url} for {what}: {e}; check --api-url and the network") from None
+            try:
+                payload = response.json() if response.content else None
+            except ValueError:
+                payload = {"message": response.text[:200]}
+            if response.status_code != 200:
+                raise GitHubError(_explain(response.status_code, payload, what, subject or path, self.token_env), response.status_code)
+            page = payload.get("items", []) if isinstance(payload, dict) else payload
+            if not isinstance(page, list):
+                raise GitHubError(f"{self.api_url}{path} answered {what} with something other than a list")
+            items.extend(page)
+            url = response.links.get("next", {}).get("url")
+            query = None  # the next link carries the query
+        return items[:limit]
 
     def _add_labels(self, owner: str, repo: str, number: int, labels: tuple[str, ...]) -> list[str]:
         path = f"/repos/{quote(owner)}/{quote(repo)}/issues/{number}/labels"

@@ -104,8 +104,19 @@ def create_pr(
     config=None,
     env: Mapping[str, str] | None = None,
     log: Log | None = None,
+    scan_result=None,
+    jobs: int | None = None,
+    find_existing_pr: bool = False,
+    may_replace: Callable[[str | None], bool] | None = None,
 ) -> PrResult:
-    """Run `migrate pr` on `paths` (all inside one git repository). Raises PrError when it cannot go on."""
+    """Run `migrate pr` on `paths` (all inside one git repository). Raises PrError when it cannot go on.
+
+    `scan_result`: a scan of the same paths made by the caller, used for the body instead of scanning again.
+    `jobs`: worker processes for the rewrite plan (None: the idle CPUs). `find_existing_pr`: look up the open
+    pull request for the branch before creating one (see GitHubClient.open_or_update's `lookup_first`).
+    `may_replace(remote_sha)`: whether an existing branch may be replaced without --force-branch, given what the
+    remote holds when looked at (None: no branch there); for callers that own the clone and know their own pushes.
+    """
     options = options or PrOptions()
     env = dict(os.environ if env is None else env)
     say = log or (lambda message: None)
@@ -149,7 +160,7 @@ def create_pr(
         raise PrError(f"the base branch and the pull request branch are both {base!r}: pass another --branch or --base")
 
     say("planning the rewrite")
-    plan = _plan(paths, options, config)
+    plan = _plan(paths, options, config, **({"jobs": jobs} if jobs is not None else {}))
     rule_counts = dict(sorted(plan.rule_counts.items()))
     common = dict(
         repo=str(top),
@@ -176,7 +187,8 @@ def create_pr(
 
     say("writing the pull request body" + (" (scanning for the findings table)" if options.scan else ""))
     ctx = _context(
-        git, top, paths, options, plan, candidates, refused, remote, base, parent, rule_counts, config, warnings
+        git, top, paths, options, plan, candidates, refused, remote, base, parent, rule_counts, config, warnings,
+        scan_result,
     )
     title = options.title
     message = render_commit_message(ctx)
@@ -195,11 +207,12 @@ def create_pr(
 
     local_sha = git.resolve(f"refs/heads/{options.branch}")
     remote_sha = _remote_branch(git, push_url, options, warnings) if options.push and push_url else None
+    force = options.force_branch or bool(may_replace and may_replace(remote_sha))
 
     if options.dry_run:
         existing = next((sha for sha in (local_sha, remote_sha) if sha and _holds(git, sha, parent, candidates)), None)
         action = "reuse" if existing else ("replace" if (local_sha or remote_sha) else "create")
-        if action == "replace" and not options.force_branch:
+        if action == "replace" and not force:
             warnings.append(_exists_message(git, options, local_sha, remote_sha))
         return PrResult(
             "dry-run", **common, branch_action=action, warnings=tuple(warnings),
@@ -216,11 +229,11 @@ def create_pr(
             status, action, commit = "up-to-date", "reuse", existing
             break
     if commit is None:
-        if (local_sha or remote_sha) and not options.force_branch:
+        if (local_sha or remote_sha) and not force:
             raise PrError(_exists_message(git, options, local_sha, remote_sha))
         action = "replace" if (local_sha or remote_sha) else "create"
         commit = _commit(git, tree, parent, message)
-    elif remote_sha and remote_sha != commit and not options.force_branch and not _is_ancestor(git, remote_sha, commit):
+    elif remote_sha and remote_sha != commit and not force and not _is_ancestor(git, remote_sha, commit):
         # The local branch holds this rewrite, but the remote one moved on: never overwrite that silently.
         raise PrError(_exists_message(git, options, None, remote_sha))
     if commit != local_sha:
@@ -251,7 +264,7 @@ def create_pr(
         with GitHubClient(remote.api_url, env[token_env], token_env=token_env) as client:
             pr = client.open_or_update(
                 remote.owner, remote.name, head=options.branch, base=base, title=title, body=body,
-                draft=options.draft, labels=options.labels, reviewers=options.reviewers,
+                draft=options.draft, labels=options.labels, reviewers=options.reviewers, lookup_first=find_existing_pr,
             )  # fmt: skip
     except GitHubError as e:
         hint = f"\nThe branch is pushed: open the pull request by hand at {compare}" if compare else ""
@@ -309,14 +322,14 @@ def _base_branch(git: Git, options: PrOptions, current: str | None, push_url: st
     )
 
 
-def _plan(paths: list[Path], options: PrOptions, config):
+def _plan(paths: list[Path], options: PrOptions, config, jobs: int | None = None):
     try:
         from migrate.rewrite import plan_rewrite
     except ImportError as e:
         raise PrError(f"the rewrite stage is not available in this installation ({e}): reinstall migrate-kit") from None
     kwargs = dict(
         config=config, select=options.select or None, ignore=options.ignore or None, exclude=options.exclude or (),
-        include_tests=options.include_tests, include_vendored=options.include_vendored,
+        include_tests=options.include_tests, include_vendored=options.include_vendored, jobs=jobs,
     )
     return plan_rewrite([str(p) for p in paths], **kwargs)
 
@@ -531,7 +544,8 @@ def _line_counts(before: bytes, after: bytes) -> tuple[int, int]:
 
 
 def _context(
-    git, top, paths, options, plan, candidates, refused, remote, base, parent, rule_counts, config, warnings
+    git, top, paths, options, plan, candidates, refused, remote, base, parent, rule_counts, config, warnings,
+    given_scan=None,
 ) -> BodyContext:
     branch = options.branch
 
@@ -551,7 +565,9 @@ def _context(
     failures = tuple((_repo_relative(f.path, paths, top) or f.path, f.rule, f.error) for f in plan.failures)
 
     verdict_counts, scan_note, findings, scan_result = None, "", (), None
-    if options.scan:
+    if options.scan and given_scan is not None:
+        scan_result = given_scan
+    elif options.scan:
         try:
             from migrate.scan import scan
 

@@ -41,6 +41,11 @@ class JsModule:
     def text(self, node) -> str:
         return self.source[node.start_byte:node.end_byte].decode("utf-8", "replace")
 
+    def snippet(self, node, width: int = 60) -> str:
+        """The node's text on one line (whitespace runs collapsed), cut to `width` characters."""
+        text = " ".join(self.text(node).split())
+        return text if len(text) <= width else text[:width - 1] + "…"
+
     def line_of(self, offset: int) -> int:
         return self.source.count(b"\n", 0, offset) + 1
 

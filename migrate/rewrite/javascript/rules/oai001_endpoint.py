@@ -85,7 +85,7 @@ def point(module: JsModule, context, node, finding, out: RuleOutput, what: str) 
                                       "there")
             return
     if options.type != "object":
-        out.note(node.start_byte, f"this {what}'s options are `{module.text(args[0])[:60]}`: set baseURL from "
+        out.note(node.start_byte, f"this {what}'s options are `{module.snippet(args[0])}`: set baseURL from "
                                   f"${context.config.base_url_env} and apiKey from ${context.config.api_key_env}")
         return
     if has_spread(options):
@@ -114,7 +114,7 @@ def merge(module: JsModule, context, options, out: RuleOutput, where: int, what:
         value = prop_value(base)
         if base.type == "shorthand_property_identifier" or not _replace_base(module, context, value, out):
             if not configured(module, value, config.base_url_env) and value is not None:
-                out.note(where, f"this {what}'s {base_key} comes from `{module.text(value)[:60]}`, which reaches "
+                out.note(where, f"this {what}'s {base_key} comes from `{module.snippet(value)}`, which reaches "
                                 f"OpenAI: point it at ${config.base_url_env} by hand")
     key = next((props[k] for k in key_keys if k in props), None)
     if not key_keys:

@@ -141,6 +141,20 @@ CASES = [
         """, id="OAI001-js-vue-browser-client", name="Chat.vue",
         review=[("OAI001", 3, "dangerouslyAllowBrowser")]),
     case("OAI001", """
+        import OpenAI from "openai";
+        const client = new OpenAI({ timeout: 5 });
+        export const draw = (prompt: string) => client.images.generate({ model: "dall-e-3", prompt });
+        """, f"""
+        import OpenAI from "openai";
+        const client = new OpenAI({{
+          timeout: 5,
+          baseURL: {BASE},
+          apiKey: {KEY},
+        }});
+        export const draw = (prompt: string) => client.images.generate({{ model: "dall-e-3", prompt }});
+        """, id="OAI001-js-unserved-call-for-review",
+        review=[("OAI001", 7, "images.generate: vLLM serves no such route")]),
+    case("OAI001", """
         // new OpenAI() in a comment, and a string: "new OpenAI()"
         import Groq from "groq-sdk";
         const groq = new Groq();

@@ -48,9 +48,27 @@ def run(module: JsModule, context) -> RuleOutput:
                 point(module, context, node, finding, out, "AI SDK provider")
         elif finding.kind is Kind.CALL and finding.api == "ai-sdk" and finding.client == "openai":
             default_provider = True
+        if finding.kind is Kind.CALL and finding.api in ("openai", "ai-sdk") and _unserved(finding) and \
+                _ours(finding, context):
+            upstream = context.config.openai_upstream_base_url_env
+            out.note(finding.start_byte, f"{finding.endpoint}: vLLM serves no such route: once the client points at "
+                                         f"vLLM, keep this call on OpenAI through a client of its own (baseURL from "
+                                         f"${upstream}, OpenAI's key)")
     if default_provider:
         _default_provider(module, context, out)
     return out
+
+
+def _unserved(finding) -> bool:
+    from migrate.rewrite.javascript.rules.oai003_models import unserved
+
+    return unserved(finding)
+
+
+def _ours(finding, context) -> bool:
+    from migrate.rewrite.javascript.rules.oai003_models import _ours as ours
+
+    return ours(finding, context)
 
 
 def point(module: JsModule, context, node, finding, out: RuleOutput, what: str) -> None:

@@ -60,11 +60,20 @@ class JsModule:
 
     @cached_property
     def indent_unit(self) -> str:
-        """The file's indentation step: a tab, or the smallest run of leading spaces (2 when there is none)."""
-        widths = [len(m.group(1)) for m in re.finditer(rb"\n( +)\S", self.source)]
-        if re.search(rb"\n\t+\S", self.source) and not widths:
+        """The file's indentation step: a tab, or the smallest indentation of 2+ spaces (2 when there is none).
+        JSDoc continuation lines (` * ...`) do not count."""
+        spaces = [len(m.group(1)) for m in re.finditer(rb"\n( +)[^\s*]", self.source)]
+        tabs = len(re.findall(rb"\n\t+\S", self.source))
+        if tabs > len(spaces):
             return "\t"
+        widths = [w for w in spaces if w >= 2]
         return " " * (min(widths) if widths else 2)
+
+    @cached_property
+    def newline(self) -> str:
+        """The file's line ending: CRLF when its first line break is one."""
+        first = self.source.find(b"\n")
+        return "\r\n" if first > 0 and self.source[first - 1:first] == b"\r" else "\n"
 
     @cached_property
     def quote(self) -> str:

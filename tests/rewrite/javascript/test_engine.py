@@ -111,3 +111,22 @@ def test_quotes_and_indentation_follow_the_file():
     assert result.after == ("import OpenAI from 'openai';\n\nfunction make() {\n    return new OpenAI({\n"
                             "        baseURL: process.env.OPENAI_BASE_URL ?? 'http://localhost:8000/v1',\n"
                             "        apiKey: process.env.OPENAI_API_KEY ?? 'EMPTY',\n    });\n}\n")
+
+
+def test_crlf_line_endings_and_jsdoc_do_not_change_the_style():
+    source = ('const OpenAI = require("openai");\r\n/**\r\n * Makes the client.\r\n */\r\nfunction make() {\r\n'
+              '    return new OpenAI();\r\n}\r\n')
+    result = run_js(source, ALL, name="make.cjs")
+    assert result.after == ('const OpenAI = require("openai");\r\n/**\r\n * Makes the client.\r\n */\r\n'
+                            'function make() {\r\n    return new OpenAI({\r\n'
+                            '        baseURL: process.env.OPENAI_BASE_URL ?? "http://localhost:8000/v1",\r\n'
+                            '        apiKey: process.env.OPENAI_API_KEY ?? "EMPTY",\r\n    });\r\n}\r\n')
+
+
+def test_clients_no_rule_repoints_are_left_for_review():
+    source = ('const { Configuration, OpenAIApi } = require("openai");\n'
+              'const openai = new OpenAIApi(new Configuration({ apiKey: process.env.OPENAI_API_KEY }));\n')
+    result = run_js(source, ["OAI001"], name="v3.js")
+    assert result.after == source
+    assert [(r, ln) for r, ln, _ in result.review] == [("OAI001", 2)]
+    assert "openai-node v3" in result.review[0][2]

@@ -32,6 +32,15 @@ from migrate.rewrite.javascript.rules._common import (
 from migrate.scan.findings import Kind
 
 RULE_ID = "OAI001"
+# Clients this rule does not repoint, with what to do instead (the openai-node v3 -> v4 upgrade converts the first
+# two when it runs, before this rule).
+_NOT_HERE = {
+    "openai-node-v3": "an openai-node v3 client (Configuration / OpenAIApi): upgrade it to openai@^4 (new OpenAI({ "
+                      "baseURL, apiKey })), or set `basePath` from ${env}",
+    "openai-edge": "an openai-edge client: replace it with openai@^4 (new OpenAI({ baseURL, apiKey })) pointed at ${env}",
+    "azure-openai": "an @azure/openai OpenAIClient: it addresses Azure deployments; use openai@^4's new OpenAI({ "
+                    "baseURL, apiKey }) pointed at ${env}",
+}
 
 
 def run(module: JsModule, context) -> RuleOutput:
@@ -48,6 +57,8 @@ def run(module: JsModule, context) -> RuleOutput:
                 point(module, context, node, finding, out, "AI SDK provider")
         elif finding.kind is Kind.CALL and finding.api == "ai-sdk" and finding.client == "openai":
             default_provider = True
+        elif finding.kind is Kind.CLIENT and finding.api in _NOT_HERE and role_of(finding)[0].migrates:
+            out.note(finding.start_byte, _NOT_HERE[finding.api].replace("{env}", context.config.base_url_env))
         if finding.kind is Kind.CALL and finding.api in ("openai", "ai-sdk") and _unserved(finding) and \
                 _ours(finding, context):
             upstream = context.config.openai_upstream_base_url_env
@@ -209,7 +220,7 @@ def _default_provider(module: JsModule, context, out: RuleOutput) -> None:
         semi = statement_end(module, statement)
         wanted = [("baseURL", base_url_expr(module, context)), ("apiKey", api_key_expr(module, context))]
         declaration = f"const {local} = {factory_name}({new_object(module, wanted, last_import.start_byte)}){semi}"
-        out.edit(last_import.end_byte, last_import.end_byte, "\n\n" + declaration)
+        out.edit(last_import.end_byte, last_import.end_byte, module.newline * 2 + declaration)
         return
 
 

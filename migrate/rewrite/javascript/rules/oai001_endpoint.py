@@ -149,11 +149,9 @@ def merge(module: JsModule, context, options, out: RuleOutput, where: int, what:
                 out.note(where, f"this {what}'s {base_key} comes from `{module.snippet(value)}`, which reaches "
                                 f"OpenAI: point it at ${config.base_url_env} by hand")
     key = next((props[k] for k in key_keys if k in props), None)
-    if not key_keys:
-        pass  # the caller sets the key elsewhere
-    elif key is None:
+    if key is None and key_keys:  # no key_keys: the caller sets the key elsewhere
         add.append((key_keys[0], api_key_expr(module, context)))
-    elif key.type == "pair":
+    elif key is not None and key.type == "pair":
         value = prop_value(key)
         if env_read(module, value) == config.api_key_env and not configured(module, value, config.api_key_env):
             out.edit(value.start_byte, value.end_byte, api_key_expr(module, context))

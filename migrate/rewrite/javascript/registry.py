@@ -18,6 +18,16 @@ class JsRuleInfo:
 
 
 JS_RULES: tuple[JsRuleInfo, ...] = (
+    # the openai-node upgrade (migrate/rewrite/javascript/upgrade/): request bodies first, while v3 calls are
+    # still v3 calls everywhere; then v3 error reads, then the v3 calls themselves
+    JsRuleInfo("OAI007", "oai007_functions", "functions / function_call become tools / tool_choice on chat requests; "
+               "reads of message.function_call are left for review"),
+    JsRuleInfo("OAI008", "oai008_parameters", "request fields vLLM ignores or rejects are dropped, kept or commented, "
+               "per [tool.migrate.rewrite.parameters]"),
+    JsRuleInfo("OAI005", "oai005_errors", "error.response.status / .data of openai-node v3 become APIError's "
+               "status / error in the catch clauses around upgraded calls"),
+    JsRuleInfo("OAI004", "oai004_legacy", "openai-node v3 (Configuration / OpenAIApi, response.data) becomes the "
+               "current SDK: new OpenAI({...}), client.chat.completions.create(...), response.choices"),
     JsRuleInfo("OAI001", "oai001_endpoint", "new OpenAI(...), the AI SDK's openai provider and createOpenAI(...) "
                "read baseURL and apiKey from the configured environment variables"),
 )

@@ -79,22 +79,22 @@ class V3Upgrade:
 
     # -- output --------------------------------------------------------------------------------------------------
     def edit(self, rule: str, start: int, end: int, new: str) -> None:
-        if (start, end) in self._edited:
+        if rule not in self.active or (start, end) in self._edited:
             return
         self._edited.add((start, end))
         self.out.edit(rule, start, end, new)
 
     def review(self, rule: str, node, message: str, note: str | None = None) -> None:
         key = (node.start_byte, message)
-        if key in self._reviewed:
+        if rule not in self.active or key in self._reviewed:
             return
         self._reviewed.add(key)
         self.out.review.append(Review(rule, node.start_byte, message, note))
 
     # -- run -----------------------------------------------------------------------------------------------------
     def run(self) -> Outcome:
-        if CALLS not in self.active:
-            return self.out
+        """The edits and review items of the rules in `active` (OAI004, OAI005 or both). Both read the v3 code:
+        OAI005 runs first (it needs the v3 calls to know which catch clauses are theirs), OAI004 after it."""
         imports = self._imports()
         if not self.findings and not imports.local and not imports.namespaces:
             return self.out

@@ -1,0 +1,174 @@
+"""OAI008 for openai-node: request fields vLLM ignores or rejects are dropped, kept or commented.
+
+The same rule as Python's (migrate/rewrite/rules/oai008_parameters.py), on the same catalog and the same
+setting, `[tool.migrate.rewrite.parameters]` (`store = "keep"`, `user = "comment"`, ...): what vLLM does with
+each field of an endpoint's body, value-aware (`top_p: 0` is never dropped, it gets a comment), with the same
+default actions. A request body's fields are the REST names in both SDKs, so the verdicts are the same.
+
+    drop      the property goes (with its comma and line); a value with side effects (a call) is commented
+              instead, unless the setting says drop
+    comment   a `// migrate: ...` line above the property (or the statement), and a review item
+    keep      nothing (logit_bias still gets its note: its token ids mean other tokens on the served model)
+
+Calls through a client that talks to another provider (or a local server) are left alone: their fields are
+that provider's business.
+"""
+
+from __future__ import annotations
+
+from migrate.catalog.providers import Role
+from migrate.rewrite.javascript.edits import RuleOutput
+from migrate.rewrite.javascript.module import JsModule, prop_value, properties, strip_wrappers
+from migrate.rewrite.javascript.objects import remove_property
+from migrate.rewrite.javascript.rules._common import role_of
+from migrate.rewrite.javascript.upgrade.functions import OPENAI_APIS, request_body
+from migrate.scan.findings import Kind
+
+RULE = "OAI008"
+_HANDLED_BY_OAI007 = frozenset({"functions", "function_call"})
+NOTE = "// migrate: "
+_SIMPLE = frozenset({"number", "string", "true", "false", "null", "undefined", "identifier", "member_expression",
+                     "template_string", "unary_expression"})
+
+
+def js_literal(module: JsModule, node, depth: int = 0):
+    """The JSON form of a JS expression, as the scan records call values (a part it cannot evaluate statically
+    is a dynamic marker, see migrate/catalog/values.py)."""
+    from migrate.catalog.values import dynamic
+
+    node = strip_wrappers(node)
+    if node is None or depth > 6:
+        return dynamic("")
+    kind = node.type
+    if kind == "number":
+        text = module.text(node).replace("_", "")
+        try:
+            return int(text) if text.isdigit() else float(text)
+        except ValueError:
+            return dynamic(text)
+    if kind == "string":
+        from migrate.rewrite.javascript.module import string_value
+
+        value = string_value(module, node)
+        return value if value is not None else dynamic(module.text(node))
+    if kind in ("true", "false"):
+        return kind == "true"
+    if kind == "null":
+        return None
+    if kind == "unary_expression" and module.text(node).startswith("-"):
+        inner = js_literal(module, node.named_children[0], depth + 1)
+        return -inner if isinstance(inner, (int, float)) and not isinstance(inner, bool) else dynamic(module.text(node))
+    if kind == "array":
+        return [js_literal(module, c, depth + 1) if c.type != "spread_element" else dynamic(module.text(c))
+                for c in node.named_children if c.type != "comment"]
+    if kind == "object":
+        out = {}
+        for prop in node.named_children:
+            if prop.type == "pair":
+                key = prop.child_by_field_name("key")
+                out[module.text(key).strip("'\"")] = js_literal(module, prop.child_by_field_name("value"), depth + 1)
+            elif prop.type != "comment":
+                out[f"$dynamic:{module.text(prop)}"] = dynamic(module.text(prop))
+        return out
+    return dynamic(module.text(node)[:80])
+
+
+def simple(node) -> bool:
+    """A value whose evaluation has no side effects (dropping it drops nothing else)."""
+    node = strip_wrappers(node)
+    if node.type in ("array", "object"):
+        return all(simple(prop_value(c) if c.type == "pair" else c) for c in node.named_children
+                   if c.type not in ("comment",))
+    if node.type == "template_string":
+        return not any(c.type == "template_substitution" for c in node.named_children)
+    return node.type in _SIMPLE
+
+
+def run(module: JsModule, context) -> RuleOutput:
+    from migrate.rewrite.rules.oai008_parameters import _LOGIT_BIAS_NOTE, _catalog, assess_value, default_action
+
+    out = RuleOutput()
+    policy: dict[str, str] = (context.options or {}).get("parameters", {})
+    active = context.active or frozenset()
+    catalog = _catalog()
+    comments: set[tuple[int, str]] = set()
+    bodies: set[int] = set()
+    for finding in module.findings:
+        if finding.kind is not Kind.CALL or finding.api not in OPENAI_APIS or not finding.endpoint:
+            continue
+        if role_of(finding)[0] in (Role.OTHER, Role.LOCAL):
+            continue  # another provider's call: its parameters are that provider's
+        call = module.node_at(finding.start_byte, finding.end_byte, ("call_expression",))
+        if call is None:
+            continue
+        endpoint = finding.endpoint
+        if catalog is not None:
+            verdict = catalog.endpoint_verdict(endpoint)
+            if verdict.verdict.value in ("needs-server-flag", "unsupported"):
+                out.note(call.start_byte, f"{endpoint}: {verdict.reason}; {verdict.fix}")
+        body = request_body(module, call)
+        if body is None or body.id in bodies:
+            continue
+        bodies.add(body.id)
+        props = properties(module, body)
+        literals = {name: js_literal(module, prop_value(prop)) for name, prop in props.items()}
+        for name, prop in props.items():
+            if name in _HANDLED_BY_OAI007 and "OAI007" in active:
+                continue
+            found = assess_value(endpoint, name, literals[name], literals)
+            if found is None:
+                continue
+            verdict, reason, fix, value_class = found
+            if value_class is not None and name not in policy:
+                certain = not reason.startswith("depends on the value")
+                if certain and verdict == "needs-change":
+                    _comment(module, prop, f"{name} fails on vLLM with this value: {fix}", out, comments)
+                out.note(prop.start_byte, f"{name}: {reason}; {fix}")
+                continue
+            action = policy.get(name) or default_action(verdict, name)
+            if name == "logit_bias":
+                out.note(prop.start_byte, f"{_LOGIT_BIAS_NOTE} ({reason})")
+                if action == "drop":
+                    remove_property(module, body, prop, out)
+                else:
+                    _comment(module, prop, _LOGIT_BIAS_NOTE, out, comments)
+                continue
+            if action == "drop" and policy.get(name) != "drop" and not simple(prop_value(prop)):
+                action = "comment"  # dropping would also drop the side effects of computing the value
+            if action == "drop":
+                remove_property(module, body, prop, out)
+            elif action == "comment":
+                short = (f"vLLM ignores {name}: it has no effect there" if verdict == "ignored-by-vllm"
+                         else f"{name} is refused by vLLM: {fix}" if verdict == "unsupported"
+                         else f"{name} does not work on vLLM: {fix}")
+                _comment(module, prop, short, out, comments)
+                out.note(prop.start_byte, f"{name}: {reason}; {fix}")
+    return out
+
+
+def _comment(module: JsModule, prop, message: str, out: RuleOutput, seen: set) -> None:
+    """A `// migrate:` line above the property when it starts a line, else above its statement; none when the
+    same note is already there (a second run adds nothing)."""
+    from migrate.rewrite.javascript.upgrade._syntax import statement_of
+
+    target = prop
+    line_start = module.source.rfind(b"\n", 0, prop.start_byte) + 1
+    if module.source[line_start:prop.start_byte].strip():
+        target = statement_of(prop)
+        line_start = module.source.rfind(b"\n", 0, target.start_byte) + 1
+    text = NOTE + message.replace("\n", " ")
+    if (line_start, text) in seen:
+        return
+    # the notes already stacked above that line: the same one there means a run already wrote it
+    scan = line_start
+    while scan > 0:
+        prev_start = module.source.rfind(b"\n", 0, scan - 1) + 1
+        line = module.source[prev_start:scan].strip()
+        if not line.startswith(b"// migrate:"):
+            break
+        if line == text.encode():
+            return
+        scan = prev_start
+    seen.add((line_start, text))
+    indent = module.indent_at(target.start_byte)
+    out.edit(line_start, line_start, f"{indent}{text}\n")

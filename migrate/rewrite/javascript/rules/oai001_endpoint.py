@@ -117,7 +117,9 @@ def merge(module: JsModule, context, options, out: RuleOutput, where: int, what:
                 out.note(where, f"this {what}'s {base_key} comes from `{module.text(value)[:60]}`, which reaches "
                                 f"OpenAI: point it at ${config.base_url_env} by hand")
     key = next((props[k] for k in key_keys if k in props), None)
-    if key is None:
+    if not key_keys:
+        pass  # the caller sets the key elsewhere
+    elif key is None:
         add.append((key_keys[0], api_key_expr(module, context)))
     elif key.type == "pair":
         value = prop_value(key)

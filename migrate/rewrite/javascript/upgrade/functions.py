@@ -25,8 +25,8 @@ RULE = "OAI007"
 CHAT_ENDPOINTS = frozenset({"chat.completions.create", "chat.completions.parse", "chat.completions.stream"})
 OPENAI_APIS = frozenset({"openai", "openai-node-v3"})
 _READ_NOTE = ("{what}: with tools, the model's calls are message.tool_calls[i] (each with .id and .function.name / "
-              ".function.arguments, finish_reason \"tool_calls\"), and the answer to one is a { role: \"tool\", "
-              "tool_call_id, content } message")
+              ".function.arguments, finish_reason \"tool_calls\"), and the answer to one is a {{ role: \"tool\", "
+              "tool_call_id, content }} message")
 
 
 def request_body(module: JsModule, call):

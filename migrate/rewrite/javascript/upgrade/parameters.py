@@ -5,7 +5,7 @@ setting, `[tool.migrate.rewrite.parameters]` (`store = "keep"`, `user = "comment
 each field of an endpoint's body, value-aware (`top_p: 0` is never dropped, it gets a comment), with the same
 default actions. A request body's fields are the REST names in both SDKs, so the verdicts are the same.
 
-    drop      the property goes (with its comma and line); a value with side effects (a call) is commented
+    drop      the property goes (with its comma, and its line with a trailing comment); a value with side effects (a call) is commented
               instead, unless the setting says drop
     comment   a `// migrate: ...` line above the property (or the statement), and a review item
     keep      nothing (logit_bias still gets its note: its token ids mean other tokens on the served model)
@@ -19,8 +19,8 @@ from __future__ import annotations
 from migrate.catalog.providers import Role
 from migrate.rewrite.javascript.edits import RuleOutput
 from migrate.rewrite.javascript.module import JsModule, prop_value, properties, strip_wrappers
-from migrate.rewrite.javascript.objects import remove_property
 from migrate.rewrite.javascript.rules._common import role_of
+from migrate.rewrite.javascript.upgrade._syntax import remove_item, statement_of
 from migrate.rewrite.javascript.upgrade.functions import OPENAI_APIS, request_body
 from migrate.scan.findings import Kind
 
@@ -129,14 +129,14 @@ def run(module: JsModule, context) -> RuleOutput:
             if name == "logit_bias":
                 out.note(prop.start_byte, f"{_LOGIT_BIAS_NOTE} ({reason})")
                 if action == "drop":
-                    remove_property(module, body, prop, out)
+                    out.edit(*remove_item(module.source, prop), "")
                 else:
                     _comment(module, prop, _LOGIT_BIAS_NOTE, out, comments)
                 continue
             if action == "drop" and policy.get(name) != "drop" and not simple(prop_value(prop)):
                 action = "comment"  # dropping would also drop the side effects of computing the value
             if action == "drop":
-                remove_property(module, body, prop, out)
+                out.edit(*remove_item(module.source, prop), "")
             elif action == "comment":
                 short = (f"vLLM ignores {name}: it has no effect there" if verdict == "ignored-by-vllm"
                          else f"{name} is refused by vLLM: {fix}" if verdict == "unsupported"
@@ -149,8 +149,6 @@ def run(module: JsModule, context) -> RuleOutput:
 def _comment(module: JsModule, prop, message: str, out: RuleOutput, seen: set) -> None:
     """A `// migrate:` line above the property when it starts a line, else above its statement; none when the
     same note is already there (a second run adds nothing)."""
-    from migrate.rewrite.javascript.upgrade._syntax import statement_of
-
     target = prop
     line_start = module.source.rfind(b"\n", 0, prop.start_byte) + 1
     if module.source[line_start:prop.start_byte].strip():

@@ -62,7 +62,7 @@ CASES = [
         const client = new OpenAI();
 
         export async function run(messages: OpenAI.ChatCompletionMessageParam[], function_call: any) {
-          const r = await client.chat.completions.create({ model: "gpt-4o", messages, tools: FUNCTIONS.map((f) => ({ type: "function" as const, function: f })), tool_choice: typeof function_call === "string" ? function_call : { type: "function" as const, function: function_call } });
+          const r = await client.chat.completions.create({ model: "gpt-4o", messages, tools: FUNCTIONS.map((f) => ({ type: "function" as const, function: f })), tool_choice: typeof function_call === "string" ? (function_call as "auto" | "none" | "required") : { type: "function" as const, function: function_call } });
           const message = r.choices[0].message;
           if (message.function_call) {
             return { role: "function", name: message.function_call.name, content: "{}" };

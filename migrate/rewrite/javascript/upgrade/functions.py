@@ -8,7 +8,8 @@ request (openai-node v4+, or a v3 createChatCompletion, whose body is the same R
     function_call: "auto"                ->  tool_choice: "auto"
     function_call: { name: "f" }         ->  tool_choice: { type: "function", function: { name: "f" } }
     function_call: choice                ->  tool_choice: typeof choice === "string" ? choice
-                                                          : { type: "function" as const, function: choice }
+                                                          : { type: "function", function: choice }
+                                             (TypeScript: `(choice as "auto" | "none" | "required")` and `as const`)
 
 Reads of the answer (`message.function_call`, `finish_reason === "function_call"`, `role: "function"` messages)
 get review items: with tools the model's calls are `message.tool_calls[i].function` and the reply to one is a
@@ -108,11 +109,9 @@ def _functions(module: JsModule, prop, out: RuleOutput, typescript: bool) -> Non
 
 def _function_call(module: JsModule, call, prop, out: RuleOutput, typescript: bool) -> None:
     value = strip_wrappers(prop_value(prop))
-    const = " as const" if typescript else ""
     if prop.type == "shorthand_property_identifier":
         name = module.text(prop)
-        out.edit(prop.start_byte, prop.end_byte, f"tool_choice: typeof {name} === \"string\" ? {name} : "
-                                                 f"{{ type: \"function\"{const}, function: {name} }}")
+        out.edit(prop.start_byte, prop.end_byte, f"tool_choice: {_either(name, typescript)}")
         return
     key = prop.child_by_field_name("key")
     if value.type == "string":
@@ -127,12 +126,20 @@ def _function_call(module: JsModule, call, prop, out: RuleOutput, typescript: bo
         name = module.text(value)
         raw = prop_value(prop)
         out.edit(key.start_byte, key.end_byte, "tool_choice")
-        out.edit(raw.start_byte, raw.end_byte, f"typeof {name} === \"string\" ? {name} : "
-                                               f"{{ type: \"function\"{const}, function: {name} }}")
+        out.edit(raw.start_byte, raw.end_byte, _either(name, typescript))
         return
     out.edit(key.start_byte, key.end_byte, "tool_choice")
     out.note(prop.start_byte, f"function_call was `{module.text(value)[:60]}`: tool_choice takes \"auto\", \"none\", "
              "\"required\" or { type: \"function\", function: { name } }: check what this value is")
+
+
+def _either(name: str, typescript: bool) -> str:
+    """A tool_choice for a function_call value known only at run time: a mode string stays, `{ name }` is wrapped.
+    In TypeScript the string branch is asserted to the modes (a `string` or `any` value would not type-check)."""
+    if typescript:
+        return (f"typeof {name} === \"string\" ? ({name} as \"auto\" | \"none\" | \"required\") : "
+                f"{{ type: \"function\" as const, function: {name} }}")
+    return f"typeof {name} === \"string\" ? {name} : {{ type: \"function\", function: {name} }}"
 
 
 def _reads(module: JsModule, out: RuleOutput) -> None:

@@ -73,7 +73,8 @@ RULES: tuple[RuleInfo, ...] = (
     RuleInfo("OAI003", "model-map", "Model names at call sites, module constants and default arguments are mapped "
              "through the model map; unmapped OpenAI models are left for review", "python", "oai003_models"),
     RuleInfo("OAI004", "legacy-calls", "openai 0.x calls (openai.ChatCompletion.create, ...) become calls on a "
-             "client constructed once per module", "python", "oai004_legacy"),
+             "client constructed once per module; openai-node v3 (OpenAIApi) becomes the current SDK", "python",
+             "oai004_legacy"),
     RuleInfo("OAI005", "legacy-errors", "openai.error.* exceptions become the current SDK's exception classes",
              "python", "oai005_errors"),
     RuleInfo("OAI006", "response-attributes", "Dict-style access on responses (r[\"choices\"][0], .get(...)) "
@@ -88,7 +89,8 @@ RULES: tuple[RuleInfo, ...] = (
     RuleInfo("OAI010", "env-files", ".env files point OPENAI_BASE_URL / OPENAI_API_BASE at vLLM and map model "
              "names", "text", "oai010_env"),
     RuleInfo("OAI011", "requirement-pins", "The openai requirement is raised to the current SDK when the 0.x "
-             "upgrade runs (requirements*.txt, pyproject.toml, setup.py, setup.cfg, Pipfile)", "text",
+             "upgrade runs (requirements*.txt, pyproject.toml, setup.py, setup.cfg, Pipfile; package.json above "
+             "code upgraded from openai-node v3)", "text",
              "oai011_requirements"),
     RuleInfo("OAI012", "wrapper-endpoint", "LangChain, LlamaIndex, LiteLLM, instructor and DSPy constructions read "
              "their base URL and key from the configured environment variables; provider-routed model strings become "

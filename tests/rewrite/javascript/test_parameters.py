@@ -110,6 +110,49 @@ CASES = [
 """, id="OAI008-configured-actions", name="p_policy.ts", options={'parameters': {'store': 'keep', 'user': 'drop', 'metadata': 'comment'}}, review=[
         ('OAI008', 7, "metadata: metadata only tags stored completions in OpenAI's "),
     ]),
+    case("OAI008", """\
+        import OpenAI from "openai";
+
+        const client = new OpenAI();
+
+        export async function draw(prompt: string) {
+          const fields = {
+            model: "dall-e-3",
+            prompt,
+            n: 1,
+            user: "u",
+          };
+          return client.images.generate(fields);
+        }
+""", id="OAI008-endpoint-vllm-does-not-serve-left-alone", name="p_unserved.ts", review=[
+        ('OAI008', 12, 'images.generate: vLLM 0.32.0 serves no POST /v1/images/gener'),
+    ]),
+    case("OAI008", """\
+        import OpenAI from "openai";
+
+        const client = new OpenAI();
+
+        export async function ask() {
+          return client.chat.completions.create({
+            model: "m",
+            messages: [],
+            store: true,
+            metadata: { a: "b" }
+          });
+        }
+""", """\
+        import OpenAI from "openai";
+
+        const client = new OpenAI();
+
+        export async function ask() {
+          return client.chat.completions.create({
+            model: "m",
+            messages: [],
+          });
+        }
+""", id="OAI008-last-properties-dropped-together", name="p_last.ts", review=[
+    ]),
     case("OAI004,OAI005,OAI007,OAI008", """\
         const { Configuration, OpenAIApi } = require("openai");
 

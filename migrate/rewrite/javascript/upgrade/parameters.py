@@ -11,7 +11,8 @@ default actions. A request body's fields are the REST names in both SDKs, so the
     keep      nothing (logit_bias still gets its note: its token ids mean other tokens on the served model)
 
 Calls through a client that talks to another provider (or a local server) are left alone: their fields are
-that provider's business.
+that provider's business; so are calls of an endpoint vLLM does not serve (images, moderations: they stay on
+OpenAI), which get a review item saying so.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from migrate.catalog.providers import Role
 from migrate.rewrite.javascript.edits import RuleOutput
 from migrate.rewrite.javascript.module import JsModule, prop_value, properties, strip_wrappers
 from migrate.rewrite.javascript.rules._common import role_of
+from migrate.rewrite.javascript.rules.oai003_models import unserved
 from migrate.rewrite.javascript.upgrade._syntax import remove_item, statement_of
 from migrate.rewrite.javascript.upgrade.functions import OPENAI_APIS, request_body
 from migrate.scan.findings import Kind
@@ -28,6 +30,7 @@ RULE = "OAI008"
 _HANDLED_BY_OAI007 = frozenset({"functions", "function_call"})
 NOTE = "// migrate: "
 _SIMPLE = frozenset({"number", "string", "true", "false", "null", "undefined", "identifier", "member_expression",
+                     "shorthand_property_identifier",
                      "template_string", "unary_expression"})
 
 
@@ -106,12 +109,15 @@ def run(module: JsModule, context) -> RuleOutput:
             verdict = catalog.endpoint_verdict(endpoint)
             if verdict.verdict.value in ("needs-server-flag", "unsupported"):
                 out.note(call.start_byte, f"{endpoint}: {verdict.reason}; {verdict.fix}")
+        if unserved(finding):
+            continue  # a call vLLM cannot serve stays on OpenAI: its parameters are OpenAI's
         body = request_body(module, call)
         if body is None or body.id in bodies:
             continue
         bodies.add(body.id)
         props = properties(module, body)
         literals = {name: js_literal(module, prop_value(prop)) for name, prop in props.items()}
+        drops: list[tuple[int, int]] = []
         for name, prop in props.items():
             if name in _HANDLED_BY_OAI007 and "OAI007" in active:
                 continue
@@ -129,21 +135,42 @@ def run(module: JsModule, context) -> RuleOutput:
             if name == "logit_bias":
                 out.note(prop.start_byte, f"{_LOGIT_BIAS_NOTE} ({reason})")
                 if action == "drop":
-                    out.edit(*remove_item(module.source, prop), "")
+                    drops.append(remove_item(module.source, prop))
                 else:
                     _comment(module, prop, _LOGIT_BIAS_NOTE, out, comments)
                 continue
             if action == "drop" and policy.get(name) != "drop" and not simple(prop_value(prop)):
                 action = "comment"  # dropping would also drop the side effects of computing the value
             if action == "drop":
-                out.edit(*remove_item(module.source, prop), "")
+                drops.append(remove_item(module.source, prop))
             elif action == "comment":
                 short = (f"vLLM ignores {name}: it has no effect there" if verdict == "ignored-by-vllm"
                          else f"{name} is refused by vLLM: {fix}" if verdict == "unsupported"
                          else f"{name} does not work on vLLM: {fix}")
                 _comment(module, prop, short, out, comments)
                 out.note(prop.start_byte, f"{name}: {reason}; {fix}")
+        for start, end in _merged(module.source, drops):
+            out.edit(start, end, "")
     return out
+
+
+def _merged(source: bytes, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Neighbouring properties dropped together: the last one's range takes the comma the one before it ends
+    with, so their ranges touch or overlap; one edit each run. A run that starts a line and ends a line takes
+    the rest of its last line too (no blank line is left where the properties were)."""
+    out: list[list[int]] = []
+    for start, end in sorted(ranges):
+        if out and start <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], end)
+        else:
+            out.append([start, end])
+    for run in out:
+        start, end = run
+        line_end = source.find(b"\n", end)
+        if start > 0 and source[start - 1:start] == b"\n" and line_end >= 0 and not source[end:line_end].strip() \
+                and end > start and source[end - 1:end] != b"\n":
+            run[1] = line_end + 1
+    return [(a, b) for a, b in out]
 
 
 def _comment(module: JsModule, prop, message: str, out: RuleOutput, seen: set) -> None:

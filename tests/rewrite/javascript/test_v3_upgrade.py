@@ -56,6 +56,7 @@ CASES = [
 
         export async function transcribe(path: string, audio: Buffer) {
           const a = await openai.audio.transcriptions.create({ file: fs.createReadStream(path) as any, model: "whisper-1", response_format: "text" });
+          // migrate: file: v4+ takes fs.createReadStream(path) or await toFile(...)
           const b = await openai.audio.transcriptions.create({ file: audio as any, model: "whisper-1" });
           return [a, b.text];
         }
@@ -66,7 +67,7 @@ CASES = [
           return [data.data.map((m) => m.id), file.filename];
         }
 """, id="OAI004-positional-uploads-become-one-body", name="uploads.ts", review=[
-        ('OAI004', 8, 'file: openai-node v4+ uploads an fs.ReadStream, a File, a fe'),
+        ('OAI004', 9, 'file: openai-node v4+ uploads an fs.ReadStream, a File, a fe'),
     ]),
     case("OAI004,OAI005", """\
         import { Configuration, OpenAIApi } from "openai";
@@ -102,6 +103,7 @@ CASES = [
             return r.choices[0].text;
           } catch (error: any) {
             if (!(error instanceof OpenAI.APIError)) throw error;
+            // migrate: v4+'s APIError.message starts with the HTTP status ('400 ...'); the API's own message alone is error.error?.message
             console.error(error.status, error.message);
             return error.code;
           }
@@ -115,8 +117,8 @@ CASES = [
           }
         }
 """, id="OAI005-error-reads-become-api-error-fields", name="errors.ts", review=[
-        ('OAI005', 11, "error.response.data.error.message -> error.message: v4+'s AP"),
-        ('OAI005', 20, '`err.response` reads an axios-style error: if openai-node ca'),
+        ('OAI005', 12, "error.response.data.error.message -> error.message: v4+'s AP"),
+        ('OAI005', 21, '`err.response` reads an axios-style error: if openai-node ca'),
     ]),
     case("OAI004,OAI005", """\
         import { Configuration, OpenAIApi } from "openai";
@@ -152,6 +154,7 @@ CASES = [
         const openai = new OpenAI({ apiKey: process.env.OPENAI_API_KEY });
 
         export async function stream(prompt: string) {
+          // migrate: v4+ streaming: for await (const chunk of stream) replaces response.data.on("data")
           const res = await openai.chat.completions.create(
             { model: "gpt-4o", messages: [{ role: "user", content: prompt }], stream: true },
             { timeout: 30000 },
@@ -167,17 +170,19 @@ CASES = [
 
         export async function meta(prompt: string) {
           const r = await openai.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: prompt }] });
+          // migrate: .status: v4+ returns the body; use .withResponse() for the HTTP response
           console.log(r.status);
           return r;
         }
 
         export async function old() {
+          // migrate: createEdit: no such endpoint in openai-node v4+; port by hand
           return openai.createEdit({ model: "text-davinci-edit-001", input: "x", instruction: "y" });
         }
 """, id="OAI004-stream-then-status-and-removed-endpoints", name="stream.ts", review=[
-        ('OAI004', 6, 'v4+ streams with `stream: true` and returns an async iterabl'),
-        ('OAI004', 26, 'createEdit calls an endpoint openai-node v4+ no longer has ('),
-        ('OAI004', 21, '`.status` of a v3 response: v4+ resolves to the response bod'),
+        ('OAI004', 7, 'v4+ streams with `stream: true` and returns an async iterabl'),
+        ('OAI004', 29, 'createEdit calls an endpoint openai-node v4+ no longer has ('),
+        ('OAI004', 23, '`.status` of a v3 response: v4+ resolves to the response bod'),
     ]),
     case("OAI004,OAI005", """\
         import { Configuration, OpenAIApi, ChatCompletionRequestMessage, ChatCompletionRequestMessageRoleEnum } from "openai";

@@ -1,8 +1,8 @@
 """What the upgrade rules share: edits at byte ranges, review items, and small tree-sitter helpers.
 
 An edit replaces `source[start:end]` with `text`; the edits of one rule never overlap. A review item points at
-a byte of the source it was found in (its line is the item's line) and may carry a short `note` for a
-`// migrate:` comment above the statement.
+a byte of the source it was found in (its line is the item's line) and may carry a short `note`, written as a
+`// migrate:` comment above the statement (once: a run that finds the same note there adds nothing).
 """
 
 from __future__ import annotations
@@ -237,3 +237,29 @@ def _binds(pattern, encoded: bytes) -> bool:
 
 def inside(node, container) -> bool:
     return container.start_byte <= node.start_byte and node.end_byte <= container.end_byte
+
+
+NOTE = "// migrate: "
+
+
+def note_edit(source: bytes, node, message: str) -> Edit | None:
+    """The insertion of a `// migrate: <message>` line above `node` when it starts its line (a property, an
+    argument), else above its statement; None when the same note is already among the notes stacked there."""
+    target = node
+    line_start = source.rfind(b"\n", 0, node.start_byte) + 1
+    if source[line_start:node.start_byte].strip():
+        target = statement_of(node)
+        line_start = source.rfind(b"\n", 0, target.start_byte) + 1
+    text = NOTE + " ".join(message.split())
+    scan = line_start
+    while scan > 0:  # the notes already above that line
+        prev_start = source.rfind(b"\n", 0, scan - 1) + 1
+        line = source[prev_start:scan].strip()
+        if not line.startswith(NOTE.strip().encode()):
+            break
+        if line == text.encode():
+            return None
+        scan = prev_start
+    indent = source[line_start:target.start_byte]
+    indent = indent[:len(indent) - len(indent.lstrip())].decode("utf-8", "replace")
+    return Edit(line_start, line_start, f"{indent}{text}\n")

@@ -22,13 +22,12 @@ from migrate.rewrite.javascript.edits import RuleOutput
 from migrate.rewrite.javascript.module import JsModule, prop_value, properties, strip_wrappers
 from migrate.rewrite.javascript.rules._common import role_of
 from migrate.rewrite.javascript.rules.oai003_models import unserved
-from migrate.rewrite.javascript.upgrade._syntax import remove_item, statement_of
+from migrate.rewrite.javascript.upgrade._syntax import note_edit, remove_item
 from migrate.rewrite.javascript.upgrade.functions import OPENAI_APIS, request_body
 from migrate.scan.findings import Kind
 
 RULE = "OAI008"
 _HANDLED_BY_OAI007 = frozenset({"functions", "function_call"})
-NOTE = "// migrate: "
 _SIMPLE = frozenset({"number", "string", "true", "false", "null", "undefined", "identifier", "member_expression",
                      "shorthand_property_identifier",
                      "template_string", "unary_expression"})
@@ -174,26 +173,8 @@ def _merged(source: bytes, ranges: list[tuple[int, int]]) -> list[tuple[int, int
 
 
 def _comment(module: JsModule, prop, message: str, out: RuleOutput, seen: set) -> None:
-    """A `// migrate:` line above the property when it starts a line, else above its statement; none when the
-    same note is already there (a second run adds nothing)."""
-    target = prop
-    line_start = module.source.rfind(b"\n", 0, prop.start_byte) + 1
-    if module.source[line_start:prop.start_byte].strip():
-        target = statement_of(prop)
-        line_start = module.source.rfind(b"\n", 0, target.start_byte) + 1
-    text = NOTE + message.replace("\n", " ")
-    if (line_start, text) in seen:
-        return
-    # the notes already stacked above that line: the same one there means a run already wrote it
-    scan = line_start
-    while scan > 0:
-        prev_start = module.source.rfind(b"\n", 0, scan - 1) + 1
-        line = module.source[prev_start:scan].strip()
-        if not line.startswith(b"// migrate:"):
-            break
-        if line == text.encode():
-            return
-        scan = prev_start
-    seen.add((line_start, text))
-    indent = module.indent_at(target.start_byte)
-    out.edit(line_start, line_start, f"{indent}{text}\n")
+    """A `// migrate:` note above the property (or its statement), once."""
+    edit = note_edit(module.source, prop, message)
+    if edit is not None and (edit.start, edit.text) not in seen:
+        seen.add((edit.start, edit.text))
+        out.edit(edit.start, edit.end, edit.text)

@@ -26,7 +26,7 @@ import re
 
 from migrate.catalog import javascript as js
 from migrate.rewrite.javascript.upgrade._syntax import (
-    Outcome, Review, append_item, apply_edits, find_property, inside, line_range, node_at, outer, properties,
+    Edit, Outcome, Review, append_item, apply_edits, find_property, inside, line_range, node_at, note_edit, outer, properties,
     references, remove_item, scope_node, text, unwrap,
 )
 from migrate.scan.detect.javascript.evaluate import FUNCTION_TYPES
@@ -79,17 +79,22 @@ class V3Upgrade:
 
     # -- output --------------------------------------------------------------------------------------------------
     def edit(self, rule: str, start: int, end: int, new: str) -> None:
-        if rule not in self.active or (start, end) in self._edited:
+        if rule not in self.active or (start, end, new) in self._edited:
             return
-        self._edited.add((start, end))
+        self._edited.add((start, end, new))
         self.out.edit(rule, start, end, new)
 
     def review(self, rule: str, node, message: str, note: str | None = None) -> None:
+        """A review item; with `note`, also a `// migrate:` comment above the statement (once)."""
         key = (node.start_byte, message)
         if rule not in self.active or key in self._reviewed:
             return
         self._reviewed.add(key)
         self.out.review.append(Review(rule, node.start_byte, message, note))
+        if note is not None:
+            edit = note_edit(self.source, node, note)
+            if edit is not None:
+                self.edit(rule, edit.start, edit.end, edit.text)
 
     # -- run -----------------------------------------------------------------------------------------------------
     def run(self) -> Outcome:
@@ -290,7 +295,7 @@ class V3Upgrade:
             if name == "baseOptions" and value is not None and value.type == "object":
                 headers = find_property(value, "headers")
                 if headers is not None and len(properties(value)) == 1 and prop.type == "pair":
-                    edits.append(_Edit(prop.start_byte, prop.end_byte,
+                    edits.append(Edit(prop.start_byte, prop.end_byte,
                                        f"defaultHeaders: {text(self.source, headers[3])}"))
                     continue
             if target is None:
@@ -299,9 +304,9 @@ class V3Upgrade:
                 continue
             if target != name:
                 if prop.type == "shorthand_property_identifier":
-                    edits.append(_Edit(prop.start_byte, prop.end_byte, f"{target}: {name}"))
+                    edits.append(Edit(prop.start_byte, prop.end_byte, f"{target}: {name}"))
                 else:
-                    edits.append(_Edit(key.start_byte, key.end_byte, target))
+                    edits.append(Edit(key.start_byte, key.end_byte, target))
         return apply_edits(self.source, edits, config.start_byte, config.end_byte).decode("utf-8")
 
     def _declarator(self, ident):
@@ -701,9 +706,3 @@ def _descendants(node):
         yield n
         stack.extend(n.named_children)
 
-
-class _Edit:
-    __slots__ = ("start", "end", "text")
-
-    def __init__(self, start: int, end: int, new: str) -> None:
-        self.start, self.end, self.text = start, end, new

@@ -69,7 +69,7 @@ def find_config_file(start: Path) -> Path | None:
         if pyproject.is_file() and b"[tool.migrate" in pyproject.read_bytes():
             return pyproject
         package = directory / "package.json"  # a JS-only repo: the "migrate" key of package.json
-        if package.is_file() and b'"migrate"' in package.read_bytes() and _package_section(package) is not None:
+        if package.is_file() and b'"migrate"' in package.read_bytes() and isinstance(_package_section(package), dict):
             return package
         if (directory / ".git").exists():
             break

@@ -32,8 +32,8 @@ def test_double(rel: str) -> str | None:
     return None
 
 
-def reported(rel: str, rules) -> str:
+def reported(rel: str, rules, why: str | None = None) -> str:
     """The review message for a test double the rules would have changed."""
-    why = test_double(rel) or "a test file"
+    why = why or test_double(rel) or "a test file"
     return (f"{why}: not rewritten ({', '.join(rules)} would change it): its mocks, cassettes and fixtures keep "
             "describing OpenAI; run with --include-tests to rewrite it with the code")

@@ -230,7 +230,7 @@ def _javascript(files, others, config, options, active, changes, review, failure
     were parsed."""
     if not files and not others:
         return 0
-    from migrate.rewrite.javascript.planning import plan_files
+    from migrate.rewrite.javascript.planning import mocks, plan_files
 
     parsed = 0
     for item, result in plan_files(files, others, config, options, active):
@@ -246,8 +246,9 @@ def _javascript(files, others, config, options, active, changes, review, failure
             failures.append(RuleFailure(rel, *result.failure))
             continue
         before = item.data.decode("utf-8")
-        if result.after != before and not options["include_tests"] and test_double(rel):
-            review.append(ReviewItem(rel, 1, result.rules[0], reported(rel, result.rules)))
+        if result.after != before and not options["include_tests"] and (test_double(rel) or mocks(item.data)):
+            why = test_double(rel) or mocks(item.data)
+            review.append(ReviewItem(rel, 1, result.rules[0], reported(rel, result.rules, why)))
             continue
         for rule, n in result.counts.items():
             counts[rule] = counts.get(rule, 0) + n

@@ -59,10 +59,12 @@ def rewrite_js(data: bytes, rel: str, path: str, context: JsContext, active) -> 
     if line is not None:
         return JsResult(after=text, parse_error=f"tree-sitter ({grammar}) could not parse line {line}")
     result = JsResult(after=text)
+    module = JsModule(source, rel, path, name, grammar, tree)
+    if not context.model_exports and not module.findings:
+        return result  # every rule edits what the scan found: a file with no finding is left as it is
     notes: list[tuple[str, int, str]] = []  # (rule, offset in `current`, message)
     current = data
     for info in js_rules(active):
-        module = JsModule(source, rel, path, name, grammar, tree)
         try:
             rule = importlib.import_module(f"migrate.rewrite.javascript.rules.{info.module}")
             output = rule.run(module, context)
@@ -82,6 +84,7 @@ def rewrite_js(data: bytes, rel: str, path: str, context: JsContext, active) -> 
             return JsResult(after=text, failure=(info.id, f"the rewritten file does not parse (line {line}): "
                                                           "left unchanged"))
         current = new
+        module = JsModule(source, rel, path, name, grammar, tree)
         result.rules.append(info.id)
         result.counts[info.id] = result.counts.get(info.id, 0) + len(edits)
     result.after = current.decode("utf-8")

@@ -41,6 +41,11 @@ class JsModule:
     def text(self, node) -> str:
         return self.source[node.start_byte:node.end_byte].decode("utf-8", "replace")
 
+    def snippet(self, node, width: int = 60) -> str:
+        """The node's text on one line (whitespace runs collapsed), cut to `width` characters."""
+        text = " ".join(self.text(node).split())
+        return text if len(text) <= width else text[:width - 1] + "…"
+
     def line_of(self, offset: int) -> int:
         return self.source.count(b"\n", 0, offset) + 1
 
@@ -55,11 +60,20 @@ class JsModule:
 
     @cached_property
     def indent_unit(self) -> str:
-        """The file's indentation step: a tab, or the smallest run of leading spaces (2 when there is none)."""
-        widths = [len(m.group(1)) for m in re.finditer(rb"\n( +)\S", self.source)]
-        if re.search(rb"\n\t+\S", self.source) and not widths:
+        """The file's indentation step: a tab, or the smallest indentation of 2+ spaces (2 when there is none).
+        JSDoc continuation lines (` * ...`) do not count."""
+        spaces = [len(m.group(1)) for m in re.finditer(rb"\n( +)[^\s*]", self.source)]
+        tabs = len(re.findall(rb"\n\t+\S", self.source))
+        if tabs > len(spaces):
             return "\t"
+        widths = [w for w in spaces if w >= 2]
         return " " * (min(widths) if widths else 2)
+
+    @cached_property
+    def newline(self) -> str:
+        """The file's line ending: CRLF when its first line break is one."""
+        first = self.source.find(b"\n")
+        return "\r\n" if first > 0 and self.source[first - 1:first] == b"\r" else "\n"
 
     @cached_property
     def quote(self) -> str:

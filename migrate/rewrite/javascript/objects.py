@@ -20,8 +20,9 @@ def new_object(module: JsModule, props: list[tuple[str, str]], at: int) -> str:
     """An object literal with `props` ((key, value source) pairs), one per line, indented for offset `at`."""
     indent = module.indent_at(at)
     inner = indent + module.indent_unit
-    body = "".join(f"{inner}{key}: {value},\n" for key, value in props)
-    return "{\n" + body + indent + "}"
+    nl = module.newline
+    body = "".join(f"{inner}{key}: {value},{nl}" for key, value in props)
+    return "{" + nl + body + indent + "}"
 
 
 def _members(obj) -> list:
@@ -48,11 +49,12 @@ def add_properties(module: JsModule, obj, props: list[tuple[str, str]], out: Rul
     if multiline:
         indent = module.indent_at(members[0].start_byte) if _starts_line(module, members[0]) else \
             module.indent_at(obj.start_byte) + module.indent_unit
+        nl = module.newline
         if trailing:
             comma = last.end_byte + after_last.index(b",") + 1
-            out.edit(comma, comma, "".join(f"\n{indent}{k}: {v}," for k, v in props))
+            out.edit(comma, comma, "".join(f"{nl}{indent}{k}: {v}," for k, v in props))
         else:
-            out.edit(last.end_byte, last.end_byte, "," + "".join(f"\n{indent}{k}: {v}" +
+            out.edit(last.end_byte, last.end_byte, "," + "".join(f"{nl}{indent}{k}: {v}" +
                                                                ("," if i < len(props) - 1 else "")
                                                                for i, (k, v) in enumerate(props)))
         return
@@ -85,7 +87,8 @@ def _fit(module: JsModule, obj, text: str, props, existing) -> str:
 def _layout(module: JsModule, obj, members: list[str]) -> str:
     indent = module.indent_at(obj.start_byte)
     inner = indent + module.indent_unit
-    return "{\n" + "".join(f"{inner}{m},\n" for m in members) + indent + "}"
+    nl = module.newline
+    return "{" + nl + "".join(f"{inner}{m},{nl}" for m in members) + indent + "}"
 
 
 def _starts_line(module: JsModule, node) -> bool:

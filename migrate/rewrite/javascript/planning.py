@@ -3,6 +3,7 @@ JsResult per file (migrate/rewrite/plan.py merges them with the Python files' ch
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from migrate.rewrite.javascript.engine import JsResult, rewrite_js
@@ -10,6 +11,19 @@ from migrate.rewrite.javascript.module import JsContext
 
 # Lower-cased needles: OpenAI named, or a call through a client another module builds (the scan's prefilter)
 NEEDLES = (b"openai", b"completions.", b"embeddings.", b"responses.")
+
+
+# A module that mocks OpenAI or HTTP is a test double wherever it lives (setup files, stories, fixtures).
+_MOCKS = re.compile(rb"""\b(?:jest|vi)\.(?:mock|doMock)\(\s*["'](?:openai|@ai-sdk/openai|@langchain/openai)["']"""
+                    rb"""|(?:from|require\()\s*["'](?:nock|msw|msw/node|fetch-mock|jest-fetch-mock|axios-mock-adapter)["']""")
+
+
+def mocks(data: bytes) -> str | None:
+    """Why a JS/TS module is a test double by what it does (mocks the SDK or HTTP), or None."""
+    match = _MOCKS.search(data)
+    if match is None:
+        return None
+    return f"a module that mocks OpenAI or HTTP (`{match.group(0).decode('utf-8', 'replace').strip()}`)"
 
 
 @dataclass

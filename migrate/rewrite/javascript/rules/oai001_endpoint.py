@@ -32,6 +32,15 @@ from migrate.rewrite.javascript.rules._common import (
 from migrate.scan.findings import Kind
 
 RULE_ID = "OAI001"
+# Clients this rule does not repoint, with what to do instead (the openai-node v3 -> v4 upgrade converts the first
+# two when it runs, before this rule).
+_NOT_HERE = {
+    "openai-node-v3": "an openai-node v3 client (Configuration / OpenAIApi): upgrade it to openai@^4 (new OpenAI({ "
+                      "baseURL, apiKey })), or set `basePath` from ${env}",
+    "openai-edge": "an openai-edge client: replace it with openai@^4 (new OpenAI({ baseURL, apiKey })) pointed at ${env}",
+    "azure-openai": "an @azure/openai OpenAIClient: it addresses Azure deployments; use openai@^4's new OpenAI({ "
+                    "baseURL, apiKey }) pointed at ${env}",
+}
 
 
 def run(module: JsModule, context) -> RuleOutput:
@@ -48,9 +57,29 @@ def run(module: JsModule, context) -> RuleOutput:
                 point(module, context, node, finding, out, "AI SDK provider")
         elif finding.kind is Kind.CALL and finding.api == "ai-sdk" and finding.client == "openai":
             default_provider = True
+        elif finding.kind is Kind.CLIENT and finding.api in _NOT_HERE and role_of(finding)[0].migrates:
+            out.note(finding.start_byte, _NOT_HERE[finding.api].replace("{env}", context.config.base_url_env))
+        if finding.kind is Kind.CALL and finding.api in ("openai", "ai-sdk") and _unserved(finding) and \
+                _ours(finding, context):
+            upstream = context.config.openai_upstream_base_url_env
+            out.note(finding.start_byte, f"{finding.endpoint}: vLLM serves no such route: once the client points at "
+                                         f"vLLM, keep this call on OpenAI through a client of its own (baseURL from "
+                                         f"${upstream}, OpenAI's key)")
     if default_provider:
         _default_provider(module, context, out)
     return out
+
+
+def _unserved(finding) -> bool:
+    from migrate.rewrite.javascript.rules.oai003_models import unserved
+
+    return unserved(finding)
+
+
+def _ours(finding, context) -> bool:
+    from migrate.rewrite.javascript.rules.oai003_models import _ours as ours
+
+    return ours(finding, context)
 
 
 def point(module: JsModule, context, node, finding, out: RuleOutput, what: str) -> None:
@@ -85,7 +114,7 @@ def point(module: JsModule, context, node, finding, out: RuleOutput, what: str) 
                                       "there")
             return
     if options.type != "object":
-        out.note(node.start_byte, f"this {what}'s options are `{module.text(args[0])[:60]}`: set baseURL from "
+        out.note(node.start_byte, f"this {what}'s options are `{module.snippet(args[0])}`: set baseURL from "
                                   f"${context.config.base_url_env} and apiKey from ${context.config.api_key_env}")
         return
     if has_spread(options):
@@ -114,7 +143,7 @@ def merge(module: JsModule, context, options, out: RuleOutput, where: int, what:
         value = prop_value(base)
         if base.type == "shorthand_property_identifier" or not _replace_base(module, context, value, out):
             if not configured(module, value, config.base_url_env) and value is not None:
-                out.note(where, f"this {what}'s {base_key} comes from `{module.text(value)[:60]}`, which reaches "
+                out.note(where, f"this {what}'s {base_key} comes from `{module.snippet(value)}`, which reaches "
                                 f"OpenAI: point it at ${config.base_url_env} by hand")
     key = next((props[k] for k in key_keys if k in props), None)
     if not key_keys:
@@ -191,7 +220,7 @@ def _default_provider(module: JsModule, context, out: RuleOutput) -> None:
         semi = statement_end(module, statement)
         wanted = [("baseURL", base_url_expr(module, context)), ("apiKey", api_key_expr(module, context))]
         declaration = f"const {local} = {factory_name}({new_object(module, wanted, last_import.start_byte)}){semi}"
-        out.edit(last_import.end_byte, last_import.end_byte, "\n\n" + declaration)
+        out.edit(last_import.end_byte, last_import.end_byte, module.newline * 2 + declaration)
         return
 
 

@@ -50,8 +50,9 @@ def run(module: JsModule, context) -> RuleOutput:
         args = arguments(node)
         options = strip_wrappers(args[0]) if args else None
         if options is not None and (options.type != "object" or has_spread(options)):
-            out.note(node.start_byte, f"AzureOpenAI options `{module.text(args[0])[:60]}` are not an object literal: "
-                                      "drop endpoint / apiVersion / deployment by hand and use new OpenAI(...)")
+            shape = "spread from another object" if options.type == "object" else "not an object literal"
+            out.note(node.start_byte, f"AzureOpenAI options `{module.snippet(args[0])}` are {shape}: drop endpoint / "
+                                      "apiVersion / deployment / the Azure key by hand and use new OpenAI(...)")
             continue
         constructors.append(node)
         if options is not None:
@@ -66,7 +67,7 @@ def _drop_azure_options(module: JsModule, options, out: RuleOutput, where: int) 
         value = prop_value(prop)
         variable = env_read(module, value) if name == "apiKey" else None
         if name in AZURE_ONLY:
-            out.note(where, f"dropped {name}: `{module.text(value)[:60]}`: {AZURE_ONLY[name]}")
+            out.note(where, f"dropped {name}: `{module.snippet(value)}`: {AZURE_ONLY[name]}")
             remove_property(module, options, prop, out)
         elif name == "apiKey" and variable is not None and "AZURE" in variable.upper():
             out.note(where, f"dropped apiKey from ${variable}: an Azure key is not the vLLM server's "
@@ -97,9 +98,21 @@ def _rename(module: JsModule, constructors, out: RuleOutput) -> None:
         if existing is None:
             out.edit(spec.start_byte, spec.end_byte, "OpenAI")
         else:
-            from migrate.rewrite.javascript.rules.oai001_endpoint import _remove_specifier
+            _drop_specifier(module, spec, out)
 
-            _remove_specifier(module, spec, out)
+
+def _drop_specifier(module: JsModule, spec, out: RuleOutput) -> None:
+    """Remove an import specifier; `import OpenAI, { AzureOpenAI }` loses the whole `, { ... }`."""
+    from migrate.rewrite.javascript.rules.oai001_endpoint import _remove_specifier
+
+    named = spec.parent
+    if named is not None and named.type == "named_imports" and len(named.named_children) == 1:
+        clause = named.parent
+        default = next((c for c in clause.named_children if c.type == "identifier"), None) if clause else None
+        if default is not None:
+            out.edit(default.end_byte, named.end_byte, "")
+            return
+    _remove_specifier(module, spec, out)
 
 
 def _within(node, container) -> bool:

@@ -51,10 +51,12 @@ def run(module: JsModule, context) -> RuleOutput:
 
 
 def _ours(finding, context) -> bool:
-    """A call to OpenAI, or through a client already pointed at the configured endpoint (OAI001's output)."""
+    """A call to OpenAI, or through a client already pointed at the configured endpoint (OAI001's output: the
+    scan sees its default URL)."""
     role = role_of(finding)[0]
-    return role in (Role.OPENAI, Role.AZURE) or (
-        role is Role.LOCAL and f"${context.config.base_url_env}" in (finding.detail or ""))
+    detail = finding.detail or ""
+    return role in (Role.OPENAI, Role.AZURE) or (role is Role.LOCAL and (
+        f"${context.config.base_url_env}" in detail or context.config.base_url_default in detail))
 
 
 def unserved(finding) -> bool:

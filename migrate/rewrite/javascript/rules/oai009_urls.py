@@ -72,9 +72,11 @@ class _Urls:
                                            "this request must keep going to https://api.openai.com/v1 with OpenAI's "
                                            "key (check its URL if a constant it shares was pointed at vLLM)")
             return
+        if not literals and url is not None and url.type == "string" and HOST not in module.text(url):
+            return  # a path relative to an HTTP client's base URL: that base is a URL finding of its own
         if not literals:
             self.out.note(node.start_byte, f"this request's OpenAI URL is built in a way the rewrite cannot follow "
-                                           f"(`{module.text(args[0])[:60]}`): point it at ${self.context.config.base_url_env}")
+                                           f"(`{module.snippet(args[0])}`): point it at ${self.context.config.base_url_env}")
         for literal in literals:
             self._rewrite(literal)
 
@@ -83,7 +85,6 @@ class _Urls:
         node = module.node_at(finding.start_byte, finding.end_byte, ("string", "template_string"))
         if node is None or node.id in self.done or HOST not in module.text(node):
             return
-        self.done.add(node.id)
         mock = _mock_call(module, node)
         if mock is not None:
             self.out.note(node.start_byte, f"an api.openai.com URL in an HTTP mock ({mock}): a test double, not "

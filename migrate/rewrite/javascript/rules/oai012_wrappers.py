@@ -71,7 +71,7 @@ def _point(module: JsModule, context, node, cls: str, out: RuleOutput) -> None:
         return
     options = strip_wrappers(args[0])
     if options.type != "object" or has_spread(options):
-        out.note(node.start_byte, f"{cls}'s options are `{module.text(args[0])[:60]}`: set configuration.baseURL "
+        out.note(node.start_byte, f"{cls}'s options are `{module.snippet(args[0])}`: set configuration.baseURL "
                                   f"from ${config.base_url_env} and apiKey from ${config.api_key_env}")
         return
     props = properties(module, options)
@@ -83,7 +83,7 @@ def _point(module: JsModule, context, node, cls: str, out: RuleOutput) -> None:
     else:
         inner = strip_wrappers(prop_value(nested))
         if inner is None or inner.type != "object" or has_spread(inner):
-            out.note(node.start_byte, f"{cls}'s configuration is `{module.text(prop_value(nested))[:60]}`: set its "
+            out.note(node.start_byte, f"{cls}'s configuration is `{module.snippet(prop_value(nested))}`: set its "
                                       f"baseURL from ${config.base_url_env}")
             return
         has_key = has_key or "apiKey" in properties(module, inner)

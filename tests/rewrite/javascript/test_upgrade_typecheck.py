@@ -1,5 +1,5 @@
-"""Type-check proof of the openai-node upgrade rules: every TypeScript case of test_v3_upgrade.py,
-test_functions.py and test_parameters.py, rewritten by its rules, passes `tsc --noEmit` against the real npm
+"""Type-check proof of the openai-node upgrade rules: every TypeScript case of test_oai004.py,
+test_oai005.py, test_oai007.py and test_oai008.py, rewritten by its rules, passes `tsc --noEmit` against the real npm
 `openai` types (the pinned test environment, benchmarks/node_env.py) with no new error on a changed line or on
 a line that uses a changed value, except where the rewrite left a `// migrate:` note or a review item on it
 (benchmarks/typecheck_ts.py maps lines through the diff). The v3 code had errors against those types before
@@ -9,7 +9,7 @@ a line that uses a changed value, except where the rewrite left a `// migrate:` 
 from __future__ import annotations
 
 from tests.javascript.conftest import node_env, typecheck_ts  # noqa: F401 - fixtures
-from tests.rewrite.javascript import test_functions, test_parameters, test_v3_upgrade
+from tests.rewrite.javascript import test_oai004, test_oai005, test_oai007, test_oai008
 from tests.rewrite.javascript.upgrade_cases import run_js
 
 TSCONFIG = ('{ "compilerOptions": { "target": "ES2022", "module": "ESNext", "moduleResolution": "bundler", '
@@ -19,7 +19,7 @@ FUNCTIONS = 'export const FUNCTIONS = [{ name: "lookup", parameters: { type: "ob
 
 
 def _ts_cases():
-    for module in (test_v3_upgrade, test_functions, test_parameters):
+    for module in (test_oai004, test_oai005, test_oai007, test_oai008):
         for param in module.CASES:
             c = param.values[0]
             if c.name.endswith(".ts"):

@@ -18,16 +18,12 @@ from migrate.rewrite.registry import RULES
 from tests.rewrite.conftest import MODELS
 
 ROOT = Path(__file__).resolve().parents[3]
-EXAMPLE = re.compile(r"Before \(`(?P<id>[^`]+)`\):\s*```(?P<lang>\w*)\n(?P<before>.*?)```\s*After:\s*```\w*\n(?P<after>.*?)```",
-                     re.S)
-JS_LANGUAGES = frozenset({"js", "javascript", "ts", "typescript", "jsx", "tsx"})  # checked in tests/rewrite/javascript
+EXAMPLE = re.compile(r"Before \(`(?P<id>[^`]+)`\):\s*```\w*\n(?P<before>.*?)```\s*After:\s*```\w*\n(?P<after>.*?)```", re.S)
 
 
-def _examples(rule_id: str, javascript: bool = False):
-    """The page's (id, before, after) examples: the Python / text ones, or (javascript=True) the JS/TS ones."""
+def _examples(rule_id: str):
     page = ROOT / "docs" / "rules" / f"{rule_id}.md"
-    return [(m["id"], m["before"], m["after"]) for m in EXAMPLE.finditer(page.read_text(encoding="utf-8"))
-            if (m["lang"] in JS_LANGUAGES) == javascript]
+    return [(m["id"], m["before"], m["after"]) for m in EXAMPLE.finditer(page.read_text(encoding="utf-8"))]
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)

@@ -12,7 +12,7 @@ default actions. A request body's fields are the REST names in both SDKs, so the
 
 Calls through a client that talks to another provider (or a local server) are left alone: their fields are
 that provider's business; so are calls of an endpoint vLLM does not serve (images, moderations: they stay on
-OpenAI), which get a review item saying so.
+OpenAI), which get a review item saying so (from OAI001 when it runs).
 """
 
 from __future__ import annotations
@@ -104,12 +104,14 @@ def run(module: JsModule, context) -> RuleOutput:
         if call is None:
             continue
         endpoint = finding.endpoint
+        if unserved(finding) and "OAI001" in active:
+            continue  # a call vLLM cannot serve stays on OpenAI (OAI001 says so): its parameters are OpenAI's
         if catalog is not None:
             verdict = catalog.endpoint_verdict(endpoint)
             if verdict.verdict.value in ("needs-server-flag", "unsupported"):
                 out.note(call.start_byte, f"{endpoint}: {verdict.reason}; {verdict.fix}")
         if unserved(finding):
-            continue  # a call vLLM cannot serve stays on OpenAI: its parameters are OpenAI's
+            continue  # its parameters are OpenAI's: the call cannot move to vLLM
         body = request_body(module, call)
         if body is None or body.id in bodies:
             continue

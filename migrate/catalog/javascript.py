@@ -150,7 +150,7 @@ V3_ERROR_READS = {
     ("data", "error", "type"): ("type", None),
     ("data", "error", "param"): ("param", None),
     ("data", "error", "message"): ("message", "v4+'s APIError.message starts with the HTTP status ('400 ...'); "
-                                   "the API's own message alone is error.error?.message"),
+                                   "the API's own message alone is its .error?.message"),
     ("data",): ("error", "v3's error.response.data was the whole JSON body ({ error: {...} }); v4+'s "
                 "APIError.error is its `error` member"),
     ("headers",): ("headers", "v4+'s APIError.headers is a fetch Headers object: read it with .get(name)"),

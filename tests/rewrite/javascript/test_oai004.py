@@ -194,6 +194,84 @@ CASES = [
         }
 """, id="OAI004-esm-configuration-variable-inlined", name="esm.ts", review=[
     ]),
+    case("OAI004,OAI005", """\
+        import * as oai from "openai";
+
+        export class Bot {
+          private openai: oai.OpenAIApi;
+          constructor(key: string) {
+            this.openai = new oai.OpenAIApi(new oai.Configuration({ apiKey: key }));
+          }
+          async ask(q: string) {
+            const r = await this.openai.createChatCompletion({ model: "gpt-4o", messages: [{ role: "user", content: q }] });
+            const items = [0].map((i) => r.data.choices[i].message);
+            try {
+              await this.openai.createModeration({ input: q });
+            } catch (e: any) {
+              console.log(e.response?.data?.error?.message, e.response?.status);
+            }
+            return items;
+          }
+        }
+
+        export function makeClient(key: string) {
+          return new oai.OpenAIApi(new oai.Configuration({ apiKey: key }));
+        }
+""", """\
+        import * as oai from "openai";
+
+        export class Bot {
+          private openai: oai.OpenAI;
+          constructor(key: string) {
+            this.openai = new oai.OpenAI({ apiKey: key });
+          }
+          async ask(q: string) {
+            const r = await this.openai.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: q }] });
+            const items = [0].map((i) => r.choices[i].message);
+            try {
+              await this.openai.moderations.create({ input: q });
+            } catch (e: any) {
+              // migrate: v4+'s APIError.message starts with the HTTP status ('400 ...'); the API's own message alone is its .error?.message
+              console.log(e.message, e.status);
+            }
+            return items;
+          }
+        }
+
+        export function makeClient(key: string) {
+          return new oai.OpenAI({ apiKey: key });
+        }
+""", id="OAI004-namespace-import-class-field-and-factory", name="e_class.ts", review=[
+        ('OAI005', 15, "e.response?.data?.error?.message -> e.message: v4+'s APIErro"),
+    ]),
+    case("OAI004,OAI005", """\
+        import { Configuration, OpenAIApi } from "openai";
+
+        let client: OpenAIApi | null = null;
+        export function get(): OpenAIApi {
+          client ??= new OpenAIApi(new Configuration({ apiKey: process.env.OPENAI_API_KEY }));
+          return client;
+        }
+""", """\
+        import OpenAI from "openai";
+
+        let client: OpenAI | null = null;
+        export function get(): OpenAI {
+          client ??= new OpenAI({ apiKey: process.env.OPENAI_API_KEY });
+          return client;
+        }
+""", id="OAI004-client-type-annotations", name="e_typed.ts", review=[
+    ]),
+    # a client the scan cannot see (a parameter): the file has no finding, so no rule edits it
+    case("OAI004,OAI005", """\
+        import { OpenAIApi } from "openai";
+
+        export async function ask(client: OpenAIApi, q: string) {
+          const r = await client.createChatCompletion({ model: "gpt-4o", messages: [{ role: "user", content: q }] });
+          return r.data.choices[0].message;
+        }
+""", id="OAI004-no-finding-no-edit", name="e_param.ts", review=[
+    ]),
     # -- no-op cases ----------------------------------------------------------------------------------------------
     case("OAI004,OAI005", """\
         import OpenAI from "openai";

@@ -42,7 +42,7 @@ CASES = [
             return r.choices[0].text;
           } catch (error: any) {
             if (!(error instanceof OpenAI.APIError)) throw error;
-            // migrate: v4+'s APIError.message starts with the HTTP status ('400 ...'); the API's own message alone is error.error?.message
+            // migrate: v4+'s APIError.message starts with the HTTP status ('400 ...'); the API's own message alone is its .error?.message
             console.error(error.status, error.message);
             return error.code;
           }

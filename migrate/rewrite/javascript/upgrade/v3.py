@@ -116,6 +116,8 @@ class V3Upgrade:
                 if node is not None:
                     self._call(node)
         need_class |= self._types(imports)
+        if imports.statements:
+            self._unfollowed()
         self._rewrite_imports(imports, need_class)
         for call in self.converted:
             if call.start_byte not in self.streams:
@@ -372,6 +374,25 @@ class V3Upgrade:
         if options is not None:
             self._request_options(node, body, options, args_node)
 
+    def _unfollowed(self) -> None:
+        """In a module that imports the v3 API: calls with a v3 method name on a value the scan could not tie to a
+        v3 client (a parameter typed OpenAIApi, a client from an untyped factory). Left as they are, with a note."""
+        converted = {c.id for c in self.converted}
+        stack = [self.root]
+        while stack:
+            node = stack.pop()
+            stack.extend(node.named_children)
+            if node.type != "call_expression" or node.id in converted:
+                continue
+            func = node.child_by_field_name("function")
+            prop = func.child_by_field_name("property") if func is not None and func.type == "member_expression" else None
+            method = text(self.source, prop) if prop is not None else ""
+            if method in js.V3_METHODS and node.start_byte not in {f.start_byte for f in self.findings}:
+                endpoint = camel_path(js.V3_METHODS[method])
+                self.review(CALLS, node, f"`{text(self.source, func)}` looks like a v3 call on a client the rewrite "
+                            f"could not follow: on openai-node v4+ it is client.{endpoint}(body), and it resolves to "
+                            "the body (no `.data`)", note=f"{method}: v4+ is .{endpoint}(...), resolving to the body")
+
     def _positional(self, node, method: str, args_node, args) -> None:
         fields = js.V3_POSITIONAL[method]
         parts = []
@@ -534,13 +555,28 @@ class V3Upgrade:
     def _types(self, imports: _Imports) -> bool:
         """v3 type names become `OpenAI.<type>`; enum members their string. True when the class is referred to."""
         wanted = {local: name for local, name in imports.local.items() if name in js.V3_TYPES}
-        if not wanted:
+        classes = {local for local, name in imports.local.items() if name == "OpenAIApi"}
+        if not wanted and not classes and not imports.namespaces:
             return False
         used = False
         stack = [self.root]
         while stack:
             node = stack.pop()
-            if node.type == "type_identifier" and node.text.decode() in wanted:
+            if node.type == "type_identifier" and node.text.decode() in classes \
+                    and node.parent is not None and node.parent.type != "nested_type_identifier":
+                self.edit(CALLS, node.start_byte, node.end_byte, self.ref)  # `client: OpenAIApi`
+                used = True
+            elif node.type == "nested_type_identifier" and node.named_children \
+                    and node.named_children[0].text.decode() in imports.namespaces \
+                    and node.named_children[-1].text in (b"OpenAIApi", b"Configuration"):
+                last = node.named_children[-1]
+                if last.text == b"OpenAIApi":  # `client: oai.OpenAIApi`
+                    self.edit(CALLS, last.start_byte, last.end_byte, "OpenAI")
+                else:
+                    self.review(CALLS, node, "v3's Configuration type has no v4+ counterpart of that name: the "
+                                "client's options are openai's ClientOptions")
+                continue
+            elif node.type == "type_identifier" and node.text.decode() in wanted:
                 self.edit(CALLS, node.start_byte, node.end_byte, f"{self.ref}.{js.V3_TYPES[wanted[node.text.decode()]]}")
                 used = True
             elif node.type == "member_expression":

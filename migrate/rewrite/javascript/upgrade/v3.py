@@ -41,7 +41,10 @@ _META_NOTE = ("v4+ resolves to the response body: the HTTP status and headers of
               "`.withResponse()` (`const { data, response } = await client.<call>(...).withResponse()`)")
 _CROSSES = ("the v3 call's AxiosResponse {what}: v4+ resolves to the body itself, so code that reads `.data` "
             "from it must read the body directly")
-_HTTP_LIBRARIES = re.compile(rb"\b(?:axios|got|ky|fetch|request|superagent)\s*[.(]")
+# calls of an HTTP library (the catalog's) in a try block: their errors have `.response` too
+_HTTP_LIBRARIES = re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in sorted({*js.HTTP_PACKAGES,
+                                                                                         *js.HTTP_FUNCTIONS}))
+                             + rb")\s*[.(]")
 _CAMEL = re.compile(r"_([a-z])")
 
 

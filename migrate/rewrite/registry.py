@@ -73,8 +73,7 @@ RULES: tuple[RuleInfo, ...] = (
     RuleInfo("OAI003", "model-map", "Model names at call sites, module constants and default arguments are mapped "
              "through the model map; unmapped OpenAI models are left for review", "python", "oai003_models"),
     RuleInfo("OAI004", "legacy-calls", "openai 0.x calls (openai.ChatCompletion.create, ...) become calls on a "
-             "client constructed once per module; openai-node v3 (OpenAIApi) becomes the current SDK", "python",
-             "oai004_legacy"),
+             "client constructed once per module", "python", "oai004_legacy"),
     RuleInfo("OAI005", "legacy-errors", "openai.error.* exceptions become the current SDK's exception classes",
              "python", "oai005_errors"),
     RuleInfo("OAI006", "response-attributes", "Dict-style access on responses (r[\"choices\"][0], .get(...)) "

@@ -233,8 +233,9 @@ def render_markdown(results: dict) -> str:
         if "errors" in e:
             work += f", {e['errors']:,} errors"
         is_app = "app" in r["name"]
-        rows.append([r["name"], common.format_seconds(r["wall_s"]), len(r["runs_s"]),
-                     "" if is_app else common.format_ratio(r["wall_s"] / mig_wall),
+        cpu = r.get("cpu_s") or []  # user + system of the tool and its children, where _common records it
+        rows.append([r["name"], common.format_seconds(r["wall_s"]), common.format_seconds(min(cpu)) if cpu else "-",
+                     len(r["runs_s"]), "" if is_app else common.format_ratio(r["wall_s"] / mig_wall),
                      common.format_bytes(r["peak_rss_bytes"]), common.format_bytes(r["tree_rss_bytes"]), work])
     lines = [
         f"Measured {results['date']} on {m['cpu']}, {m['cores']} cores, {common.format_bytes(m['memory_bytes'])} "
@@ -252,14 +253,21 @@ def render_markdown(results: dict) -> str:
         results["command"],
         "```",
         "",
-        common.markdown_table(["tool", "wall (best)", "runs", "vs migrate", "peak RSS, largest process",
-                               "peak RSS, all processes", "work done"], rows, align="lrrrrrl"),
+        common.markdown_table(["tool", "wall (best)", "CPU (best)", "runs", "wall vs migrate",
+                               "peak RSS, largest process", "peak RSS, all processes", "work done"], rows,
+                              align="lrrrrrrl"),
         "**Ratios and targets** (best wall time of each tool)",
         "",
         common.markdown_table(["measure", "measured", "target", "met"],
                               [[t["what"], t["shown"], t["target"], "yes" if t["met"] else "**no**"]
                                for t in results["targets"]], align="lrrc"),
     ]
+    cpu = {r["name"]: min(r["cpu_s"]) for r in results["runs"] if r.get("cpu_s")}
+    if len(cpu) == 3 and cpu["migrate scan"] > 0:
+        lines.append(f"- CPU time, which other work on the machine does not inflate: semgrep "
+                     f"{common.format_ratio(cpu['semgrep'] / cpu['migrate scan'])} migrate's, ast-grep "
+                     f"{common.format_ratio(cpu['ast-grep scan'] / cpu['migrate scan'])} migrate's "
+                     "(both spread their work over every core; migrate scans in one process).")
     for tool, a in results["agreement"].items():
         lines.append(f"- Files flagged: {a['both']} by migrate and {tool}, {a['migrate_only']} by migrate only, "
                      f"{a[f'{tool}_only']} by {tool} only.")
@@ -300,13 +308,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--json-out", help="write all numbers as JSON to this file")
     p.add_argument("--no-docs", action="store_true", help="do not update docs/benchmarks.md")
     p.add_argument("--check-targets", action="store_true", help="exit 1 when a target is missed")
+    p.add_argument("--from-json", help="render the results of an earlier --json-out run instead of measuring")
     return p.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
-        results = run(args)
+        results = json.loads(Path(args.from_json).read_text(encoding="utf-8")) if args.from_json else run(args)
     except common.BenchmarkError as e:
         print(f"js_scan_compare: {e}", file=sys.stderr)
         return 2

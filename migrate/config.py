@@ -6,6 +6,7 @@ One file serves every stage. Stages read their own tables (`rewrite`, `parity`, 
 
 from __future__ import annotations
 
+import json
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -51,7 +52,8 @@ class Config:
         return self.models.get(name)
 
     def _prefix(self) -> str:
-        return "tool.migrate." if self.source and self.source.name == "pyproject.toml" else ""
+        names = {"pyproject.toml": "tool.migrate.", "package.json": "migrate."}
+        return names.get(self.source.name, "") if self.source else ""
 
 
 def find_config_file(start: Path) -> Path | None:
@@ -66,6 +68,9 @@ def find_config_file(start: Path) -> Path | None:
         pyproject = directory / "pyproject.toml"
         if pyproject.is_file() and b"[tool.migrate" in pyproject.read_bytes():
             return pyproject
+        package = directory / "package.json"  # a JS-only repo: the "migrate" key of package.json
+        if package.is_file() and b'"migrate"' in package.read_bytes() and isinstance(_package_section(package), dict):
+            return package
         if (directory / ".git").exists():
             break
     return None
@@ -78,6 +83,12 @@ def load_config(path: Path | None = None, *, start: Path | None = None) -> Confi
         if path is None:
             return Config()
     path = Path(path)
+    if path.name == "package.json":
+        data = _package_section(path)
+        if not isinstance(data, dict):
+            raise ConfigError(f'{path}: "migrate" must be an object with the keys of migrate.toml '
+                              '(e.g. {"models": {"gpt-4o": "my-served-model"}})')
+        return _from_dict(data, path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -89,8 +100,17 @@ def load_config(path: Path | None = None, *, start: Path | None = None) -> Confi
     return _from_dict(data, path)
 
 
+def _package_section(path: Path):
+    """The "migrate" value of a package.json (None when it has none or does not read)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data.get("migrate") if isinstance(data, dict) else None
+
+
 def _from_dict(data: dict[str, Any], source: Path) -> Config:
-    prefix = "tool.migrate." if source.name == "pyproject.toml" else ""
+    prefix = {"pyproject.toml": "tool.migrate.", "package.json": "migrate."}.get(source.name, "")
 
     def string(key: str, default: str) -> str:
         value = data.get(key, default)

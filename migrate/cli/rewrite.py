@@ -159,11 +159,14 @@ def _summary(plan, result, *, write: bool, check: bool) -> None:
 
 
 def _list_rules() -> None:
+    from migrate.rewrite.javascript.registry import BY_ID as JS
     from migrate.rewrite.registry import RULES
 
     width = max(len(r.name) for r in RULES)
     for r in RULES:
         click.echo(f"{r.id}  {r.name.ljust(width)}  {r.summary}")
+        if r.id in JS:
+            click.echo(f"{'':{len(r.id) + width + 4}}JS/TS: {JS[r.id].summary}")
 
 
 def _die(message: str) -> None:

@@ -58,8 +58,9 @@ def load_options(config: Config) -> dict:
 
 def _name_filter(name: str) -> bool:
     from migrate.rewrite.textfiles import file_kind
+    from migrate.scan.detect.javascript.parse import is_js_name
 
-    return name.endswith((*PYTHON_SUFFIXES, ".ipynb")) or file_kind(name) is not None
+    return name.endswith((*PYTHON_SUFFIXES, ".ipynb")) or file_kind(name) is not None or is_js_name(name)
 
 
 def plan_rewrite(
@@ -102,6 +103,8 @@ def plan_rewrite(
     text_files = []
     others: dict[str, object] = {}  # the other Python files, read again only if phase one needs them
     scanned = parsed = 0
+    js_files: list = []  # JS/TS files worth parsing; js_others: the rest (phase one may still need them)
+    js_others: list = []
     pending: list = []  # in walk order: a Skipped (unreadable file), or (candidate, bytes) to rewrite
     for candidate in iter_files(roots, exclude=(*options["exclude"], *(exclude or ())),
                                 include_vendored=include_vendored, skipped=skipped, name_filter=_name_filter):
@@ -110,6 +113,8 @@ def plan_rewrite(
         kind = textfiles.file_kind(name)
         if kind is not None:
             text_files.append((candidate, kind))
+        if _js_candidate(candidate, config, js_files, js_others, pending):
+            continue
         if not name.endswith((*PYTHON_SUFFIXES, ".ipynb")):
             continue
         unreadable: list[Skipped] = []
@@ -168,6 +173,8 @@ def plan_rewrite(
             changes[str(candidate.path)] = {"rel": rel, "before": before, "after": after, "encoding": encoding,
                                             "sha": hashlib.sha256(data).hexdigest(), "rules": list(result.rules)}
 
+    parsed += _javascript(js_files, js_others, config, options, active, changes, review, failures, counts, skipped)
+
     upgraded = any(set(c["rules"]) & LEGACY_UPGRADE for c in changes.values())
     for candidate, kind in text_files:
         _text(candidate, kind, config, options, active, explicit, upgraded, changes, review, counts, skipped)
@@ -198,6 +205,57 @@ def _plan_file(entry, config, active):
     if candidate.path.name.endswith(".ipynb"):
         return _notebook(candidate, data, config, options, active, skipped), skipped
     return _python(candidate, data, config, options, active, skipped, facts), skipped
+
+
+def _js_candidate(candidate, config, js_files, js_others, pending) -> bool:
+    """Sort a JS/TS file (True) into the files worth parsing and the others; False: not a JS/TS file."""
+    from migrate.rewrite.javascript.planning import JsFile, worth_parsing
+    from migrate.scan.detect.javascript.parse import is_js_name
+
+    if not is_js_name(candidate.path.name):
+        return False
+    unreadable: list[Skipped] = []
+    data = _read(candidate, unreadable)
+    if data is None:
+        pending.extend(unreadable)
+    else:
+        (js_files if worth_parsing(data, config) else js_others).append(JsFile(candidate, data))
+    return True
+
+
+def _javascript(files, others, config, options, active, changes, review, failures, counts, skipped) -> int:
+    """The JS/TS files (migrate/rewrite/javascript): their changes, review items, failures; returns how many
+    were parsed."""
+    if not files and not others:
+        return 0
+    from migrate.rewrite.javascript.planning import mocks, plan_files
+
+    parsed = 0
+    for item, result in plan_files(files, others, config, options, active):
+        rel = item.candidate.rel
+        if result.unreadable is not None:
+            skipped.append(Skipped(rel, *result.unreadable))
+            continue
+        if result.parse_error is not None:
+            skipped.append(Skipped(rel, "syntax error", f"{result.parse_error}; not rewritten"))
+            continue
+        parsed += 1
+        if result.failure is not None:
+            failures.append(RuleFailure(rel, *result.failure))
+            continue
+        before = item.data.decode("utf-8")
+        if result.after != before and not options["include_tests"] and (test_double(rel) or mocks(item.data)):
+            why = test_double(rel) or mocks(item.data)
+            review.append(ReviewItem(rel, 1, result.rules[0], reported(rel, result.rules, why)))
+            continue
+        for rule, n in result.counts.items():
+            counts[rule] = counts.get(rule, 0) + n
+        review.extend(ReviewItem(rel, line, rule, message) for rule, line, message in result.review)
+        if result.after != before:
+            changes[str(item.candidate.path)] = {"rel": rel, "before": before, "after": result.after,
+                                                 "encoding": "utf-8", "sha": hashlib.sha256(item.data).hexdigest(),
+                                                 "rules": list(result.rules)}
+    return parsed
 
 
 def _read(candidate, skipped: list[Skipped]) -> bytes | None:

@@ -1,0 +1,1 @@
+"""The JS/TS rule implementations: each module has `run(module: JsModule, context: JsContext) -> RuleOutput`."""

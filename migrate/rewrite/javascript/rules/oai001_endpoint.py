@@ -1,0 +1,242 @@
+"""OAI001 client-endpoint (JS/TS): openai-node clients and the AI SDK's OpenAI provider talk to the vLLM
+endpoint named by the environment, with the same defaults as the Python rule.
+
+    const client = new OpenAI();
+->  const client = new OpenAI({
+      baseURL: process.env.OPENAI_BASE_URL ?? "http://localhost:8000/v1",
+      apiKey: process.env.OPENAI_API_KEY ?? "EMPTY",
+    });
+
+    import { openai } from "@ai-sdk/openai";          import { createOpenAI } from "@ai-sdk/openai";
+                                                 ->
+                                                      const openai = createOpenAI({ baseURL: ..., apiKey: ... });
+
+Options already passed are kept (merged into the object literal, or the object a variable holds); an
+OpenAI base URL (a literal api.openai.com URL, an OPENAI_*BASE* variable) is replaced, `process.env.OPENAI_API_KEY`
+gets the "EMPTY" fallback. What a client talks to comes from the scan (migrate/catalog/providers.py): another
+provider's or a gateway's client is never repointed and never given the OpenAI key (a review item says
+whose it is); a local server's is already migrated; one whose endpoint the code computes, or whose options are
+spread from elsewhere, is left for review.
+"""
+
+from __future__ import annotations
+
+from migrate.catalog import javascript as js
+from migrate.catalog.providers import Role
+from migrate.rewrite.javascript.edits import RuleOutput
+from migrate.rewrite.javascript.module import JsModule, arguments, has_spread, prop_value, properties, strip_wrappers
+from migrate.rewrite.javascript.objects import add_properties, new_object
+from migrate.rewrite.javascript.rules._common import (
+    api_key_expr, base_url_expr, configured, env_object, env_read, is_openai_base_variable, is_openai_url, role_of, statement_end,
+)
+from migrate.scan.findings import Kind
+
+RULE_ID = "OAI001"
+# Clients this rule does not repoint, with what to do instead (the openai-node v3 -> v4 upgrade converts the first
+# two when it runs, before this rule).
+_NOT_HERE = {
+    "openai-node-v3": "an openai-node v3 client (Configuration / OpenAIApi): upgrade it to openai@^4 (new OpenAI({ "
+                      "baseURL, apiKey })), or set `basePath` from ${env}",
+    "openai-edge": "an openai-edge client: replace it with openai@^4 (new OpenAI({ baseURL, apiKey })) pointed at ${env}",
+    "azure-openai": "an @azure/openai OpenAIClient: it addresses Azure deployments; use openai@^4's new OpenAI({ "
+                    "baseURL, apiKey }) pointed at ${env}",
+}
+
+
+def run(module: JsModule, context) -> RuleOutput:
+    out = RuleOutput()
+    default_provider = False
+    for finding in module.findings:
+        if finding.kind is Kind.CLIENT and finding.api == "openai" and finding.client == "OpenAI":
+            node = module.node_at(finding.start_byte, finding.end_byte, ("new_expression",))
+            if node is not None:
+                point(module, context, node, finding, out, "OpenAI client")
+        elif finding.kind is Kind.CLIENT and finding.api == "ai-sdk" and finding.client in js.AI_SDK_PROVIDER_FACTORIES:
+            node = module.node_at(finding.start_byte, finding.end_byte, ("call_expression",))
+            if node is not None:
+                point(module, context, node, finding, out, "AI SDK provider")
+        elif finding.kind is Kind.CALL and finding.api == "ai-sdk" and finding.client == "openai":
+            default_provider = True
+        elif finding.kind is Kind.CLIENT and finding.api in _NOT_HERE and role_of(finding)[0].migrates:
+            out.note(finding.start_byte, _NOT_HERE[finding.api].replace("{env}", context.config.base_url_env))
+        if finding.kind is Kind.CALL and finding.api in ("openai", "ai-sdk") and _unserved(finding) and \
+                _ours(finding, context):
+            upstream = context.config.openai_upstream_base_url_env
+            out.note(finding.start_byte, f"{finding.endpoint}: vLLM serves no such route: once the client points at "
+                                         f"vLLM, keep this call on OpenAI through a client of its own (baseURL from "
+                                         f"${upstream}, OpenAI's key)")
+    if default_provider:
+        _default_provider(module, context, out)
+    return out
+
+
+def _unserved(finding) -> bool:
+    from migrate.rewrite.javascript.rules.oai003_models import unserved
+
+    return unserved(finding)
+
+
+def _ours(finding, context) -> bool:
+    from migrate.rewrite.javascript.rules.oai003_models import _ours as ours
+
+    return ours(finding, context)
+
+
+def point(module: JsModule, context, node, finding, out: RuleOutput, what: str) -> None:
+    """Point one construction (`new OpenAI(...)`, `createOpenAI(...)`) at the configured endpoint."""
+    role, why = role_of(finding)
+    if role in (Role.OTHER,):
+        out.note(node.start_byte, f"this {what} talks to {why}: not repointed, and not given the OpenAI key")
+        return
+    if role is Role.LOCAL:
+        return
+    if role is Role.UNKNOWN:
+        out.note(node.start_byte, f"this {what} talks to {why}: left as it is; "
+                                  f"point it at ${context.config.base_url_env} if it reaches OpenAI")
+        return
+    args = arguments(node)
+    wanted = [("baseURL", base_url_expr(module, context)), ("apiKey", api_key_expr(module, context))]
+    if not args:
+        holder = node.child_by_field_name("arguments")
+        text = "(" + new_object(module, wanted, node.start_byte) + ")"
+        if holder is None:  # `new OpenAI` without parentheses
+            ctor = node.child_by_field_name("constructor")
+            out.edit(ctor.end_byte, ctor.end_byte, text)
+        else:
+            out.edit(holder.start_byte, holder.end_byte, text)
+        return
+    options = strip_wrappers(args[0])
+    if options.type == "identifier":
+        options = _declared_object(module, options)
+        if options is None:
+            out.note(node.start_byte, f"this {what}'s options come from `{module.text(args[0])}`: set baseURL from "
+                                      f"${context.config.base_url_env} and apiKey from ${context.config.api_key_env} "
+                                      "there")
+            return
+    if options.type != "object":
+        out.note(node.start_byte, f"this {what}'s options are `{module.snippet(args[0])}`: set baseURL from "
+                                  f"${context.config.base_url_env} and apiKey from ${context.config.api_key_env}")
+        return
+    if has_spread(options):
+        out.note(node.start_byte, f"this {what}'s options are spread from another object: check it sets no other "
+                                  f"provider's baseURL or key, then set baseURL from ${context.config.base_url_env}")
+        return
+    merge(module, context, options, out, node.start_byte, what)
+    props = properties(module, options)
+    if "dangerouslyAllowBrowser" in props and out.edits:
+        fact = js.JS_ONLY_OPTIONS["dangerouslyAllowBrowser"]
+        vite = (f"; browser code reads only the variables its bundler exposes (Vite: VITE_*): define "
+                f"{context.config.base_url_env} for it" if env_object(module) == "import.meta.env" else "")
+        out.note(node.start_byte, f"dangerouslyAllowBrowser: {fact.reason}; {fact.fix}{vite}")
+
+
+def merge(module: JsModule, context, options, out: RuleOutput, where: int, what: str,
+          base_key: str = "baseURL", key_keys: tuple[str, ...] = ("apiKey",)) -> None:
+    """Set `base_key` and the API key in an options object literal, keeping what the user passed."""
+    props = properties(module, options)
+    config = context.config
+    add: list[tuple[str, str]] = []
+    base = props.get(base_key)
+    if base is None:
+        add.append((base_key, base_url_expr(module, context)))
+    else:
+        value = prop_value(base)
+        if base.type == "shorthand_property_identifier" or not _replace_base(module, context, value, out):
+            if not configured(module, value, config.base_url_env) and value is not None:
+                out.note(where, f"this {what}'s {base_key} comes from `{module.snippet(value)}`, which reaches "
+                                f"OpenAI: point it at ${config.base_url_env} by hand")
+    key = next((props[k] for k in key_keys if k in props), None)
+    if not key_keys:
+        pass  # the caller sets the key elsewhere
+    elif key is None:
+        add.append((key_keys[0], api_key_expr(module, context)))
+    elif key.type == "pair":
+        value = prop_value(key)
+        if env_read(module, value) == config.api_key_env and not configured(module, value, config.api_key_env):
+            out.edit(value.start_byte, value.end_byte, api_key_expr(module, context))
+    add_properties(module, options, add, out)
+
+
+def _replace_base(module: JsModule, context, value, out: RuleOutput) -> bool:
+    """Replace a base URL value that is OpenAI's (literal or variable); True when handled or already configured."""
+    config = context.config
+    if configured(module, value, config.base_url_env):
+        return True
+    inner = strip_wrappers(value)
+    if is_openai_url(module, inner) or is_openai_base_variable(env_read(module, inner)) or \
+            _openai_fallback(module, inner):
+        out.edit(value.start_byte, value.end_byte, base_url_expr(module, context))
+        return True
+    return False
+
+
+def _openai_fallback(module: JsModule, node) -> bool:
+    """`process.env.OPENAI_BASE_URL ?? "https://api.openai.com/v1"`: an OpenAI variable with OpenAI's URL."""
+    if node is None or node.type != "binary_expression":
+        return False
+    left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+    return is_openai_base_variable(env_read(module, left)) and (right is None or is_openai_url(module, right))
+
+
+def _declared_object(module: JsModule, ident):
+    """The object literal a `const options = {...}` declaration of this module binds `ident` to, if that is the
+    only declaration of the name."""
+    name = module.text(ident)
+    found = []
+    for declarator in module.walk(("variable_declarator",)):
+        target = declarator.child_by_field_name("name")
+        if target is not None and target.type == "identifier" and module.text(target) == name:
+            found.append(strip_wrappers(declarator.child_by_field_name("value")))
+    if len(found) == 1 and found[0] is not None and found[0].type == "object":
+        return found[0]
+    return None
+
+
+# -- the AI SDK's default provider ------------------------------------------------------------------------------
+def _default_provider(module: JsModule, context, out: RuleOutput) -> None:
+    """`import { openai } from "@ai-sdk/openai"` -> a provider of the same name made with createOpenAI."""
+    for statement in module.root.named_children:
+        if statement.type != "import_statement":
+            continue
+        source = statement.child_by_field_name("source")
+        if source is None or module.text(source).strip("'\"") != js.AI_SDK_PROVIDER_PACKAGE:
+            continue
+        if any(not c.is_named and c.type == "type" for c in statement.children):
+            continue
+        specs = [s for s in module.walk(("import_specifier",), statement)]
+        provider = next((s for s in specs if module.text(s.child_by_field_name("name")) in js.AI_SDK_PROVIDER_EXPORTS),
+                        None)
+        if provider is None:
+            continue
+        local = module.text(provider.child_by_field_name("alias") or provider.child_by_field_name("name"))
+        factory = next((s for s in specs if module.text(s.child_by_field_name("name")) == "createOpenAI"), None)
+        factory_name = module.text(factory.child_by_field_name("alias") or factory.child_by_field_name("name")) \
+            if factory is not None else "createOpenAI"
+        if factory is None:
+            out.edit(provider.start_byte, provider.end_byte, "createOpenAI")
+        else:
+            _remove_specifier(module, provider, out)
+        last_import = [s for s in module.root.named_children if s.type == "import_statement"][-1]
+        semi = statement_end(module, statement)
+        wanted = [("baseURL", base_url_expr(module, context)), ("apiKey", api_key_expr(module, context))]
+        declaration = f"const {local} = {factory_name}({new_object(module, wanted, last_import.start_byte)}){semi}"
+        out.edit(last_import.end_byte, last_import.end_byte, module.newline * 2 + declaration)
+        return
+
+
+def _remove_specifier(module: JsModule, spec, out: RuleOutput) -> None:
+    source = module.source
+    end = spec.end_byte
+    rest = source[end:]
+    stripped = rest.lstrip(b" \t\n")
+    if stripped.startswith(b","):
+        end += len(rest) - len(stripped) + 1
+        end += len(source[end:]) - len(source[end:].lstrip(b" \t"))
+        out.edit(spec.start_byte, end, "")
+        return
+    before = source[:spec.start_byte]
+    comma = before.rstrip(b" \t\n")
+    if comma.endswith(b","):
+        out.edit(len(comma) - 1, spec.end_byte, "")
+    else:
+        out.edit(spec.start_byte, spec.end_byte, "")

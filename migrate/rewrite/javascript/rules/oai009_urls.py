@@ -1,0 +1,208 @@
+"""OAI009 hardcoded-urls (JS/TS): api.openai.com URLs that requests go to read the configured base URL.
+
+    const OPENAI_BASE = "https://api.openai.com/v1";      const OPENAI_BASE = process.env.OPENAI_BASE_URL ?? "http://localhost:8000/v1";
+    fetch("https://api.openai.com/v1/chat/completions")  ->  fetch(`${process.env.OPENAI_BASE_URL ?? "http://localhost:8000/v1"}/chat/completions`)
+    axios.create({ baseURL: "https://api.openai.com/v1" })  ->  axios.create({ baseURL: process.env.OPENAI_BASE_URL ?? ... })
+
+The URLs come from the scan: the URL of each fetch / axios / got / ky call to OpenAI (followed through
+constants, template literals and `+` concatenations to the literal that holds the host), and base-URL
+literals (a `const X_BASE_URL = "https://api.openai.com/v1"`, a `baseURL:` / `prefixUrl:` option). vLLM serves
+the same routes under its /v1, so the path after /v1 is kept. A request to a route vLLM does not serve
+(moderations, images, ...) keeps OpenAI's URL, with a review item; URLs inside HTTP mocks (nock, msw,
+fetch-mock) are test doubles and are reported, not rewritten; any other api.openai.com string is data about
+OpenAI, not a request, and gets a review item only when it looks like an API base.
+"""
+
+from __future__ import annotations
+
+from migrate.rewrite.javascript.edits import RuleOutput
+from migrate.rewrite.javascript.module import JsModule, arguments, key_name, properties, prop_value, strip_wrappers
+from migrate.rewrite.javascript.rules._common import env_object
+from migrate.rewrite.javascript.rules.oai003_models import _declaration, unserved
+from migrate.rewrite.patterns import split_url
+from migrate.scan.findings import Kind
+
+RULE_ID = "OAI009"
+HOST = "api.openai.com"
+BASE_KEYS = frozenset({"baseURL", "baseUrl", "prefixUrl", "basePath", "apiBase", "endpoint", "url", "host"})
+BASE_WORDS = ("BASE", "URL", "ENDPOINT", "HOST", "API", "ROOT")
+MOCK_CALLS = frozenset({"nock", "fetchMock", "fetchMock.mock", "fetchMock.post", "fetchMock.get", "mockFetch",
+                        "http.get", "http.post", "http.all", "rest.get", "rest.post", "rest.all", "mock.onPost",
+                        "mock.onGet", "mockAxios.onPost", "server.use", "mswServer.use"})
+_NO_PARENS = frozenset({"variable_declarator", "pair", "arguments", "template_substitution", "return_statement",
+                        "assignment_expression", "parenthesized_expression", "expression_statement"})
+
+
+def run(module: JsModule, context) -> RuleOutput:
+    rule = _Urls(module, context)
+    for finding in module.findings:
+        if finding.kind is Kind.HTTP:
+            rule.request(finding)
+    for finding in module.findings:
+        if finding.kind is Kind.URL:
+            rule.literal_url(finding)
+    return rule.out
+
+
+class _Urls:
+    def __init__(self, module: JsModule, context) -> None:
+        self.module = module
+        self.context = context
+        self.out = RuleOutput()
+        self.done: set[int] = set()
+        self.base = f"{env_object(module)}.{context.config.base_url_env} ?? {module.string(context.config.base_url_default)}"
+
+    def request(self, finding) -> None:
+        module = self.module
+        node = module.node_at(finding.start_byte, finding.end_byte, ("call_expression",))
+        if node is None:
+            return
+        args = arguments(node)
+        if not args:
+            return
+        url = strip_wrappers(args[0])
+        if url.type == "object":  # axios({ url, ... })
+            prop = properties(module, url).get("url")
+            url = prop_value(prop) if prop is not None else None
+        literals = self._literals(url, 0)
+        if unserved(finding):
+            for literal in literals:
+                self.done.add(literal.id)
+            self.out.note(node.start_byte, f"{finding.detail.split(' ')[0]} {finding.endpoint} is not served by vLLM: "
+                                           "this request must keep going to https://api.openai.com/v1 with OpenAI's "
+                                           "key (check its URL if a constant it shares was pointed at vLLM)")
+            return
+        if not literals and url is not None and url.type == "string" and HOST not in module.text(url):
+            return  # a path relative to an HTTP client's base URL: that base is a URL finding of its own
+        if not literals:
+            self.out.note(node.start_byte, f"this request's OpenAI URL is built in a way the rewrite cannot follow "
+                                           f"(`{module.snippet(args[0])}`): point it at ${self.context.config.base_url_env}")
+        for literal in literals:
+            self._rewrite(literal)
+
+    def literal_url(self, finding) -> None:
+        module = self.module
+        node = module.node_at(finding.start_byte, finding.end_byte, ("string", "template_string"))
+        if node is None or node.id in self.done or HOST not in module.text(node):
+            return
+        mock = _mock_call(module, node)
+        if mock is not None:
+            self.out.note(node.start_byte, f"an api.openai.com URL in an HTTP mock ({mock}): a test double, not "
+                                           "rewritten")
+            return
+        parent = node.parent
+        name = None
+        if parent is not None and parent.type == "pair":
+            name = key_name(module, parent.child_by_field_name("key"))
+            if name not in BASE_KEYS:
+                return
+        elif parent is not None and parent.type == "variable_declarator":
+            target = parent.child_by_field_name("name")
+            name = module.text(target) if target is not None else ""
+            if not any(w in name.upper() for w in BASE_WORDS):
+                return
+        else:
+            return
+        value = _value(module, node)
+        path = split_url(value) if value is not None else None
+        if path is None:
+            return
+        if path and unserved_path(path):
+            self.out.note(node.start_byte, f"{name}: {value} is a route vLLM does not serve: left on OpenAI")
+            return
+        self._rewrite(node)
+
+    def _literals(self, node, hops: int) -> list:
+        """The string / template literals holding the OpenAI host that a URL expression is built from."""
+        module = self.module
+        node = strip_wrappers(node)
+        if node is None or hops > 8:
+            return []
+        if node.type in ("string", "template_string"):
+            found = [node] if HOST in module.text(node) else []
+            if node.type == "template_string" and not found:
+                for sub in node.named_children:
+                    if sub.type == "template_substitution" and sub.named_children:
+                        found += self._literals(sub.named_children[0], hops + 1)
+                        break  # only the leading part can hold the host
+            return found
+        if node.type == "binary_expression":
+            return self._literals(node.child_by_field_name("left"), hops + 1)
+        if node.type == "identifier":
+            return self._literals(_declaration(module, module.text(node), node), hops + 1)
+        return []
+
+    def _rewrite(self, literal) -> None:
+        module = self.module
+        if literal.id in self.done:
+            return
+        self.done.add(literal.id)
+        if literal.type == "template_string":
+            fragment = next((c for c in literal.named_children if c.type == "string_fragment" and HOST in module.text(c)),
+                            None)
+            if fragment is None or fragment.start_byte != literal.start_byte + 1:
+                self.out.note(literal.start_byte, f"an api.openai.com URL in the middle of a template: point it at "
+                                                  f"${self.context.config.base_url_env} by hand")
+                return
+            value = module.text(fragment)
+            prefix, rest = _split(value)
+            if prefix is None:
+                return
+            self.out.edit(fragment.start_byte, fragment.start_byte + len(prefix.encode()), "${" + self.base + "}")
+            return
+        value = _value(module, literal)
+        prefix, rest = _split(value or "")
+        if prefix is None:
+            return
+        if rest:
+            escaped = rest.replace("\\", "\\\\").replace("`", "\\`").replace("${", "\\${")
+            self.out.edit(literal.start_byte, literal.end_byte, "`${" + self.base + "}" + escaped + "`")
+            return
+        replacement = self.base
+        if literal.parent is not None and literal.parent.type not in _NO_PARENS:
+            replacement = f"({replacement})"
+        self.out.edit(literal.start_byte, literal.end_byte, replacement)
+
+
+def _value(module: JsModule, node) -> str | None:
+    from migrate.rewrite.javascript.module import string_value
+
+    return string_value(module, node)
+
+
+def _split(url: str) -> tuple[str | None, str]:
+    """("https://api.openai.com/v1", "/chat/completions") for an OpenAI API URL; (None, "") otherwise."""
+    start = url.find(HOST)
+    if start < 0:
+        return None, ""
+    scheme = url[:start]
+    if scheme not in ("", "https://", "http://"):
+        return None, ""
+    after = url[start + len(HOST):]
+    if after.startswith(":443"):
+        after = after[4:]
+    if after == "/v1" or after.startswith(("/v1/", "/v1?")):
+        return url[:start + len(HOST) + (len(url) - start - len(HOST) - len(after)) + 3], after[3:]
+    return url[:len(url) - len(after)], after
+
+
+def unserved_path(path: str) -> bool:
+    from migrate.catalog import load_catalog
+
+    endpoint = load_catalog().endpoint_for_route(None, "https://api.openai.com/v1" + path)
+    return endpoint is not None and not endpoint.served
+
+
+def _mock_call(module: JsModule, node) -> str | None:
+    """The HTTP-mock call (nock, msw, fetch-mock, axios-mock-adapter) a string is an argument of, if any."""
+    parent = node.parent
+    depth = 0
+    while parent is not None and depth < 6:
+        if parent.type == "call_expression":
+            func = parent.child_by_field_name("function")
+            name = module.text(func) if func is not None else ""
+            if name in MOCK_CALLS or name.split(".")[0] in ("nock", "fetchMock"):
+                return name
+        parent = parent.parent
+        depth += 1
+    return None

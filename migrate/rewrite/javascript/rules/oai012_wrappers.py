@@ -1,0 +1,93 @@
+"""OAI012 wrapper-endpoint (JS/TS): LangChain.js's OpenAI classes talk to the vLLM endpoint named by the
+environment.
+
+    new ChatOpenAI({ model: "gpt-4o-mini", temperature: 0 })
+->  new ChatOpenAI({
+      model: "gpt-4o-mini",
+      temperature: 0,
+      configuration: { baseURL: process.env.OPENAI_BASE_URL ?? "http://localhost:8000/v1" },
+      apiKey: process.env.OPENAI_API_KEY ?? "EMPTY",
+    })
+
+ChatOpenAI, OpenAIEmbeddings and OpenAI (the completions model) of @langchain/openai (and `langchain/...`)
+take their base URL in `configuration` (the openai-node options they pass on): an existing `configuration`
+object gets `baseURL`, an existing `apiKey` / `openAIApiKey` is kept. A class that talks to another provider
+is left alone, with a review item. Azure classes (AzureChatOpenAI, ...) and LlamaIndex.TS classes are left
+for review with the change to make: their options address Azure deployments or differ per version.
+"""
+
+from __future__ import annotations
+
+from migrate.catalog import javascript as js
+from migrate.catalog.providers import Role
+from migrate.rewrite.javascript.edits import RuleOutput
+from migrate.rewrite.javascript.module import JsModule, arguments, has_spread, prop_value, properties, strip_wrappers
+from migrate.rewrite.javascript.objects import add_properties, new_object
+from migrate.rewrite.javascript.rules._common import api_key_expr, base_url_expr, role_of
+from migrate.rewrite.javascript.rules.oai001_endpoint import merge
+from migrate.scan.findings import Kind
+
+RULE_ID = "OAI012"
+LANGCHAIN_CLASSES = frozenset({"ChatOpenAI", "OpenAIEmbeddings", "OpenAI", "OpenAIChat"})
+
+
+def run(module: JsModule, context) -> RuleOutput:
+    out = RuleOutput()
+    for finding in module.findings:
+        if finding.kind is not Kind.WRAPPER:
+            continue
+        node = module.node_at(finding.start_byte, finding.end_byte, ("new_expression",))
+        if node is None:
+            continue
+        role, why = role_of(finding)
+        if role is Role.LOCAL:
+            continue
+        if not role.migrates:
+            out.note(node.start_byte, f"this {finding.client} talks to {why}: not repointed, and not given the "
+                                      "OpenAI key")
+            continue
+        if finding.api != "langchain" or finding.client not in LANGCHAIN_CLASSES:
+            fact = js.WRAPPER_FACTS.get(f"{finding.api}:{finding.client}") or js.WRAPPER_FACTS.get(finding.api)
+            fix = fact.fix.replace("{base_url}", context.config.base_url_default) if fact else "point it at vLLM"
+            out.note(node.start_byte, f"{finding.client} ({finding.api}) is not rewritten automatically: {fix}")
+            continue
+        _point(module, context, node, finding.client, out)
+    return out
+
+
+def _point(module: JsModule, context, node, cls: str, out: RuleOutput) -> None:
+    args = arguments(node)
+    config = context.config
+    base = ("configuration", "{ baseURL: " + base_url_expr(module, context) + " }")
+    key = ("apiKey", api_key_expr(module, context))
+    if not args:
+        holder = node.child_by_field_name("arguments")
+        text = "(" + new_object(module, [base, key], node.start_byte) + ")"
+        if holder is None:
+            ctor = node.child_by_field_name("constructor")
+            out.edit(ctor.end_byte, ctor.end_byte, text)
+        else:
+            out.edit(holder.start_byte, holder.end_byte, text)
+        return
+    options = strip_wrappers(args[0])
+    if options.type != "object" or has_spread(options):
+        out.note(node.start_byte, f"{cls}'s options are `{module.snippet(args[0])}`: set configuration.baseURL "
+                                  f"from ${config.base_url_env} and apiKey from ${config.api_key_env}")
+        return
+    props = properties(module, options)
+    nested = props.get("configuration")
+    add = []
+    has_key = bool({"apiKey", "openAIApiKey"} & set(props))
+    if nested is None:
+        add.append(base)
+    else:
+        inner = strip_wrappers(prop_value(nested))
+        if inner is None or inner.type != "object" or has_spread(inner):
+            out.note(node.start_byte, f"{cls}'s configuration is `{module.snippet(prop_value(nested))}`: set its "
+                                      f"baseURL from ${config.base_url_env}")
+            return
+        has_key = has_key or "apiKey" in properties(module, inner)
+        merge(module, context, inner, out, node.start_byte, cls, key_keys=())
+    if not has_key:
+        add.append(key)
+    add_properties(module, options, add, out)

@@ -1,0 +1,167 @@
+"""OAI001 client-endpoint on JS/TS: before/after cases with their review items, each run twice."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.rewrite.javascript.cases import BASE, KEY, case, check_case
+
+CASES = [
+    case("OAI001", """
+        import OpenAI from "openai";
+
+        const client = new OpenAI();
+        """, f"""
+        import OpenAI from "openai";
+
+        const client = new OpenAI({{
+          baseURL: {BASE},
+          apiKey: {KEY},
+        }});
+        """, id="OAI001-js-no-options"),
+    case("OAI001", """
+        import OpenAI from "openai";
+
+        export const openai = new OpenAI({ apiKey: process.env.OPENAI_API_KEY, maxRetries: 3 });
+        """, f"""
+        import OpenAI from "openai";
+
+        export const openai = new OpenAI({{
+          apiKey: {KEY},
+          maxRetries: 3,
+          baseURL: {BASE},
+        }});
+        """, id="OAI001-js-keeps-options"),
+    case("OAI001", """
+        const OpenAI = require("openai");
+
+        const client = new OpenAI({
+          // the team's key
+          apiKey: process.env.OPENAI_API_KEY,
+          timeout: 20_000,
+        });
+        """, f"""
+        const OpenAI = require("openai");
+
+        const client = new OpenAI({{
+          // the team's key
+          apiKey: {KEY},
+          timeout: 20_000,
+          baseURL: {BASE},
+        }});
+        """, id="OAI001-js-multiline-commonjs", name="worker.cjs"),
+    case("OAI001", """
+        import { OpenAI } from "openai";
+
+        const options = { baseURL: "https://api.openai.com/v1", organization: "org-1" };
+        export const client = new OpenAI(options);
+        """, f"""
+        import {{ OpenAI }} from "openai";
+
+        const options = {{
+          baseURL: {BASE},
+          organization: "org-1",
+          apiKey: {KEY},
+        }};
+        export const client = new OpenAI(options);
+        """, id="OAI001-js-options-variable"),
+    case("OAI001", """
+        import OpenAI from "openai";
+
+        const groq = new OpenAI({ baseURL: "https://api.groq.com/openai/v1", apiKey: process.env.GROQ_API_KEY });
+        """, None, id="OAI001-js-other-provider-untouched",
+        review=[("OAI001", 3, "Groq")]),
+    case("OAI001", """
+        import OpenAI from "openai";
+
+        const local = new OpenAI({ baseURL: "http://localhost:8000/v1", apiKey: "EMPTY" });
+        """, None, id="OAI001-js-local-server-untouched"),
+    case("OAI001", """
+        import OpenAI from "openai";
+
+        export function make(settings) {
+          return new OpenAI({ ...settings.llm, timeout: 5 });
+        }
+        """, None, id="OAI001-js-spread-left-for-review",
+        review=[("OAI001", 4, "spread from another object")]),
+    case("OAI001", """
+        import OpenAI from "openai";
+
+        const client = new OpenAI({ baseURL: config.llmUrl });
+        """, None, id="OAI001-js-computed-endpoint-for-review",
+        review=[("OAI001", 3, "left as it is")]),
+    case("OAI001", """
+        import { streamText } from "ai";
+        import { openai } from "@ai-sdk/openai";
+
+        export const answer = (prompt: string) => streamText({ model: openai("gpt-4o"), prompt });
+        """, f"""
+        import {{ streamText }} from "ai";
+        import {{ createOpenAI }} from "@ai-sdk/openai";
+
+        const openai = createOpenAI({{
+          baseURL: {BASE},
+          apiKey: {KEY},
+        }});
+
+        export const answer = (prompt: string) => streamText({{ model: openai("gpt-4o"), prompt }});
+        """, id="OAI001-js-ai-sdk-default-provider"),
+    case("OAI001", """
+        import { createOpenAI } from "@ai-sdk/openai";
+
+        export const provider = createOpenAI({ compatibility: "strict" });
+        """, f"""
+        import {{ createOpenAI }} from "@ai-sdk/openai";
+
+        export const provider = createOpenAI({{
+          compatibility: "strict",
+          baseURL: {BASE},
+          apiKey: {KEY},
+        }});
+        """, id="OAI001-js-ai-sdk-create-openai"),
+    case("OAI001", """
+        import { createOpenAI } from "@ai-sdk/openai";
+
+        export const together = createOpenAI({ baseURL: "https://api.together.xyz/v1", apiKey: process.env.TOGETHER_API_KEY });
+        """, None, id="OAI001-js-ai-sdk-other-provider", review=[("OAI001", 3, "Together")]),
+    case("OAI001", """
+        <script setup lang="ts">
+        import OpenAI from "openai";
+        const client = new OpenAI({ apiKey: import.meta.env.VITE_OPENAI_KEY, dangerouslyAllowBrowser: true });
+        </script>
+        """, """
+        <script setup lang="ts">
+        import OpenAI from "openai";
+        const client = new OpenAI({
+          apiKey: import.meta.env.VITE_OPENAI_KEY,
+          dangerouslyAllowBrowser: true,
+          baseURL: import.meta.env.OPENAI_BASE_URL ?? "http://localhost:8000/v1",
+        });
+        </script>
+        """, id="OAI001-js-vue-browser-client", name="Chat.vue",
+        review=[("OAI001", 3, "dangerouslyAllowBrowser")]),
+    case("OAI001", """
+        import OpenAI from "openai";
+        const client = new OpenAI({ timeout: 5 });
+        export const draw = (prompt: string) => client.images.generate({ model: "dall-e-3", prompt });
+        """, f"""
+        import OpenAI from "openai";
+        const client = new OpenAI({{
+          timeout: 5,
+          baseURL: {BASE},
+          apiKey: {KEY},
+        }});
+        export const draw = (prompt: string) => client.images.generate({{ model: "dall-e-3", prompt }});
+        """, id="OAI001-js-unserved-call-for-review",
+        review=[("OAI001", 7, "images.generate: vLLM serves no such route")]),
+    case("OAI001", """
+        // new OpenAI() in a comment, and a string: "new OpenAI()"
+        import Groq from "groq-sdk";
+        const groq = new Groq();
+        """, None, id="OAI001-js-no-openai-use"),
+]
+
+
+@pytest.mark.parametrize("c", CASES)
+def test_oai001_js(c):
+    check_case(c)

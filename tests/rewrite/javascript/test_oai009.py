@@ -1,0 +1,60 @@
+"""OAI009 hardcoded-urls on JS/TS: api.openai.com URLs that requests go to read the configured base URL."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.rewrite.javascript.cases import BASE, case, check_case
+
+CASES = [
+    case("OAI009", """
+        export const chat = (body) =>
+          fetch("https://api.openai.com/v1/chat/completions", { method: "POST", body: JSON.stringify(body) });
+        """, f"""
+        export const chat = (body) =>
+          fetch(`${{{BASE}}}/chat/completions`, {{ method: "POST", body: JSON.stringify(body) }});
+        """, id="OAI009-js-fetch-literal", name="http.js"),
+    case("OAI009", """
+        import axios from "axios";
+        const OPENAI_API_BASE = "https://api.openai.com/v1";
+        export const embed = (input) => axios.post(`${OPENAI_API_BASE}/embeddings`, { model: "m", input });
+        """, f"""
+        import axios from "axios";
+        const OPENAI_API_BASE = {BASE};
+        export const embed = (input) => axios.post(`${{OPENAI_API_BASE}}/embeddings`, {{ model: "m", input }});
+        """, id="OAI009-js-base-constant-in-template"),
+    case("OAI009", """
+        import ky from "ky";
+        const api = ky.create({ prefixUrl: "https://api.openai.com/v1" });
+        export const list = () => api.get("models").json();
+        """, f"""
+        import ky from "ky";
+        const api = ky.create({{ prefixUrl: {BASE} }});
+        export const list = () => api.get("models").json();
+        """, id="OAI009-js-http-client-prefix"),
+    case("OAI009", """
+        export const call = (route: string) => fetch(`https://api.openai.com/v1/${route}`, { method: "POST" });
+        """, f"""
+        export const call = (route: string) => fetch(`${{{BASE}}}/${{route}}`, {{ method: "POST" }});
+        """, id="OAI009-js-template-with-substitution"),
+    case("OAI009", """
+        const OPENAI_BASE = "https://api.openai.com/v1";
+        export const moderate = (input) => fetch(`${OPENAI_BASE}/moderations`, { method: "POST" });
+        """, None, id="OAI009-js-unserved-route-stays", name="raw.js",
+        review=[("OAI009", 2, "POST /v1/moderations is not served by vLLM")]),
+    case("OAI009", """
+        import nock from "nock";
+        nock("https://api.openai.com").post("/v1/chat/completions").reply(200, {});
+        """, None, id="OAI009-js-http-mock-reported", name="setup.js",
+        review=[("OAI009", 2, "HTTP mock")]),
+    case("OAI009", """
+        // Docs: https://api.openai.com/v1
+        const HELP = "see https://api.openai.com/v1 for details";
+        export const note = () => console.log(HELP);
+        """, None, id="OAI009-js-prose-is-data", name="help.js"),
+]
+
+
+@pytest.mark.parametrize("c", CASES)
+def test_oai009_js(c):
+    check_case(c)

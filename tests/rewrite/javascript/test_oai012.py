@@ -1,0 +1,72 @@
+"""OAI012 wrapper-endpoint on JS/TS: LangChain.js classes get configuration.baseURL and apiKey."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.rewrite.javascript.cases import BASE, KEY, case, check_case
+
+CASES = [
+    case("OAI012", """
+        import { ChatOpenAI } from "@langchain/openai";
+
+        const model = new ChatOpenAI({ model: "gpt-4o-mini", temperature: 0 });
+        """, f"""
+        import {{ ChatOpenAI }} from "@langchain/openai";
+
+        const model = new ChatOpenAI({{
+          model: "gpt-4o-mini",
+          temperature: 0,
+          configuration: {{ baseURL: {BASE} }},
+          apiKey: {KEY},
+        }});
+        """, id="OAI012-js-chat-openai"),
+    case("OAI012", """
+        import { OpenAIEmbeddings } from "@langchain/openai";
+
+        export const embeddings = new OpenAIEmbeddings();
+        """, f"""
+        import {{ OpenAIEmbeddings }} from "@langchain/openai";
+
+        export const embeddings = new OpenAIEmbeddings({{
+          configuration: {{ baseURL: {BASE} }},
+          apiKey: {KEY},
+        }});
+        """, id="OAI012-js-embeddings-no-options"),
+    case("OAI012", """
+        import { ChatOpenAI } from "@langchain/openai";
+
+        const model = new ChatOpenAI({
+          openAIApiKey: process.env.OPENAI_API_KEY,
+          configuration: { timeout: 10 },
+        });
+        """, f"""
+        import {{ ChatOpenAI }} from "@langchain/openai";
+
+        const model = new ChatOpenAI({{
+          openAIApiKey: process.env.OPENAI_API_KEY,
+          configuration: {{
+            timeout: 10,
+            baseURL: {BASE},
+          }},
+        }});
+        """, id="OAI012-js-existing-configuration"),
+    case("OAI012", """
+        import { ChatOpenAI } from "@langchain/openai";
+
+        const openrouter = new ChatOpenAI({
+          apiKey: process.env.OPENROUTER_API_KEY,
+          configuration: { baseURL: "https://openrouter.ai/api/v1" },
+        });
+        """, None, id="OAI012-js-other-provider", review=[("OAI012", 3, "OpenRouter")]),
+    case("OAI012", """
+        import { AzureChatOpenAI } from "@langchain/openai";
+
+        const chat = new AzureChatOpenAI({ azureOpenAIApiDeploymentName: "gpt-4o" });
+        """, None, id="OAI012-js-azure-class-for-review", review=[("OAI012", 3, "not rewritten automatically")]),
+]
+
+
+@pytest.mark.parametrize("c", CASES)
+def test_oai012_js(c):
+    check_case(c)

@@ -1,11 +1,15 @@
 """examples/node_app run with Node.js against the real vLLM test server: it fails before the rewrite (its
-clients call api.openai.com) and answers once its clients point at the server.
+clients call api.openai.com), answers after `migrate rewrite --write`, and answers when its clients are pointed
+at the server by hand (the control that the harness itself can pass).
 
 The app runs with the pinned npm packages (real `openai`, AI SDK, LangChain.js), the same environment for every
 run: only the code differs (see tests/javascript/node_app.py).
 """
 
 from __future__ import annotations
+
+import subprocess
+import sys
 
 import pytest
 
@@ -59,3 +63,24 @@ def test_the_app_answers_when_its_clients_point_at_the_server(tmp_path, node_env
     _point_by_hand(app)
     run = node_app.run_app(app, node_env, vllm_server.base_url)
     assert run.returncode == 0 and sorted(run.answered) == sorted(node_app.SHAPES), run.describe()
+
+
+@pytest.fixture(scope="module")
+def rewritten_run(tmp_path_factory, node_env, vllm_server):
+    """examples/node_app rewritten by the CLI (`migrate rewrite . --write` with the proof's migrate.toml), then run."""
+    app = node_app.copy_app(tmp_path_factory.mktemp("rewritten") / "app", node_env.node_modules)
+    node_app.write_proof_config(app, vllm_server.base_url, vllm_server.model)
+    done = subprocess.run([sys.executable, "-m", "migrate", "rewrite", ".", "--write"], cwd=app, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return node_app.run_app(app, node_env, vllm_server.base_url)
+
+
+@pytest.mark.parametrize("shape", [
+    pytest.param("chat route (shared client)", marks=pytest.mark.xfail(strict=True, reason=(
+        "the JS rewrite keeps the route's logit_bias {'50256': -100} (a GPT-2 token id) without a note: vLLM "
+        "rejects it as out of the served model's vocabulary (400); the Python rewrite's OAI008 notes logit_bias"))),
+    "assistant (Responses API)", "AI SDK route (streamText)", "LangChain.js chain"])
+def test_the_app_answers_after_the_rewrite(rewritten_run, shape):
+    assert shape in rewritten_run.shapes, rewritten_run.describe()
+    assert rewritten_run.shapes[shape]["ok"], rewritten_run.describe()

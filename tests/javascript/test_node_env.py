@@ -8,7 +8,14 @@ import subprocess
 
 import pytest
 
-from tests.javascript.conftest import REPO, node_env_module
+from tests.javascript.conftest import REPO
+
+
+@pytest.fixture
+def toolchain():
+    import node_env
+
+    return node_env
 
 
 def test_node_is_the_pinned_wheel_and_runs(node_env):
@@ -28,7 +35,7 @@ def test_npm_and_tsc_run_and_the_packages_are_the_pinned_ones(node_env):
     assert tsc.stdout.strip() == f"Version {pins['typescript']}"
 
 
-def test_a_missing_package_tree_says_what_to_run(tmp_path, monkeypatch):
+def test_a_missing_package_tree_says_what_to_run(tmp_path, monkeypatch, toolchain):
     monkeypatch.setenv("MIGRATE_NODE_ENV", str(tmp_path / "nothing-here"))
-    with pytest.raises(node_env_module.NodeEnvMissing, match=r"lacks openai, .*run scripts/fetch-npm-corpus node-env"):
-        node_env_module.find()
+    with pytest.raises(toolchain.NodeEnvMissing, match=r"lacks openai, .*run scripts/fetch-npm-corpus node-env"):
+        toolchain.find()

@@ -15,7 +15,6 @@ import pytest
 
 from migrate.config import Config
 from migrate.rewrite import apply_plan, plan_rewrite
-from tests.javascript.conftest import node_env  # noqa: F401 - fixture
 
 LEGACY = Path(__file__).resolve().parents[3] / "examples" / "node_app" / "legacy"
 CALL = ('require("./worker.js").complete("Say hi in one word.")'
@@ -24,13 +23,13 @@ CALL = ('require("./worker.js").complete("Say hi in one word.")'
 pytestmark = pytest.mark.vllm
 
 
-def _run(node_env, folder: Path, base_url: str):  # noqa: F811
+def _run(node_env, folder: Path, base_url: str):
     env = node_env.env({**os.environ, "OPENAI_BASE_URL": base_url, "OPENAI_API_KEY": "EMPTY"})
     return subprocess.run([str(node_env.node), "-e", CALL], cwd=folder, env=env, capture_output=True, text=True,
                           timeout=180)
 
 
-def test_v3_worker_fails_before_and_answers_after_the_rewrite(tmp_path, node_env, vllm_server):  # noqa: F811
+def test_v3_worker_fails_before_and_answers_after_the_rewrite(tmp_path, node_env, vllm_server):
     app = tmp_path / "legacy"
     shutil.copytree(LEGACY, app)
     (app / "node_modules").symlink_to(node_env.node_modules, target_is_directory=True)

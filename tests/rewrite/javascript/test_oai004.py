@@ -350,3 +350,15 @@ def test_client_exported_to_another_module_is_upgraded_in_both(tmp_path):
     (tmp_path / "lib" / "openai.js").write_text(lib_result.after)
     again = run_js(route_result.after, rules, tmp_path, "route.js")
     assert again.after == route_result.after
+
+
+def test_crlf_files_keep_crlf_in_what_the_upgrade_writes(tmp_path):
+    """Notes and added body fields use the file's line ending."""
+    from tests.rewrite.javascript.upgrade_cases import run_js
+
+    stream = next(p.values[0] for p in CASES if p.values[0].id == "OAI004-stream-then-status-and-removed-endpoints")
+    source = stream.before.replace("\n", "\r\n")
+    result = run_js(source, stream.rules, tmp_path, stream.name)
+    assert result.failure is None
+    assert result.after == stream.after.replace("\n", "\r\n")
+    assert run_js(result.after, stream.rules, tmp_path, stream.name).after == result.after

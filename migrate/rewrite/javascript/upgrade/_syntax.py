@@ -157,7 +157,7 @@ def append_item(source: bytes, container, item_text: str) -> Edit:
         indent = source[line_start:last.start_byte]
         indent = indent[:len(indent) - len(indent.lstrip())].decode()
         at = last.next_sibling.end_byte if trailing else last.end_byte
-        return Edit(at, at, ("" if trailing else ",") + "\n" + indent + item_text + ("," if trailing else ""))
+        return Edit(at, at, ("" if trailing else ",") + newline(source) + indent + item_text + ("," if trailing else ""))
     at = last.next_sibling.end_byte if trailing else last.end_byte
     return Edit(at, at, (" " if trailing else ", ") + item_text)
 
@@ -262,4 +262,10 @@ def note_edit(source: bytes, node, message: str) -> Edit | None:
         scan = prev_start
     indent = source[line_start:target.start_byte]
     indent = indent[:len(indent) - len(indent.lstrip())].decode("utf-8", "replace")
-    return Edit(line_start, line_start, f"{indent}{text}\n")
+    return Edit(line_start, line_start, f"{indent}{text}{newline(source)}")
+
+
+def newline(source: bytes) -> str:
+    """The file's line ending: CRLF when its first line ends so, else LF."""
+    first = source.find(b"\n")
+    return "\r\n" if first > 0 and source[first - 1:first] == b"\r" else "\n"

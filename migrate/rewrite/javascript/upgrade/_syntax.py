@@ -29,19 +29,13 @@ class Review:
 
 @dataclass
 class Outcome:
+    """What the v3 analysis gives the engine (migrate/rewrite/javascript/upgrade/__init__.py as_rule_output)."""
+
     edits: list[Edit] = field(default_factory=list)
     review: list[Review] = field(default_factory=list)
-    counts: dict[str, int] = field(default_factory=dict)  # rule id -> edits made
 
-    def edit(self, rule: str, start: int, end: int, text: str) -> None:
+    def edit(self, start: int, end: int, text: str) -> None:
         self.edits.append(Edit(start, end, text))
-        self.counts[rule] = self.counts.get(rule, 0) + 1
-
-    def extend(self, other: "Outcome") -> None:
-        self.edits.extend(other.edits)
-        self.review.extend(other.review)
-        for rule, n in other.counts.items():
-            self.counts[rule] = self.counts.get(rule, 0) + n
 
 
 def apply_edits(source: bytes, edits, start: int = 0, end: int | None = None) -> bytes:

@@ -85,7 +85,7 @@ class V3Upgrade:
         if rule not in self.active or (start, end, new) in self._edited:
             return
         self._edited.add((start, end, new))
-        self.out.edit(rule, start, end, new)
+        self.out.edit(start, end, new)
 
     def review(self, rule: str, node, message: str, note: str | None = None) -> None:
         """A review item; with `note`, also a `// migrate:` comment above the statement (once)."""

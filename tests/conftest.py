@@ -103,3 +103,19 @@ def vllm_client(vllm_server):
 
     with openai.OpenAI(base_url=vllm_server.base_url, api_key="EMPTY", max_retries=0, timeout=60) as client:
         yield client
+
+
+@pytest.fixture(scope="session")
+def node_env():
+    """Node.js and the pinned npm packages for the JS/TS tests, never the machine's own: `.node`, `.npm`, `.tsc`,
+    `.tsx` (argument lists), `.node_modules`, `.env()` (PATH with this Node first). From benchmarks/node_env.py;
+    missing pieces FAIL the test with the command to run (scripts/setup-test-env installs them)."""
+    benchmarks = str(ROOT / "benchmarks")
+    if benchmarks not in sys.path:
+        sys.path.insert(0, benchmarks)  # benchmarks/ is a folder of scripts that import their siblings
+    import node_env as toolchain
+
+    try:
+        return toolchain.find()
+    except toolchain.NodeEnvMissing as e:
+        pytest.fail(str(e))

@@ -100,6 +100,64 @@ V3_METHODS = {
 }
 V3_CONFIGURATION_OPTIONS = {"apiKey": "api_key", "basePath": "base_url", "organization": "organization",
                             "baseOptions": "default_headers"}
+# The v3 methods that take their request as positional arguments (openai 3.3 api.ts), in order: v4+ takes one
+# body object with these REST fields. An AxiosRequestConfig may follow them.
+V3_POSITIONAL = {
+    "createTranscription": ("file", "model", "prompt", "response_format", "temperature", "language"),
+    "createTranslation": ("file", "model", "prompt", "response_format", "temperature"),
+    "createImageEdit": ("image", "prompt", "mask", "n", "size", "response_format", "user"),
+    "createImageVariation": ("image", "n", "size", "response_format", "user"),
+    "createFile": ("file", "purpose"),
+}
+# The v3 methods whose one positional argument stays positional in v4+ (a path parameter): retrieveModel(model).
+V3_PATH_ARGUMENT = frozenset({"retrieveModel", "deleteModel", "retrieveFile", "deleteFile", "downloadFile"})
+# Body fields of V3_POSITIONAL that are uploads (v4+ takes an fs.ReadStream, File, Response or toFile(...)).
+V3_UPLOAD_FIELDS = frozenset({"file", "image", "mask"})
+# Configuration options -> the v4+ client option (None: no equivalent; the rewrite leaves a review item).
+V3_CLIENT_OPTIONS = {"apiKey": "apiKey", "organization": "organization", "basePath": "baseURL",
+                     "baseOptions": None, "username": None, "password": None, "accessToken": None,
+                     "formDataCtor": None}
+# AxiosRequestConfig keys a v3 call may pass that v4+ RequestOptions also take, with the same meaning.
+V3_REQUEST_OPTIONS = frozenset({"timeout", "headers", "signal", "maxRetries"})
+# Properties of a v3 AxiosResponse other than `data` (the body): v4+ returns the body itself.
+V3_RESPONSE_META = frozenset({"status", "statusText", "headers", "config", "request"})
+# v3 type exports -> the v4+ type, as a member of the OpenAI namespace (openai 7.59: `OpenAI.ChatCompletion`).
+V3_TYPES = {
+    "ChatCompletionRequestMessage": "ChatCompletionMessageParam",
+    "ChatCompletionResponseMessage": "ChatCompletionMessage",
+    "ChatCompletionRequestMessageRoleEnum": "ChatCompletionRole",
+    "ChatCompletionFunctions": "FunctionDefinition",
+    "CreateChatCompletionRequest": "ChatCompletionCreateParamsNonStreaming",
+    "CreateChatCompletionResponse": "ChatCompletion",
+    "CreateCompletionRequest": "CompletionCreateParamsNonStreaming",
+    "CreateCompletionResponse": "Completion",
+    "CreateEmbeddingRequest": "EmbeddingCreateParams",
+    "CreateEmbeddingResponse": "CreateEmbeddingResponse",
+    "CreateImageRequest": "ImageGenerateParams",
+    "ImagesResponse": "ImagesResponse",
+    "CreateModerationRequest": "ModerationCreateParams",
+    "CreateModerationResponse": "ModerationCreateResponse",
+}
+# v3 enum objects used as values: `ChatCompletionRequestMessageRoleEnum.User` -> "user".
+V3_ENUMS = {"ChatCompletionRequestMessageRoleEnum": {"System": "system", "User": "user", "Assistant": "assistant",
+                                                     "Function": "function"}}
+# v3 error reads (`error.response.<path>`) -> the APIError member of v4+ that holds the same thing, and whether
+# the meaning changes (a review item says how).
+V3_ERROR_READS = {
+    ("status",): ("status", None),
+    ("data", "error"): ("error", None),
+    ("data", "error", "code"): ("code", None),
+    ("data", "error", "type"): ("type", None),
+    ("data", "error", "param"): ("param", None),
+    ("data", "error", "message"): ("message", "v4+'s APIError.message starts with the HTTP status ('400 ...'); "
+                                   "the API's own message alone is its .error?.message"),
+    ("data",): ("error", "v3's error.response.data was the whole JSON body ({ error: {...} }); v4+'s "
+                "APIError.error is its `error` member"),
+    ("headers",): ("headers", "v4+'s APIError.headers is a fetch Headers object: read it with .get(name)"),
+}
+# The current major of openai-node a package.json pin is raised to when the v3 code was upgraded
+# (the npm corpus and the type-check proof use openai 7.59).
+CURRENT_NPM_OPENAI = "^7.59.0"
 
 # -- @azure/openai (the deprecated Azure SDK): a client class of its own ------------------------------------------
 AZURE_PACKAGE = "@azure/openai"

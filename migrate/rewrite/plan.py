@@ -173,9 +173,11 @@ def plan_rewrite(
             changes[str(candidate.path)] = {"rel": rel, "before": before, "after": after, "encoding": encoding,
                                             "sha": hashlib.sha256(data).hexdigest(), "rules": list(result.rules)}
 
+    upgraded = any(set(c["rules"]) & LEGACY_UPGRADE for c in changes.values())  # the Python (0.x) upgrade
     parsed += _javascript(js_files, js_others, config, options, active, changes, review, failures, counts, skipped)
+    if "OAI011" in active:
+        _npm_pins(changes, review, counts, skipped)
 
-    upgraded = any(set(c["rules"]) & LEGACY_UPGRADE for c in changes.values())
     for candidate, kind in text_files:
         _text(candidate, kind, config, options, active, explicit, upgraded, changes, review, counts, skipped)
 
@@ -256,6 +258,41 @@ def _javascript(files, others, config, options, active, changes, review, failure
                                                  "encoding": "utf-8", "sha": hashlib.sha256(item.data).hexdigest(),
                                                  "rules": list(result.rules)}
     return parsed
+
+
+def _npm_pins(changes, review, counts, skipped) -> None:
+    """OAI011 for npm: the package.json above each file OAI004 upgraded from openai-node v3 gets its openai pin
+    raised (migrate/rewrite/javascript/upgrade/pins.py)."""
+    import os
+
+    from migrate.rewrite.javascript.upgrade.pins import package_json_for, raise_openai_pin
+
+    seen: set[str] = set()
+    for abs_path, change in list(changes.items()):
+        if "OAI004" not in change["rules"] or not abs_path.endswith(change["rel"]):
+            continue
+        root = abs_path[:len(abs_path) - len(change["rel"])] or os.sep
+        manifest = package_json_for(abs_path, root)
+        if manifest is None or manifest in seen:
+            continue
+        seen.add(manifest)
+        entry = changes.get(manifest)
+        if entry is None:
+            try:
+                with open(manifest, "rb") as fh:
+                    data = fh.read()
+                text = data.decode("utf-8")
+            except (OSError, UnicodeDecodeError) as e:
+                skipped.append(Skipped(os.path.relpath(manifest, root), "unreadable", str(e)))
+                continue
+            entry = {"rel": os.path.relpath(manifest, root).replace(os.sep, "/"), "before": text, "after": text,
+                     "encoding": "utf-8", "sha": hashlib.sha256(data).hexdigest(), "rules": []}
+        after, notes = raise_openai_pin(entry["after"])
+        if after == entry["after"]:
+            continue
+        review.extend(ReviewItem(entry["rel"], line, "OAI011", message) for line, message in notes)
+        counts["OAI011"] = counts.get("OAI011", 0) + len(notes)
+        changes[manifest] = {**entry, "after": after, "rules": [*entry["rules"], "OAI011"]}
 
 
 def _read(candidate, skipped: list[Skipped]) -> bytes | None:

@@ -88,7 +88,8 @@ RULES: tuple[RuleInfo, ...] = (
     RuleInfo("OAI010", "env-files", ".env files point OPENAI_BASE_URL / OPENAI_API_BASE at vLLM and map model "
              "names", "text", "oai010_env"),
     RuleInfo("OAI011", "requirement-pins", "The openai requirement is raised to the current SDK when the 0.x "
-             "upgrade runs (requirements*.txt, pyproject.toml, setup.py, setup.cfg, Pipfile)", "text",
+             "upgrade runs (requirements*.txt, pyproject.toml, setup.py, setup.cfg, Pipfile; package.json above "
+             "code upgraded from openai-node v3)", "text",
              "oai011_requirements"),
     RuleInfo("OAI012", "wrapper-endpoint", "LangChain, LlamaIndex, LiteLLM, instructor and DSPy constructions read "
              "their base URL and key from the configured environment variables; provider-routed model strings become "

@@ -38,11 +38,17 @@ def scan_speed():
 
 
 @pytest.fixture(scope="session")
+def js_scan_compare():
+    return _load("js_scan_compare")
+
+
+@pytest.fixture(scope="session")
 def bench_tools() -> dict[str, str]:
-    """semgrep (from .venv-bench) and ripgrep, installed by scripts/bench-tools-env when either is missing
-    (semgrep from PyPI, ripgrep from Debian: about 20 s, once per machine)."""
+    """semgrep and ast-grep (from .venv-bench) and ripgrep, installed by scripts/bench-tools-env when one is missing
+    (semgrep and ast-grep from PyPI, ripgrep from Debian: about 20 s, once per machine)."""
     semgrep = REPO / ".venv-bench" / "bin" / "semgrep"
-    if not semgrep.exists() or shutil.which("rg") is None:
+    ast_grep = REPO / ".venv-bench" / "bin" / "ast-grep"
+    if not semgrep.exists() or not ast_grep.exists() or shutil.which("rg") is None:
         proc = subprocess.run(["bash", str(REPO / "scripts" / "bench-tools-env")], cwd=REPO, capture_output=True,
                               text=True, timeout=900)
         if proc.returncode != 0:
@@ -52,7 +58,10 @@ def bench_tools() -> dict[str, str]:
     probe = subprocess.run([str(semgrep), "--version"], capture_output=True, text=True, env=env, timeout=120)
     if probe.returncode != 0:
         pytest.fail(f"{semgrep} does not run: {probe.stderr[-2000:]}")
+    probe = subprocess.run([str(ast_grep), "--version"], capture_output=True, text=True, timeout=60)
+    if probe.returncode != 0:
+        pytest.fail(f"{ast_grep} does not run: {probe.stderr[-2000:]}")
     rg = shutil.which("rg")
     if rg is None:
         pytest.fail("ripgrep is still missing after scripts/bench-tools-env")
-    return {"semgrep": str(semgrep), "rg": rg}
+    return {"semgrep": str(semgrep), "ast-grep": str(ast_grep), "rg": rg}

@@ -18,8 +18,19 @@ class JsRuleInfo:
 
 
 JS_RULES: tuple[JsRuleInfo, ...] = (
+    # the openai-node upgrade (migrate/rewrite/javascript/upgrade/): request bodies first, while v3 calls are
+    # still v3 calls everywhere (a client another module builds is read from disk, as it was), and model names
+    # (OAI003) for the same reason; then v3 error reads, then the v3 calls themselves
+    JsRuleInfo("OAI007", "oai007_functions", "functions / function_call become tools / tool_choice on chat requests; "
+               "reads of message.function_call are left for review"),
+    JsRuleInfo("OAI008", "oai008_parameters", "request fields vLLM ignores or rejects are dropped, kept or commented, "
+               "per [tool.migrate.rewrite.parameters]"),
     JsRuleInfo("OAI003", "oai003_models", "model names sent to OpenAI (call bodies, AI SDK model ids, LangChain.js "
                "options, constants and defaults they come from, across modules) go through the model map"),
+    JsRuleInfo("OAI005", "oai005_errors", "error.response.status / .data of openai-node v3 become APIError's "
+               "status / error in the catch clauses around upgraded calls"),
+    JsRuleInfo("OAI004", "oai004_legacy", "openai-node v3 (Configuration / OpenAIApi, response.data) becomes the "
+               "current SDK: new OpenAI({...}), client.chat.completions.create(...), response.choices"),
     JsRuleInfo("OAI012", "oai012_wrappers", "LangChain.js ChatOpenAI / OpenAIEmbeddings get configuration.baseURL "
                "and apiKey from the configured environment variables"),
     JsRuleInfo("OAI002", "oai002_azure", "new AzureOpenAI(...) becomes new OpenAI(...); Azure-only options are "

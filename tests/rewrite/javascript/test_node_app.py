@@ -18,7 +18,9 @@ from tests.pr.conftest import Repo, git, git_env  # noqa: F401 - git_env: a clea
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "node_app"
 MODELS = {"gpt-4o": "tiny-llama", "gpt-4o-mini": "tiny-llama", "gpt-3.5-turbo": "tiny-llama"}
 CHANGED = {"src/app/api/ai/route.ts", "src/chains/summarize.ts", "src/components/Chat.vue", "src/lib/openai.ts",
-           "src/services/assistant.ts", "legacy/worker.js"}
+           "src/services/assistant.ts", "legacy/worker.js",
+           "src/app/api/chat/route.ts",  # OAI008: a note above logit_bias
+           "legacy/package.json"}  # OAI011: the openai pin above the worker upgraded from v3 (OAI004)
 
 
 @pytest.fixture
@@ -62,7 +64,7 @@ def test_diff_check_write_check(app):
     data = json.loads(written.output)
     assert {c["path"] for c in data["changes"]} == CHANGED
     rules = {r for c in data["changes"] for r in c["rules"]}
-    assert {"OAI001", "OAI003", "OAI012"} <= rules
+    assert {"OAI001", "OAI003", "OAI012", "OAI004", "OAI007", "OAI008", "OAI011"} <= rules
     review = {(r["path"], r["rule"]) for r in data["review"]}
     # never silent: the gateway provider, the browser client, unmapped embedding models, an unserved route
     assert {("src/app/api/ai/route.ts", "OAI001"), ("src/components/Chat.vue", "OAI001"),

@@ -8,7 +8,7 @@ const gateway = createOpenAI({ baseURL: process.env.LLM_BASE_URL, apiKey: proces
 export async function POST(req: Request) {
   const { messages } = await req.json();
   const result = streamText({ model: openai("gpt-4o"), messages, maxTokens: 512, temperature: 0.7 });
-  return result.toDataStreamResponse();
+  return result.toTextStreamResponse();
 }
 
 export async function classify(text: string) {

@@ -1,0 +1,364 @@
+"""OAI004 for JS/TS: openai-node v3 (Configuration / OpenAIApi) becomes the current SDK (its error reads: test_oai005.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.rewrite.javascript.upgrade_cases import case, check_case
+
+CASES = [
+    case("OAI004,OAI005", """\
+        const openaiLib = require("openai");
+
+        const openai = new openaiLib.OpenAIApi(new openaiLib.Configuration({ apiKey: process.env.KEY, baseOptions: { headers: { "X-Team": "a" } } }));
+
+        async function embed(text) {
+          const res = await openai.createEmbedding({ model: "text-embedding-3-small", input: text });
+          return res.data.data[0].embedding;
+        }
+
+        module.exports = { embed };
+""", """\
+        const openaiLib = require("openai");
+
+        const openai = new openaiLib.OpenAI({ apiKey: process.env.KEY, defaultHeaders: { "X-Team": "a" } });
+
+        async function embed(text) {
+          const res = await openai.embeddings.create({ model: "text-embedding-3-small", input: text });
+          return res.data[0].embedding;
+        }
+
+        module.exports = { embed };
+""", id="OAI004-cjs-namespace-inline-configuration-base-options", name="cjs_inline.js", review=[
+    ]),
+    case("OAI004,OAI005", """\
+        import { Configuration, OpenAIApi } from "openai";
+        import fs from "fs";
+
+        const openai = new OpenAIApi(new Configuration({ apiKey: process.env.OPENAI_API_KEY }));
+
+        export async function transcribe(path: string, audio: Buffer) {
+          const a = await openai.createTranscription(fs.createReadStream(path) as any, "whisper-1", undefined, "text");
+          const b = await openai.createTranscription(audio as any, "whisper-1");
+          return [a.data, b.data.text];
+        }
+
+        export async function list() {
+          const { data } = await openai.listModels();
+          const file = await openai.retrieveFile("file-1");
+          return [data.data.map((m) => m.id), file.data.filename];
+        }
+""", """\
+        import OpenAI from "openai";
+        import fs from "fs";
+
+        const openai = new OpenAI({ apiKey: process.env.OPENAI_API_KEY });
+
+        export async function transcribe(path: string, audio: Buffer) {
+          const a = await openai.audio.transcriptions.create({ file: fs.createReadStream(path) as any, model: "whisper-1", response_format: "text" });
+          // migrate: file: v4+ takes fs.createReadStream(path) or await toFile(...)
+          const b = await openai.audio.transcriptions.create({ file: audio as any, model: "whisper-1" });
+          return [a, b.text];
+        }
+
+        export async function list() {
+          const data = await openai.models.list();
+          const file = await openai.files.retrieve("file-1");
+          return [data.data.map((m) => m.id), file.filename];
+        }
+""", id="OAI004-positional-uploads-become-one-body", name="uploads.ts", review=[
+        ('OAI004', 9, 'file: openai-node v4+ uploads an fs.ReadStream, a File, a fe'),
+    ]),
+    case("OAI004,OAI005", """\
+        import { Configuration, OpenAIApi } from "openai";
+
+        const openai = new OpenAIApi(new Configuration({ apiKey: process.env.OPENAI_API_KEY }));
+
+        export async function stream(prompt: string) {
+          const res = await openai.createChatCompletion(
+            { model: "gpt-4o", messages: [{ role: "user", content: prompt }] },
+            { responseType: "stream", timeout: 30000 },
+          );
+          return res;
+        }
+
+        export function later(prompt: string) {
+          return openai
+            .createChatCompletion({ model: "gpt-4o", messages: [{ role: "user", content: prompt }] })
+            .then((r) => r.data.choices[0].message);
+        }
+
+        export async function meta(prompt: string) {
+          const r = await openai.createChatCompletion({ model: "gpt-4o", messages: [{ role: "user", content: prompt }] });
+          console.log(r.status);
+          return r.data;
+        }
+
+        export async function old() {
+          return openai.createEdit({ model: "text-davinci-edit-001", input: "x", instruction: "y" });
+        }
+""", """\
+        import OpenAI from "openai";
+
+        const openai = new OpenAI({ apiKey: process.env.OPENAI_API_KEY });
+
+        export async function stream(prompt: string) {
+          // migrate: v4+ streaming: for await (const chunk of stream) replaces response.data.on("data")
+          const res = await openai.chat.completions.create(
+            { model: "gpt-4o", messages: [{ role: "user", content: prompt }], stream: true },
+            { timeout: 30000 },
+          );
+          return res;
+        }
+
+        export function later(prompt: string) {
+          return openai
+            .chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: prompt }] })
+            .then((r) => r.choices[0].message);
+        }
+
+        export async function meta(prompt: string) {
+          const r = await openai.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: prompt }] });
+          // migrate: .status: v4+ returns the body; use .withResponse() for the HTTP response
+          console.log(r.status);
+          return r;
+        }
+
+        export async function old() {
+          // migrate: createEdit: no such endpoint in openai-node v4+; port by hand
+          return openai.createEdit({ model: "text-davinci-edit-001", input: "x", instruction: "y" });
+        }
+""", id="OAI004-stream-then-status-and-removed-endpoints", name="stream.ts", review=[
+        ('OAI004', 7, 'v4+ streams with `stream: true` and returns an async iterabl'),
+        ('OAI004', 29, 'createEdit calls an endpoint openai-node v4+ no longer has ('),
+        ('OAI004', 23, '`.status` of a v3 response: v4+ resolves to the response bod'),
+    ]),
+    case("OAI004,OAI005", """\
+        import { Configuration, OpenAIApi, ChatCompletionRequestMessage, ChatCompletionRequestMessageRoleEnum } from "openai";
+
+        const openai = new OpenAIApi(new Configuration({ apiKey: process.env.OPENAI_API_KEY }));
+
+        export async function ask(history: ChatCompletionRequestMessage[]) {
+          const messages: ChatCompletionRequestMessage[] = [
+            { role: ChatCompletionRequestMessageRoleEnum.System, content: "be brief" },
+            ...history,
+          ];
+          const { data: completion } = await openai.createChatCompletion({ model: "gpt-4o", messages });
+          return completion.choices[0].message;
+        }
+""", """\
+        import OpenAI from "openai";
+
+        const openai = new OpenAI({ apiKey: process.env.OPENAI_API_KEY });
+
+        export async function ask(history: OpenAI.ChatCompletionMessageParam[]) {
+          const messages: OpenAI.ChatCompletionMessageParam[] = [
+            { role: "system", content: "be brief" },
+            ...history,
+          ];
+          const completion = await openai.chat.completions.create({ model: "gpt-4o", messages });
+          return completion.choices[0].message;
+        }
+""", id="OAI004-v3-types-and-enums", name="types.ts", review=[
+    ]),
+    case("OAI004,OAI005", """\
+        import { Configuration, OpenAIApi } from "openai";
+
+        const configuration = new Configuration({
+          apiKey: process.env.OPENAI_API_KEY,
+          basePath: "https://proxy.internal/v1",
+        });
+        const openai = new OpenAIApi(configuration);
+
+        export async function ask(question: string) {
+          const completion = await openai.createChatCompletion({
+            model: "gpt-4o",
+            messages: [{ role: "user", content: question }],
+          });
+          return completion.data.choices[0].message?.content;
+        }
+""", """\
+        import OpenAI from "openai";
+
+        const openai = new OpenAI({
+          apiKey: process.env.OPENAI_API_KEY,
+          baseURL: "https://proxy.internal/v1",
+        });
+
+        export async function ask(question: string) {
+          const completion = await openai.chat.completions.create({
+            model: "gpt-4o",
+            messages: [{ role: "user", content: question }],
+          });
+          return completion.choices[0].message?.content;
+        }
+""", id="OAI004-esm-configuration-variable-inlined", name="esm.ts", review=[
+    ]),
+    case("OAI004,OAI005", """\
+        import * as oai from "openai";
+
+        export class Bot {
+          private openai: oai.OpenAIApi;
+          constructor(key: string) {
+            this.openai = new oai.OpenAIApi(new oai.Configuration({ apiKey: key }));
+          }
+          async ask(q: string) {
+            const r = await this.openai.createChatCompletion({ model: "gpt-4o", messages: [{ role: "user", content: q }] });
+            const items = [0].map((i) => r.data.choices[i].message);
+            try {
+              await this.openai.createModeration({ input: q });
+            } catch (e: any) {
+              console.log(e.response?.data?.error?.message, e.response?.status);
+            }
+            return items;
+          }
+        }
+
+        export function makeClient(key: string) {
+          return new oai.OpenAIApi(new oai.Configuration({ apiKey: key }));
+        }
+""", """\
+        import * as oai from "openai";
+
+        export class Bot {
+          private openai: oai.OpenAI;
+          constructor(key: string) {
+            this.openai = new oai.OpenAI({ apiKey: key });
+          }
+          async ask(q: string) {
+            const r = await this.openai.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: q }] });
+            const items = [0].map((i) => r.choices[i].message);
+            try {
+              await this.openai.moderations.create({ input: q });
+            } catch (e: any) {
+              // migrate: v4+'s APIError.message starts with the HTTP status ('400 ...'); the API's own message alone is its .error?.message
+              console.log(e.message, e.status);
+            }
+            return items;
+          }
+        }
+
+        export function makeClient(key: string) {
+          return new oai.OpenAI({ apiKey: key });
+        }
+""", id="OAI004-namespace-import-class-field-and-factory", name="e_class.ts", review=[
+        ('OAI005', 15, "e.response?.data?.error?.message -> e.message: v4+'s APIErro"),
+    ]),
+    case("OAI004,OAI005", """\
+        import { Configuration, OpenAIApi } from "openai";
+
+        let client: OpenAIApi | null = null;
+        export function get(): OpenAIApi {
+          client ??= new OpenAIApi(new Configuration({ apiKey: process.env.OPENAI_API_KEY }));
+          return client;
+        }
+""", """\
+        import OpenAI from "openai";
+
+        let client: OpenAI | null = null;
+        export function get(): OpenAI {
+          client ??= new OpenAI({ apiKey: process.env.OPENAI_API_KEY });
+          return client;
+        }
+""", id="OAI004-client-type-annotations", name="e_typed.ts", review=[
+    ]),
+    # a client the scan cannot see (a parameter): the file has no finding, so no rule edits it
+    case("OAI004,OAI005", """\
+        import { OpenAIApi } from "openai";
+
+        export async function ask(client: OpenAIApi, q: string) {
+          const r = await client.createChatCompletion({ model: "gpt-4o", messages: [{ role: "user", content: q }] });
+          return r.data.choices[0].message;
+        }
+""", id="OAI004-no-finding-no-edit", name="e_param.ts", review=[
+    ]),
+    # -- no-op cases ----------------------------------------------------------------------------------------------
+    case("OAI004,OAI005", """\
+        import OpenAI from "openai";
+
+        const client = new OpenAI();
+        export async function ask() {
+          try {
+            const r = await client.chat.completions.create({ model: "m", messages: [] });
+            return r.choices[0].message;
+          } catch (e: any) {
+            return e.status;
+          }
+        }
+        """, id="OAI004-current-sdk-untouched"),
+    case("OAI004,OAI005", """\
+        import Groq from "groq-sdk";
+        import axios from "axios";
+
+        const groq = new Groq();
+        export async function ask() {
+          try {
+            const r = await groq.chat.completions.create({ model: "llama3", messages: [] });
+            await axios.get("https://example.com");
+            return r.choices[0];
+          } catch (e: any) {
+            return e.response.status;
+          }
+        }
+        """, id="OAI004-look-alike-sdk-and-axios-untouched"),
+    case("OAI004,OAI005", """\
+        import { Configuration, OpenAIApi } from "openai-edge";
+
+        const openai = new OpenAIApi(new Configuration({ apiKey: process.env.OPENAI_API_KEY }));
+        export async function POST() {
+          const r = await openai.createChatCompletion({ model: "gpt-4o", messages: [], stream: true });
+          return r;
+        }
+        """, id="OAI004-openai-edge-untouched", name="edge.ts"),
+]
+
+
+@pytest.mark.parametrize("c", CASES)
+def test_case(c, tmp_path):
+    check_case(c, tmp_path)
+
+
+def test_client_exported_to_another_module_is_upgraded_in_both(tmp_path):
+    """A client exported from lib/openai.js and called from a route: both files are upgraded in one run, and the
+    exported client gets a review item (uses the scan could not follow would break)."""
+    from tests.rewrite.javascript.upgrade_cases import run_js
+
+    (tmp_path / "lib").mkdir()
+    lib = ('const { Configuration, OpenAIApi } = require("openai");\n'
+           'const openai = new OpenAIApi(new Configuration({ apiKey: process.env.OPENAI_API_KEY }));\n'
+           'module.exports = { openai };\n')
+    route = ('const { openai } = require("./lib/openai");\n'
+             'async function handler(q) {\n'
+             '  const r = await openai.createChatCompletion({ model: "gpt-4o", messages: [{ role: "user", content: q }],'
+             ' functions: [{ name: "f", parameters: {} }] });\n'
+             '  return r.data.choices[0].message;\n'
+             '}\n'
+             'module.exports = { handler };\n')
+    (tmp_path / "lib" / "openai.js").write_text(lib)
+    rules = ("OAI004", "OAI005", "OAI007", "OAI008")
+    lib_result = run_js(lib, rules, tmp_path / "lib", "openai.js")
+    assert lib_result.after == ('const { OpenAI } = require("openai");\n'
+                                'const openai = new OpenAI({ apiKey: process.env.OPENAI_API_KEY });\n'
+                                'module.exports = { openai };\n')
+    assert [(r, line) for r, line, _ in lib_result.review] == [("OAI004", 2)]
+    route_result = run_js(route, rules, tmp_path, "route.js")
+    assert route_result.failure is None
+    assert "openai.chat.completions.create(" in route_result.after
+    assert 'tools: [{ type: "function", function: { name: "f", parameters: {} } }]' in route_result.after
+    assert "return r.choices[0].message;" in route_result.after
+    # once lib/openai.js is written, a second run over the route finds nothing left to do
+    (tmp_path / "lib" / "openai.js").write_text(lib_result.after)
+    again = run_js(route_result.after, rules, tmp_path, "route.js")
+    assert again.after == route_result.after
+
+
+def test_crlf_files_keep_crlf_in_what_the_upgrade_writes(tmp_path):
+    """Notes and added body fields use the file's line ending."""
+    from tests.rewrite.javascript.upgrade_cases import run_js
+
+    stream = next(p.values[0] for p in CASES if p.values[0].id == "OAI004-stream-then-status-and-removed-endpoints")
+    source = stream.before.replace("\n", "\r\n")
+    result = run_js(source, stream.rules, tmp_path, stream.name)
+    assert result.failure is None
+    assert result.after == stream.after.replace("\n", "\r\n")
+    assert run_js(result.after, stream.rules, tmp_path, stream.name).after == result.after

@@ -128,6 +128,7 @@ def test_pr_error_becomes_an_annotation_and_fails_the_step(run_step, github_repo
     assert result.outputs["pr-url"] == "" and result.outputs["pr-action"] == "error"
 
 
+@pytest.mark.slow
 def test_install_from_checkout_installs_this_source(run_step, tmp_path):
     """The install step, for real, into a fresh venv that already sees this interpreter's dependencies."""
     venv = tmp_path / "venv"

@@ -20,6 +20,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+pytestmark = pytest.mark.slow  # the first hook install is a pip install with every dependency
+
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE_FILES = ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "migrate", "templates")
 

@@ -442,12 +442,13 @@ def _refresh_blocker(
     for where, sha in (("here", local_sha), (f"on {options.remote}", remote_sha)):
         if not sha:
             continue
-        if not _has_commit(git, sha) and where != "here" and push_url:
+        if not _has_commit(git, sha) and where != "here" and push_url and not options.dry_run:
             # A fresh CI checkout holds only the base: bring the branch's commits in to look at them.
             git.run("fetch", "--quiet", "--no-tags", push_url, f"refs/heads/{branch}", check=False,
                     timeout=NETWORK_TIMEOUT_S)  # fmt: skip
         if not _has_commit(git, sha):
-            return f"the branch {branch!r} {where} is at {sha[:12]}, which could not be fetched to check it: {keep}"
+            why = "a dry run fetches nothing" if options.dry_run else "it could not be fetched"
+            return f"the branch {branch!r} {where} is at {sha[:12]}, which is not here to check ({why}): {keep}"
         parents = git.out("rev-list", "--parents", "-n", "1", sha).split()[1:]
         text = git.out("log", "-1", "--format=%B", sha)
         if len(parents) != 1 or not any(marker in text for marker in MADE_BY_MIGRATE):

@@ -155,3 +155,14 @@ def test_cli_refresh_flag(gh):
     assert proc.returncode == 0, proc.stderr
     assert "Replaced" in proc.stdout and "Pull request updated" in proc.stdout
     assert len(pulls.pulls) == 1
+
+
+def test_dry_run_with_refresh_says_the_branch_would_be_rebuilt_and_writes_nothing(gh):
+    repo, pulls = gh
+    create_pr([repo.work], _options(pulls.fake))
+    _move_base(repo)
+    objects_before = repo.git("count-objects", "-v")
+    result = create_pr([repo.work], _options(pulls.fake, dry_run=True))
+    assert result.status == "dry-run" and result.branch_action == "replace" and not result.warnings
+    assert repo.git("count-objects", "-v") == objects_before
+    assert pulls.requests("PATCH") == 0 and pulls.requests("POST") == 1

@@ -106,7 +106,7 @@ def run(args: argparse.Namespace) -> dict:
             staged = list(STAGED)[:count]
             runs.append(common.measure(f"hook, {count} staged", [*pre_commit(), "run", "migrate-scan"], repeat=args.repeat,
                                        ok_returncodes=(0, 1), cwd=project, env=env, timeout=args.timeout))  # fmt: skip
-            runs.append(common.measure(f"scan only, {count} files", [migrate, "scan", "--fail-on=needs-change", *staged],
+            runs.append(common.measure(f"scan only, {count} file{'s' if count > 1 else ''}", [migrate, "scan", "--fail-on=needs-change", *staged],
                                        repeat=args.repeat, ok_returncodes=(0, 1), cwd=project, env=env,
                                        timeout=args.timeout))  # fmt: skip
         runs.append(common.measure("pre-commit alone", [*pre_commit(), "run", "migrate-scan", "--files", ".pre-commit-config.yaml"],

@@ -14,6 +14,7 @@ Examples:
   migrate pr src/ --branch llama --draft    a draft PR from branch "llama", rewriting src/ only
   migrate pr . --parity-report parity.md    embed the parity verdict in the PR body
   migrate pr . --no-push                    commit locally only
+  migrate pr . --refresh                    scheduled job: keep one migration PR up to date with the base
   GH_TOKEN=... migrate pr . --api-url https://ghe.example.com/api/v3
   migrate pr --repos repos.txt --jobs 8     every repository listed (URLs, paths, org:NAME): one PR each
   migrate pr --repos repos.txt --dry-run --report fleet.html
@@ -53,6 +54,13 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
     is_flag=True,
     default=None,
     help="Replace an existing branch of the same name (pushed with --force-with-lease).",
+)
+@click.option(
+    "--refresh",
+    is_flag=True,
+    default=None,
+    help="For scheduled runs: rebuild the branch on the current base when it holds only migrate-kit's own commit "
+    "(a branch someone committed to is left alone), and leave a pull request closed unmerged closed.",
 )
 @click.option("--push/--no-push", default=None, help="Push the branch (default) or only commit it locally.")
 @click.option(
@@ -251,6 +259,9 @@ def _report(out, result) -> None:
         out.print(f"[yellow]not committed:[/] {escape(path)}: {escape(why)}")
     if result.status == "nothing-to-commit":
         out.print("[red]Nothing committed:[/] every file the rewrite changed was left out (reasons above).")
+        return
+    if result.status == "pr-closed":
+        out.print(f"[yellow]Left alone:[/] {escape(result.pr_skipped or '')}")
         return
     if result.status == "dry-run":
         out.print(

@@ -65,6 +65,16 @@ def _explain(status: int, payload: Any, what: str, repo: str, token_env: str) ->
     return f"GitHub answered {status} to {what} for {repo}: {said}\n{hint}"
 
 
+@dataclass(frozen=True)
+class PullState:
+    """The latest pull request of a branch, open or not."""
+
+    number: int
+    url: str
+    state: str  # "open" or "closed"
+    merged: bool
+
+
 class GitHubClient:
     def __init__(
         self, api_url: str, token: str, *, token_env: str = "GITHUB_TOKEN", timeout: float = TIMEOUT_S, transport=None
@@ -168,6 +178,24 @@ class GitHubClient:
         if reviewers:
             warnings += self._request_reviewers(pulls, full, pr.number, reviewers)
         return PullRequest(pr.number, pr.url, pr.action, tuple(warnings))
+
+    def latest_pull(self, owner: str, repo: str, *, head: str) -> PullState | None:
+        """The most recent pull request from `head` in any state, or None when there has never been one."""
+        full = f"{owner}/{repo}"
+        what = "the lookup of the branch's pull requests"
+        status, payload = self._request(
+            "GET", f"/repos/{quote(owner)}/{quote(repo)}/pulls", what, full,
+            params={"head": f"{owner}:{head}", "state": "all", "sort": "created", "direction": "desc", "per_page": 1},
+        )  # fmt: skip
+        if status != 200 or not isinstance(payload, list):
+            raise GitHubError(_explain(status, payload, what, full, self.token_env), status)
+        if not payload:
+            return None
+        latest = payload[0]
+        return PullState(
+            int(latest["number"]), str(latest.get("html_url", "")), str(latest.get("state", "open")),
+            bool(latest.get("merged_at")),
+        )  # fmt: skip
 
     def _update_existing(
         self, pulls: str, full: str, owner: str, *, head: str, base: str, title: str, body: str

@@ -21,6 +21,9 @@ class PrOptions:
     draft: bool = False
     allow_dirty: bool = False
     force_branch: bool = False
+    # Rebuild the branch on the current base when it holds only migrate-kit's own commit (scheduled runs);
+    # a branch a person committed to is never rewritten, and a pull request closed unmerged is not reopened.
+    refresh: bool = False
     push: bool = True
     open_pr: bool = True  # through the API when a token and a GitHub remote are there
     dry_run: bool = False

@@ -54,7 +54,7 @@ class PrError(RuntimeError):
 
 @dataclass(frozen=True)
 class PrResult:
-    status: str  # "dry-run", "nothing-to-change", "nothing-to-commit", "committed", "up-to-date"
+    status: str  # "dry-run", "nothing-to-change", "nothing-to-commit", "committed", "up-to-date", "pr-closed"
     repo: str  # the repository's top-level folder
     branch: str
     base: str
@@ -209,11 +209,21 @@ def create_pr(
     remote_sha = _remote_branch(git, push_url, options, warnings) if options.push and push_url else None
     force = options.force_branch or bool(may_replace and may_replace(remote_sha))
 
+    closed = _closed_pull_request(options, remote, env, warnings) if options.refresh else None
+    if closed is not None:
+        return PrResult(
+            "pr-closed", **common, warnings=tuple(warnings),
+            pr_skipped=f"pull request #{closed.number} ({closed.url}) for {options.branch} was closed without merging: "
+            "it is not reopened or replaced; reopen it to have it refreshed again, or use another --branch",
+        )  # fmt: skip
+
     if options.dry_run:
         existing = next((sha for sha in (local_sha, remote_sha) if sha and _holds(git, sha, parent, candidates)), None)
         action = "reuse" if existing else ("replace" if (local_sha or remote_sha) else "create")
         if action == "replace" and not force:
-            warnings.append(_exists_message(git, options, local_sha, remote_sha))
+            blocker = _refresh_blocker(git, options, parent, local_sha, remote_sha, push_url) if options.refresh else None
+            if not options.refresh or blocker:
+                warnings.append(blocker or _exists_message(git, options, local_sha, remote_sha))
         return PrResult(
             "dry-run", **common, branch_action=action, warnings=tuple(warnings),
             pr_skipped=_pr_skip_reason(options, remote, env, dry_run=True),
@@ -230,12 +240,16 @@ def create_pr(
             break
     if commit is None:
         if (local_sha or remote_sha) and not force:
-            raise PrError(_exists_message(git, options, local_sha, remote_sha))
+            blocker = _refresh_blocker(git, options, parent, local_sha, remote_sha, push_url) if options.refresh else None
+            if not options.refresh or blocker:
+                raise PrError(blocker or _exists_message(git, options, local_sha, remote_sha))
         action = "replace" if (local_sha or remote_sha) else "create"
         commit = _commit(git, tree, parent, message)
     elif remote_sha and remote_sha != commit and not force and not _is_ancestor(git, remote_sha, commit):
         # The local branch holds this rewrite, but the remote one moved on: never overwrite that silently.
-        raise PrError(_exists_message(git, options, None, remote_sha))
+        blocker = _refresh_blocker(git, options, parent, None, remote_sha, push_url) if options.refresh else None
+        if not options.refresh or blocker:
+            raise PrError(blocker or _exists_message(git, options, None, remote_sha))
     if commit != local_sha:
         git.run(
             "update-ref", "-m", f"migrate pr: {action}", f"refs/heads/{options.branch}", commit, local_sha or ZERO_SHA
@@ -426,6 +440,59 @@ def _holds(git: Git, commit: str, parent: str, candidates: list[_Candidate]) -> 
         ):
             return False
     return True
+
+
+MADE_BY_MIGRATE = ("\nGenerated-by: migrate-kit ", "Rewritten by `migrate rewrite` (migrate-kit ")
+
+
+def _refresh_blocker(
+    git: Git, options: PrOptions, parent: str, local_sha: str | None, remote_sha: str | None, push_url: str | None
+) -> str | None:
+    """Why --refresh may not rebuild the branch, or None when every existing tip is migrate-kit's own commit
+    on a commit of the base's history (so rebuilding it on the current base loses nothing a person wrote)."""
+    branch = options.branch
+    keep = "review the pull request, or pass --force-branch to replace the branch anyway"
+    for where, sha in (("here", local_sha), (f"on {options.remote}", remote_sha)):
+        if not sha:
+            continue
+        if not _has_commit(git, sha) and where != "here" and push_url and not options.dry_run:
+            # A fresh CI checkout holds only the base: bring the branch's commits in to look at them.
+            git.run("fetch", "--quiet", "--no-tags", push_url, f"refs/heads/{branch}", check=False,
+                    timeout=NETWORK_TIMEOUT_S)  # fmt: skip
+        if not _has_commit(git, sha):
+            why = "a dry run fetches nothing" if options.dry_run else "it could not be fetched"
+            return f"the branch {branch!r} {where} is at {sha[:12]}, which is not here to check ({why}): {keep}"
+        parents = git.out("rev-list", "--parents", "-n", "1", sha).split()[1:]
+        text = git.out("log", "-1", "--format=%B", sha)
+        if len(parents) != 1 or not any(marker in text for marker in MADE_BY_MIGRATE):
+            return (
+                f"the branch {branch!r} {where} has commits migrate-kit did not make ({sha[:12]}: "
+                f"{git.commit_subject(sha)}), so --refresh leaves it alone: {keep}"
+            )
+        if not _is_ancestor(git, parents[0], parent):
+            shallow = git.out("rev-parse", "--is-shallow-repository") == "true"
+            hint = " (this clone is shallow: fetch the full history, e.g. actions/checkout with fetch-depth: 0)" if shallow else ""
+            return (
+                f"the branch {branch!r} {where} is built on {parents[0][:12]}, which is not in the history of the "
+                f"commit being migrated ({parent[:12]}){hint}: {keep}"
+            )
+    return None
+
+
+def _closed_pull_request(options: PrOptions, remote: Remote | None, env: Mapping[str, str], warnings: list[str]):
+    """The branch's latest pull request when it was closed without merging (so --refresh leaves it be), else None."""
+    if _pr_skip_reason(options, remote, env, dry_run=False) is not None:
+        return None
+    token_env = options.token_env or next(name for name in TOKEN_ENVS if env.get(name))
+    try:
+        with GitHubClient(remote.api_url, env[token_env], token_env=token_env) as client:
+            latest = client.latest_pull(remote.owner, remote.name, head=options.branch)
+    except GitHubError as e:
+        warnings.append(f"could not look for a closed pull request of {options.branch} ({e}); going on")
+        return None
+    if latest is not None and latest.state == "closed" and not latest.merged:
+        return latest
+    return None
 
 
 def _exists_message(git: Git, options: PrOptions, local_sha: str | None, remote_sha: str | None) -> str:

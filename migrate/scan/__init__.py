@@ -77,7 +77,7 @@ def scan(
         js_deferred = [d for d in deferred if isinstance(d, JsDeferred)]
         python_deferred = [d for d in deferred if not isinstance(d, JsDeferred)]
         if python_deferred:
-            findings.extend(settle(python_deferred, ModuleIndex(files)))
+            findings.extend(settle(python_deferred, ModuleIndex(_module_files(files, roots))))
         if js_deferred:
             from migrate.scan.detect.javascript.crossmodule import settle as settle_js
 
@@ -97,6 +97,40 @@ def scan(
         tool_version=__version__,
         duration_s=round(time.perf_counter() - started, 4),
     )
+
+
+def _module_files(files, roots):
+    """The files imports are looked up in: the scanned ones, and when files were named one by one (a pre-commit
+    hook passes the staged files), also the Python files of their git repositories, so that a client imported
+    from a module that is not staged is still followed. Lazy: `git ls-files` runs only if an import is looked up,
+    and only the modules asked for are parsed."""
+    yield from files
+    named = [Path(r) for r in roots if Path(r).is_file()]
+    if not named:
+        return
+    import subprocess
+
+    seen = {path for path, _ in files}
+    tops: set[str] = set()
+    for root in named:
+        try:
+            top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=root.resolve().parent,
+                                 capture_output=True, text=True, timeout=30).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            continue
+        if not top or top in tops:
+            continue
+        tops.add(top)
+        try:
+            listing = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--",
+                                      "*.py", "*.pyw"], cwd=top, capture_output=True, timeout=60).stdout
+        except (OSError, subprocess.SubprocessError):
+            continue
+        for rel in listing.decode("utf-8", "surrogateescape").split("\0"):
+            path = os.path.join(top, rel)
+            if rel and path not in seen:
+                seen.add(path)
+                yield path, rel
 
 
 def _detect_all(walk, endpoints, jobs, progress):

@@ -69,11 +69,20 @@ def iter_files(
     for root in roots:
         root = Path(root)
         if root.is_file():
-            yield Candidate(root.resolve(), root.name, root.resolve().parent)
+            path, rel = root.resolve(), file_rel(root)
+            yield Candidate(path, rel, path.parents[len(Path(rel).parts) - 1])
             continue
         root = root.resolve()
         for path, rel in _walk(root, exclude, include_vendored, respect_gitignore, skipped, name_filter):
             yield Candidate(Path(path), rel, root)
+
+
+def file_rel(root: Path) -> str:
+    """How a file named on the command line is shown: the path as given when it is relative and inside the
+    current folder (`src/app.py`, as pre-commit and people pass them), else its name."""
+    if root.is_absolute() or ".." in root.parts:
+        return root.name
+    return root.as_posix()
 
 
 def iter_paths(
@@ -90,7 +99,7 @@ def iter_paths(
     for root in roots:
         root = Path(root)
         if root.is_file():
-            yield str(root.resolve()), root.name
+            yield str(root.resolve()), file_rel(root)
             continue
         if not root.exists():
             skipped.append(Skipped(str(root), "not found", "no such file or folder"))

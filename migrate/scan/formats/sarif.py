@@ -205,6 +205,10 @@ def _root_prefixes(roots, base: Path) -> list[tuple[Path, str]]:
     for root in roots:
         p = Path(root).resolve()
         directory = p if p.is_dir() or not p.exists() else p.parent
+        if directory is not p:  # a named file: its findings' paths are walk.file_rel(root), shown from there
+            from migrate.scan.walk import file_rel
+
+            directory = p.parents[len(Path(file_rel(Path(root))).parts) - 1]
         try:
             rel = directory.relative_to(base).as_posix()
         except ValueError:

@@ -50,13 +50,12 @@ def add_properties(module: JsModule, obj, props: list[tuple[str, str]], out: Rul
         indent = module.indent_at(members[0].start_byte) if _starts_line(module, members[0]) else \
             module.indent_at(obj.start_byte) + module.indent_unit
         nl = module.newline
-        if trailing:
-            comma = last.end_byte + after_last.index(b",") + 1
-            out.edit(comma, comma, "".join(f"{nl}{indent}{k}: {v}," for k, v in props))
-        else:
-            out.edit(last.end_byte, last.end_byte, "," + "".join(f"{nl}{indent}{k}: {v}" +
-                                                               ("," if i < len(props) - 1 else "")
-                                                               for i, (k, v) in enumerate(props)))
+        anchor = last.end_byte + after_last.index(b",") + 1 if trailing else last.end_byte
+        insert_at = _after_line_comment(source, anchor)
+        if not trailing:
+            out.edit(last.end_byte, last.end_byte, ",")
+        out.edit(insert_at, insert_at, "".join(f"{nl}{indent}{k}: {v}" + ("," if trailing or i < len(props) - 1 else "")
+                                               for i, (k, v) in enumerate(props)))
         return
     added = "".join(f", {k}: {v}" for k, v in props)
     line = module.line_text(obj.start_byte)
@@ -66,6 +65,17 @@ def add_properties(module: JsModule, obj, props: list[tuple[str, str]], out: Rul
         out.edit(obj.start_byte, obj.end_byte, _layout(module, obj, existing + [f"{k}: {v}" for k, v in props]))
         return
     out.edit(last.end_byte, last.end_byte, added)
+
+
+def _after_line_comment(source: bytes, at: int) -> int:
+    """`at`, or the end of its line when only a comment follows it there (`key: value, // why`): new lines go
+    after the comment, which stays with the line it explains."""
+    end = source.find(b"\n", at)
+    end = len(source) if end < 0 else end
+    rest = source[at:end].rstrip(b"\r").strip()
+    if rest.startswith(b"//") or (rest.startswith(b"/*") and rest.endswith(b"*/")):
+        return end - 1 if source[end - 1:end] == b"\r" else end
+    return at
 
 
 def _edited_text(module: JsModule, node, out: RuleOutput) -> str:

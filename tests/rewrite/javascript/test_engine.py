@@ -130,3 +130,16 @@ def test_clients_no_rule_repoints_are_left_for_review():
     assert result.after == source
     assert [(r, ln) for r, ln, _ in result.review] == [("OAI001", 2)]
     assert "openai-node v3" in result.review[0][2]
+
+
+@pytest.mark.parametrize("last", ["apiKey: process.env.KEY_FOR_OPENAI, // the team's key",
+                                  "apiKey: process.env.KEY_FOR_OPENAI // the team's key"])
+def test_a_comment_after_the_last_property_stays_on_its_line(last):
+    source = f'import OpenAI from "openai";\nconst c = new OpenAI({{\n  {last}\n}});\n'
+    result = run_js(source, ["OAI001"])
+    lines = result.after.splitlines()
+    assert lines[2].startswith("  apiKey: process.env.KEY_FOR_OPENAI,") and lines[2].endswith("// the team's key")
+    comma = "," if "," in last else ""  # the object's trailing-comma style is kept
+    assert lines[3] == f'  baseURL: process.env.OPENAI_BASE_URL ?? "http://localhost:8000/v1"{comma}'
+    assert lines[4] == "});"
+    assert run_js(result.after, ["OAI001"]).after == result.after

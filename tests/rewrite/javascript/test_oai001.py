@@ -155,6 +155,13 @@ CASES = [
         """, id="OAI001-js-unserved-call-for-review",
         review=[("OAI001", 7, "images.generate: vLLM serves no such route")]),
     case("OAI001", """
+        const { generateText } = require("ai");
+        const { openai } = require("@ai-sdk/openai");
+
+        exports.run = () => generateText({ model: openai("gpt-4o"), prompt: "hi" });
+        """, None, id="OAI001-js-ai-sdk-provider-from-require", name="run.cjs",
+        review=[("OAI001", 4, "createOpenAI")]),
+    case("OAI001", """
         // new OpenAI() in a comment, and a string: "new OpenAI()"
         import Groq from "groq-sdk";
         const groq = new Groq();

@@ -76,6 +76,13 @@ CASES = [
         await groq.chat.completions.create({ model: "gpt-4o", messages: [] });
         """, None, id="OAI003-js-other-provider-keeps-its-models"),
     case("OAI003", """
+        import OpenAI from "openai";
+        const client = new OpenAI();
+        const settings = { model: "gpt-4o" };
+        await client.chat.completions.create({ model: settings.model, messages: [] });
+        """, None, id="OAI003-js-model-not-followed-for-review",
+        review=[("OAI003", 4, "not a literal the rewrite can follow")]),
+    case("OAI003", """
         const names = { fast: "gpt-4o" };  // not sent anywhere
         console.log("gpt-4o");
         """, None, id="OAI003-js-strings-not-sent-are-data"),

@@ -48,6 +48,11 @@ CASES = [
         """, None, id="OAI009-js-http-mock-reported", name="setup.js",
         review=[("OAI009", 2, "HTTP mock")]),
     case("OAI009", """
+        const OPENAI_HOST = "https://api.openai.com";
+        export const chat = (body) => fetch(OPENAI_HOST + "/v1/chat/completions", { method: "POST", body });
+        """, None, id="OAI009-js-bare-host-for-review", name="host.js",
+        review=[("OAI009", 1, "without /v1")]),
+    case("OAI009", """
         // Docs: https://api.openai.com/v1
         const HELP = "see https://api.openai.com/v1 for details";
         export const note = () => console.log(HELP);

@@ -65,8 +65,11 @@ def run(module: JsModule, context) -> RuleOutput:
             out.note(finding.start_byte, f"{finding.endpoint}: vLLM serves no such route: once the client points at "
                                          f"vLLM, keep this call on OpenAI through a client of its own (baseURL from "
                                          f"${upstream}, OpenAI's key)")
-    if default_provider:
-        _default_provider(module, context, out)
+    if default_provider and not _default_provider(module, context, out):
+        first = next(f for f in module.findings if f.kind is Kind.CALL and f.api == "ai-sdk" and f.client == "openai")
+        out.note(first.start_byte, "the AI SDK's default `openai` provider is not imported here with an ES import: "
+                                   "create the provider with createOpenAI({ baseURL, apiKey }) reading "
+                                   f"${context.config.base_url_env} where it comes from")
     return out
 
 
@@ -146,11 +149,9 @@ def merge(module: JsModule, context, options, out: RuleOutput, where: int, what:
                 out.note(where, f"this {what}'s {base_key} comes from `{module.snippet(value)}`, which reaches "
                                 f"OpenAI: point it at ${config.base_url_env} by hand")
     key = next((props[k] for k in key_keys if k in props), None)
-    if not key_keys:
-        pass  # the caller sets the key elsewhere
-    elif key is None:
+    if key is None and key_keys:  # no key_keys: the caller sets the key elsewhere
         add.append((key_keys[0], api_key_expr(module, context)))
-    elif key.type == "pair":
+    elif key is not None and key.type == "pair":
         value = prop_value(key)
         if env_read(module, value) == config.api_key_env and not configured(module, value, config.api_key_env):
             out.edit(value.start_byte, value.end_byte, api_key_expr(module, context))
@@ -193,8 +194,9 @@ def _declared_object(module: JsModule, ident):
 
 
 # -- the AI SDK's default provider ------------------------------------------------------------------------------
-def _default_provider(module: JsModule, context, out: RuleOutput) -> None:
-    """`import { openai } from "@ai-sdk/openai"` -> a provider of the same name made with createOpenAI."""
+def _default_provider(module: JsModule, context, out: RuleOutput) -> bool:
+    """`import { openai } from "@ai-sdk/openai"` -> a provider of the same name made with createOpenAI (False: no
+    such import here)."""
     for statement in module.root.named_children:
         if statement.type != "import_statement":
             continue
@@ -221,7 +223,8 @@ def _default_provider(module: JsModule, context, out: RuleOutput) -> None:
         wanted = [("baseURL", base_url_expr(module, context)), ("apiKey", api_key_expr(module, context))]
         declaration = f"const {local} = {factory_name}({new_object(module, wanted, last_import.start_byte)}){semi}"
         out.edit(last_import.end_byte, last_import.end_byte, module.newline * 2 + declaration)
-        return
+        return True
+    return False
 
 
 def _remove_specifier(module: JsModule, spec, out: RuleOutput) -> None:

@@ -17,7 +17,6 @@ to another provider are never converted.
 
 from __future__ import annotations
 
-from migrate.catalog.providers import Role
 from migrate.rewrite.javascript.edits import RuleOutput
 from migrate.rewrite.javascript.module import JsModule, arguments, has_spread, prop_value, properties, strip_wrappers
 from migrate.rewrite.javascript.objects import remove_property
@@ -167,5 +166,3 @@ def _openai_binding(module: JsModule) -> str | None:
                             return module.text(spec.child_by_field_name("alias") or name)
     return None
 
-
-__all__ = ["run", "Role"]

@@ -41,8 +41,14 @@ def run(module: JsModule, context) -> RuleOutput:
         if node is None:
             continue
         expr = _model_expression(module, node, finding)
+        seen = mapper.literals
         if expr is not None:
             mapper.follow(expr, node.start_byte, 0)
+        mapped = context.config.map_model(finding.model)
+        if mapper.literals == seen and mapped is not None and mapped != finding.model and \
+                " from " not in (finding.model_origin or ""):  # another module's constant: crossrefs.py maps it
+            mapper.out.note(node.start_byte, f"model {finding.model!r} ({finding.model_origin}) is not a literal the "
+                                             f"rewrite can follow here: send {mapped!r} instead")
     for name in sorted(context.model_exports):
         value = _declaration(module, name, None)
         if value is not None:
@@ -77,6 +83,7 @@ class _Mapper:
         self.config = context.config
         self.out = RuleOutput()
         self.done: set[int] = set()
+        self.literals = 0  # string literals reached so far (mapped, reported, or already right)
 
     def follow(self, node, where: int, hops: int) -> None:
         module = self.module
@@ -108,6 +115,7 @@ class _Mapper:
         name = string_value(self.module, node)
         if name is None:
             return
+        self.literals += 1
         target = self.config.map_model(name)
         if target is not None and target != name:
             quote = self.module.text(node)[0]

@@ -132,6 +132,15 @@ class _Urls:
             return self._literals(_declaration(module, module.text(node), node), hops + 1)
         return []
 
+    def _has_v1(self, literal, prefix: str) -> bool:
+        """The configured base URL ends in /v1: a URL of OpenAI's bare host (the code adds /v1 itself) cannot take
+        it in place, and is left for review."""
+        if prefix.endswith("/v1"):
+            return True
+        self.out.note(literal.start_byte, f"{prefix} without /v1: the code adds the API version itself; point it at "
+                                          f"the vLLM server (${self.context.config.base_url_env} without /v1) by hand")
+        return False
+
     def _rewrite(self, literal) -> None:
         module = self.module
         if literal.id in self.done:
@@ -146,13 +155,13 @@ class _Urls:
                 return
             value = module.text(fragment)
             prefix, rest = _split(value)
-            if prefix is None:
+            if prefix is None or not self._has_v1(literal, prefix):
                 return
             self.out.edit(fragment.start_byte, fragment.start_byte + len(prefix.encode()), "${" + self.base + "}")
             return
         value = _value(module, literal)
         prefix, rest = _split(value or "")
-        if prefix is None:
+        if prefix is None or not self._has_v1(literal, prefix):
             return
         if rest:
             escaped = rest.replace("\\", "\\\\").replace("`", "\\`").replace("${", "\\${")
@@ -171,19 +180,17 @@ def _value(module: JsModule, node) -> str | None:
 
 
 def _split(url: str) -> tuple[str | None, str]:
-    """("https://api.openai.com/v1", "/chat/completions") for an OpenAI API URL; (None, "") otherwise."""
+    """("https://api.openai.com/v1", "/chat/completions"): the API root of an OpenAI URL (with /v1 when it has
+    it) and the rest; (None, "") when `url` does not start with OpenAI's host."""
     start = url.find(HOST)
-    if start < 0:
+    if start < 0 or url[:start] not in ("", "https://", "http://"):
         return None, ""
-    scheme = url[:start]
-    if scheme not in ("", "https://", "http://"):
-        return None, ""
-    after = url[start + len(HOST):]
-    if after.startswith(":443"):
-        after = after[4:]
-    if after == "/v1" or after.startswith(("/v1/", "/v1?")):
-        return url[:start + len(HOST) + (len(url) - start - len(HOST) - len(after)) + 3], after[3:]
-    return url[:len(url) - len(after)], after
+    root = start + len(HOST)
+    if url.startswith(":443", root):
+        root += 4
+    if url.startswith("/v1", root) and (len(url) == root + 3 or url[root + 3] in "/?#"):
+        root += 3
+    return url[:root], url[root:]
 
 
 def unserved_path(path: str) -> bool:

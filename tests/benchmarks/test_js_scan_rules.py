@@ -136,3 +136,18 @@ def test_the_report_and_targets_of_a_measured_run(tree, tmp_path, bench_tools, j
     text = js_scan_compare.render_markdown(results)
     assert "| semgrep |" in text and "| ast-grep scan |" in text and f"--tree {tree}" in text
     assert "Files flagged: 4 by migrate and semgrep, 0 by migrate only, 0 by semgrep only." in text
+
+
+def test_a_semgrep_run_stopped_at_the_timeout_is_a_lower_bound(js_scan_compare, common):
+    def measurement(name, wall, **extra):
+        return common.Measurement(name, [name], wall, [wall], 1 << 20, 1 << 20, 0, extra={
+            "files_with_findings": 1, "findings": 1, "_paths": ["/t/a.ts"], **extra})
+
+    mig = measurement("migrate scan", 10.0, files_scanned=100, files_parsed=5)
+    ast_grep = measurement("ast-grep scan", 40.0)
+    semgrep = measurement("semgrep", 150.0, timed_out=True, _paths=[])  # 15x at the timeout: not yet 20x
+    app = measurement("migrate scan (app)", 0.8, files_scanned=2000, files_parsed=201)
+    targets = js_scan_compare._targets([mig, ast_grep, semgrep], app)
+    assert [(t["shown"], t["met"]) for t in targets] == [("more than 15.0x", None), ("0.25x", True), ("800 ms", True)]
+    semgrep.wall_s = 300.0  # 30x at the timeout: the target is met whatever semgrep would have taken
+    assert js_scan_compare._targets([mig, ast_grep, semgrep], app)[0]["met"] is True

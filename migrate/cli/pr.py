@@ -134,11 +134,11 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
               help="With --repos: repositories worked on at the same time.")
 @click.option("--report", "reports", multiple=True, metavar="FILE",
               help="With --repos: also write the summary to FILE (.html, .md or .json; repeatable).")
-@click.option("--refresh", is_flag=True, help="With --repos: redo repositories even when nothing changed since the last run.")
+@click.option("--redo", is_flag=True, help="With --repos: redo repositories even when nothing changed since the last run.")
 @click.option("--clone", type=click.Choice(["https", "ssh"]), default="https", show_default=True,
               help="With --repos: clone URL kind for repositories listed by org:/user:/topic: queries.")
 def pr(paths, config_path, as_json, dry_run, no_scan, labels, reviewers, select, ignore, exclude, target,
-       repos_file, workdir, jobs, reports, refresh, clone, **flags) -> None:
+       repos_file, workdir, jobs, reports, redo, clone, **flags) -> None:
     """Commit the rewrite to a new branch, push it, and open a pull request that explains it.
 
     Only the files the rewrite changed are committed; your checked-out branch, index and work tree are never
@@ -154,8 +154,8 @@ def pr(paths, config_path, as_json, dry_run, no_scan, labels, reviewers, select,
 
     out = Console(highlight=False, soft_wrap=True)
     err = Console(stderr=True, highlight=False, soft_wrap=True)
-    if repos_file is None and (workdir or reports or refresh):
-        raise click.UsageError("--workdir, --report and --refresh go with --repos FILE")
+    if repos_file is None and (workdir or reports or redo):
+        raise click.UsageError("--workdir, --report and --redo go with --repos FILE")
     if repos_file is not None:
         if paths:
             raise click.UsageError("give either PATHS (one repository) or --repos FILE (many), not both")
@@ -163,7 +163,7 @@ def pr(paths, config_path, as_json, dry_run, no_scan, labels, reviewers, select,
                            select=_split(select) or None, ignore=_split(ignore) or None, exclude=exclude or None,
                            scan=False if no_scan else None)
         _fleet(repos_file, fleet_flags, config_path=config_path, target=target, workdir=workdir, jobs=jobs,
-               dry_run=dry_run, refresh=refresh, reports=reports, clone=clone, as_json=as_json, out=out, err=err)
+               dry_run=dry_run, refresh=redo, reports=reports, clone=clone, as_json=as_json, out=out, err=err)
         return
     paths = paths or (".",)
     try:

@@ -23,7 +23,7 @@ def trio(tmp_path):
     ("args", "message"),
     [
         (["pr", ".", "--repos", "REPOS"], "either PATHS (one repository) or --repos FILE"),
-        (["pr", "--workdir", "w"], "--workdir, --report and --refresh go with --repos FILE"),
+        (["pr", "--workdir", "w"], "--workdir, --report and --redo go with --repos FILE"),
         (["pr", "--repos", "REPOS", "--report", "out.txt"], ".html, .md or .json"),
         (["pr", "--repos", "nothere.txt"], "--repos nothere.txt: no such file"),
         (["report"], "give --repos FILE, or --workdir DIR"),

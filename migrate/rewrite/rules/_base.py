@@ -355,6 +355,15 @@ class RuleTransformer(VisitorBasedCodemodCommand):
         parser (already run for the import index) says where each top-level statement starts, and printing that
         statement alone says how far into it the node is. None when the node's place is not known.
         """
+        found = self._statement_position(node)
+        if found is None:
+            return None
+        start, position, top_position = found
+        return start + position.start.line - top_position.start.line
+
+    def _statement_position(self, node: cst.CSTNode):
+        """(first line of the top-level statement around `node`, the node's position and the statement's, both in
+        the statement printed alone), for a node on the visit stack; None when its place is not known."""
         parents = self._parents(node)
         index = self.state.import_index()
         if not parents or index is None or not isinstance(parents[0], cst.Module):
@@ -374,9 +383,14 @@ class RuleTransformer(VisitorBasedCodemodCommand):
         positions = cache[id(top)][1]
         if node not in positions:
             return None
-        return starts[k] + positions[node].start.line - positions[top].start.line
+        return starts[k], positions[node], positions[top]
 
     def column_of(self, node: cst.CSTNode) -> int:
+        if PositionProvider not in self._metadata:
+            # A top-level statement starts its line, so a column inside it is the same printed alone (see above).
+            found = self._statement_position(node)
+            if found is not None:
+                return found[1].start.column
         position = self._meta(PositionProvider).get(node)
         return position.start.column if position is not None else 0
 

@@ -29,6 +29,7 @@ from libcst.metadata.base_provider import LazyValue
 
 from migrate.catalog.clients import azure_clients, plain_clients
 from migrate.catalog.endpoints import model_call_tails
+from migrate.rewrite.rules import _walk as walk
 
 NOTE_PREFIX = "# migrate: "
 
@@ -57,6 +58,7 @@ class FileState:
     _wrapper: object = None  # the MetadataWrapper of the current tree, shared by rules until one changes it
     source: str | None = None  # the text of the current tree, when the engine knows it (see import_index)
     _index: object = None
+    _parents: tuple | None = None
 
     def import_index(self):
         """The ImportIndex of the current text (qualified names without scope analysis), or None."""
@@ -67,6 +69,13 @@ class FileState:
 
             self._index = (self.source, ImportIndex(self.source))
         return self._index[1]
+
+    def parents(self, module: cst.Module) -> dict:
+        """Node -> parent for the whole tree (ParentNodeProvider's map, without its two rebuilds per node), shared
+        by the rules until one changes the tree."""
+        if self._parents is None or self._parents[0] is not module:
+            self._parents = (module, walk.parents(module))
+        return self._parents[1]
 
     def wrapper(self, module: cst.Module):
         from libcst.metadata import MetadataWrapper
@@ -328,7 +337,9 @@ class RuleTransformer(VisitorBasedCodemodCommand):
         for i in range(len(stack) - 1, -1, -1):
             if stack[i] is node:
                 return stack[i - 1] if i else None
-        return self._meta(ParentNodeProvider).get(node)
+        if ParentNodeProvider in self._metadata:
+            return self._metadata[ParentNodeProvider].get(node)
+        return self.state.parents(self.context.wrapper.module).get(node)
 
     def _parents(self, node: cst.CSTNode) -> list[cst.CSTNode] | None:
         """The nodes from the module down to `node`'s parent, when the visit stack holds them; else None."""
@@ -801,7 +812,7 @@ def _note_comments(tree: cst.Module) -> list[str]:
             if node.comment is not None and node.comment.value.startswith(NOTE_PREFIX):
                 found.append(_one_line(node.comment.value[len(NOTE_PREFIX):]))
 
-    tree.visit(Notes())
+    walk.visit(tree, Notes())
     return found
 
 

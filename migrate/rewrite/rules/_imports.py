@@ -24,6 +24,8 @@ from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import MetadataWrapper
 
+from migrate.rewrite.rules import _walk as walk
+
 
 class _TopAddImports(AddImportsVisitor):
     def visit_Module(self, node: cst.Module) -> None:
@@ -124,7 +126,7 @@ def _targeted_removal(context: CodemodContext, tree: cst.Module) -> cst.Module |
         return None  # whole-module imports (`import a.b`): their dotted names are LibCST's business
     names = {alias or obj for _, obj, alias in scheduled}
     try:
-        tree.visit(_Spelled(names))
+        walk.visit(tree, _Spelled(names))
     except _Found:
         return None
     return tree.visit(_StatementRemoveImports(context, names))

@@ -55,6 +55,7 @@ from migrate.rewrite.rules._base import (
     openai_alias,
     replace_arg_value,
 )
+from migrate.rewrite.rules import _walk as walk
 from migrate.rewrite.rules._values import Env, Flow, Lit, NoneValue
 from migrate.rewrite.rules._roles import Decision, decide, decide_values
 
@@ -116,7 +117,7 @@ class Transformer(RuleTransformer):
                         rule.qname_in(assign.targets[0].target, _SETTINGS):
                     settings.append(assign)
 
-        node.visit(Collect())
+        walk.visit(node, Collect())
         self.module_decision = self._decide_module(settings)
         self._plan_unserved(calls, node)
         for call, decision in self.decisions.items():
@@ -303,7 +304,7 @@ class Transformer(RuleTransformer):
                 if node.attr.value == attr and isinstance(node.value, cst.Name) and node.value.value == "self":
                     uses.append(node)
 
-        klass.visit(Uses())
+        walk.visit(klass, Uses())
         return bool(uses) and all(id(use) in receivers for use in uses)
 
     def _bound(self, receiver: cst.BaseExpression):

@@ -120,6 +120,7 @@ class RuleTransformer(VisitorBasedCodemodCommand):
         self._outline = None  # statement spans, when the rule has a statement_filter (see _start_pruning)
         self._filter = None
         self._skipped: cst.CSTNode | None = None
+        self._hot: set[int] | None = None  # when set, the ids of the only statements the walk enters (visit_only)
 
     def _meta(self, provider):
         table = self._metadata.get(provider)
@@ -171,6 +172,22 @@ class RuleTransformer(VisitorBasedCodemodCommand):
 
         return words_pattern(set().union(*(index.bound_to(p) for p in packages)))
 
+    def visit_only(self, module: cst.Module, nodes: Iterable[cst.CSTNode]) -> None:
+        """From now on, the walk enters only the statements that hold one of `nodes` (nodes of `module`): for a
+        rule whose analysis (in visit_Module) has found every node its hooks act on. A statement skipped is kept
+        as it is, as with a statement_filter."""
+        parents = self.state.parents(module)
+        hot: set[int] = set()
+        for node in nodes:
+            current = node
+            while current is not None:
+                if _is_statement(type(current)):
+                    if id(current) in hot:
+                        break  # and so are the statements around it
+                    hot.add(id(current))
+                current = parents.get(current)
+        self._hot = hot
+
     def _start_pruning(self, module: cst.Module) -> None:
         self._outline = None
         pattern = self.statement_filter()
@@ -187,6 +204,9 @@ class RuleTransformer(VisitorBasedCodemodCommand):
         outline = self._outline
         if _is_statement(type(node)):
             self._notes.append([])
+            if self._hot is not None and id(node) not in self._hot:
+                self._skipped = node
+                return False
             if outline is not None:
                 span = outline.span(node)
                 if span is not None and not self._filter.search(outline.source, span[0], span[1]):

@@ -123,6 +123,10 @@ class Transformer(RuleTransformer):
         for call, decision in self.decisions.items():
             if decision.migrates and call not in self.stays and not self._is_upstream(call):
                 self._plan_sources(call)
+        if "OAI002" in self.state.active:  # else leave_Call reviews every AzureOpenAI construction too
+            # What the hooks below act on, all found above: the statements without any are not walked.
+            self.visit_only(node, [*self.sources, *self.pending, *self.moves, *self.decisions, *self.siblings,
+                                   *settings])
         return True
 
     def _plan_sources(self, call: cst.Call) -> None:

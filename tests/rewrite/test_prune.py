@@ -37,6 +37,25 @@ def test_filters_change_no_answer(monkeypatch):
         assert a == b, source
 
 
+def test_visit_only_changes_no_answer(monkeypatch):
+    """A rule that names the nodes its hooks act on (RuleTransformer.visit_only, OAI001) walks only the statements
+    around them: the same text, review items and counts as the full walk."""
+    entered = []
+    real = _base.RuleTransformer.visit_only
+
+    def spy(self, module, nodes):
+        real(self, module, nodes)
+        entered.append(len(self._hot))
+
+    monkeypatch.setattr(_base.RuleTransformer, "visit_only", spy)
+    pruned = [_result(source) for source in SOURCES]
+    assert entered, "no rule asked to walk only some statements"
+    monkeypatch.setattr(_base.RuleTransformer, "visit_only", lambda self, module, nodes: None)
+    full = [_result(source) for source in SOURCES]
+    for source, a, b in zip(SOURCES, pruned, full):
+        assert a == b, source
+
+
 def _spans(source: str) -> list[tuple[cst.CSTNode, str]]:
     """(statement, the text its span covers) for every statement an Outline gives a span."""
     index = ImportIndex(source)

@@ -29,6 +29,7 @@ from libcst.metadata.base_provider import LazyValue
 
 from migrate.catalog.clients import azure_clients, plain_clients
 from migrate.catalog.endpoints import model_call_tails
+from migrate.rewrite.rules import _walk as walk
 
 NOTE_PREFIX = "# migrate: "
 
@@ -57,6 +58,7 @@ class FileState:
     _wrapper: object = None  # the MetadataWrapper of the current tree, shared by rules until one changes it
     source: str | None = None  # the text of the current tree, when the engine knows it (see import_index)
     _index: object = None
+    _parents: tuple | None = None
 
     def import_index(self):
         """The ImportIndex of the current text (qualified names without scope analysis), or None."""
@@ -67,6 +69,13 @@ class FileState:
 
             self._index = (self.source, ImportIndex(self.source))
         return self._index[1]
+
+    def parents(self, module: cst.Module) -> dict:
+        """Node -> parent for the whole tree (ParentNodeProvider's map, without its two rebuilds per node), shared
+        by the rules until one changes the tree."""
+        if self._parents is None or self._parents[0] is not module:
+            self._parents = (module, walk.parents(module))
+        return self._parents[1]
 
     def wrapper(self, module: cst.Module):
         from libcst.metadata import MetadataWrapper
@@ -111,6 +120,7 @@ class RuleTransformer(VisitorBasedCodemodCommand):
         self._outline = None  # statement spans, when the rule has a statement_filter (see _start_pruning)
         self._filter = None
         self._skipped: cst.CSTNode | None = None
+        self._hot: set[int] | None = None  # when set, the ids of the only statements the walk enters (visit_only)
 
     def _meta(self, provider):
         table = self._metadata.get(provider)
@@ -162,6 +172,22 @@ class RuleTransformer(VisitorBasedCodemodCommand):
 
         return words_pattern(set().union(*(index.bound_to(p) for p in packages)))
 
+    def visit_only(self, module: cst.Module, nodes: Iterable[cst.CSTNode]) -> None:
+        """From now on, the walk enters only the statements that hold one of `nodes` (nodes of `module`): for a
+        rule whose analysis (in visit_Module) has found every node its hooks act on. A statement skipped is kept
+        as it is, as with a statement_filter."""
+        parents = self.state.parents(module)
+        hot: set[int] = set()
+        for node in nodes:
+            current = node
+            while current is not None:
+                if _is_statement(type(current)):
+                    if id(current) in hot:
+                        break  # and so are the statements around it
+                    hot.add(id(current))
+                current = parents.get(current)
+        self._hot = hot
+
     def _start_pruning(self, module: cst.Module) -> None:
         self._outline = None
         pattern = self.statement_filter()
@@ -178,6 +204,9 @@ class RuleTransformer(VisitorBasedCodemodCommand):
         outline = self._outline
         if _is_statement(type(node)):
             self._notes.append([])
+            if self._hot is not None and id(node) not in self._hot:
+                self._skipped = node
+                return False
             if outline is not None:
                 span = outline.span(node)
                 if span is not None and not self._filter.search(outline.source, span[0], span[1]):
@@ -328,7 +357,9 @@ class RuleTransformer(VisitorBasedCodemodCommand):
         for i in range(len(stack) - 1, -1, -1):
             if stack[i] is node:
                 return stack[i - 1] if i else None
-        return self._meta(ParentNodeProvider).get(node)
+        if ParentNodeProvider in self._metadata:
+            return self._metadata[ParentNodeProvider].get(node)
+        return self.state.parents(self.context.wrapper.module).get(node)
 
     def _parents(self, node: cst.CSTNode) -> list[cst.CSTNode] | None:
         """The nodes from the module down to `node`'s parent, when the visit stack holds them; else None."""
@@ -355,6 +386,15 @@ class RuleTransformer(VisitorBasedCodemodCommand):
         parser (already run for the import index) says where each top-level statement starts, and printing that
         statement alone says how far into it the node is. None when the node's place is not known.
         """
+        found = self._statement_position(node)
+        if found is None:
+            return None
+        start, position, top_position = found
+        return start + position.start.line - top_position.start.line
+
+    def _statement_position(self, node: cst.CSTNode):
+        """(first line of the top-level statement around `node`, the node's position and the statement's, both in
+        the statement printed alone), for a node on the visit stack; None when its place is not known."""
         parents = self._parents(node)
         index = self.state.import_index()
         if not parents or index is None or not isinstance(parents[0], cst.Module):
@@ -374,9 +414,14 @@ class RuleTransformer(VisitorBasedCodemodCommand):
         positions = cache[id(top)][1]
         if node not in positions:
             return None
-        return starts[k] + positions[node].start.line - positions[top].start.line
+        return starts[k], positions[node], positions[top]
 
     def column_of(self, node: cst.CSTNode) -> int:
+        if PositionProvider not in self._metadata:
+            # A top-level statement starts its line, so a column inside it is the same printed alone (see above).
+            found = self._statement_position(node)
+            if found is not None:
+                return found[1].start.column
         position = self._meta(PositionProvider).get(node)
         return position.start.column if position is not None else 0
 
@@ -787,7 +832,7 @@ def _note_comments(tree: cst.Module) -> list[str]:
             if node.comment is not None and node.comment.value.startswith(NOTE_PREFIX):
                 found.append(_one_line(node.comment.value[len(NOTE_PREFIX):]))
 
-    tree.visit(Notes())
+    walk.visit(tree, Notes())
     return found
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.metadata import Assignment, ScopeProvider
 
+from migrate.rewrite.rules import _walk as walk
 from migrate.rewrite.rules._base import code, env_read, literal_str
 
 
@@ -211,7 +212,7 @@ class Flow:
                 if node.value is not None and _is_attr(node.target, attr, self.functions == 0):
                     found.append(node.value)
 
-        klass.visit(Collect())
+        walk.visit(klass, Collect())
         return found
 
     def enclosing(self, node: cst.CSTNode, kind: type) -> cst.CSTNode | None:

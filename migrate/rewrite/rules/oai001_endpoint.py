@@ -55,6 +55,7 @@ from migrate.rewrite.rules._base import (
     openai_alias,
     replace_arg_value,
 )
+from migrate.rewrite.rules import _walk as walk
 from migrate.rewrite.rules._values import Env, Flow, Lit, NoneValue
 from migrate.rewrite.rules._roles import Decision, decide, decide_values
 
@@ -116,12 +117,16 @@ class Transformer(RuleTransformer):
                         rule.qname_in(assign.targets[0].target, _SETTINGS):
                     settings.append(assign)
 
-        node.visit(Collect())
+        walk.visit(node, Collect())
         self.module_decision = self._decide_module(settings)
         self._plan_unserved(calls, node)
         for call, decision in self.decisions.items():
             if decision.migrates and call not in self.stays and not self._is_upstream(call):
                 self._plan_sources(call)
+        if "OAI002" in self.state.active:  # else leave_Call reviews every AzureOpenAI construction too
+            # What the hooks below act on, all found above: the statements without any are not walked.
+            self.visit_only(node, [*self.sources, *self.pending, *self.moves, *self.decisions, *self.siblings,
+                                   *settings])
         return True
 
     def _plan_sources(self, call: cst.Call) -> None:
@@ -303,7 +308,7 @@ class Transformer(RuleTransformer):
                 if node.attr.value == attr and isinstance(node.value, cst.Name) and node.value.value == "self":
                     uses.append(node)
 
-        klass.visit(Uses())
+        walk.visit(klass, Uses())
         return bool(uses) and all(id(use) in receivers for use in uses)
 
     def _bound(self, receiver: cst.BaseExpression):

@@ -45,6 +45,7 @@ from migrate.catalog import legacy as _legacy
 from migrate.catalog import load_catalog
 from migrate.catalog.facts import LEGACY_SETTINGS
 from migrate.rewrite.rules import _uploads
+from migrate.rewrite.rules import _walk as walk
 from migrate.rewrite.rules._base import (
     RuleTransformer,
     code,
@@ -126,12 +127,12 @@ class Transformer(RuleTransformer):
     def visit_Module(self, node: cst.Module) -> None:
         self.alias = openai_alias(node)
         self.has_legacy = any(
-            self._legacy(a) for a in m.findall(node, m.Attribute(attr=m.Name(m.MatchIfTrue(_LEGACY_METHODS.__contains__))))
+            self._legacy(a) for a in walk.findall(node, m.Attribute(attr=m.Name(m.MatchIfTrue(_LEGACY_METHODS.__contains__))))
         )
-        uploads = [c for c in m.findall(node, m.Call(func=m.Attribute())) if self._upload_file(c) is not None]
+        uploads = [c for c in walk.findall(node, m.Call(func=m.Attribute())) if self._upload_file(c) is not None]
         if uploads:
             self.bindings = _uploads.Bindings()
-            node.visit(self.bindings)
+            walk.visit(node, self.bindings)
             for call in uploads:
                 self._plan_upload(call)
         for i, stmt in enumerate(node.body):

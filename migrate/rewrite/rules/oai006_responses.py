@@ -65,6 +65,7 @@ from libcst.codemod.visitors import AddImportsVisitor
 
 from migrate.catalog.facts import LEGACY_RESPONSE_ATTRIBUTES
 from migrate.rewrite import flow
+from migrate.rewrite.rules import _walk as walk
 from migrate.rewrite.rules._base import (
     RuleTransformer,
     attr_chain,
@@ -396,7 +397,7 @@ class Transformer(RuleTransformer):
     def visit_Module(self, node: cst.Module) -> None:
         self.tree = node
         self.scopes = _Scopes(flow.facts_for(self.state, node))
-        node.visit(self.scopes)
+        walk.visit(node, self.scopes)
         self.known = self.scopes.known()
         self.enums = _enum_classes(node)
         alias = openai_alias(node)

@@ -38,6 +38,7 @@ from libcst.codemod.visitors import AddImportsVisitor
 
 from migrate.catalog.legacy import qualified_calls
 from migrate.rewrite import flow
+from migrate.rewrite.rules import _walk as walk
 from migrate.rewrite.rules._base import (
     RuleTransformer,
     code,
@@ -102,10 +103,10 @@ class Transformer(RuleTransformer):
     def visit_Module(self, node: cst.Module) -> None:
         self.tree = node
         self.scopes = _Scopes(flow.facts_for(self.state, node))
-        node.visit(self.scopes)
+        walk.visit(node, self.scopes)
         self.known = self.scopes.known()
         reads = _Reads(self.scopes, self.known)
-        node.visit(reads)
+        walk.visit(node, reads)
         self.receivers = reads.receivers
 
     def visit_FunctionDef(self, node) -> None:

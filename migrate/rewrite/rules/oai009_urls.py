@@ -24,6 +24,7 @@ import libcst as cst
 
 from migrate.catalog import facts as _facts
 from migrate.rewrite.patterns import split_url
+from migrate.rewrite.rules import _walk as walk
 from migrate.rewrite.rules._base import (
     AZURE_CLASSES,
     CLIENT_CLASSES,
@@ -73,7 +74,7 @@ class Transformer(RuleTransformer):
             def visit_Call(self, call: cst.Call) -> None:
                 sinks.extend(rule._sink_args(call, include_tests))
 
-        node.visit(Sinks())
+        walk.visit(node, Sinks())
         for sink in sinks:
             self._reach(sink, 0, set())
         self._find_exported(node)

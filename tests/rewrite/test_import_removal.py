@@ -1,0 +1,106 @@
+"""Import removal without a scope analysis (migrate/rewrite/rules/_imports.py): LibCST's answer, cheaper.
+
+A rule that drops the last use of `from openai import X` asks RemoveImportsVisitor to remove the import; the
+targeted removal must return the very tree text LibCST's visitor returns, and give up (None) whenever something
+outside the imports spells the name.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import replace
+
+import libcst as cst
+import pytest
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import RemoveImportsVisitor
+from libcst.metadata import MetadataWrapper
+
+from migrate.rewrite.rules import _imports
+from tests.rewrite.conftest import run_rules
+from tests.rewrite.test_names import SHADOWING, _case_sources, _example_sources
+
+
+def _libcst(source: str, removals) -> str:
+    context = CodemodContext()
+    for module, obj, asname in removals:
+        RemoveImportsVisitor.remove_unused_import(context, module, obj, asname)
+    visitor = RemoveImportsVisitor(context)
+    wrapper = MetadataWrapper(cst.parse_module(source))
+    with visitor.resolve(wrapper):
+        visitor.context = replace(visitor.context, wrapper=wrapper)
+        return visitor.transform_module_impl(wrapper.module).code
+
+
+def _targeted(source: str, removals) -> str | None:
+    context = CodemodContext()
+    for module, obj, asname in removals:
+        RemoveImportsVisitor.remove_unused_import(context, module, obj, asname)
+    tree = _imports._targeted_removal(context, cst.parse_module(source))
+    return None if tree is None else tree.code
+
+
+AZURE = [("openai", "AzureOpenAI", None)]
+
+# (id, source, removals, whether the targeted path may answer)
+CASES = [
+    ("unused", "from openai import AzureOpenAI, OpenAI\nclient = OpenAI()\n", AZURE, True),
+    ("alone", "import os\nfrom openai import AzureOpenAI\nx = 1\n", AZURE, True),
+    ("parenthesized-with-comments", "from openai import (\n    AzureOpenAI,  # azure\n    OpenAI,  # plain\n)\nOpenAI()\n",
+     AZURE, True),
+    ("last-of-several", "from openai import OpenAI, AzureOpenAI\nOpenAI()\n", AZURE, True),
+    ("in-function", "def f():\n    from openai import AzureOpenAI\n    return 1\n", AZURE, True),
+    ("in-try", "try:\n    from openai import AzureOpenAI\nexcept ImportError:\n    pass\n", AZURE, True),
+    ("one-line-suite", "if True: from openai import AzureOpenAI\n", AZURE, True),
+    ("alias-asked", "from openai import AzureOpenAI as AZ\nx = 1\n", [("openai", "AzureOpenAI", "AZ")], True),
+    ("alias-not-asked", "from openai import AzureOpenAI as AZ\nx = 1\n", AZURE, True),
+    ("twice", "from openai import AzureOpenAI\nfrom openai import AzureOpenAI\n", AZURE, True),
+    ("other-module", "from azure import AzureOpenAI\nx = 1\n", AZURE, True),
+    ("relative", "from . import AzureOpenAI\nx = 1\n", AZURE, True),
+    ("still-used", "from openai import AzureOpenAI\nclient = AzureOpenAI()\n", AZURE, False),
+    ("used-as-attribute-name", "from openai import AzureOpenAI\nx = lib.AzureOpenAI\n", AZURE, False),
+    ("exported", "from openai import AzureOpenAI\n__all__ = ['AzureOpenAI']\n", AZURE, False),
+    ("string-annotation", "from openai import AzureOpenAI\ndef f(c: 'AzureOpenAI'): ...\n", AZURE, False),
+    ("in-f-string-text", "from openai import AzureOpenAI\nx = f'AzureOpenAI {y}'\n", AZURE, False),
+    ("rebound", "from openai import AzureOpenAI\nAzureOpenAI = None\n", AZURE, False),
+    ("whole-module", "import openai\nx = 1\n", [("openai", None, None)], False),
+]
+
+
+@pytest.mark.parametrize("source,removals,answers", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_same_tree_as_libcst(source, removals, answers):
+    fast = _targeted(source, removals)
+    assert (fast is not None) is answers
+    if fast is not None:
+        assert fast == _libcst(source, removals)
+
+
+def test_comment_mentions_do_not_count():
+    source = "from openai import AzureOpenAI  # was AzureOpenAI\n# AzureOpenAI is gone\nx = 1\n"
+    assert _targeted(source, AZURE) == _libcst(source, AZURE) == "# AzureOpenAI is gone\nx = 1\n"
+
+
+def test_rules_give_the_same_answers_without_it(monkeypatch):
+    """Every source of the rule tests, the examples and the shadowing cases: the same text, review items and
+    counts with LibCST's removal as with the targeted one."""
+    sources = [*_case_sources(), *_example_sources(), *SHADOWING]
+    used = []
+    real = _imports._targeted_removal
+
+    def spy(context, tree):
+        result = real(context, tree)
+        used.append(result is not None)
+        return result
+
+    monkeypatch.setattr(_imports, "_targeted_removal", spy)
+    fast = [_result(source) for source in sources]
+    assert any(used), "no source exercised the targeted removal"
+    monkeypatch.setattr(_imports, "_targeted_removal", lambda context, tree: None)
+    slow = [_result(source) for source in sources]
+    for source, a, b in zip(sources, fast, slow):
+        assert a == b, textwrap.shorten(source, 300)
+
+
+def _result(source: str):
+    result = run_rules(source)
+    return result.after, sorted(result.review), result.counts, result.failure

@@ -151,6 +151,33 @@ class Pacer:
             await asyncio.sleep(slot - now)
 
 
+def run_header(recordings: Path, candidate_url: str, model_map: dict[str, str] | None, baseline_url: str | None,
+               samples: int, scrub: Scrubber, *, candidate: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
+    """The run file's header line (unscrubbed); `extra` are the replay's settings (concurrency, rate, ...)."""
+    from migrate._version import __version__
+
+    return RunHeader(
+        recordings=str(recordings),
+        candidate={"base_url": candidate_url, "model_map": dict(model_map or {}), **(candidate or {})},
+        baseline={"base_url": baseline_url} if baseline_url else None,
+        samples=samples,
+        started_at=utc_now(),
+        tool_version=__version__,
+        extra={**extra, "scrubbing": scrub.settings()},
+    ).to_dict()
+
+
+def replay_line(recordings: Path, counts: dict[str, int], samples: int, bad: list[BadLine]) -> dict[str, Any]:
+    """What a replay read and skipped (the run file's `replay` line), for the decision: compare carries it into
+    the verdicts summary. `counts`: total requests asked for, done by this call, skipped as already there."""
+    return {
+        "type": "replay", "recordings": str(recordings), "recordings_read": counts["total"] // samples,
+        "requests": counts["total"], "done": counts["done"] + counts["skipped"], "bad_line_count": len(bad),
+        "bad_lines": [{"path": b.path, "line": b.line, "error": b.error} for b in bad[:MAX_BAD_LINES_KEPT]],
+        "finished_at": utc_now(),
+    }
+
+
 class Replayer:
     """One request of a replay, from recording to the run file's line: scrubbed, model-mapped, sent to the
     candidate (and a live baseline) with retries, and serialised. Shared by the single-process engine and the
@@ -243,7 +270,6 @@ async def areplay(
     scrubber: Scrubber | None = None,
 ) -> ReplaySummary:
     """The async form of `run_replay`, for callers already inside an event loop."""
-    from migrate._version import __version__
     from migrate.parity.causes import ErrorCauses
     from migrate.parity.replay.client import Caller
 
@@ -282,17 +308,9 @@ async def areplay(
     appender = JsonlAppender(out)
     try:
         if not has_header:
-            header = RunHeader(
-                recordings=str(recordings),
-                candidate={"base_url": candidate_url, "model_map": dict(model_map or {})},
-                baseline={"base_url": baseline_url} if baseline_url else None,
-                samples=samples,
-                started_at=utc_now(),
-                tool_version=__version__,
-                extra={"concurrency": concurrency, "rate": rate, "timeout_s": timeout, "max_retries": max_retries,
-                       "scrubbing": scrub.settings()},
-            )
-            appender.write(scrub.scrub(header.to_dict()))
+            appender.write(scrub.scrub(run_header(recordings, candidate_url, model_map, baseline_url, samples, scrub,
+                                                  concurrency=concurrency, rate=rate, timeout_s=timeout,
+                                                  max_retries=max_retries)))
 
         queue: asyncio.Queue[tuple[Recording, int, str] | None] = asyncio.Queue(maxsize=concurrency * 4)
         pacer = Pacer(rate) if rate else None
@@ -338,12 +356,7 @@ async def areplay(
             for task in (producer, *workers):
                 task.cancel()
         # What this replay read and skipped, for the decision (compare carries it into the verdicts summary).
-        appender.write({
-            "type": "replay", "recordings": str(recordings), "recordings_read": counts["total"] // samples,
-            "requests": counts["total"], "done": counts["done"] + counts["skipped"], "bad_line_count": len(bad),
-            "bad_lines": [{"path": b.path, "line": b.line, "error": b.error} for b in bad[:MAX_BAD_LINES_KEPT]],
-            "finished_at": utc_now(),
-        })
+        appender.write(replay_line(recordings, counts, samples, bad))
     finally:
         appender.close()
         await candidate.close()

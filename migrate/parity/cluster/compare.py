@@ -36,6 +36,7 @@ class ScoreWorker:
         self.disabled: dict[str, str] = {}
         self.internal_errors: dict[str, list[str]] = {}
         self.id = uuid.uuid4().hex
+        self.batches = 0
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[Any]]:
         from migrate.parity.compare.engine import _score_chunk, _verdict
@@ -67,9 +68,11 @@ class ScoreWorker:
                 verdict = _verdict(pair, result, missing, self.gates)
                 row["verdict"] = json.dumps(verdict)
                 row["text"] = dumps_line(self.scrub.scrub(verdict))
+        self.batches += 1
         if rows:
             rows[0]["state"] = json.dumps({"worker": self.id, "notes": self.ctx.notes, "disabled": self.disabled,
-                                           "internal_errors": self.internal_errors})
+                                           "internal_errors": self.internal_errors, "batches": self.batches,
+                                           "resources": sorted(self.ctx.resources)})
         return {name: [row[name] for row in rows] for name in COLUMNS}
 
     def __del__(self) -> None:
@@ -130,6 +133,11 @@ def score_on_ray(ray: Any, run: Path, *, settings: Any, gates: set[str], ctx: An
                 replay.append(json.loads(row["text"]))
             elif kind == "verdict":
                 yield json.loads(row["verdict"]), row["text"], functools.partial(_pair, row["record"])
+    ctx.notes["ray"] = {  # how the work was spread: actors used, batches, models loaded (one per actor that needed it)
+        "scorers": len(states), "batches": sum(s["batches"] for s in states.values()),
+        "embedder_loads": sum("semantic.embedder" in s["resources"] for s in states.values()),
+        "judge_clients": sum("judge.client" in s["resources"] for s in states.values()),
+    }
     for state in states.values():  # each actor's last snapshot holds all it did
         merge_notes(ctx.notes, state["notes"])
         for name, why in state["disabled"].items():

@@ -115,8 +115,8 @@ def score_on_ray(ray: Any, run: Path, *, settings: Any, gates: set[str], ctx: An
     """What `compare_run(scorer=...)` consumes: (verdict, its line, pair getter) in run-file order."""
     from migrate.parity.cluster.lines import lines_dataset
 
-    dataset = lines_dataset(run, shard_bytes=shard_bytes, parts=4 * scorers).map_batches(
-        ScoreWorker, batch_size=chunk_size, num_cpus=scorer_cpus, compute=ray.data.ActorPoolStrategy(size=scorers),
+    dataset = lines_dataset(run, shard_bytes=shard_bytes, parts=32 * scorers).map_batches(
+        ScoreWorker, batch_size=chunk_size, num_cpus=scorer_cpus, compute=ray.data.ActorPoolStrategy(min_size=1, max_size=scorers),
         fn_constructor_kwargs={"path": str(run), "settings": settings, "gates": set(gates), "options": dict(ctx.options),
                                "disabled": set(ctx.disabled), "out_dir": str(ctx.out_dir) if ctx.out_dir else None,
                                "scrub": scrub})

@@ -19,7 +19,8 @@ class RayEngine:
     `address`: the cluster (`auto`, `ray://head:10001`, ...); None starts a local Ray, with `num_cpus` and
     `object_store_memory` when given. `replay_workers`: replay actors (the replay's `concurrency` is split
     among them). `scorers`: scoring actors, each with its own embedding model and judge client. `shard_bytes`:
-    the size of the byte ranges the input files are cut into (default: about four per actor, 64 KiB to 16 MiB).
+    the size of the byte ranges the input files are cut into, also the unit in which results reach the driver
+    (default: about 32 per actor, 16 KiB to 4 MiB).
     """
 
     address: str | None = None

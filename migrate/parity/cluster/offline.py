@@ -209,7 +209,7 @@ def generate_offline(recordings: str | Path, out: str | Path, *, model: str, ser
     prepare = Prepare(path=str(recordings), model_map=model_map, samples=samples, scrub=scrub,
                       fields=fields if fields is not None else sampling_fields(), done_keys=done_keys,
                       duplicates=duplicate_lines(recordings, shard_bytes))
-    prepared = lines_dataset(recordings, shard_bytes=shard_bytes).flat_map(prepare, num_cpus=0.25)
+    prepared = lines_dataset(recordings, shard_bytes=shard_bytes).flat_map(prepare, num_cpus=0)
     engine = processor or vllm_processor(model, engine_kwargs=engine_kwargs, replicas=replicas, batch_size=batch_size,
                                          accelerator_type=accelerator_type)
     generated = engine(prepared.filter(lambda row: row["kind"] == "generate"))
@@ -266,7 +266,7 @@ def duplicate_lines(recordings: Path, shard_bytes: int | None) -> dict[int, str]
 
     first: dict[str, int] = {}
     found: dict[int, str] = {}
-    for row in lines_dataset(recordings, shard_bytes=shard_bytes).flat_map(_ids, num_cpus=0.25).iter_rows():
+    for row in lines_dataset(recordings, shard_bytes=shard_bytes).flat_map(_ids, num_cpus=0).iter_rows():
         line = first.setdefault(row["id"], row["line"])
         if line != row["line"]:
             found[row["line"]] = f"duplicate recording id {row['id']!r} (first on line {line}); skipped"

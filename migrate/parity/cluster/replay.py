@@ -121,9 +121,9 @@ def replay_on_ray(ray: Any, recordings: Path, out: Path, *, candidate_urls: list
                 candidate={"replicas": list(candidate_urls)} if len(candidate_urls) > 1 else None,
                 concurrency=concurrency, rate=rate, timeout_s=timeout, max_retries=max_retries,
                 engine={"name": "ray", "address": address, "workers": workers})))
-        dataset = lines_dataset(recordings, shard_bytes=shard_bytes, parts=4 * workers).map_batches(
+        dataset = lines_dataset(recordings, shard_bytes=shard_bytes, parts=32 * workers).map_batches(
             ReplayWorker, batch_size=2 * per_worker, num_cpus=0.5,
-            compute=ray.data.ActorPoolStrategy(size=workers),
+            compute=ray.data.ActorPoolStrategy(min_size=1, max_size=workers),
             fn_constructor_kwargs={
                 "path": str(recordings), "urls": list(candidate_urls), "api_key": api_key, "baseline_url": baseline_url,
                 "baseline_api_key": baseline_api_key, "model_map": model_map, "concurrency": per_worker,

@@ -3,6 +3,8 @@ seconds, so every Ray test shares it, and a subprocess driver joins it by its ad
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 
@@ -13,6 +15,9 @@ def local_ray():
 
     from migrate.parity.cluster.runtime import connect
 
+    # A second driver on this machine (the resume test's subprocess) joins it: Ray's token authentication, on by
+    # default, keeps its per-session token from that driver, so this throwaway local cluster runs without it.
+    os.environ.setdefault("RAY_AUTH_MODE", "disabled")
     if not ray.is_initialized():
         ray.init(num_cpus=2, object_store_memory=80 << 20, include_dashboard=False, log_to_driver=False,
                  configure_logging=False)

@@ -225,7 +225,7 @@ def generate_offline(recordings: str | Path, out: str | Path, *, model: str, ser
                            "engine_kwargs": dict(engine_kwargs or {}), "replicas": replicas},
                 engine={"name": "ray", "address": address})))
         for row in generated.iter_rows():
-            if "migrate_key" in row:  # a failed row: ray.data.llm hands it over without the postprocess
+            if row.get("record") is None:  # a failed row: ray.data.llm hands it over without the postprocess
                 row = from_engine_row(row)
             text = run_line(row, served_name or model, scrub)
             appender.write_text(text)

@@ -17,7 +17,14 @@ MIN_SHARD = 16 << 10
 MAX_SHARD = 4 << 20
 # Reading and parsing are light: they reserve no CPU (so actors may take every core without starving them), and
 # at most two run at once (a task that reserves nothing would otherwise get a worker process per shard).
-READ_TASKS = {"num_cpus": 0, "concurrency": 2}
+READ_CONCURRENCY = 2
+
+
+def read_tasks() -> dict[str, Any]:
+    """The resources of a reading or parsing stage (`flat_map(fn, **read_tasks())`)."""
+    import ray.data
+
+    return {"num_cpus": 0, "compute": ray.data.TaskPoolStrategy(size=READ_CONCURRENCY)}
 
 
 def line_shards(path: str | Path, *, shard_bytes: int | None = None, parts: int = 64) -> list[dict[str, Any]]:
@@ -55,4 +62,4 @@ def lines_dataset(path: str | Path, *, shard_bytes: int | None = None, parts: in
     import ray.data
 
     shards = line_shards(path, shard_bytes=shard_bytes, parts=parts)
-    return ray.data.from_items(shards, override_num_blocks=len(shards)).flat_map(read_shard, **READ_TASKS)
+    return ray.data.from_items(shards, override_num_blocks=len(shards)).flat_map(read_shard, **read_tasks())

@@ -185,7 +185,7 @@ def generate_offline(recordings: str | Path, out: str | Path, *, model: str, ser
     parameters passed (default: vLLM's SamplingParams fields). Returns a ReplaySummary.
     """
     from migrate.parity.causes import ErrorCauses
-    from migrate.parity.cluster.lines import READ_TASKS, lines_dataset
+    from migrate.parity.cluster.lines import lines_dataset, read_tasks
     from migrate.parity.cluster.runtime import connect
     from migrate.parity.replay.engine import ReplaySummary, existing_keys, repair_tail, replay_line, run_header
     from migrate.parity.runfile import RunRecord
@@ -209,7 +209,7 @@ def generate_offline(recordings: str | Path, out: str | Path, *, model: str, ser
     prepare = Prepare(path=str(recordings), model_map=model_map, samples=samples, scrub=scrub,
                       fields=fields if fields is not None else sampling_fields(), done_keys=done_keys,
                       duplicates=duplicate_lines(recordings, shard_bytes))
-    prepared = lines_dataset(recordings, shard_bytes=shard_bytes).flat_map(prepare, **READ_TASKS)
+    prepared = lines_dataset(recordings, shard_bytes=shard_bytes).flat_map(prepare, **read_tasks())
     engine = processor or vllm_processor(model, engine_kwargs=engine_kwargs, replicas=replicas, batch_size=batch_size,
                                          accelerator_type=accelerator_type)
     generated = engine(prepared.filter(lambda row: row["kind"] == "generate"))
@@ -262,11 +262,11 @@ def _ids(row: dict[str, Any]) -> list[dict[str, Any]]:
 def duplicate_lines(recordings: Path, shard_bytes: int | None) -> dict[int, str]:
     """Line -> message for each line whose recording id an earlier line has (the first line wins, as in a
     replay): a first, light pass over the file, so that the engine never generates a duplicate."""
-    from migrate.parity.cluster.lines import READ_TASKS, lines_dataset
+    from migrate.parity.cluster.lines import lines_dataset, read_tasks
 
     first: dict[str, int] = {}
     found: dict[int, str] = {}
-    for row in lines_dataset(recordings, shard_bytes=shard_bytes).flat_map(_ids, **READ_TASKS).iter_rows():
+    for row in lines_dataset(recordings, shard_bytes=shard_bytes).flat_map(_ids, **read_tasks()).iter_rows():
         line = first.setdefault(row["id"], row["line"])
         if line != row["line"]:
             found[row["line"]] = f"duplicate recording id {row['id']!r} (first on line {line}); skipped"

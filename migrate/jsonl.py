@@ -46,17 +46,24 @@ def iter_jsonl(path: str | Path, *, bad: list[BadLine] | None = None) -> Iterato
         for number, raw in enumerate(fh, start=1):
             if not raw.strip():
                 continue
-            try:
-                obj = json.loads(raw)
-                if not isinstance(obj, dict):
-                    raise ValueError(f"expected a JSON object, got {type(obj).__name__}")
-            except (ValueError, UnicodeDecodeError) as e:
-                problem = BadLine(str(path), number, f"not a JSON object ({e})")
+            obj = parse_line(path, number, raw)
+            if isinstance(obj, BadLine):
                 if bad is None:
-                    raise ValueError(str(problem)) from None
-                bad.append(problem)
+                    raise ValueError(str(obj)) from None
+                bad.append(obj)
                 continue
             yield number, obj
+
+
+def parse_line(path: str | Path, number: int, raw: bytes | str) -> dict[str, Any] | BadLine:
+    """One non-blank line as a JSON object, or the BadLine saying why it is not one (as `iter_jsonl` reports it)."""
+    try:
+        obj = json.loads(raw)
+        if not isinstance(obj, dict):
+            raise ValueError(f"expected a JSON object, got {type(obj).__name__}")
+    except (ValueError, UnicodeDecodeError) as e:
+        return BadLine(str(path), number, f"not a JSON object ({e})")
+    return obj
 
 
 class JsonlAppender:
@@ -78,7 +85,11 @@ class JsonlAppender:
                     self._fh.write(b"\n")
 
     def write(self, obj: dict[str, Any]) -> None:
-        self._fh.write(dumps_line(obj).encode("utf-8") + b"\n")
+        self.write_text(dumps_line(obj))
+
+    def write_text(self, line: str) -> None:
+        """Append one line already serialised with `dumps_line` (no newline)."""
+        self._fh.write(line.encode("utf-8") + b"\n")
         self._fh.flush()
         if self._fsync:
             os.fsync(self._fh.fileno())

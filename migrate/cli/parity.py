@@ -124,8 +124,9 @@ def _config_option(f):
 
 def _replay_options(f):
     options = [
-        click.option("--candidate", "candidate", required=True, metavar="URL", envvar="MIGRATE_CANDIDATE_URL",
-                     help="The candidate's OpenAI-compatible base URL, e.g. http://localhost:8000/v1 ($MIGRATE_CANDIDATE_URL)."),
+        click.option("--candidate", "candidate", required=True, multiple=True, metavar="URL", envvar="MIGRATE_CANDIDATE_URL",
+                     help="The candidate's OpenAI-compatible base URL, e.g. http://localhost:8000/v1 ($MIGRATE_CANDIDATE_URL). "
+                          "With --engine ray, repeat it for each replica: the load is spread across them."),
         click.option("--api-key-env", default="MIGRATE_CANDIDATE_API_KEY", show_default=True,
                      help="Environment variable with the candidate's API key (vLLM's --api-key); unset: none."),
         click.option("--baseline", metavar="URL", help="Call this baseline live too, instead of using the recorded answers."),
@@ -144,6 +145,45 @@ def _replay_options(f):
     for option in reversed(options):
         f = option(f)
     return f
+
+
+def _engine_options(replay: bool = True, compare: bool = True):
+    """--engine local|ray and the Ray engine's settings (docs/commands/parity.md, "At cluster scale (Ray)")."""
+    def decorate(f):
+        options = [
+            click.option("--engine", "engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+                         help="local: this process. ray: Ray Data workers (pip install 'migrate-kit[ray]'); the same files."),
+            click.option("--ray-address", "ray_address", metavar="ADDR", envvar="RAY_ADDRESS",
+                         help="The Ray cluster to join (auto, ray://head:10001, ...; $RAY_ADDRESS). Default: a local Ray."),
+        ]
+        if replay:
+            options.append(click.option("--ray-workers", "ray_workers", default=2, show_default=True, type=click.IntRange(1, 10_000),
+                                        help="Replay actors (--concurrency is split among them)."))
+        if compare:
+            options.append(click.option("--ray-scorers", "ray_scorers", default=2, show_default=True, type=click.IntRange(1, 10_000),
+                                        help="Scoring actors, each loading the embedding model and the judge client once."))
+        for option in reversed(options):
+            f = option(f)
+        return f
+    return decorate
+
+
+def _engine(engine: str, ray_address: str | None, ray_workers: int = 2, ray_scorers: int = 2):
+    """The RayEngine for --engine ray, else None."""
+    if engine != "ray":
+        if ray_address:
+            _fail("--ray-address needs --engine ray")
+        return None
+    from migrate.parity.cluster import RayEngine
+
+    return RayEngine(address=ray_address, replay_workers=ray_workers, scorers=ray_scorers)
+
+
+def _candidates(candidate: tuple[str, ...], engine) -> tuple[str, dict]:
+    """The first --candidate, and the replay option that spreads the load over all of them (Ray engine only)."""
+    if len(candidate) > 1 and engine is None:
+        _fail(f"{len(candidate)} --candidate URLs: spreading a replay over replicas needs --engine ray")
+    return candidate[0], ({"candidate_urls": list(candidate)} if len(candidate) > 1 else {})
 
 
 def _compare_options(f):
@@ -201,19 +241,22 @@ def _replay_kwargs(config, api_key_env, baseline, baseline_api_key_env, model_ma
             "timeout": timeout, "max_retries": max_retries, "resume": resume}
 
 
-def _replay(recordings: Path, out: Path, config, candidate, *options, no_preflight: bool = False):
+def _replay(recordings: Path, out: Path, config, candidate, *options, no_preflight: bool = False, engine=None):
+    from migrate.parity.cluster.runtime import RayUnavailable
     from migrate.parity.preflight import PreflightError
     from migrate.parity.replay import run_replay
     from migrate.record.scrub import scrubber_for
 
+    candidate, spread = _candidates(candidate, engine)
+    replay = engine.replay if engine is not None else run_replay
     try:
         with _Progress("replay", "req") as progress:
-            summary = run_replay(recordings, out, candidate_url=candidate, progress=progress, preflight=not no_preflight,
-                                 scrubber=scrubber_for(config), **_replay_kwargs(config, *options))
+            summary = replay(recordings, out, candidate_url=candidate, progress=progress, preflight=not no_preflight,
+                             scrubber=scrubber_for(config), **_replay_kwargs(config, *options), **spread)
     except PreflightError as e:
         _show_preflight(e.result)
         sys.exit(EXIT_PREFLIGHT)
-    except (FileNotFoundError, FileExistsError, ValueError) as e:
+    except (FileNotFoundError, FileExistsError, ValueError, RayUnavailable) as e:
         _fail(str(e))
     _show_replay(summary)
     _show_causes(summary.error_causes, "candidate errors")
@@ -264,13 +307,15 @@ def _show_causes(block, what: str) -> None:
             console.print(f"          fix: {escape(row['fix'])}")
 
 
-def _compare(run: Path, out: Path | None, config, settings, thresholds, worst: int):
+def _compare(run: Path, out: Path | None, config, settings, thresholds, worst: int, engine=None):
+    from migrate.parity.cluster.runtime import RayUnavailable
     from migrate.parity.compare import compare_run
 
     try:
         with _Progress("compare", "req") as progress:
-            result = compare_run(run, out, config=config, settings=settings, thresholds=thresholds, worst=worst, progress=progress)
-    except (FileNotFoundError, ValueError) as e:
+            result = compare_run(run, out, config=config, settings=settings, thresholds=thresholds, worst=worst, progress=progress,
+                                 scorer=engine.scorer if engine is not None else None)
+    except (FileNotFoundError, ValueError, RayUnavailable) as e:
         _fail(str(e))
     _show_compare(result)
     return result
@@ -409,10 +454,11 @@ def parity() -> None:
 @_replay_options
 @_compare_options
 @_report_options
+@_engine_options()
 @_config_option
 def go(recordings, out_dir, candidate, api_key_env, baseline, baseline_api_key_env, model_map, concurrency, rate, samples,
        timeout, max_retries, resume, no_preflight, only, enable, disable, judge_url, judge_model, judge_api_key_env, embeddings_url,
-       embeddings_model, worst, threshold, allow_skipped, config_path) -> None:
+       embeddings_model, worst, threshold, allow_skipped, engine, ray_address, ray_workers, ray_scorers, config_path) -> None:
     """Replay, compare and report in one go (also: `migrate parity RECORDINGS ...`).
 
     Exit 0 GO, 1 NO-GO, 3 INCONCLUSIVE (not enough evidence: nothing compared, lines skipped, a gate not
@@ -424,8 +470,10 @@ def go(recordings, out_dir, candidate, api_key_env, baseline, baseline_api_key_e
       migrate parity recs.jsonl --candidate http://gpu-box:8000/v1 --model-map 'gpt-4o=llama-3.1-70b' --out parity-0412
       migrate parity recs.jsonl --candidate $URL --samples 3 --threshold semantic=0.9 --disable length_ratio
       migrate parity recs.jsonl --candidate $URL --out parity-0412 --resume     # after an interruption
+      migrate parity recs.jsonl --engine ray --ray-address auto --candidate $URL1 --candidate $URL2
     """
     from migrate.parity import run_parity
+    from migrate.parity.cluster.runtime import RayUnavailable
     from migrate.parity.preflight import PreflightError
 
     config = _load_config(config_path)
@@ -433,17 +481,20 @@ def go(recordings, out_dir, candidate, api_key_env, baseline, baseline_api_key_e
     thresholds = _thresholds(config, threshold, allow_skipped)
     options = _replay_kwargs(config, api_key_env, baseline, baseline_api_key_env, model_map, concurrency, rate, samples,
                              timeout, max_retries, resume)
+    ray_engine = _engine(engine, ray_address, ray_workers, ray_scorers)
+    candidate, spread = _candidates(candidate, ray_engine)
     phases = _Phases()
     try:
-        outcome = run_parity(recordings, candidate_url=candidate, out_dir=out_dir, config=config, replay_options=options,
+        outcome = run_parity(recordings, candidate_url=candidate, out_dir=out_dir, config=config,
+                             replay_options={**options, **spread},
                              compare_options={"settings": settings, "worst": worst}, thresholds=thresholds,
                              replay_progress=phases.phase("replay"), compare_progress=phases.phase("compare"),
-                             preflight=not no_preflight)
+                             preflight=not no_preflight, engine=ray_engine)
     except PreflightError as e:
         phases.close()
         _show_preflight(e.result)
         sys.exit(EXIT_PREFLIGHT)
-    except (FileNotFoundError, FileExistsError, ValueError) as e:
+    except (FileNotFoundError, FileExistsError, ValueError, RayUnavailable) as e:
         phases.close()
         _fail(str(e))
     phases.close()
@@ -457,9 +508,10 @@ def go(recordings, out_dir, candidate, api_key_env, baseline, baseline_api_key_e
 @click.argument("recordings", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The run file to write (JSONL).")
 @_replay_options
+@_engine_options(compare=False)
 @_config_option
 def run_cmd(recordings, out, candidate, api_key_env, baseline, baseline_api_key_env, model_map, concurrency, rate, samples,
-            timeout, max_retries, resume, no_preflight, config_path) -> None:
+            timeout, max_retries, resume, no_preflight, engine, ray_address, ray_workers, config_path) -> None:
     """Replay recordings on the candidate into a run file (docs/formats/run.md).
 
     \b
@@ -468,19 +520,22 @@ def run_cmd(recordings, out, candidate, api_key_env, baseline, baseline_api_key_
       migrate parity run recs.jsonl --candidate $URL --out run.jsonl --model-map '*=llama' --concurrency 64 --rate 20
       migrate parity run recs.jsonl --candidate $URL --baseline https://api.openai.com/v1 --out run.jsonl
       migrate parity run recs.jsonl --candidate $URL --out run.jsonl --resume
+      migrate parity run recs.jsonl --engine ray --candidate $URL1 --candidate $URL2 --out run.jsonl --concurrency 256
     """
     config = _load_config(config_path)
     _replay(recordings, out, config, candidate, api_key_env, baseline, baseline_api_key_env, model_map,
-            concurrency, rate, samples, timeout, max_retries, resume, no_preflight=no_preflight)
+            concurrency, rate, samples, timeout, max_retries, resume, no_preflight=no_preflight,
+            engine=_engine(engine, ray_address, ray_workers))
 
 
 @parity.command("compare")
 @click.argument("run", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="Verdicts file (default: RUN's name with .verdicts.jsonl).")
 @_compare_options
+@_engine_options(replay=False)
 @_config_option
 def compare_cmd(run, out, only, enable, disable, judge_url, judge_model, judge_api_key_env, embeddings_url, embeddings_model,
-                worst, config_path) -> None:
+                worst, engine, ray_address, ray_scorers, config_path) -> None:
     """Score a run file with the comparators; no model is called (re-run it freely).
 
     Writes a verdicts file: one line per request with every comparator's score, pass/fail and
@@ -492,6 +547,7 @@ def compare_cmd(run, out, only, enable, disable, judge_url, judge_model, judge_a
       migrate parity compare run.jsonl --out verdicts.jsonl --disable semantic
       migrate parity compare run.jsonl --only tool_calls --only tool_schema
       migrate parity compare run.jsonl --judge-url https://api.openai.com/v1 --judge-model gpt-4o
+      migrate parity compare run.jsonl --engine ray --ray-address auto --ray-scorers 8
     """
     from migrate.parity.compare import file_format
 
@@ -499,7 +555,7 @@ def compare_cmd(run, out, only, enable, disable, judge_url, judge_model, judge_a
     if file_format(run) == "migrate.verdicts":
         _fail(f"{run} is a verdicts file already; compare reads a run file (see `migrate parity report {run}`)")
     settings = _settings(config, only, enable, disable, judge_url, judge_model, judge_api_key_env, embeddings_url, embeddings_model)
-    _compare(run, out, config, settings, _thresholds(config, ()), worst)
+    _compare(run, out, config, settings, _thresholds(config, ()), worst, engine=_engine(engine, ray_address, ray_scorers=ray_scorers))
 
 
 @parity.command("report")

@@ -62,15 +62,20 @@ Examples:
               "plan's device: vllm/vllm-openai:v0.32.0, or vLLM's CPU release image with --device cpu).")
 @click.option("--gpus", type=click.IntRange(0), default=None, help="With --emit: GPUs to request (default 1, 0 on a CPU).")
 @click.option("--name", default="vllm", show_default=True, help="With --emit: service / unit name.")
+@click.option("--replicas", type=click.IntRange(1), default=1, show_default=True,
+              help="With --emit kubernetes: a fleet of N servers (StatefulSet), the API key from a Secret, and a "
+              "headless Service naming each replica for `migrate parity --engine ray`.")
 @click.argument("vllm_args", nargs=-1, type=click.UNPROCESSED)
 def serve(for_paths, findings_file, model, config_file, for_parity, max_model_len, tool_parser, reasoning_parser,
           chat_template, served_names, host, port, python, device, cpu_kv_cache_gib, dry_run, foreground, fmt, emit,
-          output, image, gpus, name, vllm_args, target):
+          output, image, gpus, name, replicas, vllm_args, target):
     from migrate.config import ConfigError, load_config
     from migrate.serve import PlanError, plan_server
 
     if bool(for_paths) == bool(findings_file):
         raise click.UsageError("pass --for PATH (scan a codebase) or --findings FILE (a saved scan), one of them")
+    if replicas > 1 and emit != "kubernetes":
+        raise click.UsageError("--replicas is for --emit kubernetes (a fleet of servers behind a Service)")
     profile = None
     if target is not None:
         from migrate.catalog import use_target
@@ -92,7 +97,7 @@ def serve(for_paths, findings_file, model, config_file, for_parity, max_model_le
         raise click.ClickException(str(e)) from None
 
     if emit:
-        _emit(plan, emit, output, image, (0 if plan.device == "cpu" else 1) if gpus is None else gpus, name, python)
+        _emit(plan, emit, output, image, (0 if plan.device == "cpu" else 1) if gpus is None else gpus, name, python, replicas)
         return
     if fmt == "json":
         click.echo(json.dumps(plan.to_dict(), indent=2))
@@ -121,7 +126,7 @@ def _load_findings(for_paths, findings_file):
     return scan(list(for_paths))
 
 
-def _emit(plan, target, output, image, gpus, name, python):
+def _emit(plan, target, output, image, gpus, name, python, replicas=1):
     from migrate.serve.deploy import default_filename, render_deploy, validate_deploy
 
     filename = default_filename(target, name)
@@ -129,7 +134,7 @@ def _emit(plan, target, output, image, gpus, name, python):
         output = output / filename
     try:
         text = render_deploy(plan, target, image=image, gpus=gpus, name=name, python=python,
-                             filename=output.name if output else filename)
+                             filename=output.name if output else filename, replicas=replicas)
     except ValueError as e:
         raise click.ClickException(str(e)) from None
     problems = validate_deploy(target, text)

@@ -36,6 +36,7 @@ def run_parity(
     replay_progress: Any = None,
     compare_progress: Any = None,
     preflight: bool = True,
+    engine: Any = None,
 ) -> ParityOutcome:
     """Replay, compare and report in one call; files go to `out_dir` (run.jsonl, verdicts.jsonl, report.*).
 
@@ -44,7 +45,8 @@ def run_parity(
     thresholds to `[tool.migrate.parity.thresholds]`. Whatever the run produced (no answers, every request
     failing, an empty file), the reports are written and the decision says what happened. With `preflight` (the default) the
     candidate is checked first and `migrate.parity.preflight.PreflightError` raised, nothing replayed, when it
-    cannot answer what the recordings use.
+    cannot answer what the recordings use. `engine` (a `migrate.parity.cluster.RayEngine`) runs replay and compare
+    on Ray, with the same files; `replay_options["candidate_urls"]` then spreads the replay over several replicas.
     """
     from migrate.parity.compare import compare_run
     from migrate.parity.replay import run_replay
@@ -60,10 +62,14 @@ def run_parity(
         from migrate.record.scrub import scrubber_for
 
         options["scrubber"] = scrubber_for(config)
-    replay = run_replay(recordings, out_dir / RUN_NAME, candidate_url=candidate_url, progress=replay_progress, **options)
+    if engine is not None:
+        replay = engine.replay(recordings, out_dir / RUN_NAME, candidate_url=candidate_url, progress=replay_progress, **options)
+    else:
+        replay = run_replay(recordings, out_dir / RUN_NAME, candidate_url=candidate_url, progress=replay_progress, **options)
     thresholds = thresholds or Thresholds.from_config(config)
     result = compare_run(out_dir / RUN_NAME, out_dir / VERDICTS_NAME, config=config, thresholds=thresholds,
-                         progress=compare_progress, **(compare_options or {}))
+                         progress=compare_progress, scorer=engine.scorer if engine is not None else None,
+                         **(compare_options or {}))
     paths = {kind: out_dir / name for kind, name in REPORT_NAMES.items()}
     outcome = decide_and_report(result.summary, thresholds, paths)
     outcome.replay, outcome.compare = replay, result

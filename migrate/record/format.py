@@ -95,7 +95,16 @@ class Recording:
 def read_recordings(path: str | Path, *, bad: list[BadLine]) -> Iterator[tuple[int, Recording]]:
     """Stream (line number, Recording) from a recordings file; bad lines go to `bad` with their number."""
     for number, obj in iter_jsonl(path, bad=bad):
-        try:
-            yield number, Recording.from_dict(obj, where=f"{path}:{number}")
-        except (ValueError, TypeError) as e:
-            bad.append(BadLine(str(path), number, str(e).split(": ", 1)[-1] if str(e).startswith(str(path)) else str(e)))
+        recording = recording_from(path, number, obj)
+        if isinstance(recording, BadLine):
+            bad.append(recording)
+        else:
+            yield number, recording
+
+
+def recording_from(path: str | Path, number: int, obj: dict[str, Any]) -> "Recording | BadLine":
+    """The Recording on line `number`, or the BadLine saying why it is not one (as `read_recordings` reports it)."""
+    try:
+        return Recording.from_dict(obj, where=f"{path}:{number}")
+    except (ValueError, TypeError) as e:
+        return BadLine(str(path), number, str(e).split(": ", 1)[-1] if str(e).startswith(str(path)) else str(e))

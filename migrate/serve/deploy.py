@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from migrate.serve.device import CLI_LAUNCHER, CLI_MODULE, SERVER_MODULE, positional_model
-from migrate.serve.plan import ServePlan
+from migrate.serve.plan import API_KEY_ENV, ServePlan
 
 VLLM_RELEASE = "v0.32.0"  # the vLLM release the compatibility catalog was proven against
 DEFAULT_IMAGE = f"vllm/vllm-openai:{VLLM_RELEASE}"  # CUDA; Docker Hub, https://hub.docker.com/r/vllm/vllm-openai
@@ -63,8 +63,14 @@ TARGETS = {
 
 def render_deploy(plan: ServePlan, target: str, *, image: str | None = None, gpus: int = 1, name: str = "vllm",
                   python: str | None = None, user: str = "vllm", cache_size: str = "100Gi",
-                  filename: str | None = None) -> str:
+                  filename: str | None = None, replicas: int = 1) -> str:
     """The text of one deployment file. `gpus=0` leaves GPU requests out (a CPU image or node).
+
+    `replicas` > 1 (Kubernetes): a fleet. A StatefulSet of that many servers (each with its own model cache),
+    the API key from the Secret `<name>-secrets` (VLLM_API_KEY: a shared fleet always checks one), the usual
+    Service, and a headless Service `<name>-replicas` that names each replica (`<name>-0.<name>-replicas`), so
+    that a parity replay spreads its requests over them (`migrate parity --engine ray --candidate URL ...`):
+    a client's keep-alive connections through the one Service address would reach only a few pods.
 
     `image` defaults to the official image for the plan's device (default_image). Containers run `vllm serve`
     (the images' own entry point); systemd runs the plan's launcher with `python` (the host's vLLM decides).
@@ -73,7 +79,14 @@ def render_deploy(plan: ServePlan, target: str, *, image: str | None = None, gpu
         raise ValueError(f"unknown deployment target {target!r}; choose one of {', '.join(TARGETS)}")
     if not re.fullmatch(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?", name):
         raise ValueError(f"name {name!r} must be lower-case letters, digits and '-' (a DNS label)")
+    if replicas < 1:
+        raise ValueError(f"replicas must be at least 1, got {replicas}")
+    if replicas > 1 and target != "kubernetes":
+        raise ValueError(f"--replicas {replicas} is for --emit kubernetes (a fleet behind a Service); {target} runs one server")
     spec = TARGETS[target]
+    secret_env = dict(plan.secret_env)
+    if replicas > 1:
+        secret_env.setdefault(API_KEY_ENV, API_KEY_ENV)
     args, model_mount = _container_args(plan, target)
     context = dict(
         name=name,
@@ -83,7 +96,9 @@ def render_deploy(plan: ServePlan, target: str, *, image: str | None = None, gpu
         port=plan.port,
         args=args,
         env=dict(plan.env),
-        secret_env=dict(plan.secret_env),
+        secret_env=secret_env,
+        replicas=replicas,
+        replica_urls=[f"http://{name}-{i}.{name}-replicas:{plan.port}/v1" for i in range(replicas)],
         model=plan.model,
         model_mount=model_mount,
         reasons=[{"flag": r.label, "value": " ".join(r.values), "reason": r.reason} for r in plan.reasons],
@@ -212,9 +227,9 @@ def _check_kubernetes(text: str, use_tools: bool) -> list[str]:
     for doc in docs:
         if not doc.get("apiVersion") or not doc.get("kind") or not (doc.get("metadata") or {}).get("name"):
             problems.append(f"a document lacks apiVersion/kind/metadata.name: {str(doc)[:80]}")
-    deployment = kinds.get("Deployment")
+    deployment = kinds.get("Deployment") or kinds.get("StatefulSet")
     if deployment is None:
-        return problems + ["no Deployment"]
+        return problems + ["no Deployment or StatefulSet"]
     pod = deployment["spec"]["template"]
     selector = deployment["spec"]["selector"]["matchLabels"]
     if any(pod["metadata"]["labels"].get(k) != v for k, v in selector.items()):
@@ -234,13 +249,19 @@ def _check_kubernetes(text: str, use_tools: bool) -> list[str]:
         problems.append("the container does not run `vllm serve MODEL`")
     mounts = {m["name"] for m in c.get("volumeMounts", [])}
     volumes = {v["name"] for v in pod["spec"].get("volumes", [])}
+    volumes |= {t["metadata"]["name"] for t in deployment["spec"].get("volumeClaimTemplates", [])}
     if mounts - volumes:
         problems.append(f"volumeMounts without volumes: {sorted(mounts - volumes)}")
-    service = kinds.get("Service")
-    if service is None:
+    services = [d for d in docs if d.get("kind") == "Service"]
+    if not services:
         problems.append("no Service")
-    elif service["spec"]["selector"] != selector:
-        problems.append("the Service selects other pods than the Deployment's")
+    for service in services:
+        if service["spec"]["selector"] != selector:
+            problems.append(f"the Service {service['metadata']['name']} selects other pods than the {deployment['kind']}'s")
+    if deployment["kind"] == "StatefulSet":
+        headless = [s for s in services if s["spec"].get("clusterIP") == "None"]
+        if not headless or deployment["spec"].get("serviceName") != headless[0]["metadata"]["name"]:
+            problems.append("the StatefulSet's serviceName is not a headless Service: its replicas have no names")
     return problems
 
 

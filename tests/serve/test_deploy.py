@@ -151,3 +151,28 @@ def test_cli_emit_on_a_cpu_plan_uses_the_cpu_image(tmp_path, monkeypatch):
     container = list(yaml.safe_load_all(k8s.output))[1]["spec"]["template"]["spec"]["containers"][0]
     assert container["image"] in CPU_IMAGES.values() and container["command"] == ["vllm", "serve"]
     assert container["securityContext"] == {"capabilities": {"add": ["SYS_NICE"]}} and "resources" not in container
+
+
+def test_kubernetes_fleet_of_replicas(plan):
+    """--replicas N: a StatefulSet of N servers with a cache each, the API key from the Secret, the Service, and a
+    headless Service naming each replica; the file says how to replay parity across them."""
+    text = render_deploy(plan, "kubernetes", gpus=1, name="fleet", replicas=3)
+    assert validate_deploy("kubernetes", text) == []
+    docs = list(yaml.safe_load_all(text))
+    assert [d["kind"] for d in docs] == ["StatefulSet", "Service", "Service"]
+    fleet, service, headless = docs
+    assert fleet["spec"]["replicas"] == 3 and fleet["spec"]["serviceName"] == "fleet-replicas"
+    assert fleet["spec"]["volumeClaimTemplates"][0]["metadata"]["name"] == "hf-cache"
+    assert "volumes" not in fleet["spec"] or all(v["name"] != "hf-cache" for v in fleet["spec"]["template"]["spec"]["volumes"])
+    env = {e["name"]: e for e in fleet["spec"]["template"]["spec"]["containers"][0]["env"]}
+    assert env["VLLM_API_KEY"]["valueFrom"]["secretKeyRef"] == {"name": "fleet-secrets", "key": "VLLM_API_KEY"}
+    assert service["spec"].get("clusterIP") is None and headless["spec"]["clusterIP"] == "None"
+    assert headless["metadata"]["name"] == "fleet-replicas" and headless["spec"]["selector"] == service["spec"]["selector"]
+    port = service["spec"]["ports"][0]["port"]
+    assert ("--engine ray --candidate http://fleet-0.fleet-replicas:%d/v1 --candidate http://fleet-1.fleet-replicas:%d/v1 "
+            "--candidate http://fleet-2.fleet-replicas:%d/v1" % (port, port, port)) in text
+    assert "kubectl create secret generic fleet-secrets --from-literal=VLLM_API_KEY=" in text
+    broken = text.replace("serviceName: fleet-replicas", "serviceName: nowhere")
+    assert "headless" in " ".join(validate_deploy("kubernetes", broken))
+    with pytest.raises(ValueError, match="for --emit kubernetes"):
+        render_deploy(plan, "docker-compose", replicas=2)

@@ -15,6 +15,7 @@ Memory stays flat in the size of the run: records are read, scored and written i
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import time
@@ -68,6 +69,15 @@ def _chunks(records: Iterable[RunRecord], size: int) -> Iterator[list[RunRecord]
         yield chunk
 
 
+def _scored_here(records, chunk_size, settings, comparators, ctx, disabled, internal_errors, gates):
+    """(verdict, None, pair getter) for each record, scored in this process a chunk at a time."""
+    for chunk in _chunks(records, chunk_size):
+        pairs = [Pair(r) for r in chunk]
+        scores, unmeasured = _score_chunk(pairs, settings, comparators, ctx, disabled, internal_errors)
+        for pair, result, missing in zip(pairs, scores, unmeasured):
+            yield _verdict(pair, result, missing, gates), None, (lambda p=pair: p)
+
+
 def _error_reason(record: RunRecord) -> str:
     c = record.candidate
     if c.error:
@@ -91,6 +101,7 @@ def compare_run(
     progress: Progress | None = None,
     context: Context | None = None,
     scrubber: Any = None,
+    scorer: Callable[..., Iterable[tuple[dict[str, Any], str | None, Callable[[], Pair]]]] | None = None,
 ) -> CompareResult:
     """Score every request of the run file `run`; write the verdicts file `out` (default: beside the run).
 
@@ -98,6 +109,8 @@ def compare_run(
     comparators are gates) and prices; `settings` / `thresholds` / `prices` override it. Bad run lines
     are skipped and listed in the result (and in the summary). Every line written goes through `scrubber`
     (default: the run's own scrubbing settings, else `[tool.migrate.record]`), so no secret reaches the verdicts.
+    `scorer` scores elsewhere (`migrate.parity.cluster.ray_scorer`: Ray workers); it yields, in run-file order,
+    (verdict, its scrubbed line or None, a callable giving its Pair), and this function writes and aggregates.
     """
     from migrate._version import __version__
     from migrate.parity.verdict import Thresholds
@@ -145,18 +158,22 @@ def compare_run(
             write({"type": "header", "format": FORMAT, "version": VERSION, "run": str(run),
                    "run_header": header.to_dict() if header else None, "tool_version": __version__,
                    "comparators": {k: list(v) for k, v in settings.selection.items()}, "gates": sorted(gates)})
-            for chunk in _chunks(records, chunk_size):
-                pairs = [Pair(r) for r in chunk]
-                scores, unmeasured = _score_chunk(pairs, settings, comparators, ctx, disabled, internal_errors)
-                for pair, result, missing in zip(pairs, scores, unmeasured):
-                    verdict = _verdict(pair, result, missing, gates)
-                    write(verdict)
-                    agg.add(verdict, lambda v=verdict, p=pair: Aggregator.case(v, p), pair.record)
-                    agreement = agg.agreement.add(pair.record.recording_id, pair)
-                    if agreement is not None:
-                        write(agreement)
-                done += len(chunk)
-                if progress is not None:
+            if scorer is None:
+                scored = _scored_here(records, chunk_size, settings, comparators, ctx, disabled, internal_errors, gates)
+            else:  # another engine scores (migrate.parity.cluster): it reports its bad lines, replay lines and notes
+                scored = scorer(run, settings=settings, gates=gates, ctx=ctx, scrub=scrub, chunk_size=chunk_size,
+                                bad=bad, replay=replay_lines, disabled=disabled, internal_errors=internal_errors)
+            for verdict, line, pair in scored:
+                fh.write(line if line is not None else dumps_line(scrub.scrub(verdict)))
+                fh.write("\n")
+                get_pair = functools.cache(pair)  # built once, and only when needed (a kept case, causes, agreement)
+                agg.add(verdict, lambda v=verdict, p=get_pair: Aggregator.case(v, p()),
+                        get_pair().record if verdict.get("error") is not None else None)
+                agreement = agg.agreement.add(verdict["recording_id"], get_pair()) if samples > 1 else None
+                if agreement is not None:
+                    write(agreement)
+                done += 1
+                if progress is not None and (done % chunk_size == 0):
                     progress(done, total)
             if progress is not None:
                 progress(done, done)  # the total was an estimate from the file's lines

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from migrate.jsonl import BadLine, JsonlAppender, iter_jsonl
+from migrate.jsonl import BadLine, JsonlAppender, dumps_line, iter_jsonl
 from migrate.parity.runfile import Outcome, RunHeader, record_key
 from migrate.record.format import Recording, read_recordings, utc_now
 from migrate.record.scrub import Scrubber, redaction_kinds
@@ -136,7 +136,7 @@ def outcome_dict(outcome: Outcome) -> dict[str, Any]:
     }
 
 
-class _Pacer:
+class Pacer:
     """Start at most `rate` requests per second, evenly spaced."""
 
     def __init__(self, rate: float):
@@ -149,6 +149,105 @@ class _Pacer:
         self.next = slot + self.interval
         if slot > now:
             await asyncio.sleep(slot - now)
+
+
+def run_header(recordings: Path, candidate_url: str, model_map: dict[str, str] | None, baseline_url: str | None,
+               samples: int, scrub: Scrubber, *, candidate: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
+    """The run file's header line (unscrubbed); `extra` are the replay's settings (concurrency, rate, ...)."""
+    from migrate._version import __version__
+
+    return RunHeader(
+        recordings=str(recordings),
+        candidate={"base_url": candidate_url, "model_map": dict(model_map or {}), **(candidate or {})},
+        baseline={"base_url": baseline_url} if baseline_url else None,
+        samples=samples,
+        started_at=utc_now(),
+        tool_version=__version__,
+        extra={**extra, "scrubbing": scrub.settings()},
+    ).to_dict()
+
+
+def replay_line(recordings: Path, counts: dict[str, int], samples: int, bad: list[BadLine]) -> dict[str, Any]:
+    """What a replay read and skipped (the run file's `replay` line), for the decision: compare carries it into
+    the verdicts summary. `counts`: total requests asked for, done by this call, skipped as already there."""
+    return {
+        "type": "replay", "recordings": str(recordings), "recordings_read": counts["total"] // samples,
+        "requests": counts["total"], "done": counts["done"] + counts["skipped"], "bad_line_count": len(bad),
+        "bad_lines": [{"path": b.path, "line": b.line, "error": b.error} for b in bad[:MAX_BAD_LINES_KEPT]],
+        "finished_at": utc_now(),
+    }
+
+
+class Replayer:
+    """One request of a replay, from recording to the run file's line: scrubbed, model-mapped, sent to the
+    candidate (and a live baseline) with retries, and serialised. Shared by the single-process engine and the
+    Ray engine's workers (migrate/parity/cluster), so both write the same lines."""
+
+    def __init__(self, candidate: Any, baseline: Any, scrub: Scrubber, model_map: dict[str, str] | None,
+                 pacer: "Pacer | None" = None, causes: Any = None):
+        self.candidate, self.baseline, self.scrub, self.model_map = candidate, baseline, scrub, model_map
+        self.pacer, self.causes = pacer, causes
+
+    async def line(self, recording: Recording, sample: int, key: str, *, replica: str | None = None) -> tuple[str, bool]:
+        """The run file's line for one request (JSON text, no newline), and whether it records a failure.
+        `replica` names the candidate URL that answered, written as the line's "replica" (a list of replicas)."""
+        try:
+            result, failed = await self._result(recording, sample, key)
+        except Exception as e:  # noqa: BLE001 - a request is never lost, even to a bug of ours
+            failed = True
+            failure = Outcome(error={"type": "internal", "message": f"{type(e).__name__}: {e}"})
+            self._note(key, recording.endpoint, recording.request, failure)
+            result = {
+                "type": "result", "key": key, "recording_id": recording.id, "sample": sample,
+                "endpoint": recording.endpoint, "request": recording.request, "baseline": baseline_from_recording(recording),
+                "candidate": outcome_dict(failure),
+                "tags": list(recording.tags), "finished_at": utc_now(),
+            }
+        if replica is not None:
+            result["replica"] = replica
+        result = self.scrub.scrub(result)  # the whole line: answers, errors, tags (the request again: cheap, unchanged)
+        try:
+            return dumps_line(result), failed
+        except (TypeError, ValueError) as e:  # a body json cannot encode: record the failure instead
+            result["candidate"] = outcome_dict(Outcome(error={"type": "internal", "message": f"could not serialise the result: {e}"}))
+            result["baseline"] = result["candidate"]["response"] = None
+            return dumps_line(result), True
+
+    def _note(self, key: str, endpoint: str, sent: dict[str, Any], cand: Outcome, base: Outcome | None = None) -> None:
+        if self.causes is not None:
+            self.causes.add_outcome(key, endpoint, sent, cand, base)
+
+    async def _result(self, recording: Recording, sample: int, key: str) -> tuple[dict[str, Any], bool]:
+        request = self.scrub.scrub(recording.request)
+        mapped = map_model(request.get("model"), self.model_map)
+        sent = {**request, "model": mapped} if mapped != request.get("model") else request
+        if self.pacer is not None:
+            await self.pacer.wait()
+        if self.baseline is not None:
+            cand, base = await asyncio.gather(self.candidate.call(recording.endpoint, sent),
+                                              self.baseline.call(recording.endpoint, request))
+            base_dict: dict[str, Any] | None = outcome_dict(base)
+            failed = cand.error is not None or base.error is not None
+        else:
+            cand = await self.candidate.call(recording.endpoint, sent)
+            base_dict = baseline_from_recording(recording)
+            failed = cand.error is not None
+        self._note(key, recording.endpoint, sent, cand, Outcome.from_dict(base_dict))
+        # Both sides saw the same text when the baseline is live; a recorded baseline saw the original.
+        redacted = sorted(redaction_kinds(request)) if self.baseline is None else []
+        return {
+            **({"redacted": redacted} if redacted else {}),
+            "type": "result",
+            "key": key,
+            "recording_id": recording.id,
+            "sample": sample,
+            "endpoint": recording.endpoint,
+            "request": sent,
+            "baseline": base_dict,
+            "candidate": outcome_dict(cand),
+            "tags": list(recording.tags),
+            "finished_at": utc_now(),
+        }, failed
 
 
 async def areplay(
@@ -171,7 +270,6 @@ async def areplay(
     scrubber: Scrubber | None = None,
 ) -> ReplaySummary:
     """The async form of `run_replay`, for callers already inside an event loop."""
-    from migrate._version import __version__
     from migrate.parity.causes import ErrorCauses
     from migrate.parity.replay.client import Caller
 
@@ -210,20 +308,12 @@ async def areplay(
     appender = JsonlAppender(out)
     try:
         if not has_header:
-            header = RunHeader(
-                recordings=str(recordings),
-                candidate={"base_url": candidate_url, "model_map": dict(model_map or {})},
-                baseline={"base_url": baseline_url} if baseline_url else None,
-                samples=samples,
-                started_at=utc_now(),
-                tool_version=__version__,
-                extra={"concurrency": concurrency, "rate": rate, "timeout_s": timeout, "max_retries": max_retries,
-                       "scrubbing": scrub.settings()},
-            )
-            appender.write(scrub.scrub(header.to_dict()))
+            appender.write(scrub.scrub(run_header(recordings, candidate_url, model_map, baseline_url, samples, scrub,
+                                                  concurrency=concurrency, rate=rate, timeout_s=timeout,
+                                                  max_retries=max_retries)))
 
         queue: asyncio.Queue[tuple[Recording, int, str] | None] = asyncio.Queue(maxsize=concurrency * 4)
-        pacer = _Pacer(rate) if rate else None
+        pacer = Pacer(rate) if rate else None
 
         def jobs() -> Iterator[tuple[Recording, int, str]]:
             seen: dict[str, int] = {}
@@ -246,61 +336,14 @@ async def areplay(
             for _ in range(concurrency):
                 await queue.put(None)
 
-        async def one(recording: Recording, sample: int, key: str) -> dict[str, Any]:
-            request = scrub.scrub(recording.request)
-            mapped = map_model(request.get("model"), model_map)
-            sent = {**request, "model": mapped} if mapped != request.get("model") else request
-            if pacer is not None:
-                await pacer.wait()
-            if baseline is not None:
-                cand, base = await asyncio.gather(candidate.call(recording.endpoint, sent), baseline.call(recording.endpoint, request))
-                base_dict: dict[str, Any] | None = outcome_dict(base)
-                failed = cand.error is not None or base.error is not None
-            else:
-                cand = await candidate.call(recording.endpoint, sent)
-                base_dict = baseline_from_recording(recording)
-                failed = cand.error is not None
-            counts["errors"] += failed
-            causes.add_outcome(key, recording.endpoint, sent, cand, Outcome.from_dict(base_dict))
-            # Both sides saw the same text when the baseline is live; a recorded baseline saw the original.
-            redacted = sorted(redaction_kinds(request)) if baseline is None else []
-            return {
-                **({"redacted": redacted} if redacted else {}),
-                "type": "result",
-                "key": key,
-                "recording_id": recording.id,
-                "sample": sample,
-                "endpoint": recording.endpoint,
-                "request": sent,
-                "baseline": base_dict,
-                "candidate": outcome_dict(cand),
-                "tags": list(recording.tags),
-                "finished_at": utc_now(),
-            }
+        replayer = Replayer(candidate, baseline, scrub, model_map, pacer, causes)
 
         async def work() -> None:
             while (job := await queue.get()) is not None:
                 recording, sample, key = job
-                try:
-                    result = await one(recording, sample, key)
-                except Exception as e:  # noqa: BLE001 - a request is never lost, even to a bug of ours
-                    counts["errors"] += 1
-                    failure = Outcome(error={"type": "internal", "message": f"{type(e).__name__}: {e}"})
-                    causes.add_outcome(key, recording.endpoint, recording.request, failure)
-                    result = {
-                        "type": "result", "key": key, "recording_id": recording.id, "sample": sample,
-                        "endpoint": recording.endpoint, "request": recording.request, "baseline": baseline_from_recording(recording),
-                        "candidate": outcome_dict(failure),
-                        "tags": list(recording.tags), "finished_at": utc_now(),
-                    }
-                result = scrub.scrub(result)  # the whole line: answers, errors, tags (the request again: cheap, unchanged)
-                try:
-                    appender.write(result)
-                except (TypeError, ValueError) as e:  # a body json cannot encode: record the failure instead
-                    counts["errors"] += 1
-                    result["candidate"] = outcome_dict(Outcome(error={"type": "internal", "message": f"could not serialise the result: {e}"}))
-                    result["baseline"] = result["candidate"]["response"] = None
-                    appender.write(result)
+                line, failed = await replayer.line(recording, sample, key)
+                counts["errors"] += failed
+                appender.write_text(line)
                 counts["done"] += 1
                 if progress is not None:
                     progress(counts["done"] + counts["skipped"], total_estimate)
@@ -313,12 +356,7 @@ async def areplay(
             for task in (producer, *workers):
                 task.cancel()
         # What this replay read and skipped, for the decision (compare carries it into the verdicts summary).
-        appender.write({
-            "type": "replay", "recordings": str(recordings), "recordings_read": counts["total"] // samples,
-            "requests": counts["total"], "done": counts["done"] + counts["skipped"], "bad_line_count": len(bad),
-            "bad_lines": [{"path": b.path, "line": b.line, "error": b.error} for b in bad[:MAX_BAD_LINES_KEPT]],
-            "finished_at": utc_now(),
-        })
+        appender.write(replay_line(recordings, counts, samples, bad))
     finally:
         appender.close()
         await candidate.close()

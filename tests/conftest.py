@@ -119,3 +119,15 @@ def node_env():
         return toolchain.find()
     except toolchain.NodeEnvMissing as e:
         pytest.fail(str(e))
+
+
+@pytest.fixture(scope="session")
+def typecheck_ts():
+    """benchmarks/typecheck_ts.py as a module: `check_rewrite(root, changes, env=node_env)` runs tsc --noEmit over
+    a copy of the tree before and after a rewrite and reports the errors the rewrite added."""
+    benchmarks = str(ROOT / "benchmarks")
+    if benchmarks not in sys.path:
+        sys.path.insert(0, benchmarks)
+    import typecheck_ts as harness
+
+    return harness

@@ -1,14 +1,13 @@
 """Type-check proof: TypeScript the rewrite changed passes `tsc --noEmit --strict` against the real npm types of
 openai, ai, @ai-sdk/openai and @langchain/openai (the npm corpus) exactly as the code did before: no new error.
 
-tsc and @types/node come from scripts/fetch-npm-tools (run by scripts/setup-test-env). Fails, never skips, when
-they or the corpus are missing."""
+tsc runs through benchmarks/typecheck_ts.py (before and after, `--noEmit` with the tree's strict tsconfig.json)
+with Node.js, TypeScript, @types/node and the packages of the `node_env` fixture (scripts/fetch-npm-corpus
+node-env, which scripts/setup-test-env runs). Fails, never skips, when they are missing."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 import textwrap
 from pathlib import Path
 
@@ -17,13 +16,13 @@ import pytest
 from migrate.config import Config
 from migrate.rewrite import apply_plan, plan_rewrite
 
-REPO = Path(__file__).resolve().parents[3]
 MODELS = {"gpt-4o": "tiny-llama", "gpt-4o-mini": "tiny-llama"}
 FILES = {
+    # TypeScript 7 (the node-env tsc) removed `baseUrl` (TS5102) and wants relative `paths` targets (TS5090)
     "tsconfig.json": """
         {"compilerOptions": {"strict": true, "noEmit": true, "target": "es2022", "module": "esnext",
-         "moduleResolution": "bundler", "skipLibCheck": true, "types": ["node"], "baseUrl": ".",
-         "paths": {"@/*": ["src/*"]}}, "include": ["src"]}
+         "moduleResolution": "bundler", "skipLibCheck": true, "types": ["node"],
+         "paths": {"@/*": ["./src/*"]}}, "include": ["src"]}
         """,
     "src/lib/openai.ts": """
         import OpenAI from "openai";
@@ -92,48 +91,32 @@ FILES = {
 }
 
 
-def _folder(script: str) -> Path:
-    folder = subprocess.run(["bash", str(REPO / "scripts" / script), "path"], capture_output=True, text=True,
-                            check=True, cwd=REPO).stdout.strip()
-    return Path(folder) if Path(folder).is_absolute() else REPO / folder
-
-
 @pytest.fixture
 def project(tmp_path) -> Path:
-    corpus, tools = _folder("fetch-npm-corpus") / "node_modules", _folder("fetch-npm-tools") / "node_modules"
-    if not (corpus / "openai" / "package.json").is_file():
-        pytest.fail(f"{corpus} is missing: run scripts/fetch-npm-corpus (scripts/setup-test-env does)")
-    if not (tools / "typescript" / "bin" / "tsc").is_file() or shutil.which("node") is None:
-        pytest.fail(f"{tools}/typescript or node is missing: run scripts/fetch-npm-tools (scripts/setup-test-env does)")
+    """The app as written (no node_modules: typecheck_ts links the node-env packages into each copy it checks)."""
     root = tmp_path / "app"
-    modules = root / "node_modules"
-    modules.mkdir(parents=True)
-    for entry in corpus.iterdir():  # the real packages with their dependencies, and Node's types
-        if not entry.name.startswith("."):
-            (modules / entry.name).symlink_to(entry, target_is_directory=entry.is_dir())
-    (modules / "@types").symlink_to(tools / "@types", target_is_directory=True)
     for rel, text in FILES.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(textwrap.dedent(text).lstrip("\n"))
     return root
 
 
-def _tsc(root: Path) -> subprocess.CompletedProcess:
-    tsc = _folder("fetch-npm-tools") / "node_modules" / "typescript" / "bin" / "tsc"
-    return subprocess.run(["node", str(tsc), "-p", "tsconfig.json"], cwd=root, capture_output=True, text=True,
-                          timeout=300, env={**os.environ, "NODE_OPTIONS": "--max-old-space-size=2048"})
-
-
-def test_rewritten_typescript_type_checks_against_the_real_packages(project):
-    before = _tsc(project)
-    assert before.returncode == 0, before.stdout[-3000:]  # the app type-checks as written
+def test_rewritten_typescript_type_checks_against_the_real_packages(project, tmp_path, node_env, typecheck_ts):
+    before = tmp_path / "before"
+    shutil.copytree(project, before)  # the tree as written; the rewrite below writes into `project`
 
     plan = plan_rewrite([project / "src", project / "tsconfig.json"], config=Config(models=dict(MODELS)))
     changed = {c.path for c in plan.changes}
     assert changed == {"lib/openai.ts", "azure.ts", "assistant.ts", "ai.ts", "chain.ts", "http.ts"}, plan.diff()
     assert apply_plan(plan).refused == ()
 
-    after = _tsc(project)
-    assert after.returncode == 0, after.stdout[-3000:]
+    # tsc (strict, via the tsconfig) over a copy of the tree before and a copy after, against the real packages
+    changes = typecheck_ts.changed_files(before, project)
+    assert {Path(rel).relative_to("src").as_posix() for rel in changes} == changed
+    result = typecheck_ts.check_rewrite(before, changes, env=node_env, work_dir=tmp_path / "tsc")
+    assert result.failures == [], result.failures
+    assert "src/route.ts" in result.checked and len(result.checked) == len(FILES) - 1, result.checked
+    assert result.errors_before == 0, result.to_dict()  # the app type-checks as written
+    assert result.errors_after == 0 and result.new == [], [str(e) for e in result.new]
     azure = (project / "src" / "azure.ts").read_text()
     assert "AzureOpenAI" not in azure and "export function make(): OpenAI {" in azure

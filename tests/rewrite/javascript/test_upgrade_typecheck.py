@@ -8,7 +8,6 @@ a line that uses a changed value, except where the rewrite left a `// migrate:` 
 
 from __future__ import annotations
 
-from tests.javascript.conftest import typecheck_ts  # noqa: F401 - fixture (node_env is in tests/conftest.py)
 from tests.rewrite.javascript import test_oai004, test_oai005, test_oai007, test_oai008
 from tests.rewrite.javascript.upgrade_cases import run_js
 
@@ -26,7 +25,7 @@ def _ts_cases():
                 yield c
 
 
-def test_upgraded_typescript_type_checks_against_the_real_openai_types(tmp_path, node_env, typecheck_ts):  # noqa: F811 - fixtures
+def test_upgraded_typescript_type_checks_against_the_real_openai_types(tmp_path, node_env, typecheck_ts):
     root = tmp_path / "app"
     (root / "src").mkdir(parents=True)
     (root / "tsconfig.json").write_text(TSCONFIG)

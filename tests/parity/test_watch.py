@@ -124,14 +124,16 @@ def test_live_mode_refreshes_as_lines_arrive_until_ctrl_c(tmp_path):
     run = write_run(tmp_path / "run.jsonl", [same("a")])
     proc = subprocess.Popen([sys.executable, "-m", "migrate", "parity", "watch", str(run), "--every", "0.2"],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            env={**os.environ, "PYTHONPATH": str(root), "COLUMNS": "120"})
+                            env={**os.environ, "PYTHONPATH": str(root), "COLUMNS": "120"},
+                            # a job started in the background by a shell inherits SIGINT ignored: Ctrl-C is the test
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
-        time.sleep(3)  # started and showing the first snapshot
+        time.sleep(5)  # started and showing the first snapshot (nothing is printed before Ctrl-C off a terminal)
         with open(run, "a", encoding="utf-8") as fh:
             fh.write(line(different("b")) + line(failed("c")))
         time.sleep(2)
         proc.send_signal(signal.SIGINT)
-        output, _ = proc.communicate(timeout=20)
+        output, _ = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
             proc.kill()

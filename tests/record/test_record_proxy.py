@@ -22,8 +22,15 @@ def proxy(tmp_path, fault_server):
     server.stop_thread()
 
 
-def recordings(path) -> list[Recording]:
-    return [Recording.from_dict(json.loads(line)) for line in path.read_text().splitlines()]
+def recordings(path, at_least: int = 1) -> list[Recording]:
+    """The proxy's recordings, once `at_least` are written: it records after it answers, so a busy machine can
+    let the client see the answer first."""
+    deadline = time.monotonic() + 30
+    while True:
+        lines = path.read_text().splitlines() if path.exists() else []
+        if len(lines) >= at_least or time.monotonic() > deadline:
+            return [Recording.from_dict(json.loads(line)) for line in lines]
+        time.sleep(0.05)
 
 
 def test_sdk_through_the_proxy_is_recorded(tmp_path, proxy):
@@ -33,7 +40,7 @@ def test_sdk_through_the_proxy_is_recorded(tmp_path, proxy):
     text = "".join(c.choices[0].delta.content or "" for c in stream if c.choices)
     assert (answer.choices[0].message.content, text) == ("echo: via proxy", "echo: streamed")
     assert [m.id for m in client.models.list()] == ["fake-model"]  # forwarded, not recorded
-    plain, streamed = recordings(tmp_path / "recs.jsonl")
+    plain, streamed = recordings(tmp_path / "recs.jsonl", at_least=2)
     assert plain.endpoint == "/v1/chat/completions" and plain.tags == ("proxied",) and plain.status == 200
     assert plain.response["choices"][0]["message"]["content"] == "echo: via proxy"
     assert streamed.stream and streamed.response["choices"][0]["message"]["content"] == "echo: streamed"

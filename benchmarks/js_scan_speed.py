@@ -170,7 +170,7 @@ def render(results: dict) -> str:
         "the wall time also counts waiting for a core when other work shares the machine (see the load above).",
         "- Every timed run starts a fresh interpreter (start-up and imports included) with migrate-kit's bytecode "
         "already cached, as an installed copy has it; one untimed warm-up run precedes each tree's runs.",
-        "- Not yet measured: semgrep and `ast-grep scan` with equivalent JS/TS rules on the same tree.",
+        "- semgrep and `ast-grep scan` with equivalent rules: the next section (benchmarks/js_scan_compare.py).",
         "",
         f"Reproduce: `{results['command']}`",
     ]

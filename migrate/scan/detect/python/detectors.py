@@ -90,11 +90,12 @@ class ModuleAnalyzer(Evaluator):
             scope.exprs = []
         for klass in self.classes.values():
             klass.self_attrs.clear()
+        for func in self.functions.values():
+            func.returned = None  # a memoised return value may hold the function itself
         self.scopes = []
         self.classes = {}
         self.functions = {}
         self._memo = {}
-        self._returns = {}
         self.module_scope = None
 
     def _visit_scope(self, scope: Scope) -> None:

@@ -348,7 +348,7 @@ class Evaluator(CoreEvaluator):
             if entry is None:
                 return UNKNOWN
             value_node, where = entry
-            value = base.ev.eval(value_node, where) if value_node is not None else UNKNOWN
+            value = base.owner.eval(value_node, where) if value_node is not None else UNKNOWN
             base.props[name] = (None, None) if value is UNKNOWN else entry
             return value
         return UNKNOWN

@@ -75,7 +75,7 @@ class ObjectValue:
     """An object literal whose properties are known: `export default { client }`, `const ai = { openai: ... }`."""
 
     props: dict  # name -> (value node, scope)
-    ev: object
+    owner: object  # the evaluator of its module
 
 
 UNKNOWN = Dynamic()

@@ -25,7 +25,7 @@ from typing import Callable
 
 from migrate.scan.detect.core.registry import PrefixRegistry
 from migrate.scan.detect.core.values import (
-    _NOT_YET, ClassValue, Client, Function, Instance, ModuleExport, Pending, ResourcePath,
+    _NOT_YET, ClassValue, Client, Env, Function, Instance, ModuleExport, Pending, ResourcePath, Str,
 )
 
 _COMPUTING = object()  # a memo entry whose value is being computed (the recursion guard)
@@ -181,3 +181,25 @@ class CoreEvaluator:
 
     def function_returns(self, function: Function):
         raise NotImplementedError
+
+
+# -- where a client points: its options' values judged by the catalog (migrate/catalog/providers.py) -------------
+def option_evidence(value, opaque: str):
+    """What the value of a client option (base URL, API key) says about where the client points: a known string,
+    an environment read (and its default), else the source text the front end gives (`opaque`)."""
+    from migrate.catalog.providers import Evidence
+
+    if isinstance(value, Str):
+        return Evidence.of_literal(value.value)
+    if isinstance(value, Env):
+        return Evidence.of_env(value.var, value.default.value if value.default else None)
+    return Evidence(opaque=opaque)
+
+
+def client_endpoint(base_url=None, api_key=None, named=None) -> str:
+    """A client's `endpoint`: "endpoint: other-provider: OpenRouter (...)", from the evidence of its base URL and
+    API key (or `named`, a classification the front end made from a variable's name)."""
+    from migrate.catalog.providers import classify_client
+
+    found = named or classify_client(base_url, api_key)
+    return f"endpoint: {found.role.value}: {found.describe()}"

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from migrate.catalog import javascript as js
 from migrate.catalog import prefixes
-from migrate.scan.detect.core.evaluate import CoreEvaluator
+from migrate.scan.detect.core.evaluate import CoreEvaluator, client_endpoint, option_evidence
 from migrate.scan.detect.core.registry import JAVASCRIPT_SEPARATORS, PrefixRegistry
 from migrate.scan.detect.javascript.modules import is_known_package
 from migrate.scan.detect.javascript.values import (
@@ -506,7 +506,7 @@ class Evaluator(CoreEvaluator):
 
     def _client(self, api: str, cls: str, node, scope: Scope) -> Client:
         """A client built by `node` (new X({...}) or createOpenAI({...})), with its options and what it talks to."""
-        from migrate.catalog.providers import Evidence, classify_client
+        from migrate.catalog.providers import Evidence
 
         args = arguments(node)
         options: tuple[str, ...] = ()
@@ -541,19 +541,14 @@ class Evaluator(CoreEvaluator):
                         evidence[what] = self._evidence(value_node, scope)
         elif first is not None:
             dynamic = True
-        found = classify_client(evidence.get("base_url"), evidence.get("api_key"))
-        role = f"endpoint: {found.role.value}: {found.describe()}"
+        role = client_endpoint(evidence.get("base_url"), evidence.get("api_key"))
         return Client(cls, api=api, line=node.start_point[0] + 1, endpoint=role, options=options, dynamic=dynamic)
 
     def _evidence(self, node, scope: Scope):
-        from migrate.catalog.providers import Evidence
-
         value = self.eval(node, scope)
-        if isinstance(value, Str) and "{" not in value.value:
-            return Evidence.of_literal(value.value)
-        if isinstance(value, Env):
-            return Evidence.of_env(value.var, value.default.value if value.default else None)
-        return Evidence(opaque=self.text(node)[:80])
+        if isinstance(value, Str) and "{" in value.value:
+            value = None  # a template literal with unknown parts: judged by its text
+        return option_evidence(value, self.text(node)[:80])
 
 
 # The JS/TS front end's handlers, by what the catalog says each qualified-name prefix means

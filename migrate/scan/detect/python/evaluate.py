@@ -19,7 +19,7 @@ from dataclasses import replace
 
 from migrate.catalog import prefixes
 from migrate.scan.detect import sdk
-from migrate.scan.detect.core.evaluate import CoreEvaluator
+from migrate.scan.detect.core.evaluate import CoreEvaluator, client_endpoint, option_evidence
 from migrate.scan.detect.core.registry import PYTHON_SEPARATORS, PrefixRegistry
 from migrate.scan.detect.python.scopes import ANN, CLASS, EXPR, FUNC, IMPORT, ITEM, PARAM, WITH, Scope
 from migrate.scan.detect.python.values import (
@@ -416,7 +416,7 @@ class Evaluator(CoreEvaluator):
         """What the client talks to, from its base_url / api_key values: "endpoint: other-provider: OpenRouter (...)"
         (read by migrate/scan/assess.py; see migrate/catalog/providers.py). `keywords` maps a wrapper's own
         keyword names to "base_url" / "api_key" (openai_api_base -> base_url)."""
-        from migrate.catalog.providers import Evidence, classify_client, classify_name
+        from migrate.catalog.providers import Evidence, classify_name
 
         keywords = keywords or _CLIENT_ENDPOINT_KEYWORDS
         evidence: dict[str, Evidence] = {}
@@ -426,16 +426,13 @@ class Evaluator(CoreEvaluator):
                 continue
             setting = keywords[kw.arg]
             value = self.eval(kw.value, scope)
-            if isinstance(value, Str):
-                evidence[setting] = Evidence.of_literal(value.value)
-            elif isinstance(value, Env):
-                evidence[setting] = Evidence.of_env(value.var, value.default.value if value.default else None)
+            if isinstance(value, (Str, Env)):
+                evidence[setting] = option_evidence(value, "")
             elif not (type(kw.value) is ast.Constant and kw.value.value is None):
-                evidence[setting] = Evidence(opaque=ast.unparse(kw.value))
+                evidence[setting] = option_evidence(None, ast.unparse(kw.value))
                 last = kw.value.attr if type(kw.value) is ast.Attribute else getattr(kw.value, "id", None)
                 named = named or (classify_name(last, setting) if last else None)
-        found = named or classify_client(evidence.get("base_url"), evidence.get("api_key"))
-        return f"endpoint: {found.role.value}: {found.describe()}"
+        return client_endpoint(evidence.get("base_url"), evidence.get("api_key"), named)
 
     def url_text(self, node, scope: Scope, depth: int = 0) -> str | None:
         if depth > 5:

@@ -190,20 +190,20 @@ def _getattr(value, attr: str, index, importer: str, depth: int):
 
 
 def _call(value, index, importer: str, depth: int):
-    if isinstance(value, Func):
-        return value.scope.analyzer.return_value(value)
-    if isinstance(value, Klass):
-        analyzer = value.scope.analyzer
-        base = analyzer.client_base(value)
-        return Client(base, f"subclass {value.node.name}") if base else Inst(value)
-    if isinstance(value, Res) and len(value.path) == 1 and value.path[0] in sdk.CLIENT_METHODS_RETURNING_CLIENT:
-        return value.client
+    """A call of a settled value, its arguments not known here: the evaluator's apply() (a function's return
+    value, a local class's instance, client.with_options()); a client class of openai builds a plain client."""
     if isinstance(value, Q):
         from migrate.scan.detect.python.evaluate import _client_class
 
         cls = _client_class(value)
         return Client(cls) if cls else None
-    return None
+    if isinstance(value, QCall):
+        return None  # not settled: resolve() gave up on it
+    if isinstance(value, (Func, Klass, Inst)):
+        return _owner(value).apply(value, None, None)
+    from migrate.scan.detect.python.evaluate import _BARE
+
+    return _BARE.apply(value, None, None)
 
 
 def _owner(value):

@@ -92,7 +92,7 @@ class JsModules:
             if step == "this":  # a field of the instances of a class: `this.client` set by a base class
                 if not isinstance(value, ClassValue):
                     return UNKNOWN
-                value = ev.get(value.ev.class_instance(value), name)
+                value = ev.get(value.owner.class_instance(value), name)
             elif step == "get":
                 value = ev.get(value, name)
             else:
@@ -187,13 +187,13 @@ def _settle_receiver(item, modules: JsModules) -> Finding | None:
             name, origin = (text, f"from {item.source.module}") if text else ("dynamic", f"from {item.source.module}")
         return dataclasses.replace(item.finding, endpoint=value.endpoint, client=value.provider.cls, model=name,
                                    model_origin=origin, detail=f"{item.finding.detail}; model from {item.source.module}; "
-                                   f"{value.provider.role}".strip("; "))
+                                   f"{value.provider.endpoint}".strip("; "))
     base = modules.resolve_import(item.source, item.importer)
     receiver = modules.walk(base, steps[:-1], item.importer, 0)
     if not isinstance(receiver, Member):
         return None
-    client, path = receiver.base, receiver.path
-    where = f"client {client.cls} from {item.source.module}; {client.role}"
+    client, path = receiver.client, receiver.path
+    where = f"client {client.cls} from {item.source.module}; {client.endpoint}"
     if client.api == "openai":
         name = js.endpoint_name(path)
         endpoint = js.HELPER_ENDPOINTS.get(name, name)

@@ -188,7 +188,7 @@ class ModuleDetector(Evaluator):
     def _class_scope(self, node, scope: Scope) -> Scope:
         """The scope of a class body: `this` is an instance whose fields are the class fields and the
         `this.x = ...` assignments of its methods (TypeScript parameter properties too)."""
-        instance = Instance(None, self)
+        instance = Instance(owner=self)
         inner = Scope(scope, this=instance)
         instance.source = (node, inner)
         return inner
@@ -240,8 +240,8 @@ class ModuleDetector(Evaluator):
         if isinstance(value, Pending):
             instance.inherited = value
         elif isinstance(value, ClassValue) and value.node.id != node.id:
-            parent = value.ev.class_instance(value)
-            fields = parent.fields if parent.fields is not None else value.ev.instance_fields(parent)
+            parent = value.owner.class_instance(value)
+            fields = parent.fields if parent.fields is not None else value.owner.instance_fields(parent)
             for name, entry in fields.items():
                 instance.fields.setdefault(name, entry)
             instance.inherited = instance.inherited or parent.inherited
@@ -266,17 +266,17 @@ class ModuleDetector(Evaluator):
     # -- clients -------------------------------------------------------------------------------------------------
     def _on_new(self, node, scope: Scope) -> None:
         self._model_import = None
-        value = self.construct(node, scope)
+        value = self.new_expression(node, scope)
         if not isinstance(value, Client):
             return
         if value.api in _WRAPPER_APIS:
             model = self._model_of(node, scope, js.WRAPPER_MODEL_OPTIONS)
             self._emit(node, Kind.WRAPPER, value.api, client=value.cls, endpoint=js.WRAPPER_ENDPOINTS.get(value.cls),
                        model=model[0], model_origin=model[1], parameters=value.options,
-                       parameters_dynamic=value.dynamic, detail=value.role)
+                       parameters_dynamic=value.dynamic, detail=value.endpoint)
         elif value.cls != "Configuration":
             self._emit(node, Kind.CLIENT, value.api, client=value.cls, parameters=value.options,
-                       parameters_dynamic=value.dynamic, detail=value.role)
+                       parameters_dynamic=value.dynamic, detail=value.endpoint)
 
     # -- calls ---------------------------------------------------------------------------------------------------
     def _on_call(self, node, scope: Scope) -> None:
@@ -300,7 +300,7 @@ class ModuleDetector(Evaluator):
             self._models.append((node, value))
 
     def _member_call(self, node, member: Member, scope: Scope) -> None:
-        client, path = member.base, member.path
+        client, path = member.client, member.path
         if path[-1] in js.RESPONSE_VARIANTS:
             return
         if client.api == "openai":
@@ -319,13 +319,13 @@ class ModuleDetector(Evaluator):
             args = arguments(node)
             model = self._value_model(self.eval(args[0], scope), args[0]) if args else (None, None)
             self._emit(node, Kind.CALL, client.api, endpoint=js.AZURE_METHODS[path[-1]], client=client.cls,
-                       model=model[0], model_origin=model[1], detail=f"{path[-1]} of @azure/openai; {client.role}")
+                       model=model[0], model_origin=model[1], detail=f"{path[-1]} of @azure/openai; {client.endpoint}")
 
     def _call_finding(self, node, scope: Scope, api: str, endpoint: str, client: Client, detail: str) -> None:
         params, dynamic, model = self._request(node, scope)
         self._emit(node, Kind.CALL, api, endpoint=endpoint, client=client.cls, model=model[0], model_origin=model[1],
                    parameters=params, parameters_dynamic=dynamic, variant=_variant(node),
-                   detail=f"{detail}client {client.cls} (line {client.line}); {client.role}".strip())
+                   detail=f"{detail}client {client.cls} (line {client.line}); {client.endpoint}".strip())
 
     def _request(self, node, scope: Scope):
         """(body keys, keys not statically known, (model, origin)) of a call whose first argument is the body."""
@@ -395,7 +395,7 @@ class ModuleDetector(Evaluator):
         client = self.apply(callee, node, scope)
         if isinstance(client, Client):
             self._emit(node, Kind.CLIENT, "ai-sdk", client=callee.name, parameters=client.options,
-                       parameters_dynamic=client.dynamic, detail=client.role)
+                       parameters_dynamic=client.dynamic, detail=client.endpoint)
         return True
 
     # -- Vercel AI SDK -------------------------------------------------------------------------------------------
@@ -423,7 +423,7 @@ class ModuleDetector(Evaluator):
             name, origin = "dynamic", f"`{model.model.origin[:60]}`"
         self._emit(node, Kind.CALL, "ai-sdk", endpoint=model.endpoint, client=model.provider.cls, model=name,
                    model_origin=origin, parameters=params, parameters_dynamic=dynamic,
-                   detail=f"{detail}AI SDK provider {model.provider.cls}; {model.provider.role}".strip())
+                   detail=f"{detail}AI SDK provider {model.provider.cls}; {model.provider.endpoint}".strip())
 
     # -- across modules ------------------------------------------------------------------------------------------
     def _maybe_defer(self, node, pending: Pending, scope: Scope) -> None:
@@ -510,7 +510,7 @@ class ModuleDetector(Evaluator):
             if isinstance(bound, Import) and bound.module in js.HTTP_PACKAGES:
                 return js.HTTP_PACKAGES[bound.module], method
             if isinstance(bound, Client) and bound.api == "http":  # const api = axios.create({ baseURL })
-                self._http_base = bound.role
+                self._http_base = bound.endpoint
                 return bound.cls, method
         return None, None
 

@@ -6,16 +6,20 @@ unknown (no infinite loop on `const a = b; const b = a`). Imports (ES and Common
 namespace, destructured `require`) bind to `Import` values; type-only imports bind nothing. A use through a
 module of the project becomes `Pending` and is settled across modules (crossmodule.py).
 
-This is the JS/TS front end over the scan's evaluator core (migrate/scan/detect/core/): strings and environment
-reads are the core's values, and what `new X(...)` builds and what calling an import returns go to the handlers
-registered for the meaning of X's prefix (CONSTRUCTORS, CALLS; the table is migrate/catalog/prefixes.py). See
-docs/detection.md, "One evaluator, a front end per language".
+This is the JS/TS front end over the scan's evaluator core (migrate/scan/detect/core/): it lowers tree-sitter syntax
+to the core's operations over the core's values. Member access (client -> path, instance -> field, `Pending.get`),
+calls (a function's memoised return value, `Pending.call`) and the dispatch of `new X(...)` and of calling an import
+to the handlers registered for the meaning of X's prefix (CONSTRUCTORS, CALLS; the table is
+migrate/catalog/prefixes.py) are the core's; this module answers what only JS syntax says. Unlike Python's, a JS
+node is not memoised per node (a closure's body evaluates in the scope of each call): bindings, fields and return
+values are. See docs/detection.md, "One evaluator, a front end per language".
 """
 
 from __future__ import annotations
 
 from migrate.catalog import javascript as js
 from migrate.catalog import prefixes
+from migrate.scan.detect.core.evaluate import CoreEvaluator, client_endpoint, option_evidence
 from migrate.scan.detect.core.registry import JAVASCRIPT_SEPARATORS, PrefixRegistry
 from migrate.scan.detect.javascript.modules import is_known_package
 from migrate.scan.detect.javascript.values import (
@@ -45,7 +49,10 @@ class Scope:
         return None
 
 
-class Evaluator:
+class Evaluator(CoreEvaluator):
+    unknown = UNKNOWN
+    same_client = frozenset({"withOptions"})  # client.withOptions(...) is the client
+
     def __init__(self, source: bytes, path: str = "") -> None:
         self.source = source
         self.path = path
@@ -270,7 +277,7 @@ class Evaluator:
         if kind == "call_expression":
             return self.call(node, scope)
         if kind == "new_expression":
-            return self.construct(node, scope)
+            return self.new_expression(node, scope)
         if kind == "binary_expression":
             return self._binary(node, scope)
         if kind in ("arrow_function", "function_expression", "function", "method_definition"):
@@ -325,46 +332,42 @@ class Evaluator:
                 return Str(left.value + "{...}", "concatenation")
         return UNKNOWN
 
-    def get(self, base, name: str):
-        if isinstance(base, Import):
-            if base.name == "*":
-                return Import(base.module, name)
-            if not is_known_package(base.module):
-                return Pending(base, (), self.path).get(name)
-            if base.module == "openai" and base.name in ("default", "OpenAI") and name in js.CLIENT_CLASSES:
-                return Import("openai", name)  # OpenAI.OpenAI, OpenAI.AzureOpenAI (CommonJS style)
-            return Import(base.module, f"{base.name}.{name}")
-        if isinstance(base, Pending):
-            return base.get(name)
-        if isinstance(base, Client):
-            if name in ("withOptions",):
-                return base
-            return Member(base, (name,))
-        if isinstance(base, Member):
-            return Member(base.base, base.path + (name,))
+    # -- member access: the core's get() and these hooks ----------------------------------------------------------
+    def export_member(self, base: Import, name: str):
+        if base.name == "*":
+            return Import(base.module, name)
+        if not is_known_package(base.module):
+            return Pending(base, (), self.path).get(name)
+        if base.module == "openai" and base.name in ("default", "OpenAI") and name in js.CLIENT_CLASSES:
+            return Import("openai", name)  # OpenAI.OpenAI, OpenAI.AzureOpenAI (CommonJS style)
+        return Import(base.module, f"{base.name}.{name}")
+
+    def other_member(self, base, name: str):
         if isinstance(base, ObjectValue):
             entry = base.props.get(name)
             if entry is None:
                 return UNKNOWN
             value_node, where = entry
-            value = base.ev.eval(value_node, where) if value_node is not None else UNKNOWN
+            value = base.owner.eval(value_node, where) if value_node is not None else UNKNOWN
             base.props[name] = (None, None) if value is UNKNOWN else entry
             return value
-        if isinstance(base, Instance):
-            fields = base.fields if base.fields is not None else base.ev.instance_fields(base)
-            entry = fields.get(name)
-            if entry is None:
-                if isinstance(base.inherited, Pending):  # set by a base class another module defines
-                    return Pending(base.inherited.source, base.inherited.steps + (("this", name),),
-                                   base.inherited.importer)
-                return UNKNOWN
-            if entry[0] == "value":
-                return entry[1]
-            base.fields[name] = ("value", UNKNOWN)
-            value = base.ev.eval(entry[1], entry[2])
-            base.fields[name] = ("value", value)
-            return value
         return UNKNOWN
+
+    def instance_member(self, base: Instance, name: str):
+        """A field of `this`: class fields and `this.x = ...` of the methods, read the first time one is used."""
+        fields = base.fields if base.fields is not None else base.owner.instance_fields(base)
+        entry = fields.get(name)
+        if entry is None:
+            if isinstance(base.inherited, Pending):  # set by a base class another module defines
+                return Pending(base.inherited.source, base.inherited.steps + (("this", name),),
+                               base.inherited.importer)
+            return UNKNOWN
+        if entry[0] == "value":
+            return entry[1]
+        base.fields[name] = ("value", UNKNOWN)
+        value = base.owner.eval(entry[1], entry[2])
+        base.fields[name] = ("value", value)
+        return value
 
     # -- calls ---------------------------------------------------------------------------------------------------
     def callee(self, node, scope: Scope):
@@ -386,27 +389,20 @@ class Evaluator:
             return UNKNOWN
         return self.apply(callee, node, scope)
 
-    def apply(self, callee, node, scope: Scope):
-        """What calling `callee` with the arguments of `node` returns."""
-        if isinstance(callee, Import):
-            for handler in CALLS.handlers(callee.qualified_name):
-                value = handler(self, callee, node, scope)
-                if value is not None:
-                    return value
-            if not is_known_package(callee.module):
-                return Pending(callee, (), self.path).call()
-            return UNKNOWN
-        if isinstance(callee, Pending):
-            return callee.call()
-        if isinstance(callee, Client):
-            if callee.api == "ai-sdk":
-                return self._ai_model(callee, "", node, scope)
-            return callee  # client.withOptions(...): get() gave the client back; so does the call
-        if isinstance(callee, Member) and callee.base.api == "ai-sdk" and len(callee.path) == 1 \
-                and callee.path[0] in js.AI_SDK_MODEL_METHODS:
-            return self._ai_model(callee.base, callee.path[0], node, scope)
-        if isinstance(callee, Function):
-            return callee.ev.returns(callee)
+    # -- calls: the core's apply() (CALLS first for an import) and these hooks -------------------------------------
+    def call_export(self, callee: Import, node, scope: Scope):
+        if not is_known_package(callee.module):
+            return Pending(callee, (), self.path).call()
+        return UNKNOWN
+
+    def call_client(self, callee: Client, node, scope: Scope):
+        if callee.api == "ai-sdk":
+            return self._ai_model(callee, "", node, scope)
+        return callee  # client.withOptions(...): get() gave the client back; so does the call
+
+    def call_path(self, callee: Member, node, scope: Scope):
+        if callee.client.api == "ai-sdk" and len(callee.path) == 1 and callee.path[0] in js.AI_SDK_MODEL_METHODS:
+            return self._ai_model(callee.client, callee.path[0], node, scope)
         return UNKNOWN
 
     def _http_instance(self, library: str, node, scope: Scope):
@@ -422,7 +418,7 @@ class Evaluator:
                 if isinstance(value, Env) and value.default is not None:
                     value = value.default
                 if isinstance(value, Str):
-                    return Client("http", library, node.start_point[0] + 1, value.value)
+                    return Client(library, api="http", line=node.start_point[0] + 1, endpoint=value.value)
         return UNKNOWN
 
     def _ai_model(self, provider: Client, method: str, node, scope: Scope) -> AiModel:
@@ -432,11 +428,9 @@ class Evaluator:
             model = Dynamic(self.text(args[0]))
         return AiModel(provider, js.AI_SDK_MODEL_METHODS[method], model, node.start_byte)
 
-    def returns(self, function: Function):
-        """The value a function returns (the first return that says something), memoised."""
-        if function.returns:
-            return function.returns[0]
-        function.returns.append(UNKNOWN)
+    def function_returns(self, function: Function):
+        """The value a function returns (the first return that says something); the core's return_value()
+        memoises it."""
         node = function.node
         body = node.child_by_field_name("body")
         scope = Scope(function.scope)
@@ -451,7 +445,6 @@ class Evaluator:
                 if not isinstance(candidate, Dynamic):
                     value = candidate
                     break
-        function.returns[0] = value
         return value
 
     def _scope_at(self, node, body, scope: Scope) -> Scope:
@@ -471,12 +464,12 @@ class Evaluator:
     def _ai_sdk_provider_value(self, callee: Import, node, scope: Scope):
         name = callee.name
         if name in js.AI_SDK_PROVIDER_EXPORTS:
-            return self._ai_model(Client("ai-sdk", "openai"), "", node, scope)
+            return self._ai_model(_AI_SDK_OPENAI, "", node, scope)
         if name in js.AI_SDK_PROVIDER_FACTORIES:
             return self._client("ai-sdk", name, node, scope)
         method = name.split(".", 1)[1] if name.startswith("openai.") else None
         if method in js.AI_SDK_MODEL_METHODS:
-            return self._ai_model(Client("ai-sdk", "openai"), method, node, scope)
+            return self._ai_model(_AI_SDK_OPENAI, method, node, scope)
         return None
 
     def _http_library_value(self, callee: Import, node, scope: Scope):
@@ -485,36 +478,35 @@ class Evaluator:
             return self._http_instance(library, node, scope)
         return None
 
-    def construct(self, node, scope: Scope):
+    def new_expression(self, node, scope: Scope):
+        """`new X(...)`: the core's construct() (the CONSTRUCTORS handlers for X's prefix)."""
         ctor = node.child_by_field_name("constructor")
         value = self.eval(ctor, scope) if ctor is not None else UNKNOWN
-        if isinstance(value, Import):
-            for handler in CONSTRUCTORS.handlers(value.qualified_name):
-                client = handler(self, value.module, value.name, node, scope)
-                if client is not None:
-                    return client
-        return UNKNOWN
+        return self.construct(value, node, scope)
 
     # -- what `new X(...)` builds, per the meaning of X's prefix (CONSTRUCTORS below); None: not this one's ---------
-    def _openai_node_client(self, module: str, name: str, node, scope: Scope):
+    def _openai_node_client(self, callee: Import, node, scope: Scope):
+        name = callee.name
         if name in js.V3_CLASSES:
             return self._client("openai-node-v3", name, node, scope)
         cls = js.CLIENT_CLASSES.get(name) or ("OpenAI" if name == "*" else None)
         return self._client("openai", cls, node, scope) if cls is not None else None
 
-    def _openai_edge_client(self, module: str, name: str, node, scope: Scope):
+    def _openai_edge_client(self, callee: Import, node, scope: Scope):
+        name = callee.name
         return self._client("openai-edge", name, node, scope) if name in js.V3_CLASSES else None
 
-    def _azure_openai_client(self, module: str, name: str, node, scope: Scope):
+    def _azure_openai_client(self, callee: Import, node, scope: Scope):
+        name = callee.name
         return self._client("azure-openai", name, node, scope) if name in js.AZURE_CLASSES else None
 
-    def _wrapper_client(self, module: str, name: str, node, scope: Scope):
-        wrapper = js.wrapper_class(module, name)
+    def _wrapper_client(self, callee: Import, node, scope: Scope):
+        wrapper = js.wrapper_class(callee.module, callee.name)
         return self._client(wrapper[0], wrapper[1], node, scope) if wrapper is not None else None
 
     def _client(self, api: str, cls: str, node, scope: Scope) -> Client:
         """A client built by `node` (new X({...}) or createOpenAI({...})), with its options and what it talks to."""
-        from migrate.catalog.providers import Evidence, classify_client
+        from migrate.catalog.providers import Evidence
 
         args = arguments(node)
         options: tuple[str, ...] = ()
@@ -524,7 +516,8 @@ class Evaluator:
         if first is not None and first.type == "identifier":
             bound = self.eval(first, scope)
             if isinstance(bound, Client) and bound.cls == "Configuration":  # new OpenAIApi(configuration)
-                return Client(api, cls, node.start_point[0] + 1, bound.role, bound.options, bound.dynamic)
+                return Client(cls, api=api, line=node.start_point[0] + 1, endpoint=bound.endpoint,
+                              options=bound.options, dynamic=bound.dynamic)
             found = scope.find(self.text(first))
             entry = found.names.get(self.text(first)) if found is not None else None
             if entry is not None and entry[0] == "expr" and entry[1] is not None and entry[1].type == "object":
@@ -548,19 +541,14 @@ class Evaluator:
                         evidence[what] = self._evidence(value_node, scope)
         elif first is not None:
             dynamic = True
-        found = classify_client(evidence.get("base_url"), evidence.get("api_key"))
-        role = f"endpoint: {found.role.value}: {found.describe()}"
-        return Client(api, cls, node.start_point[0] + 1, role, options, dynamic)
+        role = client_endpoint(evidence.get("base_url"), evidence.get("api_key"))
+        return Client(cls, api=api, line=node.start_point[0] + 1, endpoint=role, options=options, dynamic=dynamic)
 
     def _evidence(self, node, scope: Scope):
-        from migrate.catalog.providers import Evidence
-
         value = self.eval(node, scope)
-        if isinstance(value, Str) and "{" not in value.value:
-            return Evidence.of_literal(value.value)
-        if isinstance(value, Env):
-            return Evidence.of_env(value.var, value.default.value if value.default else None)
-        return Evidence(opaque=self.text(node)[:80])
+        if isinstance(value, Str) and "{" in value.value:
+            value = None  # a template literal with unknown parts: judged by its text
+        return option_evidence(value, self.text(node)[:80])
 
 
 # The JS/TS front end's handlers, by what the catalog says each qualified-name prefix means
@@ -573,6 +561,8 @@ CONSTRUCTORS.register("wrapper-class", Evaluator._wrapper_client)
 CALLS = PrefixRegistry(prefixes.JAVASCRIPT, JAVASCRIPT_SEPARATORS)
 CALLS.register("ai-sdk-provider", Evaluator._ai_sdk_provider_value)
 CALLS.register("http-library", Evaluator._http_library_value)
+Evaluator.calls, Evaluator.constructors = CALLS, CONSTRUCTORS
+_AI_SDK_OPENAI = Client("openai", api="ai-sdk")  # the AI SDK's default provider, `openai` of @ai-sdk/openai
 
 
 # -- syntax helpers ------------------------------------------------------------------------------------------------

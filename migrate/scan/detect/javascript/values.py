@@ -1,15 +1,20 @@
 """The values the JS/TS evaluator gives expressions: what a name or an expression stands for, as far as OpenAI
-use is concerned: a client, a path through it, a module export, a value to settle in another module. Strings and
-environment reads are the core's (migrate/scan/detect/core/values.py), shared with the Python front end; see
-docs/detection.md, "One evaluator, a front end per language".
+use is concerned: a client, a path through it, a module export, a value to settle in another module. The value
+algebra is the core's (migrate/scan/detect/core/values.py), shared with the Python front end: Client, ResourcePath
+(Member), Function, ClassValue, Instance, Str, Env; Import and Pending are JS's spellings of the core's
+ModuleExport and Pending; AiModel, Dynamic and ObjectValue carry what only JS has. See docs/detection.md, "One
+evaluator, a front end per language".
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from migrate.scan.detect.core.registry import javascript_name
-from migrate.scan.detect.core.values import Env, ModuleExport, Str  # noqa: F401 - Env, Str shared with the Python front end
+from migrate.scan.detect.core.values import (  # noqa: F401 - re-exported: the front end's names for the core's values
+    ClassValue, Client, Env, Function, Instance, ModuleExport, ResourcePath, Str,
+)
+from migrate.scan.detect.core.values import Pending as CorePending
 
 
 @dataclass(frozen=True)
@@ -24,24 +29,13 @@ class Import(ModuleExport):
         return javascript_name(self.module, self.name)
 
 
-@dataclass(frozen=True)
-class Client:
-    """An object that sends requests to OpenAI (or could: `role` says where its options point)."""
-
-    api: str  # "openai", "openai-node-v3", "openai-edge", "azure-openai", "ai-sdk", "langchain", "llamaindex"
-    cls: str  # "OpenAI", "AzureOpenAI", "OpenAIApi", "createOpenAI", "ChatOpenAI", ...
-    line: int = 0
-    role: str = ""  # "endpoint: openai: ..." as migrate/catalog/providers.py describes it
-    options: tuple[str, ...] = ()  # the options it was built with (`baseURL`, `apiKey`, ...)
-    dynamic: bool = False  # options not statically known (a spread, a variable)
-
-
-@dataclass(frozen=True)
-class Member:
-    """A path through a client: `client.chat.completions` is Member(client, ("chat", "completions"))."""
-
-    base: Client
-    path: tuple[str, ...]
+# The core's values under the names the JS/TS front end has always used.
+Member = ResourcePath  # a path through a client: `client.chat.completions` is Member(client, ("chat", "completions"))
+# Client(cls, api=, line=, endpoint=, options=, dynamic=): api "openai", "openai-node-v3", "openai-edge",
+# "azure-openai", "ai-sdk", "langchain", "llamaindex", "http" (endpoint: the HTTP client's base URL)
+# Function(node, scope, owner): a function or arrow function of the module whose evaluator is `owner`
+# ClassValue(node, scope, owner): a class (declaration or expression); Instance(owner=...): `this` in its methods,
+# fields read on first use from `source` (class node, class scope); `inherited` a Pending base class
 
 
 @dataclass(frozen=True)
@@ -62,7 +56,7 @@ class Dynamic:
 
 
 @dataclass(frozen=True)
-class Pending:
+class Pending(CorePending):
     """A value through a module of the project: settled once the whole tree is read (crossmodule.py)."""
 
     source: Import
@@ -77,40 +71,11 @@ class Pending:
 
 
 @dataclass(eq=False)
-class Function:
-    """A function or arrow function: calling it gives what it returns (factories)."""
-
-    node: object
-    scope: object
-    ev: object  # the Evaluator of the module the node belongs to
-    returns: list = field(default_factory=list)  # memo: [value] once evaluated
-
-
-@dataclass(eq=False)
 class ObjectValue:
     """An object literal whose properties are known: `export default { client }`, `const ai = { openai: ... }`."""
 
     props: dict  # name -> (value node, scope)
-    ev: object
-
-
-@dataclass(eq=False)
-class ClassValue:
-    """A class of a module (declaration or expression): its instances' fields are read from its body."""
-
-    node: object
-    scope: object
-    ev: object
-
-
-@dataclass(eq=False)
-class Instance:
-    """An instance of a class of the file (`this.client` inside its methods)."""
-
-    fields: dict | None  # name -> ("expr", node, scope) / ("value", value); None until first read
-    ev: object
-    source: object = None  # (class node, class scope): how the owning detector reads the fields
-    inherited: object = None  # a Pending base class of another module: fields it sets are settled there
+    owner: object  # the evaluator of its module
 
 
 UNKNOWN = Dynamic()

@@ -1,8 +1,8 @@
 """The Python front end of the scan: `ast` syntax lowered to the evaluator core's operations.
 
     scopes.py     the symbol table of a module: bindings per scope, in source order
-    values.py     what a Python expression can stand for (the core's Str / Env, plus clients, classes, ...)
-    evaluate.py   the evaluation of expressions to values (names, attributes, calls, returns, annotations)
+    values.py     Python's spellings of the core's values (Q, QCall; Res/Func/Klass/Inst are the core's classes)
+    evaluate.py   lowering of `ast` to the core evaluator (names, bindings, annotations, classes, f-strings)
     detectors.py  the findings of one module, from those values; detectors per qualified-name prefix
 
 Calls through clients other modules export are settled once the whole tree is read (../crossmodule.py).

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from migrate.catalog import prefixes
 from migrate.catalog.values import is_dynamic
 from migrate.scan.detect import sdk
+from migrate.scan.detect.core.evaluate import client_endpoint, option_evidence
 from migrate.scan.detect.core.registry import PYTHON_SEPARATORS, PrefixRegistry
 from migrate.scan.detect.literals import call_values, literal
 from migrate.scan.detect.python.evaluate import _KNOWN_LIBRARIES, _PARTIAL, Evaluator
@@ -90,11 +91,12 @@ class ModuleAnalyzer(Evaluator):
             scope.exprs = []
         for klass in self.classes.values():
             klass.self_attrs.clear()
+        for func in self.functions.values():
+            func.returned = None  # a memoised return value may hold the function itself
         self.scopes = []
         self.classes = {}
         self.functions = {}
         self._memo = {}
-        self._returns = {}
         self.module_scope = None
 
     def _visit_scope(self, scope: Scope) -> None:
@@ -261,20 +263,13 @@ class ModuleAnalyzer(Evaluator):
 
     def _setting_endpoint(self, node: ast.Attribute, scope: Scope) -> str:
         """`openai.base_url = <value>`: what the module-level client talks to, judged like a client's base_url."""
-        from migrate.catalog.providers import Evidence, classify_client
-
         value = self.stored_values.get(id(node)) if node.attr in ("base_url", "api_base") else None
         if value is None:
             return ""
         found = self.eval(value, scope)
-        if isinstance(found, Str):
-            evidence = Evidence.of_literal(found.value)
-        elif isinstance(found, Env):
-            evidence = Evidence.of_env(found.var, found.default.value if found.default else None)
-        else:
+        if not isinstance(found, (Str, Env)):
             return ""
-        role = classify_client(evidence, None)
-        return f"endpoint: {role.role.value}: {role.describe()}"
+        return client_endpoint(option_evidence(found, ""), None)
 
     def _wrapper_endpoint(self, node: ast.Call, scope: Scope, detail: str) -> str:
         """A wrapper given a base URL: what it talks to decides, as for an OpenAI client (assess._assess_wrapper)."""

@@ -4,11 +4,12 @@
     client.chat.completions.create    evaluates to Res(Client("OpenAI"), ("chat", "completions", "create"))
     MODEL = os.getenv("M", "gpt-4o")  `MODEL` evaluates to Env("M", Str("gpt-4o"))
 
-It lowers `ast` syntax to the operations every front end has (a name's value in a scope, an attribute of a value,
-a call of a value, what a function returns), over the scopes of scopes.py and the values of values.py (strings and
-environment reads are the language-neutral core's, migrate/scan/detect/core/). Evaluation is memoised per node
-and guarded against recursion (a value being computed reads as unknown), so a module is analysed in about the
-time it takes to parse it. The detectors (detectors.py) ask it for values; it reports nothing itself.
+It lowers `ast` syntax to the core evaluator's operations (migrate/scan/detect/core/evaluate.py: a name's value in
+a scope, an attribute of a value, a call of a value, what a function returns) over the scopes of scopes.py and the
+core's values. The core memoises evaluation per node and guards it against recursion (a value being computed reads
+as unknown), so a module is analysed in about the time it takes to parse it; this module answers what only Python
+syntax says (bindings, annotations, classes and their bases, `os.getenv`, f-strings, functools.partial). The
+detectors (detectors.py) ask it for values; it reports nothing itself.
 """
 
 from __future__ import annotations
@@ -16,16 +17,17 @@ from __future__ import annotations
 import ast
 from dataclasses import replace
 
+from migrate.catalog import prefixes
 from migrate.scan.detect import sdk
+from migrate.scan.detect.core.evaluate import CoreEvaluator, client_endpoint, option_evidence
+from migrate.scan.detect.core.registry import PYTHON_SEPARATORS, PrefixRegistry
 from migrate.scan.detect.python.scopes import ANN, CLASS, EXPR, FUNC, IMPORT, ITEM, PARAM, WITH, Scope
 from migrate.scan.detect.python.values import (
     MODULE_CLIENT, Client, DictV, Env, Func, HttpClient, HttpMethod, Inst, Klass, Partial, Q, QCall, Res, Str, TupleV,
 )
 
-_PENDING = object()  # marks a value being computed (recursion guard)
 
-
-class Evaluator:
+class Evaluator(CoreEvaluator):
     """Evaluation over one module's scopes. The analyzer that builds the scopes (detectors.ModuleAnalyzer) calls
     init_evaluation() before building them: the scope builder reports classes and functions through on_class()
     and on_function()."""
@@ -34,39 +36,26 @@ class Evaluator:
         self.stored_values: dict[int, ast.expr] = {}  # id(attribute target) -> the value assigned to it
         self.classes: dict[int, Klass] = {}
         self.functions: dict[int, Func] = {}
-        self._memo: dict[int, object] = {}
-        self._returns: dict[int, object] = {}
+        self._memo: dict[int, object] = {}  # the core's per-node memo
 
     # -- callbacks from the scope builder ----------------------------------------------------------------------
     def on_class(self, node: ast.ClassDef, scope: Scope) -> None:
-        self.classes[id(node)] = Klass(node, scope)
+        self.classes[id(node)] = Klass(node, scope, self)
 
     def on_function(self, node, scope: Scope, parent: Scope) -> None:
         klass = self.classes.get(id(parent.node)) if parent.kind == "class" else None
         scope.klass = klass
-        self.functions[id(node)] = Func(node, scope, klass)
+        self.functions[id(node)] = Func(node, scope, self, klass)
 
-    # -- evaluation --------------------------------------------------------------------------------------------
-    def eval(self, node, scope: Scope):
-        key = id(node)
-        memo = self._memo
-        if key in memo:
-            value = memo[key]
-            return None if value is _PENDING else value
-        memo[key] = _PENDING
-        try:
-            value = self._eval(node, scope)
-        except RecursionError:
-            value = None
-        memo[key] = value
-        return value
+    # -- lowering: the value of one node (the core's eval() memoises it) ------------------------------------------
+    variants = sdk.VARIANTS  # client.chat.completions.with_raw_response.create
 
-    def _eval(self, node, scope: Scope):
+    def lower(self, node, scope: Scope):
         t = type(node)
         if t is ast.Name:
             return self.lookup(node.id, scope, node.lineno)
         if t is ast.Attribute:
-            return self.getattr(self.eval(node.value, scope), node.attr)
+            return self.get(self.eval(node.value, scope), node.attr)
         if t is ast.Call:
             return self.call_value(node, scope)
         if t is ast.Constant:
@@ -247,12 +236,24 @@ class Evaluator:
                 return Inst(v)
         return None
 
-    def getattr(self, base, attr: str):
-        if isinstance(base, Inst):
-            return self.member(base.klass, attr, instance=True)
-        if isinstance(base, Klass):
-            return self.member(base, attr, instance=False)
-        return sdk_getattr(base, attr)
+    # -- member access: the core's get() and these hooks ----------------------------------------------------------
+    def export_member(self, export: Q, name: str):
+        if export.name == "openai" and name in sdk.RESOURCES:
+            return Res(MODULE_CLIENT, (name,))  # openai.chat.completions: the module-level client (1.x)
+        return Q(f"{export.name}.{name}")
+
+    def instance_member(self, instance: Inst, name: str):
+        return self.member(instance.klass, name, instance=True)
+
+    def class_member(self, klass: Klass, name: str):
+        return self.member(klass, name, instance=False)
+
+    def other_member(self, base, name: str):
+        if isinstance(base, HttpClient) and name in sdk.HTTP_METHODS:
+            return HttpMethod(base, name)
+        return None
+
+    getattr = CoreEvaluator.get
 
     def member(self, klass: Klass, attr: str, *, instance: bool, depth: int = 0):
         """A class or instance attribute: class body, `self.x = ...` in methods, properties, local bases."""
@@ -300,15 +301,9 @@ class Evaluator:
                     return found
         return None
 
-    def return_value(self, func: Func):
-        analyzer = func.scope.analyzer
-        if analyzer is not self:
-            return analyzer.return_value(func)
-        key = id(func.node)
-        if key in self._returns:
-            value = self._returns[key]
-            return None if value is _PENDING else value
-        self._returns[key] = _PENDING
+    def function_returns(self, func: Func):
+        """The annotation of the return, else the first return that is a client (or, failing that, the last
+        that says something); the core's return_value() memoises it."""
         value = None
         node = func.node
         if node.returns is not None:
@@ -322,47 +317,55 @@ class Evaluator:
                         break
         if isinstance(value, Client):
             value = replace(value, origin=f"factory {node.name}()")
-        self._returns[key] = value
         return value
 
+    # -- calls: the core's apply() and these hooks -----------------------------------------------------------------
     def call_value(self, node: ast.Call, scope: Scope):
         func = self.eval(node.func, scope)
         if func is None:
             return None
-        if isinstance(func, Q):
-            name = func.name
-            cls = _client_class(func)
-            if cls:
-                endpoint = self._client_endpoint(node, scope)
-                # Calls through another provider's (or a local) client are not OpenAI's: they carry it along.
-                return Client(cls, endpoint=endpoint if endpoint.startswith(_ELSEWHERE) else "")
-            if name in _PARTIAL:
-                return self._partial(node, scope)
-            if name in sdk.ENV_READERS:
-                return self._env_value(node, scope)
-            if name in sdk.HTTP_CLIENT_CLASSES:
-                base_url = self._http_base_url(node, scope, name)
-                if base_url is not None:
-                    return HttpClient(name.split(".")[0], base_url)
-            root, _, last = name.partition(".")
-            if root == "instructor" and name.rsplit(".", 1)[-1] in sdk.INSTRUCTOR_FUNCTIONS:
-                inner = self.eval(node.args[0], scope) if node.args else None
-                inner_cls = inner.cls if isinstance(inner, Client) else "OpenAI"
-                return Client(inner_cls, "instructor", via="instructor")
-            if root == "openai":
-                return None
-            return QCall(name)
-        if isinstance(func, Func):
-            return self.return_value(func)
-        if isinstance(func, Klass):
-            base = self.client_base(func)
-            return Client(base, f"subclass {func.node.name}") if base else Inst(func)
-        if isinstance(func, Res):
-            if func.path and func.path[-1] in sdk.CLIENT_METHODS_RETURNING_CLIENT and len(func.path) == 1:
-                return func.client
+        return self.apply(func, node, scope)
+
+    def _openai_sdk_value(self, func: Q, node: ast.Call, scope: Scope):
+        """Calling a name of the openai package: a client class builds a client; the rest is not a value."""
+        cls = _client_class(func)
+        if cls:
+            endpoint = self._client_endpoint(node, scope)
+            # Calls through another provider's (or a local) client are not OpenAI's: they carry it along.
+            return Client(cls, endpoint=endpoint if endpoint.startswith(_ELSEWHERE) else "")
+        return None
+
+    def _instructor_value(self, func: Q, node: ast.Call, scope: Scope):
+        """instructor.from_openai(OpenAI()) / instructor.patch(client): the client, patched."""
+        if func.name.rsplit(".", 1)[-1] in sdk.INSTRUCTOR_FUNCTIONS:
+            inner = self.eval(node.args[0], scope) if node.args else None
+            inner_cls = inner.cls if isinstance(inner, Client) else "OpenAI"
+            return Client(inner_cls, "instructor", via="instructor")
+        return None
+
+    def call_export(self, func: Q, node: ast.Call, scope: Scope):
+        """Calling an imported name no handler of CALLS took: the standard library's value makers, else a value
+        to settle across modules (QCall)."""
+        name = func.name
+        if name in _PARTIAL:
+            return self._partial(node, scope)
+        if name in sdk.ENV_READERS:
+            return self._env_value(node, scope)
+        if name in sdk.HTTP_CLIENT_CLASSES:
+            base_url = self._http_base_url(node, scope, name)
+            if base_url is not None:
+                return HttpClient(name.split(".")[0], base_url)
+        if name.partition(".")[0] == "openai":
             return None
-        if isinstance(func, QCall):
-            return QCall(func.name, func.attrs + ("()",))
+        return QCall(name)
+
+    def instantiate(self, klass: Klass, node: ast.Call, scope: Scope):
+        base = self.client_base(klass)
+        return Client(base, f"subclass {klass.node.name}") if base else Inst(klass)
+
+    def call_path(self, path: Res, node: ast.Call, scope: Scope):
+        if path.path and path.path[-1] in sdk.CLIENT_METHODS_RETURNING_CLIENT and len(path.path) == 1:
+            return path.client  # client.with_options(...): the client
         return None
 
     def _http_base_url(self, node: ast.Call, scope: Scope, name: str) -> str | None:
@@ -413,7 +416,7 @@ class Evaluator:
         """What the client talks to, from its base_url / api_key values: "endpoint: other-provider: OpenRouter (...)"
         (read by migrate/scan/assess.py; see migrate/catalog/providers.py). `keywords` maps a wrapper's own
         keyword names to "base_url" / "api_key" (openai_api_base -> base_url)."""
-        from migrate.catalog.providers import Evidence, classify_client, classify_name
+        from migrate.catalog.providers import Evidence, classify_name
 
         keywords = keywords or _CLIENT_ENDPOINT_KEYWORDS
         evidence: dict[str, Evidence] = {}
@@ -423,16 +426,13 @@ class Evaluator:
                 continue
             setting = keywords[kw.arg]
             value = self.eval(kw.value, scope)
-            if isinstance(value, Str):
-                evidence[setting] = Evidence.of_literal(value.value)
-            elif isinstance(value, Env):
-                evidence[setting] = Evidence.of_env(value.var, value.default.value if value.default else None)
+            if isinstance(value, (Str, Env)):
+                evidence[setting] = option_evidence(value, "")
             elif not (type(kw.value) is ast.Constant and kw.value.value is None):
-                evidence[setting] = Evidence(opaque=ast.unparse(kw.value))
+                evidence[setting] = option_evidence(None, ast.unparse(kw.value))
                 last = kw.value.attr if type(kw.value) is ast.Attribute else getattr(kw.value, "id", None)
                 named = named or (classify_name(last, setting) if last else None)
-        found = named or classify_client(evidence.get("base_url"), evidence.get("api_key"))
-        return f"endpoint: {found.role.value}: {found.describe()}"
+        return client_endpoint(evidence.get("base_url"), evidence.get("api_key"), named)
 
     def url_text(self, node, scope: Scope, depth: int = 0) -> str | None:
         if depth > 5:
@@ -480,26 +480,9 @@ class Evaluator:
 
 # -- helpers ---------------------------------------------------------------------------------------------------
 def sdk_getattr(base, attr: str):
-    """Attribute access on values that need no symbol table: imported names, clients, resources."""
-    if base is None:
-        return None
-    if isinstance(base, Q):
-        if base.name == "openai" and attr in sdk.RESOURCES:
-            return Res(MODULE_CLIENT, (attr,))
-        return Q(f"{base.name}.{attr}")
-    if isinstance(base, Res):
-        if attr in sdk.VARIANTS:
-            return replace(base, variant=attr)
-        return Res(base.client, base.path + (attr,), base.variant)
-    if isinstance(base, Client):
-        if attr in sdk.VARIANTS:
-            return Res(base, (), attr)
-        return Res(base, (attr,))
-    if isinstance(base, QCall):
-        return QCall(base.name, base.attrs + (attr,))
-    if isinstance(base, HttpClient) and attr in sdk.HTTP_METHODS:
-        return HttpMethod(base, attr)
-    return None
+    """Attribute access on values that need no symbol table: imported names, clients, resources (the core's get()
+    with this front end's hooks, for the cross-module settling)."""
+    return _BARE.get(base, attr)
 
 
 _PARTIAL = frozenset({"functools.partial"})
@@ -512,6 +495,15 @@ _KNOWN_LIBRARIES = frozenset(
      "groq", "anthropic", "mistralai", "cohere", "together", "fireworks", "google", "vertexai", "boto3",
      "azure", "huggingface_hub", "transformers", "vllm", "ollama", "replicate", "openai"}
 )
+
+
+# What calling an imported name returns, per the meaning of its prefix (migrate/catalog/prefixes.py); the core's
+# apply() tries these first, then Evaluator.call_export.
+CALLS = PrefixRegistry(prefixes.PYTHON, PYTHON_SEPARATORS)
+CALLS.register("openai-sdk", Evaluator._openai_sdk_value)
+CALLS.register("instructor", Evaluator._instructor_value)
+Evaluator.calls = CALLS
+_BARE = Evaluator()  # no module: what sdk_getattr needs takes no symbol table
 
 
 def _holds_client(value: TupleV) -> bool:

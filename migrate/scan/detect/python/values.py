@@ -4,15 +4,19 @@ An expression evaluates to one of these, or to None when the detector cannot tel
 track, or one that depends on run time). None is the sound default: nothing is reported on it unless the
 call has the SDK's exact shape in a module that imports openai (see docs/detection.md).
 
-Str and Env are the language-neutral core's (migrate/scan/detect/core/values.py); the others carry Python syntax.
+The value algebra is the language-neutral core's (migrate/scan/detect/core/values.py): Client, ResourcePath (Res),
+Function (Func), ClassValue (Klass), Instance (Inst), Str, Env; Q and QCall are Python's spellings of the core's
+ModuleExport and Pending; the others (dict and tuple literals, functools.partial, HTTP clients) carry Python syntax.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from migrate.scan.detect.core.values import Env, ModuleExport, Str  # noqa: F401 - Env, Str re-exported: shared with the JS/TS front end
+from migrate.scan.detect.core.values import (  # noqa: F401 - re-exported: the front end's names for the core's values
+    ClassValue, Client, Env, Function, Instance, ModuleExport, Pending, ResourcePath, Str,
+)
 
 if TYPE_CHECKING:
     import ast
@@ -34,52 +38,26 @@ class Q(ModuleExport):
 
 
 @dataclass(frozen=True, slots=True)
-class QCall:
+class QCall(Pending):
     """The result of calling an imported callable that is not openai's, then maybe attributes on it:
-    `make_client().chat` is QCall("myapp.clients.make_client", ("chat",))."""
+    `make_client().chat` is QCall("myapp.clients.make_client", ("chat",)). Settled across modules
+    (crossmodule.py)."""
 
     name: str
     attrs: tuple[str, ...] = ()
 
+    def get(self, name: str) -> "QCall":
+        return QCall(self.name, self.attrs + (name,))
 
-@dataclass(frozen=True, slots=True)
-class Client:
-    """An OpenAI client instance. cls is the SDK class ("OpenAI", "AsyncAzureOpenAI", "module" for the
-    module-level client); origin says how the detector knows ("factory make_client()", ...); via names a
-    library that patched the client (instructor)."""
-
-    cls: str
-    origin: str = ""
-    via: str | None = None
-    endpoint: str = ""  # "endpoint: other-provider: OpenRouter (...)" when the client is not OpenAI's to migrate
+    def call(self) -> "QCall":
+        return QCall(self.name, self.attrs + ("()",))
 
 
-@dataclass(frozen=True, slots=True)
-class Res:
-    """A resource or method reached from a client: client.chat.completions.create -> path (chat, completions, create)."""
-
-    client: Client
-    path: tuple[str, ...]
-    variant: str | None = None
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class Func:
-    node: Any  # ast.FunctionDef | ast.AsyncFunctionDef
-    scope: "Scope"  # the function's own scope
-    klass: "Klass | None" = None  # the class a method belongs to
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class Klass:
-    node: Any  # ast.ClassDef
-    scope: "Scope"
-    self_attrs: dict = field(default_factory=dict)  # name -> [(line, kind, payload, method scope)]
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class Inst:
-    klass: Klass
+# The core's values under the names the Python front end has always used.
+Res = ResourcePath  # client.chat.completions.create -> Res(client, ("chat", "completions", "create"))
+Func = Function  # Function(node: ast.FunctionDef, scope: its own Scope, owner: the ModuleAnalyzer, klass)
+Klass = ClassValue  # ClassValue(node: ast.ClassDef, scope, owner, self_attrs: name -> [(line, kind, payload, scope)])
+Inst = Instance  # Instance(klass): an instance of a class of the module
 
 
 @dataclass(frozen=True, slots=True, eq=False)

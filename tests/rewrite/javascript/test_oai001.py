@@ -82,14 +82,26 @@ CASES = [
         export function make(settings) {
           return new OpenAI({ ...settings.llm, timeout: 5 });
         }
-        """, None, id="OAI001-js-spread-left-for-review",
-        review=[("OAI001", 4, "spread from another object")]),
+        """, """
+        import OpenAI from "openai";
+
+        export function make(settings) {
+          // migrate: this OpenAI client's options are spread from another object: check it sets no other provider's baseURL or key, then set baseURL from $OPENAI_BASE_URL
+          return new OpenAI({ ...settings.llm, timeout: 5 });
+        }
+        """, id="OAI001-js-spread-left-for-review",
+        review=[("OAI001", 5, "spread from another object")]),
     case("OAI001", """
         import OpenAI from "openai";
 
         const client = new OpenAI({ baseURL: config.llmUrl });
-        """, None, id="OAI001-js-computed-endpoint-for-review",
-        review=[("OAI001", 3, "left as it is")]),
+        """, """
+        import OpenAI from "openai";
+
+        // migrate: this OpenAI client talks to an endpoint the code computes (base_url comes from `config.llmUrl`): left as it is; point it at $OPENAI_BASE_URL if it reaches OpenAI
+        const client = new OpenAI({ baseURL: config.llmUrl });
+        """, id="OAI001-js-computed-endpoint-for-review",
+        review=[("OAI001", 4, "left as it is")]),
     case("OAI001", """
         import { streamText } from "ai";
         import { openai } from "@ai-sdk/openai";
@@ -132,6 +144,7 @@ CASES = [
         """, """
         <script setup lang="ts">
         import OpenAI from "openai";
+        // migrate: dangerouslyAllowBrowser: the client runs in the browser: users' browsers then call the vLLM server directly, which needs CORS (vLLM's --allowed-origins) and exposes its API key to every visitor; call vLLM from a server route instead, or start vLLM with --allowed-origins for the site's origin and give it a key that may be public; browser code reads only the variables its bundler exposes (Vite: VITE_*): define OPENAI_BASE_URL for it
         const client = new OpenAI({
           apiKey: import.meta.env.VITE_OPENAI_KEY,
           dangerouslyAllowBrowser: true,
@@ -139,7 +152,7 @@ CASES = [
         });
         </script>
         """, id="OAI001-js-vue-browser-client", name="Chat.vue",
-        review=[("OAI001", 3, "dangerouslyAllowBrowser")]),
+        review=[("OAI001", 4, "dangerouslyAllowBrowser")]),
     case("OAI001", """
         import OpenAI from "openai";
         const client = new OpenAI({ timeout: 5 });
@@ -151,16 +164,23 @@ CASES = [
           baseURL: {BASE},
           apiKey: {KEY},
         }});
+        // migrate: images.generate: vLLM serves no such route: once the client points at vLLM, keep this call on OpenAI through a client of its own (baseURL from $OPENAI_UPSTREAM_BASE_URL, OpenAI's key)
         export const draw = (prompt: string) => client.images.generate({{ model: "dall-e-3", prompt }});
         """, id="OAI001-js-unserved-call-for-review",
-        review=[("OAI001", 7, "images.generate: vLLM serves no such route")]),
+        review=[("OAI001", 8, "images.generate: vLLM serves no such route")]),
     case("OAI001", """
         const { generateText } = require("ai");
         const { openai } = require("@ai-sdk/openai");
 
         exports.run = () => generateText({ model: openai("gpt-4o"), prompt: "hi" });
-        """, None, id="OAI001-js-ai-sdk-provider-from-require", name="run.cjs",
-        review=[("OAI001", 4, "createOpenAI")]),
+        """, """
+        const { generateText } = require("ai");
+        const { openai } = require("@ai-sdk/openai");
+
+        // migrate: the AI SDK's default `openai` provider is not imported here with an ES import: create the provider with createOpenAI({ baseURL, apiKey }) reading $OPENAI_BASE_URL where it comes from
+        exports.run = () => generateText({ model: openai("gpt-4o"), prompt: "hi" });
+        """, id="OAI001-js-ai-sdk-provider-from-require", name="run.cjs",
+        review=[("OAI001", 5, "createOpenAI")]),
     case("OAI001", """
         // new OpenAI() in a comment, and a string: "new OpenAI()"
         import Groq from "groq-sdk";

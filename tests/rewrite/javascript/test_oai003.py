@@ -80,8 +80,14 @@ CASES = [
         const client = new OpenAI();
         const settings = { model: "gpt-4o" };
         await client.chat.completions.create({ model: settings.model, messages: [] });
-        """, None, id="OAI003-js-model-not-followed-for-review",
-        review=[("OAI003", 4, "not a literal the rewrite can follow")]),
+        """, """
+        import OpenAI from "openai";
+        const client = new OpenAI();
+        const settings = { model: "gpt-4o" };
+        // migrate: model 'gpt-4o' (literal) is not a literal the rewrite can follow here: send 'meta-llama/Llama-3.1-8B-Instruct' instead
+        await client.chat.completions.create({ model: settings.model, messages: [] });
+        """, id="OAI003-js-model-not-followed-for-review",
+        review=[("OAI003", 5, "not a literal the rewrite can follow")]),
     case("OAI003", """
         const names = { fast: "gpt-4o" };  // not sent anywhere
         console.log("gpt-4o");

@@ -63,7 +63,12 @@ CASES = [
         import { AzureChatOpenAI } from "@langchain/openai";
 
         const chat = new AzureChatOpenAI({ azureOpenAIApiDeploymentName: "gpt-4o" });
-        """, None, id="OAI012-js-azure-class-for-review", review=[("OAI012", 3, "not rewritten automatically")]),
+        """, """
+        import { AzureChatOpenAI } from "@langchain/openai";
+
+        // migrate: AzureChatOpenAI (langchain) is not rewritten automatically: replace it with new ChatOpenAI({ model: "<served model>", configuration: { baseURL: "http://localhost:8000/v1" } })
+        const chat = new AzureChatOpenAI({ azureOpenAIApiDeploymentName: "gpt-4o" });
+        """, id="OAI012-js-azure-class-for-review", review=[("OAI012", 4, "not rewritten automatically")]),
 ]
 
 

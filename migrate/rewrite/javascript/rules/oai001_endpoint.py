@@ -89,7 +89,8 @@ def point(module: JsModule, context, node, finding, out: RuleOutput, what: str) 
     """Point one construction (`new OpenAI(...)`, `createOpenAI(...)`) at the configured endpoint."""
     role, why = role_of(finding)
     if role in (Role.OTHER,):
-        out.note(node.start_byte, f"this {what} talks to {why}: not repointed, and not given the OpenAI key")
+        out.note(node.start_byte, f"this {what} talks to {why}: not repointed, and not given the OpenAI key",
+                 comment=False)
         return
     if role is Role.LOCAL:
         return

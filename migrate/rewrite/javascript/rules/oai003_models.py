@@ -124,7 +124,7 @@ class _Mapper:
         elif target is None and looks_like_openai_model(name):
             where = "migrate.toml [models], [tool.migrate.models] or package.json \"migrate\".models"
             self.out.note(node.start_byte, f"model {name!r} has no entry in the model map: add "
-                                           f'"{name}" = "<served model name>" to {where}')
+                                           f'"{name}" = "<served model name>" to {where}', comment=False)
 
 
 def _model_expression(module: JsModule, node, finding):

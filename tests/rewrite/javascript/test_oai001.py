@@ -155,19 +155,112 @@ CASES = [
         review=[("OAI001", 4, "dangerouslyAllowBrowser")]),
     case("OAI001", """
         import OpenAI from "openai";
+
+        const client = new OpenAI({ timeout: 5, apiKey: process.env.OPENAI_API_KEY });
+
+        export async function ask(prompt: string) {
+          const r = await client.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: prompt }] });
+          const image = await client.images.generate({ model: "dall-e-3", prompt });
+          const speech = await client.audio.speech.create({ model: "tts-1", voice: "alloy", input: prompt });
+          return [r, image, speech];
+        }
+        """, """
+        import OpenAI from "openai";
+
+        const client = new OpenAI({
+          timeout: 5,
+          apiKey: process.env.OPENAI_API_KEY ?? "EMPTY",
+          baseURL: process.env.OPENAI_BASE_URL ?? "http://localhost:8000/v1",
+        });
+        // migrate: openaiClient keeps talking to OpenAI for what vLLM does not serve: audio.speech.create, images.generate
+        const openaiClient = new OpenAI({
+          baseURL: process.env.OPENAI_UPSTREAM_BASE_URL ?? "https://api.openai.com/v1",
+          apiKey: process.env.OPENAI_UPSTREAM_API_KEY ?? process.env.OPENAI_API_KEY,
+          timeout: 5,
+        });
+
+        export async function ask(prompt: string) {
+          const r = await client.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: prompt }] });
+          // migrate: images.generate stays on OpenAI (vLLM 0.32.0 serves no POST /v1/images/generations route): it goes through `openaiClient`, pinned to $OPENAI_UPSTREAM_BASE_URL
+          const image = await openaiClient.images.generate({ model: "dall-e-3", prompt });
+          // migrate: audio.speech.create stays on OpenAI (vLLM 0.32.0 serves no POST /v1/audio/speech route): it goes through `openaiClient`, pinned to $OPENAI_UPSTREAM_BASE_URL
+          const speech = await openaiClient.audio.speech.create({ model: "tts-1", voice: "alloy", input: prompt });
+          return [r, image, speech];
+        }
+        """, id="OAI001-js-unserved-calls-go-through-a-client-kept-on-openai", name="app.ts",
+        review=[("OAI001", 18, "images.generate stays on OpenAI"), ("OAI001", 20, "audio.speech.create stays on OpenAI")]),
+    case("OAI001", """
+        import OpenAI from "openai";
         const client = new OpenAI({ timeout: 5 });
         export const draw = (prompt: string) => client.images.generate({ model: "dall-e-3", prompt });
-        """, f"""
+        """, """
         import OpenAI from "openai";
-        const client = new OpenAI({{
+        // migrate: this client only calls what vLLM does not serve (images.generate): it stays on OpenAI, pinned to $OPENAI_UPSTREAM_BASE_URL
+        const client = new OpenAI({
           timeout: 5,
-          baseURL: {BASE},
-          apiKey: {KEY},
-        }});
-        // migrate: images.generate: vLLM serves no such route: once the client points at vLLM, keep this call on OpenAI through a client of its own (baseURL from $OPENAI_UPSTREAM_BASE_URL, OpenAI's key)
-        export const draw = (prompt: string) => client.images.generate({{ model: "dall-e-3", prompt }});
-        """, id="OAI001-js-unserved-call-for-review",
-        review=[("OAI001", 8, "images.generate: vLLM serves no such route")]),
+          baseURL: process.env.OPENAI_UPSTREAM_BASE_URL ?? "https://api.openai.com/v1",
+          apiKey: process.env.OPENAI_UPSTREAM_API_KEY ?? process.env.OPENAI_API_KEY,
+        });
+        export const draw = (prompt: string) => client.images.generate({ model: "dall-e-3", prompt });
+        """, id="OAI001-js-client-only-for-unserved-calls-stays-on-openai", name="app.ts",
+        review=[("OAI001", 3, "it stays on OpenAI, pinned to $OPENAI_UPSTREAM_BASE_URL")]),
+    case("OAI001", """
+        const OpenAI = require("openai");
+
+        let client = new OpenAI({ organization: "org-1" });
+
+        async function draw(prompt) {
+          return client.images.generate({ prompt });
+        }
+
+        module.exports = { draw, client };
+        """, """
+        const OpenAI = require("openai");
+
+        let client = new OpenAI({
+          organization: "org-1",
+          baseURL: process.env.OPENAI_BASE_URL ?? "http://localhost:8000/v1",
+          apiKey: process.env.OPENAI_API_KEY ?? "EMPTY",
+        });
+        // migrate: openaiClient keeps talking to OpenAI for what vLLM does not serve: images.generate
+        const openaiClient = new OpenAI({
+          baseURL: process.env.OPENAI_UPSTREAM_BASE_URL ?? "https://api.openai.com/v1",
+          apiKey: process.env.OPENAI_UPSTREAM_API_KEY ?? process.env.OPENAI_API_KEY,
+          organization: "org-1",
+        });
+
+        async function draw(prompt) {
+          // migrate: images.generate stays on OpenAI (vLLM 0.32.0 serves no POST /v1/images/generations route): it goes through `openaiClient`, pinned to $OPENAI_UPSTREAM_BASE_URL
+          return openaiClient.images.generate({ prompt });
+        }
+
+        module.exports = { draw, client };
+        """, id="OAI001-js-unserved-call-split-commonjs-keeps-options", name="images.js",
+        review=[("OAI001", 17, "it goes through `openaiClient`")]),
+    case("OAI001", """
+        import OpenAI from "openai";
+
+        const client = new OpenAI();
+
+        export function draw(prompt: string) {
+          const client2 = client;
+          return client2.images.generate({ prompt });
+        }
+        """, """
+        import OpenAI from "openai";
+
+        const client = new OpenAI({
+          baseURL: process.env.OPENAI_BASE_URL ?? "http://localhost:8000/v1",
+          apiKey: process.env.OPENAI_API_KEY ?? "EMPTY",
+        });
+
+        export function draw(prompt: string) {
+          const client2 = client;
+          // migrate: images.generate: vLLM serves no such route: if `client2` points at vLLM, keep this call on OpenAI through a client of its own (baseURL from $OPENAI_UPSTREAM_BASE_URL, OpenAI's key); not split automatically: the rewrite cannot prove which client this is where it is built
+          return client2.images.generate({ prompt });
+        }
+        """, id="OAI001-js-unserved-call-through-an-alias-for-review", name="alias.ts",
+        review=[("OAI001", 11, "not split automatically")]),
     case("OAI001", """
         const { generateText } = require("ai");
         const { openai } = require("@ai-sdk/openai");

@@ -26,6 +26,7 @@ from migrate.catalog.providers import Role
 from migrate.rewrite.javascript.edits import RuleOutput
 from migrate.rewrite.javascript.module import JsModule, arguments, has_spread, prop_value, properties, strip_wrappers
 from migrate.rewrite.javascript.objects import add_properties, new_object
+from migrate.rewrite.javascript.rules import _upstream as upstream
 from migrate.rewrite.javascript.rules._common import (
     api_key_expr, base_url_expr, configured, env_object, env_read, is_openai_base_variable, is_openai_url, role_of, statement_end,
 )
@@ -46,10 +47,19 @@ _NOT_HERE = {
 def run(module: JsModule, context) -> RuleOutput:
     out = RuleOutput()
     default_provider = False
+    clients = []
+    for finding in module.findings:
+        if finding.kind is Kind.CLIENT and finding.api == "openai" and finding.client == "OpenAI" and \
+                role_of(finding)[0].migrates:
+            node = module.node_at(finding.start_byte, finding.end_byte, ("new_expression",))
+            if node is not None:
+                clients.append((finding, node))
+    split = upstream.plan(module, context, clients, upstream.unserved_calls(module, context, module.findings), out)
     for finding in module.findings:
         if finding.kind is Kind.CLIENT and finding.api == "openai" and finding.client == "OpenAI":
             node = module.node_at(finding.start_byte, finding.end_byte, ("new_expression",))
-            if node is not None:
+            if node is not None and node.start_byte not in split.pinned and \
+                    not upstream.is_upstream(module, context, node):
                 point(module, context, node, finding, out, "OpenAI client")
         elif finding.kind is Kind.CLIENT and finding.api == "ai-sdk" and finding.client in js.AI_SDK_PROVIDER_FACTORIES:
             node = module.node_at(finding.start_byte, finding.end_byte, ("call_expression",))
@@ -60,17 +70,26 @@ def run(module: JsModule, context) -> RuleOutput:
         elif finding.kind is Kind.CLIENT and finding.api in _NOT_HERE and role_of(finding)[0].migrates:
             out.note(finding.start_byte, _NOT_HERE[finding.api].replace("{env}", context.config.base_url_env))
         if finding.kind is Kind.CALL and finding.api in ("openai", "ai-sdk") and _unserved(finding) and \
-                _ours(finding, context):
-            upstream = context.config.openai_upstream_base_url_env
-            out.note(finding.start_byte, f"{finding.endpoint}: vLLM serves no such route: once the client points at "
-                                         f"vLLM, keep this call on OpenAI through a client of its own (baseURL from "
-                                         f"${upstream}, OpenAI's key)")
+                _ours(finding, context) and finding.start_byte not in split.handled:
+            out.note(finding.start_byte, _unsplit_note(module, context, finding))
     if default_provider and not _default_provider(module, context, out):
         first = next(f for f in module.findings if f.kind is Kind.CALL and f.api == "ai-sdk" and f.client == "openai")
         out.note(first.start_byte, "the AI SDK's default `openai` provider is not imported here with an ES import: "
                                    "create the provider with createOpenAI({ baseURL, apiKey }) reading "
                                    f"${context.config.base_url_env} where it comes from")
     return out
+
+
+def _unsplit_note(module: JsModule, context, finding) -> str:
+    """What to do with a call vLLM cannot serve that the split (rules/_upstream.py) could not move: its client is
+    not one this module builds once from an options literal (another module's, `this.client`, a parameter)."""
+    upstream_env = context.config.openai_upstream_base_url_env
+    call = module.node_at(finding.start_byte, finding.end_byte, ("call_expression",))
+    target = upstream.receiver(call, finding.endpoint) if call is not None and finding.api == "openai" else None
+    through = f"`{module.snippet(target, 40)}`" if target is not None else "the client"
+    return (f"{finding.endpoint}: vLLM serves no such route: if {through} points at vLLM, keep this call on OpenAI "
+            f"through a client of its own (baseURL from ${upstream_env}, OpenAI's key); not split automatically: "
+            "the rewrite cannot prove which client this is where it is built")
 
 
 def _unserved(finding) -> bool:

@@ -144,15 +144,57 @@ CASES = [
         """, """
         <script setup lang="ts">
         import OpenAI from "openai";
-        // migrate: dangerouslyAllowBrowser: the client runs in the browser: users' browsers then call the vLLM server directly, which needs CORS (vLLM's --allowed-origins) and exposes its API key to every visitor; call vLLM from a server route instead, or start vLLM with --allowed-origins for the site's origin and give it a key that may be public; browser code reads only the variables its bundler exposes (Vite: VITE_*): define OPENAI_BASE_URL for it
+        // migrate: dangerouslyAllowBrowser: the client runs in the browser: users' browsers then call the vLLM server directly, which needs CORS (vLLM's --allowed-origins) and exposes its API key to every visitor; call vLLM from a server route instead, or start vLLM with --allowed-origins for the site's origin and give it a key that may be public; browser code reads only the variables its bundler exposes (Vite: VITE_*), so the rewrite reads VITE_OPENAI_BASE_URL: define it for the build
         const client = new OpenAI({
           apiKey: import.meta.env.VITE_OPENAI_KEY,
           dangerouslyAllowBrowser: true,
-          baseURL: import.meta.env.OPENAI_BASE_URL ?? "http://localhost:8000/v1",
+          baseURL: import.meta.env.VITE_OPENAI_BASE_URL ?? "http://localhost:8000/v1",
         });
         </script>
         """, id="OAI001-js-vue-browser-client", name="Chat.vue",
         review=[("OAI001", 4, "dangerouslyAllowBrowser")]),
+    case("OAI001", """
+        <script setup lang="ts">
+        import OpenAI from "openai";
+        const client = new OpenAI({ apiKey: import.meta.env.VITE_KEY, dangerouslyAllowBrowser: import.meta.env.DEV });
+        </script>
+        """, """
+        <script setup lang="ts">
+        import OpenAI from "openai";
+        // migrate: dangerouslyAllowBrowser: the client runs in the browser: users' browsers then call the vLLM server directly, which needs CORS (vLLM's --allowed-origins) and exposes its API key to every visitor; call vLLM from a server route instead, or start vLLM with --allowed-origins for the site's origin and give it a key that may be public; browser code reads only the variables its bundler exposes (Vite: VITE_*), so the rewrite reads VITE_OPENAI_BASE_URL: define it for the build
+        const client = new OpenAI({
+          apiKey: import.meta.env.VITE_KEY,
+          dangerouslyAllowBrowser: import.meta.env.DEV,
+          baseURL: import.meta.env.VITE_OPENAI_BASE_URL ?? "http://localhost:8000/v1",
+        });
+        </script>
+        """, id="OAI001-js-vite-key-is-no-provider", name="Chat.vue",
+        review=[("OAI001", 4, "so the rewrite reads VITE_OPENAI_BASE_URL")]),
+    case("OAI001", """
+        "use client";
+        import OpenAI from "openai";
+
+        const client = new OpenAI({ apiKey: process.env.NEXT_PUBLIC_OPENAI_API_KEY, dangerouslyAllowBrowser: true });
+        const groq = new OpenAI({ apiKey: process.env.NEXT_PUBLIC_GROQ_API_KEY, baseURL: "https://api.groq.com/openai/v1", dangerouslyAllowBrowser: true });
+        export default function Chat() {
+          return <button onClick={() => client.chat.completions.create({ model: "gpt-4o", messages: [] })}>ask</button>;
+        }
+        """, """
+        "use client";
+        import OpenAI from "openai";
+
+        // migrate: dangerouslyAllowBrowser: the client runs in the browser: users' browsers then call the vLLM server directly, which needs CORS (vLLM's --allowed-origins) and exposes its API key to every visitor; call vLLM from a server route instead, or start vLLM with --allowed-origins for the site's origin and give it a key that may be public; browser code reads only the variables its bundler exposes (Next.js: NEXT_PUBLIC_*), so the rewrite reads NEXT_PUBLIC_OPENAI_BASE_URL: define it for the build
+        const client = new OpenAI({
+          apiKey: process.env.NEXT_PUBLIC_OPENAI_API_KEY ?? "EMPTY",
+          dangerouslyAllowBrowser: true,
+          baseURL: process.env.NEXT_PUBLIC_OPENAI_BASE_URL ?? "http://localhost:8000/v1",
+        });
+        const groq = new OpenAI({ apiKey: process.env.NEXT_PUBLIC_GROQ_API_KEY, baseURL: "https://api.groq.com/openai/v1", dangerouslyAllowBrowser: true });
+        export default function Chat() {
+          return <button onClick={() => client.chat.completions.create({ model: "gpt-4o", messages: [] })}>ask</button>;
+        }
+        """, id="OAI001-js-next-public-variables-keep-their-prefix", name="Chat.tsx",
+        review=[("OAI001", 5, "(Next.js: NEXT_PUBLIC_*)"), ("OAI001", 10, "talks to Groq")]),
     case("OAI001", """
         import OpenAI from "openai";
 

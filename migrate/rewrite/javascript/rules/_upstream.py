@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from migrate.rewrite.javascript.edits import RuleOutput
 from migrate.rewrite.javascript.module import JsModule, arguments, has_spread, prop_value, properties, strip_wrappers
 from migrate.rewrite.javascript.objects import new_object
-from migrate.rewrite.javascript.rules._common import configured, env_expr, env_read, statement_end
+from migrate.rewrite.javascript.rules._common import configured, env_expr, env_name, env_read, statement_end
 from migrate.scan.findings import Kind
 
 # Nodes that bind the identifier under them (a second binding of the client's name makes the receiver unprovable)
@@ -228,8 +228,8 @@ def _upstream_props(module: JsModule, context, node) -> list[tuple[str, str]]:
     if key_value is not None and read is None and strip_wrappers(key_value).type != "string":
         key_expr = module.text(key_value)  # the project's own expression for the key
     else:
-        fallback = f"{_env_object(module)}.{read or 'OPENAI_API_KEY'}"
-        key_expr = f"{_env_object(module)}.{config.openai_upstream_api_key_env} ?? {fallback}"
+        fallback = f"{_env_object(module)}.{read or env_name(module, 'OPENAI_API_KEY')}"
+        key_expr = f"{_env_object(module)}.{env_name(module, config.openai_upstream_api_key_env)} ?? {fallback}"
     out = [("baseURL", env_expr(module, config.openai_upstream_base_url_env, config.openai_upstream_base_url_default)),
            ("apiKey", key_expr)]
     for prop_name, prop in props.items():

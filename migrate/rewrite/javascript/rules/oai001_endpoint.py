@@ -28,7 +28,8 @@ from migrate.rewrite.javascript.module import JsModule, arguments, has_spread, p
 from migrate.rewrite.javascript.objects import add_properties, new_object
 from migrate.rewrite.javascript.rules import _upstream as upstream
 from migrate.rewrite.javascript.rules._common import (
-    api_key_expr, base_url_expr, configured, env_object, env_read, is_openai_base_variable, is_openai_url, role_of, statement_end,
+    api_key_expr, base_url_expr, configured, env_name, env_object, env_prefix, env_read, is_openai_base_variable,
+    is_openai_url, reads, role_of, statement_end,
 )
 from migrate.scan.findings import Kind
 
@@ -148,9 +149,23 @@ def point(module: JsModule, context, node, finding, out: RuleOutput, what: str) 
     props = properties(module, options)
     if "dangerouslyAllowBrowser" in props and out.edits:
         fact = js.JS_ONLY_OPTIONS["dangerouslyAllowBrowser"]
-        vite = (f"; browser code reads only the variables its bundler exposes (Vite: VITE_*): define "
-                f"{context.config.base_url_env} for it" if env_object(module) == "import.meta.env" else "")
-        out.note(node.start_byte, f"dangerouslyAllowBrowser: {fact.reason}; {fact.fix}{vite}")
+        out.note(node.start_byte, f"dangerouslyAllowBrowser: {fact.reason}; {fact.fix}{_bundler_note(module, context)}")
+
+
+def _bundler_note(module: JsModule, context) -> str:
+    """What a browser client's module must define for the variables the rewrite reads (bundlers expose only the
+    variables with their prefix: catalog providers.FRAMEWORK_ENV_PREFIXES)."""
+    from migrate.catalog.providers import FRAMEWORK_ENV_PREFIXES
+
+    prefix = env_prefix(module)
+    base = env_name(module, context.config.base_url_env)
+    if prefix:
+        return (f"; browser code reads only the variables its bundler exposes ({FRAMEWORK_ENV_PREFIXES[prefix]}: "
+                f"{prefix}*), so the rewrite reads {base}: define it for the build")
+    if env_object(module) == "import.meta.env":
+        return (f"; browser code reads only the variables its bundler exposes (Vite: VITE_*): define "
+                f"{context.config.base_url_env} for it, or read it with the bundler's prefix")
+    return ""
 
 
 def merge(module: JsModule, context, options, out: RuleOutput, where: int, what: str,
@@ -173,7 +188,7 @@ def merge(module: JsModule, context, options, out: RuleOutput, where: int, what:
         add.append((key_keys[0], api_key_expr(module, context)))
     elif key is not None and key.type == "pair":
         value = prop_value(key)
-        if env_read(module, value) == config.api_key_env and not configured(module, value, config.api_key_env):
+        if reads(module, value, config.api_key_env) and not configured(module, value, config.api_key_env):
             out.edit(value.start_byte, value.end_byte, api_key_expr(module, context))
     add_properties(module, options, add, out)
 

@@ -196,6 +196,61 @@ CASES = [
         """, id="OAI001-js-next-public-variables-keep-their-prefix", name="Chat.tsx",
         review=[("OAI001", 5, "(Next.js: NEXT_PUBLIC_*)"), ("OAI001", 10, "talks to Groq")]),
     case("OAI001", """
+        import { Configuration, OpenAIApi } from "openai-edge";
+        import { OpenAIStream, StreamingTextResponse } from "ai";
+
+        const config = new Configuration({ apiKey: process.env.OPENAI_API_KEY });
+        const openai = new OpenAIApi(config);
+
+        export async function POST(req: Request) {
+          const { messages } = await req.json();
+          const response = await openai.createChatCompletion({ model: "gpt-3.5-turbo", stream: true, messages });
+          const stream = OpenAIStream(response);
+          return new StreamingTextResponse(stream);
+        }
+        """, """
+        import { Configuration, OpenAIApi } from "openai-edge";
+        import { OpenAIStream, StreamingTextResponse } from "ai";
+
+        const config = new Configuration({
+          apiKey: process.env.OPENAI_API_KEY ?? "EMPTY",
+          basePath: process.env.OPENAI_BASE_URL ?? "http://localhost:8000/v1",
+        });
+        // migrate: openai-edge now reads $OPENAI_BASE_URL (basePath): it keeps the v3 API; openai-edge is deprecated: openai@^4 (new OpenAI({ baseURL, apiKey })) runs on the edge too, and the AI SDK's createOpenAI({ baseURL }) replaces OpenAIStream
+        const openai = new OpenAIApi(config);
+
+        export async function POST(req: Request) {
+          const { messages } = await req.json();
+          const response = await openai.createChatCompletion({ model: "gpt-3.5-turbo", stream: true, messages });
+          const stream = OpenAIStream(response);
+          return new StreamingTextResponse(stream);
+        }
+        """, id="OAI001-js-openai-edge-gets-base-path", name="route.ts",
+        review=[('OAI001', 9, 'openai-edge now reads $OPENAI_BASE_URL (basePath)')]),
+    case("OAI001", """
+        const { Configuration, OpenAIApi } = require("openai-edge");
+
+        const openai = new OpenAIApi(new Configuration());
+        const groq = new OpenAIApi(new Configuration({ basePath: "https://api.groq.com/openai/v1", apiKey: process.env.GROQ_API_KEY }));
+        const mine = new OpenAIApi(makeConfiguration());
+
+        module.exports = { openai, groq, mine };
+        """, """
+        const { Configuration, OpenAIApi } = require("openai-edge");
+
+        // migrate: openai-edge now reads $OPENAI_BASE_URL (basePath): it keeps the v3 API; openai-edge is deprecated: openai@^4 (new OpenAI({ baseURL, apiKey })) runs on the edge too, and the AI SDK's createOpenAI({ baseURL }) replaces OpenAIStream
+        const openai = new OpenAIApi(new Configuration({
+          basePath: process.env.OPENAI_BASE_URL ?? "http://localhost:8000/v1",
+          apiKey: process.env.OPENAI_API_KEY ?? "EMPTY",
+        }));
+        const groq = new OpenAIApi(new Configuration({ basePath: "https://api.groq.com/openai/v1", apiKey: process.env.GROQ_API_KEY }));
+        // migrate: an openai-edge client whose Configuration the rewrite cannot follow here: set its basePath from $OPENAI_BASE_URL (v3's base URL, /v1 included) where it is built, or move to openai@^4 (new OpenAI({ baseURL, apiKey }))
+        const mine = new OpenAIApi(makeConfiguration());
+
+        module.exports = { openai, groq, mine };
+        """, id="OAI001-js-openai-edge-inline-other-provider-and-unfollowed", name="edge.js",
+        review=[('OAI001', 4, 'openai-edge now reads'), ('OAI001', 8, 'talks to Groq'), ('OAI001', 10, 'cannot follow here')]),
+    case("OAI001", """
         import OpenAI from "openai";
 
         const client = new OpenAI({ timeout: 5, apiKey: process.env.OPENAI_API_KEY });

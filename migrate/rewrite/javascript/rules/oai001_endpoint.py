@@ -11,6 +11,9 @@ endpoint named by the environment, with the same defaults as the Python rule.
                                                  ->
                                                       const openai = createOpenAI({ baseURL: ..., apiKey: ... });
 
+openai-edge's `new Configuration({...})` gets `basePath` and `apiKey` the same way (its v3 API stays). Calls to
+endpoints vLLM does not serve go through a client kept on OpenAI (rules/_upstream.py).
+
 Options already passed are kept (merged into the object literal, or the object a variable holds); an
 OpenAI base URL (a literal api.openai.com URL, an OPENAI_*BASE* variable) is replaced, `process.env.OPENAI_API_KEY`
 gets the "EMPTY" fallback. What a client talks to comes from the scan (migrate/catalog/providers.py): another
@@ -24,7 +27,9 @@ from __future__ import annotations
 from migrate.catalog import javascript as js
 from migrate.catalog.providers import Role
 from migrate.rewrite.javascript.edits import RuleOutput
-from migrate.rewrite.javascript.module import JsModule, arguments, has_spread, prop_value, properties, strip_wrappers
+from migrate.rewrite.javascript.module import (
+    JsModule, arguments, has_spread, prop_value, properties, string_value, strip_wrappers,
+)
 from migrate.rewrite.javascript.objects import add_properties, new_object
 from migrate.rewrite.javascript.rules import _upstream as upstream
 from migrate.rewrite.javascript.rules._common import (
@@ -34,12 +39,15 @@ from migrate.rewrite.javascript.rules._common import (
 from migrate.scan.findings import Kind
 
 RULE_ID = "OAI001"
-# Clients this rule does not repoint, with what to do instead (the openai-node v3 -> v4 upgrade converts the first
-# two when it runs, before this rule).
+# Clients this rule does not repoint, with what to do instead (the openai-node v3 -> v4 upgrade, OAI004, converts
+# v3 clients when it runs, before this rule; an openai-edge client gets `basePath` here, see _point_edge, and this
+# note only when its Configuration cannot be followed).
 _NOT_HERE = {
     "openai-node-v3": "an openai-node v3 client (Configuration / OpenAIApi): upgrade it to openai@^4 (new OpenAI({ "
                       "baseURL, apiKey })), or set `basePath` from ${env}",
-    "openai-edge": "an openai-edge client: replace it with openai@^4 (new OpenAI({ baseURL, apiKey })) pointed at ${env}",
+    "openai-edge": "an openai-edge client whose Configuration the rewrite cannot follow here: set its basePath from "
+                   "${env} (v3's base URL, /v1 included) where it is built, or move to openai@^4 (new OpenAI({ "
+                   "baseURL, apiKey }))",
     "azure-openai": "an @azure/openai OpenAIClient: it addresses Azure deployments; use openai@^4's new OpenAI({ "
                     "baseURL, apiKey }) pointed at ${env}",
 }
@@ -68,6 +76,13 @@ def run(module: JsModule, context) -> RuleOutput:
                 point(module, context, node, finding, out, "AI SDK provider")
         elif finding.kind is Kind.CALL and finding.api == "ai-sdk" and finding.client == "openai":
             default_provider = True
+        elif finding.kind is Kind.CLIENT and finding.api == "openai-edge" and role_of(finding)[0] is Role.OTHER:
+            out.note(finding.start_byte, f"this openai-edge client talks to {role_of(finding)[1]}: not repointed, and "
+                                         "not given the OpenAI key", comment=False)
+        elif finding.kind is Kind.CLIENT and finding.api == "openai-edge" and role_of(finding)[0].migrates:
+            node = module.node_at(finding.start_byte, finding.end_byte, ("new_expression",))
+            if node is None or not _point_edge(module, context, node, out):
+                out.note(finding.start_byte, _NOT_HERE[finding.api].replace("{env}", context.config.base_url_env))
         elif finding.kind is Kind.CLIENT and finding.api in _NOT_HERE and role_of(finding)[0].migrates:
             out.note(finding.start_byte, _NOT_HERE[finding.api].replace("{env}", context.config.base_url_env))
         if finding.kind is Kind.CALL and finding.api in ("openai", "ai-sdk") and _unserved(finding) and \
@@ -79,6 +94,80 @@ def run(module: JsModule, context) -> RuleOutput:
                                    "create the provider with createOpenAI({ baseURL, apiKey }) reading "
                                    f"${context.config.base_url_env} where it comes from")
     return out
+
+
+def _point_edge(module: JsModule, context, node, out: RuleOutput) -> bool:
+    """openai-edge keeps the v3 API (and its fetch Response, which the `ai` package's OpenAIStream reads): its
+    `new Configuration({...})` gets `basePath` (v3's base URL, /v1 included) and `apiKey` from the configured
+    variables, the calls stay as they are. False when the configuration is not a literal this module writes."""
+    args = arguments(node)
+    config = strip_wrappers(args[0]) if args else None
+    if config is not None and config.type == "identifier":
+        config = _declared_value(module, config)
+    if config is None or config.type != "new_expression" or module.text(config.child_by_field_name("constructor")) \
+            .rsplit(".", 1)[-1] != "Configuration":
+        return False
+    options = arguments(config)
+    before = len(out.edits)
+    if options and strip_wrappers(options[0]).type == "object":
+        who = _edge_role(module, strip_wrappers(options[0]))
+        if not who.role.migrates:
+            if who.role is not Role.LOCAL:
+                out.note(node.start_byte, f"this openai-edge client talks to {who.describe()}: not repointed, and not "
+                                          "given the OpenAI key", comment=who.role is Role.UNKNOWN)
+            return True
+    if not options:
+        holder = config.child_by_field_name("arguments")
+        wanted = [("basePath", base_url_expr(module, context)), ("apiKey", api_key_expr(module, context))]
+        text = "(" + new_object(module, wanted, config.start_byte) + ")"
+        if holder is None:
+            ctor = config.child_by_field_name("constructor")
+            out.edit(ctor.end_byte, ctor.end_byte, text)
+        else:
+            out.edit(holder.start_byte, holder.end_byte, text)
+    else:
+        literal = strip_wrappers(options[0])
+        if literal.type != "object" or has_spread(literal):
+            return False
+        merge(module, context, literal, out, node.start_byte, "openai-edge client", base_key="basePath")
+    if len(out.edits) > before:
+        out.note(node.start_byte, f"openai-edge now reads ${context.config.base_url_env} (basePath): it keeps the v3 "
+                                  "API; openai-edge is deprecated: openai@^4 (new OpenAI({ baseURL, apiKey })) runs "
+                                  "on the edge too, and the AI SDK's createOpenAI({ baseURL }) replaces OpenAIStream")
+    return True
+
+
+def _edge_role(module: JsModule, options):
+    """What an openai-edge Configuration's `basePath` / `apiKey` say it talks to (catalog providers.py)."""
+    from migrate.catalog.providers import Evidence, classify_client
+
+    def evidence(prop):
+        if prop is None or prop.type != "pair":
+            return None
+        value = strip_wrappers(prop_value(prop))
+        literal = string_value(module, value)
+        if literal is not None:
+            return Evidence.of_literal(literal)
+        read = env_read(module, value)
+        if read is None and value.type == "binary_expression":
+            read = env_read(module, value.child_by_field_name("left"))
+            default = string_value(module, strip_wrappers(value.child_by_field_name("right")))
+            return Evidence.of_env(read, default) if read else Evidence(opaque=module.text(value))
+        return Evidence.of_env(read) if read else Evidence(opaque=module.text(value))
+
+    props = properties(module, options)
+    return classify_client(evidence(props.get("basePath")), evidence(props.get("apiKey")))
+
+
+def _declared_value(module: JsModule, ident):
+    """The value of the only `const x = ...` declaration of `ident`'s name in this module, or None."""
+    name = module.text(ident)
+    found = []
+    for declarator in module.walk(("variable_declarator",)):
+        target = declarator.child_by_field_name("name")
+        if target is not None and target.type == "identifier" and module.text(target) == name:
+            found.append(strip_wrappers(declarator.child_by_field_name("value")))
+    return found[0] if len(found) == 1 else None
 
 
 def _unsplit_note(module: JsModule, context, finding) -> str:

@@ -22,6 +22,7 @@ from migrate.rewrite.javascript.module import (
     JsModule, arguments, key_name, prop_value, properties, string_value, strip_wrappers,
 )
 from migrate.rewrite.javascript.rules._common import role_of
+from migrate.rewrite.javascript.rules.oai012_wrappers import LANGCHAIN_CLASSES
 from migrate.rewrite.patterns import looks_like_openai_model
 from migrate.scan.findings import Kind
 
@@ -37,6 +38,8 @@ def run(module: JsModule, context) -> RuleOutput:
             continue
         if finding.api not in _OPENAI_APIS or not _ours(finding, context) or unserved(finding):
             continue
+        if finding.kind is Kind.WRAPPER and finding.client not in LANGCHAIN_CLASSES:
+            continue  # a wrapper OAI012 leaves for review (AzureChatOpenAI: a deployment name) keeps its names
         node = module.node_at(finding.start_byte, finding.end_byte, ("call_expression", "new_expression"))
         if node is None:
             continue

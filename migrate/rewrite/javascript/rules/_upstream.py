@@ -88,8 +88,9 @@ def plan(module: JsModule, context, constructions: list, calls: list, out: RuleO
             continue
         name_node, statement = bound
         name = module.text(name_node)
-        moved = by_name.get(name, [])
-        if not moved or not _bound_once(module, name, name_node):
+        scope = statement.parent  # the program or the block that declares the client: its calls are inside
+        moved = [m for m in by_name.get(name, []) if scope.start_byte <= m[1].start_byte < scope.end_byte]
+        if not moved or len(moved) != len(by_name.get(name, [])) or not _bound_once(module, name, name_node):
             continue
         if is_upstream(module, context, node):  # already on OpenAI: its calls need nothing
             split.handled.update(f.start_byte for f, _, _ in moved)

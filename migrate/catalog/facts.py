@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from migrate.catalog import legacy as _legacy
+from migrate.catalog import providers as _providers
 from migrate.catalog.verdict import Verdict
 
 SERVER_FACTS = "tests/server/test_facts.py"
@@ -508,8 +509,10 @@ ENDPOINT_ENV: frozenset[str] = frozenset(
 
 # The names of OpenAI's environment variables (the SDK's own, snapshot `sdk_env`, and the conventions code builds
 # on them: OPENAI_MODEL, AZURE_OPENAI_DEPLOYMENT, ...): a whole name (ENV_NAME_RE, the scan's detectors) or one
-# inside a line of code (ENV_NAME_IN_TEXT_RE, the scan's assessment).
-ENV_NAME = r"(?:AZURE_)?OPENAI_[A-Z0-9_]+"
+# inside a line of code (ENV_NAME_IN_TEXT_RE, the scan's assessment). Also as browser code reads them, behind a
+# bundler's prefix (VITE_OPENAI_API_KEY, NEXT_PUBLIC_OPENAI_BASE_URL: providers.FRAMEWORK_ENV_PREFIXES).
+_FRAMEWORK = "|".join(sorted((re.escape(p) for p in _providers.FRAMEWORK_ENV_PREFIXES), key=len, reverse=True))
+ENV_NAME = rf"(?:{_FRAMEWORK})?(?:AZURE_)?OPENAI_[A-Z0-9_]+"
 ENV_NAME_RE = re.compile(rf"^{ENV_NAME}$")
 ENV_NAME_IN_TEXT_RE = re.compile(rf"\b({ENV_NAME})\b")
 

@@ -90,6 +90,30 @@ PROVIDERS: tuple[Provider, ...] = (
     Provider("AWS Bedrock", ("amazonaws.com",), ("AWS", "BEDROCK")),
 )
 
+# Bundlers and frameworks expose to client code only the environment variables with their prefix, so browser
+# code reads `VITE_OPENAI_API_KEY` or `NEXT_PUBLIC_OPENAI_BASE_URL`: the prefix says which bundler, never which
+# provider. It is stripped before a name is classified (`VITE_KEY` is a key of unknown use, not a provider called
+# "Vite"), by the scan's variable patterns (facts.ENV_NAME) and by the JS/TS rewrite, which writes the variables it
+# adds with the prefix the module already uses. Longest first: NEXT_PUBLIC_ before PUBLIC_.
+FRAMEWORK_ENV_PREFIXES: dict[str, str] = {
+    "NEXT_PUBLIC_": "Next.js", "NUXT_PUBLIC_": "Nuxt", "EXPO_PUBLIC_": "Expo", "PLASMO_PUBLIC_": "Plasmo",
+    "REACT_APP_": "Create React App", "VUE_APP_": "Vue CLI", "NUXT_ENV_": "Nuxt 2", "STORYBOOK_": "Storybook",
+    "GATSBY_": "Gatsby", "PUBLIC_": "SvelteKit / Astro", "VITE_": "Vite",
+}
+_FRAMEWORK_PREFIXES = tuple(sorted(FRAMEWORK_ENV_PREFIXES, key=len, reverse=True))
+
+
+def framework_prefix(name: str) -> str:
+    """The bundler prefix a variable name starts with (`VITE_` of `VITE_OPENAI_API_KEY`), or ""."""
+    upper = name.upper()
+    return next((p for p in _FRAMEWORK_PREFIXES if upper.startswith(p) and len(upper) > len(p)), "")
+
+
+def strip_framework_prefix(name: str) -> str:
+    """`VITE_OPENAI_API_KEY` -> `OPENAI_API_KEY`; a name without such a prefix is returned as it is."""
+    return name[len(framework_prefix(name)):]
+
+
 # Local servers that are known to be something else than vLLM (their default ports).
 LOCAL_PORTS = {11434: "Ollama", 1234: "LM Studio", 8080: "llama.cpp server / LocalAI", 4000: "LiteLLM proxy",
                5000: "text-generation-webui", 3000: "a local gateway"}
@@ -150,8 +174,10 @@ def classify_env(name: str, what: str = "api_key") -> Classification:
     """What an environment variable read for a client's base URL or key says about its endpoint.
 
     OPENAI_API_KEY -> OpenAI; OPENROUTER_API_KEY -> OpenRouter; VLLM_BASE_URL -> local; API_KEY -> unknown.
+    A bundler's prefix is no provider: VITE_OPENAI_API_KEY -> OpenAI, NEXT_PUBLIC_GROQ_API_KEY -> Groq,
+    VITE_KEY -> unknown (FRAMEWORK_ENV_PREFIXES).
     """
-    upper = name.upper()
+    upper = strip_framework_prefix(name.upper())
     because = f"{what} comes from ${name}"
     if "VLLM" in upper:  # VLLM_OPENAI_API_BASE: the OpenAI-compatible endpoint of a vLLM server
         return Classification(Role.LOCAL, "vLLM", because)
@@ -236,7 +262,7 @@ def classify_name(name: str, what: str = "api_key") -> Classification | None:
     provider's name (or vLLM's) is strong enough to keep a third party's key away from the rewrite. Any other name says
     nothing (None): `settings.api_key` may hold anything.
     """
-    upper = name.upper().strip("_")
+    upper = strip_framework_prefix(name.upper().strip("_"))
     for provider in PROVIDERS:
         if any(upper == p or upper.startswith(p + "_") for p in provider.env_prefixes if len(p) > 2):
             return Classification(Role.OTHER, provider.name, f"{what} comes from `{name}`")

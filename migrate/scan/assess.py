@@ -456,7 +456,9 @@ _OPENAI_KEY_RE = re.compile(r"\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}"
 
 def _env_group(name: str) -> str | None:
     from migrate.catalog import facts
+    from migrate.catalog.providers import strip_framework_prefix
 
+    name = strip_framework_prefix(name)  # VITE_OPENAI_API_KEY is OPENAI_API_KEY as browser code reads it
     if name in facts.SETTING_GROUPS:
         return facts.SETTING_GROUPS[name]
     upper = name.upper()

@@ -88,3 +88,41 @@ def test_names_that_spell_a_provider(name, role, provider):
 @pytest.mark.parametrize("name", ["api_key", "llm_url", "openai_api_key", "base_url", "key"])
 def test_names_that_say_nothing(name):
     assert classify_name(name) is None
+
+
+# A bundler's prefix (Vite, Next.js, Create React App, Expo, SvelteKit, Nuxt ...) says how browser code reads a
+# variable, never whose it is: it is stripped before the name is classified.
+@pytest.mark.parametrize("var,role,provider", [
+    ("VITE_OPENAI_API_KEY", Role.OPENAI, None), ("NEXT_PUBLIC_OPENAI_BASE_URL", Role.OPENAI, None),
+    ("REACT_APP_AZURE_OPENAI_API_KEY", Role.AZURE, None), ("VITE_KEY", Role.UNKNOWN, None),
+    ("REACT_APP_API_KEY", Role.UNKNOWN, None), ("NEXT_PUBLIC_API_URL", Role.UNKNOWN, None),
+    ("PUBLIC_API_KEY", Role.UNKNOWN, None), ("NUXT_PUBLIC_LLM_URL", Role.UNKNOWN, None),
+    ("EXPO_PUBLIC_GROQ_API_KEY", Role.OTHER, "Groq"), ("NEXT_PUBLIC_OPENROUTER_API_KEY", Role.OTHER, "OpenRouter"),
+    ("VITE_VLLM_URL", Role.LOCAL, "vLLM"), ("VITE_ACME_API_KEY", Role.OTHER, "Acme"),
+])
+def test_framework_prefixes_are_not_providers(var, role, provider):
+    got = classify_env(var)
+    assert (got.role, got.provider) == (role, provider)
+    assert "Vite" not in str(got.provider) and "Next" not in str(got.provider)
+
+
+def test_a_browser_key_behind_a_prefix_is_an_openai_client():
+    for var in ("VITE_KEY", "VITE_OPENAI_API_KEY", "NEXT_PUBLIC_OPENAI_KEY", "EXPO_PUBLIC_API_KEY"):
+        assert classify_client(api_key=Evidence.of_env(var)).role is Role.OPENAI, var
+    assert classify_client(api_key=Evidence.of_env("VITE_GROQ_API_KEY")).role is Role.OTHER
+
+
+def test_framework_prefix_table_strips_the_longest_prefix():
+    from migrate.catalog.providers import FRAMEWORK_ENV_PREFIXES, framework_prefix, strip_framework_prefix
+
+    assert framework_prefix("NEXT_PUBLIC_OPENAI_API_KEY") == "NEXT_PUBLIC_"  # not PUBLIC_ of SvelteKit
+    assert strip_framework_prefix("NUXT_PUBLIC_OPENAI_BASE_URL") == "OPENAI_BASE_URL"
+    assert strip_framework_prefix("OPENAI_API_KEY") == "OPENAI_API_KEY" and framework_prefix("VITE_") == ""
+    assert all(p.endswith("_") and p.isupper() for p in FRAMEWORK_ENV_PREFIXES)
+
+
+def test_the_scans_variable_pattern_takes_the_prefix():
+    from migrate.catalog.facts import ENV_NAME_RE
+
+    assert ENV_NAME_RE.match("VITE_OPENAI_API_KEY") and ENV_NAME_RE.match("NEXT_PUBLIC_OPENAI_BASE_URL")
+    assert not ENV_NAME_RE.match("VITE_KEY") and not ENV_NAME_RE.match("VITE_GROQ_API_KEY")

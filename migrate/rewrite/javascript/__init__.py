@@ -8,6 +8,7 @@ sends each JS/TS file that mentions OpenAI here, next to the Python files; diff,
     engine.py     rewrite_js(data, rel, path, context, active) -> JsResult: run the rules, re-parse, report
     module.py     JsModule (the parsed file + the scan's findings for it) and JsContext (config, options, ...)
     edits.py      Edit / Note / RuleOutput, apply_edits (non-overlapping, all at once)
+    comments.py   where a note's `// migrate:` comment goes (above its line or statement, never into text), once
     objects.py    add / remove object-literal properties in the user's layout
     crossrefs.py  the plan's first phase: constants other modules send as model names
     registry.py   JS_RULES: rule id -> implementing module, in run order
@@ -28,7 +29,9 @@ says what an expression stands for), and text helpers (`text`, `string`, `indent
 `context.options` the [rewrite] options.
 
 It returns `RuleOutput`: `out.edit(start, end, text)` replaces bytes start..end of `module.source` (an
-insertion when start == end), and `out.note(offset, message)` leaves a review item there. Edits of one rule
+insertion when start == end), and `out.note(offset, message)` leaves a review item there, which the engine
+also writes as a `// migrate:` comment above that line or statement, once (comments.py; `comment=False` for a
+fact that asks nothing of the code, `comment="shorter text"` for a terser comment). Edits of one rule
 must not overlap; the engine applies them together, re-parses the result with the same grammar and rejects the
 whole file (a RuleFailure, file unchanged) if it does not parse or the rule raises. A rule must be idempotent:
 on its own output it returns no edits (comments included). Register it in registry.py JS_RULES under the id

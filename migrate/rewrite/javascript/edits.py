@@ -27,6 +27,7 @@ class Note:
 
     offset: int
     message: str
+    comment: str | None = None  # the text of a `// migrate:` line written above it (None: the review item only)
 
 
 @dataclass
@@ -39,8 +40,13 @@ class RuleOutput:
     def edit(self, start: int, end: int, text: str) -> None:
         self.edits.append(Edit(start, end, text))
 
-    def note(self, offset: int, message: str) -> None:
-        self.notes.append(Note(offset, message))
+    def note(self, offset: int, message: str, comment: bool | str = True) -> None:
+        """A review item at `offset`; never silent: it is also written as a `// migrate:` comment above the
+        line (the message, or `comment` when that is a shorter text) unless comment=False (the item only: a
+        fact that changes nothing in the code, such as a client left alone because it talks to another
+        provider). The engine writes comments once: a run that finds the same one there adds nothing."""
+        text = message if comment is True else (comment or None)
+        self.notes.append(Note(offset, message, text))
 
 
 class OverlappingEdits(ValueError):

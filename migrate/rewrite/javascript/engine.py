@@ -2,7 +2,9 @@
 
 A rule's edits are applied to the text the rule was given (never to a stale one), and the result must parse
 again with no error in the same grammar; if it does not, or a rule raises, the whole file is left as it was
-and the failure is reported (RuleFailure). Review notes are offsets into the text each rule saw, carried
+and the failure is reported (RuleFailure). A rule's notes are written as `// migrate:` comments on its output
+(comments.py: once, above the line or statement; a note made with comment=False is a review item only) before
+the next rule runs. Review notes are offsets into the text each rule saw, carried
 through the later rules' edits to a line of the final text.
 """
 
@@ -12,6 +14,7 @@ import importlib
 import os
 from dataclasses import dataclass, field
 
+from migrate.rewrite.javascript.comments import comment_edits, statement_start
 from migrate.rewrite.javascript.edits import OverlappingEdits, apply_edits, shift
 from migrate.rewrite.javascript.module import JsContext, JsModule
 from migrate.rewrite.javascript.registry import js_rules
@@ -41,6 +44,11 @@ def syntax_error(tree) -> int | None:
 
     error = first_error(tree.root_node)
     return None if error is None else error.start_point[0] + 1
+
+
+def _removed(offset: int, edits) -> bool:
+    """Whether byte `offset` lay inside a range an edit replaced (the node a note is about is gone)."""
+    return any(e.start <= offset < e.end for e in edits)
 
 
 def rewrite_js(data: bytes, rel: str, path: str, context: JsContext, active) -> JsResult:
@@ -75,18 +83,31 @@ def rewrite_js(data: bytes, rel: str, path: str, context: JsContext, active) -> 
         except Exception as e:  # noqa: BLE001 - one rule's bug must not stop the run: the file stays as it was
             return JsResult(after=text, failure=(info.id, f"{type(e).__name__}: {e}"))
         notes = [(r, shift(o, edits), m) for r, o, m in notes]
-        notes.extend((info.id, shift(n.offset, edits), n.message) for n in output.notes)
+        mine = [(shift(n.offset, edits), n.message, n.comment, _removed(n.offset, edits)) for n in output.notes]
+        if new != current:
+            tree, source, grammar = parse_js(name, new)
+            line = syntax_error(tree)
+            if line is not None:
+                return JsResult(after=text, failure=(info.id, f"the rewritten file does not parse (line {line}): "
+                                                              "left unchanged"))
+        # a note about a node the rule removed belongs to the statement that held it
+        mine = [(statement_start(tree.root_node, source, o) if r else o, m, c, r) for o, m, c, r in mine]
+        notes.extend((info.id, o, m) for o, m, _, _ in mine)
+        comments = comment_edits(tree.root_node, source, [(o, c, r) for o, _, c, r in mine if c]) if mine else []
+        if comments:  # the rule's `// migrate:` lines, written on its output (offsets of the blanked source)
+            new = apply_edits(new, comments)
+            notes = [(r, shift(o, comments), m) for r, o, m in notes]
+            tree, source, grammar = parse_js(name, new)
+            line = syntax_error(tree)
+            if line is not None:
+                return JsResult(after=text, failure=(info.id, f"a review comment breaks the file (line {line}): "
+                                                              "left unchanged"))
         if new == current:
             continue
-        tree, source, grammar = parse_js(name, new)
-        line = syntax_error(tree)
-        if line is not None:
-            return JsResult(after=text, failure=(info.id, f"the rewritten file does not parse (line {line}): "
-                                                          "left unchanged"))
         current = new
         module = JsModule(source, rel, path, name, grammar, tree)
         result.rules.append(info.id)
-        result.counts[info.id] = result.counts.get(info.id, 0) + len(edits)
+        result.counts[info.id] = result.counts.get(info.id, 0) + len(edits) + len(comments)
     result.after = current.decode("utf-8")
     seen = set()
     for rule, offset, message in notes:

@@ -36,7 +36,8 @@ JS_RULES: tuple[JsRuleInfo, ...] = (
     JsRuleInfo("OAI002", "oai002_azure", "new AzureOpenAI(...) becomes new OpenAI(...); Azure-only options are "
                "dropped with a review item"),
     JsRuleInfo("OAI001", "oai001_endpoint", "new OpenAI(...), the AI SDK's openai provider and createOpenAI(...) "
-               "read baseURL and apiKey from the configured environment variables"),
+               "read baseURL and apiKey from the configured environment variables; calls to endpoints vLLM does not "
+               "serve go through a client kept on OpenAI"),
     JsRuleInfo("OAI009", "oai009_urls", "api.openai.com URLs sent to by fetch / axios / got / ky, and base-URL "
                "constants, read the configured base URL"),
 )

@@ -26,6 +26,7 @@ class CorpusReport:
     files: int = 0
     parsed: int = 0  # files that parse as they are (the others are skipped, never edited)
     changed: list[str] = field(default_factory=list)
+    code_changed: list[str] = field(default_factory=list)  # changed files with more than `// migrate:` comments added
     not_reparsed: list[str] = field(default_factory=list)  # changed files whose output does not parse
     not_idempotent: list[str] = field(default_factory=list)
     changed_without_openai: list[str] = field(default_factory=list)
@@ -61,6 +62,8 @@ def check_tree(tree: Path) -> CorpusReport:
             if after == data:
                 continue
             report.changed.append(rel)
+            if not comments_only(data, after):
+                report.code_changed.append(rel)
             if syntax_error(parse_js(name, after)[0]) is not None:
                 report.not_reparsed.append(rel)
             again = rewrite_js(after, rel, path, context, frozenset(BY_ID))
@@ -72,6 +75,12 @@ def check_tree(tree: Path) -> CorpusReport:
     return report
 
 
+def comments_only(before: bytes, after: bytes) -> bool:
+    """Whether `after` is `before` with `// migrate:` comment lines added and nothing else changed."""
+    kept = [line for line in after.splitlines() if not line.lstrip().startswith(b"// migrate:")]
+    return kept == before.splitlines()
+
+
 def main(argv: list[str]) -> int:
     tree = Path(argv[0]) if argv else Path(os.environ.get("MIGRATE_NPM_CORPUS", ".cache/npm-corpus")) / "node_modules"
     r = check_tree(tree)
@@ -80,7 +89,7 @@ def main(argv: list[str]) -> int:
           f"{len(r.changed_without_openai)} without OpenAI use; {len(r.failures)} rule failures; "
           f"{r.review} review items; {r.seconds:.1f} s")
     for rel in r.changed:
-        print("  changed:", rel)
+        print("  changed:", rel, "" if rel in r.code_changed else "(review comments only)")
     for item in r.failures[:20]:
         print("  failure:", *item)
     for rel in r.not_idempotent + r.not_reparsed + r.changed_without_openai:

@@ -127,9 +127,27 @@ def test_clients_no_rule_repoints_are_left_for_review():
     source = ('const { Configuration, OpenAIApi } = require("openai");\n'
               'const openai = new OpenAIApi(new Configuration({ apiKey: process.env.OPENAI_API_KEY }));\n')
     result = run_js(source, ["OAI001"], name="v3.js")
-    assert result.after == source
-    assert [(r, ln) for r, ln, _ in result.review] == [("OAI001", 2)]
+    lines = result.after.splitlines(keepends=True)
+    assert lines[0] + "".join(lines[2:]) == source  # nothing but the review comment
+    assert lines[1].startswith("// migrate: an openai-node v3 client (Configuration / OpenAIApi): upgrade it")
+    assert [(r, ln) for r, ln, _ in result.review] == [("OAI001", 3)]
     assert "openai-node v3" in result.review[0][2]
+    assert run_js(result.after, ["OAI001"], name="v3.js").after == result.after
+
+
+def test_review_comments_go_where_code_is_and_never_into_text():
+    """A note's `// migrate:` line goes above its statement, never inside a template literal or JSX text."""
+    source = ('import OpenAI from "openai";\n'
+              'const prompt = `a\n${JSON.stringify({ x: new OpenAI({ ...o }) })}`;\n'
+              'export const View = () => (\n  <div>\n    {String(new OpenAI({ ...o }))}\n  </div>\n);\n')
+    result = run_js(source, ["OAI001"], name="view.tsx")
+    assert result.failure is None
+    lines = result.after.splitlines()
+    assert lines[1].startswith("// migrate: this OpenAI client's options are spread") and lines[2] == "const prompt = `a"
+    assert lines[4].startswith("// migrate: this OpenAI client's options are spread")
+    assert lines[5] == "export const View = () => ("
+    assert sorted(ln for _, ln, _ in result.review) == [4, 8]  # the clients' own lines
+    assert run_js(result.after, ["OAI001"], name="view.tsx").after == result.after
 
 
 @pytest.mark.parametrize("last", ["apiKey: process.env.KEY_FOR_OPENAI, // the team's key",

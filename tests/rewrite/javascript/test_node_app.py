@@ -20,6 +20,7 @@ MODELS = {"gpt-4o": "tiny-llama", "gpt-4o-mini": "tiny-llama", "gpt-3.5-turbo": 
 CHANGED = {"src/app/api/ai/route.ts", "src/chains/summarize.ts", "src/components/Chat.vue", "src/lib/openai.ts",
            "src/services/assistant.ts", "legacy/worker.js",
            "src/app/api/chat/route.ts",  # OAI008: a note above logit_bias
+           "src/services/raw.js",  # OAI009: a note above the moderations request vLLM does not serve
            "legacy/package.json"}  # OAI011: the openai pin above the worker upgraded from v3 (OAI004)
 
 

@@ -82,14 +82,26 @@ CASES = [
         export function make(settings) {
           return new OpenAI({ ...settings.llm, timeout: 5 });
         }
-        """, None, id="OAI001-js-spread-left-for-review",
-        review=[("OAI001", 4, "spread from another object")]),
+        """, """
+        import OpenAI from "openai";
+
+        export function make(settings) {
+          // migrate: this OpenAI client's options are spread from another object: check it sets no other provider's baseURL or key, then set baseURL from $OPENAI_BASE_URL
+          return new OpenAI({ ...settings.llm, timeout: 5 });
+        }
+        """, id="OAI001-js-spread-left-for-review",
+        review=[("OAI001", 5, "spread from another object")]),
     case("OAI001", """
         import OpenAI from "openai";
 
         const client = new OpenAI({ baseURL: config.llmUrl });
-        """, None, id="OAI001-js-computed-endpoint-for-review",
-        review=[("OAI001", 3, "left as it is")]),
+        """, """
+        import OpenAI from "openai";
+
+        // migrate: this OpenAI client talks to an endpoint the code computes (base_url comes from `config.llmUrl`): left as it is; point it at $OPENAI_BASE_URL if it reaches OpenAI
+        const client = new OpenAI({ baseURL: config.llmUrl });
+        """, id="OAI001-js-computed-endpoint-for-review",
+        review=[("OAI001", 4, "left as it is")]),
     case("OAI001", """
         import { streamText } from "ai";
         import { openai } from "@ai-sdk/openai";
@@ -132,35 +144,233 @@ CASES = [
         """, """
         <script setup lang="ts">
         import OpenAI from "openai";
+        // migrate: dangerouslyAllowBrowser: the client runs in the browser: users' browsers then call the vLLM server directly, which needs CORS (vLLM's --allowed-origins) and exposes its API key to every visitor; call vLLM from a server route instead, or start vLLM with --allowed-origins for the site's origin and give it a key that may be public; browser code reads only the variables its bundler exposes (Vite: VITE_*), so the rewrite reads VITE_OPENAI_BASE_URL: define it for the build
         const client = new OpenAI({
           apiKey: import.meta.env.VITE_OPENAI_KEY,
           dangerouslyAllowBrowser: true,
-          baseURL: import.meta.env.OPENAI_BASE_URL ?? "http://localhost:8000/v1",
+          baseURL: import.meta.env.VITE_OPENAI_BASE_URL ?? "http://localhost:8000/v1",
         });
         </script>
         """, id="OAI001-js-vue-browser-client", name="Chat.vue",
-        review=[("OAI001", 3, "dangerouslyAllowBrowser")]),
+        review=[("OAI001", 4, "dangerouslyAllowBrowser")]),
+    case("OAI001", """
+        <script setup lang="ts">
+        import OpenAI from "openai";
+        const client = new OpenAI({ apiKey: import.meta.env.VITE_KEY, dangerouslyAllowBrowser: import.meta.env.DEV });
+        </script>
+        """, """
+        <script setup lang="ts">
+        import OpenAI from "openai";
+        // migrate: dangerouslyAllowBrowser: the client runs in the browser: users' browsers then call the vLLM server directly, which needs CORS (vLLM's --allowed-origins) and exposes its API key to every visitor; call vLLM from a server route instead, or start vLLM with --allowed-origins for the site's origin and give it a key that may be public; browser code reads only the variables its bundler exposes (Vite: VITE_*), so the rewrite reads VITE_OPENAI_BASE_URL: define it for the build
+        const client = new OpenAI({
+          apiKey: import.meta.env.VITE_KEY,
+          dangerouslyAllowBrowser: import.meta.env.DEV,
+          baseURL: import.meta.env.VITE_OPENAI_BASE_URL ?? "http://localhost:8000/v1",
+        });
+        </script>
+        """, id="OAI001-js-vite-key-is-no-provider", name="Chat.vue",
+        review=[("OAI001", 4, "so the rewrite reads VITE_OPENAI_BASE_URL")]),
+    case("OAI001", """
+        "use client";
+        import OpenAI from "openai";
+
+        const client = new OpenAI({ apiKey: process.env.NEXT_PUBLIC_OPENAI_API_KEY, dangerouslyAllowBrowser: true });
+        const groq = new OpenAI({ apiKey: process.env.NEXT_PUBLIC_GROQ_API_KEY, baseURL: "https://api.groq.com/openai/v1", dangerouslyAllowBrowser: true });
+        export default function Chat() {
+          return <button onClick={() => client.chat.completions.create({ model: "gpt-4o", messages: [] })}>ask</button>;
+        }
+        """, """
+        "use client";
+        import OpenAI from "openai";
+
+        // migrate: dangerouslyAllowBrowser: the client runs in the browser: users' browsers then call the vLLM server directly, which needs CORS (vLLM's --allowed-origins) and exposes its API key to every visitor; call vLLM from a server route instead, or start vLLM with --allowed-origins for the site's origin and give it a key that may be public; browser code reads only the variables its bundler exposes (Next.js: NEXT_PUBLIC_*), so the rewrite reads NEXT_PUBLIC_OPENAI_BASE_URL: define it for the build
+        const client = new OpenAI({
+          apiKey: process.env.NEXT_PUBLIC_OPENAI_API_KEY ?? "EMPTY",
+          dangerouslyAllowBrowser: true,
+          baseURL: process.env.NEXT_PUBLIC_OPENAI_BASE_URL ?? "http://localhost:8000/v1",
+        });
+        const groq = new OpenAI({ apiKey: process.env.NEXT_PUBLIC_GROQ_API_KEY, baseURL: "https://api.groq.com/openai/v1", dangerouslyAllowBrowser: true });
+        export default function Chat() {
+          return <button onClick={() => client.chat.completions.create({ model: "gpt-4o", messages: [] })}>ask</button>;
+        }
+        """, id="OAI001-js-next-public-variables-keep-their-prefix", name="Chat.tsx",
+        review=[("OAI001", 5, "(Next.js: NEXT_PUBLIC_*)"), ("OAI001", 10, "talks to Groq")]),
+    case("OAI001", """
+        import { Configuration, OpenAIApi } from "openai-edge";
+        import { OpenAIStream, StreamingTextResponse } from "ai";
+
+        const config = new Configuration({ apiKey: process.env.OPENAI_API_KEY });
+        const openai = new OpenAIApi(config);
+
+        export async function POST(req: Request) {
+          const { messages } = await req.json();
+          const response = await openai.createChatCompletion({ model: "gpt-3.5-turbo", stream: true, messages });
+          const stream = OpenAIStream(response);
+          return new StreamingTextResponse(stream);
+        }
+        """, """
+        import { Configuration, OpenAIApi } from "openai-edge";
+        import { OpenAIStream, StreamingTextResponse } from "ai";
+
+        const config = new Configuration({
+          apiKey: process.env.OPENAI_API_KEY ?? "EMPTY",
+          basePath: process.env.OPENAI_BASE_URL ?? "http://localhost:8000/v1",
+        });
+        // migrate: openai-edge now reads $OPENAI_BASE_URL (basePath): it keeps the v3 API; openai-edge is deprecated: openai@^4 (new OpenAI({ baseURL, apiKey })) runs on the edge too, and the AI SDK's createOpenAI({ baseURL }) replaces OpenAIStream
+        const openai = new OpenAIApi(config);
+
+        export async function POST(req: Request) {
+          const { messages } = await req.json();
+          const response = await openai.createChatCompletion({ model: "gpt-3.5-turbo", stream: true, messages });
+          const stream = OpenAIStream(response);
+          return new StreamingTextResponse(stream);
+        }
+        """, id="OAI001-js-openai-edge-gets-base-path", name="route.ts",
+        review=[('OAI001', 9, 'openai-edge now reads $OPENAI_BASE_URL (basePath)')]),
+    case("OAI001", """
+        const { Configuration, OpenAIApi } = require("openai-edge");
+
+        const openai = new OpenAIApi(new Configuration());
+        const groq = new OpenAIApi(new Configuration({ basePath: "https://api.groq.com/openai/v1", apiKey: process.env.GROQ_API_KEY }));
+        const mine = new OpenAIApi(makeConfiguration());
+
+        module.exports = { openai, groq, mine };
+        """, """
+        const { Configuration, OpenAIApi } = require("openai-edge");
+
+        // migrate: openai-edge now reads $OPENAI_BASE_URL (basePath): it keeps the v3 API; openai-edge is deprecated: openai@^4 (new OpenAI({ baseURL, apiKey })) runs on the edge too, and the AI SDK's createOpenAI({ baseURL }) replaces OpenAIStream
+        const openai = new OpenAIApi(new Configuration({
+          basePath: process.env.OPENAI_BASE_URL ?? "http://localhost:8000/v1",
+          apiKey: process.env.OPENAI_API_KEY ?? "EMPTY",
+        }));
+        const groq = new OpenAIApi(new Configuration({ basePath: "https://api.groq.com/openai/v1", apiKey: process.env.GROQ_API_KEY }));
+        // migrate: an openai-edge client whose Configuration the rewrite cannot follow here: set its basePath from $OPENAI_BASE_URL (v3's base URL, /v1 included) where it is built, or move to openai@^4 (new OpenAI({ baseURL, apiKey }))
+        const mine = new OpenAIApi(makeConfiguration());
+
+        module.exports = { openai, groq, mine };
+        """, id="OAI001-js-openai-edge-inline-other-provider-and-unfollowed", name="edge.js",
+        review=[('OAI001', 4, 'openai-edge now reads'), ('OAI001', 8, 'talks to Groq'), ('OAI001', 10, 'cannot follow here')]),
+    case("OAI001", """
+        import OpenAI from "openai";
+
+        const client = new OpenAI({ timeout: 5, apiKey: process.env.OPENAI_API_KEY });
+
+        export async function ask(prompt: string) {
+          const r = await client.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: prompt }] });
+          const image = await client.images.generate({ model: "dall-e-3", prompt });
+          const speech = await client.audio.speech.create({ model: "tts-1", voice: "alloy", input: prompt });
+          return [r, image, speech];
+        }
+        """, """
+        import OpenAI from "openai";
+
+        const client = new OpenAI({
+          timeout: 5,
+          apiKey: process.env.OPENAI_API_KEY ?? "EMPTY",
+          baseURL: process.env.OPENAI_BASE_URL ?? "http://localhost:8000/v1",
+        });
+        // migrate: openaiClient keeps talking to OpenAI for what vLLM does not serve: audio.speech.create, images.generate
+        const openaiClient = new OpenAI({
+          baseURL: process.env.OPENAI_UPSTREAM_BASE_URL ?? "https://api.openai.com/v1",
+          apiKey: process.env.OPENAI_UPSTREAM_API_KEY ?? process.env.OPENAI_API_KEY,
+          timeout: 5,
+        });
+
+        export async function ask(prompt: string) {
+          const r = await client.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: prompt }] });
+          // migrate: images.generate stays on OpenAI (vLLM 0.32.0 serves no POST /v1/images/generations route): it goes through `openaiClient`, pinned to $OPENAI_UPSTREAM_BASE_URL
+          const image = await openaiClient.images.generate({ model: "dall-e-3", prompt });
+          // migrate: audio.speech.create stays on OpenAI (vLLM 0.32.0 serves no POST /v1/audio/speech route): it goes through `openaiClient`, pinned to $OPENAI_UPSTREAM_BASE_URL
+          const speech = await openaiClient.audio.speech.create({ model: "tts-1", voice: "alloy", input: prompt });
+          return [r, image, speech];
+        }
+        """, id="OAI001-js-unserved-calls-go-through-a-client-kept-on-openai", name="app.ts",
+        review=[("OAI001", 18, "images.generate stays on OpenAI"), ("OAI001", 20, "audio.speech.create stays on OpenAI")]),
     case("OAI001", """
         import OpenAI from "openai";
         const client = new OpenAI({ timeout: 5 });
         export const draw = (prompt: string) => client.images.generate({ model: "dall-e-3", prompt });
-        """, f"""
+        """, """
         import OpenAI from "openai";
-        const client = new OpenAI({{
+        // migrate: this client only calls what vLLM does not serve (images.generate): it stays on OpenAI, pinned to $OPENAI_UPSTREAM_BASE_URL
+        const client = new OpenAI({
           timeout: 5,
-          baseURL: {BASE},
-          apiKey: {KEY},
-        }});
-        export const draw = (prompt: string) => client.images.generate({{ model: "dall-e-3", prompt }});
-        """, id="OAI001-js-unserved-call-for-review",
-        review=[("OAI001", 7, "images.generate: vLLM serves no such route")]),
+          baseURL: process.env.OPENAI_UPSTREAM_BASE_URL ?? "https://api.openai.com/v1",
+          apiKey: process.env.OPENAI_UPSTREAM_API_KEY ?? process.env.OPENAI_API_KEY,
+        });
+        export const draw = (prompt: string) => client.images.generate({ model: "dall-e-3", prompt });
+        """, id="OAI001-js-client-only-for-unserved-calls-stays-on-openai", name="app.ts",
+        review=[("OAI001", 3, "it stays on OpenAI, pinned to $OPENAI_UPSTREAM_BASE_URL")]),
+    case("OAI001", """
+        const OpenAI = require("openai");
+
+        let client = new OpenAI({ organization: "org-1" });
+
+        async function draw(prompt) {
+          return client.images.generate({ prompt });
+        }
+
+        module.exports = { draw, client };
+        """, """
+        const OpenAI = require("openai");
+
+        let client = new OpenAI({
+          organization: "org-1",
+          baseURL: process.env.OPENAI_BASE_URL ?? "http://localhost:8000/v1",
+          apiKey: process.env.OPENAI_API_KEY ?? "EMPTY",
+        });
+        // migrate: openaiClient keeps talking to OpenAI for what vLLM does not serve: images.generate
+        const openaiClient = new OpenAI({
+          baseURL: process.env.OPENAI_UPSTREAM_BASE_URL ?? "https://api.openai.com/v1",
+          apiKey: process.env.OPENAI_UPSTREAM_API_KEY ?? process.env.OPENAI_API_KEY,
+          organization: "org-1",
+        });
+
+        async function draw(prompt) {
+          // migrate: images.generate stays on OpenAI (vLLM 0.32.0 serves no POST /v1/images/generations route): it goes through `openaiClient`, pinned to $OPENAI_UPSTREAM_BASE_URL
+          return openaiClient.images.generate({ prompt });
+        }
+
+        module.exports = { draw, client };
+        """, id="OAI001-js-unserved-call-split-commonjs-keeps-options", name="images.js",
+        review=[("OAI001", 17, "it goes through `openaiClient`")]),
+    case("OAI001", """
+        import OpenAI from "openai";
+
+        const client = new OpenAI();
+
+        export function draw(prompt: string) {
+          const client2 = client;
+          return client2.images.generate({ prompt });
+        }
+        """, """
+        import OpenAI from "openai";
+
+        const client = new OpenAI({
+          baseURL: process.env.OPENAI_BASE_URL ?? "http://localhost:8000/v1",
+          apiKey: process.env.OPENAI_API_KEY ?? "EMPTY",
+        });
+
+        export function draw(prompt: string) {
+          const client2 = client;
+          // migrate: images.generate: vLLM serves no such route: if `client2` points at vLLM, keep this call on OpenAI through a client of its own (baseURL from $OPENAI_UPSTREAM_BASE_URL, OpenAI's key); not split automatically: the rewrite cannot prove which client this is where it is built
+          return client2.images.generate({ prompt });
+        }
+        """, id="OAI001-js-unserved-call-through-an-alias-for-review", name="alias.ts",
+        review=[("OAI001", 11, "not split automatically")]),
     case("OAI001", """
         const { generateText } = require("ai");
         const { openai } = require("@ai-sdk/openai");
 
         exports.run = () => generateText({ model: openai("gpt-4o"), prompt: "hi" });
-        """, None, id="OAI001-js-ai-sdk-provider-from-require", name="run.cjs",
-        review=[("OAI001", 4, "createOpenAI")]),
+        """, """
+        const { generateText } = require("ai");
+        const { openai } = require("@ai-sdk/openai");
+
+        // migrate: the AI SDK's default `openai` provider is not imported here with an ES import: create the provider with createOpenAI({ baseURL, apiKey }) reading $OPENAI_BASE_URL where it comes from
+        exports.run = () => generateText({ model: openai("gpt-4o"), prompt: "hi" });
+        """, id="OAI001-js-ai-sdk-provider-from-require", name="run.cjs",
+        review=[("OAI001", 5, "createOpenAI")]),
     case("OAI001", """
         // new OpenAI() in a comment, and a string: "new OpenAI()"
         import Groq from "groq-sdk";

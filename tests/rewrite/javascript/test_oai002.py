@@ -20,14 +20,18 @@ CASES = [
         """, f"""
         import {{ OpenAI }} from "openai";
 
+        // migrate: dropped endpoint: `process.env.AZURE_OPENAI_ENDPOINT`: the Azure resource URL (the client now reads the vLLM base URL)
+        // migrate: dropped apiVersion: `"2024-10-21"`: Azure's API version (vLLM has none)
+        // migrate: dropped deployment: `"gpt-4o"`: the Azure deployment (requests name the model in their body: map it with [models])
+        // migrate: dropped apiKey from $AZURE_OPENAI_API_KEY: an Azure key is not the vLLM server's (OAI001 reads the configured key)
         const client: OpenAI = new OpenAI({{
           maxRetries: 2,
           baseURL: {BASE},
           apiKey: {KEY},
         }});
         """, id="OAI002-js-azure-client-becomes-openai",
-        review=[("OAI002", 3, "dropped endpoint"), ("OAI002", 3, "dropped apiVersion"),
-                ("OAI002", 3, "dropped deployment"), ("OAI002", 3, "dropped apiKey")]),
+        review=[("OAI002", 7, "dropped endpoint"), ("OAI002", 7, "dropped apiVersion"),
+                ("OAI002", 7, "dropped deployment"), ("OAI002", 7, "dropped apiKey")]),
     case("OAI002,OAI001", """
         import OpenAI, { AzureOpenAI } from "openai";
 
@@ -35,12 +39,13 @@ CASES = [
         """, f"""
         import OpenAI from "openai";
 
+        // migrate: dropped apiVersion: `"2024-10-21"`: Azure's API version (vLLM has none)
         export const azure = new OpenAI({{
           baseURL: {BASE},
           apiKey: {KEY},
         }});
         """, id="OAI002-js-openai-already-imported",
-        review=[("OAI002", 3, "dropped apiVersion")]),
+        review=[("OAI002", 4, "dropped apiVersion")]),
     case("OAI002", """
         const { AzureOpenAI } = require("openai");
 
@@ -48,13 +53,19 @@ CASES = [
         """, """
         const { OpenAI } = require("openai");
 
+        // migrate: dropped deployment: `"gpt-4o"`: the Azure deployment (requests name the model in their body: map it with [models])
         module.exports = new OpenAI({ });
-        """, id="OAI002-js-commonjs", name="client.js", review=[("OAI002", 3, "dropped deployment")]),
+        """, id="OAI002-js-commonjs", name="client.js", review=[("OAI002", 4, "dropped deployment")]),
     case("OAI002", """
         import { AzureOpenAI } from "openai";
 
         export const make = (options) => new AzureOpenAI(options);
-        """, None, id="OAI002-js-options-not-literal", review=[("OAI002", 3, "not an object literal")]),
+        """, """
+        import { AzureOpenAI } from "openai";
+
+        // migrate: AzureOpenAI options `options` are not an object literal: drop endpoint / apiVersion / deployment / the Azure key by hand and use new OpenAI(...)
+        export const make = (options) => new AzureOpenAI(options);
+        """, id="OAI002-js-options-not-literal", review=[("OAI002", 4, "not an object literal")]),
     case("OAI002", """
         import { AzureChatOpenAI } from "@langchain/openai";
 

@@ -76,12 +76,36 @@ CASES = [
         await groq.chat.completions.create({ model: "gpt-4o", messages: [] });
         """, None, id="OAI003-js-other-provider-keeps-its-models"),
     case("OAI003", """
+        import { Configuration, OpenAIApi } from "openai-edge";
+        const groq = new OpenAIApi(new Configuration({ basePath: "https://api.groq.com/openai/v1", apiKey: process.env.GROQ_API_KEY }));
+        export const ask = () => groq.createChatCompletion({ model: "gpt-4o", messages: [] });
+        """, None, id="OAI003-js-openai-edge-other-provider-keeps-models", name="edge.ts",
+        review=[]),
+    case("OAI003", """
+        import { AzureChatOpenAI, ChatOpenAI } from "@langchain/openai";
+
+        export const azure = new AzureChatOpenAI({ azureOpenAIApiDeploymentName: "gpt-4o", azureOpenAIApiVersion: "2024-10-21" });
+        export const chat = new ChatOpenAI({ model: "gpt-4o" });
+        """, """
+        import { AzureChatOpenAI, ChatOpenAI } from "@langchain/openai";
+
+        export const azure = new AzureChatOpenAI({ azureOpenAIApiDeploymentName: "gpt-4o", azureOpenAIApiVersion: "2024-10-21" });
+        export const chat = new ChatOpenAI({ model: "meta-llama/Llama-3.1-8B-Instruct" });
+        """, id="OAI003-js-azure-chat-openai-keeps-its-deployment", name="chain.ts",
+        review=[]),
+    case("OAI003", """
         import OpenAI from "openai";
         const client = new OpenAI();
         const settings = { model: "gpt-4o" };
         await client.chat.completions.create({ model: settings.model, messages: [] });
-        """, None, id="OAI003-js-model-not-followed-for-review",
-        review=[("OAI003", 4, "not a literal the rewrite can follow")]),
+        """, """
+        import OpenAI from "openai";
+        const client = new OpenAI();
+        const settings = { model: "gpt-4o" };
+        // migrate: model 'gpt-4o' (literal) is not a literal the rewrite can follow here: send 'meta-llama/Llama-3.1-8B-Instruct' instead
+        await client.chat.completions.create({ model: settings.model, messages: [] });
+        """, id="OAI003-js-model-not-followed-for-review",
+        review=[("OAI003", 5, "not a literal the rewrite can follow")]),
     case("OAI003", """
         const names = { fast: "gpt-4o" };  // not sent anywhere
         console.log("gpt-4o");

@@ -64,15 +64,18 @@ CASES = [
         export async function run(messages: OpenAI.ChatCompletionMessageParam[], function_call: any) {
           const r = await client.chat.completions.create({ model: "gpt-4o", messages, tools: FUNCTIONS.map((f) => ({ type: "function" as const, function: f })), tool_choice: typeof function_call === "string" ? (function_call as "auto" | "none" | "required") : { type: "function" as const, function: function_call } });
           const message = r.choices[0].message;
+          // migrate: message.function_call: with tools, the model's calls are message.tool_calls[i] (each with .id and .function.name / .function.arguments, finish_reason "tool_calls"), and the answer to one is a { role: "tool", tool_call_id, content } message
           if (message.function_call) {
+            // migrate: a { role: "function" } message: with tools, the model's calls are message.tool_calls[i] (each with .id and .function.name / .function.arguments, finish_reason "tool_calls"), and the answer to one is a { role: "tool", tool_call_id, content } message
+            // migrate: message.function_call: with tools, the model's calls are message.tool_calls[i] (each with .id and .function.name / .function.arguments, finish_reason "tool_calls"), and the answer to one is a { role: "tool", tool_call_id, content } message
             return { role: "function", name: message.function_call.name, content: "{}" };
           }
           return message;
         }
 """, id="OAI007-dynamic-functions-and-choice-and-legacy-reads", name="fn_dynamic.ts", review=[
-        ('OAI007', 9, "message.function_call: with tools, the model's calls are mes"),
-        ('OAI007', 10, 'a { role: "function" } message: with tools, the model\'s call'),
         ('OAI007', 10, "message.function_call: with tools, the model's calls are mes"),
+        ('OAI007', 13, 'a { role: "function" } message: with tools, the model\'s call'),
+        ('OAI007', 13, "message.function_call: with tools, the model's calls are mes"),
     ]),
     case("OAI007", """\
         const OpenAI = require("openai");
@@ -102,10 +105,11 @@ CASES = [
 
         async function go() {
           const r = await client.chat.completions.create(body);
+          // migrate: finish_reason "function_call": with tools, the model's calls are message.tool_calls[i] (each with .id and .function.name / .function.arguments, finish_reason "tool_calls"), and the answer to one is a { role: "tool", tool_call_id, content } message
           return r.choices[0].finish_reason === "function_call";
         }
 """, id="OAI007-body-declared-as-a-variable", name="fn_body_var.js", review=[
-        ('OAI007', 13, 'finish_reason "function_call": with tools, the model\'s calls'),
+        ('OAI007', 14, 'finish_reason "function_call": with tools, the model\'s calls'),
     ]),
     case("OAI007", """\
         import Groq from "groq-sdk";
@@ -118,8 +122,20 @@ CASES = [
           await groq.chat.completions.create({ model: "llama3", messages: [], functions: [{ name: "f" }] });
           return client.chat.completions.create({ model: "gpt-4o", messages: [], tools: [], functions: [{ name: "f" }] });
         }
+""", """\
+        import Groq from "groq-sdk";
+        import OpenAI from "openai";
+
+        const groq = new Groq();
+        const client = new OpenAI();
+
+        export async function both() {
+          await groq.chat.completions.create({ model: "llama3", messages: [], functions: [{ name: "f" }] });
+          // migrate: this request sends both functions and tools: keep tools only (vLLM ignores functions)
+          return client.chat.completions.create({ model: "gpt-4o", messages: [], tools: [], functions: [{ name: "f" }] });
+        }
 """, id="OAI007-look-alike-sdk-and-tools-already-there", name="fn_noop.ts", review=[
-        ('OAI007', 9, 'this request sends both functions and tools: keep tools only'),
+        ('OAI007', 10, 'this request sends both functions and tools: keep tools only'),
     ]),
 ]
 

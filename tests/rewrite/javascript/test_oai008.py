@@ -153,6 +153,67 @@ CASES = [
         }
 """, id="OAI008-last-properties-dropped-together", name="p_last.ts", review=[
     ]),
+    case("OAI008", """\
+        import OpenAI from "openai";
+
+        const client = new OpenAI();
+
+        export async function ask() {
+          const a = await client.chat.completions.create({
+            model: "m",
+            messages: [],
+            logit_bias: { "50256": -100 },
+            temperature: 0,
+          });
+          const b = await client.completions.create({ model: "m", prompt: "hi", logit_bias: { "50256": -100 } });
+          return [a, b];
+        }
+""", """\
+        import OpenAI from "openai";
+
+        const client = new OpenAI();
+
+        export async function ask() {
+          // migrate: logit_bias keys are OpenAI token ids and mean other tokens on the served model: recompute them with its tokenizer (vLLM POST /tokenize) or remove the bias
+          const a = await client.chat.completions.create({
+            model: "m",
+            messages: [],
+            temperature: 0,
+          });
+          // migrate: logit_bias keys are OpenAI token ids and mean other tokens on the served model: recompute them with its tokenizer (vLLM POST /tokenize) or remove the bias
+          const b = await client.completions.create({ model: "m", prompt: "hi" });
+          return [a, b];
+        }
+""", id="OAI008-logit-bias-dropped-never-silently", name="p_bias_drop.ts", options={'parameters': {'logit_bias': 'drop'}},
+        review=[
+        ('OAI008', 7, 'logit_bias keys are OpenAI token ids and mean other tokens o'),
+        ('OAI008', 13, 'logit_bias keys are OpenAI token ids and mean other tokens o'),
+    ]),
+    case("OAI008", """\
+        import OpenAI from "openai";
+
+        const client = new OpenAI();
+
+        export const ask = () => client.chat.completions.create({
+          model: "m",
+          messages: [],
+          logit_bias: { "50256": -100 },
+        });
+""", """\
+        import OpenAI from "openai";
+
+        const client = new OpenAI();
+
+        export const ask = () => client.chat.completions.create({
+          model: "m",
+          messages: [],
+          // migrate: logit_bias keys are OpenAI token ids and mean other tokens on the served model: recompute them with its tokenizer (vLLM POST /tokenize) or remove the bias
+          logit_bias: { "50256": -100 },
+        });
+""", id="OAI008-logit-bias-kept-with-its-note", name="p_bias_keep.ts", options={'parameters': {'logit_bias': 'keep'}},
+        review=[
+        ('OAI008', 9, 'logit_bias keys are OpenAI token ids and mean other tokens o'),
+    ]),
     case("OAI004,OAI005,OAI007,OAI008", """\
         const { Configuration, OpenAIApi } = require("openai");
 

@@ -40,8 +40,12 @@ CASES = [
     case("OAI009", """
         const OPENAI_BASE = "https://api.openai.com/v1";
         export const moderate = (input) => fetch(`${OPENAI_BASE}/moderations`, { method: "POST" });
-        """, None, id="OAI009-js-unserved-route-stays", name="raw.js",
-        review=[("OAI009", 2, "POST /v1/moderations is not served by vLLM")]),
+        """, """
+        const OPENAI_BASE = "https://api.openai.com/v1";
+        // migrate: POST /v1/moderations is not served by vLLM: this request must keep going to https://api.openai.com/v1 with OpenAI's key (check its URL if a constant it shares was pointed at vLLM)
+        export const moderate = (input) => fetch(`${OPENAI_BASE}/moderations`, { method: "POST" });
+        """, id="OAI009-js-unserved-route-stays", name="raw.js",
+        review=[("OAI009", 3, "POST /v1/moderations is not served by vLLM")]),
     case("OAI009", """
         import nock from "nock";
         nock("https://api.openai.com").post("/v1/chat/completions").reply(200, {});
@@ -50,8 +54,12 @@ CASES = [
     case("OAI009", """
         const OPENAI_HOST = "https://api.openai.com";
         export const chat = (body) => fetch(OPENAI_HOST + "/v1/chat/completions", { method: "POST", body });
-        """, None, id="OAI009-js-bare-host-for-review", name="host.js",
-        review=[("OAI009", 1, "without /v1")]),
+        """, """
+        // migrate: https://api.openai.com without /v1: the code adds the API version itself; point it at the vLLM server ($OPENAI_BASE_URL without /v1) by hand
+        const OPENAI_HOST = "https://api.openai.com";
+        export const chat = (body) => fetch(OPENAI_HOST + "/v1/chat/completions", { method: "POST", body });
+        """, id="OAI009-js-bare-host-for-review", name="host.js",
+        review=[("OAI009", 2, "without /v1")]),
     case("OAI009", """
         // Docs: https://api.openai.com/v1
         const HELP = "see https://api.openai.com/v1 for details";

@@ -59,11 +59,32 @@ CASES = [
           configuration: { baseURL: "https://openrouter.ai/api/v1" },
         });
         """, None, id="OAI012-js-other-provider", review=[("OAI012", 3, "OpenRouter")]),
+    case("OAI012,OAI003", """
+        import { OpenAI } from "llamaindex";
+        import { AzureChatOpenAI } from "@langchain/openai";
+
+        export const llm = new OpenAI({ model: "gpt-4o", temperature: 0 });
+        export const azure = new AzureChatOpenAI({ azureOpenAIApiDeploymentName: "gpt-4o", azureOpenAIApiVersion: "2024-10-21" });
+        """, """
+        import { OpenAI } from "llamaindex";
+        import { AzureChatOpenAI } from "@langchain/openai";
+
+        // migrate: OpenAI (llamaindex) is not rewritten automatically: new OpenAI({ model: "<served model>", additionalSessionOptions: { baseURL: "http://localhost:8000/v1" } }), or OpenAILike-style settings of your LlamaIndex.TS version
+        export const llm = new OpenAI({ model: "gpt-4o", temperature: 0 });
+        // migrate: AzureChatOpenAI (langchain) is not rewritten automatically: replace it with new ChatOpenAI({ model: "<served model>", configuration: { baseURL: "http://localhost:8000/v1" } })
+        export const azure = new AzureChatOpenAI({ azureOpenAIApiDeploymentName: "gpt-4o", azureOpenAIApiVersion: "2024-10-21" });
+        """, id="OAI012-js-llamaindex-and-azure-wrappers-get-review-comments", name="llm.ts",
+        review=[('OAI012', 5, 'OpenAI (llamaindex) is not rewritten automatically'), ('OAI012', 7, 'AzureChatOpenAI (langchain) is not rewritten automatically')]),
     case("OAI012", """
         import { AzureChatOpenAI } from "@langchain/openai";
 
         const chat = new AzureChatOpenAI({ azureOpenAIApiDeploymentName: "gpt-4o" });
-        """, None, id="OAI012-js-azure-class-for-review", review=[("OAI012", 3, "not rewritten automatically")]),
+        """, """
+        import { AzureChatOpenAI } from "@langchain/openai";
+
+        // migrate: AzureChatOpenAI (langchain) is not rewritten automatically: replace it with new ChatOpenAI({ model: "<served model>", configuration: { baseURL: "http://localhost:8000/v1" } })
+        const chat = new AzureChatOpenAI({ azureOpenAIApiDeploymentName: "gpt-4o" });
+        """, id="OAI012-js-azure-class-for-review", review=[("OAI012", 4, "not rewritten automatically")]),
 ]
 
 

@@ -57,7 +57,7 @@ def test_calls_through_a_client_another_module_exports(tmp_path):
     assert 'model: "tiny-llama"' in changes["src/app/route.ts"].after
     assert 'model: "dall-e-3"' in changes["src/app/route.ts"].after  # the image call keeps OpenAI's model
     items = [(r.path, r.line, r.rule) for r in plan.review if "images.generate" in r.message]
-    assert items == [("src/app/route.ts", 5, "OAI001")]
+    assert items == [("src/app/route.ts", 6, "OAI001")]  # below its `// migrate:` comment
 
 
 def test_test_doubles_are_reported_not_rewritten(tmp_path):

@@ -80,6 +80,19 @@ FILES = {
         export const model = new ChatOpenAI({ model: "gpt-4o-mini", temperature: 0 });
         export const embeddings = new OpenAIEmbeddings();
         """,
+    "src/media.ts": """
+        import OpenAI from "openai";
+
+        const client = new OpenAI({ apiKey: process.env.OPENAI_API_KEY, timeout: 20_000 });
+        const painter = new OpenAI();
+
+        export async function describeAndDraw(prompt: string): Promise<[string | null, string | undefined]> {
+          const completion = await client.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: prompt }] });
+          const check = await client.moderations.create({ input: prompt });
+          const image = await painter.images.generate({ model: "dall-e-3", prompt });
+          return [check.results[0].flagged ? null : completion.choices[0].message.content, image.data?.[0]?.url];
+        }
+        """,
     "src/http.ts": """
         const OPENAI_API_BASE = "https://api.openai.com/v1";
 
@@ -107,7 +120,8 @@ def test_rewritten_typescript_type_checks_against_the_real_packages(project, tmp
 
     plan = plan_rewrite([project / "src", project / "tsconfig.json"], config=Config(models=dict(MODELS)))
     changed = {c.path for c in plan.changes}
-    assert changed == {"lib/openai.ts", "azure.ts", "assistant.ts", "ai.ts", "chain.ts", "http.ts"}, plan.diff()
+    assert changed == {"lib/openai.ts", "azure.ts", "assistant.ts", "ai.ts", "chain.ts", "http.ts", "media.ts"}, \
+        plan.diff()
     assert apply_plan(plan).refused == ()
 
     # tsc (strict, via the tsconfig) over a copy of the tree before and a copy after, against the real packages
@@ -118,5 +132,8 @@ def test_rewritten_typescript_type_checks_against_the_real_packages(project, tmp
     assert "src/route.ts" in result.checked and len(result.checked) == len(FILES) - 1, result.checked
     assert result.errors_before == 0, result.to_dict()  # the app type-checks as written
     assert result.errors_after == 0 and result.new == [], [str(e) for e in result.new]
+    media = (project / "src" / "media.ts").read_text()  # the moderation call split off, the painter pinned
+    assert "await openaiClient.moderations.create(" in media and "await painter.images.generate(" in media
+    assert media.count("process.env.OPENAI_UPSTREAM_BASE_URL") == 2
     azure = (project / "src" / "azure.ts").read_text()
     assert "AzureOpenAI" not in azure and "export function make(): OpenAI {" in azure

@@ -120,6 +120,23 @@ CASES = [
         import os
         from openai import OpenAI
 
+        client = OpenAI(api_key=os.environ["VITE_KEY"])
+        groq = OpenAI(api_key=os.environ["NEXT_PUBLIC_GROQ_API_KEY"])
+        """, f"""
+        import os
+        from openai import OpenAI
+
+        client = OpenAI(
+            base_url={ENV_BASE},
+            api_key={ENV_KEY},
+        )
+        groq = OpenAI(api_key=os.environ["NEXT_PUBLIC_GROQ_API_KEY"])
+        """, id="OAI001-bundler-prefixes-are-no-providers",
+        review=[('OAI001', 9, 'left alone: this client talks to Groq (api_key comes from $NEXT_PUBLI')]),
+    case("OAI001", """
+        import os
+        from openai import OpenAI
+
         client = OpenAI(api_key=os.getenv("DEEPSEEK_API_KEY"))
         other = OpenAI(api_key=settings.groq_api_key)
         """, None, id="OAI001-provider-key-without-base-url-left-alone",

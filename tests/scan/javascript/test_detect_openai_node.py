@@ -137,3 +137,16 @@ def test_dynamic_import_with_options_and_type_wrappers(scan_tree):
     assert calls([f for f in result.findings if f.path == "app.ts"]) == [
         ("chat.completions.create", "OpenAI", "m1"), ("embeddings.create", "OpenAI", "m2"),
         ("chat.completions.create", "OpenAI", "m3")]
+
+
+def test_bundler_prefixes_are_no_providers(scan_one):
+    """`import.meta.env.VITE_KEY` is a key read through Vite, not a provider called Vite (catalog:
+    providers.FRAMEWORK_ENV_PREFIXES); a prefixed provider variable is still that provider's."""
+    source = ('import OpenAI from "openai";\n'
+              'const a = new OpenAI({ apiKey: import.meta.env.VITE_KEY, dangerouslyAllowBrowser: true });\n'
+              'const b = new OpenAI({ apiKey: process.env.NEXT_PUBLIC_OPENAI_API_KEY });\n'
+              'const c = new OpenAI({ apiKey: process.env.EXPO_PUBLIC_GROQ_API_KEY });\n')
+    clients = [f for f in scan_one(source) if f.kind.value == "client"]
+    assert [f.detail.split(":")[1].strip() for f in clients] == ["openai", "openai", "other-provider"], \
+        [f.detail for f in clients]
+    assert "Groq" in clients[2].detail and not any("Vite" in f.detail or "Next" in f.detail for f in clients)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from migrate.catalog.providers import Role
+from migrate.catalog.providers import Role, framework_prefix, strip_framework_prefix
 from migrate.rewrite.javascript.module import JsModule, strip_wrappers, string_value
 from migrate.scan.detect import sdk
 
@@ -20,9 +20,33 @@ def env_object(module: JsModule) -> str:
     return "process.env"
 
 
+# Variables bundlers and Node define themselves, read without any prefix (Vite's import.meta.env.MODE, ...).
+_BUILT_IN_VARIABLES = frozenset({"MODE", "DEV", "PROD", "SSR", "BASE_URL", "NODE_ENV"})
+
+
+def env_prefix(module: JsModule) -> str:
+    """The bundler prefix (catalog: providers.FRAMEWORK_ENV_PREFIXES) every environment variable this module reads
+    carries, or "": browser code bundled by Vite reads `import.meta.env.VITE_OPENAI_API_KEY`, Next.js client code
+    `process.env.NEXT_PUBLIC_...`, and a variable added without the prefix would be undefined there. Never
+    invented: a module that reads no variable, or one without the prefix (server code), gets none."""
+    cached = getattr(module, "_env_prefix", None)
+    if cached is not None:
+        return cached
+    names = [env_read(module, node) for node in module.walk(("member_expression", "subscript_expression"))]
+    prefixes = {framework_prefix(n) for n in names if n and n not in _BUILT_IN_VARIABLES}
+    module._env_prefix = next(iter(prefixes)) if len(prefixes) == 1 else ""
+    return module._env_prefix
+
+
+def env_name(module: JsModule, variable: str) -> str:
+    """The name this module reads `variable` by: `VITE_OPENAI_BASE_URL` in a Vite module, else the name itself."""
+    return env_prefix(module) + variable
+
+
 def env_expr(module: JsModule, variable: str, default: str) -> str:
-    """`process.env.OPENAI_BASE_URL ?? "http://localhost:8000/v1"`."""
-    return f"{env_object(module)}.{variable} ?? {module.string(default)}"
+    """`process.env.OPENAI_BASE_URL ?? "http://localhost:8000/v1"` (`import.meta.env.VITE_OPENAI_BASE_URL ?? ...` in
+    a module whose variables carry Vite's prefix)."""
+    return f"{env_object(module)}.{env_name(module, variable)} ?? {module.string(default)}"
 
 
 def base_url_expr(module: JsModule, context) -> str:
@@ -67,7 +91,13 @@ def configured(module: JsModule, node, variable: str) -> bool:
         return False
     operator = node.child_by_field_name("operator")
     left = node.child_by_field_name("left")
-    return operator is not None and module.text(operator) in ("??", "||") and env_read(module, left) == variable
+    return operator is not None and module.text(operator) in ("??", "||") and reads(module, left, variable)
+
+
+def reads(module: JsModule, node, variable: str) -> bool:
+    """Whether `node` reads environment variable `variable`, with or without a bundler's prefix."""
+    name = env_read(module, node)
+    return name is not None and strip_framework_prefix(name) == variable
 
 
 def is_openai_url(module: JsModule, node) -> bool:

@@ -11,6 +11,9 @@ endpoint named by the environment, with the same defaults as the Python rule.
                                                  ->
                                                       const openai = createOpenAI({ baseURL: ..., apiKey: ... });
 
+openai-edge's `new Configuration({...})` gets `basePath` and `apiKey` the same way (its v3 API stays). Calls to
+endpoints vLLM does not serve go through a client kept on OpenAI (rules/_upstream.py).
+
 Options already passed are kept (merged into the object literal, or the object a variable holds); an
 OpenAI base URL (a literal api.openai.com URL, an OPENAI_*BASE* variable) is replaced, `process.env.OPENAI_API_KEY`
 gets the "EMPTY" fallback. What a client talks to comes from the scan (migrate/catalog/providers.py): another
@@ -24,20 +27,27 @@ from __future__ import annotations
 from migrate.catalog import javascript as js
 from migrate.catalog.providers import Role
 from migrate.rewrite.javascript.edits import RuleOutput
-from migrate.rewrite.javascript.module import JsModule, arguments, has_spread, prop_value, properties, strip_wrappers
+from migrate.rewrite.javascript.module import (
+    JsModule, arguments, has_spread, prop_value, properties, string_value, strip_wrappers,
+)
 from migrate.rewrite.javascript.objects import add_properties, new_object
+from migrate.rewrite.javascript.rules import _upstream as upstream
 from migrate.rewrite.javascript.rules._common import (
-    api_key_expr, base_url_expr, configured, env_object, env_read, is_openai_base_variable, is_openai_url, role_of, statement_end,
+    api_key_expr, base_url_expr, configured, env_name, env_object, env_prefix, env_read, is_openai_base_variable,
+    is_openai_url, reads, role_of, statement_end,
 )
 from migrate.scan.findings import Kind
 
 RULE_ID = "OAI001"
-# Clients this rule does not repoint, with what to do instead (the openai-node v3 -> v4 upgrade converts the first
-# two when it runs, before this rule).
+# Clients this rule does not repoint, with what to do instead (the openai-node v3 -> v4 upgrade, OAI004, converts
+# v3 clients when it runs, before this rule; an openai-edge client gets `basePath` here, see _point_edge, and this
+# note only when its Configuration cannot be followed).
 _NOT_HERE = {
     "openai-node-v3": "an openai-node v3 client (Configuration / OpenAIApi): upgrade it to openai@^4 (new OpenAI({ "
                       "baseURL, apiKey })), or set `basePath` from ${env}",
-    "openai-edge": "an openai-edge client: replace it with openai@^4 (new OpenAI({ baseURL, apiKey })) pointed at ${env}",
+    "openai-edge": "an openai-edge client whose Configuration the rewrite cannot follow here: set its basePath from "
+                   "${env} (v3's base URL, /v1 included) where it is built, or move to openai@^4 (new OpenAI({ "
+                   "baseURL, apiKey }))",
     "azure-openai": "an @azure/openai OpenAIClient: it addresses Azure deployments; use openai@^4's new OpenAI({ "
                     "baseURL, apiKey }) pointed at ${env}",
 }
@@ -46,10 +56,19 @@ _NOT_HERE = {
 def run(module: JsModule, context) -> RuleOutput:
     out = RuleOutput()
     default_provider = False
+    clients = []
+    for finding in module.findings:
+        if finding.kind is Kind.CLIENT and finding.api == "openai" and finding.client == "OpenAI" and \
+                role_of(finding)[0].migrates:
+            node = module.node_at(finding.start_byte, finding.end_byte, ("new_expression",))
+            if node is not None:
+                clients.append((finding, node))
+    split = upstream.plan(module, context, clients, upstream.unserved_calls(module, context, module.findings), out)
     for finding in module.findings:
         if finding.kind is Kind.CLIENT and finding.api == "openai" and finding.client == "OpenAI":
             node = module.node_at(finding.start_byte, finding.end_byte, ("new_expression",))
-            if node is not None:
+            if node is not None and node.start_byte not in split.pinned and \
+                    not upstream.is_upstream(module, context, node):
                 point(module, context, node, finding, out, "OpenAI client")
         elif finding.kind is Kind.CLIENT and finding.api == "ai-sdk" and finding.client in js.AI_SDK_PROVIDER_FACTORIES:
             node = module.node_at(finding.start_byte, finding.end_byte, ("call_expression",))
@@ -57,20 +76,110 @@ def run(module: JsModule, context) -> RuleOutput:
                 point(module, context, node, finding, out, "AI SDK provider")
         elif finding.kind is Kind.CALL and finding.api == "ai-sdk" and finding.client == "openai":
             default_provider = True
+        elif finding.kind is Kind.CLIENT and finding.api == "openai-edge" and role_of(finding)[0] is Role.OTHER:
+            out.note(finding.start_byte, f"this openai-edge client talks to {role_of(finding)[1]}: not repointed, and "
+                                         "not given the OpenAI key", comment=False)
+        elif finding.kind is Kind.CLIENT and finding.api == "openai-edge" and role_of(finding)[0].migrates:
+            node = module.node_at(finding.start_byte, finding.end_byte, ("new_expression",))
+            if node is None or not _point_edge(module, context, node, out):
+                out.note(finding.start_byte, _NOT_HERE[finding.api].replace("{env}", context.config.base_url_env))
         elif finding.kind is Kind.CLIENT and finding.api in _NOT_HERE and role_of(finding)[0].migrates:
             out.note(finding.start_byte, _NOT_HERE[finding.api].replace("{env}", context.config.base_url_env))
         if finding.kind is Kind.CALL and finding.api in ("openai", "ai-sdk") and _unserved(finding) and \
-                _ours(finding, context):
-            upstream = context.config.openai_upstream_base_url_env
-            out.note(finding.start_byte, f"{finding.endpoint}: vLLM serves no such route: once the client points at "
-                                         f"vLLM, keep this call on OpenAI through a client of its own (baseURL from "
-                                         f"${upstream}, OpenAI's key)")
+                _ours(finding, context) and finding.start_byte not in split.handled:
+            out.note(finding.start_byte, _unsplit_note(module, context, finding))
     if default_provider and not _default_provider(module, context, out):
         first = next(f for f in module.findings if f.kind is Kind.CALL and f.api == "ai-sdk" and f.client == "openai")
         out.note(first.start_byte, "the AI SDK's default `openai` provider is not imported here with an ES import: "
                                    "create the provider with createOpenAI({ baseURL, apiKey }) reading "
                                    f"${context.config.base_url_env} where it comes from")
     return out
+
+
+def _point_edge(module: JsModule, context, node, out: RuleOutput) -> bool:
+    """openai-edge keeps the v3 API (and its fetch Response, which the `ai` package's OpenAIStream reads): its
+    `new Configuration({...})` gets `basePath` (v3's base URL, /v1 included) and `apiKey` from the configured
+    variables, the calls stay as they are. False when the configuration is not a literal this module writes."""
+    args = arguments(node)
+    config = strip_wrappers(args[0]) if args else None
+    if config is not None and config.type == "identifier":
+        config = _declared_value(module, config)
+    if config is None or config.type != "new_expression" or module.text(config.child_by_field_name("constructor")) \
+            .rsplit(".", 1)[-1] != "Configuration":
+        return False
+    options = arguments(config)
+    before = len(out.edits)
+    if options and strip_wrappers(options[0]).type == "object":
+        who = _edge_role(module, strip_wrappers(options[0]))
+        if not who.role.migrates:
+            if who.role is not Role.LOCAL:
+                out.note(node.start_byte, f"this openai-edge client talks to {who.describe()}: not repointed, and not "
+                                          "given the OpenAI key", comment=who.role is Role.UNKNOWN)
+            return True
+    if not options:
+        holder = config.child_by_field_name("arguments")
+        wanted = [("basePath", base_url_expr(module, context)), ("apiKey", api_key_expr(module, context))]
+        text = "(" + new_object(module, wanted, config.start_byte) + ")"
+        if holder is None:
+            ctor = config.child_by_field_name("constructor")
+            out.edit(ctor.end_byte, ctor.end_byte, text)
+        else:
+            out.edit(holder.start_byte, holder.end_byte, text)
+    else:
+        literal = strip_wrappers(options[0])
+        if literal.type != "object" or has_spread(literal):
+            return False
+        merge(module, context, literal, out, node.start_byte, "openai-edge client", base_key="basePath")
+    if len(out.edits) > before:
+        out.note(node.start_byte, f"openai-edge now reads ${context.config.base_url_env} (basePath): it keeps the v3 "
+                                  "API; openai-edge is deprecated: openai@^4 (new OpenAI({ baseURL, apiKey })) runs "
+                                  "on the edge too, and the AI SDK's createOpenAI({ baseURL }) replaces OpenAIStream")
+    return True
+
+
+def _edge_role(module: JsModule, options):
+    """What an openai-edge Configuration's `basePath` / `apiKey` say it talks to (catalog providers.py)."""
+    from migrate.catalog.providers import Evidence, classify_client
+
+    def evidence(prop):
+        if prop is None or prop.type != "pair":
+            return None
+        value = strip_wrappers(prop_value(prop))
+        literal = string_value(module, value)
+        if literal is not None:
+            return Evidence.of_literal(literal)
+        read = env_read(module, value)
+        if read is None and value.type == "binary_expression":
+            read = env_read(module, value.child_by_field_name("left"))
+            default = string_value(module, strip_wrappers(value.child_by_field_name("right")))
+            return Evidence.of_env(read, default) if read else Evidence(opaque=module.text(value))
+        return Evidence.of_env(read) if read else Evidence(opaque=module.text(value))
+
+    props = properties(module, options)
+    return classify_client(evidence(props.get("basePath")), evidence(props.get("apiKey")))
+
+
+def _declared_value(module: JsModule, ident):
+    """The value of the only `const x = ...` declaration of `ident`'s name in this module, or None."""
+    name = module.text(ident)
+    found = []
+    for declarator in module.walk(("variable_declarator",)):
+        target = declarator.child_by_field_name("name")
+        if target is not None and target.type == "identifier" and module.text(target) == name:
+            found.append(strip_wrappers(declarator.child_by_field_name("value")))
+    return found[0] if len(found) == 1 else None
+
+
+def _unsplit_note(module: JsModule, context, finding) -> str:
+    """What to do with a call vLLM cannot serve that the split (rules/_upstream.py) could not move: its client is
+    not one this module builds once from an options literal (another module's, `this.client`, a parameter)."""
+    upstream_env = context.config.openai_upstream_base_url_env
+    call = module.node_at(finding.start_byte, finding.end_byte, ("call_expression",))
+    target = upstream.receiver(call, finding.endpoint) if call is not None and finding.api == "openai" else None
+    through = f"`{module.snippet(target, 40)}`" if target is not None else "the client"
+    return (f"{finding.endpoint}: vLLM serves no such route: if {through} points at vLLM, keep this call on OpenAI "
+            f"through a client of its own (baseURL from ${upstream_env}, OpenAI's key); not split automatically: "
+            "the rewrite cannot prove which client this is where it is built")
 
 
 def _unserved(finding) -> bool:
@@ -89,7 +198,8 @@ def point(module: JsModule, context, node, finding, out: RuleOutput, what: str) 
     """Point one construction (`new OpenAI(...)`, `createOpenAI(...)`) at the configured endpoint."""
     role, why = role_of(finding)
     if role in (Role.OTHER,):
-        out.note(node.start_byte, f"this {what} talks to {why}: not repointed, and not given the OpenAI key")
+        out.note(node.start_byte, f"this {what} talks to {why}: not repointed, and not given the OpenAI key",
+                 comment=False)
         return
     if role is Role.LOCAL:
         return
@@ -128,9 +238,23 @@ def point(module: JsModule, context, node, finding, out: RuleOutput, what: str) 
     props = properties(module, options)
     if "dangerouslyAllowBrowser" in props and out.edits:
         fact = js.JS_ONLY_OPTIONS["dangerouslyAllowBrowser"]
-        vite = (f"; browser code reads only the variables its bundler exposes (Vite: VITE_*): define "
-                f"{context.config.base_url_env} for it" if env_object(module) == "import.meta.env" else "")
-        out.note(node.start_byte, f"dangerouslyAllowBrowser: {fact.reason}; {fact.fix}{vite}")
+        out.note(node.start_byte, f"dangerouslyAllowBrowser: {fact.reason}; {fact.fix}{_bundler_note(module, context)}")
+
+
+def _bundler_note(module: JsModule, context) -> str:
+    """What a browser client's module must define for the variables the rewrite reads (bundlers expose only the
+    variables with their prefix: catalog providers.FRAMEWORK_ENV_PREFIXES)."""
+    from migrate.catalog.providers import FRAMEWORK_ENV_PREFIXES
+
+    prefix = env_prefix(module)
+    base = env_name(module, context.config.base_url_env)
+    if prefix:
+        return (f"; browser code reads only the variables its bundler exposes ({FRAMEWORK_ENV_PREFIXES[prefix]}: "
+                f"{prefix}*), so the rewrite reads {base}: define it for the build")
+    if env_object(module) == "import.meta.env":
+        return (f"; browser code reads only the variables its bundler exposes (Vite: VITE_*): define "
+                f"{context.config.base_url_env} for it, or read it with the bundler's prefix")
+    return ""
 
 
 def merge(module: JsModule, context, options, out: RuleOutput, where: int, what: str,
@@ -153,7 +277,7 @@ def merge(module: JsModule, context, options, out: RuleOutput, where: int, what:
         add.append((key_keys[0], api_key_expr(module, context)))
     elif key is not None and key.type == "pair":
         value = prop_value(key)
-        if env_read(module, value) == config.api_key_env and not configured(module, value, config.api_key_env):
+        if reads(module, value, config.api_key_env) and not configured(module, value, config.api_key_env):
             out.edit(value.start_byte, value.end_byte, api_key_expr(module, context))
     add_properties(module, options, add, out)
 

@@ -44,7 +44,7 @@ def run(module: JsModule, context) -> RuleOutput:
             continue
         role, why = role_of(finding)
         if not role.migrates:
-            out.note(node.start_byte, f"this AzureOpenAI client talks to {why}: left as it is")
+            out.note(node.start_byte, f"this AzureOpenAI client talks to {why}: left as it is", comment=False)
             continue
         args = arguments(node)
         options = strip_wrappers(args[0]) if args else None

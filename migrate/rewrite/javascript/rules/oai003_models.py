@@ -22,6 +22,7 @@ from migrate.rewrite.javascript.module import (
     JsModule, arguments, key_name, prop_value, properties, string_value, strip_wrappers,
 )
 from migrate.rewrite.javascript.rules._common import role_of
+from migrate.rewrite.javascript.rules.oai012_wrappers import LANGCHAIN_CLASSES
 from migrate.rewrite.patterns import looks_like_openai_model
 from migrate.scan.findings import Kind
 
@@ -37,6 +38,8 @@ def run(module: JsModule, context) -> RuleOutput:
             continue
         if finding.api not in _OPENAI_APIS or not _ours(finding, context) or unserved(finding):
             continue
+        if finding.kind is Kind.WRAPPER and finding.client not in LANGCHAIN_CLASSES:
+            continue  # a wrapper OAI012 leaves for review (AzureChatOpenAI: a deployment name) keeps its names
         node = module.node_at(finding.start_byte, finding.end_byte, ("call_expression", "new_expression"))
         if node is None:
             continue
@@ -124,7 +127,7 @@ class _Mapper:
         elif target is None and looks_like_openai_model(name):
             where = "migrate.toml [models], [tool.migrate.models] or package.json \"migrate\".models"
             self.out.note(node.start_byte, f"model {name!r} has no entry in the model map: add "
-                                           f'"{name}" = "<served model name>" to {where}')
+                                           f'"{name}" = "<served model name>" to {where}', comment=False)
 
 
 def _model_expression(module: JsModule, node, finding):

@@ -88,7 +88,7 @@ class _Urls:
         mock = _mock_call(module, node)
         if mock is not None:
             self.out.note(node.start_byte, f"an api.openai.com URL in an HTTP mock ({mock}): a test double, not "
-                                           "rewritten")
+                                           "rewritten", comment=False)
             return
         parent = node.parent
         name = None

@@ -44,7 +44,7 @@ def run(module: JsModule, context) -> RuleOutput:
             continue
         if not role.migrates:
             out.note(node.start_byte, f"this {finding.client} talks to {why}: not repointed, and not given the "
-                                      "OpenAI key")
+                                      "OpenAI key", comment=False)
             continue
         if finding.api != "langchain" or finding.client not in LANGCHAIN_CLASSES:
             fact = js.WRAPPER_FACTS.get(f"{finding.api}:{finding.client}") or js.WRAPPER_FACTS.get(finding.api)

@@ -26,5 +26,5 @@ def as_rule_output(outcome) -> RuleOutput:
     for e in outcome.edits:
         out.edit(e.start, e.end, e.text)
     for r in outcome.review:
-        out.note(r.at, r.message)
+        out.note(r.at, r.message, comment=False)  # the analysis writes its own `// migrate:` notes
     return out

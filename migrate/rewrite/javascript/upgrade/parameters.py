@@ -8,7 +8,8 @@ default actions. A request body's fields are the REST names in both SDKs, so the
     drop      the property goes (with its comma, and its line with a trailing comment); a value with side effects (a call) is commented
               instead, unless the setting says drop
     comment   a `// migrate: ...` line above the property (or the statement), and a review item
-    keep      nothing (logit_bias still gets its note: its token ids mean other tokens on the served model)
+    keep      nothing (logit_bias, dropped or kept, still gets its `// migrate:` note at the call: its token
+              ids mean other tokens on the served model)
 
 Calls through a client that talks to another provider (or a local server) are left alone: their fields are
 that provider's business; so are calls of an endpoint vLLM does not serve (images, moderations: they stay on
@@ -22,7 +23,7 @@ from migrate.rewrite.javascript.edits import RuleOutput
 from migrate.rewrite.javascript.module import JsModule, prop_value, properties, strip_wrappers
 from migrate.rewrite.javascript.rules._common import role_of
 from migrate.rewrite.javascript.rules.oai003_models import unserved
-from migrate.rewrite.javascript.upgrade._syntax import note_edit, remove_item
+from migrate.rewrite.javascript.upgrade._syntax import remove_item
 from migrate.rewrite.javascript.upgrade.functions import OPENAI_APIS, request_body
 from migrate.scan.findings import Kind
 
@@ -93,7 +94,6 @@ def run(module: JsModule, context) -> RuleOutput:
     policy: dict[str, str] = (context.options or {}).get("parameters", {})
     active = context.active or frozenset()
     catalog = _catalog()
-    comments: set[tuple[int, str]] = set()
     bodies: set[int] = set()
     for finding in module.findings:
         if finding.kind is not Kind.CALL or finding.api not in OPENAI_APIS or not finding.endpoint:
@@ -109,7 +109,7 @@ def run(module: JsModule, context) -> RuleOutput:
         if catalog is not None:
             verdict = catalog.endpoint_verdict(endpoint)
             if verdict.verdict.value in ("needs-server-flag", "unsupported"):
-                out.note(call.start_byte, f"{endpoint}: {verdict.reason}; {verdict.fix}")
+                out.note(call.start_byte, f"{endpoint}: {verdict.reason}; {verdict.fix}", comment=False)
         if unserved(finding):
             continue  # its parameters are OpenAI's: the call cannot move to vLLM
         body = request_body(module, call)
@@ -128,17 +128,14 @@ def run(module: JsModule, context) -> RuleOutput:
             verdict, reason, fix, value_class = found
             if value_class is not None and name not in policy:
                 certain = not reason.startswith("depends on the value")
-                if certain and verdict == "needs-change":
-                    _comment(module, prop, f"{name} fails on vLLM with this value: {fix}", out, comments)
-                out.note(prop.start_byte, f"{name}: {reason}; {fix}")
+                short = certain and verdict == "needs-change" and f"{name} fails on vLLM with this value: {fix}"
+                out.note(prop.start_byte, f"{name}: {reason}; {fix}", comment=short)
                 continue
             action = policy.get(name) or default_action(verdict, name)
-            if name == "logit_bias":
-                out.note(prop.start_byte, f"{_LOGIT_BIAS_NOTE} ({reason})")
+            if name == "logit_bias":  # never silent: dropped or kept, the note stays at the call
+                out.note(prop.start_byte, f"{_LOGIT_BIAS_NOTE} ({reason})", comment=_LOGIT_BIAS_NOTE)
                 if action == "drop":
                     drops.append(remove_item(module.source, prop))
-                else:
-                    _comment(module, prop, _LOGIT_BIAS_NOTE, out, comments)
                 continue
             if action == "drop" and policy.get(name) != "drop" and not simple(prop_value(prop)):
                 action = "comment"  # dropping would also drop the side effects of computing the value
@@ -148,8 +145,7 @@ def run(module: JsModule, context) -> RuleOutput:
                 short = (f"vLLM ignores {name}: it has no effect there" if verdict == "ignored-by-vllm"
                          else f"{name} is refused by vLLM: {fix}" if verdict == "unsupported"
                          else f"{name} does not work on vLLM: {fix}")
-                _comment(module, prop, short, out, comments)
-                out.note(prop.start_byte, f"{name}: {reason}; {fix}")
+                out.note(prop.start_byte, f"{name}: {reason}; {fix}", comment=short)
         for start, end in _merged(module.source, drops):
             out.edit(start, end, "")
     return out
@@ -174,9 +170,3 @@ def _merged(source: bytes, ranges: list[tuple[int, int]]) -> list[tuple[int, int
     return [(a, b) for a, b in out]
 
 
-def _comment(module: JsModule, prop, message: str, out: RuleOutput, seen: set) -> None:
-    """A `// migrate:` note above the property (or its statement), once."""
-    edit = note_edit(module.source, prop, message)
-    if edit is not None and (edit.start, edit.text) not in seen:
-        seen.add((edit.start, edit.text))
-        out.edit(edit.start, edit.end, edit.text)

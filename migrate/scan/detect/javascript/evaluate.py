@@ -513,11 +513,13 @@ class Evaluator(CoreEvaluator):
         dynamic = False
         evidence: dict[str, Evidence] = {}
         first = args[0] if args else None
-        if first is not None and first.type == "identifier":
+        if first is not None and first.type in ("identifier", "new_expression"):
             bound = self.eval(first, scope)
-            if isinstance(bound, Client) and bound.cls == "Configuration":  # new OpenAIApi(configuration)
+            # new OpenAIApi(configuration), new OpenAIApi(new Configuration({...})): the configuration's role
+            if isinstance(bound, Client) and bound.cls == "Configuration":
                 return Client(cls, api=api, line=node.start_point[0] + 1, endpoint=bound.endpoint,
                               options=bound.options, dynamic=bound.dynamic)
+        if first is not None and first.type == "identifier":
             found = scope.find(self.text(first))
             entry = found.names.get(self.text(first)) if found is not None else None
             if entry is not None and entry[0] == "expr" and entry[1] is not None and entry[1].type == "object":

@@ -187,24 +187,15 @@ def generate_offline(recordings: str | Path, out: str | Path, *, model: str, ser
     from migrate.parity.causes import ErrorCauses
     from migrate.parity.cluster.lines import lines_dataset, read_tasks
     from migrate.parity.cluster.runtime import connect
-    from migrate.parity.replay.engine import ReplaySummary, existing_keys, repair_tail, replay_line, run_header
+    from migrate.parity.replay.engine import (ReplaySummary, check_replay_arguments, open_run_file, replay_line,
+                                              run_header)
     from migrate.parity.runfile import RunRecord
     from migrate.record.scrub import Scrubber
 
-    if samples < 1:
-        raise ValueError(f"samples must be at least 1, got {samples}")
-    recordings, out = Path(recordings), Path(out)
-    if not recordings.is_file():
-        raise FileNotFoundError(f"{recordings}: recordings file not found")
+    recordings, out = check_replay_arguments(recordings, out, samples=samples)
     began = time.perf_counter()
     scrub = scrubber or Scrubber()
-    done_keys: set[str] = set()
-    has_header = False
-    if out.exists() and out.stat().st_size > 0:
-        if not resume:
-            raise FileExistsError(f"{out}: run file already exists; resume it or choose another out")
-        repair_tail(out)
-        done_keys, has_header = existing_keys(out)
+    done_keys, has_header = open_run_file(out, resume)
     connect(address)
     prepare = Prepare(path=str(recordings), model_map=model_map, samples=samples, scrub=scrub,
                       fields=fields if fields is not None else sampling_fields(), done_keys=done_keys,

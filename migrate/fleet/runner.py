@@ -325,20 +325,16 @@ class _Worker:
 
         from migrate.pr import create_pr
 
-        pushed_before = outcome.pushed_sha
         options = resolve_options(config, **{
             **given, "dry_run": self.options.dry_run or self.options.survey,
             "scan": False if self.options.survey else given.get("scan"),
         })  # fmt: skip
         outcome.branch = options.branch
 
-        def may_replace(remote_sha: str | None) -> bool:
-            # The clone is the fleet's own: its branch may go when the remote has none, or still has the commit
-            # this fleet pushed last time. A commit someone else pushed since is never replaced (--force-branch).
-            return remote_sha is None or remote_sha == pushed_before
-
+        # The clone is the fleet's own: its branch is rebuilt when it holds only migrate-kit's own commit (the
+        # test --refresh makes). A commit someone else pushed on it is never replaced (--force-branch).
         result = create_pr([checkout], options, config=config, env=self.env, scan_result=scan_result, jobs=1,
-                           find_existing_pr=True, may_replace=may_replace)
+                           find_existing_pr=True, replace_own_branch=True)
         outcome.files_changed = list(result.files)
         outcome.review_count = result.review_count
         outcome.branch_action = result.branch_action

@@ -193,10 +193,6 @@ _WORKER: _Worker | None = None
 
 def _start_worker(options: FleetOptions, fingerprint: str) -> None:
     global _WORKER
-    if options.target is not None:
-        from migrate.catalog import use_target
-
-        use_target(options.target)
     _WORKER = _Worker(options, StateStore(options.workdir), fingerprint, lambda kind, source, info: None)
 
 
@@ -300,7 +296,7 @@ class _Worker:
     def _run(self, source: RepoSource, outcome: RepoOutcome, state: workspace.Probe) -> None:
         from migrate.pr import resolve_options
 
-        given = dict(self.options.pr)
+        given = {**self.options.pr, "target": self.options.target}
         fleet_config = self._config()
         previous = self.store.load(source.slug)
         outcome.pushed_sha = previous.get("pushed_sha") if previous else None
@@ -400,7 +396,7 @@ def _scan(checkout: Path, given: Mapping[str, Any]):
     from migrate.scan import scan
 
     # One process per repository: the fleet already runs --jobs repositories side by side.
-    return scan([str(checkout)], exclude=tuple(given.get("exclude") or ()), jobs=1)
+    return scan([str(checkout)], exclude=tuple(given.get("exclude") or ()), jobs=1, target=given.get("target"))
 
 
 def _find_open_pr(source: RepoSource, options, env: Mapping[str, str]):

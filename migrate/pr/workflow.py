@@ -346,6 +346,7 @@ def _plan(paths: list[Path], options: PrOptions, config, jobs: int | None = None
     kwargs = dict(
         config=config, select=options.select or None, ignore=options.ignore or None, exclude=options.exclude or (),
         include_tests=options.include_tests, include_vendored=options.include_vendored, jobs=jobs,
+        target=options.target,
     )
     return plan_rewrite([str(p) for p in paths], **kwargs)
 
@@ -648,7 +649,7 @@ def _context(
         try:
             from migrate.scan import scan
 
-            scan_result = scan([str(p) for p in paths], exclude=options.exclude)
+            scan_result = scan([str(p) for p in paths], exclude=options.exclude, target=options.target)
         except Exception as e:  # the body is still useful without the scan; say why it is missing
             scan_note = f"{type(e).__name__}: {e}" if str(e) else type(e).__name__
             warnings.append(f"the scan did not run, so the body has no findings table ({scan_note})")

@@ -71,6 +71,12 @@ class Measurement:
         data.pop("stderr")
         return data
 
+    def to_public_dict(self) -> dict:
+        """to_dict without the benchmark's own working notes (`extra` keys starting with `_`): what is published."""
+        data = self.to_dict()
+        data["extra"] = {k: v for k, v in data["extra"].items() if not k.startswith("_")}
+        return data
+
 
 @dataclass
 class _RunResult:

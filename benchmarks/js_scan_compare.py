@@ -172,8 +172,8 @@ def run(args: argparse.Namespace) -> dict:
     results["load_after"] = common.load_average()
     results["agreement"] = _agreement(runs)
     results["targets"] = _targets(runs, app_run)
-    results["runs"] = [_public(m) for m in runs]
-    results["app"] = _public(app_run)
+    results["runs"] = [m.to_public_dict() for m in runs]
+    results["app"] = app_run.to_public_dict()
     return results
 
 
@@ -206,12 +206,6 @@ def _targets(runs, app_run) -> list[dict]:
          "shown": common.format_seconds(app_run.wall_s), "target": f"< {TARGET_APP_S:g} s",
          "met": app_run.wall_s < TARGET_APP_S},
     ]
-
-
-def _public(m: common.Measurement) -> dict:
-    data = m.to_dict()
-    data["extra"] = {k: v for k, v in data["extra"].items() if not k.startswith("_")}
-    return data
 
 
 # --- reporting ------------------------------------------------------------------------------------------------

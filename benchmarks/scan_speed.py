@@ -335,7 +335,7 @@ def run(args: argparse.Namespace) -> dict:
     results["agreement"] = _agreement(dense_runs)
     results["targets"] = _targets(dense_runs, sparse_runs, small=args.small)
     for tree in results["trees"].values():
-        tree["runs"] = [_public(m) for m in tree["runs"]]
+        tree["runs"] = [m.to_public_dict() for m in tree["runs"]]
     return results
 
 
@@ -384,12 +384,6 @@ def _targets(dense_runs, sparse_runs, *, small: bool) -> list[dict]:
         for t in targets:
             t["met"] = None
     return targets
-
-
-def _public(m: common.Measurement) -> dict:
-    data = m.to_dict()
-    data["extra"] = {k: v for k, v in data["extra"].items() if not k.startswith("_")}
-    return data
 
 
 # --- reporting --------------------------------------------------------------------------------------------------

@@ -215,3 +215,9 @@ def test_process_tree_finds_a_grandchild(common):
         os.kill(grandchild, signal.SIGKILL)
         child.kill()
         child.wait()
+
+
+def test_the_public_dict_leaves_out_the_benchmarks_working_notes(common):
+    m = common.Measurement("t", ["t"], 1.0, [1.0], 10, None, 0, extra={"findings": 3, "_paths": ["a", "b"]})
+    assert m.to_public_dict()["extra"] == {"findings": 3}
+    assert m.to_dict()["extra"]["_paths"] == ["a", "b"]  # the full record keeps them

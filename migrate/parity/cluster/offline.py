@@ -184,11 +184,9 @@ def generate_offline(recordings: str | Path, out: str | Path, *, model: str, ser
     dataset of engine rows to a dataset of output rows, as `vllm_processor` builds); `fields` the sampling
     parameters passed (default: vLLM's SamplingParams fields). Returns a ReplaySummary.
     """
-    from migrate.parity.causes import ErrorCauses
     from migrate.parity.cluster.lines import lines_dataset, read_tasks
     from migrate.parity.cluster.runtime import connect
-    from migrate.parity.replay.engine import (ReplaySummary, check_replay_arguments, open_run_file, replay_line,
-                                              run_header)
+    from migrate.parity.replay.engine import RunTally, check_replay_arguments, open_run_file, replay_line, run_header
     from migrate.parity.runfile import RunRecord
     from migrate.record.scrub import Scrubber
 
@@ -204,9 +202,8 @@ def generate_offline(recordings: str | Path, out: str | Path, *, model: str, ser
     engine = processor or vllm_processor(model, engine_kwargs=engine_kwargs, replicas=replicas, batch_size=batch_size,
                                          accelerator_type=accelerator_type)
     generated = engine(prepared.filter(lambda row: row["kind"] == "generate"))
-    bad: list[BadLine] = []
-    counts = {"total": 0, "done": 0, "skipped": 0, "errors": 0}
-    causes = ErrorCauses()
+    tally = RunTally()
+    bad, counts, causes = tally.bad, tally.counts, tally.causes
     appender = JsonlAppender(out)
     try:
         if not has_header:
@@ -236,9 +233,7 @@ def generate_offline(recordings: str | Path, out: str | Path, *, model: str, ser
         appender.write(replay_line(recordings, counts, samples, bad))
     finally:
         appender.close()
-    return ReplaySummary(total=counts["total"], done=counts["done"], skipped_existing=counts["skipped"],
-                         errors=counts["errors"], bad_lines=bad, duration_s=round(time.perf_counter() - began, 3),
-                         out=str(out), error_causes=causes.to_dict())
+    return tally.summary(out, began)
 
 
 def _ids(row: dict[str, Any]) -> list[dict[str, Any]]:

@@ -95,18 +95,16 @@ def replay_on_ray(ray: Any, recordings: Path, out: Path, *, candidate_urls: list
                   baseline_url: str | None, baseline_api_key: str | None, model_map: dict[str, str] | None,
                   concurrency: int, rate: float | None, samples: int, timeout: float, max_retries: int, existing: Any,
                   progress: Any, scrub: Any, workers: int, shard_bytes: int | None, address: str | None) -> Any:
-    from migrate.parity.causes import ErrorCauses
     from migrate.parity.cluster.lines import lines_dataset
     """The replay into `out`, already opened by `open_run_file` (`existing`: what it holds)."""
-    from migrate.parity.replay.engine import ReplaySummary, estimate_lines, replay_line, run_header
+    from migrate.parity.replay.engine import RunTally, estimate_lines, replay_line, run_header
 
     began = time.perf_counter()
     done_keys, has_header = existing
     total_estimate = estimate_lines(recordings) * samples if progress else None
     per_worker = max(1, math.ceil(concurrency / workers))
-    bad: list[BadLine] = []
-    counts = {"total": 0, "done": 0, "skipped": 0, "errors": 0}
-    causes = ErrorCauses()
+    tally = RunTally()
+    bad, counts, causes = tally.bad, tally.counts, tally.causes
     appender = JsonlAppender(out)
     try:
         if not has_header:
@@ -154,6 +152,4 @@ def replay_on_ray(ray: Any, recordings: Path, out: Path, *, candidate_urls: list
         appender.write(replay_line(recordings, counts, samples, bad))
     finally:
         appender.close()
-    return ReplaySummary(total=counts["total"], done=counts["done"], skipped_existing=counts["skipped"],
-                         errors=counts["errors"], bad_lines=bad, duration_s=round(time.perf_counter() - began, 3),
-                         out=str(out), error_causes=causes.to_dict())
+    return tally.summary(out, began)

@@ -50,6 +50,27 @@ class ReplaySummary:
         return self.done + self.skipped_existing == self.total
 
 
+@dataclass
+class RunTally:
+    """What every replay engine counts while it writes a run file, and the ReplaySummary made of it."""
+
+    counts: dict[str, int] = field(default_factory=lambda: {"total": 0, "done": 0, "skipped": 0, "errors": 0})
+    bad: list[BadLine] = field(default_factory=list)  # recordings lines skipped, with the reason
+    causes: Any = field(default_factory=lambda: _error_causes())  # the candidate's errors by cause
+
+    def summary(self, out: Path, began: float) -> ReplaySummary:
+        c = self.counts
+        return ReplaySummary(total=c["total"], done=c["done"], skipped_existing=c["skipped"], errors=c["errors"],
+                             bad_lines=self.bad, duration_s=round(time.perf_counter() - began, 3), out=str(out),
+                             error_causes=self.causes.to_dict())
+
+
+def _error_causes() -> Any:
+    from migrate.parity.causes import ErrorCauses
+
+    return ErrorCauses()
+
+
 def map_model(model: Any, model_map: dict[str, str] | None) -> Any:
     """The served model name for a recorded one: an exact entry, else the `"*"` entry, else unchanged."""
     if not model_map or not isinstance(model, str):
@@ -324,7 +345,6 @@ async def areplay(
     scrubber: Scrubber | None = None,
 ) -> ReplaySummary:
     """The async form of `run_replay`, for callers already inside an event loop."""
-    from migrate.parity.causes import ErrorCauses
     from migrate.parity.replay.client import Caller
 
     recordings, out = check_replay_arguments(recordings, out, samples=samples, concurrency=concurrency, rate=rate)
@@ -341,9 +361,8 @@ async def areplay(
         if baseline_url
         else None
     )
-    bad: list[BadLine] = []
-    counts = {"total": 0, "done": 0, "skipped": 0, "errors": 0}
-    causes = ErrorCauses()
+    tally = RunTally()
+    bad, counts, causes = tally.bad, tally.counts, tally.causes
     appender = JsonlAppender(out)
     try:
         if not has_header:
@@ -401,16 +420,7 @@ async def areplay(
         await candidate.close()
         if baseline is not None:
             await baseline.close()
-    return ReplaySummary(
-        total=counts["total"],
-        done=counts["done"],
-        skipped_existing=counts["skipped"],
-        errors=counts["errors"],
-        bad_lines=bad,
-        duration_s=round(time.perf_counter() - began, 3),
-        out=str(out),
-        error_causes=causes.to_dict(),
-    )
+    return tally.summary(out, began)
 
 
 def _has_a_request(recordings: str | Path) -> bool:

@@ -19,10 +19,12 @@ Standard library only: the scripts run under the test environment's interpreter,
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -67,6 +69,12 @@ class Measurement:
         data["median_s"] = self.median_s
         data.pop("stdout")
         data.pop("stderr")
+        return data
+
+    def to_public_dict(self) -> dict:
+        """to_dict without the benchmark's own working notes (`extra` keys starting with `_`): what is published."""
+        data = self.to_dict()
+        data["extra"] = {k: v for k, v in data["extra"].items() if not k.startswith("_")}
         return data
 
 
@@ -227,7 +235,7 @@ class _TreeSampler(threading.Thread):
     def run(self) -> None:
         while not self._stop_event.is_set():
             # the root is the launcher: count what it started, not the launcher itself
-            total = sum(_rss_of(pid) for pid in _descendants(self.root_pid) if pid != self.root_pid)
+            total = sum(_rss_of(pid) for pid in process_tree(self.root_pid) if pid != self.root_pid)
             self.peak = max(self.peak, total)
             self._stop_event.wait(self.interval)
 
@@ -237,7 +245,8 @@ class _TreeSampler(threading.Thread):
         return self.peak
 
 
-def _descendants(root: int) -> list[int]:
+def process_tree(root: int) -> list[int]:
+    """`root` and all its descendants, from /proc (Linux)."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -291,6 +300,23 @@ def machine_info() -> dict:
         "os": f"{platform.system()} {platform.release()}",
         "python": platform.python_version(),
     }
+
+
+def load_average() -> float | None:
+    """The 1-minute load average, for the record: other work on the machine slows every tool, the multi-process
+    ones most. None where the system has none."""
+    try:
+        return round(os.getloadavg()[0], 2)
+    except (AttributeError, OSError):
+        return None
+
+
+def bench_tool(name: str, explicit: str | None = None) -> str | None:
+    """A comparison tool's command: `explicit`, else the one scripts/bench-tools-env put in .venv-bench, else PATH."""
+    if explicit:
+        return explicit
+    bench = REPO / ".venv-bench" / "bin" / name
+    return str(bench) if bench.exists() else shutil.which(name)
 
 
 def tool_version(command: Sequence[str], env: Mapping[str, str] | None = None) -> str | None:
@@ -377,6 +403,20 @@ def update_marked_section(path: str | os.PathLike, name: str, content: str, *, t
     tmp.write_text(new, encoding="utf-8")
     os.replace(tmp, path)
     return True
+
+
+def add_output_options(parser: argparse.ArgumentParser) -> None:
+    """--json-out and --no-docs, as every benchmark that writes a docs/benchmarks.md section takes them."""
+    parser.add_argument("--json-out", help="also write the results as JSON to this file")
+    parser.add_argument("--no-docs", action="store_true", help="do not update docs/benchmarks.md")
+
+
+def write_outputs(args: argparse.Namespace, results: object, text: str, section: str, title: str) -> None:
+    """What `add_output_options` asked for: the JSON file, and this benchmark's section of docs/benchmarks.md."""
+    if args.json_out:
+        write_json(args.json_out, results)
+    if not args.no_docs:
+        update_marked_section(REPO / "docs" / "benchmarks.md", section, text, title=title)
 
 
 def write_json(path: str | os.PathLike, data: object) -> None:

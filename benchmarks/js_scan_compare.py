@@ -25,7 +25,6 @@ import argparse
 import datetime
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -56,13 +55,6 @@ def bench_tree(explicit: str | None) -> Path:
     if not (tree / "next" / "package.json").is_file():
         raise common.BenchmarkError(f"{tree} is missing: run scripts/fetch-npm-corpus bench")
     return tree
-
-
-def find_ast_grep(explicit: str | None) -> str | None:
-    if explicit:
-        return explicit
-    bench = REPO / ".venv-bench" / "bin" / "ast-grep"
-    return str(bench) if bench.exists() else shutil.which("ast-grep")
 
 
 # --- the tools ------------------------------------------------------------------------------------------------
@@ -148,14 +140,14 @@ def count_js_files(tree: Path) -> int:
 
 def run(args: argparse.Namespace) -> dict:
     tree = bench_tree(args.tree)
-    semgrep = scan_speed.find_semgrep(args.semgrep)
-    ast_grep = find_ast_grep(args.ast_grep)
+    semgrep = common.bench_tool("semgrep", args.semgrep)
+    ast_grep = common.bench_tool("ast-grep", args.ast_grep)
     missing = [name for name, path, flag in (("semgrep", semgrep, "--version"), ("ast-grep", ast_grep, "--version"))
                if path is None or common.tool_version([path, flag], env=scan_speed.semgrep_env()) is None]
     if missing:
         raise common.BenchmarkError(f"{' and '.join(missing)} not installed or not running: run scripts/bench-tools-env")
     results = {
-        "date": datetime.date.today().isoformat(), "machine": common.machine_info(), "load_before": _load(),
+        "date": datetime.date.today().isoformat(), "machine": common.machine_info(), "load_before": common.load_average(),
         "tree": str(tree), "js_files": count_js_files(tree), "repeat": args.repeat,
         "versions": {"semgrep": common.tool_version([semgrep, "--version"], env=scan_speed.semgrep_env()),
                      "ast-grep": common.tool_version([ast_grep, "--version"])},
@@ -177,11 +169,11 @@ def run(args: argparse.Namespace) -> dict:
         app = js_scan_speed.make_app(work / "app")
         app_run = js_scan_speed.run_scan("app", app, work, args.repeat, False, args.timeout)
         _say(_line(app_run))
-    results["load_after"] = _load()
+    results["load_after"] = common.load_average()
     results["agreement"] = _agreement(runs)
     results["targets"] = _targets(runs, app_run)
-    results["runs"] = [_public(m) for m in runs]
-    results["app"] = _public(app_run)
+    results["runs"] = [m.to_public_dict() for m in runs]
+    results["app"] = app_run.to_public_dict()
     return results
 
 
@@ -214,19 +206,6 @@ def _targets(runs, app_run) -> list[dict]:
          "shown": common.format_seconds(app_run.wall_s), "target": f"< {TARGET_APP_S:g} s",
          "met": app_run.wall_s < TARGET_APP_S},
     ]
-
-
-def _public(m: common.Measurement) -> dict:
-    data = m.to_dict()
-    data["extra"] = {k: v for k, v in data["extra"].items() if not k.startswith("_")}
-    return data
-
-
-def _load() -> float | None:
-    try:
-        return round(os.getloadavg()[0], 2)
-    except OSError:
-        return None
 
 
 # --- reporting ------------------------------------------------------------------------------------------------
@@ -320,8 +299,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--ast-grep", help="the ast-grep command (default: .venv-bench/bin/ast-grep, then PATH)")
     p.add_argument("--timeout", type=float, default=600, help="seconds before one run of migrate or ast-grep is killed")
     p.add_argument("--semgrep-timeout", type=float, default=3600)
-    p.add_argument("--json-out", help="write all numbers as JSON to this file")
-    p.add_argument("--no-docs", action="store_true", help="do not update docs/benchmarks.md")
+    common.add_output_options(p)
     p.add_argument("--check-targets", action="store_true", help="exit 1 when a target is missed")
     p.add_argument("--from-json", help="render the results of an earlier --json-out run instead of measuring")
     return p.parse_args(argv)
@@ -336,11 +314,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     text = render_markdown(results)
     print(text)
-    if args.json_out:
-        common.write_json(args.json_out, results)
-    if not args.no_docs:
-        common.update_marked_section(REPO / "docs" / "benchmarks.md", SECTION, text,
-                                     title="JavaScript / TypeScript scan against semgrep and ast-grep")
+    common.write_outputs(args, results, text, SECTION, "JavaScript / TypeScript scan against semgrep and ast-grep")
     missed = [t["what"] for t in results["targets"] if t["met"] is False]
     if missed:
         _say("targets missed: " + "; ".join(missed))

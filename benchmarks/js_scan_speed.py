@@ -182,13 +182,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tree", help="node_modules to scan (default: the npm corpus of scripts/fetch-npm-corpus)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--timeout", type=float, default=600)
-    parser.add_argument("--json-out", help="also write the results as JSON here")
-    parser.add_argument("--no-docs", action="store_true", help="do not update docs/benchmarks.md")
+    common.add_output_options(parser)
     args = parser.parse_args(argv)
     import datetime
 
     tree = npm_tree(args.tree)
-    load = os.getloadavg()[0]
+    load = common.load_average()
     with tempfile.TemporaryDirectory(prefix="js-scan-bench-") as tmp:
         work = Path(tmp)
         app = make_app(work / "app")
@@ -204,11 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     for m in results["runs"]:
         print(f"{m['name']:<24} {common.format_seconds(m['wall_s']):>9}  {m['extra']}", file=sys.stderr)
     print(f"parse floor: {floor}", file=sys.stderr)
-    if args.json_out:
-        common.write_json(args.json_out, results)
-    if not args.no_docs:
-        common.update_marked_section(REPO / "docs" / "benchmarks.md", SECTION, render(results),
-                                     title="JavaScript / TypeScript scan")
+    common.write_outputs(args, results, render(results), SECTION, "JavaScript / TypeScript scan")
     return 0
 
 

@@ -33,7 +33,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _common as common  # noqa: E402  (benchmarks/ is a folder of scripts, not a package)
 
 REPO = common.REPO
-DOCS = REPO / "docs" / "benchmarks.md"
 SECTION = "precommit"
 HOOK_FILES = ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "migrate", "templates")
 STAGED = {
@@ -116,7 +115,7 @@ def run(args: argparse.Namespace) -> dict:
     return {
         "date": _dt.date.today().isoformat(),
         "machine": common.machine_info(),
-        "load": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
+        "load": common.load_average(),
         "tree": str(tree),
         "tracked_files": tracked,
         "repeat": args.repeat,
@@ -152,16 +151,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tree", help="the large tree to commit (default: this interpreter's site-packages)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--timeout", type=float, default=1800)
-    parser.add_argument("--json-out", help="also write the results as JSON")
-    parser.add_argument("--no-docs", action="store_true", help="do not update docs/benchmarks.md")
+    common.add_output_options(parser)
     args = parser.parse_args(argv)
     results = run(args)
     text = render_markdown(results)
     print(text)
-    if args.json_out:
-        common.write_json(args.json_out, results)
-    if not args.no_docs:
-        common.update_marked_section(DOCS, SECTION, text, title="pre-commit hook speed")
+    common.write_outputs(args, results, text, SECTION, "pre-commit hook speed")
     return 0
 
 

@@ -40,6 +40,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks._common import process_tree  # noqa: E402
 from migrate.parity.replay import run_replay  # noqa: E402
 from migrate.record.format import Recording  # noqa: E402
 
@@ -65,26 +66,6 @@ def _tasks(pid: int) -> list[int]:
         return [int(t) for t in os.listdir(f"/proc/{pid}/task")]
     except OSError:
         return []
-
-
-def _process_tree(root: int) -> list[int]:
-    """`root` and all its descendants, from /proc (Linux)."""
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(ppid, []).append(int(entry))
-    tree, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        tree.append(pid)
-        todo.extend(children.get(pid, []))
-    return tree
 
 
 def listening_pid(port: int) -> int | None:
@@ -128,7 +109,7 @@ class CpuSplit:
         self.server_pids: list[int] = []
 
     def pin_server(self, root_pid: int) -> None:
-        for pid in _process_tree(root_pid):
+        for pid in process_tree(root_pid):
             self.server_pids.append(pid)
             for tid in _tasks(pid):
                 try:

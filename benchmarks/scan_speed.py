@@ -153,13 +153,6 @@ def find_migrate(explicit: str | None) -> str:
     return found
 
 
-def find_semgrep(explicit: str | None) -> str | None:
-    if explicit:
-        return explicit
-    bench = REPO / ".venv-bench" / "bin" / "semgrep"
-    return str(bench) if bench.exists() else shutil.which("semgrep")
-
-
 def semgrep_env() -> dict[str, str]:
     env = dict(os.environ)
     env.update({"SEMGREP_ENABLE_VERSION_CHECK": "0", "SEMGREP_SEND_METRICS": "off"})
@@ -263,7 +256,7 @@ def run(args: argparse.Namespace) -> dict:
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="scan-bench-")).resolve()
     workdir.mkdir(parents=True, exist_ok=True)
     migrate = find_migrate(args.migrate)
-    semgrep = find_semgrep(args.semgrep)
+    semgrep = common.bench_tool("semgrep", args.semgrep)
     rg = args.rg or shutil.which("rg")
     skipped: dict[str, str] = {}
     if semgrep is None or common.tool_version([semgrep, "--version"], env=semgrep_env()) is None:
@@ -308,7 +301,7 @@ def run(args: argparse.Namespace) -> dict:
         "repeat": repeat,
         "trees": {},
         "skipped": skipped,
-        "load_before": _load(),
+        "load_before": common.load_average(),
     }
 
     _say(f"dense tree: {dense}")
@@ -336,22 +329,14 @@ def run(args: argparse.Namespace) -> dict:
     sparse_runs.append(run_floor(sparse, 1, repeat, args.timeout))
     _say(_line(sparse_runs[-1]))
 
-    results["load_after"] = _load()
+    results["load_after"] = common.load_average()
     results["trees"]["dense"] = {"path": str(dense), "source": str(dense_source), "runs": dense_runs}
     results["trees"]["sparse"] = {"path": str(sparse), "runs": sparse_runs}
     results["agreement"] = _agreement(dense_runs)
     results["targets"] = _targets(dense_runs, sparse_runs, small=args.small)
     for tree in results["trees"].values():
-        tree["runs"] = [_public(m) for m in tree["runs"]]
+        tree["runs"] = [m.to_public_dict() for m in tree["runs"]]
     return results
-
-
-def _load() -> float | None:
-    """The 1-minute load average: other work on the machine slows every tool, the multi-process ones most."""
-    try:
-        return round(os.getloadavg()[0], 2)
-    except OSError:
-        return None
 
 
 def _by_name(runs, prefix):
@@ -399,12 +384,6 @@ def _targets(dense_runs, sparse_runs, *, small: bool) -> list[dict]:
         for t in targets:
             t["met"] = None
     return targets
-
-
-def _public(m: common.Measurement) -> dict:
-    data = m.to_dict()
-    data["extra"] = {k: v for k, v in data["extra"].items() if not k.startswith("_")}
-    return data
 
 
 # --- reporting --------------------------------------------------------------------------------------------------

@@ -5,7 +5,8 @@ A rewrite is checked against the OpenAI SDK installed next to the kit. mypy runs
 once over the original tree and once over a copy with the rewritten texts in place, on the changed files and
 the modules that import them (one mypy process per tree, not per file). The lines of each file are mapped
 between before and after with a diff; an error after the rewrite is *new* when the mapped line had no error
-with the same code and message before (for a changed line: when no line of the hunk it replaced had one).
+with the same code and message before (for a changed line: when no line of the hunk it replaced had one; the
+rules, shared with the tsc proof, are in benchmarks/typecheck_diff.py).
 Code written for openai 0.x type-checks badly against the current SDK before the rewrite (there is no
 `openai.ChatCompletion` any more): errors that vanish are the point of the rewrite; only new ones count.
 
@@ -23,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import ast
-import difflib
 import importlib.metadata
 import json
 import os
@@ -37,6 +37,9 @@ from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from typecheck_diff import NewError, changed_files, classify, line_map, source_files, write_after  # noqa: E402, F401
 
 PYTHON_VERSION = "3.11"
 MYPY_FLAGS = (
@@ -61,22 +64,6 @@ class TypeIssue:
     line: int
     code: str
     message: str
-
-
-@dataclass(frozen=True)
-class NewError:
-    path: str
-    line: int  # in the rewritten file
-    code: str
-    message: str
-    on_changed_line: bool  # the line itself was written by the rewrite (else: an untouched line using a changed value)
-    reviewed: bool  # a `# migrate:` review note sits above the statement: the rewrite said a human must look
-
-
-    def __str__(self) -> str:
-        where = "changed line" if self.on_changed_line else "unchanged line"
-        note = ", has a review note" if self.reviewed else ""
-        return f"{self.path}:{self.line}: {self.message} [{self.code}] ({where}{note})"
 
 
 @dataclass
@@ -112,13 +99,7 @@ class TypeCheckResult:
 # --- which files to check ---------------------------------------------------------------------------------
 
 def python_files(root: Path) -> list[str]:
-    out = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
-        for name in sorted(filenames):
-            if name.endswith((".py", ".pyi")):
-                out.append((Path(dirpath) / name).relative_to(root).as_posix())
-    return out
+    return source_files(root, (".py", ".pyi"), lambda d: d in SKIP_DIRS or d.startswith("."))
 
 
 def module_name(root: Path, rel: str) -> str:
@@ -323,20 +304,6 @@ def _normal(message: str) -> str:
 
 # --- comparing before and after ---------------------------------------------------------------------------
 
-def line_map(before: str, after: str) -> tuple[dict[int, int], dict[int, tuple[int, int]]]:
-    """after line -> before line for untouched lines; after line -> before range [i1, i2) for written ones."""
-    a, b = before.splitlines(), after.splitlines()
-    same: dict[int, int] = {}
-    written: dict[int, tuple[int, int]] = {}
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        for k in range(j2 - j1):
-            if tag == "equal":
-                same[j1 + k + 1] = i1 + k + 1
-            else:
-                written[j1 + k + 1] = (i1 + 1, i2 + 1)
-    return same, written
-
-
 def reviewed_lines(text: str, items: Iterable[int] = ()) -> set[int]:
     """Lines covered by a review: every line of the statement just below a `# migrate:` note's comment block,
     and of a statement that holds the line of a review item of the plan (`items`; not every item writes a note)."""
@@ -372,37 +339,15 @@ def compare(before_issues: list[TypeIssue], after_issues: list[TypeIssue], befor
             after_texts: Mapping[str, str],
             review: Mapping[str, Iterable[int]] | None = None) -> tuple[list[NewError], list[NewError], int]:
     """New errors after; errors kept on lines that use openai, with no review note; how many errors vanished."""
-    before_at: dict[str, set[tuple[int, str, str]]] = {}
-    for i in before_issues:
-        before_at.setdefault(i.path, set()).add((i.line, i.code, i.message))
-    new: list[NewError] = []
-    left: list[NewError] = []
-    matched: set[tuple[str, int, str, str]] = set()
-    maps = {p: line_map(before_texts[p], after_texts[p]) for p in after_texts if p in before_texts}
     reviewed = {p: reviewed_lines(t, (review or {}).get(p, ())) for p, t in after_texts.items()}
-    for issue in after_issues:
-        same, written = maps.get(issue.path, ({}, {}))
-        old = before_at.get(issue.path, set())
-        key = (issue.code, issue.message)
-        if issue.line in same:
-            hit = [(same[issue.line], *key)] if (same[issue.line], *key) in old else []
-        elif issue.line in written:
-            i1, i2 = written[issue.line]
-            hit = [(n, *key) for n in range(i1, i2) if (n, *key) in old]
-        else:  # unchanged file (an importer), or past the end
-            hit = [(issue.line, *key)] if (issue.line, *key) in old else []
-        error = NewError(issue.path, issue.line, issue.code, issue.message, on_changed_line=issue.line in written,
-                         reviewed=issue.line in reviewed.get(issue.path, set()))
-        if hit:
-            matched.update((issue.path, *h) for h in hit)
-            lines = after_texts.get(issue.path, "").splitlines()
-            text = lines[issue.line - 1] if 0 < issue.line <= len(lines) else ""
-            if (issue.path in maps and "openai" in text and MISSING_SDK_NAME.search(issue.message)
-                    and not error.reviewed):
-                left.append(error)
-            continue
-        new.append(error)
-    vanished = sum(1 for i in before_issues if (i.path, i.line, i.code, i.message) not in matched)
+    new, kept, vanished = classify(before_issues, after_issues, before_texts, after_texts, reviewed)
+    left = []
+    for issue, error in kept:
+        lines = after_texts.get(issue.path, "").splitlines()
+        text = lines[issue.line - 1] if 0 < issue.line <= len(lines) else ""
+        if (issue.path in before_texts and "openai" in text and MISSING_SDK_NAME.search(issue.message)
+                and not error.reviewed):
+            left.append(error)
     return new, left, vanished
 
 
@@ -438,12 +383,7 @@ def check_rewrite(root: Path, changes: Mapping[str, str], *, cache_dir: Path, wi
         before_root, after_root = work / "before", work / "after"
         _copy_python_tree(root, before_root)
         _copy_python_tree(root, after_root)
-        before_texts: dict[str, str] = {}
-        after_texts: dict[str, str] = {}
-        for rel, text in py_changes.items():
-            before_texts[rel] = (root / rel).read_text(encoding="utf-8", errors="surrogateescape")
-            after_texts[rel] = text
-            (after_root / rel).write_text(text, encoding="utf-8", errors="surrogateescape", newline="")
+        before_texts, after_texts = write_after(root, after_root, py_changes)
         for rel, text in nb_changes.items():
             module = notebook_module_path(rel)
             before_texts[module] = notebook_python((root / rel).read_text(encoding="utf-8"))
@@ -483,12 +423,7 @@ def main(argv=None) -> int:
     parser.add_argument("after", type=Path)
     parser.add_argument("--cache-dir", type=Path, default=Path(".cache") / "typecheck")
     args = parser.parse_args(argv)
-    changes = {}
-    for rel in python_files(args.after):
-        after = (args.after / rel).read_text(encoding="utf-8", errors="surrogateescape")
-        if not (args.before / rel).is_file() or (args.before / rel).read_text(encoding="utf-8",
-                                                                              errors="surrogateescape") != after:
-            changes[rel] = after
+    changes = changed_files(args.before, args.after, python_files(args.after))
     result = check_rewrite(args.before, changes, cache_dir=args.cache_dir)
     print(f"checked {len(result.checked)} files: {result.errors_before} errors before, {result.errors_after} after, "
           f"{len(result.new)} new ({len(result.unreviewed)} without a review note), {len(result.left)} openai errors left, {result.vanished} gone "

@@ -9,7 +9,7 @@ is included); a tree without one gets strict ES2022 / bundler-resolution default
 packages are not checked themselves (`--skipLibCheck`); their types are.
 
 tsc checks the whole program, so an error after the rewrite anywhere in the tree counts: it is *new* when the
-line it is on, mapped back through the diff (benchmarks/typecheck.line_map), had no error with the same code and
+line it is on, mapped back through the diff (benchmarks/typecheck_diff.py, shared with the mypy proof), had no error with the same code and
 message before (for a line the rewrite wrote: when no line of the hunk it replaced had one). A new error is on
 a *changed line* or on an unchanged line that uses a changed value (an importer of the rewritten client, a line
 reading a changed result); both count. A `// migrate:` review note above the statement marks it reviewed: the
@@ -39,7 +39,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import node_env  # noqa: E402  (benchmarks/ is a folder of scripts, not a package)
-from typecheck import line_map  # noqa: E402
+import typecheck_diff  # noqa: E402
+from typecheck_diff import NewError, classify  # noqa: E402
 
 TS_SUFFIXES = (".ts", ".tsx", ".mts", ".cts")
 JS_SUFFIXES = (".js", ".jsx", ".mjs", ".cjs")
@@ -61,21 +62,6 @@ class TsIssue:
     col: int
     code: str  # TS2322
     message: str  # the first line of tsc's message
-
-
-@dataclass(frozen=True)
-class NewError:
-    path: str
-    line: int  # in the rewritten file
-    code: str
-    message: str
-    on_changed_line: bool  # written by the rewrite (else: an unchanged line that uses a changed value)
-    reviewed: bool  # a `// migrate:` review note sits above the statement
-
-    def __str__(self) -> str:
-        where = "changed line" if self.on_changed_line else "unchanged line"
-        note = ", has a review note" if self.reviewed else ""
-        return f"{self.path}:{self.line}: error {self.code}: {self.message} ({where}{note})"
 
 
 @dataclass
@@ -101,11 +87,7 @@ class TsCheckResult:
 # --- the trees ----------------------------------------------------------------------------------------------
 
 def source_files(root: Path, suffixes: Sequence[str]) -> list[str]:
-    out = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
-        out += [(Path(dirpath) / n).relative_to(root).as_posix() for n in sorted(filenames) if n.endswith(tuple(suffixes))]
-    return out
+    return typecheck_diff.source_files(root, tuple(suffixes), SKIP_DIRS.__contains__)
 
 
 def _copy_tree(src: Path, dest: Path, node_modules: Path) -> None:
@@ -194,35 +176,8 @@ def reviewed_lines(path: str, text: str) -> set[int]:
 def compare(before: Iterable[TsIssue], after: Iterable[TsIssue], before_texts: Mapping[str, str],
             after_texts: Mapping[str, str]) -> tuple[list[NewError], int]:
     """The errors after with no counterpart before (lines mapped through the diff); how many errors vanished."""
-    before = list(before)
-    old: dict[str, set[tuple[int, str, str]]] = {}
-    for i in before:
-        old.setdefault(i.path, set()).add((i.line, i.code, i.message))
-    maps = {p: line_map(before_texts[p], after_texts[p]) for p in after_texts if p in before_texts}
     reviewed = {p: reviewed_lines(p, t) for p, t in after_texts.items()}
-    new: list[NewError] = []
-    matched: set[tuple[str, int, str, str]] = set()
-    for issue in after:
-        same, written = maps.get(issue.path, ({}, {}))
-        key = (issue.code, issue.message)
-        had = old.get(issue.path, set())
-        if issue.line in same:
-            candidates = [same[issue.line]]
-        elif issue.line in written:
-            i1, i2 = written[issue.line]
-            candidates = list(range(i1, max(i2, i1 + 1)))  # a pure insertion: the line it was inserted before
-        elif issue.path in maps:
-            candidates = []  # past the end of a changed file
-        else:
-            candidates = [issue.line]  # an unchanged file
-        hits = [(n, *key) for n in candidates if (n, *key) in had]
-        if hits:
-            matched.update((issue.path, *h) for h in hits)
-            continue
-        new.append(NewError(issue.path, issue.line, issue.code, issue.message,
-                            on_changed_line=issue.line in written,
-                            reviewed=issue.line in reviewed.get(issue.path, set())))
-    vanished = sum(1 for i in before if (i.path, i.line, i.code, i.message) not in matched)
+    new, _, vanished = classify(before, after, before_texts, after_texts, reviewed)
     return new, vanished
 
 
@@ -240,14 +195,7 @@ def check_rewrite(root: Path, changes: Mapping[str, str], *, env: node_env.NodeE
         before_root, after_root = work / "before", work / "after"
         for side in (before_root, after_root):
             _copy_tree(root, side, env.node_modules)
-        before_texts: dict[str, str] = {}
-        after_texts: dict[str, str] = {}
-        for rel, text in changes.items():
-            source = root / rel
-            before_texts[rel] = source.read_text(encoding="utf-8", errors="surrogateescape") if source.is_file() else ""
-            after_texts[rel] = text
-            (after_root / rel).parent.mkdir(parents=True, exist_ok=True)
-            (after_root / rel).write_text(text, encoding="utf-8", errors="surrogateescape", newline="")
+        before_texts, after_texts = typecheck_diff.write_after(root, after_root, changes)
         suffixes = TS_SUFFIXES + (JS_SUFFIXES if check_js else ())
         result.checked = source_files(after_root, suffixes)
         with ThreadPoolExecutor(max_workers=2) as pool:
@@ -266,13 +214,7 @@ def check_rewrite(root: Path, changes: Mapping[str, str], *, env: node_env.NodeE
 
 def changed_files(before: Path, after: Path, suffixes: Sequence[str] = TS_SUFFIXES + JS_SUFFIXES) -> dict[str, str]:
     """The texts of the files under `after` that are new or differ from `before`."""
-    changes = {}
-    for rel in source_files(after, suffixes):
-        text = (after / rel).read_text(encoding="utf-8", errors="surrogateescape")
-        old = before / rel
-        if not old.is_file() or old.read_text(encoding="utf-8", errors="surrogateescape") != text:
-            changes[rel] = text
-    return changes
+    return typecheck_diff.changed_files(before, after, source_files(after, suffixes))
 
 
 def main(argv=None) -> int:

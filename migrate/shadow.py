@@ -145,12 +145,9 @@ class Shadow:
     # -- life cycle -----------------------------------------------------------------------------------------
     def _open_file(self) -> None:
         from migrate.jsonl import JsonlAppender
-        from migrate.parity.replay.engine import existing_keys, repair_tail
+        from migrate.parity.replay.engine import open_run_file
 
-        has_header = False
-        if self.run_path.exists() and self.run_path.stat().st_size > 0:
-            repair_tail(self.run_path)
-            _, has_header = existing_keys(self.run_path)
+        has_header = open_run_file(self.run_path, resume=True).has_header  # a shadow always appends
         self._appender = JsonlAppender(self.run_path)
         if not has_header:
             self._appender.write(self._header())

@@ -38,7 +38,7 @@ from migrate.catalog.verdict import CatalogInfo, Verdict
 
 SNAPSHOT_PATH = Path(__file__).resolve().parent / "snapshot.json"
 SUPPORTED_FORMATS = (1,)
-TARGET_ENV = "MIGRATE_TARGET_PROFILE"  # a profile file every command judges against (`--target` sets it)
+TARGET_ENV = "MIGRATE_TARGET_PROFILE"  # a user's override: the profile file judged against when no target is given
 
 
 class CatalogError(ValueError):
@@ -442,17 +442,6 @@ def load_catalog(path: Path | str | None = None, *, target: "Path | str | _profi
     return catalog.with_profile(_profile.load_profile(target))
 
 
-def use_target(path: Path | str) -> "_profile.Profile":
-    """Judge everything in this process (and the workers it starts) against the profile at `path`.
-
-    Validates the file first (ProfileError naming the file and field), then sets $MIGRATE_TARGET_PROFILE, which
-    `load_catalog()` reads: the CLI's `--target FILE` on scan, rewrite and pr.
-    """
-    profile = _profile.load_profile(path)
-    os.environ[TARGET_ENV] = str(Path(path).resolve())
-    return profile
-
-
 @lru_cache(maxsize=4)
 def _with_default_profile(catalog: Catalog) -> Catalog:
     if not _profile.DEFAULT_PROFILE_PATH.exists():
@@ -472,5 +461,5 @@ def _load(path: str) -> Catalog:
     return Catalog(data, p)
 
 
-__all__ = ["Catalog", "CatalogError", "Endpoint", "Assessment", "load_catalog", "use_target", "TARGET_ENV", "SNAPSHOT_PATH", "EVIDENCE_KINDS",
+__all__ = ["Catalog", "CatalogError", "Endpoint", "Assessment", "load_catalog", "TARGET_ENV", "SNAPSHOT_PATH", "EVIDENCE_KINDS",
            "PROBED", "DECLARED", "FACT"]

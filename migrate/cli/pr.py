@@ -168,9 +168,9 @@ def pr(paths, config_path, as_json, dry_run, no_scan, labels, reviewers, select,
     paths = paths or (".",)
     try:
         if target is not None:
-            from migrate.catalog import use_target
+            from migrate.catalog.profile import load_profile
 
-            use_target(target)  # the body's verdicts and the rewrite's notes are judged against it
+            load_profile(target)  # a bad file is said before anything starts
         config = load_config(Path(config_path) if config_path else None, start=Path(paths[0]))
         for key in ("parity_report", "doctor_report", "body_template"):
             if flags.get(key):
@@ -184,6 +184,7 @@ def pr(paths, config_path, as_json, dry_run, no_scan, labels, reviewers, select,
             select=_split(select) or None,
             ignore=_split(ignore) or None,
             exclude=exclude or None,
+            target=Path(target).resolve() if target else None,  # the body's verdicts and the rewrite's notes
             **flags,
         )
         log = None if as_json else (lambda message: err.print(f"[dim]· {message}[/]"))
@@ -218,9 +219,9 @@ def _fleet(repos_file, flags, *, config_path, target, workdir, jobs, dry_run, re
     given = {k: v for k, v in flags.items() if v is not None}
     try:
         if target is not None:
-            from migrate.catalog import use_target
+            from migrate.catalog.profile import load_profile
 
-            use_target(target)
+            load_profile(target)  # a bad file is said before any repository is touched
         if config_path:
             load_config(Path(config_path))  # a bad file stops here, before any repository is touched
     except (ConfigError, ProfileError) as e:

@@ -75,9 +75,9 @@ def report(repos_file, workdir, jobs, fmt, output, branch, base, api_url, token_
     else:
         try:
             if target is not None:
-                from migrate.catalog import use_target
+                from migrate.catalog.profile import load_profile
 
-                use_target(target)
+                load_profile(target)  # a bad file is said before any repository is touched
             if config_path:
                 load_config(Path(config_path))
         except (ConfigError, ProfileError) as e:

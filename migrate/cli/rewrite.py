@@ -74,17 +74,17 @@ def rewrite(paths, write, check, select, ignore, exclude, include_vendored, incl
     from migrate.rewrite import UnknownRuleError, apply_plan, plan_rewrite
 
     if target is not None:
-        from migrate.catalog import use_target
-        from migrate.catalog.profile import ProfileError
+        from migrate.catalog.profile import ProfileError, load_profile
 
         try:
-            use_target(target)  # the review notes' verdicts come from the catalog, which reads it
+            load_profile(target)  # said before the walk; plan_rewrite judges against it
         except ProfileError as e:
             _die(str(e))
     try:
         config = load_config(config_path, start=paths[0])
         plan = plan_rewrite(list(paths), config=config, select=select, ignore=ignore, exclude=exclude,
-                            include_vendored=include_vendored, include_tests=include_tests, jobs=jobs)
+                            include_vendored=include_vendored, include_tests=include_tests, jobs=jobs,
+                            target=target)
     except (ConfigError, UnknownRuleError, FileNotFoundError) as e:
         _die(str(e))
 

@@ -75,11 +75,10 @@ def scan(paths, fmt, output, fail_on, strict, exclude, include_vendored, no_giti
     fail_on = fail_on or options.get("fail-on", "never")
     exclude = (*options.get("exclude", ()), *exclude)
     if target is not None:
-        from migrate.catalog import use_target
-        from migrate.catalog.profile import ProfileError
+        from migrate.catalog.profile import ProfileError, load_profile
 
         try:
-            use_target(target)
+            load_profile(target)  # scan() checks it too; said here as the CLI's error
         except ProfileError as e:
             _die(str(e))
 

@@ -78,16 +78,15 @@ def serve(for_paths, findings_file, model, config_file, for_parity, max_model_le
         raise click.UsageError("--replicas is for --emit kubernetes (a fleet of servers behind a Service)")
     profile = None
     if target is not None:
-        from migrate.catalog import use_target
-        from migrate.catalog.profile import ProfileError
+        from migrate.catalog.profile import ProfileError, load_profile
 
         try:
-            profile = use_target(target)  # the scan of --for judges against it too
+            profile = load_profile(target)
         except ProfileError as e:
             raise click.ClickException(str(e)) from None
     try:
         config = load_config(config_file, start=for_paths[0] if for_paths else None)
-        result = _load_findings(for_paths, findings_file)
+        result = _load_findings(for_paths, findings_file, target)
         plan = plan_server(result, model=model, config=config, for_parity=for_parity, max_model_len=max_model_len,
                            tool_parser=tool_parser, reasoning_parser=reasoning_parser, chat_template=chat_template,
                            extra_served_names=served_names, host=host, port=port, extra_args=vllm_args,
@@ -116,14 +115,14 @@ def serve(for_paths, findings_file, model, config_file, for_parity, max_model_le
         raise click.ClickException(str(e)) from None
 
 
-def _load_findings(for_paths, findings_file):
+def _load_findings(for_paths, findings_file, target=None):
     from migrate.scan.findings import ScanResult
 
     if findings_file:
         return ScanResult.load(findings_file)
     from migrate.scan import scan
 
-    return scan(list(for_paths))
+    return scan(list(for_paths), target=target)  # judged against the target profile too
 
 
 def _emit(plan, target, output, image, gpus, name, python, replicas=1):

@@ -193,10 +193,6 @@ _WORKER: _Worker | None = None
 
 def _start_worker(options: FleetOptions, fingerprint: str) -> None:
     global _WORKER
-    if options.target is not None:
-        from migrate.catalog import use_target
-
-        use_target(options.target)
     _WORKER = _Worker(options, StateStore(options.workdir), fingerprint, lambda kind, source, info: None)
 
 
@@ -300,7 +296,7 @@ class _Worker:
     def _run(self, source: RepoSource, outcome: RepoOutcome, state: workspace.Probe) -> None:
         from migrate.pr import resolve_options
 
-        given = dict(self.options.pr)
+        given = {**self.options.pr, "target": self.options.target}
         fleet_config = self._config()
         previous = self.store.load(source.slug)
         outcome.pushed_sha = previous.get("pushed_sha") if previous else None
@@ -325,20 +321,16 @@ class _Worker:
 
         from migrate.pr import create_pr
 
-        pushed_before = outcome.pushed_sha
         options = resolve_options(config, **{
             **given, "dry_run": self.options.dry_run or self.options.survey,
             "scan": False if self.options.survey else given.get("scan"),
         })  # fmt: skip
         outcome.branch = options.branch
 
-        def may_replace(remote_sha: str | None) -> bool:
-            # The clone is the fleet's own: its branch may go when the remote has none, or still has the commit
-            # this fleet pushed last time. A commit someone else pushed since is never replaced (--force-branch).
-            return remote_sha is None or remote_sha == pushed_before
-
+        # The clone is the fleet's own: its branch is rebuilt when it holds only migrate-kit's own commit (the
+        # test --refresh makes). A commit someone else pushed on it is never replaced (--force-branch).
         result = create_pr([checkout], options, config=config, env=self.env, scan_result=scan_result, jobs=1,
-                           find_existing_pr=True, may_replace=may_replace)
+                           find_existing_pr=True, replace_own_branch=True)
         outcome.files_changed = list(result.files)
         outcome.review_count = result.review_count
         outcome.branch_action = result.branch_action
@@ -404,7 +396,7 @@ def _scan(checkout: Path, given: Mapping[str, Any]):
     from migrate.scan import scan
 
     # One process per repository: the fleet already runs --jobs repositories side by side.
-    return scan([str(checkout)], exclude=tuple(given.get("exclude") or ()), jobs=1)
+    return scan([str(checkout)], exclude=tuple(given.get("exclude") or ()), jobs=1, target=given.get("target"))
 
 
 def _find_open_pr(source: RepoSource, options, env: Mapping[str, str]):

@@ -41,6 +41,10 @@ class PrOptions:
     exclude: tuple[str, ...] = ()
     include_tests: bool = False  # also rewrite test doubles (mocks, cassettes, test modules); reported otherwise
     include_vendored: bool = False
+    target: Path | None = None  # a target profile the scan and the rewrite judge against (--target; not a config key)
+
+
+CLI_ONLY = ("dry_run", "target")
 
 
 def resolve_options(config: Config | None = None, **given: Any) -> PrOptions:
@@ -53,8 +57,8 @@ def resolve_options(config: Config | None = None, **given: Any) -> PrOptions:
     values: dict[str, Any] = {}
     for raw_key, value in table.items():
         key = raw_key.replace("-", "_")
-        if key not in known or key in ("dry_run",):
-            allowed = ", ".join(sorted(k.replace("_", "-") for k in known if k != "dry_run"))
+        if key not in known or key in CLI_ONLY:
+            allowed = ", ".join(sorted(k.replace("_", "-") for k in known if k not in CLI_ONLY))
             raise ConfigError(
                 f"{config.source}: [{config._prefix()}pr] has an unknown key {raw_key!r}; known keys: {allowed}"
             )

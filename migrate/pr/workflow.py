@@ -107,15 +107,16 @@ def create_pr(
     scan_result=None,
     jobs: int | None = None,
     find_existing_pr: bool = False,
-    may_replace: Callable[[str | None], bool] | None = None,
+    replace_own_branch: bool = False,
 ) -> PrResult:
     """Run `migrate pr` on `paths` (all inside one git repository). Raises PrError when it cannot go on.
 
     `scan_result`: a scan of the same paths made by the caller, used for the body instead of scanning again.
     `jobs`: worker processes for the rewrite plan (None: the idle CPUs). `find_existing_pr`: look up the open
     pull request for the branch before creating one (see GitHubClient.open_or_update's `lookup_first`).
-    `may_replace(remote_sha)`: whether an existing branch may be replaced without --force-branch, given what the
-    remote holds when looked at (None: no branch there); for callers that own the clone and know their own pushes.
+    `replace_own_branch`: an existing branch that holds only migrate-kit's own commit (`own_branch_blocker`) is
+    replaced without --force-branch, as --refresh replaces it but without its pull-request checks; for callers
+    that own the clone (the fleet).
     """
     options = options or PrOptions()
     env = dict(os.environ if env is None else env)
@@ -207,7 +208,8 @@ def create_pr(
 
     local_sha = git.resolve(f"refs/heads/{options.branch}")
     remote_sha = _remote_branch(git, push_url, options, warnings) if options.push and push_url else None
-    force = options.force_branch or bool(may_replace and may_replace(remote_sha))
+    force = options.force_branch or (
+        replace_own_branch and own_branch_blocker(git, options, parent, local_sha, remote_sha, push_url) is None)
 
     closed = _closed_pull_request(options, remote, env, warnings) if options.refresh else None
     if closed is not None:
@@ -221,7 +223,7 @@ def create_pr(
         existing = next((sha for sha in (local_sha, remote_sha) if sha and _holds(git, sha, parent, candidates)), None)
         action = "reuse" if existing else ("replace" if (local_sha or remote_sha) else "create")
         if action == "replace" and not force:
-            blocker = _refresh_blocker(git, options, parent, local_sha, remote_sha, push_url) if options.refresh else None
+            blocker = own_branch_blocker(git, options, parent, local_sha, remote_sha, push_url) if options.refresh else None
             if not options.refresh or blocker:
                 warnings.append(blocker or _exists_message(git, options, local_sha, remote_sha))
         return PrResult(
@@ -240,14 +242,14 @@ def create_pr(
             break
     if commit is None:
         if (local_sha or remote_sha) and not force:
-            blocker = _refresh_blocker(git, options, parent, local_sha, remote_sha, push_url) if options.refresh else None
+            blocker = own_branch_blocker(git, options, parent, local_sha, remote_sha, push_url) if options.refresh else None
             if not options.refresh or blocker:
                 raise PrError(blocker or _exists_message(git, options, local_sha, remote_sha))
         action = "replace" if (local_sha or remote_sha) else "create"
         commit = _commit(git, tree, parent, message)
     elif remote_sha and remote_sha != commit and not force and not _is_ancestor(git, remote_sha, commit):
         # The local branch holds this rewrite, but the remote one moved on: never overwrite that silently.
-        blocker = _refresh_blocker(git, options, parent, None, remote_sha, push_url) if options.refresh else None
+        blocker = own_branch_blocker(git, options, parent, None, remote_sha, push_url) if options.refresh else None
         if not options.refresh or blocker:
             raise PrError(blocker or _exists_message(git, options, None, remote_sha))
     if commit != local_sha:
@@ -344,6 +346,7 @@ def _plan(paths: list[Path], options: PrOptions, config, jobs: int | None = None
     kwargs = dict(
         config=config, select=options.select or None, ignore=options.ignore or None, exclude=options.exclude or (),
         include_tests=options.include_tests, include_vendored=options.include_vendored, jobs=jobs,
+        target=options.target,
     )
     return plan_rewrite([str(p) for p in paths], **kwargs)
 
@@ -445,11 +448,20 @@ def _holds(git: Git, commit: str, parent: str, candidates: list[_Candidate]) -> 
 MADE_BY_MIGRATE = ("\nGenerated-by: migrate-kit ", "Rewritten by `migrate rewrite` (migrate-kit ")
 
 
-def _refresh_blocker(
+def own_commit_parent(git: Git, sha: str) -> str | None:
+    """The parent of `sha` when it is migrate-kit's own commit (one parent, its Generated-by trailer), else None."""
+    parents = git.out("rev-list", "--parents", "-n", "1", sha).split()[1:]
+    if len(parents) != 1 or not any(marker in git.out("log", "-1", "--format=%B", sha) for marker in MADE_BY_MIGRATE):
+        return None
+    return parents[0]
+
+
+def own_branch_blocker(
     git: Git, options: PrOptions, parent: str, local_sha: str | None, remote_sha: str | None, push_url: str | None
 ) -> str | None:
-    """Why --refresh may not rebuild the branch, or None when every existing tip is migrate-kit's own commit
-    on a commit of the base's history (so rebuilding it on the current base loses nothing a person wrote)."""
+    """Why the branch may not be rebuilt, or None when every existing tip is migrate-kit's own commit on a commit
+    of the base's history (so rebuilding it on the current base loses nothing a person wrote). The one test
+    behind `--refresh` and the fleet's `replace_own_branch`."""
     branch = options.branch
     keep = "review the pull request, or pass --force-branch to replace the branch anyway"
     for where, sha in (("here", local_sha), (f"on {options.remote}", remote_sha)):
@@ -462,18 +474,17 @@ def _refresh_blocker(
         if not _has_commit(git, sha):
             why = "a dry run fetches nothing" if options.dry_run else "it could not be fetched"
             return f"the branch {branch!r} {where} is at {sha[:12]}, which is not here to check ({why}): {keep}"
-        parents = git.out("rev-list", "--parents", "-n", "1", sha).split()[1:]
-        text = git.out("log", "-1", "--format=%B", sha)
-        if len(parents) != 1 or not any(marker in text for marker in MADE_BY_MIGRATE):
+        own_parent = own_commit_parent(git, sha)
+        if own_parent is None:
             return (
                 f"the branch {branch!r} {where} has commits migrate-kit did not make ({sha[:12]}: "
                 f"{git.commit_subject(sha)}), so --refresh leaves it alone: {keep}"
             )
-        if not _is_ancestor(git, parents[0], parent):
+        if not _is_ancestor(git, own_parent, parent):
             shallow = git.out("rev-parse", "--is-shallow-repository") == "true"
             hint = " (this clone is shallow: fetch the full history, e.g. actions/checkout with fetch-depth: 0)" if shallow else ""
             return (
-                f"the branch {branch!r} {where} is built on {parents[0][:12]}, which is not in the history of the "
+                f"the branch {branch!r} {where} is built on {own_parent[:12]}, which is not in the history of the "
                 f"commit being migrated ({parent[:12]}){hint}: {keep}"
             )
     return None
@@ -638,7 +649,7 @@ def _context(
         try:
             from migrate.scan import scan
 
-            scan_result = scan([str(p) for p in paths], exclude=options.exclude)
+            scan_result = scan([str(p) for p in paths], exclude=options.exclude, target=options.target)
         except Exception as e:  # the body is still useful without the scan; say why it is missing
             scan_note = f"{type(e).__name__}: {e}" if str(e) else type(e).__name__
             warnings.append(f"the scan did not run, so the body has no findings table ({scan_note})")

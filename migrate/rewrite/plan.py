@@ -73,8 +73,13 @@ def plan_rewrite(
     include_vendored: bool = False,
     include_tests: bool = False,
     jobs: int | None = None,
+    target: str | Path | None = None,
 ) -> Plan:
     """Work out every change the rules would make under `paths`. Reads files; writes nothing.
+
+    `target`: a target profile file (`migrate doctor URL --save-profile FILE`) the parameter rules judge against
+    instead of the shipped vLLM profile ($MIGRATE_TARGET_PROFILE when None); a bad file raises
+    migrate.catalog.profile.ProfileError before any file is read.
 
     `jobs`: worker processes for the Python files and notebooks (default: the idle CPUs; a pool starts only when
     enough files need rewriting, see migrate/rewrite/parallel.py). The plan is the same whatever the number.
@@ -87,9 +92,14 @@ def plan_rewrite(
     for root in roots:
         if not root.exists():
             raise FileNotFoundError(f"{root}: no such file or directory")
+    if target is not None:
+        from migrate.catalog.profile import load_profile
+
+        load_profile(target)  # a bad file is said now, naming the file and field, not once per rewritten file
+        target = str(Path(target).resolve())
     if config is None:
         config = load_config(start=roots[0])
-    options = {**load_options(config), "include_tests": include_tests}
+    options = {**load_options(config), "include_tests": include_tests, "target": target}
     select = tuple(select or ()) or tuple(options["select"])
     ignore = (*(ignore or ()), *options["ignore"])
     active = active_rules(select, ignore)

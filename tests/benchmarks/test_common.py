@@ -155,3 +155,69 @@ def test_machine_info(common):
     assert info["cores"] >= 1
     assert info["python"] == ".".join(map(str, sys.version_info[:3]))
     assert info["cpu"]
+
+
+def test_bench_tool_prefers_the_explicit_command_then_the_bench_venv_then_path(common, tmp_path, monkeypatch):
+    assert common.bench_tool("semgrep", "/opt/semgrep") == "/opt/semgrep"
+    monkeypatch.setattr(common, "REPO", tmp_path)
+    monkeypatch.setenv("PATH", str(tmp_path / "path"))
+    assert common.bench_tool("ast-grep") is None  # nowhere
+    for where in (tmp_path / "path", tmp_path / ".venv-bench" / "bin"):
+        where.mkdir(parents=True)
+        (where / "ast-grep").write_text("#!/bin/sh\n")
+        (where / "ast-grep").chmod(0o755)
+    assert common.bench_tool("ast-grep") == str(tmp_path / ".venv-bench" / "bin" / "ast-grep")
+    (tmp_path / ".venv-bench" / "bin" / "ast-grep").unlink()
+    assert common.bench_tool("ast-grep") == str(tmp_path / "path" / "ast-grep")
+
+
+def test_load_average_is_a_rounded_number_or_none(common, monkeypatch):
+    monkeypatch.setattr(common.os, "getloadavg", lambda: (1.23456, 0.0, 0.0))
+    assert common.load_average() == 1.23
+
+    def unavailable():
+        raise OSError("no load average here")
+
+    monkeypatch.setattr(common.os, "getloadavg", unavailable)
+    assert common.load_average() is None
+
+
+def test_write_outputs_writes_the_json_and_the_docs_section_as_asked(common, tmp_path, monkeypatch):
+    import argparse
+    import json
+
+    monkeypatch.setattr(common, "REPO", tmp_path)
+    parser = argparse.ArgumentParser()
+    common.add_output_options(parser)
+    args = parser.parse_args(["--json-out", str(tmp_path / "r.json")])
+    common.write_outputs(args, {"wall_s": 1.5}, "| a |\n", "demo", "Demo")
+    assert json.loads((tmp_path / "r.json").read_text()) == {"wall_s": 1.5}
+    docs = (tmp_path / "docs" / "benchmarks.md").read_text()
+    assert "## Demo" in docs and "<!-- BEGIN demo -->\n| a |\n<!-- END demo -->" in docs
+    (tmp_path / "docs" / "benchmarks.md").unlink()
+    common.write_outputs(parser.parse_args(["--no-docs"]), {}, "x", "demo", "Demo")
+    assert not (tmp_path / "docs" / "benchmarks.md").exists()
+
+
+def test_process_tree_finds_a_grandchild(common):
+    import subprocess
+
+    child = subprocess.Popen([sys.executable, "-c", "import subprocess, sys, time; "
+                              "p = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(30)']); "
+                              "print(p.pid, flush=True); time.sleep(30)"], stdout=subprocess.PIPE, text=True)
+    try:
+        grandchild = int(child.stdout.readline())
+        assert {child.pid, grandchild} <= set(common.process_tree(child.pid))
+    finally:
+        import os
+        import signal
+
+        os.kill(grandchild, signal.SIGKILL)
+        child.kill()
+        child.wait()
+
+
+def test_the_public_dict_leaves_out_the_benchmarks_working_notes(common):
+    m = common.Measurement("t", ["t"], 1.0, [1.0], 10, None, 0, extra={"findings": 3, "_paths": ["a", "b"]})
+    assert m.to_public_dict()["extra"] == {"findings": 3}
+    assert m.to_dict()["extra"]["_paths"] == ["a", "b"]  # the full record keeps them

@@ -28,22 +28,46 @@ def test_shipped_snapshot_is_up_to_date_with_installed_packages():
     assert "up to date" in proc.stdout
 
 
-def test_snapshot_loads_fast_and_imports_neither_openai_nor_vllm():
+def test_snapshot_loads_with_little_work_and_imports_neither_openai_nor_vllm():
+    """Loading the catalog reads the snapshot and the default profile once each, parses each once, and a second
+    load reads nothing (cached). Counted work, not wall time, which other load on the machine inflates; CPU time
+    only with a bound far above what the load needs (about 0.1 s)."""
     proc = _run(
-        "import json, sys, time\n"
-        "t = time.perf_counter()\n"
+        "import builtins, io, json, pathlib, sys, time\n"
+        "reads, parses = [], []\n"
+        "real_open, real_loads = builtins.open, json.loads\n"
+        "def counted_open(file, *a, **k):\n"
+        "    reads.append(str(file))\n"
+        "    return real_open(file, *a, **k)\n"
+        "def counted_loads(text, *a, **k):\n"
+        "    parses.append(len(text))\n"
+        "    return real_loads(text, *a, **k)\n"
+        "builtins.open = io.open = counted_open\n"
+        "json.loads = counted_loads\n"
+        "cpu = time.process_time()\n"
         "from migrate.catalog import load_catalog\n"
+        "before = (len(reads), len(parses))\n"
         "c = load_catalog()\n"
         "c.parameter('chat.completions.create', 'store')\n"
-        "elapsed = time.perf_counter() - t\n"
+        "cpu = time.process_time() - cpu\n"
+        "first = (reads[before[0]:], parses[before[1]:])\n"
+        "again = (len(reads), len(parses))\n"
+        "load_catalog().parameter('chat.completions.create', 'store')\n"
+        "builtins.open = io.open = real_open\n"
+        "json.loads = real_loads\n"
         "heavy = sorted(m for m in ('openai', 'vllm', 'rich', 'jinja2', 'libcst', 'pydantic', 'torch') if m in sys.modules)\n"
-        "print(json.dumps({'elapsed': elapsed, 'heavy': heavy, 'endpoints': len(c.endpoints)}))\n"
+        "print(json.dumps({'reads': first[0], 'parses': first[1], 'second': [len(reads) - again[0], len(parses) - again[1]],"
+        " 'cpu': cpu, 'heavy': heavy, 'endpoints': len(c.endpoints)}))\n"
     )
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
     assert out["heavy"] == []
     assert out["endpoints"] > 100
-    assert out["elapsed"] < 0.5, f"loading the catalog took {out['elapsed']:.3f} s"
+    read = sorted(Path(r).name for r in out["reads"] if r.endswith(".json"))
+    assert read == sorted({"snapshot.json", "vllm-default.json"} & set(read)) and "snapshot.json" in read, out["reads"]
+    assert len(out["parses"]) == len(read), f"{len(out['parses'])} JSON parses for {len(read)} files read"
+    assert out["second"] == [0, 0], "a second load_catalog() read or parsed files again"
+    assert out["cpu"] < 3.0, f"loading the catalog took {out['cpu']:.3f} s of CPU"
 
 
 def test_snapshot_records_versions_and_date():

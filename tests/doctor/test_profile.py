@@ -7,6 +7,7 @@ what a real server will not do on demand (ignore `n`, fail every request, drop t
 from __future__ import annotations
 
 import json
+import os
 
 import openai
 import pytest
@@ -27,9 +28,8 @@ from tests.parity.faults.server import FaultServer
 
 
 @pytest.fixture(autouse=True)
-def _no_target_leaks(monkeypatch):
-    # `--target` sets $MIGRATE_TARGET_PROFILE for the process; put it back after each test.
-    monkeypatch.setenv("MIGRATE_TARGET_PROFILE", "")
+def _no_user_target(monkeypatch):
+    monkeypatch.delenv("MIGRATE_TARGET_PROFILE", raising=False)  # a user's override would change every verdict
 
 
 APP = '''from openai import OpenAI
@@ -43,6 +43,7 @@ answer = client.chat.completions.create(model="tiny-llama", messages=[{"role": "
 def _scan(path, *args) -> dict:
     result = CliRunner().invoke(main, ["scan", str(path), "--format", "json", *args], catch_exceptions=False)
     assert result.exit_code == 0, result.output
+    assert "MIGRATE_TARGET_PROFILE" not in os.environ, "--target goes to the scan, not into the process's environment"
     return json.loads(result.output)
 
 
@@ -243,7 +244,6 @@ def test_save_profile_on_an_unreachable_endpoint_exits_2(tmp_path):
 
 
 def test_rewrite_target_notes_what_the_target_refuses(tmp_path):
-    import os
     import subprocess
     import sys
     from pathlib import Path
@@ -282,3 +282,31 @@ def test_summary_lists_refused_value_classes_without_counting_them_as_parameters
     assert any(line.startswith("  chat.completions.create [response_format=json_schema]: refused: ") for line in lines)
     assert any("[messages=file content parts]: refused" in line and "'file'" in line for line in lines)
     assert lines[-1] == "parameters: 1 accepted"  # response_format; `messages` has class probes only
+
+
+def test_plan_rewrite_takes_the_target_as_an_argument_not_from_the_environment(tmp_path, monkeypatch):
+    """In one process, plans with and without `target=` differ: the profile reaches the rules with the plan's
+    options, so neither a cache nor the process's environment carries one plan's target into the next."""
+    from migrate.rewrite import plan_rewrite
+
+    target, app = _strict_target_and_app(tmp_path)
+    monkeypatch.delenv("MIGRATE_TARGET_PROFILE", raising=False)
+
+    def notes(**kw) -> str:
+        plan = plan_rewrite([str(app)], **kw)
+        return "".join(c.after for c in plan.changes)
+
+    assert "# migrate: temperature=" not in notes()
+    assert "# migrate: temperature= is refused by vLLM: remove `temperature`" in notes(target=target)
+    assert "# migrate: temperature=" not in notes()  # the next plan is back to the shipped profile
+    assert "MIGRATE_TARGET_PROFILE" not in os.environ
+
+
+def test_plan_rewrite_refuses_a_bad_target_before_reading_files(tmp_path):
+    from migrate.catalog.profile import ProfileError
+    from migrate.rewrite import plan_rewrite
+
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    with pytest.raises(ProfileError, match="bad.json"):
+        plan_rewrite([str(tmp_path)], target=bad)

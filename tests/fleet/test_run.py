@@ -120,7 +120,7 @@ def test_a_moved_base_branch_refreshes_that_repository_only(runs):
     result = run_fleet(runs["repos"], options(root / "work", fake, env))
 
     outcome = by_name(result)[repo.name]
-    assert outcome.status == "pending-review" and not outcome.unchanged
+    assert outcome.status == "pending-review" and not outcome.unchanged, outcome.reason
     assert outcome.pr_action == "updated" and outcome.branch_action == "replace"
     after = branch_sha(repo)
     assert after != before

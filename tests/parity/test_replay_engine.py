@@ -11,7 +11,7 @@ import pytest
 from migrate.jsonl import BadLine
 from migrate.parity.replay import map_model, run_replay
 from migrate.parity.replay.client import relative_path, retry_after_seconds
-from migrate.parity.replay.engine import areplay, repair_tail
+from migrate.parity.replay.engine import areplay, open_run_file, repair_tail
 from migrate.parity.runfile import RunRecord, read_run
 from tests.parity.faults.fixtures import chat_recording, fault_server, read_results, write_recordings  # noqa: F401
 
@@ -191,3 +191,18 @@ def test_unreachable_candidate_is_recorded_per_request(tmp_path):
     assert summary.errors == 2 and {r["candidate"]["error"]["type"] for r in results} == {"connection"}
     assert all("connection failed" in r["candidate"]["error"]["message"] for r in results)
     assert json.dumps(results).count("127.0.0.1") >= 2  # the message says where it tried
+
+
+def test_open_run_file_reads_what_a_run_file_holds_and_cuts_a_torn_line(tmp_path):
+    out = tmp_path / "run.jsonl"
+    assert open_run_file(out, resume=False) == (set(), False)  # missing: a new run
+    out.write_text("")
+    assert open_run_file(out, resume=False) == (set(), False)  # empty: a new run too
+    out.write_text('{"type":"header"}\n{"type":"result","key":"a#0"}\n{"type":"result","key":"b#0"}\n{"type":"res')
+    with pytest.raises(FileExistsError, match="--resume"):
+        open_run_file(out, resume=False)
+    existing = open_run_file(out, resume=True)
+    assert existing.keys == {"a#0", "b#0"} and existing.has_header
+    assert out.read_text().endswith('"b#0"}\n')
+    out.write_text('{"type":"result","key":"a#0"}\n')
+    assert open_run_file(out, resume=True) == ({"a#0"}, False)  # no header yet: the writer owes one

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 from click.testing import CliRunner
@@ -139,7 +140,7 @@ def test_include_tests_from_the_config_table(repo):
 def test_target_profile_judges_the_body(repo, tmp_path, monkeypatch):
     from migrate.catalog.profile import DEFAULT_PROFILE_PATH
 
-    monkeypatch.setenv("MIGRATE_TARGET_PROFILE", "")  # --target sets it for the process; restored after the test
+    monkeypatch.delenv("MIGRATE_TARGET_PROFILE", raising=False)  # a user's override would change every verdict
     profile = json.loads(DEFAULT_PROFILE_PATH.read_text())
     for obs in profile["endpoints"]["chat.completions.create"]["logit_bias"]:
         obs.update(outcome="refused", status=400, message="logit_bias is not supported by this gateway")
@@ -151,6 +152,6 @@ def test_target_profile_judges_the_body(repo, tmp_path, monkeypatch):
     body = result.output.replace("\\_", "_")  # the body escapes markdown
     assert "**unsupported**: logit_bias:" in body and "logit_bias is not supported by this gateway" in body
     assert "(evidence: probed)" in body
-    monkeypatch.setenv("MIGRATE_TARGET_PROFILE", "")  # a new command: back to the shipped profile
+    assert "MIGRATE_TARGET_PROFILE" not in os.environ  # --target went to the scan and the rewrite, not the process
     default = invoke(repo, ".", "--dry-run")
     assert "not supported by this gateway" not in default.output and "(evidence: fact)" in default.output

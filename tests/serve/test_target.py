@@ -83,7 +83,7 @@ MODEL = Path(__file__).parent / "cases" / "tools_llama" / "models" / "Llama-3.1-
 
 
 def test_serve_cli_plan_carries_the_target_warnings(app, monkeypatch):
-    monkeypatch.setenv("MIGRATE_TARGET_PROFILE", "")
+    monkeypatch.delenv("MIGRATE_TARGET_PROFILE", raising=False)  # a user's override would change every verdict
     # --device cuda: the plan for a GPU host whatever this one is (as tests/serve/test_golden.py)
     args = ["serve", "--for", str(app / "app.py"), "--model", str(MODEL), "--device", "cuda", "--dry-run",
             "--format", "json"]
@@ -91,7 +91,6 @@ def test_serve_cli_plan_carries_the_target_warnings(app, monkeypatch):
     assert result.exit_code == 0, result.output
     (warning,) = [w for w in json.loads(result.output)["warnings"] if w.startswith("target box")]
     assert warning.startswith("target box ignores `n` on chat.completions.create at app.py:4: llama.cpp accepts `n`")
-    monkeypatch.setenv("MIGRATE_TARGET_PROFILE", "")
     without = CliRunner().invoke(main, args, catch_exceptions=False)
     assert not any(w.startswith("target ") for w in json.loads(without.output)["warnings"])
 

@@ -8,6 +8,7 @@ than against the shipped vLLM profile, for the documented reason.
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 from click.testing import CliRunner
@@ -25,8 +26,8 @@ reply = client.responses.create(model="tiny-llama", input="hi")
 
 
 @pytest.fixture(autouse=True)
-def _no_target_leaks(monkeypatch):
-    monkeypatch.setenv("MIGRATE_TARGET_PROFILE", "")  # `--target` sets it for the process
+def _no_user_target(monkeypatch):
+    monkeypatch.delenv("MIGRATE_TARGET_PROFILE", raising=False)  # a user's override would change every verdict
 
 
 @pytest.fixture(scope="module")
@@ -39,10 +40,9 @@ def llamacpp_profile(llamacpp_server, tmp_path_factory):
 
 
 def _scan(path, *args) -> dict:
-    # `--target` sets $MIGRATE_TARGET_PROFILE for the process: each scan starts without it and puts it back after
-    result = CliRunner().invoke(main, ["scan", str(path), "--format", "json", *args], catch_exceptions=False,
-                                env={"MIGRATE_TARGET_PROFILE": ""})
+    result = CliRunner().invoke(main, ["scan", str(path), "--format", "json", *args], catch_exceptions=False)
     assert result.exit_code == 0, result.output
+    assert "MIGRATE_TARGET_PROFILE" not in os.environ, "--target goes to the scan, not into the process's environment"
     return json.loads(result.output)
 
 

@@ -47,35 +47,21 @@ class RayEngine:
         """`run_replay` on Ray, against one candidate URL or several replicas (`candidate_urls`, load spread
         across them). The same arguments, the same run file and the same ReplaySummary."""
         from migrate.parity.cluster.replay import replay_on_ray
-        from migrate.parity.replay.engine import _has_a_request
+        from migrate.parity.replay.engine import check_replay_arguments, open_run_file, preflight_candidates
         from migrate.record.scrub import Scrubber
 
         urls = list(candidate_urls or ([candidate_url] if candidate_url else []))
         if not urls:
             raise ValueError("a candidate URL is needed (candidate_url or candidate_urls)")
-        if concurrency < 1:
-            raise ValueError(f"concurrency must be at least 1, got {concurrency}")
-        if samples < 1:
-            raise ValueError(f"samples must be at least 1, got {samples}")
-        if rate is not None and rate <= 0:
-            raise ValueError(f"rate must be a positive number of requests per second, got {rate}")
-        recordings, out = Path(recordings), Path(out)
-        if not recordings.is_file():
-            raise FileNotFoundError(f"{recordings}: recordings file not found")
-        checked = None
-        if preflight and _has_a_request(recordings):  # every replica: one that cannot answer spoils its share
-            from migrate.parity.preflight import PreflightError
-            from migrate.parity.preflight import preflight as check
-
-            for url in urls:
-                checked = check(recordings, url, api_key=api_key, model_map=model_map, timeout_s=timeout)
-                if not checked.ok:
-                    raise PreflightError(checked)
+        recordings, out = check_replay_arguments(recordings, out, samples=samples, concurrency=concurrency, rate=rate)
+        checked = preflight_candidates(recordings, urls, api_key=api_key, model_map=model_map,
+                                       timeout=timeout) if preflight else None
+        existing = open_run_file(out, resume)  # before Ray starts: a refused run file costs nothing
         scrub = (scrubber or Scrubber()).with_secrets([api_key, baseline_api_key])
         summary = replay_on_ray(
             self.ray(), recordings, out, candidate_urls=urls, api_key=api_key, baseline_url=baseline_url,
             baseline_api_key=baseline_api_key, model_map=model_map, concurrency=concurrency, rate=rate,
-            samples=samples, timeout=timeout, max_retries=max_retries, resume=resume, progress=progress,
+            samples=samples, timeout=timeout, max_retries=max_retries, existing=existing, progress=progress,
             scrub=scrub, workers=self.replay_workers, shard_bytes=self.shard_bytes, address=self.address)
         return dataclasses.replace(summary, preflight=checked) if checked is not None else summary
 

@@ -184,27 +184,16 @@ def generate_offline(recordings: str | Path, out: str | Path, *, model: str, ser
     dataset of engine rows to a dataset of output rows, as `vllm_processor` builds); `fields` the sampling
     parameters passed (default: vLLM's SamplingParams fields). Returns a ReplaySummary.
     """
-    from migrate.parity.causes import ErrorCauses
     from migrate.parity.cluster.lines import lines_dataset, read_tasks
     from migrate.parity.cluster.runtime import connect
-    from migrate.parity.replay.engine import ReplaySummary, existing_keys, repair_tail, replay_line, run_header
+    from migrate.parity.replay.engine import RunTally, check_replay_arguments, open_run_file, replay_line, run_header
     from migrate.parity.runfile import RunRecord
     from migrate.record.scrub import Scrubber
 
-    if samples < 1:
-        raise ValueError(f"samples must be at least 1, got {samples}")
-    recordings, out = Path(recordings), Path(out)
-    if not recordings.is_file():
-        raise FileNotFoundError(f"{recordings}: recordings file not found")
+    recordings, out = check_replay_arguments(recordings, out, samples=samples)
     began = time.perf_counter()
     scrub = scrubber or Scrubber()
-    done_keys: set[str] = set()
-    has_header = False
-    if out.exists() and out.stat().st_size > 0:
-        if not resume:
-            raise FileExistsError(f"{out}: run file already exists; resume it or choose another out")
-        repair_tail(out)
-        done_keys, has_header = existing_keys(out)
+    done_keys, has_header = open_run_file(out, resume)
     connect(address)
     prepare = Prepare(path=str(recordings), model_map=model_map, samples=samples, scrub=scrub,
                       fields=fields if fields is not None else sampling_fields(), done_keys=done_keys,
@@ -213,9 +202,8 @@ def generate_offline(recordings: str | Path, out: str | Path, *, model: str, ser
     engine = processor or vllm_processor(model, engine_kwargs=engine_kwargs, replicas=replicas, batch_size=batch_size,
                                          accelerator_type=accelerator_type)
     generated = engine(prepared.filter(lambda row: row["kind"] == "generate"))
-    bad: list[BadLine] = []
-    counts = {"total": 0, "done": 0, "skipped": 0, "errors": 0}
-    causes = ErrorCauses()
+    tally = RunTally()
+    bad, counts, causes = tally.bad, tally.counts, tally.causes
     appender = JsonlAppender(out)
     try:
         if not has_header:
@@ -245,9 +233,7 @@ def generate_offline(recordings: str | Path, out: str | Path, *, model: str, ser
         appender.write(replay_line(recordings, counts, samples, bad))
     finally:
         appender.close()
-    return ReplaySummary(total=counts["total"], done=counts["done"], skipped_existing=counts["skipped"],
-                         errors=counts["errors"], bad_lines=bad, duration_s=round(time.perf_counter() - began, 3),
-                         out=str(out), error_causes=causes.to_dict())
+    return tally.summary(out, began)
 
 
 def _ids(row: dict[str, Any]) -> list[dict[str, Any]]:

@@ -93,26 +93,18 @@ class ReplayWorker:
 
 def replay_on_ray(ray: Any, recordings: Path, out: Path, *, candidate_urls: list[str], api_key: str | None,
                   baseline_url: str | None, baseline_api_key: str | None, model_map: dict[str, str] | None,
-                  concurrency: int, rate: float | None, samples: int, timeout: float, max_retries: int, resume: bool,
+                  concurrency: int, rate: float | None, samples: int, timeout: float, max_retries: int, existing: Any,
                   progress: Any, scrub: Any, workers: int, shard_bytes: int | None, address: str | None) -> Any:
-    from migrate.parity.causes import ErrorCauses
     from migrate.parity.cluster.lines import lines_dataset
-    from migrate.parity.replay.engine import (ReplaySummary, estimate_lines, existing_keys, repair_tail, replay_line,
-                                              run_header)
+    """The replay into `out`, already opened by `open_run_file` (`existing`: what it holds)."""
+    from migrate.parity.replay.engine import RunTally, estimate_lines, replay_line, run_header
 
     began = time.perf_counter()
-    done_keys: set[str] = set()
-    has_header = False
-    if out.exists() and out.stat().st_size > 0:
-        if not resume:
-            raise FileExistsError(f"{out}: run file already exists; resume it (--resume) or choose another --out")
-        repair_tail(out)
-        done_keys, has_header = existing_keys(out)
+    done_keys, has_header = existing
     total_estimate = estimate_lines(recordings) * samples if progress else None
     per_worker = max(1, math.ceil(concurrency / workers))
-    bad: list[BadLine] = []
-    counts = {"total": 0, "done": 0, "skipped": 0, "errors": 0}
-    causes = ErrorCauses()
+    tally = RunTally()
+    bad, counts, causes = tally.bad, tally.counts, tally.causes
     appender = JsonlAppender(out)
     try:
         if not has_header:
@@ -160,6 +152,4 @@ def replay_on_ray(ray: Any, recordings: Path, out: Path, *, candidate_urls: list
         appender.write(replay_line(recordings, counts, samples, bad))
     finally:
         appender.close()
-    return ReplaySummary(total=counts["total"], done=counts["done"], skipped_existing=counts["skipped"],
-                         errors=counts["errors"], bad_lines=bad, duration_s=round(time.perf_counter() - began, 3),
-                         out=str(out), error_causes=causes.to_dict())
+    return tally.summary(out, began)

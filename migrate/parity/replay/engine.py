@@ -22,7 +22,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, NamedTuple
 
 from migrate.jsonl import BadLine, JsonlAppender, dumps_line, iter_jsonl
 from migrate.parity.runfile import Outcome, RunHeader, record_key
@@ -48,6 +48,27 @@ class ReplaySummary:
     @property
     def complete(self) -> bool:
         return self.done + self.skipped_existing == self.total
+
+
+@dataclass
+class RunTally:
+    """What every replay engine counts while it writes a run file, and the ReplaySummary made of it."""
+
+    counts: dict[str, int] = field(default_factory=lambda: {"total": 0, "done": 0, "skipped": 0, "errors": 0})
+    bad: list[BadLine] = field(default_factory=list)  # recordings lines skipped, with the reason
+    causes: Any = field(default_factory=lambda: _error_causes())  # the candidate's errors by cause
+
+    def summary(self, out: Path, began: float) -> ReplaySummary:
+        c = self.counts
+        return ReplaySummary(total=c["total"], done=c["done"], skipped_existing=c["skipped"], errors=c["errors"],
+                             bad_lines=self.bad, duration_s=round(time.perf_counter() - began, 3), out=str(out),
+                             error_causes=self.causes.to_dict())
+
+
+def _error_causes() -> Any:
+    from migrate.parity.causes import ErrorCauses
+
+    return ErrorCauses()
 
 
 def map_model(model: Any, model_map: dict[str, str] | None) -> Any:
@@ -98,6 +119,60 @@ def existing_keys(path: Path) -> tuple[set[str], bool]:
         elif isinstance(obj.get("key"), str):
             keys.add(obj["key"])
     return keys, has_header
+
+
+class ExistingRun(NamedTuple):
+    keys: set[str]  # the keys already written (skipped on resume)
+    has_header: bool  # False: the writer still owes the file its header line
+
+
+def check_replay_arguments(recordings: str | Path, out: str | Path, *, samples: int, concurrency: int | None = None,
+                           rate: float | None = None) -> tuple[Path, Path]:
+    """The checks every replay engine makes before it sends or writes anything; the two paths as Paths.
+
+    Raises ValueError for a bad number (`concurrency` None: the engine has none) and FileNotFoundError for
+    missing recordings."""
+    if concurrency is not None and concurrency < 1:
+        raise ValueError(f"concurrency must be at least 1, got {concurrency}")
+    if samples < 1:
+        raise ValueError(f"samples must be at least 1, got {samples}")
+    if rate is not None and rate <= 0:
+        raise ValueError(f"rate must be a positive number of requests per second, got {rate}")
+    recordings, out = Path(recordings), Path(out)
+    if not recordings.is_file():
+        raise FileNotFoundError(f"{recordings}: recordings file not found")
+    return recordings, out
+
+
+def open_run_file(out: Path, resume: bool) -> ExistingRun:
+    """Get a run file ready for appending: what it holds already, its torn last line (if any) removed.
+
+    A missing or empty file is a new run. A non-empty one is an error unless `resume` (FileExistsError
+    naming the file and what to do)."""
+    if not out.exists() or out.stat().st_size == 0:
+        return ExistingRun(set(), False)
+    if not resume:
+        raise FileExistsError(f"{out}: run file already exists; resume it (--resume) or choose another --out")
+    repair_tail(out)
+    return ExistingRun(*existing_keys(out))
+
+
+def preflight_candidates(recordings: Path, urls: list[str], *, api_key: str | None,
+                         model_map: dict[str, str] | None, timeout: float) -> Any:
+    """`migrate doctor`'s probes against every candidate URL (one that cannot answer spoils its share of the
+    replay): the last PreflightResult, None when the recordings hold no request (nothing to check against).
+    Raises PreflightError at the first candidate that cannot answer what the recordings use."""
+    from migrate.parity.preflight import PreflightError
+    from migrate.parity.preflight import preflight as check
+
+    if not _has_a_request(recordings):
+        return None
+    checked = None
+    for url in urls:
+        checked = check(recordings, url, api_key=api_key, model_map=model_map, timeout_s=timeout)
+        if not checked.ok:
+            raise PreflightError(checked)
+    return checked
 
 
 def estimate_lines(path: str | Path) -> int:
@@ -270,29 +345,13 @@ async def areplay(
     scrubber: Scrubber | None = None,
 ) -> ReplaySummary:
     """The async form of `run_replay`, for callers already inside an event loop."""
-    from migrate.parity.causes import ErrorCauses
     from migrate.parity.replay.client import Caller
 
-    if concurrency < 1:
-        raise ValueError(f"concurrency must be at least 1, got {concurrency}")
-    if samples < 1:
-        raise ValueError(f"samples must be at least 1, got {samples}")
-    if rate is not None and rate <= 0:
-        raise ValueError(f"rate must be a positive number of requests per second, got {rate}")
-    recordings, out = Path(recordings), Path(out)
-    if not recordings.is_file():
-        raise FileNotFoundError(f"{recordings}: recordings file not found")
+    recordings, out = check_replay_arguments(recordings, out, samples=samples, concurrency=concurrency, rate=rate)
     began = time.perf_counter()
     # The keys in use are secrets too: an error body or a hand-made prompt may echo them.
     scrub = (scrubber or Scrubber()).with_secrets([api_key, baseline_api_key])
-
-    done_keys: set[str] = set()
-    has_header = False
-    if out.exists() and out.stat().st_size > 0:
-        if not resume:
-            raise FileExistsError(f"{out}: run file already exists; resume it (--resume) or choose another --out")
-        repair_tail(out)
-        done_keys, has_header = existing_keys(out)
+    done_keys, has_header = open_run_file(out, resume)
 
     total_estimate = estimate_lines(recordings) * samples if progress else None
     candidate = Caller(candidate_url, api_key or "EMPTY", timeout=timeout, max_retries=max_retries,
@@ -302,9 +361,8 @@ async def areplay(
         if baseline_url
         else None
     )
-    bad: list[BadLine] = []
-    counts = {"total": 0, "done": 0, "skipped": 0, "errors": 0}
-    causes = ErrorCauses()
+    tally = RunTally()
+    bad, counts, causes = tally.bad, tally.counts, tally.causes
     appender = JsonlAppender(out)
     try:
         if not has_header:
@@ -362,16 +420,7 @@ async def areplay(
         await candidate.close()
         if baseline is not None:
             await baseline.close()
-    return ReplaySummary(
-        total=counts["total"],
-        done=counts["done"],
-        skipped_existing=counts["skipped"],
-        errors=counts["errors"],
-        bad_lines=bad,
-        duration_s=round(time.perf_counter() - began, 3),
-        out=str(out),
-        error_causes=causes.to_dict(),
-    )
+    return tally.summary(out, began)
 
 
 def _has_a_request(recordings: str | Path) -> bool:
@@ -416,17 +465,10 @@ def run_replay(
     replayed nothing, when it cannot answer what the recordings use. `scrubber` adds opt-in
     redactions (`scrubber_for(config)`); secrets are scrubbed from what is sent and written either way.
     """
-    checked = None
-    if preflight:
-        from migrate.parity.preflight import PreflightError
-        from migrate.parity.preflight import preflight as check
-
-        if not Path(recordings).is_file():
-            raise FileNotFoundError(f"{recordings}: recordings file not found")
-    if preflight and _has_a_request(recordings):  # nothing to send: the report says so, the candidate is not needed
-        checked = check(recordings, candidate_url, api_key=api_key, model_map=model_map, timeout_s=timeout)
-        if not checked.ok:
-            raise PreflightError(checked)
+    recordings, out = check_replay_arguments(recordings, out, samples=samples, concurrency=concurrency, rate=rate)
+    # No request to send: the report says so, the candidate is not needed.
+    checked = preflight_candidates(recordings, [candidate_url], api_key=api_key, model_map=model_map,
+                                   timeout=timeout) if preflight else None
     summary = asyncio.run(
         areplay(
             recordings, out, candidate_url=candidate_url, api_key=api_key, baseline_url=baseline_url,

@@ -169,8 +169,9 @@ class Transformer(RuleTransformer):
 
     def _plan_unserved(self, calls: list[cst.Call], module: cst.Module) -> None:
         from migrate.catalog import load_catalog
+        from migrate.rewrite.target import judged_catalog
 
-        catalog = load_catalog()
+        catalog = judged_catalog(self.state.options) or load_catalog()  # the second says why none loads
         by_client: dict[cst.Call, list[tuple[cst.Call, str, int]]] = {}
         module_calls: list[tuple[cst.Call, str, int]] = []
         unresolved: list[tuple[cst.Call, str, cst.BaseExpression]] = []

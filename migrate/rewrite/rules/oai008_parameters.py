@@ -56,30 +56,18 @@ _CALL = re.compile(r"\.(?:create|parse|stream|acreate)\s*\(")
 def wanted(source: str, state) -> bool:
     if not _CALL.search(source):
         return False
-    return bool(_parameter_pattern().search(source)) or "embeddings" in source or "Embedding" in source
+    return bool(_parameter_pattern(state.options).search(source)) or "embeddings" in source or "Embedding" in source
 
 
-def _catalog():
-    """The catalog judged against the target profile in force ($MIGRATE_TARGET_PROFILE, set by --target)."""
-    import os
+def _catalog(options=None):
+    """The catalog judged against the plan's target profile (migrate/rewrite/target.py)."""
+    from migrate.rewrite.target import judged_catalog
 
-    from migrate.catalog import TARGET_ENV
-
-    return _catalog_for(os.environ.get(TARGET_ENV) or None)
+    return judged_catalog(options)
 
 
-@lru_cache(maxsize=4)
-def _catalog_for(target: str | None):
-    try:
-        from migrate.catalog import load_catalog
-
-        return load_catalog(target=target)
-    except Exception:  # noqa: BLE001 - no catalog: the fallback list in this module is used
-        return None
-
-
-def _parameter_pattern() -> re.Pattern:
-    return _parameter_pattern_for(_catalog())
+def _parameter_pattern(options=None) -> re.Pattern:
+    return _parameter_pattern_for(_catalog(options))
 
 
 @lru_cache(maxsize=4)
@@ -97,19 +85,20 @@ def _parameter_pattern_for(catalog) -> re.Pattern:
     return re.compile(rf"\b(?:{alternatives})\s*=")
 
 
-def assess(endpoint: str, parameter: str, value=None, others=None) -> tuple[str, str, str] | None:
+def assess(endpoint: str, parameter: str, value=None, others=None, options=None) -> tuple[str, str, str] | None:
     """(verdict, reason, fix) for a parameter vLLM does not honour, or None when it is fine. `value` and
-    `others` are the call's literals (see call_literals); without them the value is unknown."""
-    found = assess_value(endpoint, parameter, value, others)
+    `others` are the call's literals (see call_literals); without them the value is unknown. `options`: the
+    rules' options (their "target" is the profile judged against)."""
+    found = assess_value(endpoint, parameter, value, others, options)
     if found is not None and found[3] is None:
         return found[:3]
     return None
 
 
-def assess_value(endpoint: str, parameter: str, value=None, others=None):
+def assess_value(endpoint: str, parameter: str, value=None, others=None, options=None):
     """(verdict, reason, fix, value_class) for a parameter whose verdict is not ok, or None; value_class names
     the value class (migrate/catalog/values.py) that decided, None when the parameter's name did."""
-    catalog = _catalog()
+    catalog = _catalog(options)
     if catalog is None:
         if parameter in FALLBACK_IGNORED:
             return "ignored-by-vllm", f"vLLM ignores `{parameter}`", "remove it", None
@@ -161,7 +150,7 @@ class Transformer(RuleTransformer):
 
     def _endpoint_note(self, original: cst.Call, endpoint: str) -> None:
         """Endpoints vLLM serves only with another model or not at all: reported, the code is left as it is."""
-        catalog = _catalog()
+        catalog = _catalog(self.state.options)
         if catalog is None:
             return
         verdict = catalog.endpoint_verdict(endpoint)
@@ -171,7 +160,7 @@ class Transformer(RuleTransformer):
     def _has_work(self, original: cst.Call, endpoint: str) -> bool:
         """Whether the call gets a note or a parameter edit, before asking whose client it is (following the
         client's values costs a scope analysis of the module; most calls need nothing from this rule)."""
-        catalog = _catalog()
+        catalog = _catalog(self.state.options)
         if catalog is not None and catalog.endpoint_verdict(endpoint).verdict.value in ("needs-server-flag",
                                                                                           "unsupported"):
             return True
@@ -181,7 +170,8 @@ class Transformer(RuleTransformer):
                 continue
             if literals is None:
                 literals = call_literals(original)
-            if assess_value(endpoint, arg.keyword.value, literals.get(arg.keyword.value), literals):
+            if assess_value(endpoint, arg.keyword.value, literals.get(arg.keyword.value), literals,
+                            self.state.options):
                 return True
         return False
 
@@ -209,7 +199,7 @@ class Transformer(RuleTransformer):
             return updated
         if foreign_client(self, original) is not None:
             return updated  # another provider's call: its parameters are that provider's
-        catalog = _catalog()
+        catalog = _catalog(self.state.options)
         if catalog is not None and "OAI001" in self.state.active and endpoint in catalog.endpoints \
                 and not catalog.endpoints[endpoint].served:
             return updated  # OAI001 keeps this call on OpenAI (and says so): its parameters are OpenAI's
@@ -223,7 +213,7 @@ class Transformer(RuleTransformer):
             name = arg.keyword.value
             if name in _HANDLED_BY_OAI007 and "OAI007" in self.state.active:
                 continue
-            found = assess_value(endpoint, name, literals.get(name), literals)
+            found = assess_value(endpoint, name, literals.get(name), literals, self.state.options)
             if found is None:
                 continue
             verdict, reason, fix, value_class = found

@@ -93,7 +93,7 @@ def run(module: JsModule, context) -> RuleOutput:
     out = RuleOutput()
     policy: dict[str, str] = (context.options or {}).get("parameters", {})
     active = context.active or frozenset()
-    catalog = _catalog()
+    catalog = _catalog(context.options)
     bodies: set[int] = set()
     for finding in module.findings:
         if finding.kind is not Kind.CALL or finding.api not in OPENAI_APIS or not finding.endpoint:
@@ -122,7 +122,7 @@ def run(module: JsModule, context) -> RuleOutput:
         for name, prop in props.items():
             if name in _HANDLED_BY_OAI007 and "OAI007" in active:
                 continue
-            found = assess_value(endpoint, name, literals[name], literals)
+            found = assess_value(endpoint, name, literals[name], literals, context.options)
             if found is None:
                 continue
             verdict, reason, fix, value_class = found

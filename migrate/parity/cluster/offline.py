@@ -1,5 +1,5 @@
-"""Offline candidate generation inside the cluster: vLLM engines on the cluster's GPUs (ray.data.llm's
-`vLLMEngineProcessorConfig`), the scale-out of `vllm run-batch` (migrate/parity/batch.py) for teams without a
+"""Offline candidate generation inside the cluster: vLLM engines on the cluster's GPUs, or on its CPUs with vLLM's
+CPU build (ray.data.llm's `vLLMEngineProcessorConfig`), the scale-out of `vllm run-batch` (migrate/parity/batch.py) for teams without a
 serving fleet. The result is an ordinary run file: `compare` and `report` take it from there.
 
     from migrate.parity.cluster.offline import generate_offline
@@ -117,11 +117,16 @@ class Prepare:
         return rows
 
 
+# The chat template writes the model's special tokens (a Llama 3 template starts with its BOS), so the templated
+# prompt is tokenized without adding them again: what vLLM's server does for a chat request.
+TOKENIZATION = {"add_special_tokens": False}
+
+
 def to_engine_row(row: dict[str, Any]) -> dict[str, Any]:
     """ray.data.llm's input row: messages and sampling_params as objects; the run line's skeleton rides along."""
     return {"messages": json.loads(row["messages"]), "sampling_params": json.loads(row["sampling_params"]),
-            "migrate_line": row["line"], "migrate_id": row["id"], "migrate_key": row["key"],
-            "migrate_record": row["record"]}
+            "tokenization_kwargs": dict(TOKENIZATION), "migrate_line": row["line"], "migrate_id": row["id"],
+            "migrate_key": row["key"], "migrate_record": row["record"]}
 
 
 def from_engine_row(row: dict[str, Any]) -> dict[str, Any]:
@@ -160,29 +165,76 @@ def _now() -> str:
     return utc_now()
 
 
-def vllm_processor(model: str, *, engine_kwargs: dict[str, Any] | None, replicas: int, batch_size: int,
-                   accelerator_type: str | None) -> Callable[[Any], Any]:
-    """ray.data.llm's processor: `replicas` vLLM engines (each on the GPUs its engine_kwargs ask for)."""
-    from ray.data.llm import build_processor, vLLMEngineProcessorConfig
+DEVICES = ("gpu", "cpu")
+# Applying a chat template is light: its actors leave the node's CPUs to the engines (and to vLLM-CPU's threads).
+CHAT_TEMPLATE_CPUS = 0.25
 
-    config = vLLMEngineProcessorConfig(model_source=model, engine_kwargs=dict(engine_kwargs or {}), concurrency=replicas,
-                                       batch_size=batch_size, accelerator_type=accelerator_type,
-                                       should_continue_on_error=True, task_type="generate")
-    return build_processor(config, preprocess=to_engine_row, postprocess=from_engine_row)
+
+def processor_config(model: str, *, engine_kwargs: dict[str, Any] | None, replicas: int, batch_size: int,
+                     accelerator_type: str | None, device: str = "gpu", cpus_per_replica: float = 1,
+                     kv_cache_gib: int | None = None) -> Any:
+    """ray.data.llm's vLLMEngineProcessorConfig for `replicas` engines of `model`.
+
+    device "gpu": each engine on the GPUs its engine_kwargs ask for (tensor x pipeline parallel size), as Ray
+    schedules them by default. device "cpu": engines of vLLM's CPU build (`vllm-cpu` on the nodes), each on
+    `cpus_per_replica` CPUs and no GPU (a placement bundle of CPUs only: Ray's default bundle asks for a GPU),
+    with a KV cache of `kv_cache_gib` GiB (default: the smallest that works; vLLM-CPU takes 0.92 of the node's
+    memory without it).
+
+    Either way vLLM tokenizes and detokenizes inside the engine, as its server does (ray.data.llm's separate
+    tokenize and detokenize stages are off), and the engine's Prometheus metrics are off: vLLM exports them
+    through Ray Serve, which `migrate-kit[ray]` (Ray Data) does not install.
+    """
+    from ray.data.llm import vLLMEngineProcessorConfig
+
+    if device not in DEVICES:
+        raise ValueError(f"device must be one of {', '.join(DEVICES)}, got {device!r}")
+    extra: dict[str, Any] = {}
+    if device == "cpu":
+        from migrate.serve.device import MIN_KV_CACHE_GIB, cpu_env
+
+        if accelerator_type:
+            raise ValueError(f"accelerator_type {accelerator_type!r} names a GPU: not with device 'cpu'")
+        if cpus_per_replica <= 0:
+            raise ValueError(f"cpus_per_replica must be positive, got {cpus_per_replica}")
+        extra["placement_group_config"] = {"bundle_per_worker": {"CPU": cpus_per_replica}}
+        extra["runtime_env"] = {"env_vars": cpu_env(kv_cache_gib or MIN_KV_CACHE_GIB)}
+    return vLLMEngineProcessorConfig(model_source=model, engine_kwargs=dict(engine_kwargs or {}), concurrency=replicas,
+                                     batch_size=batch_size, accelerator_type=accelerator_type,
+                                     should_continue_on_error=True, task_type="generate", log_engine_metrics=False,
+                                     chat_template_stage={"num_cpus": CHAT_TEMPLATE_CPUS}, tokenize_stage=False,
+                                     detokenize_stage=False, **extra)
+
+
+def vllm_processor(model: str, *, engine_kwargs: dict[str, Any] | None, replicas: int, batch_size: int,
+                   accelerator_type: str | None, device: str = "gpu", cpus_per_replica: float = 1,
+                   kv_cache_gib: int | None = None) -> Callable[[Any], Any]:
+    """ray.data.llm's processor (see processor_config) with the engine rows made and read here. The pre- and
+    postprocessing reserve no CPU: they are a JSON parse, and a CPU each would starve the engines of a small node."""
+    from ray.data.llm import build_processor
+
+    config = processor_config(model, engine_kwargs=engine_kwargs, replicas=replicas, batch_size=batch_size,
+                              accelerator_type=accelerator_type, device=device, cpus_per_replica=cpus_per_replica,
+                              kv_cache_gib=kv_cache_gib)
+    return build_processor(config, preprocess=to_engine_row, postprocess=from_engine_row,
+                           preprocess_map_kwargs={"num_cpus": 0}, postprocess_map_kwargs={"num_cpus": 0})
 
 
 def generate_offline(recordings: str | Path, out: str | Path, *, model: str, served_name: str | None = None,
                      engine_kwargs: dict[str, Any] | None = None, replicas: int = 1, batch_size: int = 64,
-                     accelerator_type: str | None = None, model_map: dict[str, str] | None = None, samples: int = 1,
+                     accelerator_type: str | None = None, device: str = "gpu", cpus_per_replica: float = 1,
+                     kv_cache_gib: int | None = None, model_map: dict[str, str] | None = None, samples: int = 1,
                      resume: bool = False, scrubber: Any = None, address: str | None = None,
                      processor: Callable[[Any], Any] | None = None, fields: frozenset[str] | None = None,
                      shard_bytes: int | None = None) -> Any:
     """Generate the candidate's answers with vLLM engines on the Ray cluster at `address`; write the run file `out`.
 
     `model`: the weights (a hub id or a path the nodes can read); `served_name`: the model name written in the
-    answers (default: the request's, after `model_map`). `processor` replaces ray.data.llm's (a callable from a
-    dataset of engine rows to a dataset of output rows, as `vllm_processor` builds); `fields` the sampling
-    parameters passed (default: vLLM's SamplingParams fields). Returns a ReplaySummary.
+    answers (default: the request's, after `model_map`). `device` "cpu" runs vLLM's CPU build on CPU-only nodes,
+    with `cpus_per_replica` CPUs and a `kv_cache_gib` GiB KV cache per engine (see processor_config).
+    `processor` replaces ray.data.llm's (a callable from a dataset of engine rows to a dataset of output rows, as
+    `vllm_processor` builds); `fields` the sampling parameters passed (default: vLLM's SamplingParams fields).
+    Returns a ReplaySummary.
     """
     from migrate.parity.causes import ErrorCauses
     from migrate.parity.cluster.lines import lines_dataset, read_tasks
@@ -211,7 +263,8 @@ def generate_offline(recordings: str | Path, out: str | Path, *, model: str, ser
                       duplicates=duplicate_lines(recordings, shard_bytes))
     prepared = lines_dataset(recordings, shard_bytes=shard_bytes).flat_map(prepare, **read_tasks())
     engine = processor or vllm_processor(model, engine_kwargs=engine_kwargs, replicas=replicas, batch_size=batch_size,
-                                         accelerator_type=accelerator_type)
+                                         accelerator_type=accelerator_type, device=device,
+                                         cpus_per_replica=cpus_per_replica, kv_cache_gib=kv_cache_gib)
     generated = engine(prepared.filter(lambda row: row["kind"] == "generate"))
     bad: list[BadLine] = []
     counts = {"total": 0, "done": 0, "skipped": 0, "errors": 0}
@@ -222,7 +275,7 @@ def generate_offline(recordings: str | Path, out: str | Path, *, model: str, ser
             appender.write(scrub.scrub(run_header(
                 recordings, None, model_map, None, samples, scrub,
                 candidate={"mode": "offline", "model": model, "engine": "ray.data.llm vLLMEngineProcessorConfig",
-                           "engine_kwargs": dict(engine_kwargs or {}), "replicas": replicas},
+                           "engine_kwargs": dict(engine_kwargs or {}), "replicas": replicas, "device": device},
                 engine={"name": "ray", "address": address})))
         for row in generated.iter_rows():
             if row.get("record") is None:  # a failed row: ray.data.llm hands it over without the postprocess

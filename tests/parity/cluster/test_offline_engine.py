@@ -1,0 +1,53 @@
+"""Offline generation through ray.data.llm's real vLLM engine, on this CPU-only machine (vLLM's CPU build).
+
+One engine start (a few minutes on two shared cores), a few requests: the answers generated inside Ray equal, with
+greedy decoding, the ones the 'bare' vLLM server gives for the same requests (same tiny model, same dtype and
+context length: tests/rig/server.py), and every key is written exactly once.
+"""
+
+from __future__ import annotations
+
+import json
+
+from migrate.parity.cluster.offline import generate_offline
+from migrate.parity.replay import run_replay
+from tests.parity.cluster.test_ray_vllm import _results
+
+PROMPTS = ["Name a colour, then a number: 0", "Say hello to the moon", "Count to three"]
+
+
+def _recordings(path):
+    requests = [{"model": "gpt-4o-mini", "messages": [{"role": "user", "content": PROMPTS[0]}], "max_tokens": 8,
+                 "temperature": 0},
+                {"model": "gpt-4o-mini", "messages": [{"role": "system", "content": "Be brief."},
+                                                      {"role": "user", "content": PROMPTS[1]}],
+                 "max_completion_tokens": 6, "temperature": 0, "seed": 7},
+                {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": PROMPTS[2]}], "max_tokens": 12,
+                 "temperature": 0, "stop": "\n\n"}]
+    lines = [{"id": f"r{i}", "endpoint": "/v1/chat/completions", "request": r} for i, r in enumerate(requests)]
+    lines.append({"id": "emb", "endpoint": "/v1/embeddings", "request": {"model": "m", "input": "x"}})
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    return path
+
+
+def test_the_real_engine_on_cpu_gives_the_servers_answers(tmp_path, tiny_model_dir, vllm_bare_server, local_ray):
+    recs = _recordings(tmp_path / "recs.jsonl")
+    summary = generate_offline(recs, tmp_path / "offline.jsonl", model=str(tiny_model_dir), served_name="tiny-llama",
+                               engine_kwargs={"dtype": "float32", "max_model_len": 512}, device="cpu", batch_size=4,
+                               model_map={"*": "tiny-llama"})
+    assert summary.done == 3 and summary.errors == 0
+    assert [(b.line, "chat completions only" in b.error) for b in summary.bad_lines] == [(4, True)]
+
+    run_replay(recs, tmp_path / "live.jsonl", candidate_url=vllm_bare_server.base_url, model_map={"*": "tiny-llama"})
+    offline, live = _results(tmp_path / "offline.jsonl"), _results(tmp_path / "live.jsonl")
+    assert sorted(offline) == ["r0#0", "r1#0", "r2#0"] == sorted(k for k in live if not k.startswith("emb"))
+    for key, record in offline.items():
+        engine, server = record.candidate.response, live[key].candidate.response
+        assert record.candidate.ok, record.candidate.error
+        assert engine["choices"][0]["message"]["content"] == server["choices"][0]["message"]["content"], key
+        assert engine["choices"][0]["finish_reason"] == server["choices"][0]["finish_reason"], key
+        for field in ("prompt_tokens", "completion_tokens"):
+            assert engine["usage"][field] == server["usage"][field], (key, field)
+        assert engine["model"] == "tiny-llama"
+    header = json.loads((tmp_path / "offline.jsonl").read_text().splitlines()[0])
+    assert header["candidate"]["device"] == "cpu" and header["candidate"]["mode"] == "offline"

@@ -265,7 +265,9 @@ def generate_offline(recordings: str | Path, out: str | Path, *, model: str, ser
     engine = processor or vllm_processor(model, engine_kwargs=engine_kwargs, replicas=replicas, batch_size=batch_size,
                                          accelerator_type=accelerator_type, device=device,
                                          cpus_per_replica=cpus_per_replica, kv_cache_gib=kv_cache_gib)
-    generated = engine(prepared.filter(lambda row: row["kind"] == "generate"))
+    # Every stage around the engines reserves no CPU: one that did would hold a CPU while it waits for them, and on
+    # a small node (2 CPUs: one engine and the chat template) nothing would ever run.
+    generated = engine(prepared.filter(lambda row: row["kind"] == "generate", **read_tasks()))
     bad: list[BadLine] = []
     counts = {"total": 0, "done": 0, "skipped": 0, "errors": 0}
     causes = ErrorCauses()
@@ -287,7 +289,7 @@ def generate_offline(recordings: str | Path, out: str | Path, *, model: str, ser
             if row["error"]:
                 counts["errors"] += 1
                 causes.add(RunRecord.from_dict(json.loads(text)))
-        for row in prepared.filter(lambda row: row["kind"] != "generate").iter_rows():
+        for row in prepared.filter(lambda row: row["kind"] != "generate", **read_tasks()).iter_rows():
             if row["kind"] == "done":
                 counts["total"] += 1
                 counts["skipped"] += 1

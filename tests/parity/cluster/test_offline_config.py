@@ -59,3 +59,17 @@ def test_the_templated_prompt_is_not_given_special_tokens_twice():
     engine_row = to_engine_row(row)
     assert engine_row["tokenization_kwargs"] == {"add_special_tokens": False}
     assert engine_row["messages"] == [{"role": "user", "content": "hi"}] and engine_row["sampling_params"] == {"max_tokens": 4}
+
+
+def test_every_engine_row_has_the_same_sampling_keys_and_types():
+    from migrate.parity.cluster.offline import UNLIMITED_TOKENS, engine_request
+
+    fields = frozenset({"temperature", "top_p", "max_tokens", "stop", "seed", "ignore_eos"})
+    defaults = {"temperature": 1.0, "top_p": 1.0, "ignore_eos": False}
+    a = engine_request({"temperature": 0, "max_tokens": 8, "user": "u"}, fields, defaults)
+    b = engine_request({"seed": 7, "stop": "\n", "max_completion_tokens": 5, "ignore_eos": True}, fields, defaults)
+    c = engine_request({"top_p": 1}, fields, defaults)
+    assert a == {"temperature": 0.0, "top_p": 1.0, "ignore_eos": False, "max_tokens": 8}
+    assert isinstance(a["temperature"], float) and isinstance(c["top_p"], float)
+    assert b == {"temperature": 1.0, "top_p": 1.0, "ignore_eos": True, "seed": 7, "stop": ["\n"], "max_tokens": 5}
+    assert c["max_tokens"] == UNLIMITED_TOKENS  # not vLLM's 16: the server's default, up to the context length

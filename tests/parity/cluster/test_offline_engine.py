@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from migrate.parity.cluster.offline import generate_offline
 from migrate.parity.replay import run_replay
 from tests.parity.cluster.test_ray_vllm import _results
@@ -51,3 +53,34 @@ def test_the_real_engine_on_cpu_gives_the_servers_answers(tmp_path, tiny_model_d
         assert engine["model"] == "tiny-llama"
     header = json.loads((tmp_path / "offline.jsonl").read_text().splitlines()[0])
     assert header["candidate"]["device"] == "cpu" and header["candidate"]["mode"] == "offline"
+
+
+@pytest.mark.vllm
+def test_rows_with_different_sampling_fields_give_the_requests_sampling_params(local_ray):
+    """Ray Data keeps the rows' sampling_params as one Arrow struct column: a key one row lacks would come back
+    as None (SamplingParams refuses temperature=None), and a whole number that some rows lack as a float (which
+    vLLM's engine core cannot decode): every row carries the same keys, numbers of one type, and no seed."""
+    import ray
+    from vllm import SamplingParams
+
+    from migrate.parity.cluster.offline import (UNLIMITED_TOKENS, engine_request, sampling_defaults, sampling_fields,
+                                                to_engine_row)
+
+    fields = sampling_fields()
+    defaults = sampling_defaults(fields)
+    requests = [{"temperature": 0, "max_tokens": 8}, {"seed": 7, "max_completion_tokens": 5, "stop": "x"},
+                {"top_p": 0.5, "presence_penalty": 1}]
+    rows = [{"line": i + 1, "id": str(i), "key": f"{i}#0", "record": "{}", "messages": json.dumps([{"role": "user", "content": "hi"}]),
+             "sampling_params": json.dumps(engine_request(r, fields, defaults))} for i, r in enumerate(requests)]
+    dataset = ray.data.from_items(rows, override_num_blocks=1).map(to_engine_row)
+    # read as ray.data.llm's stages read a batch (numpy, then tolist): where {"seed": 7} beside a row without one
+    # came back as {"seed": 7.0}, and {"temperature": 0} beside one without as {"temperature": None}
+    back = [row for batch in dataset.iter_batches(batch_format="numpy", batch_size=None)
+            for row in [{"sampling_params": p} for p in batch["sampling_params"].tolist()]]
+    params = [SamplingParams(**row["sampling_params"]) for row in back]
+    assert params == [SamplingParams(temperature=0.0, max_tokens=8),
+                      SamplingParams(max_tokens=5, stop=["x"]),
+                      SamplingParams(top_p=0.5, presence_penalty=1.0, max_tokens=UNLIMITED_TOKENS)]
+    for row in back:  # what vLLM's engine core decodes: whole numbers stay ints
+        assert all(not isinstance(v, float) or k in defaults for k, v in row["sampling_params"].items())
+        assert isinstance(row["sampling_params"]["max_tokens"], int)

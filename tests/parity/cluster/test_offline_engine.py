@@ -77,7 +77,10 @@ def test_rows_with_different_sampling_fields_give_the_requests_sampling_params(l
     # came back as {"seed": 7.0}, and {"temperature": 0} beside one without as {"temperature": None}
     back = [row for batch in dataset.iter_batches(batch_format="numpy", batch_size=None)
             for row in [{"sampling_params": p} for p in batch["sampling_params"].tolist()]]
-    params = [SamplingParams(**row["sampling_params"]) for row in back]
+    # and as the engine stage builds SamplingParams (ray.data.llm's own conversion of arrays to lists)
+    from ray.llm._internal.batch.stages.common import maybe_convert_ndarray_to_list
+
+    params = [SamplingParams(**maybe_convert_ndarray_to_list(row["sampling_params"])) for row in back]
     assert params == [SamplingParams(temperature=0.0, max_tokens=8),
                       SamplingParams(max_tokens=5, stop=["x"]),
                       SamplingParams(top_p=0.5, presence_penalty=1.0, max_tokens=UNLIMITED_TOKENS)]

@@ -1,6 +1,7 @@
 """Offline candidate generation inside the cluster: vLLM engines on the cluster's GPUs, or on its CPUs with vLLM's
-CPU build (ray.data.llm's `vLLMEngineProcessorConfig`), the scale-out of `vllm run-batch` (migrate/parity/batch.py) for teams without a
-serving fleet. The result is an ordinary run file: `compare` and `report` take it from there.
+CPU build (ray.data.llm's `vLLMEngineProcessorConfig`), the scale-out of `vllm run-batch` (migrate/parity/batch.py)
+for teams without a serving fleet; `migrate parity generate` on the command line. The result is an ordinary run
+file: `compare` and `report` take it from there.
 
     from migrate.parity.cluster.offline import generate_offline
     generate_offline("recs.jsonl", "run.jsonl", model="meta-llama/Llama-3.1-8B-Instruct",
@@ -109,10 +110,11 @@ class Prepare:
     """Recordings lines -> engine rows (kind "generate") and rows the driver only counts or reports."""
 
     def __init__(self, *, path: str, model_map: dict[str, str] | None, samples: int, scrub: Any,
-                 fields: frozenset[str], done_keys: set[str], duplicates: dict[int, str]):
+                 fields: frozenset[str], done_keys: set[str], duplicates: dict[int, str],
+                 defaults: dict[str, Any] | None = None):
         self.path, self.model_map, self.samples, self.scrub = path, model_map, samples, scrub
         self.fields, self.done_keys, self.duplicates = fields, done_keys, duplicates
-        self.defaults = sampling_defaults(fields)
+        self.defaults = defaults or {}  # sampling_defaults(fields): read on the driver, where vLLM is
 
     def __call__(self, row: dict[str, Any]) -> list[dict[str, Any]]:
         from migrate.parity.replay.engine import baseline_from_recording, map_model
@@ -291,8 +293,9 @@ def generate_offline(recordings: str | Path, out: str | Path, *, model: str, ser
         repair_tail(out)
         done_keys, has_header = existing_keys(out)
     connect(address)
-    prepare = Prepare(path=str(recordings), model_map=model_map, samples=samples, scrub=scrub,
-                      fields=fields if fields is not None else sampling_fields(), done_keys=done_keys,
+    fields = fields if fields is not None else sampling_fields()
+    prepare = Prepare(path=str(recordings), model_map=model_map, samples=samples, scrub=scrub, fields=fields,
+                      defaults=sampling_defaults(fields), done_keys=done_keys,
                       duplicates=duplicate_lines(recordings, shard_bytes))
     prepared = lines_dataset(recordings, shard_bytes=shard_bytes).flat_map(prepare, **read_tasks())
     engine = processor or vllm_processor(model, engine_kwargs=engine_kwargs, replicas=replicas, batch_size=batch_size,

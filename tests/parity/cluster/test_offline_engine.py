@@ -11,7 +11,9 @@ import json
 
 import pytest
 
-from migrate.parity.cluster.offline import generate_offline
+from click.testing import CliRunner
+
+from migrate.cli import main
 from migrate.parity.replay import run_replay
 from tests.parity.cluster.test_ray_vllm import _results
 
@@ -33,12 +35,15 @@ def _recordings(path):
 
 
 def test_the_real_engine_on_cpu_gives_the_servers_answers(tmp_path, tiny_model_dir, vllm_bare_server, local_ray):
+    """Through the CLI (`migrate parity generate --device cpu`), on the session's Ray."""
     recs = _recordings(tmp_path / "recs.jsonl")
-    summary = generate_offline(recs, tmp_path / "offline.jsonl", model=str(tiny_model_dir), served_name="tiny-llama",
-                               engine_kwargs={"dtype": "float32", "max_model_len": 512}, device="cpu", batch_size=4,
-                               model_map={"*": "tiny-llama"})
-    assert summary.done == 3 and summary.errors == 0
-    assert [(b.line, "chat completions only" in b.error) for b in summary.bad_lines] == [(4, True)]
+    result = CliRunner().invoke(main, ["parity", "generate", str(recs), "--out", str(tmp_path / "offline.jsonl"),
+                                       "--model", str(tiny_model_dir), "--served-name", "tiny-llama", "--device", "cpu",
+                                       "--engine-arg", "dtype=float32", "--engine-arg", "max_model_len=512",
+                                       "--batch-size", "4", "--model-map", "*=tiny-llama"])
+    assert result.exit_code == 0, result.output
+    assert "Generated 3 answer(s)" in result.output and "with engine errors" not in result.output
+    assert f"{recs}:4: skipped: /v1/embeddings is not generated offline (chat completions only)" in result.output
 
     run_replay(recs, tmp_path / "live.jsonl", candidate_url=vllm_bare_server.base_url, model_map={"*": "tiny-llama"})
     offline, live = _results(tmp_path / "offline.jsonl"), _results(tmp_path / "live.jsonl")

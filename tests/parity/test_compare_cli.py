@@ -97,7 +97,7 @@ def test_group_without_subcommand_means_go(tmp_path):
     assert missing.exit_code == 2 and "--candidate" in missing.stderr
 
 
-@pytest.mark.parametrize("command", ["go", "run", "compare", "report"])
+@pytest.mark.parametrize("command", ["go", "run", "generate", "compare", "report"])
 def test_every_subcommand_has_help_with_examples(command):
     result = invoke(command, "--help")
     assert result.exit_code == 0 and "Examples:" in result.output

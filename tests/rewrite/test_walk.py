@@ -281,6 +281,27 @@ def test_every_node_class_compiles():
     assert _walk._COMPILED and all(compiled is not None for compiled in _walk._COMPILED.values())
 
 
+def test_rules_answer_as_with_libcsts_walks(monkeypatch):
+    """Every rule over every source of the rule tests, the examples and the shadowing cases: the same text,
+    review items (in order) and counts with these walks as with LibCST's `node.visit`."""
+    from tests.rewrite.conftest import run_rules
+
+    def answers():
+        out = []
+        for source in SOURCES:
+            result = run_rules(source)
+            out.append((result.after, result.review, result.counts, result.failure))
+        return out
+
+    ours = answers()
+    monkeypatch.setattr(_walk, "transform", lambda node, transformer, attributes=None: node.visit(transformer))
+    monkeypatch.setattr(_walk, "visit", lambda node, visitor: node.visit(visitor))
+    theirs = answers()
+    assert len(SOURCES) > 100 and sum(a[0] != s for a, s in zip(ours, SOURCES)) > 50
+    for source, a, b in zip(SOURCES, ours, theirs):
+        assert a == b, source
+
+
 def test_rules_walk_without_rebuilding():
     from migrate.rewrite.rules._base import RuleTransformer, _attribute_hooks
     from migrate.rewrite.registry import BY_ID, PYTHON_ORDER

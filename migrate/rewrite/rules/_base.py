@@ -59,6 +59,9 @@ class FileState:
     source: str | None = None  # the text of the current tree, when the engine knows it (see import_index)
     _index: object = None
     _parents: tuple | None = None
+    # id(top-level statement) -> (it, the module's indent and newline, its positions printed alone): the node is kept,
+    # so its id is not reused while the entry lives
+    _positions: dict = field(default_factory=dict)
 
     def import_index(self):
         """The ImportIndex of the current text (qualified names without scope analysis), or None."""
@@ -76,6 +79,17 @@ class FileState:
         if self._parents is None or self._parents[0] is not module:
             self._parents = (module, walk.parents(module))
         return self._parents[1]
+
+    def statement_positions(self, module: cst.Module, top: cst.CSTNode):
+        """PositionProvider's table for the top-level statement `top` of `module` printed alone, shared by the rules:
+        a statement no rule has rebuilt since (the same node) prints the same, so its table is computed once."""
+        layout = (module.default_indent, module.default_newline)
+        found = self._positions.get(id(top))
+        if found is None or found[0] is not top or found[1] != layout:
+            alone = module.with_changes(body=[top], header=[], footer=[])
+            found = self._positions[id(top)] = (top, layout,
+                                                MetadataWrapper(alone, unsafe_skip_copy=True).resolve(PositionProvider))
+        return found[2]
 
     def wrapper(self, module: cst.Module):
         from libcst.metadata import MetadataWrapper
@@ -109,7 +123,6 @@ class RuleTransformer(VisitorBasedCodemodCommand):
         self.state = state
         self._hooks: dict = {}  # (prefix, node type) -> this class's visit_X / leave_X, or None
         self._stack: list[cst.CSTNode] = []
-        self._statement_positions: dict[int, tuple] = {}  # id(top-level statement) -> (it, its positions alone)  # the original nodes from the module down to the one being visited
         self.config = state.config
         self.edits = 0
         self.notes_added = 0
@@ -187,6 +200,19 @@ class RuleTransformer(VisitorBasedCodemodCommand):
                     hot.add(id(current))
                 current = parents.get(current)
         self._hot = hot
+
+    def filter_statements(self, module: cst.Module, pattern) -> None:
+        """As a statement_filter, for a rule whose pattern comes from its analysis of the tree: call it from
+        visit_Module. From then on the walk skips every statement whose text does not match `pattern` (a no-op
+        where the statement spans are not known, see _prune.py)."""
+        index = self.state.import_index()
+        if index is None or not index.usable or index.tree is None:
+            return
+        from migrate.rewrite.rules._prune import Outline
+
+        self._outline = Outline(self.state.source, index.tree)
+        self._filter = pattern
+        self._outline.enter(module)
 
     def _start_pruning(self, module: cst.Module) -> None:
         self._outline = None
@@ -411,11 +437,7 @@ class RuleTransformer(VisitorBasedCodemodCommand):
         k = next((i for i, stmt in enumerate(module.body) if stmt is top), None)
         if k is None:
             return None
-        cache = self._statement_positions
-        if cache.get(id(top), (None,))[0] is not top:
-            alone = module.with_changes(body=[top], header=[], footer=[])
-            cache[id(top)] = (top, MetadataWrapper(alone, unsafe_skip_copy=True).resolve(PositionProvider))
-        positions = cache[id(top)][1]
+        positions = self.state.statement_positions(module, top)
         if node not in positions:
             return None
         return starts[k], positions[node], positions[top]

@@ -111,17 +111,20 @@ def rewrite_source(source: str, path: str, *, config, options: dict, active: fro
 class _Codes:
     """The text of each tree a file goes through, generated once (printing a tree costs about a third of parsing it).
 
-    Keyed by identity: the trees are immutable and `stages` keeps them alive for as long as this lives.
+    Keyed by identity: the trees are immutable, and each tree printed is kept alive here (a tree a rule returned
+    without a change of text is dropped from `stages`: its id must not pass to a later tree while its text is here).
     """
 
     def __init__(self, tree, source: str) -> None:
         self._texts: dict[int, str] = {id(tree): source}
         self._lines: dict[int, list[str]] = {}
+        self._trees: list = [tree]
 
     def __call__(self, tree) -> str:
         text = self._texts.get(id(tree))
         if text is None:
             text = self._texts[id(tree)] = tree.code
+            self._trees.append(tree)
         return text
 
     def lines(self, tree) -> list[str]:

@@ -1,9 +1,12 @@
-"""The read-only walk (migrate/rewrite/rules/_walk.py) sees what LibCST's visit sees, in the same order, and its
-parent map is ParentNodeProvider's."""
+"""The walks of migrate/rewrite/rules/_walk.py against LibCST's `node.visit`: the read-only walk sees what LibCST's
+visit sees, in the same order, and its parent map is ParentNodeProvider's; the transformer walk makes the same
+hook calls in the same order, returns the same code, and keeps (as the very same objects) the nodes that did not
+change."""
 
 from __future__ import annotations
 
 import libcst as cst
+import pytest
 from libcst.metadata import MetadataWrapper, ParentNodeProvider
 
 from migrate.rewrite.rules import _walk
@@ -55,6 +58,7 @@ def test_same_visits_in_the_same_order():
     count = 0
     for module in _parsed():
         for kind in (_Order, _Pruning):
+            assert _walk._plain(kind)  # walked here, not handed to LibCST
             theirs, ours = kind(), kind()
             module.visit(theirs)
             _walk.visit(module, ours)
@@ -86,3 +90,223 @@ def test_attribute_hooks_go_to_libcst():
 
     _walk.visit(cst.parse_module("f(g(1))\n"), Hooked())
     assert len(seen) == 2
+
+
+def test_libcsts_typed_stubs_are_no_attribute_hooks():
+    assert not _walk.attribute_hooks(cst.CSTVisitor) and not _walk.attribute_hooks(cst.CSTTransformer)
+
+    class Hooked(cst.CSTTransformer):
+        def leave_Call_args(self, node: cst.Call) -> None:
+            pass
+
+    assert _walk.attribute_hooks(Hooked)
+
+
+# -- the transformer walk ---------------------------------------------------------------------------------------
+
+class _Log(cst.CSTTransformer):
+    """Records every hook call (with the original node's id) and changes nothing."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.events: list[tuple] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        self.events.append(("visit", id(node)))
+        return self.enter(node)
+
+    def enter(self, node: cst.CSTNode) -> bool:
+        return True
+
+    def on_leave(self, original_node, updated_node):
+        self.events.append(("leave", id(original_node), updated_node is original_node))
+        return self.leave(original_node, updated_node)
+
+    def leave(self, original_node, updated_node):
+        return updated_node
+
+
+class _Edit(_Log):
+    """Replaces, removes and flattens: renames names that start with "o", drops `pass` statements and the
+    parts LibCST lets go (a keyword argument, a comma), and doubles every expression
+    statement that is a call."""
+
+    def leave(self, original_node, updated_node):
+        if isinstance(updated_node, cst.Name) and updated_node.value.startswith("o"):
+            return updated_node.with_changes(value=updated_node.value + "_x")
+        if isinstance(updated_node, cst.Pass):
+            return cst.RemoveFromParent()
+        if isinstance(updated_node, cst.Comma) or (
+                isinstance(updated_node, cst.Arg) and updated_node.keyword is not None):
+            return cst.RemoveFromParent()
+        if isinstance(updated_node, cst.SimpleStatementLine) and any(
+                isinstance(s, cst.Expr) and isinstance(s.value, cst.Call) for s in updated_node.body):
+            return cst.FlattenSentinel([updated_node, updated_node.deep_clone()])
+        return updated_node
+
+
+class _Decline(_Edit):
+    """Declines to enter calls and function definitions (their leave hooks still run, with the node as it was)."""
+
+    def enter(self, node: cst.CSTNode) -> bool:
+        return not isinstance(node, (cst.Call, cst.FunctionDef))
+
+
+class _Attributes(_Edit):
+    """Has a field hook: every on_visit_attribute / on_leave_attribute call is recorded too."""
+
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        self.events.append(("enter field", id(node), attribute))
+
+    def on_leave_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        self.events.append(("leave field", id(node), attribute))
+
+    def visit_Call_func(self, node: cst.Call) -> None:
+        pass
+
+
+def _libcst_and_ours(module: cst.Module, kind: type):
+    theirs, ours = kind(), kind()
+    try:
+        expected = module.visit(theirs)
+    except Exception as e:  # noqa: BLE001 - then ours must fail the same way
+        with pytest.raises(type(e)):
+            _walk.transform(module, ours)
+        assert _calls(ours.events) == _calls(theirs.events)
+        return None, None
+    got = _walk.transform(module, ours)
+    assert got.code == expected.code, module.code[:300]
+    assert _calls(ours.events) == _calls(theirs.events), module.code[:300]
+    return expected, got
+
+
+def _calls(events: list[tuple]) -> list[tuple]:
+    """The hook calls, without whether on_leave got the original node as its updated node (LibCST's never does)."""
+    return [e[:2] if e[0] == "leave" else e for e in events]
+
+
+def _no_object_twice(tree: cst.CSTNode) -> bool:
+    seen: set[int] = set()
+
+    def walk(node: cst.CSTNode) -> bool:
+        if id(node) in seen:
+            return False
+        seen.add(id(node))
+        return all(walk(child) for child in node.children)
+
+    return walk(tree)
+
+
+@pytest.mark.parametrize("kind", [_Log, _Edit, _Decline, _Attributes], ids=lambda k: k.__name__.strip("_"))
+def test_transform_is_libcsts_visit(kind):
+    count = 0
+    for module in _parsed():
+        expected, got = _libcst_and_ours(module, kind)
+        if got is None:
+            continue
+        count += 1
+        if kind is _Log:
+            assert got is module  # nothing changed: the very same tree
+        elif got.code == module.code:
+            continue
+        else:
+            assert _no_object_twice(got) == _no_object_twice(expected)
+    assert count > 100
+
+
+def test_unchanged_statements_are_the_same_objects():
+    kept = changed = 0
+    for module in _parsed():
+        try:
+            got = _walk.transform(module, _Edit())
+        except TypeError:  # a removal LibCST refuses too (see test_transform_is_libcsts_visit)
+            continue
+        if len(got.body) != len(module.body):
+            continue
+        for before, after in zip(module.body, got.body):
+            if after.deep_equals(before):
+                # nothing in it was renamed, removed or doubled: kept whole, down to its leaves
+                assert after is before
+                kept += 1
+            else:
+                assert after is not before
+                changed += 1
+    assert kept > 100 and changed > 10
+
+
+def test_a_node_held_twice_comes_back_as_two_objects():
+    name = cst.Name("shared")
+    module = cst.Module(body=[cst.SimpleStatementLine([cst.Expr(name)]), cst.SimpleStatementLine([cst.Expr(name)])])
+    for kind in (_Log, _Attributes):
+        expected, got = _libcst_and_ours(module, kind)
+        first, second = (stmt.body[0].value for stmt in got.body)
+        assert first is not second and got.code == expected.code
+    assert _walk.transform(module, _Log()).body[0].body[0].value is name
+
+
+def test_sentinels_and_errors_as_libcst():
+    class RemoveModule(_Log):
+        def leave(self, original_node, updated_node):
+            return cst.RemoveFromParent() if isinstance(updated_node, cst.Module) else updated_node
+
+    class RemoveRequired(_Log):
+        def leave(self, original_node, updated_node):
+            return cst.RemoveFromParent() if isinstance(updated_node, cst.Attribute) else updated_node
+
+    class FlattenRequired(_Log):
+        def leave(self, original_node, updated_node):
+            return cst.FlattenSentinel([updated_node]) if isinstance(updated_node, cst.Integer) else updated_node
+
+    class NotANode(_Log):
+        def leave(self, original_node, updated_node):
+            return "x" if isinstance(updated_node, cst.Integer) else updated_node
+
+    class EmptyBody(_Log):
+        def leave(self, original_node, updated_node):
+            return cst.RemoveFromParent() if isinstance(updated_node, cst.Expr) else updated_node
+
+    module = cst.parse_module("# head\nimport os\nx = os.path + 1  # c\nif x:\n    y\n    z\nelse:\n    f(1,)\n")
+    for kind in (RemoveModule, RemoveRequired, FlattenRequired, NotANode, EmptyBody):
+        _libcst_and_ours(module, kind)
+    assert _walk.transform(module, RemoveModule()).code == module.visit(RemoveModule()).code == "\n"
+
+
+def test_every_node_class_compiles():
+    for module in _parsed():
+        _walk.transform(module, _Log())
+        try:
+            _walk.transform(module, _Attributes())
+        except TypeError:  # a removal LibCST refuses too
+            pass
+    assert _walk._COMPILED and all(compiled is not None for compiled in _walk._COMPILED.values())
+
+
+def test_rules_answer_as_with_libcsts_walks(monkeypatch):
+    """Every rule over every source of the rule tests, the examples and the shadowing cases: the same text,
+    review items (in order) and counts with these walks as with LibCST's `node.visit`."""
+    from tests.rewrite.conftest import run_rules
+
+    def answers():
+        out = []
+        for source in SOURCES:
+            result = run_rules(source)
+            out.append((result.after, result.review, result.counts, result.failure))
+        return out
+
+    ours = answers()
+    monkeypatch.setattr(_walk, "transform", lambda node, transformer, attributes=None: node.visit(transformer))
+    monkeypatch.setattr(_walk, "visit", lambda node, visitor: node.visit(visitor))
+    theirs = answers()
+    assert len(SOURCES) > 100 and sum(a[0] != s for a, s in zip(ours, SOURCES)) > 50
+    for source, a, b in zip(SOURCES, ours, theirs):
+        assert a == b, source
+
+
+def test_rules_walk_without_rebuilding():
+    from migrate.rewrite.rules._base import RuleTransformer, _attribute_hooks
+    from migrate.rewrite.registry import BY_ID, PYTHON_ORDER
+    import importlib
+
+    for rid in PYTHON_ORDER:
+        transformer = importlib.import_module(f"migrate.rewrite.rules.{BY_ID[rid].module}").Transformer
+        assert issubclass(transformer, RuleTransformer) and not _attribute_hooks(transformer), rid

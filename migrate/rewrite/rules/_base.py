@@ -59,6 +59,9 @@ class FileState:
     source: str | None = None  # the text of the current tree, when the engine knows it (see import_index)
     _index: object = None
     _parents: tuple | None = None
+    # id(top-level statement) -> (it, the module's indent and newline, its positions printed alone): the node is kept,
+    # so its id is not reused while the entry lives
+    _positions: dict = field(default_factory=dict)
 
     def import_index(self):
         """The ImportIndex of the current text (qualified names without scope analysis), or None."""
@@ -76,6 +79,17 @@ class FileState:
         if self._parents is None or self._parents[0] is not module:
             self._parents = (module, walk.parents(module))
         return self._parents[1]
+
+    def statement_positions(self, module: cst.Module, top: cst.CSTNode):
+        """PositionProvider's table for the top-level statement `top` of `module` printed alone, shared by the rules:
+        a statement no rule has rebuilt since (the same node) prints the same, so its table is computed once."""
+        layout = (module.default_indent, module.default_newline)
+        found = self._positions.get(id(top))
+        if found is None or found[0] is not top or found[1] != layout:
+            alone = module.with_changes(body=[top], header=[], footer=[])
+            found = self._positions[id(top)] = (top, layout,
+                                                MetadataWrapper(alone, unsafe_skip_copy=True).resolve(PositionProvider))
+        return found[2]
 
     def wrapper(self, module: cst.Module):
         from libcst.metadata import MetadataWrapper
@@ -109,7 +123,6 @@ class RuleTransformer(VisitorBasedCodemodCommand):
         self.state = state
         self._hooks: dict = {}  # (prefix, node type) -> this class's visit_X / leave_X, or None
         self._stack: list[cst.CSTNode] = []
-        self._statement_positions: dict[int, tuple] = {}  # id(top-level statement) -> (it, its positions alone)  # the original nodes from the module down to the one being visited
         self.config = state.config
         self.edits = 0
         self.notes_added = 0
@@ -187,6 +200,19 @@ class RuleTransformer(VisitorBasedCodemodCommand):
                     hot.add(id(current))
                 current = parents.get(current)
         self._hot = hot
+
+    def filter_statements(self, module: cst.Module, pattern) -> None:
+        """As a statement_filter, for a rule whose pattern comes from its analysis of the tree: call it from
+        visit_Module. From then on the walk skips every statement whose text does not match `pattern` (a no-op
+        where the statement spans are not known, see _prune.py)."""
+        index = self.state.import_index()
+        if index is None or not index.usable or index.tree is None:
+            return
+        from migrate.rewrite.rules._prune import Outline
+
+        self._outline = Outline(self.state.source, index.tree)
+        self._filter = pattern
+        self._outline.enter(module)
 
     def _start_pruning(self, module: cst.Module) -> None:
         self._outline = None
@@ -287,7 +313,11 @@ class RuleTransformer(VisitorBasedCodemodCommand):
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         self._start_pruning(tree)
-        result = super().transform_module_impl(tree)
+        if _plain_dispatch(type(self)):
+            # LibCST's walk rebuilds every node it enters; this one keeps what the hooks did not change.
+            result = walk.transform(tree, self, attributes=_attribute_hooks(type(self)))
+        else:
+            result = super().transform_module_impl(tree)
         if not self._notes_written:
             return result
         # A note the file already holds, but not right above its statement (the first statement's comments are
@@ -299,7 +329,7 @@ class RuleTransformer(VisitorBasedCodemodCommand):
             stray = min(max(held[key] - self._notes_found[key], 0), len(lines))
             drop.update(id(line) for line in lines[len(lines) - stray:])
         if drop:
-            result = result.visit(_DropLines(drop))
+            result = walk.transform(result, _DropLines(drop))
             self.notes_added -= len(drop)
         return result
 
@@ -407,11 +437,7 @@ class RuleTransformer(VisitorBasedCodemodCommand):
         k = next((i for i, stmt in enumerate(module.body) if stmt is top), None)
         if k is None:
             return None
-        cache = self._statement_positions
-        if cache.get(id(top), (None,))[0] is not top:
-            alone = module.with_changes(body=[top], header=[], footer=[])
-            cache[id(top)] = (top, MetadataWrapper(alone, unsafe_skip_copy=True).resolve(PositionProvider))
-        positions = cache[id(top)][1]
+        positions = self.state.statement_positions(module, top)
         if node not in positions:
             return None
         return starts[k], positions[node], positions[top]
@@ -452,7 +478,6 @@ class RuleTransformer(VisitorBasedCodemodCommand):
 # CSTTransformer's plain dispatch, with each hook looked up once per run and node type (not once per class: a
 # method replaced on the class between two runs is seen).
 _PLAIN: dict[type, bool] = {}
-_ATTRIBUTE_HOOKS: dict[type, bool] = {}
 
 
 def _plain_dispatch(cls: type) -> bool:
@@ -502,11 +527,9 @@ def _is_statement(node_type: type) -> bool:
 
 
 def _attribute_hooks(cls: type) -> bool:
-    """Whether the class has any visit_<Node>_<attribute> / leave_<Node>_<attribute> hook."""
-    found = _ATTRIBUTE_HOOKS.get(cls)
-    if found is None:
-        found = _ATTRIBUTE_HOOKS[cls] = any(re.match(r"(?:visit|leave)_[A-Z][A-Za-z]*_[a-z]", name) for name in dir(cls))
-    return found
+    """Whether the class has any visit_<Node>_<attribute> / leave_<Node>_<attribute> hook (LibCST's typed no-op
+    stubs, which every transformer inherits, do not count)."""
+    return walk.attribute_hooks(cls)
 
 
 def _is_child(parent: cst.CSTNode, node: cst.CSTNode) -> bool:

@@ -20,7 +20,7 @@ import re
 from dataclasses import replace
 
 import libcst as cst
-from libcst.codemod import CodemodContext
+from libcst.codemod import CodemodContext, ContextAwareTransformer
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import MetadataWrapper
 
@@ -129,7 +129,7 @@ def _targeted_removal(context: CodemodContext, tree: cst.Module) -> cst.Module |
         walk.visit(tree, _Spelled(names))
     except _Found:
         return None
-    return tree.visit(_StatementRemoveImports(context, names))
+    return walk.transform(tree, _StatementRemoveImports(context, names))
 
 
 def run_fixup(transform: type, context: CodemodContext, tree: cst.Module) -> cst.Module:
@@ -143,4 +143,6 @@ def run_fixup(transform: type, context: CodemodContext, tree: cst.Module) -> cst
     wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
     with instance.resolve(wrapper):
         instance.context = replace(instance.context, wrapper=wrapper)
+        if type(instance).transform_module_impl is ContextAwareTransformer.transform_module_impl:
+            return walk.transform(wrapper.module, instance)  # tree.visit(instance), keeping what is unchanged
         return instance.transform_module_impl(wrapper.module)

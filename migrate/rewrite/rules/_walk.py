@@ -11,12 +11,16 @@ whose order cannot be read, is walked by LibCST itself.
 
 from __future__ import annotations
 
+import ast
+import dataclasses
 import inspect
 import re
+import textwrap
 from collections.abc import Sequence
 
 import libcst as cst
 import libcst.matchers as m
+from libcst._nodes.base import CSTValidationError
 
 _FIELD = re.compile(r"\bvisit_(?:required|optional|sentinel|sequence|body_sequence|iterable|body_iterable)\(\s*"
                     r"self,\s*[\"'](\w+)[\"']")
@@ -43,11 +47,26 @@ def child_fields(node_type: type) -> tuple[str, ...] | None:
     return order
 
 
+_ATTRIBUTE_HOOK = re.compile(r"(?:visit|leave)_[A-Z][A-Za-z]*_[a-z]")
+_ATTRIBUTE_HOOKS: dict[type, bool] = {}
+
+
+def attribute_hooks(visitor_type: type) -> bool:
+    """Whether the class has a visit_<Node>_<field> / leave_<Node>_<field> hook of its own: LibCST's typed no-op
+    stubs (CSTTypedVisitorFunctions, CSTTypedTransformerFunctions: every visitor inherits one per field) aside."""
+    found = _ATTRIBUTE_HOOKS.get(visitor_type)
+    if found is None:
+        found = _ATTRIBUTE_HOOKS[visitor_type] = any(
+            _ATTRIBUTE_HOOK.match(name)
+            and not getattr(getattr(visitor_type, name), "__qualname__", "").startswith("CSTTyped")
+            for name in dir(visitor_type))
+    return found
+
+
 def _plain(visitor_type: type) -> bool:
     found = _PLAIN.get(visitor_type)
     if found is None:
-        found = _PLAIN[visitor_type] = issubclass(visitor_type, cst.CSTVisitor) and not any(
-            re.match(r"(?:visit|leave)_[A-Z][A-Za-z]*_[a-z]", name) for name in dir(visitor_type))
+        found = _PLAIN[visitor_type] = issubclass(visitor_type, cst.CSTVisitor) and not attribute_hooks(visitor_type)
     return found
 
 
@@ -114,3 +133,277 @@ def _children(node: cst.CSTNode) -> Sequence[cst.CSTNode]:
         elif isinstance(value, Sequence) and not isinstance(value, str):
             out.extend(item for item in value if isinstance(item, cst.CSTNode))
     return out
+
+
+# -- transformer walks that keep what did not change ----------------------------------------------------------
+# `node.visit(transformer)` rebuilds every node it enters: each `_visit_and_replace_children` constructs (and
+# validates) a new node from its visited children, even when every child came back as it was. `transform` runs
+# the same code, each node class's own `_visit_and_replace_children` compiled once from its source, with two
+# changes: its `visit_*` helpers walk here, and the constructor call at its end returns the node itself when
+# every field it would pass is the very object the node holds (a visited sequence counts as the same when each
+# child came back as it was: the node keeps its list or tuple, where LibCST's rebuild would hold a new tuple of
+# the same children). Everything else is LibCST's: the same on_visit/on_leave
+# calls in the same order with the same nodes, the same children, sentinels handled as in libcst/_nodes/
+# internal.py, on_visit returning False (the node is its own updated node), the check of what on_leave returns,
+# and Module's removal special case. A node class whose source does not compile that way is rebuilt by its own
+# method. A node object met a second time in one walk (a tree that holds it twice) is walked there by LibCST
+# itself, so the result holds a new copy as LibCST's would, never one object in two places.
+
+_KEEP = "__migrate_keep__"
+_COMPILED: dict[tuple[object, bool], object] = {}  # (_visit_and_replace_children, attributes) -> compiled or None
+_NOT_YET = object()
+
+
+def _keep(node, cls, /, **fields):
+    """`cls(**fields)`, or `node` itself when that would rebuild it with the very same fields."""
+    if type(node) is cls:
+        for name, value in fields.items():
+            if value is not getattr(node, name):
+                break
+        else:
+            return node
+    return cls(**fields)
+
+
+def _compile(function, helpers: dict, attributes: bool):
+    """`function` (a `_visit_and_replace_children`) recompiled over `helpers`, its one constructor call going
+    through _keep; None when its source is not of that shape."""
+    key = (function, attributes)
+    found = _COMPILED.get(key, _NOT_YET)
+    if found is not _NOT_YET:
+        return found
+    compiled = None
+    try:
+        source = textwrap.dedent(inspect.getsource(function))
+        tree = ast.parse(source)
+    except (OSError, TypeError, SyntaxError):
+        tree = None
+    definition = tree.body[0] if tree is not None and len(tree.body) == 1 else None
+    if isinstance(definition, ast.FunctionDef) and definition.args.args:
+        self_name = definition.args.args[0].arg
+        owner = function.__qualname__.rsplit(".", 2)[-2]
+        calls = [node for node in ast.walk(definition) if isinstance(node, ast.Call) and (
+            (isinstance(node.func, ast.Name) and node.func.id == owner)
+            or (isinstance(node.func, ast.Attribute) and node.func.attr == "__class__"
+                and isinstance(node.func.value, ast.Name) and node.func.value.id == self_name))]
+        rebuilds = len(calls) == 1 and not calls[0].args and all(k.arg is not None for k in calls[0].keywords)
+        plain_leaf = not calls and _returns_self(definition, self_name)
+        if rebuilds or plain_leaf:
+            if rebuilds:
+                call = calls[0]
+                call.args = [ast.Name(self_name, ast.Load()), call.func]
+                call.func = ast.Name(_KEEP, ast.Load())
+            definition.decorator_list = []
+            definition.returns = None
+            for arg in (*definition.args.posonlyargs, *definition.args.args, *definition.args.kwonlyargs):
+                arg.annotation = None
+            ast.fix_missing_locations(tree)
+            namespace = dict(function.__globals__)
+            namespace.update(helpers)
+            namespace[_KEEP] = _keep
+            try:
+                exec(compile(tree, f"<transform walk: {function.__qualname__}>", "exec"), namespace)
+            except Exception:  # noqa: BLE001 - not of the expected shape after all: LibCST's own method
+                compiled = None
+            else:
+                compiled = namespace[definition.name]
+                compiled.__migrate_fields__ = frozenset(k.arg for k in calls[0].keywords) if rebuilds else None
+    _COMPILED[key] = compiled
+    return compiled
+
+
+def _returns_self(definition: ast.FunctionDef, self_name: str) -> bool:
+    body = definition.body
+    return (len(body) == 1 and isinstance(body[0], ast.Return) and isinstance(body[0].value, ast.Name)
+            and body[0].value.id == self_name)
+
+
+def _make_walk(attributes: bool):
+    """The walk (node, transformer) -> result and its state; `attributes`: call on_visit_attribute /
+    on_leave_attribute around each field, as LibCST does (False: a transformer with no use for them)."""
+    from libcst import FlattenSentinel, MaybeSentinel, RemovalSentinel
+
+    seen_holder: list = [set()]  # ids of the nodes entered by the walk in progress
+    methods: dict[type, object] = {}
+    results = (cst.CSTNode, RemovalSentinel, FlattenSentinel)
+
+    def method(node_type: type):
+        function = node_type._visit_and_replace_children
+        compiled = _compile(function, helpers, attributes)
+        if compiled is not None and compiled.__migrate_fields__ is not None:
+            names = {f.name for f in dataclasses.fields(node_type) if f.init}
+            if compiled.__migrate_fields__ != names:
+                compiled = None  # a field left to its default: LibCST's rebuild would change it
+        methods[node_type] = compiled
+        return compiled
+
+    def visit(node, visitor):
+        seen = seen_holder[0]
+        key = id(node)
+        if key in seen:
+            return node.visit(visitor)  # the same object twice in the tree: LibCST builds a copy here
+        seen.add(key)
+        if visitor.on_visit(node):
+            node_type = type(node)
+            rebuild = methods[node_type] if node_type in methods else method(node_type)
+            updated = rebuild(node, visitor) if rebuild is not None else node._visit_and_replace_children(visitor)
+        else:
+            updated = node
+        result = visitor.on_leave(node, updated)
+        if result is not updated and not isinstance(result, results):
+            raise CSTValidationError(
+                "Expected a node of type CSTNode or a RemovalSentinel, "
+                + f"but got a return value of {type(result).__name__}"
+            )
+        return result
+
+    def visit_required(parent, fieldname, node, visitor):
+        if attributes:
+            visitor.on_visit_attribute(parent, fieldname)
+        result = visit(node, visitor)
+        if result is not node:
+            if isinstance(result, RemovalSentinel):
+                raise TypeError(
+                    f"We got a RemovalSentinel while visiting a {type(node).__name__}. This "
+                    + "node's parent does not allow it to be removed."
+                )
+            elif isinstance(result, FlattenSentinel):
+                raise TypeError(
+                    f"We got a FlattenSentinel while visiting a {type(node).__name__}. This "
+                    + "node's parent does not allow for it to be it to be replaced with a "
+                    + "sequence."
+                )
+        if attributes:
+            visitor.on_leave_attribute(parent, fieldname)
+        return result
+
+    def visit_optional(parent, fieldname, node, visitor):
+        if attributes:
+            visitor.on_visit_attribute(parent, fieldname)
+        if node is None:
+            if attributes:
+                visitor.on_leave_attribute(parent, fieldname)
+            return None
+        result = visit(node, visitor)
+        if result is not node and isinstance(result, FlattenSentinel):
+            raise TypeError(
+                f"We got a FlattenSentinel while visiting a {type(node).__name__}. This "
+                + "node's parent does not allow for it to be it to be replaced with a "
+                + "sequence."
+            )
+        if attributes:
+            visitor.on_leave_attribute(parent, fieldname)
+        return None if isinstance(result, RemovalSentinel) else result
+
+    def visit_sentinel(parent, fieldname, node, visitor):
+        if attributes:
+            visitor.on_visit_attribute(parent, fieldname)
+        if isinstance(node, MaybeSentinel):
+            if attributes:
+                visitor.on_leave_attribute(parent, fieldname)
+            return MaybeSentinel.DEFAULT
+        result = visit(node, visitor)
+        if result is not node and isinstance(result, FlattenSentinel):
+            raise TypeError(
+                f"We got a FlattenSentinel while visiting a {type(node).__name__}. This "
+                + "node's parent does not allow for it to be it to be replaced with a "
+                + "sequence."
+            )
+        if attributes:
+            visitor.on_leave_attribute(parent, fieldname)
+        return MaybeSentinel.DEFAULT if isinstance(result, RemovalSentinel) else result
+
+    def visit_sequence(parent, fieldname, children, visitor):
+        if attributes:
+            visitor.on_visit_attribute(parent, fieldname)
+        out = []
+        same = True
+        for child in children:
+            result = visit(child, visitor)
+            if result is child:
+                out.append(child)
+                continue
+            same = False
+            if isinstance(result, FlattenSentinel):
+                out.extend(result)
+            elif not isinstance(result, RemovalSentinel):
+                out.append(result)
+        if attributes:
+            visitor.on_leave_attribute(parent, fieldname)
+        return children if same else tuple(out)
+
+    def visit_body_sequence(parent, fieldname, children, visitor):
+        if attributes:
+            visitor.on_visit_attribute(parent, fieldname)
+        out = []
+        same = True
+        for child in children:
+            result = visit(child, visitor)
+            if result is child:
+                out.append(child)
+                continue
+            same = False
+            if isinstance(result, RemovalSentinel):
+                continue  # removed
+            # A child that was not empty and is now (its statements removed) goes: LibCST's pass insertion.
+            if isinstance(result, FlattenSentinel):
+                for item in result:
+                    if (not child._is_removable()) and item._is_removable():
+                        continue
+                    out.append(item)
+            elif not ((not child._is_removable()) and result._is_removable()):
+                out.append(result)
+        if attributes:
+            visitor.on_leave_attribute(parent, fieldname)
+        return children if same else tuple(out)
+
+    def visit_iterable(parent, fieldname, children, visitor):
+        return iter(visit_sequence(parent, fieldname, children, visitor))
+
+    def visit_body_iterable(parent, fieldname, children, visitor):
+        return iter(visit_body_sequence(parent, fieldname, children, visitor))
+
+    helpers = {
+        "visit_required": visit_required, "visit_optional": visit_optional, "visit_sentinel": visit_sentinel,
+        "visit_sequence": visit_sequence, "visit_body_sequence": visit_body_sequence,
+        "visit_iterable": visit_iterable, "visit_body_iterable": visit_body_iterable,
+    }
+
+    def run(node, visitor):
+        outer = seen_holder[0]
+        seen_holder[0] = set()
+        try:
+            return visit(node, visitor)
+        finally:
+            seen_holder[0] = outer
+
+    return run
+
+
+_WALKS: dict[bool, object] = {}
+
+
+def _uses_attributes(visitor_type: type) -> bool:
+    return (visitor_type.on_visit_attribute is not cst.CSTTransformer.on_visit_attribute
+            or visitor_type.on_leave_attribute is not cst.CSTTransformer.on_leave_attribute
+            or attribute_hooks(visitor_type))
+
+
+def transform(node: cst.CSTNode, transformer: cst.CSTTransformer, *, attributes: bool | None = None):
+    """`node.visit(transformer)`, keeping every node whose fields come back unchanged instead of rebuilding it.
+
+    `attributes`: whether the transformer's on_visit_attribute / on_leave_attribute are called (None: when its
+    class defines them or has visit_<Node>_<field> hooks; False for a transformer that knows it has no use for
+    them). A read-only CSTVisitor is walked by `visit` and `node` returned."""
+    if isinstance(transformer, cst.CSTVisitor):
+        visit(node, transformer)
+        return node
+    if attributes is None:
+        attributes = _uses_attributes(type(transformer))
+    run = _WALKS.get(attributes)
+    if run is None:
+        run = _WALKS[attributes] = _make_walk(attributes)
+    result = run(node, transformer)
+    if isinstance(node, cst.Module) and isinstance(result, cst.RemovalSentinel):
+        return node.with_changes(body=(), header=(), footer=())  # Module.visit's special case
+    return result

@@ -66,6 +66,7 @@ from libcst.codemod.visitors import AddImportsVisitor
 from migrate.catalog.facts import LEGACY_RESPONSE_ATTRIBUTES
 from migrate.rewrite import flow
 from migrate.rewrite.rules import _walk as walk
+from migrate.rewrite.rules._prune import words_pattern
 from migrate.rewrite.rules._base import (
     RuleTransformer,
     attr_chain,
@@ -402,6 +403,21 @@ class Transformer(RuleTransformer):
         self.enums = _enum_classes(node)
         alias = openai_alias(node)
         self.openai, self.imports_openai = alias or "openai", alias is not None
+        self.filter_statements(node, self._acting_statements())
+
+    def _acting_statements(self) -> re.Pattern:
+        """What the text of every statement a hook can act on spells (see filter_statements). Every edit and review
+        of this rule is of an expression that `_Scopes.kind` roots in a response (a name the analysis found
+        holding one, an SDK call that answers with one, a function the facts say returns one), of a parameter
+        the facts say receives one, or of a `_TELLTALE` key; a backslash may spell a key in an escape."""
+        words = set(_TELLTALE)
+        for names in (*self.known.values(), *self.scopes.params.values()):
+            words.update(names)
+        for reference in self.scopes.facts.functions:
+            words.update(reference.split("."))
+        for tail in flow.response_tails():
+            words.update(tail)
+        return re.compile(r"\\|" + words_pattern(words).pattern)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.stack.append(id(node))

@@ -55,6 +55,7 @@ _LEGACY_CHAT = frozenset(qualified_calls(_CHAT))  # openai.ChatCompletion.create
 
 _FUNCTION_TOOL_CALL = "ChatCompletionMessageToolCall"  # in openai.types.chat
 _WANTED = re.compile(r"\bfunctions\s*=|function_call")
+_ACTS = re.compile(r"function|\\")
 
 
 def wanted(source: str, state) -> bool:
@@ -99,6 +100,12 @@ class Transformer(RuleTransformer):
         self.guards: list[set[str]] = []  # receivers tested by enclosing `if E.function_call:`
         self.receivers: dict[int, set[str]] = {}
         self.tree: cst.Module | None = None
+
+    def statement_filter(self):
+        # Every hook acts on text that spells "function": a `functions=` / `function_call=` argument, an
+        # `.function_call` read, a "function_call" string, a {"role": "function"} or assistant message with a
+        # "function_call" key (or a string key or value spelled with escapes: any backslash).
+        return _ACTS
 
     def visit_Module(self, node: cst.Module) -> None:
         self.tree = node

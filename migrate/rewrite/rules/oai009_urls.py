@@ -69,10 +69,23 @@ class Transformer(RuleTransformer):
         include_tests = bool(self.state.options.get("include_tests"))
         rule = self
         sinks: list[cst.BaseExpression] = []
+        strings: list[cst.CSTNode] = []  # every string part that may spell the host (escapes included)
 
         class Sinks(cst.CSTVisitor):
             def visit_Call(self, call: cst.Call) -> None:
                 sinks.extend(rule._sink_args(call, include_tests))
+
+            def visit_SimpleString(self, string: cst.SimpleString) -> None:
+                if HOST in string.value or "\\" in string.value:
+                    strings.append(string)
+
+            def visit_ConcatenatedString(self, string: cst.ConcatenatedString) -> None:
+                if HOST in (literal_str(string) or ""):  # "https://api.open" "ai.com"
+                    strings.append(string)
+
+            def visit_FormattedStringText(self, text: cst.FormattedStringText) -> None:
+                if HOST in text.value:
+                    strings.append(text)
 
         walk.visit(node, Sinks())
         for sink in sinks:
@@ -85,6 +98,9 @@ class Transformer(RuleTransformer):
                 self.flowing.add(value)
                 del self.exported[value]
         self.edits_base = any(split_url(literal_str(n) or "") == "" for n in self.flowing)
+        # What the hooks below act on: a string whose value holds the host (a concatenation holds such a part), an
+        # f-string part that does, a concatenation or f-string that names a route vLLM does not serve.
+        self.visit_only(node, [*strings, *self.unserved_paths])
         return True
 
     def _sink_args(self, call: cst.Call, include_tests: bool) -> list[cst.BaseExpression]:

@@ -168,15 +168,24 @@ class ModuleDetector(Evaluator):
         return self._class_scope(node, parent)
 
     def _bind_parameters(self, params, scope: Scope) -> None:
+        """Bind a function's parameters in its scope: unknown, but a string default is a known string and a
+        parameter typed with an SDK client class (`client: OpenAI`) is a client built elsewhere."""
         nodes = [params] if params.type == "identifier" else params.named_children
         for param in nodes:
-            pattern, default = param, None
+            pattern, default, annotation = param, None, None
             if param.type in ("required_parameter", "optional_parameter"):
                 pattern, default = param.child_by_field_name("pattern"), param.child_by_field_name("value")
+                annotation = param.child_by_field_name("type")
             elif param.type == "assignment_pattern":
                 pattern, default = param.child_by_field_name("left"), param.child_by_field_name("right")
             if pattern is None:
                 continue
+            if annotation is not None and pattern.type == "identifier":
+                name = self.text(pattern)
+                client = self.annotation_value(annotation, scope.parent or scope, f"parameter {name}")
+                if client is not None:
+                    scope.names[name] = ("value", client)
+                    continue
             for name, _ in self._pattern(pattern):
                 value = Dynamic(f"parameter {name}")
                 if default is not None and default.type == "string":
@@ -200,12 +209,15 @@ class ModuleDetector(Evaluator):
         body = node.child_by_field_name("body")
         if body is None:
             return instance.fields
+        typed = []  # `private openai: OpenAI;` with no initializer: set by a framework, unless a method sets it
         for member in body.named_children:
             if member.type in ("field_definition", "public_field_definition"):
                 name = member.child_by_field_name("property") or member.child_by_field_name("name")
                 value = member.child_by_field_name("value")
                 if name is not None and value is not None:
                     instance.fields.setdefault(self.text(name), ("expr", value, inner))
+                elif name is not None and member.child_by_field_name("type") is not None:
+                    typed.append((self.text(name), member.child_by_field_name("type")))
             elif member.type == "method_definition":
                 method_body = member.child_by_field_name("body")
                 params = member.child_by_field_name("parameters")
@@ -223,6 +235,11 @@ class ModuleDetector(Evaluator):
                     self.hoist(method_body, method_scope)
                 for left, right in assignments:
                     instance.fields.setdefault(self.text(left), ("expr", right, method_scope))
+        for name, annotation in typed:
+            if name not in instance.fields:
+                client = self.annotation_value(annotation, inner.parent or inner, f"field {name}")
+                if client is not None:
+                    instance.fields[name] = ("value", client)
         self._inherit(node, inner.parent, instance)
         return instance.fields
 
@@ -251,7 +268,8 @@ class ModuleDetector(Evaluator):
         return self._class_scope(value.node, value.scope).this
 
     def _parameter_properties(self, params, scope: Scope, instance: Instance) -> None:
-        """TypeScript's `constructor(private model = "gpt-4o")`: the parameter is also a field of `this`."""
+        """TypeScript's `constructor(private model = "gpt-4o")`, `constructor(private readonly openai: OpenAI)`:
+        the parameter is also a field of `this`."""
         for param in params.named_children:
             if param.type not in ("required_parameter", "optional_parameter"):
                 continue
@@ -325,7 +343,7 @@ class ModuleDetector(Evaluator):
         params, dynamic, model = self._request(node, scope)
         self._emit(node, Kind.CALL, api, endpoint=endpoint, client=client.cls, model=model[0], model_origin=model[1],
                    parameters=params, parameters_dynamic=dynamic, variant=_variant(node),
-                   detail=f"{detail}client {client.cls} (line {client.line}); {client.endpoint}".strip())
+                   detail=f"{detail}{_client_detail(client)}; {client.endpoint}".strip().rstrip(";"))
 
     def _request(self, node, scope: Scope):
         """(body keys, keys not statically known, (model, origin)) of a call whose first argument is the body."""
@@ -574,6 +592,13 @@ class ModuleDetector(Evaluator):
 DETECTORS = PrefixRegistry(prefixes.JAVASCRIPT, JAVASCRIPT_SEPARATORS)
 DETECTORS.register("ai-sdk-function", ModuleDetector._ai_sdk_function_call)
 DETECTORS.register("ai-sdk-provider", ModuleDetector._ai_sdk_provider_call)
+
+
+def _client_detail(client: Client) -> str:
+    """How a call's finding names its client: where it was built, or the annotation that says what it is."""
+    if client.origin:
+        return f"client {client.cls} from {client.origin} (line {client.line})"
+    return f"client {client.cls} (line {client.line})"
 
 
 def _variant(node) -> str | None:

@@ -3,8 +3,11 @@
 Scopes are lexical: a module, a function, a block. Declarations are hoisted per block and evaluated lazily,
 so a client declared below the function that uses it still resolves; a name being evaluated reads as
 unknown (no infinite loop on `const a = b; const b = a`). Imports (ES and CommonJS, default, named, aliased,
-namespace, destructured `require`) bind to `Import` values; type-only imports bind nothing. A use through a
-module of the project becomes `Pending` and is settled across modules (crossmodule.py).
+namespace, destructured `require`) bind to `Import` values; type-only imports bind no value, only a type name
+that annotations resolve through. A TypeScript parameter typed with an SDK client class (`client: OpenAI`,
+`private readonly openai: OpenAI`) is that class's client, built elsewhere, so its endpoint is unknown
+(annotation_value, as the Python front end reads `client: OpenAI`). A use through a module of the project
+becomes `Pending` and is settled across modules (crossmodule.py).
 
 This is the JS/TS front end over the scan's evaluator core (migrate/scan/detect/core/): it lowers tree-sitter syntax
 to the core's operations over the core's values. Member access (client -> path, instance -> field, `Pending.get`),
@@ -16,6 +19,8 @@ values are. See docs/detection.md, "One evaluator, a front end per language".
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from migrate.catalog import javascript as js
 from migrate.catalog import prefixes
@@ -58,6 +63,7 @@ class Evaluator(CoreEvaluator):
         self.path = path
         self.exports: dict[str, tuple] = {}  # name -> ("expr", node, scope, key) / ("value", value)
         self.star_exports: list[str] = []
+        self.type_names: dict[str, Import] = {}  # names only type-only imports bind: for annotations
 
     # -- text ----------------------------------------------------------------------------------------------------
     def text(self, node) -> str:
@@ -86,30 +92,39 @@ class Evaluator(CoreEvaluator):
                 self._commonjs_export(child, scope)
 
     def _bind_import(self, node, scope: Scope) -> None:
-        if _has_token(node, "type"):
-            return  # import type { OpenAI } from "openai": no value at run time
+        """Bind what an import names. `import type { OpenAI } from "openai"` and `import { type OpenAI }` have no
+        value at run time: they bind only a type name (self.type_names), which annotations resolve."""
         source = node.child_by_field_name("source")
         if source is None:
             return
         module = _string_value(self, source)
+        type_only = _has_token(node, "type")
+
+        def bind(name: str, value: Import, only_type: bool) -> None:
+            if only_type:
+                self.type_names[name] = value
+            else:
+                scope.names[name] = ("value", value)
+
         for clause in node.named_children:
             if clause.type != "import_clause":
                 continue
             for part in clause.named_children:
                 if part.type == "identifier":
-                    scope.names[self.text(part)] = ("value", Import(module, "default"))
+                    bind(self.text(part), Import(module, "default"), type_only)
                 elif part.type == "namespace_import":
                     for ident in part.named_children:
                         if ident.type == "identifier":
-                            scope.names[self.text(ident)] = ("value", Import(module, "*"))
+                            bind(self.text(ident), Import(module, "*"), type_only)
                 elif part.type == "named_imports":
                     for spec in part.named_children:
-                        if spec.type != "import_specifier" or _has_token(spec, "type"):
+                        if spec.type != "import_specifier":
                             continue
                         name = spec.child_by_field_name("name")
                         alias = spec.child_by_field_name("alias") or name
                         if name is not None:
-                            scope.names[self.text(alias)] = ("value", Import(module, _string_value(self, name)))
+                            bind(self.text(alias), Import(module, _string_value(self, name)),
+                                 type_only or _has_token(spec, "type"))
 
     def _bind_declaration(self, node, scope: Scope, module: bool, exported: bool = False) -> None:
         for declarator in node.named_children:
@@ -240,6 +255,67 @@ class Evaluator(CoreEvaluator):
         value = self.eval(entry[1], entry[2])
         self.exports[name] = ("value", value)
         return value
+
+    # -- type annotations ----------------------------------------------------------------------------------------
+    def annotation_value(self, node, scope: Scope, what: str):
+        """The value a TypeScript type annotation promises: a client for an SDK client class (`OpenAI`,
+        `oai.AzureOpenAI`, `Client` imported as an alias, also through `import type`), whose endpoint is unknown
+        because it is built elsewhere; `OpenAI | undefined` the same. None for anything else: `any`, another
+        package's class of the same name, a generic, a union of unlike types."""
+        if node is None:
+            return None
+        kind = node.type
+        if kind in ("type_annotation", "parenthesized_type"):
+            inner = [c for c in node.named_children if c.type != "comment"]
+            return self.annotation_value(inner[0], scope, what) if len(inner) == 1 else None
+        if kind == "union_type":
+            found = None
+            for member in node.named_children:
+                if member.type == "comment" or _nullish_type(self, member):
+                    continue
+                value = self.annotation_value(member, scope, what)
+                if value is None or found is not None and value.api != found.api:
+                    return None  # `OpenAI | Groq`: which one calls cannot be told
+                found = found or value
+            return found
+        if kind not in ("type_identifier", "nested_type_identifier"):
+            return None
+        cls = self._type_name(node, scope)
+        if not isinstance(cls, Import):
+            return None
+        for handler in ANNOTATIONS.handlers(cls.qualified_name):
+            client = handler(self, cls)
+            if client is not None:
+                return replace(client, origin=f"{what}: {' '.join(self.text(node).split())}",
+                               line=node.start_point[0] + 1)
+        return None
+
+    def _type_name(self, node, scope: Scope):
+        """What a type name refers to: a type-only import, else the value of the same name (a class is both)."""
+        if node.type in ("identifier", "type_identifier"):
+            name = self.text(node)
+            if name in self.type_names:
+                return self.type_names[name]
+            return self.lookup(name, scope)
+        if node.type in ("nested_type_identifier", "nested_identifier", "member_expression"):
+            parts = [c for c in node.named_children if c.type != "comment"]
+            if len(parts) != 2:
+                return None
+            base = self._type_name(parts[0], scope)
+            return self.get(base, self.text(parts[1])) if base is not None else None
+        return None
+
+    def _openai_node_annotation(self, cls: Import):
+        if cls.name == "OpenAIApi":
+            return Client("OpenAIApi", api="openai-node-v3")
+        name = js.CLIENT_CLASSES.get(cls.name)
+        return Client(name, api="openai") if name is not None else None
+
+    def _openai_edge_annotation(self, cls: Import):
+        return Client("OpenAIApi", api="openai-edge") if cls.name == "OpenAIApi" else None
+
+    def _azure_openai_annotation(self, cls: Import):
+        return Client(cls.name, api="azure-openai") if cls.name in js.AZURE_CLASSES else None
 
     # -- evaluation ----------------------------------------------------------------------------------------------
     def eval(self, node, scope: Scope):
@@ -564,6 +640,11 @@ CALLS = PrefixRegistry(prefixes.JAVASCRIPT, JAVASCRIPT_SEPARATORS)
 CALLS.register("ai-sdk-provider", Evaluator._ai_sdk_provider_value)
 CALLS.register("http-library", Evaluator._http_library_value)
 Evaluator.calls, Evaluator.constructors = CALLS, CONSTRUCTORS
+# What a parameter or field typed with an export stands for (annotation_value): the SDKs' client classes.
+ANNOTATIONS = PrefixRegistry(prefixes.JAVASCRIPT, JAVASCRIPT_SEPARATORS)
+ANNOTATIONS.register("openai-node", Evaluator._openai_node_annotation)
+ANNOTATIONS.register("openai-edge", Evaluator._openai_edge_annotation)
+ANNOTATIONS.register("azure-openai", Evaluator._azure_openai_annotation)
 _AI_SDK_OPENAI = Client("openai", api="ai-sdk")  # the AI SDK's default provider, `openai` of @ai-sdk/openai
 
 
@@ -597,6 +678,11 @@ def _string_value(ev: Evaluator, node) -> str:
 def _unescape(text: str) -> str:
     simple = {"n": "\n", "t": "\t", "r": "\r", "0": "\0"}
     return simple.get(text[1:], text[1:]) if len(text) == 2 else text
+
+
+def _nullish_type(ev: Evaluator, node) -> bool:
+    """`null`, `undefined` or `void` in a union: `client?: OpenAI | null` is still a client when it is one."""
+    return node.type in ("literal_type", "predefined_type") and ev.text(node) in ("null", "undefined", "void")
 
 
 def _has_token(node, token: str) -> bool:

@@ -262,7 +262,7 @@ CASES = [
         }
 """, id="OAI004-client-type-annotations", name="e_typed.ts", review=[
     ]),
-    # a client the scan cannot see (a parameter): the file has no finding, so no rule edits it
+    # a client passed in, typed OpenAIApi (built in a module the upgrade converts too): upgraded like one built here
     case("OAI004,OAI005", """\
         import { OpenAIApi } from "openai";
 
@@ -270,7 +270,14 @@ CASES = [
           const r = await client.createChatCompletion({ model: "gpt-4o", messages: [{ role: "user", content: q }] });
           return r.data.choices[0].message;
         }
-""", id="OAI004-no-finding-no-edit", name="e_param.ts", review=[
+""", """\
+        import OpenAI from "openai";
+
+        export async function ask(client: OpenAI, q: string) {
+          const r = await client.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: q }] });
+          return r.choices[0].message;
+        }
+""", id="OAI004-typed-parameter-upgraded", name="e_param.ts", review=[
     ]),
     # -- no-op cases ----------------------------------------------------------------------------------------------
     case("OAI004,OAI005", """\

@@ -12,7 +12,9 @@ The import is fixed (the specifier renamed, or dropped when OpenAI is already im
 the name, types included, follows). Azure-only options (endpoint, apiVersion, deployment, the Azure key and
 AD token provider) are dropped, each with a review item: the deployment named the model, which requests now
 name in their body. A client whose options are not an object literal is left for review. Clients that talk
-to another provider are never converted.
+to another provider are never converted. A file that only receives an Azure client (`constructor(private
+azure: AzureOpenAI)`, built in another module, where it becomes `new OpenAI`) gets the type renamed the same way,
+as the Python rule renames annotations; the client itself is left to the module that builds it.
 """
 
 from __future__ import annotations
@@ -58,6 +60,9 @@ def run(module: JsModule, context) -> RuleOutput:
             _drop_azure_options(module, options, out, node.start_byte)
     if constructors:
         _rename(module, constructors, out)
+    elif not any(f.kind is Kind.CLIENT and f.client == "AzureOpenAI" for f in module.findings) and \
+            any(f.kind is Kind.CALL and f.api == "openai" and f.client == "AzureOpenAI" for f in module.findings):
+        _rename_injected(module, out)  # no Azure client is built here: the calls go through one passed in
     return out
 
 
@@ -84,20 +89,37 @@ def _rename(module: JsModule, constructors, out: RuleOutput) -> None:
     names = [c.child_by_field_name("constructor") for c in constructors]
     local = {module.text(n) for n in names if n is not None and n.type == "identifier"}
     for name in local:
-        existing = _openai_binding(module)
         spec = _import_of(module, name)
         if spec is None:
             out.note(constructors[0].start_byte, f"{name} is not imported by name from openai here: replace it "
                                                  "with OpenAI by hand")
             continue
-        target = existing or "OpenAI"
-        for ident in module.walk(("identifier", "type_identifier")):
-            if module.text(ident) == name and not _within(ident, spec):
-                out.edit(ident.start_byte, ident.end_byte, target)
-        if existing is None:
-            out.edit(spec.start_byte, spec.end_byte, "OpenAI")
-        else:
-            _drop_specifier(module, spec, out)
+        _rename_name(module, name, spec, out)
+
+
+def _rename_name(module: JsModule, name: str, spec, out: RuleOutput) -> None:
+    """Every use of `name` (AzureOpenAI as imported by `spec`) becomes OpenAI, and the import follows."""
+    existing = _openai_binding(module)
+    target = existing or "OpenAI"
+    for ident in module.walk(("identifier", "type_identifier")):
+        if module.text(ident) == name and not _within(ident, spec):
+            out.edit(ident.start_byte, ident.end_byte, target)
+    if existing is None:
+        out.edit(spec.start_byte, spec.end_byte, "OpenAI")
+    else:
+        _drop_specifier(module, spec, out)
+
+
+def _rename_injected(module: JsModule, out: RuleOutput) -> None:
+    """Calls through an AzureOpenAI client that is passed in: the names openai's AzureOpenAI is imported under here
+    (types included) become OpenAI, so the type matches the plain client the building module now makes."""
+    local = set()
+    for spec in module.walk(("import_specifier",)):
+        name = spec.child_by_field_name("name")
+        if name is not None and module.text(name) == "AzureOpenAI" and _source(module, spec) == "openai":
+            local.add(module.text(spec.child_by_field_name("alias") or name))
+    for name in local:
+        _rename_name(module, name, _import_of(module, name), out)
 
 
 def _drop_specifier(module: JsModule, spec, out: RuleOutput) -> None:

@@ -25,6 +25,17 @@ def new_object(module: JsModule, props: list[tuple[str, str]], at: int) -> str:
     return "{" + nl + body + indent + "}"
 
 
+def give_options(module: JsModule, new_expression, props: list[tuple[str, str]], out: RuleOutput) -> None:
+    """`new X()` or `new X` (no parentheses) -> `new X({ ...props })`, the object laid out for the expression."""
+    text = "(" + new_object(module, props, new_expression.start_byte) + ")"
+    holder = new_expression.child_by_field_name("arguments")
+    if holder is None:
+        ctor = new_expression.child_by_field_name("constructor")
+        out.edit(ctor.end_byte, ctor.end_byte, text)
+    else:
+        out.edit(holder.start_byte, holder.end_byte, text)
+
+
 def _members(obj) -> list:
     return [c for c in obj.named_children if c.type != "comment"]
 

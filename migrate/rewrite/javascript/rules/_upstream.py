@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from migrate.rewrite.javascript.edits import RuleOutput
 from migrate.rewrite.javascript.module import JsModule, arguments, has_spread, prop_value, properties, strip_wrappers
-from migrate.rewrite.javascript.objects import new_object
+from migrate.rewrite.javascript.objects import give_options, new_object
 from migrate.rewrite.javascript.rules._common import configured, env_expr, env_name, env_read, statement_end
 from migrate.scan.findings import Kind
 
@@ -268,13 +268,7 @@ def _pin(module: JsModule, context, node, endpoints: list[str], out: RuleOutput)
     wanted = _upstream_props(module, context, node)[:2]
     args = arguments(node)
     if not args:
-        holder = node.child_by_field_name("arguments")
-        text = "(" + new_object(module, wanted, node.start_byte) + ")"
-        if holder is None:
-            ctor = node.child_by_field_name("constructor")
-            out.edit(ctor.end_byte, ctor.end_byte, text)
-        else:
-            out.edit(holder.start_byte, holder.end_byte, text)
+        give_options(module, node, wanted, out)
         return
     options = strip_wrappers(args[0])
     props = properties(module, options)

@@ -30,7 +30,7 @@ from migrate.rewrite.javascript.edits import RuleOutput
 from migrate.rewrite.javascript.module import (
     JsModule, arguments, has_spread, prop_value, properties, string_value, strip_wrappers,
 )
-from migrate.rewrite.javascript.objects import add_properties, new_object
+from migrate.rewrite.javascript.objects import add_properties, give_options, new_object
 from migrate.rewrite.javascript.rules import _upstream as upstream
 from migrate.rewrite.javascript.rules._common import (
     api_key_expr, base_url_expr, configured, env_name, env_object, env_prefix, env_read, is_openai_base_variable,
@@ -117,14 +117,8 @@ def _point_edge(module: JsModule, context, node, out: RuleOutput) -> bool:
                                           "given the OpenAI key", comment=who.role is Role.UNKNOWN)
             return True
     if not options:
-        holder = config.child_by_field_name("arguments")
         wanted = [("basePath", base_url_expr(module, context)), ("apiKey", api_key_expr(module, context))]
-        text = "(" + new_object(module, wanted, config.start_byte) + ")"
-        if holder is None:
-            ctor = config.child_by_field_name("constructor")
-            out.edit(ctor.end_byte, ctor.end_byte, text)
-        else:
-            out.edit(holder.start_byte, holder.end_byte, text)
+        give_options(module, config, wanted, out)
     else:
         literal = strip_wrappers(options[0])
         if literal.type != "object" or has_spread(literal):
@@ -210,13 +204,7 @@ def point(module: JsModule, context, node, finding, out: RuleOutput, what: str) 
     args = arguments(node)
     wanted = [("baseURL", base_url_expr(module, context)), ("apiKey", api_key_expr(module, context))]
     if not args:
-        holder = node.child_by_field_name("arguments")
-        text = "(" + new_object(module, wanted, node.start_byte) + ")"
-        if holder is None:  # `new OpenAI` without parentheses
-            ctor = node.child_by_field_name("constructor")
-            out.edit(ctor.end_byte, ctor.end_byte, text)
-        else:
-            out.edit(holder.start_byte, holder.end_byte, text)
+        give_options(module, node, wanted, out)
         return
     options = strip_wrappers(args[0])
     if options.type == "identifier":

@@ -22,7 +22,7 @@ from migrate.catalog import javascript as js
 from migrate.catalog.providers import Role
 from migrate.rewrite.javascript.edits import RuleOutput
 from migrate.rewrite.javascript.module import JsModule, arguments, has_spread, prop_value, properties, strip_wrappers
-from migrate.rewrite.javascript.objects import add_properties, new_object
+from migrate.rewrite.javascript.objects import add_properties, give_options
 from migrate.rewrite.javascript.rules._common import api_key_expr, base_url_expr, role_of
 from migrate.rewrite.javascript.rules.oai001_endpoint import merge
 from migrate.scan.findings import Kind
@@ -61,13 +61,7 @@ def _point(module: JsModule, context, node, cls: str, out: RuleOutput) -> None:
     base = ("configuration", "{ baseURL: " + base_url_expr(module, context) + " }")
     key = ("apiKey", api_key_expr(module, context))
     if not args:
-        holder = node.child_by_field_name("arguments")
-        text = "(" + new_object(module, [base, key], node.start_byte) + ")"
-        if holder is None:
-            ctor = node.child_by_field_name("constructor")
-            out.edit(ctor.end_byte, ctor.end_byte, text)
-        else:
-            out.edit(holder.start_byte, holder.end_byte, text)
+        give_options(module, node, [base, key], out)
         return
     options = strip_wrappers(args[0])
     if options.type != "object" or has_spread(options):

@@ -294,15 +294,8 @@ def _openai_fallback(module: JsModule, node) -> bool:
 def _declared_object(module: JsModule, ident):
     """The object literal a `const options = {...}` declaration of this module binds `ident` to, if that is the
     only declaration of the name."""
-    name = module.text(ident)
-    found = []
-    for declarator in module.walk(("variable_declarator",)):
-        target = declarator.child_by_field_name("name")
-        if target is not None and target.type == "identifier" and module.text(target) == name:
-            found.append(strip_wrappers(declarator.child_by_field_name("value")))
-    if len(found) == 1 and found[0] is not None and found[0].type == "object":
-        return found[0]
-    return None
+    value = _declared_value(module, ident)
+    return value if value is not None and value.type == "object" else None
 
 
 # -- the AI SDK's default provider ------------------------------------------------------------------------------

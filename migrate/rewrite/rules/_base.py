@@ -323,7 +323,9 @@ class RuleTransformer(VisitorBasedCodemodCommand):
         # A note the file already holds, but not right above its statement (the first statement's comments are
         # the module's header; an earlier run's rule moved the statement or the comment), is not written twice:
         # every such stray copy accounts for one note written now.
-        held = Counter(note_key(text) for text in _note_comments(tree))
+        source = self.state.source
+        held = Counter() if source is not None and NOTE_PREFIX not in source else Counter(
+            note_key(text) for text in _note_comments(tree))  # the text of `tree` holds no note: nothing to walk
         drop: set[int] = set()
         for key, lines in self._notes_written.items():
             stray = min(max(held[key] - self._notes_found[key], 0), len(lines))

@@ -121,16 +121,34 @@ def parents(module: cst.CSTNode) -> dict[cst.CSTNode, cst.CSTNode]:
     return table
 
 
+_IS_NODE: dict[type, bool] = {}
+
+
+def _is_node(value_type: type) -> bool:
+    """issubclass(value_type, CSTNode), once per type: isinstance against CSTNode (an abstract base class) costs
+    more than the rest of a step of the walk."""
+    found = _IS_NODE.get(value_type)
+    if found is None:
+        found = _IS_NODE[value_type] = issubclass(value_type, cst.CSTNode)
+    return found
+
+
 def _children(node: cst.CSTNode) -> Sequence[cst.CSTNode]:
     fields = child_fields(type(node))
     if fields is None:
         return node.children
     out = []
+    is_node = _IS_NODE.get
     for name in fields:
         value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
+        value_type = type(value)
+        if value_type is tuple or value_type is list:
+            for item in value:
+                if is_node(type(item)) or (is_node(type(item)) is None and _is_node(type(item))):
+                    out.append(item)
+        elif is_node(value_type) or (is_node(value_type) is None and _is_node(value_type)):
             out.append(value)
-        elif isinstance(value, Sequence) and not isinstance(value, str):
+        elif value is not None and isinstance(value, Sequence) and not isinstance(value, str):
             out.extend(item for item in value if isinstance(item, cst.CSTNode))
     return out
 

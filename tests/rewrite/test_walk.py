@@ -8,6 +8,7 @@ from __future__ import annotations
 import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, ParentNodeProvider
+from libcst.metadata.base_provider import LazyValue
 
 from migrate.rewrite.rules import _walk
 from tests.rewrite.test_names import SHADOWING, _case_sources, _example_sources
@@ -64,6 +65,71 @@ def test_same_visits_in_the_same_order():
             _walk.visit(module, ours)
             assert ours.events == theirs.events, module.code[:300]
         count += 1
+    assert count > 100
+
+
+class _FieldOrder(_Order):
+    """Also every on_visit_attribute / on_leave_attribute call, as LibCST makes them (empty fields included)."""
+
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        self.events.append(("visit " + attribute, id(node)))
+
+    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
+        self.events.append(("leave " + attribute, id(original_node)))
+
+
+class _FieldPruning(_FieldOrder, _Pruning):
+    pass
+
+
+def test_exact_visit_is_libcsts_with_attribute_calls():
+    count = 0
+    for module in _parsed():
+        for kind in (_Order, _Pruning, _FieldOrder, _FieldPruning):
+            theirs, ours = kind(), kind()
+            module.visit(theirs)
+            _walk.visit_exactly(module, ours)
+            assert ours.events == theirs.events, module.code[:300]
+        count += 1
+    assert count > 100
+
+
+def _value(found):
+    return found() if isinstance(found, LazyValue) else found
+
+
+def test_metadata_from_the_walk_without_rebuild_is_libcsts():
+    """The rules' wrapper runs the batched metadata walk (scope, qualified names, expression context) without
+    rebuilding: every node gets the very same answers as from LibCST's MetadataWrapper."""
+    from libcst.metadata import ExpressionContextProvider, QualifiedNameProvider, ScopeProvider
+
+    from migrate.rewrite.rules._base import _Wrapper
+
+    providers = (ScopeProvider, QualifiedNameProvider, ExpressionContextProvider)
+    count = 0
+    for module in _parsed():
+        try:
+            theirs = MetadataWrapper(module, unsafe_skip_copy=True).resolve_many(providers)
+        except Exception as e:  # noqa: BLE001 - e.g. `nonlocal` at module level: ours must fail the same way
+            with pytest.raises(type(e)):
+                _Wrapper(module, unsafe_skip_copy=True).resolve_many(providers)
+            continue
+        ours = _Wrapper(module, unsafe_skip_copy=True).resolve_many(providers)
+        count += 1
+        for provider in providers:
+            assert ours[provider].keys() == theirs[provider].keys(), provider
+        for node, context in theirs[ExpressionContextProvider].items():
+            assert ours[ExpressionContextProvider][node] == context
+        for node, names in theirs[QualifiedNameProvider].items():
+            mine = ours[QualifiedNameProvider][node]
+            assert _value(mine) == _value(names), module.code_for_node(node)
+        for node, scope in theirs[ScopeProvider].items():
+            mine = _value(ours[ScopeProvider][node])
+            scope = _value(scope)
+            assert (scope is None) == (mine is None) and type(scope) is type(mine)
+            if scope is not None:
+                assert sorted(a.name for a in scope.assignments) == sorted(a.name for a in mine.assignments)
+                assert len(list(scope.accesses)) == len(list(mine.accesses))
     assert count > 100
 
 

@@ -168,7 +168,7 @@ def _children(node: cst.CSTNode) -> Sequence[cst.CSTNode]:
 # itself, so the result holds a new copy as LibCST's would, never one object in two places.
 
 _KEEP = "__migrate_keep__"
-_COMPILED: dict[tuple[object, bool], object] = {}  # (_visit_and_replace_children, attributes) -> compiled or None
+_COMPILED: dict[tuple, object] = {}  # (_visit_and_replace_children, attributes, reader) -> compiled or None
 _NOT_YET = object()
 
 
@@ -183,10 +183,10 @@ def _keep(node, cls, /, **fields):
     return cls(**fields)
 
 
-def _compile(function, helpers: dict, attributes: bool):
-    """`function` (a `_visit_and_replace_children`) recompiled over `helpers`, its one constructor call going
-    through _keep; None when its source is not of that shape."""
-    key = (function, attributes)
+def _compile(function, helpers: dict, key: tuple):
+    """`function` (a `_visit_and_replace_children`) recompiled over `helpers` (the walk's, named by `key`), its one
+    constructor call going through _keep; None when its source is not of that shape."""
+    key = (function, *key)
     found = _COMPILED.get(key, _NOT_YET)
     if found is not _NOT_YET:
         return found
@@ -236,9 +236,10 @@ def _returns_self(definition: ast.FunctionDef, self_name: str) -> bool:
             and body[0].value.id == self_name)
 
 
-def _make_walk(attributes: bool):
+def _make_walk(attributes: bool, reader: bool = False):
     """The walk (node, transformer) -> result and its state; `attributes`: call on_visit_attribute /
-    on_leave_attribute around each field, as LibCST does (False: a transformer with no use for them)."""
+    on_leave_attribute around each field, as LibCST does (False: a transformer with no use for them). `reader`:
+    the walk of a CSTVisitor (on_leave(node), and every node comes back as it was), as `node.visit` walks one."""
     from libcst import FlattenSentinel, MaybeSentinel, RemovalSentinel
 
     seen_holder: list = [set()]  # ids of the nodes entered by the walk in progress
@@ -247,7 +248,7 @@ def _make_walk(attributes: bool):
 
     def method(node_type: type):
         function = node_type._visit_and_replace_children
-        compiled = _compile(function, helpers, attributes)
+        compiled = _compile(function, helpers, (attributes, reader))
         if compiled is not None and compiled.__migrate_fields__ is not None:
             names = {f.name for f in dataclasses.fields(node_type) if f.init}
             if compiled.__migrate_fields__ != names:
@@ -267,6 +268,9 @@ def _make_walk(attributes: bool):
             updated = rebuild(node, visitor) if rebuild is not None else node._visit_and_replace_children(visitor)
         else:
             updated = node
+        if reader:
+            visitor.on_leave(node)
+            return node
         result = visitor.on_leave(node, updated)
         if result is not updated and not isinstance(result, results):
             raise CSTValidationError(
@@ -398,7 +402,16 @@ def _make_walk(attributes: bool):
     return run
 
 
-_WALKS: dict[bool, object] = {}
+_WALKS: dict[tuple[bool, bool], object] = {}
+
+
+def visit_exactly(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
+    """`node.visit(visitor)` for any CSTVisitor, visit_<Node>_<field> hooks and on_visit_attribute included (LibCST's
+    own `_visit_and_replace_children` of each node class decides the calls), without rebuilding the tree."""
+    run = _WALKS.get((True, True))
+    if run is None:
+        run = _WALKS[True, True] = _make_walk(True, reader=True)
+    run(node, visitor)
 
 
 def _uses_attributes(visitor_type: type) -> bool:
@@ -418,9 +431,9 @@ def transform(node: cst.CSTNode, transformer: cst.CSTTransformer, *, attributes:
         return node
     if attributes is None:
         attributes = _uses_attributes(type(transformer))
-    run = _WALKS.get(attributes)
+    run = _WALKS.get((attributes, False))
     if run is None:
-        run = _WALKS[attributes] = _make_walk(attributes)
+        run = _WALKS[attributes, False] = _make_walk(attributes)
     result = run(node, transformer)
     if isinstance(node, cst.Module) and isinstance(result, cst.RemovalSentinel):
         return node.with_changes(body=(), header=(), footer=())  # Module.visit's special case

@@ -139,12 +139,19 @@ class Transformer(RuleTransformer):
                                                                  else set())
         if any(q.split(".")[0] in MOCK_LIBRARIES for q in names):
             return True
-        if isinstance(node, cst.Name):  # `with requests_mock.Mocker() as m: m.post(...)`
+        if isinstance(node, cst.Name) and not self._spells_no_mock_library():
+            # `with requests_mock.Mocker() as m: m.post(...)`
             for target in self.flow.referents(node):
                 bound = self._with_item(target)
                 if bound is not None and any(q.split(".")[0] in MOCK_LIBRARIES for q in self.qnames_if(bound, MOCK_LIBRARIES)):
                     return True
         return False
+
+    def _spells_no_mock_library(self) -> bool:
+        """No name of the module can come from a mock library (it never spells one): then no `with` target is a
+        mock, and the scope analysis that follows names to their `with` is not needed."""
+        index = self.state.import_index()
+        return index is not None and index.never_spells(MOCK_LIBRARIES)
 
     def _with_item(self, target: cst.CSTNode) -> cst.CSTNode | None:
         parent = self.parent(target)

@@ -61,18 +61,20 @@ def rewrite_source(source: str, path: str, *, config, options: dict, active: fro
 
     from migrate.rewrite.rules._base import FileState
 
+    state = FileState(path=path, config=config, options=options, active=active, names=_names(source),
+                      flow=flow)
+    if not any(_rule(rid).wanted(source, state) for rid in wanted) and _parses(source, path):
+        return SourceResult(after=source)  # no rule has anything to look at: the file is not parsed at all
     try:
         tree = cst.parse_module(source)
     except (cst.ParserSyntaxError, RecursionError) as e:
         return SourceResult(after=source, parse_error=_parse_message(e))
-    state = FileState(path=path, config=config, options=options, active=active, names=_names(source),
-                      flow=flow)
     stages: list[tuple[str, object, object, list]] = []  # (rule, tree before, tree after, review items)
     changed = False
     current = source
     codes = _Codes(tree, source)
     for rid in wanted:
-        module = importlib.import_module(f"migrate.rewrite.rules.{BY_ID[rid].module}")
+        module = _rule(rid)
         if not module.wanted(current, state):
             continue
         state.review = []
@@ -106,6 +108,22 @@ def rewrite_source(source: str, path: str, *, config, options: dict, active: fro
         result.rules = tuple(rid for rid, before, aft, _ in stages if aft is not before)
     result.review = _review_lines(stages, after, codes)
     return result
+
+
+def _rule(rid: str):
+    return importlib.import_module(f"migrate.rewrite.rules.{BY_ID[rid].module}")
+
+
+def _parses(source: str, path: str) -> bool:
+    """Python's own parser (3.12+ syntax included) accepts the text: a file that does not goes on to LibCST's
+    parse, which reports its syntax error as for every other file."""
+    from migrate.scan.detect.modern import parse as parse_any
+
+    try:
+        parse_any(source, filename=path)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
 
 
 class _Codes:

@@ -58,3 +58,18 @@ def test_unknown_place_falls_back():
     state = FileState(path="x.py", config=Config(), options={}, active=frozenset(), source="import openai\n")
     visitor = _Compare(CodemodContext(), state, {})
     assert visitor._line_in_statement(cst.Name("x")) is None
+
+
+def test_a_node_in_a_method_is_numbered_from_the_method_alone():
+    # The class is long; the review line of a call in its last method needs only that method printed.
+    methods = "".join(f"    def m{i}(self):\n        return {i}\n\n" for i in range(50))
+    source = f"import openai\n\n\nclass K:\n{methods}    @staticmethod\n    def last():\n        return openai.OpenAI()\n"
+    assert _compare(source) > 0
+    module = cst.parse_module(source)
+    state = FileState(path="x.py", config=Config(), options={}, active=frozenset(), source=source)
+    visitor = _Compare(CodemodContext(), state, MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider))
+    visitor.transform_module(module)
+    printed = {type(entry[0]).__name__ for entry in state._positions.values()}
+    assert "FunctionDef" in printed
+    klass = module.body[1]
+    assert id(klass) not in state._positions or len(state._positions) > 1

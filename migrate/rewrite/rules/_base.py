@@ -62,6 +62,7 @@ class FileState:
     # id(top-level statement) -> (it, the module's indent and newline, its positions printed alone): the node is kept,
     # so its id is not reused while the entry lives
     _positions: dict = field(default_factory=dict)
+    _outline: tuple | None = None  # (module, its _prune.Outline or None)
 
     def import_index(self):
         """The ImportIndex of the current text (qualified names without scope analysis), or None."""
@@ -79,6 +80,20 @@ class FileState:
         if self._parents is None or self._parents[0] is not module:
             self._parents = (module, walk.parents(module))
         return self._parents[1]
+
+    def outline(self, module: cst.Module):
+        """Where the statements of the current text start (_prune.Outline), for `module`, the tree of that text;
+        shared by the rules until one changes the tree. None when Python's parser cannot read the text."""
+        if self._outline is None or self._outline[0] is not module:
+            index = self.import_index()
+            outline = None
+            if index is not None and index.usable and index.tree is not None:
+                from migrate.rewrite.rules._prune import Outline
+
+                outline = Outline(self.source, index.tree)
+                outline.enter(module)
+            self._outline = (module, outline)
+        return self._outline[1]
 
     def statement_positions(self, module: cst.Module, top: cst.CSTNode):
         """PositionProvider's table for the top-level statement `top` of `module` printed alone, shared by the rules:
@@ -428,17 +443,48 @@ class RuleTransformer(VisitorBasedCodemodCommand):
         return position.start.line if position is not None else 0
 
     def _line_in_statement(self, node: cst.CSTNode) -> int | None:
-        """The line of a node on the visit stack, from the top-level statement around it alone.
+        """The line of a node on the visit stack, from the innermost statement around it alone.
 
         PositionProvider prints the whole module to number its lines; a review item needs one line. Python's own
-        parser (already run for the import index) says where each top-level statement starts, and printing that
-        statement alone says how far into it the node is. None when the node's place is not known.
+        parser (already run for the import index) says where each statement of the module's, a class's or a
+        function's body starts (_prune.Outline, which checks the two trees line up), and printing the innermost
+        such statement alone says how far into it the node is: a call in a method of a long class costs the
+        method's print, not the class's. Else the top-level statement's. None when the node's place is not known.
         """
+        inner = self._inner_statement(node)
+        if inner is not None:
+            module, statement, start = inner
+            positions = self.state.statement_positions(module, statement)
+            if node in positions:
+                return start + positions[node].start.line - positions[statement].start.line
         found = self._statement_position(node)
         if found is None:
             return None
         start, position, top_position = found
         return start + position.start.line - top_position.start.line
+
+    def _inner_statement(self, node: cst.CSTNode):
+        """(module, the innermost statement around `node` whose line Python's parser gives, that line), for a node on
+        the visit stack below a top-level statement; None when there is none."""
+        parents = self._parents(node)
+        if not parents or len(parents) < 2 or not isinstance(parents[0], cst.Module):
+            return None
+        outline = self.state.outline(parents[0])
+        if outline is None:
+            return None
+        path = [*parents[1:], node]
+        found = None
+        for current in path:
+            if not _is_statement(type(current)):
+                continue  # an indented block, an expression: the statements inside it may still be known
+            line = outline.line(current)
+            if line is None:
+                break  # and so is every statement inside it (Outline records only bodies of known statements)
+            found = (current, line)
+            outline.enter(current)
+        if found is None or found[0] is path[0]:
+            return None  # the top-level statement itself: _statement_position has its table
+        return parents[0], *found
 
     def _statement_position(self, node: cst.CSTNode):
         """(first line of the top-level statement around `node`, the node's position and the statement's, both in

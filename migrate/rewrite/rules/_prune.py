@@ -55,6 +55,12 @@ class Outline:
         if known is not None and len(known[2]) == 1:
             self._match(node.body.body, known[2][0].body)
 
+    def line(self, node: cst.CSTNode) -> int | None:
+        """The line a statement starts on as LibCST's PositionProvider counts it (a decorated definition from its
+        `def` / `class` line, `a; b` from `a`), when its span is known."""
+        known = self.spans.get(id(node))
+        return None if known is None else known[2][0].lineno
+
     def span(self, node: cst.CSTNode) -> tuple[int, int] | None:
         known = self.spans.get(id(node))
         return None if known is None else (known[0], known[1])

@@ -103,8 +103,6 @@ def test_metadata_from_the_walk_without_rebuild_is_libcsts():
     rebuilding: every node gets the very same answers as from LibCST's MetadataWrapper."""
     from libcst.metadata import ExpressionContextProvider, QualifiedNameProvider, ScopeProvider
 
-    from migrate.rewrite.rules._base import _Wrapper
-
     providers = (ScopeProvider, QualifiedNameProvider, ExpressionContextProvider)
     count = 0
     for module in _parsed():
@@ -112,9 +110,9 @@ def test_metadata_from_the_walk_without_rebuild_is_libcsts():
             theirs = MetadataWrapper(module, unsafe_skip_copy=True).resolve_many(providers)
         except Exception as e:  # noqa: BLE001 - e.g. `nonlocal` at module level: ours must fail the same way
             with pytest.raises(type(e)):
-                _Wrapper(module, unsafe_skip_copy=True).resolve_many(providers)
+                _walk.Wrapper(module, unsafe_skip_copy=True).resolve_many(providers)
             continue
-        ours = _Wrapper(module, unsafe_skip_copy=True).resolve_many(providers)
+        ours = _walk.Wrapper(module, unsafe_skip_copy=True).resolve_many(providers)
         count += 1
         for provider in providers:
             assert ours[provider].keys() == theirs[provider].keys(), provider

@@ -109,26 +109,8 @@ class FileState:
     def wrapper(self, module: cst.Module):
         if self._wrapper is None or self._wrapper.module is not module:
             # No deep copy: trees are immutable, and each rule's output is a new tree anyway.
-            self._wrapper = _Wrapper(module, unsafe_skip_copy=True)
+            self._wrapper = walk.Wrapper(module, unsafe_skip_copy=True)
         return self._wrapper
-
-
-class _Wrapper(MetadataWrapper):
-    """LibCST's MetadataWrapper, whose batched walk (the one the scope, qualified-name and expression-context
-    providers share) does not rebuild the tree: the same calls in the same order, see _walk.visit_exactly."""
-
-    def visit_batched(self, visitors, before_visit=None, after_leave=None):
-        from contextlib import ExitStack
-
-        from libcst._batched_visitor import _BatchedCSTVisitor, _get_visitor_methods
-
-        with ExitStack() as stack:
-            for visitor in visitors:
-                stack.enter_context(visitor.resolve(self))
-            batched = _BatchedCSTVisitor(_get_visitor_methods(visitors), before_visit=before_visit,
-                                         after_leave=after_leave)
-            walk.visit_exactly(self.module, batched)
-            return self.module
 
 
 class RuleTransformer(VisitorBasedCodemodCommand):

@@ -22,7 +22,6 @@ from dataclasses import replace
 import libcst as cst
 from libcst.codemod import CodemodContext, ContextAwareTransformer
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
-from libcst.metadata import MetadataWrapper
 
 from migrate.rewrite.rules import _walk as walk
 
@@ -140,7 +139,7 @@ def run_fixup(transform: type, context: CodemodContext, tree: cst.Module) -> cst
         if fast is not None:
             return fast
     instance = transform(context)
-    wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
+    wrapper = walk.Wrapper(tree, unsafe_skip_copy=True)  # LibCST's, without rebuilding the tree for metadata
     with instance.resolve(wrapper):
         instance.context = replace(instance.context, wrapper=wrapper)
         if type(instance).transform_module_impl is ContextAwareTransformer.transform_module_impl:

@@ -1,4 +1,5 @@
-"""Read-only walks over a LibCST tree without rebuilding it.
+"""Walks over a LibCST tree that do not rebuild it: read-only walks, transformer walks that keep unchanged nodes,
+and the metadata wrapper whose batched walk is one of them.
 
 `node.visit(visitor)` rebuilds every node it passes, even for a `CSTVisitor` that changes nothing: each node's
 `_visit_and_replace_children` constructs (and validates) a new copy of it, which costs about as much as a
@@ -20,6 +21,7 @@ from collections.abc import Sequence
 
 import libcst as cst
 import libcst.matchers as m
+from libcst.metadata import MetadataWrapper
 from libcst._nodes.base import CSTValidationError
 
 _FIELD = re.compile(r"\bvisit_(?:required|optional|sentinel|sequence|body_sequence|iterable|body_iterable)\(\s*"
@@ -438,3 +440,21 @@ def transform(node: cst.CSTNode, transformer: cst.CSTTransformer, *, attributes:
     if isinstance(node, cst.Module) and isinstance(result, cst.RemovalSentinel):
         return node.with_changes(body=(), header=(), footer=())  # Module.visit's special case
     return result
+
+
+class Wrapper(MetadataWrapper):
+    """LibCST's MetadataWrapper, whose batched walk (the one the scope, qualified-name and expression-context
+    providers share) does not rebuild the tree: the same calls in the same order, see visit_exactly."""
+
+    def visit_batched(self, visitors, before_visit=None, after_leave=None):
+        from contextlib import ExitStack
+
+        from libcst._batched_visitor import _BatchedCSTVisitor, _get_visitor_methods
+
+        with ExitStack() as stack:
+            for visitor in visitors:
+                stack.enter_context(visitor.resolve(self))
+            batched = _BatchedCSTVisitor(_get_visitor_methods(visitors), before_visit=before_visit,
+                                         after_leave=after_leave)
+            visit_exactly(self.module, batched)
+            return self.module

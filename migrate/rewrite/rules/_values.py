@@ -71,6 +71,7 @@ class Flow:
     def __init__(self, rule) -> None:
         self.rule = rule
         self._scope_table = None
+        self._classes: dict[int, tuple] = {}  # id(class) -> (it, its assignments: see _class_targets)
 
     @property
     def _scopes(self):
@@ -189,7 +190,15 @@ class Flow:
         if klass is None:
             return []
         attr = expr.attr.value
-        found: list[cst.BaseExpression] = []
+        return [value for target, value, in_body in self._class_targets(klass) if _is_attr(target, attr, in_body)]
+
+    def _class_targets(self, klass: cst.ClassDef) -> list[tuple[cst.BaseExpression, cst.BaseExpression, bool]]:
+        """Every (target, value, in the class body itself) assignment of the class, nested classes aside: walked
+        once per class, whatever attribute is asked about."""
+        known = self._classes.get(id(klass))
+        if known is not None and known[0] is klass:
+            return known[1]
+        found: list[tuple[cst.BaseExpression, cst.BaseExpression, bool]] = []
 
         class Collect(cst.CSTVisitor):
             functions = 0  # a bare name is a class attribute only in the class body itself
@@ -205,14 +214,14 @@ class Flow:
 
             def visit_Assign(self, node: cst.Assign) -> None:
                 for t in node.targets:
-                    if _is_attr(t.target, attr, self.functions == 0):
-                        found.append(node.value)
+                    found.append((t.target, node.value, self.functions == 0))
 
             def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-                if node.value is not None and _is_attr(node.target, attr, self.functions == 0):
-                    found.append(node.value)
+                if node.value is not None:
+                    found.append((node.target, node.value, self.functions == 0))
 
         walk.visit(klass, Collect())
+        self._classes[id(klass)] = (klass, found)
         return found
 
     def enclosing(self, node: cst.CSTNode, kind: type) -> cst.CSTNode | None:

@@ -131,6 +131,41 @@ def test_metadata_from_the_walk_without_rebuild_is_libcsts():
     assert count > 100
 
 
+def _hook_log_class(names: list[str], *, decline: str = ""):
+    """A visitor that dispatches by name (CSTVisitor's own on_visit / on_leave) with visit_/leave_ hooks for the
+    node types `names`, logging each call; its visit hook for `decline` returns False."""
+    def make(prefix: str, name: str):
+        def hook(self, node):
+            self.events.append((prefix + name, id(node)))
+            return False if prefix == "visit_" and name == decline else None
+        return hook
+
+    namespace = {prefix + name: make(prefix, name) for name in names for prefix in ("visit_", "leave_")}
+    namespace["__init__"] = lambda self: (cst.CSTVisitor.__init__(self), setattr(self, "events", []))[0]
+    return type("HookLog", (cst.CSTVisitor,), namespace)
+
+
+def test_hook_dispatch_calls_the_same_hooks_as_libcst():
+    """The walk of a name-dispatching visitor (hooks looked up once per node type, whitespace and punctuation
+    subtrees not entered when no hook is for them) makes LibCST's hook calls, in LibCST's order."""
+    kinds = [
+        _hook_log_class(["Call", "Name", "Attribute", "FunctionDef", "SimpleString", "Assign"]),
+        _hook_log_class(["Call", "Name", "Arg", "ClassDef"], decline="Call"),
+        _hook_log_class(["Name", "Comma", "EmptyLine", "SimpleWhitespace", "Comment"]),  # trivia hooked
+        _hook_log_class(["ImportFrom", "ImportAlias", "Subscript", "Lambda"], decline="Lambda"),
+    ]
+    assert not _walk.trivia_hooked(kinds[0]) and _walk.trivia_hooked(kinds[2])
+    count = 0
+    for module in _parsed():
+        for kind in kinds:
+            theirs, ours = kind(), kind()
+            module.visit(theirs)
+            _walk.visit(module, ours)
+            assert ours.events == theirs.events, module.code[:300]
+            count += bool(theirs.events)
+    assert count > 200
+
+
 def test_every_node_class_has_a_readable_order():
     for module in _parsed():
         _walk.parents(module)
@@ -358,7 +393,7 @@ def test_rules_answer_as_with_libcsts_walks(monkeypatch):
         return out
 
     ours = answers()
-    monkeypatch.setattr(_walk, "transform", lambda node, transformer, attributes=None: node.visit(transformer))
+    monkeypatch.setattr(_walk, "transform", lambda node, transformer, attributes=None, trivia=True: node.visit(transformer))
     monkeypatch.setattr(_walk, "visit", lambda node, visitor: node.visit(visitor))
     theirs = answers()
     assert len(SOURCES) > 100 and sum(a[0] != s for a, s in zip(ours, SOURCES)) > 50
@@ -367,10 +402,29 @@ def test_rules_answer_as_with_libcsts_walks(monkeypatch):
 
 
 def test_rules_walk_without_rebuilding():
-    from migrate.rewrite.rules._base import RuleTransformer, _attribute_hooks
+    from migrate.rewrite.rules._base import RuleTransformer, _attribute_hooks, _trivia_matters
     from migrate.rewrite.registry import BY_ID, PYTHON_ORDER
     import importlib
 
     for rid in PYTHON_ORDER:
         transformer = importlib.import_module(f"migrate.rewrite.rules.{BY_ID[rid].module}").Transformer
         assert issubclass(transformer, RuleTransformer) and not _attribute_hooks(transformer), rid
+        assert not _trivia_matters(transformer), rid  # no rule's walk enters whitespace or punctuation
+
+
+def test_transform_without_trivia_keeps_it_and_never_enters_it():
+    entered = []
+
+    class Rename(cst.CSTTransformer):
+        def on_visit(self, node):
+            entered.append(type(node))
+            return True
+
+        def leave_Name(self, original, updated):
+            return updated.with_changes(value=updated.value.upper()) if updated.value == "client" else updated
+
+    for module in _parsed():
+        entered.clear()
+        ours = _walk.transform(module, Rename(), trivia=False)
+        assert not any(_walk.is_trivia(t) for t in entered)
+        assert ours.code == module.visit(Rename()).code

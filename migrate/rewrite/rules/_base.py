@@ -328,7 +328,7 @@ class RuleTransformer(VisitorBasedCodemodCommand):
         self._start_pruning(tree)
         if _plain_dispatch(type(self)):
             # LibCST's walk rebuilds every node it enters; this one keeps what the hooks did not change.
-            result = walk.transform(tree, self, attributes=_attribute_hooks(type(self)))
+            result = walk.transform(tree, self, attributes=_attribute_hooks(type(self)), trivia=_trivia_matters(type(self)))
         else:
             result = super().transform_module_impl(tree)
         if not self._notes_written:
@@ -561,6 +561,21 @@ def _no_attribute_hook(node: cst.CSTNode, attribute: str) -> None:
 
 
 _STATEMENT_TYPES: dict[type, bool] = {}
+
+
+def _trivia_matters(cls: type) -> bool:
+    """Whether a rule's walk must enter whitespace and punctuation nodes: when the rule has a hook for one of their
+    types, or an on_visit / on_leave of its own that does not declare TRIVIA_BLIND (RuleTransformer's do nothing
+    there but keep the visit stack, and no hook ever asks about such a node)."""
+    if walk.trivia_hooked(cls):
+        return True
+    for klass in cls.__mro__:
+        if klass is RuleTransformer:
+            return False
+        own = vars(klass)
+        if ("on_visit" in own or "on_leave" in own) and not own.get("TRIVIA_BLIND", False):
+            return True
+    return True
 
 
 def _is_statement(node_type: type) -> bool:

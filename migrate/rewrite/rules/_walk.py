@@ -74,8 +74,12 @@ def _plain(visitor_type: type) -> bool:
 
 def visit(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
     """`node.visit(visitor)` for a read-only CSTVisitor, without rebuilding the tree."""
-    if not _plain(type(visitor)):
+    visitor_type = type(visitor)
+    if not _plain(visitor_type):
         node.visit(visitor)
+        return
+    if _dispatches_by_name(visitor_type) and not _instance_hooks(visitor):
+        _walk_hooks(node, visitor, _hooks_of(visitor_type), trivia_hooked(visitor_type))
         return
     _walk(node, visitor)
 
@@ -85,6 +89,82 @@ def _walk(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
         for child in _children(node):  # node.children where the order cannot be read (a rebuild of this node)
             _walk(child, visitor)
     visitor.on_leave(node)
+
+
+# -- the read-only walk of a visitor that dispatches by name (CSTVisitor's own on_visit / on_leave) ------------------
+# What CSTVisitor.on_visit does per node (format the hook's name, look it up) is done once per node type here, and the
+# subtrees of whitespace and punctuation nodes (libcst/_nodes/whitespace.py and op.py: nothing else lies inside them)
+# are not entered by a visitor that has no hook for any of those types: no hook would be called there.
+
+_TRIVIA: frozenset[type] = frozenset()
+_HOOKS: dict[type, dict] = {}
+_TRIVIA_HOOKED: dict[type, bool] = {}
+
+
+def _trivia() -> frozenset[type]:
+    global _TRIVIA
+    if not _TRIVIA:
+        from libcst._nodes import op, whitespace
+
+        _TRIVIA = frozenset(value for module in (op, whitespace) for value in vars(module).values()
+                            if isinstance(value, type) and issubclass(value, cst.CSTNode)
+                            and value.__module__ == module.__name__)
+    return _TRIVIA
+
+
+def is_trivia(node_type: type) -> bool:
+    """A whitespace or punctuation node: it holds only other such nodes."""
+    return node_type in _trivia()
+
+
+def _own_hook(visitor_type: type, name: str):
+    hook = getattr(visitor_type, name, None)
+    if hook is not None and getattr(hook, "__qualname__", "").startswith("CSTTyped"):
+        return None  # LibCST's typed no-op stub
+    return hook
+
+
+def trivia_hooked(visitor_type: type) -> bool:
+    """Whether the class has a visit_ / leave_ hook for a whitespace or punctuation node type."""
+    found = _TRIVIA_HOOKED.get(visitor_type)
+    if found is None:
+        found = _TRIVIA_HOOKED[visitor_type] = any(
+            _own_hook(visitor_type, prefix + t.__name__) is not None for t in _trivia() for prefix in ("visit_", "leave_"))
+    return found
+
+
+def _dispatches_by_name(visitor_type: type) -> bool:
+    return visitor_type.on_visit is cst.CSTVisitor.on_visit and visitor_type.on_leave is cst.CSTVisitor.on_leave
+
+
+def _instance_hooks(visitor) -> bool:
+    """Hooks set on the instance itself (CSTVisitor's getattr would find them): walked as LibCST dispatches."""
+    return any(name.startswith(("visit_", "leave_")) for name in getattr(visitor, "__dict__", ()))
+
+
+def _hooks_of(visitor_type: type) -> dict:
+    hooks = _HOOKS.get(visitor_type)
+    if hooks is None:
+        hooks = _HOOKS[visitor_type] = {}
+    return hooks
+
+
+def _walk_hooks(node, visitor, hooks: dict, trivia_hooked: bool) -> None:
+    node_type = type(node)
+    found = hooks.get(node_type)
+    if found is None:
+        visitor_type = type(visitor)
+        found = hooks[node_type] = (_own_hook(visitor_type, "visit_" + node_type.__name__),
+                                    _own_hook(visitor_type, "leave_" + node_type.__name__),
+                                    not trivia_hooked and is_trivia(node_type))
+    enter, leave, skip = found
+    if skip:
+        return
+    if enter is None or enter(visitor, node) is not False:
+        for child in _children(node):
+            _walk_hooks(child, visitor, hooks, trivia_hooked)
+    if leave is not None:
+        leave(visitor, node)
 
 
 class _FindAll(cst.CSTVisitor):
@@ -245,6 +325,7 @@ def _make_walk(attributes: bool, reader: bool = False):
     from libcst import FlattenSentinel, MaybeSentinel, RemovalSentinel
 
     seen_holder: list = [set()]  # ids of the nodes entered by the walk in progress
+    skip_holder: list = [frozenset()]  # node types the walk in progress does not enter (see transform's `trivia`)
     methods: dict[type, object] = {}
     results = (cst.CSTNode, RemovalSentinel, FlattenSentinel)
 
@@ -259,6 +340,8 @@ def _make_walk(attributes: bool, reader: bool = False):
         return compiled
 
     def visit(node, visitor):
+        if type(node) in skip_holder[0]:
+            return node
         seen = seen_holder[0]
         key = id(node)
         if key in seen:
@@ -393,13 +476,13 @@ def _make_walk(attributes: bool, reader: bool = False):
         "visit_iterable": visit_iterable, "visit_body_iterable": visit_body_iterable,
     }
 
-    def run(node, visitor):
-        outer = seen_holder[0]
-        seen_holder[0] = set()
+    def run(node, visitor, skip=frozenset()):
+        outer, outer_skip = seen_holder[0], skip_holder[0]
+        seen_holder[0], skip_holder[0] = set(), skip
         try:
             return visit(node, visitor)
         finally:
-            seen_holder[0] = outer
+            seen_holder[0], skip_holder[0] = outer, outer_skip
 
     return run
 
@@ -422,12 +505,15 @@ def _uses_attributes(visitor_type: type) -> bool:
             or attribute_hooks(visitor_type))
 
 
-def transform(node: cst.CSTNode, transformer: cst.CSTTransformer, *, attributes: bool | None = None):
+def transform(node: cst.CSTNode, transformer: cst.CSTTransformer, *, attributes: bool | None = None,
+              trivia: bool = True):
     """`node.visit(transformer)`, keeping every node whose fields come back unchanged instead of rebuilding it.
 
     `attributes`: whether the transformer's on_visit_attribute / on_leave_attribute are called (None: when its
     class defines them or has visit_<Node>_<field> hooks; False for a transformer that knows it has no use for
-    them). A read-only CSTVisitor is walked by `visit` and `node` returned."""
+    them). `trivia=False`: whitespace and punctuation nodes are not entered (kept as they are), for a transformer
+    that knows nothing it does there could change anything (see is_trivia). A read-only CSTVisitor is walked by
+    `visit` and `node` returned."""
     if isinstance(transformer, cst.CSTVisitor):
         visit(node, transformer)
         return node
@@ -436,7 +522,7 @@ def transform(node: cst.CSTNode, transformer: cst.CSTTransformer, *, attributes:
     run = _WALKS.get((attributes, False))
     if run is None:
         run = _WALKS[attributes, False] = _make_walk(attributes)
-    result = run(node, transformer)
+    result = run(node, transformer, frozenset() if trivia or attributes else _trivia())
     if isinstance(node, cst.Module) and isinstance(result, cst.RemovalSentinel):
         return node.with_changes(body=(), header=(), footer=())  # Module.visit's special case
     return result

@@ -141,6 +141,8 @@ class Transformer(RuleTransformer):
             if setting is not None:
                 self.settings[i] = (setting[0], setting[1], stmt)
 
+    TRIVIA_BLIND = True  # on_visit / on_leave below look at top-level statements and functions only
+
     def on_visit(self, node: cst.CSTNode) -> bool:
         if id(node) in self.top_index:
             self.current_top = self.top_index[id(node)]

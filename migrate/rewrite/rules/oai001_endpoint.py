@@ -48,7 +48,7 @@ from migrate.rewrite.rules._base import (
     fresh_name,
     get_arg,
     has_star_kwargs,
-    imports_end,
+    setup_end,
     insert_args,
     kwarg,
     literal_str,
@@ -507,7 +507,7 @@ class Transformer(RuleTransformer):
             target = cst.Attribute(cst.Name(alias), cst.Name(which))
             statements.append(cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(target)], value)]))
         body = list(updated.body)
-        position = imports_end(updated)
+        position = setup_end(updated)  # the settings use the openai module and read the environment
         if self.module_upstream is not None:
             name, names = self.module_upstream
             construction = cst.Call(func=cst.Attribute(cst.Name(alias), cst.Name("OpenAI")), args=[])

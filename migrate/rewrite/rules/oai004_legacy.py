@@ -52,7 +52,7 @@ from migrate.rewrite.rules._base import (
     explode,
     fresh_name,
     get_arg,
-    imports_end,
+    setup_end,
     insert_args,
     kwarg,
     literal_str,
@@ -467,31 +467,13 @@ class Transformer(RuleTransformer):
                     new_body.append(stmt)
             self.edited(len(handled))
             return updated.with_changes(body=new_body)
-        position = min(self._after_setup(updated), limit)
+        position = min(setup_end(updated), limit)
         blank = [cst.EmptyLine()] if position > 0 else []
         constructions[0] = constructions[0].with_changes(leading_lines=[*blank, *constructions[0].leading_lines])
         follow = body[position] if position < len(body) else None
         if follow is not None and not follow.leading_lines and position > 0:
             body[position] = follow.with_changes(leading_lines=[cst.EmptyLine()])
         return updated.with_changes(body=[*body[:position], *constructions, *body[position:]])
-
-    def _after_setup(self, module: cst.Module) -> int:
-        """After the imports, any import of openai, and any top-level load_dotenv() call."""
-        position = imports_end(module)
-        for i, stmt in enumerate(module.body):
-            if not isinstance(stmt, cst.SimpleStatementLine):
-                continue
-            for small in stmt.body:
-                is_openai_import = isinstance(small, cst.Import) and any(
-                    cst.Module([]).code_for_node(a.name).split(".")[0] == "openai" for a in small.names
-                ) or (isinstance(small, cst.ImportFrom) and small.module is not None
-                      and cst.Module([]).code_for_node(small.module).split(".")[0] == "openai")
-                is_dotenv = isinstance(small, cst.Expr) and isinstance(small.value, cst.Call) and (
-                    cst.Module([]).code_for_node(small.value.func).endswith("load_dotenv")
-                )
-                if is_openai_import or is_dotenv:
-                    position = max(position, i + 1)
-        return position
 
     def _construction(self, name: str, cls: str, args: dict[str, cst.BaseExpression]) -> cst.SimpleStatementLine:
         if self.alias:

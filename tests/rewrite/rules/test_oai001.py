@@ -82,6 +82,61 @@ CASES = [
         """, id="OAI001-module-client-configured",
         review=[]),
     case("OAI001", """
+        try:
+            import pinecone
+        except ImportError:
+            pinecone = None
+
+        if pinecone is None:
+            raise ImportError("pinecone")
+
+        import openai
+
+        def ask():
+            return openai.chat.completions.create(model="m", messages=[])
+        """, f"""
+        import os
+
+        try:
+            import pinecone
+        except ImportError:
+            pinecone = None
+
+        if pinecone is None:
+            raise ImportError("pinecone")
+
+        import openai
+
+        openai.base_url = {ENV_BASE}
+        openai.api_key = {ENV_KEY}
+
+        def ask():
+            return openai.chat.completions.create(model="m", messages=[])
+        """, id="OAI001-module-client-settings-after-a-late-import-of-openai",
+        review=[]),
+    case("OAI001", """
+        import openai
+        from dotenv import load_dotenv
+
+        load_dotenv()
+
+        def ask():
+            return openai.chat.completions.create(model="m", messages=[])
+        """, f"""
+        import openai
+        from dotenv import load_dotenv
+        import os
+
+        load_dotenv()
+
+        openai.base_url = {ENV_BASE}
+        openai.api_key = {ENV_KEY}
+
+        def ask():
+            return openai.chat.completions.create(model="m", messages=[])
+        """, id="OAI001-module-client-settings-after-load-dotenv",
+        review=[]),
+    case("OAI001", """
         import os
         from openai import OpenAI
 

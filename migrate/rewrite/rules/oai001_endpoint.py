@@ -244,13 +244,16 @@ class Transformer(RuleTransformer):
                                   "through a client of its own")
             return
         names = sorted({n for _, n, _ in moved})
-        if self._only_used_by(target, moved):
+        klass = self._class_of_attribute(statement, target)
+        if self._only_used_by(target, moved, klass):
             self.stays[construction] = names
             return
         new_target = self._sibling_target(target)
+        # a class attribute is read through self in the methods
+        receiver = cst.Attribute(cst.Name("self"), new_target) if klass is not None else new_target
         for call, name, size in moved:
-            self.moves[call] = (new_target, name, size)  # cloned where it is used
-            self.later(call, self._stays_message(name, code(new_target), catalog))
+            self.moves[call] = (receiver, name, size)  # cloned where it is used
+            self.later(call, self._stays_message(name, code(receiver), catalog))
         upstream = self._upstream_call(construction)
         note = cst.EmptyLine(indent=True, comment=cst.Comment(
             f"# migrate: {code(new_target)} keeps talking to OpenAI for what vLLM does not serve: {', '.join(names)}"))
@@ -281,9 +284,18 @@ class Transformer(RuleTransformer):
         self.state.names.add(new)
         return cst.Name(new) if isinstance(target, cst.Name) else target.with_changes(attr=cst.Name(new))
 
-    def _only_used_by(self, target: cst.BaseExpression, moved: list) -> bool:
+    def _class_of_attribute(self, statement: cst.CSTNode, target: cst.BaseExpression) -> cst.ClassDef | None:
+        """The class whose body assigns `target` itself: the client is a class attribute."""
+        block = self.parent(statement)
+        klass = self.parent(block) if block is not None else None
+        return klass if isinstance(target, cst.Name) and isinstance(klass, cst.ClassDef) else None
+
+    def _only_used_by(self, target: cst.BaseExpression, moved: list, klass: cst.ClassDef | None) -> bool:
         """Whether every use of the client bound to `target` is one of the calls that stay on OpenAI."""
         receivers = {id(_strip_variants(_receiver(call.func, size))) for call, _, size in moved}
+        if klass is not None:
+            uses = self._self_uses(klass, target.value)
+            return bool(uses) and all(id(use) in receivers for use in uses)
         if isinstance(target, cst.Name):
             from libcst.metadata import ScopeProvider
 
@@ -298,8 +310,13 @@ class Transformer(RuleTransformer):
         klass = self.flow.enclosing(target, cst.ClassDef)
         if klass is None:
             return False
+        uses = self._self_uses(klass, target.attr.value)
+        return bool(uses) and all(id(use) in receivers for use in uses)
+
+    @staticmethod
+    def _self_uses(klass: cst.ClassDef, attr: str) -> list[cst.Attribute]:
+        """The reads of `self.<attr>` in the class."""
         uses: list[cst.Attribute] = []
-        attr = target.attr.value
 
         class Uses(cst.CSTVisitor):
             def visit_AssignTarget(self, node: cst.AssignTarget) -> bool:
@@ -310,7 +327,7 @@ class Transformer(RuleTransformer):
                     uses.append(node)
 
         walk.visit(klass, Uses())
-        return bool(uses) and all(id(use) in receivers for use in uses)
+        return uses
 
     def _bound(self, receiver: cst.BaseExpression):
         """The construction (or "module") a receiver is bound to, when every binding of it is one."""

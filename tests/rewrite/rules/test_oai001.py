@@ -332,6 +332,63 @@ CASES = [
         """, id="OAI001-speech-only-client-stays-on-openai",
         review=[('OAI001', 7, 'api_key comes from `settings.openai_key`: vLLM accepts any key unless '), ('OAI001', 12, 'this client only calls what vLLM does not serve (audio.speech.create):')]),
     case("OAI001", """
+        from openai import OpenAI
+
+        class Painter:
+            client = OpenAI()
+
+            def paint(self, prompt):
+                return self.client.images.generate(model="dall-e-3", prompt=prompt)
+        """, """
+        from openai import OpenAI
+        import os
+
+        class Painter:
+            # migrate: this client only calls what vLLM does not serve (images.generate): it stays on OpenAI, pinned to $OPENAI_UPSTREAM_BASE_URL
+            client = OpenAI(
+                base_url=os.environ.get("OPENAI_UPSTREAM_BASE_URL", "https://api.openai.com/v1"),
+                api_key=os.environ.get("OPENAI_UPSTREAM_API_KEY", os.environ.get("OPENAI_API_KEY", "")),
+            )
+
+            def paint(self, prompt):
+                return self.client.images.generate(model="dall-e-3", prompt=prompt)
+        """, id="OAI001-class-attribute-client-of-images-only-stays-on-openai",
+        review=[('OAI001', 7, 'this client only calls what vLLM does not serve (images.generate)')]),
+    case("OAI001", """
+        from openai import OpenAI
+
+        class Painter:
+            client = OpenAI()
+
+            def paint(self, prompt):
+                return self.client.images.generate(model="dall-e-3", prompt=prompt)
+
+            def describe(self, prompt):
+                return self.client.chat.completions.create(model="gpt-4o", messages=[])
+        """, f"""
+        from openai import OpenAI
+        import os
+
+        class Painter:
+            client = OpenAI(
+                base_url={ENV_BASE},
+                api_key={ENV_KEY},
+            )
+            # migrate: openai_client keeps talking to OpenAI for what vLLM does not serve: images.generate
+            openai_client = OpenAI(
+                base_url=os.environ.get("OPENAI_UPSTREAM_BASE_URL", "https://api.openai.com/v1"),
+                api_key=os.environ.get("OPENAI_UPSTREAM_API_KEY", os.environ.get("OPENAI_API_KEY", "")),
+            )
+
+            def paint(self, prompt):
+                # migrate: images.generate stays on OpenAI (vLLM 0.32.0 serves no POST /v1/images/generations route): it goes through `self.openai_client`, pinned to $OPENAI_UPSTREAM_BASE_URL
+                return self.openai_client.images.generate(model="dall-e-3", prompt=prompt)
+
+            def describe(self, prompt):
+                return self.client.chat.completions.create(model="gpt-4o", messages=[])
+        """, id="OAI001-class-attribute-client-images-go-through-self-upstream-client",
+        review=[('OAI001', 18, "it goes through `self.openai_client`")]),
+    case("OAI001", """
         import openai
 
         def check(text):

@@ -149,10 +149,11 @@ class Transformer(RuleTransformer):
 
     def _decide_module(self, settings: list[cst.Assign]) -> Decision:
         bases, keys, extra = [], [], []
+        repointed = self._repointed(settings)
         for assign in settings:
             which = _SETTINGS[self.qname_in(assign.targets[0].target, _SETTINGS)]
             if which == "api_type":
-                if (literal_str(assign.value) or "").lower().startswith("azure"):
+                if (literal_str(assign.value) or "").lower().startswith("azure") and not repointed:
                     from migrate.catalog.providers import Classification
 
                     extra.append(Classification(Role.AZURE, "Azure OpenAI", "openai.api_type is azure"))
@@ -160,6 +161,12 @@ class Transformer(RuleTransformer):
             self.module_has_base |= which == "base_url"
             (bases if which == "base_url" else keys).extend(self.flow.values(assign.value))
         return decide_values(bases, keys, tuple(extra))
+
+    def _repointed(self, settings: list[cst.Assign]) -> bool:
+        """Every base URL the module sets is the configured vLLM endpoint: an Azure configuration this rule already
+        moved (its api_type = "azure" stays behind, and says nothing about where requests go any more)."""
+        bases = [a.value for a in settings if _SETTINGS[self.qname_in(a.targets[0].target, _SETTINGS)] == "base_url"]
+        return bool(bases) and all(self.is_configured(value, "base_url") for value in bases)
 
     def _is_upstream(self, call: cst.Call) -> bool:
         """A client this rule built (or a user wrote) pinned to OpenAI's URL for what vLLM does not serve."""

@@ -439,6 +439,39 @@ CASES = [
     case("OAI004,OAI001", """
         import openai
 
+
+        class Azure:
+            def __init__(self, resource_name, api_key):
+                openai.api_type = "azure"
+                openai.api_base = f"https://{resource_name}.openai.azure.com"
+
+            def ask(self, prompt):
+                return openai.ChatCompletion.create(engine="gpt4", messages=[{"role": "user", "content": prompt}])
+        """, f"""
+        import openai
+        import os
+
+        client = openai.OpenAI(
+            base_url={ENV_BASE},
+            api_key={ENV_KEY},
+        )
+
+
+        class Azure:
+            def __init__(self, resource_name, api_key):
+                # migrate: openai.api_type no longer configures anything: pass it to OpenAI(...)
+                openai.api_type = "azure"
+                # migrate: openai.api_base no longer configures anything: pass it to OpenAI(...)
+                openai.api_base = {ENV_BASE}
+
+            def ask(self, prompt):
+                return client.chat.completions.create(model="gpt4", messages=[{{"role": "user", "content": prompt}}])
+        """, id="OAI001-azure-module-configuration-moved-once-its-api-type-left-behind",
+        review=[('OAI004', 14, 'openai.api_type set here no longer configures anything'),
+                ('OAI004', 16, 'openai.api_base set here no longer configures anything')]),
+    case("OAI004,OAI001", """
+        import openai
+
         openai.api_key = os.getenv("OPENAI_API_KEY")
 
         def illustrate(text):

@@ -22,7 +22,8 @@ migrate/catalog/providers.py):
 Calls a migrated client makes to endpoints vLLM does not serve (the catalog says which: images, text to
 speech, moderations, files, ...) keep going to OpenAI through a client of their own, built beside the first
 and pinned to OpenAI's URL ($OPENAI_UPSTREAM_BASE_URL, $OPENAI_UPSTREAM_API_KEY: `openai_upstream_*` in the
-config); a client that makes only such calls stays on OpenAI as a whole. Module-level configuration of the
+config); a client that makes only such calls stays on OpenAI as a whole (also one a property builds,
+`return self.openai or OpenAI()`, when every use of the property is such a call). Module-level configuration of the
 SDK's default client (`openai.api_key = ...`, `openai.base_url = ...`, the 0.x `openai.api_base`) is
 classified and treated the same way; a module that calls `openai.chat.completions.create(...)` without
 configuring it gets the two settings after its imports.
@@ -33,6 +34,7 @@ from __future__ import annotations
 import re
 
 import libcst as cst
+import libcst.matchers as m
 
 from migrate.catalog.providers import Role
 from migrate.catalog import legacy as _legacy
@@ -209,6 +211,7 @@ class Transformer(RuleTransformer):
             by_client.setdefault(bound, []).append((call, name, size))
         for construction, moved in by_client.items():
             self._plan_sibling(construction, moved, catalog)
+        unresolved = self._plan_properties(unresolved)
         migrating = any(d.migrates and not self._is_upstream(c) for c, d in self.decisions.items()) or (
             self.module_client_calls and (self.module_decision is None or self.module_decision.migrates))
         for call, name, receiver in unresolved:
@@ -223,6 +226,41 @@ class Transformer(RuleTransformer):
                 for call, name, size in module_calls:
                     self.moves[call] = (cst.Name(new), name, size)
                     self.later(call, self._stays_message(name, new, catalog))
+
+    def _plan_properties(self, unresolved: list) -> list:
+        """Unserved calls through `self.P`, a property that builds the client (`return self.openai or OpenAI()`):
+        when they are the only uses of `self.P` in its class, the client it builds stays on OpenAI. The rest are
+        returned (they get the usual note)."""
+        by_construction: dict[cst.Call, list] = {}
+        rest = []
+        for call, name, receiver in unresolved:
+            found = self._property_construction(_strip_variants(receiver))
+            if found is None:
+                rest.append((call, name, receiver))
+            else:
+                by_construction.setdefault(found, []).append((call, name, receiver))
+        for construction, calls in by_construction.items():
+            receiver = _strip_variants(calls[0][2])
+            uses = self._self_uses(self.flow.enclosing(receiver, cst.ClassDef), receiver.attr.value)
+            if uses and {id(use) for use in uses} <= {id(_strip_variants(r)) for _, _, r in calls}:
+                self.stays[construction] = sorted({n for _, n, _ in calls})
+            else:
+                rest.extend(calls)
+        return rest
+
+    def _property_construction(self, receiver: cst.BaseExpression) -> cst.Call | None:
+        """The client construction that every return of the property `self.P` ends in, when it moves to vLLM."""
+        klass = self.flow.enclosing(receiver, cst.ClassDef) if _self_attr(receiver) else None
+        if klass is None:
+            return None
+        for stmt in klass.body.body:
+            if isinstance(stmt, cst.FunctionDef) and stmt.name.value == receiver.attr.value and _is_property(stmt):
+                built = {_built_by_default(r.value) for r in walk.findall(stmt, m.Return()) if r.value is not None}
+                construction = built.pop() if len(built) == 1 else None
+                decision = self.decisions.get(construction) if construction is not None else None
+                if decision is not None and decision.migrates and not self._is_upstream(construction):
+                    return construction
+        return None
 
     def _likely_openai_client(self, receiver: cst.BaseExpression) -> bool:
         """A client imported from another module (which the rewrite may repoint), or a parameter typed as one."""
@@ -559,6 +597,18 @@ def _after_settings(body, alias: str) -> int:
                         and t.target.value.value == alias for t in small.targets):
                     last = i + 1
     return last
+
+
+def _is_property(function: cst.FunctionDef) -> bool:
+    return any(m.matches(d.decorator, m.Name("property") | m.Name("cached_property")
+                         | m.Attribute(attr=m.Name("cached_property"))) for d in function.decorators)
+
+
+def _built_by_default(value: cst.BaseExpression) -> cst.Call | None:
+    """`OpenAI()`, or the last operand of `self.openai or OpenAI()` (the client built when none was given)."""
+    while isinstance(value, cst.BooleanOperation) and isinstance(value.operator, cst.Or):
+        value = value.right
+    return value if isinstance(value, cst.Call) else None
 
 
 def _endpoint(call: cst.Call, catalog) -> tuple[str, int, bool] | None:

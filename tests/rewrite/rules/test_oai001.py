@@ -332,6 +332,74 @@ CASES = [
         """, id="OAI001-speech-only-client-stays-on-openai",
         review=[('OAI001', 7, 'api_key comes from `settings.openai_key`: vLLM accepts any key unless '), ('OAI001', 12, 'this client only calls what vLLM does not serve (audio.speech.create):')]),
     case("OAI001", """
+        from typing import Optional
+
+        from openai import OpenAI
+
+        class Thread:
+            openai: Optional[OpenAI] = None
+
+            @property
+            def client(self) -> OpenAI:
+                return self.openai or OpenAI()
+
+            def create(self):
+                return self.client.beta.threads.create()
+        """, """
+        from typing import Optional
+
+        from openai import OpenAI
+        import os
+
+        class Thread:
+            openai: Optional[OpenAI] = None
+
+            @property
+            def client(self) -> OpenAI:
+                # migrate: this client only calls what vLLM does not serve (beta.threads.create): it stays on OpenAI, pinned to $OPENAI_UPSTREAM_BASE_URL
+                return self.openai or OpenAI(
+                    base_url=os.environ.get("OPENAI_UPSTREAM_BASE_URL", "https://api.openai.com/v1"),
+                    api_key=os.environ.get("OPENAI_UPSTREAM_API_KEY", os.environ.get("OPENAI_API_KEY", "")),
+                )
+
+            def create(self):
+                return self.client.beta.threads.create()
+        """, id="OAI001-client-built-by-a-property-used-only-for-assistants-stays-on-openai",
+        review=[('OAI001', 13, 'this client only calls what vLLM does not serve (beta.threads.create)')]),
+    case("OAI001", """
+        from openai import OpenAI
+
+        class Thread:
+            @property
+            def client(self):
+                return OpenAI()
+
+            def create(self):
+                return self.client.beta.threads.create()
+
+            def ask(self):
+                return self.client.chat.completions.create(model="gpt-4o", messages=[])
+        """, f"""
+        from openai import OpenAI
+        import os
+
+        class Thread:
+            @property
+            def client(self):
+                return OpenAI(
+                    base_url={ENV_BASE},
+                    api_key={ENV_KEY},
+                )
+
+            def create(self):
+                # migrate: beta.threads.create: vLLM serves no POST /v1/threads route: if `self.client` points at vLLM, keep this call on OpenAI through a client of its own (base_url from $OPENAI_UPSTREAM_BASE_URL)
+                return self.client.beta.threads.create()
+
+            def ask(self):
+                return self.client.chat.completions.create(model="gpt-4o", messages=[])
+        """, id="OAI001-client-built-by-a-property-used-for-chat-too-moves-with-a-note-on-the-rest",
+        review=[('OAI001', 15, 'beta.threads.create: vLLM serves no POST /v1/threads route')]),
+    case("OAI001", """
         from openai import OpenAI
 
         class Painter:

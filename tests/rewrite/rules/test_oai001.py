@@ -402,6 +402,25 @@ CASES = [
     case("OAI001", """
         from openai import OpenAI
 
+        class Model:
+            def __init__(self, config):
+                server_url = (config.get(
+                    "server_url", None))
+                self.client = OpenAI(base_url=server_url)
+        """, """
+        from openai import OpenAI
+
+        class Model:
+            def __init__(self, config):
+                server_url = (config.get(
+                    "server_url", None))
+                # migrate: this client talks to OpenAI unless base_url is set by `(config.get( "server_url", None))`: left alone; make sure that value is the vLLM endpoint ($OPENAI_BASE_URL)
+                self.client = OpenAI(base_url=server_url)
+        """, id="OAI001-review-item-quoting-code-over-several-lines-is-one-line",
+        review=[('OAI001', 9, 'unless base_url is set by `(config.get( "server_url", None))`: left alone')]),
+    case("OAI001", """
+        from openai import OpenAI
+
         class Painter:
             client = OpenAI()
 

@@ -46,6 +46,10 @@ SCALAR_FIELDS = frozenset({
     "text_tokens", "title", "token", "token_logprobs", "tokens", "total_tokens", "transcript", "type", "url",
     "violence", "violence_graphic",
 })
+# The fields that tell the kinds of choice apart (a chat answer's `message`, a stream chunk's `delta`, a text
+# completion's `text`): each is declared on one kind only, so `"text" in choice` tests which kind it is, and reading
+# the attribute on another kind raises AttributeError. Checked against the SDK by tests/rewrite/test_sdk_names.py.
+CHOICE_KIND_FIELDS = frozenset({"message", "delta", "text"})
 # Text fields typed `str | None` on current responses that 0.x code read as strings (message.content is None when
 # the model answers with tool calls only, a fine-tuning job's fine_tuned_model until it succeeds): where the code
 # needs a str, OAI006 writes typing.cast(str, ...), which keeps the 0.x value (None stayed None) and type-checks.

@@ -46,13 +46,13 @@ def test_note_written_once(source):
 
 
 @pytest.mark.parametrize("source", [
-    pytest.param(f"import openai\n{NOTE.format('cfg.base')}\n\n\ndef configure(cfg):\n    openai.api_base = cfg.base\n",
+    pytest.param(f"import openai\n{NOTE.format('cfg.base')}\n\n\ndef configure(cfg):\n    openai.base_url = cfg.base\n",
                  id="idem-note-kept-when-its-statement-moved"),
-    pytest.param(f"import openai\n\n\ndef configure(cfg):\n{NOTE.format('cfg.base')}\n    openai.api_base = cfg.base\n",
+    pytest.param(f"import openai\n\n\ndef configure(cfg):\n{NOTE.format('cfg.base')}\n    openai.base_url = cfg.base\n",
                  id="idem-note-kept-when-re-indented"),
-    pytest.param(f"import openai\n\n\ndef configure(cfg):\n    {NOTE.format('cfg.url')}\n    openai.api_base = cfg.base\n",
+    pytest.param(f"import openai\n\n\ndef configure(cfg):\n    {NOTE.format('cfg.url')}\n    openai.base_url = cfg.base\n",
                  id="idem-note-kept-when-the-quoted-code-changed"),
-    pytest.param(f"import openai\n\n\ndef configure(cfg):\n    {NOTE.format('cfg.base')}\n\n    openai.api_base = cfg.base\n",
+    pytest.param(f"import openai\n\n\ndef configure(cfg):\n    {NOTE.format('cfg.base')}\n\n    openai.base_url = cfg.base\n",
                  id="idem-note-kept-above-a-blank-line"),
 ])
 def test_note_already_in_the_file_is_not_written_again(source):

@@ -15,7 +15,7 @@ from migrate.catalog.facts import (
     LEGACY_EXCEPTION_NAMES_REUSED,
     LEGACY_TOP_LEVEL_EXCEPTIONS,
 )
-from migrate.rewrite.flow import SCALAR_FIELDS
+from migrate.rewrite.flow import CHOICE_KIND_FIELDS, SCALAR_FIELDS
 from migrate.rewrite.rules.oai004_legacy import LEGACY
 from migrate.rewrite.rules.oai005_errors import ERRORS, TOP_LEVEL_RENAMES
 
@@ -151,3 +151,12 @@ def test_legacy_response_attributes_are_not_fields_of_current_responses():
         _walk_model(model, set(), fields)
     assert not set(LEGACY_RESPONSE_ATTRIBUTES) & set(fields)
     assert "id" in ChatCompletion.model_fields  # what openai_id becomes
+
+
+def test_choice_kind_fields_are_those_only_one_kind_of_choice_declares():
+    from openai.types.chat.chat_completion import Choice
+    from openai.types.chat.chat_completion_chunk import Choice as ChunkChoice
+    from openai.types.completion_choice import CompletionChoice
+
+    fields = [set(cls.model_fields) for cls in (Choice, ChunkChoice, CompletionChoice)]
+    assert set.union(*fields) - set.intersection(*fields) == CHOICE_KIND_FIELDS

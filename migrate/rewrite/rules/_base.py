@@ -174,6 +174,8 @@ class RuleTransformer(VisitorBasedCodemodCommand):
     def review(self, node: cst.CSTNode, message: str, *, note: str | None = None, comment: bool = True) -> None:
         """Leave a place for a human: a ReviewItem, and (unless comment=False) a `# migrate:` comment."""
         line = self.line_of(node)  # 0 for a node this rule built
+        # it may quote code written over several lines; reports list one item a line (other spaces may be quoted too)
+        message = re.sub(r"[ \t]*\n\s*", " ", message)
         self.state.review.append((self.RULE_ID, line, message))
         if comment and self._notes:
             text = note or message
@@ -639,6 +641,29 @@ def imports_end(module: cst.Module) -> int:
         else:
             break
     return end
+
+
+def setup_end(module: cst.Module) -> int:
+    """Index in module.body after the imports, any import of openai, and any top-level load_dotenv() call: where
+    code that uses the openai module and reads the environment can go."""
+    position = imports_end(module)
+    for i, stmt in enumerate(module.body):
+        if isinstance(stmt, cst.SimpleStatementLine) and any(_is_setup(small) for small in stmt.body):
+            position = max(position, i + 1)
+    return position
+
+
+def _is_setup(small: cst.BaseSmallStatement) -> bool:
+    if isinstance(small, cst.Import):
+        return any(_top_package(a.name) == "openai" for a in small.names)
+    if isinstance(small, cst.ImportFrom):
+        return small.module is not None and _top_package(small.module) == "openai"
+    return isinstance(small, cst.Expr) and isinstance(small.value, cst.Call) and \
+        cst.Module([]).code_for_node(small.value.func).endswith("load_dotenv")
+
+
+def _top_package(name: cst.BaseExpression) -> str:
+    return cst.Module([]).code_for_node(name).split(".")[0]
 
 
 def _only_imports(block) -> bool:

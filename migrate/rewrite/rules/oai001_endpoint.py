@@ -22,7 +22,8 @@ migrate/catalog/providers.py):
 Calls a migrated client makes to endpoints vLLM does not serve (the catalog says which: images, text to
 speech, moderations, files, ...) keep going to OpenAI through a client of their own, built beside the first
 and pinned to OpenAI's URL ($OPENAI_UPSTREAM_BASE_URL, $OPENAI_UPSTREAM_API_KEY: `openai_upstream_*` in the
-config); a client that makes only such calls stays on OpenAI as a whole. Module-level configuration of the
+config); a client that makes only such calls stays on OpenAI as a whole (also one a property builds,
+`return self.openai or OpenAI()`, when every use of the property is such a call). Module-level configuration of the
 SDK's default client (`openai.api_key = ...`, `openai.base_url = ...`, the 0.x `openai.api_base`) is
 classified and treated the same way; a module that calls `openai.chat.completions.create(...)` without
 configuring it gets the two settings after its imports.
@@ -33,6 +34,7 @@ from __future__ import annotations
 import re
 
 import libcst as cst
+import libcst.matchers as m
 
 from migrate.catalog.providers import Role
 from migrate.catalog import legacy as _legacy
@@ -48,7 +50,7 @@ from migrate.rewrite.rules._base import (
     fresh_name,
     get_arg,
     has_star_kwargs,
-    imports_end,
+    setup_end,
     insert_args,
     kwarg,
     literal_str,
@@ -149,10 +151,11 @@ class Transformer(RuleTransformer):
 
     def _decide_module(self, settings: list[cst.Assign]) -> Decision:
         bases, keys, extra = [], [], []
+        repointed = self._repointed(settings)
         for assign in settings:
             which = _SETTINGS[self.qname_in(assign.targets[0].target, _SETTINGS)]
             if which == "api_type":
-                if (literal_str(assign.value) or "").lower().startswith("azure"):
+                if (literal_str(assign.value) or "").lower().startswith("azure") and not repointed:
                     from migrate.catalog.providers import Classification
 
                     extra.append(Classification(Role.AZURE, "Azure OpenAI", "openai.api_type is azure"))
@@ -160,6 +163,12 @@ class Transformer(RuleTransformer):
             self.module_has_base |= which == "base_url"
             (bases if which == "base_url" else keys).extend(self.flow.values(assign.value))
         return decide_values(bases, keys, tuple(extra))
+
+    def _repointed(self, settings: list[cst.Assign]) -> bool:
+        """Every base URL the module sets is the configured vLLM endpoint: an Azure configuration this rule already
+        moved (its api_type = "azure" stays behind, and says nothing about where requests go any more)."""
+        bases = [a.value for a in settings if _SETTINGS[self.qname_in(a.targets[0].target, _SETTINGS)] == "base_url"]
+        return bool(bases) and all(self.is_configured(value, "base_url") for value in bases)
 
     def _is_upstream(self, call: cst.Call) -> bool:
         """A client this rule built (or a user wrote) pinned to OpenAI's URL for what vLLM does not serve."""
@@ -202,6 +211,7 @@ class Transformer(RuleTransformer):
             by_client.setdefault(bound, []).append((call, name, size))
         for construction, moved in by_client.items():
             self._plan_sibling(construction, moved, catalog)
+        unresolved = self._plan_properties(unresolved)
         migrating = any(d.migrates and not self._is_upstream(c) for c, d in self.decisions.items()) or (
             self.module_client_calls and (self.module_decision is None or self.module_decision.migrates))
         for call, name, receiver in unresolved:
@@ -216,6 +226,41 @@ class Transformer(RuleTransformer):
                 for call, name, size in module_calls:
                     self.moves[call] = (cst.Name(new), name, size)
                     self.later(call, self._stays_message(name, new, catalog))
+
+    def _plan_properties(self, unresolved: list) -> list:
+        """Unserved calls through `self.P`, a property that builds the client (`return self.openai or OpenAI()`):
+        when they are the only uses of `self.P` in its class, the client it builds stays on OpenAI. The rest are
+        returned (they get the usual note)."""
+        by_construction: dict[cst.Call, list] = {}
+        rest = []
+        for call, name, receiver in unresolved:
+            found = self._property_construction(_strip_variants(receiver))
+            if found is None:
+                rest.append((call, name, receiver))
+            else:
+                by_construction.setdefault(found, []).append((call, name, receiver))
+        for construction, calls in by_construction.items():
+            receiver = _strip_variants(calls[0][2])
+            uses = self._self_uses(self.flow.enclosing(receiver, cst.ClassDef), receiver.attr.value)
+            if uses and {id(use) for use in uses} <= {id(_strip_variants(r)) for _, _, r in calls}:
+                self.stays[construction] = sorted({n for _, n, _ in calls})
+            else:
+                rest.extend(calls)
+        return rest
+
+    def _property_construction(self, receiver: cst.BaseExpression) -> cst.Call | None:
+        """The client construction that every return of the property `self.P` ends in, when it moves to vLLM."""
+        klass = self.flow.enclosing(receiver, cst.ClassDef) if _self_attr(receiver) else None
+        if klass is None:
+            return None
+        for stmt in klass.body.body:
+            if isinstance(stmt, cst.FunctionDef) and stmt.name.value == receiver.attr.value and _is_property(stmt):
+                built = {_built_by_default(r.value) for r in walk.findall(stmt, m.Return()) if r.value is not None}
+                construction = built.pop() if len(built) == 1 else None
+                decision = self.decisions.get(construction) if construction is not None else None
+                if decision is not None and decision.migrates and not self._is_upstream(construction):
+                    return construction
+        return None
 
     def _likely_openai_client(self, receiver: cst.BaseExpression) -> bool:
         """A client imported from another module (which the rewrite may repoint), or a parameter typed as one."""
@@ -244,13 +289,16 @@ class Transformer(RuleTransformer):
                                   "through a client of its own")
             return
         names = sorted({n for _, n, _ in moved})
-        if self._only_used_by(target, moved):
+        klass = self._class_of_attribute(statement, target)
+        if self._only_used_by(target, moved, klass):
             self.stays[construction] = names
             return
         new_target = self._sibling_target(target)
+        # a class attribute is read through self in the methods
+        receiver = cst.Attribute(cst.Name("self"), new_target) if klass is not None else new_target
         for call, name, size in moved:
-            self.moves[call] = (new_target, name, size)  # cloned where it is used
-            self.later(call, self._stays_message(name, code(new_target), catalog))
+            self.moves[call] = (receiver, name, size)  # cloned where it is used
+            self.later(call, self._stays_message(name, code(receiver), catalog))
         upstream = self._upstream_call(construction)
         note = cst.EmptyLine(indent=True, comment=cst.Comment(
             f"# migrate: {code(new_target)} keeps talking to OpenAI for what vLLM does not serve: {', '.join(names)}"))
@@ -281,9 +329,18 @@ class Transformer(RuleTransformer):
         self.state.names.add(new)
         return cst.Name(new) if isinstance(target, cst.Name) else target.with_changes(attr=cst.Name(new))
 
-    def _only_used_by(self, target: cst.BaseExpression, moved: list) -> bool:
+    def _class_of_attribute(self, statement: cst.CSTNode, target: cst.BaseExpression) -> cst.ClassDef | None:
+        """The class whose body assigns `target` itself: the client is a class attribute."""
+        block = self.parent(statement)
+        klass = self.parent(block) if block is not None else None
+        return klass if isinstance(target, cst.Name) and isinstance(klass, cst.ClassDef) else None
+
+    def _only_used_by(self, target: cst.BaseExpression, moved: list, klass: cst.ClassDef | None) -> bool:
         """Whether every use of the client bound to `target` is one of the calls that stay on OpenAI."""
         receivers = {id(_strip_variants(_receiver(call.func, size))) for call, _, size in moved}
+        if klass is not None:
+            uses = self._self_uses(klass, target.value)
+            return bool(uses) and all(id(use) in receivers for use in uses)
         if isinstance(target, cst.Name):
             from libcst.metadata import ScopeProvider
 
@@ -298,8 +355,13 @@ class Transformer(RuleTransformer):
         klass = self.flow.enclosing(target, cst.ClassDef)
         if klass is None:
             return False
+        uses = self._self_uses(klass, target.attr.value)
+        return bool(uses) and all(id(use) in receivers for use in uses)
+
+    @staticmethod
+    def _self_uses(klass: cst.ClassDef, attr: str) -> list[cst.Attribute]:
+        """The reads of `self.<attr>` in the class."""
         uses: list[cst.Attribute] = []
-        attr = target.attr.value
 
         class Uses(cst.CSTVisitor):
             def visit_AssignTarget(self, node: cst.AssignTarget) -> bool:
@@ -310,7 +372,7 @@ class Transformer(RuleTransformer):
                     uses.append(node)
 
         walk.visit(klass, Uses())
-        return bool(uses) and all(id(use) in receivers for use in uses)
+        return uses
 
     def _bound(self, receiver: cst.BaseExpression):
         """The construction (or "module") a receiver is bound to, when every binding of it is one."""
@@ -507,7 +569,7 @@ class Transformer(RuleTransformer):
             target = cst.Attribute(cst.Name(alias), cst.Name(which))
             statements.append(cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(target)], value)]))
         body = list(updated.body)
-        position = imports_end(updated)
+        position = setup_end(updated)  # the settings use the openai module and read the environment
         if self.module_upstream is not None:
             name, names = self.module_upstream
             construction = cst.Call(func=cst.Attribute(cst.Name(alias), cst.Name("OpenAI")), args=[])
@@ -535,6 +597,18 @@ def _after_settings(body, alias: str) -> int:
                         and t.target.value.value == alias for t in small.targets):
                     last = i + 1
     return last
+
+
+def _is_property(function: cst.FunctionDef) -> bool:
+    return any(m.matches(d.decorator, m.Name("property") | m.Name("cached_property")
+                         | m.Attribute(attr=m.Name("cached_property"))) for d in function.decorators)
+
+
+def _built_by_default(value: cst.BaseExpression) -> cst.Call | None:
+    """`OpenAI()`, or the last operand of `self.openai or OpenAI()` (the client built when none was given)."""
+    while isinstance(value, cst.BooleanOperation) and isinstance(value.operator, cst.Or):
+        value = value.right
+    return value if isinstance(value, cst.Call) else None
 
 
 def _endpoint(call: cst.Call, catalog) -> tuple[str, int, bool] | None:

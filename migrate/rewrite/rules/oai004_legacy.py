@@ -9,8 +9,9 @@
 Module-level `openai.api_key / api_base / organization` settings are folded into the construction, which takes
 the place of the last of them (so anything they read, and `load_dotenv()` before them, still runs first);
 without such settings it goes right after the imports. Settings made elsewhere (in a function, under
-`if __name__ == "__main__":`) no longer configure anything and get a `# migrate:` note. OAI001 then points the
-construction at vLLM. 0.x APIs with no current counterpart (Edit, Engine, FineTune, ...) are left with a note.
+`if __name__ == "__main__":`) no longer configure anything and get a `# migrate:` note. In a module with no
+0.x call (its calls are in another module, or already 1.x), a setting openai>=1 dropped (`openai.proxy`,
+`openai.api_base`, ...) gets the note wherever it is set. OAI001 then points the construction at vLLM. 0.x APIs with no current counterpart (Edit, Engine, FineTune, ...) are left with a note.
 
 Arguments spread into a converted call can carry 0.x-only keys, which openai>=1 rejects with TypeError:
 
@@ -52,7 +53,7 @@ from migrate.rewrite.rules._base import (
     explode,
     fresh_name,
     get_arg,
-    imports_end,
+    setup_end,
     insert_args,
     kwarg,
     literal_str,
@@ -168,19 +169,34 @@ class Transformer(RuleTransformer):
                 return q[7:], assign.value
         return None
 
-    # -- settings made away from module level ------------------------------------------------------------
+    # -- settings made away from module level, and 0.x settings in a module without 0.x calls ---------------
     def leave_Assign(self, original: cst.Assign, updated: cst.Assign):
-        if not self.has_legacy or self.function_depth == 0 and isinstance(self.parent(self.parent(original)), cst.Module):
-            return updated
-        for t in original.targets:
+        statement = self.parent(original)
+        folded = self.function_depth == 0 and isinstance(self.parent(statement), cst.Module) and any(
+            statement is stmt for _, _, stmt in self.settings.values())  # leave_Module folds it or notes it
+        for name in self._settings_assigned(original):
+            if self.has_legacy and not folded:
+                self.review(original, f"openai.{name} set here no longer configures anything: this module "
+                                      f"now calls through `{self.sync_name}`; pass the value to its "
+                                      f"OpenAI(...) construction instead",
+                            note=f"openai.{name} no longer configures anything: pass it to OpenAI(...)")
+            elif not self.has_legacy and name in _GONE_SETTINGS:
+                # no call here is converted (the calls may be in another module, or already 1.x): nothing else
+                # says that this setting, which did something under 0.x, now does nothing
+                self.review(original, f"openai.{name} is gone in openai>=1: setting it configures nothing; "
+                                      f"{LEGACY_SETTINGS.get(name, 'there is no current-SDK counterpart')}",
+                            note=f"openai.{name} no longer configures anything: pass it to OpenAI(...)")
+        return updated
+
+    def _settings_assigned(self, assign: cst.Assign) -> list[str]:
+        """The module settings (`openai.<setting> = ...`) an assignment sets."""
+        found = []
+        for t in assign.targets:
             if isinstance(t.target, cst.Attribute):
                 for q in self.qnames_in(t.target, "openai"):
                     if q.startswith("openai.") and q.count(".") == 1 and q[7:] in SETTINGS:
-                        self.review(original, f"openai.{q[7:]} set here no longer configures anything: this module "
-                                              f"now calls through `{self.sync_name}`; pass the value to its "
-                                              f"OpenAI(...) construction instead",
-                                    note=f"openai.{q[7:]} no longer configures anything: pass it to OpenAI(...)")
-        return updated
+                        found.append(q[7:])
+        return found
 
     # -- the calls --------------------------------------------------------------------------------------------
     def _legacy(self, node: cst.CSTNode) -> tuple[str, bool] | None:
@@ -469,31 +485,13 @@ class Transformer(RuleTransformer):
                     new_body.append(stmt)
             self.edited(len(handled))
             return updated.with_changes(body=new_body)
-        position = min(self._after_setup(updated), limit)
+        position = min(setup_end(updated), limit)
         blank = [cst.EmptyLine()] if position > 0 else []
         constructions[0] = constructions[0].with_changes(leading_lines=[*blank, *constructions[0].leading_lines])
         follow = body[position] if position < len(body) else None
         if follow is not None and not follow.leading_lines and position > 0:
             body[position] = follow.with_changes(leading_lines=[cst.EmptyLine()])
         return updated.with_changes(body=[*body[:position], *constructions, *body[position:]])
-
-    def _after_setup(self, module: cst.Module) -> int:
-        """After the imports, any import of openai, and any top-level load_dotenv() call."""
-        position = imports_end(module)
-        for i, stmt in enumerate(module.body):
-            if not isinstance(stmt, cst.SimpleStatementLine):
-                continue
-            for small in stmt.body:
-                is_openai_import = isinstance(small, cst.Import) and any(
-                    cst.Module([]).code_for_node(a.name).split(".")[0] == "openai" for a in small.names
-                ) or (isinstance(small, cst.ImportFrom) and small.module is not None
-                      and cst.Module([]).code_for_node(small.module).split(".")[0] == "openai")
-                is_dotenv = isinstance(small, cst.Expr) and isinstance(small.value, cst.Call) and (
-                    cst.Module([]).code_for_node(small.value.func).endswith("load_dotenv")
-                )
-                if is_openai_import or is_dotenv:
-                    position = max(position, i + 1)
-        return position
 
     def _construction(self, name: str, cls: str, args: dict[str, cst.BaseExpression]) -> cst.SimpleStatementLine:
         if self.alias:

@@ -8,6 +8,8 @@ indexing or attributes, and loop variables over them (stream chunks, choices).
     r["choices"][0]["message"]["content"]    ->  r.choices[0].message.content
     chunk["choices"][0]["delta"].get("content", "")  ->  chunk.choices[0].delta.content or ""
     "content" in delta                       ->  delta.content is not None
+    "text" in choice                         ->  getattr(choice, "text", None) is not None   (a field that only one
+                                                 kind of choice declares: the test is of the kind)
     r.to_dict_recursive()                    ->  r.model_dump()
     chunk["choices"][0].get("delta", {}).get("content")  ->  chunk.choices[0].delta.content
 
@@ -716,7 +718,7 @@ class Transformer(RuleTransformer):
                 self._maybe_review(original, f'"{key}" in ...')
             return updated
         self.edited()
-        attr = cst.Attribute(value=updated.comparisons[0].comparator, attr=cst.Name(key))
+        attr = _field_or_none(updated.comparisons[0].comparator, key)
         operator = cst.IsNot() if isinstance(op, cst.In) else cst.Is()
         return cst.Comparison(attr, [cst.ComparisonTarget(operator, cst.Name("None"))], lpar=updated.lpar,
                               rpar=updated.rpar)
@@ -800,6 +802,15 @@ def _dict_annotation(annotation: cst.Annotation | None) -> bool:
 
 def _empty_container(node: cst.CSTNode) -> bool:
     return isinstance(node, (cst.Dict, cst.List)) and not node.elements
+
+
+def _field_or_none(receiver: cst.BaseExpression, key: str) -> cst.BaseExpression:
+    """`receiver.key`, or `getattr(receiver, "key", None)` for a field only one kind of choice has."""
+    if key not in flow.CHOICE_KIND_FIELDS:
+        return cst.Attribute(value=receiver, attr=cst.Name(key))
+    comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    return cst.Call(cst.Name("getattr"), [cst.Arg(receiver, comma=comma), cst.Arg(cst.SimpleString(f'"{key}"'), comma=comma),
+                                          cst.Arg(cst.Name("None"))])
 
 
 def _code(node: cst.CSTNode) -> str:

@@ -20,6 +20,9 @@ parameters, across modules):
                                          ->  {"role": "tool", "tool_call_id": message.tool_calls[0].id, "content": c}
                                              (only where one message's tool call is in play in that function)
 
+A function that also reads a response's `.tool_calls` handles tool calls already (code written for both APIs):
+its `.function_call` reads are left as they are, None on vLLM's answers, so that the tool call is not read twice.
+
 The SDK types a tool call as a union of function and custom tool calls; the request declared only function
 tools, so the cast (from typing, with ChatCompletionMessageToolCall from openai.types.chat) only tells the type
 checker what is true at run time.
@@ -71,12 +74,14 @@ def _function_dict(value: cst.BaseExpression) -> cst.Dict:
 
 
 class _Reads(cst.CSTVisitor):
-    """Per function: the distinct receivers E of `E.function_call` (to build tool_call_id safely)."""
+    """Per function: the distinct receivers E of `E.function_call` (to build tool_call_id safely), and whether
+    it reads `.tool_calls` of a response (then it handles tool calls already)."""
 
     def __init__(self, scopes: _Scopes, known) -> None:
         self.scopes, self.known = scopes, known
         self.stack = [0]
         self.receivers: dict[int, set[str]] = {}
+        self.handles_tools: set[int] = set()
 
     def visit_FunctionDef(self, node) -> None:
         self.stack.append(id(node))
@@ -85,7 +90,12 @@ class _Reads(cst.CSTVisitor):
         self.stack.pop()
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
-        if node.attr.value == "function_call" and self.scopes.rooted(node.value, self.stack[-1], self.known):
+        if node.attr.value not in ("function_call", "tool_calls") or \
+                not self.scopes.rooted(node.value, self.stack[-1], self.known):
+            return
+        if node.attr.value == "tool_calls":
+            self.handles_tools.add(self.stack[-1])
+        else:
             self.receivers.setdefault(self.stack[-1], set()).add(code(node.value))
 
 
@@ -99,6 +109,7 @@ class Transformer(RuleTransformer):
         self.stack = [0]
         self.guards: list[set[str]] = []  # receivers tested by enclosing `if E.function_call:`
         self.receivers: dict[int, set[str]] = {}
+        self.handles_tools: set[int] = set()  # functions that read a response's .tool_calls
         self.tree: cst.Module | None = None
 
     def statement_filter(self):
@@ -115,6 +126,7 @@ class Transformer(RuleTransformer):
         reads = _Reads(self.scopes, self.known)
         walk.visit(node, reads)
         self.receivers = reads.receivers
+        self.handles_tools = reads.handles_tools
 
     def visit_FunctionDef(self, node) -> None:
         self.stack.append(id(node))
@@ -195,6 +207,10 @@ class Transformer(RuleTransformer):
 
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute):
         if original.attr.value != "function_call" or not self._known(original.value):
+            return updated
+        if self.stack[-1] in self.handles_tools:
+            # Code written for both APIs: its tool_calls branch runs on vLLM's answers, and function_call
+            # (None there) must not be turned into a second reading of the same tool call.
             return updated
         receiver = updated.value
         tool_calls = cst.Attribute(receiver, cst.Name("tool_calls"))

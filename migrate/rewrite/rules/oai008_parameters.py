@@ -24,7 +24,7 @@ from functools import lru_cache
 
 import libcst as cst
 
-from migrate.catalog.legacy import qualified_calls
+from migrate.catalog.legacy import ONLY_KEYWORDS, qualified_calls
 from migrate.rewrite.patterns import PARAMETER_ACTIONS
 from migrate.rewrite.rules._prune import words_pattern
 from migrate.rewrite.rules._roles import foreign_client
@@ -48,6 +48,14 @@ _LOGIT_BIAS_NOTE = ("logit_bias keys are OpenAI token ids and mean other tokens 
                     "them with its tokenizer (vLLM POST /tokenize) or remove the bias")
 # The 0.x calls whose parameters this rule checks (names from the catalog: migrate/catalog/legacy.py).
 _LEGACY_ENDPOINTS = qualified_calls({"chat.completions.create", "completions.create", "embeddings.create"})
+# What to pass instead of a 0.x-only argument left in a current call (OAI004 converts those of the 0.x calls).
+_LEGACY_ONLY_FIXES = {
+    "engine": "pass model= (the served model name)",
+    "deployment_id": "pass model= (the served model name)",
+    "request_timeout": "pass timeout=",
+    "headers": "pass extra_headers=",
+}
+_CLIENT_SIDE_FIX = "the client carries it now (client.with_options(...) for this call)"
 
 
 _CALL = re.compile(r"\.(?:create|parse|stream|acreate)\s*\(")
@@ -81,6 +89,7 @@ def _parameter_pattern_for(catalog) -> re.Pattern:
         for endpoint in set(_LEGACY_ENDPOINTS.values()) | {"chat.completions.parse", "responses.create"}:
             for params in catalog.non_ok_parameters(endpoint).values():
                 names.update(params)
+    names.update(ONLY_KEYWORDS)
     alternatives = "|".join(sorted(map(re.escape, names)))
     return re.compile(rf"\b(?:{alternatives})\s*=")
 
@@ -168,12 +177,28 @@ class Transformer(RuleTransformer):
         for arg in original.args:
             if arg.keyword is None or (arg.keyword.value in _HANDLED_BY_OAI007 and "OAI007" in self.state.active):
                 continue
+            if self._legacy_only(endpoint, arg.keyword.value):
+                return True
             if literals is None:
                 literals = call_literals(original)
             if assess_value(endpoint, arg.keyword.value, literals.get(arg.keyword.value), literals,
                             self.state.options):
                 return True
         return False
+
+    def _legacy_only(self, endpoint: str, name: str) -> bool:
+        """A 0.x-only argument (engine=, request_timeout=, api_key=, ...) that the current SDK's method does not
+        take: the call raises TypeError before any request is sent."""
+        if name not in ONLY_KEYWORDS:
+            return False
+        catalog = _catalog(self.state.options)
+        known = catalog.endpoints.get(endpoint) if catalog is not None else None
+        return known is None or name not in known.sdk_params
+
+    def _legacy_only_note(self, original: cst.Call, name: str) -> None:
+        fix = _LEGACY_ONLY_FIXES.get(name, _CLIENT_SIDE_FIX)
+        self.review(original, f"{name}= is a 0.x argument: openai>=1 raises TypeError on it; {fix}",
+                    note=f"{name}= is a 0.x argument (TypeError in openai>=1): {fix}")
 
     def _value_note(self, original: cst.Call, name: str, verdict: str, reason: str, fix: str,
                     policy: dict[str, str]) -> bool:
@@ -212,6 +237,9 @@ class Transformer(RuleTransformer):
                 continue
             name = arg.keyword.value
             if name in _HANDLED_BY_OAI007 and "OAI007" in self.state.active:
+                continue
+            if self._legacy_only(endpoint, name):
+                self._legacy_only_note(original, name)
                 continue
             found = assess_value(endpoint, name, literals.get(name), literals, self.state.options)
             if found is None:

@@ -284,7 +284,8 @@ class Transformer(RuleTransformer):
             if name is not None:
                 self.review(original, f"`{name}` holds an api.openai.com URL that no request in this module uses: "
                                       f"if another module sends requests to it, read it from ${self.config.base_url_env}")
-            elif var is not None:
+            elif var is not None and var != self.config.openai_upstream_base_url_env:
+                # (the upstream variable's default is OpenAI's URL on purpose: OAI001 pins a client to it)
                 form = "with /v1" if "/v1" in (literal_str(original) or "") else "without /v1, as here"
                 self.review(original, f"${var} defaults to an api.openai.com URL that no request in this module "
                                       f"uses: if another module sends requests to it, set ${var} to the vLLM "

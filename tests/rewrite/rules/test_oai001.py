@@ -82,6 +82,61 @@ CASES = [
         """, id="OAI001-module-client-configured",
         review=[]),
     case("OAI001", """
+        try:
+            import pinecone
+        except ImportError:
+            pinecone = None
+
+        if pinecone is None:
+            raise ImportError("pinecone")
+
+        import openai
+
+        def ask():
+            return openai.chat.completions.create(model="m", messages=[])
+        """, f"""
+        import os
+
+        try:
+            import pinecone
+        except ImportError:
+            pinecone = None
+
+        if pinecone is None:
+            raise ImportError("pinecone")
+
+        import openai
+
+        openai.base_url = {ENV_BASE}
+        openai.api_key = {ENV_KEY}
+
+        def ask():
+            return openai.chat.completions.create(model="m", messages=[])
+        """, id="OAI001-module-client-settings-after-a-late-import-of-openai",
+        review=[]),
+    case("OAI001", """
+        import openai
+        from dotenv import load_dotenv
+
+        load_dotenv()
+
+        def ask():
+            return openai.chat.completions.create(model="m", messages=[])
+        """, f"""
+        import openai
+        from dotenv import load_dotenv
+        import os
+
+        load_dotenv()
+
+        openai.base_url = {ENV_BASE}
+        openai.api_key = {ENV_KEY}
+
+        def ask():
+            return openai.chat.completions.create(model="m", messages=[])
+        """, id="OAI001-module-client-settings-after-load-dotenv",
+        review=[]),
+    case("OAI001", """
         import os
         from openai import OpenAI
 
@@ -277,6 +332,150 @@ CASES = [
         """, id="OAI001-speech-only-client-stays-on-openai",
         review=[('OAI001', 7, 'api_key comes from `settings.openai_key`: vLLM accepts any key unless '), ('OAI001', 12, 'this client only calls what vLLM does not serve (audio.speech.create):')]),
     case("OAI001", """
+        from typing import Optional
+
+        from openai import OpenAI
+
+        class Thread:
+            openai: Optional[OpenAI] = None
+
+            @property
+            def client(self) -> OpenAI:
+                return self.openai or OpenAI()
+
+            def create(self):
+                return self.client.beta.threads.create()
+        """, """
+        from typing import Optional
+
+        from openai import OpenAI
+        import os
+
+        class Thread:
+            openai: Optional[OpenAI] = None
+
+            @property
+            def client(self) -> OpenAI:
+                # migrate: this client only calls what vLLM does not serve (beta.threads.create): it stays on OpenAI, pinned to $OPENAI_UPSTREAM_BASE_URL
+                return self.openai or OpenAI(
+                    base_url=os.environ.get("OPENAI_UPSTREAM_BASE_URL", "https://api.openai.com/v1"),
+                    api_key=os.environ.get("OPENAI_UPSTREAM_API_KEY", os.environ.get("OPENAI_API_KEY", "")),
+                )
+
+            def create(self):
+                return self.client.beta.threads.create()
+        """, id="OAI001-client-built-by-a-property-used-only-for-assistants-stays-on-openai",
+        review=[('OAI001', 13, 'this client only calls what vLLM does not serve (beta.threads.create)')]),
+    case("OAI001", """
+        from openai import OpenAI
+
+        class Thread:
+            @property
+            def client(self):
+                return OpenAI()
+
+            def create(self):
+                return self.client.beta.threads.create()
+
+            def ask(self):
+                return self.client.chat.completions.create(model="gpt-4o", messages=[])
+        """, f"""
+        from openai import OpenAI
+        import os
+
+        class Thread:
+            @property
+            def client(self):
+                return OpenAI(
+                    base_url={ENV_BASE},
+                    api_key={ENV_KEY},
+                )
+
+            def create(self):
+                # migrate: beta.threads.create: vLLM serves no POST /v1/threads route: if `self.client` points at vLLM, keep this call on OpenAI through a client of its own (base_url from $OPENAI_UPSTREAM_BASE_URL)
+                return self.client.beta.threads.create()
+
+            def ask(self):
+                return self.client.chat.completions.create(model="gpt-4o", messages=[])
+        """, id="OAI001-client-built-by-a-property-used-for-chat-too-moves-with-a-note-on-the-rest",
+        review=[('OAI001', 15, 'beta.threads.create: vLLM serves no POST /v1/threads route')]),
+    case("OAI001", """
+        from openai import OpenAI
+
+        class Model:
+            def __init__(self, config):
+                server_url = (config.get(
+                    "server_url", None))
+                self.client = OpenAI(base_url=server_url)
+        """, """
+        from openai import OpenAI
+
+        class Model:
+            def __init__(self, config):
+                server_url = (config.get(
+                    "server_url", None))
+                # migrate: this client talks to OpenAI unless base_url is set by `(config.get( "server_url", None))`: left alone; make sure that value is the vLLM endpoint ($OPENAI_BASE_URL)
+                self.client = OpenAI(base_url=server_url)
+        """, id="OAI001-review-item-quoting-code-over-several-lines-is-one-line",
+        review=[('OAI001', 9, 'unless base_url is set by `(config.get( "server_url", None))`: left alone')]),
+    case("OAI001", """
+        from openai import OpenAI
+
+        class Painter:
+            client = OpenAI()
+
+            def paint(self, prompt):
+                return self.client.images.generate(model="dall-e-3", prompt=prompt)
+        """, """
+        from openai import OpenAI
+        import os
+
+        class Painter:
+            # migrate: this client only calls what vLLM does not serve (images.generate): it stays on OpenAI, pinned to $OPENAI_UPSTREAM_BASE_URL
+            client = OpenAI(
+                base_url=os.environ.get("OPENAI_UPSTREAM_BASE_URL", "https://api.openai.com/v1"),
+                api_key=os.environ.get("OPENAI_UPSTREAM_API_KEY", os.environ.get("OPENAI_API_KEY", "")),
+            )
+
+            def paint(self, prompt):
+                return self.client.images.generate(model="dall-e-3", prompt=prompt)
+        """, id="OAI001-class-attribute-client-of-images-only-stays-on-openai",
+        review=[('OAI001', 7, 'this client only calls what vLLM does not serve (images.generate)')]),
+    case("OAI001", """
+        from openai import OpenAI
+
+        class Painter:
+            client = OpenAI()
+
+            def paint(self, prompt):
+                return self.client.images.generate(model="dall-e-3", prompt=prompt)
+
+            def describe(self, prompt):
+                return self.client.chat.completions.create(model="gpt-4o", messages=[])
+        """, f"""
+        from openai import OpenAI
+        import os
+
+        class Painter:
+            client = OpenAI(
+                base_url={ENV_BASE},
+                api_key={ENV_KEY},
+            )
+            # migrate: openai_client keeps talking to OpenAI for what vLLM does not serve: images.generate
+            openai_client = OpenAI(
+                base_url=os.environ.get("OPENAI_UPSTREAM_BASE_URL", "https://api.openai.com/v1"),
+                api_key=os.environ.get("OPENAI_UPSTREAM_API_KEY", os.environ.get("OPENAI_API_KEY", "")),
+            )
+
+            def paint(self, prompt):
+                # migrate: images.generate stays on OpenAI (vLLM 0.32.0 serves no POST /v1/images/generations route): it goes through `self.openai_client`, pinned to $OPENAI_UPSTREAM_BASE_URL
+                return self.openai_client.images.generate(model="dall-e-3", prompt=prompt)
+
+            def describe(self, prompt):
+                return self.client.chat.completions.create(model="gpt-4o", messages=[])
+        """, id="OAI001-class-attribute-client-images-go-through-self-upstream-client",
+        review=[('OAI001', 18, "it goes through `self.openai_client`")]),
+    case("OAI001", """
         import openai
 
         def check(text):
@@ -324,6 +523,39 @@ CASES = [
         client = OpenAI(base_url={ENV_BASE}, api_key=key)
         """, id="OAI001-azure-url-in-f-string-migrates",
         review=[('OAI001', 5, 'api_key comes from `key`: vLLM accepts any key unless it was started w')]),
+    case("OAI004,OAI001", """
+        import openai
+
+
+        class Azure:
+            def __init__(self, resource_name, api_key):
+                openai.api_type = "azure"
+                openai.api_base = f"https://{resource_name}.openai.azure.com"
+
+            def ask(self, prompt):
+                return openai.ChatCompletion.create(engine="gpt4", messages=[{"role": "user", "content": prompt}])
+        """, f"""
+        import openai
+        import os
+
+        client = openai.OpenAI(
+            base_url={ENV_BASE},
+            api_key={ENV_KEY},
+        )
+
+
+        class Azure:
+            def __init__(self, resource_name, api_key):
+                # migrate: openai.api_type no longer configures anything: pass it to OpenAI(...)
+                openai.api_type = "azure"
+                # migrate: openai.api_base no longer configures anything: pass it to OpenAI(...)
+                openai.api_base = {ENV_BASE}
+
+            def ask(self, prompt):
+                return client.chat.completions.create(model="gpt4", messages=[{{"role": "user", "content": prompt}}])
+        """, id="OAI001-azure-module-configuration-moved-once-its-api-type-left-behind",
+        review=[('OAI004', 14, 'openai.api_type set here no longer configures anything'),
+                ('OAI004', 16, 'openai.api_base set here no longer configures anything')]),
     case("OAI004,OAI001", """
         import openai
 

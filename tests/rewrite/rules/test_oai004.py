@@ -116,6 +116,50 @@ CASES = [
                 ("OAI004", 10, "openai.ChatCompletion is a 0.x API object"),
                 ("OAI004", 3, "`from openai import ChatCompletion` fails on openai>=1 (ImportError)")]),
     case("OAI004", """
+        import openai; openai.api_base = settings.OPENAI_BASE
+
+
+        def ask(q):
+            return openai.Completion.create(model="m", prompt=q)
+        """, """
+        # migrate: openai.api_base no longer configures anything: pass it to OpenAI(...)
+        import openai; openai.api_base = settings.OPENAI_BASE
+
+        client = openai.OpenAI()
+
+
+        def ask(q):
+            return client.completions.create(model="m", prompt=q)
+        """, id="OAI004-module-setting-sharing-a-line-with-other-statements-left-for-review",
+        review=[("OAI004", 3, "openai.api_base set here no longer configures anything")]),
+    case("OAI004", """
+        import openai
+
+        openai.verify_ssl_certs = False
+
+
+        class LLM:
+            def __init__(self, api_token, proxy=None):
+                openai.api_key = api_token
+                if proxy:
+                    openai.proxy = {"http": proxy, "https": proxy}
+        """, """
+        import openai
+
+        # migrate: openai.verify_ssl_certs no longer configures anything: pass it to OpenAI(...)
+        openai.verify_ssl_certs = False
+
+
+        class LLM:
+            def __init__(self, api_token, proxy=None):
+                openai.api_key = api_token
+                if proxy:
+                    # migrate: openai.proxy no longer configures anything: pass it to OpenAI(...)
+                    openai.proxy = {"http": proxy, "https": proxy}
+        """, id="OAI004-0x-only-settings-in-a-module-without-0x-calls-left-for-review",
+        review=[("OAI004", 5, "openai.verify_ssl_certs is gone in openai>=1: setting it configures nothing; removed in 1.x: pass http_client=httpx.Client(verify=...)"),
+                ("OAI004", 13, "openai.proxy is gone in openai>=1: setting it configures nothing; removed in 1.x: pass http_client=httpx.Client(proxy=...)")]),
+    case("OAI004", """
         import openai
 
 

@@ -7,6 +7,34 @@ import pytest
 from tests.rewrite.cases import case, check_case
 
 CASES = [
+    case("OAI006", """
+        from openai import OpenAI
+
+        client = OpenAI()
+
+        def ask(prompt):
+            response = client.chat.completions.create(model="m", messages=prompt)
+            for choice in response.choices:
+                if "text" in choice:
+                    return choice.text
+                if "message" not in choice:
+                    return None
+            return response.choices[0].message.content
+        """, """
+        from openai import OpenAI
+
+        client = OpenAI()
+
+        def ask(prompt):
+            response = client.chat.completions.create(model="m", messages=prompt)
+            for choice in response.choices:
+                if getattr(choice, "text", None) is not None:
+                    return choice.text
+                if getattr(choice, "message", None) is None:
+                    return None
+            return response.choices[0].message.content
+        """, id="OAI006-in-test-of-a-field-one-kind-of-choice-has-becomes-getattr",
+        review=[]),
     case("OAI004,OAI006", """
         import openai
 

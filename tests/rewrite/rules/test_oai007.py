@@ -80,6 +80,54 @@ CASES = [
         """, id="OAI007-function-call-read-in-a-caller-of-the-request",
         review=[]),
     case("OAI007", """
+        from openai import OpenAI
+
+        client = OpenAI()
+
+
+        def respond(messages, tools):
+            message = client.chat.completions.create(model="m", messages=messages, tools=tools).choices[0].message
+            function_call = message.function_call
+            if function_call is not None:
+                return [(function_call.name, function_call.arguments)]
+            if message.tool_calls is not None:
+                return [(t.function.name, t.function.arguments) for t in message.tool_calls]
+            return message.content
+        """, None, id="OAI007-function-call-read-beside-tool-calls-read-untouched",
+        review=[]),
+    case("OAI007", """
+        from openai import OpenAI
+
+        client = OpenAI()
+
+
+        def legacy(messages, functions):
+            message = client.chat.completions.create(model="m", messages=messages, tools=functions).choices[0].message
+            return message.function_call
+
+
+        def current(messages, tools):
+            message = client.chat.completions.create(model="m", messages=messages, tools=tools).choices[0].message
+            return message.tool_calls or message.function_call
+        """, """
+        from openai import OpenAI
+        from openai.types.chat import ChatCompletionMessageToolCall
+        from typing import cast
+
+        client = OpenAI()
+
+
+        def legacy(messages, functions):
+            message = client.chat.completions.create(model="m", messages=messages, tools=functions).choices[0].message
+            return cast(ChatCompletionMessageToolCall, message.tool_calls[0]).function if message.tool_calls else None
+
+
+        def current(messages, tools):
+            message = client.chat.completions.create(model="m", messages=messages, tools=tools).choices[0].message
+            return message.tool_calls or message.function_call
+        """, id="OAI007-function-call-read-rewritten-only-where-tool-calls-are-not-read",
+        review=[]),
+    case("OAI007", """
         def describe(event):
             if event.function_call:
                 return event.function_call.name

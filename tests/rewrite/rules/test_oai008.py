@@ -11,6 +11,29 @@ CASES = [
         from openai import OpenAI
 
         client = OpenAI()
+
+        def ask(config, prompt):
+            if "engine" in config:
+                return client.chat.completions.create(engine=config["engine"], messages=prompt, request_timeout=30)
+            return client.chat.completions.create(model=config["model"], messages=prompt, timeout=30)
+        """, """
+        from openai import OpenAI
+
+        client = OpenAI()
+
+        def ask(config, prompt):
+            if "engine" in config:
+                # migrate: engine= is a 0.x argument (TypeError in openai>=1): pass model= (the served model name)
+                # migrate: request_timeout= is a 0.x argument (TypeError in openai>=1): pass timeout=
+                return client.chat.completions.create(engine=config["engine"], messages=prompt, request_timeout=30)
+            return client.chat.completions.create(model=config["model"], messages=prompt, timeout=30)
+        """, id="OAI008-0x-only-arguments-left-in-a-current-call-are-noted",
+        review=[("OAI008", 10, "engine= is a 0.x argument: openai>=1 raises TypeError on it"),
+                ("OAI008", 10, "request_timeout= is a 0.x argument: openai>=1 raises TypeError on it")]),
+    case("OAI008", """
+        from openai import OpenAI
+
+        client = OpenAI()
         r = client.chat.completions.create(
             model="m",
             messages=[],

@@ -15,6 +15,20 @@ from tests.rewrite.cases import ENV_BASE, case, check_case
 from tests.rewrite.conftest import CONFIG, make_tree
 
 CASES = [
+    case("OAI009", """
+        import os
+        from openai import OpenAI
+
+        # migrate: this client only calls what vLLM does not serve (images.generate): it stays on OpenAI, pinned to $OPENAI_UPSTREAM_BASE_URL
+        images = OpenAI(
+            base_url=os.environ.get("OPENAI_UPSTREAM_BASE_URL", "https://api.openai.com/v1"),
+            api_key=os.environ.get("OPENAI_UPSTREAM_API_KEY", os.environ.get("OPENAI_API_KEY", "")),
+        )
+
+        def draw(prompt):
+            return images.images.generate(model="dall-e-3", prompt=prompt)
+        """, None, id="OAI009-upstream-client-default-url-left-without-a-note",
+        review=[]),
     case("OAI009", '''
         """Talks to https://api.openai.com/v1 directly."""
         import requests

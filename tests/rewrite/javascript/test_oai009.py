@@ -65,6 +65,41 @@ CASES = [
         const HELP = "see https://api.openai.com/v1 for details";
         export const note = () => console.log(HELP);
         """, None, id="OAI009-js-prose-is-data", name="help.js"),
+    case("OAI009", """
+        export class ChatAPI {
+          constructor(opts) {
+            const { apiKey, apiBaseUrl = "https://api.openai.com/v1" } = opts;
+            this._apiKey = apiKey;
+            this._apiBaseUrl = apiBaseUrl;
+          }
+        }
+        """, f"""
+        export class ChatAPI {{
+          constructor(opts) {{
+            const {{ apiKey, apiBaseUrl = {BASE} }} = opts;
+            this._apiKey = apiKey;
+            this._apiBaseUrl = apiBaseUrl;
+          }}
+        }}
+        """, id="OAI009-js-destructuring-default", name="chatgpt.js"),
+    case("OAI009", """
+        export async function chat(body: object, baseUrl: string = "https://api.openai.com/v1/chat/completions") {
+          return fetch(baseUrl, { method: "POST", body: JSON.stringify(body) });
+        }
+        export const embed = ({ input, apiBase = "https://api.openai.com/v1" }: { input: string; apiBase?: string }) =>
+          fetch(`${apiBase}/embeddings`, { method: "POST", body: JSON.stringify({ input }) });
+        """, f"""
+        export async function chat(body: object, baseUrl: string = `${{{BASE}}}/chat/completions`) {{
+          return fetch(baseUrl, {{ method: "POST", body: JSON.stringify(body) }});
+        }}
+        export const embed = ({{ input, apiBase = {BASE} }}: {{ input: string; apiBase?: string }}) =>
+          fetch(`${{apiBase}}/embeddings`, {{ method: "POST", body: JSON.stringify({{ input }}) }});
+        """, id="OAI009-ts-parameter-defaults"),
+    case("OAI009", """
+        export function open(link = "https://api.openai.com/v1", { docs = "https://api.openai.com/v1" } = {}) {
+          return [link, docs];
+        }
+        """, None, id="OAI009-js-default-of-another-name", name="links.js"),
 ]
 
 

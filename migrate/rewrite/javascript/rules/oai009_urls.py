@@ -29,8 +29,13 @@ BASE_WORDS = ("BASE", "URL", "ENDPOINT", "HOST", "API", "ROOT")
 MOCK_CALLS = frozenset({"nock", "fetchMock", "fetchMock.mock", "fetchMock.post", "fetchMock.get", "mockFetch",
                         "http.get", "http.post", "http.all", "rest.get", "rest.post", "rest.all", "mock.onPost",
                         "mock.onGet", "mockAxios.onPost", "server.use", "mswServer.use"})
-_NO_PARENS = frozenset({"variable_declarator", "pair", "arguments", "template_substitution", "return_statement",
-                        "assignment_expression", "parenthesized_expression", "expression_statement"})
+# The (name, value) fields of the nodes that bind a name to a value: a declaration, and the defaults of
+# parameters and destructuring patterns (JS grammar: *assignment_pattern; TypeScript's parameters).
+_BINDINGS = {"variable_declarator": ("name", "value"), "assignment_pattern": ("left", "right"),
+             "object_assignment_pattern": ("left", "right"), "required_parameter": ("pattern", "value"),
+             "optional_parameter": ("pattern", "value")}
+_NO_PARENS = frozenset({"pair", "arguments", "template_substitution", "return_statement", "assignment_expression",
+                        "parenthesized_expression", "expression_statement", *_BINDINGS})
 
 
 def run(module: JsModule, context) -> RuleOutput:
@@ -91,18 +96,14 @@ class _Urls:
                                            "rewritten", comment=False)
             return
         parent = node.parent
-        name = None
         if parent is not None and parent.type == "pair":
             name = key_name(module, parent.child_by_field_name("key"))
             if name not in BASE_KEYS:
                 return
-        elif parent is not None and parent.type == "variable_declarator":
-            target = parent.child_by_field_name("name")
-            name = module.text(target) if target is not None else ""
-            if not any(w in name.upper() for w in BASE_WORDS):
-                return
         else:
-            return
+            name = _bound_name(module, node)
+            if name is None or not any(w in name.upper() for w in BASE_WORDS):
+                return
         value = _value(module, node)
         path = split_url(value) if value is not None else None
         if path is None:
@@ -171,6 +172,21 @@ class _Urls:
         if literal.parent is not None and literal.parent.type not in _NO_PARENS:
             replacement = f"({replacement})"
         self.out.edit(literal.start_byte, literal.end_byte, replacement)
+
+
+def _bound_name(module: JsModule, node) -> str | None:
+    """The name a literal is the value of: a variable it initialises, or a binding it is the default of (a
+    parameter's, a destructured property's: `{ apiBaseUrl = "https://api.openai.com/v1" } = opts`)."""
+    parent = node.parent
+    if parent is None:
+        return None
+    fields = _BINDINGS.get(parent.type)
+    if fields is None or parent.child_by_field_name(fields[1]) != node:
+        return None
+    target = parent.child_by_field_name(fields[0])
+    if target is None or target.type not in ("identifier", "shorthand_property_identifier_pattern"):
+        return None
+    return module.text(target)
 
 
 def _value(module: JsModule, node) -> str | None:

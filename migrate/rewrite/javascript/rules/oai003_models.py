@@ -140,6 +140,9 @@ def _model_expression(module: JsModule, node, finding):
             obj = strip_wrappers(args[0]) if args else None
             prop = properties(module, obj).get("model") if obj is not None and obj.type == "object" else None
             inner = strip_wrappers(prop_value(prop)) if prop is not None else None
+            if inner is not None and inner.type in ("identifier", "shorthand_property_identifier"):
+                # const model = openai("gpt-4o"); generateText({ model })
+                inner = strip_wrappers(_declaration(module, module.text(inner), inner)) or inner
             if inner is None or inner.type != "call_expression":
                 return inner
             node = inner

@@ -103,6 +103,22 @@ CASES = [
         """, id="OAI001-js-computed-endpoint-for-review",
         review=[("OAI001", 4, "left as it is")]),
     case("OAI001", """
+        export const session = () => import("openai").then(({ OpenAI }) => {
+          return new OpenAI({ apiKey: process.env.OPENAI_API_KEY });
+        });
+        export const lazy = (baseURL) => import("openai").then((mod) => new mod.OpenAI({ baseURL }));
+        """, f"""
+        export const session = () => import("openai").then(({{ OpenAI }}) => {{
+          return new OpenAI({{
+            apiKey: {KEY},
+            baseURL: {BASE},
+          }});
+        }});
+        // migrate: this OpenAI client talks to an endpoint the code computes (base_url comes from `baseURL`): left as it is; point it at $OPENAI_BASE_URL if it reaches OpenAI
+        export const lazy = (baseURL) => import("openai").then((mod) => new mod.OpenAI({{ baseURL }}));
+        """, id="OAI001-js-client-in-a-dynamic-import-callback", name="lazy.js",
+        review=[("OAI001", 8, "left as it is")]),
+    case("OAI001", """
         import { streamText } from "ai";
         import { openai } from "@ai-sdk/openai";
 

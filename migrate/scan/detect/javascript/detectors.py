@@ -18,7 +18,7 @@ from migrate.catalog import prefixes
 from migrate.scan.detect import sdk
 from migrate.scan.detect.core.registry import JAVASCRIPT_SEPARATORS, PrefixRegistry
 from migrate.scan.detect.javascript.evaluate import (
-    FUNCTION_TYPES, Evaluator, Scope, arguments, object_keys, property_node,
+    FUNCTION_TYPES, Evaluator, Scope, arguments, first_string, object_keys, property_node,
 )
 from migrate.scan.detect.javascript.modules import is_known_package
 from migrate.scan.detect.javascript.values import (
@@ -33,6 +33,9 @@ _HTTP_FUNCTIONS = frozenset({"fetch", "$fetch", "ofetch"})
 _BUILT = frozenset({"call_expression", "new_expression", "await_expression", "member_expression"})
 # `const X = require("...")`, `const { A, B: C } = await import("...")` anywhere in a file
 _REQUIRE_BINDING_RE = re.compile(rb"(?:const|let|var)\s+(\{[^}]*\}|[A-Za-z_$][\w$]*)\s*=\s*(?:await\s+)?(?:require|import)\(")
+# `import("...").then(({ A }) => ...)`, `.then(function (mod) { ... })`: the callback's parameter is the module
+_IMPORT_THEN_RE = re.compile(rb"import\(\s*[\"'`][^\"'`]+[\"'`]\s*\)\s*\.then\(\s*(?:async\s+)?(?:function\s*[\w$]*\s*)?"
+                             rb"\(?\s*(\{[^}]*\}|[A-Za-z_$][\w$]*)")
 
 
 @dataclass(frozen=True)
@@ -122,7 +125,7 @@ class ModuleDetector(Evaluator):
             elif entry[0] == "value" and isinstance(entry[1], Function):
                 names.add(name)  # a factory the module declares: its calls may build a client
         if b"require(" in self.source or b"import(" in self.source:
-            for match in _REQUIRE_BINDING_RE.finditer(self.source):
+            for match in (*_REQUIRE_BINDING_RE.finditer(self.source), *_IMPORT_THEN_RE.finditer(self.source)):
                 names.update(n.strip().split(":")[-1].strip() for n in match.group(1).decode("utf-8", "replace").strip("{} ").split(","))
         return frozenset(names)
 
@@ -156,6 +159,7 @@ class ModuleDetector(Evaluator):
             params = node.child_by_field_name("parameters") or node.child_by_field_name("parameter")
             if params is not None:
                 self._bind_parameters(params, inner)
+                self._bind_imported_module(node, params, inner)
             body = node.child_by_field_name("body")
             if body is not None and body.type == "statement_block":
                 self.hoist(body, inner)
@@ -193,6 +197,20 @@ class ModuleDetector(Evaluator):
                     if isinstance(literal, Str):
                         value = Str(literal.value, f"default of parameter {name}")
                 scope.names[name] = ("value", value)
+
+    def _bind_imported_module(self, function, params, scope: Scope) -> None:
+        """`import("openai").then(({ OpenAI }) => ...)`, `.then((mod) => ...)`: the callback's first parameter is
+        the module, as `const { OpenAI } = await import("openai")` would bind it."""
+        spec = _then_of_import(self, function)
+        nodes = [params] if params.type == "identifier" else params.named_children
+        if spec is None or not nodes:
+            return
+        first = nodes[0]
+        pattern = first.child_by_field_name("pattern") if first.type in ("required_parameter", "optional_parameter") \
+            else first
+        for name, key in self._pattern(pattern) if pattern is not None else ():
+            scope.names[name] = ("value", Import(spec, key[0]) if len(key) == 1 else Import(spec, "*") if not key
+                                 else UNKNOWN)
 
     def _class_scope(self, node, scope: Scope) -> Scope:
         """The scope of a class body: `this` is an instance whose fields are the class fields and the
@@ -592,6 +610,20 @@ class ModuleDetector(Evaluator):
 DETECTORS = PrefixRegistry(prefixes.JAVASCRIPT, JAVASCRIPT_SEPARATORS)
 DETECTORS.register("ai-sdk-function", ModuleDetector._ai_sdk_function_call)
 DETECTORS.register("ai-sdk-provider", ModuleDetector._ai_sdk_provider_call)
+
+
+def _then_of_import(ev: Evaluator, function) -> str | None:
+    """The package of `import("package").then(function)`, when `function` is that callback."""
+    args = function.parent
+    call = args.parent if args is not None and args.type == "arguments" else None
+    if call is None or call.type != "call_expression" or arguments(call)[:1] != [function]:
+        return None
+    then = call.child_by_field_name("function")
+    if then is None or then.type != "member_expression" or ev.text(then.child_by_field_name("property")) != "then":
+        return None
+    target = then.child_by_field_name("object")
+    func = target.child_by_field_name("function") if target is not None and target.type == "call_expression" else None
+    return first_string(ev, target) if func is not None and func.type == "import" else None
 
 
 def _client_detail(client: Client) -> str:

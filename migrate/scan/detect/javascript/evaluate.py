@@ -455,10 +455,10 @@ class Evaluator(CoreEvaluator):
         if func is None:
             return UNKNOWN
         if func.type == "identifier" and self.text(func) == "require" and scope.find("require") is None:
-            spec = _first_string(self, node)
+            spec = first_string(self, node)
             return Import(spec, "*") if spec is not None else UNKNOWN
         if func.type == "import":
-            spec = _first_string(self, node)
+            spec = first_string(self, node)
             return Import(spec, "*") if spec is not None else UNKNOWN
         callee = self.eval(func, scope)
         if isinstance(callee, Member) and callee.path[-1] in js.RESPONSE_VARIANTS:
@@ -656,7 +656,7 @@ def arguments(node) -> list:
     return [a for a in args.named_children if a.type != "comment"]
 
 
-def _first_string(ev: Evaluator, node) -> str | None:
+def first_string(ev: Evaluator, node) -> str | None:
     args = arguments(node)
     if args and args[0].type == "string":
         return _string_value(ev, args[0])

@@ -100,6 +100,19 @@ CASES = [
           return [link, docs];
         }
         """, None, id="OAI009-js-default-of-another-name", name="links.js"),
+    case("OAI009", """
+        const REALTIME_URL = "https://api.openai.com/v1/realtime";
+        export const connect = (sdp, model) => fetch(`${REALTIME_URL}?model=${model}`, { method: "POST", body: sdp });
+        export const OPENAI_REALTIME_SESSIONS_URL = "https://api.openai.com/v1/realtime/sessions";
+        """, """
+        const REALTIME_URL = "https://api.openai.com/v1/realtime";
+        // migrate: POST /v1/realtime is not served by vLLM: this request must keep going to https://api.openai.com/v1 with OpenAI's key (check its URL if a constant it shares was pointed at vLLM)
+        export const connect = (sdp, model) => fetch(`${REALTIME_URL}?model=${model}`, { method: "POST", body: sdp });
+        // migrate: OPENAI_REALTIME_SESSIONS_URL: https://api.openai.com/v1/realtime/sessions is a route vLLM does not serve: left on OpenAI
+        export const OPENAI_REALTIME_SESSIONS_URL = "https://api.openai.com/v1/realtime/sessions";
+        """, id="OAI009-js-route-no-sdk-endpoint-has-stays", name="realtime.js",
+        review=[("OAI009", 3, "POST /v1/realtime is not served by vLLM"),
+                ("OAI009", 5, "a route vLLM does not serve")]),
 ]
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from migrate.rewrite.javascript.edits import RuleOutput
 from migrate.rewrite.javascript.module import JsModule, arguments, key_name, properties, prop_value, strip_wrappers
 from migrate.rewrite.javascript.rules._common import env_object
-from migrate.rewrite.javascript.rules.oai003_models import _declaration, unserved
+from migrate.rewrite.javascript.rules.oai003_models import _declaration, unknown_route_unserved, unserved
 from migrate.rewrite.patterns import split_url
 from migrate.scan.findings import Kind
 
@@ -210,10 +210,14 @@ def _split(url: str) -> tuple[str | None, str]:
 
 
 def unserved_path(path: str) -> bool:
+    """A route under OpenAI's /v1 that vLLM does not serve: one the catalog marks so, or one no SDK endpoint has."""
     from migrate.catalog import load_catalog
 
-    endpoint = load_catalog().endpoint_for_route(None, "https://api.openai.com/v1" + path)
-    return endpoint is not None and not endpoint.served
+    route = "/v1/" + path.split("?", 1)[0].split("#", 1)[0].strip("/")
+    if route == "/v1/":
+        return False  # the API root itself
+    endpoint = load_catalog().endpoint_for_route(None, route)
+    return unknown_route_unserved(route) if endpoint is None else not endpoint.served
 
 
 def _mock_call(module: JsModule, node) -> str | None:

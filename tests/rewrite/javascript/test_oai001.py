@@ -119,6 +119,27 @@ CASES = [
         """, id="OAI001-js-client-in-a-dynamic-import-callback", name="lazy.js",
         review=[("OAI001", 8, "left as it is")]),
     case("OAI001", """
+        import OpenAI from "openai";
+        export const make = (apiBase: string) =>
+          new OpenAI({
+            baseURL:
+              apiBase !== "https://api.openai.com/v1/"
+                ? apiBase
+                : undefined,
+          });
+        """, """
+        import OpenAI from "openai";
+        export const make = (apiBase: string) =>
+          // migrate: this OpenAI client talks to an endpoint the code computes (base_url comes from `apiBase !== "https://api.openai.com/v1/" ? apiBase : undefined`): left as it is; point it at $OPENAI_BASE_URL if it reaches OpenAI
+          new OpenAI({
+            baseURL:
+              apiBase !== "https://api.openai.com/v1/"
+                ? apiBase
+                : undefined,
+          });
+        """, id="OAI001-js-multiline-computed-endpoint-quoted-on-one-line",
+        review=[("OAI001", 4, '(base_url comes from `apiBase !== "https://api.openai.com/v1/" ? apiBase : undefined`)')]),
+    case("OAI001", """
         import { streamText } from "ai";
         import { openai } from "@ai-sdk/openai";
 

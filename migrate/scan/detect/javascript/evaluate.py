@@ -626,7 +626,7 @@ class Evaluator(CoreEvaluator):
         value = self.eval(node, scope)
         if isinstance(value, Str) and "{" in value.value:
             value = None  # a template literal with unknown parts: judged by its text
-        return option_evidence(value, self.text(node)[:80])
+        return option_evidence(value, one_line(self.text(node), 80))
 
 
 # The JS/TS front end's handlers, by what the catalog says each qualified-name prefix means
@@ -649,6 +649,12 @@ _AI_SDK_OPENAI = Client("openai", api="ai-sdk")  # the AI SDK's default provider
 
 
 # -- syntax helpers ------------------------------------------------------------------------------------------------
+def one_line(text: str, width: int) -> str:
+    """Source text as a one-line quote (reports and `// migrate:` comments are lines), cut to `width` characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
 def arguments(node) -> list:
     args = node.child_by_field_name("arguments")
     if args is None or args.type == "template_string":

@@ -374,6 +374,30 @@ CASES = [
     case("OAI001", """
         import OpenAI from "openai";
 
+        let client: OpenAI | null = null;
+
+        export function init() {
+          client = new OpenAI();
+        }
+        export const draw = (prompt: string) => client!.images.generate({ prompt });
+        """, f"""
+        import OpenAI from "openai";
+
+        let client: OpenAI | null = null;
+
+        export function init() {{
+          client = new OpenAI({{
+            baseURL: {BASE},
+            apiKey: {KEY},
+          }});
+        }}
+        // migrate: images.generate: vLLM serves no such route: if `client` points at vLLM, keep this call on OpenAI through a client of its own (baseURL from $OPENAI_UPSTREAM_BASE_URL, OpenAI's key); not split automatically: the rewrite cannot prove which client this is where it is built
+        export const draw = (prompt: string) => client!.images.generate({{ prompt }});
+        """, id="OAI001-js-lazily-built-client-unserved-call-for-review", name="lazy.ts",
+        review=[("OAI001", 12, "not split automatically")]),
+    case("OAI001", """
+        import OpenAI from "openai";
+
         const client = new OpenAI();
 
         export function draw(prompt: string) {

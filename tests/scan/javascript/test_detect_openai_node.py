@@ -165,3 +165,20 @@ def test_client_built_in_the_then_callback_of_a_dynamic_import(scan_one):
     findings = scan_one(source, "lazy.js")
     assert calls(findings) == [("chat.completions.create", "OpenAI", "gpt-4o"), ("embeddings.create", "OpenAI", "m")]
     assert [f.line for f in findings if f.kind.value == "client"] == [2, 6]
+
+
+def test_client_assigned_later_to_a_variable_declared_without_one(scan_one):
+    """The lazy singleton: `let client;` (or `= null`) set once in an init function and called elsewhere. A
+    variable assigned two different values stays unknown; a reset to null does not count."""
+    source = ('import OpenAI from "openai";\n'
+              'let client: OpenAI | null = null;\n'
+              'let other;\n'
+              'export function init() {\n'
+              '  client = new OpenAI();\n'
+              '  other = new OpenAI();\n'
+              '}\n'
+              'export function reset() { client = null; other = makeOther(); }\n'
+              'export const chat = () => client!.chat.completions.create({ model: "gpt-4o", messages: [] });\n'
+              'export const draw = () => other.images.generate({ prompt: "cat" });\n'
+              'function scoped() { let client; client = 1; return client; }\n')
+    assert calls(scan_one(source)) == [("chat.completions.create", "OpenAI", "gpt-4o")]

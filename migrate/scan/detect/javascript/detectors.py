@@ -73,6 +73,8 @@ class ModuleDetector(Evaluator):
         self._lines = source.split(b"\n")
         self._model_import: Import | None = None  # set by _value_model for the finding being built
         self._http_base: str | None = None  # the baseURL of the HTTP client instance being called
+        self._root = None
+        self._assigned: dict | None = None  # name -> values assigned to it (_assignments)
 
     # -- walk ----------------------------------------------------------------------------------------------------
     def run(self, root) -> Report:
@@ -80,6 +82,7 @@ class ModuleDetector(Evaluator):
         run in C); the scope of each is built on demand from its ancestors and kept for its siblings."""
         scope = Scope()
         self.module_scope = scope
+        self._root = root
         self.hoist(root, scope, module=True)
         self._scopes = {root.id: scope}
         last_names = _call_names(self.endpoints)
@@ -197,6 +200,27 @@ class ModuleDetector(Evaluator):
                     if isinstance(literal, Str):
                         value = Str(literal.value, f"default of parameter {name}")
                 scope.names[name] = ("value", value)
+
+    def assigned_value(self, name: str, scope: Scope, declarator):
+        """A lazily built client: `let client;` and, in some function, the one `client = new OpenAI(...)` that
+        sets it (resets to null / undefined aside), evaluated where it is written."""
+        values = [value for value in self._assignments().get(name, ())
+                  if value.type not in _NO_VALUE and self.scope_of(value).find(name) is scope]
+        if len(values) != 1:
+            return self.unknown
+        return self.eval(values[0], self.scope_of(values[0]))
+
+    def _assignments(self) -> dict:
+        """name -> the value nodes of the module's `name = value` assignments (one query, run in C, then kept)."""
+        if self._assigned is None:
+            import tree_sitter
+
+            self._assigned = {}
+            for _, match in tree_sitter.QueryCursor(_query(self.grammar, _ASSIGN)).matches(self._root):
+                names, values = match.get("name"), match.get("value")
+                if names and values:
+                    self._assigned.setdefault(self.text(names[0]), []).append(values[0])
+        return self._assigned
 
     def _bind_imported_module(self, function, params, scope: Scope) -> None:
         """`import("openai").then(({ OpenAI }) => ...)`, `.then((mod) => ...)`: the callback's first parameter is
@@ -662,6 +686,8 @@ def _route(url: str) -> str:
 _SCOPE_TYPES = FUNCTION_TYPES | {"statement_block", "class_declaration", "class", "abstract_class_declaration"}
 _CALLS = "(call_expression) @node (new_expression) @node"
 _THIS = "(assignment_expression left: (member_expression object: (this) property: (_) @prop) right: (_) @value)"
+_ASSIGN = "(assignment_expression left: (identifier) @name right: (_) @value)"
+_NO_VALUE = frozenset({"null", "undefined"})
 _HOST_NEEDLES = (b"openai.com", b"openai.azure.com")
 _ENV_NEEDLE = b"OPENAI_"
 

@@ -135,7 +135,12 @@ class Evaluator(CoreEvaluator):
             if name is None:
                 continue
             for ident, key in self._pattern(name):
-                scope.names[ident] = ("expr", value, scope, key, declarator) if value is not None else ("value", UNKNOWN)
+                if name.type == "identifier" and (value is None or value.type in ("null", "undefined")):
+                    scope.names[ident] = ("late", declarator)  # `let client = null;`, assigned where it is used
+                elif value is not None:
+                    scope.names[ident] = ("expr", value, scope, key, declarator)
+                else:
+                    scope.names[ident] = ("value", UNKNOWN)
                 if exported:
                     self.exports[ident] = ("name", ident, scope)
 
@@ -235,12 +240,21 @@ class Evaluator(CoreEvaluator):
         if entry[0] == "value":
             return entry[1]
         found.names[name] = ("value", UNKNOWN)  # while evaluating: a cycle reads as unknown
+        if entry[0] == "late":
+            value = self.assigned_value(name, found, entry[1])
+            found.names[name] = ("value", value)
+            return value
         _, node, where, key, _declarator = entry
         value = self.eval(node, where)
         for part in key:
             value = self.get(value, part)
         found.names[name] = ("value", value)
         return value
+
+    def assigned_value(self, name: str, scope: Scope, declarator):
+        """The value of a variable declared without one (`let client;`, `= null`): unknown here; a front end that
+        can find its assignments says more."""
+        return UNKNOWN
 
     def export(self, name: str):
         """The value a module exports under `name` (None: not exported here)."""

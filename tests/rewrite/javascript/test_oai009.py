@@ -101,6 +101,21 @@ CASES = [
         }
         """, None, id="OAI009-js-default-of-another-name", name="links.js"),
     case("OAI009", """
+        export const defaultLLMOptions = { apiBaseUrl: "https://api.openai.com/v1", docs: "https://api.openai.com/v1" };
+        export const load = (conf) => ({
+          apiEndpoint: conf.API_ENDPOINT ?? "https://api.openai.com/v1/chat/completions",
+          note: conf.NOTE ?? "https://api.openai.com/v1",
+        });
+        const OPENAI_ROOT = process.env.ROOT || "https://api.openai.com/v1";
+        """, f"""
+        export const defaultLLMOptions = {{ apiBaseUrl: {BASE}, docs: "https://api.openai.com/v1" }};
+        export const load = (conf) => ({{
+          apiEndpoint: conf.API_ENDPOINT ?? `${{{BASE}}}/chat/completions`,
+          note: conf.NOTE ?? "https://api.openai.com/v1",
+        }});
+        const OPENAI_ROOT = process.env.ROOT || ({BASE});
+        """, id="OAI009-js-base-url-keys-and-fallbacks", name="config.js"),
+    case("OAI009", """
         const REALTIME_URL = "https://api.openai.com/v1/realtime";
         export const connect = (sdp, model) => fetch(`${REALTIME_URL}?model=${model}`, { method: "POST", body: sdp });
         export const OPENAI_REALTIME_SESSIONS_URL = "https://api.openai.com/v1/realtime/sessions";

@@ -6,7 +6,8 @@
 
 The URLs come from the scan: the URL of each fetch / axios / got / ky call to OpenAI (followed through
 constants, template literals and `+` concatenations to the literal that holds the host), and base-URL
-literals (a `const X_BASE_URL = "https://api.openai.com/v1"`, a `baseURL:` / `prefixUrl:` option). vLLM serves
+literals: bound to a name that says so (a `const X_BASE_URL`, a `baseURL:` / `apiEndpoint:` option, a parameter
+or destructuring default), directly or as the `??` / `||` fallback of the value. vLLM serves
 the same routes under its /v1, so the path after /v1 is kept. A request to a route vLLM does not serve
 (moderations, images, ...) keeps OpenAI's URL, with a review item; URLs inside HTTP mocks (nock, msw,
 fetch-mock) are test doubles and are reported, not rewritten; any other api.openai.com string is data about
@@ -95,15 +96,9 @@ class _Urls:
             self.out.note(node.start_byte, f"an api.openai.com URL in an HTTP mock ({mock}): a test double, not "
                                            "rewritten", comment=False)
             return
-        parent = node.parent
-        if parent is not None and parent.type == "pair":
-            name = key_name(module, parent.child_by_field_name("key"))
-            if name not in BASE_KEYS:
-                return
-        else:
-            name = _bound_name(module, node)
-            if name is None or not any(w in name.upper() for w in BASE_WORDS):
-                return
+        name = _bound_name(module, _fallback_holder(module, node))
+        if name is None or not _names_a_base(name):
+            return
         value = _value(module, node)
         path = split_url(value) if value is not None else None
         if path is None:
@@ -174,12 +169,30 @@ class _Urls:
         self.out.edit(literal.start_byte, literal.end_byte, replacement)
 
 
+def _names_a_base(name: str) -> bool:
+    return name in BASE_KEYS or any(w in name.upper() for w in BASE_WORDS)
+
+
+def _fallback_holder(module: JsModule, node):
+    """The expression whose value a literal is: the literal, or the `conf.url ?? "https://..."` (`||`) it is
+    the fallback of."""
+    parent = node.parent
+    if parent is not None and parent.type == "binary_expression" and parent.child_by_field_name("right") == node:
+        operator = parent.child_by_field_name("operator")
+        if operator is not None and module.text(operator) in ("??", "||"):
+            return parent
+    return node
+
+
 def _bound_name(module: JsModule, node) -> str | None:
-    """The name a literal is the value of: a variable it initialises, or a binding it is the default of (a
-    parameter's, a destructured property's: `{ apiBaseUrl = "https://api.openai.com/v1" } = opts`)."""
+    """The name a value is bound to: the key of a property, a variable it initialises, or a binding it is the
+    default of (a parameter's, a destructured property's: `{ apiBaseUrl = "https://api.openai.com/v1" } = opts`)."""
     parent = node.parent
     if parent is None:
         return None
+    if parent.type == "pair":
+        return key_name(module, parent.child_by_field_name("key")) if parent.child_by_field_name("value") == node \
+            else None
     fields = _BINDINGS.get(parent.type)
     if fields is None or parent.child_by_field_name(fields[1]) != node:
         return None

@@ -194,6 +194,50 @@ CASES = [
         }
 """, id="OAI004-esm-configuration-variable-inlined", name="esm.ts", review=[
     ]),
+    case("OAI004", """\
+        const { Configuration, OpenAIApi } = require("openai");
+
+        const openai = new OpenAIApi(new Configuration({ apiKey: process.env.OPENAI_API_KEY }));
+
+        async function ask(prompt) {
+          const response = await openai.createCompletion({ model: "gpt-3.5-turbo-instruct", prompt }).catch((err) => {
+            throw new Error(err);
+          });
+          if (!response) return;
+          return response.data.choices[0].text;
+        }
+
+        async function askOr(prompt, fallback) {
+          const response = await openai.createCompletion({ model: "gpt-3.5-turbo-instruct", prompt }).catch(() => {
+            return { data: fallback };
+          });
+          return response.data.choices[0].text;
+        }
+        module.exports = { ask, askOr };
+""", """\
+        const { OpenAI } = require("openai");
+
+        const openai = new OpenAI({ apiKey: process.env.OPENAI_API_KEY });
+
+        async function ask(prompt) {
+          const response = await openai.completions.create({ model: "gpt-3.5-turbo-instruct", prompt }).catch((err) => {
+            throw new Error(err);
+          });
+          if (!response) return;
+          return response.choices[0].text;
+        }
+
+        async function askOr(prompt, fallback) {
+          // migrate: v4+ resolves to the body: drop `.data` where this promise's result is read
+          const response = await openai.completions.create({ model: "gpt-3.5-turbo-instruct", prompt }).catch(() => {
+            return { data: fallback };
+          });
+          return response.data.choices[0].text;
+        }
+        module.exports = { ask, askOr };
+""", id="OAI004-response-read-through-catch", name="cli.js", review=[
+        ("OAI004", 15, "is used in a member expression"),
+    ]),
     case("OAI004,OAI005", """\
         import * as oai from "openai";
 

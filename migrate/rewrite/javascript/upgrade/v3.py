@@ -14,7 +14,8 @@ OAI004: imports (ES and CommonJS; v3 type imports become `OpenAI.<type>`), the c
 argument shapes (positional uploads become one body; `responseType: "stream"` becomes `stream: true` with a
 review item), and the response shape: v3 resolved to an AxiosResponse whose `.data` is the body, v4+ resolves to
 the body. `.data` is dropped where the response is read in the same function (a variable, a destructuring, a
-`.then` callback); a response that leaves the function, or whose status and headers are read, gets a review item.
+`.then` callback, through a `.catch` that throws); a response that leaves the function, or whose status and
+headers are read, gets a review item.
 OAI005: `error.response.status` / `.data` in the catch clauses around converted calls become APIError's `status` /
 `error` (review items where the meaning changes); `error.response` reads the rewrite cannot tie to a converted
 call get a review item. What the SDK calls what comes from the catalog (migrate/catalog/javascript.py).
@@ -472,6 +473,8 @@ class V3Upgrade:
                 self.review(CALLS, call, _CROSSES.format(what="goes to a `.then` handler the rewrite cannot read"))
         elif parent.type == "expression_statement":
             return
+        elif _settles_to_the_response(self.source, parent):
+            self._result(parent.parent)  # call(...).catch(handler): the response, or nothing when the call failed
         else:
             self.review(CALLS, call, _CROSSES.format(what=_where(parent)),
                         note="v4+ resolves to the body: drop `.data` where this promise's result is read")
@@ -533,8 +536,8 @@ class V3Upgrade:
             self.review(CALLS, node, _CROSSES.format(what="is returned to the caller"),
                         note="v4+ resolves to the body: callers must not read `.data`")
             return
-        if parent.type == "expression_statement":
-            return
+        if parent.type == "expression_statement" or _is_test(node):
+            return  # `if (!response)`: a body is as truthy as the AxiosResponse was
         self.review(CALLS, node, _CROSSES.format(what=_where(parent)),
                     note="v4+ resolves to the body: code that reads `.data` from this must drop it")
 
@@ -691,6 +694,33 @@ def _is_require(source: bytes, node) -> bool:
     args = node.child_by_field_name("arguments")
     first = next((a for a in args.named_children if a.type != "comment"), None) if args is not None else None
     return first is not None and first.type == "string" and text(source, first).strip("'\"") == js.OPENAI_PACKAGE
+
+
+def _settles_to_the_response(source: bytes, member) -> bool:
+    """Whether `member` is the `.catch` / `.finally` of a call whose promise settles to the call's own response:
+    `.finally(...)` does, and `.catch(handler)` does when the handler gives no value of its own (it throws, logs
+    or returns nothing), so a read of the result reads the response."""
+    if member.type != "member_expression" or member.parent is None or member.parent.type != "call_expression":
+        return False
+    method = text(source, member.child_by_field_name("property"))
+    if method == "finally":
+        return True
+    handler = _first_argument(member.parent)
+    if method != "catch" or handler is None or handler.type not in FUNCTION_TYPES:
+        return False
+    body = handler.child_by_field_name("body")
+    return body is not None and body.type == "statement_block" and not _returns_a_value(body)
+
+
+def _returns_a_value(body) -> bool:
+    stack = list(body.named_children)
+    while stack:
+        node = stack.pop()
+        if node.type == "return_statement" and any(c.type != "comment" for c in node.named_children):
+            return True
+        if node.type not in FUNCTION_TYPES:
+            stack.extend(node.named_children)
+    return False
 
 
 def _first_argument(call):

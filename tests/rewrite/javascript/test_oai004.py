@@ -238,6 +238,60 @@ CASES = [
 """, id="OAI004-response-read-through-catch", name="cli.js", review=[
         ("OAI004", 15, "is used in a member expression"),
     ]),
+    case("OAI004", """\
+        import { Configuration, OpenAIApi } from "openai";
+
+        export class Chat {
+          constructor(caller) {
+            this.caller = caller;
+            this.client = new OpenAIApi(new Configuration({ apiKey: process.env.OPENAI_API_KEY }));
+            this.createCompletion = (request) => this.caller.call(request);
+          }
+          completionWithRetry(request) {
+            return this.caller.call(this.client.createChatCompletion.bind(this.client), request).then((res) => res.data);
+          }
+        }
+""", """\
+        import OpenAI from "openai";
+
+        export class Chat {
+          constructor(caller) {
+            this.caller = caller;
+            this.client = new OpenAI({ apiKey: process.env.OPENAI_API_KEY });
+            this.createCompletion = (request) => this.caller.call(request);
+          }
+          completionWithRetry(request) {
+            // migrate: createChatCompletion is gone in v4+: this.client.chat.completions.create(...), resolving to the body
+            return this.caller.call(this.client.createChatCompletion.bind(this.client), request).then((res) => res.data);
+          }
+        }
+""", id="OAI004-v3-method-taken-as-a-value-for-review", name="retry.js", review=[
+        ("OAI004", 11, "use this.client.chat.completions.create (bound to this.client.chat.completions)"),
+    ]),
+    case("OAI004", """\
+        import { Configuration, OpenAIApi } from "openai";
+
+        const openai = new OpenAIApi(new Configuration({ apiKey: process.env.OPENAI_API_KEY }));
+
+        export async function ask(prompt: string) {
+          const response = await openai.createCompletion({ model: "gpt-3.5-turbo-instruct", prompt }).catch((err) => {
+            throw new Error(err);
+          });
+          return response.data.choices[0].text;
+        }
+""", """\
+        import OpenAI from "openai";
+
+        const openai = new OpenAI({ apiKey: process.env.OPENAI_API_KEY });
+
+        export async function ask(prompt: string) {
+          const response = await openai.completions.create({ model: "gpt-3.5-turbo-instruct", prompt }).catch((err) => {
+            throw new Error(err);
+          });
+          return response.choices[0].text;
+        }
+""", id="OAI004-response-read-through-catch-esm", name="cli_esm.ts", review=[
+    ]),
     case("OAI004,OAI005", """\
         import * as oai from "openai";
 

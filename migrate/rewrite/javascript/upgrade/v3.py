@@ -386,6 +386,8 @@ class V3Upgrade:
         while stack:
             node = stack.pop()
             stack.extend(node.named_children)
+            if node.type == "member_expression":
+                self._method_as_value(node)
             if node.type != "call_expression" or node.id in converted:
                 continue
             func = node.child_by_field_name("function")
@@ -396,6 +398,26 @@ class V3Upgrade:
                 self.review(CALLS, node, f"`{text(self.source, func)}` looks like a v3 call on a client the rewrite "
                             f"could not follow: on openai-node v4+ it is client.{endpoint}(body), and it resolves to "
                             "the body (no `.data`)", note=f"{method}: v4+ is .{endpoint}(...), resolving to the body")
+
+    def _method_as_value(self, member) -> None:
+        """`client.createChatCompletion.bind(client)` handed to a retry helper, `const create = client.createCompletion`:
+        a v3 method taken as a value, not called here. v4+ clients have no such method, so it must be rewritten by
+        hand (the call it stands for, and the `.data` its result is read by)."""
+        prop = member.child_by_field_name("property")
+        method = text(self.source, prop) if prop is not None else ""
+        parent = member.parent
+        if method not in js.V3_METHODS or parent is None:
+            return
+        if parent.type == "call_expression" and parent.child_by_field_name("function").id == member.id:
+            return  # a call: _unfollowed's own case
+        if parent.type == "assignment_expression" and parent.child_by_field_name("left").id == member.id:
+            return  # a method of the code's own (`this.createCompletion = ...`)
+        receiver = text(self.source, member.child_by_field_name("object"))
+        endpoint = camel_path(js.V3_METHODS[method])
+        self.review(CALLS, member, f"`{text(self.source, member)}` is a v3 method taken as a value, not called here: "
+                    f"openai-node v4+ has no `{method}`; use {receiver}.{endpoint} (bound to {receiver}."
+                    f"{endpoint.rsplit('.', 1)[0]}), and read its result as the body (no `.data`)",
+                    note=f"{method} is gone in v4+: {receiver}.{endpoint}(...), resolving to the body")
 
     def _positional(self, node, method: str, args_node, args) -> None:
         fields = js.V3_POSITIONAL[method]

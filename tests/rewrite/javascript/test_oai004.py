@@ -269,6 +269,45 @@ CASES = [
         ("OAI004", 11, "use this.client.chat.completions.create (bound to this.client.chat.completions)"),
     ]),
     case("OAI004", """\
+        import { Configuration, OpenAIApi, ChatCompletionRequestMessage } from "openai";
+
+        /** LangChain.js 0.0.x: the module's own class is called OpenAI. */
+        export class OpenAI {
+          client = new OpenAIApi(new Configuration({ apiKey: process.env.OPENAI_API_KEY }));
+          async call(messages: ChatCompletionRequestMessage[]) {
+            const res = await this.client.createChatCompletion({ model: "gpt-4o", messages });
+            return res.data.choices[0].message;
+          }
+        }
+""", """\
+        import OpenAIClient from "openai";
+
+        /** LangChain.js 0.0.x: the module's own class is called OpenAI. */
+        export class OpenAI {
+          client = new OpenAIClient({ apiKey: process.env.OPENAI_API_KEY });
+          async call(messages: OpenAIClient.ChatCompletionMessageParam[]) {
+            const res = await this.client.chat.completions.create({ model: "gpt-4o", messages });
+            return res.choices[0].message;
+          }
+        }
+""", id="OAI004-module-declares-its-own-OpenAI", name="llm.ts", review=[
+    ]),
+    case("OAI004", """\
+        const { Configuration, OpenAIApi } = require("openai");
+        function OpenAI(options) { return { options }; }
+
+        const client = new OpenAIApi(new Configuration({ apiKey: process.env.OPENAI_API_KEY }));
+        module.exports = { client, OpenAI };
+""", """\
+        const { OpenAI: OpenAIClient } = require("openai");
+        function OpenAI(options) { return { options }; }
+
+        const client = new OpenAIClient({ apiKey: process.env.OPENAI_API_KEY });
+        module.exports = { client, OpenAI };
+""", id="OAI004-commonjs-module-declares-its-own-OpenAI", name="own.js", review=[
+        ("OAI004", 4, "this client is exported"),
+    ]),
+    case("OAI004", """\
         import { Configuration, OpenAIApi } from "openai";
 
         const openai = new OpenAIApi(new Configuration({ apiKey: process.env.OPENAI_API_KEY }));

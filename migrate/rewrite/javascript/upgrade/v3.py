@@ -40,6 +40,11 @@ _STREAM_NOTE = ("v4+ streams with `stream: true` and returns an async iterable o
                 "chunk.choices[0]?.delta?.content }`")
 _META_NOTE = ("v4+ resolves to the response body: the HTTP status and headers of a call come from "
               "`.withResponse()` (`const { data, response } = await client.<call>(...).withResponse()`)")
+# The name the v4+ client class is imported under: the first one the module does not declare itself.
+_CLASS_NAMES = ("OpenAI", "OpenAIClient", "OpenAISDK", "OpenAINodeClient")
+_DECLARATIONS = frozenset({"class_declaration", "abstract_class_declaration", "function_declaration",
+                           "generator_function_declaration", "interface_declaration", "type_alias_declaration",
+                           "enum_declaration"})
 _CROSSES = ("the v3 call's AxiosResponse {what}: v4+ resolves to the body itself, so code that reads `.data` "
             "from it must read the body directly")
 # calls of an HTTP library (the catalog's) in a try block: their errors have `.response` too
@@ -191,12 +196,26 @@ class V3Upgrade:
         return found
 
     def _client_class_ref(self, imports: _Imports) -> str:
-        """How this module names the v4+ client class once its imports are rewritten."""
+        """How this module names the v4+ client class once its imports are rewritten: `OpenAI`, or another name
+        when the module declares its own `OpenAI` (LangChain.js's `export class OpenAI extends BaseLLM`)."""
         if imports.default:
             return imports.default
         if not any(kind for kind, *_ in imports.statements) and imports.namespaces:
             return f"{sorted(imports.namespaces)[0]}.OpenAI"
-        return "OpenAI"
+        taken = self._declared_names()
+        return next(name for name in _CLASS_NAMES if name not in taken)
+
+    def _declared_names(self) -> set[str]:
+        """The names the module's own declarations and its imports of other packages bind (anywhere)."""
+        names = set()
+        for node in _descendants(self.root):
+            if node.type in _DECLARATIONS or node.type == "variable_declarator":
+                name = node.child_by_field_name("name")
+                if name is not None and name.type in ("identifier", "type_identifier"):
+                    names.add(text(self.source, name))
+            elif node.type == "import_statement" and not _imports_openai(self.source, node):
+                names.update(text(self.source, n) for n in _descendants(node) if n.type == "identifier")
+        return names
 
     def _rewrite_imports(self, imports: _Imports, need_class: bool) -> None:
         for kind, holder, named, specs in imports.statements:
@@ -223,7 +242,8 @@ class V3Upgrade:
                 else:
                     self.edit(CALLS, holder.start_byte, holder.end_byte, ", ".join(parts))
             else:
-                names = (["OpenAI"] if add_class else []) + keep
+                imported = "OpenAI" if self.ref == "OpenAI" else f"OpenAI: {self.ref}"
+                names = ([imported] if add_class else []) + keep
                 self.edit(CALLS, holder.start_byte, holder.end_byte, "{ " + ", ".join(names) + " }" if names else "{}")
 
     # -- the constructor -----------------------------------------------------------------------------------------
@@ -743,6 +763,11 @@ def _returns_a_value(body) -> bool:
         if node.type not in FUNCTION_TYPES:
             stack.extend(node.named_children)
     return False
+
+
+def _imports_openai(source: bytes, statement) -> bool:
+    spec = statement.child_by_field_name("source")
+    return spec is not None and text(source, spec).strip("'\"") == js.OPENAI_PACKAGE
 
 
 def _first_argument(call):

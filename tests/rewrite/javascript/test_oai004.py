@@ -269,6 +269,32 @@ CASES = [
         ("OAI004", 11, "use this.client.chat.completions.create (bound to this.client.chat.completions)"),
     ]),
     case("OAI004", """\
+        const openai_1 = require("openai");
+        class Chat {
+            completionWithRetry(request) {
+                if (!this.client) {
+                    this.client = new openai_1.OpenAIApi(new openai_1.Configuration({ apiKey: process.env.OPENAI_API_KEY }));
+                }
+                return this.caller.call(this.client.createChatCompletion.bind(this.client), request);
+            }
+        }
+        exports.Chat = Chat;
+""", """\
+        const openai_1 = require("openai");
+        class Chat {
+            completionWithRetry(request) {
+                if (!this.client) {
+                    this.client = new openai_1.OpenAI({ apiKey: process.env.OPENAI_API_KEY });
+                }
+                // migrate: createChatCompletion is gone in v4+: this.client.chat.completions.create(...), resolving to the body
+                return this.caller.call(this.client.createChatCompletion.bind(this.client), request);
+            }
+        }
+        exports.Chat = Chat;
+""", id="OAI004-v3-method-taken-as-a-value-through-a-namespace", name="chat.cjs", review=[
+        ("OAI004", 8, "is a v3 method taken as a value"),
+    ]),
+    case("OAI004", """\
         import { Configuration, OpenAIApi, ChatCompletionRequestMessage } from "openai";
 
         /** LangChain.js 0.0.x: the module's own class is called OpenAI. */

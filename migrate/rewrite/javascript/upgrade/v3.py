@@ -125,7 +125,7 @@ class V3Upgrade:
                 if node is not None:
                     self._call(node)
         need_class |= self._types(imports)
-        if imports.statements:
+        if imports.statements or (imports.namespaces and self.findings):  # `const openai_1 = require("openai")`
             self._unfollowed()
         self._rewrite_imports(imports, need_class)
         for call in self.converted:

@@ -269,6 +269,29 @@ CASES = [
         ("OAI004", 11, "use this.client.chat.completions.create (bound to this.client.chat.completions)"),
     ]),
     case("OAI004", """\
+        import { Configuration, OpenAIApi } from "openai";
+
+        export class Moderation {
+          constructor(fields) {
+            this.clientConfig = new Configuration({ ...fields?.configuration, apiKey: fields.apiKey, basePath: fields.base });
+            this.client = new OpenAIApi(this.clientConfig);
+          }
+        }
+""", """\
+        import OpenAI from "openai";
+
+        export class Moderation {
+          constructor(fields) {
+            // migrate: v4+ has no Configuration: a plain options object (basePath -> baseURL)
+            this.clientConfig = { ...fields?.configuration, apiKey: fields.apiKey, baseURL: fields.base };
+            this.client = new OpenAI(this.clientConfig);
+          }
+        }
+""", id="OAI004-configuration-kept-in-a-field-becomes-options", name="moderation.js", review=[
+        ("OAI004", 6, "v3's Configuration is gone in v4+"),
+        ("OAI004", 7, "the client's options come from a value the rewrite cannot read"),
+    ]),
+    case("OAI004", """\
         const openai_1 = require("openai");
         class Chat {
             completionWithRetry(request) {

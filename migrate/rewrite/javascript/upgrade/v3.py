@@ -119,6 +119,7 @@ class V3Upgrade:
                 node = node_at(self.root, f.start_byte, f.end_byte, ("new_expression",))
                 if node is not None:
                     need_class |= self._constructor(node, imports)
+        self._leftover_configurations(imports)
         for f in self.findings:
             if f.kind.value == "call":
                 node = node_at(self.root, f.start_byte, f.end_byte, ("call_expression",))
@@ -292,6 +293,22 @@ class V3Upgrade:
                         "Configuration took basePath, v4+ takes baseURL (and no baseOptions)")
         self._exported_client(node)
         return needs
+
+    def _leftover_configurations(self, imports: _Imports) -> None:
+        """A `new Configuration({...})` no client constructor took in (`this.clientConfig = new Configuration(...)`,
+        read by `new OpenAIApi(this.clientConfig)`): v4+ has no such class and its import goes, so it becomes the
+        plain options object it stood for."""
+        if "Configuration" not in imports.local.values() and not imports.namespaces:
+            return
+        for node in _descendants(self.root):
+            config = self._configuration(node, imports) if node.type == "new_expression" else None
+            if config is None or any(start <= node.start_byte and node.end_byte <= end
+                                     for start, end, _ in self._edited):
+                continue
+            self.edit(CALLS, node.start_byte, node.end_byte, self._options(config) or "{}")
+            self.review(CALLS, node, "v3's Configuration is gone in v4+: this is now the plain options object of "
+                        "new OpenAI({...}) (basePath -> baseURL); code that reads its fields must read those names",
+                        note="v4+ has no Configuration: a plain options object (basePath -> baseURL)")
 
     def _configuration(self, node, imports: _Imports):
         """The options object (or None for `new Configuration()`) of a `new Configuration(...)`; False-y None when

@@ -80,11 +80,7 @@ class ModuleDetector(Evaluator):
     def run(self, root) -> Report:
         """Report the module's findings. Only the nodes that can be findings are visited (a tree-sitter query,
         run in C); the scope of each is built on demand from its ancestors and kept for its siblings."""
-        scope = Scope()
-        self.module_scope = scope
-        self._root = root
-        self.hoist(root, scope, module=True)
-        self._scopes = {root.id: scope}
+        scope = self.bind_module(root)
         last_names = _call_names(self.endpoints)
         roots = self._module_names(scope)
         for node in interesting_nodes(self.grammar, root, self.source):
@@ -115,6 +111,15 @@ class ModuleDetector(Evaluator):
             if model.start_byte not in self._consumed:
                 self._ai_finding(node, model, (), False)
         return self.report
+
+    def bind_module(self, root) -> Scope:
+        """The module scope, its declarations and exports bound (what run() and another module's imports read)."""
+        scope = Scope()
+        self.module_scope = scope
+        self._root = root
+        self.hoist(root, scope, module=True)
+        self._scopes = {root.id: scope}
+        return scope
 
     def _module_names(self, scope: Scope) -> frozenset[str]:
         """Names a finding's call or `new` can start from: the module's imports and declarations, every name
@@ -204,6 +209,8 @@ class ModuleDetector(Evaluator):
     def assigned_value(self, name: str, scope: Scope, declarator):
         """A lazily built client: `let client;` and, in some function, the one `client = new OpenAI(...)` that
         sets it (resets to null / undefined aside), evaluated where it is written."""
+        if self._root is None:
+            return self.unknown
         values = [value for value in self._assignments().get(name, ())
                   if value.type not in _NO_VALUE and self.scope_of(value).find(name) is scope]
         if len(values) != 1:

@@ -31,7 +31,8 @@ CASES = [
         import ky from "ky";
         const api = ky.create({{ prefixUrl: {BASE} }});
         export const list = () => api.get("models").json();
-        """, id="OAI009-js-http-client-prefix"),
+        """, id="OAI009-js-http-client-prefix",
+        review=[("OAI009", 2, "prefixUrl: an api.openai.com URL no request in this module was seen to use")]),
     case("OAI009", """
         export const call = (route: string) => fetch(`https://api.openai.com/v1/${route}`, { method: "POST" });
         """, f"""
@@ -81,7 +82,8 @@ CASES = [
             this._apiBaseUrl = apiBaseUrl;
           }}
         }}
-        """, id="OAI009-js-destructuring-default", name="chatgpt.js"),
+        """, id="OAI009-js-destructuring-default", name="chatgpt.js",
+        review=[("OAI009", 3, "apiBaseUrl: an api.openai.com URL no request in this module was seen to use")]),
     case("OAI009", """
         export async function chat(body: object, baseUrl: string = "https://api.openai.com/v1/chat/completions") {
           return fetch(baseUrl, { method: "POST", body: JSON.stringify(body) });
@@ -94,7 +96,8 @@ CASES = [
         }}
         export const embed = ({{ input, apiBase = {BASE} }}: {{ input: string; apiBase?: string }}) =>
           fetch(`${{apiBase}}/embeddings`, {{ method: "POST", body: JSON.stringify({{ input }}) }});
-        """, id="OAI009-ts-parameter-defaults"),
+        """, id="OAI009-ts-parameter-defaults",
+        review=[("OAI009", 4, "apiBase: an api.openai.com URL no request in this module was seen to use")]),
     case("OAI009", """
         export function open(link = "https://api.openai.com/v1", { docs = "https://api.openai.com/v1" } = {}) {
           return [link, docs];
@@ -114,7 +117,8 @@ CASES = [
           note: conf.NOTE ?? "https://api.openai.com/v1",
         }});
         const OPENAI_ROOT = process.env.ROOT || ({BASE});
-        """, id="OAI009-js-base-url-keys-and-fallbacks", name="config.js"),
+        """, id="OAI009-js-base-url-keys-and-fallbacks", name="config.js",
+        review=[("OAI009", 1, "apiBaseUrl: "), ("OAI009", 2, "apiEndpoint: "), ("OAI009", 6, "OPENAI_ROOT: ")]),
     case("OAI009", """
         const REALTIME_URL = "https://api.openai.com/v1/realtime";
         export const connect = (sdp, model) => fetch(`${REALTIME_URL}?model=${model}`, { method: "POST", body: sdp });

@@ -103,6 +103,43 @@ CASES = [
         """, id="OAI001-js-computed-endpoint-for-review",
         review=[("OAI001", 4, "left as it is")]),
     case("OAI001", """
+        export const session = () => import("openai").then(({ OpenAI }) => {
+          return new OpenAI({ apiKey: process.env.OPENAI_API_KEY });
+        });
+        export const lazy = (baseURL) => import("openai").then((mod) => new mod.OpenAI({ baseURL }));
+        """, f"""
+        export const session = () => import("openai").then(({{ OpenAI }}) => {{
+          return new OpenAI({{
+            apiKey: {KEY},
+            baseURL: {BASE},
+          }});
+        }});
+        // migrate: this OpenAI client talks to an endpoint the code computes (base_url comes from `baseURL`): left as it is; point it at $OPENAI_BASE_URL if it reaches OpenAI
+        export const lazy = (baseURL) => import("openai").then((mod) => new mod.OpenAI({{ baseURL }}));
+        """, id="OAI001-js-client-in-a-dynamic-import-callback", name="lazy.js",
+        review=[("OAI001", 8, "left as it is")]),
+    case("OAI001", """
+        import OpenAI from "openai";
+        export const make = (apiBase: string) =>
+          new OpenAI({
+            baseURL:
+              apiBase !== "https://api.openai.com/v1/"
+                ? apiBase
+                : undefined,
+          });
+        """, """
+        import OpenAI from "openai";
+        export const make = (apiBase: string) =>
+          // migrate: this OpenAI client talks to an endpoint the code computes (base_url comes from `apiBase !== "https://api.openai.com/v1/" ? apiBase : undefined`): left as it is; point it at $OPENAI_BASE_URL if it reaches OpenAI
+          new OpenAI({
+            baseURL:
+              apiBase !== "https://api.openai.com/v1/"
+                ? apiBase
+                : undefined,
+          });
+        """, id="OAI001-js-multiline-computed-endpoint-quoted-on-one-line",
+        review=[("OAI001", 4, '(base_url comes from `apiBase !== "https://api.openai.com/v1/" ? apiBase : undefined`)')]),
+    case("OAI001", """
         import { streamText } from "ai";
         import { openai } from "@ai-sdk/openai";
 
@@ -334,6 +371,30 @@ CASES = [
         module.exports = { draw, client };
         """, id="OAI001-js-unserved-call-split-commonjs-keeps-options", name="images.js",
         review=[("OAI001", 17, "it goes through `openaiClient`")]),
+    case("OAI001", """
+        import OpenAI from "openai";
+
+        let client: OpenAI | null = null;
+
+        export function init() {
+          client = new OpenAI();
+        }
+        export const draw = (prompt: string) => client!.images.generate({ prompt });
+        """, f"""
+        import OpenAI from "openai";
+
+        let client: OpenAI | null = null;
+
+        export function init() {{
+          client = new OpenAI({{
+            baseURL: {BASE},
+            apiKey: {KEY},
+          }});
+        }}
+        // migrate: images.generate: vLLM serves no such route: if `client` points at vLLM, keep this call on OpenAI through a client of its own (baseURL from $OPENAI_UPSTREAM_BASE_URL, OpenAI's key); not split automatically: the rewrite cannot prove which client this is where it is built
+        export const draw = (prompt: string) => client!.images.generate({{ prompt }});
+        """, id="OAI001-js-lazily-built-client-unserved-call-for-review", name="lazy.ts",
+        review=[("OAI001", 12, "not split automatically")]),
     case("OAI001", """
         import OpenAI from "openai";
 

@@ -60,6 +60,28 @@ CASES = [
         export const run = () => generateText({ model: openai.chat("tiny-llama"), prompt: "hi" });
         """, id="OAI003-js-ai-sdk-model-id"),
     case("OAI003", """
+        import { generateText, streamText } from "ai";
+        import { openai } from "@ai-sdk/openai";
+        const model = openai("gpt-4o-mini");
+        export const run = () => generateText({ model, prompt: "hi" });
+        const chat = openai.chat("gpt-4o");
+        export const stream = () => streamText({ model: chat, prompt: "hi" });
+        """, """
+        import { generateText, streamText } from "ai";
+        import { openai } from "@ai-sdk/openai";
+        const model = openai("tiny-llama");
+        export const run = () => generateText({ model, prompt: "hi" });
+        const chat = openai.chat("meta-llama/Llama-3.1-8B-Instruct");
+        export const stream = () => streamText({ model: chat, prompt: "hi" });
+        """, id="OAI003-ts-ai-sdk-model-in-a-constant"),
+    case("OAI003", """
+        import { generateText } from "ai";
+        import { openai } from "@ai-sdk/openai";
+        const model = openai("o3-pro");
+        export const run = () => generateText({ model, prompt: "hi" });
+        """, None, id="OAI003-ts-ai-sdk-unmapped-model-in-a-constant",
+        review=[("OAI003", 3, "model 'o3-pro' has no entry in the model map")]),
+    case("OAI003", """
         import OpenAI from "openai";
         const client = new OpenAI();
         await client.embeddings.create({ model: "text-embedding-3-small", input: "x" });

@@ -194,6 +194,192 @@ CASES = [
         }
 """, id="OAI004-esm-configuration-variable-inlined", name="esm.ts", review=[
     ]),
+    case("OAI004", """\
+        const { Configuration, OpenAIApi } = require("openai");
+
+        const openai = new OpenAIApi(new Configuration({ apiKey: process.env.OPENAI_API_KEY }));
+
+        async function ask(prompt) {
+          const response = await openai.createCompletion({ model: "gpt-3.5-turbo-instruct", prompt }).catch((err) => {
+            throw new Error(err);
+          });
+          if (!response) return;
+          return response.data.choices[0].text;
+        }
+
+        async function askOr(prompt, fallback) {
+          const response = await openai.createCompletion({ model: "gpt-3.5-turbo-instruct", prompt }).catch(() => {
+            return { data: fallback };
+          });
+          return response.data.choices[0].text;
+        }
+        module.exports = { ask, askOr };
+""", """\
+        const { OpenAI } = require("openai");
+
+        const openai = new OpenAI({ apiKey: process.env.OPENAI_API_KEY });
+
+        async function ask(prompt) {
+          const response = await openai.completions.create({ model: "gpt-3.5-turbo-instruct", prompt }).catch((err) => {
+            throw new Error(err);
+          });
+          if (!response) return;
+          return response.choices[0].text;
+        }
+
+        async function askOr(prompt, fallback) {
+          // migrate: v4+ resolves to the body: drop `.data` where this promise's result is read
+          const response = await openai.completions.create({ model: "gpt-3.5-turbo-instruct", prompt }).catch(() => {
+            return { data: fallback };
+          });
+          return response.data.choices[0].text;
+        }
+        module.exports = { ask, askOr };
+""", id="OAI004-response-read-through-catch", name="cli.js", review=[
+        ("OAI004", 15, "is used in a member expression"),
+    ]),
+    case("OAI004", """\
+        import { Configuration, OpenAIApi } from "openai";
+
+        export class Chat {
+          constructor(caller) {
+            this.caller = caller;
+            this.client = new OpenAIApi(new Configuration({ apiKey: process.env.OPENAI_API_KEY }));
+            this.createCompletion = (request) => this.caller.call(request);
+          }
+          completionWithRetry(request) {
+            return this.caller.call(this.client.createChatCompletion.bind(this.client), request).then((res) => res.data);
+          }
+        }
+""", """\
+        import OpenAI from "openai";
+
+        export class Chat {
+          constructor(caller) {
+            this.caller = caller;
+            this.client = new OpenAI({ apiKey: process.env.OPENAI_API_KEY });
+            this.createCompletion = (request) => this.caller.call(request);
+          }
+          completionWithRetry(request) {
+            // migrate: createChatCompletion is gone in v4+: this.client.chat.completions.create(...), resolving to the body
+            return this.caller.call(this.client.createChatCompletion.bind(this.client), request).then((res) => res.data);
+          }
+        }
+""", id="OAI004-v3-method-taken-as-a-value-for-review", name="retry.js", review=[
+        ("OAI004", 11, "use this.client.chat.completions.create (bound to this.client.chat.completions)"),
+    ]),
+    case("OAI004", """\
+        import { Configuration, OpenAIApi } from "openai";
+
+        export class Moderation {
+          constructor(fields) {
+            this.clientConfig = new Configuration({ ...fields?.configuration, apiKey: fields.apiKey, basePath: fields.base });
+            this.client = new OpenAIApi(this.clientConfig);
+          }
+        }
+""", """\
+        import OpenAI from "openai";
+
+        export class Moderation {
+          constructor(fields) {
+            // migrate: v4+ has no Configuration: a plain options object (basePath -> baseURL)
+            this.clientConfig = { ...fields?.configuration, apiKey: fields.apiKey, baseURL: fields.base };
+            this.client = new OpenAI(this.clientConfig);
+          }
+        }
+""", id="OAI004-configuration-kept-in-a-field-becomes-options", name="moderation.js", review=[
+        ("OAI004", 6, "v3's Configuration is gone in v4+"),
+        ("OAI004", 7, "the client's options come from a value the rewrite cannot read"),
+    ]),
+    case("OAI004", """\
+        const openai_1 = require("openai");
+        class Chat {
+            completionWithRetry(request) {
+                if (!this.client) {
+                    this.client = new openai_1.OpenAIApi(new openai_1.Configuration({ apiKey: process.env.OPENAI_API_KEY }));
+                }
+                return this.caller.call(this.client.createChatCompletion.bind(this.client), request);
+            }
+        }
+        exports.Chat = Chat;
+""", """\
+        const openai_1 = require("openai");
+        class Chat {
+            completionWithRetry(request) {
+                if (!this.client) {
+                    this.client = new openai_1.OpenAI({ apiKey: process.env.OPENAI_API_KEY });
+                }
+                // migrate: createChatCompletion is gone in v4+: this.client.chat.completions.create(...), resolving to the body
+                return this.caller.call(this.client.createChatCompletion.bind(this.client), request);
+            }
+        }
+        exports.Chat = Chat;
+""", id="OAI004-v3-method-taken-as-a-value-through-a-namespace", name="chat.cjs", review=[
+        ("OAI004", 8, "is a v3 method taken as a value"),
+    ]),
+    case("OAI004", """\
+        import { Configuration, OpenAIApi, ChatCompletionRequestMessage } from "openai";
+
+        /** LangChain.js 0.0.x: the module's own class is called OpenAI. */
+        export class OpenAI {
+          client = new OpenAIApi(new Configuration({ apiKey: process.env.OPENAI_API_KEY }));
+          async call(messages: ChatCompletionRequestMessage[]) {
+            const res = await this.client.createChatCompletion({ model: "gpt-4o", messages });
+            return res.data.choices[0].message;
+          }
+        }
+""", """\
+        import OpenAIClient from "openai";
+
+        /** LangChain.js 0.0.x: the module's own class is called OpenAI. */
+        export class OpenAI {
+          client = new OpenAIClient({ apiKey: process.env.OPENAI_API_KEY });
+          async call(messages: OpenAIClient.ChatCompletionMessageParam[]) {
+            const res = await this.client.chat.completions.create({ model: "gpt-4o", messages });
+            return res.choices[0].message;
+          }
+        }
+""", id="OAI004-module-declares-its-own-OpenAI", name="llm.ts", review=[
+    ]),
+    case("OAI004", """\
+        const { Configuration, OpenAIApi } = require("openai");
+        function OpenAI(options) { return { options }; }
+
+        const client = new OpenAIApi(new Configuration({ apiKey: process.env.OPENAI_API_KEY }));
+        module.exports = { client, OpenAI };
+""", """\
+        const { OpenAI: OpenAIClient } = require("openai");
+        function OpenAI(options) { return { options }; }
+
+        const client = new OpenAIClient({ apiKey: process.env.OPENAI_API_KEY });
+        module.exports = { client, OpenAI };
+""", id="OAI004-commonjs-module-declares-its-own-OpenAI", name="own.js", review=[
+        ("OAI004", 4, "this client is exported"),
+    ]),
+    case("OAI004", """\
+        import { Configuration, OpenAIApi } from "openai";
+
+        const openai = new OpenAIApi(new Configuration({ apiKey: process.env.OPENAI_API_KEY }));
+
+        export async function ask(prompt: string) {
+          const response = await openai.createCompletion({ model: "gpt-3.5-turbo-instruct", prompt }).catch((err) => {
+            throw new Error(err);
+          });
+          return response.data.choices[0].text;
+        }
+""", """\
+        import OpenAI from "openai";
+
+        const openai = new OpenAI({ apiKey: process.env.OPENAI_API_KEY });
+
+        export async function ask(prompt: string) {
+          const response = await openai.completions.create({ model: "gpt-3.5-turbo-instruct", prompt }).catch((err) => {
+            throw new Error(err);
+          });
+          return response.choices[0].text;
+        }
+""", id="OAI004-response-read-through-catch-esm", name="cli_esm.ts", review=[
+    ]),
     case("OAI004,OAI005", """\
         import * as oai from "openai";
 

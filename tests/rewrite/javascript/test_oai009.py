@@ -31,7 +31,8 @@ CASES = [
         import ky from "ky";
         const api = ky.create({{ prefixUrl: {BASE} }});
         export const list = () => api.get("models").json();
-        """, id="OAI009-js-http-client-prefix"),
+        """, id="OAI009-js-http-client-prefix",
+        review=[("OAI009", 2, "prefixUrl: an api.openai.com URL no request in this module was seen to use")]),
     case("OAI009", """
         export const call = (route: string) => fetch(`https://api.openai.com/v1/${route}`, { method: "POST" });
         """, f"""
@@ -65,6 +66,72 @@ CASES = [
         const HELP = "see https://api.openai.com/v1 for details";
         export const note = () => console.log(HELP);
         """, None, id="OAI009-js-prose-is-data", name="help.js"),
+    case("OAI009", """
+        export class ChatAPI {
+          constructor(opts) {
+            const { apiKey, apiBaseUrl = "https://api.openai.com/v1" } = opts;
+            this._apiKey = apiKey;
+            this._apiBaseUrl = apiBaseUrl;
+          }
+        }
+        """, f"""
+        export class ChatAPI {{
+          constructor(opts) {{
+            const {{ apiKey, apiBaseUrl = {BASE} }} = opts;
+            this._apiKey = apiKey;
+            this._apiBaseUrl = apiBaseUrl;
+          }}
+        }}
+        """, id="OAI009-js-destructuring-default", name="chatgpt.js",
+        review=[("OAI009", 3, "apiBaseUrl: an api.openai.com URL no request in this module was seen to use")]),
+    case("OAI009", """
+        export async function chat(body: object, baseUrl: string = "https://api.openai.com/v1/chat/completions") {
+          return fetch(baseUrl, { method: "POST", body: JSON.stringify(body) });
+        }
+        export const embed = ({ input, apiBase = "https://api.openai.com/v1" }: { input: string; apiBase?: string }) =>
+          fetch(`${apiBase}/embeddings`, { method: "POST", body: JSON.stringify({ input }) });
+        """, f"""
+        export async function chat(body: object, baseUrl: string = `${{{BASE}}}/chat/completions`) {{
+          return fetch(baseUrl, {{ method: "POST", body: JSON.stringify(body) }});
+        }}
+        export const embed = ({{ input, apiBase = {BASE} }}: {{ input: string; apiBase?: string }}) =>
+          fetch(`${{apiBase}}/embeddings`, {{ method: "POST", body: JSON.stringify({{ input }}) }});
+        """, id="OAI009-ts-parameter-defaults",
+        review=[("OAI009", 4, "apiBase: an api.openai.com URL no request in this module was seen to use")]),
+    case("OAI009", """
+        export function open(link = "https://api.openai.com/v1", { docs = "https://api.openai.com/v1" } = {}) {
+          return [link, docs];
+        }
+        """, None, id="OAI009-js-default-of-another-name", name="links.js"),
+    case("OAI009", """
+        export const defaultLLMOptions = { apiBaseUrl: "https://api.openai.com/v1", docs: "https://api.openai.com/v1" };
+        export const load = (conf) => ({
+          apiEndpoint: conf.API_ENDPOINT ?? "https://api.openai.com/v1/chat/completions",
+          note: conf.NOTE ?? "https://api.openai.com/v1",
+        });
+        const OPENAI_ROOT = process.env.ROOT || "https://api.openai.com/v1";
+        """, f"""
+        export const defaultLLMOptions = {{ apiBaseUrl: {BASE}, docs: "https://api.openai.com/v1" }};
+        export const load = (conf) => ({{
+          apiEndpoint: conf.API_ENDPOINT ?? `${{{BASE}}}/chat/completions`,
+          note: conf.NOTE ?? "https://api.openai.com/v1",
+        }});
+        const OPENAI_ROOT = process.env.ROOT || ({BASE});
+        """, id="OAI009-js-base-url-keys-and-fallbacks", name="config.js",
+        review=[("OAI009", 1, "apiBaseUrl: "), ("OAI009", 2, "apiEndpoint: "), ("OAI009", 6, "OPENAI_ROOT: ")]),
+    case("OAI009", """
+        const REALTIME_URL = "https://api.openai.com/v1/realtime";
+        export const connect = (sdp, model) => fetch(`${REALTIME_URL}?model=${model}`, { method: "POST", body: sdp });
+        export const OPENAI_REALTIME_SESSIONS_URL = "https://api.openai.com/v1/realtime/sessions";
+        """, """
+        const REALTIME_URL = "https://api.openai.com/v1/realtime";
+        // migrate: POST /v1/realtime is not served by vLLM: this request must keep going to https://api.openai.com/v1 with OpenAI's key (check its URL if a constant it shares was pointed at vLLM)
+        export const connect = (sdp, model) => fetch(`${REALTIME_URL}?model=${model}`, { method: "POST", body: sdp });
+        // migrate: OPENAI_REALTIME_SESSIONS_URL: https://api.openai.com/v1/realtime/sessions is a route vLLM does not serve: left on OpenAI
+        export const OPENAI_REALTIME_SESSIONS_URL = "https://api.openai.com/v1/realtime/sessions";
+        """, id="OAI009-js-route-no-sdk-endpoint-has-stays", name="realtime.js",
+        review=[("OAI009", 3, "POST /v1/realtime is not served by vLLM"),
+                ("OAI009", 5, "a route vLLM does not serve")]),
 ]
 
 

@@ -36,6 +36,9 @@ TREES = [
     pytest.param({"lib/ai.ts": 'import { openai } from "@ai-sdk/openai";\nexport const chatModel = openai.chat("gpt-4o");\n',
                   "app.ts": 'import { generateText } from "ai";\nimport { chatModel } from "./lib/ai";\ngenerateText({ model: chatModel, prompt: "x", temperature: 0 });'},
                  "app.ts", [("chat.completions.create", "openai", "gpt-4o")], id="ai-sdk-model-from-module"),
+    pytest.param({"lib/client.js": 'import OpenAI from "openai";\nexport let client;\nexport function init() { client = new OpenAI(); }\n',
+                  "app.js": 'import { client, init } from "./lib/client.js";\ninit();\nclient.chat.completions.create({ model: "gpt-4o" });'},
+                 "app.js", [("chat.completions.create", "OpenAI", "gpt-4o")], id="exported-lazily-assigned-client"),
 ]
 
 

@@ -150,3 +150,35 @@ def test_bundler_prefixes_are_no_providers(scan_one):
     assert [f.detail.split(":")[1].strip() for f in clients] == ["openai", "openai", "other-provider"], \
         [f.detail for f in clients]
     assert "Groq" in clients[2].detail and not any("Vite" in f.detail or "Next" in f.detail for f in clients)
+
+
+def test_client_built_in_the_then_callback_of_a_dynamic_import(scan_one):
+    """LlamaIndex's lazy session: the callback's parameter is the module, destructured or whole."""
+    source = ('export const session = () => import("openai").then(({ OpenAI }) => {\n'
+              '  const c = new OpenAI({ apiKey: process.env.OPENAI_API_KEY });\n'
+              '  return c.chat.completions.create({ model: "gpt-4o", messages: [] });\n'
+              '});\n'
+              'export const whole = () => import("openai").then(async function (mod) {\n'
+              '  return new mod.default().embeddings.create({ model: "m", input: "x" });\n'
+              '});\n'
+              'export const other = () => import("groq-sdk").then(({ default: Groq }) => new Groq());\n')
+    findings = scan_one(source, "lazy.js")
+    assert calls(findings) == [("chat.completions.create", "OpenAI", "gpt-4o"), ("embeddings.create", "OpenAI", "m")]
+    assert [f.line for f in findings if f.kind.value == "client"] == [2, 6]
+
+
+def test_client_assigned_later_to_a_variable_declared_without_one(scan_one):
+    """The lazy singleton: `let client;` (or `= null`) set once in an init function and called elsewhere. A
+    variable assigned two different values stays unknown; a reset to null does not count."""
+    source = ('import OpenAI from "openai";\n'
+              'let client: OpenAI | null = null;\n'
+              'let other;\n'
+              'export function init() {\n'
+              '  client = new OpenAI();\n'
+              '  other = new OpenAI();\n'
+              '}\n'
+              'export function reset() { client = null; other = makeOther(); }\n'
+              'export const chat = () => client!.chat.completions.create({ model: "gpt-4o", messages: [] });\n'
+              'export const draw = () => other.images.generate({ prompt: "cat" });\n'
+              'function scoped() { let client; client = 1; return client; }\n')
+    assert calls(scan_one(source)) == [("chat.completions.create", "OpenAI", "gpt-4o")]

@@ -24,7 +24,7 @@ from migrate.rewrite.javascript.module import (
 from migrate.rewrite.javascript.rules._common import role_of
 from migrate.rewrite.javascript.rules.oai012_wrappers import LANGCHAIN_CLASSES
 from migrate.rewrite.patterns import looks_like_openai_model
-from migrate.scan.findings import Kind
+from migrate.scan.findings import Kind, Verdict
 
 RULE_ID = "OAI003"
 MAX_HOPS = 8
@@ -75,9 +75,19 @@ def unserved(finding) -> bool:
     catalog = load_catalog()
     if finding.kind is Kind.HTTP:
         endpoint = catalog.endpoint_for_route(None, finding.endpoint or "")
+        if endpoint is None:
+            return bool(finding.endpoint) and unknown_route_unserved(finding.endpoint)
     else:
         endpoint = catalog.endpoint(finding.endpoint)
     return endpoint is not None and not endpoint.served
+
+
+def unknown_route_unserved(route: str) -> bool:
+    """A route of OpenAI's API that no SDK endpoint has (/v1/realtime): unserved, as the scan judges it, since vLLM
+    serves only the SDK's routes. A route with a part the code fills in (`/v1/${route}`) may be any."""
+    from migrate.catalog import load_catalog
+
+    return "{" not in route and load_catalog().endpoint_verdict(route).verdict is Verdict.UNSUPPORTED
 
 
 class _Mapper:
@@ -140,6 +150,9 @@ def _model_expression(module: JsModule, node, finding):
             obj = strip_wrappers(args[0]) if args else None
             prop = properties(module, obj).get("model") if obj is not None and obj.type == "object" else None
             inner = strip_wrappers(prop_value(prop)) if prop is not None else None
+            if inner is not None and inner.type in ("identifier", "shorthand_property_identifier"):
+                # const model = openai("gpt-4o"); generateText({ model })
+                inner = strip_wrappers(_declaration(module, module.text(inner), inner)) or inner
             if inner is None or inner.type != "call_expression":
                 return inner
             node = inner

@@ -6,7 +6,9 @@
 
 The URLs come from the scan: the URL of each fetch / axios / got / ky call to OpenAI (followed through
 constants, template literals and `+` concatenations to the literal that holds the host), and base-URL
-literals (a `const X_BASE_URL = "https://api.openai.com/v1"`, a `baseURL:` / `prefixUrl:` option). vLLM serves
+literals: bound to a name that says so (a `const X_BASE_URL`, a `baseURL:` / `apiEndpoint:` option, a parameter
+or destructuring default), directly or as the `??` / `||` fallback of the value; one no request was seen to use
+gets a review item saying it was rewritten by its name alone. vLLM serves
 the same routes under its /v1, so the path after /v1 is kept. A request to a route vLLM does not serve
 (moderations, images, ...) keeps OpenAI's URL, with a review item; URLs inside HTTP mocks (nock, msw,
 fetch-mock) are test doubles and are reported, not rewritten; any other api.openai.com string is data about
@@ -18,7 +20,7 @@ from __future__ import annotations
 from migrate.rewrite.javascript.edits import RuleOutput
 from migrate.rewrite.javascript.module import JsModule, arguments, key_name, properties, prop_value, strip_wrappers
 from migrate.rewrite.javascript.rules._common import env_object
-from migrate.rewrite.javascript.rules.oai003_models import _declaration, unserved
+from migrate.rewrite.javascript.rules.oai003_models import _declaration, unknown_route_unserved, unserved
 from migrate.rewrite.patterns import split_url
 from migrate.scan.findings import Kind
 
@@ -29,8 +31,13 @@ BASE_WORDS = ("BASE", "URL", "ENDPOINT", "HOST", "API", "ROOT")
 MOCK_CALLS = frozenset({"nock", "fetchMock", "fetchMock.mock", "fetchMock.post", "fetchMock.get", "mockFetch",
                         "http.get", "http.post", "http.all", "rest.get", "rest.post", "rest.all", "mock.onPost",
                         "mock.onGet", "mockAxios.onPost", "server.use", "mswServer.use"})
-_NO_PARENS = frozenset({"variable_declarator", "pair", "arguments", "template_substitution", "return_statement",
-                        "assignment_expression", "parenthesized_expression", "expression_statement"})
+# The (name, value) fields of the nodes that bind a name to a value: a declaration, and the defaults of
+# parameters and destructuring patterns (JS grammar: *assignment_pattern; TypeScript's parameters).
+_BINDINGS = {"variable_declarator": ("name", "value"), "assignment_pattern": ("left", "right"),
+             "object_assignment_pattern": ("left", "right"), "required_parameter": ("pattern", "value"),
+             "optional_parameter": ("pattern", "value")}
+_NO_PARENS = frozenset({"pair", "arguments", "template_substitution", "return_statement", "assignment_expression",
+                        "parenthesized_expression", "expression_statement", *_BINDINGS})
 
 
 def run(module: JsModule, context) -> RuleOutput:
@@ -90,18 +97,8 @@ class _Urls:
             self.out.note(node.start_byte, f"an api.openai.com URL in an HTTP mock ({mock}): a test double, not "
                                            "rewritten", comment=False)
             return
-        parent = node.parent
-        name = None
-        if parent is not None and parent.type == "pair":
-            name = key_name(module, parent.child_by_field_name("key"))
-            if name not in BASE_KEYS:
-                return
-        elif parent is not None and parent.type == "variable_declarator":
-            target = parent.child_by_field_name("name")
-            name = module.text(target) if target is not None else ""
-            if not any(w in name.upper() for w in BASE_WORDS):
-                return
-        else:
+        name = _bound_name(module, _fallback_holder(module, node))
+        if name is None or not _names_a_base(name):
             return
         value = _value(module, node)
         path = split_url(value) if value is not None else None
@@ -110,7 +107,12 @@ class _Urls:
         if path and unserved_path(path):
             self.out.note(node.start_byte, f"{name}: {value} is a route vLLM does not serve: left on OpenAI")
             return
+        edits = len(self.out.edits)
         self._rewrite(node)
+        if len(self.out.edits) > edits:  # by its name alone: say so, since no request was seen to prove it
+            self.out.note(node.start_byte, f"{name}: an api.openai.com URL no request in this module was seen to "
+                                           f"use, read from ${self.context.config.base_url_env} for its name: the "
+                                           "requests built on it must send model names vLLM serves", comment=False)
 
     def _literals(self, node, hops: int) -> list:
         """The string / template literals holding the OpenAI host that a URL expression is built from."""
@@ -173,6 +175,39 @@ class _Urls:
         self.out.edit(literal.start_byte, literal.end_byte, replacement)
 
 
+def _names_a_base(name: str) -> bool:
+    return name in BASE_KEYS or any(w in name.upper() for w in BASE_WORDS)
+
+
+def _fallback_holder(module: JsModule, node):
+    """The expression whose value a literal is: the literal, or the `conf.url ?? "https://..."` (`||`) it is
+    the fallback of."""
+    parent = node.parent
+    if parent is not None and parent.type == "binary_expression" and parent.child_by_field_name("right") == node:
+        operator = parent.child_by_field_name("operator")
+        if operator is not None and module.text(operator) in ("??", "||"):
+            return parent
+    return node
+
+
+def _bound_name(module: JsModule, node) -> str | None:
+    """The name a value is bound to: the key of a property, a variable it initialises, or a binding it is the
+    default of (a parameter's, a destructured property's: `{ apiBaseUrl = "https://api.openai.com/v1" } = opts`)."""
+    parent = node.parent
+    if parent is None:
+        return None
+    if parent.type == "pair":
+        return key_name(module, parent.child_by_field_name("key")) if parent.child_by_field_name("value") == node \
+            else None
+    fields = _BINDINGS.get(parent.type)
+    if fields is None or parent.child_by_field_name(fields[1]) != node:
+        return None
+    target = parent.child_by_field_name(fields[0])
+    if target is None or target.type not in ("identifier", "shorthand_property_identifier_pattern"):
+        return None
+    return module.text(target)
+
+
 def _value(module: JsModule, node) -> str | None:
     from migrate.rewrite.javascript.module import string_value
 
@@ -194,10 +229,14 @@ def _split(url: str) -> tuple[str | None, str]:
 
 
 def unserved_path(path: str) -> bool:
+    """A route under OpenAI's /v1 that vLLM does not serve: one the catalog marks so, or one no SDK endpoint has."""
     from migrate.catalog import load_catalog
 
-    endpoint = load_catalog().endpoint_for_route(None, "https://api.openai.com/v1" + path)
-    return endpoint is not None and not endpoint.served
+    route = "/v1/" + path.split("?", 1)[0].split("#", 1)[0].strip("/")
+    if route == "/v1/":
+        return False  # the API root itself
+    endpoint = load_catalog().endpoint_for_route(None, route)
+    return unknown_route_unserved(route) if endpoint is None else not endpoint.served
 
 
 def _mock_call(module: JsModule, node) -> str | None:

@@ -14,7 +14,8 @@ OAI004: imports (ES and CommonJS; v3 type imports become `OpenAI.<type>`), the c
 argument shapes (positional uploads become one body; `responseType: "stream"` becomes `stream: true` with a
 review item), and the response shape: v3 resolved to an AxiosResponse whose `.data` is the body, v4+ resolves to
 the body. `.data` is dropped where the response is read in the same function (a variable, a destructuring, a
-`.then` callback); a response that leaves the function, or whose status and headers are read, gets a review item.
+`.then` callback, through a `.catch` that throws); a response that leaves the function, or whose status and
+headers are read, gets a review item.
 OAI005: `error.response.status` / `.data` in the catch clauses around converted calls become APIError's `status` /
 `error` (review items where the meaning changes); `error.response` reads the rewrite cannot tie to a converted
 call get a review item. What the SDK calls what comes from the catalog (migrate/catalog/javascript.py).
@@ -39,6 +40,11 @@ _STREAM_NOTE = ("v4+ streams with `stream: true` and returns an async iterable o
                 "chunk.choices[0]?.delta?.content }`")
 _META_NOTE = ("v4+ resolves to the response body: the HTTP status and headers of a call come from "
               "`.withResponse()` (`const { data, response } = await client.<call>(...).withResponse()`)")
+# The name the v4+ client class is imported under: the first one the module does not declare itself.
+_CLASS_NAMES = ("OpenAI", "OpenAIClient", "OpenAISDK", "OpenAINodeClient")
+_DECLARATIONS = frozenset({"class_declaration", "abstract_class_declaration", "function_declaration",
+                           "generator_function_declaration", "interface_declaration", "type_alias_declaration",
+                           "enum_declaration"})
 _CROSSES = ("the v3 call's AxiosResponse {what}: v4+ resolves to the body itself, so code that reads `.data` "
             "from it must read the body directly")
 # calls of an HTTP library (the catalog's) in a try block: their errors have `.response` too
@@ -113,13 +119,14 @@ class V3Upgrade:
                 node = node_at(self.root, f.start_byte, f.end_byte, ("new_expression",))
                 if node is not None:
                     need_class |= self._constructor(node, imports)
+        self._leftover_configurations(imports)
         for f in self.findings:
             if f.kind.value == "call":
                 node = node_at(self.root, f.start_byte, f.end_byte, ("call_expression",))
                 if node is not None:
                     self._call(node)
         need_class |= self._types(imports)
-        if imports.statements:
+        if imports.statements or (imports.namespaces and self.findings):  # `const openai_1 = require("openai")`
             self._unfollowed()
         self._rewrite_imports(imports, need_class)
         for call in self.converted:
@@ -190,12 +197,26 @@ class V3Upgrade:
         return found
 
     def _client_class_ref(self, imports: _Imports) -> str:
-        """How this module names the v4+ client class once its imports are rewritten."""
+        """How this module names the v4+ client class once its imports are rewritten: `OpenAI`, or another name
+        when the module declares its own `OpenAI` (LangChain.js's `export class OpenAI extends BaseLLM`)."""
         if imports.default:
             return imports.default
         if not any(kind for kind, *_ in imports.statements) and imports.namespaces:
             return f"{sorted(imports.namespaces)[0]}.OpenAI"
-        return "OpenAI"
+        taken = self._declared_names()
+        return next(name for name in _CLASS_NAMES if name not in taken)
+
+    def _declared_names(self) -> set[str]:
+        """The names the module's own declarations and its imports of other packages bind (anywhere)."""
+        names = set()
+        for node in _descendants(self.root):
+            if node.type in _DECLARATIONS or node.type == "variable_declarator":
+                name = node.child_by_field_name("name")
+                if name is not None and name.type in ("identifier", "type_identifier"):
+                    names.add(text(self.source, name))
+            elif node.type == "import_statement" and not _imports_openai(self.source, node):
+                names.update(text(self.source, n) for n in _descendants(node) if n.type == "identifier")
+        return names
 
     def _rewrite_imports(self, imports: _Imports, need_class: bool) -> None:
         for kind, holder, named, specs in imports.statements:
@@ -222,7 +243,8 @@ class V3Upgrade:
                 else:
                     self.edit(CALLS, holder.start_byte, holder.end_byte, ", ".join(parts))
             else:
-                names = (["OpenAI"] if add_class else []) + keep
+                imported = "OpenAI" if self.ref == "OpenAI" else f"OpenAI: {self.ref}"
+                names = ([imported] if add_class else []) + keep
                 self.edit(CALLS, holder.start_byte, holder.end_byte, "{ " + ", ".join(names) + " }" if names else "{}")
 
     # -- the constructor -----------------------------------------------------------------------------------------
@@ -271,6 +293,22 @@ class V3Upgrade:
                         "Configuration took basePath, v4+ takes baseURL (and no baseOptions)")
         self._exported_client(node)
         return needs
+
+    def _leftover_configurations(self, imports: _Imports) -> None:
+        """A `new Configuration({...})` no client constructor took in (`this.clientConfig = new Configuration(...)`,
+        read by `new OpenAIApi(this.clientConfig)`): v4+ has no such class and its import goes, so it becomes the
+        plain options object it stood for."""
+        if "Configuration" not in imports.local.values() and not imports.namespaces:
+            return
+        for node in _descendants(self.root):
+            config = self._configuration(node, imports) if node.type == "new_expression" else None
+            if config is None or any(start <= node.start_byte and node.end_byte <= end
+                                     for start, end, _ in self._edited):
+                continue
+            self.edit(CALLS, node.start_byte, node.end_byte, self._options(config) or "{}")
+            self.review(CALLS, node, "v3's Configuration is gone in v4+: this is now the plain options object of "
+                        "new OpenAI({...}) (basePath -> baseURL); code that reads its fields must read those names",
+                        note="v4+ has no Configuration: a plain options object (basePath -> baseURL)")
 
     def _configuration(self, node, imports: _Imports):
         """The options object (or None for `new Configuration()`) of a `new Configuration(...)`; False-y None when
@@ -385,6 +423,8 @@ class V3Upgrade:
         while stack:
             node = stack.pop()
             stack.extend(node.named_children)
+            if node.type == "member_expression":
+                self._method_as_value(node)
             if node.type != "call_expression" or node.id in converted:
                 continue
             func = node.child_by_field_name("function")
@@ -395,6 +435,26 @@ class V3Upgrade:
                 self.review(CALLS, node, f"`{text(self.source, func)}` looks like a v3 call on a client the rewrite "
                             f"could not follow: on openai-node v4+ it is client.{endpoint}(body), and it resolves to "
                             "the body (no `.data`)", note=f"{method}: v4+ is .{endpoint}(...), resolving to the body")
+
+    def _method_as_value(self, member) -> None:
+        """`client.createChatCompletion.bind(client)` handed to a retry helper, `const create = client.createCompletion`:
+        a v3 method taken as a value, not called here. v4+ clients have no such method, so it must be rewritten by
+        hand (the call it stands for, and the `.data` its result is read by)."""
+        prop = member.child_by_field_name("property")
+        method = text(self.source, prop) if prop is not None else ""
+        parent = member.parent
+        if method not in js.V3_METHODS or parent is None:
+            return
+        if parent.type == "call_expression" and parent.child_by_field_name("function").id == member.id:
+            return  # a call: _unfollowed's own case
+        if parent.type == "assignment_expression" and parent.child_by_field_name("left").id == member.id:
+            return  # a method of the code's own (`this.createCompletion = ...`)
+        receiver = text(self.source, member.child_by_field_name("object"))
+        endpoint = camel_path(js.V3_METHODS[method])
+        self.review(CALLS, member, f"`{text(self.source, member)}` is a v3 method taken as a value, not called here: "
+                    f"openai-node v4+ has no `{method}`; use {receiver}.{endpoint} (bound to {receiver}."
+                    f"{endpoint.rsplit('.', 1)[0]}), and read its result as the body (no `.data`)",
+                    note=f"{method} is gone in v4+: {receiver}.{endpoint}(...), resolving to the body")
 
     def _positional(self, node, method: str, args_node, args) -> None:
         fields = js.V3_POSITIONAL[method]
@@ -472,6 +532,8 @@ class V3Upgrade:
                 self.review(CALLS, call, _CROSSES.format(what="goes to a `.then` handler the rewrite cannot read"))
         elif parent.type == "expression_statement":
             return
+        elif _settles_to_the_response(self.source, parent):
+            self._result(parent.parent)  # call(...).catch(handler): the response, or nothing when the call failed
         else:
             self.review(CALLS, call, _CROSSES.format(what=_where(parent)),
                         note="v4+ resolves to the body: drop `.data` where this promise's result is read")
@@ -533,8 +595,8 @@ class V3Upgrade:
             self.review(CALLS, node, _CROSSES.format(what="is returned to the caller"),
                         note="v4+ resolves to the body: callers must not read `.data`")
             return
-        if parent.type == "expression_statement":
-            return
+        if parent.type == "expression_statement" or _is_test(node):
+            return  # `if (!response)`: a body is as truthy as the AxiosResponse was
         self.review(CALLS, node, _CROSSES.format(what=_where(parent)),
                     note="v4+ resolves to the body: code that reads `.data` from this must drop it")
 
@@ -691,6 +753,38 @@ def _is_require(source: bytes, node) -> bool:
     args = node.child_by_field_name("arguments")
     first = next((a for a in args.named_children if a.type != "comment"), None) if args is not None else None
     return first is not None and first.type == "string" and text(source, first).strip("'\"") == js.OPENAI_PACKAGE
+
+
+def _settles_to_the_response(source: bytes, member) -> bool:
+    """Whether `member` is the `.catch` / `.finally` of a call whose promise settles to the call's own response:
+    `.finally(...)` does, and `.catch(handler)` does when the handler gives no value of its own (it throws, logs
+    or returns nothing), so a read of the result reads the response."""
+    if member.type != "member_expression" or member.parent is None or member.parent.type != "call_expression":
+        return False
+    method = text(source, member.child_by_field_name("property"))
+    if method == "finally":
+        return True
+    handler = _first_argument(member.parent)
+    if method != "catch" or handler is None or handler.type not in FUNCTION_TYPES:
+        return False
+    body = handler.child_by_field_name("body")
+    return body is not None and body.type == "statement_block" and not _returns_a_value(body)
+
+
+def _returns_a_value(body) -> bool:
+    stack = list(body.named_children)
+    while stack:
+        node = stack.pop()
+        if node.type == "return_statement" and any(c.type != "comment" for c in node.named_children):
+            return True
+        if node.type not in FUNCTION_TYPES:
+            stack.extend(node.named_children)
+    return False
+
+
+def _imports_openai(source: bytes, statement) -> bool:
+    spec = statement.child_by_field_name("source")
+    return spec is not None and text(source, spec).strip("'\"") == js.OPENAI_PACKAGE
 
 
 def _first_argument(call):

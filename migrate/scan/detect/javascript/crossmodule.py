@@ -122,7 +122,6 @@ _NO_ARGS = _NoArgs()
 def _analyse(path: str):
     """A module's evaluator with its declarations and exports bound (None when it does not read)."""
     from migrate.scan.detect.javascript.detectors import ModuleDetector
-    from migrate.scan.detect.javascript.evaluate import Scope
     from migrate.scan.detect.javascript.parse import parse
 
     try:
@@ -132,8 +131,7 @@ def _analyse(path: str):
     except (OSError, ValueError):
         return None
     ev = ModuleDetector(source, path, path, grammar)  # its evaluator: classes and their fields too
-    ev.module_scope = Scope()
-    ev.hoist(tree.root_node, ev.module_scope, module=True)
+    ev.bind_module(tree.root_node)
     ev.tree = tree  # keep the tree alive while its nodes are in use
     return ev
 

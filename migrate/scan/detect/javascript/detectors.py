@@ -18,7 +18,7 @@ from migrate.catalog import prefixes
 from migrate.scan.detect import sdk
 from migrate.scan.detect.core.registry import JAVASCRIPT_SEPARATORS, PrefixRegistry
 from migrate.scan.detect.javascript.evaluate import (
-    FUNCTION_TYPES, Evaluator, Scope, arguments, object_keys, property_node,
+    FUNCTION_TYPES, Evaluator, Scope, arguments, first_string, object_keys, property_node,
 )
 from migrate.scan.detect.javascript.modules import is_known_package
 from migrate.scan.detect.javascript.values import (
@@ -33,6 +33,9 @@ _HTTP_FUNCTIONS = frozenset({"fetch", "$fetch", "ofetch"})
 _BUILT = frozenset({"call_expression", "new_expression", "await_expression", "member_expression"})
 # `const X = require("...")`, `const { A, B: C } = await import("...")` anywhere in a file
 _REQUIRE_BINDING_RE = re.compile(rb"(?:const|let|var)\s+(\{[^}]*\}|[A-Za-z_$][\w$]*)\s*=\s*(?:await\s+)?(?:require|import)\(")
+# `import("...").then(({ A }) => ...)`, `.then(function (mod) { ... })`: the callback's parameter is the module
+_IMPORT_THEN_RE = re.compile(rb"import\(\s*[\"'`][^\"'`]+[\"'`]\s*\)\s*\.then\(\s*(?:async\s+)?(?:function\s*[\w$]*\s*)?"
+                             rb"\(?\s*(\{[^}]*\}|[A-Za-z_$][\w$]*)")
 
 
 @dataclass(frozen=True)
@@ -70,15 +73,14 @@ class ModuleDetector(Evaluator):
         self._lines = source.split(b"\n")
         self._model_import: Import | None = None  # set by _value_model for the finding being built
         self._http_base: str | None = None  # the baseURL of the HTTP client instance being called
+        self._root = None
+        self._assigned: dict | None = None  # name -> values assigned to it (_assignments)
 
     # -- walk ----------------------------------------------------------------------------------------------------
     def run(self, root) -> Report:
         """Report the module's findings. Only the nodes that can be findings are visited (a tree-sitter query,
         run in C); the scope of each is built on demand from its ancestors and kept for its siblings."""
-        scope = Scope()
-        self.module_scope = scope
-        self.hoist(root, scope, module=True)
-        self._scopes = {root.id: scope}
+        scope = self.bind_module(root)
         last_names = _call_names(self.endpoints)
         roots = self._module_names(scope)
         for node in interesting_nodes(self.grammar, root, self.source):
@@ -110,6 +112,15 @@ class ModuleDetector(Evaluator):
                 self._ai_finding(node, model, (), False)
         return self.report
 
+    def bind_module(self, root) -> Scope:
+        """The module scope, its declarations and exports bound (what run() and another module's imports read)."""
+        scope = Scope()
+        self.module_scope = scope
+        self._root = root
+        self.hoist(root, scope, module=True)
+        self._scopes = {root.id: scope}
+        return scope
+
     def _module_names(self, scope: Scope) -> frozenset[str]:
         """Names a finding's call or `new` can start from: the module's imports and declarations, every name
         bound by a `require(...)` or `import(...)` anywhere, and the HTTP functions."""
@@ -122,7 +133,7 @@ class ModuleDetector(Evaluator):
             elif entry[0] == "value" and isinstance(entry[1], Function):
                 names.add(name)  # a factory the module declares: its calls may build a client
         if b"require(" in self.source or b"import(" in self.source:
-            for match in _REQUIRE_BINDING_RE.finditer(self.source):
+            for match in (*_REQUIRE_BINDING_RE.finditer(self.source), *_IMPORT_THEN_RE.finditer(self.source)):
                 names.update(n.strip().split(":")[-1].strip() for n in match.group(1).decode("utf-8", "replace").strip("{} ").split(","))
         return frozenset(names)
 
@@ -156,6 +167,7 @@ class ModuleDetector(Evaluator):
             params = node.child_by_field_name("parameters") or node.child_by_field_name("parameter")
             if params is not None:
                 self._bind_parameters(params, inner)
+                self._bind_imported_module(node, params, inner)
             body = node.child_by_field_name("body")
             if body is not None and body.type == "statement_block":
                 self.hoist(body, inner)
@@ -193,6 +205,43 @@ class ModuleDetector(Evaluator):
                     if isinstance(literal, Str):
                         value = Str(literal.value, f"default of parameter {name}")
                 scope.names[name] = ("value", value)
+
+    def assigned_value(self, name: str, scope: Scope, declarator):
+        """A lazily built client: `let client;` and, in some function, the one `client = new OpenAI(...)` that
+        sets it (resets to null / undefined aside), evaluated where it is written."""
+        if self._root is None:
+            return self.unknown
+        values = [value for value in self._assignments().get(name, ())
+                  if value.type not in _NO_VALUE and self.scope_of(value).find(name) is scope]
+        if len(values) != 1:
+            return self.unknown
+        return self.eval(values[0], self.scope_of(values[0]))
+
+    def _assignments(self) -> dict:
+        """name -> the value nodes of the module's `name = value` assignments (one query, run in C, then kept)."""
+        if self._assigned is None:
+            import tree_sitter
+
+            self._assigned = {}
+            for _, match in tree_sitter.QueryCursor(_query(self.grammar, _ASSIGN)).matches(self._root):
+                names, values = match.get("name"), match.get("value")
+                if names and values:
+                    self._assigned.setdefault(self.text(names[0]), []).append(values[0])
+        return self._assigned
+
+    def _bind_imported_module(self, function, params, scope: Scope) -> None:
+        """`import("openai").then(({ OpenAI }) => ...)`, `.then((mod) => ...)`: the callback's first parameter is
+        the module, as `const { OpenAI } = await import("openai")` would bind it."""
+        spec = _then_of_import(self, function)
+        nodes = [params] if params.type == "identifier" else params.named_children
+        if spec is None or not nodes:
+            return
+        first = nodes[0]
+        pattern = first.child_by_field_name("pattern") if first.type in ("required_parameter", "optional_parameter") \
+            else first
+        for name, key in self._pattern(pattern) if pattern is not None else ():
+            scope.names[name] = ("value", Import(spec, key[0]) if len(key) == 1 else Import(spec, "*") if not key
+                                 else UNKNOWN)
 
     def _class_scope(self, node, scope: Scope) -> Scope:
         """The scope of a class body: `this` is an instance whose fields are the class fields and the
@@ -594,6 +643,20 @@ DETECTORS.register("ai-sdk-function", ModuleDetector._ai_sdk_function_call)
 DETECTORS.register("ai-sdk-provider", ModuleDetector._ai_sdk_provider_call)
 
 
+def _then_of_import(ev: Evaluator, function) -> str | None:
+    """The package of `import("package").then(function)`, when `function` is that callback."""
+    args = function.parent
+    call = args.parent if args is not None and args.type == "arguments" else None
+    if call is None or call.type != "call_expression" or arguments(call)[:1] != [function]:
+        return None
+    then = call.child_by_field_name("function")
+    if then is None or then.type != "member_expression" or ev.text(then.child_by_field_name("property")) != "then":
+        return None
+    target = then.child_by_field_name("object")
+    func = target.child_by_field_name("function") if target is not None and target.type == "call_expression" else None
+    return first_string(ev, target) if func is not None and func.type == "import" else None
+
+
 def _client_detail(client: Client) -> str:
     """How a call's finding names its client: where it was built, or the annotation that says what it is."""
     if client.origin:
@@ -630,6 +693,8 @@ def _route(url: str) -> str:
 _SCOPE_TYPES = FUNCTION_TYPES | {"statement_block", "class_declaration", "class", "abstract_class_declaration"}
 _CALLS = "(call_expression) @node (new_expression) @node"
 _THIS = "(assignment_expression left: (member_expression object: (this) property: (_) @prop) right: (_) @value)"
+_ASSIGN = "(assignment_expression left: (identifier) @name right: (_) @value)"
+_NO_VALUE = frozenset({"null", "undefined"})
 _HOST_NEEDLES = (b"openai.com", b"openai.azure.com")
 _ENV_NEEDLE = b"OPENAI_"
 

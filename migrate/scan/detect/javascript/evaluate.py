@@ -135,7 +135,12 @@ class Evaluator(CoreEvaluator):
             if name is None:
                 continue
             for ident, key in self._pattern(name):
-                scope.names[ident] = ("expr", value, scope, key, declarator) if value is not None else ("value", UNKNOWN)
+                if name.type == "identifier" and (value is None or value.type in ("null", "undefined")):
+                    scope.names[ident] = ("late", declarator)  # `let client = null;`, assigned where it is used
+                elif value is not None:
+                    scope.names[ident] = ("expr", value, scope, key, declarator)
+                else:
+                    scope.names[ident] = ("value", UNKNOWN)
                 if exported:
                     self.exports[ident] = ("name", ident, scope)
 
@@ -235,12 +240,21 @@ class Evaluator(CoreEvaluator):
         if entry[0] == "value":
             return entry[1]
         found.names[name] = ("value", UNKNOWN)  # while evaluating: a cycle reads as unknown
+        if entry[0] == "late":
+            value = self.assigned_value(name, found, entry[1])
+            found.names[name] = ("value", value)
+            return value
         _, node, where, key, _declarator = entry
         value = self.eval(node, where)
         for part in key:
             value = self.get(value, part)
         found.names[name] = ("value", value)
         return value
+
+    def assigned_value(self, name: str, scope: Scope, declarator):
+        """The value of a variable declared without one (`let client;`, `= null`): unknown here; a front end that
+        can find its assignments says more."""
+        return UNKNOWN
 
     def export(self, name: str):
         """The value a module exports under `name` (None: not exported here)."""
@@ -455,10 +469,10 @@ class Evaluator(CoreEvaluator):
         if func is None:
             return UNKNOWN
         if func.type == "identifier" and self.text(func) == "require" and scope.find("require") is None:
-            spec = _first_string(self, node)
+            spec = first_string(self, node)
             return Import(spec, "*") if spec is not None else UNKNOWN
         if func.type == "import":
-            spec = _first_string(self, node)
+            spec = first_string(self, node)
             return Import(spec, "*") if spec is not None else UNKNOWN
         callee = self.eval(func, scope)
         if isinstance(callee, Member) and callee.path[-1] in js.RESPONSE_VARIANTS:
@@ -626,7 +640,7 @@ class Evaluator(CoreEvaluator):
         value = self.eval(node, scope)
         if isinstance(value, Str) and "{" in value.value:
             value = None  # a template literal with unknown parts: judged by its text
-        return option_evidence(value, self.text(node)[:80])
+        return option_evidence(value, one_line(self.text(node), 80))
 
 
 # The JS/TS front end's handlers, by what the catalog says each qualified-name prefix means
@@ -649,6 +663,12 @@ _AI_SDK_OPENAI = Client("openai", api="ai-sdk")  # the AI SDK's default provider
 
 
 # -- syntax helpers ------------------------------------------------------------------------------------------------
+def one_line(text: str, width: int) -> str:
+    """Source text as a one-line quote (reports and `// migrate:` comments are lines), cut to `width` characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
 def arguments(node) -> list:
     args = node.child_by_field_name("arguments")
     if args is None or args.type == "template_string":
@@ -656,7 +676,7 @@ def arguments(node) -> list:
     return [a for a in args.named_children if a.type != "comment"]
 
 
-def _first_string(ev: Evaluator, node) -> str | None:
+def first_string(ev: Evaluator, node) -> str | None:
     args = arguments(node)
     if args and args[0].type == "string":
         return _string_value(ev, args[0])

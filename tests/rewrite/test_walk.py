@@ -55,17 +55,21 @@ def _parsed():
             continue
 
 
-def test_same_visits_in_the_same_order():
+def _same_calls_as_libcst(walk, kinds) -> None:
     count = 0
     for module in _parsed():
-        for kind in (_Order, _Pruning):
-            assert _walk._plain(kind)  # walked here, not handed to LibCST
+        for kind in kinds:
             theirs, ours = kind(), kind()
             module.visit(theirs)
-            _walk.visit(module, ours)
+            walk(module, ours)
             assert ours.events == theirs.events, module.code[:300]
         count += 1
     assert count > 100
+
+
+def test_same_visits_in_the_same_order():
+    assert _walk._plain(_Order) and _walk._plain(_Pruning)  # walked here, not handed to LibCST
+    _same_calls_as_libcst(_walk.visit, (_Order, _Pruning))
 
 
 class _FieldOrder(_Order):
@@ -83,15 +87,7 @@ class _FieldPruning(_FieldOrder, _Pruning):
 
 
 def test_exact_visit_is_libcsts_with_attribute_calls():
-    count = 0
-    for module in _parsed():
-        for kind in (_Order, _Pruning, _FieldOrder, _FieldPruning):
-            theirs, ours = kind(), kind()
-            module.visit(theirs)
-            _walk.visit_exactly(module, ours)
-            assert ours.events == theirs.events, module.code[:300]
-        count += 1
-    assert count > 100
+    _same_calls_as_libcst(_walk.visit_exactly, (_Order, _Pruning, _FieldOrder, _FieldPruning))
 
 
 def _value(found):

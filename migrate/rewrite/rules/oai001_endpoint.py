@@ -416,6 +416,12 @@ class Transformer(RuleTransformer):
         if original not in self.sources:
             return updated
         self.edited()
+        read = env_read(original)
+        if read is not None and read[0] != self.config.base_url_env:
+            # A deployment that sets the old variable would lose it without a word.
+            self.review(original, f"the base URL was read from ${read[0]}, which is no longer read: it now comes from "
+                                  f"${self.config.base_url_env} (default {self.config.base_url_default}); set "
+                                  f"{self.config.base_url_env} where this runs")
         return self.base_url_expr()
 
     def leave_SimpleString(self, original: cst.SimpleString, updated: cst.SimpleString):

@@ -12,6 +12,35 @@ from tests.rewrite.cases import ENV_BASE, ENV_KEY, case, check_case
 
 CASES = [
     case("OAI001", """
+        import os
+        from openai import OpenAI
+
+        API_BASE = os.getenv("OPENAI_API_BASE")
+
+
+        class Model:
+            def __init__(self):
+                url = os.environ.get("OPENAI_API_BASE_URL", None)
+                self.client = OpenAI(base_url=url)
+                self.other = OpenAI(base_url=API_BASE)
+        """, f"""
+        import os
+        from openai import OpenAI
+
+        # migrate: the base URL was read from $OPENAI_API_BASE, which is no longer read: it now comes from $OPENAI_BASE_URL (default http://localhost:8000/v1); set OPENAI_BASE_URL where this runs
+        API_BASE = {ENV_BASE}
+
+
+        class Model:
+            def __init__(self):
+                # migrate: the base URL was read from $OPENAI_API_BASE_URL, which is no longer read: it now comes from $OPENAI_BASE_URL (default http://localhost:8000/v1); set OPENAI_BASE_URL where this runs
+                url = {ENV_BASE}
+                self.client = OpenAI(api_key={ENV_KEY}, base_url=url)
+                self.other = OpenAI(api_key={ENV_KEY}, base_url=API_BASE)
+        """, id="OAI001-base-url-from-another-variable-says-the-variable-changed",
+        review=[("OAI001", 6, "the base URL was read from $OPENAI_API_BASE, which is no longer read: it"),
+                ("OAI001", 12, "the base URL was read from $OPENAI_API_BASE_URL, which is no longer read")]),
+    case("OAI001", """
         from openai import OpenAI
 
         client = OpenAI()

@@ -105,6 +105,7 @@ class Transformer(RuleTransformer):
         self.flow = Flow(self)
         calls: list[cst.Call] = []
         settings: list[cst.Assign] = []
+        resets: list[cst.Assign] = []  # `client.base_url = ...` after construction
         rule = self
 
         class Collect(cst.CSTVisitor):
@@ -115,16 +116,24 @@ class Transformer(RuleTransformer):
                     calls.append(call)
 
             def visit_Assign(self, assign: cst.Assign) -> None:
-                if len(assign.targets) == 1 and isinstance(assign.targets[0].target, cst.Attribute) and \
-                        rule.qname_in(assign.targets[0].target, _SETTINGS):
-                    settings.append(assign)
+                if len(assign.targets) == 1 and isinstance(assign.targets[0].target, cst.Attribute):
+                    if rule.qname_in(assign.targets[0].target, _SETTINGS):
+                        settings.append(assign)
+                    elif assign.targets[0].target.attr.value == "base_url":
+                        resets.append(assign)
 
         walk.visit(node, Collect())
         self.module_decision = self._decide_module(settings)
+        resets = [(assign, bound) for assign in resets if (bound := self._reset_client(assign)) is not None]
         self._plan_unserved(calls, node)
         for call, decision in self.decisions.items():
             if decision.migrates and call not in self.stays and not self._is_upstream(call):
                 self._plan_sources(call)
+        for assign, bound in resets:
+            if self.decisions[bound].migrates and bound not in self.stays and not self._is_upstream(bound):
+                self.later(assign, f"`{code(assign.targets[0].target)}` is set here after the client is built: it "
+                                   f"overrides the vLLM endpoint the construction now reads; read "
+                                   f"${self.config.base_url_env} here too, or remove it")
         if "OAI002" in self.state.active:  # else leave_Call reviews every AzureOpenAI construction too
             # What the hooks below act on, all found above: the statements without any are not walked.
             self.visit_only(node, [*self.sources, *self.pending, *self.moves, *self.decisions, *self.siblings,
@@ -144,6 +153,18 @@ class Transformer(RuleTransformer):
         else:
             self.later(call, f"base_url comes from `{code(arg.value)}`, which reaches OpenAI: point it at "
                              f"${self.config.base_url_env} by hand")
+
+    def _reset_client(self, assign: cst.Assign) -> cst.Call | None:
+        """The construction of the client whose endpoint `client.base_url = X` sets again after the fact, when X is
+        not the configured endpoint. Where X is another provider's (or a local server), that is whom the client
+        talks to: its construction is decided by X and left alone."""
+        bound = self._bound(assign.targets[0].target.value)
+        if not isinstance(bound, cst.Call) or self.is_configured(assign.value, "base_url"):
+            return None
+        reset = decide(self.flow, assign.value, None)
+        if not reset.migrates and self.decisions[bound].migrates:
+            self.decisions[bound] = reset
+        return bound
 
     def _decide(self, call: cst.Call) -> Decision:
         base, key = get_arg(call, "base_url"), get_arg(call, "api_key")
@@ -542,6 +563,8 @@ class Transformer(RuleTransformer):
 
     # -- module-level configuration ---------------------------------------------------------------------------
     def leave_Assign(self, original: cst.Assign, updated: cst.Assign):
+        for message in self.pending.pop(original, ()):
+            self.review(original, message)
         if len(original.targets) != 1 or not isinstance(original.targets[0].target, cst.Attribute):
             return updated
         setting = self.qname_in(original.targets[0].target, _SETTINGS)

@@ -15,6 +15,46 @@ CASES = [
         import os
         from openai import OpenAI
 
+        client = OpenAI()
+        client.base_url = os.environ["OPENAI_API_HOST"]
+
+        router = OpenAI()
+        router.base_url = "https://openrouter.ai/api/v1"
+
+
+        class Bot:
+            def __init__(self):
+                self.client = OpenAI()
+                self.client.base_url = os.environ.get("OPENAI_BASE_URL", "http://localhost:8000/v1")
+        """, f"""
+        import os
+        from openai import OpenAI
+
+        client = OpenAI(
+            base_url={ENV_BASE},
+            api_key={ENV_KEY},
+        )
+        # migrate: `client.base_url` is set here after the client is built: it overrides the vLLM endpoint the construction now reads; read $OPENAI_BASE_URL here too, or remove it
+        client.base_url = os.environ["OPENAI_API_HOST"]
+
+        router = OpenAI()
+        router.base_url = "https://openrouter.ai/api/v1"
+
+
+        class Bot:
+            def __init__(self):
+                self.client = OpenAI(
+                    base_url={ENV_BASE},
+                    api_key={ENV_KEY},
+                )
+                self.client.base_url = os.environ.get("OPENAI_BASE_URL", "http://localhost:8000/v1")
+        """, id="OAI001-base-url-set-after-construction",
+        review=[("OAI001", 10, "`client.base_url` is set here after the client is built: it overrides th"),
+                ("OAI001", 12, "left alone: this client talks to OpenRouter (the URL is https://openro")]),
+    case("OAI001", """
+        import os
+        from openai import OpenAI
+
         API_BASE = os.getenv("OPENAI_API_BASE")
 
 

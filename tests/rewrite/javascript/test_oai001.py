@@ -11,6 +11,29 @@ CASES = [
         import OpenAI from "openai";
 
         const client = new OpenAI();
+        client.baseURL = process.env.OPENAI_API_HOST;
+        const other = new OpenAI();
+        other.baseURL = process.env.OPENAI_BASE_URL ?? "http://localhost:8000/v1";
+        """, f"""
+        import OpenAI from "openai";
+
+        const client = new OpenAI({{
+          baseURL: {BASE},
+          apiKey: {KEY},
+        }});
+        // migrate: `client.baseURL` is set here after the client is built: it overrides the vLLM endpoint the construction now reads; read $OPENAI_BASE_URL here too, or remove it
+        client.baseURL = process.env.OPENAI_API_HOST;
+        const other = new OpenAI({{
+          baseURL: {BASE},
+          apiKey: {KEY},
+        }});
+        other.baseURL = process.env.OPENAI_BASE_URL ?? "http://localhost:8000/v1";
+        """, id="OAI001-js-base-url-set-after-construction",
+        review=[("OAI001", 8, "`client.baseURL` is set here after the client is built")]),
+    case("OAI001", """
+        import OpenAI from "openai";
+
+        const client = new OpenAI();
         """, f"""
         import OpenAI from "openai";
 

@@ -88,6 +88,8 @@ def run(module: JsModule, context) -> RuleOutput:
         if finding.kind is Kind.CALL and finding.api in ("openai", "ai-sdk") and _unserved(finding) and \
                 _ours(finding, context) and finding.start_byte not in split.handled:
             out.note(finding.start_byte, _unsplit_note(module, context, finding))
+    _note_resets(module, context, [node for finding, node in clients if node.start_byte not in split.pinned
+                                   and not upstream.is_upstream(module, context, node)], out)
     if default_provider and not _default_provider(module, context, out):
         first = next(f for f in module.findings if f.kind is Kind.CALL and f.api == "ai-sdk" and f.client == "openai")
         out.note(first.start_byte, "the AI SDK's default `openai` provider is not imported here with an ES import: "
@@ -151,6 +153,26 @@ def _edge_role(module: JsModule, options):
 
     props = properties(module, options)
     return classify_client(evidence(props.get("basePath")), evidence(props.get("apiKey")))
+
+
+def _note_resets(module: JsModule, context, pointed: list, out: RuleOutput) -> None:
+    """`client.baseURL = X` after a client this rule points at vLLM was built sets its endpoint again: the
+    rewrite of the construction would not hold. Where X is not the configured endpoint, a note says so."""
+    built = {node.start_byte for node in pointed}
+    if not built:
+        return
+    variable = context.config.base_url_env
+    for assignment in module.walk(("assignment_expression",)):
+        left, right = assignment.child_by_field_name("left"), assignment.child_by_field_name("right")
+        prop = left.child_by_field_name("property") if left is not None and left.type == "member_expression" else None
+        if prop is None or module.text(prop) != "baseURL" or configured(module, right, variable):
+            continue
+        owner = strip_wrappers(left.child_by_field_name("object"))
+        value = _declared_value(module, owner) if owner is not None and owner.type == "identifier" else None
+        if value is not None and value.start_byte in built:
+            out.note(assignment.start_byte, f"`{module.text(left)}` is set here after the client is built: it "
+                                            f"overrides the vLLM endpoint the construction now reads; read "
+                                            f"${variable} here too, or remove it")
 
 
 def _declared_value(module: JsModule, ident):

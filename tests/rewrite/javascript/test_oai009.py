@@ -132,6 +132,39 @@ CASES = [
         """, id="OAI009-js-route-no-sdk-endpoint-has-stays", name="realtime.js",
         review=[("OAI009", 3, "POST /v1/realtime is not served by vLLM"),
                 ("OAI009", 5, "a route vLLM does not serve")]),
+    case("OAI001,OAI009", """
+        import OpenAI from "openai";
+        const client = new OpenAI({ timeout: 5 });
+        const upstream = new OpenAI({ apiKey: process.env.OPENAI_API_KEY });
+        export const draw = (prompt: string) => client.images.generate({ model: "dall-e-3", prompt });
+        export const ask = (prompt: string) => client.chat.completions.create({ model: "gpt-4o", messages: [] });
+        export const info = (model: string) => upstream.models.retrieve(model);
+        const OPENAI_UPSTREAM = process.env.OPENAI_UPSTREAM_BASE_URL || "https://api.openai.com/v1";
+        """, """
+        import OpenAI from "openai";
+        const client = new OpenAI({
+          timeout: 5,
+          baseURL: process.env.OPENAI_BASE_URL ?? "http://localhost:8000/v1",
+          apiKey: process.env.OPENAI_API_KEY ?? "EMPTY",
+        });
+        // migrate: openaiClient keeps talking to OpenAI for what vLLM does not serve: images.generate
+        const openaiClient = new OpenAI({
+          baseURL: process.env.OPENAI_UPSTREAM_BASE_URL ?? "https://api.openai.com/v1",
+          apiKey: process.env.OPENAI_UPSTREAM_API_KEY ?? process.env.OPENAI_API_KEY,
+          timeout: 5,
+        });
+        // migrate: this client only calls what vLLM does not serve (models.retrieve): it stays on OpenAI, pinned to $OPENAI_UPSTREAM_BASE_URL
+        const upstream = new OpenAI({
+          apiKey: process.env.OPENAI_UPSTREAM_API_KEY ?? process.env.OPENAI_API_KEY,
+          baseURL: process.env.OPENAI_UPSTREAM_BASE_URL ?? "https://api.openai.com/v1",
+        });
+        // migrate: images.generate stays on OpenAI (vLLM 0.32.0 serves no POST /v1/images/generations route): it goes through `openaiClient`, pinned to $OPENAI_UPSTREAM_BASE_URL
+        export const draw = (prompt: string) => openaiClient.images.generate({ model: "dall-e-3", prompt });
+        export const ask = (prompt: string) => client.chat.completions.create({ model: "gpt-4o", messages: [] });
+        export const info = (model: string) => upstream.models.retrieve(model);
+        const OPENAI_UPSTREAM = process.env.OPENAI_UPSTREAM_BASE_URL || "https://api.openai.com/v1";
+        """, id="OAI009-js-upstream-fallback-of-a-client-kept-on-openai-stays", name="app.ts",
+        review=[("OAI001", 14, "it stays on OpenAI"), ("OAI001", 19, "images.generate stays on OpenAI")]),
 ]
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from migrate.rewrite.javascript.edits import RuleOutput
 from migrate.rewrite.javascript.module import JsModule, arguments, key_name, properties, prop_value, strip_wrappers
-from migrate.rewrite.javascript.rules._common import env_object
+from migrate.rewrite.javascript.rules._common import configured, env_object
 from migrate.rewrite.javascript.rules.oai003_models import _declaration, unknown_route_unserved, unserved
 from migrate.rewrite.patterns import split_url
 from migrate.scan.findings import Kind
@@ -97,7 +97,10 @@ class _Urls:
             self.out.note(node.start_byte, f"an api.openai.com URL in an HTTP mock ({mock}): a test double, not "
                                            "rewritten", comment=False)
             return
-        name = _bound_name(module, _fallback_holder(module, node))
+        holder = _fallback_holder(module, node)
+        if holder is not node and configured(module, holder, self.context.config.openai_upstream_base_url_env):
+            return  # OpenAI's URL behind $OPENAI_UPSTREAM_BASE_URL: a client kept on OpenAI on purpose (OAI001)
+        name = _bound_name(module, holder)
         if name is None or not _names_a_base(name):
             return
         value = _value(module, node)

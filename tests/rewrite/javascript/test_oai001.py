@@ -311,6 +311,20 @@ CASES = [
         """, id="OAI001-js-openai-edge-inline-other-provider-and-unfollowed", name="edge.js",
         review=[('OAI001', 4, 'openai-edge now reads'), ('OAI001', 8, 'talks to Groq'), ('OAI001', 10, 'cannot follow here')]),
     case("OAI001", """
+        "use strict";
+        const openai_1 = __importDefault(require("openai"));
+        const client = new openai_1.default({ apiKey: process.env.OPENAI_API_KEY });
+        exports.ask = (p) => client.chat.completions.create({ model: "gpt-4o", messages: [] });
+        """, """
+        "use strict";
+        const openai_1 = __importDefault(require("openai"));
+        const client = new openai_1.default({
+          apiKey: process.env.OPENAI_API_KEY ?? "EMPTY",
+          baseURL: process.env.OPENAI_BASE_URL ?? "http://localhost:8000/v1",
+        });
+        exports.ask = (p) => client.chat.completions.create({ model: "gpt-4o", messages: [] });
+        """, id="OAI001-js-compiled-commonjs-interop-require", name="client.js"),
+    case("OAI001", """
         import OpenAI from "openai";
 
         const client = new OpenAI({ timeout: 5, apiKey: process.env.OPENAI_API_KEY });

@@ -41,6 +41,14 @@ CASES = [
                  [("responses.create", "OpenAI", "gpt-4o")], id="this-client-constructor"),
     pytest.param('import OpenAI from "openai";\nfunction f() { return c.chat.completions.create({ model: "gpt-4o" }); }\nconst c = new OpenAI();',
                  [("chat.completions.create", "OpenAI", "gpt-4o")], id="declared-after-use"),
+    pytest.param('const openai_1 = __importDefault(require("openai"));\nconst c = new openai_1.default();\nc.chat.completions.create({ model: "gpt-4o", messages: [] });',
+                 [("chat.completions.create", "OpenAI", "gpt-4o")], id="tsc-commonjs-import-default"),
+    pytest.param('const openai_1 = __importStar(require("openai"));\nconst c = new openai_1.OpenAI();\nc.embeddings.create({ model: "m", input: "x" });',
+                 [("embeddings.create", "OpenAI", "m")], id="tsc-commonjs-import-star"),
+    pytest.param('var import_openai = __toESM(require("openai"), 1);\nvar c = new import_openai.default();\nc.responses.create({ model: "gpt-4.1", input: "hi" });',
+                 [("responses.create", "OpenAI", "gpt-4.1")], id="esbuild-commonjs-to-esm"),
+    pytest.param('var _openai = _interopRequireDefault(require("openai"));\nconst c = new _openai.default();\nc.moderations.create({ input: "x" });',
+                 [("moderations.create", "OpenAI", None)], id="babel-commonjs-interop"),
 ]
 
 

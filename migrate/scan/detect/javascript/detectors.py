@@ -32,7 +32,9 @@ _WRAPPER_APIS = ("langchain", "llamaindex")
 _HTTP_FUNCTIONS = frozenset({"fetch", "$fetch", "ofetch"})
 _BUILT = frozenset({"call_expression", "new_expression", "await_expression", "member_expression"})
 # `const X = require("...")`, `const { A, B: C } = await import("...")` anywhere in a file
-_REQUIRE_BINDING_RE = re.compile(rb"(?:const|let|var)\s+(\{[^}]*\}|[A-Za-z_$][\w$]*)\s*=\s*(?:await\s+)?(?:require|import)\(")
+# (compiled CommonJS wraps the `require` in an interop helper: `var import_openai = __toESM(require("openai"))`)
+_REQUIRE_BINDING_RE = re.compile(rb"(?:const|let|var)\s+(\{[^}]*\}|[A-Za-z_$][\w$]*)\s*=\s*(?:await\s+)?"
+                                 rb"(?:[A-Za-z_$][\w$]*\(\s*)?(?:require|import)\(")
 # `import("...").then(({ A }) => ...)`, `.then(function (mod) { ... })`: the callback's parameter is the module
 _IMPORT_THEN_RE = re.compile(rb"import\(\s*[\"'`][^\"'`]+[\"'`]\s*\)\s*\.then\(\s*(?:async\s+)?(?:function\s*[\w$]*\s*)?"
                              rb"\(?\s*(\{[^}]*\}|[A-Za-z_$][\w$]*)")

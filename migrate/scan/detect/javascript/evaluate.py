@@ -33,6 +33,10 @@ from migrate.scan.detect.javascript.values import (
 
 _WRAPPERS = frozenset({"parenthesized_expression", "await_expression", "non_null_expression", "as_expression",
                        "satisfies_expression", "type_assertion"})
+# The helpers compiled CommonJS wraps `require(...)` in (tsc's esModuleInterop, esbuild, Babel): the module itself,
+# so `new openai_1.default(...)` of `const openai_1 = __importDefault(require("openai"))` builds the SDK's client
+INTEROP_HELPERS = frozenset({"__importDefault", "__importStar", "__toESM", "_interopRequireDefault",
+                             "_interopRequireWildcard"})
 FUNCTION_TYPES = frozenset({"function_declaration", "function_expression", "arrow_function", "method_definition",
                             "generator_function_declaration", "generator_function", "function"})
 
@@ -474,6 +478,11 @@ class Evaluator(CoreEvaluator):
         if func.type == "import":
             spec = first_string(self, node)
             return Import(spec, "*") if spec is not None else UNKNOWN
+        if func.type == "identifier" and self.text(func) in INTEROP_HELPERS:
+            args = arguments(node)
+            wrapped = self.eval(args[0], scope) if args else UNKNOWN
+            if isinstance(wrapped, Import):
+                return wrapped
         callee = self.eval(func, scope)
         if isinstance(callee, Member) and callee.path[-1] in js.RESPONSE_VARIANTS:
             return UNKNOWN

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.rewrite.javascript.cases import BASE, KEY, case, check_case
+from tests.rewrite.javascript.cases import BASE, KEY, case, check_case, run_js
 
 CASES = [
     case("OAI012", """
@@ -91,3 +91,45 @@ CASES = [
 @pytest.mark.parametrize("c", CASES)
 def test_oai012_js(c):
     check_case(c)
+
+
+LEGACY = """\
+import { ChatOpenAI } from "langchain/chat_models/openai";
+import { OpenAIEmbeddings } from "langchain/embeddings/openai";
+
+export const chat = new ChatOpenAI({ modelName: "gpt-4o", temperature: 0 });
+export const embeddings = new OpenAIEmbeddings({ configuration: { timeout: 5 } });
+"""
+LEGACY_AFTER = """\
+import {{ ChatOpenAI }} from "langchain/chat_models/openai";
+import {{ OpenAIEmbeddings }} from "langchain/embeddings/openai";
+
+export const chat = new ChatOpenAI({{
+  modelName: "gpt-4o",
+  temperature: 0,
+  configuration: {{ {base} }},
+  {key},
+}});
+export const embeddings = new OpenAIEmbeddings({{
+  configuration: {{
+  timeout: 5,
+  {base},
+}},
+  {key},
+}});
+"""
+
+
+@pytest.mark.parametrize("langchain,base_key,key_key", [
+    ('"langchain": "^0.0.121"', "basePath", "openAIApiKey"),  # built on openai-node v3
+    ('"langchain": "^0.0.141"', "baseURL", "apiKey"),
+    ('"langchain": "0.0.121", "@langchain/openai": "^0.0.14"', "baseURL", "apiKey"),
+])
+def test_oai012_js_langchain_on_openai_v3_gets_its_option_names(tmp_path, langchain, base_key, key_key):
+    (tmp_path / "package.json").write_text('{"dependencies": {' + langchain + '}}', encoding="utf-8")
+    path = str(tmp_path / "src" / "llm.js")
+    result = run_js(LEGACY, ["OAI012"], name="src/llm.js", path=path)
+    assert result.failure is None
+    assert result.after == LEGACY_AFTER.format(base=f"{base_key}: {BASE}", key=f"{key_key}: {KEY}")
+    again = run_js(result.after, ["OAI012"], name="src/llm.js", path=path)
+    assert again.after == result.after

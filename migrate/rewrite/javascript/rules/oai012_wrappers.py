@@ -11,12 +11,16 @@ environment.
 
 ChatOpenAI, OpenAIEmbeddings and OpenAI (the completions model) of @langchain/openai (and `langchain/...`)
 take their base URL in `configuration` (the openai-node options they pass on): an existing `configuration`
-object gets `baseURL`, an existing `apiKey` / `openAIApiKey` is kept. A class that talks to another provider
+object gets `baseURL`, an existing `apiKey` / `openAIApiKey` is kept. A project whose package.json pins
+`langchain` below 0.0.141 (openai-node v3 inside) gets v3's names: `configuration: { basePath }` and `openAIApiKey`. A class that talks to another provider
 is left alone, with a review item. Azure classes (AzureChatOpenAI, ...) and LlamaIndex.TS classes are left
 for review with the change to make: their options address Azure deployments or differ per version.
 """
 
 from __future__ import annotations
+
+import json
+import re
 
 from migrate.catalog import javascript as js
 from migrate.catalog.providers import Role
@@ -25,10 +29,15 @@ from migrate.rewrite.javascript.module import JsModule, arguments, has_spread, p
 from migrate.rewrite.javascript.objects import add_properties, give_options
 from migrate.rewrite.javascript.rules._common import api_key_expr, base_url_expr, role_of
 from migrate.rewrite.javascript.rules.oai001_endpoint import merge
+from migrate.rewrite.javascript.upgrade.pins import package_json_for
 from migrate.scan.findings import Kind
 
 RULE_ID = "OAI012"
 LANGCHAIN_CLASSES = frozenset({"ChatOpenAI", "OpenAIEmbeddings", "OpenAI", "OpenAIChat"})
+# LangChain.js before 0.0.141 is built on openai-node v3: its `configuration` is v3's (basePath, not baseURL) and
+# its key option is openAIApiKey; there the v4 names are ignored without a word and the class still calls OpenAI.
+FIRST_V4_LANGCHAIN = (0, 0, 141)
+_VERSION = re.compile(r"(\d+)\.(\d+)\.(\d+)")
 
 
 def run(module: JsModule, context) -> RuleOutput:
@@ -58,8 +67,9 @@ def run(module: JsModule, context) -> RuleOutput:
 def _point(module: JsModule, context, node, cls: str, out: RuleOutput) -> None:
     args = arguments(node)
     config = context.config
-    base = ("configuration", "{ baseURL: " + base_url_expr(module, context) + " }")
-    key = ("apiKey", api_key_expr(module, context))
+    base_key, key_key = ("basePath", "openAIApiKey") if v3_langchain(module) else ("baseURL", "apiKey")
+    base = ("configuration", "{ " + base_key + ": " + base_url_expr(module, context) + " }")
+    key = (key_key, api_key_expr(module, context))
     if not args:
         give_options(module, node, [base, key], out)
         return
@@ -81,7 +91,28 @@ def _point(module: JsModule, context, node, cls: str, out: RuleOutput) -> None:
                                       f"baseURL from ${config.base_url_env}")
             return
         has_key = has_key or "apiKey" in properties(module, inner)
-        merge(module, context, inner, out, node.start_byte, cls, key_keys=())
+        merge(module, context, inner, out, node.start_byte, cls, base_key=base_key, key_keys=())
     if not has_key:
         add.append(key)
     add_properties(module, options, add, out)
+
+
+def v3_langchain(module: JsModule) -> bool:
+    """The nearest package.json pins `langchain` below 0.0.141 (and no @langchain/openai): the openai-node v3 era."""
+    root = module.path[: -len(module.rel)] if module.path.endswith(module.rel) else "/"
+    manifest = package_json_for(module.path, root or "/")
+    if manifest is None:
+        return False
+    try:
+        with open(manifest, encoding="utf-8") as f:
+            data = json.load(f)
+    except (OSError, ValueError):
+        return False
+    specs = {}
+    for section in ("dependencies", "devDependencies", "peerDependencies"):
+        if isinstance(data.get(section), dict):
+            specs.update(data[section])
+    if "@langchain/openai" in specs or not isinstance(specs.get("langchain"), str):
+        return False
+    lowest = _VERSION.search(specs["langchain"])
+    return lowest is not None and tuple(map(int, lowest.groups())) < FIRST_V4_LANGCHAIN

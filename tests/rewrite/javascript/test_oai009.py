@@ -29,10 +29,11 @@ CASES = [
         export const list = () => api.get("models").json();
         """, f"""
         import ky from "ky";
+        // migrate: prefixUrl: an api.openai.com URL no request in this module was seen to use, read from $OPENAI_BASE_URL for its name: the requests built on it must send model names vLLM serves
         const api = ky.create({{ prefixUrl: {BASE} }});
         export const list = () => api.get("models").json();
         """, id="OAI009-js-http-client-prefix",
-        review=[("OAI009", 2, "prefixUrl: an api.openai.com URL no request in this module was seen to use")]),
+        review=[("OAI009", 3, "prefixUrl: an api.openai.com URL no request in this module was seen to use")]),
     case("OAI009", """
         export const call = (route: string) => fetch(`https://api.openai.com/v1/${route}`, { method: "POST" });
         """, f"""
@@ -77,13 +78,14 @@ CASES = [
         """, f"""
         export class ChatAPI {{
           constructor(opts) {{
+            // migrate: apiBaseUrl: an api.openai.com URL no request in this module was seen to use, read from $OPENAI_BASE_URL for its name: the requests built on it must send model names vLLM serves
             const {{ apiKey, apiBaseUrl = {BASE} }} = opts;
             this._apiKey = apiKey;
             this._apiBaseUrl = apiBaseUrl;
           }}
         }}
         """, id="OAI009-js-destructuring-default", name="chatgpt.js",
-        review=[("OAI009", 3, "apiBaseUrl: an api.openai.com URL no request in this module was seen to use")]),
+        review=[("OAI009", 4, "apiBaseUrl: an api.openai.com URL no request in this module was seen to use")]),
     case("OAI009", """
         export async function chat(body: object, baseUrl: string = "https://api.openai.com/v1/chat/completions") {
           return fetch(baseUrl, { method: "POST", body: JSON.stringify(body) });
@@ -94,10 +96,11 @@ CASES = [
         export async function chat(body: object, baseUrl: string = `${{{BASE}}}/chat/completions`) {{
           return fetch(baseUrl, {{ method: "POST", body: JSON.stringify(body) }});
         }}
+        // migrate: apiBase: an api.openai.com URL no request in this module was seen to use, read from $OPENAI_BASE_URL for its name: the requests built on it must send model names vLLM serves
         export const embed = ({{ input, apiBase = {BASE} }}: {{ input: string; apiBase?: string }}) =>
           fetch(`${{apiBase}}/embeddings`, {{ method: "POST", body: JSON.stringify({{ input }}) }});
         """, id="OAI009-ts-parameter-defaults",
-        review=[("OAI009", 4, "apiBase: an api.openai.com URL no request in this module was seen to use")]),
+        review=[("OAI009", 5, "apiBase: an api.openai.com URL no request in this module was seen to use")]),
     case("OAI009", """
         export function open(link = "https://api.openai.com/v1", { docs = "https://api.openai.com/v1" } = {}) {
           return [link, docs];
@@ -111,14 +114,17 @@ CASES = [
         });
         const OPENAI_ROOT = process.env.ROOT || "https://api.openai.com/v1";
         """, f"""
+        // migrate: apiBaseUrl: an api.openai.com URL no request in this module was seen to use, read from $OPENAI_BASE_URL for its name: the requests built on it must send model names vLLM serves
         export const defaultLLMOptions = {{ apiBaseUrl: {BASE}, docs: "https://api.openai.com/v1" }};
+        // migrate: apiEndpoint: an api.openai.com URL no request in this module was seen to use, read from $OPENAI_BASE_URL for its name: the requests built on it must send model names vLLM serves
         export const load = (conf) => ({{
           apiEndpoint: conf.API_ENDPOINT ?? `${{{BASE}}}/chat/completions`,
           note: conf.NOTE ?? "https://api.openai.com/v1",
         }});
+        // migrate: OPENAI_ROOT: an api.openai.com URL no request in this module was seen to use, read from $OPENAI_BASE_URL for its name: the requests built on it must send model names vLLM serves
         const OPENAI_ROOT = process.env.ROOT || ({BASE});
         """, id="OAI009-js-base-url-keys-and-fallbacks", name="config.js",
-        review=[("OAI009", 1, "apiBaseUrl: "), ("OAI009", 2, "apiEndpoint: "), ("OAI009", 6, "OPENAI_ROOT: ")]),
+        review=[("OAI009", 2, "apiBaseUrl: "), ("OAI009", 4, "apiEndpoint: "), ("OAI009", 9, "OPENAI_ROOT: ")]),
     case("OAI009", """
         const REALTIME_URL = "https://api.openai.com/v1/realtime";
         export const connect = (sdp, model) => fetch(`${REALTIME_URL}?model=${model}`, { method: "POST", body: sdp });

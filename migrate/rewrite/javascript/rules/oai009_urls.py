@@ -8,7 +8,7 @@ The URLs come from the scan: the URL of each fetch / axios / got / ky call to Op
 constants, template literals and `+` concatenations to the literal that holds the host), and base-URL
 literals: bound to a name that says so (a `const X_BASE_URL`, a `baseURL:` / `apiEndpoint:` option, a parameter
 or destructuring default), directly or as the `??` / `||` fallback of the value; one no request was seen to use
-gets a review item saying it was rewritten by its name alone. vLLM serves
+gets a review item and a comment saying it was rewritten by its name alone. vLLM serves
 the same routes under its /v1, so the path after /v1 is kept. A request to a route vLLM does not serve
 (moderations, images, ...) keeps OpenAI's URL, with a review item; URLs inside HTTP mocks (nock, msw,
 fetch-mock) are test doubles and are reported, not rewritten; any other api.openai.com string is data about
@@ -115,7 +115,7 @@ class _Urls:
         if len(self.out.edits) > edits:  # by its name alone: say so, since no request was seen to prove it
             self.out.note(node.start_byte, f"{name}: an api.openai.com URL no request in this module was seen to "
                                            f"use, read from ${self.context.config.base_url_env} for its name: the "
-                                           "requests built on it must send model names vLLM serves", comment=False)
+                                           "requests built on it must send model names vLLM serves")
 
     def _literals(self, node, hops: int) -> list:
         """The string / template literals holding the OpenAI host that a URL expression is built from."""

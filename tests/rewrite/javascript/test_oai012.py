@@ -120,13 +120,20 @@ export const embeddings = new OpenAIEmbeddings({{
 """
 
 
-@pytest.mark.parametrize("langchain,base_key,key_key", [
-    ('"langchain": "^0.0.121"', "basePath", "openAIApiKey"),  # built on openai-node v3
-    ('"langchain": "^0.0.141"', "baseURL", "apiKey"),
-    ('"langchain": "0.0.121", "@langchain/openai": "^0.0.14"', "baseURL", "apiKey"),
+@pytest.mark.parametrize("langchain,installed,base_key,key_key", [
+    ('"langchain": "^0.0.121"', None, "basePath", "openAIApiKey"),  # built on openai-node v3
+    ('"langchain": "0.0.140"', None, "basePath", "openAIApiKey"),
+    ('"langchain": "~0.0.100"', "0.0.130", "basePath", "openAIApiKey"),  # the installed version decides
+    ('"langchain": "^0.0.121"', "0.0.141", "baseURL", "apiKey"),
+    ('"langchain": "~0.0.121"', None, "baseURL", "apiKey"),  # may install a v4-based 0.0.x: not guessed
+    ('"langchain": "^0.0.141"', None, "baseURL", "apiKey"),
+    ('"langchain": "0.0.121", "@langchain/openai": "^0.0.14"', None, "baseURL", "apiKey"),
 ])
-def test_oai012_js_langchain_on_openai_v3_gets_its_option_names(tmp_path, langchain, base_key, key_key):
+def test_oai012_js_langchain_on_openai_v3_gets_its_option_names(tmp_path, langchain, installed, base_key, key_key):
     (tmp_path / "package.json").write_text('{"dependencies": {' + langchain + '}}', encoding="utf-8")
+    if installed:
+        (tmp_path / "node_modules" / "langchain").mkdir(parents=True)
+        (tmp_path / "node_modules" / "langchain" / "package.json").write_text(f'{{"version": "{installed}"}}')
     path = str(tmp_path / "src" / "llm.js")
     result = run_js(LEGACY, ["OAI012"], name="src/llm.js", path=path)
     assert result.failure is None

@@ -11,8 +11,8 @@ environment.
 
 ChatOpenAI, OpenAIEmbeddings and OpenAI (the completions model) of @langchain/openai (and `langchain/...`)
 take their base URL in `configuration` (the openai-node options they pass on): an existing `configuration`
-object gets `baseURL`, an existing `apiKey` / `openAIApiKey` is kept. A project whose package.json pins
-`langchain` below 0.0.141 (openai-node v3 inside) gets v3's names: `configuration: { basePath }` and `openAIApiKey`. A class that talks to another provider
+object gets `baseURL`, an existing `apiKey` / `openAIApiKey` is kept. A project on `langchain` below
+0.0.141 (openai-node v3 inside) gets v3's names: `configuration: { basePath }` and `openAIApiKey`. A class that talks to another provider
 is left alone, with a review item. Azure classes (AzureChatOpenAI, ...) and LlamaIndex.TS classes are left
 for review with the change to make: their options address Azure deployments or differ per version.
 """
@@ -20,6 +20,7 @@ for review with the change to make: their options address Azure deployments or d
 from __future__ import annotations
 
 import json
+import os
 import re
 
 from migrate.catalog import javascript as js
@@ -38,6 +39,7 @@ LANGCHAIN_CLASSES = frozenset({"ChatOpenAI", "OpenAIEmbeddings", "OpenAI", "Open
 # its key option is openAIApiKey; there the v4 names are ignored without a word and the class still calls OpenAI.
 FIRST_V4_LANGCHAIN = (0, 0, 141)
 _VERSION = re.compile(r"(\d+)\.(\d+)\.(\d+)")
+_PINNED_0_0 = re.compile(r"[\^=]?\s*v?(0)\.(0)\.(\d+)")
 
 
 def run(module: JsModule, context) -> RuleOutput:
@@ -98,21 +100,32 @@ def _point(module: JsModule, context, node, cls: str, out: RuleOutput) -> None:
 
 
 def v3_langchain(module: JsModule) -> bool:
-    """The nearest package.json pins `langchain` below 0.0.141 (and no @langchain/openai): the openai-node v3 era."""
+    """The project's `langchain` is below 0.0.141 (and it has no @langchain/openai): the openai-node v3 era. The
+    installed version decides when node_modules has it, else a package.json spec that allows one 0.0.x version
+    only (`0.0.121`, `^0.0.121`: a caret on 0.0.x pins the patch); a wider range is not guessed."""
     root = module.path[: -len(module.rel)] if module.path.endswith(module.rel) else "/"
     manifest = package_json_for(module.path, root or "/")
-    if manifest is None:
-        return False
-    try:
-        with open(manifest, encoding="utf-8") as f:
-            data = json.load(f)
-    except (OSError, ValueError):
-        return False
-    specs = {}
-    for section in ("dependencies", "devDependencies", "peerDependencies"):
-        if isinstance(data.get(section), dict):
-            specs.update(data[section])
+    specs = _dependencies(_read_json(manifest)) if manifest else {}
     if "@langchain/openai" in specs or not isinstance(specs.get("langchain"), str):
         return False
-    lowest = _VERSION.search(specs["langchain"])
-    return lowest is not None and tuple(map(int, lowest.groups())) < FIRST_V4_LANGCHAIN
+    installed = _read_json(os.path.join(os.path.dirname(manifest), "node_modules", "langchain", "package.json"))
+    version = installed.get("version") if isinstance(installed.get("version"), str) else None
+    match = _VERSION.fullmatch(version) if version else _PINNED_0_0.fullmatch(specs["langchain"].strip())
+    return match is not None and tuple(map(int, match.groups())) < FIRST_V4_LANGCHAIN
+
+
+def _read_json(path: str) -> dict:
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _dependencies(manifest: dict) -> dict:
+    specs = {}
+    for section in ("dependencies", "devDependencies", "peerDependencies"):
+        if isinstance(manifest.get(section), dict):
+            specs.update(manifest[section])
+    return specs

@@ -31,7 +31,9 @@ What the value is, is decided from the call or the name's bindings in its functi
 A 0.x resource used as an object (`values["client"] = openai.Completion`, called later) has no openai>=1
 counterpart to point at: it gets a `# migrate:` note naming the client attribute to use. So does a read of a
 0.x module setting that openai>=1 does not have (`prev = openai.api_base`: an AttributeError; the current
-settings are the catalog snapshot's `module_settings`).
+settings are the catalog snapshot's `module_settings`). A 0.x method compared by equality or identity
+(`llm_api == openai.ChatCompletion.create`) gets a note too: the client's bound method it becomes equals only
+the same client's, and a module that builds its own client passes in one that no longer matches.
 """
 
 from __future__ import annotations
@@ -234,8 +236,29 @@ class Transformer(RuleTransformer):
         node: cst.BaseExpression = cst.Name(self.async_name if is_async else self.sync_name)
         for part in target.split("."):
             node = cst.Attribute(value=node, attr=cst.Name(part))
+        if self._compared(original):
+            method = code(node)
+            self.review(original, f"compares with {method}, a method bound to this module's client: the same "
+                                  f"method of any other client (another module's, the caller's) is not equal to it, "
+                                  f"where openai.{_resource_spelling(original)} was one object everywhere: share "
+                                  f"one client or compare what the function is (e.g. its __qualname__)",
+                        note=f"{method} equals only the same client's method: one from another module's client "
+                             f"compares unequal")
         self.edited()
         return node
+
+    def _compared(self, node: cst.CSTNode) -> bool:
+        """`llm_api == openai.ChatCompletion.create`, `f in (openai.Completion.create, ...)`: 0.x resources were
+        module-wide class attributes, equal wherever they came from; a client's bound method is equal only to
+        the same client's."""
+        parent = self.parent(node)
+        while isinstance(parent, (cst.Element, cst.Tuple, cst.List, cst.Set)):
+            node, parent = parent, self.parent(parent)
+        if isinstance(parent, cst.ComparisonTarget):
+            return parent.comparator is node and isinstance(parent.operator, _IDENTITY_OPERATORS)
+        if isinstance(parent, cst.Comparison) and parent.left is node:
+            return any(isinstance(t.operator, _IDENTITY_OPERATORS) for t in parent.comparisons)
+        return False
 
     def _gone_setting(self, node: cst.Attribute) -> None:
         """`prev = openai.api_base`: a 0.x module setting that openai>=1 does not have is an AttributeError."""
@@ -506,6 +529,14 @@ class Transformer(RuleTransformer):
                 call = explode(call)
         assign = cst.Assign(targets=[cst.AssignTarget(cst.Name(name))], value=call)
         return cst.SimpleStatementLine(body=[assign])
+
+
+_IDENTITY_OPERATORS = (cst.Equal, cst.NotEqual, cst.Is, cst.IsNot, cst.In, cst.NotIn)
+
+
+def _resource_spelling(node: cst.Attribute) -> str:
+    """openai.ChatCompletion.create -> "ChatCompletion.create" (the 0.x spelling, as the source wrote it)."""
+    return f"{code(node.value).rsplit('.', 1)[-1]}.{node.attr.value}"
 
 
 def _receiver(node: cst.BaseExpression) -> cst.BaseExpression:

@@ -13,7 +13,8 @@ request to it, and stays as it is: dict keys, `if url != "https://api.openai.com
 tables, logging, docstrings. A module constant that another module of the tree imports and sends requests to
 (found by the plan's first phase, migrate/rewrite/url_exports.py) is rewritten where it is defined; one that
 reaches no request, here or in a module that imports it, gets a note. HTTP mocks (`responses`, `respx`, `requests_mock`, `pytest_httpx`, `aioresponses`) are test
-doubles: they are rewritten only with `--include-tests`. A URL of a route vLLM does not serve (images, text to
+doubles, also when the mock object is bound by an assignment (`m = aioresponses()`), not a `with` or a
+fixture: they are rewritten only with `--include-tests`. A URL of a route vLLM does not serve (images, text to
 speech, moderations, ...) keeps OpenAI's host, with a note: that request stays on OpenAI. URLs inside f-strings are left for review (the
 quoting cannot be changed safely).
 """
@@ -142,10 +143,15 @@ class Transformer(RuleTransformer):
         if isinstance(node, cst.Name) and not self._spells_no_mock_library():
             # `with requests_mock.Mocker() as m: m.post(...)`
             for target in self.flow.referents(node):
-                bound = self._with_item(target)
+                bound = self._with_item(target) or self._mock_built(target)
                 if bound is not None and any(q.split(".")[0] in MOCK_LIBRARIES for q in self.qnames_if(bound, MOCK_LIBRARIES)):
                     return True
         return False
+
+    def _mock_built(self, target: cst.CSTNode) -> cst.CSTNode | None:
+        """`m = aioresponses(); m.start(); m.add(url=...)`: the callee that built the object bound to `target`."""
+        value = self.flow.assigned_expr(target)
+        return value.func if isinstance(value, cst.Call) else None
 
     def _spells_no_mock_library(self) -> bool:
         """No name of the module can come from a mock library (it never spells one): then no `with` target is a

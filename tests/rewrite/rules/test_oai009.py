@@ -111,6 +111,45 @@ CASES = [
         """, None, id="OAI009-http-mock-left-alone",
         review=[]),
     case("OAI009", """
+        from aioresponses import aioresponses
+
+        def mock_openai():
+            mocked = aioresponses()
+            mocked.start()
+            mocked.add(url="https://api.openai.com/v1/completions", method="POST", payload={"choices": []})
+        """, None, id="OAI009-http-mock-bound-by-assignment-left-alone",
+        review=[]),
+    case("OAI009", """
+        from aioresponses import aioresponses
+
+        def mock_openai():
+            mocked = aioresponses()
+            mocked.add(url="https://api.openai.com/v1/completions", method="POST", payload={"choices": []})
+        """, f"""
+        from aioresponses import aioresponses
+        import os
+
+        def mock_openai():
+            mocked = aioresponses()
+            mocked.add(url={ENV_BASE} + "/completions", method="POST", payload={{"choices": []}})
+        """, id="OAI009-http-mock-bound-by-assignment-rewritten-with-include-tests",
+        review=[], options={'include_tests': True}),
+    case("OAI009", """
+        import requests
+
+        def ask(body):
+            session = requests.Session()
+            return session.post(url="https://api.openai.com/v1/completions", json=body)
+        """, f"""
+        import requests
+        import os
+
+        def ask(body):
+            session = requests.Session()
+            return session.post(url={ENV_BASE} + "/completions", json=body)
+        """, id="OAI009-http-session-bound-by-assignment-is-a-request",
+        review=[]),
+    case("OAI009", """
         import respx
 
         def check(respx_mock):

@@ -490,7 +490,8 @@ class _Solver:
         reference = mod.reference(call.func, scope)
         if reference is None:
             return
-        target = self.resolve(mod, reference)
+        # Message(r.choices[0].message): what a class is called with, its __init__ receives
+        target = self.resolve(mod, reference) or self.resolve(mod, f"{reference}.__init__")
         if target is None:
             return
         callee = self.modules[target[0]].scopes[target[1]]

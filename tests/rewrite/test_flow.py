@@ -199,3 +199,13 @@ def test_build_reads_a_module_that_never_imports_openai_when_a_response_is_passe
     after = {c.path: c.after for c in plan_rewrite([root], config=CONFIG).changes}
     assert 'self.text = message.content or ""' in after["app/types.py"]
     assert "return choice.finish_reason" in after["app/types.py"]
+
+
+def test_plan_follows_a_response_into_a_module_that_names_openai_without_calling_it(tmp_path):
+    types = '"""Containers for OpenAI messages."""\n\n\n' + TYPES
+    root = make_tree(tmp_path, {"app/__init__.py": "", "app/chat.py": CHAT, "app/types.py": types})
+    plan = plan_rewrite([root], config=CONFIG)
+    after = {c.path: c.after for c in plan.changes}
+    assert 'self.text = message.content or ""' in after["app/types.py"]
+    assert "return choice.finish_reason" in after["app/types.py"]
+    assert [c.path for c in plan.changes].count("app/types.py") == 1

@@ -34,6 +34,8 @@ counterpart to point at: it gets a `# migrate:` note naming the client attribute
 settings are the catalog snapshot's `module_settings`). A 0.x method compared by equality or identity
 (`llm_api == openai.ChatCompletion.create`) gets a note too: the client's bound method it becomes equals only
 the same client's, and a module that builds its own client passes in one that no longer matches.
+A 0.x call through the module stored on the instance (`self._openai = openai; self._openai.ChatCompletion
+.create(...)`) is not converted: it gets a note.
 """
 
 from __future__ import annotations
@@ -48,6 +50,8 @@ from migrate.catalog import legacy as _legacy
 from migrate.catalog import load_catalog
 from migrate.catalog.facts import LEGACY_SETTINGS
 from migrate.rewrite.rules import _uploads
+from migrate.rewrite.rules._prune import words_pattern
+from migrate.rewrite.rules._values import Flow
 from migrate.rewrite.rules import _walk as walk
 from migrate.rewrite.rules._base import (
     RuleTransformer,
@@ -121,10 +125,14 @@ class Transformer(RuleTransformer):
         self.has_legacy = False
         self.resource_imports: list[tuple[cst.ImportFrom, str, str]] = []  # (import, 0.x resource, local name)
         self.bindings: _uploads.Bindings | None = None  # only where an upload call is converted
+        self._flow: Flow | None = None  # built when a class turns out to store the openai module
         self.binary_opens: set[int] = set()  # open(...) calls whose file only goes to an upload: opened "rb"
 
     def statement_filter(self):
-        return self.names_filter(("openai",))  # every hook acts on names from openai (settings, calls, imports)
+        # every hook acts on names from openai (settings, calls, imports), or on a 0.x resource read off an
+        # attribute that holds the module (self._openai.ChatCompletion)
+        names = self.names_filter(("openai",))
+        return None if names is None else re.compile(f"{names.pattern}|{words_pattern(_RESOURCES).pattern}")
 
     # -- module-level bookkeeping ---------------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
@@ -220,6 +228,7 @@ class Transformer(RuleTransformer):
                 self.review(original, f"openai.{removed}: {REMOVED[removed]}")
             self._bare_resource(original)
             self._gone_setting(original)
+            self._resource_of_stored_module(original)
             return updated
         target, is_async = hit
         if is_async:
@@ -259,6 +268,26 @@ class Transformer(RuleTransformer):
         if isinstance(parent, cst.Comparison) and parent.left is node:
             return any(isinstance(t.operator, _IDENTITY_OPERATORS) for t in parent.comparisons)
         return False
+
+    def _resource_of_stored_module(self, node: cst.Attribute) -> None:
+        """`self._openai.ChatCompletion.create(...)` in a class that stored the module (`self._openai = openai`):
+        the same 0.x call, which openai>=1 answers with APIRemovedInV1, through a name the call rewrite does not
+        follow."""
+        holder = node.value
+        if not (isinstance(holder, cst.Attribute) and holder.attr.value in _RESOURCES):
+            return
+        owner = holder.value
+        if not (isinstance(owner, cst.Attribute) and isinstance(owner.value, cst.Name)
+                and owner.value.value in ("self", "cls")):
+            return
+        if self._flow is None:
+            self._flow = Flow(self)
+        if any("openai" in self.qnames_if(value, ("openai",)) for value in self._flow.class_assignments(owner)):
+            resource, path = holder.attr.value, _RESOURCES[holder.attr.value]
+            self.review(node, f"{code(owner)} holds the openai module: {code(owner)}.{resource} is a 0.x API "
+                              f"object that openai>=1 does not have (calling it raises APIRemovedInV1): call a "
+                              f"client's .{path}.{node.attr.value}(...) instead",
+                        note=f"{code(owner)}.{resource} is gone in openai>=1: use a client's .{path}")
 
     def _gone_setting(self, node: cst.Attribute) -> None:
         """`prev = openai.api_base`: a 0.x module setting that openai>=1 does not have is an AttributeError."""

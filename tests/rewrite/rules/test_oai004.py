@@ -319,6 +319,35 @@ CASES = [
             return llm_api(model="m", messages=[])
         """, id="OAI004-method-passed-or-called-not-compared-no-note",
         review=[]),
+    case("OAI004", """
+        import openai
+        import mylib
+
+
+        class Model:
+            def __init__(self):
+                self._openai = openai
+                self._lib = mylib
+
+            def run(self, prompt):
+                text = self._lib.ChatCompletion.create(prompt)
+                return self._openai.ChatCompletion.create(model="m", messages=[{"role": "user", "content": text}])
+        """, """
+        import openai
+        import mylib
+
+
+        class Model:
+            def __init__(self):
+                self._openai = openai
+                self._lib = mylib
+
+            def run(self, prompt):
+                text = self._lib.ChatCompletion.create(prompt)
+                # migrate: self._openai.ChatCompletion is gone in openai>=1: use a client's .chat.completions
+                return self._openai.ChatCompletion.create(model="m", messages=[{"role": "user", "content": text}])
+        """, id="OAI004-0x-call-through-the-module-stored-on-self-left-for-review",
+        review=[("OAI004", 14, "self._openai holds the openai module: self._openai.ChatCompletion is a 0.x API object")]),
 ]
 
 

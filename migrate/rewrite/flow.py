@@ -342,6 +342,7 @@ class _Solver:
         self.params: dict[tuple[str, str], dict[str, str]] = {}
         self._resolved: dict[tuple[str, str], tuple[str, str] | None] = {}
         self._known_cache: dict[str, dict[str, str]] = {}
+        self.unloaded_callees: set[str] = set()  # rel paths of modules not read yet whose functions get responses
 
     def resolve(self, mod: ModuleFlow, reference: str) -> tuple[str, str] | None:
         """(rel, qualname) of the function a reference in `mod` names, when the tree defines it."""
@@ -372,6 +373,16 @@ class _Solver:
             if rel in self.modules and qualname in self.modules[rel].scopes:
                 return rel, qualname
         return None
+
+    def _unloaded(self, mod: ModuleFlow, reference: str) -> list[str]:
+        """The modules of the tree, not read yet, that may define what an imported reference names (a module
+        that never mentions openai is read only when it is needed: here, because a response is passed to it)."""
+        root, _, rest = reference.partition(".")
+        if root not in mod.imports or self.index is None:
+            return []
+        parts = (mod.imports[root] + ("." + rest if rest else "")).split(".")
+        found = [self.index.find(".".join(parts[:cut]), mod.rel) for cut in (len(parts) - 1, len(parts) - 2) if cut >= 1]
+        return [hit[1] for hit in found if hit is not None and hit[1] not in self.modules]
 
     def kind_of_call(self, mod: ModuleFlow, scope: _Scope, call: ast.Call) -> str | None:
         if mod.is_sdk_call(call):
@@ -490,8 +501,12 @@ class _Solver:
         reference = mod.reference(call.func, scope)
         if reference is None:
             return
-        target = self.resolve(mod, reference)
+        # Message(r.choices[0].message): what a class is called with, its __init__ receives
+        target = self.resolve(mod, reference) or self.resolve(mod, f"{reference}.__init__")
         if target is None:
+            if any(self.rooted(mod, scope, v.value if isinstance(v, (ast.Starred, ast.keyword)) else v, known)
+                   for v in (*call.args, *call.keywords)):
+                self.unloaded_callees.update(self._unloaded(mod, reference))
             return
         callee = self.modules[target[0]].scopes[target[1]]
         names = callee.params
@@ -529,6 +544,13 @@ class _Solver:
             if found is not None and found[1] in with_facts:
                 return True
         return False
+
+
+def _read_or_none(loader) -> bytes | None:
+    try:
+        return loader()
+    except OSError:
+        return None
 
 
 def _root(node) -> str | None:
@@ -616,9 +638,18 @@ def build(sources: Iterable[tuple[str, str | bytes]], others: Iterable[tuple[str
         solver.run()
         # what another module must name to reach them: a function, or the class of a method
         names = {q.split(".", 1)[0].encode() for _, q in (*solver.functions, *solver.params)}
-        if not names or not pending:
+        if not pending or not (names or solver.unloaded_callees & pending.keys()):
             break
         added = False
+        for rel in sorted(solver.unloaded_callees & pending.keys()):
+            # a response is passed to a function (or a class) of this module: its parameters must be known
+            loader = pending.pop(rel)
+            data = _read_or_none(loader) if rel not in waiting else None
+            mod = waiting.get(rel) or (_parse(data, rel) if data is not None else None)
+            if mod is not None:
+                modules[rel] = mod
+                callers.add(rel)
+                added = True
         for rel in list(pending):
             mod = waiting.get(rel)
             if rel not in waiting:

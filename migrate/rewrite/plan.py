@@ -144,7 +144,8 @@ def plan_rewrite(
     from migrate.rewrite.flow import FileFacts
 
     repo = _flow([p for p in pending if not isinstance(p, Skipped)], others, active)
-    pending.extend((others[rel], data) for rel in sorted(repo.callers) if (data := _read(others[rel], skipped)))
+    pending.extend((others[rel], data) for rel in sorted(repo.callers & others.keys())
+                   if (data := _read(others[rel], skipped)))
     files = []
     for entry in pending:
         if isinstance(entry, Skipped):
@@ -334,9 +335,13 @@ def _flow(files, others, active):
 
     repo = flow.RepoFlow({})
     if {"OAI006", "OAI007"} & active:
-        sources = [(c.rel, data) for c, data in files if c.path.name.endswith(PYTHON_SUFFIXES) and uses_openai(data)]
+        python = [(c.rel, data) for c, data in files if c.path.name.endswith(PYTHON_SUFFIXES)]
+        sources = [(rel, data) for rel, data in python if uses_openai(data)]
+        # a file that names openai without calling it (`class Message:  # an OpenAI message`) is read like one
+        # that never names it: only when a response reaches it
+        mentions = [(rel, lambda data=data: data) for rel, data in python if not uses_openai(data)]
         try:
-            repo = flow.build(sources, [(rel, c.path.read_bytes) for rel, c in others.items()])
+            repo = flow.build(sources, [*mentions, *((rel, c.path.read_bytes) for rel, c in others.items())])
         except RecursionError:
             # code nested too deep to follow across the tree: each file's rules follow what they can on their own
             return flow.RepoFlow({}, complete=False)

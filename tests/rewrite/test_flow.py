@@ -163,3 +163,49 @@ def test_plan_falls_back_to_each_module_on_its_own_when_phase_one_gives_up(tmp_p
     assert "return response.choices[0]" not in after["app/llm.py"]  # first() is called from main.py only
     assert 'return response["choices"][0]' in after["app/llm.py"]
     assert [(r.path, r.rule) for r in plan.review if r.rule == "OAI006"] == [("app/llm.py", "OAI006")]
+
+
+CHAT = textwrap.dedent("""\
+    import openai
+
+    from app.types import Message, describe
+
+
+    def ask(q):
+        r = openai.ChatCompletion.create(model="m", messages=[{"role": "user", "content": q}])
+        describe(r["choices"][0])
+        return Message(r["choices"][0]["message"])
+    """)
+
+TYPES = textwrap.dedent("""\
+    class Message:
+        def __init__(self, message):
+            self.text = message.get("content") or ""
+
+
+    def describe(choice):
+        return choice["finish_reason"]
+    """)
+
+
+def test_build_reads_a_module_that_never_imports_openai_when_a_response_is_passed_into_it(tmp_path):
+    repo = build([("app/chat.py", CHAT)], [("app/types.py", lambda: TYPES.encode()),
+                                           ("tools/unrelated.py", lambda: UNRELATED.encode())])
+    assert repo.callers == {"app/types.py"}
+    assert repo.for_file("app/types.py").params == {"Message.__init__": {"message": CERTAIN},
+                                                    "describe": {"choice": CERTAIN}}
+
+    root = make_tree(tmp_path, {"app/__init__.py": "", "app/chat.py": CHAT, "app/types.py": TYPES})
+    after = {c.path: c.after for c in plan_rewrite([root], config=CONFIG).changes}
+    assert 'self.text = message.content or ""' in after["app/types.py"]
+    assert "return choice.finish_reason" in after["app/types.py"]
+
+
+def test_plan_follows_a_response_into_a_module_that_names_openai_without_calling_it(tmp_path):
+    types = '"""Containers for OpenAI messages."""\n\n\n' + TYPES
+    root = make_tree(tmp_path, {"app/__init__.py": "", "app/chat.py": CHAT, "app/types.py": types})
+    plan = plan_rewrite([root], config=CONFIG)
+    after = {c.path: c.after for c in plan.changes}
+    assert 'self.text = message.content or ""' in after["app/types.py"]
+    assert "return choice.finish_reason" in after["app/types.py"]
+    assert [c.path for c in plan.changes].count("app/types.py") == 1

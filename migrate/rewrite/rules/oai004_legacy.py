@@ -31,7 +31,11 @@ What the value is, is decided from the call or the name's bindings in its functi
 A 0.x resource used as an object (`values["client"] = openai.Completion`, called later) has no openai>=1
 counterpart to point at: it gets a `# migrate:` note naming the client attribute to use. So does a read of a
 0.x module setting that openai>=1 does not have (`prev = openai.api_base`: an AttributeError; the current
-settings are the catalog snapshot's `module_settings`).
+settings are the catalog snapshot's `module_settings`). A 0.x method compared by equality or identity
+(`llm_api == openai.ChatCompletion.create`) gets a note too: the client's bound method it becomes equals only
+the same client's, and a module that builds its own client passes in one that no longer matches.
+A 0.x call through the module stored on the instance (`self._openai = openai; self._openai.ChatCompletion
+.create(...)`) is not converted: it gets a note.
 """
 
 from __future__ import annotations
@@ -46,6 +50,8 @@ from migrate.catalog import legacy as _legacy
 from migrate.catalog import load_catalog
 from migrate.catalog.facts import LEGACY_SETTINGS
 from migrate.rewrite.rules import _uploads
+from migrate.rewrite.rules._prune import words_pattern
+from migrate.rewrite.rules._values import Flow
 from migrate.rewrite.rules import _walk as walk
 from migrate.rewrite.rules._base import (
     RuleTransformer,
@@ -119,10 +125,14 @@ class Transformer(RuleTransformer):
         self.has_legacy = False
         self.resource_imports: list[tuple[cst.ImportFrom, str, str]] = []  # (import, 0.x resource, local name)
         self.bindings: _uploads.Bindings | None = None  # only where an upload call is converted
+        self._flow: Flow | None = None  # built when a class turns out to store the openai module
         self.binary_opens: set[int] = set()  # open(...) calls whose file only goes to an upload: opened "rb"
 
     def statement_filter(self):
-        return self.names_filter(("openai",))  # every hook acts on names from openai (settings, calls, imports)
+        # every hook acts on names from openai (settings, calls, imports), or on a 0.x resource read off an
+        # attribute that holds the module (self._openai.ChatCompletion)
+        names = self.names_filter(("openai",))
+        return None if names is None else re.compile(f"{names.pattern}|{words_pattern(_RESOURCES).pattern}")
 
     # -- module-level bookkeeping ---------------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
@@ -218,6 +228,7 @@ class Transformer(RuleTransformer):
                 self.review(original, f"openai.{removed}: {REMOVED[removed]}")
             self._bare_resource(original)
             self._gone_setting(original)
+            self._resource_of_stored_module(original)
             return updated
         target, is_async = hit
         if is_async:
@@ -234,8 +245,49 @@ class Transformer(RuleTransformer):
         node: cst.BaseExpression = cst.Name(self.async_name if is_async else self.sync_name)
         for part in target.split("."):
             node = cst.Attribute(value=node, attr=cst.Name(part))
+        if self._compared(original):
+            method = code(node)
+            self.review(original, f"compares with {method}, a method bound to this module's client: the same "
+                                  f"method of any other client (another module's, the caller's) is not equal to it, "
+                                  f"where openai.{_resource_spelling(original)} was one object everywhere: share "
+                                  f"one client or compare what the function is (e.g. its __qualname__)",
+                        note=f"{method} equals only the same client's method: one from another module's client "
+                             f"compares unequal")
         self.edited()
         return node
+
+    def _compared(self, node: cst.CSTNode) -> bool:
+        """`llm_api == openai.ChatCompletion.create`, `f in (openai.Completion.create, ...)`: 0.x resources were
+        module-wide class attributes, equal wherever they came from; a client's bound method is equal only to
+        the same client's."""
+        parent = self.parent(node)
+        while isinstance(parent, (cst.Element, cst.Tuple, cst.List, cst.Set)):
+            node, parent = parent, self.parent(parent)
+        if isinstance(parent, cst.ComparisonTarget):
+            return parent.comparator is node and isinstance(parent.operator, _IDENTITY_OPERATORS)
+        if isinstance(parent, cst.Comparison) and parent.left is node:
+            return any(isinstance(t.operator, _IDENTITY_OPERATORS) for t in parent.comparisons)
+        return False
+
+    def _resource_of_stored_module(self, node: cst.Attribute) -> None:
+        """`self._openai.ChatCompletion.create(...)` in a class that stored the module (`self._openai = openai`):
+        the same 0.x call, which openai>=1 answers with APIRemovedInV1, through a name the call rewrite does not
+        follow."""
+        holder = node.value
+        if not (isinstance(holder, cst.Attribute) and holder.attr.value in _RESOURCES):
+            return
+        owner = holder.value
+        if not (isinstance(owner, cst.Attribute) and isinstance(owner.value, cst.Name)
+                and owner.value.value in ("self", "cls")):
+            return
+        if self._flow is None:
+            self._flow = Flow(self)
+        if any("openai" in self.qnames_if(value, ("openai",)) for value in self._flow.class_assignments(owner)):
+            resource, path = holder.attr.value, _RESOURCES[holder.attr.value]
+            self.review(node, f"{code(owner)} holds the openai module: {code(owner)}.{resource} is a 0.x API "
+                              f"object that openai>=1 does not have (calling it raises APIRemovedInV1): call a "
+                              f"client's .{path}.{node.attr.value}(...) instead",
+                        note=f"{code(owner)}.{resource} is gone in openai>=1: use a client's .{path}")
 
     def _gone_setting(self, node: cst.Attribute) -> None:
         """`prev = openai.api_base`: a 0.x module setting that openai>=1 does not have is an AttributeError."""
@@ -506,6 +558,14 @@ class Transformer(RuleTransformer):
                 call = explode(call)
         assign = cst.Assign(targets=[cst.AssignTarget(cst.Name(name))], value=call)
         return cst.SimpleStatementLine(body=[assign])
+
+
+_IDENTITY_OPERATORS = (cst.Equal, cst.NotEqual, cst.Is, cst.IsNot, cst.In, cst.NotIn)
+
+
+def _resource_spelling(node: cst.Attribute) -> str:
+    """openai.ChatCompletion.create -> "ChatCompletion.create" (the 0.x spelling, as the source wrote it)."""
+    return f"{code(node.value).rsplit('.', 1)[-1]}.{node.attr.value}"
 
 
 def _receiver(node: cst.BaseExpression) -> cst.BaseExpression:

@@ -15,9 +15,11 @@ indexing or attributes, and loop variables over them (stream chunks, choices).
 
 Responses are followed across functions and modules (migrate/rewrite/flow.py, a repo-wide first phase with
 `ast`): a function returns a response when every value it returns or yields that is not None is one, and a
-parameter receives one when every call of its function in the tree passes one. So `ask()["choices"]` in
+parameter receives one when every call of its function in the tree passes one (a class's `__init__`, when every
+`Reply(...)` does; some but not all: its dict accesses get a note). So `ask()["choices"]` in
 another module (`from .llm import ask`, `import app.llm as llm`), even one that never imports openai, is
-converted, and so is `first(r)["message"]` when `first` returns part of a response. Fields that hold strings
+converted, and so is `first(r)["message"]` when `first` returns part of a response; a module that a response
+is passed into (`Message(r["choices"][0]["message"])`, `Message` imported from it) is read for that, openai or not. Fields that hold strings
 or numbers (`content`, `text`, `arguments`, ..., checked against the SDK) end a chain: `"sorry" in text`
 stays as it is. Lists of responses are followed too (`chunks.append(chunk)`, `sorted(data, key=lambda d:
 d["index"])`), and a name that is reused for a string after its response was read (`response = ""`) is

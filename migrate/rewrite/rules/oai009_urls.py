@@ -8,12 +8,14 @@ configured base URL instead.
 vLLM serves the same routes under its /v1, so the path after /v1 is kept. A URL string is rewritten only where
 it flows into a request: an argument of a requests / httpx / aiohttp / urllib call, or a `base_url=`-like
 argument of a client, directly or through constants, variables, attributes of the class, dict values,
-concatenations and f-strings (followed within the module). Everywhere else it is data about OpenAI, not a
+concatenations, f-strings and what the module's own functions return (`url, headers = endpoint_and_headers()`),
+followed within the module. Everywhere else it is data about OpenAI, not a
 request to it, and stays as it is: dict keys, `if url != "https://api.openai.com/..."` sentinels, redirect
 tables, logging, docstrings. A module constant that another module of the tree imports and sends requests to
 (found by the plan's first phase, migrate/rewrite/url_exports.py) is rewritten where it is defined; one that
 reaches no request, here or in a module that imports it, gets a note. HTTP mocks (`responses`, `respx`, `requests_mock`, `pytest_httpx`, `aioresponses`) are test
-doubles: they are rewritten only with `--include-tests`. A URL of a route vLLM does not serve (images, text to
+doubles, also when the mock object is bound by an assignment (`m = aioresponses()`), not a `with` or a
+fixture: they are rewritten only with `--include-tests`. A URL of a route vLLM does not serve (images, text to
 speech, moderations, ...) keeps OpenAI's host, with a note: that request stays on OpenAI. URLs inside f-strings are left for review (the
 quoting cannot be changed safely).
 """
@@ -142,10 +144,15 @@ class Transformer(RuleTransformer):
         if isinstance(node, cst.Name) and not self._spells_no_mock_library():
             # `with requests_mock.Mocker() as m: m.post(...)`
             for target in self.flow.referents(node):
-                bound = self._with_item(target)
+                bound = self._with_item(target) or self._mock_built(target)
                 if bound is not None and any(q.split(".")[0] in MOCK_LIBRARIES for q in self.qnames_if(bound, MOCK_LIBRARIES)):
                     return True
         return False
+
+    def _mock_built(self, target: cst.CSTNode) -> cst.CSTNode | None:
+        """`m = aioresponses(); m.start(); m.add(url=...)`: the callee that built the object bound to `target`."""
+        value = self.flow.assigned_expr(target)
+        return value.func if isinstance(value, cst.Call) else None
 
     def _spells_no_mock_library(self) -> bool:
         """No name of the module can come from a mock library (it never spells one): then no `with` target is a
@@ -188,6 +195,10 @@ class Transformer(RuleTransformer):
                 value = self.flow.assigned_expr(target)
                 if value is not None:
                     self._reach(value, depth + 1, seen)
+                    continue
+                unpacked = self._unpacked(target)
+                if unpacked is not None:
+                    self._reach_item(*unpacked, depth + 1, seen)
             return
         if isinstance(expr, cst.Attribute):
             if isinstance(expr.value, cst.Name) and expr.value.value in ("self", "cls"):
@@ -204,6 +215,8 @@ class Transformer(RuleTransformer):
             self._reach(expr.func, depth + 1, seen)
             for arg in expr.args:
                 self._reach(arg.value, depth + 1, seen)
+            for returned in self._returned(expr):
+                self._reach(returned, depth + 1, seen)
             return
         if isinstance(expr, cst.Subscript):
             self._reach(expr.value, depth + 1, seen)
@@ -226,6 +239,39 @@ class Transformer(RuleTransformer):
         if isinstance(expr, (cst.List, cst.Tuple)):
             for element in expr.elements:
                 self._reach(element.value, depth + 1, seen)
+
+    def _unpacked(self, target: cst.CSTNode) -> tuple[cst.BaseExpression, int] | None:
+        """`url, headers = <value>` -> (value, 0) for the target `url`; None for any other binding."""
+        element = self.parent(target)
+        sequence = self.parent(element) if isinstance(element, cst.Element) else None
+        if not isinstance(sequence, (cst.Tuple, cst.List)) or any(isinstance(e, cst.StarredElement)
+                                                                   for e in sequence.elements):
+            return None
+        value = self.flow.assigned_expr(sequence)
+        return (value, sequence.elements.index(element)) if value is not None else None
+
+    def _reach_item(self, expr: cst.BaseExpression, index: int, depth: int, seen: set[int]) -> None:
+        """Mark the URL literals that can flow into item `index` of `expr` (a tuple, or a call returning one)."""
+        if isinstance(expr, (cst.Tuple, cst.List)) and not any(isinstance(e, cst.StarredElement) for e in expr.elements):
+            if index < len(expr.elements):
+                self._reach(expr.elements[index].value, depth, seen)
+            return
+        if isinstance(expr, cst.Call) and self._returned(expr):
+            for returned in self._returned(expr):
+                self._reach_item(returned, index, depth + 1, seen)
+            return
+        self._reach(expr, depth, seen)
+
+    def _returned(self, call: cst.Call) -> list[cst.BaseExpression]:
+        """What a call of a function of this module can return: the values of its `return` statements (the URL a
+        helper builds, `return "https://api.openai.com/v1/completions", headers`, reaches the request it feeds)."""
+        if not isinstance(call.func, cst.Name):
+            return []
+        returned: list[cst.BaseExpression] = []
+        for target in self.flow.referents(call.func):
+            if isinstance(target, cst.FunctionDef):
+                returned.extend(_return_values(target))
+        return returned
 
     def _note_unserved_path(self, node: cst.CSTNode, text: str) -> None:
         """A request built from a base URL and the path of a route vLLM does not serve: once the base moves to
@@ -332,3 +378,25 @@ def _unserved(url: str) -> str | None:
     if endpoint is None or endpoint.served or not endpoint.path:
         return None
     return f"{endpoint.method} /v1{endpoint.path}"
+
+
+def _return_values(function: cst.FunctionDef) -> list[cst.BaseExpression]:
+    """The values of the function's own `return` statements (not those of functions or classes nested in it)."""
+    values: list[cst.BaseExpression] = []
+
+    class Returns(cst.CSTVisitor):
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            return node is function
+
+        def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+            return False
+
+        def visit_Lambda(self, node: cst.Lambda) -> bool:
+            return False
+
+        def visit_Return(self, node: cst.Return) -> None:
+            if node.value is not None:
+                values.append(node.value)
+
+    function.visit(Returns())
+    return values

@@ -267,6 +267,87 @@ CASES = [
         review=[("OAI004", 16, 'file=buf is an io.StringIO, which openai>=1 cannot upload (h'),
                 ("OAI004", 32, 'file=f: openai>=1 uploads bytes only (a file opened "rb", by'),
                 ("OAI004", 39, 'file=f is opened in text mode and read elsewhere too: openai')]),
+    case("OAI004", """
+        import openai
+
+
+        def get_llm_ask(llm_api):
+            if llm_api == openai.Completion.create:
+                return "completion"
+            if llm_api in (openai.ChatCompletion.create, openai.ChatCompletion.acreate):
+                return "chat"
+            return "custom"
+        """, """
+        import openai
+
+        client = openai.OpenAI()
+        async_client = openai.AsyncOpenAI()
+
+
+        def get_llm_ask(llm_api):
+            # migrate: client.completions.create equals only the same client's method: one from another module's client compares unequal
+            if llm_api == client.completions.create:
+                return "completion"
+            # migrate: client.chat.completions.create equals only the same client's method: one from another module's client compares unequal
+            # migrate: async_client.chat.completions.create equals only the same client's method: one from another module's client compares unequal
+            if llm_api in (client.chat.completions.create, async_client.chat.completions.create):
+                return "chat"
+            return "custom"
+        """, id="OAI004-method-compared-by-equality-is-per-client",
+        review=[("OAI004", 10, "compares with client.completions.create, a method bound to this module's client"),
+                ("OAI004", 14, "where openai.ChatCompletion.create was one object everywhere"),
+                ("OAI004", 14, "where openai.ChatCompletion.acreate was one object everywhere")]),
+    case("OAI004", """
+        import openai
+
+
+        def ask(llm_api=None):
+            llm_api = llm_api or openai.ChatCompletion.create
+            if openai.ChatCompletion.create(model="m", messages=[]) == llm_api:
+                return None
+            return llm_api(model="m", messages=[])
+        """, """
+        import openai
+
+        client = openai.OpenAI()
+
+
+        def ask(llm_api=None):
+            llm_api = llm_api or client.chat.completions.create
+            if client.chat.completions.create(model="m", messages=[]) == llm_api:
+                return None
+            return llm_api(model="m", messages=[])
+        """, id="OAI004-method-passed-or-called-not-compared-no-note",
+        review=[]),
+    case("OAI004", """
+        import openai
+        import mylib
+
+
+        class Model:
+            def __init__(self):
+                self._openai = openai
+                self._lib = mylib
+
+            def run(self, prompt):
+                text = self._lib.ChatCompletion.create(prompt)
+                return self._openai.ChatCompletion.create(model="m", messages=[{"role": "user", "content": text}])
+        """, """
+        import openai
+        import mylib
+
+
+        class Model:
+            def __init__(self):
+                self._openai = openai
+                self._lib = mylib
+
+            def run(self, prompt):
+                text = self._lib.ChatCompletion.create(prompt)
+                # migrate: self._openai.ChatCompletion is gone in openai>=1: use a client's .chat.completions
+                return self._openai.ChatCompletion.create(model="m", messages=[{"role": "user", "content": text}])
+        """, id="OAI004-0x-call-through-the-module-stored-on-self-left-for-review",
+        review=[("OAI004", 14, "self._openai holds the openai module: self._openai.ChatCompletion is a 0.x API object")]),
 ]
 
 

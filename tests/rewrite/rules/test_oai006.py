@@ -38,6 +38,59 @@ CASES = [
     case("OAI004,OAI006", """
         import openai
 
+
+        class Reply:
+            def __init__(self, message):
+                self.role = message["role"]
+                self.text = message.get("content") or ""
+
+
+        class Turn:
+            def __init__(self, message):
+                self.text = message["content"]
+
+
+        class Note:
+            def __init__(self, entry):
+                self.text = entry["content"]
+
+
+        def ask(history):
+            r = openai.ChatCompletion.create(model="m", messages=history)
+            user = Turn({"role": "user", "content": history[-1]["content"]})
+            return Reply(r["choices"][0]["message"]), user, Turn(r["choices"][0]["message"]), Note(history[-1])
+        """, """
+        import openai
+
+        client = openai.OpenAI()
+
+
+        class Reply:
+            def __init__(self, message):
+                self.role = message.role
+                self.text = message.content or ""
+
+
+        class Turn:
+            def __init__(self, message):
+                # migrate: dict access here may be on an SDK response object (openai>=1): use attribute access there
+                self.text = message["content"]
+
+
+        class Note:
+            def __init__(self, entry):
+                self.text = entry["content"]
+
+
+        def ask(history):
+            r = client.chat.completions.create(model="m", messages=history)
+            user = Turn({"role": "user", "content": history[-1]["content"]})
+            return Reply(r.choices[0].message), user, Turn(r.choices[0].message), Note(history[-1])
+        """, id="OAI006-followed-into-the-init-of-a-class-built-from-a-response",
+        review=[("OAI006", 16, '["content"]: this value is an SDK response on some paths')]),
+    case("OAI004,OAI006", """
+        import openai
+
         def stream(q):
             out = ""
             for chunk in openai.ChatCompletion.create(model="m", messages=[], stream=True):

@@ -111,6 +111,103 @@ CASES = [
         """, None, id="OAI009-http-mock-left-alone",
         review=[]),
     case("OAI009", """
+        import aiohttp
+
+        def endpoint_and_headers(key, chat):
+            headers = {"Authorization": f"Bearer {key}"}
+            if chat:
+                endpoint = "https://api.openai.com/v1/chat/completions"
+            else:
+                endpoint = "https://api.openai.com/v1/completions"
+            return endpoint, headers
+
+        def models_url():
+            return "https://api.openai.com/v1/models"
+
+        async def complete(key, body):
+            endpoint, headers = endpoint_and_headers(key, chat=True)
+            async with aiohttp.ClientSession() as session:
+                await session.get(models_url(), headers=headers)
+                async with session.post(endpoint, headers=headers, json=body) as resp:
+                    return await resp.json()
+        """, f"""
+        import aiohttp
+        import os
+
+        def endpoint_and_headers(key, chat):
+            headers = {{"Authorization": f"Bearer {{key}}"}}
+            if chat:
+                endpoint = {ENV_BASE} + "/chat/completions"
+            else:
+                endpoint = {ENV_BASE} + "/completions"
+            return endpoint, headers
+
+        def models_url():
+            return {ENV_BASE} + "/models"
+
+        async def complete(key, body):
+            endpoint, headers = endpoint_and_headers(key, chat=True)
+            async with aiohttp.ClientSession() as session:
+                await session.get(models_url(), headers=headers)
+                async with session.post(endpoint, headers=headers, json=body) as resp:
+                    return await resp.json()
+        """, id="OAI009-url-returned-by-a-helper-reaches-the-request",
+        review=[]),
+    case("OAI009", """
+        import requests
+
+        def urls():
+            return "http://localhost:9000/v1/completions", "https://api.openai.com/docs"
+
+        def docs_link():
+            return "https://api.openai.com/v1/completions"
+
+        def complete(body):
+            url, docs = urls()
+            print("see", docs, docs_link())
+            return requests.post(url, json=body)
+        """, None, id="OAI009-url-returned-but-never-sent-left-alone",
+        review=[]),
+    case("OAI009", """
+        from aioresponses import aioresponses
+
+        def mock_openai():
+            mocked = aioresponses()
+            mocked.start()
+            mocked.add(url="https://api.openai.com/v1/completions", method="POST", payload={"choices": []})
+        """, None, id="OAI009-http-mock-bound-by-assignment-left-alone",
+        review=[]),
+    case("OAI009", """
+        from aioresponses import aioresponses
+
+        def mock_openai():
+            mocked = aioresponses()
+            mocked.add(url="https://api.openai.com/v1/completions", method="POST", payload={"choices": []})
+        """, f"""
+        from aioresponses import aioresponses
+        import os
+
+        def mock_openai():
+            mocked = aioresponses()
+            mocked.add(url={ENV_BASE} + "/completions", method="POST", payload={{"choices": []}})
+        """, id="OAI009-http-mock-bound-by-assignment-rewritten-with-include-tests",
+        review=[], options={'include_tests': True}),
+    case("OAI009", """
+        import requests
+
+        def ask(body):
+            session = requests.Session()
+            return session.post(url="https://api.openai.com/v1/completions", json=body)
+        """, f"""
+        import requests
+        import os
+
+        def ask(body):
+            session = requests.Session()
+            return session.post(url={ENV_BASE} + "/completions", json=body)
+        """, id="OAI009-http-session-bound-by-assignment-is-a-request",
+        review=[]),
+    case("OAI009", """
         import respx
 
         def check(respx_mock):

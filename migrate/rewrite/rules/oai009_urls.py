@@ -64,6 +64,7 @@ class Transformer(RuleTransformer):
         self.flowing: set[cst.CSTNode] = set()  # the literals (and f-string parts) that reach a request
         self.exported: dict[cst.CSTNode, str] = {}  # module constants that reach nothing here -> their name
         self.unserved_paths: dict[cst.CSTNode, str] = {}  # base + "/images/generations" -> the route vLLM lacks
+        self.mocked: set[cst.CSTNode] = set()  # api.openai.com literals an HTTP mock of this module matches
 
     # -- analysis: which URL strings reach a request ------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> bool:
@@ -112,6 +113,7 @@ class Transformer(RuleTransformer):
             call.func.value if isinstance(call.func, cst.Name) else None)
         mock = self._is_mock(call)
         if mock and not include_tests:
+            self.mocked.update(a.value for a in call.args if not a.star and HOST in (literal_str(a.value) or ""))
             return []
         out = [a.value for a in call.args if a.keyword is not None and a.keyword.value in BASE_KEYWORDS]
         if method in HTTP_METHODS or mock or (method in AMBIGUOUS_METHODS and self._http_receiver(call)):
@@ -327,7 +329,11 @@ class Transformer(RuleTransformer):
         if original not in self.flowing:
             name = self.exported.get(original)
             var = self._env_default_of(original)
-            if name is not None:
+            if original in self.mocked:
+                self.review(original, "an HTTP mock of api.openai.com, left as it is: the code it stands in for now "
+                                      f"calls ${self.config.base_url_env}, so it no longer intercepts it; point it "
+                                      "there too, or run with --include-tests")
+            elif name is not None:
                 self.review(original, f"`{name}` holds an api.openai.com URL that no request in this module uses: "
                                       f"if another module sends requests to it, read it from ${self.config.base_url_env}")
             elif var is not None and var != self.config.openai_upstream_base_url_env:

@@ -108,8 +108,15 @@ CASES = [
         @responses.activate
         def check():
             responses.add(responses.POST, "https://api.openai.com/v1/chat/completions", json={"choices": []})
-        """, None, id="OAI009-http-mock-left-alone",
-        review=[]),
+        """, """
+        import responses
+
+        @responses.activate
+        def check():
+            # migrate: an HTTP mock of api.openai.com, left as it is: the code it stands in for now calls $OPENAI_BASE_URL, so it no longer intercepts it; point it there too, or run with --include-tests
+            responses.add(responses.POST, "https://api.openai.com/v1/chat/completions", json={"choices": []})
+        """, id="OAI009-http-mock-left-alone-and-noted",
+        review=[('OAI009', 7, 'an HTTP mock of api.openai.com, left as it is: the code it stands in fo')]),
     case("OAI009", """
         import aiohttp
 
@@ -175,8 +182,16 @@ CASES = [
             mocked = aioresponses()
             mocked.start()
             mocked.add(url="https://api.openai.com/v1/completions", method="POST", payload={"choices": []})
-        """, None, id="OAI009-http-mock-bound-by-assignment-left-alone",
-        review=[]),
+        """, """
+        from aioresponses import aioresponses
+
+        def mock_openai():
+            mocked = aioresponses()
+            mocked.start()
+            # migrate: an HTTP mock of api.openai.com, left as it is: the code it stands in for now calls $OPENAI_BASE_URL, so it no longer intercepts it; point it there too, or run with --include-tests
+            mocked.add(url="https://api.openai.com/v1/completions", method="POST", payload={"choices": []})
+        """, id="OAI009-http-mock-bound-by-assignment-left-alone-and-noted",
+        review=[('OAI009', 8, 'an HTTP mock of api.openai.com, left as it is: the code it stands in fo')]),
     case("OAI009", """
         from aioresponses import aioresponses
 

@@ -82,8 +82,9 @@ class FileState:
         return self._parents[1]
 
     def outline(self, module: cst.Module):
-        """Where the statements of the current text start (_prune.Outline), for `module`, the tree of that text;
-        shared by the rules until one changes the tree. None when Python's parser cannot read the text."""
+        """Where the statements of the current text lie (_prune.Outline), for `module`, the tree of that text: the
+        spans the rules' statement filters read and the lines review items are numbered from, shared by the rules
+        until one changes the tree. None when Python's parser cannot read the text."""
         if self._outline is None or self._outline[0] is not module:
             index = self.import_index()
             outline = None
@@ -220,24 +221,13 @@ class RuleTransformer(VisitorBasedCodemodCommand):
         """As a statement_filter, for a rule whose pattern comes from its analysis of the tree: call it from
         visit_Module. From then on the walk skips every statement whose text does not match `pattern` (a no-op
         where the statement spans are not known, see _prune.py)."""
-        index = self.state.import_index()
-        if index is None or not index.usable or index.tree is None:
-            return
-        from migrate.rewrite.rules._prune import Outline
-
-        self._outline = Outline(self.state.source, index.tree)
+        self._outline = self.state.outline(module)
         self._filter = pattern
-        self._outline.enter(module)
 
     def _start_pruning(self, module: cst.Module) -> None:
-        self._outline = None
         pattern = self.statement_filter()
-        index = self.state.import_index() if pattern is not None else None
-        if index is not None and index.usable and index.tree is not None:
-            from migrate.rewrite.rules._prune import Outline
-
-            self._outline = Outline(self.state.source, index.tree)
-            self._filter = pattern
+        self._outline = self.state.outline(module) if pattern is not None else None
+        self._filter = pattern
 
     # Notes collect per statement and become comment lines above it when the statement is left.
     def on_visit(self, node: cst.CSTNode) -> bool:
@@ -551,9 +541,7 @@ def _hook(hooks: dict, cls: type, prefix: str, node_type: type):
     try:
         return hooks[key]
     except KeyError:
-        hook = getattr(cls, prefix + node_type.__name__, None)
-        if hook is not None and getattr(hook, "__qualname__", "").startswith("CSTTyped"):
-            hook = None  # LibCST's typed no-op stub (visit_X returns None, leave_X the updated node)
+        hook = walk.own_hook(cls, prefix + node_type.__name__)  # (LibCST's typed no-op stubs are none)
         hooks[key] = hook
         return hook
 

@@ -59,9 +59,7 @@ def attribute_hooks(visitor_type: type) -> bool:
     found = _ATTRIBUTE_HOOKS.get(visitor_type)
     if found is None:
         found = _ATTRIBUTE_HOOKS[visitor_type] = any(
-            _ATTRIBUTE_HOOK.match(name)
-            and not getattr(getattr(visitor_type, name), "__qualname__", "").startswith("CSTTyped")
-            for name in dir(visitor_type))
+            _ATTRIBUTE_HOOK.match(name) and own_hook(visitor_type, name) is not None for name in dir(visitor_type))
     return found
 
 
@@ -79,7 +77,7 @@ def visit(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
         node.visit(visitor)
         return
     if _dispatches_by_name(visitor_type) and not _instance_hooks(visitor):
-        _walk_hooks(node, visitor, _hooks_of(visitor_type), trivia_hooked(visitor_type))
+        _walk_hooks(node, visitor, _HOOKS.setdefault(visitor_type, {}), trivia_hooked(visitor_type))
         return
     _walk(node, visitor)
 
@@ -97,7 +95,7 @@ def _walk(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
 # are not entered by a visitor that has no hook for any of those types: no hook would be called there.
 
 _TRIVIA: frozenset[type] = frozenset()
-_HOOKS: dict[type, dict] = {}
+_HOOKS: dict[type, dict] = {}  # visitor class -> node type -> (its visit hook, leave hook, skip)
 _TRIVIA_HOOKED: dict[type, bool] = {}
 
 
@@ -117,7 +115,9 @@ def is_trivia(node_type: type) -> bool:
     return node_type in _trivia()
 
 
-def _own_hook(visitor_type: type, name: str):
+def own_hook(visitor_type: type, name: str):
+    """The class's hook `name` (visit_Call, leave_Name, visit_Call_func, ...), None when it has none of its own:
+    LibCST's typed no-op stubs, which every visitor inherits, are none."""
     hook = getattr(visitor_type, name, None)
     if hook is not None and getattr(hook, "__qualname__", "").startswith("CSTTyped"):
         return None  # LibCST's typed no-op stub
@@ -129,7 +129,7 @@ def trivia_hooked(visitor_type: type) -> bool:
     found = _TRIVIA_HOOKED.get(visitor_type)
     if found is None:
         found = _TRIVIA_HOOKED[visitor_type] = any(
-            _own_hook(visitor_type, prefix + t.__name__) is not None for t in _trivia() for prefix in ("visit_", "leave_"))
+            own_hook(visitor_type, prefix + t.__name__) is not None for t in _trivia() for prefix in ("visit_", "leave_"))
     return found
 
 
@@ -142,20 +142,13 @@ def _instance_hooks(visitor) -> bool:
     return any(name.startswith(("visit_", "leave_")) for name in getattr(visitor, "__dict__", ()))
 
 
-def _hooks_of(visitor_type: type) -> dict:
-    hooks = _HOOKS.get(visitor_type)
-    if hooks is None:
-        hooks = _HOOKS[visitor_type] = {}
-    return hooks
-
-
 def _walk_hooks(node, visitor, hooks: dict, trivia_hooked: bool) -> None:
     node_type = type(node)
     found = hooks.get(node_type)
     if found is None:
         visitor_type = type(visitor)
-        found = hooks[node_type] = (_own_hook(visitor_type, "visit_" + node_type.__name__),
-                                    _own_hook(visitor_type, "leave_" + node_type.__name__),
+        found = hooks[node_type] = (own_hook(visitor_type, "visit_" + node_type.__name__),
+                                    own_hook(visitor_type, "leave_" + node_type.__name__),
                                     not trivia_hooked and is_trivia(node_type))
     enter, leave, skip = found
     if skip:
@@ -203,16 +196,16 @@ def parents(module: cst.CSTNode) -> dict[cst.CSTNode, cst.CSTNode]:
     return table
 
 
-_IS_NODE: dict[type, bool] = {}
+class _NodeTypes(dict):
+    """type -> issubclass(type, CSTNode), computed once per type: isinstance against CSTNode (an abstract base
+    class) costs more than the rest of a step of the walk."""
+
+    def __missing__(self, value_type: type) -> bool:
+        found = self[value_type] = issubclass(value_type, cst.CSTNode)
+        return found
 
 
-def _is_node(value_type: type) -> bool:
-    """issubclass(value_type, CSTNode), once per type: isinstance against CSTNode (an abstract base class) costs
-    more than the rest of a step of the walk."""
-    found = _IS_NODE.get(value_type)
-    if found is None:
-        found = _IS_NODE[value_type] = issubclass(value_type, cst.CSTNode)
-    return found
+_IS_NODE = _NodeTypes()
 
 
 def _children(node: cst.CSTNode) -> Sequence[cst.CSTNode]:
@@ -220,15 +213,13 @@ def _children(node: cst.CSTNode) -> Sequence[cst.CSTNode]:
     if fields is None:
         return node.children
     out = []
-    is_node = _IS_NODE.get
+    is_node = _IS_NODE
     for name in fields:
         value = getattr(node, name)
         value_type = type(value)
         if value_type is tuple or value_type is list:
-            for item in value:
-                if is_node(type(item)) or (is_node(type(item)) is None and _is_node(type(item))):
-                    out.append(item)
-        elif is_node(value_type) or (is_node(value_type) is None and _is_node(value_type)):
+            out.extend(item for item in value if is_node[type(item)])
+        elif is_node[value_type]:
             out.append(value)
         elif value is not None and isinstance(value, Sequence) and not isinstance(value, str):
             out.extend(item for item in value if isinstance(item, cst.CSTNode))

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from migrate.rewrite.registry import BY_ID, PYTHON_ORDER
+from migrate.scan.detect.source import code_lines
 
 # A module that imports the OpenAI SDK or a library that wraps it (OAI012), or talks to the REST API by URL.
 _USES_OPENAI = re.compile(
@@ -148,7 +149,7 @@ class _Codes:
     def lines(self, tree) -> list[str]:
         lines = self._lines.get(id(tree))
         if lines is None:
-            lines = self._lines[id(tree)] = self(tree).splitlines()
+            lines = self._lines[id(tree)] = code_lines(self(tree))
         return lines
 
 
@@ -158,7 +159,7 @@ def _review_lines(stages, final: str, codes: _Codes) -> list[tuple[str, int, str
     lines = codes.lines
     diffs: dict[tuple[int, int], list] = {}  # one diff per pair of texts, however many items cross it
 
-    final_lines = final.splitlines()
+    final_lines = code_lines(final)
     for i, (rid, before, _after, items) in enumerate(stages):
         if not items:
             continue

@@ -66,7 +66,7 @@ class _Walk(cst.CSTVisitor):
         self.index, self.names, self.stack, self.checked = index, names, [], 0
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, (cst.Name, cst.Attribute)):
+        if isinstance(node, (cst.Name, cst.Attribute, cst.Call, cst.Subscript)):
             self._check(node)
         self.stack.append(node)
         return True
@@ -125,6 +125,28 @@ def test_unusable_index_answers_nothing():
 def test_agrees_with_libcst_on_builtins_and_unbound_names():
     _agree("import openai\nprint(len(x)); dict.fromkeys(y); undefined.attr.more; __name__; __file__; self.x\n"
            "def f(self):\n    return self.client.chat.completions.create(model=str(1))\n")
+
+
+NESTED_IMPORTS = [
+    # imported only inside functions and classes: the scope around the node decides, an import after an access in
+    # its own scope does not count (LibCST looks further out), a class body is no scope for its methods
+    "def f():\n    from openai import OpenAI\n    OpenAI()\n    def g():\n        return OpenAI().chat\n    return g\nOpenAI()\n",
+    "def f():\n    OpenAI()\n    from openai import OpenAI\n    OpenAI.x\n",
+    "def f():\n    try:\n        from openai import OpenAI\n    except ImportError:\n        pass\n    OpenAI()\n",
+    "class K:\n    from openai import OpenAI\n    c = OpenAI()\n    def m(self):\n        return OpenAI()\n",
+    "def f():\n    import openai as oa\n    class K:\n        c = oa.OpenAI()\n        def m(self):\n            return oa.Completion\n",
+    "def f():\n    from openai import OpenAI\n    return [OpenAI() for _ in range(2)], lambda: OpenAI()\n",
+    "def f():\n    import openai.error\n    openai.error.RateLimitError\n",
+    "def f():\n    from openai import OpenAI\n\n@OpenAI\ndef g(x=OpenAI()):\n    from openai import OpenAI\n    OpenAI()[0]\n",
+    "def f():\n    from openai import OpenAI as C\ndef g():\n    from other import OpenAI as C\n    C()\nC()\nprint(len(C))\n",
+    "def f():\n    from openai import AsyncOpenAI\n    if x:\n        from openai import AsyncOpenAI\n    AsyncOpenAI()\n",
+    "def f():\n    (lambda: 1)()\n    ''.join(x)\n    x[0]()\n",
+]
+
+
+@pytest.mark.parametrize("source", NESTED_IMPORTS, ids=[f"nested-{i}" for i in range(len(NESTED_IMPORTS))])
+def test_agrees_with_libcst_on_imports_only_inside_scopes(source):
+    assert _agree(source) > 0
 
 
 @pytest.mark.parametrize("source", [

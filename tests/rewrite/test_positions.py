@@ -16,6 +16,8 @@ SHAPES = [
     "import openai; x = (1,\n2); y = openai.OpenAI()\nclass K:\n    '''doc'''\n\n    a = openai.Completion.create(\n        model='m')\n",
     "# header comment\n\n\"\"\"doc\"\"\"\nimport openai\r\nif x:\r\n    openai.ChatCompletion.create()\r\nelse:\r\n    pass\r\n",
     "import openai\nasync def f():\n    async with a as b:\n        await openai.ChatCompletion.acreate(\n            model='m',\n        )\n",
+    # a form feed (and other characters str.splitlines breaks at) ends no line for Python's parser or LibCST
+    "import openai\n\x0c\n\ndef f():\n    x = '\u2028'\n\x0c\n    return openai.OpenAI(api_key=k), openai.OpenAI()\n",
 ]
 
 
@@ -33,6 +35,10 @@ class _Compare(RuleTransformer):
             if line is not None:
                 self.checked += 1
                 assert line == self.truth[node].start.line, (cst.Module([]).code_for_node(node)[:60], line)
+            column = self._column_in_line(node)
+            if column is not None:
+                self.checked += 1
+                assert column == self.truth[node].start.column, (cst.Module([]).code_for_node(node)[:60], column)
         return result
 
 
@@ -41,11 +47,12 @@ def _compare(source: str) -> int:
     truth = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
     state = FileState(path="x.py", config=Config(), options={}, active=frozenset(), source=source)
     visitor = _Compare(CodemodContext(), state, truth)
+    visitor.context = CodemodContext(wrapper=MetadataWrapper(module, unsafe_skip_copy=True))
     visitor.transform_module(module)
     return visitor.checked
 
 
-@pytest.mark.parametrize("source", SHAPES, ids=["decorators", "semicolons-and-class", "header-crlf", "async"])
+@pytest.mark.parametrize("source", SHAPES, ids=["decorators", "semicolons-and-class", "header-crlf", "async", "form-feeds"])
 def test_lines_from_the_statement_alone_match_position_provider(source):
     assert _compare(source) > 0
 

@@ -73,3 +73,9 @@ def test_api_key_literal_is_masked_in_code():
 def test_legacy_exceptions(source, expected):
     found = sorted((f.line, f.endpoint, f.parameters) for f in detect(source) if f.kind.value == "exception")
     assert found == sorted(expected)
+
+
+def test_lines_after_a_form_feed_quote_their_own_code():
+    # str.splitlines breaks at a form feed (an old convention between sections): the quoted code was a line early
+    [found] = detect("import openai\n\x0c\n\ndef ask(q):\n    return openai.ChatCompletion.create(model='gpt-4', messages=q)\n")
+    assert found.line == 5 and found.code.startswith("return openai.ChatCompletion.create(")

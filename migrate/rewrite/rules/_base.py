@@ -350,6 +350,12 @@ class RuleTransformer(VisitorBasedCodemodCommand):
             if parents is None and called_by is not None and called_by.func is node:
                 parents = [called_by]
             known = index.certain(node, parents)
+            if known is None and not (parents and isinstance(parents[0], cst.Module)):
+                # off the visit stack: the node's place from the tree's parent map (one walk, shared by the rules)
+                # answers where it matters, for far less than LibCST's scope analysis
+                parents = self._tree_parents(node)
+                if parents is not None:
+                    known = index.certain(node, parents)
             if known is not None:
                 return known
         value = self._meta(QualifiedNameProvider).get(node, ())
@@ -407,6 +413,24 @@ class RuleTransformer(VisitorBasedCodemodCommand):
         if stack and _is_child(stack[-1], node):
             return list(stack)
         return None
+
+    def _tree_parents(self, node: cst.CSTNode) -> list[cst.CSTNode] | None:
+        """The nodes from the module down to `node`'s parent, from the current tree's parent map; None for a node
+        that is not in the tree."""
+        wrapper = self.context.wrapper
+        if wrapper is None:
+            return None
+        module = wrapper.module
+        table = self.state.parents(module)
+        chain = []
+        current = table.get(node)
+        while current is not None:
+            chain.append(current)
+            current = table.get(current)
+        if not chain or chain[-1] is not module:
+            return None
+        chain.reverse()
+        return chain
 
     def line_of(self, node: cst.CSTNode) -> int:
         if PositionProvider not in self._metadata:
@@ -482,12 +506,33 @@ class RuleTransformer(VisitorBasedCodemodCommand):
 
     def column_of(self, node: cst.CSTNode) -> int:
         if PositionProvider not in self._metadata:
+            column = self._column_in_line(node)
+            if column is not None:
+                return column
             # A top-level statement starts its line, so a column inside it is the same printed alone (see above).
             found = self._statement_position(node)
             if found is not None:
                 return found[1].start.column
         position = self._meta(PositionProvider).get(node)
         return position.start.column if position is not None else 0
+
+    def _column_in_line(self, node: cst.CSTNode) -> int | None:
+        """The column of a node on the visit stack, read off its line of the text: where the node's first line is
+        written there, when it is written there once (no print of the statement around it). None otherwise, and
+        for a parenthesized node (whose position LibCST counts from inside its parentheses)."""
+        source = self.state.source
+        if source is None or getattr(node, "lpar", None):
+            return None
+        line = self._line_in_statement(node)
+        outline = self.state.outline(self.context.wrapper.module) if line is not None else None
+        text = outline.line_text(line) if outline is not None else None
+        if text is None:
+            return None
+        first = code(node).split("\n", 1)[0]
+        at = text.find(first) if first else -1
+        if at < 0 or text.find(first, at + 1) >= 0:
+            return None
+        return at
 
     # -- environment expressions ------------------------------------------------------------------------------
     def base_url_expr(self) -> cst.BaseExpression:

@@ -20,22 +20,99 @@ import re
 from dataclasses import replace
 
 import libcst as cst
+from libcst import CSTTransformer
 from libcst.codemod import CodemodContext, ContextAwareTransformer
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+from libcst.codemod.visitors._add_imports import _GatherTopImportsBeforeStatements
 
 from migrate.rewrite.rules import _walk as walk
 
 
-class _TopAddImports(AddImportsVisitor):
+def _undecorated(cls: type) -> bool:
+    """No method of `cls` carries a LibCST matcher decorator (then its matcher set-up finds nothing)."""
+    from migrate.rewrite.rules._base import _plain_dispatch
+
+    return _plain_dispatch(cls)
+
+
+class _Undecorated:
+    """For a LibCST visitor class without matcher decorators: its matcher set-up (MatcherDecoratableVisitor and
+    -Transformer look at every attribute `dir()` lists, on every instance, for decorators) is given nothing to
+    look at, and it dispatches as a plain CSTVisitor / CSTTransformer does."""
+
+    def __dir__(self):
+        return []
+
+
+class _TopImports(_Undecorated, _GatherTopImportsBeforeStatements):
+    """The imports at the top of a module as AddImportsVisitor gathers them. Its gatherer does all its work in
+    leave_Module, from the module's statements: called directly, without a walk that rebuilds the module's head."""
+
+    @classmethod
+    def gather(cls, context: CodemodContext, module: cst.Module):
+        gatherer = cls(context)
+        gatherer.leave_Module(module)
+        return gatherer
+
+
+def _gathers_on_leave_module_only() -> bool:
+    cls = _GatherTopImportsBeforeStatements
+    hooks = {name for name in dir(cls) if name.startswith(("visit_", "leave_"))
+             and walk.own_hook(cls, name) is not None}
+    return hooks == {"leave_Module"} and _undecorated(cls)
+
+
+class _TopAddImports(_Undecorated, AddImportsVisitor):
     def visit_Module(self, node: cst.Module) -> None:
-        super().visit_Module(_head(node))
+        head = _head(node)
+        if not _FAST_GATHER:
+            super().visit_Module(head)
+            return
+        # AddImportsVisitor.visit_Module (libcst 1.x), with the gatherer above
+        gatherer = _TopImports.gather(self.context, head)
+        self.all_imports = gatherer.all_imports
+        self.module_imports = self.module_imports - gatherer.module_imports
+        for module, alias in gatherer.module_aliases.items():
+            if module in self.module_aliases and self.module_aliases[module] == alias:
+                del self.module_aliases[module]
+        for module, aliases in gatherer.alias_mapping.items():
+            for obj, alias in aliases:
+                if module in self.alias_mapping and (obj, alias) in self.alias_mapping[module]:
+                    self.alias_mapping[module].remove((obj, alias))
+                    if len(self.alias_mapping[module]) == 0:
+                        del self.alias_mapping[module]
+        for module, imports in gatherer.object_mapping.items():
+            if module not in self.module_mapping:
+                continue
+            elif "*" in imports:
+                del self.module_mapping[module]
+            else:
+                self.module_mapping[module] = self.module_mapping[module] - imports
+                if not self.module_mapping[module]:
+                    del self.module_mapping[module]
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         if isinstance(node, cst.BaseCompoundStatement) or (
             isinstance(node, cst.SimpleStatementLine) and not any(isinstance(s, (cst.Import, cst.ImportFrom)) for s in node.body)
         ):
             return False  # nothing AddImportsVisitor changes lies inside (its leave hooks still run on the node)
-        return super().on_visit(node)
+        return CSTTransformer.on_visit(self, node) if _PLAIN_ADD else super().on_visit(node)
+
+    def on_leave(self, original_node, updated_node):
+        return CSTTransformer.on_leave(self, original_node, updated_node) if _PLAIN_ADD else super().on_leave(
+            original_node, updated_node)
+
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        if not _PLAIN_ADD:
+            super().on_visit_attribute(node, attribute)
+
+    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
+        if not _PLAIN_ADD:
+            super().on_leave_attribute(original_node, attribute)
+
+
+_PLAIN_ADD = _undecorated(AddImportsVisitor) and not walk.attribute_hooks(AddImportsVisitor)
+_FAST_GATHER = _gathers_on_leave_module_only()
 
 
 def _head(module: cst.Module) -> cst.Module:

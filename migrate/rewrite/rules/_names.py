@@ -25,6 +25,8 @@ import builtins
 
 import libcst as cst
 
+from migrate.rewrite.rules._walk import _children as walk_children
+
 _BUILTINS = frozenset(dir(builtins))
 
 _NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.ListComp, ast.SetComp,
@@ -125,18 +127,20 @@ class ImportIndex:
         if chain is None:
             return None
         head = chain[0]
+        # bound only by imports inside functions or classes: what the scope around the node imports (see below)
+        nested = head in self.nested and head not in self.imports and head not in self.other
         if head in self.imports and head not in self.other and self._same_everywhere(head):
             targets = self.imports[head]
-        elif head not in self.import_roots and head not in self.other:
-            # bound nowhere in the module: a name LibCST cannot resolve (no qualified name), or a builtin, which
-            # LibCST names alone, attributes left off (object.__setattr__ -> builtins.object)
+        elif nested or (head not in self.import_roots and head not in self.other):
+            # bound nowhere in the module (or nowhere the node can see): a name LibCST cannot resolve (no qualified
+            # name), or a builtin, which LibCST names alone, attributes left off (object.__setattr__ -> builtins.object)
             targets = {"builtins." + head} if head in _BUILTINS else set()
         else:
             return None
         if parents is None:
             # Off the visit stack the place is unknown: only an attribute chain that no import statement spells
             # can be told (a Name may be an attribute's or a keyword's name, which have no qualified name).
-            if isinstance(node, cst.Name) or ".".join(chain) in self.import_paths:
+            if nested or isinstance(node, cst.Name) or ".".join(chain) in self.import_paths:
                 return None
         else:
             if any(isinstance(p, (cst.Import, cst.ImportFrom)) for p in parents):
@@ -147,9 +151,15 @@ class ImportIndex:
                 or (isinstance(parent, cst.Arg) and parent.keyword is node)
             ):
                 return set()
+        rest = "".join("." + part for part in chain[1:])
+        if nested:
+            found = _nested_imports(head, node, parents)
+            if found is None:
+                return None
+            if found:
+                return {target + rest for target in found}
         if head not in self.imports:
             return targets
-        rest = "".join("." + part for part in chain[1:])
         return {target + rest for target in targets}
 
     def _same_everywhere(self, name: str) -> bool:
@@ -182,6 +192,98 @@ class ImportIndex:
         return not (self.import_roots.get(head, set()) & roots)
 
 
+_OTHER_SCOPES = (cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
+
+
+def _nested_imports(head: str, node: cst.CSTNode, parents) -> set[str] | None:
+    """What the imports of `head` in the function or class bodies around `node` bind it to there, as LibCST's scopes
+    see them, for a name that only such imports bind: the innermost function (or the class whose body holds the
+    node) that imports it decides; an empty set when none does. None when it is not that simple: the place is not
+    known, a lambda or comprehension lies in between, or the import comes after the node in its own scope (LibCST
+    then looks further out)."""
+    if not parents or not isinstance(parents[0], cst.Module):
+        return None
+    path = [*parents, node]
+    owners = []  # (function or class, index in path), innermost first; a class only where it is the innermost
+    for i in range(len(path) - 2, -1, -1):
+        owner = path[i]
+        if isinstance(owner, _OTHER_SCOPES):
+            return None
+        if isinstance(owner, (cst.FunctionDef, cst.ClassDef)) and path[i + 1] is owner.body:
+            if isinstance(owner, cst.ClassDef) and owners:
+                continue  # a class body is no scope for the functions inside it
+            owners.append((owner, i))
+    for depth, (owner, i) in enumerate(owners):
+        imports = _scope_imports(owner).get(head)
+        if not imports:
+            continue
+        if depth == 0 and isinstance(node, cst.Name):
+            # an access sees the imports of its own scope made before it only
+            at = _order(path, i)
+            imports = [found for found in imports if found[0] < at]
+            if not imports:
+                return None
+        if any(dotted for _, _, dotted in imports):
+            return None  # `import a.b`: LibCST's dotted-name accesses are its business
+        return {target for _, target, _ in imports}
+    return set()
+
+
+_SCOPE_IMPORTS: dict[int, tuple] = {}
+
+
+def _scope_imports(owner: cst.CSTNode) -> dict[str, list[tuple[tuple[int, ...], str, bool]]]:
+    """name -> (where in the body, what it binds the name to, whether a dotted `import a.b`) for each import in
+    `owner`'s own body (not in the functions and classes inside it)."""
+    cached = _SCOPE_IMPORTS.get(id(owner))
+    if cached is not None and cached[0] is owner:
+        return cached[1]
+    found: dict[str, list[tuple[tuple[int, ...], str, bool]]] = {}
+
+    def scan(node: cst.CSTNode, order: tuple[int, ...]) -> None:
+        if isinstance(node, (cst.Import, cst.ImportFrom)):
+            for alias in node.names if isinstance(node.names, (list, tuple)) else ():
+                name = alias.evaluated_alias or alias.evaluated_name
+                dotted = False
+                if isinstance(node, cst.Import):
+                    bound = name.split(".")[0] if alias.asname is None else name
+                    target = bound if alias.asname is None else alias.evaluated_name
+                    dotted = alias.asname is None and "." in name
+                elif node.relative or node.module is None:
+                    continue  # relative: `other` already says it is not simple
+                else:
+                    bound, target = name, f"{_dotted(node.module)}.{alias.evaluated_name}"
+                found.setdefault(bound, []).append((order, target, dotted))
+            return
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)) or not isinstance(
+                node, (cst.BaseSuite, cst.BaseStatement, cst.BaseSmallStatement, cst.Else, cst.ExceptHandler,
+                       cst.Finally, *_EXTRA_BLOCKS)):
+            return
+        for k, child in enumerate(walk_children(node)):
+            scan(child, (*order, k))
+
+    for k, child in enumerate(walk_children(owner)):
+        if child is owner.body:
+            scan(child, (k,))
+    if len(_SCOPE_IMPORTS) > 256:
+        _SCOPE_IMPORTS.clear()
+    _SCOPE_IMPORTS[id(owner)] = (owner, found)
+    return found
+
+
+_EXTRA_BLOCKS = tuple(getattr(cst, name) for name in ("ExceptStarHandler", "MatchCase") if hasattr(cst, name))
+
+
+def _order(path: list[cst.CSTNode], start: int) -> tuple[int, ...]:
+    """Where path[-1] lies below path[start], as the child indices a walk takes from it."""
+    return tuple(next(k for k, child in enumerate(walk_children(parent)) if child is path[j + 1])
+                 for j, parent in enumerate(path[start:-1], start))
+
+
+def _dotted(node: cst.BaseExpression) -> str:
+    return node.value if isinstance(node, cst.Name) else f"{_dotted(node.value)}.{node.attr.value}"
+
+
 def _statement_lines(tree: ast.Module) -> list[int]:
     """Where each of LibCST's top-level statements starts (`a; b` is one statement line there)."""
     lines: list[int] = []
@@ -196,7 +298,10 @@ def _statement_lines(tree: ast.Module) -> list[int]:
 def _chain(node: cst.CSTNode) -> list[str] | None:
     """The dotted name of a Name or Attribute as LibCST spells it (`get_full_name_for_node`): calls and subscripts
     inside are skipped (`OpenAI().chat` is "OpenAI.chat") and any other head reads "None" (`"".join` is
-    "None.join", which LibCST resolves to the builtin None); None for a node that is neither."""
+    "None.join", which LibCST resolves to the builtin None); a call or subscript is named by its callee or value
+    (`OpenAI()` is "OpenAI"), as LibCST names it; None for any other node."""
+    while isinstance(node, (cst.Call, cst.Subscript)):
+        node = node.func if isinstance(node, cst.Call) else node.value
     if not isinstance(node, (cst.Name, cst.Attribute)):
         return None
     parts: list[str] = []

@@ -18,6 +18,7 @@ import re
 
 import libcst as cst
 
+_LINE_END = re.compile(r"\r\n|\r|\n")
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _COMPOUND = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try, *_DEFS,
              *((ast.TryStar,) if hasattr(ast, "TryStar") else ()), *((ast.Match,) if hasattr(ast, "Match") else ()))
@@ -37,10 +38,11 @@ class Outline:
     def __init__(self, source: str, tree: ast.Module) -> None:
         self.source = source
         self.tree = tree
-        starts = [0]
-        for line in source.splitlines(keepends=True):
-            starts.append(starts[-1] + len(line))
-        self._line_starts = starts
+        # Lines end where Python's parser and LibCST end them (\n, \r\n, \r), not at every character
+        # str.splitlines breaks at (a form feed, \x1c, \u2028...): the spans must use the parser's numbering.
+        self._line_starts = [0, *(match.end() for match in _LINE_END.finditer(source))]
+        if self._line_starts[-1] != len(source):
+            self._line_starts.append(len(source))
         self.spans: dict[int, tuple[int, int, list[ast.stmt]]] = {}  # id(LibCST statement) -> (start, end, ast)
 
     def enter(self, node: cst.CSTNode) -> None:
@@ -60,6 +62,11 @@ class Outline:
         `def` / `class` line, `a; b` from `a`), when its span is known."""
         known = self.spans.get(id(node))
         return None if known is None else known[2][0].lineno
+
+    def line_text(self, line: int) -> str | None:
+        """The text of 1-based `line`, its line break included."""
+        starts = self._line_starts
+        return self.source[starts[line - 1]:starts[line]] if 0 < line < len(starts) else None
 
     def span(self, node: cst.CSTNode) -> tuple[int, int] | None:
         known = self.spans.get(id(node))

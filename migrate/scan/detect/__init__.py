@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from migrate.scan.detect.source import Unreadable
+from migrate.scan.detect.source import Unreadable, code_lines
 from migrate.scan.findings import Finding, Skipped
 
 __all__ = ["FileResult", "detect_file", "read_bytes", "detect_source", "module_package", "file_style"]
@@ -124,7 +124,7 @@ def _python(data: bytes, path: str, rel: str, endpoints, result: FileResult) -> 
 
     source = decode(data)
     tree = parse(source, rel)
-    analyzer = ModuleAnalyzer(tree, source.splitlines(), rel, module_package(rel), endpoints=endpoints,
+    analyzer = ModuleAnalyzer(tree, code_lines(source), rel, module_package(rel), endpoints=endpoints,
                               is_setup_py=rel.rsplit("/", 1)[-1] == "setup.py")
     report = analyzer.run()
     analyzer.release()
@@ -163,7 +163,7 @@ def _notebook(data: bytes, rel: str, endpoints, result: FileResult) -> None:
         first, cell = starts[max(i, 0)]
         return cell, line - first + 1
 
-    analyzer = ModuleAnalyzer(tree, source.splitlines(), rel, module_package(rel), endpoints=endpoints, line_map=line_map)
+    analyzer = ModuleAnalyzer(tree, code_lines(source), rel, module_package(rel), endpoints=endpoints, line_map=line_map)
     report = analyzer.run()
     analyzer.release()
     result.findings.extend(report.findings)
@@ -187,7 +187,7 @@ def detect_source(source: str, path: str = "<string>", *, resolve: bool = True) 
     from migrate.scan.detect.source import parse
 
     tree = parse(source, path)
-    analyzer = ModuleAnalyzer(tree, source.splitlines(), path, endpoints=known_endpoints(),
+    analyzer = ModuleAnalyzer(tree, code_lines(source), path, endpoints=known_endpoints(),
                               is_setup_py=path.rsplit("/", 1)[-1] == "setup.py")
     report = analyzer.run()
     findings = list(report.findings)

@@ -20,6 +20,7 @@ import re
 from typing import Iterable
 
 from migrate.scan.detect import sdk
+from migrate.scan.detect.source import code_lines
 from migrate.scan.detect.python.values import Client, Env, Func, Inst, Klass, Q, QCall, Res, Str
 from migrate.scan.findings import Finding
 
@@ -77,7 +78,7 @@ class ModuleIndex:
             data = read_bytes(path)
             check_bytes(data)
             source = decode(data)
-            analyzer = ModuleAnalyzer(parse(source, rel), source.splitlines(), rel, module_package(rel),
+            analyzer = ModuleAnalyzer(parse(source, rel), code_lines(source), rel, module_package(rel),
                                       endpoints=known_endpoints())
         except (OSError, Unreadable):
             analyzer = None

@@ -24,6 +24,20 @@ _PY2_MESSAGES = ("Missing parentheses in call to 'print'", "Missing parentheses 
                  "leading zeros in decimal integer literals", "multiple exception types must be parenthesized")
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def code_lines(source: str) -> list[str]:
+    """The lines of Python source as Python's parser (and LibCST) number them, without their line breaks.
+
+    `str.splitlines` also breaks at a form feed, \\x1c-\\x1e, \\x85 and \\u2028/\\u2029, which Python code may hold
+    (a form feed between sections is an old convention): every line after one would be off by one."""
+    lines = _LINE_BREAK.split(source)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
 class Unreadable(Exception):
     def __init__(self, reason: str, detail: str = "", line: int | None = None) -> None:
         super().__init__(reason)
@@ -106,7 +120,7 @@ def parse(source: str, filename: str) -> ast.Module:
         line = e.lineno
         text = (e.text or "").rstrip("\n")
         if not text and line:
-            lines = source.splitlines()
+            lines = code_lines(source)
             text = lines[line - 1] if 0 < line <= len(lines) else ""
         reason = "python 2 syntax" if _looks_python2(e.msg or "", text, source) else "syntax error"
         where = f"line {line}" + (f", column {e.offset}" if e.offset else "")

@@ -63,6 +63,7 @@ class FileState:
     # so its id is not reused while the entry lives
     _positions: dict = field(default_factory=dict)
     _outline: tuple | None = None  # (module, its _prune.Outline or None)
+    _bindings: object = None  # the _bindings.Bindings of the current tree
 
     def import_index(self):
         """The ImportIndex of the current text (qualified names without scope analysis), or None."""
@@ -80,6 +81,15 @@ class FileState:
         if self._parents is None or self._parents[0] is not module:
             self._parents = (module, walk.parents(module))
         return self._parents[1]
+
+    def bindings(self, module: cst.Module):
+        """Where `module` binds each name (_bindings.Bindings: what a name refers to without scope analysis),
+        shared by the rules until one changes the tree."""
+        if self._bindings is None or self._bindings.module is not module:
+            from migrate.rewrite.rules._bindings import Bindings
+
+            self._bindings = Bindings(module)
+        return self._bindings
 
     def outline(self, module: cst.Module):
         """Where the statements of the current text lie (_prune.Outline), for `module`, the tree of that text: the
@@ -413,6 +423,13 @@ class RuleTransformer(VisitorBasedCodemodCommand):
         if stack and _is_child(stack[-1], node):
             return list(stack)
         return None
+
+    def place(self, node: cst.CSTNode) -> list[cst.CSTNode] | None:
+        """The nodes from the module down to `node`'s parent: the visit stack's, else the tree's parent map's."""
+        parents = self._parents(node)
+        if parents and isinstance(parents[0], cst.Module):
+            return parents
+        return self._tree_parents(node)
 
     def _tree_parents(self, node: cst.CSTNode) -> list[cst.CSTNode] | None:
         """The nodes from the module down to `node`'s parent, from the current tree's parent map; None for a node

@@ -143,6 +143,13 @@ class Flow:
 
     def referents(self, name: cst.Name) -> list[cst.CSTNode]:
         """The nodes that bind what `name` refers to here (targets of assignments, parameters, imports)."""
+        wrapper = self.rule.context.wrapper
+        if wrapper is not None:
+            # without scope analysis where that is certain (see _bindings.py)
+            parents = self.rule.place(name)
+            known = self.rule.state.bindings(wrapper.module).referents(name, parents) if parents else None
+            if known is not None:
+                return known
         scope = self._scopes.get(name)
         if scope is None:
             return []

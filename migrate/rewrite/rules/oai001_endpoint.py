@@ -363,6 +363,9 @@ class Transformer(RuleTransformer):
             uses = self._self_uses(klass, target.value)
             return bool(uses) and all(id(use) in receivers for use in uses)
         if isinstance(target, cst.Name):
+            known = self.state.bindings(self.context.wrapper.module).uses(target, self.place)
+            if known is not None:  # without scope analysis (see _bindings.py)
+                return bool(known) and all(id(use) in receivers for use in known)
             from libcst.metadata import ScopeProvider
 
             scope = self._meta(ScopeProvider).get(target)

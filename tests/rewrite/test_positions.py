@@ -77,6 +77,18 @@ def test_a_node_in_a_method_is_numbered_from_the_method_alone():
     visitor = _Compare(CodemodContext(), state, MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider))
     visitor.transform_module(module)
     printed = {type(entry[0]).__name__ for entry in state._positions.values()}
-    assert "FunctionDef" in printed
-    klass = module.body[1]
-    assert id(klass) not in state._positions or len(state._positions) > 1
+    assert "ClassDef" not in printed  # never the long class: the method at most
+
+
+def test_a_node_written_once_in_its_statement_is_numbered_without_a_print():
+    source = "import openai\n\n\ndef f(x):\n    y = 1\n    return openai.OpenAI(\n        api_key=x,\n    ), y\n"
+    module = cst.parse_module(source)
+    state = FileState(path="x.py", config=Config(), options={}, active=frozenset(), source=source)
+    visitor = _Compare(CodemodContext(), state, MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider))
+    visitor.transform_module(module)
+    call = module.body[1].body.body[1].body[0].value.elements[0].value
+    state._positions.clear()
+    visitor._stack = [module, module.body[1], module.body[1].body, module.body[1].body.body[1],
+                      module.body[1].body.body[1].body[0], module.body[1].body.body[1].body[0].value,
+                      module.body[1].body.body[1].body[0].value.elements[0]]
+    assert visitor._line_in_statement(call) == 6 and not state._positions

@@ -469,9 +469,18 @@ class RuleTransformer(VisitorBasedCodemodCommand):
         inner = self._inner_statement(node)
         if inner is not None:
             module, statement, start = inner
-            positions = self.state.statement_positions(module, statement)
-            if node in positions:
-                return start + positions[node].start.line - positions[statement].start.line
+            if statement is node:
+                return start
+            if not _is_statement(type(node)):
+                # where the node's first line is written in the statement's text, when it is written there once
+                # (a statement's own code starts with the comments above it: not for those)
+                line = self.state.outline(module).locate(statement, code(node).split("\n", 1)[0])
+                if line is not None:
+                    return line
+            if not any(top is statement for top in module.body):  # a top-level one: _statement_position
+                positions = self.state.statement_positions(module, statement)
+                if node in positions:
+                    return start + positions[node].start.line - positions[statement].start.line
         found = self._statement_position(node)
         if found is None:
             return None
@@ -479,10 +488,10 @@ class RuleTransformer(VisitorBasedCodemodCommand):
         return start + position.start.line - top_position.start.line
 
     def _inner_statement(self, node: cst.CSTNode):
-        """(module, the innermost statement around `node` whose line Python's parser gives, that line), for a node on
-        the visit stack below a top-level statement; None when there is none."""
-        parents = self._parents(node)
-        if not parents or len(parents) < 2 or not isinstance(parents[0], cst.Module):
+        """(module, the innermost statement around `node` (or `node` itself) whose line Python's parser gives, that
+        line), for a node on the visit stack; None when there is none."""
+        parents = self.place(node)
+        if not parents or not isinstance(parents[0], cst.Module):
             return None
         outline = self.state.outline(parents[0])
         if outline is None:
@@ -497,14 +506,14 @@ class RuleTransformer(VisitorBasedCodemodCommand):
                 break  # and so is every statement inside it (Outline records only bodies of known statements)
             found = (current, line)
             outline.enter(current)
-        if found is None or found[0] is path[0]:
-            return None  # the top-level statement itself: _statement_position has its table
-        return parents[0], *found
+        if found is None:
+            return None
+        return parents[0], *found  # the top-level statement perhaps: _statement_position has its table
 
     def _statement_position(self, node: cst.CSTNode):
         """(first line of the top-level statement around `node`, the node's position and the statement's, both in
         the statement printed alone), for a node on the visit stack; None when its place is not known."""
-        parents = self._parents(node)
+        parents = self.place(node)
         index = self.state.import_index()
         if not parents or index is None or not isinstance(parents[0], cst.Module):
             return None

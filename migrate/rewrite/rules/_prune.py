@@ -14,6 +14,7 @@ other (kinds, names, counts) before any is trusted; a body that does not line up
 from __future__ import annotations
 
 import ast
+import bisect
 import re
 
 import libcst as cst
@@ -67,6 +68,18 @@ class Outline:
         """The text of 1-based `line`, its line break included."""
         starts = self._line_starts
         return self.source[starts[line - 1]:starts[line]] if 0 < line < len(starts) else None
+
+    def locate(self, statement: cst.CSTNode, text: str) -> int | None:
+        """The line on which `text` (one line, no break) is written inside `statement`, when its span is known and
+        it is written there once; else None."""
+        known = self.spans.get(id(statement))
+        if known is None or not text:
+            return None
+        start, end = known[0], known[1]
+        at = self.source.find(text, start, end)
+        if at < 0 or self.source.find(text, at + 1, end) >= 0:
+            return None
+        return bisect.bisect_right(self._line_starts, at)
 
     def span(self, node: cst.CSTNode) -> tuple[int, int] | None:
         known = self.spans.get(id(node))

@@ -9,6 +9,7 @@ import pytest
 from libcst.metadata import Assignment, MetadataWrapper, ScopeProvider
 
 from migrate.rewrite.rules._bindings import Bindings
+from migrate.rewrite.rules._names import ImportIndex
 from tests.rewrite.test_names import NESTED_IMPORTS, SHADOWING, _case_sources, _example_sources
 
 SCOPING = [
@@ -45,6 +46,11 @@ SCOPING = [
 ]
 
 
+def _bindings(source: str, module: cst.Module) -> Bindings:
+    index = ImportIndex(source)
+    return Bindings(module, index.tangled if index.usable else None)
+
+
 def _truth(wrapper: MetadataWrapper) -> dict[cst.Name, set[int]]:
     scopes = wrapper.resolve(ScopeProvider)
     truth: dict[cst.Name, set[int]] = {}
@@ -77,7 +83,7 @@ class _Walk(cst.CSTVisitor):
 def agree(source: str) -> int:
     module = cst.parse_module(source)
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    walk = _Walk(Bindings(module), _truth(wrapper))
+    walk = _Walk(_bindings(source, module), _truth(wrapper))
     module.visit(walk)
     return walk.checked
 
@@ -100,7 +106,8 @@ def test_agrees_with_libcst_on_rule_cases_and_examples():
 def test_unusable_after_a_star_import():
     module = cst.parse_module("from x import *\ny = 1\ny\n")
     name = module.body[-1].body[0].value
-    assert Bindings(module).referents(name, [module, module.body[-1], module.body[-1].body[0]]) is None
+    assert _bindings("from x import *\ny = 1\ny\n", module).referents(
+        name, [module, module.body[-1], module.body[-1].body[0]]) is None
 
 
 def test_agrees_with_libcst_where_several_functions_bind_the_name():
@@ -125,7 +132,7 @@ def agree_uses(source: str) -> int:
     module = cst.parse_module(source)
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     truth = _truth_uses(wrapper)
-    bindings = Bindings(module)
+    bindings = _bindings(source, module)
     from migrate.rewrite.rules._walk import parents as parent_map
 
     table = parent_map(module)
@@ -162,7 +169,7 @@ def test_uses_leave_string_annotations_to_libcst():
     source = "client = OpenAI()\ndef f(c: 'client') -> List['client']:\n    return client.chat\n"
     module = cst.parse_module(source)
     target = module.body[0].body[0].targets[0].target
-    assert Bindings(module).uses(target, lambda node: [module]) is None
+    assert _bindings(source, module).uses(target, lambda node: [module]) is None
 
 
 def test_uses_leave_names_bound_in_several_scopes_to_libcst():
@@ -170,5 +177,5 @@ def test_uses_leave_names_bound_in_several_scopes_to_libcst():
     source = "client = OpenAI()\ndef f():\n    client = A()\n    client.x\n    client = B()\n"
     module = cst.parse_module(source)
     target = module.body[0].body[0].targets[0].target
-    assert Bindings(module).uses(target, lambda node: [module]) is None
+    assert _bindings(source, module).uses(target, lambda node: [module]) is None
     agree_uses(source)

@@ -88,7 +88,9 @@ class FileState:
         if self._bindings is None or self._bindings.module is not module:
             from migrate.rewrite.rules._bindings import Bindings
 
-            self._bindings = Bindings(module)
+            index = self.import_index()
+            usable = index is not None and index.usable and index.tree is not None
+            self._bindings = Bindings(module, index.tangled if usable else None)
         return self._bindings
 
     def outline(self, module: cst.Module):

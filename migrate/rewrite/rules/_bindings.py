@@ -30,10 +30,6 @@ from migrate.rewrite.rules._walk import _children
 
 _COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
 _NOT_SIMPLE_SCOPES = (cst.Lambda, *_COMPREHENSIONS)
-_MATCH_NAMES = tuple(getattr(cst, name) for name in ("MatchAs", "MatchStar") if hasattr(cst, name))
-_MATCH_MAPPING = getattr(cst, "MatchMapping", None)
-_TYPE_PARAMS = tuple(getattr(cst, name) for name in ("TypeAlias", "TypeVar", "TypeVarTuple", "ParamSpec")
-                     if hasattr(cst, name))
 _STATEMENTS = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
 
 
@@ -50,16 +46,25 @@ class _Binding:
 class Bindings:
     """Where one module binds each name (see the module docstring); `usable` is False after a star import."""
 
-    def __init__(self, module: cst.Module) -> None:
+    def __init__(self, module: cst.Module, tangled: set[str] | None) -> None:
+        """`tangled`: the names Python's parser finds bound where LibCST's scope rules are not simple
+        (_names.ImportIndex.tangled); None when it could not read the module's text (nothing is answered)."""
         self.module = module
-        self.usable = True
+        self.usable = tangled is not None
         self.by_name: dict[str, list[_Binding]] = {}
-        self.tangled: set[str] = set()  # names bound in a way left to LibCST
+        self.tangled: set[str] = set(tangled or ())  # names bound in a way left to LibCST
         self.order: dict[int, int] = {}  # id(statement) -> its number in the walk's order
         self.targets: set[int] = set()  # ids of the Name nodes that are binding targets
-        self.names: dict[str, list[cst.Name]] = {}  # every Name node the walk meets (imports aside), by name
-        self.strings: list[cst.SimpleString] = []  # strings, which LibCST reads as code in type annotations
-        self._visit(module, module, module)
+        self._names: dict[str, list[cst.Name]] | None = None  # every Name node (imports aside), by name: see uses
+        self._strings: list[cst.SimpleString] = []  # strings, which LibCST reads as code in type annotations
+        if self.usable:
+            self._visit(module, module, module)
+
+    @property
+    def names(self) -> dict[str, list[cst.Name]]:
+        if self._names is None:
+            self._collect_names()
+        return self._names
 
     # -- the question ----------------------------------------------------------------------------------------
     def referents(self, name: cst.Name, parents: list[cst.CSTNode] | None) -> list[cst.CSTNode] | None:
@@ -115,7 +120,9 @@ class Bindings:
             # inside its own (Assignment.record_accesses): bound in one scope only, references are what refer to it
             return None
         word = re.compile(r"(?<![\w.])%s(?!\w)" % re.escape(value))
-        for string in self.strings:
+        if self._names is None:
+            self._collect_names()
+        for string in self._strings:
             if word.search(string.value):
                 parents = place(string)
                 if parents is None or any(isinstance(p, (cst.Annotation, cst.Subscript, cst.Call)) for p in parents):
@@ -155,8 +162,6 @@ class Bindings:
 
     # -- the walk ----------------------------------------------------------------------------------------------
     def _bind(self, name: str, node: cst.CSTNode, kind: str, owner: cst.CSTNode, statement: cst.CSTNode) -> None:
-        if isinstance(owner, _NOT_SIMPLE_SCOPES):
-            self.tangled.add(name)
         self.by_name.setdefault(name, []).append(_Binding(node, kind, owner, statement))
 
     def _bind_targets(self, target: cst.BaseExpression, kind: str, owner, statement) -> None:
@@ -165,15 +170,38 @@ class Bindings:
             self._bind(name.value, name, kind, owner, statement)
 
     def _visit(self, node: cst.CSTNode, owner: cst.CSTNode, statement: cst.CSTNode) -> None:
-        if isinstance(node, cst.Name):
-            self.names.setdefault(node.value, []).append(node)
-            return
-        if isinstance(node, cst.SimpleString):
-            self.strings.append(node)
-            return
+        """Statements only: every binding this module answers for is made by a statement (the others, `:=`,
+        comprehensions and lambdas, are among the names Python's parser found tangled)."""
         if isinstance(node, _STATEMENTS):
             self.order[id(node)] = len(self.order)
             statement = node
+        if isinstance(node, cst.SimpleStatementLine) or isinstance(node, cst.SimpleStatementSuite):
+            for small in node.body:
+                self._small(small, owner, statement)
+            return
+        if isinstance(node, cst.FunctionDef):
+            self._bind(node.name.value, node, "statement", owner, node)
+            params = node.params
+            for param in (*params.posonly_params, *params.params, *params.kwonly_params,
+                          *(p for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param))):
+                self._bind(param.name.value, param, "param", node, node)
+            self._visit(node.body, node, statement)
+            return
+        if isinstance(node, cst.ClassDef):
+            self._bind(node.name.value, node, "statement", owner, node)
+            self._visit(node.body, node, statement)
+            return
+        if isinstance(node, cst.For):
+            self._bind_targets(node.target, "block", owner, node)
+        elif isinstance(node, cst.With):
+            for item in node.items:
+                if item.asname is not None:
+                    self._bind_targets(item.asname.name, "block", owner, node)
+        for child in _children(node):
+            if isinstance(child, _BLOCKS):
+                self._visit(child, owner, statement)
+
+    def _small(self, node: cst.BaseSmallStatement, owner: cst.CSTNode, statement: cst.CSTNode) -> None:
         if isinstance(node, (cst.Import, cst.ImportFrom)):
             if isinstance(node.names, cst.ImportStar):
                 self.usable = False
@@ -185,71 +213,30 @@ class Bindings:
                     bound = bound.split(".")[0]
                     self.tangled.add(bound)
                 self._bind(bound, node, "statement", owner, statement)
-            return  # LibCST does not visit the names inside an import
-        if isinstance(node, cst.FunctionDef):
-            self._bind(node.name.value, node, "statement", owner, node)
-            if node.type_parameters is not None:
-                self.tangled.update(_names_in(node.type_parameters))
-                self._visit(node.type_parameters, owner, statement)
-            params = node.params
-            for param in (*params.posonly_params, *params.params, *params.kwonly_params,
-                          *(p for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param))):
-                self._bind(param.name.value, param, "param", node, node)
-                for part in (param.default, param.annotation):
-                    if part is not None:
-                        self._visit(part, owner, statement)
-            for part in (*node.decorators, *((node.returns,) if node.returns is not None else ())):
-                self._visit(part, owner, statement)
-            self._visit(node.body, node, statement)
-            return
-        if isinstance(node, cst.ClassDef):
-            self._bind(node.name.value, node, "statement", owner, node)
-            if node.type_parameters is not None:
-                self.tangled.update(_names_in(node.type_parameters))
-                self._visit(node.type_parameters, owner, statement)
-            for part in (*node.decorators, *node.bases, *node.keywords):
-                self._visit(part, owner, statement)
-            self._visit(node.body, node, statement)
-            return
-        if isinstance(node, cst.Lambda):
-            self.tangled.update(_names_in(node.params))
-            self._visit(node.body, node, statement)
-            for part in _children(node.params):
-                self._visit(part, owner, statement)
-            return
-        if isinstance(node, _COMPREHENSIONS):
-            for_in = node.for_in
-            while for_in is not None:
-                self.tangled.update(name.value for name in _target_names(for_in.target))
-                for_in = for_in.inner_for_in
         elif isinstance(node, cst.Assign):
             for target in node.targets:
                 self._bind_targets(target.target, "statement", owner, statement)
         elif isinstance(node, (cst.AnnAssign, cst.AugAssign)):
             self._bind_targets(node.target, "statement", owner, statement)
-        elif isinstance(node, cst.For):
-            self._bind_targets(node.target, "block", owner, node)
-        elif isinstance(node, cst.With):
-            for item in node.items:
-                if item.asname is not None:
-                    self._bind_targets(item.asname.name, "block", owner, node)
-        elif isinstance(node, cst.NamedExpr):
-            self.tangled.update(name.value for name in _target_names(node.target))
-        elif isinstance(node, (cst.Global, cst.Nonlocal)):
-            self.tangled.update(item.name.value for item in node.names)
-        elif isinstance(node, cst.ExceptHandler) or type(node).__name__ == "ExceptStarHandler":
-            if node.name is not None:
-                self.tangled.update(_names_in(node.name))
-        elif _MATCH_NAMES and isinstance(node, _MATCH_NAMES):
-            if node.name is not None:
-                self.tangled.add(node.name.value)
-        elif _MATCH_MAPPING is not None and isinstance(node, _MATCH_MAPPING):
-            if node.rest is not None:
-                self.tangled.add(node.rest.value)
-        elif _TYPE_PARAMS and isinstance(node, _TYPE_PARAMS):
-            self.tangled.add(node.name.value)
-        for child in _children(node):
-            self._visit(child, owner, statement)
+
+    def _collect_names(self) -> None:
+        """Every Name node (imports aside) and string of the module, for `uses`."""
+        names: dict[str, list[cst.Name]] = {}
+        strings: list[cst.SimpleString] = []
+        stack: list[cst.CSTNode] = [self.module]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, cst.Name):
+                names.setdefault(node.value, []).append(node)
+            elif isinstance(node, cst.SimpleString):
+                strings.append(node)
+            elif not isinstance(node, (cst.Import, cst.ImportFrom)):
+                stack.extend(reversed(_children(node)))
+        self._names, self._strings = names, strings
+
+
+_BLOCKS = (cst.BaseSuite, cst.BaseStatement, cst.Else, cst.ExceptHandler, cst.Finally,
+           *(getattr(cst, name) for name in ("ExceptStarHandler", "MatchCase") if hasattr(cst, name)))
 
 
 def _target_names(target: cst.BaseExpression) -> list[cst.Name]:
@@ -261,17 +248,6 @@ def _target_names(target: cst.BaseExpression) -> list[cst.Name]:
     if isinstance(target, cst.StarredElement):
         return _target_names(target.value)
     return []
-
-
-def _names_in(node: cst.CSTNode) -> set[str]:
-    found: set[str] = set()
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, cst.Name):
-            found.add(current.value)
-        stack.extend(_children(current))
-    return found
 
 
 def _loads(parent: cst.CSTNode, name: cst.Name) -> bool:

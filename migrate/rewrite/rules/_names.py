@@ -46,6 +46,9 @@ class ImportIndex:
         self.import_paths: set[str] = set()  # dotted module names written in import statements
         self.statement_lines: list[int] | None = None  # first line of each top-level statement, as LibCST counts
         self.identifiers: set[str] = set()  # every name, attribute name and imported name the code spells
+        # names bound where LibCST's scope rules are not simple (see _bindings.py): by `:=`, comprehensions,
+        # lambdas, global / nonlocal, `except ... as`, match patterns, type parameters, `import a.b`
+        self.tangled: set[str] = set()
         self.tree: ast.Module | None = None  # Python's own tree of the text (statement spans: see _prune.py)
         try:
             tree = ast.parse(source)
@@ -69,6 +72,8 @@ class ImportIndex:
                 for alias in node.names:
                     self._path(alias.name)
                     name = alias.asname or alias.name.split(".")[0]
+                    if alias.asname is None and "." in alias.name:
+                        self.tangled.add(name)
                     target = alias.name if alias.asname else name
                     self._import(name, target, alias.name.split(".")[0], nested)
             elif isinstance(node, ast.ImportFrom):
@@ -88,6 +93,11 @@ class ImportIndex:
                 self.identifiers.add(node.id)
                 if not isinstance(node.ctx, ast.Load):
                     self.other.add(node.id)
+            elif isinstance(node, (ast.NamedExpr, ast.comprehension)):
+                self.tangled.update(_stored(node.target))
+            elif isinstance(node, ast.Lambda):
+                self.tangled.update(a.arg for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs,
+                                                    *filter(None, (node.args.vararg, node.args.kwarg))))
             elif isinstance(node, ast.Attribute):
                 self.identifiers.add(node.attr)
             elif isinstance(node, ast.arg):
@@ -97,12 +107,20 @@ class ImportIndex:
                 self.defined.add(node.name)
             elif isinstance(node, ast.ExceptHandler) and node.name:
                 self.other.add(node.name)
+                self.tangled.add(node.name)
             elif isinstance(node, (ast.Global, ast.Nonlocal)):
                 self.other.update(node.names)
+                self.tangled.update(node.names)
             elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
                 self.other.add(node.name)
+                self.tangled.add(node.name)
             elif isinstance(node, ast.MatchMapping) and node.rest:
                 self.other.add(node.rest)
+                self.tangled.add(node.rest)
+            elif type(node).__name__ in _TYPE_PARAMS:  # Python 3.12+
+                name = node.name if isinstance(node.name, str) else node.name.id
+                self.other.add(name)
+                self.tangled.add(name)
             inner = nested or isinstance(node, _NESTED_SCOPES)
             stack.extend((child, inner) for child in ast.iter_child_nodes(node))
 
@@ -190,6 +208,13 @@ class ImportIndex:
         if "builtins" in roots or head in roots or roots & self.defined:
             return False
         return not (self.import_roots.get(head, set()) & roots)
+
+
+_TYPE_PARAMS = frozenset({"TypeVar", "ParamSpec", "TypeVarTuple", "TypeAlias"})
+
+
+def _stored(target: ast.expr) -> list[str]:
+    return [node.id for node in ast.walk(target) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)]
 
 
 _OTHER_SCOPES = (cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)

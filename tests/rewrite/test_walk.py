@@ -424,3 +424,18 @@ def test_transform_without_trivia_keeps_it_and_never_enters_it():
         ours = _walk.transform(module, Rename(), trivia=False)
         assert not any(_walk.is_trivia(t) for t in entered)
         assert ours.code == module.visit(Rename()).code
+
+
+@pytest.mark.parametrize("types", [cst.Name, (cst.Attribute, cst.Call), cst.SimpleString, cst.Comma, cst.Module])
+def test_find_meets_the_nodes_libcst_findall_does_in_its_order(types):
+    import libcst.matchers as m
+
+    from migrate.rewrite.rules._walk import find
+    from tests.rewrite.test_names import _case_sources, _example_sources
+
+    kinds = types if isinstance(types, tuple) else (types,)
+    matcher = m.OneOf(*(m.TypeOf(getattr(m, t.__name__))() for t in kinds)) if len(kinds) > 1 else m.TypeOf(
+        getattr(m, kinds[0].__name__))()
+    for source in (_case_sources() + _example_sources())[:80]:
+        module = cst.parse_module(source)
+        assert [id(n) for n in find(module, types)] == [id(n) for n in m.findall(module, matcher)]

@@ -180,6 +180,25 @@ def findall(tree: cst.CSTNode, matcher) -> list[cst.CSTNode]:
     return finder.found
 
 
+def find(tree: cst.CSTNode, types: type | tuple[type, ...]) -> list[cst.CSTNode]:
+    """Every node of `types` in the tree, in the order LibCST's walk meets them (`findall` for a matcher on the node
+    type alone), without a visitor or a matcher per node; whitespace and punctuation subtrees are not entered
+    unless `types` asks for one."""
+    skip = frozenset() if any(is_trivia(t) for t in (types if isinstance(types, tuple) else (types,))) else _trivia()
+    found: list[cst.CSTNode] = []
+    stack: list[cst.CSTNode] = [tree]
+    while stack:
+        node = stack.pop()
+        if type(node) in skip:
+            continue
+        if isinstance(node, types):
+            found.append(node)
+        children = _children(node)
+        if children:
+            stack.extend(reversed(children))
+    return found
+
+
 def parents(module: cst.CSTNode) -> dict[cst.CSTNode, cst.CSTNode]:
     """Every node of the tree below `module` -> its parent: what ParentNodeProvider gives (set as it sets them,
     after each node's children, so a node object found twice maps as there), without a rebuild."""

@@ -43,7 +43,6 @@ from __future__ import annotations
 import re
 
 import libcst as cst
-import libcst.matchers as m
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
 from migrate.catalog import legacy as _legacy
@@ -137,10 +136,11 @@ class Transformer(RuleTransformer):
     # -- module-level bookkeeping ---------------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
         self.alias = openai_alias(node)
-        self.has_legacy = any(
-            self._legacy(a) for a in walk.findall(node, m.Attribute(attr=m.Name(m.MatchIfTrue(_LEGACY_METHODS.__contains__))))
-        )
-        uploads = [c for c in walk.findall(node, m.Call(func=m.Attribute())) if self._upload_file(c) is not None]
+        found = walk.find(node, (cst.Attribute, cst.Call))
+        self.has_legacy = any(self._legacy(a) for a in found if isinstance(a, cst.Attribute)
+                              and isinstance(a.attr, cst.Name) and a.attr.value in _LEGACY_METHODS)
+        uploads = [c for c in found if isinstance(c, cst.Call) and isinstance(c.func, cst.Attribute)
+                   and self._upload_file(c) is not None]
         if uploads:
             self.bindings = _uploads.Bindings()
             walk.visit(node, self.bindings)
@@ -481,7 +481,7 @@ class Transformer(RuleTransformer):
         import raises ImportError on openai>=1, often inside `try: ... except ImportError`, which then silently
         disables the code that needs it."""
         for node, resource, local in self.resource_imports:
-            if len(m.findall(module, m.Name(local))) > 1:  # more than the import's own name
+            if sum(name.value == local for name in walk.find(module, cst.Name)) > 1:  # more than the import's own name
                 self.review(node, f"`from openai import {resource}` fails on openai>=1 (ImportError) and {local} is "
                                   f"still used: call a client's .{_RESOURCES[resource]} methods instead", comment=False)
 

@@ -143,7 +143,8 @@ def plan_rewrite(
     from migrate.rewrite import parallel
     from migrate.rewrite.flow import FileFacts
 
-    repo = _flow([p for p in pending if not isinstance(p, Skipped)], others, active)
+    with parallel.young_collections_only():
+        repo = _flow([p for p in pending if not isinstance(p, Skipped)], others, active)
     pending.extend((others[rel], data) for rel in sorted(repo.callers & others.keys())
                    if (data := _read(others[rel], skipped)))
     files = []

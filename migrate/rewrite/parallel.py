@@ -37,27 +37,80 @@ def run(work: Work, items: Sequence[Any], shared: tuple = (), *, jobs: int | Non
     `sizes` (e.g. the byte length of each file) lets the pool start the largest files first, so that one big file
     does not run alone at the end. `context` forces a start method ("spawn", "forkserver", "fork"; for tests).
     """
-    jobs = jobs or default_jobs()
-    jobs = min(jobs, len(items))
-    if jobs <= 1 or len(items) < POOL_MIN_FILES:
+    return Workers(work, shared, len(items), jobs=jobs, context=context).run(items, sizes)
+
+
+class Workers:
+    """A pool for `work`, started as soon as it is known to pay (`expected` items), in the background: its start
+    (a server process that imports LibCST and the rules, then one fork per worker) overlaps what the caller does
+    before it hands the items over. `run` then works as the function of that name."""
+
+    def __init__(self, work: Work, shared: tuple = (), expected: int = 0, *, jobs: int | None = None,
+                 context: str | None = None) -> None:
+        self.work, self.shared, self.context = work, shared, context
+        self.jobs = jobs or default_jobs()
+        self._starting = None
+        self._pool = None
+        if self._pays(expected):
+            import threading
+
+            self._starting = threading.Thread(target=self._start, args=(min(self.jobs, expected),), daemon=True)
+            self._starting.start()
+
+    def _pays(self, count: int) -> bool:
+        return min(self.jobs, count) > 1 and count >= POOL_MIN_FILES
+
+    def _start(self, jobs: int) -> None:
+        try:
+            self._pool = _pool(jobs, self.context, self.work, self.shared)
+        except Exception as e:  # noqa: BLE001 - said again where the pool is needed
+            self._pool = e
+
+    def run(self, items: Sequence[Any], sizes: Sequence[int] | None = None) -> Iterator[Any]:
+        if self._starting is None and self._pays(len(items)):
+            self._start(min(self.jobs, len(items)))
+        elif self._starting is not None:
+            self._starting.join()
+        pool, self._pool = self._pool, None
+        if isinstance(pool, Exception):
+            raise pool
+        if pool is not None and not items:
+            pool.terminate()
+            pool.join()
+            pool = None
+        if pool is None:
+            return self._serial(items)
+        return self._pooled(pool, items, sizes)
+
+    def _serial(self, items: Sequence[Any]) -> Iterator[Any]:
         for item in items:
             with young_collections_only():
-                result = work(item, *shared)
+                result = self.work(item, *self.shared)
             yield result
-        return
-    order = sorted(range(len(items)), key=lambda i: -sizes[i]) if sizes is not None else list(range(len(items)))
-    pool = _pool(jobs, context, work, shared)
-    try:
-        done: dict[int, Any] = {}
-        next_out = 0
-        for index, result in pool.imap_unordered(_task, [(i, items[i]) for i in order], chunksize=1):
-            done[index] = result
-            while next_out in done:  # hand results on in input order as soon as the prefix is complete
-                yield done.pop(next_out)
-                next_out += 1
-    finally:
-        pool.terminate()
-        pool.join()
+
+    @staticmethod
+    def _pooled(pool, items: Sequence[Any], sizes: Sequence[int] | None) -> Iterator[Any]:
+        order = sorted(range(len(items)), key=lambda i: -sizes[i]) if sizes is not None else list(range(len(items)))
+        try:
+            done: dict[int, Any] = {}
+            next_out = 0
+            for index, result in pool.imap_unordered(_task, [(i, items[i]) for i in order], chunksize=1):
+                done[index] = result
+                while next_out in done:  # hand results on in input order as soon as the prefix is complete
+                    yield done.pop(next_out)
+                    next_out += 1
+        finally:
+            pool.terminate()
+            pool.join()
+
+    def close(self) -> None:
+        """Stop a pool that was started and never used."""
+        if self._starting is not None:
+            self._starting.join()
+        pool, self._pool = self._pool, None
+        if pool is not None and not isinstance(pool, Exception):
+            pool.terminate()
+            pool.join()
 
 
 def _pool(jobs: int, context: str | None, work: Work, shared: tuple):

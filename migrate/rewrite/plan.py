@@ -143,8 +143,15 @@ def plan_rewrite(
     from migrate.rewrite import parallel
     from migrate.rewrite.flow import FileFacts
 
-    with parallel.young_collections_only():
-        repo = _flow([p for p in pending if not isinstance(p, Skipped)], others, active)
+    # The pool (when the files to rewrite are enough for one) starts now, while phase one runs here.
+    workers = parallel.Workers(_plan_file, (config, active), sum(not isinstance(p, Skipped) for p in pending),
+                               jobs=jobs)
+    try:
+        with parallel.young_collections_only():
+            repo = _flow([p for p in pending if not isinstance(p, Skipped)], others, active)
+    except BaseException:
+        workers.close()
+        raise
     pending.extend((others[rel], data) for rel in sorted(repo.callers & others.keys())
                    if (data := _read(others[rel], skipped)))
     files = []
@@ -158,7 +165,7 @@ def plan_rewrite(
         found = repo.for_file(candidate.rel)
         facts = (found if found is not None else FileFacts()) if repo.complete else None
         files.append((candidate, data, opts, facts))
-    outcomes = parallel.run(_plan_file, files, (config, active), jobs=jobs, sizes=[len(f[1]) for f in files])
+    outcomes = workers.run(files, sizes=[len(f[1]) for f in files])
     for entry in pending:
         if isinstance(entry, Skipped):
             skipped.append(entry)

@@ -55,3 +55,19 @@ def test_few_files_or_one_job_run_here(monkeypatch):
     monkeypatch.setattr(parallel, "_pool", lambda *a: pytest.fail("no pool expected"))
     assert list(parallel.run(len, ["ab", "c"], jobs=4)) == [2, 1]
     assert list(parallel.run(len, ["a"] * 10, jobs=1)) == [1] * 10
+
+
+def test_a_pool_started_before_the_items_are_known_gives_the_same_results():
+    workers = parallel.Workers(len, (), 8, jobs=2, context="spawn")
+    assert workers._starting is not None  # enough items announced: the pool starts in the background
+    items = ["abc", "a", "abcdefg", "ab", "abcde", "abcd", "abcdef"]
+    assert list(workers.run(items, sizes=[len(i) for i in items])) == [3, 1, 7, 2, 5, 4, 6]
+
+
+def test_a_pool_announced_but_not_needed_is_stopped():
+    workers = parallel.Workers(len, (), 8, jobs=2, context="spawn")
+    assert list(workers.run([])) == []
+    idle = parallel.Workers(len, (), 8, jobs=2, context="spawn")
+    idle.close()
+    assert idle._pool is None
+    assert parallel.Workers(len, (), 3, jobs=2)._starting is None  # too few to pay: no pool

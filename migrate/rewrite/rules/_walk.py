@@ -58,8 +58,12 @@ def attribute_hooks(visitor_type: type) -> bool:
     stubs (CSTTypedVisitorFunctions, CSTTypedTransformerFunctions: every visitor inherits one per field) aside."""
     found = _ATTRIBUTE_HOOKS.get(visitor_type)
     if found is None:
+        # the names each class of the MRO defines itself, LibCST's stub classes and object aside (not dir(): a
+        # visitor class defined inside a function is a new class on every call, and dir() lists hundreds of stubs)
+        names = {name for klass in visitor_type.__mro__ if klass is not object
+                 and not klass.__qualname__.startswith("CSTTyped") for name in vars(klass)}
         found = _ATTRIBUTE_HOOKS[visitor_type] = any(
-            _ATTRIBUTE_HOOK.match(name) and own_hook(visitor_type, name) is not None for name in dir(visitor_type))
+            _ATTRIBUTE_HOOK.match(name) and own_hook(visitor_type, name) is not None for name in names)
     return found
 
 

@@ -29,6 +29,7 @@ from migrate.rewrite.rules._walk import _children as walk_children
 
 _BUILTINS = frozenset(dir(builtins))
 
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}  # ast node type -> its fields but the expression context
 _NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.ListComp, ast.SetComp,
                   ast.DictComp, ast.GeneratorExp)
 
@@ -61,8 +62,19 @@ class ImportIndex:
 
     def _walk(self, node: ast.AST, nested: bool) -> None:
         stack = [(node, nested)]
+        identifiers, other, fields = self.identifiers, self.other, _CHILD_FIELDS
         while stack:
             node, nested = stack.pop()
+            kind = type(node)
+            if kind is ast.Name:  # the commonest nodes first; their only other child is the context
+                identifiers.add(node.id)
+                if type(node.ctx) is not ast.Load:
+                    other.add(node.id)
+                continue
+            if kind is ast.Attribute:
+                identifiers.add(node.attr)
+                stack.append((node.value, nested))
+                continue
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 for alias in node.names:
                     self.identifiers.update(alias.name.split("."))
@@ -89,17 +101,11 @@ class ImportIndex:
                         self.other.add(name)
                         continue
                     self._import(name, f"{node.module}.{alias.name}", node.module.split(".")[0], nested)
-            elif isinstance(node, ast.Name):
-                self.identifiers.add(node.id)
-                if not isinstance(node.ctx, ast.Load):
-                    self.other.add(node.id)
             elif isinstance(node, (ast.NamedExpr, ast.comprehension)):
                 self.tangled.update(_stored(node.target))
             elif isinstance(node, ast.Lambda):
                 self.tangled.update(a.arg for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs,
                                                     *filter(None, (node.args.vararg, node.args.kwarg))))
-            elif isinstance(node, ast.Attribute):
-                self.identifiers.add(node.attr)
             elif isinstance(node, ast.arg):
                 self.other.add(node.arg)
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -122,7 +128,15 @@ class ImportIndex:
                 self.other.add(name)
                 self.tangled.add(name)
             inner = nested or isinstance(node, _NESTED_SCOPES)
-            stack.extend((child, inner) for child in ast.iter_child_nodes(node))
+            names = fields.get(kind)
+            if names is None:
+                names = fields[kind] = tuple(name for name in kind._fields if name != "ctx")
+            for name in names:  # ast.iter_child_nodes, without its generator
+                value = getattr(node, name, None)
+                if type(value) is list:
+                    stack.extend((item, inner) for item in value if isinstance(item, ast.AST))
+                elif isinstance(value, ast.AST):
+                    stack.append((value, inner))
 
     def _path(self, dotted: str) -> None:
         parts = dotted.split(".")

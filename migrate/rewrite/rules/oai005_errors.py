@@ -70,6 +70,7 @@ class Transformer(RuleTransformer):
         self.have_openai_import = False
         self.renamed: dict[str, str] = {}  # local name bound by `from openai.error import X` -> new local name
         self.handler_vars: list[str | None] = []
+        self.defined: set[str] = set()  # names the module binds at its top level besides imports, and its __all__
 
     def statement_filter(self):
         # Every hook acts on names from openai: its imports, the names they bind, the `except` clauses catching them
@@ -80,6 +81,7 @@ class Transformer(RuleTransformer):
         alias = openai_alias(node)
         self.have_openai_import = alias is not None
         self.alias = alias or "openai"
+        self.defined = _module_defines(node)
 
     # from openai.error import InvalidRequestError, RateLimitError as RLE  ->  from openai import ...
     # from openai import InvalidRequestError                              ->  from openai import BadRequestError
@@ -105,9 +107,11 @@ class Transformer(RuleTransformer):
                 new = "OpenAIError"
             changed = True
             if alias.asname is None and new != old:
-                if new in self.state.names - {old} or self._reexports():
+                if new in self.state.names - {old} or self._reexports() or old in self.defined:
                     # The new name is taken in this module, or the module is a package's face that others import
-                    # the old name from (`from litellm import InvalidRequestError`): keep the old local name.
+                    # the old name from (`from litellm import InvalidRequestError`), or it defines the old name
+                    # itself (`class InvalidRequestError(InvalidRequestError)`, `__all__ = [...]`: its own error
+                    # that other modules import by that name): keep the old local name.
                     alias = alias.with_changes(name=cst.Name(new), asname=cst.AsName(cst.Name(old)))
                 else:
                     self.renamed[old] = new
@@ -241,3 +245,25 @@ class Transformer(RuleTransformer):
     def leave_ExceptHandler(self, original, updated):
         self.handler_vars.pop()
         return updated
+
+
+def _module_defines(module: cst.Module) -> set[str]:
+    """The names a module binds at its top level other than by importing them (a class, a function, an
+    assignment), and the names its `__all__` lists: names it offers to other modules, which import them by the
+    old spelling (`from .exceptions import InvalidRequestError`), so a rename would break them."""
+    found: set[str] = set()
+    for stmt in module.body:
+        if isinstance(stmt, (cst.ClassDef, cst.FunctionDef)):
+            found.add(stmt.name.value)
+        elif isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else (
+                    [small.target] if isinstance(small, cst.AnnAssign) else [])
+                for target in targets:
+                    if isinstance(target, cst.Name):
+                        found.add(target.value)
+                        if target.value == "__all__" and isinstance(small.value, (cst.List, cst.Tuple)):
+                            found.update(e.value.evaluated_value for e in small.value.elements
+                                         if isinstance(e.value, cst.SimpleString)
+                                         and isinstance(e.value.evaluated_value, str))
+    return found

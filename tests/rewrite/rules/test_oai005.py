@@ -86,6 +86,41 @@ CASES = [
             pass
         """, None, id="OAI005-current-sdk-exceptions-untouched",
         review=[]),
+    case("OAI005", """
+        from openai.error import InvalidRequestError, ServiceUnavailableError, Timeout, TryAgain
+
+
+        class InvalidRequestError(InvalidRequestError):
+            def __init__(self, message, model):
+                self.model = model
+                super().__init__(message, model)
+
+
+        class Busy(ServiceUnavailableError):
+            pass
+
+
+        Timeout = Timeout
+        __all__ = ["TryAgain"]
+        """, """
+        # migrate: a 404 (an unknown model, say) now raises NotFoundError, not BadRequestError
+        from openai import BadRequestError as InvalidRequestError, InternalServerError, APITimeoutError as Timeout, ConflictError as TryAgain
+
+
+        class InvalidRequestError(InvalidRequestError):
+            def __init__(self, message, model):
+                self.model = model
+                super().__init__(message, model)
+
+
+        class Busy(InternalServerError):
+            pass
+
+
+        Timeout = Timeout
+        __all__ = ["TryAgain"]
+        """, id="OAI005-a-name-the-module-redefines-keeps-its-local-name",
+        review=[("OAI005", 3, "the current SDK raises NotFoundError for 404")]),
 ]
 
 

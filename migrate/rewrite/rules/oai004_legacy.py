@@ -78,7 +78,10 @@ _LEGACY_METHODS = _legacy.METHODS
 REMOVED = _legacy.REMOVED
 
 # Positional 0.x arguments that became keywords.
-_POSITIONAL = {"audio.transcriptions.create": ("model", "file"), "audio.translations.create": ("model", "file")}
+# 0.x methods whose leading parameters were positional (openai 0.28's signatures); openai>=1 takes them by keyword.
+_POSITIONAL = {"audio.transcriptions.create": ("model", "file"), "audio.translations.create": ("model", "file"),
+               "moderations.create": ("input", "model"), "files.create": ("file", "purpose"),
+               "images.edit": ("image", "mask"), "images.create_variation": ("image",)}
 # Per-request 0.x options: renamed, or dropped because the client now carries them.
 _RENAMED_KWARGS = _legacy.RENAMED_KEYWORDS
 _CLIENT_KWARGS = _legacy.CLIENT_KEYWORDS
@@ -356,6 +359,17 @@ class Transformer(RuleTransformer):
                                           f"[tool.migrate.models] with the served model name")
             else:
                 call = remove_args(call, {engine.keyword.value})
+                model = get_arg(call, "model")
+                if code(engine.value) != code(model.value):
+                    # 0.x routed the request by engine= (the URL's deployment or engine) and sent model= in the
+                    # body; the current SDK has only model=, so the value that chose the model is gone
+                    was, kept = code(engine.value), code(model.value)
+                    self.review(original, f"{engine.keyword.value}= named the deployment the 0.x call was routed "
+                                          f"to (the engine that ran it); it is dropped, and the server now gets "
+                                          f"model={kept} alone: make sure that is the served model name "
+                                          f"(it may be {was})",
+                                note=f"{engine.keyword.value}={was} dropped, model={kept} kept: make sure model= "
+                                     f"is the served model name")
         for old, new in _RENAMED_KWARGS.items():
             if get_arg(call, old) is not None and get_arg(call, new) is None:
                 call = rename_arg(call, old, new)

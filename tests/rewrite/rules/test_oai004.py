@@ -348,6 +348,74 @@ CASES = [
                 return self._openai.ChatCompletion.create(model="m", messages=[{"role": "user", "content": text}])
         """, id="OAI004-0x-call-through-the-module-stored-on-self-left-for-review",
         review=[("OAI004", 14, "self._openai holds the openai module: self._openai.ChatCompletion is a 0.x API object")]),
+    case("OAI004", """
+        import openai
+
+
+        def flagged(text):
+            return openai.Moderation.create(text)
+
+
+        async def aflagged(text):
+            return await openai.Moderation.acreate(text, "text-moderation-stable")
+
+
+        def upload(path):
+            with open(path, "rb") as f:
+                return openai.File.create(f, "fine-tune")
+
+
+        def edit(png: bytes, mask: bytes, prompt):
+            return openai.Image.create_edit(png, mask, prompt=prompt), openai.Image.create_variation(png, n=2)
+        """, """
+        import openai
+
+        client = openai.OpenAI()
+        async_client = openai.AsyncOpenAI()
+
+
+        def flagged(text):
+            return client.moderations.create(input=text)
+
+
+        async def aflagged(text):
+            return await async_client.moderations.create(input=text, model="text-moderation-stable")
+
+
+        def upload(path):
+            with open(path, "rb") as f:
+                return client.files.create(file=f, purpose="fine-tune")
+
+
+        def edit(png: bytes, mask: bytes, prompt):
+            return client.images.edit(image=png, mask=mask, prompt=prompt), client.images.create_variation(image=png, n=2)
+        """, id="OAI004-0x-positional-arguments-become-the-keywords-openai-1-requires",
+        review=[]),
+    case("OAI004", """
+        import openai
+
+
+        def ask(messages):
+            return openai.ChatCompletion.create(engine="my-gpt4-deployment", model="gpt-4", messages=messages)
+
+
+        def same(messages):
+            return openai.ChatCompletion.create(engine="gpt-4", model="gpt-4", messages=messages)
+        """, """
+        import openai
+
+        client = openai.OpenAI()
+
+
+        def ask(messages):
+            # migrate: engine="my-gpt4-deployment" dropped, model="gpt-4" kept: make sure model= is the served model name
+            return client.chat.completions.create(model="gpt-4", messages=messages)
+
+
+        def same(messages):
+            return client.chat.completions.create(model="gpt-4", messages=messages)
+        """, id="OAI004-engine-and-model-both-given-engine-dropped-with-a-note",
+        review=[("OAI004", 9, "engine= named the deployment the 0.x call was routed to")]),
 ]
 
 

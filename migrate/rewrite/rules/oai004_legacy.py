@@ -51,6 +51,8 @@ from migrate.catalog import load_catalog
 from migrate.catalog.facts import LEGACY_SETTINGS
 from migrate.rewrite.rules import _uploads
 from migrate.rewrite.rules._prune import words_pattern
+from migrate.catalog.providers import Classification, Role
+from migrate.rewrite.rules._roles import decide
 from migrate.rewrite.rules._values import Flow
 from migrate.rewrite.rules import _walk as walk
 from migrate.rewrite.rules._base import (
@@ -130,6 +132,9 @@ class Transformer(RuleTransformer):
         self.bindings: _uploads.Bindings | None = None  # only where an upload call is converted
         self._flow: Flow | None = None  # built when a class turns out to store the openai module
         self.binary_opens: set[int] = set()  # open(...) calls whose file only goes to an upload: opened "rb"
+        # id(indented block) -> [(index in the block, setting, what it points at or None, statement)]: the endpoint
+        # settings made inside functions and branches (`openai.api_base = "https://openrouter.ai/api/v1"`)
+        self.block_settings: dict[int, list[tuple[int, str, Classification | None, cst.CSTNode]]] = {}
 
     def statement_filter(self):
         # every hook acts on names from openai (settings, calls, imports), or on a 0.x resource read off an
@@ -149,6 +154,8 @@ class Transformer(RuleTransformer):
             walk.visit(node, self.bindings)
             for call in uploads:
                 self._plan_upload(call)
+        if self.has_legacy:
+            self._gather_block_settings(node)
         for i, stmt in enumerate(node.body):
             self.top_index[id(stmt)] = i
             setting = self._setting(stmt)
@@ -200,6 +207,42 @@ class Transformer(RuleTransformer):
                                       f"{LEGACY_SETTINGS.get(name, 'there is no current-SDK counterpart')}",
                             note=f"openai.{name} no longer configures anything: pass it to OpenAI(...)")
         return updated
+
+    def _gather_block_settings(self, module: cst.Module) -> None:
+        """Each `openai.api_base/base_url/api_key = value` statement inside a block, with whom the value points
+        the 0.x module at when that is another provider (OpenRouter's URL, $TOGETHER_API_KEY)."""
+        for block in walk.findall(module, m.IndentedBlock()):
+            for i, stmt in enumerate(block.body):
+                if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1
+                        and isinstance(stmt.body[0], cst.Assign)):
+                    continue
+                for name in self._settings_assigned(stmt.body[0]):
+                    if name not in ("api_base", "base_url", "api_key"):
+                        continue
+                    if self._flow is None:
+                        self._flow = Flow(self)
+                    value = stmt.body[0].value
+                    decision = decide(self._flow, None if name == "api_key" else value,
+                                      value if name == "api_key" else None)
+                    self.block_settings.setdefault(id(block), []).append((i, name, decision.first(Role.OTHER), stmt))
+
+    def _routed_elsewhere(self, call: cst.Call) -> tuple[str, Classification, cst.CSTNode] | None:
+        """The setting that sent this 0.x call to another provider: the last endpoint setting before it in the
+        innermost block around it that has one, when that setting is another provider's."""
+        if not self.block_settings:
+            return None
+        chain = [*(self._parents(call) or []), call]
+        for k in range(len(chain) - 2, -1, -1):
+            settings = self.block_settings.get(id(chain[k]))
+            if not settings:
+                continue
+            body = chain[k].body
+            index = next((i for i, stmt in enumerate(body) if stmt is chain[k + 1]), None)
+            before = [s for s in settings if index is not None and s[0] < index]
+            if before:
+                _, name, hit, stmt = before[-1]
+                return (name, hit, stmt) if hit is not None else None
+        return None
 
     def _settings_assigned(self, assign: cst.Assign) -> list[str]:
         """The module settings (`openai.<setting> = ...`) an assignment sets."""
@@ -334,8 +377,20 @@ class Transformer(RuleTransformer):
         hit = self._legacy(original.func)
         if hit is None:
             return updated
-        target, _ = hit
+        target, is_async = hit
         call = updated
+        elsewhere = self._routed_elsewhere(original)
+        if elsewhere is not None:
+            name, where, stmt = elsewhere
+            who = where.provider or "another endpoint"
+            client = self.async_name if is_async else self.sync_name
+            setting = code(stmt.body[0])
+            setting = setting if len(setting) <= 80 and "\n" not in setting else f"openai.{name} = ..."
+            self.review(original, f"this call went to {where.describe()} under openai 0.x (`{setting}` "
+                                  f"above it), and `{client}` talks to vLLM: build an OpenAI(...) client for "
+                                  f"{who} and call through it",
+                        note=f"this call went to {who} (openai.{name} set above), and `{client}` talks to vLLM: "
+                             f"build an OpenAI(...) client for {who} and call through it")
         upload = self._upload_file(original)
         if upload is not None:
             call = call.with_changes(args=[

@@ -416,6 +416,55 @@ CASES = [
             return client.chat.completions.create(model="gpt-4", messages=messages)
         """, id="OAI004-engine-and-model-both-given-engine-dropped-with-a-note",
         review=[("OAI004", 9, "engine= named the deployment the 0.x call was routed to")]),
+    case("OAI004", """
+        import os
+        import openai
+
+
+        def complete(provider, model, messages):
+            if provider == "openrouter":
+                openai.api_base = "https://openrouter.ai/api/v1"
+                openai.api_key = os.environ["OPENROUTER_API_KEY"]
+                if messages:
+                    return openai.ChatCompletion.create(model=model, messages=messages)
+            elif provider == "together":
+                openai.api_key = os.environ["TOGETHER_API_KEY"]
+                return openai.ChatCompletion.create(model=model, messages=messages)
+            else:
+                openai.api_base = "https://api.openai.com/v1"
+                return openai.ChatCompletion.create(model=model, messages=messages)
+        """, """
+        import os
+        import openai
+
+        client = openai.OpenAI()
+
+
+        def complete(provider, model, messages):
+            if provider == "openrouter":
+                # migrate: openai.api_base no longer configures anything: pass it to OpenAI(...)
+                openai.api_base = "https://openrouter.ai/api/v1"
+                # migrate: openai.api_key no longer configures anything: pass it to OpenAI(...)
+                openai.api_key = os.environ["OPENROUTER_API_KEY"]
+                if messages:
+                    # migrate: this call went to OpenRouter (openai.api_key set above), and `client` talks to vLLM: build an OpenAI(...) client for OpenRouter and call through it
+                    return client.chat.completions.create(model=model, messages=messages)
+            elif provider == "together":
+                # migrate: openai.api_key no longer configures anything: pass it to OpenAI(...)
+                openai.api_key = os.environ["TOGETHER_API_KEY"]
+                # migrate: this call went to Together (openai.api_key set above), and `client` talks to vLLM: build an OpenAI(...) client for Together and call through it
+                return client.chat.completions.create(model=model, messages=messages)
+            else:
+                # migrate: openai.api_base no longer configures anything: pass it to OpenAI(...)
+                openai.api_base = "https://api.openai.com/v1"
+                return client.chat.completions.create(model=model, messages=messages)
+        """, id="OAI004-0x-call-after-an-in-function-setting-of-another-provider-gets-a-note",
+        review=[("OAI004", 11, "openai.api_base set here no longer configures anything"),
+                ("OAI004", 13, "openai.api_key set here no longer configures anything"),
+                ("OAI004", 16, "this call went to OpenRouter (api_key comes from $OPENROUTER_API_KEY) under openai 0.x"),
+                ("OAI004", 19, "openai.api_key set here no longer configures anything"),
+                ("OAI004", 21, "this call went to Together"),
+                ("OAI004", 24, "openai.api_base set here no longer configures anything")]),
 ]
 
 

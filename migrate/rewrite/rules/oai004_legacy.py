@@ -140,7 +140,8 @@ class Transformer(RuleTransformer):
         # every hook acts on names from openai (settings, calls, imports), or on a 0.x resource read off an
         # attribute that holds the module (self._openai.ChatCompletion)
         names = self.names_filter(("openai",))
-        return None if names is None else re.compile(f"{names.pattern}|{words_pattern(_RESOURCES).pattern}")
+        return None if names is None else re.compile(
+            f"{names.pattern}|{words_pattern(_RESOURCES).pattern}|\\.\\s*(?:{'|'.join(SETTINGS)})\\s*=(?!=)")
 
     # -- module-level bookkeeping ---------------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
@@ -194,6 +195,7 @@ class Transformer(RuleTransformer):
         statement = self.parent(original)
         folded = self.function_depth == 0 and isinstance(self.parent(statement), cst.Module) and any(
             statement is stmt for _, _, stmt in self.settings.values())  # leave_Module folds it or notes it
+        self._setting_of_stored_module(original)
         for name in self._settings_assigned(original):
             if self.has_legacy and not folded:
                 self.review(original, f"openai.{name} set here no longer configures anything: this module "
@@ -334,6 +336,35 @@ class Transformer(RuleTransformer):
                               f"object that openai>=1 does not have (calling it raises APIRemovedInV1): call a "
                               f"client's .{path}.{node.attr.value}(...) instead",
                         note=f"{code(owner)}.{resource} is gone in openai>=1: use a client's .{path}")
+
+    def _holds_module(self, owner: cst.BaseExpression) -> bool:
+        """`self._openai` where the class stored the openai module there (`self._openai = openai`)."""
+        if not (isinstance(owner, cst.Attribute) and isinstance(owner.value, cst.Name)
+                and owner.value.value in ("self", "cls")):
+            return False
+        if self._flow is None:
+            self._flow = Flow(self)
+        return any("openai" in self.qnames_if(value, ("openai",)) for value in self._flow.class_assignments(owner))
+
+    def _setting_of_stored_module(self, assign: cst.Assign) -> None:
+        """`self._openai.api_key = key` in a class that stored the module: it sets the module's setting, which the
+        clients that replace the 0.x calls do not read (and 0.x-only ones, api_base, configure nothing at all)."""
+        for t in assign.targets:
+            target = t.target
+            if not (isinstance(target, cst.Attribute) and target.attr.value in SETTINGS
+                    and self._holds_module(target.value)):
+                continue
+            owner, name = code(target.value), target.attr.value
+            source = self.state.source
+            if not self.has_legacy and source is not None and not re.search(
+                    rf"{re.escape(owner)}\s*\.\s*(?:{'|'.join(_RESOURCES)})\b", source):
+                continue  # a 1.x module used through the attribute (self._openai.chat...): the setting still works
+            gone = f" (gone in openai>=1: {LEGACY_SETTINGS[name]})" if name in LEGACY_SETTINGS else ""
+            self.review(assign, f"{owner} holds the openai module: {owner}.{name} = ... sets openai.{name}{gone}, "
+                                f"which no client you build reads: pass the value to the OpenAI(...) construction "
+                                f"that replaces the 0.x calls",
+                        note=f"{owner}.{name} sets openai.{name}, which no client you build reads: pass it to "
+                             f"OpenAI(...)")
 
     def _gone_setting(self, node: cst.Attribute) -> None:
         """`prev = openai.api_base`: a 0.x module setting that openai>=1 does not have is an AttributeError."""

@@ -465,6 +465,56 @@ CASES = [
                 ("OAI004", 19, "openai.api_key set here no longer configures anything"),
                 ("OAI004", 21, "this call went to Together"),
                 ("OAI004", 24, "openai.api_base set here no longer configures anything")]),
+    case("OAI004", """
+        import openai
+        import mylib
+
+
+        class Model:
+            def __init__(self, key, base):
+                self._openai = openai
+                self._lib = mylib
+                self._openai.api_key = key
+                self._openai.api_base = base
+                self._lib.api_key = key
+
+            def run(self, messages):
+                return self._openai.ChatCompletion.create(model="m", messages=messages)
+        """, """
+        import openai
+        import mylib
+
+
+        class Model:
+            def __init__(self, key, base):
+                self._openai = openai
+                self._lib = mylib
+                # migrate: self._openai.api_key sets openai.api_key, which no client you build reads: pass it to OpenAI(...)
+                self._openai.api_key = key
+                # migrate: self._openai.api_base sets openai.api_base, which no client you build reads: pass it to OpenAI(...)
+                self._openai.api_base = base
+                self._lib.api_key = key
+
+            def run(self, messages):
+                # migrate: self._openai.ChatCompletion is gone in openai>=1: use a client's .chat.completions
+                return self._openai.ChatCompletion.create(model="m", messages=messages)
+        """, id="OAI004-settings-through-the-module-stored-on-self-left-for-review",
+        review=[("OAI004", 11, "self._openai holds the openai module: self._openai.api_key = ... sets openai.api_key"),
+                ("OAI004", 13, "self._openai.api_base = ... sets openai.api_base"),
+                ("OAI004", 18, "self._openai holds the openai module: self._openai.ChatCompletion is a 0.x API object")]),
+    case("OAI004", """
+        import openai
+
+
+        class Model:
+            def __init__(self, key):
+                self._openai = openai
+                self._openai.api_key = key
+
+            def run(self, messages):
+                return self._openai.chat.completions.create(model="m", messages=messages)
+        """, None, id="OAI004-setting-through-the-stored-module-of-1x-code-no-note",
+        review=[]),
 ]
 
 

@@ -7,7 +7,9 @@
 The 0.x classes map by the HTTP status they were raised for (api_requestor.handle_error_response in
 openai 0.28): 400/404/415 InvalidRequestError -> BadRequestError, 409 TryAgain -> ConflictError,
 503 ServiceUnavailableError -> InternalServerError. Every target name exists in the installed SDK (a test
-imports each from `openai`). In `except ... as e:` blocks, the 0.x attribute names on `e` are renamed too.
+imports each from `openai`). In `except ... as e:` blocks, the 0.x attribute names on `e` are renamed too;
+`e.body` holds only the JSON's "error" member, so `e.json_body["error"]` and `e.json_body.get("error")`
+become `e.body`, and `e.http_body` (the raw text) gets a note.
 
 0.x also exported some of them from `openai` itself: `from openai import InvalidRequestError` and
 `openai.InvalidRequestError` (an ImportError / AttributeError on openai>=1) are renamed the same way, but not
@@ -32,7 +34,7 @@ from migrate.catalog.facts import (
     LEGACY_EXCEPTION_NAMES_REUSED,
     ExceptionFact,
 )
-from migrate.rewrite.rules._base import RuleTransformer, code, get_arg, openai_alias
+from migrate.rewrite.rules._base import RuleTransformer, code, get_arg, literal_str, openai_alias
 
 ERRORS: dict[str, str] = {name: fact.current for name, fact in LEGACY_EXCEPTION_CLASSES.items()}
 # 0.x names that `from openai import X` / `openai.X` still spell in 0.x code, and that openai>=1 lacks
@@ -179,6 +181,12 @@ class Transformer(RuleTransformer):
             and updated.attr.value in ATTRIBUTES
         ):
             self.edited()
+            if updated.attr.value == "http_body":
+                self.review(original, f"{code(original)} was the raw text of the response; {updated.value.value}.body "
+                                      f"is the parsed JSON's \"error\" object (or None): use "
+                                      f"{updated.value.value}.response.text for the text of a status error",
+                            note=f"{updated.value.value}.body is the parsed error object, not the raw text "
+                                 f"{code(original)} was")
             new = ATTRIBUTES[updated.attr.value]
             head, _, rest = new.partition(".")
             node = updated.with_changes(attr=cst.Name(head))
@@ -199,8 +207,28 @@ class Transformer(RuleTransformer):
             return updated.with_changes(value=new)
         return updated
 
+    def _json_body(self, node: cst.BaseExpression) -> bool:
+        """`e.json_body` of a handler's exception variable (0.x: the whole JSON of the error response)."""
+        return (isinstance(node, cst.Attribute) and node.attr.value == "json_body" and isinstance(node.value, cst.Name)
+                and node.value.value in self.handler_vars)
+
+    # e.json_body["error"] / e.json_body.get("error")  ->  e.body: openai>=1 keeps the JSON's "error" member alone
+    def leave_Subscript(self, original: cst.Subscript, updated: cst.Subscript):
+        if (self._json_body(original.value) and len(original.slice) == 1
+                and isinstance(original.slice[0].slice, cst.Index)
+                and literal_str(original.slice[0].slice.value) == "error"):
+            self.edited()
+            return updated.value
+        return updated
+
     # RateLimitError("slow down"): openai>=1 status errors need the HTTP response and body too
     def leave_Call(self, original: cst.Call, updated: cst.Call):
+        if (isinstance(original.func, cst.Attribute) and original.func.attr.value == "get"
+                and self._json_body(original.func.value) and original.args and original.args[0].keyword is None
+                and not original.args[0].star and literal_str(original.args[0].value) == "error"
+                and isinstance(updated.func, cst.Attribute)):
+            self.edited()
+            return updated.func.value
         fact, legacy = None, False
         for q in self.qnames_if(original.func, ("openai",)):
             parts = q.split(".")

@@ -87,6 +87,41 @@ CASES = [
         """, None, id="OAI005-current-sdk-exceptions-untouched",
         review=[]),
     case("OAI005", """
+        import openai
+        from openai.error import APIError
+
+
+        def code_of(call):
+            try:
+                return call()
+            except APIError as err:
+                error = err and err.json_body and isinstance(err.json_body, dict) and err.json_body.get("error")
+                return error and error.get("code"), err.json_body["error"]["message"]
+            except openai.error.InvalidRequestError as e:
+                if "maximum context length" in e.http_body:
+                    raise
+                return e.json_body
+        """, """
+        import openai
+        from openai import APIError
+
+
+        def code_of(call):
+            # migrate: a 404 (an unknown model, say) now raises NotFoundError, not BadRequestError
+            try:
+                return call()
+            except APIError as err:
+                error = err and err.body and isinstance(err.body, dict) and err.body
+                return error and error.get("code"), err.body["message"]
+            except openai.BadRequestError as e:
+                # migrate: e.body is the parsed error object, not the raw text e.http_body was
+                if "maximum context length" in e.body:
+                    raise
+                return e.body
+        """, id="OAI005-json-body-error-member-is-the-current-body",
+        review=[("OAI005", 13, "the current SDK raises NotFoundError for 404"),
+                ("OAI005", 15, "e.http_body was the raw text of the response")]),
+    case("OAI005", """
         from openai.error import InvalidRequestError, ServiceUnavailableError, Timeout, TryAgain
 
 

@@ -79,7 +79,6 @@ _RESOURCES = _legacy.RESOURCES  # 0.x resource -> its current client attribute p
 _LEGACY_METHODS = _legacy.METHODS
 REMOVED = _legacy.REMOVED
 
-# Positional 0.x arguments that became keywords.
 # 0.x methods whose leading parameters were positional (openai 0.28's signatures); openai>=1 takes them by keyword.
 _POSITIONAL = {"audio.transcriptions.create": ("model", "file"), "audio.translations.create": ("model", "file"),
                "moderations.create": ("input", "model"), "files.create": ("file", "purpose"),
@@ -106,10 +105,13 @@ _GONE_SETTINGS = frozenset(SETTINGS) - load_catalog().module_settings
 _RESOURCE_NAMES = "|".join(sorted({*_RESOURCES, *_GONE_SETTINGS}))
 _BARE = re.compile(rf"\bopenai\s*\.\s*(?:{_RESOURCE_NAMES})\b|^[ \t]*from[ \t]+openai[ \t]+import\b[^\n]*\b(?:{_RESOURCE_NAMES})\b",
                    re.MULTILINE)
+_MODULES = re.compile(rf"\bopenai\s*\.\s*(?:{'|'.join(sorted(_legacy.REMOVED_MODULES))})\b"
+                      rf"|^[ \t]*from[ \t]+openai[ \t]+import\b[^\n]*\b(?:{'|'.join(sorted(_legacy.REMOVED_MODULES))})\b",
+                      re.MULTILINE)
 
 
 def wanted(source: str, state) -> bool:
-    return bool(_WANTED.search(source)) or bool(_BARE.search(source))
+    return bool(_WANTED.search(source)) or bool(_BARE.search(source)) or bool(_MODULES.search(source))
 
 
 class Transformer(RuleTransformer):
@@ -271,6 +273,12 @@ class Transformer(RuleTransformer):
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute):
         hit = self._legacy(original)
         if hit is None:
+            parent = self.parent(original)
+            if not isinstance(parent, (cst.Attribute, cst.Import, cst.ImportFrom, cst.ImportAlias)):
+                # openai.embeddings_utils.get_embedding(...): the outermost attribute of the chain speaks
+                for q in self.qnames_if(original, ("openai",)):
+                    if self._removed_module(original, q):
+                        break
             removed = self._removed(original)
             if removed and not isinstance(self.parent(original), cst.Attribute):
                 self.review(original, f"openai.{removed}: {REMOVED[removed]}")
@@ -568,9 +576,32 @@ class Transformer(RuleTransformer):
         return value
 
     # -- the client construction ------------------------------------------------------------------------------
+    def leave_Import(self, original: cst.Import, updated: cst.Import):
+        for alias in original.names:
+            self._removed_module(original, code(alias.name))
+        return updated
+
+    def _removed_module(self, node: cst.CSTNode, dotted: str) -> bool:
+        """`openai.openai_object`, `openai.embeddings_utils`, ...: a 0.x submodule openai>=1 does not have
+        (importing it raises ModuleNotFoundError, often inside `try: ... except ImportError`)."""
+        parts = dotted.split(".")
+        if len(parts) < 2 or parts[0] != "openai" or parts[1] not in _legacy.REMOVED_MODULES:
+            return False
+        name = ".".join(parts[:2])
+        self.review(node, f"{name} is a 0.x module that openai>=1 does not have (ModuleNotFoundError): "
+                          f"{_legacy.REMOVED_MODULES[parts[1]]}",
+                    note=f"{name} is gone in openai>=1: {_legacy.REMOVED_MODULES[parts[1]]}")
+        return True
+
     def leave_ImportFrom(self, original: cst.ImportFrom, updated: cst.ImportFrom):
-        if original.module is not None and code(original.module) == "openai" and not isinstance(original.names, cst.ImportStar):
+        if original.relative or original.module is None:
+            return updated
+        if self._removed_module(original, code(original.module)):
+            return updated
+        if code(original.module) == "openai" and not isinstance(original.names, cst.ImportStar):
             for alias in original.names:
+                if isinstance(alias.name, cst.Name) and self._removed_module(original, f"openai.{alias.name.value}"):
+                    break
                 if isinstance(alias.name, cst.Name) and alias.name.value in _RESOURCES:
                     local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else alias.name.value
                     self.resource_imports.append((original, alias.name.value, local))

@@ -515,6 +515,45 @@ CASES = [
                 return self._openai.chat.completions.create(model="m", messages=messages)
         """, None, id="OAI004-setting-through-the-stored-module-of-1x-code-no-note",
         review=[]),
+    case("OAI004", """
+        import openai
+        import openai.version
+        from openai.openai_object import OpenAIObject
+        from openai import util
+        from openai.types.chat import ChatCompletion
+
+        try:
+            from openai.embeddings_utils import cosine_similarity
+        except ImportError:
+            cosine_similarity = None
+
+
+        def wrap(data):
+            return openai.util.convert_to_openai_object(data), OpenAIObject, openai.version.VERSION
+        """, """
+        import openai
+        import openai.version
+        # migrate: openai.openai_object is gone in openai>=1: responses are pydantic models now (read attributes; .model_dump() gives a dict)
+        from openai.openai_object import OpenAIObject
+        # migrate: openai.util is gone in openai>=1: internal to 0.x: no counterpart (convert_to_openai_object: responses are pydantic models)
+        from openai import util
+        from openai.types.chat import ChatCompletion
+
+        try:
+            # migrate: openai.embeddings_utils is gone in openai>=1: call client.embeddings.create and compute distances yourself (numpy)
+            from openai.embeddings_utils import cosine_similarity
+        except ImportError:
+            cosine_similarity = None
+
+
+        def wrap(data):
+            # migrate: openai.util is gone in openai>=1: internal to 0.x: no counterpart (convert_to_openai_object: responses are pydantic models)
+            return openai.util.convert_to_openai_object(data), OpenAIObject, openai.version.VERSION
+        """, id="OAI004-imports-of-0x-only-submodules-get-a-note",
+        review=[("OAI004", 5, "openai.openai_object is a 0.x module that openai>=1 does not have"),
+                ("OAI004", 7, "openai.util is a 0.x module"),
+                ("OAI004", 12, "openai.embeddings_utils is a 0.x module"),
+                ("OAI004", 19, "openai.util is a 0.x module")]),
 ]
 
 

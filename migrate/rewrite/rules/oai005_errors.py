@@ -77,7 +77,9 @@ class Transformer(RuleTransformer):
     def statement_filter(self):
         # Every hook acts on names from openai: its imports, the names they bind, the `except` clauses catching them
         # (a handler's variable is used inside its own `try` statement).
-        return self.names_filter(("openai",))
+        names = self.names_filter(("openai",))
+        # and `super().__init__(...)` in a class deriving from a 0.x exception
+        return None if names is None else re.compile(rf"{names.pattern}|\bsuper\(\)\s*\.\s*__init__\b")
 
     def visit_Module(self, node: cst.Module) -> None:
         alias = openai_alias(node)
@@ -174,11 +176,11 @@ class Transformer(RuleTransformer):
                     self.review(original, NOTES[old], note=SHORT_NOTES[old])
                 self.edited()
                 return updated.with_changes(attr=cst.Name(TOP_LEVEL_RENAMES[old]))
-        # e.http_status inside `except openai.error.X as e:`
+        # e.http_status inside `except openai.error.X as e:` (or `if isinstance(e, openai.error.X):`)
         if (
             isinstance(updated.value, cst.Name)
-            and updated.value.value in self.handler_vars
             and updated.attr.value in ATTRIBUTES
+            and (updated.value.value in self.handler_vars or updated.value.value in self._narrowed(original))
         ):
             self.edited()
             if updated.attr.value == "http_body":
@@ -210,7 +212,48 @@ class Transformer(RuleTransformer):
     def _json_body(self, node: cst.BaseExpression) -> bool:
         """`e.json_body` of a handler's exception variable (0.x: the whole JSON of the error response)."""
         return (isinstance(node, cst.Attribute) and node.attr.value == "json_body" and isinstance(node.value, cst.Name)
-                and node.value.value in self.handler_vars)
+                and (node.value.value in self.handler_vars or node.value.value in self._narrowed(node)))
+
+    def _legacy_class(self, node: cst.BaseExpression) -> str | None:
+        """The 0.x exception class an expression names (openai.error.X, or a 0.x-only top-level openai.X)."""
+        for q in self.qnames_in(node, "openai"):
+            if q.startswith("openai.error.") and q.count(".") == 2:
+                return q.rsplit(".", 1)[1]
+            if q.count(".") == 1 and q[7:] in TOP_LEVEL_RENAMES:
+                return q[7:]
+        return None
+
+    def _narrowed(self, node: cst.CSTNode) -> set[str]:
+        """The names that `if isinstance(name, <0.x error>):` (alone or in an `and`) around `node`, in the if's
+        body, says hold a 0.x exception: their 0.x attributes (e.http_status) are renamed as in a handler."""
+        chain = [*(self._parents(node) or []), node]
+        found: set[str] = set()
+        for k, parent in enumerate(chain[:-1]):
+            if not (isinstance(parent, cst.If) and chain[k + 1] is parent.body):
+                continue
+            tests = [parent.test]
+            while tests:
+                test = tests.pop()
+                if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
+                    tests += [test.left, test.right]
+                elif (isinstance(test, cst.Call) and isinstance(test.func, cst.Name) and test.func.value == "isinstance"
+                      and len(test.args) == 2 and isinstance(test.args[0].value, cst.Name)):
+                    classes = test.args[1].value
+                    elements = [e.value for e in classes.elements] if isinstance(classes, cst.Tuple) else [classes]
+                    if elements and all(self._legacy_class(e) is not None for e in elements):
+                        found.add(test.args[0].value.value)
+        return found
+
+    def _super_init_class(self, call: cst.Call) -> str | None:
+        """`super().__init__(...)` in a class deriving from a 0.x exception: that exception's 0.x name."""
+        func = call.func
+        if not (isinstance(func, cst.Attribute) and func.attr.value == "__init__" and isinstance(func.value, cst.Call)
+                and isinstance(func.value.func, cst.Name) and func.value.func.value == "super"):
+            return None
+        for parent in reversed(self._parents(call) or []):
+            if isinstance(parent, cst.ClassDef):
+                return next((name for base in parent.bases if (name := self._legacy_class(base.value))), None)
+        return None
 
     # e.json_body["error"] / e.json_body.get("error")  ->  e.body: openai>=1 keeps the JSON's "error" member alone
     def leave_Subscript(self, original: cst.Subscript, updated: cst.Subscript):
@@ -241,6 +284,9 @@ class Transformer(RuleTransformer):
             fact = _CONSTRUCTORS.get(ERRORS.get(name, name) if legacy else name)
             if fact is not None:
                 break
+        if fact is None and (base := self._super_init_class(original)) is not None:
+            # class InvalidRequestError(openai.error.InvalidRequestError): ... super().__init__(message, model)
+            fact, legacy = _CONSTRUCTORS.get(ERRORS.get(base, base)), True
         if fact is None or any(a.star for a in original.args):
             return updated
         positional = sum(1 for a in original.args if a.keyword is None)

@@ -122,6 +122,51 @@ CASES = [
         review=[("OAI005", 13, "the current SDK raises NotFoundError for 404"),
                 ("OAI005", 15, "e.http_body was the raw text of the response")]),
     case("OAI005", """
+        from openai.error import OpenAIError as OriginalError, InvalidRequestError
+
+
+        class ModelError(InvalidRequestError):
+            def __init__(self, message, model):
+                self.model = model
+                super().__init__(message, f"{model}")
+
+
+        class Plain(OriginalError):
+            def __init__(self, message):
+                super().__init__(message)
+
+
+        def status_of(original_exception, other):
+            if isinstance(original_exception, OriginalError) and other:
+                return original_exception.http_status, other.http_status
+            else:
+                return original_exception.http_status
+        """, """
+        # migrate: a 404 (an unknown model, say) now raises NotFoundError, not BadRequestError
+        from openai import OpenAIError as OriginalError, BadRequestError
+
+
+        class ModelError(BadRequestError):
+            def __init__(self, message, model):
+                self.model = model
+                # migrate: openai.BadRequestError(...) takes (message, response, body) in openai>=1
+                super().__init__(message, f"{model}")
+
+
+        class Plain(OriginalError):
+            def __init__(self, message):
+                super().__init__(message)
+
+
+        def status_of(original_exception, other):
+            if isinstance(original_exception, OriginalError) and other:
+                return original_exception.status_code, other.http_status
+            else:
+                return original_exception.http_status
+        """, id="OAI005-subclass-super-init-and-isinstance-narrowed-attributes",
+        review=[("OAI005", 3, "the current SDK raises NotFoundError for 404"),
+                ("OAI005", 10, "openai.BadRequestError(...) needs response, body in openai>=1")]),
+    case("OAI005", """
         from openai.error import InvalidRequestError, ServiceUnavailableError, Timeout, TryAgain
 
 
@@ -145,6 +190,7 @@ CASES = [
         class InvalidRequestError(InvalidRequestError):
             def __init__(self, message, model):
                 self.model = model
+                # migrate: openai.BadRequestError(...) takes (message, response, body) in openai>=1
                 super().__init__(message, model)
 
 
@@ -155,7 +201,8 @@ CASES = [
         Timeout = Timeout
         __all__ = ["TryAgain"]
         """, id="OAI005-a-name-the-module-redefines-keeps-its-local-name",
-        review=[("OAI005", 3, "the current SDK raises NotFoundError for 404")]),
+        review=[("OAI005", 3, "the current SDK raises NotFoundError for 404"),
+                ("OAI005", 10, "openai.BadRequestError(...) needs response, body in openai>=1")]),
 ]
 
 

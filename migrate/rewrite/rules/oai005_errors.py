@@ -9,7 +9,9 @@ openai 0.28): 400/404/415 InvalidRequestError -> BadRequestError, 409 TryAgain -
 503 ServiceUnavailableError -> InternalServerError. Every target name exists in the installed SDK (a test
 imports each from `openai`). In `except ... as e:` blocks, the 0.x attribute names on `e` are renamed too;
 `e.body` holds only the JSON's "error" member, so `e.json_body["error"]` and `e.json_body.get("error")`
-become `e.body`, and `e.http_body` (the raw text) gets a note.
+become `e.body`, and `e.http_body` (the raw text) gets a note. The body of `if isinstance(e, <0.x error>):`
+is treated like a handler, and `super().__init__(...)` in a subclass of a 0.x error is checked like a
+constructor call (below).
 
 0.x also exported some of them from `openai` itself: `from openai import InvalidRequestError` and
 `openai.InvalidRequestError` (an ImportError / AttributeError on openai>=1) are renamed the same way, but not

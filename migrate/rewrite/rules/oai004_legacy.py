@@ -137,13 +137,16 @@ class Transformer(RuleTransformer):
         # id(indented block) -> [(index in the block, setting, what it points at or None, statement)]: the endpoint
         # settings made inside functions and branches (`openai.api_base = "https://openrouter.ai/api/v1"`)
         self.block_settings: dict[int, list[tuple[int, str, Classification | None, cst.CSTNode]]] = {}
+        self.key_renames: dict[int, str] = {}  # id(dict key string) -> its current name ("engine" -> "model")
+        self.known_spreads: set[int] = set()  # id(Name) of `**name` spreads whose every key is known and current
 
     def statement_filter(self):
         # every hook acts on names from openai (settings, calls, imports), or on a 0.x resource read off an
         # attribute that holds the module (self._openai.ChatCompletion)
         names = self.names_filter(("openai",))
         return None if names is None else re.compile(
-            f"{names.pattern}|{words_pattern(_RESOURCES).pattern}|\\.\\s*(?:{'|'.join(SETTINGS)})\\s*=(?!=)")
+            f"{names.pattern}|{words_pattern(_RESOURCES).pattern}|\\.\\s*(?:{'|'.join(SETTINGS)})\\s*=(?!=)"
+            f"|[\"'](?:{'|'.join(_SPREAD_RENAMES)})[\"']")
 
     # -- module-level bookkeeping ---------------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
@@ -159,6 +162,7 @@ class Transformer(RuleTransformer):
                 self._plan_upload(call)
         if self.has_legacy:
             self._gather_block_settings(node)
+            self._plan_spread_dicts(node)
         for i, stmt in enumerate(node.body):
             self.top_index[id(stmt)] = i
             setting = self._setting(stmt)
@@ -211,6 +215,72 @@ class Transformer(RuleTransformer):
                                       f"{LEGACY_SETTINGS.get(name, 'there is no current-SDK counterpart')}",
                             note=f"openai.{name} no longer configures anything: pass it to OpenAI(...)")
         return updated
+
+    def _plan_spread_dicts(self, module: cst.Module) -> None:
+        """`model_args["engine"] = d; openai.Completion.acreate(**model_args)`: a dict built in the calling function
+        from literal keys only, and used for nothing but the spread, gets the current key names where it is built
+        (engine/deployment_id -> model, request_timeout -> timeout, headers -> extra_headers)."""
+        parents = None
+        for call in walk.findall(module, m.Call(func=m.Attribute())):
+            if self._legacy(call.func) is None:
+                continue
+            for arg in call.args:
+                if arg.star == "**" and isinstance(arg.value, cst.Name):
+                    parents = parents or self.state.parents(module)
+                    self._plan_spread_dict(call, arg.value, parents)
+
+    def _plan_spread_dict(self, call: cst.Call, spread: cst.Name, parents: dict) -> None:
+        function = parents.get(call)
+        while function is not None and not isinstance(function, (cst.FunctionDef, cst.Module)):
+            function = parents.get(function)
+        if not isinstance(function, cst.FunctionDef):
+            return
+        keys: list[tuple[cst.SimpleString, str, cst.CSTNode]] = []  # (key node, key, the storing node)
+        for use in walk.findall(function.body, m.Name(value=spread.value)):
+            if use is spread:
+                continue
+            parent = parents.get(use)
+            if isinstance(parent, cst.AssignTarget) and parent.target is use:
+                value = parents[parent].value
+                if isinstance(value, cst.Dict) and all(isinstance(e, cst.DictElement) and isinstance(e.key, cst.SimpleString)
+                                                       and literal_str(e.key) is not None for e in value.elements):
+                    keys += [(e.key, literal_str(e.key), e) for e in value.elements]
+                    continue
+                return
+            if isinstance(parent, cst.Subscript) and parent.value is use and len(parent.slice) == 1:
+                index = parent.slice[0].slice
+                key = literal_str(index.value) if isinstance(index, cst.Index) else None
+                store = parents.get(parent)
+                if (key is not None and isinstance(index.value, cst.SimpleString) and isinstance(store, cst.AssignTarget)
+                        and store.target is parent):
+                    keys.append((index.value, key, parent))
+                    continue
+                if key is not None and key not in _SPREAD_RENAMES:
+                    continue  # a read of a key that keeps its name
+            return  # a parameter, a method call (update, pop), a read of a renamed key, passed on: keys unknown
+        names = {key for _, key, _ in keys}
+        if not keys or names & (set(_CLIENT_KWARGS) | set(_LEGACY_ONLY_KWARGS) - set(_SPREAD_RENAMES)):
+            return
+        model_stores = [node for _, key, node in keys if key == "model"]
+        for node, key, store in keys:
+            if key in ("engine", "deployment_id") and not all(_exclusive(store, other, parents) for other in model_stores):
+                return  # engine= next to model= on one path: which one to keep is for a person to say
+        engine_stores = [store for _, key, store in keys if key in ("engine", "deployment_id")]
+        if len(engine_stores) > 1 and not all(_exclusive(a, b, parents) for a in engine_stores for b in engine_stores
+                                              if a is not b):
+            return
+        for node, key, _ in keys:
+            if key in _SPREAD_RENAMES:
+                self.key_renames[id(node)] = _SPREAD_RENAMES[key]
+        self.known_spreads.add(id(spread))
+
+    def leave_SimpleString(self, original: cst.SimpleString, updated: cst.SimpleString):
+        new = self.key_renames.get(id(original))
+        if new is None:
+            return updated
+        self.edited()
+        quote = original.quote
+        return updated.with_changes(value=f"{original.prefix}{quote}{new}{quote}")
 
     def _gather_block_settings(self, module: cst.Module) -> None:
         """Each `openai.api_base/base_url/api_key = value` statement inside a block, with whom the value points
@@ -473,9 +543,10 @@ class Transformer(RuleTransformer):
             self.review(original, f"per-request {', '.join(dropped)} dropped: the client carries the endpoint and "
                                   f"key now (use client.with_options(...) if this call needs its own)",
                         note=f"per-request {', '.join(dropped)} dropped: the client carries them now")
+        known = {a.value.value for a in original.args if a.star == "**" and id(a.value) in self.known_spreads}
         args = []
         for arg in call.args:
-            if arg.star == "**":
+            if arg.star == "**" and not (isinstance(arg.value, cst.Name) and arg.value.value in known):
                 arg = arg.with_changes(value=self._spread(original, arg.value))
             args.append(arg)
         return call.with_changes(args=args)
@@ -692,6 +763,24 @@ class Transformer(RuleTransformer):
 
 
 _IDENTITY_OPERATORS = (cst.Equal, cst.NotEqual, cst.Is, cst.IsNot, cst.In, cst.NotIn)
+# Keys of a ** dict that openai>=1 spells otherwise.
+_SPREAD_RENAMES = {"engine": "model", "deployment_id": "model", **_legacy.RENAMED_KEYWORDS}
+
+
+def _exclusive(a: cst.CSTNode, b: cst.CSTNode, parents: dict) -> bool:
+    """`a` and `b` lie on different branches of one if (its body and its else/elif): never both run."""
+    chain_a = []
+    node = a
+    while node is not None:
+        chain_a.append(node)
+        node = parents.get(node)
+    below_b, node = b, parents.get(b)
+    while node is not None and node not in chain_a:
+        below_b, node = node, parents.get(node)
+    if not isinstance(node, cst.If):
+        return False
+    below_a = chain_a[chain_a.index(node) - 1]
+    return {id(below_a), id(below_b)} == {id(node.body), id(node.orelse)} and node.orelse is not None
 
 
 def _resource_spelling(node: cst.Attribute) -> str:

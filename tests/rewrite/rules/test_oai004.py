@@ -554,6 +554,54 @@ CASES = [
                 ("OAI004", 7, "openai.util is a 0.x module"),
                 ("OAI004", 12, "openai.embeddings_utils is a 0.x module"),
                 ("OAI004", 19, "openai.util is a 0.x module")]),
+    case("OAI004", """
+        import openai
+
+
+        async def complete(api_type, model_id, prompt):
+            model_args = {}
+            if api_type in ["azure", "azure_ad"]:
+                model_args["engine"] = model_id
+            else:
+                model_args["model"] = model_id
+            model_args["request_timeout"] = 30
+            return await openai.Completion.acreate(**model_args, prompt=prompt)
+
+
+        def embed(deployment, texts, extra):
+            args = {"deployment_id": deployment, "headers": {"x": "1"}}
+            args["model"] = "ada"
+            first = openai.Embedding.create(**args, input=texts)
+            options = dict(extra)
+            return first, openai.Embedding.create(**options, input=texts)
+        """, """
+        import openai
+
+        client = openai.OpenAI()
+        async_client = openai.AsyncOpenAI()
+
+
+        async def complete(api_type, model_id, prompt):
+            model_args = {}
+            if api_type in ["azure", "azure_ad"]:
+                model_args["model"] = model_id
+            else:
+                model_args["model"] = model_id
+            model_args["timeout"] = 30
+            return await async_client.completions.create(**model_args, prompt=prompt)
+
+
+        def embed(deployment, texts, extra):
+            args = {"deployment_id": deployment, "headers": {"x": "1"}}
+            args["model"] = "ada"
+            # migrate: **args must not carry 0.x-only arguments (engine=, request_timeout=, api_key=, ...)
+            first = client.embeddings.create(**args, input=texts)
+            options = dict(extra)
+            # migrate: **options must not carry 0.x-only arguments (engine=, request_timeout=, api_key=, ...)
+            return first, client.embeddings.create(**options, input=texts)
+        """, id="OAI004-a-local-dict-spread-into-a-0x-call-gets-the-current-keys",
+        review=[("OAI004", 22, "**args may carry 0.x-only arguments"),
+                ("OAI004", 25, "**options may carry 0.x-only arguments")]),
 ]
 
 

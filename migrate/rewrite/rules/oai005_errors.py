@@ -58,6 +58,9 @@ SHORT_NOTES = {
 ATTRIBUTES = LEGACY_ERROR_ATTRIBUTES
 
 
+# The keyword arguments of 0.x's OpenAIError.__init__ (openai 0.28 error.py), besides message.
+_LEGACY_CONSTRUCTOR_KEYWORDS = ("http_body", "http_status", "json_body", "headers", "code")
+
 _NAMES = re.compile(r"\b(?:%s)\b" % "|".join(sorted({*ERRORS, *_CONSTRUCTORS})))
 
 
@@ -286,9 +289,19 @@ class Transformer(RuleTransformer):
             fact = _CONSTRUCTORS.get(ERRORS.get(name, name) if legacy else name)
             if fact is not None:
                 break
-        if fact is None and (base := self._super_init_class(original)) is not None:
+        base = self._super_init_class(original) if fact is None and not legacy else None
+        if base is not None:
             # class InvalidRequestError(openai.error.InvalidRequestError): ... super().__init__(message, model)
             fact, legacy = _CONSTRUCTORS.get(ERRORS.get(base, base)), True
+        if legacy:
+            dropped = [a.keyword.value for a in original.args if a.keyword is not None
+                       and a.keyword.value in _LEGACY_CONSTRUCTOR_KEYWORDS]
+            if dropped:
+                what = "super().__init__(...)" if base is not None else f"{code(updated.func)}(...)"
+                self.review(original, f"{what} passes {', '.join(k + '=' for k in dropped)}, which the 0.x errors took and no openai>=1 "
+                                      f"error does (TypeError): drop them (status_code, body and response are read "
+                                      f"from the HTTP response)",
+                            note=f"openai>=1 errors take no {'/'.join(dropped)} arguments")
         if fact is None or any(a.star for a in original.args):
             return updated
         positional = sum(1 for a in original.args if a.keyword is None)

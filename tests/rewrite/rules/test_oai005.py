@@ -136,6 +136,11 @@ CASES = [
                 super().__init__(message)
 
 
+        class Detailed(OriginalError):
+            def __init__(self, message, status):
+                super().__init__(message=message, http_status=status, json_body=None)
+
+
         def status_of(original_exception, other):
             if isinstance(original_exception, OriginalError) and other:
                 return original_exception.http_status, other.http_status
@@ -158,6 +163,12 @@ CASES = [
                 super().__init__(message)
 
 
+        class Detailed(OriginalError):
+            def __init__(self, message, status):
+                # migrate: openai>=1 errors take no http_status/json_body arguments
+                super().__init__(message=message, http_status=status, json_body=None)
+
+
         def status_of(original_exception, other):
             if isinstance(original_exception, OriginalError) and other:
                 return original_exception.status_code, other.http_status
@@ -165,7 +176,8 @@ CASES = [
                 return original_exception.http_status
         """, id="OAI005-subclass-super-init-and-isinstance-narrowed-attributes",
         review=[("OAI005", 3, "the current SDK raises NotFoundError for 404"),
-                ("OAI005", 10, "openai.BadRequestError(...) needs response, body in openai>=1")]),
+                ("OAI005", 10, "openai.BadRequestError(...) needs response, body in openai>=1"),
+                ("OAI005", 21, "super().__init__(...) passes http_status=, json_body=, which the 0.x errors took")]),
     case("OAI005", """
         from openai.error import InvalidRequestError, ServiceUnavailableError, Timeout, TryAgain
 

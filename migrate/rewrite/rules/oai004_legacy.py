@@ -139,6 +139,7 @@ class Transformer(RuleTransformer):
         self.block_settings: dict[int, list[tuple[int, str, Classification | None, cst.CSTNode]]] = {}
         self.key_renames: dict[int, str] = {}  # id(dict key string) -> its current name ("engine" -> "model")
         self.known_spreads: set[int] = set()  # id(Name) of `**name` spreads whose every key is known and current
+        self._module_binds_openai: bool | None = None  # `import openai` at module level (incl. top-level try/if)
 
     def statement_filter(self):
         # every hook acts on names from openai (settings, calls, imports), or on a 0.x resource read off an
@@ -204,8 +205,11 @@ class Transformer(RuleTransformer):
         self._setting_of_stored_module(original)
         for name in self._settings_assigned(original):
             if self.has_legacy and not folded:
+                if self._module_binds_openai is None:
+                    self._module_binds_openai = _binds_openai(self.context.wrapper.module.body)
+                through = f"`{self.sync_name}`" if self._module_binds_openai else "a client built at each call"
                 self.review(original, f"openai.{name} set here no longer configures anything: this module "
-                                      f"now calls through `{self.sync_name}`; pass the value to its "
+                                      f"now calls through {through}; pass the value to its "
                                       f"OpenAI(...) construction instead",
                             note=f"openai.{name} no longer configures anything: pass it to OpenAI(...)")
             elif not self.has_legacy and name in _GONE_SETTINGS:
@@ -357,6 +361,14 @@ class Transformer(RuleTransformer):
             self._resource_of_stored_module(original)
             return updated
         target, is_async = hit
+        if self._only_local_openai(original):
+            # `import openai` inside the function (an optional dependency): a module-level client would import the
+            # package when the module loads; a client built at the call keeps the import where it was
+            node = cst.Call(func=cst.Attribute(cst.Name("openai"), cst.Name("AsyncOpenAI" if is_async else "OpenAI")))
+            for part in target.split("."):
+                node = cst.Attribute(value=node, attr=cst.Name(part))
+            self.edited()
+            return node
         if is_async:
             self.need_async = True
         else:
@@ -381,6 +393,17 @@ class Transformer(RuleTransformer):
                              f"compares unequal")
         self.edited()
         return node
+
+    def _only_local_openai(self, node: cst.Attribute) -> bool:
+        """`openai.ChatCompletion.create` where `openai` is bound by an import inside a function only, never at the
+        module's top level (nor in its top-level try/if blocks)."""
+        resource = node.value
+        if not (self.function_depth and isinstance(resource, cst.Attribute) and isinstance(resource.value, cst.Name)
+                and resource.value.value == "openai"):
+            return False
+        if self._module_binds_openai is None:
+            self._module_binds_openai = _binds_openai(self.context.wrapper.module.body)
+        return not self._module_binds_openai
 
     def _compared(self, node: cst.CSTNode) -> bool:
         """`llm_api == openai.ChatCompletion.create`, `f in (openai.Completion.create, ...)`: 0.x resources were
@@ -763,6 +786,35 @@ class Transformer(RuleTransformer):
 
 
 _IDENTITY_OPERATORS = (cst.Equal, cst.NotEqual, cst.Is, cst.IsNot, cst.In, cst.NotIn)
+def _binds_openai(body) -> bool:
+    """Whether these statements (a module's, and its top-level try/if/with blocks') bind the name `openai`."""
+    for stmt in body:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                if isinstance(small, cst.Import) and any(
+                        alias.asname is None and code(alias.name).split(".")[0] == "openai"
+                        or alias.asname is not None and alias.asname.name.value == "openai" for alias in small.names):
+                    return True
+                if isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar) and any(
+                        (alias.asname.name.value if alias.asname else code(alias.name)) == "openai"
+                        for alias in small.names):
+                    return True
+                if isinstance(small, cst.Assign) and any(isinstance(t.target, cst.Name) and t.target.value == "openai"
+                                                         for t in small.targets):
+                    return True
+        elif isinstance(stmt, (cst.Try, cst.TryStar, cst.If, cst.With)):
+            blocks = [stmt.body]
+            if isinstance(stmt, (cst.Try, cst.TryStar)):
+                blocks += [h.body for h in stmt.handlers] + [b.body for b in (stmt.orelse, stmt.finalbody) if b]
+            elif isinstance(stmt, cst.If) and stmt.orelse is not None:
+                blocks.append(stmt.orelse.body)
+            if any(_binds_openai(block.body) for block in blocks if isinstance(block, cst.IndentedBlock)):
+                return True
+            if isinstance(stmt, cst.If) and isinstance(stmt.orelse, cst.If) and _binds_openai([stmt.orelse]):
+                return True
+    return False
+
+
 # Keys of a ** dict that openai>=1 spells otherwise.
 _SPREAD_RENAMES = {"engine": "model", "deployment_id": "model", **_legacy.RENAMED_KEYWORDS}
 

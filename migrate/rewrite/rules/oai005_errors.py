@@ -172,6 +172,11 @@ class Transformer(RuleTransformer):
                 if old in NOTES:
                     self.review(original, NOTES[old], note=SHORT_NOTES[old])
                 self.edited()
+                if (isinstance(original.value, cst.Attribute) and isinstance(original.value.value, cst.Name)
+                        and original.value.value.value == "openai"):
+                    # openai.error.X: `openai` is bound here already (often by an `import openai` inside the
+                    # function, where the package is an optional dependency): no module-level import
+                    return cst.Attribute(value=cst.Name("openai"), attr=cst.Name(new))
                 if not self.have_openai_import:
                     AddImportsVisitor.add_needed_import(self.context, "openai")
                 return cst.Attribute(value=cst.Name(self.alias), attr=cst.Name(new))

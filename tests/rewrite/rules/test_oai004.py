@@ -602,6 +602,34 @@ CASES = [
         """, id="OAI004-a-local-dict-spread-into-a-0x-call-gets-the-current-keys",
         review=[("OAI004", 22, "**args may carry 0.x-only arguments"),
                 ("OAI004", 25, "**options may carry 0.x-only arguments")]),
+    case("OAI004", """
+        def ask(prompt):
+            try:
+                import openai
+            except ImportError:
+                raise ImportError("pip install openai")
+            return openai.ChatCompletion.create(model="m", messages=[{"role": "user", "content": prompt}])
+
+
+        async def aembed(texts):
+            import openai
+
+            return await openai.Embedding.acreate(model="e", input=texts)
+        """, """
+        def ask(prompt):
+            try:
+                import openai
+            except ImportError:
+                raise ImportError("pip install openai")
+            return openai.OpenAI().chat.completions.create(model="m", messages=[{"role": "user", "content": prompt}])
+
+
+        async def aembed(texts):
+            import openai
+
+            return await openai.AsyncOpenAI().embeddings.create(model="e", input=texts)
+        """, id="OAI004-openai-imported-only-inside-the-function-gets-a-client-at-the-call",
+        review=[]),
 ]
 
 

@@ -87,6 +87,24 @@ CASES = [
         """, None, id="OAI005-current-sdk-exceptions-untouched",
         review=[]),
     case("OAI005", """
+        from tenacity import retry, retry_if_exception_type
+
+
+        def _retry_decorator():
+            import openai
+
+            return retry(retry=retry_if_exception_type(openai.error.Timeout) | retry_if_exception_type(openai.error.APIError))
+        """, """
+        from tenacity import retry, retry_if_exception_type
+
+
+        def _retry_decorator():
+            import openai
+
+            return retry(retry=retry_if_exception_type(openai.APITimeoutError) | retry_if_exception_type(openai.APIError))
+        """, id="OAI005-openai-imported-inside-the-function-no-module-level-import-added",
+        review=[]),
+    case("OAI005", """
         import openai
         from openai.error import APIError
 

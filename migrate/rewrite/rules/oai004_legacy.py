@@ -36,6 +36,13 @@ settings are the catalog snapshot's `module_settings`). A 0.x method compared by
 the same client's, and a module that builds its own client passes in one that no longer matches.
 A 0.x call through the module stored on the instance (`self._openai = openai; self._openai.ChatCompletion
 .create(...)`) is not converted: it gets a note.
+A module that imports openai only inside its functions (an optional dependency) gets no module-level client:
+each call builds its own (`openai.OpenAI().chat.completions.create(...)`), so the module still loads without
+the package. A call that follows, in its block, a setting of another provider's URL or key
+(`openai.api_base = "https://openrouter.ai/api/v1"`) is converted with a note saying whom it went to. A dict
+built from literal keys in the calling function, used only as `**dict`, gets the current key names where it
+is built (`d["engine"] = x` -> `d["model"] = x`). Imports of 0.x-only submodules (openai.openai_object,
+openai.embeddings_utils, ...) get a note.
 """
 
 from __future__ import annotations

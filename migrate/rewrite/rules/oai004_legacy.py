@@ -523,6 +523,8 @@ class Transformer(RuleTransformer):
             name, where, stmt = elsewhere
             who = where.provider or "another endpoint"
             client = self.async_name if is_async else self.sync_name
+            if isinstance(original.func, cst.Attribute) and self._only_local_openai(original.func):
+                client = "openai.AsyncOpenAI()" if is_async else "openai.OpenAI()"
             setting = code(stmt.body[0])
             setting = setting if len(setting) <= 80 and "\n" not in setting else f"openai.{name} = ..."
             self.review(original, f"this call went to {where.describe()} under openai 0.x (`{setting}` "

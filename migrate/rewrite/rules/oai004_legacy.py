@@ -371,11 +371,12 @@ class Transformer(RuleTransformer):
         if self._only_local_openai(original):
             # `import openai` inside the function (an optional dependency): a module-level client would import the
             # package when the module loads; a client built at the call keeps the import where it was
-            node = cst.Call(func=cst.Attribute(cst.Name("openai"), cst.Name("AsyncOpenAI" if is_async else "OpenAI")))
+            inline: cst.BaseExpression = cst.Call(
+                func=cst.Attribute(cst.Name("openai"), cst.Name("AsyncOpenAI" if is_async else "OpenAI")))
             for part in target.split("."):
-                node = cst.Attribute(value=node, attr=cst.Name(part))
+                inline = cst.Attribute(value=inline, attr=cst.Name(part))
             self.edited()
-            return node
+            return inline
         if is_async:
             self.need_async = True
         else:
@@ -801,11 +802,11 @@ def _binds_openai(body) -> bool:
         if isinstance(stmt, cst.SimpleStatementLine):
             for small in stmt.body:
                 if isinstance(small, cst.Import) and any(
-                        alias.asname is None and code(alias.name).split(".")[0] == "openai"
-                        or alias.asname is not None and alias.asname.name.value == "openai" for alias in small.names):
+                        code(alias.asname.name) == "openai" if alias.asname is not None
+                        else code(alias.name).split(".")[0] == "openai" for alias in small.names):
                     return True
                 if isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar) and any(
-                        (alias.asname.name.value if alias.asname else code(alias.name)) == "openai"
+                        code(alias.asname.name if alias.asname is not None else alias.name) == "openai"
                         for alias in small.names):
                     return True
                 if isinstance(small, cst.Assign) and any(isinstance(t.target, cst.Name) and t.target.value == "openai"
@@ -830,8 +831,8 @@ _SPREAD_RENAMES = {"engine": "model", "deployment_id": "model", **_legacy.RENAME
 
 def _exclusive(a: cst.CSTNode, b: cst.CSTNode, parents: dict) -> bool:
     """`a` and `b` lie on different branches of one if (its body and its else/elif): never both run."""
-    chain_a = []
-    node = a
+    chain_a: list[cst.CSTNode] = []
+    node: cst.CSTNode | None = a
     while node is not None:
         chain_a.append(node)
         node = parents.get(node)

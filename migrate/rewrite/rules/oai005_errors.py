@@ -351,8 +351,9 @@ def _module_defines(module: cst.Module) -> set[str]:
             found.add(stmt.name.value)
         elif isinstance(stmt, cst.SimpleStatementLine):
             for small in stmt.body:
-                targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else (
-                    [small.target] if isinstance(small, cst.AnnAssign) else [])
+                if not isinstance(small, (cst.Assign, cst.AnnAssign)):
+                    continue
+                targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
                 for target in targets:
                     if isinstance(target, cst.Name):
                         found.add(target.value)

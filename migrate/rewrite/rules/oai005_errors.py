@@ -11,7 +11,9 @@ imports each from `openai`). In `except ... as e:` blocks, the 0.x attribute nam
 `e.body` holds only the JSON's "error" member, so `e.json_body["error"]` and `e.json_body.get("error")`
 become `e.body`, and `e.http_body` (the raw text) gets a note. The body of `if isinstance(e, <0.x error>):`
 is treated like a handler, and `super().__init__(...)` in a subclass of a 0.x error is checked like a
-constructor call (below).
+constructor call (below). `e.http_status` of a variable that may hold a connection error or a timeout
+(OpenAIError, APIError, ... handlers) becomes `getattr(e, "status_code", None)`: only status errors have
+status_code in openai>=1, where 0.x gave every error an http_status.
 
 0.x also exported some of them from `openai` itself: `from openai import InvalidRequestError` and
 `openai.InvalidRequestError` (an ImportError / AttributeError on openai>=1) are renamed the same way, but not
@@ -77,6 +79,8 @@ class Transformer(RuleTransformer):
         self.have_openai_import = False
         self.renamed: dict[str, str] = {}  # local name bound by `from openai.error import X` -> new local name
         self.handler_vars: list[str | None] = []
+        # a handler's (or an isinstance test's) variable -> the 0.x classes it may hold (None: not a 0.x class)
+        self.var_classes: dict[str, list[str | None]] = {}
         self.defined: set[str] = set()  # names the module binds at its top level besides imports, and its __all__
 
     def statement_filter(self):
@@ -199,6 +203,22 @@ class Transformer(RuleTransformer):
                                       f"{updated.value.value}.response.text for the text of a status error",
                             note=f"{updated.value.value}.body is the parsed error object, not the raw text "
                                  f"{code(original)} was")
+            var = updated.value.value
+            classes = self.var_classes.get(var, [None])
+            status_only = all(c in LEGACY_EXCEPTION_CLASSES and "response" in LEGACY_EXCEPTION_CLASSES[c].required
+                              for c in classes)
+            if not status_only and updated.attr.value == "http_status" and not isinstance(
+                    self.parent(original), (cst.AssignTarget, cst.AugAssign)):
+                # 0.x gave every error an http_status (None without a response); openai>=1 has status_code only on
+                # status errors: a connection error or a timeout raises AttributeError where it was None
+                return cst.Call(func=cst.Name("getattr"), args=[
+                    cst.Arg(updated.value, comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))),
+                    cst.Arg(cst.SimpleString('"status_code"'), comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))),
+                    cst.Arg(cst.Name("None"))])
+            if not status_only and updated.attr.value == "headers":
+                self.review(original, f"{var}.response.headers: only status errors have a response in openai>=1 (a "
+                                      f"connection error or a timeout raises AttributeError here)",
+                            note=f"{var}.response exists only on status errors (not on connection errors, timeouts)")
             new = ATTRIBUTES[updated.attr.value]
             head, _, rest = new.partition(".")
             node = updated.with_changes(attr=cst.Name(head))
@@ -252,6 +272,7 @@ class Transformer(RuleTransformer):
                     elements = [e.value for e in classes.elements] if isinstance(classes, cst.Tuple) else [classes]
                     if elements and all(self._legacy_class(e) is not None for e in elements):
                         found.add(test.args[0].value.value)
+                        self.var_classes[test.args[0].value.value] = [self._legacy_class(e) for e in elements]
         return found
 
     def _super_init_class(self, call: cst.Call) -> str | None:
@@ -334,6 +355,7 @@ class Transformer(RuleTransformer):
             if any(any(q.startswith("openai.error.") or q[7:] in TOP_LEVEL_RENAMES for q in self.qnames_in(t, "openai"))
                    for t in types):
                 var = node.name.name.value
+                self.var_classes[var] = [self._legacy_class(t) for t in types]
         self.handler_vars.append(var)
 
     def leave_ExceptHandler(self, original, updated):

@@ -189,7 +189,7 @@ CASES = [
 
         def status_of(original_exception, other):
             if isinstance(original_exception, OriginalError) and other:
-                return original_exception.status_code, other.http_status
+                return getattr(original_exception, "status_code", None), other.http_status
             else:
                 return original_exception.http_status
         """, id="OAI005-subclass-super-init-and-isinstance-narrowed-attributes",

@@ -87,6 +87,31 @@ CASES = [
         """, None, id="OAI005-current-sdk-exceptions-untouched",
         review=[]),
     case("OAI005", """
+        import openai
+
+
+        def call(f, log):
+            try:
+                return f()
+            except openai.error.APIError as e:
+                log(e.headers, e.http_status)
+            except openai.error.RateLimitError as e:
+                log(e.headers, e.http_status)
+        """, """
+        import openai
+
+
+        def call(f, log):
+            try:
+                return f()
+            except openai.APIError as e:
+                # migrate: e.response exists only on status errors (not on connection errors, timeouts)
+                log(e.response.headers, getattr(e, "status_code", None))
+            except openai.RateLimitError as e:
+                log(e.response.headers, e.status_code)
+        """, id="OAI005-http-status-of-a-handler-that-catches-connection-errors-too",
+        review=[("OAI005", 10, "e.response.headers: only status errors have a response in openai>=1")]),
+    case("OAI005", """
         from tenacity import retry, retry_if_exception_type
 
 

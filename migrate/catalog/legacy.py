@@ -75,6 +75,21 @@ REMOVED: dict[str, str] = {
     "Customer": "not part of the public API; no current-SDK counterpart",
     "ErrorObject": "no current-SDK counterpart; read the error from the exception (e.body, e.status_code)",
 }
+# 0.x submodules of `openai` that openai>=1 does not have (importing one raises ModuleNotFoundError), and what
+# replaced them. openai.error is OAI005's; openai.cli and openai.version exist in both.
+REMOVED_MODULES: dict[str, str] = {
+    "openai_object": "responses are pydantic models now (read attributes; .model_dump() gives a dict)",
+    "openai_response": "responses are pydantic models now; client.<resource>.with_raw_response gives the HTTP response",
+    "api_requestor": "internal to 0.x: call the client's methods (or client.post/get for a raw request)",
+    "api_resources": "the resources are a client's attributes now (client.chat.completions, client.embeddings, ...)",
+    "util": "internal to 0.x: no counterpart (convert_to_openai_object: responses are pydantic models)",
+    "embeddings_utils": "call client.embeddings.create and compute distances yourself (numpy)",
+    "datalib": "internal to 0.x: import numpy / pandas yourself",
+    "object_classes": "internal to 0.x: no counterpart",
+    "upload_progress": "internal to 0.x: no counterpart",
+    "validators": "the 0.x fine-tune data validators are gone: no counterpart",
+    "wandb_logger": "log fine-tuning jobs with wandb's own integration",
+}
 # Every 0.x class name of the module API: call resources and removed classes.
 CLASSES: frozenset[str] = frozenset({*RESOURCES, *REMOVED})
 

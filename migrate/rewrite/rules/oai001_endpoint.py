@@ -36,7 +36,7 @@ import re
 import libcst as cst
 import libcst.matchers as m
 
-from migrate.catalog.providers import Role
+from migrate.catalog.providers import PROVIDERS, Classification, Role, classify_url
 from migrate.catalog import legacy as _legacy
 from migrate.rewrite.rules._base import (
     CLIENT_CLASSES,
@@ -122,6 +122,7 @@ class Transformer(RuleTransformer):
                     elif assign.targets[0].target.attr.value == "base_url":
                         resets.append(assign)
 
+        self.guarded = self._guards(node) if walk.findall(node, m.If()) else {}
         walk.visit(node, Collect())
         self.module_decision = self._decide_module(settings)
         resets = [(assign, bound) for assign in resets if (bound := self._reset_client(assign)) is not None]
@@ -168,7 +169,35 @@ class Transformer(RuleTransformer):
 
     def _decide(self, call: cst.Call) -> Decision:
         base, key = get_arg(call, "base_url"), get_arg(call, "api_key")
-        return decide(self.flow, base.value if base else None, key.value if key else None)
+        decision = decide(self.flow, base.value if base else None, key.value if key else None)
+        guard = self.guarded.get(id(call))
+        if guard is not None and decision.migrates:
+            # `if "openrouter.ai" in os.environ["OPENAI_API_BASE"]: client = OpenAI(base_url=os.environ[...])`:
+            # OpenAI's variables, but on this branch they hold another provider's endpoint
+            return Decision((guard,))
+        return decision
+
+    def _guards(self, module: cst.Module) -> dict[int, Classification]:
+        """The client constructions in the body of an `if` whose test names another provider, and only that
+        provider (`"openrouter.ai" in base_url`, `provider == "groq"`): id(construction) -> that provider. A
+        negated test (`not in`, `!=`, `not`) says nothing about the branch."""
+        found: dict[int, Classification] = {}
+        for branch in walk.findall(module, m.If()):
+            test = branch.test
+            if walk.findall(test, m.UnaryOperation(operator=m.Not()) | m.NotIn() | m.NotEqual() | m.IsNot()):
+                continue
+            named = {_provider_named(s.evaluated_value) for s in walk.findall(test, m.SimpleString())
+                     if isinstance(s.evaluated_value, str)}
+            named.discard(None)
+            if len(named) != 1 or "OpenAI" in named or "Azure OpenAI" in named:
+                continue
+            provider = named.pop()
+            shown = code(test) if len(code(test)) <= 80 else "..."
+            where = Classification(Role.OTHER, provider, f"it is built under `if {shown}`")
+            for call in walk.findall(branch.body, m.Call()):
+                if self.qname_in(call.func, CLIENT_CLASSES, called_by=call):
+                    found[id(call)] = where
+        return found
 
     def _decide_module(self, settings: list[cst.Assign]) -> Decision:
         bases, keys, extra = [], [], []
@@ -629,6 +658,26 @@ def _after_settings(body, alias: str) -> int:
                         and t.target.value.value == alias for t in small.targets):
                     last = i + 1
     return last
+
+
+def _provider_named(text: str) -> str | None:
+    """The provider a string in a test names: a URL or host ("openrouter.ai", "https://api.groq.com/openai/v1"),
+    or the provider's own word ("openrouter", "groq"); "OpenAI" for OpenAI's; None for anything else."""
+    word = text.strip().lower()
+    if not word or " " in word:
+        return None
+    if word in ("openai", "azure", "azure_openai", "open_ai"):
+        return "OpenAI"
+    if "." in word or "://" in word:
+        found = classify_url(word)
+        if found.role in (Role.OPENAI, Role.AZURE):
+            return "OpenAI"
+        known = {p.name for p in PROVIDERS}
+        return found.provider if found.role is Role.OTHER and found.provider in known else None
+    for provider in PROVIDERS:
+        if word == provider.name.lower() or any(word == host.split(".")[0] for host in provider.hosts):
+            return provider.name
+    return None
 
 
 def _is_property(function: cst.FunctionDef) -> bool:

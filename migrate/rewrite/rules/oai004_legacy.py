@@ -36,6 +36,13 @@ settings are the catalog snapshot's `module_settings`). A 0.x method compared by
 the same client's, and a module that builds its own client passes in one that no longer matches.
 A 0.x call through the module stored on the instance (`self._openai = openai; self._openai.ChatCompletion
 .create(...)`) is not converted: it gets a note.
+A module that imports openai only inside its functions (an optional dependency) gets no module-level client:
+each call builds its own (`openai.OpenAI().chat.completions.create(...)`), so the module still loads without
+the package. A call that follows, in its block, a setting of another provider's URL or key
+(`openai.api_base = "https://openrouter.ai/api/v1"`) is converted with a note saying whom it went to. A dict
+built from literal keys in the calling function, used only as `**dict`, gets the current key names where it
+is built (`d["engine"] = x` -> `d["model"] = x`). Imports of 0.x-only submodules (openai.openai_object,
+openai.embeddings_utils, ...) get a note.
 """
 
 from __future__ import annotations
@@ -50,6 +57,8 @@ from migrate.catalog import load_catalog
 from migrate.catalog.facts import LEGACY_SETTINGS
 from migrate.rewrite.rules import _uploads
 from migrate.rewrite.rules._prune import words_pattern
+from migrate.catalog.providers import Classification, Role
+from migrate.rewrite.rules._roles import decide
 from migrate.rewrite.rules._values import Flow
 from migrate.rewrite.rules import _walk as walk
 from migrate.rewrite.rules._base import (
@@ -76,8 +85,10 @@ _RESOURCES = _legacy.RESOURCES  # 0.x resource -> its current client attribute p
 _LEGACY_METHODS = _legacy.METHODS
 REMOVED = _legacy.REMOVED
 
-# Positional 0.x arguments that became keywords.
-_POSITIONAL = {"audio.transcriptions.create": ("model", "file"), "audio.translations.create": ("model", "file")}
+# 0.x methods whose leading parameters were positional (openai 0.28's signatures); openai>=1 takes them by keyword.
+_POSITIONAL = {"audio.transcriptions.create": ("model", "file"), "audio.translations.create": ("model", "file"),
+               "moderations.create": ("input", "model"), "files.create": ("file", "purpose"),
+               "images.edit": ("image", "mask"), "images.create_variation": ("image",)}
 # Per-request 0.x options: renamed, or dropped because the client now carries them.
 _RENAMED_KWARGS = _legacy.RENAMED_KEYWORDS
 _CLIENT_KWARGS = _legacy.CLIENT_KEYWORDS
@@ -100,10 +111,13 @@ _GONE_SETTINGS = frozenset(SETTINGS) - load_catalog().module_settings
 _RESOURCE_NAMES = "|".join(sorted({*_RESOURCES, *_GONE_SETTINGS}))
 _BARE = re.compile(rf"\bopenai\s*\.\s*(?:{_RESOURCE_NAMES})\b|^[ \t]*from[ \t]+openai[ \t]+import\b[^\n]*\b(?:{_RESOURCE_NAMES})\b",
                    re.MULTILINE)
+_MODULES = re.compile(rf"\bopenai\s*\.\s*(?:{'|'.join(sorted(_legacy.REMOVED_MODULES))})\b"
+                      rf"|^[ \t]*from[ \t]+openai[ \t]+import\b[^\n]*\b(?:{'|'.join(sorted(_legacy.REMOVED_MODULES))})\b",
+                      re.MULTILINE)
 
 
 def wanted(source: str, state) -> bool:
-    return bool(_WANTED.search(source)) or bool(_BARE.search(source))
+    return bool(_WANTED.search(source)) or bool(_BARE.search(source)) or bool(_MODULES.search(source))
 
 
 class Transformer(RuleTransformer):
@@ -126,12 +140,20 @@ class Transformer(RuleTransformer):
         self.bindings: _uploads.Bindings | None = None  # only where an upload call is converted
         self._flow: Flow | None = None  # built when a class turns out to store the openai module
         self.binary_opens: set[int] = set()  # open(...) calls whose file only goes to an upload: opened "rb"
+        # id(indented block) -> [(index in the block, setting, what it points at or None, statement)]: the endpoint
+        # settings made inside functions and branches (`openai.api_base = "https://openrouter.ai/api/v1"`)
+        self.block_settings: dict[int, list[tuple[int, str, Classification | None, cst.CSTNode]]] = {}
+        self.key_renames: dict[int, str] = {}  # id(dict key string) -> its current name ("engine" -> "model")
+        self.known_spreads: set[int] = set()  # id(Name) of `**name` spreads whose every key is known and current
+        self._module_binds_openai: bool | None = None  # `import openai` at module level (incl. top-level try/if)
 
     def statement_filter(self):
         # every hook acts on names from openai (settings, calls, imports), or on a 0.x resource read off an
         # attribute that holds the module (self._openai.ChatCompletion)
         names = self.names_filter(("openai",))
-        return None if names is None else re.compile(f"{names.pattern}|{words_pattern(_RESOURCES).pattern}")
+        return None if names is None else re.compile(
+            f"{names.pattern}|{words_pattern(_RESOURCES).pattern}|\\.\\s*(?:{'|'.join(SETTINGS)})\\s*=(?!=)"
+            f"|[\"'](?:{'|'.join(_SPREAD_RENAMES)})[\"']")
 
     # -- module-level bookkeeping ---------------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
@@ -146,6 +168,9 @@ class Transformer(RuleTransformer):
             walk.visit(node, self.bindings)
             for call in uploads:
                 self._plan_upload(call)
+        if self.has_legacy:
+            self._gather_block_settings(node)
+            self._plan_spread_dicts(node)
         for i, stmt in enumerate(node.body):
             self.top_index[id(stmt)] = i
             setting = self._setting(stmt)
@@ -184,10 +209,14 @@ class Transformer(RuleTransformer):
         statement = self.parent(original)
         folded = self.function_depth == 0 and isinstance(self.parent(statement), cst.Module) and any(
             statement is stmt for _, _, stmt in self.settings.values())  # leave_Module folds it or notes it
+        self._setting_of_stored_module(original)
         for name in self._settings_assigned(original):
             if self.has_legacy and not folded:
+                if self._module_binds_openai is None:
+                    self._module_binds_openai = _binds_openai(self.context.wrapper.module.body)
+                through = f"`{self.sync_name}`" if self._module_binds_openai else "a client built at each call"
                 self.review(original, f"openai.{name} set here no longer configures anything: this module "
-                                      f"now calls through `{self.sync_name}`; pass the value to its "
+                                      f"now calls through {through}; pass the value to its "
                                       f"OpenAI(...) construction instead",
                             note=f"openai.{name} no longer configures anything: pass it to OpenAI(...)")
             elif not self.has_legacy and name in _GONE_SETTINGS:
@@ -197,6 +226,108 @@ class Transformer(RuleTransformer):
                                       f"{LEGACY_SETTINGS.get(name, 'there is no current-SDK counterpart')}",
                             note=f"openai.{name} no longer configures anything: pass it to OpenAI(...)")
         return updated
+
+    def _plan_spread_dicts(self, module: cst.Module) -> None:
+        """`model_args["engine"] = d; openai.Completion.acreate(**model_args)`: a dict built in the calling function
+        from literal keys only, and used for nothing but the spread, gets the current key names where it is built
+        (engine/deployment_id -> model, request_timeout -> timeout, headers -> extra_headers)."""
+        parents = None
+        for call in walk.findall(module, m.Call(func=m.Attribute())):
+            if self._legacy(call.func) is None:
+                continue
+            for arg in call.args:
+                if arg.star == "**" and isinstance(arg.value, cst.Name):
+                    parents = parents or self.state.parents(module)
+                    self._plan_spread_dict(call, arg.value, parents)
+
+    def _plan_spread_dict(self, call: cst.Call, spread: cst.Name, parents: dict) -> None:
+        function = parents.get(call)
+        while function is not None and not isinstance(function, (cst.FunctionDef, cst.Module)):
+            function = parents.get(function)
+        if not isinstance(function, cst.FunctionDef):
+            return
+        keys: list[tuple[cst.SimpleString, str, cst.CSTNode]] = []  # (key node, key, the storing node)
+        for use in walk.findall(function.body, m.Name(value=spread.value)):
+            if use is spread:
+                continue
+            parent = parents.get(use)
+            if isinstance(parent, cst.AssignTarget) and parent.target is use:
+                value = parents[parent].value
+                if isinstance(value, cst.Dict) and all(isinstance(e, cst.DictElement) and isinstance(e.key, cst.SimpleString)
+                                                       and literal_str(e.key) is not None for e in value.elements):
+                    keys += [(e.key, literal_str(e.key), e) for e in value.elements]
+                    continue
+                return
+            if isinstance(parent, cst.Subscript) and parent.value is use and len(parent.slice) == 1:
+                index = parent.slice[0].slice
+                key = literal_str(index.value) if isinstance(index, cst.Index) else None
+                store = parents.get(parent)
+                if (key is not None and isinstance(index.value, cst.SimpleString) and isinstance(store, cst.AssignTarget)
+                        and store.target is parent):
+                    keys.append((index.value, key, parent))
+                    continue
+                if key is not None and key not in _SPREAD_RENAMES:
+                    continue  # a read of a key that keeps its name
+            return  # a parameter, a method call (update, pop), a read of a renamed key, passed on: keys unknown
+        names = {key for _, key, _ in keys}
+        if not keys or names & (set(_CLIENT_KWARGS) | set(_LEGACY_ONLY_KWARGS) - set(_SPREAD_RENAMES)):
+            return
+        model_stores = [node for _, key, node in keys if key == "model"]
+        for node, key, store in keys:
+            if key in ("engine", "deployment_id") and not all(_exclusive(store, other, parents) for other in model_stores):
+                return  # engine= next to model= on one path: which one to keep is for a person to say
+        engine_stores = [store for _, key, store in keys if key in ("engine", "deployment_id")]
+        if len(engine_stores) > 1 and not all(_exclusive(a, b, parents) for a in engine_stores for b in engine_stores
+                                              if a is not b):
+            return
+        for node, key, _ in keys:
+            if key in _SPREAD_RENAMES:
+                self.key_renames[id(node)] = _SPREAD_RENAMES[key]
+        self.known_spreads.add(id(spread))
+
+    def leave_SimpleString(self, original: cst.SimpleString, updated: cst.SimpleString):
+        new = self.key_renames.get(id(original))
+        if new is None:
+            return updated
+        self.edited()
+        quote = original.quote
+        return updated.with_changes(value=f"{original.prefix}{quote}{new}{quote}")
+
+    def _gather_block_settings(self, module: cst.Module) -> None:
+        """Each `openai.api_base/base_url/api_key = value` statement inside a block, with whom the value points
+        the 0.x module at when that is another provider (OpenRouter's URL, $TOGETHER_API_KEY)."""
+        for block in walk.findall(module, m.IndentedBlock()):
+            for i, stmt in enumerate(block.body):
+                if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1
+                        and isinstance(stmt.body[0], cst.Assign)):
+                    continue
+                for name in self._settings_assigned(stmt.body[0]):
+                    if name not in ("api_base", "base_url", "api_key"):
+                        continue
+                    if self._flow is None:
+                        self._flow = Flow(self)
+                    value = stmt.body[0].value
+                    decision = decide(self._flow, None if name == "api_key" else value,
+                                      value if name == "api_key" else None)
+                    self.block_settings.setdefault(id(block), []).append((i, name, decision.first(Role.OTHER), stmt))
+
+    def _routed_elsewhere(self, call: cst.Call) -> tuple[str, Classification, cst.CSTNode] | None:
+        """The setting that sent this 0.x call to another provider: the last endpoint setting before it in the
+        innermost block around it that has one, when that setting is another provider's."""
+        if not self.block_settings:
+            return None
+        chain = [*(self._parents(call) or []), call]
+        for k in range(len(chain) - 2, -1, -1):
+            settings = self.block_settings.get(id(chain[k]))
+            if not settings:
+                continue
+            body = chain[k].body
+            index = next((i for i, stmt in enumerate(body) if stmt is chain[k + 1]), None)
+            before = [s for s in settings if index is not None and s[0] < index]
+            if before:
+                _, name, hit, stmt = before[-1]
+                return (name, hit, stmt) if hit is not None else None
+        return None
 
     def _settings_assigned(self, assign: cst.Assign) -> list[str]:
         """The module settings (`openai.<setting> = ...`) an assignment sets."""
@@ -223,6 +354,12 @@ class Transformer(RuleTransformer):
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute):
         hit = self._legacy(original)
         if hit is None:
+            parent = self.parent(original)
+            if not isinstance(parent, (cst.Attribute, cst.Import, cst.ImportFrom, cst.ImportAlias)):
+                # openai.embeddings_utils.get_embedding(...): the outermost attribute of the chain speaks
+                for q in self.qnames_if(original, ("openai",)):
+                    if self._removed_module(original, q):
+                        break
             removed = self._removed(original)
             if removed and not isinstance(self.parent(original), cst.Attribute):
                 self.review(original, f"openai.{removed}: {REMOVED[removed]}")
@@ -231,6 +368,15 @@ class Transformer(RuleTransformer):
             self._resource_of_stored_module(original)
             return updated
         target, is_async = hit
+        if self._only_local_openai(original):
+            # `import openai` inside the function (an optional dependency): a module-level client would import the
+            # package when the module loads; a client built at the call keeps the import where it was
+            inline: cst.BaseExpression = cst.Call(
+                func=cst.Attribute(cst.Name("openai"), cst.Name("AsyncOpenAI" if is_async else "OpenAI")))
+            for part in target.split("."):
+                inline = cst.Attribute(value=inline, attr=cst.Name(part))
+            self.edited()
+            return inline
         if is_async:
             self.need_async = True
         else:
@@ -255,6 +401,17 @@ class Transformer(RuleTransformer):
                              f"compares unequal")
         self.edited()
         return node
+
+    def _only_local_openai(self, node: cst.Attribute) -> bool:
+        """`openai.ChatCompletion.create` where `openai` is bound by an import inside a function only, never at the
+        module's top level (nor in its top-level try/if blocks)."""
+        resource = node.value
+        if not (self.function_depth and isinstance(resource, cst.Attribute) and isinstance(resource.value, cst.Name)
+                and resource.value.value == "openai"):
+            return False
+        if self._module_binds_openai is None:
+            self._module_binds_openai = _binds_openai(self.context.wrapper.module.body)
+        return not self._module_binds_openai
 
     def _compared(self, node: cst.CSTNode) -> bool:
         """`llm_api == openai.ChatCompletion.create`, `f in (openai.Completion.create, ...)`: 0.x resources were
@@ -288,6 +445,35 @@ class Transformer(RuleTransformer):
                               f"object that openai>=1 does not have (calling it raises APIRemovedInV1): call a "
                               f"client's .{path}.{node.attr.value}(...) instead",
                         note=f"{code(owner)}.{resource} is gone in openai>=1: use a client's .{path}")
+
+    def _holds_module(self, owner: cst.BaseExpression) -> bool:
+        """`self._openai` where the class stored the openai module there (`self._openai = openai`)."""
+        if not (isinstance(owner, cst.Attribute) and isinstance(owner.value, cst.Name)
+                and owner.value.value in ("self", "cls")):
+            return False
+        if self._flow is None:
+            self._flow = Flow(self)
+        return any("openai" in self.qnames_if(value, ("openai",)) for value in self._flow.class_assignments(owner))
+
+    def _setting_of_stored_module(self, assign: cst.Assign) -> None:
+        """`self._openai.api_key = key` in a class that stored the module: it sets the module's setting, which the
+        clients that replace the 0.x calls do not read (and 0.x-only ones, api_base, configure nothing at all)."""
+        for t in assign.targets:
+            target = t.target
+            if not (isinstance(target, cst.Attribute) and target.attr.value in SETTINGS
+                    and self._holds_module(target.value)):
+                continue
+            owner, name = code(target.value), target.attr.value
+            source = self.state.source
+            if not self.has_legacy and source is not None and not re.search(
+                    rf"{re.escape(owner)}\s*\.\s*(?:{'|'.join(_RESOURCES)})\b", source):
+                continue  # a 1.x module used through the attribute (self._openai.chat...): the setting still works
+            gone = f" (gone in openai>=1: {LEGACY_SETTINGS[name]})" if name in LEGACY_SETTINGS else ""
+            self.review(assign, f"{owner} holds the openai module: {owner}.{name} = ... sets openai.{name}{gone}, "
+                                f"which no client you build reads: pass the value to the OpenAI(...) construction "
+                                f"that replaces the 0.x calls",
+                        note=f"{owner}.{name} sets openai.{name}, which no client you build reads: pass it to "
+                             f"OpenAI(...)")
 
     def _gone_setting(self, node: cst.Attribute) -> None:
         """`prev = openai.api_base`: a 0.x module setting that openai>=1 does not have is an AttributeError."""
@@ -331,8 +517,22 @@ class Transformer(RuleTransformer):
         hit = self._legacy(original.func)
         if hit is None:
             return updated
-        target, _ = hit
+        target, is_async = hit
         call = updated
+        elsewhere = self._routed_elsewhere(original)
+        if elsewhere is not None:
+            name, where, stmt = elsewhere
+            who = where.provider or "another endpoint"
+            client = self.async_name if is_async else self.sync_name
+            if isinstance(original.func, cst.Attribute) and self._only_local_openai(original.func):
+                client = "openai.AsyncOpenAI()" if is_async else "openai.OpenAI()"
+            setting = code(stmt.body[0])
+            setting = setting if len(setting) <= 80 and "\n" not in setting else f"openai.{name} = ..."
+            self.review(original, f"this call went to {where.describe()} under openai 0.x (`{setting}` "
+                                  f"above it), and `{client}` talks to vLLM: build an OpenAI(...) client for "
+                                  f"{who} and call through it",
+                        note=f"this call went to {who} (openai.{name} set above), and `{client}` talks to vLLM: "
+                             f"build an OpenAI(...) client for {who} and call through it")
         upload = self._upload_file(original)
         if upload is not None:
             call = call.with_changes(args=[
@@ -356,6 +556,17 @@ class Transformer(RuleTransformer):
                                           f"[tool.migrate.models] with the served model name")
             else:
                 call = remove_args(call, {engine.keyword.value})
+                model = get_arg(call, "model")
+                if code(engine.value) != code(model.value):
+                    # 0.x routed the request by engine= (the URL's deployment or engine) and sent model= in the
+                    # body; the current SDK has only model=, so the value that chose the model is gone
+                    was, kept = code(engine.value), code(model.value)
+                    self.review(original, f"{engine.keyword.value}= named the deployment the 0.x call was routed "
+                                          f"to (the engine that ran it); it is dropped, and the server now gets "
+                                          f"model={kept} alone: make sure that is the served model name "
+                                          f"(it may be {was})",
+                                note=f"{engine.keyword.value}={was} dropped, model={kept} kept: make sure model= "
+                                     f"is the served model name")
         for old, new in _RENAMED_KWARGS.items():
             if get_arg(call, old) is not None and get_arg(call, new) is None:
                 call = rename_arg(call, old, new)
@@ -365,9 +576,10 @@ class Transformer(RuleTransformer):
             self.review(original, f"per-request {', '.join(dropped)} dropped: the client carries the endpoint and "
                                   f"key now (use client.with_options(...) if this call needs its own)",
                         note=f"per-request {', '.join(dropped)} dropped: the client carries them now")
+        known = {a.value.value for a in original.args if a.star == "**" and id(a.value) in self.known_spreads}
         args = []
         for arg in call.args:
-            if arg.star == "**":
+            if arg.star == "**" and not (isinstance(arg.value, cst.Name) and arg.value.value in known):
                 arg = arg.with_changes(value=self._spread(original, arg.value))
             args.append(arg)
         return call.with_changes(args=args)
@@ -468,9 +680,32 @@ class Transformer(RuleTransformer):
         return value
 
     # -- the client construction ------------------------------------------------------------------------------
+    def leave_Import(self, original: cst.Import, updated: cst.Import):
+        for alias in original.names:
+            self._removed_module(original, code(alias.name))
+        return updated
+
+    def _removed_module(self, node: cst.CSTNode, dotted: str) -> bool:
+        """`openai.openai_object`, `openai.embeddings_utils`, ...: a 0.x submodule openai>=1 does not have
+        (importing it raises ModuleNotFoundError, often inside `try: ... except ImportError`)."""
+        parts = dotted.split(".")
+        if len(parts) < 2 or parts[0] != "openai" or parts[1] not in _legacy.REMOVED_MODULES:
+            return False
+        name = ".".join(parts[:2])
+        self.review(node, f"{name} is a 0.x module that openai>=1 does not have (ModuleNotFoundError): "
+                          f"{_legacy.REMOVED_MODULES[parts[1]]}",
+                    note=f"{name} is gone in openai>=1: {_legacy.REMOVED_MODULES[parts[1]]}")
+        return True
+
     def leave_ImportFrom(self, original: cst.ImportFrom, updated: cst.ImportFrom):
-        if original.module is not None and code(original.module) == "openai" and not isinstance(original.names, cst.ImportStar):
+        if original.relative or original.module is None:
+            return updated
+        if self._removed_module(original, code(original.module)):
+            return updated
+        if code(original.module) == "openai" and not isinstance(original.names, cst.ImportStar):
             for alias in original.names:
+                if isinstance(alias.name, cst.Name) and self._removed_module(original, f"openai.{alias.name.value}"):
+                    break
                 if isinstance(alias.name, cst.Name) and alias.name.value in _RESOURCES:
                     local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else alias.name.value
                     self.resource_imports.append((original, alias.name.value, local))
@@ -561,6 +796,53 @@ class Transformer(RuleTransformer):
 
 
 _IDENTITY_OPERATORS = (cst.Equal, cst.NotEqual, cst.Is, cst.IsNot, cst.In, cst.NotIn)
+def _binds_openai(body) -> bool:
+    """Whether these statements (a module's, and its top-level try/if/with blocks') bind the name `openai`."""
+    for stmt in body:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                if isinstance(small, cst.Import) and any(
+                        code(alias.asname.name) == "openai" if alias.asname is not None
+                        else code(alias.name).split(".")[0] == "openai" for alias in small.names):
+                    return True
+                if isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar) and any(
+                        code(alias.asname.name if alias.asname is not None else alias.name) == "openai"
+                        for alias in small.names):
+                    return True
+                if isinstance(small, cst.Assign) and any(isinstance(t.target, cst.Name) and t.target.value == "openai"
+                                                         for t in small.targets):
+                    return True
+        elif isinstance(stmt, (cst.Try, cst.TryStar, cst.If, cst.With)):
+            blocks = [stmt.body]
+            if isinstance(stmt, (cst.Try, cst.TryStar)):
+                blocks += [h.body for h in stmt.handlers] + [b.body for b in (stmt.orelse, stmt.finalbody) if b]
+            elif isinstance(stmt, cst.If) and stmt.orelse is not None:
+                blocks.append(stmt.orelse.body)
+            if any(_binds_openai(block.body) for block in blocks if isinstance(block, cst.IndentedBlock)):
+                return True
+            if isinstance(stmt, cst.If) and isinstance(stmt.orelse, cst.If) and _binds_openai([stmt.orelse]):
+                return True
+    return False
+
+
+# Keys of a ** dict that openai>=1 spells otherwise.
+_SPREAD_RENAMES = {"engine": "model", "deployment_id": "model", **_legacy.RENAMED_KEYWORDS}
+
+
+def _exclusive(a: cst.CSTNode, b: cst.CSTNode, parents: dict) -> bool:
+    """`a` and `b` lie on different branches of one if (its body and its else/elif): never both run."""
+    chain_a: list[cst.CSTNode] = []
+    node: cst.CSTNode | None = a
+    while node is not None:
+        chain_a.append(node)
+        node = parents.get(node)
+    below_b, node = b, parents.get(b)
+    while node is not None and node not in chain_a:
+        below_b, node = node, parents.get(node)
+    if not isinstance(node, cst.If):
+        return False
+    below_a = chain_a[chain_a.index(node) - 1]
+    return {id(below_a), id(below_b)} == {id(node.body), id(node.orelse)} and node.orelse is not None
 
 
 def _resource_spelling(node: cst.Attribute) -> str:

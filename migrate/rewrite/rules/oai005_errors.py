@@ -7,7 +7,13 @@
 The 0.x classes map by the HTTP status they were raised for (api_requestor.handle_error_response in
 openai 0.28): 400/404/415 InvalidRequestError -> BadRequestError, 409 TryAgain -> ConflictError,
 503 ServiceUnavailableError -> InternalServerError. Every target name exists in the installed SDK (a test
-imports each from `openai`). In `except ... as e:` blocks, the 0.x attribute names on `e` are renamed too.
+imports each from `openai`). In `except ... as e:` blocks, the 0.x attribute names on `e` are renamed too;
+`e.body` holds only the JSON's "error" member, so `e.json_body["error"]` and `e.json_body.get("error")`
+become `e.body`, and `e.http_body` (the raw text) gets a note. The body of `if isinstance(e, <0.x error>):`
+is treated like a handler, and `super().__init__(...)` in a subclass of a 0.x error is checked like a
+constructor call (below). `e.http_status` of a variable that may hold a connection error or a timeout
+(OpenAIError, APIError, ... handlers) becomes `getattr(e, "status_code", None)`: only status errors have
+status_code in openai>=1, where 0.x gave every error an http_status.
 
 0.x also exported some of them from `openai` itself: `from openai import InvalidRequestError` and
 `openai.InvalidRequestError` (an ImportError / AttributeError on openai>=1) are renamed the same way, but not
@@ -32,7 +38,7 @@ from migrate.catalog.facts import (
     LEGACY_EXCEPTION_NAMES_REUSED,
     ExceptionFact,
 )
-from migrate.rewrite.rules._base import RuleTransformer, code, get_arg, openai_alias
+from migrate.rewrite.rules._base import RuleTransformer, code, get_arg, literal_str, openai_alias
 
 ERRORS: dict[str, str] = {name: fact.current for name, fact in LEGACY_EXCEPTION_CLASSES.items()}
 # 0.x names that `from openai import X` / `openai.X` still spell in 0.x code, and that openai>=1 lacks
@@ -54,6 +60,9 @@ SHORT_NOTES = {
 ATTRIBUTES = LEGACY_ERROR_ATTRIBUTES
 
 
+# The keyword arguments of 0.x's OpenAIError.__init__ (openai 0.28 error.py), besides message.
+_LEGACY_CONSTRUCTOR_KEYWORDS = ("http_body", "http_status", "json_body", "headers", "code")
+
 _NAMES = re.compile(r"\b(?:%s)\b" % "|".join(sorted({*ERRORS, *_CONSTRUCTORS})))
 
 
@@ -70,16 +79,22 @@ class Transformer(RuleTransformer):
         self.have_openai_import = False
         self.renamed: dict[str, str] = {}  # local name bound by `from openai.error import X` -> new local name
         self.handler_vars: list[str | None] = []
+        # a handler's (or an isinstance test's) variable -> the 0.x classes it may hold (None: not a 0.x class)
+        self.var_classes: dict[str, list[str | None]] = {}
+        self.defined: set[str] = set()  # names the module binds at its top level besides imports, and its __all__
 
     def statement_filter(self):
         # Every hook acts on names from openai: its imports, the names they bind, the `except` clauses catching them
         # (a handler's variable is used inside its own `try` statement).
-        return self.names_filter(("openai",))
+        names = self.names_filter(("openai",))
+        # and `super().__init__(...)` in a class deriving from a 0.x exception
+        return None if names is None else re.compile(rf"{names.pattern}|\bsuper\(\)\s*\.\s*__init__\b")
 
     def visit_Module(self, node: cst.Module) -> None:
         alias = openai_alias(node)
         self.have_openai_import = alias is not None
         self.alias = alias or "openai"
+        self.defined = _module_defines(node)
 
     # from openai.error import InvalidRequestError, RateLimitError as RLE  ->  from openai import ...
     # from openai import InvalidRequestError                              ->  from openai import BadRequestError
@@ -105,9 +120,11 @@ class Transformer(RuleTransformer):
                 new = "OpenAIError"
             changed = True
             if alias.asname is None and new != old:
-                if new in self.state.names - {old} or self._reexports():
+                if new in self.state.names - {old} or self._reexports() or old in self.defined:
                     # The new name is taken in this module, or the module is a package's face that others import
-                    # the old name from (`from litellm import InvalidRequestError`): keep the old local name.
+                    # the old name from (`from litellm import InvalidRequestError`), or it defines the old name
+                    # itself (`class InvalidRequestError(InvalidRequestError)`, `__all__ = [...]`: its own error
+                    # that other modules import by that name): keep the old local name.
                     alias = alias.with_changes(name=cst.Name(new), asname=cst.AsName(cst.Name(old)))
                 else:
                     self.renamed[old] = new
@@ -159,6 +176,11 @@ class Transformer(RuleTransformer):
                 if old in NOTES:
                     self.review(original, NOTES[old], note=SHORT_NOTES[old])
                 self.edited()
+                if (isinstance(original.value, cst.Attribute) and isinstance(original.value.value, cst.Name)
+                        and original.value.value.value == "openai"):
+                    # openai.error.X: `openai` is bound here already (often by an `import openai` inside the
+                    # function, where the package is an optional dependency): no module-level import
+                    return cst.Attribute(value=cst.Name("openai"), attr=cst.Name(new))
                 if not self.have_openai_import:
                     AddImportsVisitor.add_needed_import(self.context, "openai")
                 return cst.Attribute(value=cst.Name(self.alias), attr=cst.Name(new))
@@ -168,13 +190,35 @@ class Transformer(RuleTransformer):
                     self.review(original, NOTES[old], note=SHORT_NOTES[old])
                 self.edited()
                 return updated.with_changes(attr=cst.Name(TOP_LEVEL_RENAMES[old]))
-        # e.http_status inside `except openai.error.X as e:`
+        # e.http_status inside `except openai.error.X as e:` (or `if isinstance(e, openai.error.X):`)
         if (
             isinstance(updated.value, cst.Name)
-            and updated.value.value in self.handler_vars
             and updated.attr.value in ATTRIBUTES
+            and (updated.value.value in self.handler_vars or updated.value.value in self._narrowed(original))
         ):
             self.edited()
+            if updated.attr.value == "http_body":
+                self.review(original, f"{code(original)} was the raw text of the response; {updated.value.value}.body "
+                                      f"is the parsed JSON's \"error\" object (or None): use "
+                                      f"{updated.value.value}.response.text for the text of a status error",
+                            note=f"{updated.value.value}.body is the parsed error object, not the raw text "
+                                 f"{code(original)} was")
+            var = updated.value.value
+            classes = self.var_classes.get(var, [None])
+            status_only = all(c in LEGACY_EXCEPTION_CLASSES and "response" in LEGACY_EXCEPTION_CLASSES[c].required
+                              for c in classes)
+            if not status_only and updated.attr.value == "http_status" and not isinstance(
+                    self.parent(original), (cst.AssignTarget, cst.AugAssign)):
+                # 0.x gave every error an http_status (None without a response); openai>=1 has status_code only on
+                # status errors: a connection error or a timeout raises AttributeError where it was None
+                return cst.Call(func=cst.Name("getattr"), args=[
+                    cst.Arg(updated.value, comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))),
+                    cst.Arg(cst.SimpleString('"status_code"'), comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))),
+                    cst.Arg(cst.Name("None"))])
+            if not status_only and updated.attr.value == "headers":
+                self.review(original, f"{var}.response.headers: only status errors have a response in openai>=1 (a "
+                                      f"connection error or a timeout raises AttributeError here)",
+                            note=f"{var}.response exists only on status errors (not on connection errors, timeouts)")
             new = ATTRIBUTES[updated.attr.value]
             head, _, rest = new.partition(".")
             node = updated.with_changes(attr=cst.Name(head))
@@ -195,8 +239,70 @@ class Transformer(RuleTransformer):
             return updated.with_changes(value=new)
         return updated
 
+    def _json_body(self, node: cst.BaseExpression) -> bool:
+        """`e.json_body` of a handler's exception variable (0.x: the whole JSON of the error response)."""
+        return (isinstance(node, cst.Attribute) and node.attr.value == "json_body" and isinstance(node.value, cst.Name)
+                and (node.value.value in self.handler_vars or node.value.value in self._narrowed(node)))
+
+    def _legacy_class(self, node: cst.BaseExpression) -> str | None:
+        """The 0.x exception class an expression names (openai.error.X, or a 0.x-only top-level openai.X)."""
+        for q in self.qnames_in(node, "openai"):
+            if q.startswith("openai.error.") and q.count(".") == 2:
+                return q.rsplit(".", 1)[1]
+            if q.count(".") == 1 and q[7:] in TOP_LEVEL_RENAMES:
+                return q[7:]
+        return None
+
+    def _narrowed(self, node: cst.CSTNode) -> set[str]:
+        """The names that `if isinstance(name, <0.x error>):` (alone or in an `and`) around `node`, in the if's
+        body, says hold a 0.x exception: their 0.x attributes (e.http_status) are renamed as in a handler."""
+        chain = [*(self._parents(node) or []), node]
+        found: set[str] = set()
+        for k, parent in enumerate(chain[:-1]):
+            if not (isinstance(parent, cst.If) and chain[k + 1] is parent.body):
+                continue
+            tests = [parent.test]
+            while tests:
+                test = tests.pop()
+                if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
+                    tests += [test.left, test.right]
+                elif (isinstance(test, cst.Call) and isinstance(test.func, cst.Name) and test.func.value == "isinstance"
+                      and len(test.args) == 2 and isinstance(test.args[0].value, cst.Name)):
+                    classes = test.args[1].value
+                    elements = [e.value for e in classes.elements] if isinstance(classes, cst.Tuple) else [classes]
+                    if elements and all(self._legacy_class(e) is not None for e in elements):
+                        found.add(test.args[0].value.value)
+                        self.var_classes[test.args[0].value.value] = [self._legacy_class(e) for e in elements]
+        return found
+
+    def _super_init_class(self, call: cst.Call) -> str | None:
+        """`super().__init__(...)` in a class deriving from a 0.x exception: that exception's 0.x name."""
+        func = call.func
+        if not (isinstance(func, cst.Attribute) and func.attr.value == "__init__" and isinstance(func.value, cst.Call)
+                and isinstance(func.value.func, cst.Name) and func.value.func.value == "super"):
+            return None
+        for parent in reversed(self._parents(call) or []):
+            if isinstance(parent, cst.ClassDef):
+                return next((name for base in parent.bases if (name := self._legacy_class(base.value))), None)
+        return None
+
+    # e.json_body["error"] / e.json_body.get("error")  ->  e.body: openai>=1 keeps the JSON's "error" member alone
+    def leave_Subscript(self, original: cst.Subscript, updated: cst.Subscript):
+        if (self._json_body(original.value) and len(original.slice) == 1
+                and isinstance(original.slice[0].slice, cst.Index)
+                and literal_str(original.slice[0].slice.value) == "error"):
+            self.edited()
+            return updated.value
+        return updated
+
     # RateLimitError("slow down"): openai>=1 status errors need the HTTP response and body too
     def leave_Call(self, original: cst.Call, updated: cst.Call):
+        if (isinstance(original.func, cst.Attribute) and original.func.attr.value == "get"
+                and self._json_body(original.func.value) and original.args and original.args[0].keyword is None
+                and not original.args[0].star and literal_str(original.args[0].value) == "error"
+                and isinstance(updated.func, cst.Attribute)):
+            self.edited()
+            return updated.func.value
         fact, legacy = None, False
         for q in self.qnames_if(original.func, ("openai",)):
             parts = q.split(".")
@@ -209,6 +315,19 @@ class Transformer(RuleTransformer):
             fact = _CONSTRUCTORS.get(ERRORS.get(name, name) if legacy else name)
             if fact is not None:
                 break
+        base = self._super_init_class(original) if fact is None and not legacy else None
+        if base is not None:
+            # class InvalidRequestError(openai.error.InvalidRequestError): ... super().__init__(message, model)
+            fact, legacy = _CONSTRUCTORS.get(ERRORS.get(base, base)), True
+        if legacy:
+            dropped = [a.keyword.value for a in original.args if a.keyword is not None
+                       and a.keyword.value in _LEGACY_CONSTRUCTOR_KEYWORDS]
+            if dropped:
+                what = "super().__init__(...)" if base is not None else f"{code(updated.func)}(...)"
+                self.review(original, f"{what} passes {', '.join(k + '=' for k in dropped)}, which the 0.x errors took and no openai>=1 "
+                                      f"error does (TypeError): drop them (status_code, body and response are read "
+                                      f"from the HTTP response)",
+                            note=f"openai>=1 errors take no {'/'.join(dropped)} arguments")
         if fact is None or any(a.star for a in original.args):
             return updated
         positional = sum(1 for a in original.args if a.keyword is None)
@@ -236,8 +355,32 @@ class Transformer(RuleTransformer):
             if any(any(q.startswith("openai.error.") or q[7:] in TOP_LEVEL_RENAMES for q in self.qnames_in(t, "openai"))
                    for t in types):
                 var = node.name.name.value
+                self.var_classes[var] = [self._legacy_class(t) for t in types]
         self.handler_vars.append(var)
 
     def leave_ExceptHandler(self, original, updated):
         self.handler_vars.pop()
         return updated
+
+
+def _module_defines(module: cst.Module) -> set[str]:
+    """The names a module binds at its top level other than by importing them (a class, a function, an
+    assignment), and the names its `__all__` lists: names it offers to other modules, which import them by the
+    old spelling (`from .exceptions import InvalidRequestError`), so a rename would break them."""
+    found: set[str] = set()
+    for stmt in module.body:
+        if isinstance(stmt, (cst.ClassDef, cst.FunctionDef)):
+            found.add(stmt.name.value)
+        elif isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                if not isinstance(small, (cst.Assign, cst.AnnAssign)):
+                    continue
+                targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
+                for target in targets:
+                    if isinstance(target, cst.Name):
+                        found.add(target.value)
+                        if target.value == "__all__" and isinstance(small.value, (cst.List, cst.Tuple)):
+                            found.update(e.value.evaluated_value for e in small.value.elements
+                                         if isinstance(e.value, cst.SimpleString)
+                                         and isinstance(e.value.evaluated_value, str))
+    return found

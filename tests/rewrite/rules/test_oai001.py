@@ -744,6 +744,45 @@ CASES = [
             return client.chat.completions.create(model="mistralai/mixtral-8x7b", messages=[{"role": "user", "content": q}])
         """, id="OAI001-legacy-openrouter-config-keeps-its-key",
         review=[('OAI001', 5, 'left alone: this client talks to OpenRouter (the URL is https://openro')]),
+    case("OAI001", """
+        import os
+        import openai
+
+
+        def make_client():
+            if "openrouter.ai" in os.environ["OPENAI_API_BASE"]:
+                client = openai.OpenAI(api_key=os.environ["OPENAI_API_KEY"], base_url=os.environ.get("OPENAI_API_BASE"))
+            elif os.environ.get("LLM_PROVIDER") == "groq":
+                client = openai.OpenAI(base_url=os.environ.get("OPENAI_API_BASE"))
+            elif "openrouter.ai" not in os.environ.get("OPENAI_API_BASE", ""):
+                client = openai.OpenAI(api_key=os.environ["OPENAI_API_KEY"])
+            else:
+                client = openai.OpenAI()
+            return client
+        """, f"""
+        import os
+        import openai
+
+
+        def make_client():
+            if "openrouter.ai" in os.environ["OPENAI_API_BASE"]:
+                client = openai.OpenAI(api_key=os.environ["OPENAI_API_KEY"], base_url=os.environ.get("OPENAI_API_BASE"))
+            elif os.environ.get("LLM_PROVIDER") == "groq":
+                client = openai.OpenAI(base_url=os.environ.get("OPENAI_API_BASE"))
+            elif "openrouter.ai" not in os.environ.get("OPENAI_API_BASE", ""):
+                client = openai.OpenAI(
+                    base_url={ENV_BASE},
+                    api_key={ENV_KEY},
+                )
+            else:
+                client = openai.OpenAI(
+                    base_url={ENV_BASE},
+                    api_key={ENV_KEY},
+                )
+            return client
+        """, id="OAI001-client-built-under-a-test-for-another-provider-left-alone",
+        review=[("OAI001", 8, "left alone: this client talks to OpenRouter (it is built under `if"),
+                ("OAI001", 10, "left alone: this client talks to Groq")]),
 ]
 
 

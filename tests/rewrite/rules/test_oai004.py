@@ -348,6 +348,288 @@ CASES = [
                 return self._openai.ChatCompletion.create(model="m", messages=[{"role": "user", "content": text}])
         """, id="OAI004-0x-call-through-the-module-stored-on-self-left-for-review",
         review=[("OAI004", 14, "self._openai holds the openai module: self._openai.ChatCompletion is a 0.x API object")]),
+    case("OAI004", """
+        import openai
+
+
+        def flagged(text):
+            return openai.Moderation.create(text)
+
+
+        async def aflagged(text):
+            return await openai.Moderation.acreate(text, "text-moderation-stable")
+
+
+        def upload(path):
+            with open(path, "rb") as f:
+                return openai.File.create(f, "fine-tune")
+
+
+        def edit(png: bytes, mask: bytes, prompt):
+            return openai.Image.create_edit(png, mask, prompt=prompt), openai.Image.create_variation(png, n=2)
+        """, """
+        import openai
+
+        client = openai.OpenAI()
+        async_client = openai.AsyncOpenAI()
+
+
+        def flagged(text):
+            return client.moderations.create(input=text)
+
+
+        async def aflagged(text):
+            return await async_client.moderations.create(input=text, model="text-moderation-stable")
+
+
+        def upload(path):
+            with open(path, "rb") as f:
+                return client.files.create(file=f, purpose="fine-tune")
+
+
+        def edit(png: bytes, mask: bytes, prompt):
+            return client.images.edit(image=png, mask=mask, prompt=prompt), client.images.create_variation(image=png, n=2)
+        """, id="OAI004-0x-positional-arguments-become-the-keywords-openai-1-requires",
+        review=[]),
+    case("OAI004", """
+        import openai
+
+
+        def ask(messages):
+            return openai.ChatCompletion.create(engine="my-gpt4-deployment", model="gpt-4", messages=messages)
+
+
+        def same(messages):
+            return openai.ChatCompletion.create(engine="gpt-4", model="gpt-4", messages=messages)
+        """, """
+        import openai
+
+        client = openai.OpenAI()
+
+
+        def ask(messages):
+            # migrate: engine="my-gpt4-deployment" dropped, model="gpt-4" kept: make sure model= is the served model name
+            return client.chat.completions.create(model="gpt-4", messages=messages)
+
+
+        def same(messages):
+            return client.chat.completions.create(model="gpt-4", messages=messages)
+        """, id="OAI004-engine-and-model-both-given-engine-dropped-with-a-note",
+        review=[("OAI004", 9, "engine= named the deployment the 0.x call was routed to")]),
+    case("OAI004", """
+        import os
+        import openai
+
+
+        def complete(provider, model, messages):
+            if provider == "openrouter":
+                openai.api_base = "https://openrouter.ai/api/v1"
+                openai.api_key = os.environ["OPENROUTER_API_KEY"]
+                if messages:
+                    return openai.ChatCompletion.create(model=model, messages=messages)
+            elif provider == "together":
+                openai.api_key = os.environ["TOGETHER_API_KEY"]
+                return openai.ChatCompletion.create(model=model, messages=messages)
+            else:
+                openai.api_base = "https://api.openai.com/v1"
+                return openai.ChatCompletion.create(model=model, messages=messages)
+        """, """
+        import os
+        import openai
+
+        client = openai.OpenAI()
+
+
+        def complete(provider, model, messages):
+            if provider == "openrouter":
+                # migrate: openai.api_base no longer configures anything: pass it to OpenAI(...)
+                openai.api_base = "https://openrouter.ai/api/v1"
+                # migrate: openai.api_key no longer configures anything: pass it to OpenAI(...)
+                openai.api_key = os.environ["OPENROUTER_API_KEY"]
+                if messages:
+                    # migrate: this call went to OpenRouter (openai.api_key set above), and `client` talks to vLLM: build an OpenAI(...) client for OpenRouter and call through it
+                    return client.chat.completions.create(model=model, messages=messages)
+            elif provider == "together":
+                # migrate: openai.api_key no longer configures anything: pass it to OpenAI(...)
+                openai.api_key = os.environ["TOGETHER_API_KEY"]
+                # migrate: this call went to Together (openai.api_key set above), and `client` talks to vLLM: build an OpenAI(...) client for Together and call through it
+                return client.chat.completions.create(model=model, messages=messages)
+            else:
+                # migrate: openai.api_base no longer configures anything: pass it to OpenAI(...)
+                openai.api_base = "https://api.openai.com/v1"
+                return client.chat.completions.create(model=model, messages=messages)
+        """, id="OAI004-0x-call-after-an-in-function-setting-of-another-provider-gets-a-note",
+        review=[("OAI004", 11, "openai.api_base set here no longer configures anything"),
+                ("OAI004", 13, "openai.api_key set here no longer configures anything"),
+                ("OAI004", 16, "this call went to OpenRouter (api_key comes from $OPENROUTER_API_KEY) under openai 0.x"),
+                ("OAI004", 19, "openai.api_key set here no longer configures anything"),
+                ("OAI004", 21, "this call went to Together"),
+                ("OAI004", 24, "openai.api_base set here no longer configures anything")]),
+    case("OAI004", """
+        import openai
+        import mylib
+
+
+        class Model:
+            def __init__(self, key, base):
+                self._openai = openai
+                self._lib = mylib
+                self._openai.api_key = key
+                self._openai.api_base = base
+                self._lib.api_key = key
+
+            def run(self, messages):
+                return self._openai.ChatCompletion.create(model="m", messages=messages)
+        """, """
+        import openai
+        import mylib
+
+
+        class Model:
+            def __init__(self, key, base):
+                self._openai = openai
+                self._lib = mylib
+                # migrate: self._openai.api_key sets openai.api_key, which no client you build reads: pass it to OpenAI(...)
+                self._openai.api_key = key
+                # migrate: self._openai.api_base sets openai.api_base, which no client you build reads: pass it to OpenAI(...)
+                self._openai.api_base = base
+                self._lib.api_key = key
+
+            def run(self, messages):
+                # migrate: self._openai.ChatCompletion is gone in openai>=1: use a client's .chat.completions
+                return self._openai.ChatCompletion.create(model="m", messages=messages)
+        """, id="OAI004-settings-through-the-module-stored-on-self-left-for-review",
+        review=[("OAI004", 11, "self._openai holds the openai module: self._openai.api_key = ... sets openai.api_key"),
+                ("OAI004", 13, "self._openai.api_base = ... sets openai.api_base"),
+                ("OAI004", 18, "self._openai holds the openai module: self._openai.ChatCompletion is a 0.x API object")]),
+    case("OAI004", """
+        import openai
+
+
+        class Model:
+            def __init__(self, key):
+                self._openai = openai
+                self._openai.api_key = key
+
+            def run(self, messages):
+                return self._openai.chat.completions.create(model="m", messages=messages)
+        """, None, id="OAI004-setting-through-the-stored-module-of-1x-code-no-note",
+        review=[]),
+    case("OAI004", """
+        import openai
+        import openai.version
+        from openai.openai_object import OpenAIObject
+        from openai import util
+        from openai.types.chat import ChatCompletion
+
+        try:
+            from openai.embeddings_utils import cosine_similarity
+        except ImportError:
+            cosine_similarity = None
+
+
+        def wrap(data):
+            return openai.util.convert_to_openai_object(data), OpenAIObject, openai.version.VERSION
+        """, """
+        import openai
+        import openai.version
+        # migrate: openai.openai_object is gone in openai>=1: responses are pydantic models now (read attributes; .model_dump() gives a dict)
+        from openai.openai_object import OpenAIObject
+        # migrate: openai.util is gone in openai>=1: internal to 0.x: no counterpart (convert_to_openai_object: responses are pydantic models)
+        from openai import util
+        from openai.types.chat import ChatCompletion
+
+        try:
+            # migrate: openai.embeddings_utils is gone in openai>=1: call client.embeddings.create and compute distances yourself (numpy)
+            from openai.embeddings_utils import cosine_similarity
+        except ImportError:
+            cosine_similarity = None
+
+
+        def wrap(data):
+            # migrate: openai.util is gone in openai>=1: internal to 0.x: no counterpart (convert_to_openai_object: responses are pydantic models)
+            return openai.util.convert_to_openai_object(data), OpenAIObject, openai.version.VERSION
+        """, id="OAI004-imports-of-0x-only-submodules-get-a-note",
+        review=[("OAI004", 5, "openai.openai_object is a 0.x module that openai>=1 does not have"),
+                ("OAI004", 7, "openai.util is a 0.x module"),
+                ("OAI004", 12, "openai.embeddings_utils is a 0.x module"),
+                ("OAI004", 19, "openai.util is a 0.x module")]),
+    case("OAI004", """
+        import openai
+
+
+        async def complete(api_type, model_id, prompt):
+            model_args = {}
+            if api_type in ["azure", "azure_ad"]:
+                model_args["engine"] = model_id
+            else:
+                model_args["model"] = model_id
+            model_args["request_timeout"] = 30
+            return await openai.Completion.acreate(**model_args, prompt=prompt)
+
+
+        def embed(deployment, texts, extra):
+            args = {"deployment_id": deployment, "headers": {"x": "1"}}
+            args["model"] = "ada"
+            first = openai.Embedding.create(**args, input=texts)
+            options = dict(extra)
+            return first, openai.Embedding.create(**options, input=texts)
+        """, """
+        import openai
+
+        client = openai.OpenAI()
+        async_client = openai.AsyncOpenAI()
+
+
+        async def complete(api_type, model_id, prompt):
+            model_args = {}
+            if api_type in ["azure", "azure_ad"]:
+                model_args["model"] = model_id
+            else:
+                model_args["model"] = model_id
+            model_args["timeout"] = 30
+            return await async_client.completions.create(**model_args, prompt=prompt)
+
+
+        def embed(deployment, texts, extra):
+            args = {"deployment_id": deployment, "headers": {"x": "1"}}
+            args["model"] = "ada"
+            # migrate: **args must not carry 0.x-only arguments (engine=, request_timeout=, api_key=, ...)
+            first = client.embeddings.create(**args, input=texts)
+            options = dict(extra)
+            # migrate: **options must not carry 0.x-only arguments (engine=, request_timeout=, api_key=, ...)
+            return first, client.embeddings.create(**options, input=texts)
+        """, id="OAI004-a-local-dict-spread-into-a-0x-call-gets-the-current-keys",
+        review=[("OAI004", 22, "**args may carry 0.x-only arguments"),
+                ("OAI004", 25, "**options may carry 0.x-only arguments")]),
+    case("OAI004", """
+        def ask(prompt):
+            try:
+                import openai
+            except ImportError:
+                raise ImportError("pip install openai")
+            return openai.ChatCompletion.create(model="m", messages=[{"role": "user", "content": prompt}])
+
+
+        async def aembed(texts):
+            import openai
+
+            return await openai.Embedding.acreate(model="e", input=texts)
+        """, """
+        def ask(prompt):
+            try:
+                import openai
+            except ImportError:
+                raise ImportError("pip install openai")
+            return openai.OpenAI().chat.completions.create(model="m", messages=[{"role": "user", "content": prompt}])
+
+
+        async def aembed(texts):
+            import openai
+
+            return await openai.AsyncOpenAI().embeddings.create(model="e", input=texts)
+        """, id="OAI004-openai-imported-only-inside-the-function-gets-a-client-at-the-call",
+        review=[]),
 ]
 
 

@@ -122,7 +122,7 @@ class Transformer(RuleTransformer):
                     elif assign.targets[0].target.attr.value == "base_url":
                         resets.append(assign)
 
-        self.guarded = self._guards(node) if walk.findall(node, m.If()) else {}
+        self.guarded = self._guards(walk.find(node, cst.If))
         walk.visit(node, Collect())
         self.module_decision = self._decide_module(settings)
         resets = [(assign, bound) for assign in resets if (bound := self._reset_client(assign)) is not None]
@@ -177,16 +177,17 @@ class Transformer(RuleTransformer):
             return Decision((guard,))
         return decision
 
-    def _guards(self, module: cst.Module) -> dict[int, Classification]:
-        """The client constructions in the body of an `if` whose test names another provider, and only that
-        provider (`"openrouter.ai" in base_url`, `provider == "groq"`): id(construction) -> that provider. A
-        negated test (`not in`, `!=`, `not`) says nothing about the branch."""
+    def _guards(self, branches: list[cst.If]) -> dict[int, Classification]:
+        """The client constructions in the body of one of the `if` statements `branches` whose test names another
+        provider, and only that provider (`"openrouter.ai" in base_url`, `provider == "groq"`): id(construction) ->
+        that provider. A negated test (`not in`, `!=`, `not`) says nothing about the branch."""
         found: dict[int, Classification] = {}
-        for branch in walk.findall(module, m.If()):
+        for branch in branches:
             test = branch.test
-            if walk.findall(test, m.UnaryOperation(operator=m.Not()) | m.NotIn() | m.NotEqual() | m.IsNot()):
+            if any(not isinstance(n, cst.UnaryOperation) or isinstance(n.operator, cst.Not)
+                   for n in walk.find(test, (cst.UnaryOperation, cst.NotIn, cst.NotEqual, cst.IsNot))):
                 continue
-            named = {_provider_named(s.evaluated_value) for s in walk.findall(test, m.SimpleString())
+            named = {_provider_named(s.evaluated_value) for s in walk.find(test, cst.SimpleString)
                      if isinstance(s.evaluated_value, str)}
             named.discard(None)
             if len(named) != 1 or "OpenAI" in named or "Azure OpenAI" in named:
@@ -194,7 +195,7 @@ class Transformer(RuleTransformer):
             provider = named.pop()
             shown = code(test) if len(code(test)) <= 80 else "..."
             where = Classification(Role.OTHER, provider, f"it is built under `if {shown}`")
-            for call in walk.findall(branch.body, m.Call()):
+            for call in walk.find(branch.body, cst.Call):
                 if self.qname_in(call.func, CLIENT_CLASSES, called_by=call):
                     found[id(call)] = where
         return found

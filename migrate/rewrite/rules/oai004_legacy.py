@@ -232,8 +232,8 @@ class Transformer(RuleTransformer):
         from literal keys only, and used for nothing but the spread, gets the current key names where it is built
         (engine/deployment_id -> model, request_timeout -> timeout, headers -> extra_headers)."""
         parents = None
-        for call in walk.findall(module, m.Call(func=m.Attribute())):
-            if self._legacy(call.func) is None:
+        for call in walk.find(module, cst.Call):
+            if not isinstance(call.func, cst.Attribute) or self._legacy(call.func) is None:
                 continue
             for arg in call.args:
                 if arg.star == "**" and isinstance(arg.value, cst.Name):
@@ -247,8 +247,8 @@ class Transformer(RuleTransformer):
         if not isinstance(function, cst.FunctionDef):
             return
         keys: list[tuple[cst.SimpleString, str, cst.CSTNode]] = []  # (key node, key, the storing node)
-        for use in walk.findall(function.body, m.Name(value=spread.value)):
-            if use is spread:
+        for use in walk.find(function.body, cst.Name):
+            if use is spread or use.value != spread.value:
                 continue
             parent = parents.get(use)
             if isinstance(parent, cst.AssignTarget) and parent.target is use:
@@ -296,7 +296,7 @@ class Transformer(RuleTransformer):
     def _gather_block_settings(self, module: cst.Module) -> None:
         """Each `openai.api_base/base_url/api_key = value` statement inside a block, with whom the value points
         the 0.x module at when that is another provider (OpenRouter's URL, $TOGETHER_API_KEY)."""
-        for block in walk.findall(module, m.IndentedBlock()):
+        for block in walk.find(module, cst.IndentedBlock):
             for i, stmt in enumerate(block.body):
                 if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1
                         and isinstance(stmt.body[0], cst.Assign)):

@@ -113,7 +113,9 @@ RESOLVES: dict[str, tuple[Claim, ...]] = {
     # client construction
     "OAI004": (Claim("call", ("api", "engine", "deployment_id", "request_timeout", "headers", "api_key", "api_base",
                               "api_type", "api_version", "organization")),
-               Claim("config", ("*",))),
+               Claim("config", ("*",)),
+               # engine= dropped next to model= (with a note): the scan's model for the call changes
+               Claim("call", ("model",), noted=True, promise=False)),
     "OAI005": (Claim("exception", ("*",)),),
     "OAI007": (Claim("call", ("functions", "function_call")),),
     "OAI008": (Claim("call", (PARAMETER,), ("ignored-by-vllm", "needs-change")),),

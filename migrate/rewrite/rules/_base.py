@@ -549,8 +549,8 @@ class RuleTransformer(VisitorBasedCodemodCommand):
         written there, when it is written there once (no print of the statement around it). None otherwise, and
         for a parenthesized node (whose position LibCST counts from inside its parentheses)."""
         source = self.state.source
-        if source is None or getattr(node, "lpar", None):
-            return None
+        if source is None or getattr(node, "lpar", None) or _is_statement(type(node)):
+            return None  # a statement prints differently alone (`elif` as `if`, the comments above it first)
         line = self._line_in_statement(node)
         outline = self.state.outline(self.context.wrapper.module) if line is not None else None
         text = outline.line_text(line) if outline is not None else None
@@ -558,7 +558,7 @@ class RuleTransformer(VisitorBasedCodemodCommand):
             return None
         first = code(node).split("\n", 1)[0]
         at = text.find(first) if first else -1
-        if at < 0 or text.find(first, at + 1) >= 0:
+        if at < 0 or text.find(first, at + 1) >= 0 or (at and (text[at - 1].isalnum() or text[at - 1] == "_")):
             return None
         return at
 

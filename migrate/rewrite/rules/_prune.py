@@ -77,8 +77,9 @@ class Outline:
             return None
         start, end = known[0], known[1]
         at = self.source.find(text, start, end)
-        if at < 0 or self.source.find(text, at + 1, end) >= 0:
-            return None
+        if at < 0 or self.source.find(text, at + 1, end) >= 0 or (
+                at and (self.source[at - 1].isalnum() or self.source[at - 1] == "_")):
+            return None  # not there once, or inside a longer word
         return bisect.bisect_right(self._line_starts, at)
 
     def span(self, node: cst.CSTNode) -> tuple[int, int] | None:

@@ -746,11 +746,18 @@ class Transformer(RuleTransformer):
                 body[i] = body[i].with_changes(
                     leading_lines=[*body[i].leading_lines, cst.EmptyLine(comment=cst.Comment(f"# migrate: {note}"))]
                 )
+        # `try: import openai / except ImportError: ...`: an optional dependency. The clients are built right after
+        # that import, inside the try, so that the module still loads without openai installed (a module-level
+        # `from openai import OpenAI` would raise ImportError before the guard)
+        guard = None if self.alias or handled else _guarded_import(updated)
+        if guard is not None and guard[0] >= limit:
+            guard = None
+        module = guard[1] if guard is not None else None
         constructions = []
         if self.need_sync:
-            constructions.append(self._construction(self.sync_name, "OpenAI", folded))
+            constructions.append(self._construction(self.sync_name, "OpenAI", folded, module=module))
         if self.need_async:
-            constructions.append(self._construction(self.async_name, "AsyncOpenAI", folded))
+            constructions.append(self._construction(self.async_name, "AsyncOpenAI", folded, module=module))
         if notes:
             constructions[0] = constructions[0].with_changes(
                 leading_lines=[*constructions[0].leading_lines,
@@ -772,6 +779,11 @@ class Transformer(RuleTransformer):
                     new_body.append(stmt)
             self.edited(len(handled))
             return updated.with_changes(body=new_body)
+        if guard is not None:
+            index = guard[0]
+            guarded = body[index]
+            body[index] = guarded.with_changes(body=guarded.body.with_changes(body=[*guarded.body.body, *constructions]))
+            return updated.with_changes(body=body)
         position = min(setup_end(updated), limit)
         blank = [cst.EmptyLine()] if position > 0 else []
         constructions[0] = constructions[0].with_changes(leading_lines=[*blank, *constructions[0].leading_lines])
@@ -780,9 +792,13 @@ class Transformer(RuleTransformer):
             body[position] = follow.with_changes(leading_lines=[cst.EmptyLine()])
         return updated.with_changes(body=[*body[:position], *constructions, *body[position:]])
 
-    def _construction(self, name: str, cls: str, args: dict[str, cst.BaseExpression]) -> cst.SimpleStatementLine:
-        if self.alias:
-            func: cst.BaseExpression = cst.Attribute(cst.Name(self.alias), cst.Name(cls))
+    def _construction(self, name: str, cls: str, args: dict[str, cst.BaseExpression], *,
+                      module: str | None = None) -> cst.SimpleStatementLine:
+        """`name = OpenAI(...)`; through the module's name when the module binds one (`module`, else its
+        `import openai`), else with `from openai import OpenAI` added."""
+        module = module or self.alias
+        if module:
+            func: cst.BaseExpression = cst.Attribute(cst.Name(module), cst.Name(cls))
         else:
             AddImportsVisitor.add_needed_import(self.context, "openai", cls)
             func = cst.Name(cls)
@@ -796,6 +812,30 @@ class Transformer(RuleTransformer):
 
 
 _IDENTITY_OPERATORS = (cst.Equal, cst.NotEqual, cst.Is, cst.IsNot, cst.In, cst.NotIn)
+_IMPORT_FAILURES = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
+
+
+def _guarded_import(module: cst.Module) -> tuple[int, str] | None:
+    """(index in the module's body, the name it binds) of a top-level `try:` whose body holds `import openai` (or
+    `import openai as name`) and whose handlers catch a failed import: the module treats openai as optional."""
+    for index, stmt in enumerate(module.body):
+        if not isinstance(stmt, cst.Try) or not isinstance(stmt.body, cst.IndentedBlock):
+            continue
+        caught = True
+        for handler in stmt.handlers:
+            kinds = handler.type.elements if isinstance(handler.type, cst.Tuple) else [handler.type]
+            names = {code(k.value if isinstance(k, cst.Element) else k).rsplit(".", 1)[-1] for k in kinds if k}
+            if handler.type is not None and not names & _IMPORT_FAILURES:
+                caught = False
+        if not caught or not stmt.handlers:
+            continue
+        for line in stmt.body.body:
+            for small in getattr(line, "body", ()):
+                if isinstance(small, cst.Import):
+                    for alias in small.names:
+                        if code(alias.name) == "openai":
+                            return index, alias.asname.name.value if alias.asname else "openai"
+    return None
 def _binds_openai(body) -> bool:
     """Whether these statements (a module's, and its top-level try/if/with blocks') bind the name `openai`."""
     for stmt in body:

@@ -630,6 +630,70 @@ CASES = [
             return await openai.AsyncOpenAI().embeddings.create(model="e", input=texts)
         """, id="OAI004-openai-imported-only-inside-the-function-gets-a-client-at-the-call",
         review=[]),
+    case("OAI004", """
+        import json
+
+        try:
+            import openai as oa
+        except (ImportError, OSError):
+            oa = None
+
+
+        def ask(prompt):
+            if oa is None:
+                raise RuntimeError("pip install openai")
+            r = oa.ChatCompletion.create(model="m", messages=[{"role": "user", "content": prompt}])
+            return json.dumps(r)
+
+
+        async def aask(prompt):
+            return await oa.ChatCompletion.acreate(model="m", messages=[{"role": "user", "content": prompt}])
+        """, """
+        import json
+
+        try:
+            import openai as oa
+            client = oa.OpenAI()
+            async_client = oa.AsyncOpenAI()
+        except (ImportError, OSError):
+            oa = None
+
+
+        def ask(prompt):
+            if oa is None:
+                raise RuntimeError("pip install openai")
+            r = client.chat.completions.create(model="m", messages=[{"role": "user", "content": prompt}])
+            return json.dumps(r)
+
+
+        async def aask(prompt):
+            return await async_client.chat.completions.create(model="m", messages=[{"role": "user", "content": prompt}])
+        """, id="OAI004-openai-an-optional-import-clients-built-inside-its-try",
+        review=[]),
+    case("OAI004", """
+        try:
+            import openai
+        except KeyError:
+            pass
+
+
+        def ask(prompt):
+            return openai.Completion.create(model="m", prompt=prompt)
+        """, """
+        from openai import OpenAI
+
+        try:
+            import openai
+        except KeyError:
+            pass
+
+        client = OpenAI()
+
+
+        def ask(prompt):
+            return client.completions.create(model="m", prompt=prompt)
+        """, id="OAI004-a-try-that-does-not-catch-a-failed-import-is-no-guard",
+        review=[]),
 ]
 
 

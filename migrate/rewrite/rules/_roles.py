@@ -47,17 +47,16 @@ class Decision:
                 return hit
         return Classification(Role.OPENAI, "OpenAI", "no base_url: the SDK's default endpoint")
 
-    def describe_mix(self) -> str:
-        """"OpenRouter or OpenAI (the URL is https://openrouter.ai/api/v1)": who, then why for the first other."""
+    def names(self) -> list[str]:
+        """Who the values point at, each once: "OpenRouter", "OpenAI", "an endpoint the code computes"."""
         words = {Role.OPENAI: "OpenAI", Role.AZURE: "Azure OpenAI", Role.LOCAL: "a local server",
                  Role.OTHER: "another endpoint", Role.UNKNOWN: "an endpoint the code computes"}
-        who: list[str] = []
-        for c in self.found:
-            name = c.provider or words[c.role]
-            if name not in who:
-                who.append(name)
+        return list(dict.fromkeys(c.provider or words[c.role] for c in self.found))
+
+    def describe_mix(self) -> str:
+        """"OpenRouter or OpenAI (the URL is https://openrouter.ai/api/v1)": who, then why for the first other."""
         other = next((c for c in self.found if not c.role.migrates and c.because), None)
-        return " or ".join(who) + (f" ({other.because})" if other else "")
+        return " or ".join(self.names()) + (f" ({other.because})" if other else "")
 
 
 def decide(flow: Flow, base_url: cst.BaseExpression | None, api_key: cst.BaseExpression | None) -> Decision:

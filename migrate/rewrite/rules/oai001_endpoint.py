@@ -608,7 +608,18 @@ class Transformer(RuleTransformer):
         decision = self.module_decision
         if decision is not None and not decision.migrates:
             if which == "base_url" or not self.module_has_base:
-                self._leave_alone(original, decision, "module's OpenAI configuration")
+                values = self.flow.values(original.value)
+                own = decide_values(values, []) if which == "base_url" else decide_values([], values)
+                names = list(dict.fromkeys([*decision.names(), *own.names()]))
+                if len(names) > 1 and own.verdict != decision.verdict:
+                    # a module that points openai at several providers, in different places (a router): say what
+                    # this statement points it at, not what the module's first other provider is
+                    self.review(original, f"left alone: this module points openai at several endpoints in different "
+                                          f"places ({', '.join(names)}); this one points it at "
+                                          f"{own.verdict.describe()}: give each its own OpenAI(...) client",
+                                comment=False)
+                else:
+                    self._leave_alone(original, decision, "module's OpenAI configuration")
             return updated
         if self.is_configured(original.value, which):
             return updated

@@ -783,6 +783,23 @@ CASES = [
         """, id="OAI001-client-built-under-a-test-for-another-provider-left-alone",
         review=[("OAI001", 8, "left alone: this client talks to OpenRouter (it is built under `if"),
                 ("OAI001", 10, "left alone: this client talks to Groq")]),
+    case("OAI001", """
+        import os
+
+        import openai
+
+
+        def route(provider, messages):
+            if provider == "openrouter":
+                openai.api_base = "https://openrouter.ai/api/v1"
+                openai.api_key = os.environ["OPENROUTER_API_KEY"]
+            else:
+                openai.api_base = "https://api.openai.com/v1"
+            return openai.ChatCompletion.create(model="m", messages=messages)
+        """, id="OAI001-a-router-module-says-what-each-setting-points-at",
+        review=[("OAI001", 9, "this module's OpenAI configuration talks to OpenRouter (the URL is https://openrouter"),
+                ("OAI001", 12, "several endpoints in different places (OpenRouter, OpenAI); this one points it at "
+                               "OpenAI (the URL is https://api.openai.com/v1)")]),
 ]
 
 

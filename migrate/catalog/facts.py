@@ -400,6 +400,7 @@ LEGACY_TOP_LEVEL_EXCEPTIONS = frozenset({"APIError", "InvalidRequestError", "Ope
 LEGACY_EXCEPTION_NAMES_REUSED = frozenset({"Timeout"})
 # 0.x OpenAIError attributes (openai 0.28's error.py) -> the current APIError / APIStatusError attribute.
 LEGACY_ERROR_ATTRIBUTES: dict[str, str] = {"http_status": "status_code", "json_body": "body", "user_message": "message",
+                                           "_message": "message",  # private in 0.x, read by callers all the same
                                            "http_body": "body", "headers": "response.headers"}
 
 # openai.error.X (0.x) -> the 1.x exception that replaces it, in words.

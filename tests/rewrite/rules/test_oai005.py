@@ -186,7 +186,7 @@ CASES = [
 
         def status_of(original_exception, other):
             if isinstance(original_exception, OriginalError) and other:
-                return original_exception.http_status, other.http_status
+                return original_exception.http_status, other.http_status, original_exception._message
             else:
                 return original_exception.http_status
         """, """
@@ -214,7 +214,7 @@ CASES = [
 
         def status_of(original_exception, other):
             if isinstance(original_exception, OriginalError) and other:
-                return getattr(original_exception, "status_code", None), other.http_status
+                return getattr(original_exception, "status_code", None), other.http_status, original_exception.message
             else:
                 return original_exception.http_status
         """, id="OAI005-subclass-super-init-and-isinstance-narrowed-attributes",

@@ -67,12 +67,15 @@ class FileState:
 
     def import_index(self):
         """The ImportIndex of the current text (qualified names without scope analysis), or None."""
-        if self.source is None:
-            return None
-        if self._index is None or self._index[0] is not self.source:
+        return None if self.source is None else self.index_of(self.source)
+
+    def index_of(self, text: str):
+        """The ImportIndex of `text` (a rule's pre-filter asks before the text is the current one), kept for the
+        rules that then run on it."""
+        if self._index is None or self._index[0] is not text:
             from migrate.rewrite.rules._names import ImportIndex
 
-            self._index = (self.source, ImportIndex(self.source))
+            self._index = (text, ImportIndex(text))
         return self._index[1]
 
     def parents(self, module: cst.Module) -> dict:

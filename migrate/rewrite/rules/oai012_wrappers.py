@@ -53,7 +53,13 @@ _INIT_FUNCTIONS = {"init_chat_model": "model_provider", "init_embeddings": "prov
 
 
 def wanted(source: str, state) -> bool:
-    return bool(_WANTED.search(source))
+    if not _WANTED.search(source):
+        return False
+    # the word alone (a docstring, a relative import inside one of those packages) is not enough: every call the
+    # rule acts on has a qualified name inside a wrapper package, which only an import of that package can give
+    index = state.index_of(source) if state is not None else None
+    return index is None or not index.usable or any(
+        root in _PACKAGES for roots in index.import_roots.values() for root in roots)
 
 
 # The packages every name _target() recognises comes from: a callee from none of them is answered without

@@ -138,13 +138,31 @@ class _Codes:
         self._texts: dict[int, str] = {id(tree): source}
         self._lines: dict[int, list[str]] = {}
         self._trees: list = [tree]
+        self._pieces: tuple | None = None  # (tree, {id(statement): its text}) of the last tree printed
 
     def __call__(self, tree) -> str:
         text = self._texts.get(id(tree))
         if text is None:
-            text = self._texts[id(tree)] = tree.code
+            text = self._texts[id(tree)] = self._print(tree)
             self._trees.append(tree)
         return text
+
+    def _print(self, tree) -> str:
+        """`tree.code`, statement by statement: a top-level statement the last tree printed here holds too (a rule
+        keeps every node it does not change) is not printed again. Module.code is the header, each statement and
+        the footer, in the module's indentation and newline; only a module without a trailing newline, whose
+        last line break LibCST takes off, is printed whole."""
+        if not tree.has_trailing_newline or not tree.body:
+            return tree.code
+        known: dict[int, str] = {}
+        last = self._pieces
+        if (last is not None and last[0].default_indent == tree.default_indent
+                and last[0].default_newline == tree.default_newline):
+            known = last[1]
+        pieces = {id(stmt): known.get(id(stmt)) or tree.code_for_node(stmt) for stmt in tree.body}
+        self._pieces = (tree, pieces)
+        return "".join([*(tree.code_for_node(line) for line in tree.header), *(pieces[id(stmt)] for stmt in tree.body),
+                        *(tree.code_for_node(line) for line in tree.footer)])
 
     def lines(self, tree) -> list[str]:
         lines = self._lines.get(id(tree))

@@ -439,3 +439,15 @@ def test_find_meets_the_nodes_libcst_findall_does_in_its_order(types):
     for source in (_case_sources() + _example_sources())[:80]:
         module = cst.parse_module(source)
         assert [id(n) for n in find(module, types)] == [id(n) for n in m.findall(module, matcher)]
+
+
+def test_the_parent_map_walk_lists_the_nodes_find_meets():
+    from migrate.rewrite.rules._walk import find, parents
+    from tests.rewrite.test_names import _case_sources
+
+    for source in _case_sources()[:60]:
+        module = cst.parse_module(source)
+        order: list = []
+        assert parents(module, order) == parents(module)
+        for types in (cst.Call, (cst.Call, cst.Assign, cst.If), cst.Name):
+            assert [id(n) for n in order if isinstance(n, types)] == [id(n) for n in find(module, types)]

@@ -82,8 +82,18 @@ class FileState:
         """Node -> parent for the whole tree (ParentNodeProvider's map, without its two rebuilds per node), shared
         by the rules until one changes the tree."""
         if self._parents is None or self._parents[0] is not module:
-            self._parents = (module, walk.parents(module))
+            order: list = []
+            self._parents = (module, walk.parents(module, order), order, {})
         return self._parents[1]
+
+    def nodes(self, module: cst.Module, types) -> list:
+        """`walk.find(module, types)`, from the walk that builds the parent map (one walk for both)."""
+        self.parents(module)
+        found = self._parents[3]
+        hit = found.get(types)
+        if hit is None:
+            hit = found[types] = [node for node in self._parents[2] if isinstance(node, types)]
+        return hit
 
     def bindings(self, module: cst.Module):
         """Where `module` binds each name (_bindings.Bindings: what a name refers to without scope analysis),

@@ -203,10 +203,13 @@ def find(tree: cst.CSTNode, types: type | tuple[type, ...]) -> list[cst.CSTNode]
     return found
 
 
-def parents(module: cst.CSTNode) -> dict[cst.CSTNode, cst.CSTNode]:
+def parents(module: cst.CSTNode, order: list | None = None) -> dict[cst.CSTNode, cst.CSTNode]:
     """Every node of the tree below `module` -> its parent: what ParentNodeProvider gives (set as it sets them,
-    after each node's children, so a node object found twice maps as there), without a rebuild."""
+    after each node's children, so a node object found twice maps as there), without a rebuild. `order`, when
+    given, receives every node but whitespace and punctuation in the order LibCST's walk meets them (what
+    `find` walks for), from the same walk."""
     table: dict[cst.CSTNode, cst.CSTNode] = {}
+    trivia = _trivia()
 
     def walk(node: cst.CSTNode) -> None:
         children = _children(node)
@@ -215,7 +218,16 @@ def parents(module: cst.CSTNode) -> dict[cst.CSTNode, cst.CSTNode]:
         for child in children:
             table[child] = node
 
-    walk(module)
+    def walk_in_order(node: cst.CSTNode) -> None:
+        if type(node) not in trivia:
+            order.append(node)
+        children = _children(node)
+        for child in children:
+            walk_in_order(child)
+        for child in children:
+            table[child] = node
+
+    (walk if order is None else walk_in_order)(module)
     return table
 
 

@@ -106,24 +106,19 @@ class Transformer(RuleTransformer):
         calls: list[cst.Call] = []
         settings: list[cst.Assign] = []
         resets: list[cst.Assign] = []  # `client.base_url = ...` after construction
-        rule = self
-
-        class Collect(cst.CSTVisitor):
-            def visit_Call(self, call: cst.Call) -> None:
-                if rule.qname_in(call.func, CLIENT_CLASSES, called_by=call):
-                    rule.decisions[call] = rule._decide(call)
+        found = self.state.nodes(node, (cst.Call, cst.Assign, cst.If))  # in the order LibCST's walk meets them
+        self.guarded = self._guards([n for n in found if isinstance(n, cst.If)])
+        for n in found:
+            if isinstance(n, cst.Call):
+                if self.qname_in(n.func, CLIENT_CLASSES, called_by=n):
+                    self.decisions[n] = self._decide(n)
                 else:
-                    calls.append(call)
-
-            def visit_Assign(self, assign: cst.Assign) -> None:
-                if len(assign.targets) == 1 and isinstance(assign.targets[0].target, cst.Attribute):
-                    if rule.qname_in(assign.targets[0].target, _SETTINGS):
-                        settings.append(assign)
-                    elif assign.targets[0].target.attr.value == "base_url":
-                        resets.append(assign)
-
-        self.guarded = self._guards(walk.find(node, cst.If))
-        walk.visit(node, Collect())
+                    calls.append(n)
+            elif isinstance(n, cst.Assign) and len(n.targets) == 1 and isinstance(n.targets[0].target, cst.Attribute):
+                if self.qname_in(n.targets[0].target, _SETTINGS):
+                    settings.append(n)
+                elif n.targets[0].target.attr.value == "base_url":
+                    resets.append(n)
         self.module_decision = self._decide_module(settings)
         resets = [(assign, bound) for assign in resets if (bound := self._reset_client(assign)) is not None]
         self._plan_unserved(calls, node)

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from typing import Any
 
 POOL_MIN_FILES = 6  # fewer files than this: a pool's start-up (about 0.3 s) costs more than it saves
-PRELOAD = ("libcst", "migrate.rewrite.python", "migrate.rewrite.plan", "migrate.rewrite.rules._base")
+PRELOAD = ("libcst", "migrate.rewrite.python", "migrate.rewrite.plan", "migrate.rewrite.rules._base", "migrate.rewrite.warmup")
 
 Work = Callable[..., Any]  # work(item, *shared) -> result; importable (pickled by reference)
 

@@ -71,3 +71,14 @@ def test_a_pool_announced_but_not_needed_is_stopped():
     idle.close()
     assert idle._pool is None
     assert parallel.Workers(len, (), 3, jobs=2)._starting is None  # too few to pay: no pool
+
+
+def test_the_pool_server_warm_up_rewrites_its_snippet():
+    # the forkserver imports migrate.rewrite.warmup (PRELOAD), which must really run the rules, not fail silently
+    from migrate.rewrite import warmup
+
+    assert "migrate.rewrite.warmup" in parallel.PRELOAD
+    warmup._warm()  # raises if the snippet no longer rewrites
+    from migrate.rewrite.rules import _walk
+
+    assert _walk._COMPILED  # the walk's per-class methods are built

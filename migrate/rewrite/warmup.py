@@ -24,14 +24,14 @@ def ask(messages, functions=None):
 '''
 
 
-def _warm() -> None:
+def _warm():
     from migrate.config import Config
     from migrate.rewrite.plan import load_options
     from migrate.rewrite.python import rewrite_source
     from migrate.rewrite.registry import BY_ID
 
     config = Config()
-    rewrite_source(_SNIPPET, "warmup.py", config=config, options={**load_options(config), "include_tests": False,
+    return rewrite_source(_SNIPPET, "warmup.py", config=config, options={**load_options(config), "include_tests": False,
                                                                     "target": None}, active=frozenset(BY_ID))
 
 

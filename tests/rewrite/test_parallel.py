@@ -78,7 +78,6 @@ def test_the_pool_server_warm_up_rewrites_its_snippet():
     from migrate.rewrite import warmup
 
     assert "migrate.rewrite.warmup" in parallel.PRELOAD
-    warmup._warm()  # raises if the snippet no longer rewrites
-    from migrate.rewrite.rules import _walk
-
-    assert _walk._COMPILED  # the walk's per-class methods are built
+    result = warmup._warm()
+    assert result.failure is None and result.parsed
+    assert {"OAI001", "OAI004", "OAI005", "OAI006", "OAI007", "OAI008"} <= set(result.rules)  # most rules ran

@@ -258,20 +258,26 @@ def _loads(parent: cst.CSTNode, name: cst.Name) -> bool:
     return not isinstance(parent, (cst.ImportAlias, cst.AsName, cst.NameItem, cst.Import, cst.ImportFrom))
 
 
-def _scopes(path: list[cst.CSTNode]) -> list[cst.CSTNode] | None:
-    """The scopes the node at the end of `path` sees, innermost first: function bodies around it, the class body
-    that holds it directly, the module. None when a lambda or comprehension lies around it."""
-    scopes: list[cst.CSTNode] = []
+def scope_owners(path: list[cst.CSTNode]) -> list[tuple[cst.CSTNode, int]] | None:
+    """The scopes the node at the end of `path` (the nodes from the module down) sees, innermost first, each with
+    its index in `path`: the functions whose bodies hold it, the class whose body holds it directly, the module.
+    None when a lambda or comprehension lies around it (scopes this module leaves to LibCST)."""
+    owners: list[tuple[cst.CSTNode, int]] = []
     for i in range(len(path) - 2, -1, -1):
         node = path[i]
         if isinstance(node, _NOT_SIMPLE_SCOPES):
             return None
         if isinstance(node, (cst.FunctionDef, cst.ClassDef)) and path[i + 1] is node.body:
-            if isinstance(node, cst.ClassDef) and scopes:
+            if isinstance(node, cst.ClassDef) and owners:
                 continue  # a class body is no scope for the functions inside it
-            scopes.append(node)
-    scopes.append(path[0])
-    return scopes
+            owners.append((node, i))
+    owners.append((path[0], 0))
+    return owners
+
+
+def _scopes(path: list[cst.CSTNode]) -> list[cst.CSTNode] | None:
+    owners = scope_owners(path)
+    return None if owners is None else [owner for owner, _ in owners]
 
 
 def _in_block_body(statement: cst.CSTNode, child: cst.CSTNode) -> bool:

@@ -231,9 +231,6 @@ def _stored(target: ast.expr) -> list[str]:
     return [node.id for node in ast.walk(target) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)]
 
 
-_OTHER_SCOPES = (cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
-
-
 def _nested_imports(head: str, node: cst.CSTNode, parents) -> set[str] | None:
     """What the imports of `head` in the function or class bodies around `node` bind it to there, as LibCST's scopes
     see them, for a name that only such imports bind: the innermost function (or the class whose body holds the
@@ -242,17 +239,13 @@ def _nested_imports(head: str, node: cst.CSTNode, parents) -> set[str] | None:
     then looks further out)."""
     if not parents or not isinstance(parents[0], cst.Module):
         return None
+    from migrate.rewrite.rules._bindings import scope_owners
+
     path = [*parents, node]
-    owners = []  # (function or class, index in path), innermost first; a class only where it is the innermost
-    for i in range(len(path) - 2, -1, -1):
-        owner = path[i]
-        if isinstance(owner, _OTHER_SCOPES):
-            return None
-        if isinstance(owner, (cst.FunctionDef, cst.ClassDef)) and path[i + 1] is owner.body:
-            if isinstance(owner, cst.ClassDef) and owners:
-                continue  # a class body is no scope for the functions inside it
-            owners.append((owner, i))
-    for depth, (owner, i) in enumerate(owners):
+    owners = scope_owners(path)  # innermost first; the module last: it binds the name with no import (nested only)
+    if owners is None:
+        return None
+    for depth, (owner, i) in enumerate(owners[:-1]):
         imports = _scope_imports(owner).get(head)
         if not imports:
             continue

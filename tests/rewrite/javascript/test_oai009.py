@@ -102,6 +102,50 @@ CASES = [
         """, id="OAI009-ts-parameter-defaults",
         review=[("OAI009", 5, "apiBase: an api.openai.com URL no request in this module was seen to use")]),
     case("OAI009", """
+        export class ChatClient {
+          setOptions(options) {
+            if (options.reverseProxyUrl) {
+              this.completionsUrl = options.reverseProxyUrl;
+            } else if (options.chat) {
+              this.completionsUrl = "https://api.openai.com/v1/chat/completions";
+            } else {
+              this.completionsUrl = "https://api.openai.com/v1/completions";
+            }
+            this.settings["moderationsUrl"] = "https://api.openai.com/v1/moderations";
+            apiBase = "https://api.openai.com/v1";
+          }
+        }
+        """, f"""
+        export class ChatClient {{
+          setOptions(options) {{
+            if (options.reverseProxyUrl) {{
+              this.completionsUrl = options.reverseProxyUrl;
+            }} else if (options.chat) {{
+              // migrate: completionsUrl: an api.openai.com URL no request in this module was seen to use, read from $OPENAI_BASE_URL for its name: the requests built on it must send model names vLLM serves
+              this.completionsUrl = `${{{BASE}}}/chat/completions`;
+            }} else {{
+              // migrate: completionsUrl: an api.openai.com URL no request in this module was seen to use, read from $OPENAI_BASE_URL for its name: the requests built on it must send model names vLLM serves
+              this.completionsUrl = `${{{BASE}}}/completions`;
+            }}
+            // migrate: moderationsUrl: https://api.openai.com/v1/moderations is a route vLLM does not serve: left on OpenAI
+            this.settings["moderationsUrl"] = "https://api.openai.com/v1/moderations";
+            // migrate: apiBase: an api.openai.com URL no request in this module was seen to use, read from $OPENAI_BASE_URL for its name: the requests built on it must send model names vLLM serves
+            apiBase = {BASE};
+          }}
+        }}
+        """, id="OAI009-js-url-assigned-to-a-property-or-variable", name="client.js",
+        review=[("OAI009", 7, "completionsUrl: an api.openai.com URL no request in this module was seen to use"),
+                ("OAI009", 10, "completionsUrl: an api.openai.com URL no request in this module was seen to use"),
+                ("OAI009", 13, "moderationsUrl: https://api.openai.com/v1/moderations is a route vLLM does not"),
+                ("OAI009", 15, "apiBase: an api.openai.com URL no request in this module was seen to use")]),
+    case("OAI009", """
+        export function links(page) {
+          page.href = "https://api.openai.com/v1";
+          page.docs = "https://api.openai.com/v1";
+          page.title = page.href === "https://api.openai.com/v1" ? "OpenAI" : "";
+        }
+        """, None, id="OAI009-js-url-assigned-to-another-name-is-data", name="page.js"),
+    case("OAI009", """
         export function open(link = "https://api.openai.com/v1", { docs = "https://api.openai.com/v1" } = {}) {
           return [link, docs];
         }

@@ -7,7 +7,7 @@
 The URLs come from the scan: the URL of each fetch / axios / got / ky call to OpenAI (followed through
 constants, template literals and `+` concatenations to the literal that holds the host), and base-URL
 literals: bound to a name that says so (a `const X_BASE_URL`, a `baseURL:` / `apiEndpoint:` option, a parameter
-or destructuring default), directly or as the `??` / `||` fallback of the value; one no request was seen to use
+or destructuring default, an assignment to such a variable or property: `this.completionsUrl = "..."`), directly or as the `??` / `||` fallback of the value; one no request was seen to use
 gets a review item and a comment saying it was rewritten by its name alone. vLLM serves
 the same routes under its /v1, so the path after /v1 is kept. A request to a route vLLM does not serve
 (moderations, images, ...) keeps OpenAI's URL, with a review item; URLs inside HTTP mocks (nock, msw,
@@ -194,13 +194,25 @@ def _fallback_holder(module: JsModule, node):
 
 
 def _bound_name(module: JsModule, node) -> str | None:
-    """The name a value is bound to: the key of a property, a variable it initialises, or a binding it is the
-    default of (a parameter's, a destructured property's: `{ apiBaseUrl = "https://api.openai.com/v1" } = opts`)."""
+    """The name a value is bound to: the key of a property, a variable it initialises or is assigned to (the
+    property of `this.completionsUrl = ...`), or a binding it is the default of (a parameter's, a destructured
+    property's: `{ apiBaseUrl = "https://api.openai.com/v1" } = opts`)."""
     parent = node.parent
     if parent is None:
         return None
     if parent.type == "pair":
         return key_name(module, parent.child_by_field_name("key")) if parent.child_by_field_name("value") == node \
+            else None
+    if parent.type == "assignment_expression":  # `this.completionsUrl = "https://..."`, `apiBase = "https://..."`
+        if parent.child_by_field_name("right") != node:
+            return None
+        target = strip_wrappers(parent.child_by_field_name("left"))
+        if target is not None and target.type == "member_expression":
+            target = target.child_by_field_name("property")
+        elif target is not None and target.type == "subscript_expression":
+            index = target.child_by_field_name("index")
+            return _value(module, index) if index is not None and index.type == "string" else None
+        return module.text(target) if target is not None and target.type in ("identifier", "property_identifier") \
             else None
     fields = _BINDINGS.get(parent.type)
     if fields is None or parent.child_by_field_name(fields[1]) != node:

@@ -121,7 +121,7 @@ CASES = [
         """, """
         import OpenAI from "openai";
 
-        // migrate: this OpenAI client talks to an endpoint the code computes (base_url comes from `config.llmUrl`): left as it is; point it at $OPENAI_BASE_URL if it reaches OpenAI
+        // migrate: this OpenAI client talks to an endpoint the code computes (baseURL comes from `config.llmUrl`): left as it is; point it at $OPENAI_BASE_URL if it reaches OpenAI
         const client = new OpenAI({ baseURL: config.llmUrl });
         """, id="OAI001-js-computed-endpoint-for-review",
         review=[("OAI001", 4, "left as it is")]),
@@ -137,7 +137,7 @@ CASES = [
             baseURL: {BASE},
           }});
         }});
-        // migrate: this OpenAI client talks to an endpoint the code computes (base_url comes from `baseURL`): left as it is; point it at $OPENAI_BASE_URL if it reaches OpenAI
+        // migrate: this OpenAI client talks to an endpoint the code computes (baseURL comes from `baseURL`): left as it is; point it at $OPENAI_BASE_URL if it reaches OpenAI
         export const lazy = (baseURL) => import("openai").then((mod) => new mod.OpenAI({{ baseURL }}));
         """, id="OAI001-js-client-in-a-dynamic-import-callback", name="lazy.js",
         review=[("OAI001", 8, "left as it is")]),
@@ -153,7 +153,7 @@ CASES = [
         """, """
         import OpenAI from "openai";
         export const make = (apiBase: string) =>
-          // migrate: this OpenAI client talks to an endpoint the code computes (base_url comes from `apiBase !== "https://api.openai.com/v1/" ? apiBase : undefined`): left as it is; point it at $OPENAI_BASE_URL if it reaches OpenAI
+          // migrate: this OpenAI client talks to an endpoint the code computes (baseURL comes from `apiBase !== "https://api.openai.com/v1/" ? apiBase : undefined`): left as it is; point it at $OPENAI_BASE_URL if it reaches OpenAI
           new OpenAI({
             baseURL:
               apiBase !== "https://api.openai.com/v1/"
@@ -161,7 +161,7 @@ CASES = [
                 : undefined,
           });
         """, id="OAI001-js-multiline-computed-endpoint-quoted-on-one-line",
-        review=[("OAI001", 4, '(base_url comes from `apiBase !== "https://api.openai.com/v1/" ? apiBase : undefined`)')]),
+        review=[("OAI001", 4, '(baseURL comes from `apiBase !== "https://api.openai.com/v1/" ? apiBase : undefined`)')]),
     case("OAI001", """
         import { streamText } from "ai";
         import { openai } from "@ai-sdk/openai";

@@ -457,6 +457,105 @@ CASES = [
         """, id="OAI001-js-unserved-call-through-an-alias-for-review", name="alias.ts",
         review=[("OAI001", 11, "not split automatically")]),
     case("OAI001", """
+        import OpenAI from "openai";
+
+        export class Speaker {
+          private client = new OpenAI({ timeout: 5 });
+
+          async say(input: string) {
+            return this.client.audio.speech.create({ model: "tts-1", voice: "alloy", input });
+          }
+        }
+        """, """
+        import OpenAI from "openai";
+
+        export class Speaker {
+          // migrate: this client only calls what vLLM does not serve (audio.speech.create): it stays on OpenAI, pinned to $OPENAI_UPSTREAM_BASE_URL
+          private client = new OpenAI({
+            timeout: 5,
+            baseURL: process.env.OPENAI_UPSTREAM_BASE_URL ?? "https://api.openai.com/v1",
+            apiKey: process.env.OPENAI_UPSTREAM_API_KEY ?? process.env.OPENAI_API_KEY,
+          });
+
+          async say(input: string) {
+            return this.client.audio.speech.create({ model: "tts-1", voice: "alloy", input });
+          }
+        }
+        """, id="OAI001-ts-class-field-client-only-for-unserved-calls-stays-on-openai", name="speaker.ts",
+        review=[("OAI001", 5, "it stays on OpenAI, pinned to $OPENAI_UPSTREAM_BASE_URL")]),
+    case("OAI001", """
+        const OpenAI = require("openai");
+
+        class ImageGenerator {
+          constructor(apiKey) {
+            this._openAI = new OpenAI({ apiKey: apiKey });
+          }
+          async generate(prompt) {
+            return this._openAI.images.generate({ model: "dall-e-3", prompt });
+          }
+          async edit(image, prompt) {
+            return this._openAI.images.edit({ image, prompt });
+          }
+        }
+        module.exports = ImageGenerator;
+        """, """
+        const OpenAI = require("openai");
+
+        class ImageGenerator {
+          constructor(apiKey) {
+            // migrate: this client only calls what vLLM does not serve (images.edit, images.generate): it stays on OpenAI, pinned to $OPENAI_UPSTREAM_BASE_URL
+            this._openAI = new OpenAI({
+              apiKey: apiKey,
+              baseURL: process.env.OPENAI_UPSTREAM_BASE_URL ?? "https://api.openai.com/v1",
+            });
+          }
+          async generate(prompt) {
+            return this._openAI.images.generate({ model: "dall-e-3", prompt });
+          }
+          async edit(image, prompt) {
+            return this._openAI.images.edit({ image, prompt });
+          }
+        }
+        module.exports = ImageGenerator;
+        """, id="OAI001-js-constructor-field-client-only-for-unserved-calls-stays-on-openai", name="images.js",
+        review=[("OAI001", 6, "it stays on OpenAI, pinned to $OPENAI_UPSTREAM_BASE_URL")]),
+    case("OAI001", """
+        import OpenAI from "openai";
+
+        export class Media {
+          #client: OpenAI;
+          constructor() {
+            this.#client = new OpenAI();
+          }
+          get client() {
+            return this.#client;
+          }
+          draw(prompt: string) {
+            return this.#client.images.generate({ prompt });
+          }
+        }
+        """, f"""
+        import OpenAI from "openai";
+
+        export class Media {{
+          #client: OpenAI;
+          constructor() {{
+            this.#client = new OpenAI({{
+              baseURL: {BASE},
+              apiKey: {KEY},
+            }});
+          }}
+          get client() {{
+            return this.#client;
+          }}
+          draw(prompt: string) {{
+            // migrate: images.generate: vLLM serves no such route: if `this.#client` points at vLLM, keep this call on OpenAI through a client of its own (baseURL from $OPENAI_UPSTREAM_BASE_URL, OpenAI's key); not split automatically: the rewrite cannot prove which client this is where it is built
+            return this.#client.images.generate({{ prompt }});
+          }}
+        }}
+        """, id="OAI001-ts-field-client-a-getter-exposes-is-repointed-with-review", name="media.ts",
+        review=[("OAI001", 16, "not split automatically")]),
+    case("OAI001", """
         const { generateText } = require("ai");
         const { openai } = require("@ai-sdk/openai");
 

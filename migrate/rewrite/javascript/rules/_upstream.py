@@ -15,7 +15,8 @@ The catalog says which endpoints vLLM serves. The split is made only where it is
 a `const` / `let` / `var` of this module bound once (no other binding of the name anywhere in the module, never
 reassigned), built from an options object literal (or none) that OAI001 repoints, and the call's receiver is
 that name. A client that is used for nothing but such calls (and not exported) stays on OpenAI as a whole,
-pinned to $OPENAI_UPSTREAM_BASE_URL. Anything else (a client another module exports, `this.client`, a
+pinned to $OPENAI_UPSTREAM_BASE_URL; so does a client a class keeps in a field (`this.client = new OpenAI()` in
+its constructor) when every `this.client` of the class is such a call's receiver. Anything else (a client another module exports, `this.client`, a
 parameter, options spread from elsewhere) keeps its call as it is with a review comment saying what to do.
 A client whose baseURL reads $OPENAI_UPSTREAM_BASE_URL is one of these (written here or by hand): never
 repointed, and its calls need nothing.
@@ -85,6 +86,7 @@ def plan(module: JsModule, context, constructions: list, calls: list, out: RuleO
     for finding, node in constructions:
         bound = _binding(module, node)
         if bound is None:
+            _plan_field(module, context, node, calls, split, out)
             continue
         name_node, statement = bound
         name = module.text(name_node)
@@ -116,6 +118,91 @@ def plan(module: JsModule, context, constructions: list, calls: list, out: RuleO
                                       f"{_route(catalog, f.endpoint)} route): it goes through `{new}`, pinned to "
                                       f"${context.config.openai_upstream_base_url_env}")
     return split
+
+
+def _plan_field(module: JsModule, context, node, calls: list, split: Split, out: RuleOutput) -> None:
+    """A client a class keeps in a field (`this.client = new OpenAI(...)` in its constructor, or a field
+    declaration `client = new OpenAI(...)`) that the class uses for nothing but calls vLLM does not serve is
+    pinned to OpenAI as a whole: every `this.client` of the class body is the receiver of such a call, the field
+    is set once, and no other code of the module reads a property of that name. (Splitting a field that also
+    serves vLLM's routes would need a second field the class declares: left to the generic review note.)"""
+    field = _field_of(module, node)
+    if field is None or not _repointable(module, node):
+        return
+    name, body = field
+    moved = []
+    for finding, call in calls:
+        target = receiver(call, finding.endpoint)
+        if target is not None and body.start_byte <= call.start_byte < body.end_byte and _this_member(module, target) == name:
+            moved.append((finding, target))
+    if not moved:
+        return
+    receivers = {t.id for _, t in moved}
+    for member in module.walk(("member_expression",)):
+        prop = member.child_by_field_name("property")
+        if prop is None or module.text(prop) != name or member.id in receivers:
+            continue
+        if _this_member(module, member) == name and body.start_byte <= member.start_byte < body.end_byte and \
+                _assigned_by(member, node):
+            continue  # the assignment that builds the client
+        return  # another read or write of the field (a getter, a reassignment, `other.client`): unprovable
+    endpoints = sorted({f.endpoint for f, _ in moved})
+    split.handled.update(f.start_byte for f, _ in moved)
+    if is_upstream(module, context, node):
+        return
+    split.pinned.add(node.start_byte)
+    _pin(module, context, node, endpoints, out)
+
+
+def _field_of(module: JsModule, node):
+    """(field name, class body) of `this.name = new OpenAI(...)` as a statement of a class's method, or of a field
+    declaration `name = new OpenAI(...)`; None otherwise."""
+    current = node
+    while current.parent is not None and current.parent.type in ("parenthesized_expression", "as_expression",
+                                                                  "satisfies_expression", "non_null_expression"):
+        current = current.parent
+    parent = current.parent
+    if parent is None:
+        return None
+    if parent.type in ("field_definition", "public_field_definition"):
+        value = parent.child_by_field_name("value")
+        key = parent.child_by_field_name("property") or parent.child_by_field_name("name")
+        if value is None or value.id != current.id or key is None or key.type not in ("property_identifier",
+                                                                                       "private_property_identifier"):
+            return None
+        body = parent.parent
+        return (module.text(key), body) if body is not None and body.type == "class_body" else None
+    if parent.type != "assignment_expression" or parent.child_by_field_name("right") is None or \
+            parent.child_by_field_name("right").id != current.id:
+        return None
+    name = _this_member(module, parent.child_by_field_name("left"))
+    if name is None or parent.parent is None or parent.parent.type != "expression_statement":
+        return None
+    body = parent.parent
+    while body is not None and body.type != "class_body":
+        if body.type in ("function_declaration", "function_expression", "function", "generator_function_declaration"):
+            return None  # `this` of a function nested in the method is another object
+        body = body.parent
+    return (name, body) if body is not None else None
+
+
+def _this_member(module: JsModule, node) -> str | None:
+    """`client` of `this.client` (`this.#client`), else None."""
+    node = strip_wrappers(node)
+    if node is None or node.type != "member_expression":
+        return None
+    obj, prop = node.child_by_field_name("object"), node.child_by_field_name("property")
+    if obj is None or obj.type != "this" or prop is None:
+        return None
+    return module.text(prop)
+
+
+def _assigned_by(member, node) -> bool:
+    """`member` is the left side of the assignment whose right side is the construction `node`."""
+    parent = member.parent
+    return parent is not None and parent.type == "assignment_expression" and \
+        parent.child_by_field_name("left") is not None and parent.child_by_field_name("left").id == member.id and \
+        parent.start_byte <= node.start_byte < parent.end_byte
 
 
 def _route(catalog, name: str) -> str:

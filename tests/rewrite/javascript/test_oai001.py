@@ -556,6 +556,85 @@ CASES = [
         """, id="OAI001-ts-field-client-a-getter-exposes-is-repointed-with-review", name="media.ts",
         review=[("OAI001", 16, "not split automatically")]),
     case("OAI001", """
+        const OpenAI = require("openai");
+
+        exports.imageAgent = async ({ config }) => {
+          const { apiKey, baseURL } = config;
+          const openai = new OpenAI({ apiKey, baseURL });
+          return openai.images.generate({ model: "dall-e-3", prompt: config.prompt });
+        };
+        exports.chatAgent = async ({ config }) => {
+          const { apiKey, baseURL } = config;
+          const openai = new OpenAI({ apiKey, baseURL });
+          const image = await openai.images.generate({ model: "dall-e-3", prompt: config.prompt });
+          return openai.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: image.data[0].url }] });
+        };
+        """, """
+        const OpenAI = require("openai");
+
+        exports.imageAgent = async ({ config }) => {
+          const { apiKey, baseURL } = config;
+          // migrate: this OpenAI client talks to an endpoint the code computes (baseURL comes from `baseURL`): left as it is; it only calls what vLLM does not serve (images.generate): keep it on OpenAI, not on $OPENAI_BASE_URL
+          const openai = new OpenAI({ apiKey, baseURL });
+          return openai.images.generate({ model: "dall-e-3", prompt: config.prompt });
+        };
+        exports.chatAgent = async ({ config }) => {
+          const { apiKey, baseURL } = config;
+          // migrate: this OpenAI client talks to an endpoint the code computes (baseURL comes from `baseURL`): left as it is; point it at $OPENAI_BASE_URL if it reaches OpenAI
+          const openai = new OpenAI({ apiKey, baseURL });
+          const image = await openai.images.generate({ model: "dall-e-3", prompt: config.prompt });
+          return openai.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: image.data[0].url }] });
+        };
+        """, id="OAI001-js-computed-endpoint-client-only-for-unserved-calls-is-kept-on-openai", name="agents.js",
+        review=[("OAI001", 6, "it only calls what vLLM does not serve (images.generate): keep it on OpenAI"),
+                ("OAI001", 12, "point it at $OPENAI_BASE_URL if it reaches OpenAI")]),
+    case("OAI001", """
+        import OpenAI from "openai";
+
+        export class Voice {
+          private speech: OpenAI;
+          constructor(options: { baseURL?: string }) {
+            this.speech = new OpenAI({ baseURL: options.baseURL });
+          }
+          say(input: string) {
+            return this.speech.audio.speech.create({ model: "tts-1", voice: "alloy", input });
+          }
+        }
+        """, """
+        import OpenAI from "openai";
+
+        export class Voice {
+          private speech: OpenAI;
+          constructor(options: { baseURL?: string }) {
+            // migrate: this OpenAI client talks to an endpoint the code computes (baseURL comes from `options.baseURL`): left as it is; it only calls what vLLM does not serve (audio.speech.create): keep it on OpenAI, not on $OPENAI_BASE_URL
+            this.speech = new OpenAI({ baseURL: options.baseURL });
+          }
+          say(input: string) {
+            return this.speech.audio.speech.create({ model: "tts-1", voice: "alloy", input });
+          }
+        }
+        """, id="OAI001-ts-computed-endpoint-field-client-only-for-unserved-calls-is-kept-on-openai", name="voice.ts",
+        review=[("OAI001", 7, "it only calls what vLLM does not serve (audio.speech.create): keep it on OpenAI")]),
+    case("OAI001,OAI009", """
+        import OpenAI from "openai";
+
+        export class Integration {
+          constructor(private options: { apiKey: string; baseURL?: string }) {}
+          clone() {
+            return new OpenAI({ apiKey: this.options.apiKey, baseURL: this.options.baseURL ?? "https://api.openai.com/v1" });
+          }
+        }
+        """, """
+        import OpenAI from "openai";
+
+        export class Integration {
+          constructor(private options: { apiKey: string; baseURL?: string }) {}
+          clone() {
+            return new OpenAI({ apiKey: this.options.apiKey, baseURL: this.options.baseURL ?? (process.env.OPENAI_BASE_URL ?? "http://localhost:8000/v1") });
+          }
+        }
+        """, id="OAI001-ts-base-url-option-with-openai-fallback-falls-back-to-vllm", name="integration.ts"),
+    case("OAI001", """
         const { generateText } = require("ai");
         const { openai } = require("@ai-sdk/openai");
 

@@ -137,14 +137,7 @@ def _plan_field(module: JsModule, context, node, calls: list, split: Split, out:
             moved.append((finding, target))
     if not moved:
         return
-    receivers = {t.id for _, t in moved}
-    for member in module.walk(("member_expression",)):
-        prop = member.child_by_field_name("property")
-        if prop is None or module.text(prop) != name or member.id in receivers:
-            continue
-        if _this_member(module, member) == name and body.start_byte <= member.start_byte < body.end_byte and \
-                _assigned_by(member, node):
-            continue  # the assignment that builds the client
+    if _field_uses(module, name, node, [t for _, t in moved]):
         return  # another read or write of the field (a getter, a reassignment, `other.client`): unprovable
     endpoints = sorted({f.endpoint for f, _ in moved})
     split.handled.update(f.start_byte for f, _ in moved)
@@ -186,6 +179,21 @@ def _field_of(module: JsModule, node):
     return (name, body) if body is not None else None
 
 
+def _field_uses(module: JsModule, name: str, node, receivers: list) -> list:
+    """The `x.<name>` of the module other than the call receivers given and the assignment that builds the client
+    (`node`); a member of a receiver's call chain (`this.speech.audio.speech` over `this.speech`) is none."""
+    ids = {t.id for t in receivers}
+    out = []
+    for member in module.walk(("member_expression",)):
+        prop = member.child_by_field_name("property")
+        if prop is None or module.text(prop) != name or member.id in ids or _assigned_by(member, node):
+            continue
+        if any(member.start_byte <= t.start_byte and t.end_byte <= member.end_byte for t in receivers):
+            continue
+        out.append(member)
+    return out
+
+
 def _this_member(module: JsModule, node) -> str | None:
     """`client` of `this.client` (`this.#client`), else None."""
     node = strip_wrappers(node)
@@ -203,6 +211,43 @@ def _assigned_by(member, node) -> bool:
     return parent is not None and parent.type == "assignment_expression" and \
         parent.child_by_field_name("left") is not None and parent.child_by_field_name("left").id == member.id and \
         parent.start_byte <= node.start_byte < parent.end_byte
+
+
+def only_unserved(module: JsModule, node) -> list[str]:
+    """The endpoints of a client's calls when every use of it in this module is a call vLLM does not serve (a
+    `const` bound once, or a class field as _plan_field reads it): such a client must stay on OpenAI whatever
+    it talks to now. [] when it has another use, a served call, or none."""
+    from migrate.rewrite.javascript.rules.oai003_models import unserved
+
+    calls = [(f, module.node_at(f.start_byte, f.end_byte, ("call_expression",))) for f in module.findings
+             if f.kind is Kind.CALL and f.api == "openai" and f.endpoint]
+    calls = [(f, c) for f, c in calls if c is not None]
+    bound = _binding(module, node)
+    if bound is not None:
+        name_node, statement = bound
+        name = module.text(name_node)
+        scope = statement.parent  # the block that declares it: a name bound once there means this client
+        inside = [n for n in _identifiers(module, name) if scope.start_byte <= n.start_byte < scope.end_byte]
+        if any(_is_binding(n) or _assigned(n) for n in inside if n.id != name_node.id):
+            return []
+        if scope.type == "program" and not _bound_once(module, name, name_node):
+            return []
+        mine = [(f, t) for f, c in calls if (t := receiver(c, f.endpoint)) is not None and t.type == "identifier"
+                and module.text(t) == name and scope.start_byte <= c.start_byte < scope.end_byte]
+        uses = {n.id for n in inside if n.id != name_node.id}
+    else:
+        field = _field_of(module, node)
+        if field is None:
+            return []
+        name, body = field
+        mine = [(f, t) for f, c in calls if (t := receiver(c, f.endpoint)) is not None and
+                _this_member(module, t) == name and body.start_byte <= c.start_byte < body.end_byte]
+        if not mine or _field_uses(module, name, node, [t for _, t in mine]):
+            return []
+        uses = {t.id for _, t in mine}
+    if not mine or uses != {t.id for _, t in mine} or not all(unserved(f) for f, _ in mine):
+        return []
+    return sorted({f.endpoint for f, _ in mine})
 
 
 def _route(catalog, name: str) -> str:
@@ -284,6 +329,14 @@ def _bound_once(module: JsModule, name: str, name_node) -> bool:
         if parent is not None and parent.type == "update_expression":
             return False
     return True
+
+
+def _assigned(node) -> bool:
+    parent = node.parent
+    if parent is not None and parent.type in ("assignment_expression", "augmented_assignment_expression"):
+        left = parent.child_by_field_name("left")
+        return left is not None and left.id == node.id
+    return parent is not None and parent.type == "update_expression"
 
 
 def _uses(module: JsModule, name: str) -> list:

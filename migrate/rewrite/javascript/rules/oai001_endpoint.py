@@ -219,7 +219,15 @@ def point(module: JsModule, context, node, finding, out: RuleOutput, what: str) 
         return
     if role is Role.LOCAL:
         return
+    if role is Role.UNKNOWN and _falls_back_to_vllm(module, context, node):
+        return  # `baseURL: options.baseURL ?? (process.env.OPENAI_BASE_URL ?? ...)`: this rule's own output
     if role is Role.UNKNOWN:
+        endpoints = upstream.only_unserved(module, node) if node.type == "new_expression" else []
+        if endpoints:  # pointing it at vLLM would break every call it makes
+            out.note(node.start_byte, f"this {what} talks to {why}: left as it is; it only calls what vLLM does not "
+                                      f"serve ({', '.join(endpoints)}): keep it on OpenAI, not on "
+                                      f"${context.config.base_url_env}")
+            return
         out.note(node.start_byte, f"this {what} talks to {why}: left as it is; "
                                   f"point it at ${context.config.base_url_env} if it reaches OpenAI")
         return
@@ -302,7 +310,35 @@ def _replace_base(module: JsModule, context, value, out: RuleOutput) -> bool:
             _openai_fallback(module, inner):
         out.edit(value.start_byte, value.end_byte, base_url_expr(module, context))
         return True
-    return False
+    fallback = _fallback(module, inner)
+    if fallback is not None and is_openai_url(module, fallback):
+        # `options.baseURL ?? "https://api.openai.com/v1"`: the caller's URL when given, else vLLM's (not OpenAI's)
+        out.edit(fallback.start_byte, fallback.end_byte, f"({base_url_expr(module, context)})")
+        return True
+    return fallback is not None and configured(module, fallback, config.base_url_env)
+
+
+def _fallback(module: JsModule, node):
+    """The right side of `x ?? y` / `x || y`, else None."""
+    if node is None or node.type != "binary_expression":
+        return None
+    operator = node.child_by_field_name("operator")
+    return strip_wrappers(node.child_by_field_name("right")) if operator is not None and \
+        module.text(operator) in ("??", "||") else None
+
+
+def _falls_back_to_vllm(module: JsModule, context, node) -> bool:
+    """The construction's options literal sets baseURL to a value whose `??` / `||` fallback reads the configured
+    variable (what _replace_base writes for an OpenAI URL fallback)."""
+    args = arguments(node)
+    options = strip_wrappers(args[0]) if args else None
+    if options is None or options.type != "object":
+        return False
+    base = properties(module, options).get("baseURL")
+    if base is None or base.type != "pair":
+        return False
+    fallback = _fallback(module, strip_wrappers(prop_value(base)))
+    return fallback is not None and configured(module, fallback, context.config.base_url_env)
 
 
 def _openai_fallback(module: JsModule, node) -> bool:

@@ -146,6 +146,15 @@ CASES = [
         }
         """, None, id="OAI009-js-url-assigned-to-another-name-is-data", name="page.js"),
     case("OAI009", """
+        export const BASE_URL = "wss://api.openai.com/v1";
+        export const DOCS = "wss://api.openai.com/v1/realtime";
+        """, """
+        // migrate: BASE_URL: wss://api.openai.com/v1 is a WebSocket URL of OpenAI's Realtime API: left on OpenAI; vLLM serves /v1/realtime only when the server runs a realtime speech-to-text model (no speech-to-speech sessions): serve a realtime-capable speech-to-text model in its own vLLM server and point this URL at its ws:// address by hand
+        export const BASE_URL = "wss://api.openai.com/v1";
+        export const DOCS = "wss://api.openai.com/v1/realtime";
+        """, id="OAI009-ts-realtime-websocket-base-stays-for-review", name="api_proto.ts",
+        review=[("OAI009", 2, "BASE_URL: wss://api.openai.com/v1 is a WebSocket URL of OpenAI's Realtime API")]),
+    case("OAI009", """
         export function open(link = "https://api.openai.com/v1", { docs = "https://api.openai.com/v1" } = {}) {
           return [link, docs];
         }

@@ -11,7 +11,8 @@ or destructuring default, an assignment to such a variable or property: `this.co
 gets a review item and a comment saying it was rewritten by its name alone. vLLM serves
 the same routes under its /v1, so the path after /v1 is kept. A request to a route vLLM does not serve
 (moderations, images, ...) keeps OpenAI's URL, with a review item; URLs inside HTTP mocks (nock, msw,
-fetch-mock) are test doubles and are reported, not rewritten; any other api.openai.com string is data about
+fetch-mock) are test doubles and are reported, not rewritten; a base-named wss:// URL (the Realtime API's WebSocket)
+stays, with a review item; any other api.openai.com string is data about
 OpenAI, not a request, and gets a review item only when it looks like an API base.
 """
 
@@ -104,6 +105,10 @@ class _Urls:
         if name is None or not _names_a_base(name):
             return
         value = _value(module, node)
+        if value is not None and value.startswith(("wss://", "ws://")):
+            self.out.note(node.start_byte, f"{name}: {value} is a WebSocket URL of OpenAI's Realtime API: left on "
+                                           f"OpenAI; {_realtime()}")
+            return
         path = split_url(value) if value is not None else None
         if path is None:
             return
@@ -176,6 +181,15 @@ class _Urls:
         if literal.parent is not None and literal.parent.type not in _NO_PARENS:
             replacement = f"({replacement})"
         self.out.edit(literal.start_byte, literal.end_byte, replacement)
+
+
+def _realtime() -> str:
+    """What vLLM's /v1/realtime needs (catalog facts: TASK_REQUIREMENTS["realtime"])."""
+    from migrate.catalog import facts
+
+    need = facts.TASK_REQUIREMENTS["realtime"]
+    return (f"vLLM serves /v1/realtime only when the server runs {need.what} (no speech-to-speech sessions): "
+            f"{need.fix} and point this URL at its ws:// address by hand")
 
 
 def _names_a_base(name: str) -> bool:

@@ -615,6 +615,43 @@ CASES = [
         }
         """, id="OAI001-ts-computed-endpoint-field-client-only-for-unserved-calls-is-kept-on-openai", name="voice.ts",
         review=[("OAI001", 7, "it only calls what vLLM does not serve (audio.speech.create): keep it on OpenAI")]),
+    case("OAI001", """
+        import OpenAI from "openai";
+
+        export class TTS {
+          #client: OpenAI;
+          constructor(opts: { client?: OpenAI; baseURL?: string; apiKey?: string }) {
+            this.#client =
+              opts.client ||
+              new OpenAI({
+                baseURL: opts.baseURL,
+                apiKey: opts.apiKey,
+              });
+          }
+          synthesize(input: string) {
+            return this.#client.audio.speech.create({ model: "tts-1", voice: "alloy", input });
+          }
+        }
+        """, """
+        import OpenAI from "openai";
+
+        export class TTS {
+          #client: OpenAI;
+          constructor(opts: { client?: OpenAI; baseURL?: string; apiKey?: string }) {
+            this.#client =
+              opts.client ||
+              // migrate: this OpenAI client talks to an endpoint the code computes (baseURL comes from `opts.baseURL`): left as it is; it only calls what vLLM does not serve (audio.speech.create): keep it on OpenAI, not on $OPENAI_BASE_URL
+              new OpenAI({
+                baseURL: opts.baseURL,
+                apiKey: opts.apiKey,
+              });
+          }
+          synthesize(input: string) {
+            return this.#client.audio.speech.create({ model: "tts-1", voice: "alloy", input });
+          }
+        }
+        """, id="OAI001-ts-injected-client-default-only-for-unserved-calls-is-kept-on-openai", name="tts.ts",
+        review=[("OAI001", 9, "it only calls what vLLM does not serve (audio.speech.create): keep it on OpenAI")]),
     case("OAI001,OAI009", """
         import OpenAI from "openai";
 

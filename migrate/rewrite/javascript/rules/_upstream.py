@@ -147,13 +147,19 @@ def _plan_field(module: JsModule, context, node, calls: list, split: Split, out:
     _pin(module, context, node, endpoints, out)
 
 
-def _field_of(module: JsModule, node):
+def _field_of(module: JsModule, node, fallback: bool = False):
     """(field name, class body) of `this.name = new OpenAI(...)` as a statement of a class's method, or of a field
-    declaration `name = new OpenAI(...)`; None otherwise."""
+    declaration `name = new OpenAI(...)`; None otherwise. fallback=True: also the default of an injected client,
+    `this.name = opts.client || new OpenAI(...)` (the field then holds one or the other)."""
     current = node
     while current.parent is not None and current.parent.type in ("parenthesized_expression", "as_expression",
                                                                   "satisfies_expression", "non_null_expression"):
         current = current.parent
+    parent = current.parent
+    if fallback and parent is not None and parent.type == "binary_expression" and \
+            parent.child_by_field_name("right") is not None and parent.child_by_field_name("right").id == current.id \
+            and module.text(parent.child_by_field_name("operator")) in ("||", "??"):
+        current = parent
     parent = current.parent
     if parent is None:
         return None
@@ -236,7 +242,7 @@ def only_unserved(module: JsModule, node) -> list[str]:
                 and module.text(t) == name and scope.start_byte <= c.start_byte < scope.end_byte]
         uses = {n.id for n in inside if n.id != name_node.id}
     else:
-        field = _field_of(module, node)
+        field = _field_of(module, node, fallback=True)
         if field is None:
             return []
         name, body = field

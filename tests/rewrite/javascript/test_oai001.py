@@ -672,6 +672,46 @@ CASES = [
         }
         """, id="OAI001-ts-base-url-option-with-openai-fallback-falls-back-to-vllm", name="integration.ts"),
     case("OAI001", """
+        import { Configuration, OpenAIApi } from "openai-edge";
+
+        export const openai = new OpenAIApi(
+          new Configuration({ apiKey: process.env.OPENAI_API_KEY }),
+          process.env.OPENAI_API_BASE,
+        );
+
+        export const ask = (prompt: string) =>
+          openai.createChatCompletion({ model: "gpt-3.5-turbo", messages: [{ role: "user", content: prompt }] });
+        export const draw = (client: OpenAIApi, prompt: string) => client.createImage({ prompt });
+        """, """
+        import { Configuration, OpenAIApi } from "openai-edge";
+
+        // migrate: openai-edge now reads $OPENAI_BASE_URL (basePath): it keeps the v3 API; openai-edge is deprecated: openai@^4 (new OpenAI({ baseURL, apiKey })) runs on the edge too, and the AI SDK's createOpenAI({ baseURL }) replaces OpenAIStream
+        export const openai = new OpenAIApi(
+          new Configuration({ apiKey: process.env.OPENAI_API_KEY ?? "EMPTY" }),
+          process.env.OPENAI_BASE_URL ?? "http://localhost:8000/v1",
+        );
+
+        export const ask = (prompt: string) =>
+          openai.createChatCompletion({ model: "gpt-3.5-turbo", messages: [{ role: "user", content: prompt }] });
+        // migrate: createImage (images.generate): this module's openai-edge client now talks to $OPENAI_BASE_URL, and vLLM serves no such route: keep this call on OpenAI through a client of its own (basePath from $OPENAI_UPSTREAM_BASE_URL, OpenAI's key)
+        export const draw = (client: OpenAIApi, prompt: string) => client.createImage({ prompt });
+        """, id="OAI001-js-openai-edge-base-path-argument-and-unserved-call", name="edge.ts",
+        review=[("OAI001", 4, "openai-edge now reads $OPENAI_BASE_URL (basePath)"),
+                ("OAI001", 12, "createImage (images.generate): this module's openai-edge client now talks to")]),
+    case("OAI001", """
+        import { Configuration, OpenAIApi } from "openai-edge";
+        import { getEnvVar } from "./util";
+
+        export const openai = new OpenAIApi(new Configuration({ apiKey: getEnvVar("OPENAI_API_KEY") }), getEnvVar("OPENAI_API_BASE") || undefined);
+        """, """
+        import { Configuration, OpenAIApi } from "openai-edge";
+        import { getEnvVar } from "./util";
+
+        // migrate: this openai-edge client's base URL is OpenAIApi's second argument (`getEnvVar("OPENAI_API_BASE") || undefined`): set it from $OPENAI_BASE_URL (a Configuration basePath would override it)
+        export const openai = new OpenAIApi(new Configuration({ apiKey: getEnvVar("OPENAI_API_KEY") }), getEnvVar("OPENAI_API_BASE") || undefined);
+        """, id="OAI001-js-openai-edge-computed-base-path-argument-for-review", name="edge2.ts",
+        review=[("OAI001", 5, "OpenAIApi's second argument")]),
+    case("OAI001", """
         const { generateText } = require("ai");
         const { openai } = require("@ai-sdk/openai");
 

@@ -111,6 +111,13 @@ def _point_edge(module: JsModule, context, node, out: RuleOutput) -> bool:
         return False
     options = arguments(config)
     before = len(out.edits)
+    base_argument = _edge_base_argument(module, node)
+    if base_argument is not None:  # new OpenAIApi(config, basePath): a Configuration basePath would override it
+        if not _replace_base(module, context, base_argument, out):
+            out.note(node.start_byte, f"this openai-edge client's base URL is OpenAIApi's second argument "
+                                      f"(`{module.snippet(base_argument)}`): set it from "
+                                      f"${context.config.base_url_env} (a Configuration basePath would override it)")
+            return True
     if options and strip_wrappers(options[0]).type == "object":
         who = _edge_role(module, strip_wrappers(options[0]))
         if not who.role.migrates:
@@ -120,17 +127,46 @@ def _point_edge(module: JsModule, context, node, out: RuleOutput) -> bool:
             return True
     if not options:
         wanted = [("basePath", base_url_expr(module, context)), ("apiKey", api_key_expr(module, context))]
-        give_options(module, config, wanted, out)
+        give_options(module, config, wanted[1:] if base_argument is not None else wanted, out)
     else:
         literal = strip_wrappers(options[0])
         if literal.type != "object" or has_spread(literal):
             return False
-        merge(module, context, literal, out, node.start_byte, "openai-edge client", base_key="basePath")
+        merge(module, context, literal, out, node.start_byte, "openai-edge client", base_key="basePath",
+              base=base_argument is None)
     if len(out.edits) > before:
+        _note_edge_unserved(module, context, out)
         out.note(node.start_byte, f"openai-edge now reads ${context.config.base_url_env} (basePath): it keeps the v3 "
                                   "API; openai-edge is deprecated: openai@^4 (new OpenAI({ baseURL, apiKey })) runs "
                                   "on the edge too, and the AI SDK's createOpenAI({ baseURL }) replaces OpenAIStream")
     return True
+
+
+def _edge_base_argument(module: JsModule, node):
+    """The basePath argument of `new OpenAIApi(configuration, basePath, fetch)`, unless absent or `undefined`."""
+    args = arguments(node)
+    if len(args) < 2 or module.text(strip_wrappers(args[1])) == "undefined":
+        return None
+    return args[1]
+
+
+def _note_edge_unserved(module: JsModule, context, out: RuleOutput) -> None:
+    """The openai-edge calls of a module whose client now talks to vLLM, to endpoints vLLM does not serve
+    (`openai.createImage(...)`: the scan cannot tie them to the client through a context or a parameter)."""
+    from migrate.catalog import load_catalog
+
+    catalog = load_catalog()
+    for call in module.walk(("call_expression",)):
+        func = call.child_by_field_name("function")
+        prop = func.child_by_field_name("property") if func is not None and func.type == "member_expression" else None
+        endpoint = js.V3_METHODS.get(module.text(prop)) if prop is not None else None
+        served = catalog.endpoint(endpoint)
+        if endpoint is None or served is None or served.served:
+            continue
+        out.note(call.start_byte, f"{module.text(prop)} ({endpoint}): this module's openai-edge client now talks to "
+                                  f"${context.config.base_url_env}, and vLLM serves no such route: keep this call on "
+                                  f"OpenAI through a client of its own (basePath from "
+                                  f"${context.config.openai_upstream_base_url_env}, OpenAI's key)")
 
 
 def _edge_role(module: JsModule, options):
@@ -276,14 +312,17 @@ def _bundler_note(module: JsModule, context) -> str:
 
 
 def merge(module: JsModule, context, options, out: RuleOutput, where: int, what: str,
-          base_key: str = "baseURL", key_keys: tuple[str, ...] = ("apiKey",)) -> None:
-    """Set `base_key` and the API key in an options object literal, keeping what the user passed."""
+          base_key: str = "baseURL", key_keys: tuple[str, ...] = ("apiKey",), base: bool = True) -> None:
+    """Set `base_key` and the API key in an options object literal, keeping what the user passed (base=False:
+    the key only, the base URL is set elsewhere)."""
     props = properties(module, options)
     config = context.config
     add: list[tuple[str, str]] = []
-    base = props.get(base_key)
+    base = props.get(base_key) if base else False
     if base is None:
         add.append((base_key, base_url_expr(module, context)))
+    elif base is False:
+        pass
     else:
         value = prop_value(base)
         if base.type == "shorthand_property_identifier" or not _replace_base(module, context, value, out):

@@ -712,6 +712,35 @@ CASES = [
         """, id="OAI001-js-openai-edge-computed-base-path-argument-for-review", name="edge2.ts",
         review=[("OAI001", 5, "OpenAIApi's second argument")]),
     case("OAI001", """
+        import { OpenAI as Client } from "openai";
+
+        export class FixedOpenAI extends Client {
+          constructor(options: { apiKey: string; baseURL?: string }) {
+            super({ ...options, defaultHeaders: { "x-fixed": "1" } });
+          }
+        }
+        export class SpyOpenAI extends Client {}
+
+        export async function ask(client: Client, prompt: string) {
+          return client.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: prompt }] });
+        }
+        """, """
+        import { OpenAI as Client } from "openai";
+
+        // migrate: `FixedOpenAI` extends the OpenAI client: the rewrite does not repoint its constructions (here or in other modules); check what its constructor passes to super() (another provider's or a gateway's baseURL stays), else set baseURL from $OPENAI_BASE_URL
+        export class FixedOpenAI extends Client {
+          constructor(options: { apiKey: string; baseURL?: string }) {
+            super({ ...options, defaultHeaders: { "x-fixed": "1" } });
+          }
+        }
+        export class SpyOpenAI extends Client {}
+
+        export async function ask(client: Client, prompt: string) {
+          return client.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: prompt }] });
+        }
+        """, id="OAI001-ts-subclass-of-the-client-for-review-test-double-left", name="fixed.ts",
+        review=[("OAI001", 4, "`FixedOpenAI` extends the OpenAI client: the rewrite does not repoint")]),
+    case("OAI001", """
         const { generateText } = require("ai");
         const { openai } = require("@ai-sdk/openai");
 

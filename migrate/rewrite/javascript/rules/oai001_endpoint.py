@@ -90,6 +90,7 @@ def run(module: JsModule, context) -> RuleOutput:
             out.note(finding.start_byte, _unsplit_note(module, context, finding))
     _note_resets(module, context, [node for finding, node in clients if node.start_byte not in split.pinned
                                    and not upstream.is_upstream(module, context, node)], out)
+    _note_subclasses(module, context, out)
     if default_provider and not _default_provider(module, context, out):
         first = next(f for f in module.findings if f.kind is Kind.CALL and f.api == "ai-sdk" and f.client == "openai")
         out.note(first.start_byte, "the AI SDK's default `openai` provider is not imported here with an ES import: "
@@ -209,6 +210,73 @@ def _note_resets(module: JsModule, context, pointed: list, out: RuleOutput) -> N
             out.note(assignment.start_byte, f"`{module.text(left)}` is set here after the client is built: it "
                                             f"overrides the vLLM endpoint the construction now reads; read "
                                             f"${variable} here too, or remove it")
+
+
+_DOUBLE_WORDS = ("Spy", "Mock", "Fake", "Stub", "Dummy")
+
+
+def _note_subclasses(module: JsModule, context, out: RuleOutput) -> None:
+    """`class X extends OpenAI { constructor(o) { super({ ...o, baseURL: ... }) } }`: the scan does not see `new X()`
+    as an OpenAI client, so nothing repoints it, here or where it is built; what its constructor passes to super()
+    decides (a gateway's or another provider's baseURL must stay). A review item on the class says so. Test doubles
+    (SpyOpenAI, MockOpenAI ...) are left alone."""
+    names = _openai_class_names(module)
+    if not names:
+        return
+    for cls in module.walk(("class_declaration", "class", "abstract_class_declaration")):
+        heritage = next((c for c in cls.named_children if c.type == "class_heritage"), None)
+        if heritage is None:
+            continue
+        extends = next((c for c in heritage.named_children if c.type == "extends_clause"), heritage)
+        value = extends.child_by_field_name("value") or next(iter(extends.named_children), None)
+        name = cls.child_by_field_name("name")
+        label = module.text(name) if name is not None else "this class"
+        if value is None or module.text(value) not in names or any(w in label for w in _DOUBLE_WORDS):
+            continue
+        out.note(cls.start_byte, f"`{label}` extends the OpenAI client: the rewrite does not repoint its constructions "
+                                 f"(here or in other modules); check what its constructor passes to super() (another "
+                                 f"provider's or a gateway's baseURL stays), else set baseURL from "
+                                 f"${context.config.base_url_env}")
+
+
+def _openai_class_names(module: JsModule) -> set[str]:
+    """How this module names openai-node's client class: `OpenAI` (or its alias) of an import or require of
+    "openai", its default import, `ns.OpenAI` / `ns.default` of a namespace, `openai_1.default` of compiled code."""
+    names: set[str] = set()
+    package = js.OPENAI_PACKAGE
+    for statement in module.root.named_children:
+        if statement.type == "import_statement":
+            source = statement.child_by_field_name("source")
+            if source is None or module.text(source).strip("'\"") != package:
+                continue
+            clause = next((c for c in statement.named_children if c.type == "import_clause"), None)
+            for part in clause.named_children if clause is not None else []:
+                if part.type == "identifier":
+                    names.add(module.text(part))
+                elif part.type == "namespace_import":
+                    names.update(f"{module.text(c)}.{n}" for c in part.named_children if c.type == "identifier"
+                                 for n in ("OpenAI", "default"))
+                elif part.type == "named_imports":
+                    for spec in part.named_children:
+                        if spec.type == "import_specifier" and module.text(spec.child_by_field_name("name")) == "OpenAI":
+                            names.add(module.text(spec.child_by_field_name("alias") or spec.child_by_field_name("name")))
+        elif statement.type in ("lexical_declaration", "variable_declaration"):
+            for declarator in statement.named_children:
+                value = declarator.child_by_field_name("value") if declarator.type == "variable_declarator" else None
+                text = module.text(value) if value is not None else ""
+                if f'require("{package}")' not in text and f"require('{package}')" not in text:
+                    continue
+                target = declarator.child_by_field_name("name")
+                if target is not None and target.type == "identifier":
+                    local = module.text(target)
+                    names.update({local, f"{local}.OpenAI", f"{local}.default"})
+                elif target is not None and target.type == "object_pattern":
+                    for prop in target.named_children:
+                        if prop.type == "shorthand_property_identifier_pattern" and module.text(prop) == "OpenAI":
+                            names.add("OpenAI")
+                        elif prop.type == "pair_pattern" and module.text(prop.child_by_field_name("key")) == "OpenAI":
+                            names.add(module.text(prop.child_by_field_name("value")))
+    return names
 
 
 def _declared_value(module: JsModule, ident):

@@ -113,6 +113,7 @@ CASES = [
             }
             this.settings["moderationsUrl"] = "https://api.openai.com/v1/moderations";
             apiBase = "https://api.openai.com/v1";
+            process.env.OPENAI_BASE_URL = "https://api.openai.com/v1";
           }
         }
         """, f"""
@@ -131,13 +132,16 @@ CASES = [
             this.settings["moderationsUrl"] = "https://api.openai.com/v1/moderations";
             // migrate: apiBase: an api.openai.com URL no request in this module was seen to use, read from $OPENAI_BASE_URL for its name: the requests built on it must send model names vLLM serves
             apiBase = {BASE};
+            // migrate: OPENAI_BASE_URL is set to OpenAI's URL here, and the SDKs read it: set it to the vLLM server's URL ($OPENAI_BASE_URL where it runs), or remove it
+            process.env.OPENAI_BASE_URL = "https://api.openai.com/v1";
           }}
         }}
         """, id="OAI009-js-url-assigned-to-a-property-or-variable", name="client.js",
         review=[("OAI009", 7, "completionsUrl: an api.openai.com URL no request in this module was seen to use"),
                 ("OAI009", 10, "completionsUrl: an api.openai.com URL no request in this module was seen to use"),
                 ("OAI009", 13, "moderationsUrl: https://api.openai.com/v1/moderations is a route vLLM does not"),
-                ("OAI009", 15, "apiBase: an api.openai.com URL no request in this module was seen to use")]),
+                ("OAI009", 15, "apiBase: an api.openai.com URL no request in this module was seen to use"),
+                ("OAI009", 17, "OPENAI_BASE_URL is set to OpenAI's URL here, and the SDKs read it")]),
     case("OAI009", """
         export function links(page) {
           page.href = "https://api.openai.com/v1";

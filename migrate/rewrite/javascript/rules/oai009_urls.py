@@ -104,6 +104,11 @@ class _Urls:
         name = _bound_name(module, holder)
         if name is None or not _names_a_base(name):
             return
+        if _env_assignment(module, holder):  # `process.env.OPENAI_BASE_URL = "https://api.openai.com/v1"`
+            self.out.note(node.start_byte, f"{name} is set to OpenAI's URL here, and the SDKs read it: set it to the "
+                                           f"vLLM server's URL (${self.context.config.base_url_env} where it runs), "
+                                           "or remove it")
+            return
         value = _value(module, node)
         if value is not None and value.startswith(("wss://", "ws://")):
             self.out.note(node.start_byte, f"{name}: {value} is a WebSocket URL of OpenAI's Realtime API: left on "
@@ -235,6 +240,15 @@ def _bound_name(module: JsModule, node) -> str | None:
     if target is None or target.type not in ("identifier", "shorthand_property_identifier_pattern"):
         return None
     return module.text(target)
+
+
+def _env_assignment(module: JsModule, node) -> bool:
+    """`node` is assigned to an environment variable (`process.env.X = node`, `process.env["X"] = node`)."""
+    from migrate.rewrite.javascript.rules._common import env_read
+
+    parent = node.parent
+    return parent is not None and parent.type == "assignment_expression" and \
+        env_read(module, parent.child_by_field_name("left")) is not None
 
 
 def _value(module: JsModule, node) -> str | None:

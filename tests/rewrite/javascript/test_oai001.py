@@ -121,7 +121,7 @@ CASES = [
         """, """
         import OpenAI from "openai";
 
-        // migrate: this OpenAI client talks to an endpoint the code computes (base_url comes from `config.llmUrl`): left as it is; point it at $OPENAI_BASE_URL if it reaches OpenAI
+        // migrate: this OpenAI client talks to an endpoint the code computes (baseURL comes from `config.llmUrl`): left as it is; point it at $OPENAI_BASE_URL if it reaches OpenAI
         const client = new OpenAI({ baseURL: config.llmUrl });
         """, id="OAI001-js-computed-endpoint-for-review",
         review=[("OAI001", 4, "left as it is")]),
@@ -137,7 +137,7 @@ CASES = [
             baseURL: {BASE},
           }});
         }});
-        // migrate: this OpenAI client talks to an endpoint the code computes (base_url comes from `baseURL`): left as it is; point it at $OPENAI_BASE_URL if it reaches OpenAI
+        // migrate: this OpenAI client talks to an endpoint the code computes (baseURL comes from `baseURL`): left as it is; point it at $OPENAI_BASE_URL if it reaches OpenAI
         export const lazy = (baseURL) => import("openai").then((mod) => new mod.OpenAI({{ baseURL }}));
         """, id="OAI001-js-client-in-a-dynamic-import-callback", name="lazy.js",
         review=[("OAI001", 8, "left as it is")]),
@@ -153,7 +153,7 @@ CASES = [
         """, """
         import OpenAI from "openai";
         export const make = (apiBase: string) =>
-          // migrate: this OpenAI client talks to an endpoint the code computes (base_url comes from `apiBase !== "https://api.openai.com/v1/" ? apiBase : undefined`): left as it is; point it at $OPENAI_BASE_URL if it reaches OpenAI
+          // migrate: this OpenAI client talks to an endpoint the code computes (baseURL comes from `apiBase !== "https://api.openai.com/v1/" ? apiBase : undefined`): left as it is; point it at $OPENAI_BASE_URL if it reaches OpenAI
           new OpenAI({
             baseURL:
               apiBase !== "https://api.openai.com/v1/"
@@ -161,7 +161,7 @@ CASES = [
                 : undefined,
           });
         """, id="OAI001-js-multiline-computed-endpoint-quoted-on-one-line",
-        review=[("OAI001", 4, '(base_url comes from `apiBase !== "https://api.openai.com/v1/" ? apiBase : undefined`)')]),
+        review=[("OAI001", 4, '(baseURL comes from `apiBase !== "https://api.openai.com/v1/" ? apiBase : undefined`)')]),
     case("OAI001", """
         import { streamText } from "ai";
         import { openai } from "@ai-sdk/openai";
@@ -456,6 +456,290 @@ CASES = [
         }
         """, id="OAI001-js-unserved-call-through-an-alias-for-review", name="alias.ts",
         review=[("OAI001", 11, "not split automatically")]),
+    case("OAI001", """
+        import OpenAI from "openai";
+
+        export class Speaker {
+          private client = new OpenAI({ timeout: 5 });
+
+          async say(input: string) {
+            return this.client.audio.speech.create({ model: "tts-1", voice: "alloy", input });
+          }
+        }
+        """, """
+        import OpenAI from "openai";
+
+        export class Speaker {
+          // migrate: this client only calls what vLLM does not serve (audio.speech.create): it stays on OpenAI, pinned to $OPENAI_UPSTREAM_BASE_URL
+          private client = new OpenAI({
+            timeout: 5,
+            baseURL: process.env.OPENAI_UPSTREAM_BASE_URL ?? "https://api.openai.com/v1",
+            apiKey: process.env.OPENAI_UPSTREAM_API_KEY ?? process.env.OPENAI_API_KEY,
+          });
+
+          async say(input: string) {
+            return this.client.audio.speech.create({ model: "tts-1", voice: "alloy", input });
+          }
+        }
+        """, id="OAI001-ts-class-field-client-only-for-unserved-calls-stays-on-openai", name="speaker.ts",
+        review=[("OAI001", 5, "it stays on OpenAI, pinned to $OPENAI_UPSTREAM_BASE_URL")]),
+    case("OAI001", """
+        const OpenAI = require("openai");
+
+        class ImageGenerator {
+          constructor(apiKey) {
+            this._openAI = new OpenAI({ apiKey: apiKey });
+          }
+          async generate(prompt) {
+            return this._openAI.images.generate({ model: "dall-e-3", prompt });
+          }
+          async edit(image, prompt) {
+            return this._openAI.images.edit({ image, prompt });
+          }
+        }
+        module.exports = ImageGenerator;
+        """, """
+        const OpenAI = require("openai");
+
+        class ImageGenerator {
+          constructor(apiKey) {
+            // migrate: this client only calls what vLLM does not serve (images.edit, images.generate): it stays on OpenAI, pinned to $OPENAI_UPSTREAM_BASE_URL
+            this._openAI = new OpenAI({
+              apiKey: apiKey,
+              baseURL: process.env.OPENAI_UPSTREAM_BASE_URL ?? "https://api.openai.com/v1",
+            });
+          }
+          async generate(prompt) {
+            return this._openAI.images.generate({ model: "dall-e-3", prompt });
+          }
+          async edit(image, prompt) {
+            return this._openAI.images.edit({ image, prompt });
+          }
+        }
+        module.exports = ImageGenerator;
+        """, id="OAI001-js-constructor-field-client-only-for-unserved-calls-stays-on-openai", name="images.js",
+        review=[("OAI001", 6, "it stays on OpenAI, pinned to $OPENAI_UPSTREAM_BASE_URL")]),
+    case("OAI001", """
+        import OpenAI from "openai";
+
+        export class Media {
+          #client: OpenAI;
+          constructor() {
+            this.#client = new OpenAI();
+          }
+          get client() {
+            return this.#client;
+          }
+          draw(prompt: string) {
+            return this.#client.images.generate({ prompt });
+          }
+        }
+        """, f"""
+        import OpenAI from "openai";
+
+        export class Media {{
+          #client: OpenAI;
+          constructor() {{
+            this.#client = new OpenAI({{
+              baseURL: {BASE},
+              apiKey: {KEY},
+            }});
+          }}
+          get client() {{
+            return this.#client;
+          }}
+          draw(prompt: string) {{
+            // migrate: images.generate: vLLM serves no such route: if `this.#client` points at vLLM, keep this call on OpenAI through a client of its own (baseURL from $OPENAI_UPSTREAM_BASE_URL, OpenAI's key); not split automatically: the rewrite cannot prove which client this is where it is built
+            return this.#client.images.generate({{ prompt }});
+          }}
+        }}
+        """, id="OAI001-ts-field-client-a-getter-exposes-is-repointed-with-review", name="media.ts",
+        review=[("OAI001", 16, "not split automatically")]),
+    case("OAI001", """
+        const OpenAI = require("openai");
+
+        exports.imageAgent = async ({ config }) => {
+          const { apiKey, baseURL } = config;
+          const openai = new OpenAI({ apiKey, baseURL });
+          return openai.images.generate({ model: "dall-e-3", prompt: config.prompt });
+        };
+        exports.chatAgent = async ({ config }) => {
+          const { apiKey, baseURL } = config;
+          const openai = new OpenAI({ apiKey, baseURL });
+          const image = await openai.images.generate({ model: "dall-e-3", prompt: config.prompt });
+          return openai.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: image.data[0].url }] });
+        };
+        """, """
+        const OpenAI = require("openai");
+
+        exports.imageAgent = async ({ config }) => {
+          const { apiKey, baseURL } = config;
+          // migrate: this OpenAI client talks to an endpoint the code computes (baseURL comes from `baseURL`): left as it is; it only calls what vLLM does not serve (images.generate): keep it on OpenAI, not on $OPENAI_BASE_URL
+          const openai = new OpenAI({ apiKey, baseURL });
+          return openai.images.generate({ model: "dall-e-3", prompt: config.prompt });
+        };
+        exports.chatAgent = async ({ config }) => {
+          const { apiKey, baseURL } = config;
+          // migrate: this OpenAI client talks to an endpoint the code computes (baseURL comes from `baseURL`): left as it is; point it at $OPENAI_BASE_URL if it reaches OpenAI
+          const openai = new OpenAI({ apiKey, baseURL });
+          const image = await openai.images.generate({ model: "dall-e-3", prompt: config.prompt });
+          return openai.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: image.data[0].url }] });
+        };
+        """, id="OAI001-js-computed-endpoint-client-only-for-unserved-calls-is-kept-on-openai", name="agents.js",
+        review=[("OAI001", 6, "it only calls what vLLM does not serve (images.generate): keep it on OpenAI"),
+                ("OAI001", 12, "point it at $OPENAI_BASE_URL if it reaches OpenAI")]),
+    case("OAI001", """
+        import OpenAI from "openai";
+
+        export class Voice {
+          private speech: OpenAI;
+          constructor(options: { baseURL?: string }) {
+            this.speech = new OpenAI({ baseURL: options.baseURL });
+          }
+          say(input: string) {
+            return this.speech.audio.speech.create({ model: "tts-1", voice: "alloy", input });
+          }
+        }
+        """, """
+        import OpenAI from "openai";
+
+        export class Voice {
+          private speech: OpenAI;
+          constructor(options: { baseURL?: string }) {
+            // migrate: this OpenAI client talks to an endpoint the code computes (baseURL comes from `options.baseURL`): left as it is; it only calls what vLLM does not serve (audio.speech.create): keep it on OpenAI, not on $OPENAI_BASE_URL
+            this.speech = new OpenAI({ baseURL: options.baseURL });
+          }
+          say(input: string) {
+            return this.speech.audio.speech.create({ model: "tts-1", voice: "alloy", input });
+          }
+        }
+        """, id="OAI001-ts-computed-endpoint-field-client-only-for-unserved-calls-is-kept-on-openai", name="voice.ts",
+        review=[("OAI001", 7, "it only calls what vLLM does not serve (audio.speech.create): keep it on OpenAI")]),
+    case("OAI001", """
+        import OpenAI from "openai";
+
+        export class TTS {
+          #client: OpenAI;
+          constructor(opts: { client?: OpenAI; baseURL?: string; apiKey?: string }) {
+            this.#client =
+              opts.client ||
+              new OpenAI({
+                baseURL: opts.baseURL,
+                apiKey: opts.apiKey,
+              });
+          }
+          synthesize(input: string) {
+            return this.#client.audio.speech.create({ model: "tts-1", voice: "alloy", input });
+          }
+        }
+        """, """
+        import OpenAI from "openai";
+
+        export class TTS {
+          #client: OpenAI;
+          constructor(opts: { client?: OpenAI; baseURL?: string; apiKey?: string }) {
+            this.#client =
+              opts.client ||
+              // migrate: this OpenAI client talks to an endpoint the code computes (baseURL comes from `opts.baseURL`): left as it is; it only calls what vLLM does not serve (audio.speech.create): keep it on OpenAI, not on $OPENAI_BASE_URL
+              new OpenAI({
+                baseURL: opts.baseURL,
+                apiKey: opts.apiKey,
+              });
+          }
+          synthesize(input: string) {
+            return this.#client.audio.speech.create({ model: "tts-1", voice: "alloy", input });
+          }
+        }
+        """, id="OAI001-ts-injected-client-default-only-for-unserved-calls-is-kept-on-openai", name="tts.ts",
+        review=[("OAI001", 9, "it only calls what vLLM does not serve (audio.speech.create): keep it on OpenAI")]),
+    case("OAI001,OAI009", """
+        import OpenAI from "openai";
+
+        export class Integration {
+          constructor(private options: { apiKey: string; baseURL?: string }) {}
+          clone() {
+            return new OpenAI({ apiKey: this.options.apiKey, baseURL: this.options.baseURL ?? "https://api.openai.com/v1" });
+          }
+        }
+        """, """
+        import OpenAI from "openai";
+
+        export class Integration {
+          constructor(private options: { apiKey: string; baseURL?: string }) {}
+          clone() {
+            return new OpenAI({ apiKey: this.options.apiKey, baseURL: this.options.baseURL ?? (process.env.OPENAI_BASE_URL ?? "http://localhost:8000/v1") });
+          }
+        }
+        """, id="OAI001-ts-base-url-option-with-openai-fallback-falls-back-to-vllm", name="integration.ts"),
+    case("OAI001", """
+        import { Configuration, OpenAIApi } from "openai-edge";
+
+        export const openai = new OpenAIApi(
+          new Configuration({ apiKey: process.env.OPENAI_API_KEY }),
+          process.env.OPENAI_API_BASE,
+        );
+
+        export const ask = (prompt: string) =>
+          openai.createChatCompletion({ model: "gpt-3.5-turbo", messages: [{ role: "user", content: prompt }] });
+        export const draw = (client: OpenAIApi, prompt: string) => client.createImage({ prompt });
+        """, """
+        import { Configuration, OpenAIApi } from "openai-edge";
+
+        // migrate: openai-edge now reads $OPENAI_BASE_URL (basePath): it keeps the v3 API; openai-edge is deprecated: openai@^4 (new OpenAI({ baseURL, apiKey })) runs on the edge too, and the AI SDK's createOpenAI({ baseURL }) replaces OpenAIStream
+        export const openai = new OpenAIApi(
+          new Configuration({ apiKey: process.env.OPENAI_API_KEY ?? "EMPTY" }),
+          process.env.OPENAI_BASE_URL ?? "http://localhost:8000/v1",
+        );
+
+        export const ask = (prompt: string) =>
+          openai.createChatCompletion({ model: "gpt-3.5-turbo", messages: [{ role: "user", content: prompt }] });
+        // migrate: createImage (images.generate): this module's openai-edge client now talks to $OPENAI_BASE_URL, and vLLM serves no such route: keep this call on OpenAI through a client of its own (basePath from $OPENAI_UPSTREAM_BASE_URL, OpenAI's key)
+        export const draw = (client: OpenAIApi, prompt: string) => client.createImage({ prompt });
+        """, id="OAI001-js-openai-edge-base-path-argument-and-unserved-call", name="edge.ts",
+        review=[("OAI001", 4, "openai-edge now reads $OPENAI_BASE_URL (basePath)"),
+                ("OAI001", 12, "createImage (images.generate): this module's openai-edge client now talks to")]),
+    case("OAI001", """
+        import { Configuration, OpenAIApi } from "openai-edge";
+        import { getEnvVar } from "./util";
+
+        export const openai = new OpenAIApi(new Configuration({ apiKey: getEnvVar("OPENAI_API_KEY") }), getEnvVar("OPENAI_API_BASE") || undefined);
+        """, """
+        import { Configuration, OpenAIApi } from "openai-edge";
+        import { getEnvVar } from "./util";
+
+        // migrate: this openai-edge client's base URL is OpenAIApi's second argument (`getEnvVar("OPENAI_API_BASE") || undefined`): set it from $OPENAI_BASE_URL (a Configuration basePath would override it)
+        export const openai = new OpenAIApi(new Configuration({ apiKey: getEnvVar("OPENAI_API_KEY") }), getEnvVar("OPENAI_API_BASE") || undefined);
+        """, id="OAI001-js-openai-edge-computed-base-path-argument-for-review", name="edge2.ts",
+        review=[("OAI001", 5, "OpenAIApi's second argument")]),
+    case("OAI001", """
+        import { OpenAI as Client } from "openai";
+
+        export class FixedOpenAI extends Client {
+          constructor(options: { apiKey: string; baseURL?: string }) {
+            super({ ...options, defaultHeaders: { "x-fixed": "1" } });
+          }
+        }
+        export class SpyOpenAI extends Client {}
+
+        export async function ask(client: Client, prompt: string) {
+          return client.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: prompt }] });
+        }
+        """, """
+        import { OpenAI as Client } from "openai";
+
+        // migrate: `FixedOpenAI` extends the OpenAI client: the rewrite does not repoint its constructions (here or in other modules); check what its constructor passes to super() (another provider's or a gateway's baseURL stays), else set baseURL from $OPENAI_BASE_URL
+        export class FixedOpenAI extends Client {
+          constructor(options: { apiKey: string; baseURL?: string }) {
+            super({ ...options, defaultHeaders: { "x-fixed": "1" } });
+          }
+        }
+        export class SpyOpenAI extends Client {}
+
+        export async function ask(client: Client, prompt: string) {
+          return client.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: prompt }] });
+        }
+        """, id="OAI001-ts-subclass-of-the-client-for-review-test-double-left", name="fixed.ts",
+        review=[("OAI001", 4, "`FixedOpenAI` extends the OpenAI client: the rewrite does not repoint")]),
     case("OAI001", """
         const { generateText } = require("ai");
         const { openai } = require("@ai-sdk/openai");

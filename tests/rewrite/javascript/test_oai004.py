@@ -503,6 +503,21 @@ CASES = [
           return r;
         }
         """, id="OAI004-openai-edge-untouched", name="edge.ts"),
+    case("OAI004,OAI005", """\
+        import { Configuration, OpenAIApi } from "openai-edge";
+        import { CreateChatCompletionRequest } from "openai";
+        import { getContext } from "./context";
+
+        export const client = new OpenAIApi(new Configuration({ apiKey: process.env.OPENAI_API_KEY }));
+
+        export async function chat(request: CreateChatCompletionRequest) {
+          const openai = getContext();
+          const response = await openai.createChatCompletion(request);
+          return response.json();
+        }
+""", None, id="OAI004-openai-edge-module-with-v3-types-from-openai-is-left", name="edge.ts", review=[
+        ('OAI004', 2, 'CreateChatCompletionRequest: openai v3 types used with openai-edge\'s v3 API: import them from'),
+    ]),
 ]
 
 

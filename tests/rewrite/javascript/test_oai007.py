@@ -137,6 +137,61 @@ CASES = [
 """, id="OAI007-look-alike-sdk-and-tools-already-there", name="fn_noop.ts", review=[
         ('OAI007', 10, 'this request sends both functions and tools: keep tools only'),
     ]),
+    case("OAI007", """\
+        import OpenAI from "openai";
+
+        const client = new OpenAI();
+
+        export async function answer(input: string) {
+          const chat = await client.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: input }] });
+          const response = await client.responses.create({ model: "gpt-4o", input });
+          const calls = response.output.filter((o) => o.type === "function_call");
+          for (const item of response.output) {
+            switch (item.type) {
+              case "function_call":
+                calls.push(item);
+                break;
+            }
+          }
+          if (response.output[0]["type"] == "function_call") calls.pop();
+          return { chat, calls };
+        }
+""", None, id="OAI007-responses-item-type-function-call-is-no-legacy-read", name="fn_responses_items.ts", review=[
+    ]),
+    case("OAI007", """\
+        import OpenAI from "openai";
+
+        const client = new OpenAI();
+
+        export async function reason(messages: OpenAI.ChatCompletionMessageParam[]) {
+          const r = await client.chat.completions.create({ model: "gpt-4o", messages });
+          switch (r.choices[0].finish_reason as string) {
+            case "function_call":
+              return "legacy";
+          }
+          const why: string = r.choices[0].finish_reason;
+          return "function_call" === why ? "legacy" : "new";
+        }
+""", """\
+        import OpenAI from "openai";
+
+        const client = new OpenAI();
+
+        export async function reason(messages: OpenAI.ChatCompletionMessageParam[]) {
+          const r = await client.chat.completions.create({ model: "gpt-4o", messages });
+          // migrate: finish_reason "function_call": with tools, the model's calls are message.tool_calls[i] (each with .id and .function.name / .function.arguments, finish_reason "tool_calls"), and the answer to one is a { role: "tool", tool_call_id, content } message
+          switch (r.choices[0].finish_reason as string) {
+            case "function_call":
+              return "legacy";
+          }
+          const why: string = r.choices[0].finish_reason;
+          // migrate: finish_reason "function_call": with tools, the model's calls are message.tool_calls[i] (each with .id and .function.name / .function.arguments, finish_reason "tool_calls"), and the answer to one is a { role: "tool", tool_call_id, content } message
+          return "function_call" === why ? "legacy" : "new";
+        }
+""", id="OAI007-finish-reason-switch-and-reversed-compare-still-noted", name="fn_finish_switch.ts", review=[
+        ('OAI007', 9, 'finish_reason "function_call": with tools'),
+        ('OAI007', 14, 'finish_reason "function_call": with tools'),
+    ]),
 ]
 
 

@@ -102,6 +102,63 @@ CASES = [
         """, id="OAI009-ts-parameter-defaults",
         review=[("OAI009", 5, "apiBase: an api.openai.com URL no request in this module was seen to use")]),
     case("OAI009", """
+        export class ChatClient {
+          setOptions(options) {
+            if (options.reverseProxyUrl) {
+              this.completionsUrl = options.reverseProxyUrl;
+            } else if (options.chat) {
+              this.completionsUrl = "https://api.openai.com/v1/chat/completions";
+            } else {
+              this.completionsUrl = "https://api.openai.com/v1/completions";
+            }
+            this.settings["moderationsUrl"] = "https://api.openai.com/v1/moderations";
+            apiBase = "https://api.openai.com/v1";
+            process.env.OPENAI_BASE_URL = "https://api.openai.com/v1";
+          }
+        }
+        """, f"""
+        export class ChatClient {{
+          setOptions(options) {{
+            if (options.reverseProxyUrl) {{
+              this.completionsUrl = options.reverseProxyUrl;
+            }} else if (options.chat) {{
+              // migrate: completionsUrl: an api.openai.com URL no request in this module was seen to use, read from $OPENAI_BASE_URL for its name: the requests built on it must send model names vLLM serves
+              this.completionsUrl = `${{{BASE}}}/chat/completions`;
+            }} else {{
+              // migrate: completionsUrl: an api.openai.com URL no request in this module was seen to use, read from $OPENAI_BASE_URL for its name: the requests built on it must send model names vLLM serves
+              this.completionsUrl = `${{{BASE}}}/completions`;
+            }}
+            // migrate: moderationsUrl: https://api.openai.com/v1/moderations is a route vLLM does not serve: left on OpenAI
+            this.settings["moderationsUrl"] = "https://api.openai.com/v1/moderations";
+            // migrate: apiBase: an api.openai.com URL no request in this module was seen to use, read from $OPENAI_BASE_URL for its name: the requests built on it must send model names vLLM serves
+            apiBase = {BASE};
+            // migrate: OPENAI_BASE_URL is set to OpenAI's URL here, and the SDKs read it: set it to the vLLM server's URL ($OPENAI_BASE_URL where it runs), or remove it
+            process.env.OPENAI_BASE_URL = "https://api.openai.com/v1";
+          }}
+        }}
+        """, id="OAI009-js-url-assigned-to-a-property-or-variable", name="client.js",
+        review=[("OAI009", 7, "completionsUrl: an api.openai.com URL no request in this module was seen to use"),
+                ("OAI009", 10, "completionsUrl: an api.openai.com URL no request in this module was seen to use"),
+                ("OAI009", 13, "moderationsUrl: https://api.openai.com/v1/moderations is a route vLLM does not"),
+                ("OAI009", 15, "apiBase: an api.openai.com URL no request in this module was seen to use"),
+                ("OAI009", 17, "OPENAI_BASE_URL is set to OpenAI's URL here, and the SDKs read it")]),
+    case("OAI009", """
+        export function links(page) {
+          page.href = "https://api.openai.com/v1";
+          page.docs = "https://api.openai.com/v1";
+          page.title = page.href === "https://api.openai.com/v1" ? "OpenAI" : "";
+        }
+        """, None, id="OAI009-js-url-assigned-to-another-name-is-data", name="page.js"),
+    case("OAI009", """
+        export const BASE_URL = "wss://api.openai.com/v1";
+        export const DOCS = "wss://api.openai.com/v1/realtime";
+        """, """
+        // migrate: BASE_URL: wss://api.openai.com/v1 is a WebSocket URL of OpenAI's Realtime API: left on OpenAI; vLLM serves /v1/realtime only when the server runs a realtime speech-to-text model (no speech-to-speech sessions): serve a realtime-capable speech-to-text model in its own vLLM server and point this URL at its ws:// address by hand
+        export const BASE_URL = "wss://api.openai.com/v1";
+        export const DOCS = "wss://api.openai.com/v1/realtime";
+        """, id="OAI009-ts-realtime-websocket-base-stays-for-review", name="api_proto.ts",
+        review=[("OAI009", 2, "BASE_URL: wss://api.openai.com/v1 is a WebSocket URL of OpenAI's Realtime API")]),
+    case("OAI009", """
         export function open(link = "https://api.openai.com/v1", { docs = "https://api.openai.com/v1" } = {}) {
           return [link, docs];
         }

@@ -28,11 +28,35 @@ CASES = [
         """, f"""
         import {{ OpenAIEmbeddings }} from "@langchain/openai";
 
+        // migrate: OpenAIEmbeddings now calls $OPENAI_BASE_URL: vLLM serves POST /v1/embeddings only when the server runs an embedding model: a server running a generative model answers HTTP 404; serve an embedding model in its own vLLM server (`--runner pooling`, e.g. --model BAAI/bge-small-en-v1.5; a generative checkpoint needs `--convert embed`) and send these calls to it; map the model name in [tool.migrate.models]; it sends LangChain's default model, an OpenAI embedding model name, until `model` names the served one
         export const embeddings = new OpenAIEmbeddings({{
           configuration: {{ baseURL: {BASE} }},
           apiKey: {KEY},
         }});
-        """, id="OAI012-js-embeddings-no-options"),
+        """, id="OAI012-js-embeddings-no-options",
+        review=[("OAI012", 4, "OpenAIEmbeddings now calls $OPENAI_BASE_URL: vLLM serves POST /v1/embeddings only "
+                              "when the server runs an embedding model")]),
+    case("OAI012", """
+        import { OpenAIEmbeddings } from "langchain/embeddings/openai";
+        import { OpenAIEmbeddings as Local } from "@langchain/openai";
+
+        const apiKey = process.env.OPENAI_API_KEY;
+        export const docs = new OpenAIEmbeddings({ openAIApiKey: apiKey, model: "text-embedding-3-small" });
+        export const local = new Local({ model: "bge", configuration: { baseURL: "http://localhost:8000/v1" } });
+        """, f"""
+        import {{ OpenAIEmbeddings }} from "langchain/embeddings/openai";
+        import {{ OpenAIEmbeddings as Local }} from "@langchain/openai";
+
+        const apiKey = process.env.OPENAI_API_KEY;
+        // migrate: OpenAIEmbeddings now calls $OPENAI_BASE_URL: vLLM serves POST /v1/embeddings only when the server runs an embedding model: a server running a generative model answers HTTP 404; serve an embedding model in its own vLLM server (`--runner pooling`, e.g. --model BAAI/bge-small-en-v1.5; a generative checkpoint needs `--convert embed`) and send these calls to it; map the model name in [tool.migrate.models]
+        export const docs = new OpenAIEmbeddings({{
+          openAIApiKey: apiKey,
+          model: "text-embedding-3-small",
+          configuration: {{ baseURL: {BASE} }},
+        }});
+        export const local = new Local({{ model: "bge", configuration: {{ baseURL: "http://localhost:8000/v1" }} }});
+        """, id="OAI012-js-embeddings-with-a-model-and-one-already-local", name="docs.ts",
+        review=[("OAI012", 6, "map the model name in [tool.migrate.models]")]),
     case("OAI012", """
         import { ChatOpenAI } from "@langchain/openai";
 
@@ -110,6 +134,7 @@ export const chat = new ChatOpenAI({{
   configuration: {{ {base} }},
   {key},
 }});
+// migrate: OpenAIEmbeddings now calls $OPENAI_BASE_URL: vLLM serves POST /v1/embeddings only when the server runs an embedding model: a server running a generative model answers HTTP 404; serve an embedding model in its own vLLM server (`--runner pooling`, e.g. --model BAAI/bge-small-en-v1.5; a generative checkpoint needs `--convert embed`) and send these calls to it; map the model name in [tool.migrate.models]; it sends LangChain's default model, an OpenAI embedding model name, until `model` names the served one
 export const embeddings = new OpenAIEmbeddings({{
   configuration: {{
   timeout: 5,

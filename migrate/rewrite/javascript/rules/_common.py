@@ -63,9 +63,18 @@ def role_of(finding) -> tuple[Role, str]:
     if match is None:
         return Role.OPENAI, "OpenAI (no base URL: the SDK's default endpoint)"
     try:
-        return Role(match.group(1)), match.group(2).split(";")[0].strip()
+        return Role(match.group(1)), _js_names(match.group(2).split(";")[0].strip())
     except ValueError:
-        return Role.UNKNOWN, match.group(2)
+        return Role.UNKNOWN, _js_names(match.group(2))
+
+
+_PY_OPTION_NAMES = re.compile(r"\b(base_url|api_key)\b")
+
+
+def _js_names(description: str) -> str:
+    """The catalog describes clients with the Python SDK's argument names; a JS comment names openai-node's
+    (`base_url comes from ...` -> `baseURL comes from ...`)."""
+    return _PY_OPTION_NAMES.sub(lambda m: {"base_url": "baseURL", "api_key": "apiKey"}[m.group(1)], description)
 
 
 def env_read(module: JsModule, node) -> str | None:

@@ -15,7 +15,8 @@ The catalog says which endpoints vLLM serves. The split is made only where it is
 a `const` / `let` / `var` of this module bound once (no other binding of the name anywhere in the module, never
 reassigned), built from an options object literal (or none) that OAI001 repoints, and the call's receiver is
 that name. A client that is used for nothing but such calls (and not exported) stays on OpenAI as a whole,
-pinned to $OPENAI_UPSTREAM_BASE_URL. Anything else (a client another module exports, `this.client`, a
+pinned to $OPENAI_UPSTREAM_BASE_URL; so does a client a class keeps in a field (`this.client = new OpenAI()` in
+its constructor) when every `this.client` of the class is such a call's receiver. Anything else (a client another module exports, `this.client`, a
 parameter, options spread from elsewhere) keeps its call as it is with a review comment saying what to do.
 A client whose baseURL reads $OPENAI_UPSTREAM_BASE_URL is one of these (written here or by hand): never
 repointed, and its calls need nothing.
@@ -85,6 +86,7 @@ def plan(module: JsModule, context, constructions: list, calls: list, out: RuleO
     for finding, node in constructions:
         bound = _binding(module, node)
         if bound is None:
+            _plan_field(module, context, node, calls, split, out)
             continue
         name_node, statement = bound
         name = module.text(name_node)
@@ -116,6 +118,142 @@ def plan(module: JsModule, context, constructions: list, calls: list, out: RuleO
                                       f"{_route(catalog, f.endpoint)} route): it goes through `{new}`, pinned to "
                                       f"${context.config.openai_upstream_base_url_env}")
     return split
+
+
+def _plan_field(module: JsModule, context, node, calls: list, split: Split, out: RuleOutput) -> None:
+    """A client a class keeps in a field (`this.client = new OpenAI(...)` in its constructor, or a field
+    declaration `client = new OpenAI(...)`) that the class uses for nothing but calls vLLM does not serve is
+    pinned to OpenAI as a whole: every `this.client` of the class body is the receiver of such a call, the field
+    is set once, and no other code of the module reads a property of that name. (Splitting a field that also
+    serves vLLM's routes would need a second field the class declares: left to the generic review note.)"""
+    field = _field_of(module, node)
+    if field is None or not _repointable(module, node):
+        return
+    name, body = field
+    moved = []
+    for finding, call in calls:
+        target = receiver(call, finding.endpoint)
+        if target is not None and body.start_byte <= call.start_byte < body.end_byte and _this_member(module, target) == name:
+            moved.append((finding, target))
+    if not moved:
+        return
+    if _field_uses(module, name, node, [t for _, t in moved]):
+        return  # another read or write of the field (a getter, a reassignment, `other.client`): unprovable
+    endpoints = sorted({f.endpoint for f, _ in moved})
+    split.handled.update(f.start_byte for f, _ in moved)
+    if is_upstream(module, context, node):
+        return
+    split.pinned.add(node.start_byte)
+    _pin(module, context, node, endpoints, out)
+
+
+def _field_of(module: JsModule, node, fallback: bool = False):
+    """(field name, class body) of `this.name = new OpenAI(...)` as a statement of a class's method, or of a field
+    declaration `name = new OpenAI(...)`; None otherwise. fallback=True: also the default of an injected client,
+    `this.name = opts.client || new OpenAI(...)` (the field then holds one or the other)."""
+    current = node
+    while current.parent is not None and current.parent.type in ("parenthesized_expression", "as_expression",
+                                                                  "satisfies_expression", "non_null_expression"):
+        current = current.parent
+    parent = current.parent
+    if fallback and parent is not None and parent.type == "binary_expression" and \
+            parent.child_by_field_name("right") is not None and parent.child_by_field_name("right").id == current.id \
+            and module.text(parent.child_by_field_name("operator")) in ("||", "??"):
+        current = parent
+    parent = current.parent
+    if parent is None:
+        return None
+    if parent.type in ("field_definition", "public_field_definition"):
+        value = parent.child_by_field_name("value")
+        key = parent.child_by_field_name("property") or parent.child_by_field_name("name")
+        if value is None or value.id != current.id or key is None or key.type not in ("property_identifier",
+                                                                                       "private_property_identifier"):
+            return None
+        body = parent.parent
+        return (module.text(key), body) if body is not None and body.type == "class_body" else None
+    if parent.type != "assignment_expression" or parent.child_by_field_name("right") is None or \
+            parent.child_by_field_name("right").id != current.id:
+        return None
+    name = _this_member(module, parent.child_by_field_name("left"))
+    if name is None or parent.parent is None or parent.parent.type != "expression_statement":
+        return None
+    body = parent.parent
+    while body is not None and body.type != "class_body":
+        if body.type in ("function_declaration", "function_expression", "function", "generator_function_declaration"):
+            return None  # `this` of a function nested in the method is another object
+        body = body.parent
+    return (name, body) if body is not None else None
+
+
+def _field_uses(module: JsModule, name: str, node, receivers: list) -> list:
+    """The `x.<name>` of the module other than the call receivers given and the assignment that builds the client
+    (`node`); a member of a receiver's call chain (`this.speech.audio.speech` over `this.speech`) is none."""
+    ids = {t.id for t in receivers}
+    out = []
+    for member in module.walk(("member_expression",)):
+        prop = member.child_by_field_name("property")
+        if prop is None or module.text(prop) != name or member.id in ids or _assigned_by(member, node):
+            continue
+        if any(member.start_byte <= t.start_byte and t.end_byte <= member.end_byte for t in receivers):
+            continue
+        out.append(member)
+    return out
+
+
+def _this_member(module: JsModule, node) -> str | None:
+    """`client` of `this.client` (`this.#client`), else None."""
+    node = strip_wrappers(node)
+    if node is None or node.type != "member_expression":
+        return None
+    obj, prop = node.child_by_field_name("object"), node.child_by_field_name("property")
+    if obj is None or obj.type != "this" or prop is None:
+        return None
+    return module.text(prop)
+
+
+def _assigned_by(member, node) -> bool:
+    """`member` is the left side of the assignment whose right side is the construction `node`."""
+    parent = member.parent
+    return parent is not None and parent.type == "assignment_expression" and \
+        parent.child_by_field_name("left") is not None and parent.child_by_field_name("left").id == member.id and \
+        parent.start_byte <= node.start_byte < parent.end_byte
+
+
+def only_unserved(module: JsModule, node) -> list[str]:
+    """The endpoints of a client's calls when every use of it in this module is a call vLLM does not serve (a
+    `const` bound once, or a class field as _plan_field reads it): such a client must stay on OpenAI whatever
+    it talks to now. [] when it has another use, a served call, or none."""
+    from migrate.rewrite.javascript.rules.oai003_models import unserved
+
+    calls = [(f, module.node_at(f.start_byte, f.end_byte, ("call_expression",))) for f in module.findings
+             if f.kind is Kind.CALL and f.api == "openai" and f.endpoint]
+    calls = [(f, c) for f, c in calls if c is not None]
+    bound = _binding(module, node)
+    if bound is not None:
+        name_node, statement = bound
+        name = module.text(name_node)
+        scope = statement.parent  # the block that declares it: a name bound once there means this client
+        inside = [n for n in _identifiers(module, name) if scope.start_byte <= n.start_byte < scope.end_byte]
+        if any(_is_binding(n) or _assigned(n) for n in inside if n.id != name_node.id):
+            return []
+        if scope.type == "program" and not _bound_once(module, name, name_node):
+            return []
+        mine = [(f, t) for f, c in calls if (t := receiver(c, f.endpoint)) is not None and t.type == "identifier"
+                and module.text(t) == name and scope.start_byte <= c.start_byte < scope.end_byte]
+        uses = {n.id for n in inside if n.id != name_node.id}
+    else:
+        field = _field_of(module, node, fallback=True)
+        if field is None:
+            return []
+        name, body = field
+        mine = [(f, t) for f, c in calls if (t := receiver(c, f.endpoint)) is not None and
+                _this_member(module, t) == name and body.start_byte <= c.start_byte < body.end_byte]
+        if not mine or _field_uses(module, name, node, [t for _, t in mine]):
+            return []
+        uses = {t.id for _, t in mine}
+    if not mine or uses != {t.id for _, t in mine} or not all(unserved(f) for f, _ in mine):
+        return []
+    return sorted({f.endpoint for f, _ in mine})
 
 
 def _route(catalog, name: str) -> str:
@@ -197,6 +335,14 @@ def _bound_once(module: JsModule, name: str, name_node) -> bool:
         if parent is not None and parent.type == "update_expression":
             return False
     return True
+
+
+def _assigned(node) -> bool:
+    parent = node.parent
+    if parent is not None and parent.type in ("assignment_expression", "augmented_assignment_expression"):
+        left = parent.child_by_field_name("left")
+        return left is not None and left.id == node.id
+    return parent is not None and parent.type == "update_expression"
 
 
 def _uses(module: JsModule, name: str) -> list:

@@ -90,6 +90,7 @@ def run(module: JsModule, context) -> RuleOutput:
             out.note(finding.start_byte, _unsplit_note(module, context, finding))
     _note_resets(module, context, [node for finding, node in clients if node.start_byte not in split.pinned
                                    and not upstream.is_upstream(module, context, node)], out)
+    _note_subclasses(module, context, out)
     if default_provider and not _default_provider(module, context, out):
         first = next(f for f in module.findings if f.kind is Kind.CALL and f.api == "ai-sdk" and f.client == "openai")
         out.note(first.start_byte, "the AI SDK's default `openai` provider is not imported here with an ES import: "
@@ -111,6 +112,13 @@ def _point_edge(module: JsModule, context, node, out: RuleOutput) -> bool:
         return False
     options = arguments(config)
     before = len(out.edits)
+    base_argument = _edge_base_argument(module, node)
+    if base_argument is not None:  # new OpenAIApi(config, basePath): a Configuration basePath would override it
+        if not _replace_base(module, context, base_argument, out):
+            out.note(node.start_byte, f"this openai-edge client's base URL is OpenAIApi's second argument "
+                                      f"(`{module.snippet(base_argument)}`): set it from "
+                                      f"${context.config.base_url_env} (a Configuration basePath would override it)")
+            return True
     if options and strip_wrappers(options[0]).type == "object":
         who = _edge_role(module, strip_wrappers(options[0]))
         if not who.role.migrates:
@@ -120,17 +128,46 @@ def _point_edge(module: JsModule, context, node, out: RuleOutput) -> bool:
             return True
     if not options:
         wanted = [("basePath", base_url_expr(module, context)), ("apiKey", api_key_expr(module, context))]
-        give_options(module, config, wanted, out)
+        give_options(module, config, wanted[1:] if base_argument is not None else wanted, out)
     else:
         literal = strip_wrappers(options[0])
         if literal.type != "object" or has_spread(literal):
             return False
-        merge(module, context, literal, out, node.start_byte, "openai-edge client", base_key="basePath")
+        merge(module, context, literal, out, node.start_byte, "openai-edge client", base_key="basePath",
+              base=base_argument is None)
     if len(out.edits) > before:
+        _note_edge_unserved(module, context, out)
         out.note(node.start_byte, f"openai-edge now reads ${context.config.base_url_env} (basePath): it keeps the v3 "
                                   "API; openai-edge is deprecated: openai@^4 (new OpenAI({ baseURL, apiKey })) runs "
                                   "on the edge too, and the AI SDK's createOpenAI({ baseURL }) replaces OpenAIStream")
     return True
+
+
+def _edge_base_argument(module: JsModule, node):
+    """The basePath argument of `new OpenAIApi(configuration, basePath, fetch)`, unless absent or `undefined`."""
+    args = arguments(node)
+    if len(args) < 2 or module.text(strip_wrappers(args[1])) == "undefined":
+        return None
+    return args[1]
+
+
+def _note_edge_unserved(module: JsModule, context, out: RuleOutput) -> None:
+    """The openai-edge calls of a module whose client now talks to vLLM, to endpoints vLLM does not serve
+    (`openai.createImage(...)`: the scan cannot tie them to the client through a context or a parameter)."""
+    from migrate.catalog import load_catalog
+
+    catalog = load_catalog()
+    for call in module.walk(("call_expression",)):
+        func = call.child_by_field_name("function")
+        prop = func.child_by_field_name("property") if func is not None and func.type == "member_expression" else None
+        endpoint = js.V3_METHODS.get(module.text(prop)) if prop is not None else None
+        served = catalog.endpoint(endpoint)
+        if endpoint is None or served is None or served.served:
+            continue
+        out.note(call.start_byte, f"{module.text(prop)} ({endpoint}): this module's openai-edge client now talks to "
+                                  f"${context.config.base_url_env}, and vLLM serves no such route: keep this call on "
+                                  f"OpenAI through a client of its own (basePath from "
+                                  f"${context.config.openai_upstream_base_url_env}, OpenAI's key)")
 
 
 def _edge_role(module: JsModule, options):
@@ -173,6 +210,73 @@ def _note_resets(module: JsModule, context, pointed: list, out: RuleOutput) -> N
             out.note(assignment.start_byte, f"`{module.text(left)}` is set here after the client is built: it "
                                             f"overrides the vLLM endpoint the construction now reads; read "
                                             f"${variable} here too, or remove it")
+
+
+_DOUBLE_WORDS = ("Spy", "Mock", "Fake", "Stub", "Dummy")
+
+
+def _note_subclasses(module: JsModule, context, out: RuleOutput) -> None:
+    """`class X extends OpenAI { constructor(o) { super({ ...o, baseURL: ... }) } }`: the scan does not see `new X()`
+    as an OpenAI client, so nothing repoints it, here or where it is built; what its constructor passes to super()
+    decides (a gateway's or another provider's baseURL must stay). A review item on the class says so. Test doubles
+    (SpyOpenAI, MockOpenAI ...) are left alone."""
+    names = _openai_class_names(module)
+    if not names:
+        return
+    for cls in module.walk(("class_declaration", "class", "abstract_class_declaration")):
+        heritage = next((c for c in cls.named_children if c.type == "class_heritage"), None)
+        if heritage is None:
+            continue
+        extends = next((c for c in heritage.named_children if c.type == "extends_clause"), heritage)
+        value = extends.child_by_field_name("value") or next(iter(extends.named_children), None)
+        name = cls.child_by_field_name("name")
+        label = module.text(name) if name is not None else "this class"
+        if value is None or module.text(value) not in names or any(w in label for w in _DOUBLE_WORDS):
+            continue
+        out.note(cls.start_byte, f"`{label}` extends the OpenAI client: the rewrite does not repoint its constructions "
+                                 f"(here or in other modules); check what its constructor passes to super() (another "
+                                 f"provider's or a gateway's baseURL stays), else set baseURL from "
+                                 f"${context.config.base_url_env}")
+
+
+def _openai_class_names(module: JsModule) -> set[str]:
+    """How this module names openai-node's client class: `OpenAI` (or its alias) of an import or require of
+    "openai", its default import, `ns.OpenAI` / `ns.default` of a namespace, `openai_1.default` of compiled code."""
+    names: set[str] = set()
+    package = js.OPENAI_PACKAGE
+    for statement in module.root.named_children:
+        if statement.type == "import_statement":
+            source = statement.child_by_field_name("source")
+            if source is None or module.text(source).strip("'\"") != package:
+                continue
+            clause = next((c for c in statement.named_children if c.type == "import_clause"), None)
+            for part in clause.named_children if clause is not None else []:
+                if part.type == "identifier":
+                    names.add(module.text(part))
+                elif part.type == "namespace_import":
+                    names.update(f"{module.text(c)}.{n}" for c in part.named_children if c.type == "identifier"
+                                 for n in ("OpenAI", "default"))
+                elif part.type == "named_imports":
+                    for spec in part.named_children:
+                        if spec.type == "import_specifier" and module.text(spec.child_by_field_name("name")) == "OpenAI":
+                            names.add(module.text(spec.child_by_field_name("alias") or spec.child_by_field_name("name")))
+        elif statement.type in ("lexical_declaration", "variable_declaration"):
+            for declarator in statement.named_children:
+                value = declarator.child_by_field_name("value") if declarator.type == "variable_declarator" else None
+                text = module.text(value) if value is not None else ""
+                if f'require("{package}")' not in text and f"require('{package}')" not in text:
+                    continue
+                target = declarator.child_by_field_name("name")
+                if target is not None and target.type == "identifier":
+                    local = module.text(target)
+                    names.update({local, f"{local}.OpenAI", f"{local}.default"})
+                elif target is not None and target.type == "object_pattern":
+                    for prop in target.named_children:
+                        if prop.type == "shorthand_property_identifier_pattern" and module.text(prop) == "OpenAI":
+                            names.add("OpenAI")
+                        elif prop.type == "pair_pattern" and module.text(prop.child_by_field_name("key")) == "OpenAI":
+                            names.add(module.text(prop.child_by_field_name("value")))
+    return names
 
 
 def _declared_value(module: JsModule, ident):
@@ -219,7 +323,15 @@ def point(module: JsModule, context, node, finding, out: RuleOutput, what: str) 
         return
     if role is Role.LOCAL:
         return
+    if role is Role.UNKNOWN and _falls_back_to_vllm(module, context, node):
+        return  # `baseURL: options.baseURL ?? (process.env.OPENAI_BASE_URL ?? ...)`: this rule's own output
     if role is Role.UNKNOWN:
+        endpoints = upstream.only_unserved(module, node) if node.type == "new_expression" else []
+        if endpoints:  # pointing it at vLLM would break every call it makes
+            out.note(node.start_byte, f"this {what} talks to {why}: left as it is; it only calls what vLLM does not "
+                                      f"serve ({', '.join(endpoints)}): keep it on OpenAI, not on "
+                                      f"${context.config.base_url_env}")
+            return
         out.note(node.start_byte, f"this {what} talks to {why}: left as it is; "
                                   f"point it at ${context.config.base_url_env} if it reaches OpenAI")
         return
@@ -268,14 +380,17 @@ def _bundler_note(module: JsModule, context) -> str:
 
 
 def merge(module: JsModule, context, options, out: RuleOutput, where: int, what: str,
-          base_key: str = "baseURL", key_keys: tuple[str, ...] = ("apiKey",)) -> None:
-    """Set `base_key` and the API key in an options object literal, keeping what the user passed."""
+          base_key: str = "baseURL", key_keys: tuple[str, ...] = ("apiKey",), base: bool = True) -> None:
+    """Set `base_key` and the API key in an options object literal, keeping what the user passed (base=False:
+    the key only, the base URL is set elsewhere)."""
     props = properties(module, options)
     config = context.config
     add: list[tuple[str, str]] = []
-    base = props.get(base_key)
+    base = props.get(base_key) if base else False
     if base is None:
         add.append((base_key, base_url_expr(module, context)))
+    elif base is False:
+        pass
     else:
         value = prop_value(base)
         if base.type == "shorthand_property_identifier" or not _replace_base(module, context, value, out):
@@ -302,7 +417,35 @@ def _replace_base(module: JsModule, context, value, out: RuleOutput) -> bool:
             _openai_fallback(module, inner):
         out.edit(value.start_byte, value.end_byte, base_url_expr(module, context))
         return True
-    return False
+    fallback = _fallback(module, inner)
+    if fallback is not None and is_openai_url(module, fallback):
+        # `options.baseURL ?? "https://api.openai.com/v1"`: the caller's URL when given, else vLLM's (not OpenAI's)
+        out.edit(fallback.start_byte, fallback.end_byte, f"({base_url_expr(module, context)})")
+        return True
+    return fallback is not None and configured(module, fallback, config.base_url_env)
+
+
+def _fallback(module: JsModule, node):
+    """The right side of `x ?? y` / `x || y`, else None."""
+    if node is None or node.type != "binary_expression":
+        return None
+    operator = node.child_by_field_name("operator")
+    return strip_wrappers(node.child_by_field_name("right")) if operator is not None and \
+        module.text(operator) in ("??", "||") else None
+
+
+def _falls_back_to_vllm(module: JsModule, context, node) -> bool:
+    """The construction's options literal sets baseURL to a value whose `??` / `||` fallback reads the configured
+    variable (what _replace_base writes for an OpenAI URL fallback)."""
+    args = arguments(node)
+    options = strip_wrappers(args[0]) if args else None
+    if options is None or options.type != "object":
+        return False
+    base = properties(module, options).get("baseURL")
+    if base is None or base.type != "pair":
+        return False
+    fallback = _fallback(module, strip_wrappers(prop_value(base)))
+    return fallback is not None and configured(module, fallback, context.config.base_url_env)
 
 
 def _openai_fallback(module: JsModule, node) -> bool:

@@ -7,11 +7,12 @@
 The URLs come from the scan: the URL of each fetch / axios / got / ky call to OpenAI (followed through
 constants, template literals and `+` concatenations to the literal that holds the host), and base-URL
 literals: bound to a name that says so (a `const X_BASE_URL`, a `baseURL:` / `apiEndpoint:` option, a parameter
-or destructuring default), directly or as the `??` / `||` fallback of the value; one no request was seen to use
+or destructuring default, an assignment to such a variable or property: `this.completionsUrl = "..."`), directly or as the `??` / `||` fallback of the value; one no request was seen to use
 gets a review item and a comment saying it was rewritten by its name alone. vLLM serves
 the same routes under its /v1, so the path after /v1 is kept. A request to a route vLLM does not serve
 (moderations, images, ...) keeps OpenAI's URL, with a review item; URLs inside HTTP mocks (nock, msw,
-fetch-mock) are test doubles and are reported, not rewritten; any other api.openai.com string is data about
+fetch-mock) are test doubles and are reported, not rewritten; a base-named wss:// URL (the Realtime API's WebSocket)
+stays, with a review item; any other api.openai.com string is data about
 OpenAI, not a request, and gets a review item only when it looks like an API base.
 """
 
@@ -103,7 +104,16 @@ class _Urls:
         name = _bound_name(module, holder)
         if name is None or not _names_a_base(name):
             return
+        if _env_assignment(module, holder):  # `process.env.OPENAI_BASE_URL = "https://api.openai.com/v1"`
+            self.out.note(node.start_byte, f"{name} is set to OpenAI's URL here, and the SDKs read it: set it to the "
+                                           f"vLLM server's URL (${self.context.config.base_url_env} where it runs), "
+                                           "or remove it")
+            return
         value = _value(module, node)
+        if value is not None and value.startswith(("wss://", "ws://")):
+            self.out.note(node.start_byte, f"{name}: {value} is a WebSocket URL of OpenAI's Realtime API: left on "
+                                           f"OpenAI; {_realtime()}")
+            return
         path = split_url(value) if value is not None else None
         if path is None:
             return
@@ -178,6 +188,15 @@ class _Urls:
         self.out.edit(literal.start_byte, literal.end_byte, replacement)
 
 
+def _realtime() -> str:
+    """What vLLM's /v1/realtime needs (catalog facts: TASK_REQUIREMENTS["realtime"])."""
+    from migrate.catalog import facts
+
+    need = facts.TASK_REQUIREMENTS["realtime"]
+    return (f"vLLM serves /v1/realtime only when the server runs {need.what} (no speech-to-speech sessions): "
+            f"{need.fix} and point this URL at its ws:// address by hand")
+
+
 def _names_a_base(name: str) -> bool:
     return name in BASE_KEYS or any(w in name.upper() for w in BASE_WORDS)
 
@@ -194,13 +213,25 @@ def _fallback_holder(module: JsModule, node):
 
 
 def _bound_name(module: JsModule, node) -> str | None:
-    """The name a value is bound to: the key of a property, a variable it initialises, or a binding it is the
-    default of (a parameter's, a destructured property's: `{ apiBaseUrl = "https://api.openai.com/v1" } = opts`)."""
+    """The name a value is bound to: the key of a property, a variable it initialises or is assigned to (the
+    property of `this.completionsUrl = ...`), or a binding it is the default of (a parameter's, a destructured
+    property's: `{ apiBaseUrl = "https://api.openai.com/v1" } = opts`)."""
     parent = node.parent
     if parent is None:
         return None
     if parent.type == "pair":
         return key_name(module, parent.child_by_field_name("key")) if parent.child_by_field_name("value") == node \
+            else None
+    if parent.type == "assignment_expression":  # `this.completionsUrl = "https://..."`, `apiBase = "https://..."`
+        if parent.child_by_field_name("right") != node:
+            return None
+        target = strip_wrappers(parent.child_by_field_name("left"))
+        if target is not None and target.type == "member_expression":
+            target = target.child_by_field_name("property")
+        elif target is not None and target.type == "subscript_expression":
+            index = target.child_by_field_name("index")
+            return _value(module, index) if index is not None and index.type == "string" else None
+        return module.text(target) if target is not None and target.type in ("identifier", "property_identifier") \
             else None
     fields = _BINDINGS.get(parent.type)
     if fields is None or parent.child_by_field_name(fields[1]) != node:
@@ -209,6 +240,15 @@ def _bound_name(module: JsModule, node) -> str | None:
     if target is None or target.type not in ("identifier", "shorthand_property_identifier_pattern"):
         return None
     return module.text(target)
+
+
+def _env_assignment(module: JsModule, node) -> bool:
+    """`node` is assigned to an environment variable (`process.env.X = node`, `process.env["X"] = node`)."""
+    from migrate.rewrite.javascript.rules._common import env_read
+
+    parent = node.parent
+    return parent is not None and parent.type == "assignment_expression" and \
+        env_read(module, parent.child_by_field_name("left")) is not None
 
 
 def _value(module: JsModule, node) -> str | None:

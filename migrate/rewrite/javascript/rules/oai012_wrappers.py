@@ -11,7 +11,8 @@ environment.
 
 ChatOpenAI, OpenAIEmbeddings and OpenAI (the completions model) of @langchain/openai (and `langchain/...`)
 take their base URL in `configuration` (the openai-node options they pass on): an existing `configuration`
-object gets `baseURL`, an existing `apiKey` / `openAIApiKey` is kept. A project on `langchain` below
+object gets `baseURL`, an existing `apiKey` / `openAIApiKey` is kept. A repointed OpenAIEmbeddings gets a review
+item: vLLM serves embeddings only from a server that runs an embedding model. A project on `langchain` below
 0.0.141 (openai-node v3 inside) gets v3's names: `configuration: { basePath }` and `openAIApiKey`. A class that talks to another provider
 is left alone, with a review item. Azure classes (AzureChatOpenAI, ...) and LlamaIndex.TS classes are left
 for review with the change to make: their options address Azure deployments or differ per version.
@@ -62,8 +63,26 @@ def run(module: JsModule, context) -> RuleOutput:
             fix = fact.fix.replace("{base_url}", context.config.base_url_default) if fact else "point it at vLLM"
             out.note(node.start_byte, f"{finding.client} ({finding.api}) is not rewritten automatically: {fix}")
             continue
+        before = len(out.edits)
         _point(module, context, node, finding.client, out)
+        if finding.client == "OpenAIEmbeddings" and len(out.edits) > before:
+            out.note(node.start_byte, _embeddings_note(module, node, context))
     return out
+
+
+def _embeddings_note(module: JsModule, node, context) -> str:
+    """What an OpenAIEmbeddings pointed at the vLLM endpoint needs (the catalog's answer for embeddings.create: a
+    server of an embedding model, which the chat model's server is not), and the model it sends."""
+    from migrate.catalog import load_catalog
+
+    verdict = load_catalog().endpoint_verdict("embeddings.create")
+    args = arguments(node)
+    options = strip_wrappers(args[0]) if args else None
+    named = options is not None and options.type == "object" and \
+        bool({"model", "modelName"} & set(properties(module, options)))
+    model = "" if named else ("; it sends LangChain's default model, an OpenAI embedding model name, until `model` "
+                              "names the served one")
+    return f"OpenAIEmbeddings now calls ${context.config.base_url_env}: {verdict.reason}; {verdict.fix}{model}"
 
 
 def _point(module: JsModule, context, node, cls: str, out: RuleOutput) -> None:

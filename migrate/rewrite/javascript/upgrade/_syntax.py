@@ -89,8 +89,9 @@ def statement_of(node):
     """The statement (or class member) a node belongs to: where a `// migrate:` comment goes."""
     while node.parent is not None and not (node.type.endswith(("statement", "declaration")) and
                                            node.parent.type in ("program", "statement_block", "class_body",
-                                                                "switch_case", "switch_default")):
-        node = node.parent
+                                                                "switch_case", "switch_default")) \
+            and not (node.parent.type == "class_body" and node.is_named and node.type != "comment"):
+        node = node.parent  # a class member (a field `client = new OpenAI()`, a method) takes its own comment
     return node
 
 

@@ -13,7 +13,8 @@ request (openai-node v4+, or a v3 createChatCompletion, whose body is the same R
 
 Reads of the answer (`message.function_call`, `finish_reason === "function_call"`, `role: "function"` messages)
 get review items: with tools the model's calls are `message.tool_calls[i].function` and the reply to one is a
-`{ role: "tool", tool_call_id, content }` message. (`as const` only in TypeScript.)
+`{ role: "tool", tool_call_id, content }` message. (`as const` only in TypeScript.) A `.type` compared with
+"function_call" is a Responses API item's type (the current API), not a legacy read: no item.
 """
 
 from __future__ import annotations
@@ -142,6 +143,29 @@ def _either(name: str, typescript: bool) -> str:
     return f"typeof {name} === \"string\" ? {name} : {{ type: \"function\", function: {name} }}"
 
 
+def _item_type(module: JsModule, string) -> bool:
+    """`item.type === "function_call"` / `switch (ev.item.type) { case "function_call": }`: the type of a Responses
+    API output item (or input item), which is named "function_call" in the current API; not a legacy finish_reason."""
+    parent = string.parent
+    if parent.type == "binary_expression":
+        left, right = parent.child_by_field_name("left"), parent.child_by_field_name("right")
+        other = right if left == string else left
+    else:  # switch_case -> switch_body -> switch_statement
+        switch = parent.parent.parent if parent.parent is not None else None
+        other = switch.child_by_field_name("value") if switch is not None and switch.type == "switch_statement" \
+            else None
+    other = strip_wrappers(other)
+    if other is None:
+        return False
+    if other.type == "member_expression":
+        prop = other.child_by_field_name("property")
+        return prop is not None and module.text(prop) == "type"
+    if other.type == "subscript_expression":
+        index = other.child_by_field_name("index")
+        return index is not None and module.text(index).strip("'\"") == "type"
+    return False
+
+
 def _reads(module: JsModule, out: RuleOutput) -> None:
     """Code that reads the legacy shape of the answer (the rewrite cannot prove what it reads: review items)."""
     for node in module.walk(("member_expression", "string", "pair")):
@@ -151,7 +175,8 @@ def _reads(module: JsModule, out: RuleOutput) -> None:
                 out.note(node.start_byte, _READ_NOTE.format(what=module.text(node)[:60]))
         elif node.type == "string" and module.text(node)[1:-1] == "function_call":
             parent = node.parent
-            if parent is not None and parent.type in ("binary_expression", "switch_case"):
+            if parent is not None and parent.type in ("binary_expression", "switch_case") and \
+                    not _item_type(module, node):
                 out.note(node.start_byte, _READ_NOTE.format(what="finish_reason \"function_call\""))
         elif node.type == "pair":
             key, value = node.child_by_field_name("key"), node.child_by_field_name("value")

@@ -112,6 +112,8 @@ class V3Upgrade:
         imports = self._imports()
         if not self.findings and not imports.local and not imports.namespaces:
             return self.out
+        if self._edge_types_only(imports):
+            return self.out
         self.ref = self._client_class_ref(imports)
         need_class = False
         for f in self.findings:
@@ -195,6 +197,33 @@ class V3Upgrade:
                             if "OpenAI" in {s[0] for s in specs}:
                                 found.default = next(s[1] for s in specs if s[0] == "OpenAI")
         return found
+
+    def _edge_types_only(self, imports: _Imports) -> bool:
+        """A module whose client is openai-edge's (which keeps the v3 API) and which takes only v3 *types* from
+        "openai" (`import { CreateChatCompletionRequest } from "openai"`): the types describe openai-edge's requests
+        and its `createChatCompletion(...)` calls are not openai-node's, so nothing here is upgraded (v4+ types would
+        not fit openai-edge's methods), and the openai pin stays. A review item says to take the types from
+        openai-edge, which exports the same ones, so that upgrading the openai package later leaves them."""
+        if imports.namespaces or imports.default or not imports.statements:
+            return False
+        names = [name for _, _, _, specs in imports.statements for name, _, _ in specs]
+        if any(name in js.V3_CLASSES for name in names) or not self._imports_edge():
+            return False
+        for kind, holder, _, specs in imports.statements:
+            listed = ", ".join(name for name, _, _ in specs)
+            self.review(CALLS, holder, f"{listed}: openai v3 types used with openai-edge's v3 API: import them from "
+                        f"\"{js.OPENAI_EDGE_PACKAGE}\" (it exports the same types), not from openai, which v4+ "
+                        "no longer has them in")  # no comment: an edit of OAI004 would raise the openai pin (OAI011)
+        return True
+
+    def _imports_edge(self) -> bool:
+        """The module imports (or requires) openai-edge."""
+        needle = js.OPENAI_EDGE_PACKAGE.encode()
+        for node in self.root.named_children:
+            if needle in self.source[node.start_byte:node.end_byte] and (
+                    node.type == "import_statement" or b"require(" in self.source[node.start_byte:node.end_byte]):
+                return True
+        return False
 
     def _client_class_ref(self, imports: _Imports) -> str:
         """How this module names the v4+ client class once its imports are rewritten: `OpenAI`, or another name

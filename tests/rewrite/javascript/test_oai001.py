@@ -10,6 +10,35 @@ CASES = [
     case("OAI001", """
         import OpenAI from "openai";
 
+        export default {
+          async fetch(request, env) {
+            const client = new OpenAI({ apiKey: env.OPENAI_API_KEY });
+            const other = new OpenAI({ apiKey: process.env.OPENAI_API_KEY });
+            return client.chat.completions.create({ model: "m", messages: [] }).then(() => other);
+          },
+        };
+        """, f"""
+        import OpenAI from "openai";
+
+        export default {{
+          async fetch(request, env) {{
+            // migrate: this OpenAI client's baseURL is read from `env`, where its key is read (not from process.env, which a Worker or browser may not have): define OPENAI_BASE_URL there (a Worker: a var in wrangler.toml and a field of its Env type)
+            const client = new OpenAI({{
+              apiKey: env.OPENAI_API_KEY,
+              baseURL: env.OPENAI_BASE_URL ?? "http://localhost:8000/v1",
+            }});
+            const other = new OpenAI({{
+              apiKey: {KEY},
+              baseURL: {BASE},
+            }});
+            return client.chat.completions.create({{ model: "m", messages: [] }}).then(() => other);
+          }},
+        }};
+        """, id="OAI001-js-worker-env-binding-key-base-url-read-beside-it",
+        review=[("OAI001", 6, "baseURL is read from `env`, where its key is read")]),
+    case("OAI001", """
+        import OpenAI from "openai";
+
         const client = new OpenAI();
         client.baseURL = process.env.OPENAI_API_HOST;
         const other = new OpenAI();

@@ -49,8 +49,29 @@ def env_expr(module: JsModule, variable: str, default: str) -> str:
     return f"{env_object(module)}.{env_name(module, variable)} ?? {module.string(default)}"
 
 
-def base_url_expr(module: JsModule, context) -> str:
-    return env_expr(module, context.config.base_url_env, context.config.base_url_default)
+def base_url_expr(module: JsModule, context, key=None) -> str:
+    """The base URL the rewrite writes; `key`, the API key value the client is given: where that reads the key
+    variable off another object than the environment (a Worker's `env` binding, `c.env`, a config object), the base
+    URL is read off the same object, which has it or leaves the default (`process` may not exist there at all)."""
+    config = context.config
+    beside = beside_key(module, key, config) if key is not None else None
+    if beside is not None:
+        return f"{beside} ?? {module.string(config.base_url_default)}"
+    return env_expr(module, config.base_url_env, config.base_url_default)
+
+
+_MEMBER = re.compile(r"([A-Za-z_$][\w$]*(?:\??\.[A-Za-z_$][\w$]*)*)\??\.([A-Za-z_$][\w$]*)")
+
+
+def beside_key(module: JsModule, key, config) -> str | None:
+    """`env.OPENAI_BASE_URL` for a key read as `env.OPENAI_API_KEY` (any object but the environment ones)."""
+    match = _MEMBER.fullmatch(module.snippet(strip_wrappers(key)).strip())
+    if match is None or match.group(1) in ENV_OBJECTS or match.group(1).startswith(("process", "import.meta")):
+        return None
+    obj, name = match.groups()
+    if not name.endswith(config.api_key_env):
+        return None
+    return f"{obj}.{name[:-len(config.api_key_env)]}{config.base_url_env}"
 
 
 def api_key_expr(module: JsModule, context) -> str:

@@ -33,7 +33,7 @@ from migrate.rewrite.javascript.module import (
 from migrate.rewrite.javascript.objects import add_properties, give_options, new_object
 from migrate.rewrite.javascript.rules import _upstream as upstream
 from migrate.rewrite.javascript.rules._common import (
-    api_key_expr, base_url_expr, configured, env_name, env_object, env_prefix, env_read, is_openai_base_variable,
+    api_key_expr, base_url_expr, beside_key, configured, env_name, env_object, env_prefix, env_read, is_openai_base_variable,
     is_openai_url, reads, role_of, statement_end,
 )
 from migrate.scan.findings import Kind
@@ -388,7 +388,16 @@ def merge(module: JsModule, context, options, out: RuleOutput, where: int, what:
     add: list[tuple[str, str]] = []
     base = props.get(base_key) if base else False
     if base is None:
-        add.append((base_key, base_url_expr(module, context)))
+        given = next((props[k] for k in key_keys if k in props), None)
+        key_value = prop_value(given) if given is not None and given.type == "pair" else None
+        add.append((base_key, base_url_expr(module, context, key_value)))
+        beside = beside_key(module, key_value, config) if key_value is not None else None
+        if beside is not None:
+            holder = beside.rsplit(".", 1)[0]
+            out.note(where, f"this {what}'s {base_key} is read from `{holder}`, where its key is read (not from "
+                            f"process.env, which a Worker or browser may not have): define "
+                            f"{beside.rsplit('.', 1)[1]} there (a Worker: a var in wrangler.toml and a field of its "
+                            f"Env type)")
     elif base is False:
         pass
     else:

@@ -10,7 +10,7 @@ How it runs (docs/detection.md has the rules):
 1. walk.py lists the files (gitignore, excludes, vendored folders);
 2. each file's bytes go through the pre-filter (prefilter.py, a substring search);
 3. files that pass are parsed (Python with `ast`, JS/TS with tree-sitter: detect/javascript/) and analysed,
-   in a fork pool when there are many and idle CPUs to run it (`_default_jobs`);
+   in a pool of forked workers when there are many and idle CPUs to run it (`_default_jobs`);
 4. calls through clients or constants imported from other modules of the tree are settled
    (detect/crossmodule.py), then assess.py gives every finding its verdict from the catalog.
 
@@ -303,9 +303,18 @@ def _can_fork() -> bool:
 
 
 def _start_pool(jobs: int, endpoints):
-    import multiprocessing
+    """A fork pool, which starts in milliseconds, when this process runs one thread; else the forkserver's.
 
-    return multiprocessing.get_context("fork").Pool(jobs, initializer=_init_worker, initargs=(endpoints,))
+    A fork copies only the calling thread: a lock another thread held at that moment (the allocator's, a
+    logging handler's, an import's) stays held in the child for good, and the worker hangs on its first use.
+    A caller with threads (a server thread in a test run, an application embedding the scan) gets workers
+    forked from a clean single-threaded server instead, at the cost of importing the detector in each.
+    """
+    import multiprocessing
+    import threading
+
+    method = "fork" if threading.active_count() == 1 else "forkserver"
+    return multiprocessing.get_context(method).Pool(jobs, initializer=_init_worker, initargs=(endpoints,))
 
 
 __all__ = ["scan", "ScanResult", "ProgressCallback"]

@@ -138,6 +138,36 @@ def test_pool_and_sequential_agree(write_tree, monkeypatch, jobs):
     assert len(calls(other)) == 34
 
 
+def test_pool_is_not_forked_from_a_process_with_threads(write_tree, monkeypatch):
+    """A fork copies only the calling thread; a lock another thread holds at that moment stays held in the child,
+    which then hangs. With a thread running here, the workers come from the forkserver instead."""
+    import multiprocessing
+    import threading
+
+    methods = []
+    real = multiprocessing.get_context
+    monkeypatch.setattr(multiprocessing, "get_context", lambda method=None: methods.append(method) or real(method))
+    root = write_tree({f"pkg/m{i}.py": CALL for i in range(12)})
+    baseline = scan([root], jobs=1)
+    monkeypatch.setattr(scanning, "POOL_MIN_CANDIDATES", 4)
+    monkeypatch.setattr(scanning, "POOL_MIN_FILES", 100)
+
+    alone = threading.active_count() == 1  # earlier tests of a session may leave server threads running
+    assert scan([root], jobs=2).findings == baseline.findings
+    assert methods == ["fork" if alone else "forkserver"]
+
+    stop = threading.Event()
+    held = threading.Lock()
+    holder = threading.Thread(target=lambda: held.acquire() and stop.wait(30), daemon=True)
+    holder.start()
+    try:
+        assert scan([root], jobs=2).findings == baseline.findings
+    finally:
+        stop.set()
+        holder.join()
+    assert methods[1:] == ["forkserver"]
+
+
 def test_progress_is_reported(write_tree, monkeypatch):
     monkeypatch.setattr(scanning, "PROGRESS_EVERY", 2)
     seen = []

@@ -62,10 +62,10 @@ _MAX_ROUNDS = 12
 
 
 def _current_targets() -> frozenset[tuple[str, ...]]:
+    from migrate.catalog.endpoints import model_call_tails  # the rules' ENDPOINT_TAILS, without importing LibCST
     from migrate.catalog.facts import LEGACY_ENDPOINTS
-    from migrate.rewrite.rules._base import ENDPOINT_TAILS
 
-    tails = {tuple(t.split(".")) for t in LEGACY_ENDPOINTS.values()} | set(ENDPOINT_TAILS)
+    tails = {tuple(t.split(".")) for t in LEGACY_ENDPOINTS.values()} | set(model_call_tails())
     return frozenset(tails)
 
 

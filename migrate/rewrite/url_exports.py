@@ -34,8 +34,8 @@ def _url_constants(tree: ast.Module) -> set[str]:
 
 def _sink_args(call: ast.Call) -> list[ast.AST]:
     """The arguments of `call` that a URL flows into a request through (OAI009's sinks, in `ast`)."""
-    from migrate.rewrite.rules.oai009_urls import (
-        _HTTP_RECEIVER_WORDS,
+    from migrate.rewrite.rules._sinks import (
+        HTTP_RECEIVER_WORDS,
         AMBIGUOUS_METHODS,
         BASE_KEYWORDS,
         HTTP_LIBRARIES,
@@ -57,7 +57,7 @@ def _sink_args(call: ast.Call) -> list[ast.AST]:
             root = root.value
         name = receiver.attr if isinstance(receiver, ast.Attribute) else getattr(receiver, "id", "")
         http = (isinstance(root, ast.Name) and root.id.split(".")[0] in HTTP_LIBRARIES
-                or any(word in name.lower() for word in _HTTP_RECEIVER_WORDS))
+                or any(word in name.lower() for word in HTTP_RECEIVER_WORDS))
     if http:
         out.extend(call.args[:2])
     return out

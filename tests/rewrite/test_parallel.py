@@ -81,3 +81,24 @@ def test_the_pool_server_warm_up_rewrites_its_snippet():
     result = warmup._warm()
     assert result.failure is None and result.parsed
     assert {"OAI001", "OAI004", "OAI005", "OAI006", "OAI007", "OAI008"} <= set(result.rules)  # most rules ran
+
+
+def test_with_a_pool_the_planning_process_never_imports_libcst(tree):
+    """The Python rules run in the workers; what the planning process does itself (the walk, the cross-module
+    flow pass in `ast`, the results) must not import LibCST: its import is a quarter second on the critical path."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "if __name__ == '__main__':\n"
+        "    from migrate.config import Config\n"
+        "    from migrate.rewrite import plan_rewrite\n"
+        "    plan = plan_rewrite([sys.argv[1]], config=Config(), jobs=2)\n"
+        "    assert plan.changes\n"
+        "    print(sorted(m for m in sys.modules if m == 'libcst' or m.startswith('libcst.')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(tree)], capture_output=True, text=True, cwd=REPO,
+                         timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

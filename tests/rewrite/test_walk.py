@@ -169,11 +169,22 @@ def test_every_node_class_has_a_readable_order():
 
 
 def test_parent_map_is_parent_node_providers():
+    filled = 0
     for module in _parsed():
         theirs = MetadataWrapper(module, unsafe_skip_copy=True).resolve(ParentNodeProvider)
         ours = _walk.parents(module)
+        inner = [node for node in theirs if not _walk.is_trivia(type(node))]
+        assert all(ours.get(node) is theirs[node] for node in inner)
+        outside = cst.Name("elsewhere")
+        assert ours.get(outside) is None and outside not in ours
+        assert len(ours) == len(inner)  # whitespace and punctuation are not walked until one is asked about
+        trivia = [node for node in theirs if _walk.is_trivia(type(node))]
+        if trivia:
+            assert ours.get(trivia[-1]) is theirs[trivia[-1]]
+            filled += 1
         assert ours.keys() == theirs.keys()
         assert all(ours[node] is theirs[node] for node in ours)
+    assert filled > 100
 
 
 def test_attribute_hooks_go_to_libcst():
@@ -451,3 +462,24 @@ def test_the_parent_map_walk_lists_the_nodes_find_meets():
         assert parents(module, order) == parents(module)
         for types in (cst.Call, (cst.Call, cst.Assign, cst.If), cst.Name):
             assert [id(n) for n in order if isinstance(n, types)] == [id(n) for n in find(module, types)]
+
+
+def test_compiled_child_readers_read_libcsts_children():
+    """Each node type's compiled reader gives node.children (LibCST's own, which rebuilds the node to list them),
+    and the inner reader the same less whitespace and punctuation, skipping fields whose annotation admits only
+    those without reading them."""
+    count = skipped_fields = 0
+    for module in _parsed():
+        stack = [module]
+        while stack:
+            node = stack.pop()
+            theirs = list(node.children)
+            ours = _walk._children(node)
+            assert len(ours) == len(theirs) and all(a is b for a, b in zip(ours, theirs)), type(node)
+            inner = _walk._inner_children(node)
+            expected = [child for child in theirs if not _walk.is_trivia(type(child))]
+            assert len(inner) == len(expected) and all(a is b for a, b in zip(inner, expected)), type(node)
+            count += 1
+            stack.extend(theirs)
+    skipped_fields = sum(len(_walk._trivia_fields(t)) for t in (cst.Call, cst.Arg, cst.FunctionDef))
+    assert count > 10_000 and skipped_fields >= 10

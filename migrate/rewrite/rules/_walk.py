@@ -81,7 +81,8 @@ def visit(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
         node.visit(visitor)
         return
     if _dispatches_by_name(visitor_type) and not _instance_hooks(visitor):
-        _walk_hooks(node, visitor, _HOOKS.setdefault(visitor_type, {}), trivia_hooked(visitor_type))
+        hooked = trivia_hooked(visitor_type)
+        _walk_hooks(node, visitor, _HOOKS.setdefault(visitor_type, {}), hooked, _children if hooked else _inner_children)
         return
     _walk(node, visitor)
 
@@ -146,7 +147,7 @@ def _instance_hooks(visitor) -> bool:
     return any(name.startswith(("visit_", "leave_")) for name in getattr(visitor, "__dict__", ()))
 
 
-def _walk_hooks(node, visitor, hooks: dict, trivia_hooked: bool) -> None:
+def _walk_hooks(node, visitor, hooks: dict, trivia_hooked: bool, children) -> None:
     node_type = type(node)
     found = hooks.get(node_type)
     if found is None:
@@ -158,8 +159,8 @@ def _walk_hooks(node, visitor, hooks: dict, trivia_hooked: bool) -> None:
     if skip:
         return
     if enter is None or enter(visitor, node) is not False:
-        for child in _children(node):
-            _walk_hooks(child, visitor, hooks, trivia_hooked)
+        for child in children(node):  # _inner_children where trivia is skipped: what it leaves out has no hook
+            _walk_hooks(child, visitor, hooks, trivia_hooked, children)
     if leave is not None:
         leave(visitor, node)
 
@@ -189,6 +190,7 @@ def find(tree: cst.CSTNode, types: type | tuple[type, ...]) -> list[cst.CSTNode]
     type alone), without a visitor or a matcher per node; whitespace and punctuation subtrees are not entered
     unless `types` asks for one."""
     skip = frozenset() if any(is_trivia(t) for t in (types if isinstance(types, tuple) else (types,))) else _trivia()
+    read = _inner_children if skip else _children
     found: list[cst.CSTNode] = []
     stack: list[cst.CSTNode] = [tree]
     while stack:
@@ -197,7 +199,7 @@ def find(tree: cst.CSTNode, types: type | tuple[type, ...]) -> list[cst.CSTNode]
             continue
         if isinstance(node, types):
             found.append(node)
-        children = _children(node)
+        children = read(node)
         if children:
             stack.extend(reversed(children))
     return found
@@ -207,21 +209,23 @@ def parents(module: cst.CSTNode, order: list | None = None) -> dict[cst.CSTNode,
     """Every node of the tree below `module` -> its parent: what ParentNodeProvider gives (set as it sets them,
     after each node's children, so a node object found twice maps as there), without a rebuild. `order`, when
     given, receives every node but whitespace and punctuation in the order LibCST's walk meets them (what
-    `find` walks for), from the same walk."""
-    table: dict[cst.CSTNode, cst.CSTNode] = {}
-    trivia = _trivia()
+    `find` walks for), from the same walk.
+
+    The walk does not enter whitespace and punctuation (most of a tree's nodes, and no rule asks for their
+    parents): the table fills in their entries the first time one is asked for (see _Parents)."""
+    table = _Parents(module)
+    inner = _inner_children
 
     def walk(node: cst.CSTNode) -> None:
-        children = _children(node)
+        children = inner(node)
         for child in children:
             walk(child)
         for child in children:
             table[child] = node
 
     def walk_in_order(node: cst.CSTNode) -> None:
-        if type(node) not in trivia:
-            order.append(node)
-        children = _children(node)
+        order.append(node)
+        children = inner(node)
         for child in children:
             walk_in_order(child)
         for child in children:
@@ -229,6 +233,50 @@ def parents(module: cst.CSTNode, order: list | None = None) -> dict[cst.CSTNode,
 
     (walk if order is None else walk_in_order)(module)
     return table
+
+
+class _Parents(dict):
+    """A parent map whose entries for whitespace and punctuation nodes are filled in on the first question about one
+    (the whole map is then built again with them, as ParentNodeProvider builds it). A node of another type that is
+    not in the map is not in the tree (every such node is reached through nodes of such types only)."""
+
+    def __init__(self, module: cst.CSTNode) -> None:
+        super().__init__()
+        self._module: cst.CSTNode | None = module
+
+    def _complete(self, node) -> bool:
+        """Fill in the trivia entries if `node` may be one of them; whether the map changed."""
+        if self._module is None or type(node) not in _trivia():
+            return False
+        module, self._module = self._module, None
+        self.clear()
+
+        def walk(node: cst.CSTNode) -> None:
+            children = _children(node)
+            for child in children:
+                walk(child)
+            for child in children:
+                self[child] = node
+
+        walk(module)
+        return True
+
+    def __missing__(self, node):
+        if self._complete(node):
+            return self[node]
+        raise KeyError(node)
+
+    def get(self, node, default=None):
+        found = dict.get(self, node, _ABSENT)
+        if found is _ABSENT:
+            return self[node] if self._complete(node) and node in self else default
+        return found
+
+    def __contains__(self, node) -> bool:
+        return dict.__contains__(self, node) or (self._complete(node) and dict.__contains__(self, node))
+
+
+_ABSENT = object()
 
 
 class _NodeTypes(dict):
@@ -243,10 +291,7 @@ class _NodeTypes(dict):
 _IS_NODE = _NodeTypes()
 
 
-def _children(node: cst.CSTNode) -> Sequence[cst.CSTNode]:
-    fields = child_fields(type(node))
-    if fields is None:
-        return node.children
+def _generic_children(node: cst.CSTNode, fields: tuple[str, ...], inner: bool = False) -> list[cst.CSTNode]:
     out = []
     is_node = _IS_NODE
     for name in fields:
@@ -258,7 +303,110 @@ def _children(node: cst.CSTNode) -> Sequence[cst.CSTNode]:
             out.append(value)
         elif value is not None and isinstance(value, Sequence) and not isinstance(value, str):
             out.extend(item for item in value if isinstance(item, cst.CSTNode))
+    if inner:
+        trivia = _trivia()
+        out = [child for child in out if type(child) not in trivia]
     return out
+
+
+class _ChildReaders(dict):
+    """node type -> a function node -> its children, in the order LibCST visits them: the fields read one after
+    the other by name, compiled once per type (a step of every read-only walk: a loop over field names with
+    getattr and type tests per field cost a quarter of a rewrite's CPU). Each field is read as `_generic_children`
+    reads it: a tuple or list gives its nodes, a node itself, anything else (None, MaybeSentinel) nothing.
+
+    `inner=True`: the children that are not whitespace or punctuation (is_trivia), for the walks that do not enter
+    those: a field whose annotation admits trivia only (`whitespace_after_func`, `lpar`, `comma`) is not read at
+    all, and what the other fields hold is tested."""
+
+    def __init__(self, inner: bool) -> None:
+        super().__init__()
+        self.inner = inner
+
+    def __missing__(self, node_type: type):
+        fields = child_fields(node_type)
+        if fields is None:
+            reader = _node_children if not self.inner else lambda node: [
+                child for child in node.children if child.__class__ not in _trivia()]
+        elif not all(name.isidentifier() for name in fields):
+            reader = _generic_reader(fields, self.inner)
+        else:
+            trivia_only = _trivia_fields(node_type) if self.inner else frozenset()
+            keep = " and item.__class__ not in trivia" if self.inner else ""
+            keep_one = " and value_type not in trivia" if self.inner else ""
+            lines = ["def read(node):", "    out = []"]
+            for name in fields:
+                if name in trivia_only:
+                    continue
+                lines += [f"    value = node.{name}", "    value_type = value.__class__",
+                          "    if value_type is tuple or value_type is list:",
+                          f"        out.extend(item for item in value if is_node[item.__class__]{keep})",
+                          f"    elif is_node[value_type]{keep_one}:", "        out.append(value)",
+                          "    elif value_type is not none_type and value_type is not maybe and value_type is not str:",
+                          f"        out.extend(generic(node, ({name!r},), {self.inner}))"]
+            lines.append("    return out")
+            namespace = {"is_node": _IS_NODE, "none_type": type(None), "maybe": cst.MaybeSentinel,
+                         "generic": _generic_children, "trivia": _trivia()}
+            exec(compile("\n".join(lines), f"<children of {node_type.__name__}>", "exec"), namespace)
+            reader = namespace["read"]
+        self[node_type] = reader
+        return reader
+
+
+def _generic_reader(fields: tuple[str, ...], inner: bool):
+    return lambda node: _generic_children(node, fields, inner)
+
+
+def _node_children(node: cst.CSTNode) -> Sequence[cst.CSTNode]:
+    return node.children
+
+
+def _trivia_fields(node_type: type) -> frozenset[str]:
+    """The fields of `node_type` whose annotation admits only whitespace and punctuation nodes (or None, or
+    MaybeSentinel): what such a field holds is never entered by a walk that skips trivia."""
+    import sys
+    import typing
+
+    try:
+        hints = typing.get_type_hints(node_type)
+    except Exception:  # noqa: BLE001 - an annotation that does not resolve: every field is read
+        return frozenset()
+
+    def classes(annotation) -> list:
+        args = typing.get_args(annotation)
+        return [annotation] if not args else [c for arg in args for c in classes(arg)]
+
+    def concrete(klass: type) -> set[type]:
+        # A class and its subclasses, as their modules hold them (a class LibCST's slots decorator replaced is
+        # still listed by __subclasses__ until it is collected)
+        found = {klass} if getattr(sys.modules.get(klass.__module__), klass.__name__, None) is klass else set()
+        for sub in klass.__subclasses__():
+            found |= concrete(sub)
+        return found
+
+    trivia = _trivia()
+    out = set()
+    for name in child_fields(node_type) or ():
+        nodes = [c for c in classes(hints.get(name)) if isinstance(c, type) and issubclass(c, cst.CSTNode)]
+        possible = set().union(*(concrete(c) for c in nodes)) if nodes else set()
+        if possible and possible <= trivia:
+            out.add(name)
+    return frozenset(out)
+
+
+_READERS = _ChildReaders(inner=False)
+_INNER_READERS = _ChildReaders(inner=True)
+
+
+def _children(node: cst.CSTNode) -> Sequence[cst.CSTNode]:
+    """The children of `node` in the order LibCST visits them (node.children, a rebuild of the node, where the
+    order cannot be read)."""
+    return _READERS[node.__class__](node)
+
+
+def _inner_children(node: cst.CSTNode) -> Sequence[cst.CSTNode]:
+    """The children of `node` that are not whitespace or punctuation, in the order LibCST visits them."""
+    return _INNER_READERS[node.__class__](node)
 
 
 # -- transformer walks that keep what did not change ----------------------------------------------------------

@@ -26,6 +26,14 @@ import libcst as cst
 
 from migrate.catalog.legacy import ONLY_KEYWORDS, qualified_calls
 from migrate.rewrite.patterns import PARAMETER_ACTIONS
+from migrate.rewrite.target import (
+    FALLBACK_IGNORED,
+    FALLBACK_REJECTED,
+    LOGIT_BIAS_NOTE,
+    assess_value,
+    default_action,
+    judged_catalog,
+)
 from migrate.rewrite.rules._prune import words_pattern
 from migrate.rewrite.rules._roles import foreign_client
 from migrate.rewrite.rules._base import (
@@ -37,15 +45,7 @@ from migrate.rewrite.rules._base import (
 )
 
 ACTIONS = PARAMETER_ACTIONS
-# Used only when the catalog cannot be loaded: the OpenAI-only chat parameters seen on openai 3.54 / vLLM 0.32
-# (docs in /work/shared/VLLM_ON_CPU.md); vLLM accepts and drops them.
-FALLBACK_IGNORED = frozenset({"metadata", "modalities", "moderation", "prediction", "prompt_cache_key",
-                              "prompt_cache_options", "prompt_cache_retention", "safety_identifier", "service_tier",
-                              "store", "verbosity", "web_search_options"})
-FALLBACK_REJECTED = frozenset({"audio", "logit_bias"})
 _HANDLED_BY_OAI007 = frozenset({"functions", "function_call"})
-_LOGIT_BIAS_NOTE = ("logit_bias keys are OpenAI token ids and mean other tokens on the served model: recompute "
-                    "them with its tokenizer (vLLM POST /tokenize) or remove the bias")
 # The 0.x calls whose parameters this rule checks (names from the catalog: migrate/catalog/legacy.py).
 _LEGACY_ENDPOINTS = qualified_calls({"chat.completions.create", "completions.create", "embeddings.create"})
 # What to pass instead of a 0.x-only argument left in a current call (OAI004 converts those of the 0.x calls).
@@ -67,15 +67,8 @@ def wanted(source: str, state) -> bool:
     return bool(_parameter_pattern(state.options).search(source)) or "embeddings" in source or "Embedding" in source
 
 
-def _catalog(options=None):
-    """The catalog judged against the plan's target profile (migrate/rewrite/target.py)."""
-    from migrate.rewrite.target import judged_catalog
-
-    return judged_catalog(options)
-
-
 def _parameter_pattern(options=None) -> re.Pattern:
-    return _parameter_pattern_for(_catalog(options))
+    return _parameter_pattern_for(judged_catalog(options))
 
 
 @lru_cache(maxsize=4)
@@ -92,39 +85,6 @@ def _parameter_pattern_for(catalog) -> re.Pattern:
     names.update(ONLY_KEYWORDS)
     alternatives = "|".join(sorted(map(re.escape, names)))
     return re.compile(rf"\b(?:{alternatives})\s*=")
-
-
-def assess(endpoint: str, parameter: str, value=None, others=None, options=None) -> tuple[str, str, str] | None:
-    """(verdict, reason, fix) for a parameter vLLM does not honour, or None when it is fine. `value` and
-    `others` are the call's literals (see call_literals); without them the value is unknown. `options`: the
-    rules' options (their "target" is the profile judged against)."""
-    found = assess_value(endpoint, parameter, value, others, options)
-    if found is not None and found[3] is None:
-        return found[:3]
-    return None
-
-
-def assess_value(endpoint: str, parameter: str, value=None, others=None, options=None):
-    """(verdict, reason, fix, value_class) for a parameter whose verdict is not ok, or None; value_class names
-    the value class (migrate/catalog/values.py) that decided, None when the parameter's name did."""
-    catalog = _catalog(options)
-    if catalog is None:
-        if parameter in FALLBACK_IGNORED:
-            return "ignored-by-vllm", f"vLLM ignores `{parameter}`", "remove it", None
-        if parameter in FALLBACK_REJECTED:
-            return "needs-change", f"vLLM cannot honour `{parameter}`", "remove or replace it", None
-        return None
-    known = catalog.endpoints.get(endpoint)
-    if known is None or parameter not in known.sdk_params:
-        return None  # not an OpenAI parameter of this endpoint (a 0.x-only or vLLM-only one): not this rule's business
-    from migrate.catalog.values import DYNAMIC
-
-    a = catalog.parameter(endpoint, parameter, DYNAMIC if value is None else value, others=others or {})
-    if a.value_class is not None and a.verdict.value != "ok":
-        return a.verdict.value, a.reason, a.fix, a.value_class
-    if a.verdict.value in ("ignored-by-vllm", "needs-change", "unsupported"):
-        return a.verdict.value, a.reason, a.fix, None
-    return None
 
 
 def call_literals(call: cst.Call) -> dict:
@@ -146,10 +106,6 @@ def call_literals(call: cst.Call) -> dict:
     return out
 
 
-def default_action(verdict: str, parameter: str) -> str:
-    return "drop" if verdict == "ignored-by-vllm" and parameter != "logit_bias" else "comment"
-
-
 class Transformer(RuleTransformer):
     RULE_ID = "OAI008"
 
@@ -159,7 +115,7 @@ class Transformer(RuleTransformer):
 
     def _endpoint_note(self, original: cst.Call, endpoint: str) -> None:
         """Endpoints vLLM serves only with another model or not at all: reported, the code is left as it is."""
-        catalog = _catalog(self.state.options)
+        catalog = judged_catalog(self.state.options)
         if catalog is None:
             return
         verdict = catalog.endpoint_verdict(endpoint)
@@ -169,7 +125,7 @@ class Transformer(RuleTransformer):
     def _has_work(self, original: cst.Call, endpoint: str) -> bool:
         """Whether the call gets a note or a parameter edit, before asking whose client it is (following the
         client's values costs a scope analysis of the module; most calls need nothing from this rule)."""
-        catalog = _catalog(self.state.options)
+        catalog = judged_catalog(self.state.options)
         if catalog is not None and catalog.endpoint_verdict(endpoint).verdict.value in ("needs-server-flag",
                                                                                           "unsupported"):
             return True
@@ -191,7 +147,7 @@ class Transformer(RuleTransformer):
         take: the call raises TypeError before any request is sent."""
         if name not in ONLY_KEYWORDS:
             return False
-        catalog = _catalog(self.state.options)
+        catalog = judged_catalog(self.state.options)
         known = catalog.endpoints.get(endpoint) if catalog is not None else None
         return known is None or name not in known.sdk_params
 
@@ -224,7 +180,7 @@ class Transformer(RuleTransformer):
             return updated
         if foreign_client(self, original) is not None:
             return updated  # another provider's call: its parameters are that provider's
-        catalog = _catalog(self.state.options)
+        catalog = judged_catalog(self.state.options)
         if catalog is not None and "OAI001" in self.state.active and endpoint in catalog.endpoints \
                 and not catalog.endpoints[endpoint].served:
             return updated  # OAI001 keeps this call on OpenAI (and says so): its parameters are OpenAI's
@@ -249,7 +205,7 @@ class Transformer(RuleTransformer):
                 continue
             action = policy.get(name) or default_action(verdict, name)
             if name == "logit_bias":
-                self.review(original, f"{_LOGIT_BIAS_NOTE} ({reason})", note=_LOGIT_BIAS_NOTE)
+                self.review(original, f"{LOGIT_BIAS_NOTE} ({reason})", note=LOGIT_BIAS_NOTE)
                 if action == "drop":
                     drop.add(name)
                 continue

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import libcst as cst
 
-from migrate.catalog import facts as _facts
 from migrate.rewrite.patterns import split_url
 from migrate.rewrite.rules import _walk as walk
 from migrate.rewrite.rules._base import (
@@ -38,19 +37,16 @@ from migrate.rewrite.rules._base import (
 )
 from migrate.rewrite.rules._values import Flow
 
-HOST = "api.openai.com"
-HTTP_LIBRARIES = _facts.HTTP_LIBRARIES  # one list with the scan (migrate/catalog/facts.py)
-HTTP_METHODS = frozenset({"post", "urlopen", "Request", "ws_connect", "build_request", "ClientRequest"})
-# Method names that other objects have too (dict.get, list.delete, ...): a request only on an HTTP receiver.
-AMBIGUOUS_METHODS = frozenset({"get", "put", "patch", "delete", "head", "options", "request", "stream", "fetch"})
-_HTTP_RECEIVER_WORDS = ("session", "client", "http", "requests", "conn", "api")
-MOCK_LIBRARIES = ("responses", "respx", "requests_mock", "pytest_httpx", "aioresponses", "httpretty", "vcr",
-                  "pook", "httmock")
-MOCK_FIXTURES = frozenset({"respx_mock", "httpx_mock", "requests_mock", "aioresponses", "mocked_responses",
-                           "rsps", "mock_router", "httpretty"})
-BASE_KEYWORDS = frozenset({"base_url", "api_base", "openai_api_base", "openai_base_url", "base", "endpoint",
-                           "api_url", "api_endpoint", "host", "url", "uri"})
-
+from migrate.rewrite.rules._sinks import (  # noqa: F401 - the rule's vocabulary, read here and by url_exports
+    HTTP_RECEIVER_WORDS,
+    AMBIGUOUS_METHODS,
+    BASE_KEYWORDS,
+    HOST,
+    HTTP_LIBRARIES,
+    HTTP_METHODS,
+    MOCK_FIXTURES,
+    MOCK_LIBRARIES,
+)
 
 def wanted(source: str, state) -> bool:
     return HOST in source
@@ -131,7 +127,7 @@ class Transformer(RuleTransformer):
         if isinstance(receiver, cst.Call):
             return any(q.split(".")[0] in HTTP_LIBRARIES for q in self.qnames_if(receiver.func, HTTP_LIBRARIES, called_by=receiver))
         name = receiver.attr.value if isinstance(receiver, cst.Attribute) else getattr(receiver, "value", "")
-        return isinstance(name, str) and any(word in name.lower() for word in _HTTP_RECEIVER_WORDS)
+        return isinstance(name, str) and any(word in name.lower() for word in HTTP_RECEIVER_WORDS)
 
     def _is_mock(self, call: cst.Call) -> bool:
         node = call.func

@@ -88,12 +88,12 @@ def simple(node) -> bool:
 
 
 def run(module: JsModule, context) -> RuleOutput:
-    from migrate.rewrite.rules.oai008_parameters import _LOGIT_BIAS_NOTE, _catalog, assess_value, default_action
+    from migrate.rewrite.target import LOGIT_BIAS_NOTE, assess_value, default_action, judged_catalog
 
     out = RuleOutput()
     policy: dict[str, str] = (context.options or {}).get("parameters", {})
     active = context.active or frozenset()
-    catalog = _catalog(context.options)
+    catalog = judged_catalog(context.options)
     bodies: set[int] = set()
     for finding in module.findings:
         if finding.kind is not Kind.CALL or finding.api not in OPENAI_APIS or not finding.endpoint:
@@ -133,7 +133,7 @@ def run(module: JsModule, context) -> RuleOutput:
                 continue
             action = policy.get(name) or default_action(verdict, name)
             if name == "logit_bias":  # never silent: dropped or kept, the note stays at the call
-                out.note(prop.start_byte, f"{_LOGIT_BIAS_NOTE} ({reason})", comment=_LOGIT_BIAS_NOTE)
+                out.note(prop.start_byte, f"{LOGIT_BIAS_NOTE} ({reason})", comment=LOGIT_BIAS_NOTE)
                 if action == "drop":
                     drops.append(remove_item(module.source, prop))
                 continue

@@ -20,7 +20,6 @@ import libcst.matchers as m
 from libcst import CSTTransformer
 from libcst.codemod import Codemod, CodemodContext, VisitorBasedCodemodCommand
 from libcst.metadata import (
-    MetadataWrapper,
     ParentNodeProvider,
     PositionProvider,
     QualifiedNameProvider,
@@ -92,7 +91,10 @@ class FileState:
         found = self._parents[3]
         hit = found.get(types)
         if hit is None:
-            hit = found[types] = [node for node in self._parents[2] if isinstance(node, types)]
+            order = self._parents[2]
+            # isinstance against LibCST's abstract bases, once per node type met rather than once per node
+            matching = {t for t in set(map(type, order)) if issubclass(t, types)}
+            hit = found[types] = [node for node in order if node.__class__ in matching]
         return hit
 
     def bindings(self, module: cst.Module):
@@ -129,7 +131,7 @@ class FileState:
         if found is None or found[0] is not top or found[1] != layout:
             alone = module.with_changes(body=[top], header=[], footer=[])
             found = self._positions[id(top)] = (top, layout,
-                                                MetadataWrapper(alone, unsafe_skip_copy=True).resolve(PositionProvider))
+                                                walk.Wrapper(alone, unsafe_skip_copy=True).resolve(PositionProvider))
         return found[2]
 
     def wrapper(self, module: cst.Module):

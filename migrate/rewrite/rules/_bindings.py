@@ -26,7 +26,7 @@ import re
 
 import libcst as cst
 
-from migrate.rewrite.rules._walk import _children
+from migrate.rewrite.rules._walk import _inner_children
 
 _COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
 _NOT_SIMPLE_SCOPES = (cst.Lambda, *_COMPREHENSIONS)
@@ -197,7 +197,7 @@ class Bindings:
             for item in node.items:
                 if item.asname is not None:
                     self._bind_targets(item.asname.name, "block", owner, node)
-        for child in _children(node):
+        for child in _inner_children(node):
             if isinstance(child, _BLOCKS):
                 self._visit(child, owner, statement)
 
@@ -224,14 +224,16 @@ class Bindings:
         names: dict[str, list[cst.Name]] = {}
         strings: list[cst.SimpleString] = []
         stack: list[cst.CSTNode] = [self.module]
+        name, string, imports = cst.Name, cst.SimpleString, (cst.Import, cst.ImportFrom)
         while stack:
             node = stack.pop()
-            if isinstance(node, cst.Name):
+            kind = node.__class__  # leaf classes: `is` instead of isinstance through LibCST's abstract base
+            if kind is name:
                 names.setdefault(node.value, []).append(node)
-            elif isinstance(node, cst.SimpleString):
+            elif kind is string:
                 strings.append(node)
-            elif not isinstance(node, (cst.Import, cst.ImportFrom)):
-                stack.extend(reversed(_children(node)))
+            elif kind not in imports:
+                stack.extend(reversed(_inner_children(node)))  # no name or string lies in whitespace
         self._names, self._strings = names, strings
 
 

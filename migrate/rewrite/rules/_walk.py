@@ -707,6 +707,8 @@ class Wrapper(MetadataWrapper):
     providers share) does not rebuild the tree: the same calls in the same order, see visit_exactly."""
 
     def visit_batched(self, visitors, before_visit=None, after_leave=None):
+        if not visitors and before_visit is None and after_leave is None:
+            return self.module  # LibCST's metadata resolution asks for a batched walk with no visitor in it
         from contextlib import ExitStack
 
         from libcst._batched_visitor import _BatchedCSTVisitor, _get_visitor_methods

@@ -75,59 +75,60 @@ class ImportIndex:
                 identifiers.add(node.attr)
                 stack.append((node.value, nested))
                 continue
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
-                for alias in node.names:
-                    self.identifiers.update(alias.name.split("."))
-                    if alias.asname:
-                        self.identifiers.add(alias.asname)
-            if isinstance(node, ast.Import):
-                for alias in node.names:
-                    self._path(alias.name)
-                    name = alias.asname or alias.name.split(".")[0]
-                    if alias.asname is None and "." in alias.name:
-                        self.tangled.add(name)
-                    target = alias.name if alias.asname else name
-                    self._import(name, target, alias.name.split(".")[0], nested)
-            elif isinstance(node, ast.ImportFrom):
-                if node.module:
-                    self._path(node.module)
-                for alias in node.names:
-                    if alias.name == "*":
-                        self.usable = False
-                        return
-                    name = alias.asname or alias.name
-                    if node.level:
-                        self.import_roots.setdefault(name, set()).add(".")
-                        self.other.add(name)
-                        continue
-                    self._import(name, f"{node.module}.{alias.name}", node.module.split(".")[0], nested)
-            elif isinstance(node, (ast.NamedExpr, ast.comprehension)):
-                self.tangled.update(_stored(node.target))
-            elif isinstance(node, ast.Lambda):
-                self.tangled.update(a.arg for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs,
-                                                    *filter(None, (node.args.vararg, node.args.kwarg))))
-            elif isinstance(node, ast.arg):
-                self.other.add(node.arg)
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                self.other.add(node.name)
-                self.defined.add(node.name)
-            elif isinstance(node, ast.ExceptHandler) and node.name:
-                self.other.add(node.name)
-                self.tangled.add(node.name)
-            elif isinstance(node, (ast.Global, ast.Nonlocal)):
-                self.other.update(node.names)
-                self.tangled.update(node.names)
-            elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
-                self.other.add(node.name)
-                self.tangled.add(node.name)
-            elif isinstance(node, ast.MatchMapping) and node.rest:
-                self.other.add(node.rest)
-                self.tangled.add(node.rest)
-            elif type(node).__name__ in _TYPE_PARAMS:  # Python 3.12+
-                name = node.name if isinstance(node.name, str) else node.name.id
-                self.other.add(name)
-                self.tangled.add(name)
-            inner = nested or isinstance(node, _NESTED_SCOPES)
+            if kind in _BINDING_KINDS:  # the few node types that bind names: one set lookup for the others
+                if isinstance(node, (ast.Import, ast.ImportFrom)):
+                    for alias in node.names:
+                        self.identifiers.update(alias.name.split("."))
+                        if alias.asname:
+                            self.identifiers.add(alias.asname)
+                if isinstance(node, ast.Import):
+                    for alias in node.names:
+                        self._path(alias.name)
+                        name = alias.asname or alias.name.split(".")[0]
+                        if alias.asname is None and "." in alias.name:
+                            self.tangled.add(name)
+                        target = alias.name if alias.asname else name
+                        self._import(name, target, alias.name.split(".")[0], nested)
+                elif isinstance(node, ast.ImportFrom):
+                    if node.module:
+                        self._path(node.module)
+                    for alias in node.names:
+                        if alias.name == "*":
+                            self.usable = False
+                            return
+                        name = alias.asname or alias.name
+                        if node.level:
+                            self.import_roots.setdefault(name, set()).add(".")
+                            self.other.add(name)
+                            continue
+                        self._import(name, f"{node.module}.{alias.name}", node.module.split(".")[0], nested)
+                elif isinstance(node, (ast.NamedExpr, ast.comprehension)):
+                    self.tangled.update(_stored(node.target))
+                elif isinstance(node, ast.Lambda):
+                    self.tangled.update(a.arg for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs,
+                                                        *filter(None, (node.args.vararg, node.args.kwarg))))
+                elif isinstance(node, ast.arg):
+                    self.other.add(node.arg)
+                elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    self.other.add(node.name)
+                    self.defined.add(node.name)
+                elif isinstance(node, ast.ExceptHandler) and node.name:
+                    self.other.add(node.name)
+                    self.tangled.add(node.name)
+                elif isinstance(node, (ast.Global, ast.Nonlocal)):
+                    self.other.update(node.names)
+                    self.tangled.update(node.names)
+                elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+                    self.other.add(node.name)
+                    self.tangled.add(node.name)
+                elif isinstance(node, ast.MatchMapping) and node.rest:
+                    self.other.add(node.rest)
+                    self.tangled.add(node.rest)
+                elif type(node).__name__ in _TYPE_PARAMS:  # Python 3.12+
+                    name = node.name if isinstance(node.name, str) else node.name.id
+                    self.other.add(name)
+                    self.tangled.add(name)
+            inner = nested or kind in _NESTED_KINDS
             names = fields.get(kind)
             if names is None:
                 names = fields[kind] = tuple(name for name in kind._fields if name != "ctx")
@@ -225,6 +226,11 @@ class ImportIndex:
 
 
 _TYPE_PARAMS = frozenset({"TypeVar", "ParamSpec", "TypeVarTuple", "TypeAlias"})
+_NESTED_KINDS = frozenset(_NESTED_SCOPES)
+_BINDING_KINDS = frozenset({ast.Import, ast.ImportFrom, ast.NamedExpr, ast.comprehension, ast.Lambda, ast.arg,
+                            ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.ExceptHandler, ast.Global,
+                            ast.Nonlocal, *(getattr(ast, name) for name in ("MatchAs", "MatchStar", "MatchMapping",
+                                                                            *_TYPE_PARAMS) if hasattr(ast, name))})
 
 
 def _stored(target: ast.expr) -> list[str]:

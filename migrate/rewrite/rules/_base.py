@@ -271,7 +271,7 @@ class RuleTransformer(VisitorBasedCodemodCommand):
                     self._skipped = node  # its children are not visited: on_leave comes next, for it
                     return False
                 outline.enter(node)
-        elif outline is not None and isinstance(node, cst.Module):
+        elif outline is not None and node.__class__ is cst.Module:
             outline.enter(node)
         if not _plain_dispatch(type(self)):
             return super().on_visit(node)

@@ -176,7 +176,7 @@ class ImportIndex:
             if nested or isinstance(node, cst.Name) or ".".join(chain) in self.import_paths:
                 return None
         else:
-            if any(isinstance(p, (cst.Import, cst.ImportFrom)) for p in parents):
+            if any(p.__class__ is cst.Import or p.__class__ is cst.ImportFrom for p in parents):
                 return set()
             parent = parents[-1] if parents else None
             if isinstance(node, cst.Name) and (
@@ -338,20 +338,24 @@ def _chain(node: cst.CSTNode) -> list[str] | None:
     inside are skipped (`OpenAI().chat` is "OpenAI.chat") and any other head reads "None" (`"".join` is
     "None.join", which LibCST resolves to the builtin None); a call or subscript is named by its callee or value
     (`OpenAI()` is "OpenAI"), as LibCST names it; None for any other node."""
-    while isinstance(node, (cst.Call, cst.Subscript)):
-        node = node.func if isinstance(node, cst.Call) else node.value
-    if not isinstance(node, (cst.Name, cst.Attribute)):
+    call, subscript, attribute, name = cst.Call, cst.Subscript, cst.Attribute, cst.Name  # leaf classes: `is`,
+    kind = node.__class__  # not isinstance through LibCST's abstract base (this runs for most names of a file)
+    while kind is call or kind is subscript:
+        node = node.func if kind is call else node.value
+        kind = node.__class__
+    if kind is not name and kind is not attribute:
         return None
     parts: list[str] = []
     while True:
-        if isinstance(node, cst.Attribute):
+        if kind is attribute:
             parts.append(node.attr.value)
             node = node.value
-        elif isinstance(node, cst.Call):
+        elif kind is call:
             node = node.func
-        elif isinstance(node, cst.Subscript):
+        elif kind is subscript:
             node = node.value
         else:
             break
-    parts.append(node.value if isinstance(node, cst.Name) else "None")
+        kind = node.__class__
+    parts.append(node.value if kind is name else "None")
     return parts[::-1]

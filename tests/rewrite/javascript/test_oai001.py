@@ -8,6 +8,47 @@ from tests.rewrite.javascript.cases import BASE, KEY, case, check_case
 
 CASES = [
     case("OAI001", """
+        "use client";
+        import OpenAI from "openai";
+
+        const openai = new OpenAI({ apiKey: localStorage.getItem("key") ?? "", dangerouslyAllowBrowser: true });
+        """, """
+        "use client";
+        import OpenAI from "openai";
+
+        // migrate: dangerouslyAllowBrowser: the client runs in the browser: users' browsers then call the vLLM server directly, which needs CORS (vLLM's --allowed-origins) and exposes its API key to every visitor; call vLLM from a server route instead, or start vLLM with --allowed-origins for the site's origin and give it a key that may be public; the rewrite reads OPENAI_BASE_URL through globalThis.process, which a browser bundle may not define (then the default URL applies, where `process.env` would throw): set the URL for the build with the bundler's prefix (VITE_, NEXT_PUBLIC_, ...)
+        const openai = new OpenAI({
+          apiKey: localStorage.getItem("key") ?? "",
+          dangerouslyAllowBrowser: true,
+          baseURL: (globalThis as any).process?.env?.OPENAI_BASE_URL ?? "http://localhost:8000/v1",
+        });
+        """, id="OAI001-ts-browser-client-reads-no-variable-guarded-process-read", name="App.tsx",
+        review=[("OAI001", 5, "the rewrite reads OPENAI_BASE_URL through globalThis.process")]),
+    case("OAI001", """
+        import OpenAI from "openai";
+
+        export default {
+          async fetch(request, env) {
+            const client = new OpenAI({ apiKey: request.headers.get("x-api-key") });
+            return client.models.list();
+          },
+        };
+        """, """
+        import OpenAI from "openai";
+
+        export default {
+          async fetch(request, env) {
+            // migrate: this OpenAI client's baseURL is read through globalThis.process, which a Worker does not have (the default URL applies there): read it off the Worker's env binding (env.OPENAI_BASE_URL, a var in wrangler.toml and a field of its Env type)
+            const client = new OpenAI({
+              apiKey: request.headers.get("x-api-key"),
+              baseURL: globalThis.process?.env?.OPENAI_BASE_URL ?? "http://localhost:8000/v1",
+            });
+            return client.models.list();
+          },
+        };
+        """, id="OAI001-js-worker-key-from-request-guarded-process-read-and-note", name="worker.js",
+        review=[("OAI001", 6, "read it off the Worker's env binding")]),
+    case("OAI001", """
         import OpenAI from "openai";
 
         export default {

@@ -137,3 +137,48 @@ def test_rewritten_typescript_type_checks_against_the_real_packages(project, tmp
     assert media.count("process.env.OPENAI_UPSTREAM_BASE_URL") == 2
     azure = (project / "src" / "azure.ts").read_text()
     assert "AzureOpenAI" not in azure and "export function make(): OpenAI {" in azure
+
+
+BROWSER_FILES = {
+    # a browser bundle's project: the DOM's types, not Node's (`process` does not exist for tsc, nor at run time)
+    "tsconfig.json": """
+        {"compilerOptions": {"strict": true, "noEmit": true, "target": "es2022", "module": "esnext",
+         "moduleResolution": "bundler", "skipLibCheck": true, "types": [], "lib": ["es2022", "dom"], "jsx": "preserve"},
+         "include": ["src"]}
+        """,
+    "src/client.ts": """
+        import OpenAI from "openai";
+
+        const openai = new OpenAI({ apiKey: localStorage.getItem("openai-key") ?? "", dangerouslyAllowBrowser: true });
+
+        export async function ask(question: string): Promise<string | null> {
+          const completion = await openai.chat.completions.create({
+            model: "gpt-4o",
+            messages: [{ role: "user", content: question }],
+          });
+          return completion.choices[0].message.content;
+        }
+        """,
+}
+
+
+def test_rewritten_browser_typescript_type_checks_without_nodes_types(tmp_path, node_env, typecheck_ts):
+    """A browser client gets no `process.env` read (TS2591 without @types/node, a ReferenceError in the bundle)."""
+    project = tmp_path / "web"
+    for rel, text in BROWSER_FILES.items():
+        (project / rel).parent.mkdir(parents=True, exist_ok=True)
+        (project / rel).write_text(textwrap.dedent(text).lstrip("\n"))
+    before = tmp_path / "before"
+    shutil.copytree(project, before)
+    plan = plan_rewrite([project / "src", project / "tsconfig.json"], config=Config(models=dict(MODELS)))
+    assert {c.path for c in plan.changes} == {"client.ts"}, plan.diff()
+    assert apply_plan(plan).refused == ()
+    text = (project / "src" / "client.ts").read_text()
+    code = [line for line in text.splitlines() if not line.lstrip().startswith("//")]
+    assert "(globalThis as any).process?.env?.OPENAI_BASE_URL" in text and not any("process.env" in c for c in code)
+
+    changes = typecheck_ts.changed_files(before, project)
+    result = typecheck_ts.check_rewrite(before, changes, env=node_env, work_dir=tmp_path / "tsc")
+    assert result.failures == [], result.failures
+    assert result.errors_before == 0, result.to_dict()
+    assert result.errors_after == 0 and result.new == [], [str(e) for e in result.new]

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 
-from migrate.catalog.providers import Role, framework_prefix, strip_framework_prefix
+from migrate.catalog.providers import JS_ENV_OBJECTS, Role, framework_prefix, strip_framework_prefix
 from migrate.rewrite.javascript.module import JsModule, strip_wrappers, string_value
 from migrate.scan.detect import sdk
 
 _ROLE_RE = re.compile(r"endpoint: ([a-z-]+): (.*)")
-ENV_OBJECTS = ("process.env", "import.meta.env", "Bun.env")
+ENV_OBJECTS = JS_ENV_OBJECTS
 
 
 def env_object(module: JsModule) -> str:
@@ -43,10 +43,40 @@ def env_name(module: JsModule, variable: str) -> str:
     return env_prefix(module) + variable
 
 
+# Code that may run where no `process` exists: a client the SDK is told runs in a browser, a React Server/Client
+# Components directive, a UI framework's import, the DOM's globals; a Cloudflare Worker's fetch handler.
+_BROWSER = (rb"""dangerouslyAllowBrowser|^[ \t]*["']use client["']|\bfrom[ \t]+["'](?:react|react-dom(?:/client)?|preact"""
+            rb"""|vue|svelte|solid-js|@angular/core)["']|\b(?:window|document|localStorage|sessionStorage|navigator)\.""")
+_WORKER = re.compile(rb"""\bfetch\s*\(\s*\w+\s*(?::\s*\w+\s*)?,\s*env\b|addEventListener\(\s*["']fetch["']""")
+_BROWSER_OR_WORKER = re.compile(_BROWSER + b"|" + _WORKER.pattern, re.MULTILINE)
+
+
+def is_worker(module: JsModule) -> bool:
+    """A Cloudflare Worker's module (a fetch handler given `env`, or a fetch event listener)."""
+    return bool(_WORKER.search(module.source))
+
+
+def lacks_process(module: JsModule) -> bool:
+    """Whether the module may run without Node's `process` (see _BROWSER_OR_WORKER) and does not read it itself
+    (a module that already reads `process.env` runs where it is defined, or polyfilled)."""
+    return b"process." not in module.source and bool(_BROWSER_OR_WORKER.search(module.source))
+
+
+def env_var(module: JsModule, name: str) -> str:
+    """The read of environment variable `name` the rewrite writes: `process.env.NAME` (`import.meta.env.NAME` in a
+    Vite module), or `globalThis.process?.env?.NAME` in a module that may run without `process`, where the plain
+    read throws a ReferenceError at run time (and fails `tsc` without Node's types: `(globalThis as any)` there)."""
+    obj = env_object(module)
+    if obj == "process.env" and lacks_process(module):
+        holder = "globalThis" if module.grammar == "javascript" else "(globalThis as any)"
+        return f"{holder}.process?.env?.{name}"
+    return f"{obj}.{name}"
+
+
 def env_expr(module: JsModule, variable: str, default: str) -> str:
     """`process.env.OPENAI_BASE_URL ?? "http://localhost:8000/v1"` (`import.meta.env.VITE_OPENAI_BASE_URL ?? ...` in
-    a module whose variables carry Vite's prefix)."""
-    return f"{env_object(module)}.{env_name(module, variable)} ?? {module.string(default)}"
+    a module whose variables carry Vite's prefix; see env_var)."""
+    return f"{env_var(module, env_name(module, variable))} ?? {module.string(default)}"
 
 
 def base_url_expr(module: JsModule, context, key=None) -> str:

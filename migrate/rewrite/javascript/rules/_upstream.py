@@ -375,8 +375,8 @@ def _upstream_props(module: JsModule, context, node) -> list[tuple[str, str]]:
     if key_value is not None and read is None and strip_wrappers(key_value).type != "string":
         key_expr = module.text(key_value)  # the project's own expression for the key
     else:
-        fallback = f"{_env_object(module)}.{read or env_name(module, 'OPENAI_API_KEY')}"
-        key_expr = f"{_env_object(module)}.{env_name(module, config.openai_upstream_api_key_env)} ?? {fallback}"
+        fallback = _env_var(module, read or env_name(module, "OPENAI_API_KEY"))
+        key_expr = f"{_env_var(module, env_name(module, config.openai_upstream_api_key_env))} ?? {fallback}"
     out = [("baseURL", env_expr(module, config.openai_upstream_base_url_env, config.openai_upstream_base_url_default)),
            ("apiKey", key_expr)]
     for prop_name, prop in props.items():
@@ -385,10 +385,10 @@ def _upstream_props(module: JsModule, context, node) -> list[tuple[str, str]]:
     return out
 
 
-def _env_object(module: JsModule) -> str:
-    from migrate.rewrite.javascript.rules._common import env_object
+def _env_var(module: JsModule, name: str) -> str:
+    from migrate.rewrite.javascript.rules._common import env_var
 
-    return env_object(module)
+    return env_var(module, name)
 
 
 def _sibling(module: JsModule, context, node, statement, new: str, endpoints: list[str], out: RuleOutput) -> None:

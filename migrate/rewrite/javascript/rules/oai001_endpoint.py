@@ -34,7 +34,7 @@ from migrate.rewrite.javascript.objects import add_properties, give_options, new
 from migrate.rewrite.javascript.rules import _upstream as upstream
 from migrate.rewrite.javascript.rules._common import (
     api_key_expr, base_url_expr, beside_key, configured, env_name, env_object, env_prefix, env_read, is_openai_base_variable,
-    is_openai_url, reads, role_of, statement_end,
+    is_openai_url, is_worker, lacks_process, reads, role_of, statement_end,
 )
 from migrate.scan.findings import Kind
 
@@ -376,6 +376,10 @@ def _bundler_note(module: JsModule, context) -> str:
     if env_object(module) == "import.meta.env":
         return (f"; browser code reads only the variables its bundler exposes (Vite: VITE_*): define "
                 f"{context.config.base_url_env} for it, or read it with the bundler's prefix")
+    if lacks_process(module):
+        return (f"; the rewrite reads {base} through globalThis.process, which a browser bundle may not define "
+                f"(then the default URL applies, where `process.env` would throw): set the URL for the build with "
+                f"the bundler's prefix (VITE_, NEXT_PUBLIC_, ...)")
     return ""
 
 
@@ -392,6 +396,10 @@ def merge(module: JsModule, context, options, out: RuleOutput, where: int, what:
         key_value = prop_value(given) if given is not None and given.type == "pair" else None
         add.append((base_key, base_url_expr(module, context, key_value)))
         beside = beside_key(module, key_value, config) if key_value is not None else None
+        if beside is None and lacks_process(module) and is_worker(module):
+            out.note(where, f"this {what}'s {base_key} is read through globalThis.process, which a Worker does not "
+                            f"have (the default URL applies there): read it off the Worker's env binding "
+                            f"(env.{config.base_url_env}, a var in wrangler.toml and a field of its Env type)")
         if beside is not None:
             holder = beside.rsplit(".", 1)[0]
             out.note(where, f"this {what}'s {base_key} is read from `{holder}`, where its key is read (not from "

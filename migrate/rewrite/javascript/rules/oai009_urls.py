@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from migrate.rewrite.javascript.edits import RuleOutput
 from migrate.rewrite.javascript.module import JsModule, arguments, key_name, properties, prop_value, strip_wrappers
-from migrate.rewrite.javascript.rules._common import configured, env_object
+from migrate.rewrite.javascript.rules._common import configured, env_var
 from migrate.rewrite.javascript.rules.oai003_models import _declaration, unknown_route_unserved, unserved
 from migrate.rewrite.patterns import split_url
 from migrate.scan.findings import Kind
@@ -58,7 +58,7 @@ class _Urls:
         self.context = context
         self.out = RuleOutput()
         self.done: set[int] = set()
-        self.base = f"{env_object(module)}.{context.config.base_url_env} ?? {module.string(context.config.base_url_default)}"
+        self.base = f"{env_var(module, context.config.base_url_env)} ?? {module.string(context.config.base_url_default)}"
 
     def request(self, finding) -> None:
         module = self.module

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 CERTAIN = "certain"
 MAYBE = "maybe"
@@ -100,14 +100,20 @@ class FileFacts:
     # (migrate/rewrite/url_exports.py); left out of truth: they say nothing about responses
     urls_sent: frozenset[str] = frozenset()
 
+    # OpenAI clients this module imports from another module of the tree (`from app.clients import client`, a
+    # function that returns one): its calls through them are OpenAI calls the rules must see (model names,
+    # parameters), though the module itself never mentions openai
+    clients: frozenset[str] = frozenset()
+
     def __bool__(self) -> bool:
-        return bool(self.functions or self.params)
+        return bool(self.functions or self.params or self.clients)
 
 
 @dataclass(frozen=True)
 class RepoFlow:
     files: Mapping[str, FileFacts]  # rel path -> facts (only files with any)
-    callers: frozenset[str] = frozenset()  # rel paths that do not mention openai but use a response function
+    callers: frozenset[str] = frozenset()  # rel paths that do not mention openai but use a response function or a
+    # client another module of the tree builds (FileFacts.clients)
     complete: bool = True  # False: the phase gave up; each file's rules work out their own module's facts
 
     def for_file(self, rel: str) -> FileFacts | None:
@@ -675,4 +681,60 @@ def build(sources: Iterable[tuple[str, str | bytes]], others: Iterable[tuple[str
         facts = solver.facts(mod)
         if facts:
             files[rel] = facts
+    for rel, names in _client_users(modules, pending, index).items():
+        files[rel] = replace(files.get(rel) or FileFacts(), clients=frozenset(names))
+        callers.add(rel)
     return RepoFlow(files, frozenset(r for r in callers if r in files))
+
+
+def _client_users(modules: Mapping[str, ModuleFlow], others: Mapping[str, object], index) -> dict[str, set[str]]:
+    """The files among `others` (rel -> loader) that import an OpenAI client a module of `modules` builds at its top
+    level (`client = OpenAI(...)`) or returns from a top-level function (`def get_client(): return OpenAI()`):
+    rel -> the local names bound to them."""
+    from migrate.catalog.clients import azure_clients, plain_clients
+
+    classes = {*plain_clients(), *azure_clients()}
+    exports: dict[str, set[str]] = {}  # rel -> its client names
+    for rel, mod in modules.items():
+        names = set()
+        for stmt in mod.scopes[""].node.body:
+            if isinstance(stmt, ast.Assign) and _builds_client(mod, stmt.value, classes):
+                names.update(t.id for t in stmt.targets if isinstance(t, ast.Name))
+            elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+                    isinstance(node, ast.Return) and _builds_client(mod, node.value, classes)
+                    for node in ast.walk(stmt)):
+                names.add(stmt.name)
+        if names:
+            exports[rel] = names
+    words = {name.encode() for names in exports.values() for name in names}
+    out: dict[str, set[str]] = {}
+    if not words or index is None:
+        return out
+    for rel, loader in others.items():
+        data = _read_or_none(loader)
+        if data is None or not any(word in data for word in words):
+            continue
+        mod = _parse(data, rel)
+        if mod is None:
+            continue
+        for local, dotted in mod.imports.items():
+            module, _, name = dotted.rpartition(".")
+            found = index.find(module, rel) if module else None
+            if found is not None and name in exports.get(found[1], ()):
+                out.setdefault(rel, set()).add(local)
+    return out
+
+
+def _builds_client(mod: ModuleFlow, value, classes) -> bool:
+    """`value` is a call of an OpenAI client class (`OpenAI(...)`, `openai.AsyncOpenAI(...)`, as imported)."""
+    if not isinstance(value, ast.Call):
+        return False
+    parts = []
+    func = value.func
+    while isinstance(func, ast.Attribute):
+        parts.append(func.attr)
+        func = func.value
+    if not isinstance(func, ast.Name):
+        return False
+    parts.append(mod.imports.get(func.id, func.id))
+    return ".".join(reversed(parts)) in classes

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+from migrate.config import Config
 from migrate.rewrite import apply_plan, plan_rewrite
 from migrate.rewrite.flow import CERTAIN, MAYBE, build, file_facts
 from tests.rewrite.conftest import CONFIG, make_tree, snapshot
@@ -209,3 +210,68 @@ def test_plan_follows_a_response_into_a_module_that_names_openai_without_calling
     assert 'self.text = message.content or ""' in after["app/types.py"]
     assert "return choice.finish_reason" in after["app/types.py"]
     assert [c.path for c in plan.changes].count("app/types.py") == 1
+
+
+CLIENTS = textwrap.dedent("""\
+    from openai import OpenAI
+
+    client = OpenAI()
+    NOT_A_CLIENT = {"model": "gpt-4o"}
+
+
+    def get_client():
+        return OpenAI()
+    """)
+
+VOICE = textwrap.dedent("""\
+    from app.clients import client
+
+
+    def chat(q):
+        return client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": q}])
+
+
+    def transcribe(f):
+        return client.audio.transcriptions.create(model="whisper-1", file=f).text
+    """)
+
+FACTORY_USER = textwrap.dedent("""\
+    from app.clients import get_client as make
+
+
+    def summarize(text):
+        return make().chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": text}])
+    """)
+
+SETTINGS_USER = textwrap.dedent("""\
+    from app.clients import NOT_A_CLIENT
+    from vendor_sdk import client
+
+
+    def call():
+        return client.chat.completions.create(model="gpt-4o", **NOT_A_CLIENT)
+    """)
+
+
+def test_calls_through_a_client_imported_from_another_module_are_rewritten(tmp_path):
+    """A module that never mentions openai but calls through an OpenAI client another module of the tree builds
+    (or a function of it returns) gets its model names mapped and its review items: before, the plan never read
+    it, and a model the map lacks went to vLLM without a word."""
+    root = make_tree(tmp_path, {"app/__init__.py": "", "app/clients.py": CLIENTS, "app/voice.py": VOICE,
+                                "app/summary.py": FACTORY_USER, "app/settings_user.py": SETTINGS_USER})
+    config = Config(models={"gpt-4o": "llama-big", "gpt-4o-mini": "llama-small"})
+    plan = plan_rewrite([root], config=config)
+    after = {c.path: c.after for c in plan.changes}
+    assert set(after) == {"app/clients.py", "app/voice.py", "app/summary.py"}, plan.diff()
+    assert 'model="llama-big"' in after["app/voice.py"] and 'model="whisper-1"' in after["app/voice.py"]
+    assert 'model="llama-small"' in after["app/summary.py"]
+    review = {(r.path, r.line, r.rule) for r in plan.review if r.path in ("app/voice.py", "app/summary.py")}
+    assert ("app/voice.py", 9, "OAI003") in review  # whisper-1: no entry in the model map
+    assert not any(r.path == "app/settings_user.py" for r in plan.review)  # no client of the tree there
+
+    facts = build([("app/clients.py", CLIENTS)], [("app/voice.py", lambda: VOICE.encode()),
+                                                  ("app/settings_user.py", lambda: SETTINGS_USER.encode())])
+    assert facts.callers == {"app/voice.py"} and facts.for_file("app/voice.py").clients == {"client"}
+
+    assert not apply_plan(plan).refused
+    assert plan_rewrite([root], config=config).changes == ()

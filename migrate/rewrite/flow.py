@@ -721,7 +721,12 @@ def _client_users(modules: Mapping[str, ModuleFlow], others: Mapping[str, object
             module, _, name = dotted.rpartition(".")
             found = index.find(module, rel) if module else None
             if found is not None and name in exports.get(found[1], ()):
-                out.setdefault(rel, set()).add(local)
+                out.setdefault(rel, set()).add(local)  # from app.clients import client
+                continue
+            found = index.find(dotted, rel)
+            for name in exports.get(found[1], ()) if found is not None else ():
+                if f"{local}.{name}".encode() in data:  # import app.clients as c ... c.client
+                    out.setdefault(rel, set()).add(f"{local}.{name}")
     return out
 
 

@@ -236,11 +236,16 @@ VOICE = textwrap.dedent("""\
     """)
 
 FACTORY_USER = textwrap.dedent("""\
+    import app.clients as clients
     from app.clients import get_client as make
 
 
     def summarize(text):
         return make().chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": text}])
+
+
+    def embed(text):
+        return clients.client.embeddings.create(model="text-embedding-3-small", input=text)
     """)
 
 SETTINGS_USER = textwrap.dedent("""\
@@ -272,6 +277,9 @@ def test_calls_through_a_client_imported_from_another_module_are_rewritten(tmp_p
     facts = build([("app/clients.py", CLIENTS)], [("app/voice.py", lambda: VOICE.encode()),
                                                   ("app/settings_user.py", lambda: SETTINGS_USER.encode())])
     assert facts.callers == {"app/voice.py"} and facts.for_file("app/voice.py").clients == {"client"}
+    facts = build([("app/clients.py", CLIENTS)], [("app/summary.py", lambda: FACTORY_USER.encode())])
+    assert facts.for_file("app/summary.py").clients == {"make", "clients.client"}
+    assert ("app/summary.py", 10, "OAI003") in review  # text-embedding-3-small, through the module's attribute
 
     assert not apply_plan(plan).refused
     assert plan_rewrite([root], config=config).changes == ()

@@ -214,25 +214,20 @@ def parents(module: cst.CSTNode, order: list | None = None) -> dict[cst.CSTNode,
     The walk does not enter whitespace and punctuation (most of a tree's nodes, and no rule asks for their
     parents): the table fills in their entries the first time one is asked for (see _Parents)."""
     table = _Parents(module)
-    inner = _inner_children
-
-    def walk(node: cst.CSTNode) -> None:
-        children = inner(node)
-        for child in children:
-            walk(child)
-        for child in children:
-            table[child] = node
-
-    def walk_in_order(node: cst.CSTNode) -> None:
-        order.append(node)
-        children = inner(node)
-        for child in children:
-            walk_in_order(child)
-        for child in children:
-            table[child] = node
-
-    (walk if order is None else walk_in_order)(module)
+    _fill(table, module, _inner_children, order)
     return table
+
+
+def _fill(table: dict, node: cst.CSTNode, read, order: list | None) -> None:
+    """table[child] = parent for every node below `node` that `read` (a child reader) reaches, set after each node's
+    children; `order`, when given, receives each node as the walk meets it."""
+    if order is not None:
+        order.append(node)
+    children = read(node)
+    for child in children:
+        _fill(table, child, read, order)
+    for child in children:
+        table[child] = node
 
 
 class _Parents(dict):
@@ -250,15 +245,7 @@ class _Parents(dict):
             return False
         module, self._module = self._module, None
         self.clear()
-
-        def walk(node: cst.CSTNode) -> None:
-            children = _children(node)
-            for child in children:
-                walk(child)
-            for child in children:
-                self[child] = node
-
-        walk(module)
+        _fill(self, module, _children, None)
         return True
 
     def __missing__(self, node):

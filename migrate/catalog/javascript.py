@@ -239,7 +239,10 @@ NPM_PACKAGES = ("openai", "@ai-sdk/openai", "ai", "@langchain/openai", "@azure/o
 DEPENDENCY_FIELDS = ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies")
 
 # -- environment -------------------------------------------------------------------------------------------------
-ENV_OBJECTS = ("process.env", "import.meta.env", "Deno.env", "Bun.env")
+# The objects JS/TS code reads environment variables off: Node's, Vite's, Bun's, and the guarded read the rewrite
+# writes into code that may run where no `process` exists (a browser bundle, a Worker): there `process.env.X` throws
+# a ReferenceError at run time (and `tsc` without Node's types rejects it), `globalThis.process?.env?.X` is undefined.
+ENV_OBJECTS = ("process.env", "import.meta.env", "Bun.env", "globalThis.process?.env", "(globalThis as any).process?.env")
 
 _CAMEL_RE = re.compile(r"(?<=[a-z0-9])([A-Z])")
 

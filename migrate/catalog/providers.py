@@ -90,12 +90,6 @@ PROVIDERS: tuple[Provider, ...] = (
     Provider("AWS Bedrock", ("amazonaws.com",), ("AWS", "BEDROCK")),
 )
 
-# The objects JS/TS code reads environment variables off: Node's, Vite's, Bun's, and the guarded read the rewrite
-# writes into code that may run where no `process` exists (a browser bundle, a Worker): there `process.env.X` throws
-# a ReferenceError at run time (and `tsc` without Node's types rejects it), `globalThis.process?.env?.X` is undefined.
-JS_ENV_OBJECTS = ("process.env", "import.meta.env", "Bun.env", "globalThis.process?.env",
-                  "(globalThis as any).process?.env")
-
 # Bundlers and frameworks expose to client code only the environment variables with their prefix, so browser
 # code reads `VITE_OPENAI_API_KEY` or `NEXT_PUBLIC_OPENAI_BASE_URL`: the prefix says which bundler, never which
 # provider. It is stripped before a name is classified (`VITE_KEY` is a key of unknown use, not a provider called

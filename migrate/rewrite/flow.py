@@ -681,16 +681,17 @@ def build(sources: Iterable[tuple[str, str | bytes]], others: Iterable[tuple[str
         facts = solver.facts(mod)
         if facts:
             files[rel] = facts
-    for rel, names in _client_users(modules, pending, index).items():
+    for rel, names in _client_users(modules, pending, index, waiting).items():
         files[rel] = replace(files.get(rel) or FileFacts(), clients=frozenset(names))
         callers.add(rel)
     return RepoFlow(files, frozenset(r for r in callers if r in files))
 
 
-def _client_users(modules: Mapping[str, ModuleFlow], others: Mapping[str, object], index) -> dict[str, set[str]]:
+def _client_users(modules: Mapping[str, ModuleFlow], others: Mapping[str, object], index,
+                  parsed: Mapping[str, ModuleFlow | None]) -> dict[str, set[str]]:
     """The files among `others` (rel -> loader) that import an OpenAI client a module of `modules` builds at its top
     level (`client = OpenAI(...)`) or returns from a top-level function (`def get_client(): return OpenAI()`):
-    rel -> the local names bound to them."""
+    rel -> the local names bound to them. `parsed`: the others build() has parsed already."""
     from migrate.catalog.clients import azure_clients, plain_clients
 
     classes = {*plain_clients(), *azure_clients()}
@@ -714,7 +715,7 @@ def _client_users(modules: Mapping[str, ModuleFlow], others: Mapping[str, object
         data = _read_or_none(loader)
         if data is None or not any(word in data for word in words):
             continue
-        mod = _parse(data, rel)
+        mod = parsed[rel] if rel in parsed else _parse(data, rel)
         if mod is None:
             continue
         for local, dotted in mod.imports.items():
@@ -732,14 +733,7 @@ def _client_users(modules: Mapping[str, ModuleFlow], others: Mapping[str, object
 
 def _builds_client(mod: ModuleFlow, value, classes) -> bool:
     """`value` is a call of an OpenAI client class (`OpenAI(...)`, `openai.AsyncOpenAI(...)`, as imported)."""
-    if not isinstance(value, ast.Call):
+    chain = _chain(value.func) if isinstance(value, ast.Call) else None
+    if chain is None:
         return False
-    parts = []
-    func = value.func
-    while isinstance(func, ast.Attribute):
-        parts.append(func.attr)
-        func = func.value
-    if not isinstance(func, ast.Name):
-        return False
-    parts.append(mod.imports.get(func.id, func.id))
-    return ".".join(reversed(parts)) in classes
+    return ".".join([mod.imports.get(chain[0], chain[0]), *chain[1:]]) in classes

@@ -315,9 +315,7 @@ class _ChildReaders(dict):
         if fields is None:
             reader = _node_children if not self.inner else lambda node: [
                 child for child in node.children if child.__class__ not in _trivia()]
-        elif not all(name.isidentifier() for name in fields):
-            reader = _generic_reader(fields, self.inner)
-        else:
+        else:  # child_fields gives dataclass field names only: identifiers, safe to write into the source
             trivia_only = _trivia_fields(node_type) if self.inner else frozenset()
             keep = " and item.__class__ not in trivia" if self.inner else ""
             keep_one = " and value_type not in trivia" if self.inner else ""
@@ -338,10 +336,6 @@ class _ChildReaders(dict):
             reader = namespace["read"]
         self[node_type] = reader
         return reader
-
-
-def _generic_reader(fields: tuple[str, ...], inner: bool):
-    return lambda node: _generic_children(node, fields, inner)
 
 
 def _node_children(node: cst.CSTNode) -> Sequence[cst.CSTNode]:

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 
-from migrate.catalog.providers import JS_ENV_OBJECTS, Role, framework_prefix, strip_framework_prefix
+from migrate.catalog.javascript import ENV_OBJECTS
+from migrate.catalog.providers import Role, framework_prefix, strip_framework_prefix
 from migrate.rewrite.javascript.module import JsModule, strip_wrappers, string_value
 from migrate.scan.detect import sdk
 
 _ROLE_RE = re.compile(r"endpoint: ([a-z-]+): (.*)")
-ENV_OBJECTS = JS_ENV_OBJECTS
 
 
 def env_object(module: JsModule) -> str:
@@ -79,22 +79,19 @@ def env_expr(module: JsModule, variable: str, default: str) -> str:
     return f"{env_var(module, env_name(module, variable))} ?? {module.string(default)}"
 
 
-def base_url_expr(module: JsModule, context, key=None) -> str:
-    """The base URL the rewrite writes; `key`, the API key value the client is given: where that reads the key
-    variable off another object than the environment (a Worker's `env` binding, `c.env`, a config object), the base
-    URL is read off the same object, which has it or leaves the default (`process` may not exist there at all)."""
-    config = context.config
-    beside = beside_key(module, key, config) if key is not None else None
-    if beside is not None:
-        return f"{beside} ?? {module.string(config.base_url_default)}"
-    return env_expr(module, config.base_url_env, config.base_url_default)
+def base_url_expr(module: JsModule, context) -> str:
+    """The base URL the rewrite writes (see beside_key for a client whose key is read off another object)."""
+    return env_expr(module, context.config.base_url_env, context.config.base_url_default)
 
 
 _MEMBER = re.compile(r"([A-Za-z_$][\w$]*(?:\??\.[A-Za-z_$][\w$]*)*)\??\.([A-Za-z_$][\w$]*)")
 
 
 def beside_key(module: JsModule, key, config) -> str | None:
-    """`env.OPENAI_BASE_URL` for a key read as `env.OPENAI_API_KEY` (any object but the environment ones)."""
+    """`env.OPENAI_BASE_URL` for a key read as `env.OPENAI_API_KEY` (any object but the environment ones): where a
+    client's key is read off another object than the environment (a Worker's `env` binding, `c.env`, a config
+    object), its base URL is read off the same object, which has it or leaves the default (`process` may not exist
+    there at all)."""
     match = _MEMBER.fullmatch(module.snippet(strip_wrappers(key)).strip())
     if match is None or match.group(1) in ENV_OBJECTS or match.group(1).startswith(("process", "import.meta")):
         return None

@@ -394,8 +394,9 @@ def merge(module: JsModule, context, options, out: RuleOutput, where: int, what:
     if base is None:
         given = next((props[k] for k in key_keys if k in props), None)
         key_value = prop_value(given) if given is not None and given.type == "pair" else None
-        add.append((base_key, base_url_expr(module, context, key_value)))
         beside = beside_key(module, key_value, config) if key_value is not None else None
+        add.append((base_key, base_url_expr(module, context) if beside is None
+                    else f"{beside} ?? {module.string(config.base_url_default)}"))
         if beside is None and lacks_process(module) and is_worker(module):
             out.note(where, f"this {what}'s {base_key} is read through globalThis.process, which a Worker does not "
                             f"have (the default URL applies there): read it off the Worker's env binding "

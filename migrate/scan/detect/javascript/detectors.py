@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 
 from migrate.catalog import javascript as js
 from migrate.catalog import prefixes
-from migrate.catalog.providers import JS_ENV_OBJECTS
 from migrate.scan.detect import sdk
 from migrate.scan.detect.core.registry import JAVASCRIPT_SEPARATORS, PrefixRegistry
 from migrate.scan.detect.javascript.evaluate import (
@@ -605,7 +604,7 @@ class ModuleDetector(Evaluator):
 
     def _on_env(self, node) -> None:
         obj = node.child_by_field_name("object")
-        if obj is None or self.text(obj) not in JS_ENV_OBJECTS:
+        if obj is None or self.text(obj) not in js.ENV_OBJECTS:
             return
         prop = node.child_by_field_name("property") or node.child_by_field_name("index")
         if prop is None:

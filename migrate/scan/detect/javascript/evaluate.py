@@ -23,7 +23,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from migrate.catalog import javascript as js
-from migrate.catalog.providers import JS_ENV_OBJECTS
 from migrate.catalog import prefixes
 from migrate.scan.detect.core.evaluate import CoreEvaluator, client_endpoint, option_evidence
 from migrate.scan.detect.core.registry import JAVASCRIPT_SEPARATORS, PrefixRegistry
@@ -389,7 +388,7 @@ class Evaluator(CoreEvaluator):
 
     def _env_read(self, obj, name: str):
         base = self.text(obj)
-        if base in JS_ENV_OBJECTS:
+        if base in js.ENV_OBJECTS:
             return Env(name)
         return None
 

@@ -8,6 +8,20 @@ from tests.rewrite.javascript.cases import BASE, KEY, case, check_case
 
 CASES = [
     case("OAI001", """
+        import OpenAI from "openai";
+
+        /** Answers about a document. The answer cites the document. */
+        export const client = new OpenAI();
+        """, f"""
+        import OpenAI from "openai";
+
+        /** Answers about a document. The answer cites the document. */
+        export const client = new OpenAI({{
+          baseURL: {BASE},
+          apiKey: {KEY},
+        }});
+        """, id="OAI001-ts-prose-in-a-comment-is-no-browser-code-plain-process-read"),
+    case("OAI001", """
         "use client";
         import OpenAI from "openai";
 

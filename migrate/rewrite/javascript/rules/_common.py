@@ -44,9 +44,10 @@ def env_name(module: JsModule, variable: str) -> str:
 
 
 # Code that may run where no `process` exists: a client the SDK is told runs in a browser, a React Server/Client
-# Components directive, a UI framework's import, the DOM's globals; a Cloudflare Worker's fetch handler.
+# Components directive, a UI framework's import, the DOM's globals read as code (`document.title`, not a comment's
+# "the document. It..."); a Cloudflare Worker's fetch handler.
 _BROWSER = (rb"""dangerouslyAllowBrowser|^[ \t]*["']use client["']|\bfrom[ \t]+["'](?:react|react-dom(?:/client)?|preact"""
-            rb"""|vue|svelte|solid-js|@angular/core)["']|\b(?:window|document|localStorage|sessionStorage|navigator)\.""")
+            rb"""|vue|svelte|solid-js|@angular/core)["']|\b(?:window|document|localStorage|sessionStorage|navigator)\.[A-Za-z_$]""")
 _WORKER = re.compile(rb"""\bfetch\s*\(\s*\w+\s*(?::\s*\w+\s*)?,\s*env\b|addEventListener\(\s*["']fetch["']""")
 _BROWSER_OR_WORKER = re.compile(_BROWSER + b"|" + _WORKER.pattern, re.MULTILINE)
 

@@ -1,8 +1,8 @@
 """Import removal without a scope analysis (migrate/rewrite/rules/_imports.py): LibCST's answer, cheaper.
 
 A rule that drops the last use of `from openai import X` asks RemoveImportsVisitor to remove the import; the
-targeted removal must return the very tree text LibCST's visitor returns, and give up (None) whenever something
-outside the imports spells the name.
+targeted removal must return the very tree text LibCST's visitor returns, and give up (None) whenever that text
+needs LibCST's scopes: a name spelled only in a string (an annotation, `__all__`), or bound some other way too.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from libcst.codemod.visitors import RemoveImportsVisitor
 from libcst.metadata import MetadataWrapper
 
 from migrate.rewrite.rules import _imports
+from migrate.rewrite.rules._names import ImportIndex
 from tests.rewrite.conftest import run_rules
 from tests.rewrite.test_names import SHADOWING, _case_sources, _example_sources
 
@@ -36,7 +37,8 @@ def _targeted(source: str, removals) -> str | None:
     context = CodemodContext()
     for module, obj, asname in removals:
         RemoveImportsVisitor.remove_unused_import(context, module, obj, asname)
-    tree = _imports._targeted_removal(context, cst.parse_module(source))
+    index = ImportIndex(source)
+    tree = _imports._targeted_removal(context, cst.parse_module(source), index.other if index.usable else None)
     return None if tree is None else tree.code
 
 
@@ -57,8 +59,15 @@ CASES = [
     ("twice", "from openai import AzureOpenAI\nfrom openai import AzureOpenAI\n", AZURE, True),
     ("other-module", "from azure import AzureOpenAI\nx = 1\n", AZURE, True),
     ("relative", "from . import AzureOpenAI\nx = 1\n", AZURE, True),
-    ("still-used", "from openai import AzureOpenAI\nclient = AzureOpenAI()\n", AZURE, False),
-    ("used-as-attribute-name", "from openai import AzureOpenAI\nx = lib.AzureOpenAI\n", AZURE, False),
+    ("still-used", "from openai import AzureOpenAI\nclient = AzureOpenAI()\n", AZURE, True),
+    ("still-used-one-of-two", "from openai import AzureOpenAI, OpenAI\nAzureOpenAI()\n",
+     [*AZURE, ("openai", "OpenAI", None)], True),
+    ("used-and-quoted", "from openai import AzureOpenAI\nc = AzureOpenAI()\nprint('AzureOpenAI')\n", AZURE, True),
+    ("used-as-attribute-name", "from openai import AzureOpenAI\nx = lib.AzureOpenAI\n", AZURE, True),
+    ("used-as-keyword-name", "from openai import AzureOpenAI\nf(AzureOpenAI=1)\n", AZURE, True),
+    ("shadowed-in-function", "from openai import AzureOpenAI\ndef f(AzureOpenAI):\n    return AzureOpenAI\n", AZURE,
+     False),
+    ("quoted-only", "from openai import AzureOpenAI\nprint('AzureOpenAI is gone')\n", AZURE, False),
     ("exported", "from openai import AzureOpenAI\n__all__ = ['AzureOpenAI']\n", AZURE, False),
     ("string-annotation", "from openai import AzureOpenAI\ndef f(c: 'AzureOpenAI'): ...\n", AZURE, False),
     ("in-f-string-text", "from openai import AzureOpenAI\nx = f'AzureOpenAI {y}'\n", AZURE, False),
@@ -87,15 +96,15 @@ def test_rules_give_the_same_answers_without_it(monkeypatch):
     used = []
     real = _imports._targeted_removal
 
-    def spy(context, tree):
-        result = real(context, tree)
+    def spy(context, tree, bound_elsewhere):
+        result = real(context, tree, bound_elsewhere)
         used.append(result is not None)
         return result
 
     monkeypatch.setattr(_imports, "_targeted_removal", spy)
     fast = [_result(source) for source in sources]
     assert any(used), "no source exercised the targeted removal"
-    monkeypatch.setattr(_imports, "_targeted_removal", lambda context, tree: None)
+    monkeypatch.setattr(_imports, "_targeted_removal", lambda context, tree, bound_elsewhere: None)
     slow = [_result(source) for source in sources]
     for source, a, b in zip(sources, fast, slow):
         assert a == b, textwrap.shorten(source, 300)

@@ -9,6 +9,7 @@ the comment has since moved away from its statement or the code it quotes has ch
 
 from __future__ import annotations
 
+import ast
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -313,7 +314,8 @@ class RuleTransformer(VisitorBasedCodemodCommand):
         # way: on the same tree without a deep copy, and adding imports without walking into the code below them.
         from migrate.rewrite.rules._imports import run_fixup
 
-        return run_fixup(transform, self.context, tree)
+        index = self.state.import_index()
+        return run_fixup(transform, self.context, tree, index.other if index is not None and index.usable else None)
 
     def _attach_notes(self, result, notes: list[str]):
         target = result
@@ -356,8 +358,8 @@ class RuleTransformer(VisitorBasedCodemodCommand):
         # the module's header; an earlier run's rule moved the statement or the comment), is not written twice:
         # every such stray copy accounts for one note written now.
         source = self.state.source
-        held = Counter() if source is not None and NOTE_PREFIX not in source else Counter(
-            note_key(text) for text in _note_comments(tree))  # the text of `tree` holds no note: nothing to walk
+        found = _note_lines(source, self.state.import_index()) if source is not None else None
+        held = Counter(note_key(text) for text in (found if found is not None else _note_comments(tree)))
         drop: set[int] = set()
         for key, lines in self._notes_written.items():
             stray = min(max(held[key] - self._notes_found[key], 0), len(lines))
@@ -1007,6 +1009,28 @@ def _missing_notes(wanted: list[str], present: list[str]) -> list[str]:
         else:
             present.remove(same)
     return missing
+
+
+_NOTE_LINE = re.compile(r"^[ \t\f]*" + re.escape(NOTE_PREFIX) + r"([^\r\n]*)", re.MULTILINE)
+
+
+def _note_lines(source: str, index) -> list[str] | None:
+    """What _note_comments finds, read off the text (`index`: its ImportIndex): the `# migrate:` comments on lines of
+    their own, less those inside a string that spans lines. None where the text alone cannot say."""
+    if NOTE_PREFIX not in source:
+        return []
+    if "\r" in source.replace("\r\n", ""):
+        return None  # lines ended by a lone \r, which `^` does not see
+    found = [(source.count("\n", 0, match.start()) + 1, match.group(1)) for match in _NOTE_LINE.finditer(source)]
+    if found and ('"""' in source or "'''" in source or "\\\n" in source):
+        if index is None or not index.usable or index.tree is None:
+            return None
+        inside = set()
+        for node in ast.walk(index.tree):
+            if isinstance(node, (ast.Constant, ast.JoinedStr)) and node.end_lineno > node.lineno:
+                inside.update(range(node.lineno + 1, node.end_lineno + 1))
+        found = [(line, text) for line, text in found if line not in inside]
+    return [_one_line(text) for _, text in found]
 
 
 def _note_comments(tree: cst.Module) -> list[str]:

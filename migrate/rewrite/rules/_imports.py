@@ -123,16 +123,16 @@ def _head(module: cst.Module) -> cst.Module:
     return module
 
 
-class _Found(Exception):
-    pass
-
-
 class _Spelled(cst.CSTVisitor):
-    """Raises _Found at the first name (outside imports) or string that spells one of `names` as a word."""
+    """Which of `names` the code outside imports spells: as a name (`used`), or as a word in a string (`quoted`:
+    a string annotation or an `__all__` entry may be a use)."""
 
     def __init__(self, names: set[str]) -> None:
         super().__init__()
         self.names = names
+        self.used: set[str] = set()
+        self.quoted: set[str] = set()
+        self._not_names: set[int] = set()
         self.word = re.compile(r"(?<!\w)(?:%s)(?!\w)" % "|".join(map(re.escape, sorted(names))))
 
     def visit_Import(self, node: cst.Import) -> bool:
@@ -141,17 +141,22 @@ class _Spelled(cst.CSTVisitor):
     def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
         return False
 
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self._not_names.add(id(node.attr))  # `lib.X` reads an attribute, not the name X
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        if node.keyword is not None:
+            self._not_names.add(id(node.keyword))
+
     def visit_Name(self, node: cst.Name) -> None:
-        if node.value in self.names:
-            raise _Found
+        if node.value in self.names and id(node) not in self._not_names:
+            self.used.add(node.value)
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
-        if self.word.search(node.value):
-            raise _Found
+        self.quoted.update(self.word.findall(node.value))
 
     def visit_FormattedStringText(self, node: cst.FormattedStringText) -> None:
-        if self.word.search(node.value):
-            raise _Found
+        self.quoted.update(self.word.findall(node.value))
 
 
 class _Unused:
@@ -195,24 +200,31 @@ class _StatementRemoveImports(RemoveImportsVisitor):
         return super().on_visit(node)
 
 
-def _targeted_removal(context: CodemodContext, tree: cst.Module) -> cst.Module | None:
-    """The tree RemoveImportsVisitor would return, when every name asked about is certainly unused; else None."""
+def _targeted_removal(context: CodemodContext, tree: cst.Module, bound_elsewhere: set[str] | None) -> cst.Module | None:
+    """The tree RemoveImportsVisitor would return, when that is certain without scope analysis; else None.
+
+    A name no code spells is unused; a name the code spells as a name is used, when nothing but its import binds it
+    (`bound_elsewhere`: the names bound some other way, None when unknown); a name spelled only inside a string
+    needs LibCST's reading of annotations and `__all__`."""
     scheduled = RemoveImportsVisitor._get_imports_from_context(context)
     if not scheduled or any(obj is None or "." in obj for _, obj, _ in scheduled):
         return None  # whole-module imports (`import a.b`): their dotted names are LibCST's business
     names = {alias or obj for _, obj, alias in scheduled}
-    try:
-        walk.visit(tree, _Spelled(names))
-    except _Found:
+    spelled = _Spelled(names)
+    walk.visit(tree, spelled)
+    if spelled.quoted - spelled.used or (spelled.used and (bound_elsewhere is None or spelled.used & bound_elsewhere)):
         return None
-    return walk.transform(tree, _StatementRemoveImports(context, names))
+    unused = names - spelled.used
+    return walk.transform(tree, _StatementRemoveImports(context, unused)) if unused else tree
 
 
-def run_fixup(transform: type, context: CodemodContext, tree: cst.Module) -> cst.Module:
+def run_fixup(transform: type, context: CodemodContext, tree: cst.Module,
+              bound_elsewhere: set[str] | None = None) -> cst.Module:
+    """`bound_elsewhere`: the names the module binds other than by an import, when known (see _targeted_removal)."""
     if transform is AddImportsVisitor:
         transform = _TopAddImports
     elif transform is RemoveImportsVisitor:
-        fast = _targeted_removal(context, tree)
+        fast = _targeted_removal(context, tree, bound_elsewhere)
         if fast is not None:
             return fast
     instance = transform(context)

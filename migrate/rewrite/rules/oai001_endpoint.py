@@ -58,6 +58,7 @@ from migrate.rewrite.rules._base import (
     replace_arg_value,
 )
 from migrate.rewrite.rules import _walk as walk
+from migrate.rewrite.rules._prune import word_search
 from migrate.rewrite.rules._values import Env, Flow, Lit, NoneValue
 from migrate.rewrite.rules._roles import Decision, decide, decide_values
 
@@ -68,15 +69,16 @@ _SETTINGS = {"openai.api_key": "api_key", "openai.base_url": "base_url", "openai
 _VARIANTS = ("with_raw_response", "with_streaming_response")
 
 _CLASS_NAMES = "|".join(sorted({q.rsplit(".", 1)[1] for q in CLIENT_CLASSES}))  # OpenAI, Client, ... (catalog)
-_WANTED = re.compile(
-    rf"\b(?:{_CLASS_NAMES})\s*\(|\.(?:api_key|api_base|base_url)\s*=(?!=)"
-    r"|\b\w+\.(?:chat|completions|embeddings|images|responses|moderations|audio)\.\w+"
-    rf"|\b(?:{_CLASS_NAMES})\s+as\s+\w+"
+# Pre-filters; the client class names must start a word (see _prune.word_search)
+_WANTED = (
+    re.compile(r"\.(?:api_key|api_base|base_url)\s*=(?!=)"),
+    re.compile(r"\.(?:chat|completions|embeddings|images|responses|moderations|audio)\.\w"),
 )
+_CLASS_WANTED = re.compile(rf"(?:{_CLASS_NAMES})\s*\(|(?:{_CLASS_NAMES})\s+as\s+\w")
 
 
 def wanted(source: str, state) -> bool:
-    return bool(_WANTED.search(source))
+    return any(pattern.search(source) for pattern in _WANTED) or word_search(_CLASS_WANTED, source)
 
 
 class Transformer(RuleTransformer):

@@ -56,7 +56,7 @@ from migrate.catalog import legacy as _legacy
 from migrate.catalog import load_catalog
 from migrate.catalog.facts import LEGACY_SETTINGS
 from migrate.rewrite.rules import _uploads
-from migrate.rewrite.rules._prune import words_pattern
+from migrate.rewrite.rules._prune import word_search, words_pattern
 from migrate.catalog.providers import Classification, Role
 from migrate.rewrite.rules._roles import decide
 from migrate.rewrite.rules._values import Flow
@@ -106,18 +106,21 @@ _SETTING_NOTES = {
 }
 
 
-_WANTED = re.compile(rf"\b(?:{'|'.join(sorted(_legacy.CLASSES))})\s*\.\s*(?:{'|'.join(sorted(_legacy.METHODS))})\b")
+# The pre-filters, searched with _prune.word_search where a word must start (a leading \b would cost Python's regex
+# engine a try at every position); `from openai import` is not held to the start of a line: a match in a comment
+# costs time only.
+_WANTED = re.compile(rf"(?:{'|'.join(sorted(_legacy.CLASSES))})\s*\.\s*(?:{'|'.join(sorted(_legacy.METHODS))})\b")
 _GONE_SETTINGS = frozenset(SETTINGS) - load_catalog().module_settings
 _RESOURCE_NAMES = "|".join(sorted({*_RESOURCES, *_GONE_SETTINGS}))
-_BARE = re.compile(rf"\bopenai\s*\.\s*(?:{_RESOURCE_NAMES})\b|^[ \t]*from[ \t]+openai[ \t]+import\b[^\n]*\b(?:{_RESOURCE_NAMES})\b",
-                   re.MULTILINE)
-_MODULES = re.compile(rf"\bopenai\s*\.\s*(?:{'|'.join(sorted(_legacy.REMOVED_MODULES))})\b"
-                      rf"|^[ \t]*from[ \t]+openai[ \t]+import\b[^\n]*\b(?:{'|'.join(sorted(_legacy.REMOVED_MODULES))})\b",
-                      re.MULTILINE)
+_BARE = (re.compile(rf"openai\s*\.\s*(?:{_RESOURCE_NAMES})\b"),
+         re.compile(rf"from[ \t]+openai[ \t]+import\b[^\n]*\b(?:{_RESOURCE_NAMES})\b"))
+_MODULES = (re.compile(rf"openai\s*\.\s*(?:{'|'.join(sorted(_legacy.REMOVED_MODULES))})\b"),
+            re.compile(rf"from[ \t]+openai[ \t]+import\b[^\n]*\b(?:{'|'.join(sorted(_legacy.REMOVED_MODULES))})\b"))
 
 
 def wanted(source: str, state) -> bool:
-    return bool(_WANTED.search(source)) or bool(_BARE.search(source)) or bool(_MODULES.search(source))
+    return (any(word_search(pattern, source) for pattern in (_BARE[0], _MODULES[0], _WANTED))
+            or any(pattern.search(source) for pattern in (_BARE[1], _MODULES[1])))
 
 
 class Transformer(RuleTransformer):

@@ -39,6 +39,7 @@ from migrate.catalog.facts import (
     ExceptionFact,
 )
 from migrate.rewrite.rules._base import RuleTransformer, code, get_arg, literal_str, openai_alias
+from migrate.rewrite.rules._prune import word_search
 
 ERRORS: dict[str, str] = {name: fact.current for name, fact in LEGACY_EXCEPTION_CLASSES.items()}
 # 0.x names that `from openai import X` / `openai.X` still spell in 0.x code, and that openai>=1 lacks
@@ -63,11 +64,11 @@ ATTRIBUTES = LEGACY_ERROR_ATTRIBUTES
 # The keyword arguments of 0.x's OpenAIError.__init__ (openai 0.28 error.py), besides message.
 _LEGACY_CONSTRUCTOR_KEYWORDS = ("http_body", "http_status", "json_body", "headers", "code")
 
-_NAMES = re.compile(r"\b(?:%s)\b" % "|".join(sorted({*ERRORS, *_CONSTRUCTORS})))
+_NAMES = re.compile(r"(?:%s)\b" % "|".join(sorted({*ERRORS, *_CONSTRUCTORS})))
 
 
 def wanted(source: str, state) -> bool:
-    return "openai.error" in source or "error import" in source or bool(_NAMES.search(source))
+    return "openai.error" in source or "error import" in source or word_search(_NAMES, source)
 
 
 class Transformer(RuleTransformer):

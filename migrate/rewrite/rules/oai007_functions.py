@@ -42,6 +42,7 @@ from libcst.codemod.visitors import AddImportsVisitor
 from migrate.catalog.legacy import qualified_calls
 from migrate.rewrite import flow
 from migrate.rewrite.rules import _walk as walk
+from migrate.rewrite.rules._prune import word_search
 from migrate.rewrite.rules._base import (
     RuleTransformer,
     code,
@@ -57,12 +58,12 @@ _LEGACY_CHAT = frozenset(qualified_calls(_CHAT))  # openai.ChatCompletion.create
 
 
 _FUNCTION_TOOL_CALL = "ChatCompletionMessageToolCall"  # in openai.types.chat
-_WANTED = re.compile(r"\bfunctions\s*=|function_call")
+_WANTED = re.compile(r"functions\s*=|function_call")  # searched with word_search
 _ACTS = re.compile(r"function|\\")
 
 
 def wanted(source: str, state) -> bool:
-    return bool(_WANTED.search(source))
+    return word_search(_WANTED, source)
 
 
 def _function_dict(value: cst.BaseExpression) -> cst.Dict:

@@ -41,8 +41,9 @@ from migrate.rewrite.rules._base import (
 )
 from migrate.rewrite.rules.oai003_models import with_value
 from migrate.catalog import wrappers
+from migrate.rewrite.rules._prune import word_search
 
-_WANTED = re.compile(r"\b(?:langchain\w*|llama_index|gpt_index|litellm|instructor|dspy)\b")
+_WANTED = re.compile(r"(?:langchain\w*|llama_index|gpt_index|litellm|instructor|dspy)\b")
 
 # Wrappers that route by a "provider/model" string: (position of the model argument, its keyword).
 _MODEL_ROUTED = {"litellm": (0, "model"), "instructor.from_provider": (0, "model"), "dspy.LM": (0, "model")}
@@ -53,19 +54,38 @@ _INIT_FUNCTIONS = {"init_chat_model": "model_provider", "init_embeddings": "prov
 
 
 def wanted(source: str, state) -> bool:
-    if not _WANTED.search(source):
+    if not word_search(_WANTED, source):
         return False
-    # the word alone (a docstring, a relative import inside one of those packages) is not enough: every call the
-    # rule acts on has a qualified name inside a wrapper package, which only an import of that package can give
+    # the word alone (a docstring, a module of one of those packages importing its own parts) is not enough: every
+    # call the rule acts on has a qualified name that an import of a wrapper package starts (see _may_reach)
     index = state.index_of(source) if state is not None else None
-    return index is None or not index.usable or any(
-        root in _PACKAGES for roots in index.import_roots.values() for root in roots)
+    if index is None or not index.usable:
+        return True
+    return any(_may_reach(target, index.identifiers)
+               for bound in (index.imports, index.nested) for targets in bound.values() for target in targets)
 
 
 # The packages every name _target() recognises comes from: a callee from none of them is answered without
 # resolving its qualified names (most calls of a module, and the ones that need LibCST's scope analysis).
 _PACKAGES = frozenset({module.split(".", 1)[0] for module, _ in wrappers.WRAPPER_CLASSES}
                       | {name.split(".", 1)[0] for name in wrappers.LANGCHAIN_INIT} | {"litellm", "instructor", "dspy"})
+_CLASS_ROOTS = frozenset(module.split(".", 1)[0] for module, _ in wrappers.WRAPPER_CLASSES)
+_CLASS_NAMES = frozenset(cls for _, cls in wrappers.WRAPPER_CLASSES)
+_CALLED_NAMES = ("instructor.from_provider", "dspy.LM", *wrappers.LANGCHAIN_INIT)
+
+
+def _may_reach(target: str, spelled: set[str]) -> bool:
+    """Whether a name an import binds to `target` may start the qualified name of a call _target() recognises: the
+    name itself or an attribute chain after it (`import langchain` ... `langchain.llms.OpenAI(...)`), which ends in
+    a class or function name the code spells."""
+    root = target.split(".", 1)[0]
+    if root not in _PACKAGES:
+        return False
+    if root == "litellm":
+        return "Router" in spelled or not spelled.isdisjoint(wrappers.LITELLM_FUNCTIONS)
+    if any(name == target or name.startswith(target + ".") for name in _CALLED_NAMES):
+        return True
+    return root in _CLASS_ROOTS and not spelled.isdisjoint(_CLASS_NAMES)
 
 
 class Transformer(RuleTransformer):

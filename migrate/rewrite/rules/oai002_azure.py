@@ -42,6 +42,10 @@ def wanted(source: str, state) -> bool:
 class Transformer(RuleTransformer):
     RULE_ID = "OAI002"
 
+    def __init__(self, context, state) -> None:
+        super().__init__(context, state)
+        self._join: dict[str, set[str]] = {}  # Azure class name -> the plain classes its import statements gain
+
     def statement_filter(self):
         return self.names_filter(("openai",))  # every hook asks for a name inside openai
 
@@ -93,12 +97,38 @@ class Transformer(RuleTransformer):
             return updated
         if isinstance(parent, cst.Attribute) and parent.attr is original:
             return updated  # handled in leave_Attribute
-        AddImportsVisitor.add_needed_import(self.context, "openai", target)
-        imported = self._azure_name(original)
+        q = self.qname_in(original, AZURE_CLASSES)
+        module, imported = q.rsplit(".", 1) if q is not None else ("openai", original.value)
         asname = original.value if original.value != imported else None
-        RemoveImportsVisitor.remove_unused_import(self.context, "openai", imported, asname)
+        if self._joinable(original.value):
+            # the plain class joins the import of the Azure one, where it is: inside a function (a lazy import of an
+            # optional dependency) or a `try: ... except ImportError` it stays there, and does not load at the top
+            self._join.setdefault(original.value, set()).add(target)
+        else:
+            AddImportsVisitor.add_needed_import(self.context, "openai", target)
+        # from the module it was imported from: `from openai.lib.azure import AzureOpenAI` goes too
+        RemoveImportsVisitor.remove_unused_import(self.context, module, imported, asname)
         self.edited()
         return updated.with_changes(value=target)
+
+    def _joinable(self, name: str) -> bool:
+        """`name` is bound by `from openai import ...` statements only (wherever they are)."""
+        index = self.state.import_index()
+        if index is None or not index.usable or name in index.other:
+            return False
+        targets = {*index.imports.get(name, ()), *index.nested.get(name, ())}
+        return bool(targets) and all(t.rpartition(".")[0] == "openai" for t in targets)
+
+    def leave_Module(self, original: cst.Module, updated: cst.Module):
+        if not self._join:
+            return updated
+        joiner = _JoinImports(self._join)
+        updated = updated.visit(joiner)
+        for name, targets in self._join.items():
+            if name not in joiner.done:
+                for target in sorted(targets):
+                    AddImportsVisitor.add_needed_import(self.context, "openai", target)
+        return updated
 
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute):
         target = self._azure(original)
@@ -107,10 +137,36 @@ class Transformer(RuleTransformer):
         self.edited()
         return updated.with_changes(attr=cst.Name(target))
 
-    def _azure_name(self, node) -> str:
-        q = self.qname_in(node, AZURE_CLASSES)
-        return q.rsplit(".", 1)[1] if q is not None else node.value
-
     def _azure(self, node) -> str | None:
         q = self.qname_in(node, AZURE_CLASSES)
         return AZURE_CLASSES[q] if q is not None else None
+
+
+class _JoinImports(cst.CSTTransformer):
+    """`from openai import AzureOpenAI` gains the plain class the code now uses (`from openai import AzureOpenAI,
+    OpenAI`; the Azure name goes once unused), wherever the statement is."""
+
+    def __init__(self, wanted: dict[str, set[str]]) -> None:
+        super().__init__()
+        self.wanted = wanted
+        self.done: set[str] = set()
+
+    def leave_ImportFrom(self, original: cst.ImportFrom, updated: cst.ImportFrom):
+        module = updated.module
+        if (updated.relative or not isinstance(module, cst.Name) or module.value != "openai"
+                or isinstance(updated.names, cst.ImportStar)):
+            return updated
+        names = list(updated.names)
+        have = {alias.evaluated_alias or alias.evaluated_name for alias in names}
+        out = []
+        for alias in names:
+            out.append(alias)
+            bound = alias.evaluated_alias or alias.evaluated_name
+            if bound not in self.wanted:
+                continue
+            self.done.add(bound)
+            for target in sorted(self.wanted[bound] - have):
+                have.add(target)
+                out[-1] = out[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+                out.append(cst.ImportAlias(name=cst.Name(target), comma=alias.comma))
+        return updated.with_changes(names=out)

@@ -105,6 +105,111 @@ CASES = [
             return OpenAI(**params)
         """, id="OAI002-azure-arguments-spread-from-a-dict-left-for-review",
         review=[('OAI002', 8, "the arguments spread into it must not carry api_version, azure_endpoint")]),
+    # openai imported lazily, inside the function (an optional dependency): the plain class joins that import, and
+    # no import at the top loads openai with the module
+    case("OAI002", """
+        def make_client(settings):
+            from openai import AzureOpenAI  # optional dependency
+
+            return AzureOpenAI(api_key=settings.key, api_version="2024-02-01")
+
+        class Provider:
+            def client(self):
+                from openai import (
+                    AzureOpenAI,
+                )
+                return AzureOpenAI(api_version="2024-02-01")
+        """, """
+        import os
+
+        def make_client(settings):
+            from openai import OpenAI  # optional dependency
+
+            # migrate: AzureOpenAI -> OpenAI for vLLM: the Azure key `settings.key` is not sent to vLLM; api_key reads $OPENAI_API_KEY
+            # migrate: AzureOpenAI -> OpenAI for vLLM: dropped api_version
+            return OpenAI(api_key=os.environ.get("OPENAI_API_KEY", "EMPTY"))
+
+        class Provider:
+            def client(self):
+                from openai import (
+                    OpenAI,
+                )
+                # migrate: AzureOpenAI -> OpenAI for vLLM: dropped api_version
+                return OpenAI()
+        """, id="OAI002-azure-imported-inside-a-function-stays-a-lazy-import",
+        review=[('OAI002', 9, "AzureOpenAI -> OpenAI for vLLM: the Azure key `settings.key` is not sent"),
+                ('OAI002', 9, "AzureOpenAI -> OpenAI for vLLM: dropped api_version"),
+                ('OAI002', 17, "AzureOpenAI -> OpenAI for vLLM: dropped api_version")]),
+    case("OAI002", """
+        def make_client(provider):
+            from openai import AzureOpenAI, OpenAI
+
+            if provider == "openai":
+                return OpenAI()
+            return AzureOpenAI(api_version="2024-02-01")
+        """, """
+        def make_client(provider):
+            from openai import OpenAI
+
+            if provider == "openai":
+                return OpenAI()
+            # migrate: AzureOpenAI -> OpenAI for vLLM: dropped api_version
+            return OpenAI()
+        """, id="OAI002-azure-imported-inside-a-function-beside-openai",
+        review=[('OAI002', 8, "AzureOpenAI -> OpenAI for vLLM: dropped api_version")]),
+    # imported from its defining module (as Haystack does): that import goes, not only `from openai import ...`
+    case("OAI002", """
+        from openai.lib.azure import AzureOpenAI
+
+        client = AzureOpenAI(api_version="2024-02-01")
+        """, """
+        from openai import OpenAI
+
+        # migrate: AzureOpenAI -> OpenAI for vLLM: dropped api_version
+        client = OpenAI()
+        """, id="OAI002-azure-imported-from-openai-lib-azure",
+        review=[('OAI002', 5, "AzureOpenAI -> OpenAI for vLLM: dropped api_version")]),
+    # the class read off the module (`openai.AzureOpenAI(...)`, pandas-ai's spelling): renamed where it is written
+    case("OAI002", """
+        import openai
+
+        client = openai.AzureOpenAI(api_version="2024-02-01")
+        chat = openai.AzureOpenAI(**params).chat.completions
+        """, """
+        import openai
+
+        # migrate: AzureOpenAI -> OpenAI for vLLM: dropped api_version
+        client = openai.OpenAI()
+        # migrate: AzureOpenAI -> OpenAI for vLLM: the arguments spread into it must not carry api_version, azure_endpoint, azure_deployment, azure_ad_token, azure_ad_token_provider: OpenAI(...) raises TypeError on them
+        chat = openai.OpenAI(**params).chat.completions
+        """, id="OAI002-azure-class-read-off-the-module",
+        review=[('OAI002', 5, "AzureOpenAI -> OpenAI for vLLM: dropped api_version"),
+                ('OAI002', 7, "the arguments spread into it must not carry api_version")]),
+    # imported inside `try: ... except ImportError` (phidata's embedders): the plain class is imported there too,
+    # under the module's own error message, not at the top
+    case("OAI002", """
+        try:
+            from openai import AzureOpenAI as AzureOpenAIClient
+        except ImportError:
+            raise ImportError("`openai` not installed")
+
+
+        def make(params) -> AzureOpenAIClient:
+            return AzureOpenAIClient(api_version="2024-02-01", **params)
+        """, """
+        try:
+            from openai import OpenAI
+        except ImportError:
+            raise ImportError("`openai` not installed")
+
+
+        def make(params) -> OpenAI:
+            # migrate: AzureOpenAI -> OpenAI for vLLM: the arguments spread into it must not carry api_version, azure_endpoint, azure_deployment, azure_ad_token, azure_ad_token_provider: OpenAI(...) raises TypeError on them
+            # migrate: AzureOpenAI -> OpenAI for vLLM: dropped api_version
+            return OpenAI(**params)
+        """, id="OAI002-azure-imported-under-try-import-error-stays-there",
+        review=[('OAI002', 11, "the arguments spread into it must not carry api_version"),
+                ('OAI002', 11, "AzureOpenAI -> OpenAI for vLLM: dropped api_version")]),
 ]
 
 

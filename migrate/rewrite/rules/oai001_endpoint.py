@@ -36,7 +36,7 @@ import re
 import libcst as cst
 import libcst.matchers as m
 
-from migrate.catalog.providers import PROVIDERS, Classification, Role, classify_url
+from migrate.catalog.providers import PROVIDERS, Classification, Role, classify_client, classify_url
 from migrate.catalog import legacy as _legacy
 from migrate.rewrite.rules._base import (
     CLIENT_CLASSES,
@@ -59,8 +59,8 @@ from migrate.rewrite.rules._base import (
 )
 from migrate.rewrite.rules import _walk as walk
 from migrate.rewrite.rules._prune import word_search
-from migrate.rewrite.rules._values import Env, Flow, Lit, NoneValue
-from migrate.rewrite.rules._roles import Decision, decide, decide_values
+from migrate.rewrite.rules._values import Env, Flow, Lit, NoneValue, Opaque
+from migrate.rewrite.rules._roles import Decision, decide, decide_values, evidence
 
 # Module settings that configure the endpoint: the 1.x ones, and the 0.x ones that became them (catalog: legacy.py)
 _SETTINGS = {"openai.api_key": "api_key", "openai.base_url": "base_url", "openai.api_type": "api_type",
@@ -97,6 +97,7 @@ class Transformer(RuleTransformer):
         self.module_has_base = False
         self.indirect: set[cst.Call] = set()  # clients whose base_url is rewritten where its value is written
         self.sources: set[cst.CSTNode] = set()  # those places: the literal or env read that reaches base_url
+        self.defaults: set[cst.Call] = set()  # clients whose base_url is computed, with OpenAI's as the fallback
         self.pending: dict[cst.CSTNode, list[str]] = {}  # review notes found by the analysis, written on the way out
 
     def later(self, node: cst.CSTNode, message: str) -> None:
@@ -127,6 +128,8 @@ class Transformer(RuleTransformer):
         for call, decision in self.decisions.items():
             if decision.migrates and call not in self.stays and not self._is_upstream(call):
                 self._plan_sources(call)
+            elif call not in self.stays:
+                self._plan_defaults(call, decision)
         for assign, bound in resets:
             if self.decisions[bound].migrates and bound not in self.stays and not self._is_upstream(bound):
                 self.later(assign, f"`{code(assign.targets[0].target)}` is set here after the client is built: it "
@@ -151,6 +154,26 @@ class Transformer(RuleTransformer):
         else:
             self.later(call, f"base_url comes from `{code(arg.value)}`, which reaches OpenAI: point it at "
                              f"${self.config.base_url_env} by hand")
+
+    def _plan_defaults(self, call: cst.Call, decision: Decision) -> None:
+        """`base_url=settings.base_url or os.getenv("OPENAI_API_BASE") or "https://api.openai.com/v1"`: an endpoint the
+        code computes first (left as it is: where it is set, it wins), then OpenAI's. The OpenAI part becomes the
+        vLLM endpoint, written where it is, and the key stays what it is (the computed endpoint may be anyone's)."""
+        arg = get_arg(call, "base_url")
+        if (not decision.mixed or arg is None or has_star_kwargs(call) or _direct(arg.value)
+                or any(c.role is not Role.UNKNOWN for c in decision.found if not c.role.migrates)):
+            return
+        values = [v for v in self.flow.values(arg.value) if not isinstance(v, NoneValue)]
+        openai = [v for v in values if isinstance(v, (Lit, Env)) and v.node is not None and _direct(v.node)
+                  and classify_client(evidence(v), None).role.migrates]
+        computed = [v for v in values if isinstance(v, Opaque)]
+        if not openai or len(openai) + len(computed) != len(values):
+            return
+        self.sources.update(v.node for v in openai if not self.is_configured(v.node, "base_url"))
+        self.defaults.add(call)
+        first = computed[0].source if computed else code(arg.value)
+        self.later(call, f"base_url is `{first}` where that is set, else OpenAI's endpoint, which now is "
+                         f"${self.config.base_url_env}: make sure `{first}`, where set, is the vLLM endpoint")
 
     def _reset_client(self, assign: cst.Assign) -> cst.Call | None:
         """The construction of the client whose endpoint `client.base_url = X` sets again after the fact, when X is
@@ -478,6 +501,30 @@ class Transformer(RuleTransformer):
     def leave_SimpleString(self, original: cst.SimpleString, updated: cst.SimpleString):
         return self._source(original, updated)
 
+    def leave_BooleanOperation(self, original: cst.BooleanOperation, updated: cst.BooleanOperation):
+        """`os.getenv("OPENAI_API_BASE") or "https://api.openai.com/v1"`: the operands at the end of an `or` chain
+        that all became the vLLM endpoint become one (not `X or X`)."""
+        if not isinstance(original.operator, cst.Or) or not self.sources:
+            return updated
+        parent = self.parent(original)
+        if isinstance(parent, cst.BooleanOperation) and parent.left is original and _or_operands(parent)[0] is not original:
+            return updated  # inside a longer chain: decided where the chain ends
+        before, after = _or_operands(original), _or_operands(updated)
+        if len(before) != len(after):
+            return updated
+        tail = 0
+        while tail < len(before) and before[-1 - tail] in self.sources:
+            tail += 1
+        if tail < 2:
+            return updated
+        kept = after[:len(after) - tail + 1]  # the first replaced operand stands for the others
+        if len(kept) == 1:
+            return kept[0].with_changes(lpar=updated.lpar, rpar=updated.rpar) if updated.lpar else kept[0]
+        chain = kept[0]
+        for operand in kept[1:]:
+            chain = cst.BooleanOperation(left=chain, operator=updated.operator, right=operand)
+        return chain.with_changes(lpar=updated.lpar, rpar=updated.rpar)
+
     def leave_ConcatenatedString(self, original, updated):
         return self._source(original, updated)
 
@@ -502,6 +549,8 @@ class Transformer(RuleTransformer):
             return updated
         if original in self.stays:
             return self._pin_upstream(original, updated)
+        if original in self.defaults:
+            return updated  # its OpenAI endpoint is rewritten where it is written (see _plan_defaults)
         if not decision.migrates:
             self._leave_alone(original, decision, "client")
             return updated
@@ -740,6 +789,16 @@ def _strip_variants(receiver: cst.BaseExpression) -> cst.BaseExpression:
     while isinstance(receiver, cst.Attribute) and receiver.attr.value in _VARIANTS:
         receiver = receiver.value
     return receiver
+
+
+def _or_operands(node: cst.BaseExpression) -> list[cst.BaseExpression]:
+    """`a or b or c` (LibCST nests it to the left, unparenthesized) -> [a, b, c]."""
+    if isinstance(node, cst.BooleanOperation) and isinstance(node.operator, cst.Or):
+        left = node.left
+        if isinstance(left, cst.BooleanOperation) and isinstance(left.operator, cst.Or) and not left.lpar:
+            return [*_or_operands(node.left), node.right]
+        return [node.left, node.right]
+    return [node]
 
 
 def _direct(node: cst.CSTNode) -> bool:

@@ -800,6 +800,55 @@ CASES = [
         review=[("OAI001", 9, "this module's OpenAI configuration talks to OpenRouter (the URL is https://openrouter"),
                 ("OAI001", 12, "several endpoints in different places (OpenRouter, OpenAI); this one points it at "
                                "OpenAI (the URL is https://api.openai.com/v1)")]),
+    # the endpoint comes from the application's settings first, OpenAI's as the fallback (mem0's OpenAILLM): the
+    # fallback becomes the vLLM endpoint where it is written, the settings stay first, the key is left as it is
+    case("OAI001", """
+        import os
+        from openai import OpenAI
+
+        class OpenAILLM:
+            def __init__(self, config):
+                api_key = config.api_key or os.getenv("OPENAI_API_KEY")
+                base_url = config.openai_base_url or os.getenv("OPENAI_API_BASE") or "https://api.openai.com/v1"
+                self.client = OpenAI(api_key=api_key, base_url=base_url)
+        """, """
+        import os
+        from openai import OpenAI
+
+        class OpenAILLM:
+            def __init__(self, config):
+                api_key = config.api_key or os.getenv("OPENAI_API_KEY")
+                # migrate: the base URL was read from $OPENAI_API_BASE, which is no longer read: it now comes from $OPENAI_BASE_URL (default http://localhost:8000/v1); set OPENAI_BASE_URL where this runs
+                base_url = config.openai_base_url or os.environ.get("OPENAI_BASE_URL", "http://localhost:8000/v1")
+                # migrate: base_url is `config.openai_base_url` where that is set, else OpenAI's endpoint, which now is $OPENAI_BASE_URL: make sure `config.openai_base_url`, where set, is the vLLM endpoint
+                self.client = OpenAI(api_key=api_key, base_url=base_url)
+        """, id="OAI001-settings-first-openai-fallback-becomes-vllm",
+        review=[("OAI001", 9, "the base URL was read from $OPENAI_API_BASE, which is no longer read"),
+                ("OAI001", 11, "base_url is `config.openai_base_url` where that is set, else OpenAI's endpoint")]),
+    # every operand of the `or` reaches OpenAI: one vLLM endpoint, not `X or X`
+    case("OAI001", """
+        import os
+        from openai import OpenAI
+
+        base_url = os.getenv("OPENAI_API_BASE") or "https://api.openai.com/v1"
+        client = OpenAI(base_url=base_url, api_key=os.environ["OPENAI_API_KEY"])
+        """, """
+        import os
+        from openai import OpenAI
+
+        # migrate: the base URL was read from $OPENAI_API_BASE, which is no longer read: it now comes from $OPENAI_BASE_URL (default http://localhost:8000/v1); set OPENAI_BASE_URL where this runs
+        base_url = os.environ.get("OPENAI_BASE_URL", "http://localhost:8000/v1")
+        client = OpenAI(base_url=base_url, api_key=os.environ.get("OPENAI_API_KEY", "EMPTY"))
+        """, id="OAI001-or-chain-of-openai-endpoints-becomes-one",
+        review=[("OAI001", 6, "the base URL was read from $OPENAI_API_BASE, which is no longer read")]),
+    # the settings' endpoint may be another provider's: still no edit where the fallback is not OpenAI's own
+    case("OAI001", """
+        from openai import OpenAI
+
+        def make(settings):
+            return OpenAI(base_url=settings.base_url or "https://openrouter.ai/api/v1", api_key=settings.key)
+        """, id="OAI001-settings-first-other-provider-fallback-left-alone",
+        review=[("OAI001", 5, "left alone: this client talks to")]),
 ]
 
 

@@ -89,7 +89,7 @@ _DICT_CONSUMERS = frozenset({"json.dumps", "json.dump", "dict"})
 
 
 _CALL = re.compile(r"\.(?:create|parse|generate|edit|create_variation|list|retrieve|delete|content|stream)\s*\(")
-_ACCESS = re.compile(r"""\[\s*["'][A-Za-z_]\w*["']\s*\]|\.get\(\s*["']|\bin\s+\w|to_dict|\.(?:%s)\b"""
+_ACCESS = re.compile(r"""\[\s*["'][A-Za-z_]\w*["']\s*\]|\.get\(\s*["']|\bin\s+\w|to_dict|dict\(|json\.dumps?\(|\.(?:%s)\b"""
                      % "|".join(sorted(LEGACY_RESPONSE_ATTRIBUTES)))
 
 
@@ -692,13 +692,23 @@ class Transformer(RuleTransformer):
         return updated.with_changes(args=[updated.args[0].with_changes(value=dump)])
 
     def _dict_use(self, call: cst.Call) -> None:
-        """json.dumps(r) / dict(r) on a response object: fails at run time, and only a human knows the intent."""
+        """json.dumps(r) on a response object fails at run time; dict(r) gives its fields one level deep, nested values
+        still objects, where a 0.x dict was dicts all the way down. Only a human knows the intent."""
         name = ".".join(attr_chain(call.func) or ())
         if name not in _DICT_CONSUMERS or not call.args or call.args[0].star:
             return
-        if self._is_known(call.args[0].value):
+        value = call.args[0].value
+        if not self._is_known(value):
+            return
+        if name != "dict":
             self.review(call, f"{name}() on an SDK response object (a pydantic model since openai 1.0): pass "
-                              f"{_code(call.args[0].value)}.model_dump() instead")
+                              f"{_code(value)}.model_dump() instead")
+        elif not isinstance(value, (cst.Attribute, cst.Subscript)) or self.state.counts.get("OAI004"):
+            # a part read off a response (`dict(response.usage)`) is what code written for 1.x passes on purpose: left
+            # alone, unless the file is 0.x code this run upgrades (OAI004 changed it), where dict() gave plain dicts
+            self.review(call, f"dict() on an SDK response object (a pydantic model since openai 1.0) keeps nested "
+                              f"values as objects, which dict access then fails on (TypeError): pass "
+                              f"{_code(value)}.model_dump() for dicts all the way down")
 
     # "content" in delta  ->  delta.content is not None
     def leave_Comparison(self, original: cst.Comparison, updated: cst.Comparison):

@@ -593,6 +593,53 @@ CASES = [
             return typing.cast(str, response.choices[0].message.content)
         """, id="OAI006-cast-written-as-typing-cast-where-the-module-binds-cast",
         review=[]),
+    # dict() of a part read off a response (1.x code that means it) is left alone; of a whole response it gets a
+    # review item: nested values stay objects where 0.x gave dicts all the way down
+    case("OAI006", """
+        from openai import OpenAI
+
+        client = OpenAI()
+
+
+        def usage_and_reply(q):
+            response = client.chat.completions.create(model="m", messages=[{"role": "user", "content": q}])
+            usage = dict(response.usage)
+            whole = dict(response)
+            return usage, whole["choices"][0]["message"]
+        """, """
+        from openai import OpenAI
+
+        client = OpenAI()
+
+
+        def usage_and_reply(q):
+            response = client.chat.completions.create(model="m", messages=[{"role": "user", "content": q}])
+            usage = dict(response.usage)
+            # migrate: dict() on an SDK response object (a pydantic model since openai 1.0) keeps nested values as objects, which dict access then fails on (TypeError): pass response.model_dump() for dicts all the way down
+            whole = dict(response)
+            return usage, whole["choices"][0]["message"]
+        """, id="OAI006-dict-of-a-response-part-left-alone-of-a-whole-response-reviewed",
+        review=[("OAI006", 11, "dict() on an SDK response object (a pydantic model since openai 1.0) keeps nested")]),
+    # ... but in 0.x code this run upgrades, dict() of a part gave plain dicts all the way down: reviewed there too
+    case("OAI004,OAI006", """
+        import openai
+
+
+        def usage_of(q):
+            r = openai.ChatCompletion.create(model="m", messages=[{"role": "user", "content": q}])
+            return dict(r.usage)
+        """, """
+        import openai
+
+        client = openai.OpenAI()
+
+
+        def usage_of(q):
+            r = client.chat.completions.create(model="m", messages=[{"role": "user", "content": q}])
+            # migrate: dict() on an SDK response object (a pydantic model since openai 1.0) keeps nested values as objects, which dict access then fails on (TypeError): pass r.usage.model_dump() for dicts all the way down
+            return dict(r.usage)
+        """, id="OAI006-dict-of-a-response-part-in-upgraded-0x-code-reviewed",
+        review=[("OAI006", 10, "dict() on an SDK response object (a pydantic model since openai 1.0) keeps nested")]),
 ]
 
 

@@ -157,6 +157,7 @@ class ModuleFlow:
         self.imports: dict[str, str] = {}  # local name -> absolute dotted name
         self.openai: dict[str, str] = {}  # local name -> "openai" or "openai.ChatCompletion"
         self.scopes: dict[str, _Scope] = {}
+        self.legacy_spans: list = []  # code that runs only on openai<1 (rules/_legacy_only.py): its calls answer nothing
         module = _Scope("", None, tree)
         self.scopes[""] = module
         for stmt in tree.body:
@@ -292,6 +293,8 @@ class ModuleFlow:
         return ".".join(chain)
 
     def is_sdk_call(self, call: ast.Call) -> bool:
+        if self.legacy_spans and _within(call, self.legacy_spans):
+            return False
         chain = _tail(call.func)
         if is_response_tail(chain):
             return True
@@ -599,9 +602,18 @@ def combine(kinds: list[str | None]) -> str | None:
 
 def _parse(source: str | bytes, rel: str) -> ModuleFlow | None:
     try:
-        return ModuleFlow(ast.parse(source, filename=rel), rel)
+        mod = ModuleFlow(ast.parse(source, filename=rel), rel)
     except (SyntaxError, ValueError, RecursionError):
         return None
+    from migrate.rewrite.rules._legacy_only import legacy_spans
+
+    mod.legacy_spans = legacy_spans(source.decode("utf-8", "replace") if isinstance(source, bytes) else source)
+    return mod
+
+
+def _within(node, spans) -> bool:
+    at = (node.lineno, node.col_offset)
+    return any(start <= at < end for start, end in spans)
 
 
 def facts_for(state, module) -> FileFacts:

@@ -64,6 +64,7 @@ class FileState:
     _positions: dict = field(default_factory=dict)
     _outline: tuple | None = None  # (module, its _prune.Outline or None)
     _bindings: object = None  # the _bindings.Bindings of the current tree
+    _legacy: dict | None = None  # see legacy_only
 
     def import_index(self):
         """The ImportIndex of the current text (qualified names without scope analysis), or None."""
@@ -97,6 +98,15 @@ class FileState:
             matching = {t for t in set(map(type, order)) if issubclass(t, types)}
             hit = found[types] = [node for node in order if node.__class__ in matching]
         return hit
+
+    def legacy_only(self, module: cst.Module) -> dict:
+        """The code of the file that runs only on openai<1 (_legacy_only.py), found once, on the first tree a rule
+        sees: no rule enters it, so those nodes stay the same objects in every later tree (the dict holds them)."""
+        if self._legacy is None:
+            from migrate.rewrite.rules._legacy_only import legacy_only
+
+            self._legacy = {} if self.source is None else legacy_only(module, self.source)
+        return self._legacy
 
     def bindings(self, module: cst.Module):
         """Where `module` binds each name (_bindings.Bindings: what a name refers to without scope analysis),
@@ -176,6 +186,7 @@ class RuleTransformer(VisitorBasedCodemodCommand):
         self._filter = None
         self._skipped: cst.CSTNode | None = None
         self._hot: set[int] | None = None  # when set, the ids of the only statements the walk enters (visit_only)
+        self._zero_only: dict[int, cst.CSTNode] = {}  # code that runs only on openai<1, which no rule enters
 
     def _meta(self, provider):
         table = self._metadata.get(provider)
@@ -245,6 +256,16 @@ class RuleTransformer(VisitorBasedCodemodCommand):
                 current = parents.get(current)
         self._hot = hot
 
+    def runs_on_one(self, module: cst.Module, nodes: Iterable[cst.CSTNode]) -> list[cst.CSTNode]:
+        """`nodes` (of `module`) less those in code that runs only on openai<1, which the walk does not enter: for
+        an analysis in visit_Module that looks at the whole tree (see _legacy_only.py)."""
+        if not self._zero_only:
+            return list(nodes)
+        from migrate.rewrite.rules._legacy_only import inside
+
+        parents = self.state.parents(module)
+        return [node for node in nodes if not inside(node, parents, self._zero_only)]
+
     def filter_statements(self, module: cst.Module, pattern) -> None:
         """As a statement_filter, for a rule whose pattern comes from its analysis of the tree: call it from
         visit_Module. From then on the walk skips every statement whose text does not match `pattern` (a no-op
@@ -253,6 +274,7 @@ class RuleTransformer(VisitorBasedCodemodCommand):
         self._filter = pattern
 
     def _start_pruning(self, module: cst.Module) -> None:
+        self._zero_only = self.state.legacy_only(module)
         pattern = self.statement_filter()
         self._outline = self.state.outline(module) if pattern is not None else None
         self._filter = pattern
@@ -261,6 +283,11 @@ class RuleTransformer(VisitorBasedCodemodCommand):
     def on_visit(self, node: cst.CSTNode) -> bool:
         self._stack.append(node)
         outline = self._outline
+        if self._zero_only and self._zero_only.get(id(node)) is node:
+            if _is_statement(type(node)):
+                self._notes.append([])
+            self._skipped = node
+            return False
         if _is_statement(type(node)):
             self._notes.append([])
             if self._hot is not None and id(node) not in self._hot:
@@ -283,7 +310,8 @@ class RuleTransformer(VisitorBasedCodemodCommand):
         if original_node is self._skipped:
             self._skipped = None
             self._stack.pop()
-            self._notes.pop()
+            if _is_statement(type(original_node)):
+                self._notes.pop()
             return updated_node
         if _plain_dispatch(type(self)):
             hook = _hook(self._hooks, type(self), "leave_", type(original_node))

@@ -40,6 +40,7 @@ from migrate.catalog.providers import PROVIDERS, Classification, Role, classify_
 from migrate.catalog import legacy as _legacy
 from migrate.rewrite.rules._base import (
     CLIENT_CLASSES,
+    ENDPOINT_TAILS,
     AZURE_CLASSES,
     RuleTransformer,
     attr_tail,
@@ -67,6 +68,7 @@ _SETTINGS = {"openai.api_key": "api_key", "openai.base_url": "base_url", "openai
              **{f"openai.{name}": s.client_argument for name, s in _legacy.SETTINGS.items()
                 if s.client_argument in ("base_url", "api_key")}}
 _VARIANTS = ("with_raw_response", "with_streaming_response")
+_MODULE_RESOURCES = frozenset(tail[0] for tail in ENDPOINT_TAILS)  # chat, embeddings, ... (catalog)
 
 _CLASS_NAMES = "|".join(sorted({q.rsplit(".", 1)[1] for q in CLIENT_CLASSES}))  # OpenAI, Client, ... (catalog)
 # Pre-filters; the client class names must start a word (see _prune.word_search)
@@ -109,7 +111,8 @@ class Transformer(RuleTransformer):
         calls: list[cst.Call] = []
         settings: list[cst.Assign] = []
         resets: list[cst.Assign] = []  # `client.base_url = ...` after construction
-        found = self.state.nodes(node, (cst.Call, cst.Assign, cst.If))  # in the order LibCST's walk meets them
+        # in the order LibCST's walk meets them, less code that runs only on openai<1 (see _legacy_only.py)
+        found = self.runs_on_one(node, self.state.nodes(node, (cst.Call, cst.Assign, cst.If)))
         self.guarded = self._guards([n for n in found if isinstance(n, cst.If)])
         for n in found:
             if isinstance(n, cst.Call):
@@ -117,6 +120,8 @@ class Transformer(RuleTransformer):
                     self.decisions[n] = self._decide(n)
                 else:
                     calls.append(n)
+            elif isinstance(n, cst.Assign) and self._module_resource(n.value):
+                self.module_client_calls = True  # `self.embed = openai.embeddings`: the default client, called later
             elif isinstance(n, cst.Assign) and len(n.targets) == 1 and isinstance(n.targets[0].target, cst.Attribute):
                 if self.qname_in(n.targets[0].target, _SETTINGS):
                     settings.append(n)
@@ -447,6 +452,15 @@ class Transformer(RuleTransformer):
 
         walk.visit(klass, Uses())
         return uses
+
+    def _module_resource(self, value: cst.BaseExpression) -> bool:
+        """`openai.embeddings`, `openai.chat.completions`: a resource of the SDK's default client, kept as a value."""
+        chain = []
+        while isinstance(value, cst.Attribute):
+            chain.append(value.attr.value)
+            value = value.value
+        return (isinstance(value, cst.Name) and bool(chain) and chain[-1] in _MODULE_RESOURCES
+                and self.qname_in(value, ("openai",)) is not None)
 
     def _bound(self, receiver: cst.BaseExpression):
         """The construction (or "module") a receiver is bound to, when every binding of it is one."""

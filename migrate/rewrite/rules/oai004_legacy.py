@@ -161,7 +161,7 @@ class Transformer(RuleTransformer):
     # -- module-level bookkeeping ---------------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
         self.alias = openai_alias(node)
-        found = walk.find(node, (cst.Attribute, cst.Call))
+        found = self.runs_on_one(node, walk.find(node, (cst.Attribute, cst.Call)))
         self.has_legacy = any(self._legacy(a) for a in found if isinstance(a, cst.Attribute)
                               and isinstance(a.attr, cst.Name) and a.attr.value in _LEGACY_METHODS)
         uploads = [c for c in found if isinstance(c, cst.Call) and isinstance(c.func, cst.Attribute)
@@ -235,7 +235,7 @@ class Transformer(RuleTransformer):
         from literal keys only, and used for nothing but the spread, gets the current key names where it is built
         (engine/deployment_id -> model, request_timeout -> timeout, headers -> extra_headers)."""
         parents = None
-        for call in walk.find(module, cst.Call):
+        for call in self.runs_on_one(module, walk.find(module, cst.Call)):
             if not isinstance(call.func, cst.Attribute) or self._legacy(call.func) is None:
                 continue
             for arg in call.args:

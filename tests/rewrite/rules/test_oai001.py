@@ -12,6 +12,33 @@ from tests.rewrite.cases import ENV_BASE, ENV_KEY, case, check_case
 
 CASES = [
     case("OAI001", """
+        import openai
+
+
+        class Vectorizer:
+            def __init__(self, model="text-embedding-3-small"):
+                self.model = model
+                self.embeddings = openai.embeddings
+
+            def __call__(self, texts):
+                return [d.embedding for d in self.embeddings.create(model=self.model, input=texts).data]
+        """, f"""
+        import openai
+        import os
+
+        openai.base_url = {ENV_BASE}
+        openai.api_key = {ENV_KEY}
+
+
+        class Vectorizer:
+            def __init__(self, model="text-embedding-3-small"):
+                self.model = model
+                self.embeddings = openai.embeddings
+
+            def __call__(self, texts):
+                return [d.embedding for d in self.embeddings.create(model=self.model, input=texts).data]
+        """, id="OAI001-default-client-resource-kept-as-a-value"),
+    case("OAI001", """
         import os
         from openai import OpenAI
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+from migrate.rewrite.rules import _walk as walk
 
 from migrate.rewrite.rules._base import (
     AZURE_CLASSES,
@@ -54,7 +55,9 @@ class Transformer(RuleTransformer):
             return updated
         if has_star_kwargs(original):
             self.review(original, f"AzureOpenAI -> OpenAI for vLLM: the arguments spread into it must not carry "
-                                  f"{', '.join(AZURE_ONLY)}: OpenAI(...) raises TypeError on them")
+                                  f"{', '.join(AZURE_ONLY)}: OpenAI(...) raises TypeError on them; an api_key "
+                                  f"among them is the Azure key, which must not go to vLLM: read "
+                                  f"${self.config.api_key_env} instead")
         updated = self._drop_azure_key(original, updated)
         dropped = [name for name in AZURE_ONLY if get_arg(updated, name) is not None]
         if not dropped:
@@ -75,6 +78,16 @@ class Transformer(RuleTransformer):
         self.review(original, note, note=note.split("; ")[0] + ("; " + note.split("; ")[1] if "; " in note and len(note) < 140 else ""))
         self.edited(len(dropped))
         return remove_args(updated, set(dropped))
+
+    def leave_IfExp(self, original: cst.IfExp, updated: cst.IfExp):
+        """`AzureOpenAI(**kw) if api_type == "azure" else OpenAI(**kw)`: once the Azure side is the plain class,
+        both sides are the same construction, and the choice (a test without calls) goes."""
+        if not (isinstance(updated.body, cst.Call) and updated.body.deep_equals(updated.orelse)):
+            return updated
+        if original.body.deep_equals(original.orelse) or walk.find(original.test, (cst.Call, cst.Await, cst.NamedExpr)):
+            return updated
+        self.edited()
+        return updated.body.with_changes(lpar=[], rpar=[])
 
     def _drop_azure_key(self, original: cst.Call, updated: cst.Call) -> cst.Call:
         """An api_key passed through a name or an expression is an Azure key all the same: it must not go to the

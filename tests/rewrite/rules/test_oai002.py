@@ -7,6 +7,31 @@ import pytest
 from tests.rewrite.cases import ENV_BASE, ENV_KEY, case, check_case
 
 CASES = [
+    case("OAI002", """
+        import openai
+
+
+        def make_client(api_type, api_key, base_url=None):
+            client_kwargs = {"api_key": api_key}
+            if api_type == "openai" and base_url:
+                client_kwargs["base_url"] = base_url
+            return (
+                openai.AzureOpenAI(**client_kwargs)
+                if api_type == "azure"
+                else openai.OpenAI(**client_kwargs)
+            )
+        """, """
+        import openai
+
+
+        def make_client(api_type, api_key, base_url=None):
+            client_kwargs = {"api_key": api_key}
+            if api_type == "openai" and base_url:
+                client_kwargs["base_url"] = base_url
+            # migrate: AzureOpenAI -> OpenAI for vLLM: the arguments spread into it must not carry api_version, azure_endpoint, azure_deployment, azure_ad_token, azure_ad_token_provider: OpenAI(...) raises TypeError on them; an api_key among them is the Azure key, which must not go to vLLM: read $OPENAI_API_KEY instead
+            return openai.OpenAI(**client_kwargs)
+        """, id="OAI002-a-choice-between-azure-and-openai-of-the-same-arguments-goes",
+         review=[("OAI002", 10, "an api_key among them is the Azure key")]),
     case("OAI002,OAI001", """
         import os
         from openai import AzureOpenAI
@@ -101,7 +126,7 @@ CASES = [
 
         def make_client(settings):
             params = {"api_version": settings.version, "azure_endpoint": settings.endpoint}
-            # migrate: AzureOpenAI -> OpenAI for vLLM: the arguments spread into it must not carry api_version, azure_endpoint, azure_deployment, azure_ad_token, azure_ad_token_provider: OpenAI(...) raises TypeError on them
+            # migrate: AzureOpenAI -> OpenAI for vLLM: the arguments spread into it must not carry api_version, azure_endpoint, azure_deployment, azure_ad_token, azure_ad_token_provider: OpenAI(...) raises TypeError on them; an api_key among them is the Azure key, which must not go to vLLM: read $OPENAI_API_KEY instead
             return OpenAI(**params)
         """, id="OAI002-azure-arguments-spread-from-a-dict-left-for-review",
         review=[('OAI002', 8, "the arguments spread into it must not carry api_version, azure_endpoint")]),
@@ -180,7 +205,7 @@ CASES = [
 
         # migrate: AzureOpenAI -> OpenAI for vLLM: dropped api_version
         client = openai.OpenAI()
-        # migrate: AzureOpenAI -> OpenAI for vLLM: the arguments spread into it must not carry api_version, azure_endpoint, azure_deployment, azure_ad_token, azure_ad_token_provider: OpenAI(...) raises TypeError on them
+        # migrate: AzureOpenAI -> OpenAI for vLLM: the arguments spread into it must not carry api_version, azure_endpoint, azure_deployment, azure_ad_token, azure_ad_token_provider: OpenAI(...) raises TypeError on them; an api_key among them is the Azure key, which must not go to vLLM: read $OPENAI_API_KEY instead
         chat = openai.OpenAI(**params).chat.completions
         """, id="OAI002-azure-class-read-off-the-module",
         review=[('OAI002', 5, "AzureOpenAI -> OpenAI for vLLM: dropped api_version"),
@@ -204,7 +229,7 @@ CASES = [
 
 
         def make(params) -> OpenAI:
-            # migrate: AzureOpenAI -> OpenAI for vLLM: the arguments spread into it must not carry api_version, azure_endpoint, azure_deployment, azure_ad_token, azure_ad_token_provider: OpenAI(...) raises TypeError on them
+            # migrate: AzureOpenAI -> OpenAI for vLLM: the arguments spread into it must not carry api_version, azure_endpoint, azure_deployment, azure_ad_token, azure_ad_token_provider: OpenAI(...) raises TypeError on them; an api_key among them is the Azure key, which must not go to vLLM: read $OPENAI_API_KEY instead
             # migrate: AzureOpenAI -> OpenAI for vLLM: dropped api_version
             return OpenAI(**params)
         """, id="OAI002-azure-imported-under-try-import-error-stays-there",

@@ -755,7 +755,28 @@ class Transformer(RuleTransformer):
     def _looks_like_response(self, node: cst.CSTNode) -> bool:
         # A name indexed like a response, that the rule could not trace to a call: worth a human's look only when
         # the module talks to the SDK (the rule runs only there), and unless it certainly holds a plain dict.
-        return isinstance(node, (cst.Name, cst.Attribute)) and not self.scopes.plain_dict(node, self.stack[-1])
+        return isinstance(node, (cst.Name, cst.Attribute)) and not self.scopes.plain_dict(node, self.stack[-1]) and not (
+            isinstance(node, cst.Name) and self._item_of_plain_dict(node))
+
+    def _item_of_plain_dict(self, node: cst.Name) -> bool:
+        """`[d["embedding"] for d in data["data"]]`, `for d in data["data"]: d["embedding"]` where `data` only holds
+        dicts the code decoded: the loop variable holds their items, plain too."""
+        current = self.parent(node)
+        while current is not None:
+            loops = []
+            if isinstance(current, (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)):
+                loop = current.for_in
+                while loop is not None:
+                    loops.append(loop)
+                    loop = loop.inner_for_in
+            elif isinstance(current, cst.For):
+                loops.append(current)
+            for loop in loops:
+                if isinstance(loop.target, cst.Name) and loop.target.value == node.value:
+                    root = _root(loop.iter)
+                    return root is not None and self.scopes.plain_dict(cst.Name(root), self.stack[-1])
+            current = self.parent(current)
+        return False
 
 
 _DICT_CLASSES = frozenset({"dict", "OpenAIObject"})

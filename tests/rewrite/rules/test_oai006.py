@@ -8,6 +8,23 @@ from tests.rewrite.cases import case, check_case
 
 CASES = [
     case("OAI006", """
+        import json
+
+        import openai
+
+
+        def embed(request, **kwargs):
+            response = json.loads(request(**kwargs).text)
+            first = [item["embedding"] for item in response["data"]][0]
+            for item in response["data"]:
+                print(item["index"], item["embedding"])
+            return first
+
+
+        def chat(**kwargs):
+            return openai.chat.completions.create(**kwargs)
+        """, None, id="OAI006-items-of-a-decoded-dict-are-plain-no-note"),
+    case("OAI006", """
         from openai import OpenAI
 
         client = OpenAI()

@@ -22,6 +22,7 @@ are solved together, to a fixpoint over the tree.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
@@ -605,10 +606,17 @@ def _parse(source: str | bytes, rel: str) -> ModuleFlow | None:
         mod = ModuleFlow(ast.parse(source, filename=rel), rel)
     except (SyntaxError, ValueError, RecursionError):
         return None
-    from migrate.rewrite.rules._legacy_only import legacy_spans
+    text = source.decode("utf-8", "replace") if isinstance(source, bytes) else source
+    if _VERSION_GUARD.search(text):  # rare: only then is LibCST imported here (its import is a quarter second)
+        from migrate.rewrite.rules._legacy_only import legacy_spans
 
-    mod.legacy_spans = legacy_spans(source.decode("utf-8", "replace") if isinstance(source, bytes) else source)
+        mod.legacy_spans = legacy_spans(text)
     return mod
+
+
+# A text that may branch on the SDK's version (rules/_legacy_only.py says where, with LibCST)
+_VERSION_GUARD = re.compile(r"__version__|\bversion\(\s*['\"]openai|hasattr\(\s*openai|\bopenai\.version\b"
+                            r"|(?i:openai\w*_v[01]\b|\bis_v1\b|openai\w*legacy|legacy\w*openai)")
 
 
 def _within(node, spans) -> bool:

@@ -209,14 +209,25 @@ def _try(module, node: cst.Try, found) -> None:
     if first_zero is not None:
         # on 1.x the import fails and the rest never runs; where the handler puts the 1.x API in its place, that
         # is all (where it falls back to None or a stub, the loss is worth a note: the rules see it)
-        handlers = [module.code_for_node(h.body) for h in node.handlers]
-        if all(re.search(r"\bopenai\b", text) and not _ZERO.search(text) for text in handlers):
+        if all(_uses_openai(h.body) and not _ZERO.search(module.code_for_node(h.body)) for h in node.handlers):
             found.update((id(s), s) for s in body[first_zero:])
         return
     if any(_imports(s, zero=False) for s in body):
         for handler in node.handlers:
             if _ZERO.search(module.code_for_node(handler.body)):
                 found[id(handler.body)] = handler.body
+
+
+def _uses_openai(block) -> bool:
+    """The block reads the openai module in code (`openai.RateLimitError`, `from openai import ...`), not only in
+    a message ("please install openai")."""
+    for node in walk.find(block, (cst.Attribute, cst.ImportFrom)):
+        if isinstance(node, cst.ImportFrom):
+            if node.module is not None and _dotted(node.module).split(".")[0] == "openai":
+                return True
+        elif isinstance(node.value, cst.Name) and node.value.value == "openai":
+            return True
+    return False
 
 
 def _fallback(handler: cst.ExceptHandler) -> bool:
@@ -302,7 +313,8 @@ Span = tuple[tuple[int, int], tuple[int, int]]  # (line, column) of the start an
 def legacy_spans(source: str) -> list[Span]:
     """Where the code that runs only on openai<1 lies in `source`, for readers that work on `ast` (the repo-wide
     response flow: a 0.x call there never answers on openai>=1). LibCST parses only the rare file that passes the
-    text check; [] where it cannot."""
+    text check (flow.py asks first whether the text names the SDK's version, which needs no LibCST); [] where it
+    cannot."""
     if not _candidate(source):
         return []
     try:

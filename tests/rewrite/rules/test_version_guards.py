@@ -281,6 +281,23 @@ CASES = [
             return answer["choices"][0]["message"]["content"]
         """, id="version-guard-0x-responses-do-not-reach-the-1x-path",
          review=[("OAI006", 24, '["choices"] looks like dict-style access on an SDK response:')]),
+    case(RULES, """
+        try:
+            import openai
+            from openai.error import RateLimitError
+
+            ERROR = None
+        except ImportError:
+            ERROR = ImportError("please install openai to use this module")
+        """, """
+        try:
+            import openai
+            from openai import RateLimitError
+
+            ERROR = None
+        except ImportError:
+            ERROR = ImportError("please install openai to use this module")
+        """, id="an-import-guard-whose-handler-only-names-openai-in-a-message-is-no-version-guard"),
 ]
 
 

@@ -169,15 +169,15 @@ CASES = [
         def make_client(provider):
             from openai import AzureOpenAI, OpenAI
 
-            if provider == "openai":
-                return OpenAI()
+            if provider == "local":
+                return OpenAI(base_url="http://localhost:8000/v1")
             return AzureOpenAI(api_version="2024-02-01")
         """, """
         def make_client(provider):
             from openai import OpenAI
 
-            if provider == "openai":
-                return OpenAI()
+            if provider == "local":
+                return OpenAI(base_url="http://localhost:8000/v1")
             # migrate: AzureOpenAI -> OpenAI for vLLM: dropped api_version
             return OpenAI()
         """, id="OAI002-azure-imported-inside-a-function-beside-openai",

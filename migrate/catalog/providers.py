@@ -232,6 +232,10 @@ def classify_client(base_url: Evidence | None = None, api_key: Evidence | None =
             found.append(Classification(Role.UNKNOWN, None, f"base_url comes from `{base_url.opaque}`"))
     if api_key is not None and api_key.env is not None:
         found.append(classify_env(api_key.env, "api_key"))
+    if api_key is not None and api_key.literal is not None:
+        placeholder = _placeholder_key(api_key.literal)
+        if placeholder is not None:
+            found.append(placeholder)
     for role in (Role.OTHER, Role.LOCAL):
         hit = next((c for c in found if c.role is role), None)
         if hit is not None:
@@ -243,6 +247,15 @@ def classify_client(base_url: Evidence | None = None, api_key: Evidence | None =
             return hit  # a base URL that says OpenAI (literal, $OPENAI_BASE_URL, an OpenAI default) or is opaque
     azure = next((c for c in found if c.role is Role.AZURE), None)
     return azure or Classification(Role.OPENAI, "OpenAI", "no base_url: the SDK's default endpoint")
+
+
+def _placeholder_key(key: str) -> Classification | None:
+    """A literal key that is a provider's name (`api_key="ollama"`, as Ollama's docs write it): that provider's."""
+    upper = key.strip().upper().replace("-", "_")
+    for provider in PROVIDERS:
+        if any(upper == p for p in provider.env_prefixes if len(p) > 2):
+            return Classification(Role.OTHER, provider.name, f"api_key is {key!r}")
+    return None
 
 
 def _is_local_host(host: str) -> bool:

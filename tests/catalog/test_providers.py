@@ -71,6 +71,10 @@ def test_the_secret_leak_case_openrouter_base_url_and_key():
     (Evidence.of_env("OPENAI_BASE_URL", "http://localhost:8000/v1"), Evidence.of_env("OPENAI_API_KEY", "EMPTY"), Role.LOCAL),
     (Evidence.of_literal("http://localhost:11434/v1"), Evidence.of_literal("ollama"), Role.OTHER),
     (Evidence.of_env("OPENAI_BASE_URL", "https://openrouter.ai/api/v1"), None, Role.OTHER),
+    # a key that is a provider's name says whose client it is, whatever the base URL is (a parameter here)
+    (Evidence(opaque="base_url"), Evidence.of_literal("ollama"), Role.OTHER),
+    (Evidence(opaque="base_url"), Evidence.of_literal("lm-studio"), Role.OTHER),
+    (Evidence(opaque="base_url"), Evidence.of_literal("groq-key-here"), Role.UNKNOWN),
 ], ids=lambda v: repr(v) if not isinstance(v, Role) else v.value)
 def test_clients(base_url, api_key, role):
     assert classify_client(base_url, api_key).role is role

@@ -67,11 +67,13 @@ class _TopAddImports(_Undecorated, AddImportsVisitor):
         head = _head(node)
         if not _FAST_GATHER:
             super().visit_Module(head)
+            self.module_imports = {m for m in self.module_imports if not _imported_before_use(node, m)}
             return
         # AddImportsVisitor.visit_Module (libcst 1.x), with the gatherer above
         gatherer = _TopImports.gather(self.context, head)
         self.all_imports = gatherer.all_imports
-        self.module_imports = self.module_imports - gatherer.module_imports
+        self.module_imports = {m for m in self.module_imports - gatherer.module_imports
+                               if not _imported_before_use(node, m)}
         for module, alias in gatherer.module_aliases.items():
             if module in self.module_aliases and self.module_aliases[module] == alias:
                 del self.module_aliases[module]
@@ -113,6 +115,45 @@ class _TopAddImports(_Undecorated, AddImportsVisitor):
 
 _PLAIN_ADD = _undecorated(AddImportsVisitor) and not walk.attribute_hooks(AddImportsVisitor)
 _FAST_GATHER = _gathers_on_leave_module_only()
+
+
+class _RunsName(cst.CSTVisitor):
+    """Whether a statement reads `name` while it runs (function bodies and lambdas run later)."""
+
+    def __init__(self, name: str) -> None:
+        self.name, self.found = name, False
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.found = self.found or node.value == self.name
+
+
+def _imported_before_use(module: cst.Module, name: str) -> bool:
+    """The module says `import name` at its top level (not inside a `try` or `if`) before any statement that runs
+    code reading `name`: a module whose imports follow a `try: from openai import ...` block (textgrad's) already
+    has `os` where the new `os.environ.get(...)` in a function body reads it. LibCST's gatherer only sees the
+    imports above the first compound statement, and would add a second `import os` at the top."""
+    if "." in name:
+        return False
+    for stmt in module.body:
+        if isinstance(stmt, cst.SimpleStatementLine) and any(
+                isinstance(s, cst.Import) and any(a.asname is None and code_of(a.name) == name for a in s.names)
+                for s in stmt.body):
+            return True
+        reads = _RunsName(name)
+        stmt.visit(reads)
+        if reads.found:
+            return False
+    return False
+
+
+def code_of(node: cst.CSTNode) -> str:
+    return cst.Module(body=()).code_for_node(node)
 
 
 def _head(module: cst.Module) -> cst.Module:

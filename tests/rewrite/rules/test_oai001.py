@@ -253,6 +253,67 @@ CASES = [
             )
         """, id="OAI001-openrouter-client-keeps-its-key",
         review=[('OAI001', 7, 'left alone: this client talks to OpenRouter (the URL is https://openro')]),
+    # textgrad 0.1.6 imports os below a `try: from openai import ...` block: the new os.environ reads use that import
+    case("OAI001", """
+        try:
+            from openai import OpenAI
+        except ImportError:
+            raise ImportError("pip install openai")
+
+        import os
+
+        def make():
+            return OpenAI()
+        """, f"""
+        try:
+            from openai import OpenAI
+        except ImportError:
+            raise ImportError("pip install openai")
+
+        import os
+
+        def make():
+            return OpenAI(
+                base_url={ENV_BASE},
+                api_key={ENV_KEY},
+            )
+        """, id="OAI001-os-imported-below-a-try-block-is-not-imported-twice"),
+    # ... but module code that runs before that import needs its own
+    case("OAI001", """
+        try:
+            from openai import OpenAI
+        except ImportError:
+            raise ImportError("pip install openai")
+
+        client = OpenAI()
+
+        import os
+        """, f"""
+        import os
+
+        try:
+            from openai import OpenAI
+        except ImportError:
+            raise ImportError("pip install openai")
+
+        client = OpenAI(
+            base_url={ENV_BASE},
+            api_key={ENV_KEY},
+        )
+
+        import os
+        """, id="OAI001-os-imported-after-its-first-use-is-imported-at-the-top"),
+    # textgrad 0.1.6: the Ollama branch passes its base URL through a parameter; its placeholder key names Ollama
+    case("OAI001", """
+        import os
+        from openai import OpenAI
+
+        class Engine:
+            def __init__(self, base_url=None):
+                if base_url and base_url == OLLAMA_BASE_URL:
+                    self.client = OpenAI(base_url=base_url, api_key="ollama")
+        """, None, id="OAI001-a-placeholder-key-naming-ollama-is-ollamas-client",
+        review=[('OAI001', 8, "left alone: this client talks to Ollama (api_key is 'ollama'), not to OpenAI")]),
     case("OAI001", """
         import os
         from openai import OpenAI

@@ -583,6 +583,13 @@ class Transformer(RuleTransformer):
         elif decision.mixed:
             self.review(node, f"this {what} talks to {decision.describe_mix()}: left alone; point its OpenAI case "
                               f"at ${self.config.base_url_env} by hand")
+        elif verdict.role is Role.OTHER and any(c.role is Role.UNKNOWN for c in decision.found):
+            # another provider's on one path, computed on another (langroid: Ollama's URL for "ollama/" models,
+            # else config.api_base, which is None, so OpenAI, by default): a human settles the computed case
+            computed = decision.first(Role.UNKNOWN)
+            self.review(node, f"left alone: this {what} talks to {verdict.describe()} or to an endpoint the code "
+                              f"computes ({computed.because}); where that one is OpenAI's, make it the vLLM endpoint "
+                              f"(${self.config.base_url_env})", comment=False)
         elif verdict.role is Role.OTHER:
             self.review(node, f"left alone: this {what} talks to {verdict.describe()}, not to OpenAI", comment=False)
         elif verdict.role is Role.UNKNOWN:

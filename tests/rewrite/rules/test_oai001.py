@@ -303,6 +303,20 @@ CASES = [
 
         import os
         """, id="OAI001-os-imported-after-its-first-use-is-imported-at-the-top"),
+    # langroid 0.1.200: Ollama's URL on one path, the user's config (None: OpenAI) on the other; not "talks to Ollama"
+    case("OAI001", """
+        from openai import OpenAI
+
+        class Model:
+            def __init__(self, config):
+                if config.model.startswith("ollama/"):
+                    self.api_base = "http://localhost:11434/v1"
+                else:
+                    self.api_base = config.api_base
+                self.client = OpenAI(base_url=self.api_base)
+        """, None, id="OAI001-another-providers-url-on-one-path-and-a-computed-one-on-the-other",
+        review=[('OAI001', 10, "left alone: this client talks to Ollama (the URL is http://localhost:11434/v1) or "
+                               "to an endpoint the code computes (base_url comes from `config.api_base`); where")]),
     # textgrad 0.1.6: the Ollama branch passes its base URL through a parameter; its placeholder key names Ollama
     case("OAI001", """
         import os

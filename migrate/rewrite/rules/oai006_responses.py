@@ -123,6 +123,7 @@ class _Scopes(cst.CSTVisitor):
         # there to a dict (model_dump), so such an append adds no response to the list
         self.dict_lists: dict[int, set[str]] = {0: set()}
         self.dumped: set[int] = set()
+        self.dict_params: dict[int, set[str]] = {}  # scope -> parameters annotated as dicts (`response: Dict[str, Any]`)
 
     def _scope_push(self, node) -> None:
         self.stack.append(id(node))
@@ -143,6 +144,8 @@ class _Scopes(cst.CSTVisitor):
         params = [*node.params.posonly_params, *node.params.params, *node.params.kwonly_params]
         for p in params:
             self.assigned[id(node)].add(p.name.value)
+        self.dict_params[id(node)] = {p.name.value for p in params
+                                      if p.annotation is not None and _is_dict_type(p.annotation.annotation)}
         for star in (node.params.star_arg, node.params.star_kwarg):
             if isinstance(star, cst.Param):
                 self.assigned[id(node)].add(star.name.value)
@@ -277,6 +280,11 @@ class _Scopes(cst.CSTVisitor):
         values = [v for name, v in self.flows.get(scope, ()) if name == node.value]
         return bool(values) and all(_decoded_dict(v) for v in values)
 
+    def annotated_dict(self, node: cst.CSTNode, scope: int) -> bool:
+        """`node` is a parameter the code annotates as a dict (`response: Dict[str, Any]`) and never reassigns."""
+        return (isinstance(node, cst.Name) and node.value in self.dict_params.get(scope, ())
+                and not any(name == node.value for name, _ in self.flows.get(scope, ())))
+
     def had_scalar(self, node: cst.CSTNode, scope: int) -> bool:
         """`node` is a name that also held a string or number on some path."""
         if not isinstance(node, cst.Name):
@@ -355,8 +363,29 @@ def _decoded_dict(node: cst.CSTNode | None) -> bool:
     if isinstance(node, cst.Call):
         name = ".".join(attr_chain(node.func) or ())
         return name in ("json.loads", "json.load", "dict") or isinstance(node.func, cst.Attribute) and (
-            node.func.attr.value == "json")
+            node.func.attr.value in _DUMPS)
     return False
+
+
+# methods that give a plain dict: `requests.post(...).json()`, pydantic's `model_dump()` / `dict()`, `to_dict()`
+_DUMPS = frozenset({"json", "model_dump", "dict", "to_dict", "to_dict_recursive"})
+
+
+def _normalizes(stmt: cst.CSTNode, name: str) -> bool:
+    """`if not isinstance(name, dict): name = name.model_dump()` (or .dict(), dict(name), ...): a dict after it."""
+    if not (isinstance(stmt, cst.If) and stmt.orelse is None and isinstance(stmt.test, cst.UnaryOperation)
+            and isinstance(stmt.test.operator, cst.Not) and isinstance(stmt.test.expression, cst.Call)):
+        return False
+    test = stmt.test.expression
+    if not (isinstance(test.func, cst.Name) and test.func.value == "isinstance" and len(test.args) == 2
+            and isinstance(test.args[0].value, cst.Name) and test.args[0].value.value == name
+            and "dict" in _code(test.args[1].value)):
+        return False
+    lines = stmt.body.body if isinstance(stmt.body, cst.IndentedBlock) else [stmt.body]
+    return any(isinstance(line, cst.SimpleStatementLine) and any(
+        isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name)
+        and small.targets[0].target.value == name and _decoded_dict(small.value) for small in line.body)
+        for line in lines)
 
 
 def _root(node: cst.CSTNode) -> str | None:
@@ -755,8 +784,25 @@ class Transformer(RuleTransformer):
     def _looks_like_response(self, node: cst.CSTNode) -> bool:
         # A name indexed like a response, that the rule could not trace to a call: worth a human's look only when
         # the module talks to the SDK (the rule runs only there), and unless it certainly holds a plain dict.
+        # A parameter annotated as a dict is taken at its word, unless the file is 0.x code this run upgrades
+        # (OAI004 changed it): there an OpenAIObject, a dict subclass, met the annotation.
+        if self.scopes.annotated_dict(node, self.stack[-1]) and not self.state.counts.get("OAI004"):
+            return False
         return isinstance(node, (cst.Name, cst.Attribute)) and not self.scopes.plain_dict(node, self.stack[-1]) and not (
-            isinstance(node, cst.Name) and self._item_of_plain_dict(node))
+            isinstance(node, cst.Name) and (self._item_of_plain_dict(node) or self._normalized_before(node)))
+
+    def _normalized_before(self, node: cst.Name) -> bool:
+        """A statement that runs before `node`, in its function, makes the name a dict whatever it held (see
+        _normalizes): langroid's `if not isinstance(response, dict): response = response.dict()`."""
+        current = node
+        while current is not None and not isinstance(current, (cst.FunctionDef, cst.Module)):
+            parent = self.parent(current)
+            body = parent.body if isinstance(parent, (cst.IndentedBlock, cst.Module)) else None
+            if isinstance(body, (list, tuple)) and current in body:
+                if any(_normalizes(stmt, node.value) for stmt in body[:body.index(current)]):
+                    return True
+            current = parent
+        return False
 
     def _item_of_plain_dict(self, node: cst.Name) -> bool:
         """`[d["embedding"] for d in data["data"]]`, `for d in data["data"]: d["embedding"]` where `data` only holds
@@ -780,6 +826,24 @@ class Transformer(RuleTransformer):
 
 
 _DICT_CLASSES = frozenset({"dict", "OpenAIObject"})
+_DICT_TYPE_NAMES = frozenset({"dict", "Dict", "Mapping", "MutableMapping"})
+
+
+def _is_dict_type(annotation: cst.BaseExpression) -> bool:
+    """`dict`, `Dict[str, Any]`, `typing.Mapping[...]`, `Optional[dict]`, `dict | None`."""
+    if isinstance(annotation, cst.BinaryOperation) and isinstance(annotation.operator, cst.BitOr):
+        sides = [annotation.left, annotation.right]
+        return any(_is_dict_type(s) for s in sides) and all(
+            _is_dict_type(s) or (isinstance(s, cst.Name) and s.value == "None") for s in sides)
+    if isinstance(annotation, cst.Subscript):
+        name = annotation.value.attr.value if isinstance(annotation.value, cst.Attribute) else (
+            annotation.value.value if isinstance(annotation.value, cst.Name) else None)
+        if name == "Optional" and len(annotation.slice) == 1 and isinstance(annotation.slice[0].slice, cst.Index):
+            return _is_dict_type(annotation.slice[0].slice.value)
+        annotation = annotation.value
+    if isinstance(annotation, cst.Attribute):
+        return annotation.attr.value in _DICT_TYPE_NAMES
+    return isinstance(annotation, cst.Name) and annotation.value in _DICT_TYPE_NAMES
 
 
 def _names_dict(node: cst.CSTNode) -> bool:

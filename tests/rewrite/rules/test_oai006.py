@@ -7,6 +7,59 @@ import pytest
 from tests.rewrite.cases import case, check_case
 
 CASES = [
+    # langroid 0.1.200: a parameter annotated as a dict, and a value made a dict before it is read, are plain;
+    # the same read without either keeps its note
+    case("OAI006", """
+        from typing import Any, Dict
+
+        import openai
+
+
+        def usage(cached: bool, response: Dict[str, Any]) -> int:
+            return response["usage"]["prompt_tokens"]
+
+
+        def complete(call, **kwargs):
+            cached, key, response = call(**kwargs)
+            if not isinstance(response, dict):
+                response = response.dict()
+            return response["choices"][0]["text"]
+
+
+        def unguarded(call, **kwargs):
+            cached, key, response = call(**kwargs)
+            return response["choices"][0]["text"]
+
+
+        def chat(**kwargs):
+            return openai.chat.completions.create(**kwargs)
+        """, """
+        from typing import Any, Dict
+
+        import openai
+
+
+        def usage(cached: bool, response: Dict[str, Any]) -> int:
+            return response["usage"]["prompt_tokens"]
+
+
+        def complete(call, **kwargs):
+            cached, key, response = call(**kwargs)
+            if not isinstance(response, dict):
+                response = response.dict()
+            return response["choices"][0]["text"]
+
+
+        def unguarded(call, **kwargs):
+            cached, key, response = call(**kwargs)
+            # migrate: this looks like a read of an SDK response, an object in openai>=1: use attribute access if it is one
+            return response["choices"][0]["text"]
+
+
+        def chat(**kwargs):
+            return openai.chat.completions.create(**kwargs)
+        """, id="OAI006-dict-annotated-parameters-and-normalized-values-are-plain",
+        review=[('OAI006', 21, '["choices"] looks like dict-style access on an SDK response')]),
     case("OAI006", """
         import json
 

@@ -58,7 +58,7 @@ _LEGACY_CHAT = frozenset(qualified_calls(_CHAT))  # openai.ChatCompletion.create
 
 
 _FUNCTION_TOOL_CALL = "ChatCompletionMessageToolCall"  # in openai.types.chat
-_WANTED = re.compile(r"functions\s*=|function_call")  # searched with word_search
+_WANTED = re.compile(r"""functions\s*=|function_call|["']functions["']""")  # searched with word_search
 _ACTS = re.compile(r"function|\\")
 
 
@@ -72,6 +72,39 @@ def _function_dict(value: cst.BaseExpression) -> cst.Dict:
                         comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))),
         cst.DictElement(cst.SimpleString('"function"'), value),
     ])
+
+
+def _stored_keys(value: cst.BaseExpression) -> list[tuple[cst.CSTNode, str, cst.CSTNode, cst.BaseExpression]]:
+    """The functions / function_call entries of `{"functions": fs}` or `dict(functions=fs)`."""
+    found = []
+    if isinstance(value, cst.Dict):
+        for element in value.elements:
+            if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString) and literal_str(
+                    element.key) in ("functions", "function_call"):
+                found.append((element, literal_str(element.key), element.key, element.value))
+    elif isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value == "dict":
+        for arg in value.args:
+            found += _keyword_store(arg)
+    return found
+
+
+def _keyword_store(arg: cst.Arg) -> list[tuple[cst.CSTNode, str, cst.CSTNode, cst.BaseExpression]]:
+    if arg.keyword is not None and arg.keyword.value in ("functions", "function_call"):
+        return [(arg, arg.keyword.value, arg.keyword, arg.value)]
+    return []
+
+
+def _chat_message(node: cst.BaseExpression) -> bool:
+    """`E.choices[i].message`: a chat answer's message by its shape, wherever E comes from (aider gets E out of a
+    tuple another module returns, which the flow does not follow)."""
+    return (isinstance(node, cst.Attribute) and node.attr.value == "message" and isinstance(node.value, cst.Subscript)
+            and isinstance(node.value.value, cst.Attribute) and node.value.value.attr.value == "choices")
+
+
+def _chat_delta(node: cst.BaseExpression) -> bool:
+    """`E.choices[i].delta`: a streamed chunk's delta by its shape."""
+    return (isinstance(node, cst.Attribute) and node.attr.value == "delta" and isinstance(node.value, cst.Subscript)
+            and isinstance(node.value.value, cst.Attribute) and node.value.value.attr.value == "choices")
 
 
 class _Reads(cst.CSTVisitor):
@@ -91,8 +124,8 @@ class _Reads(cst.CSTVisitor):
         self.stack.pop()
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
-        if node.attr.value not in ("function_call", "tool_calls") or \
-                not self.scopes.rooted(node.value, self.stack[-1], self.known):
+        if node.attr.value not in ("function_call", "tool_calls") or not (
+                self.scopes.rooted(node.value, self.stack[-1], self.known) or _chat_message(node.value)):
             return
         if node.attr.value == "tool_calls":
             self.handles_tools.add(self.stack[-1])
@@ -112,6 +145,11 @@ class Transformer(RuleTransformer):
         self.receivers: dict[int, set[str]] = {}
         self.handles_tools: set[int] = set()  # functions that read a response's .tool_calls
         self.tree: cst.Module | None = None
+        # keys of a dict spread into a chat call (`kwargs["functions"] = fs; create(**kwargs)`): id of the key's node
+        # (a string, or the keyword of dict(functions=fs)) -> the new key; id of its value -> the new value
+        self.spread_keys: dict[int, str] = {}
+        self.spread_values: dict[int, cst.BaseExpression] = {}
+        self.spread_reviews: dict[int, str] = {}  # id of a node -> the review item it gets when the walk leaves it
 
     def statement_filter(self):
         # Every hook acts on text that spells "function": a `functions=` / `function_call=` argument, an
@@ -128,6 +166,88 @@ class Transformer(RuleTransformer):
         walk.visit(node, reads)
         self.receivers = reads.receivers
         self.handles_tools = reads.handles_tools
+        self._plan_spreads(node)
+
+    # -- a request built as a dict and spread into the call -----------------------------------------------------
+    def _plan_spreads(self, module: cst.Module) -> None:
+        """aider's `kwargs = dict(model=..., messages=...); kwargs["functions"] = functions;
+        client.chat.completions.create(**kwargs)`: the keys the function stores into that dict are converted as the
+        call's own arguments would be (functions -> tools, function_call -> tool_choice), or reviewed."""
+        parents = None
+        for call in self.runs_on_one(module, walk.find(module, cst.Call)):
+            if not (endpoint_of(call) in _CHAT or self.qname_in(call.func, _LEGACY_CHAT)):
+                continue
+            for arg in call.args:
+                if arg.star == "**" and isinstance(arg.value, cst.Name):
+                    parents = parents or self.state.parents(module)
+                    self._plan_spread(call, arg.value.value, parents)
+
+    def _plan_spread(self, call: cst.Call, name: str, parents: dict) -> None:
+        function = parents.get(call)
+        while function is not None and not isinstance(function, (cst.FunctionDef, cst.Module)):
+            function = parents.get(function)
+        if function is None:
+            return
+        stores: list[tuple[cst.CSTNode, str, cst.CSTNode, cst.BaseExpression]] = []  # (where, key, key node, value)
+        read = False
+        for use in walk.find(function, cst.Name):
+            if use.value != name:
+                continue
+            parent = parents.get(use)
+            if isinstance(parent, cst.AssignTarget) and parent.target is use:
+                stores += _stored_keys(parents[parent].value)
+            elif isinstance(parent, cst.Subscript) and parent.value is use and len(parent.slice) == 1 and isinstance(
+                    parent.slice[0].slice, cst.Index):
+                key = literal_str(parent.slice[0].slice.value)
+                holder = parents.get(parent)
+                if key in ("functions", "function_call") and isinstance(holder, cst.AssignTarget) and (
+                        holder.target is parent) and isinstance(parent.slice[0].slice.value, cst.SimpleString):
+                    stores.append((parent, key, parent.slice[0].slice.value, parents[holder].value))
+                elif key in ("functions", "function_call"):
+                    read = True
+            elif isinstance(parent, cst.Attribute) and parent.value is use:
+                method = parents.get(parent)
+                if parent.attr.value == "update" and isinstance(method, cst.Call):
+                    for arg in method.args:
+                        stores += _stored_keys(arg.value) if arg.keyword is None else _keyword_store(arg)
+                elif parent.attr.value in ("get", "pop", "setdefault") and isinstance(method, cst.Call) and any(
+                        literal_str(a.value) in ("functions", "function_call") for a in method.args[:1]):
+                    read = True
+        if not stores:
+            return
+        if read:
+            self.spread_reviews[id(stores[0][0])] = (
+                f"the request dict `{name}` spread into a chat call carries functions / function_call, which vLLM "
+                "ignores, and the code reads them back: pass tools= / tool_choice= instead")
+            return
+        for where, key, key_node, value in stores:
+            if key == "functions":
+                self.spread_keys[id(key_node)] = "tools"
+                self.spread_values[id(value)] = self._tools(value)
+            elif (choice := self._tool_choice(value)) is not None:
+                self.spread_keys[id(key_node)] = "tool_choice"
+                self.spread_values[id(value)] = choice
+            else:
+                self.spread_reviews[id(where)] = ("function_call is computed at run time: store tool_choice instead "
+                                                  '("auto", "none", or {"type": "function", "function": {"name": ...}})')
+
+    def on_leave(self, original_node, updated_node):
+        updated = super().on_leave(original_node, updated_node)
+        if not self.spread_keys and not self.spread_reviews:
+            return updated
+        message = self.spread_reviews.get(id(original_node))
+        if message is not None:
+            self.review(original_node, message)
+        new_value = self.spread_values.get(id(original_node))
+        if new_value is not None and isinstance(updated, cst.BaseExpression):
+            self.edited()
+            return new_value.with_changes(lpar=updated.lpar, rpar=updated.rpar) if updated.lpar else new_value
+        new_key = self.spread_keys.get(id(original_node))
+        if new_key is not None and isinstance(updated, cst.SimpleString):
+            return updated.with_changes(value=f"{updated.prefix}{updated.quote}{new_key}{updated.quote}")
+        if new_key is not None and isinstance(updated, cst.Name):
+            return updated.with_changes(value=new_key)
+        return updated
 
     def visit_FunctionDef(self, node) -> None:
         self.stack.append(id(node))
@@ -137,7 +257,7 @@ class Transformer(RuleTransformer):
         return updated
 
     def _known(self, node) -> bool:
-        return self.scopes.rooted(node, self.stack[-1], self.known)
+        return self.scopes.rooted(node, self.stack[-1], self.known) or _chat_message(node)
 
     # -- the request ------------------------------------------------------------------------------------------
     def leave_Call(self, original: cst.Call, updated: cst.Call):
@@ -207,7 +327,15 @@ class Transformer(RuleTransformer):
         return set()
 
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute):
-        if original.attr.value != "function_call" or not self._known(original.value):
+        if original.attr.value != "function_call":
+            return updated
+        if _chat_delta(original.value) and not self.scopes.rooted(original.value, self.stack[-1], self.known):
+            self.review(original, "a streamed delta.function_call: vLLM streams a tool call as delta.tool_calls, a "
+                                  "list of pieces with an index each (function.name first, then function.arguments in "
+                                  "parts): gather those instead",
+                        note="streamed function_call deltas: read delta.tool_calls[i].function instead")
+            return updated
+        if not self._known(original.value):
             return updated
         if self.stack[-1] in self.handles_tools:
             # Code written for both APIs: its tool_calls branch runs on vLLM's answers, and function_call

@@ -7,6 +7,88 @@ import pytest
 from tests.rewrite.cases import case, check_case
 
 CASES = [
+    # aider 0.20.0: the answer comes out of a tuple another module returns; its shape says it is a chat answer
+    case("OAI007", """
+        import openai
+
+        from app.transport import send
+
+
+        def show(messages, functions):
+            _hash, completion = send(messages, functions)
+            call = completion.choices[0].message.function_call
+            for chunk in completion:
+                func = chunk.choices[0].delta.function_call
+                print(func)
+            return call
+        """, """
+        import openai
+
+        from app.transport import send
+        from openai.types.chat import ChatCompletionMessageToolCall
+        from typing import cast
+
+
+        def show(messages, functions):
+            _hash, completion = send(messages, functions)
+            call = cast(ChatCompletionMessageToolCall, completion.choices[0].message.tool_calls[0]).function if completion.choices[0].message.tool_calls else None
+            for chunk in completion:
+                # migrate: streamed function_call deltas: read delta.tool_calls[i].function instead
+                func = chunk.choices[0].delta.function_call
+                print(func)
+            return call
+        """, id="OAI007-a-chat-answer-known-by-its-shape",
+        review=[('OAI007', 14, "a streamed delta.function_call: vLLM streams a tool call as delta.tool_calls")]),
+    # aider 0.20.0 builds the request as a dict and spreads it into the call: its keys are the call's arguments
+    case("OAI007", """
+        import openai
+
+
+        def send(client, model, messages, functions):
+            kwargs = dict(model=model, messages=messages, temperature=0)
+            if functions is not None:
+                kwargs["functions"] = functions
+                kwargs["function_call"] = "auto"
+            return client.chat.completions.create(**kwargs)
+
+
+        def send_forced(messages, functions, choice):
+            args = {"model": "gpt-4", "messages": messages, "functions": functions}
+            args.update(dict(function_call=choice))
+            return openai.chat.completions.create(**args)
+
+
+        def send_logged(messages):
+            params = dict(model="gpt-4", messages=messages, functions=[{"name": "f"}])
+            print(params.get("functions"))
+            return openai.chat.completions.create(**params)
+        """, """
+        import openai
+
+
+        def send(client, model, messages, functions):
+            kwargs = dict(model=model, messages=messages, temperature=0)
+            if functions is not None:
+                kwargs["tools"] = [{"type": "function", "function": fn} for fn in functions]
+                kwargs["tool_choice"] = "auto"
+            return client.chat.completions.create(**kwargs)
+
+
+        def send_forced(messages, functions, choice):
+            args = {"model": "gpt-4", "messages": messages, "tools": [{"type": "function", "function": fn} for fn in functions]}
+            # migrate: function_call is computed at run time: store tool_choice instead ("auto", "none", or {"type": "function", "function": {"name": ...}})
+            args.update(dict(function_call=choice))
+            return openai.chat.completions.create(**args)
+
+
+        def send_logged(messages):
+            # migrate: the request dict `params` spread into a chat call carries functions / function_call, which vLLM ignores, and the code reads them back: pass tools= / tool_choice= instead
+            params = dict(model="gpt-4", messages=messages, functions=[{"name": "f"}])
+            print(params.get("functions"))
+            return openai.chat.completions.create(**params)
+        """, id="OAI007-a-request-dict-spread-into-the-call-gets-tools",
+        review=[('OAI007', 16, "function_call is computed at run time: store tool_choice instead"),
+                ('OAI007', 22, "the request dict `params` spread into a chat call carries functions / function_call")]),
     case("OAI004,OAI006,OAI007", """
         import json
         import openai

@@ -215,7 +215,7 @@ class RuleTransformer(VisitorBasedCodemodCommand):
         """Leave a place for a human: a ReviewItem, and (unless comment=False) a `# migrate:` comment."""
         line = self.line_of(node)  # 0 for a node this rule built
         # it may quote code written over several lines; reports list one item a line (other spaces may be quoted too)
-        message = re.sub(r"[ \t]*\n\s*", " ", message)
+        message = re.sub(r"[ \t]*\n\s*", " ", re.sub(r"([(\[{])[ \t]*\n\s*|[ \t]*,?[ \t]*\n\s*([)\]}])", r"\1\2", message))
         self.state.review.append((self.RULE_ID, line, message))
         if comment and self._notes:
             text = note or message

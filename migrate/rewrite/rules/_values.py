@@ -91,7 +91,7 @@ class Flow:
 
     def _values(self, expr, depth: int, seen: set[int]) -> list[Value]:
         if depth > MAX_DEPTH or id(expr) in seen:
-            return [Opaque(code(expr))]
+            return [Opaque(_shown(expr))]
         seen = seen | {id(expr)}
         text = literal_str(expr)
         if text is not None:
@@ -114,7 +114,7 @@ class Flow:
                     out.append(Lit(left.value + right, left.partial) if right is not None else Lit(left.value, True))
                     # a concatenation is not one place to rewrite: node stays None
                 else:
-                    out.append(Opaque(code(expr), getattr(left, "hint", None)))
+                    out.append(Opaque(_shown(expr), getattr(left, "hint", None)))
             return out
         if isinstance(expr, cst.IfExp):
             return self._values(expr.body, depth + 1, seen) + self._values(expr.orelse, depth + 1, seen)
@@ -126,10 +126,10 @@ class Flow:
         if isinstance(expr, cst.Call):
             return self._call(expr, depth, seen)
         if isinstance(expr, cst.Subscript) and len(expr.slice) == 1 and isinstance(expr.slice[0].slice, cst.Index):
-            return self._lookup(expr.value, expr.slice[0].slice.value, depth, seen, code(expr))
+            return self._lookup(expr.value, expr.slice[0].slice.value, depth, seen, _shown(expr))
         if isinstance(expr, cst.Attribute):
             return self._attribute(expr, depth, seen)
-        return [Opaque(code(expr))]
+        return [Opaque(_shown(expr))]
 
     # -- names, parameters, attributes ---------------------------------------------------------------------------
     def _name(self, name: cst.Name, depth: int, seen) -> list[Value]:
@@ -139,7 +139,22 @@ class Flow:
         out: list[Value] = []
         for target in referents:
             out.extend(self._assigned(target, depth, seen) or [Opaque(name.value, name.value)])
+        if any(isinstance(v, NoneValue) for v in out) and self._checked_not_none(name):
+            out = [v for v in out if not isinstance(v, NoneValue)] or [Opaque(name.value, name.value)]
         return out
+
+    def _checked_not_none(self, name: cst.Name) -> bool:
+        """An earlier statement of the function leaves it when the name is empty: `if not url: raise ValueError(...)`
+        (camel's open-source model): None does not reach this use."""
+        current: cst.CSTNode | None = name
+        while current is not None and not isinstance(current, (cst.FunctionDef, cst.Module)):
+            parent = self.rule.parent(current)
+            body = parent.body if isinstance(parent, (cst.IndentedBlock, cst.Module)) else None
+            if isinstance(body, (list, tuple)) and current in body:
+                if any(_exits_when_none(stmt, name.value) for stmt in body[:body.index(current)]):
+                    return True
+            current = parent
+        return False
 
     def referents(self, name: cst.Name) -> list[cst.CSTNode]:
         """The nodes that bind what `name` refers to here (targets of assignments, parameters, imports)."""
@@ -189,7 +204,7 @@ class Flow:
             found = [self._values(v, depth + 1, seen) for v in self.class_assignments(expr)]
             if found:
                 return [v for vs in found for v in vs]
-        return [Opaque(code(expr), expr.attr.value)]
+        return [Opaque(_shown(expr), expr.attr.value)]
 
     def class_assignments(self, expr: cst.Attribute) -> list[cst.BaseExpression]:
         """The values assigned to `self.X` (in any method) or `X` (in the class body) of the enclosing class."""
@@ -250,13 +265,13 @@ class Flow:
         if isinstance(func, cst.Name) and func.value == "dict" and all(a.keyword for a in call.args):
             return [DictValue(call)]
         if isinstance(func, cst.Attribute) and func.attr.value == "get" and call.args and not call.args[0].keyword:
-            found = self._lookup(func.value, call.args[0].value, depth, seen, code(call))
+            found = self._lookup(func.value, call.args[0].value, depth, seen, _shown(call))
             if len(call.args) > 1:
                 found = [v for v in found if not isinstance(v, NoneValue)] + self._values(call.args[1].value, depth + 1, seen)
             return found
         if isinstance(func, cst.Name) and func.value == "str" and len(call.args) == 1:
             return self._values(call.args[0].value, depth + 1, seen)
-        return [Opaque(code(call))]
+        return [Opaque(_shown(call))]
 
     def _lookup(self, container, key, depth: int, seen, source: str) -> list[Value]:
         wanted = literal_str(key)
@@ -275,6 +290,31 @@ class Flow:
         return out
 
 
+def _shown(node: cst.CSTNode) -> str:
+    """The source of an expression as a message quotes it: without its outer parentheses."""
+    if getattr(node, "lpar", None):
+        node = node.with_changes(lpar=(), rpar=())
+    return code(node)
+
+
+def _exits_when_none(stmt: cst.CSTNode, name: str) -> bool:
+    """`if not name: raise ...` / `if name is None: return ...`, with no else."""
+    if not isinstance(stmt, cst.If) or stmt.orelse is not None:
+        return False
+    test = stmt.test
+    tests_it = (isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not)
+                and isinstance(test.expression, cst.Name) and test.expression.value == name) or (
+        isinstance(test, cst.Comparison) and isinstance(test.left, cst.Name) and test.left.value == name
+        and len(test.comparisons) == 1 and isinstance(test.comparisons[0].operator, (cst.Is, cst.Equal))
+        and isinstance(test.comparisons[0].comparator, cst.Name) and test.comparisons[0].comparator.value == "None")
+    if not tests_it:
+        return False
+    lines = stmt.body.body if isinstance(stmt.body, cst.IndentedBlock) else [stmt.body]
+    last = lines[-1] if lines else None
+    smalls = last.body if isinstance(last, (cst.SimpleStatementLine, cst.SimpleStatementSuite)) else ()
+    return any(isinstance(small, (cst.Raise, cst.Return)) for small in smalls)
+
+
 def _template(node: cst.FormattedString) -> Value:
     """What an f-string URL shows: its host when the host is written out (`https://{res}.openai.azure.com/...`
     counts: only a subdomain is filled in), else Opaque."""
@@ -283,11 +323,11 @@ def _template(node: cst.FormattedString) -> Value:
     hole = "\x00"
     text = "".join(p.value if isinstance(p, cst.FormattedStringText) else hole for p in node.parts)
     if "://" not in text.split(hole, 1)[0]:
-        return Opaque(code(node))
+        return Opaque(_shown(node))
     try:
         parts = urlsplit(text)
     except ValueError:
-        return Opaque(code(node))
+        return Opaque(_shown(node))
     host = parts.netloc.rsplit("@", 1)[-1].rsplit(":", 1)[0] if not parts.netloc.endswith("]") else parts.netloc
     if hole not in parts.netloc:
         return Lit(text.split(hole, 1)[0] if hole in text else text, partial=True)
@@ -296,7 +336,7 @@ def _template(node: cst.FormattedString) -> Value:
     first, _, rest = host.partition(".")
     if first == hole and hole not in rest and "." in rest:
         return Lit(f"{parts.scheme}://x.{rest}", partial=True)
-    return Opaque(code(node))
+    return Opaque(_shown(node))
 
 
 def _is_attr(node: cst.CSTNode, attr: str, class_body: bool) -> bool:

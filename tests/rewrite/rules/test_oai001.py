@@ -317,6 +317,28 @@ CASES = [
         """, None, id="OAI001-another-providers-url-on-one-path-and-a-computed-one-on-the-other",
         review=[('OAI001', 10, "left alone: this client talks to Ollama (the URL is http://localhost:11434/v1) or "
                                "to an endpoint the code computes (base_url comes from `config.api_base`); where")]),
+    # camel-ai 0.1.1: the code raises when the server URL is missing, so None (OpenAI's endpoint) never reaches the client
+    case("OAI001", """
+        from openai import OpenAI
+
+        class Model:
+            def __init__(self, config):
+                server_url = config.get("server_url", None)
+                if not server_url:
+                    raise ValueError("URL to server running open-source LLM is not provided.")
+                self.client = OpenAI(base_url=server_url)
+        """, """
+        from openai import OpenAI
+
+        class Model:
+            def __init__(self, config):
+                server_url = config.get("server_url", None)
+                if not server_url:
+                    raise ValueError("URL to server running open-source LLM is not provided.")
+                # migrate: base_url comes from `config.get("server_url", None)`: make sure it is the vLLM endpoint ($OPENAI_BASE_URL)
+                self.client = OpenAI(base_url=server_url)
+        """, id="OAI001-a-base-url-checked-before-use-is-not-openais-default",
+        review=[('OAI001', 10, 'base_url comes from `config.get("server_url", None)`: make sure it is the vLLM endpoint')]),
     # textgrad 0.1.6: the Ollama branch passes its base URL through a parameter; its placeholder key names Ollama
     case("OAI001", """
         import os
@@ -585,10 +607,10 @@ CASES = [
             def __init__(self, config):
                 server_url = (config.get(
                     "server_url", None))
-                # migrate: this client talks to OpenAI unless base_url is set by `(config.get( "server_url", None))`: left alone; make sure that value is the vLLM endpoint ($OPENAI_BASE_URL)
+                # migrate: this client talks to OpenAI unless base_url is set by `config.get("server_url", None)`: left alone; make sure that value is the vLLM endpoint ($OPENAI_BASE_URL)
                 self.client = OpenAI(base_url=server_url)
         """, id="OAI001-review-item-quoting-code-over-several-lines-is-one-line",
-        review=[('OAI001', 9, 'unless base_url is set by `(config.get( "server_url", None))`: left alone')]),
+        review=[('OAI001', 9, 'unless base_url is set by `config.get("server_url", None)`: left alone')]),
     case("OAI001", """
         from openai import OpenAI
 

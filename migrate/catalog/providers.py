@@ -90,6 +90,14 @@ PROVIDERS: tuple[Provider, ...] = (
     Provider("AWS Bedrock", ("amazonaws.com",), ("AWS", "BEDROCK")),
 )
 
+# Python packages of other providers whose clients copy the OpenAI SDK's shape (`Groq().chat.completions.create`,
+# `InferenceClient().chat.completions.create`): a module that imports one may call such a client where the scan
+# cannot see where the client came from, so the shape of a call proves nothing there.
+LOOKALIKE_SDKS = frozenset({
+    "groq", "together", "mistralai", "cerebras", "fireworks", "portkey_ai", "zhipuai", "huggingface_hub", "litellm",
+    "openrouter", "xai_sdk", "cohere", "ollama", "sambanova", "deepinfra", "novita", "anyscale", "perplexity",
+})
+
 # Bundlers and frameworks expose to client code only the environment variables with their prefix, so browser
 # code reads `VITE_OPENAI_API_KEY` or `NEXT_PUBLIC_OPENAI_BASE_URL`: the prefix says which bundler, never which
 # provider. It is stripped before a name is classified (`VITE_KEY` is a key of unknown use, not a provider called

@@ -64,12 +64,18 @@ def scan(
                       respect_gitignore=respect_gitignore, skipped=skipped)
     files, results = _detect_all(walk, known_endpoints(), jobs, progress)
 
-    findings, deferred, parsed = [], [], 0
+    findings, deferred, shaped, parsed = [], [], [], 0
+    uses_openai = lookalike = False
     for result in results:
         findings.extend(result.findings)
         deferred.extend(result.deferred)
         skipped.extend(result.skipped)
+        shaped.extend(result.shaped)
+        uses_openai |= result.imports_openai
+        lookalike |= result.imports_lookalike
         parsed += result.parsed
+    if shaped and uses_openai and not lookalike and not _tree_imports_lookalike(files):
+        findings.extend(shaped)  # SDK-shaped calls on a client handed in from a module that imports openai
     if deferred:
         from migrate.scan.detect.crossmodule import ModuleIndex, settle
         from migrate.scan.detect.javascript.detectors import JsDeferred
@@ -97,6 +103,22 @@ def scan(
         tool_version=__version__,
         duration_s=round(time.perf_counter() - started, 4),
     )
+
+
+def _tree_imports_lookalike(files) -> bool:
+    """Some Python file of the tree imports another provider's SDK of the OpenAI shape (a file the pre-filter
+    did not parse, say `from groq import Groq`). Read again only when there are SDK-shaped calls to settle."""
+    from migrate.scan.detect import read_bytes
+    from migrate.scan.prefilter import imports_lookalike
+
+    for path, rel in files:
+        if rel.endswith((".py", ".pyw", ".ipynb")):
+            try:
+                if imports_lookalike(read_bytes(path)):
+                    return True
+            except OSError:
+                continue
+    return False
 
 
 def _module_files(files, roots):

@@ -11,8 +11,9 @@ Every finding the detector can make needs a stage-2 match in its file:
 - `openai` as a name or string (`import openai`, `"openai/gpt-4o"`, `api.openai.com`)
 - the SDK's and wrappers' classes (`OpenAI`, `AsyncAzureOpenAI`, `ChatOpenAI`, `OpenAIEmbeddings`, ...)
 - `OPENAI_...` environment variables, `litellm`
-- `.completions.`, `embeddings.create`, `.responses.create`: calls through a client imported from another
-  module of the project, in files that never spell openai (docs/detection.md lists this limit)
+- `.completions.`, `embeddings.create`, `.responses.create`, `.audio.transcriptions.create`, `.images.generate`,
+  `.moderations.create`: calls through a client imported from another module of the project or handed in by
+  one, in files that never spell openai (docs/detection.md)
 
 Speed (site-packages, 24k files, 308 MB): each needle costs one pass over the bytes (~0.14 s for all
 files); lower-casing once (~0.1 s) folds `openai`/`OpenAI`/`OPENAI` into one pass, so stage 1 is five
@@ -22,7 +23,7 @@ passes instead of seven, and stage 2 no longer repeats searches for needles stag
 from __future__ import annotations
 
 NEEDLES: tuple[bytes, ...] = (b"openai", b"OpenAI", b"OPENAI", b"litellm", b"completions.", b"embeddings.",
-                              b"responses.")
+                              b"responses.", b".audio.", b".images.", b".moderations.")
 TEXT_NEEDLES: tuple[bytes, ...] = (*NEEDLES, b"Openai", b"tiktoken", b"instructor", b"dspy")
 LOWER_NEEDLES: tuple[bytes, ...] = (b"openai", b"litellm", b"completions.", b"embeddings.", b"responses.")
 
@@ -33,6 +34,9 @@ _WORD_BYTES = frozenset(bytes([c]) for c in _WORD)
 _OPENAI_SUFFIXES = (b"Embeddings", b"Embedding", b"Responses", b"MultiModal", b"Chat", b"Like")
 _HOSTS = (b"api.openai.com", b"openai.azure.com")
 _RESPONSES_CALLS = (b".responses.create", b".responses.parse", b".responses.stream")
+# audio, images and moderations through a client handed in from elsewhere (aider's `Voice(client)`)
+_MEDIA_CALLS = (b".audio.transcriptions.create", b".audio.translations.create", b".audio.speech.create",
+                b".images.generate", b".images.edit", b".images.create_variation", b".moderations.create")
 
 
 def python_candidate(data: bytes) -> bool:
@@ -52,6 +56,10 @@ def python_candidate(data: bytes) -> bool:
         return True
     if b"responses." in low:
         for needle in _RESPONSES_CALLS:
+            if needle in data:
+                return True
+    if b".audio." in data or b".images." in data or b".moderations." in data:
+        for needle in _MEDIA_CALLS:
             if needle in data:
                 return True
     return False
@@ -87,6 +95,22 @@ def _openai_mention(data: bytes) -> bool:
 
 # A JS/TS module that imports the AI SDK may use an OpenAI model another module of the project builds.
 _AI_SDK_IMPORTS = (b'from "ai"', b"from 'ai'", b'require("ai")', b"require('ai')")
+
+
+def imports_lookalike(data: bytes) -> bool:
+    """The source imports another provider's SDK whose clients have the OpenAI SDK's shape (providers.py)."""
+    global _LOOKALIKE_IMPORT
+    if _LOOKALIKE_IMPORT is None:
+        import re
+
+        from migrate.catalog.providers import LOOKALIKE_SDKS
+
+        names = b"|".join(re.escape(n.encode()) for n in sorted(LOOKALIKE_SDKS))
+        _LOOKALIKE_IMPORT = re.compile(rb"(?:^|[\n;\"])[ \t]*(?:from|import)[ \t]+(?:" + names + rb")\b")
+    return _LOOKALIKE_IMPORT.search(data) is not None
+
+
+_LOOKALIKE_IMPORT = None
 
 
 def js_candidate(data: bytes) -> bool:

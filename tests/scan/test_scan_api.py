@@ -184,3 +184,44 @@ def test_scan_imports_nothing_heavy(write_tree):
     )
     out = subprocess.run([sys.executable, "-c", code, str(root)], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+HANDED_IN = {
+    "app/main.py": """
+        from openai import OpenAI
+        from app.voice import Voice
+
+        voice = Voice(OpenAI())
+        """,
+    "app/voice.py": """
+        class Voice:
+            def __init__(self, client):
+                self.client = client
+
+            def transcribe(self, fh):
+                return self.client.audio.transcriptions.create(model="whisper-1", file=fh)
+
+            def draw(self, prompt):
+                return self.client.images.generate(prompt=prompt)
+
+            def keep(self, img):
+                self.images.append(img)
+        """,
+}
+
+
+def test_calls_on_a_client_handed_in_by_a_module_that_imports_openai(write_tree):
+    """aider 0.20.0's Voice(client): the module never spells openai, the call's shape is the SDK's."""
+    result = scan([write_tree(HANDED_IN)])
+    found = [(f.path, f.line, f.endpoint) for f in result.findings if f.kind.value == "call"]
+    assert found == [("app/voice.py", 7, "audio.transcriptions.create"), ("app/voice.py", 10, "images.generate")]
+    assert all("handed in from elsewhere" in f.detail for f in result.findings if f.path == "app/voice.py")
+
+
+@pytest.mark.parametrize("tree", [
+    {"app/voice.py": HANDED_IN["app/voice.py"]},  # nothing in the tree imports openai
+    {**HANDED_IN, "app/fast.py": "from groq import Groq\nfast = Groq()\n"},  # another SDK of the same shape
+], ids=["no-openai-in-the-tree", "a-lookalike-sdk-in-the-tree"])
+def test_shaped_calls_need_openai_and_no_lookalike_in_the_tree(write_tree, tree):
+    result = scan([write_tree(tree)])
+    assert [f for f in result.findings if f.path == "app/voice.py" and f.kind.value == "call"] == []

@@ -28,6 +28,9 @@ SAMPLES = {
     "cross-module-chat": b"from app.clients import client\nclient.chat.completions.create(model=M)\n",
     "cross-module-embeddings": b"from app.clients import c\nc.embeddings.create(input='x')\n",
     "cross-module-responses": b"from app.clients import c\nc.responses.create(input='x')\n",
+    "handed-in-audio": b"self.client.audio.transcriptions.create(model='whisper-1', file=fh)\n",
+    "handed-in-images": b"client.images.generate(prompt='x')\n",
+    "other-images": b"self.images.append(img)\n",
     "upper-case-completions": b"x.ChatCompletions.get()\n",
     "package-path": b"from vllm.entrypoints.openai.protocol import ChatCompletionRequest\n",
     "other-class": b"from vllm.entrypoints.openai import OpenAIServingChat\n",
@@ -43,7 +46,7 @@ SAMPLES = {
 EXPECTED_PARSE = {
     "import", "from-import", "class-only", "async-azure", "chat-openai", "embeddings-class", "env", "azure-env",
     "host", "azure-host", "litellm", "model-string", "cross-module-chat", "cross-module-embeddings",
-    "cross-module-responses", "clip-and-env", "prose-and-client",
+    "cross-module-responses", "clip-and-env", "prose-and-client", "handed-in-audio", "handed-in-images",
 }
 
 
@@ -56,7 +59,7 @@ def _stage2(data: bytes) -> bool:
     """The reference stage 2: an exact mention that can lead to a finding."""
     if b"litellm" in data or b".completions." in data or b"embeddings.create" in data:
         return True
-    if any(needle in data for needle in prefilter._RESPONSES_CALLS):
+    if any(needle in data for needle in prefilter._RESPONSES_CALLS + prefilter._MEDIA_CALLS):
         return True
     return prefilter._openai_mention(data)
 

@@ -26,6 +26,9 @@ class FileResult:
     skipped: list[Skipped] = field(default_factory=list)
     deferred: list = field(default_factory=list)
     parsed: bool = False  # passed the pre-filter and was parsed
+    shaped: list[Finding] = field(default_factory=list)  # kept by the scan only if the tree imports openai
+    imports_openai: bool = False
+    imports_lookalike: bool = False
 
 
 def file_style(name: str) -> str:
@@ -130,6 +133,9 @@ def _python(data: bytes, path: str, rel: str, endpoints, result: FileResult) -> 
     analyzer.release()
     result.findings.extend(report.findings)
     result.deferred.extend(report.deferred)
+    result.shaped.extend(report.shaped)
+    result.imports_openai |= report.imports_openai
+    result.imports_lookalike |= report.imports_lookalike
 
 
 def _notebook(data: bytes, rel: str, endpoints, result: FileResult) -> None:
@@ -168,6 +174,9 @@ def _notebook(data: bytes, rel: str, endpoints, result: FileResult) -> None:
     analyzer.release()
     result.findings.extend(report.findings)
     result.deferred.extend(report.deferred)
+    result.shaped.extend(report.shaped)
+    result.imports_openai |= report.imports_openai
+    result.imports_lookalike |= report.imports_lookalike
 
 
 def _text(data: bytes, rel: str, style: str, result: FileResult) -> None:

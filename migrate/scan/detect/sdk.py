@@ -13,6 +13,7 @@ from migrate.catalog import clients as _clients
 from migrate.catalog import endpoints as _endpoints
 from migrate.catalog import facts as _facts
 from migrate.catalog import legacy as _legacy
+from migrate.catalog import providers as _providers
 from migrate.catalog.wrappers import (
     INSTRUCTOR_FUNCTIONS,
     LANGCHAIN_INIT,
@@ -38,6 +39,7 @@ HISTORICAL_ENDPOINTS = frozenset(_endpoints.HISTORICAL_ENDPOINTS)
 CLIENT_METHODS_RETURNING_CLIENT = frozenset({"with_options", "copy"})
 VARIANTS = frozenset({"with_raw_response", "with_streaming_response"})
 GENERIC_RESOURCES = _endpoints.GENERIC_RESOURCES  # not reported on an object of unresolved type
+LOOKALIKE_SDKS = _providers.LOOKALIKE_SDKS  # other providers' SDKs with the same call shape
 
 # -- the 0.x module API ------------------------------------------------------------------------------------------
 # One table with the rewrite (OAI004), kept in the catalog: migrate/catalog/legacy.py.

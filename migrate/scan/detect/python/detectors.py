@@ -14,6 +14,7 @@ another module of the project) is returned as `Deferred` and settled by migrate/
 from __future__ import annotations
 
 import ast
+import dataclasses
 from dataclasses import dataclass, field
 
 from migrate.catalog import prefixes
@@ -50,6 +51,10 @@ class Deferred:
 class ModuleReport:
     findings: list[Finding] = field(default_factory=list)
     deferred: list[Deferred] = field(default_factory=list)
+    # SDK-shaped calls in a module that does not import openai: reported only where the tree does (see scan())
+    shaped: list[Finding] = field(default_factory=list)
+    imports_openai: bool = False
+    imports_lookalike: bool = False
 
 
 class ModuleAnalyzer(Evaluator):
@@ -69,6 +74,8 @@ class ModuleAnalyzer(Evaluator):
         self.module_scope = builder.build(tree)
         self.scopes = builder.scopes
         self.imports_openai = builder.imports_openai
+        self.report.imports_openai = builder.imports_openai
+        self.report.imports_lookalike = builder.imports_lookalike
         self._import_nodes = builder.import_nodes
         text_hint = "\n".join(lines) if len(lines) < 50_000 else ""
         self.mentions_host = "openai.com" in text_hint or "openai.azure.com" in text_hint
@@ -304,15 +311,25 @@ class ModuleAnalyzer(Evaluator):
                                  variant=res.variant, detail=detail, values=self._call_values(node, scope)), model_ref)
 
     def _unresolved_call(self, node: ast.Call, scope: Scope) -> None:
-        """An SDK-shaped call on an object of unknown type, e.g. a parameter without annotation."""
-        if not self.imports_openai or type(node.func) is not ast.Attribute:
+        """An SDK-shaped call on an object of unknown type, e.g. a parameter without annotation.
+
+        In a module that does not import openai (a class handed its client by another module: aider's
+        `Voice(client)`), the finding is kept aside: the scan reports it only when the tree imports openai and
+        no other SDK of the same shape (sdk.LOOKALIKE_SDKS)."""
+        if type(node.func) is not ast.Attribute or (not self.imports_openai and self.report.imports_lookalike):
             return
         chain = _attribute_chain(node.func)
         if chain is None:
             return
         finding = self._shape_finding(node, scope, chain)
-        if finding is not None:
+        if finding is None:
+            return
+        if self.imports_openai:
             self._emit(finding[0], finding[1])
+        elif finding[1] is None:
+            self.report.shaped.append(dataclasses.replace(finding[0], detail=(
+                "client not resolved: the call has the OpenAI SDK's shape, in a module that does not import openai "
+                "of a project that does (the client is handed in from elsewhere)")))
 
     def _shape_finding(self, node: ast.Call, scope: Scope, chain: list[str]):
         """The finding for `<unknown>.chat.completions.create(...)`: the longest tail of the chain that is

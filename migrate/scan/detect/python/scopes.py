@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import ast
 
+from migrate.scan.detect import sdk
+
 # Binding kinds: the payload each carries.
 EXPR = "expr"  # value expression
 ANN = "ann"  # (annotation, value or None)
@@ -58,6 +60,7 @@ class ScopeBuilder:
         self.package = package  # dotted package of the module, for relative imports
         self.scopes: list[Scope] = []
         self.imports_openai = False
+        self.imports_lookalike = False  # imports another provider's SDK of the same shape (sdk.LOOKALIKE_SDKS)
         self.import_nodes: list[ast.ImportFrom] = []
 
     def build(self, tree: ast.Module) -> Scope:
@@ -130,6 +133,8 @@ class ScopeBuilder:
                 root = alias.name.split(".")[0]
                 if root == "openai":
                     self.imports_openai = True
+                elif root in sdk.LOOKALIKE_SDKS:
+                    self.imports_lookalike = True
                 if alias.asname:
                     scope.bind(alias.asname, node.lineno, IMPORT, alias.name)
                 else:
@@ -139,6 +144,8 @@ class ScopeBuilder:
             module = self._absolute(node.module, node.level)
             if module.split(".")[0] == "openai":
                 self.imports_openai = True
+            elif module.split(".")[0] in sdk.LOOKALIKE_SDKS:
+                self.imports_lookalike = True
             self.import_nodes.append(node)
             for alias in node.names:
                 if alias.name == "*":

@@ -13,6 +13,11 @@ Where a model name is written as a string literal:
 
 An OpenAI model name the map has no entry for is left as it is and reported for review: the rule never guesses.
 Names built at run time (f-strings, variables) cannot be mapped here; `migrate scan` lists them.
+
+A mapped name that also reaches `tiktoken.encoding_for_model(...)` would make tiktoken raise KeyError (it knows
+OpenAI's names only): where the name's one value is a mapped literal, the lookup keeps the OpenAI name it had
+(the counts are what they were); where it may be one among others, a note. A lookup inside a `try` that handles
+the KeyError is left alone.
 """
 
 from __future__ import annotations
@@ -26,19 +31,21 @@ from migrate.catalog import legacy as _legacy
 from migrate.catalog.facts import OPENAI_MODEL_LITERAL_RE
 from migrate.catalog.wrappers import WRAPPER_MODEL_KEYWORDS
 from migrate.rewrite.patterns import OPENAI_MODEL, looks_like_openai_model  # noqa: F401 - re-exported
-from migrate.rewrite.rules._base import RuleTransformer, endpoint_of, env_read, literal_str
+from migrate.rewrite.rules._base import RuleTransformer, code as code_of, endpoint_of, env_read, literal_str
 from migrate.rewrite.rules._roles import foreign_client
 
 # Keywords that name a model: a call's (and a 0.x call's engine, deployment_id) and a wrapper's. One table with
 # the scan (migrate/catalog/legacy.py, wrappers.py).
 MODEL_KEYWORDS = frozenset({*_legacy.MODEL_KEYWORDS, *WRAPPER_MODEL_KEYWORDS})
 _MODELISH = re.compile(r"model|engine|deployment", re.IGNORECASE)
+_TOKENIZER_LOOKUPS = frozenset({"tiktoken.encoding_for_model", "tiktoken.model.encoding_for_model"})
+_HANDLES_KEY_ERROR = frozenset({"KeyError", "LookupError", "Exception", "BaseException"})
 
 
 @lru_cache(maxsize=8)
 def _literal_pattern(names: frozenset[str]) -> re.Pattern:
     # The catalog's pattern is verbose and case-blind; re.escape keeps the mapped names literal under re.VERBOSE.
-    alternatives = [OPENAI_MODEL_LITERAL_RE.pattern, r"\\", *map(re.escape, sorted(names))]
+    alternatives = [OPENAI_MODEL_LITERAL_RE.pattern, r"\\", "encoding_for_model", *map(re.escape, sorted(names))]
     return re.compile("|".join(alternatives), re.VERBOSE | re.IGNORECASE)
 
 
@@ -111,6 +118,8 @@ class Transformer(RuleTransformer):
         return endpoint is not None and not endpoint.served
 
     def leave_Call(self, original: cst.Call, updated: cst.Call):
+        if original.args and self.qname_in(original.func, _TOKENIZER_LOOKUPS, called_by=original):
+            return self._tokenizer_lookup(original, updated)
         # os.getenv("OPENAI_MODEL", "gpt-4o"): the default of a model-naming variable
         read = env_read(original)
         if read is None or read[1] is None or not _MODELISH.search(read[0]):
@@ -118,6 +127,48 @@ class Transformer(RuleTransformer):
         args = list(updated.args)
         args[1] = args[1].with_changes(value=self._map(original.args[1].value, args[1].value, f"default of ${read[0]}"))
         return updated.with_changes(args=args)
+
+    def _tokenizer_lookup(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+        """`tiktoken.encoding_for_model(MODEL)` where this run maps MODEL's literal to the served model's name."""
+        arg = original.args[0]
+        if arg.keyword is not None and arg.keyword.value != "model_name" or literal_str(arg.value) is not None:
+            return updated
+        from migrate.rewrite.rules._values import Flow, Lit
+
+        flow = Flow(self)
+        values = flow.values(arg.value)
+        mapped = {v.value for v in values if isinstance(v, Lit) and not v.partial and v.node is not None
+                  and self.config.map_model(v.value) not in (None, v.value)}
+        if not mapped or self._key_error_handled(original):
+            return updated
+        shown = code_of(arg.value)
+        # a parameter's default is one value among those its callers pass
+        passed_in = isinstance(arg.value, cst.Name) and any(isinstance(t, cst.Param) for t in flow.referents(arg.value))
+        if len(mapped) == 1 and len(values) == 1 and not passed_in:
+            name = mapped.pop()
+            self.edited()
+            self.review(original, f"tiktoken.encoding_for_model({shown}): {shown} now names the served model, which "
+                                  f"tiktoken does not know (KeyError): the lookup keeps {name!r}, OpenAI's tokenizer "
+                                  "as before; the served model splits text differently (its tokenizer, or vLLM's POST "
+                                  "/tokenize, counts exactly)")
+            args = list(updated.args)
+            args[0] = args[0].with_changes(value=cst.SimpleString(repr(name).replace("'", '"')
+                                                                  if '"' not in name else repr(name)))
+            return updated.with_changes(args=args)
+        self.review(original, f"tiktoken.encoding_for_model({shown}): {shown} may now name the served model, which "
+                              "tiktoken does not know (KeyError): look up OpenAI's name, or count with the served "
+                              "model's tokenizer (vLLM's POST /tokenize)")
+        return updated
+
+    def _key_error_handled(self, node: cst.CSTNode) -> bool:
+        current = self.parent(node)
+        while current is not None and not isinstance(current, (cst.FunctionDef, cst.Module)):
+            if isinstance(current, cst.Try) and any(
+                    h.type is None or any(n in _HANDLES_KEY_ERROR for n in re.findall(r"\w+", code_of(h.type)))
+                    for h in current.handlers):
+                return True
+            current = self.parent(current)
+        return False
 
     def leave_Param(self, original: cst.Param, updated: cst.Param):
         if original.default is None:

@@ -7,6 +7,62 @@ import pytest
 from tests.rewrite.cases import case, check_case
 
 CASES = [
+    # a mapped name that reaches tiktoken would raise KeyError there: the lookup keeps OpenAI's name where that is
+    # the name's one value, a note where a caller may pass another; a lookup that handles KeyError is left alone
+    case("OAI003", """
+        import tiktoken
+        from openai import OpenAI
+
+        MODEL = "gpt-4o"
+        client = OpenAI()
+
+
+        def count(text, model=MODEL):
+            return len(tiktoken.encoding_for_model(model).encode(text))
+
+
+        def safe_count(text):
+            try:
+                enc = tiktoken.encoding_for_model(MODEL)
+            except KeyError:
+                enc = tiktoken.get_encoding("cl100k_base")
+            return len(enc.encode(text))
+
+
+        def ask(q):
+            enc = tiktoken.encoding_for_model(MODEL)
+            print(len(enc.encode(q)))
+            return client.chat.completions.create(model=MODEL, messages=[{"role": "user", "content": q}])
+        """, """
+        import tiktoken
+        from openai import OpenAI
+
+        MODEL = "meta-llama/Llama-3.1-8B-Instruct"
+        client = OpenAI()
+
+
+        def count(text, model=MODEL):
+            # migrate: tiktoken.encoding_for_model(model): model may now name the served model, which tiktoken does not know (KeyError): look up OpenAI's name, or count with the served model's tokenizer (vLLM's POST /tokenize)
+            return len(tiktoken.encoding_for_model(model).encode(text))
+
+
+        def safe_count(text):
+            try:
+                enc = tiktoken.encoding_for_model(MODEL)
+            except KeyError:
+                enc = tiktoken.get_encoding("cl100k_base")
+            return len(enc.encode(text))
+
+
+        def ask(q):
+            # migrate: tiktoken.encoding_for_model(MODEL): MODEL now names the served model, which tiktoken does not know (KeyError): the lookup keeps 'gpt-4o', OpenAI's tokenizer as before; the served model splits text differently (its tokenizer, or vLLM's POST /tokenize, counts exactly)
+            enc = tiktoken.encoding_for_model("gpt-4o")
+            print(len(enc.encode(q)))
+            return client.chat.completions.create(model=MODEL, messages=[{"role": "user", "content": q}])
+        """, id="OAI003-a-mapped-name-that-reaches-tiktoken",
+        review=[('OAI003', 11, "tiktoken.encoding_for_model(model): model may now name the served model"),
+                ('OAI003', 24, "tiktoken.encoding_for_model(MODEL): MODEL now names the served model, which "
+                               "tiktoken does not know (KeyError): the lookup keeps 'gpt-4o'")]),
     case("OAI003", """
         import os
         from openai import OpenAI

@@ -105,9 +105,12 @@ class FileFacts:
     # function that returns one): its calls through them are OpenAI calls the rules must see (model names,
     # parameters), though the module itself never mentions openai
     clients: frozenset[str] = frozenset()
+    # for OAI001: a class of this module -> attribute -> the SDK calls its base classes elsewhere in the tree make
+    # through `self.<attribute>` (griptape's Azure image driver inherits `self.client.images.generate(...)`)
+    inherited: Mapping[str, Mapping[str, frozenset[str]]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
-        return bool(self.functions or self.params or self.clients)
+        return bool(self.functions or self.params or self.clients or self.inherited)
 
 
 @dataclass(frozen=True)
@@ -704,6 +707,8 @@ def build(sources: Iterable[tuple[str, str | bytes]], others: Iterable[tuple[str
     for rel, names in _client_users(modules, pending, index, waiting).items():
         files[rel] = replace(files.get(rel) or FileFacts(), clients=frozenset(names))
         callers.add(rel)
+    for rel, inherited in _inherited_calls(modules).items():
+        files[rel] = replace(files.get(rel) or FileFacts(), inherited=inherited)
     return RepoFlow(files, frozenset(r for r in callers if r in files))
 
 
@@ -748,6 +753,52 @@ def _client_users(modules: Mapping[str, ModuleFlow], others: Mapping[str, object
             for name in exports.get(found[1], ()) if found is not None else ():
                 if f"{local}.{name}".encode() in data:  # import app.clients as c ... c.client
                     out.setdefault(rel, set()).add(f"{local}.{name}")
+    return out
+
+
+def _inherited_calls(modules: Mapping[str, ModuleFlow]) -> dict[str, dict[str, dict[str, frozenset[str]]]]:
+    """rel -> class -> attribute -> the calls (`images.generate`) that the class's bases, defined in other modules
+    of the tree, make through `self.<attribute>`. Bases are matched by class name, where the tree holds one class
+    of that name (a re-export through a package's __init__ is not followed otherwise)."""
+    classes: dict[str, list[tuple[str, list[str], dict[str, set[str]]]]] = {}  # name -> (rel, bases, self calls)
+    for rel, mod in modules.items():
+        for stmt in mod.scopes[""].node.body:
+            if isinstance(stmt, ast.ClassDef):
+                bases = [b.id if isinstance(b, ast.Name) else b.attr for b in stmt.bases
+                         if isinstance(b, (ast.Name, ast.Attribute))]
+                classes.setdefault(stmt.name, []).append((rel, bases, _self_calls(stmt)))
+    out: dict[str, dict[str, dict[str, frozenset[str]]]] = {}
+    for name, defined in classes.items():
+        for rel, bases, _ in defined:
+            found: dict[str, set[str]] = {}
+            todo, seen = list(bases), {name}
+            while todo:
+                base = todo.pop()
+                if base in seen or len(classes.get(base, ())) != 1:
+                    continue
+                seen.add(base)
+                base_rel, more, calls = classes[base][0]
+                todo.extend(more)
+                if base_rel == rel:
+                    continue  # a base in the same module: the rules see its calls themselves
+                for attr, endpoints in calls.items():
+                    found.setdefault(attr, set()).update(endpoints)
+            if found:
+                out.setdefault(rel, {})[name] = {a: frozenset(e) for a, e in found.items()}
+    return out
+
+
+def _self_calls(klass: ast.ClassDef) -> dict[str, set[str]]:
+    """attribute -> the dotted calls the class's methods make through `self.<attribute>`: `self.client.images.
+    generate(...)` gives {"client": {"images.generate"}}."""
+    out: dict[str, set[str]] = {}
+    for node in ast.walk(klass):
+        if isinstance(node, ast.Call):
+            chain = _chain(node.func)
+            if chain and len(chain) >= 4 and chain[0] == "self":
+                tail = [part for part in chain[2:] if part not in ("with_raw_response", "with_streaming_response")]
+                if len(tail) >= 2:
+                    out.setdefault(chain[1], set()).add(".".join(tail))
     return out
 
 

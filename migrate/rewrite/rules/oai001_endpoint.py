@@ -130,6 +130,7 @@ class Transformer(RuleTransformer):
         self.module_decision = self._decide_module(settings)
         resets = [(assign, bound) for assign in resets if (bound := self._reset_client(assign)) is not None]
         self._plan_unserved(calls, node)
+        self._plan_inherited()
         for call, decision in self.decisions.items():
             if decision.migrates and call not in self.stays and not self._is_upstream(call):
                 self._plan_sources(call)
@@ -302,6 +303,60 @@ class Transformer(RuleTransformer):
                 for call, name, size in module_calls:
                     self.moves[call] = (cst.Name(new), name, size)
                     self.later(call, self._stays_message(name, new, catalog))
+
+    def _plan_inherited(self) -> None:
+        """A client a class builds for calls its base class makes in another module of the tree (the plan's
+        facts, flow.FileFacts.inherited): griptape's Azure image driver builds `client` for the base class's
+        `self.client.images.generate(...)`. Where vLLM serves none of those routes, the move gets a note."""
+        inherited = getattr(self.state.flow, "inherited", None)
+        if not inherited:
+            return  # no repo-wide facts (a single file), or no class here inherits SDK calls
+        from migrate.catalog import load_catalog
+        from migrate.rewrite.target import judged_catalog
+
+        catalog = judged_catalog(self.state.options) or load_catalog()
+        for call, decision in self.decisions.items():
+            if not decision.migrates or call in self.stays or self._is_upstream(call):
+                continue
+            found = self._attribute_of(call)
+            if found is None:
+                continue
+            klass, attr = found
+            calls = inherited.get(klass.name.value, {}).get(attr, ())
+            unserved = sorted(name for name in calls if (e := catalog.endpoint(name)) is not None and not e.served)
+            if not unserved:
+                continue
+            if len(unserved) == len(calls) and not self._self_uses(klass, attr) and not self.state.counts.get("OAI002"):
+                self.stays[call] = unserved  # every call through it is one vLLM does not serve: it stays on OpenAI
+                continue
+            routes = ", ".join(f"{name} ({_route(catalog, name)})" for name in unserved)
+            where = ("OpenAI or Azure OpenAI, as before, through a client of its own" if self.state.counts.get("OAI002")
+                     else f"OpenAI through a client of its own (base_url from ${self.config.openai_upstream_base_url_env})")
+            self.later(call, f"a base class of {klass.name.value} in another module calls {routes} through "
+                             f"self.{attr}, which vLLM does not serve: keep those calls on {where}")
+
+    def _attribute_of(self, call: cst.Call) -> tuple[cst.ClassDef, str] | None:
+        """(class name, attribute) of the class attribute or `self.<attribute>` the construction is the value of,
+        through a default factory (`field(default=Factory(lambda self: AzureOpenAI(...)))`) or a conditional."""
+        current: cst.CSTNode = call
+        parent = self.parent(current)
+        while isinstance(parent, (cst.Lambda, cst.Arg, cst.Call, cst.IfExp, cst.BooleanOperation)):
+            if isinstance(parent, cst.Call) and current is parent.func:
+                return None
+            current, parent = parent, self.parent(parent)
+        target = None
+        if isinstance(parent, cst.Assign) and len(parent.targets) == 1:
+            target = parent.targets[0].target
+        elif isinstance(parent, cst.AnnAssign) and parent.value is current:
+            target = parent.target
+        if isinstance(target, cst.Name):
+            statement = self.parent(parent)
+            klass = self._class_of_attribute(statement, target) if statement is not None else None
+            return (klass, target.value) if klass is not None else None
+        if _self_attr(target):
+            klass = self.flow.enclosing(target, cst.ClassDef)
+            return (klass, target.attr.value) if isinstance(klass, cst.ClassDef) else None
+        return None
 
     def _plan_properties(self, unresolved: list) -> list:
         """Unserved calls through `self.P`, a property that builds the client (`return self.openai or OpenAI()`):

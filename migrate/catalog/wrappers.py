@@ -51,6 +51,18 @@ WRAPPER_ENDPOINT_KEYWORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = 
     "instructor": (("base_url",), ("api_key",)),
     "dspy": (("api_base", "base_url"), ("api_key",)),
 }
+# The environment variables each wrapper reads its base URL from when the code passes none (LangChain's
+# openai_api_base field defaults to $OPENAI_API_BASE, and the SDK underneath reads $OPENAI_BASE_URL; LiteLLM reads
+# both; LlamaIndex's OpenAI reads $OPENAI_API_BASE): a base URL the rewrite adds wins over them.
+WRAPPER_ENDPOINT_ENV: dict[str, tuple[str, ...]] = {
+    "langchain_openai": ("OPENAI_API_BASE", "OPENAI_BASE_URL"),
+    "langchain": ("OPENAI_API_BASE",),
+    "langchain_community": ("OPENAI_API_BASE", "OPENAI_BASE_URL"),
+    "llama_index": ("OPENAI_API_BASE",),
+    "litellm": ("OPENAI_API_BASE", "OPENAI_BASE_URL"),
+    "instructor": ("OPENAI_BASE_URL",),
+    "dspy": ("OPENAI_API_BASE", "OPENAI_BASE_URL"),
+}
 WRAPPER_BASE_KEYWORDS = frozenset(k for base, _ in WRAPPER_ENDPOINT_KEYWORDS.values() for k in base)
 WRAPPER_KEY_KEYWORDS = frozenset(k for _, key in WRAPPER_ENDPOINT_KEYWORDS.values() for k in key)
 # The keywords that name the model of a wrapper's request (LangChain's model_name, Azure's deployment_name and

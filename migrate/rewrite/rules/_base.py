@@ -842,6 +842,24 @@ def env_read(node: cst.CSTNode | None) -> tuple[str, str | None] | None:
     return None
 
 
+def env_settings(module: cst.Module, names: Iterable[str]) -> list[cst.BaseExpression]:
+    """The values the code puts in the environment variables `names` (`os.environ["OPENAI_API_BASE"] = URL`,
+    `os.environ.setdefault("OPENAI_BASE_URL", URL)`), anywhere in the module: where a client takes its endpoint
+    from the environment, these say what that endpoint is (an Ollama URL set before `ChatOpenAI()`)."""
+    wanted = set(names)
+    found: list[cst.BaseExpression] = []
+    for node in walk.find(module, (cst.Assign, cst.Call)):
+        if isinstance(node, cst.Assign):
+            for target in node.targets:
+                read = env_read(target.target)
+                if read is not None and read[0] in wanted:
+                    found.append(node.value)
+        elif (isinstance(node.func, cst.Attribute) and node.func.attr.value == "setdefault"
+              and _is_environ(node.func.value) and len(node.args) == 2 and literal_str(node.args[0].value) in wanted):
+            found.append(node.args[1].value)
+    return found
+
+
 def _is_environ(node: cst.CSTNode) -> bool:
     return m.matches(node, m.Attribute(value=m.Name("os"), attr=m.Name("environ")) | m.Name("environ"))
 

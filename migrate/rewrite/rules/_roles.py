@@ -76,6 +76,21 @@ def decide_values(bases: list[Value], keys: list[Value], extra: tuple[Classifica
     return Decision(tuple(found))
 
 
+def environment_settings(flow: Flow, source: str | None, module: cst.Module, base_vars: tuple[str, ...],
+                         key_vars: tuple[str, ...] = ("OPENAI_API_KEY",)) -> tuple[list[Value], list[Value]] | None:
+    """The values the module puts in the environment variables a client without base_url / api_key reads
+    (`os.environ["OPENAI_BASE_URL"] = "https://api.groq.com/openai/v1"` before `OpenAI()`, an Ollama URL in
+    $OPENAI_API_BASE before LangChain's `ChatOpenAI()`), followed to what they are: (base URLs, keys), or None when
+    the module sets none of them. `source`: the module's text when known, to skip the walk."""
+    from migrate.rewrite.rules._base import env_settings
+
+    if source is not None and not any(var in source for var in (*base_vars, *key_vars)):
+        return None
+    bases = [v for expr in env_settings(module, base_vars) for v in flow.values(expr)]
+    keys = [v for expr in env_settings(module, key_vars) for v in flow.values(expr)]
+    return (bases, keys) if bases or keys else None
+
+
 def evidence(value: Value) -> Evidence | None:
     if isinstance(value, NoneValue):
         return None

@@ -61,7 +61,7 @@ from migrate.rewrite.rules._base import (
 from migrate.rewrite.rules import _walk as walk
 from migrate.rewrite.rules._prune import word_search
 from migrate.rewrite.rules._values import Env, Flow, Lit, NoneValue, Opaque
-from migrate.rewrite.rules._roles import Decision, decide, decide_values, evidence
+from migrate.rewrite.rules._roles import Decision, decide, decide_values, environment_settings, evidence
 
 # Module settings that configure the endpoint: the 1.x ones, and the 0.x ones that became them (catalog: legacy.py)
 _SETTINGS = {"openai.api_key": "api_key", "openai.base_url": "base_url", "openai.api_type": "api_type",
@@ -114,6 +114,7 @@ class Transformer(RuleTransformer):
         # in the order LibCST's walk meets them, less code that runs only on openai<1 (see _legacy_only.py)
         found = self.runs_on_one(node, self.state.nodes(node, (cst.Call, cst.Assign, cst.If)))
         self.guarded = self._guards([n for n in found if isinstance(n, cst.If)])
+        self.environment = environment_settings(self.flow, self.state.source, node, ("OPENAI_BASE_URL",))
         for n in found:
             if isinstance(n, cst.Call):
                 if self.qname_in(n.func, CLIENT_CLASSES, called_by=n):
@@ -196,6 +197,11 @@ class Transformer(RuleTransformer):
     def _decide(self, call: cst.Call) -> Decision:
         base, key = get_arg(call, "base_url"), get_arg(call, "api_key")
         decision = decide(self.flow, base.value if base else None, key.value if key else None)
+        if self.environment and not has_star_kwargs(call) and (base is None or key is None):
+            # the SDK reads $OPENAI_BASE_URL / $OPENAI_API_KEY, which this module sets itself
+            bases = self.flow.values(base.value) if base else self.environment[0]
+            keys = self.flow.values(key.value) if key else self.environment[1]
+            decision = decide_values(bases, keys)
         guard = self.guarded.get(id(call))
         if guard is not None and decision.migrates:
             # `if "openrouter.ai" in os.environ["OPENAI_API_BASE"]: client = OpenAI(base_url=os.environ[...])`:

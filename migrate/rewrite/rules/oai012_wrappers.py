@@ -91,9 +91,13 @@ def _may_reach(target: str, spelled: set[str]) -> bool:
 class Transformer(RuleTransformer):
     RULE_ID = "OAI012"
 
+    def __init__(self, context, state) -> None:
+        super().__init__(context, state)
+        self._flow = None  # a _values.Flow, made on first use
+        self._environments: dict[str, tuple | None] = {}  # package -> what the module sets in the variables it reads
+
     def statement_filter(self):
         return self.names_filter(_PACKAGES)  # the one hook acts on calls of names from the wrapper packages
-
 
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         target = self._target(original)
@@ -192,7 +196,32 @@ class Transformer(RuleTransformer):
 
     def _role(self, call: cst.Call, package: str) -> Role:
         base, key = self._arg(call, package, 0), self._arg(call, package, 1)
-        return classify_client(base_url=_evidence(base), api_key=_evidence(key)).role
+        role = classify_client(base_url=_evidence(base), api_key=_evidence(key)).role
+        if (base is None or key is None) and role.migrates and not has_star_kwargs(call):
+            # the wrapper reads its endpoint (or key) from the environment, which this module sets itself
+            environment = self._environment(package)
+            if environment is not None:
+                from migrate.rewrite.rules._roles import decide_values
+                from migrate.rewrite.rules._values import Flow
+
+                flow = self._flow or Flow(self)
+                self._flow = flow
+                bases = flow.values(base.value) if base is not None else environment[0]
+                keys = flow.values(key.value) if key is not None else environment[1]
+                decision = decide_values(bases, keys)
+                return Role.OPENAI if decision.migrates else decision.verdict.role
+        return role
+
+    def _environment(self, package: str):
+        if package not in self._environments:
+            from migrate.rewrite.rules._roles import environment_settings
+            from migrate.rewrite.rules._values import Flow
+
+            self._flow = self._flow or Flow(self)
+            self._environments[package] = environment_settings(
+                self._flow, self.state.source, self.context.wrapper.module,
+                wrappers.WRAPPER_ENDPOINT_ENV.get(package, ("OPENAI_BASE_URL",)))
+        return self._environments[package]
 
     # -- edits ------------------------------------------------------------------------------------------------
     def _endpoint(self, original: cst.Call, call: cst.Call, package: str, what: str) -> cst.Call:

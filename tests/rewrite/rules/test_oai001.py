@@ -339,6 +339,16 @@ CASES = [
                 self.client = OpenAI(base_url=server_url)
         """, id="OAI001-a-base-url-checked-before-use-is-not-openais-default",
         review=[('OAI001', 10, 'base_url comes from `config.get("server_url", None)`: make sure it is the vLLM endpoint')]),
+    # the SDK reads $OPENAI_BASE_URL and $OPENAI_API_KEY, which this module sets to Groq's before building the client
+    case("OAI001", """
+        import os
+        from openai import OpenAI
+
+        os.environ["OPENAI_BASE_URL"] = "https://api.groq.com/openai/v1"
+        os.environ["OPENAI_API_KEY"] = os.environ["GROQ_API_KEY"]
+        client = OpenAI()
+        """, None, id="OAI001-a-client-the-module-points-elsewhere-through-the-environment",
+        review=[('OAI001', 7, 'left alone: this client talks to Groq (the URL is https://api.groq.com/openai/v1)')]),
     # textgrad 0.1.6: the Ollama branch passes its base URL through a parameter; its placeholder key names Ollama
     case("OAI001", """
         import os

@@ -7,6 +7,15 @@ import pytest
 from tests.rewrite.cases import ENV_BASE, ENV_KEY, case, check_case
 
 CASES = [
+    # crewai 0.30's docs point LangChain at Ollama through $OPENAI_API_BASE; a module that sets it itself says so
+    case("OAI012", """
+        import os
+        from langchain_openai import ChatOpenAI
+
+        os.environ["OPENAI_API_BASE"] = "http://localhost:11434/v1"
+        os.environ["OPENAI_API_KEY"] = "ollama"
+        llm = ChatOpenAI(model="llama3")
+        """, None, id="OAI012-a-wrapper-the-module-points-elsewhere-through-the-environment"),
     # -- LangChain ------------------------------------------------------------------------------------------------
     case("OAI012", """
         from langchain_openai import ChatOpenAI

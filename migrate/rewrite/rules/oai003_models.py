@@ -7,6 +7,7 @@ Where a model name is written as a string literal:
 
     client.chat.completions.create(model="gpt-4o", ...)     model= / engine= / azure_deployment= keywords
     DEFAULT_MODEL = "gpt-4o"                                 module and class constants
+    self.model = "gpt-4o"                                    attributes (and keys) named like a model
     def ask(q, model="gpt-4o"): ...                          default arguments
     {"model": "gpt-4o", "messages": ...}                     request dicts
     os.getenv("OPENAI_MODEL", "gpt-4o")                      defaults of *MODEL* environment variables
@@ -60,6 +61,17 @@ def with_value(node: cst.SimpleString, value: str) -> cst.SimpleString:
     quote = node.quote
     escaped = value.replace("\\", "\\\\").replace(quote[0], "\\" + quote[0])
     return node.with_changes(value=f"{node.prefix}{quote}{escaped}{quote}")
+
+
+def _target_name(target: cst.BaseExpression) -> str | None:
+    """What an assignment target is called: `MODEL`, `self.config.model` (model), `settings["model"]` (model)."""
+    if isinstance(target, cst.Name):
+        return target.value
+    if isinstance(target, cst.Attribute):
+        return target.attr.value
+    if isinstance(target, cst.Subscript) and len(target.slice) == 1 and isinstance(target.slice[0].slice, cst.Index):
+        return literal_str(target.slice[0].slice.value)
+    return None
 
 
 class Transformer(RuleTransformer):
@@ -180,7 +192,7 @@ class Transformer(RuleTransformer):
                                                       f"default of {original.name.value}", report))
 
     def leave_Assign(self, original: cst.Assign, updated: cst.Assign):
-        names = [t.target.value for t in original.targets if isinstance(t.target, cst.Name)]
+        names = [n for t in original.targets if (n := _target_name(t.target))]
         report = any(_MODELISH.search(n) for n in names)
         if self.depth and not report:  # in a function, only variables named like a model
             return updated
@@ -189,7 +201,7 @@ class Transformer(RuleTransformer):
     def leave_AnnAssign(self, original: cst.AnnAssign, updated: cst.AnnAssign):
         if original.value is None:
             return updated
-        name = original.target.value if isinstance(original.target, cst.Name) else "constant"
+        name = _target_name(original.target) or "constant"
         if self.depth and not _MODELISH.search(name):
             return updated
         return updated.with_changes(value=self._map(original.value, updated.value, name, bool(_MODELISH.search(name))))

@@ -7,6 +7,31 @@ import pytest
 from tests.rewrite.cases import case, check_case
 
 CASES = [
+    # mem0ai 0.1.20 sets its default model on the config object inside __init__: an attribute named like a model
+    case("OAI003", """
+        from openai import OpenAI
+
+
+        class LLM:
+            def __init__(self, config):
+                self.config = config
+                if not self.config.model:
+                    self.config.model = "gpt-4o-mini"
+                self.model = "gpt-4o"
+                self.client = OpenAI()
+        """, """
+        from openai import OpenAI
+
+
+        class LLM:
+            def __init__(self, config):
+                self.config = config
+                if not self.config.model:
+                    self.config.model = "gpt-4o-mini"
+                self.model = "meta-llama/Llama-3.1-8B-Instruct"
+                self.client = OpenAI()
+        """, id="OAI003-model-names-assigned-to-attributes",
+        review=[('OAI003', 9, "model 'gpt-4o-mini' (model) has no entry in the model map")]),
     # a mapped name that reaches tiktoken would raise KeyError there: the lookup keeps OpenAI's name where that is
     # the name's one value, a note where a caller may pass another; a lookup that handles KeyError is left alone
     case("OAI003", """

@@ -51,6 +51,15 @@ WRAPPER_ENDPOINT_KEYWORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = 
     "instructor": (("base_url",), ("api_key",)),
     "dspy": (("api_base", "base_url"), ("api_key",)),
 }
+# The model a wrapper class asks for when the code names none (langchain-openai 0.1-1.x and LangChain 0.0.x:
+# ChatOpenAI's model_name and OpenAIEmbeddings' model fields; LlamaIndex's OpenAIEmbedding): OpenAI's names, which
+# vLLM does not serve. (api, class) as WRAPPER_CLASSES gives it -> the default model.
+WRAPPER_DEFAULT_MODELS: dict[tuple[str, str], str] = {
+    ("langchain", "ChatOpenAI"): "gpt-3.5-turbo",
+    ("langchain", "OpenAIEmbeddings"): "text-embedding-ada-002",
+    ("llamaindex", "OpenAIEmbedding"): "text-embedding-ada-002",
+}
+
 # The environment variables each wrapper reads its base URL from when the code passes none (LangChain's
 # openai_api_base field defaults to $OPENAI_API_BASE, and the SDK underneath reads $OPENAI_BASE_URL; LiteLLM reads
 # both; LlamaIndex's OpenAI reads $OPENAI_API_BASE): a base URL the rewrite adds wins over them.

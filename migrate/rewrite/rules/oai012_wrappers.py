@@ -151,8 +151,29 @@ class Transformer(RuleTransformer):
         call = self._endpoint(original, updated, package, what)
         if model is not None:
             call = self._model(original, call, model_arg, model, what)
+        elif routed is None:
+            call = self._default_model(original, call, package, what)
         self._follow_ups(original, package, what, call)
         return call
+
+    def _default_model(self, original: cst.Call, call: cst.Call, package: str, what: str) -> cst.Call:
+        """`ChatOpenAI()` asks for LangChain's default model, an OpenAI name vLLM does not serve: the served model
+        the map gives for it is passed explicitly, or a note says what to map."""
+        key = ("langchain" if package.startswith("langchain") else "llamaindex" if package == "llama_index" else "",
+               what.rpartition(".")[2])
+        default = wrappers.WRAPPER_DEFAULT_MODELS.get(key)
+        if default is None or any(a.keyword is None for a in original.args) or any(
+                get_arg(original, k) is not None for k in wrappers.WRAPPER_MODEL_KEYWORDS):
+            return call
+        served = self.config.map_model(default)
+        if served is None:
+            self.review(original, f"{_short(what)} names no model, so it asks for its default {default!r}, which "
+                                  f"vLLM does not serve (HTTP 404): pass model= with the served model, or map "
+                                  f'"{default}" in [tool.migrate.models]')
+            return call
+        keyword = "model_name" if package in ("langchain", "langchain_community") and what == "ChatOpenAI" else "model"
+        self.edited()
+        return _append_args(call, [kwarg(keyword, cst.SimpleString(f'"{served}"'))])
 
     # -- what is called ---------------------------------------------------------------------------------------
     def _target(self, call: cst.Call) -> tuple[str, str] | None:

@@ -7,6 +7,31 @@ import pytest
 from tests.rewrite.cases import ENV_BASE, ENV_KEY, case, check_case
 
 CASES = [
+    # scrapegraphai 1.0.0: no model named, so LangChain asks for its default, an OpenAI name: the map's served model
+    # is passed explicitly, or a note says what to map
+    case("OAI012", """
+        from langchain_openai import ChatOpenAI, OpenAIEmbeddings
+
+        llm = ChatOpenAI(temperature=0)
+        emb = OpenAIEmbeddings(check_embedding_ctx_length=False)
+        """, f"""
+        from langchain_openai import ChatOpenAI, OpenAIEmbeddings
+        import os
+
+        llm = ChatOpenAI(
+            temperature=0,
+            base_url={ENV_BASE},
+            api_key={ENV_KEY},
+            model="tiny-llama",
+        )
+        # migrate: OpenAIEmbeddings names no model, so it asks for its default 'text-embedding-ada-002', which vLLM does not serve (HTTP 404): pass model= with the served model, or map "text-embedding-ada-002" in [tool.migrate.models]
+        emb = OpenAIEmbeddings(
+            check_embedding_ctx_length=False,
+            base_url={ENV_BASE},
+            api_key={ENV_KEY},
+        )
+        """, id="OAI012-a-wrapper-without-a-model-gets-its-default-mapped",
+        review=[('OAI012', 12, "OpenAIEmbeddings names no model, so it asks for its default 'text-embedding-ada-002'")]),
     # crewai 0.30's docs point LangChain at Ollama through $OPENAI_API_BASE; a module that sets it itself says so
     case("OAI012", """
         import os
@@ -59,6 +84,7 @@ CASES = [
             openai_api_base={ENV_BASE},
             streaming=True,
             openai_api_key={ENV_KEY},
+            model_name="tiny-llama",
         )
         """, id="OAI012-langchain-community-openai-base-replaced"),
     case("OAI012", """

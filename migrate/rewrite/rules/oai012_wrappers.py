@@ -97,7 +97,9 @@ class Transformer(RuleTransformer):
         self._environments: dict[str, tuple | None] = {}  # package -> what the module sets in the variables it reads
 
     def statement_filter(self):
-        return self.names_filter(_PACKAGES)  # the one hook acts on calls of names from the wrapper packages
+        # the one hook acts on calls of names from the wrapper packages, and on super().__init__(...) in their subclasses
+        names = self.names_filter(_PACKAGES)
+        return None if names is None else re.compile(f"{names.pattern}|\\bsuper\\(", names.flags)
 
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         target = self._target(original)
@@ -177,7 +179,22 @@ class Transformer(RuleTransformer):
 
     # -- what is called ---------------------------------------------------------------------------------------
     def _target(self, call: cst.Call) -> tuple[str, str] | None:
-        """(package, wrapper) for a wrapper construction or call, else None."""
+        """(package, wrapper) for a wrapper construction or call, else None. `super().__init__(...)` in a subclass
+        of a wrapper class constructs that wrapper (scrapegraphai's `class OpenAI(ChatOpenAI)`)."""
+        func = call.func
+        if (isinstance(func, cst.Attribute) and func.attr.value == "__init__" and isinstance(func.value, cst.Call)
+                and isinstance(func.value.func, cst.Name) and func.value.func.value == "super"):
+            klass = self.parent(call)
+            while klass is not None and not isinstance(klass, cst.ClassDef):
+                klass = self.parent(klass)
+            for base in klass.bases if klass is not None else ():
+                for name in self.qnames_if(base.value, _PACKAGES):
+                    wrapper = wrappers.wrapper_class(name)
+                    if wrapper is not None and not wrapper[1].startswith(("Azure", "dspy")):
+                        package = name.split(".", 1)[0]
+                        return package, wrapper[1] if package != "llama_index" or wrapper[1] != "OpenAI" else (
+                            "llama_index.OpenAI")
+            return None
         for name in self.qnames_if(call.func, _PACKAGES, called_by=call):
             package = name.split(".", 1)[0]
             wrapper = wrappers.wrapper_class(name)

@@ -7,6 +7,40 @@ import pytest
 from tests.rewrite.cases import ENV_BASE, ENV_KEY, case, check_case
 
 CASES = [
+    # scrapegraphai 1.0.0 subclasses ChatOpenAI: super().__init__(...) constructs the wrapper
+    case("OAI012", """
+        from langchain_openai import ChatOpenAI
+
+
+        class OpenAILLM(ChatOpenAI):
+            def __init__(self, cfg: dict):
+                super().__init__(**cfg)
+
+
+        class Fixed(ChatOpenAI):
+            def __init__(self):
+                super().__init__(model="gpt-4o", temperature=0)
+        """, f"""
+        from langchain_openai import ChatOpenAI
+        import os
+
+
+        class OpenAILLM(ChatOpenAI):
+            def __init__(self, cfg: dict):
+                # migrate: ChatOpenAI arguments come from **kwargs: make sure they set the endpoint and key from $OPENAI_BASE_URL / $OPENAI_API_KEY
+                super().__init__(**cfg)
+
+
+        class Fixed(ChatOpenAI):
+            def __init__(self):
+                super().__init__(
+                    model="gpt-4o",
+                    temperature=0,
+                    base_url={ENV_BASE},
+                    api_key={ENV_KEY},
+                )
+        """, id="OAI012-a-subclass-of-a-wrapper-constructs-it-in-super-init",
+        review=[('OAI012', 9, "ChatOpenAI arguments come from **kwargs: make sure they set the endpoint and key")]),
     # scrapegraphai 1.0.0: no model named, so LangChain asks for its default, an OpenAI name: the map's served model
     # is passed explicitly, or a note says what to map
     case("OAI012", """

@@ -22,7 +22,7 @@ import libcst as cst
 from libcst.metadata import Assignment, ScopeProvider
 
 from migrate.rewrite.rules import _walk as walk
-from migrate.rewrite.rules._base import code, env_read, literal_str
+from migrate.rewrite.rules._base import attr_chain, code, env_read, literal_str
 
 
 @dataclass(frozen=True)
@@ -201,10 +201,17 @@ class Flow:
 
     def _attribute(self, expr: cst.Attribute, depth: int, seen) -> list[Value]:
         if isinstance(expr.value, cst.Name) and expr.value.value in ("self", "cls"):
-            found = [self._values(v, depth + 1, seen) for v in self.class_assignments(expr)]
+            found = [self._field(expr, v, depth, seen) for v in self.class_assignments(expr)]
             if found:
                 return [v for vs in found for v in vs]
         return [Opaque(_shown(expr), expr.attr.value)]
+
+    def _field(self, expr: cst.Attribute, value: cst.BaseExpression, depth: int, seen) -> list[Value]:
+        """A class attribute declared as a field (`base_url: str = field(default=None)`, attrs, dataclasses,
+        pydantic): whatever the constructor is given, so the attribute itself is what the code shows."""
+        if isinstance(value, cst.Call) and (attr_chain(value.func) or [""])[-1] in _FIELD_FUNCTIONS:
+            return [Opaque(_shown(expr), expr.attr.value)]
+        return self._values(value, depth + 1, seen)
 
     def class_assignments(self, expr: cst.Attribute) -> list[cst.BaseExpression]:
         """The values assigned to `self.X` (in any method) or `X` (in the class body) of the enclosing class."""
@@ -288,6 +295,9 @@ class Flow:
             for hit in hits:
                 out.extend(self._values(hit, depth + 1, seen))
         return out
+
+
+_FIELD_FUNCTIONS = frozenset({"field", "Field", "ib", "attrib"})  # attrs, dataclasses, pydantic
 
 
 def _shown(node: cst.CSTNode) -> str:

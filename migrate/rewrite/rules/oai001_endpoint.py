@@ -43,6 +43,7 @@ from migrate.rewrite.rules._base import (
     ENDPOINT_TAILS,
     AZURE_CLASSES,
     RuleTransformer,
+    attr_chain,
     attr_tail,
     code,
     env_get,
@@ -95,6 +96,8 @@ class Transformer(RuleTransformer):
         self.moves: dict[cst.Call, tuple[cst.BaseExpression, str, int]] = {}  # call -> (new receiver, endpoint, size)
         self.siblings: dict[cst.CSTNode, cst.SimpleStatementLine] = {}  # statement -> upstream client after it
         self.stays: dict[cst.Call, list[str]] = {}  # constructions that only call unserved endpoints
+        # constructions left alone (their endpoint is computed) -> what their calls ask for: (served?, endpoint)
+        self.calls_of: dict[cst.Call, set[tuple[bool, str]]] = {}
         self.module_upstream: tuple[str, list[str]] | None = None
         self.module_has_base = False
         self.indirect: set[cst.Call] = set()  # clients whose base_url is rewritten where its value is written
@@ -274,6 +277,8 @@ class Transformer(RuleTransformer):
             name, size, served = hit
             receiver = _receiver(call.func, size)
             bound = self._bound(receiver)
+            if bound is not None and bound != "module":
+                self.calls_of.setdefault(bound, set()).add((served, name))
             if bound == "module":
                 self.module_client_calls = True
                 if not served:
@@ -531,7 +536,7 @@ class Transformer(RuleTransformer):
                 return "module"
             values = [self.flow.assigned_expr(t) for t in self.flow.referents(receiver)]
         elif _self_attr(receiver):
-            values = self.flow.class_assignments(receiver)
+            values = [_factory_product(v) for v in self.flow.class_assignments(receiver)]
         else:
             return None
         if values and all(isinstance(v, cst.Call) and v in self.decisions for v in values) and len(set(values)) == 1:
@@ -653,6 +658,11 @@ class Transformer(RuleTransformer):
                               f"(${self.config.base_url_env})", comment=False)
         elif verdict.role is Role.OTHER:
             self.review(node, f"left alone: this {what} talks to {verdict.describe()}, not to OpenAI", comment=False)
+        elif verdict.role is Role.UNKNOWN and self.calls_of.get(node) and not any(s for s, _ in self.calls_of[node]):
+            # griptape's DALL-E driver: a client for images only, whose endpoint the caller chooses
+            names = ", ".join(sorted(n for _, n in self.calls_of[node]))
+            self.review(node, f"{verdict.because}; this client calls only {names}, which vLLM does not serve: leave "
+                              "that endpoint on OpenAI")
         elif verdict.role is Role.UNKNOWN:
             self.review(node, f"{verdict.because}: make sure it is the vLLM endpoint (${self.config.base_url_env})")
 
@@ -843,6 +853,27 @@ def _endpoint(call: cst.Call, catalog) -> tuple[str, int, bool] | None:
             if endpoint is not None:
                 return endpoint.name, size, endpoint.served
     return None
+
+
+_FACTORIES = frozenset({"field", "Field", "ib", "attrib", "Factory"})
+
+
+def _factory_product(value: cst.BaseExpression | None) -> cst.BaseExpression | None:
+    """What a class attribute declared as a field holds: `field(default=Factory(lambda self: OpenAI(...)))`,
+    `field(default_factory=lambda: OpenAI())`, `Field(default_factory=OpenAI)` -> the construction, when the
+    declaration spells one; else the value as it is."""
+    for _ in range(4):
+        if isinstance(value, cst.Lambda):
+            value = value.body
+        elif isinstance(value, cst.Call) and (attr_chain(value.func) or [""])[-1] in _FACTORIES:
+            arg = get_arg(value, "default_factory") or get_arg(value, "factory") or get_arg(value, "default") or (
+                value.args[0] if value.args and value.args[0].keyword is None else None)
+            if arg is None:
+                return value
+            value = arg.value
+        else:
+            return value
+    return value
 
 
 def _route(catalog, name: str) -> str:

@@ -349,6 +349,41 @@ CASES = [
         client = OpenAI()
         """, None, id="OAI001-a-client-the-module-points-elsewhere-through-the-environment",
         review=[('OAI001', 7, 'left alone: this client talks to Groq (the URL is https://api.groq.com/openai/v1)')]),
+    # griptape 0.21.0: an attrs field built by a Factory, for images only, its endpoint a field the caller sets
+    case("OAI001", """
+        import openai
+        from attr import Factory, define, field
+
+
+        @define
+        class ImageDriver:
+            base_url: str = field(default=None, kw_only=True)
+            api_key: str = field(default=None, kw_only=True)
+            client: openai.OpenAI = field(
+                default=Factory(lambda self: openai.OpenAI(api_key=self.api_key, base_url=self.base_url), takes_self=True)
+            )
+
+            def draw(self, prompt):
+                return self.client.images.generate(prompt=prompt)
+        """, """
+        import openai
+        from attr import Factory, define, field
+
+
+        @define
+        class ImageDriver:
+            base_url: str = field(default=None, kw_only=True)
+            api_key: str = field(default=None, kw_only=True)
+            # migrate: base_url comes from `self.base_url`; this client calls only images.generate, which vLLM does not serve: leave that endpoint on OpenAI
+            client: openai.OpenAI = field(
+                default=Factory(lambda self: openai.OpenAI(api_key=self.api_key, base_url=self.base_url), takes_self=True)
+            )
+
+            def draw(self, prompt):
+                return self.client.images.generate(prompt=prompt)
+        """, id="OAI001-a-field-factory-client-for-images-only-stays-on-openai",
+        review=[('OAI001', 12, "base_url comes from `self.base_url`; this client calls only images.generate, which "
+                               "vLLM does not serve: leave that endpoint on OpenAI")]),
     # textgrad 0.1.6: the Ollama branch passes its base URL through a parameter; its placeholder key names Ollama
     case("OAI001", """
         import os

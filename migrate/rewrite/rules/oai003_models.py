@@ -32,7 +32,8 @@ from migrate.catalog import legacy as _legacy
 from migrate.catalog.facts import OPENAI_MODEL_LITERAL_RE
 from migrate.catalog.wrappers import WRAPPER_MODEL_KEYWORDS
 from migrate.rewrite.patterns import OPENAI_MODEL, looks_like_openai_model  # noqa: F401 - re-exported
-from migrate.rewrite.rules._base import RuleTransformer, code as code_of, endpoint_of, env_read, literal_str
+from migrate.rewrite.rules import _walk as walk
+from migrate.rewrite.rules._base import RuleTransformer, code as code_of, env_read, literal_str
 from migrate.rewrite.rules._roles import foreign_client
 
 # Keywords that name a model: a call's (and a 0.x call's engine, deployment_id) and a wrapper's. One table with
@@ -125,9 +126,15 @@ class Transformer(RuleTransformer):
         if "OAI001" not in self.state.active:
             return False
         from migrate.catalog import load_catalog
+        from migrate.rewrite.rules._base import attr_tail
 
-        endpoint = load_catalog().endpoint(endpoint_of(call))
-        return endpoint is not None and not endpoint.served
+        catalog = load_catalog()
+        tail = attr_tail(call.func) if isinstance(call.func, cst.Attribute) else []
+        for size in (5, 4, 3, 2):  # beta.threads.runs.create, beta.assistants.create, images.generate, ...
+            endpoint = catalog.endpoint(".".join(tail[-size:])) if len(tail) > size else None
+            if endpoint is not None:
+                return not endpoint.served
+        return False
 
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         if original.args and self.qname_in(original.func, _TOKENIZER_LOOKUPS, called_by=original):
@@ -172,6 +179,25 @@ class Transformer(RuleTransformer):
                               "model's tokenizer (vLLM's POST /tokenize)")
         return updated
 
+    def _only_for_openai(self, param: cst.Param) -> bool:
+        """Every use of the parameter is the model of a call that stays on OpenAI (an endpoint vLLM does not serve,
+        another provider's client): `def make_assistant(model="gpt-4o"): client.beta.assistants.create(model=model)`
+        keeps OpenAI's name (embedchain 0.1.50)."""
+        function = self.parent(self.parent(param))
+        if not isinstance(function, cst.FunctionDef):
+            return False
+        uses = [n for n in walk.find(function.body, cst.Name) if n.value == param.name.value]
+        seen = False
+        for use in uses:
+            arg = self.parent(use)
+            if isinstance(arg, cst.Arg) and arg.keyword is use or isinstance(arg, cst.Attribute) and arg.attr is use:
+                continue  # `model=` itself, `x.model`: not a use of the parameter
+            if not (isinstance(arg, cst.Arg) and arg.value is use and arg.keyword is not None
+                    and arg.keyword.value in MODEL_KEYWORDS and self._stays_on_openai(self.parent(arg))):
+                return False
+            seen = True
+        return seen
+
     def _key_error_handled(self, node: cst.CSTNode) -> bool:
         current = self.parent(node)
         while current is not None and not isinstance(current, (cst.FunctionDef, cst.Module)):
@@ -183,7 +209,7 @@ class Transformer(RuleTransformer):
         return False
 
     def leave_Param(self, original: cst.Param, updated: cst.Param):
-        if original.default is None:
+        if original.default is None or self._only_for_openai(original):
             return updated
         report = bool(_MODELISH.search(original.name.value))
         if not report and self.config.map_model(literal_str(original.default) or "") is None:

@@ -7,6 +7,39 @@ import pytest
 from tests.rewrite.cases import case, check_case
 
 CASES = [
+    # embedchain 0.1.50: a default model used only by a call that stays on OpenAI (vLLM serves no assistants) keeps
+    # OpenAI's name, as the call's own literal does
+    case("OAI001,OAI003", """
+        from openai import OpenAI
+
+        client = OpenAI()
+
+
+        def make_assistant(model="gpt-4o"):
+            return client.beta.assistants.create(model=model, instructions="Be brief.")
+
+
+        def make_thread():
+            return client.beta.assistants.create(model="gpt-4o", instructions="Be brief.")
+        """, """
+        from openai import OpenAI
+        import os
+
+        # migrate: this client only calls what vLLM does not serve (beta.assistants.create): it stays on OpenAI, pinned to $OPENAI_UPSTREAM_BASE_URL
+        client = OpenAI(
+            base_url=os.environ.get("OPENAI_UPSTREAM_BASE_URL", "https://api.openai.com/v1"),
+            api_key=os.environ.get("OPENAI_UPSTREAM_API_KEY", os.environ.get("OPENAI_API_KEY", "")),
+        )
+
+
+        def make_assistant(model="gpt-4o"):
+            return client.beta.assistants.create(model=model, instructions="Be brief.")
+
+
+        def make_thread():
+            return client.beta.assistants.create(model="gpt-4o", instructions="Be brief.")
+        """, id="OAI003-a-model-only-a-call-kept-on-openai-uses-keeps-its-name",
+        review=[('OAI001', 6, "this client only calls what vLLM does not serve (beta.assistants.create)")]),
     # mem0ai 0.1.20 sets its default model on the config object inside __init__: an attribute named like a model
     case("OAI003", """
         from openai import OpenAI

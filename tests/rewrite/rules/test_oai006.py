@@ -7,6 +7,49 @@ import pytest
 from tests.rewrite.cases import case, check_case
 
 CASES = [
+    # guidance 0.0.64 told a 0.x stream (a generator) from an answer by its type: the SDK's stream classes now
+    case("OAI004,OAI006", """
+        import inspect
+        import types
+
+        import openai
+
+
+        def ask(messages, stream=False):
+            resp = openai.ChatCompletion.create(model="gpt-4", messages=messages, stream=stream)
+            if inspect.isgenerator(resp):
+                return (c.choices[0].delta.get("content", "") for c in resp)
+            return resp.choices[0].message.content
+
+
+        async def complete(prompt, stream=False):
+            out = await openai.Completion.acreate(model="gpt-3.5-turbo-instruct", prompt=prompt, stream=stream)
+            if isinstance(out, (types.AsyncGeneratorType, types.GeneratorType)):
+                return out
+            return out.choices[0].text
+        """, """
+        import inspect
+        import types
+
+        import openai
+
+        client = openai.OpenAI()
+        async_client = openai.AsyncOpenAI()
+
+
+        def ask(messages, stream=False):
+            resp = client.chat.completions.create(model="gpt-4", messages=messages, stream=stream)
+            if isinstance(resp, openai.Stream):
+                return ((c.choices[0].delta.content or "") for c in resp)
+            return resp.choices[0].message.content
+
+
+        async def complete(prompt, stream=False):
+            out = await async_client.completions.create(model="gpt-3.5-turbo-instruct", prompt=prompt, stream=stream)
+            if isinstance(out, (openai.AsyncStream, openai.Stream)):
+                return out
+            return out.choices[0].text
+        """, id="OAI006-a-generator-test-of-a-stream-tests-the-stream-classes"),
     # langroid 0.1.200: a parameter annotated as a dict, and a value made a dict before it is read, are plain;
     # the same read without either keeps its note
     case("OAI006", """

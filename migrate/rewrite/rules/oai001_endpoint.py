@@ -745,6 +745,11 @@ class Transformer(RuleTransformer):
         self.module_settings.add(which)
         decision = self.module_decision
         if decision is not None and not decision.migrates:
+            if setting.rpartition(".")[2] == "api_base" and "OAI004" in self.state.active and (
+                    not self.module_client_calls) and self.flow.enclosing(original, cst.FunctionDef) is not None:
+                # a 0.x setting made in a function, in a run that converts 0.x code: it configures nothing (OAI004
+                # says so), so "make sure it is the vLLM endpoint" would send the reader the wrong way
+                return updated
             if which == "base_url" or not self.module_has_base:
                 values = self.flow.values(original.value)
                 own = decide_values(values, []) if which == "base_url" else decide_values([], values)

@@ -207,6 +207,16 @@ class Transformer(RuleTransformer):
                 return q[7:], assign.value
         return None
 
+    def _client_names(self) -> str:
+        """The module clients the converted calls go through, as far as the text says before the walk ends:
+        `async_client` for a module of 0.x `acreate` calls only."""
+        source = self.state.source or ""
+        if "acreate(" not in source:
+            return self.sync_name
+        if not re.search(r"\.create\(", source):
+            return self.async_name
+        return f"{self.sync_name}` / `{self.async_name}"
+
     # -- settings made away from module level, and 0.x settings in a module without 0.x calls ---------------
     def leave_Assign(self, original: cst.Assign, updated: cst.Assign):
         statement = self.parent(original)
@@ -217,7 +227,7 @@ class Transformer(RuleTransformer):
             if self.has_legacy and not folded:
                 if self._module_binds_openai is None:
                     self._module_binds_openai = _binds_openai(self.context.wrapper.module.body)
-                through = f"`{self.sync_name}`" if self._module_binds_openai else "a client built at each call"
+                through = f"`{self._client_names()}`" if self._module_binds_openai else "a client built at each call"
                 self.review(original, f"openai.{name} set here no longer configures anything: this module "
                                       f"now calls through {through}; pass the value to its "
                                       f"OpenAI(...) construction instead",

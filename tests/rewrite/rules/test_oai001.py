@@ -384,6 +384,44 @@ CASES = [
         """, id="OAI001-a-field-factory-client-for-images-only-stays-on-openai",
         review=[('OAI001', 12, "base_url comes from `self.base_url`; this client calls only images.generate, which "
                                "vLLM does not serve: leave that endpoint on OpenAI")]),
+    # guidance 0.0.64 sets openai.api_base in a method when its caller gives one: once OAI004 has moved the calls to
+    # a module client, the setting configures nothing (OAI004's note), and OAI001 says nothing more about it
+    case("OAI004,OAI001", """
+        import openai
+
+
+        class LLM:
+            def __init__(self, model, api_base=None):
+                self.model, self.api_base = model, api_base
+
+            async def call(self, messages):
+                if self.api_base is not None:
+                    openai.api_base = self.api_base
+                out = await openai.ChatCompletion.acreate(model=self.model, messages=messages)
+                return out.choices[0].message.content
+        """, """
+        import openai
+        import os
+
+        async_client = openai.AsyncOpenAI(
+            base_url=os.environ.get("OPENAI_BASE_URL", "http://localhost:8000/v1"),
+            api_key=os.environ.get("OPENAI_API_KEY", "EMPTY"),
+        )
+
+
+        class LLM:
+            def __init__(self, model, api_base=None):
+                self.model, self.api_base = model, api_base
+
+            async def call(self, messages):
+                if self.api_base is not None:
+                    # migrate: openai.api_base no longer configures anything: pass it to OpenAI(...)
+                    openai.api_base = self.api_base
+                out = await async_client.chat.completions.create(model=self.model, messages=messages)
+                return out.choices[0].message.content
+        """, id="OAI001-a-dead-0x-setting-in-a-converted-module-gets-one-note",
+        review=[('OAI004', 18, "openai.api_base set here no longer configures anything: this module now calls "
+                               "through `async_client`")]),
     # textgrad 0.1.6: the Ollama branch passes its base URL through a parameter; its placeholder key names Ollama
     case("OAI001", """
         import os

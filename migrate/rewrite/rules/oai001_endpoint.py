@@ -848,7 +848,9 @@ def _built_by_default(value: cst.BaseExpression) -> cst.Call | None:
 
 
 def _endpoint(call: cst.Call, catalog) -> tuple[str, int, bool] | None:
-    """The SDK endpoint a call's attribute chain ends in: (name, parts, served by vLLM)."""
+    """The SDK endpoint a call's attribute chain ends in: (name, parts, served by vLLM). A chain that goes on
+    through the SDK's resource names before the endpoint it ends in is an endpoint of theirs that the catalog no
+    longer knows (`beta.assistants.files.create`, assistants v1, ends in `files.create`): not served."""
     tail = attr_tail(call.func)
     if not isinstance(call.func, cst.Attribute):
         return None
@@ -856,8 +858,26 @@ def _endpoint(call: cst.Call, catalog) -> tuple[str, int, bool] | None:
         if len(tail) > size:
             endpoint = catalog.endpoint(".".join(tail[-size:]))
             if endpoint is not None:
+                longer = size
+                words = _resource_words(catalog)
+                while len(tail) > longer + 1 and tail[-longer - 1] in words:
+                    longer += 1
+                if longer > size:
+                    return ".".join(tail[-longer:]), longer, False
                 return endpoint.name, size, endpoint.served
     return None
+
+
+_WORDS: dict[int, frozenset[str]] = {}
+
+
+def _resource_words(catalog) -> frozenset[str]:
+    """Every resource name of the catalog's endpoints (`beta`, `assistants`, `threads`, `chat`, `completions`)."""
+    words = _WORDS.get(id(catalog))
+    if words is None:
+        words = _WORDS[id(catalog)] = frozenset(
+            part for name in catalog.endpoints for part in name.split(".")[:-1])
+    return words
 
 
 _FACTORIES = frozenset({"field", "Field", "ib", "attrib", "Factory"})

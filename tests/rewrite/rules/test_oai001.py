@@ -422,6 +422,40 @@ CASES = [
         """, id="OAI001-a-dead-0x-setting-in-a-converted-module-gets-one-note",
         review=[('OAI004', 18, "openai.api_base set here no longer configures anything: this module now calls "
                                "through `async_client`")]),
+    # embedchain 0.1.50: assistants v1's beta.assistants.files.create, which the catalog no longer knows, ends in
+    # files.create: it is an endpoint of the assistants resource, not files.create on some `beta.assistants` client
+    case("OAI001", """
+        from openai import OpenAI
+
+
+        class Assistant:
+            def __init__(self, model="gpt-4o"):
+                self._client = OpenAI()
+                self.assistant = self._client.beta.assistants.create(model=model)
+
+            def add_file(self, path):
+                file_obj = self._client.files.create(file=open(path, "rb"), purpose="assistants")
+                self._client.beta.assistants.files.create(assistant_id=self.assistant.id, file_id=file_obj.id)
+        """, """
+        from openai import OpenAI
+        import os
+
+
+        class Assistant:
+            def __init__(self, model="gpt-4o"):
+                # migrate: this client only calls what vLLM does not serve (beta.assistants.create, beta.assistants.files.create, files.create): it stays on OpenAI, pinned to $OPENAI_UPSTREAM_BASE_URL
+                self._client = OpenAI(
+                    base_url=os.environ.get("OPENAI_UPSTREAM_BASE_URL", "https://api.openai.com/v1"),
+                    api_key=os.environ.get("OPENAI_UPSTREAM_API_KEY", os.environ.get("OPENAI_API_KEY", "")),
+                )
+                self.assistant = self._client.beta.assistants.create(model=model)
+
+            def add_file(self, path):
+                file_obj = self._client.files.create(file=open(path, "rb"), purpose="assistants")
+                self._client.beta.assistants.files.create(assistant_id=self.assistant.id, file_id=file_obj.id)
+        """, id="OAI001-an-endpoint-the-catalog-no-longer-knows-is-not-a-shorter-one",
+        review=[('OAI001', 9, "this client only calls what vLLM does not serve (beta.assistants.create, "
+                              "beta.assistants.files.create, files.create)")]),
     # textgrad 0.1.6: the Ollama branch passes its base URL through a parameter; its placeholder key names Ollama
     case("OAI001", """
         import os

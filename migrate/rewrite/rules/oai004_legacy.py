@@ -143,6 +143,7 @@ class Transformer(RuleTransformer):
         self.bindings: _uploads.Bindings | None = None  # only where an upload call is converted
         self._flow: Flow | None = None  # built when a class turns out to store the openai module
         self.binary_opens: set[int] = set()  # open(...) calls whose file only goes to an upload: opened "rb"
+        self.dropped_clients: set[int] = set()  # LangChain constructions whose client=openai.<0.x object> goes
         # id(indented block) -> [(index in the block, setting, what it points at or None, statement)]: the endpoint
         # settings made inside functions and branches (`openai.api_base = "https://openrouter.ai/api/v1"`)
         self.block_settings: dict[int, list[tuple[int, str, Classification | None, cst.CSTNode]]] = {}
@@ -515,6 +516,8 @@ class Transformer(RuleTransformer):
             return
         for q in self.qnames_if(node, ("openai",)):
             resource = q[len("openai."):] if q.startswith("openai.") else ""
+            if resource in _RESOURCES and self._langchain_client(node, parent):
+                return  # leave_Call drops it
             if resource in _RESOURCES:
                 path = _RESOURCES[resource]
                 self.review(node, f"openai.{resource} is a 0.x API object that openai>=1 does not have (using it "
@@ -523,7 +526,28 @@ class Transformer(RuleTransformer):
                             note=f"openai.{resource} is gone in openai>=1: use a client's .{path}")
                 return
 
+    def _langchain_client(self, node: cst.CSTNode, parent: cst.CSTNode) -> bool:
+        """`ChatOpenAI(client=openai.ChatCompletion)` (gpt-engineer 0.2.6): old LangChain's client field, which a
+        LangChain that runs on openai>=1 fills itself from base_url and api_key: the argument goes."""
+        call = self.parent(parent) if isinstance(parent, cst.Arg) else None
+        if not (isinstance(call, cst.Call) and parent.value is node and parent.keyword is not None
+                and parent.keyword.value == "client"):
+            return False
+        from migrate.catalog.wrappers import wrapper_class
+
+        if any(wrapper_class(q) for q in self.qnames_if(call.func, ("langchain", "langchain_community",
+                                                                    "langchain_openai"), called_by=call)):
+            self.dropped_clients.add(id(call))
+            return True
+        return False
+
     def leave_Call(self, original: cst.Call, updated: cst.Call):
+        if id(original) in self.dropped_clients:
+            self.edited()
+            self.review(original, "dropped client=: the LangChain wrapper builds its own openai>=1 client from its "
+                                  "base URL and key (the 0.x API object it was given does not exist there)",
+                        comment=False)
+            updated = remove_args(updated, {"client"})
         if id(original) in self.binary_opens:
             self.edited()
             return _uploads.binary_open(updated)

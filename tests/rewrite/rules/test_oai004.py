@@ -7,6 +7,23 @@ import pytest
 from tests.rewrite.cases import case, check_case
 
 CASES = [
+    # gpt-engineer 0.2.6 hands old LangChain the 0.x API object as its client: a LangChain on openai>=1 builds its own
+    case("OAI004", """
+        import openai
+        from langchain.chat_models import ChatOpenAI
+
+
+        def make(model, temperature):
+            return ChatOpenAI(model=model, temperature=temperature, streaming=True, client=openai.ChatCompletion)
+        """, """
+        import openai
+        from langchain.chat_models import ChatOpenAI
+
+
+        def make(model, temperature):
+            return ChatOpenAI(model=model, temperature=temperature, streaming=True)
+        """, id="OAI004-a-langchain-client-argument-of-a-0x-api-object-goes",
+        review=[('OAI004', 7, "dropped client=: the LangChain wrapper builds its own openai>=1 client")]),
     case("OAI004", """
         import os
         import openai

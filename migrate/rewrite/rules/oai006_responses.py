@@ -272,14 +272,17 @@ class _Scopes(cst.CSTVisitor):
             return self.kind(node.value, scope, known) is not None
         return False
 
-    def plain_dict(self, node: cst.CSTNode, scope: int) -> bool:
-        """`node` is a name that only ever holds dicts the code built or decoded (`requests.post(...).json()`)."""
-        if not isinstance(node, cst.Name):
+    def plain_dict(self, node: cst.CSTNode, scope: int, depth: int = 0) -> bool:
+        """`node` is a name that only ever holds dicts the code built or decoded (`requests.post(...).json()`), or
+        parts of one (`data = resp["data"]`)."""
+        if not isinstance(node, cst.Name) or depth > 4:
             return False
         if scope != 0 and node.value not in self.assigned.get(scope, ()):
             scope = 0
         values = [v for name, v in self.flows.get(scope, ()) if name == node.value]
-        return bool(values) and all(_decoded_dict(v) for v in values)
+        return bool(values) and all(_decoded_dict(v) or (
+            isinstance(v, (cst.Subscript, cst.Attribute, cst.Call)) and (root := _root(v)) is not None
+            and root != node.value and self.plain_dict(cst.Name(root), scope, depth + 1)) for v in values)
 
     def annotated_dict(self, node: cst.CSTNode, scope: int) -> bool:
         """`node` is a parameter the code annotates as a dict (`response: Dict[str, Any]`) and never reassigns."""

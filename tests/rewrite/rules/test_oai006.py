@@ -7,6 +7,21 @@ import pytest
 from tests.rewrite.cases import case, check_case
 
 CASES = [
+    # chromadb 0.4.22: a part of a decoded dict, and the items of that part, are plain too (Jina's answer)
+    case("OAI006", """
+        import openai
+        import requests
+
+
+        def jina(texts):
+            resp = requests.post("https://api.jina.ai/v1/embeddings", json={"input": texts}).json()
+            embeddings = resp["data"]
+            return [e["embedding"] for e in sorted(embeddings, key=lambda e: e["index"])]
+
+
+        def embed(texts):
+            return openai.embeddings.create(input=texts, model="text-embedding-3-small")
+        """, None, id="OAI006-parts-of-a-decoded-dict-are-plain-no-note"),
     # guidance 0.0.64 told a 0.x stream (a generator) from an answer by its type: the SDK's stream classes now
     case("OAI004,OAI006", """
         import inspect

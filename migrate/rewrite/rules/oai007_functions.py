@@ -145,11 +145,9 @@ class Transformer(RuleTransformer):
         self.receivers: dict[int, set[str]] = {}
         self.handles_tools: set[int] = set()  # functions that read a response's .tool_calls
         self.tree: cst.Module | None = None
-        # keys of a dict spread into a chat call (`kwargs["functions"] = fs; create(**kwargs)`): id of the key's node
-        # (a string, or the keyword of dict(functions=fs)) -> the new key; id of its value -> the new value
-        self.spread_keys: dict[int, str] = {}
-        self.spread_values: dict[int, cst.BaseExpression] = {}
-        self.spread_reviews: dict[int, str] = {}  # id of a node -> the review item it gets when the walk leaves it
+        # the stores of keys into a dict spread into a chat call (`kwargs["functions"] = fs; create(**kwargs)`): id of
+        # the assignment, dict element or keyword argument -> (the new key, its new value, or a review item instead)
+        self.spread_plans: dict[int, tuple[str | None, cst.BaseExpression | None, str | None]] = {}
 
     def statement_filter(self):
         # Every hook acts on text that spells "function": a `functions=` / `function_call=` argument, an
@@ -202,7 +200,7 @@ class Transformer(RuleTransformer):
                 holder = parents.get(parent)
                 if key in ("functions", "function_call") and isinstance(holder, cst.AssignTarget) and (
                         holder.target is parent) and isinstance(parent.slice[0].slice.value, cst.SimpleString):
-                    stores.append((parent, key, parent.slice[0].slice.value, parents[holder].value))
+                    stores.append((parents[holder], key, parent.slice[0].slice.value, parents[holder].value))
                 elif key in ("functions", "function_call"):
                     read = True
             elif isinstance(parent, cst.Attribute) and parent.value is use:
@@ -216,38 +214,52 @@ class Transformer(RuleTransformer):
         if not stores:
             return
         if read:
-            self.spread_reviews[id(stores[0][0])] = (
+            self.spread_plans[id(stores[0][0])] = (None, None, (
                 f"the request dict `{name}` spread into a chat call carries functions / function_call, which vLLM "
-                "ignores, and the code reads them back: pass tools= / tool_choice= instead")
+                "ignores, and the code reads them back: pass tools= / tool_choice= instead"))
             return
-        for where, key, key_node, value in stores:
+        for where, key, _, value in stores:
             if key == "functions":
-                self.spread_keys[id(key_node)] = "tools"
-                self.spread_values[id(value)] = self._tools(value)
+                self.spread_plans[id(where)] = ("tools", self._tools(value), None)
             elif (choice := self._tool_choice(value)) is not None:
-                self.spread_keys[id(key_node)] = "tool_choice"
-                self.spread_values[id(value)] = choice
+                self.spread_plans[id(where)] = ("tool_choice", choice, None)
             else:
-                self.spread_reviews[id(where)] = ("function_call is computed at run time: store tool_choice instead "
-                                                  '("auto", "none", or {"type": "function", "function": {"name": ...}})')
+                self.spread_plans[id(where)] = (None, None, (
+                    "function_call is computed at run time: store tool_choice instead "
+                    '("auto", "none", or {"type": "function", "function": {"name": ...}})'))
 
-    def on_leave(self, original_node, updated_node):
-        updated = super().on_leave(original_node, updated_node)
-        if not self.spread_keys and not self.spread_reviews:
+    # The stores planned above, where they are: `d["functions"] = fs`, `{"functions": fs}`, `dict(functions=fs)`.
+    def _spread_plan(self, original: cst.CSTNode):
+        plan = self.spread_plans.get(id(original)) if self.spread_plans else None
+        if plan is not None and plan[2] is not None:
+            self.review(original, plan[2])
+        if plan is None or plan[0] is None:
+            return None
+        self.edited()
+        return plan
+
+    def leave_Assign(self, original: cst.Assign, updated: cst.Assign):
+        plan = self._spread_plan(original) if len(original.targets) == 1 else None
+        if plan is None:
             return updated
-        message = self.spread_reviews.get(id(original_node))
-        if message is not None:
-            self.review(original_node, message)
-        new_value = self.spread_values.get(id(original_node))
-        if new_value is not None and isinstance(updated, cst.BaseExpression):
-            self.edited()
-            return new_value.with_changes(lpar=updated.lpar, rpar=updated.rpar) if updated.lpar else new_value
-        new_key = self.spread_keys.get(id(original_node))
-        if new_key is not None and isinstance(updated, cst.SimpleString):
-            return updated.with_changes(value=f"{updated.prefix}{updated.quote}{new_key}{updated.quote}")
-        if new_key is not None and isinstance(updated, cst.Name):
-            return updated.with_changes(value=new_key)
-        return updated
+        target = updated.targets[0].target
+        index = target.slice[0].slice
+        key = index.value.with_changes(value=f"{index.value.prefix}{index.value.quote}{plan[0]}{index.value.quote}")
+        target = target.with_changes(slice=[target.slice[0].with_changes(slice=index.with_changes(value=key))])
+        return updated.with_changes(targets=[updated.targets[0].with_changes(target=target)], value=plan[1])
+
+    def leave_DictElement(self, original: cst.DictElement, updated: cst.DictElement):
+        plan = self._spread_plan(original)
+        if plan is None:
+            return updated
+        key = updated.key.with_changes(value=f"{updated.key.prefix}{updated.key.quote}{plan[0]}{updated.key.quote}")
+        return updated.with_changes(key=key, value=plan[1])
+
+    def leave_Arg(self, original: cst.Arg, updated: cst.Arg):
+        plan = self._spread_plan(original)
+        if plan is None:
+            return updated
+        return updated.with_changes(keyword=cst.Name(plan[0]), value=plan[1])
 
     def visit_FunctionDef(self, node) -> None:
         self.stack.append(id(node))

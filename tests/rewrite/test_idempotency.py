@@ -37,7 +37,7 @@ def rewrite_twice(source: str) -> tuple[str, str]:
     pytest.param("import openai; openai.api_base = settings.OPENAI_BASE\n", id="idem-note-on-the-first-statement"),
     pytest.param("# Copyright 2023\n\nimport openai; openai.api_base = settings.OPENAI_BASE\n",
                  id="idem-note-below-the-file-header-comment"),
-    pytest.param("import openai\n\n\ndef configure(cfg):\n    openai.api_base = cfg.base\n", id="idem-note-in-a-function"),
+    pytest.param("import openai\n\n\ndef configure(cfg):\n    openai.base_url = cfg.base\n", id="idem-note-in-a-function"),
 ])
 def test_note_written_once(source):
     after, again = rewrite_twice(source)
@@ -69,11 +69,11 @@ def test_the_same_note_on_two_statements_is_written_twice():
 
 
         def configure(cfg):
-            openai.api_base = cfg.base
+            openai.base_url = cfg.base
 
 
         def reconfigure(cfg):
-            openai.api_base = cfg.base
+            openai.base_url = cfg.base
         """)
     after, again = rewrite_twice(source)
     assert after.count(NOTE.format("cfg.base")) == 2

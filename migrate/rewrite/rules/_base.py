@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
@@ -840,6 +840,21 @@ def env_read(node: cst.CSTNode | None) -> tuple[str, str | None] | None:
             default = literal_str(node.args[1].value) if len(node.args) == 2 else None
             return var, default
     return None
+
+
+def statements_before(node: cst.CSTNode, parent_of) -> Iterator[cst.CSTNode]:
+    """The statements that run before `node` in its function (or module): the earlier statements of each block
+    around it, innermost first. `parent_of`: node -> parent (a rule's `parent`)."""
+    current = node
+    while current is not None and not isinstance(current, (cst.FunctionDef, cst.Module)):
+        parent = parent_of(current)
+        body = parent.body if isinstance(parent, (cst.IndentedBlock, cst.Module)) else None
+        if isinstance(body, (list, tuple)):
+            for stmt in body:
+                if stmt is current:
+                    break
+                yield stmt
+        current = parent
 
 
 def env_settings(module: cst.Module, names: Iterable[str]) -> list[cst.BaseExpression]:

@@ -22,7 +22,7 @@ import libcst as cst
 from libcst.metadata import Assignment, ScopeProvider
 
 from migrate.rewrite.rules import _walk as walk
-from migrate.rewrite.rules._base import attr_chain, code, env_read, literal_str
+from migrate.rewrite.rules._base import attr_chain, code, env_read, literal_str, statements_before
 
 
 @dataclass(frozen=True)
@@ -146,15 +146,7 @@ class Flow:
     def _checked_not_none(self, name: cst.Name) -> bool:
         """An earlier statement of the function leaves it when the name is empty: `if not url: raise ValueError(...)`
         (camel's open-source model): None does not reach this use."""
-        current: cst.CSTNode | None = name
-        while current is not None and not isinstance(current, (cst.FunctionDef, cst.Module)):
-            parent = self.rule.parent(current)
-            body = parent.body if isinstance(parent, (cst.IndentedBlock, cst.Module)) else None
-            if isinstance(body, (list, tuple)) and current in body:
-                if any(_exits_when_none(stmt, name.value) for stmt in body[:body.index(current)]):
-                    return True
-            current = parent
-        return False
+        return any(_exits_when_none(stmt, name.value) for stmt in statements_before(name, self.rule.parent))
 
     def referents(self, name: cst.Name) -> list[cst.CSTNode]:
         """The nodes that bind what `name` refers to here (targets of assignments, parameters, imports)."""

@@ -80,6 +80,7 @@ from migrate.rewrite.rules._base import (
     literal_str,
     needs_parens,
     openai_alias,
+    statements_before,
 )
 
 # Keys that, indexed in this shape, are very likely a response (used only to leave review notes).
@@ -832,15 +833,7 @@ class Transformer(RuleTransformer):
     def _normalized_before(self, node: cst.Name) -> bool:
         """A statement that runs before `node`, in its function, makes the name a dict whatever it held (see
         _normalizes): langroid's `if not isinstance(response, dict): response = response.dict()`."""
-        current = node
-        while current is not None and not isinstance(current, (cst.FunctionDef, cst.Module)):
-            parent = self.parent(current)
-            body = parent.body if isinstance(parent, (cst.IndentedBlock, cst.Module)) else None
-            if isinstance(body, (list, tuple)) and current in body:
-                if any(_normalizes(stmt, node.value) for stmt in body[:body.index(current)]):
-                    return True
-            current = parent
-        return False
+        return any(_normalizes(stmt, node.value) for stmt in statements_before(node, self.parent))
 
     def _item_of_plain_dict(self, node: cst.Name) -> bool:
         """`[d["embedding"] for d in data["data"]]`, `for d in data["data"]: d["embedding"]` where `data` only holds

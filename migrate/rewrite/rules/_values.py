@@ -146,7 +146,7 @@ class Flow:
     def _checked_not_none(self, name: cst.Name) -> bool:
         """An earlier statement of the function leaves it when the name is empty: `if not url: raise ValueError(...)`
         (camel's open-source model): None does not reach this use."""
-        return any(_exits_when_none(stmt, name.value) for stmt in statements_before(name, self.rule.parent))
+        return any(exits_when_none(stmt, name.value) for stmt in statements_before(name, self.rule.parent))
 
     def referents(self, name: cst.Name) -> list[cst.CSTNode]:
         """The nodes that bind what `name` refers to here (targets of assignments, parameters, imports)."""
@@ -299,7 +299,7 @@ def _shown(node: cst.CSTNode) -> str:
     return code(node)
 
 
-def _exits_when_none(stmt: cst.CSTNode, name: str) -> bool:
+def exits_when_none(stmt: cst.CSTNode, name: str) -> bool:
     """`if not name: raise ...` / `if name is None: return ...`, with no else."""
     if not isinstance(stmt, cst.If) or stmt.orelse is not None:
         return False

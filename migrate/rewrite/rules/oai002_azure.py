@@ -76,8 +76,25 @@ class Transformer(RuleTransformer):
             else:
                 note += "; pass the served model name as model= on each call"
         self.review(original, note, note=note.split("; ")[0] + ("; " + note.split("; ")[1] if "; " in note and len(note) < 140 else ""))
+        required = self._required_before(original, dropped)
+        if required:
+            self.review(original, f"the code above still raises without {', '.join(f'`{n}`' for n in required)}, "
+                                  "which this client no longer uses: drop that check, or the deployment must keep "
+                                  "setting a value nothing reads")
         self.edited(len(dropped))
         return remove_args(updated, set(dropped))
+
+    def _required_before(self, original: cst.Call, dropped: list[str]) -> list[str]:
+        """The names passed as dropped Azure settings that an earlier statement of the function checks and raises
+        without (haystack 2.0's `if not azure_endpoint: raise ValueError(...)`)."""
+        from migrate.rewrite.rules._base import statements_before
+        from migrate.rewrite.rules._values import exits_when_none
+
+        names = [arg.value.value for name in dropped if isinstance((arg := get_arg(original, name)).value, cst.Name)]
+        if not names:
+            return []
+        earlier = list(statements_before(original, self.parent))
+        return [name for name in names if any(exits_when_none(stmt, name) for stmt in earlier)]
 
     def leave_IfExp(self, original: cst.IfExp, updated: cst.IfExp):
         """`AzureOpenAI(**kw) if api_type == "azure" else OpenAI(**kw)`: once the Azure side is the plain class,

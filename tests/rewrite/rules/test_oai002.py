@@ -7,6 +7,34 @@ import pytest
 from tests.rewrite.cases import ENV_BASE, ENV_KEY, case, check_case
 
 CASES = [
+    # haystack-ai 2.0.0 checks the Azure endpoint before building the client: the check outlives the conversion
+    case("OAI002", """
+        import os
+        from openai import AzureOpenAI
+
+
+        class Generator:
+            def __init__(self, azure_endpoint=None, api_version="2023-05-15"):
+                azure_endpoint = azure_endpoint or os.environ.get("AZURE_OPENAI_ENDPOINT")
+                if not azure_endpoint:
+                    raise ValueError("Please provide an Azure endpoint.")
+                self.client = AzureOpenAI(api_version=api_version, azure_endpoint=azure_endpoint)
+        """, """
+        import os
+        from openai import OpenAI
+
+
+        class Generator:
+            def __init__(self, azure_endpoint=None, api_version="2023-05-15"):
+                azure_endpoint = azure_endpoint or os.environ.get("AZURE_OPENAI_ENDPOINT")
+                if not azure_endpoint:
+                    raise ValueError("Please provide an Azure endpoint.")
+                # migrate: AzureOpenAI -> OpenAI for vLLM: dropped api_version, azure_endpoint
+                # migrate: the code above still raises without `azure_endpoint`, which this client no longer uses: drop that check, or the deployment must keep setting a value nothing reads
+                self.client = OpenAI()
+        """, id="OAI002-a-check-of-a-dropped-azure-setting-is-named",
+        review=[('OAI002', 13, "AzureOpenAI -> OpenAI for vLLM: dropped api_version, azure_endpoint"),
+                ('OAI002', 13, "the code above still raises without `azure_endpoint`")]),
     case("OAI002", """
         import openai
 

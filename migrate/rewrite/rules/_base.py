@@ -842,6 +842,40 @@ def env_read(node: cst.CSTNode | None) -> tuple[str, str | None] | None:
     return None
 
 
+def sdk_endpoint(call: cst.Call, catalog) -> tuple[str, int, bool] | None:
+    """The SDK endpoint a call's attribute chain ends in: (name, parts, served by vLLM). A chain that goes on
+    through the SDK's resource names before the endpoint it ends in is an endpoint of theirs that the catalog no
+    longer knows (`beta.assistants.files.create`, assistants v1, ends in `files.create`): not served. OAI001 keeps
+    the unserved ones on OpenAI; OAI003 leaves their model names alone."""
+    tail = attr_tail(call.func)
+    if not isinstance(call.func, cst.Attribute):
+        return None
+    for size in (5, 4, 3, 2):
+        if len(tail) > size:
+            endpoint = catalog.endpoint(".".join(tail[-size:]))
+            if endpoint is not None:
+                longer = size
+                words = _resource_words(catalog)
+                while len(tail) > longer + 1 and tail[-longer - 1] in words:
+                    longer += 1
+                if longer > size:
+                    return ".".join(tail[-longer:]), longer, False
+                return endpoint.name, size, endpoint.served
+    return None
+
+
+_WORDS: dict[int, frozenset[str]] = {}
+
+
+def _resource_words(catalog) -> frozenset[str]:
+    """Every resource name of the catalog's endpoints (`beta`, `assistants`, `threads`, `chat`, `completions`)."""
+    words = _WORDS.get(id(catalog))
+    if words is None:
+        words = _WORDS[id(catalog)] = frozenset(
+            part for name in catalog.endpoints for part in name.split(".")[:-1])
+    return words
+
+
 def statements_before(node: cst.CSTNode, parent_of) -> Iterator[cst.CSTNode]:
     """The statements that run before `node` in its function (or module): the earlier statements of each block
     around it, innermost first. `parent_of`: node -> parent (a rule's `parent`)."""

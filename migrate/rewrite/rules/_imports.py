@@ -142,7 +142,8 @@ def _imported_before_use(module: cst.Module, name: str) -> bool:
         return False
     for stmt in module.body:
         if isinstance(stmt, cst.SimpleStatementLine) and any(
-                isinstance(s, cst.Import) and any(a.asname is None and code_of(a.name) == name for a in s.names)
+                isinstance(s, cst.Import) and any(a.asname is None and isinstance(a.name, cst.Name)
+                                                  and a.name.value == name for a in s.names)
                 for s in stmt.body):
             return True
         reads = _RunsName(name)
@@ -150,10 +151,6 @@ def _imported_before_use(module: cst.Module, name: str) -> bool:
         if reads.found:
             return False
     return False
-
-
-def code_of(node: cst.CSTNode) -> str:
-    return cst.Module(body=()).code_for_node(node)
 
 
 def _head(module: cst.Module) -> cst.Module:

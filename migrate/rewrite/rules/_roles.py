@@ -91,6 +91,15 @@ def environment_settings(flow: Flow, source: str | None, module: cst.Module, bas
     return (bases, keys) if bases or keys else None
 
 
+def decide_in_environment(flow: Flow, base_url: cst.BaseExpression | None, api_key: cst.BaseExpression | None,
+                          environment: tuple[list[Value], list[Value]]) -> Decision:
+    """As `decide`, for a client that reads what it is not given from the environment the module sets
+    (`environment`, from environment_settings)."""
+    bases = flow.values(base_url) if base_url is not None else environment[0]
+    keys = flow.values(api_key) if api_key is not None else environment[1]
+    return decide_values(bases, keys)
+
+
 def evidence(value: Value) -> Evidence | None:
     if isinstance(value, NoneValue):
         return None

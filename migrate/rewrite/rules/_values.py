@@ -201,7 +201,7 @@ class Flow:
     def _field(self, expr: cst.Attribute, value: cst.BaseExpression, depth: int, seen) -> list[Value]:
         """A class attribute declared as a field (`base_url: str = field(default=None)`, attrs, dataclasses,
         pydantic): whatever the constructor is given, so the attribute itself is what the code shows."""
-        if isinstance(value, cst.Call) and (attr_chain(value.func) or [""])[-1] in _FIELD_FUNCTIONS:
+        if isinstance(value, cst.Call) and (attr_chain(value.func) or [""])[-1] in FIELD_FUNCTIONS:
             return [Opaque(_shown(expr), expr.attr.value)]
         return self._values(value, depth + 1, seen)
 
@@ -289,7 +289,7 @@ class Flow:
         return out
 
 
-_FIELD_FUNCTIONS = frozenset({"field", "Field", "ib", "attrib"})  # attrs, dataclasses, pydantic
+FIELD_FUNCTIONS = frozenset({"field", "Field", "ib", "attrib"})  # attrs, dataclasses, pydantic: a declared field
 
 
 def _shown(node: cst.CSTNode) -> str:

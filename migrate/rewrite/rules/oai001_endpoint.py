@@ -44,7 +44,6 @@ from migrate.rewrite.rules._base import (
     AZURE_CLASSES,
     RuleTransformer,
     attr_chain,
-    attr_tail,
     code,
     env_get,
     env_read,
@@ -58,11 +57,19 @@ from migrate.rewrite.rules._base import (
     literal_str,
     openai_alias,
     replace_arg_value,
+    sdk_endpoint,
 )
 from migrate.rewrite.rules import _walk as walk
 from migrate.rewrite.rules._prune import word_search
-from migrate.rewrite.rules._values import Env, Flow, Lit, NoneValue, Opaque
-from migrate.rewrite.rules._roles import Decision, decide, decide_values, environment_settings, evidence
+from migrate.rewrite.rules._values import FIELD_FUNCTIONS, Env, Flow, Lit, NoneValue, Opaque
+from migrate.rewrite.rules._roles import (
+    Decision,
+    decide,
+    decide_in_environment,
+    decide_values,
+    environment_settings,
+    evidence,
+)
 
 # Module settings that configure the endpoint: the 1.x ones, and the 0.x ones that became them (catalog: legacy.py)
 _SETTINGS = {"openai.api_key": "api_key", "openai.base_url": "base_url", "openai.api_type": "api_type",
@@ -202,9 +209,8 @@ class Transformer(RuleTransformer):
         decision = decide(self.flow, base.value if base else None, key.value if key else None)
         if self.environment and not has_star_kwargs(call) and (base is None or key is None):
             # the SDK reads $OPENAI_BASE_URL / $OPENAI_API_KEY, which this module sets itself
-            bases = self.flow.values(base.value) if base else self.environment[0]
-            keys = self.flow.values(key.value) if key else self.environment[1]
-            decision = decide_values(bases, keys)
+            decision = decide_in_environment(self.flow, base.value if base else None, key.value if key else None,
+                                             self.environment)
         guard = self.guarded.get(id(call))
         if guard is not None and decision.migrates:
             # `if "openrouter.ai" in os.environ["OPENAI_API_BASE"]: client = OpenAI(base_url=os.environ[...])`:
@@ -271,7 +277,7 @@ class Transformer(RuleTransformer):
         module_calls: list[tuple[cst.Call, str, int]] = []
         unresolved: list[tuple[cst.Call, str, cst.BaseExpression]] = []
         for call in calls:
-            hit = _endpoint(call, catalog)
+            hit = sdk_endpoint(call, catalog)
             if hit is None:
                 continue
             name, size, served = hit
@@ -847,40 +853,7 @@ def _built_by_default(value: cst.BaseExpression) -> cst.Call | None:
     return value if isinstance(value, cst.Call) else None
 
 
-def _endpoint(call: cst.Call, catalog) -> tuple[str, int, bool] | None:
-    """The SDK endpoint a call's attribute chain ends in: (name, parts, served by vLLM). A chain that goes on
-    through the SDK's resource names before the endpoint it ends in is an endpoint of theirs that the catalog no
-    longer knows (`beta.assistants.files.create`, assistants v1, ends in `files.create`): not served."""
-    tail = attr_tail(call.func)
-    if not isinstance(call.func, cst.Attribute):
-        return None
-    for size in (5, 4, 3, 2):
-        if len(tail) > size:
-            endpoint = catalog.endpoint(".".join(tail[-size:]))
-            if endpoint is not None:
-                longer = size
-                words = _resource_words(catalog)
-                while len(tail) > longer + 1 and tail[-longer - 1] in words:
-                    longer += 1
-                if longer > size:
-                    return ".".join(tail[-longer:]), longer, False
-                return endpoint.name, size, endpoint.served
-    return None
-
-
-_WORDS: dict[int, frozenset[str]] = {}
-
-
-def _resource_words(catalog) -> frozenset[str]:
-    """Every resource name of the catalog's endpoints (`beta`, `assistants`, `threads`, `chat`, `completions`)."""
-    words = _WORDS.get(id(catalog))
-    if words is None:
-        words = _WORDS[id(catalog)] = frozenset(
-            part for name in catalog.endpoints for part in name.split(".")[:-1])
-    return words
-
-
-_FACTORIES = frozenset({"field", "Field", "ib", "attrib", "Factory"})
+_FACTORIES = FIELD_FUNCTIONS | {"Factory"}  # and attrs' Factory(...) inside one
 
 
 def _factory_product(value: cst.BaseExpression | None) -> cst.BaseExpression | None:

@@ -33,7 +33,7 @@ from migrate.catalog.facts import OPENAI_MODEL_LITERAL_RE
 from migrate.catalog.wrappers import WRAPPER_MODEL_KEYWORDS
 from migrate.rewrite.patterns import OPENAI_MODEL, looks_like_openai_model  # noqa: F401 - re-exported
 from migrate.rewrite.rules import _walk as walk
-from migrate.rewrite.rules._base import RuleTransformer, code as code_of, env_read, literal_str
+from migrate.rewrite.rules._base import RuleTransformer, code as code_of, env_read, literal_str, sdk_endpoint
 from migrate.rewrite.rules._roles import foreign_client
 
 # Keywords that name a model: a call's (and a 0.x call's engine, deployment_id) and a wrapper's. One table with
@@ -126,15 +126,9 @@ class Transformer(RuleTransformer):
         if "OAI001" not in self.state.active:
             return False
         from migrate.catalog import load_catalog
-        from migrate.rewrite.rules._base import attr_tail
 
-        catalog = load_catalog()
-        tail = attr_tail(call.func) if isinstance(call.func, cst.Attribute) else []
-        for size in (5, 4, 3, 2):  # beta.threads.runs.create, beta.assistants.create, images.generate, ...
-            endpoint = catalog.endpoint(".".join(tail[-size:])) if len(tail) > size else None
-            if endpoint is not None:
-                return not endpoint.served
-        return False
+        hit = sdk_endpoint(call, load_catalog())  # the endpoint as OAI001 reads it
+        return hit is not None and not hit[2]
 
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         if original.args and self.qname_in(original.func, _TOKENIZER_LOOKUPS, called_by=original):

@@ -192,14 +192,13 @@ class Transformer(RuleTransformer):
                     wrapper = wrappers.wrapper_class(name)
                     if wrapper is not None and not wrapper[1].startswith(("Azure", "dspy")):
                         package = name.split(".", 1)[0]
-                        return package, wrapper[1] if package != "llama_index" or wrapper[1] != "OpenAI" else (
-                            "llama_index.OpenAI")
+                        return package, _what(package, wrapper[1])
             return None
         for name in self.qnames_if(call.func, _PACKAGES, called_by=call):
             package = name.split(".", 1)[0]
             wrapper = wrappers.wrapper_class(name)
             if wrapper is not None:
-                return package, wrapper[1] if package != "llama_index" or wrapper[1] != "OpenAI" else "llama_index.OpenAI"
+                return package, _what(package, wrapper[1])
             last = name.rsplit(".", 1)[-1]
             if package == "litellm" and (last in wrappers.LITELLM_FUNCTIONS or last == "Router"):
                 return package, f"litellm.{last}"
@@ -239,27 +238,28 @@ class Transformer(RuleTransformer):
             # the wrapper reads its endpoint (or key) from the environment, which this module sets itself
             environment = self._environment(package)
             if environment is not None:
-                from migrate.rewrite.rules._roles import decide_values
-                from migrate.rewrite.rules._values import Flow
+                from migrate.rewrite.rules._roles import decide_in_environment
 
-                flow = self._flow or Flow(self)
-                self._flow = flow
-                bases = flow.values(base.value) if base is not None else environment[0]
-                keys = flow.values(key.value) if key is not None else environment[1]
-                decision = decide_values(bases, keys)
+                decision = decide_in_environment(self._value_flow(), base.value if base is not None else None,
+                                                 key.value if key is not None else None, environment)
                 return Role.OPENAI if decision.migrates else decision.verdict.role
         return role
 
     def _environment(self, package: str):
         if package not in self._environments:
             from migrate.rewrite.rules._roles import environment_settings
-            from migrate.rewrite.rules._values import Flow
 
-            self._flow = self._flow or Flow(self)
             self._environments[package] = environment_settings(
-                self._flow, self.state.source, self.context.wrapper.module,
+                self._value_flow(), self.state.source, self.context.wrapper.module,
                 wrappers.WRAPPER_ENDPOINT_ENV.get(package, ("OPENAI_BASE_URL",)))
         return self._environments[package]
+
+    def _value_flow(self):
+        if self._flow is None:
+            from migrate.rewrite.rules._values import Flow
+
+            self._flow = Flow(self)
+        return self._flow
 
     # -- edits ------------------------------------------------------------------------------------------------
     def _endpoint(self, original: cst.Call, call: cst.Call, package: str, what: str) -> cst.Call:
@@ -373,6 +373,11 @@ class Transformer(RuleTransformer):
         else:
             self.review(original, f"gpt_index ({_short(what)}) predates LlamaIndex's api_base setting: upgrade to "
                                   f"llama_index and point it at the vLLM endpoint (${self.config.base_url_env})")
+
+
+def _what(package: str, cls: str) -> str:
+    """The name a wrapper class goes by in the rule: LlamaIndex's `OpenAI` is "llama_index.OpenAI" (not LangChain's)."""
+    return "llama_index.OpenAI" if package == "llama_index" and cls == "OpenAI" else cls
 
 
 def _append_args(call: cst.Call, additions: list[cst.Arg]) -> cst.Call:

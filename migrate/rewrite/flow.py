@@ -162,6 +162,7 @@ class ModuleFlow:
         self.openai: dict[str, str] = {}  # local name -> "openai" or "openai.ChatCompletion"
         self.scopes: dict[str, _Scope] = {}
         self.legacy_spans: list = []  # code that runs only on openai<1 (rules/_legacy_only.py): its calls answer nothing
+        self.builds_clients = True  # whether the text spells a client class's name (see _parse)
         module = _Scope("", None, tree)
         self.scopes[""] = module
         for stmt in tree.body:
@@ -610,6 +611,7 @@ def _parse(source: str | bytes, rel: str) -> ModuleFlow | None:
     except (SyntaxError, ValueError, RecursionError):
         return None
     text = source.decode("utf-8", "replace") if isinstance(source, bytes) else source
+    mod.builds_clients = bool(_CLIENT_CLASS_NAME.search(text))
     if _VERSION_GUARD.search(text):  # rare: only then is LibCST imported here (its import is a quarter second)
         from migrate.rewrite.rules._legacy_only import legacy_spans
 
@@ -620,6 +622,18 @@ def _parse(source: str | bytes, rel: str) -> ModuleFlow | None:
 # A text that may branch on the SDK's version (rules/_legacy_only.py says where, with LibCST)
 _VERSION_GUARD = re.compile(r"__version__|\bversion\(\s*['\"]openai|hasattr\(\s*openai|\bopenai\.version\b"
                             r"|(?i:openai\w*_v[01]\b|\bis_v1\b|openai\w*legacy|legacy\w*openai)")
+
+
+def _client_class_names() -> re.Pattern:
+    from migrate.catalog.clients import azure_clients, plain_clients
+
+    names = {q.rsplit(".", 1)[1] for q in (*plain_clients(), *azure_clients())}
+    return re.compile(r"\b(?:%s)\b" % "|".join(sorted(names)))
+
+
+# The last name of every client class's dotted name (OpenAI, AsyncAzureOpenAI, Client...): a module whose text spells
+# none builds no client (_builds_client).
+_CLIENT_CLASS_NAME = _client_class_names()
 
 
 def _within(node, spans) -> bool:
@@ -723,7 +737,7 @@ def _client_users(modules: Mapping[str, ModuleFlow], others: Mapping[str, object
     exports: dict[str, set[str]] = {}  # rel -> its client names
     for rel, mod in modules.items():
         names = set()
-        for stmt in mod.scopes[""].node.body:
+        for stmt in mod.scopes[""].node.body if mod.builds_clients else ():
             if isinstance(stmt, ast.Assign) and _builds_client(mod, stmt.value, classes):
                 names.update(t.id for t in stmt.targets if isinstance(t, ast.Name))
             elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
@@ -760,13 +774,14 @@ def _inherited_calls(modules: Mapping[str, ModuleFlow]) -> dict[str, dict[str, d
     """rel -> class -> attribute -> the calls (`images.generate`) that the class's bases, defined in other modules
     of the tree, make through `self.<attribute>`. Bases are matched by class name, where the tree holds one class
     of that name (a re-export through a package's __init__ is not followed otherwise)."""
-    classes: dict[str, list[tuple[str, list[str], dict[str, set[str]]]]] = {}  # name -> (rel, bases, self calls)
+    classes: dict[str, list[tuple[str, list[str], ast.ClassDef]]] = {}  # name -> (rel, bases, definition)
     for rel, mod in modules.items():
         for stmt in mod.scopes[""].node.body:
             if isinstance(stmt, ast.ClassDef):
                 bases = [b.id if isinstance(b, ast.Name) else b.attr for b in stmt.bases
                          if isinstance(b, (ast.Name, ast.Attribute))]
-                classes.setdefault(stmt.name, []).append((rel, bases, _self_calls(stmt)))
+                classes.setdefault(stmt.name, []).append((rel, bases, stmt))
+    self_calls: dict[int, dict[str, set[str]]] = {}  # id(class) -> its _self_calls, for the bases asked about
     out: dict[str, dict[str, dict[str, frozenset[str]]]] = {}
     for name, defined in classes.items():
         for rel, bases, _ in defined:
@@ -777,10 +792,13 @@ def _inherited_calls(modules: Mapping[str, ModuleFlow]) -> dict[str, dict[str, d
                 if base in seen or len(classes.get(base, ())) != 1:
                     continue
                 seen.add(base)
-                base_rel, more, calls = classes[base][0]
+                base_rel, more, definition = classes[base][0]
                 todo.extend(more)
                 if base_rel == rel:
                     continue  # a base in the same module: the rules see its calls themselves
+                calls = self_calls.get(id(definition))
+                if calls is None:
+                    calls = self_calls[id(definition)] = _self_calls(definition)
                 for attr, endpoints in calls.items():
                     found.setdefault(attr, set()).update(endpoints)
             if found:

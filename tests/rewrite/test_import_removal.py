@@ -2,7 +2,8 @@
 
 A rule that drops the last use of `from openai import X` asks RemoveImportsVisitor to remove the import; the
 targeted removal must return the very tree text LibCST's visitor returns, and give up (None) whenever that text
-needs LibCST's scopes: a name spelled only in a string (an annotation, `__all__`), or bound some other way too.
+needs LibCST's scopes: a name spelled in a string LibCST reads as code (an annotation, a TypeVar, `__all__`), or
+bound some other way too.
 """
 
 from __future__ import annotations
@@ -67,12 +68,24 @@ CASES = [
     ("used-as-keyword-name", "from openai import AzureOpenAI\nf(AzureOpenAI=1)\n", AZURE, True),
     ("shadowed-in-function", "from openai import AzureOpenAI\ndef f(AzureOpenAI):\n    return AzureOpenAI\n", AZURE,
      False),
-    ("quoted-only", "from openai import AzureOpenAI\nprint('AzureOpenAI is gone')\n", AZURE, False),
+    ("quoted-only", "from openai import AzureOpenAI\nprint('AzureOpenAI is gone')\n", AZURE, True),
+    ("docstring", 'from openai import AzureOpenAI\ndef f():\n    """Builds an AzureOpenAI client."""\n', AZURE, True),
     ("exported", "from openai import AzureOpenAI\n__all__ = ['AzureOpenAI']\n", AZURE, False),
+    ("exported-later", "from openai import AzureOpenAI\n__all__ = []\n__all__ += ['AzureOpenAI']\n", AZURE, False),
     ("string-annotation", "from openai import AzureOpenAI\ndef f(c: 'AzureOpenAI'): ...\n", AZURE, False),
-    ("in-f-string-text", "from openai import AzureOpenAI\nx = f'AzureOpenAI {y}'\n", AZURE, False),
+    ("string-in-annotation", "from openai import AzureOpenAI\nx: list['AzureOpenAI'] = []\n", AZURE, False),
+    ("typevar-bound", "from openai import AzureOpenAI\nfrom typing import TypeVar\nT = TypeVar('T', bound='AzureOpenAI')\n",
+     AZURE, False),
+    ("typing-typevar-bound", "import typing\nfrom openai import AzureOpenAI\nT = typing.TypeVar('T', 'AzureOpenAI', str)\n",
+     AZURE, False),
+    ("in-f-string-text", "from openai import AzureOpenAI\nx = f'AzureOpenAI {y}'\n", AZURE, True),
     ("rebound", "from openai import AzureOpenAI\nAzureOpenAI = None\n", AZURE, False),
-    ("whole-module", "import openai\nx = 1\n", [("openai", None, None)], False),
+    ("whole-module", "import openai\nx = 1\n", [("openai", None, None)], True),
+    ("whole-module-of-several", "import os, openai\nx = os.sep\n", [("openai", None, None)], True),
+    ("whole-module-alias", "import openai as oa\nx = 1\n", [("openai", None, "oa")], True),
+    ("whole-module-used", "import openai\nopenai.api_key = k\n", [("openai", None, None)], True),
+    ("whole-module-quoted", "import openai\nprint('openai')\n", [("openai", None, None)], True),
+    ("whole-module-dotted", "import openai.lib\nx = 1\n", [("openai.lib", None, None)], False),
 ]
 
 

@@ -65,6 +65,15 @@ class FileState:
     _outline: tuple | None = None  # (module, its _prune.Outline or None)
     _bindings: object = None  # the _bindings.Bindings of the current tree
     _legacy: dict | None = None  # see legacy_only
+    _shared: dict = field(default_factory=dict)  # name -> (tree, analysis): see shared
+
+    def shared(self, name: str, module: cst.Module, compute):
+        """compute(module), once per tree for all the rules that ask for it by `name`: an analysis two rules make of
+        the same tree (a rule that changes the tree makes a new one, which is analysed again)."""
+        held = self._shared.get(name)
+        if held is None or held[0] is not module:
+            held = self._shared[name] = (module, compute(module))
+        return held[1]
 
     def import_index(self):
         """The ImportIndex of the current text (qualified names without scope analysis), or None."""
@@ -891,21 +900,23 @@ def statements_before(node: cst.CSTNode, parent_of) -> Iterator[cst.CSTNode]:
         current = parent
 
 
-def env_settings(module: cst.Module, names: Iterable[str]) -> list[cst.BaseExpression]:
-    """The values the code puts in the environment variables `names` (`os.environ["OPENAI_API_BASE"] = URL`,
-    `os.environ.setdefault("OPENAI_BASE_URL", URL)`), anywhere in the module: where a client takes its endpoint
-    from the environment, these say what that endpoint is (an Ollama URL set before `ChatOpenAI()`)."""
+def env_settings(module: cst.Module, names: Iterable[str]) -> list[tuple[str, cst.BaseExpression]]:
+    """(variable, value) for each value the code puts in one of the environment variables `names`
+    (`os.environ["OPENAI_API_BASE"] = URL`, `os.environ.setdefault("OPENAI_BASE_URL", URL)`), anywhere in the
+    module: where a client takes its endpoint from the environment, these say what that endpoint is (an Ollama URL
+    set before `ChatOpenAI()`)."""
     wanted = set(names)
-    found: list[cst.BaseExpression] = []
+    found: list[tuple[str, cst.BaseExpression]] = []
     for node in walk.find(module, (cst.Assign, cst.Call)):
         if isinstance(node, cst.Assign):
             for target in node.targets:
                 read = env_read(target.target)
                 if read is not None and read[0] in wanted:
-                    found.append(node.value)
+                    found.append((read[0], node.value))
         elif (isinstance(node.func, cst.Attribute) and node.func.attr.value == "setdefault"
-              and _is_environ(node.func.value) and len(node.args) == 2 and literal_str(node.args[0].value) in wanted):
-            found.append(node.args[1].value)
+              and _is_environ(node.func.value) and len(node.args) == 2
+              and (var := literal_str(node.args[0].value)) in wanted):
+            found.append((var, node.args[1].value))
     return found
 
 

@@ -162,22 +162,44 @@ def _head(module: cst.Module) -> cst.Module:
 
 
 class _Spelled(cst.CSTVisitor):
-    """Which of `names` the code outside imports spells: as a name (`used`), or as a word in a string (`quoted`:
-    a string annotation or an `__all__` entry may be a use)."""
+    """Which of `names` the code outside imports spells: as a name (`used`), or as a word in a string that may be a
+    use (`quoted`): a string in an annotation or a TypeVar(...) call (LibCST reads those as type names), or any
+    string of a module that mentions `__all__` (its entries name exports). A docstring naming a class is no use."""
 
     def __init__(self, names: set[str]) -> None:
         super().__init__()
         self.names = names
         self.used: set[str] = set()
-        self.quoted: set[str] = set()
+        self._typed_words: set[str] = set()  # in annotations and TypeVar(...) calls
+        self._words: set[str] = set()  # in any string
+        self._exports = False
+        self._typed = 0  # depth inside annotations and TypeVar(...) calls
         self._not_names: set[int] = set()
         self.word = re.compile(r"(?<!\w)(?:%s)(?!\w)" % "|".join(map(re.escape, sorted(names))))
+
+    @property
+    def quoted(self) -> set[str]:
+        return self._words if self._exports else self._typed_words
 
     def visit_Import(self, node: cst.Import) -> bool:
         return False
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
         return False
+
+    def visit_Annotation(self, node: cst.Annotation) -> None:
+        self._typed += 1
+
+    def leave_Annotation(self, original_node: cst.Annotation) -> None:
+        self._typed -= 1
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if _declares_type(node):
+            self._typed += 1
+
+    def leave_Call(self, original_node: cst.Call) -> None:
+        if _declares_type(original_node):
+            self._typed -= 1
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         self._not_names.add(id(node.attr))  # `lib.X` reads an attribute, not the name X
@@ -187,14 +209,30 @@ class _Spelled(cst.CSTVisitor):
             self._not_names.add(id(node.keyword))
 
     def visit_Name(self, node: cst.Name) -> None:
-        if node.value in self.names and id(node) not in self._not_names:
+        if node.value == "__all__":
+            self._exports = True
+        elif node.value in self.names and id(node) not in self._not_names:
             self.used.add(node.value)
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
-        self.quoted.update(self.word.findall(node.value))
+        self._quote(node.value)
 
     def visit_FormattedStringText(self, node: cst.FormattedStringText) -> None:
-        self.quoted.update(self.word.findall(node.value))
+        self._quote(node.value)
+
+    def _quote(self, text: str) -> None:
+        words = self.word.findall(text)
+        if words:
+            self._words.update(words)
+            if self._typed:
+                self._typed_words.update(words)
+
+
+def _declares_type(call: cst.Call) -> bool:
+    """TypeVar("T", bound="Name"), however TypeVar is spelled: its strings are type names to LibCST."""
+    func = call.func
+    return (isinstance(func, cst.Name) and func.value == "TypeVar") or (
+        isinstance(func, cst.Attribute) and func.attr.value == "TypeVar")
 
 
 class _Unused:
@@ -230,12 +268,14 @@ class _StatementRemoveImports(RemoveImportsVisitor):
         if isinstance(node, (cst.Import, cst.ImportFrom)):
             super().on_visit(node)
             return False  # leave_Import / leave_ImportFrom read the original node's aliases
-        if isinstance(node, cst.SimpleStatementLine):
-            if not any(isinstance(s, (cst.Import, cst.ImportFrom)) for s in node.body):
-                return False
-        elif not isinstance(node, _IMPORT_HOLDERS):
-            return False  # an expression or a statement's header: no import inside
-        return super().on_visit(node)
+        return may_hold_import(node) and super().on_visit(node)
+
+
+def may_hold_import(node: cst.CSTNode) -> bool:
+    """Whether a walk for import statements must enter `node` (an expression or a statement's header need not)."""
+    if isinstance(node, cst.SimpleStatementLine):
+        return any(isinstance(s, (cst.Import, cst.ImportFrom)) for s in node.body)
+    return isinstance(node, _IMPORT_HOLDERS)
 
 
 def _targeted_removal(context: CodemodContext, tree: cst.Module, bound_elsewhere: set[str] | None) -> cst.Module | None:
@@ -245,9 +285,9 @@ def _targeted_removal(context: CodemodContext, tree: cst.Module, bound_elsewhere
     (`bound_elsewhere`: the names bound some other way, None when unknown); a name spelled only inside a string
     needs LibCST's reading of annotations and `__all__`."""
     scheduled = RemoveImportsVisitor._get_imports_from_context(context)
-    if not scheduled or any(obj is None or "." in obj for _, obj, _ in scheduled):
-        return None  # whole-module imports (`import a.b`): their dotted names are LibCST's business
-    names = {alias or obj for _, obj, alias in scheduled}
+    if not scheduled or any("." in (module if obj is None else obj) for module, obj, _ in scheduled):
+        return None  # dotted whole-module imports (`import a.b`): their dotted names are LibCST's business
+    names = {alias or (module if obj is None else obj) for module, obj, alias in scheduled}
     spelled = _Spelled(names)
     walk.visit(tree, spelled)
     if spelled.quoted - spelled.used or (spelled.used and (bound_elsewhere is None or spelled.used & bound_elsewhere)):

@@ -86,8 +86,9 @@ def environment_settings(flow: Flow, source: str | None, module: cst.Module, bas
 
     if source is not None and not any(var in source for var in (*base_vars, *key_vars)):
         return None
-    bases = [v for expr in env_settings(module, base_vars) for v in flow.values(expr)]
-    keys = [v for expr in env_settings(module, key_vars) for v in flow.values(expr)]
+    settings = env_settings(module, (*base_vars, *key_vars))
+    bases = [v for var, expr in settings if var in base_vars for v in flow.values(expr)]
+    keys = [v for var, expr in settings if var in key_vars for v in flow.values(expr)]
     return (bases, keys) if bases or keys else None
 
 

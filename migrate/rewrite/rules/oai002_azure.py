@@ -20,6 +20,7 @@ from __future__ import annotations
 import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from migrate.rewrite.rules import _walk as walk
+from migrate.rewrite.rules._imports import may_hold_import
 
 from migrate.rewrite.rules._base import (
     AZURE_CLASSES,
@@ -153,7 +154,7 @@ class Transformer(RuleTransformer):
         if not self._join:
             return updated
         joiner = _JoinImports(self._join)
-        updated = updated.visit(joiner)
+        updated = walk.transform(updated, joiner, attributes=False)
         for name, targets in self._join.items():
             if name not in joiner.done:
                 for target in sorted(targets):
@@ -180,6 +181,9 @@ class _JoinImports(cst.CSTTransformer):
         super().__init__()
         self.wanted = wanted
         self.done: set[str] = set()
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        return isinstance(node, cst.ImportFrom) or may_hold_import(node)
 
     def leave_ImportFrom(self, original: cst.ImportFrom, updated: cst.ImportFrom):
         module = updated.module

@@ -110,6 +110,7 @@ _SETTING_NOTES = {
 # engine a try at every position); `from openai import` is not held to the start of a line: a match in a comment
 # costs time only.
 _WANTED = re.compile(rf"(?:{'|'.join(sorted(_legacy.CLASSES))})\s*\.\s*(?:{'|'.join(sorted(_legacy.METHODS))})\b")
+_BLOCK_SETTING = re.compile(r"\b(?:api_base|base_url|api_key)\b")  # what _gather_block_settings looks for
 _GONE_SETTINGS = frozenset(SETTINGS) - load_catalog().module_settings
 _RESOURCE_NAMES = "|".join(sorted({*_RESOURCES, *_GONE_SETTINGS}))
 _BARE = (re.compile(rf"openai\s*\.\s*(?:{_RESOURCE_NAMES})\b"),
@@ -162,7 +163,7 @@ class Transformer(RuleTransformer):
     # -- module-level bookkeeping ---------------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
         self.alias = openai_alias(node)
-        found = self.runs_on_one(node, walk.find(node, (cst.Attribute, cst.Call)))
+        found = self.runs_on_one(node, self.state.nodes(node, (cst.Attribute, cst.Call)))
         self.has_legacy = any(self._legacy(a) for a in found if isinstance(a, cst.Attribute)
                               and isinstance(a.attr, cst.Name) and a.attr.value in _LEGACY_METHODS)
         uploads = [c for c in found if isinstance(c, cst.Call) and isinstance(c.func, cst.Attribute)
@@ -173,8 +174,11 @@ class Transformer(RuleTransformer):
             for call in uploads:
                 self._plan_upload(call)
         if self.has_legacy:
-            self._gather_block_settings(node)
-            self._plan_spread_dicts(node)
+            source = self.state.source
+            if source is None or _BLOCK_SETTING.search(source):
+                self._gather_block_settings(node)
+            if source is None or "**" in source:
+                self._plan_spread_dicts(node)
         for i, stmt in enumerate(node.body):
             self.top_index[id(stmt)] = i
             setting = self._setting(stmt)
@@ -246,7 +250,7 @@ class Transformer(RuleTransformer):
         from literal keys only, and used for nothing but the spread, gets the current key names where it is built
         (engine/deployment_id -> model, request_timeout -> timeout, headers -> extra_headers)."""
         parents = None
-        for call in self.runs_on_one(module, walk.find(module, cst.Call)):
+        for call in self.runs_on_one(module, self.state.nodes(module, cst.Call)):
             if not isinstance(call.func, cst.Attribute) or self._legacy(call.func) is None:
                 continue
             for arg in call.args:
@@ -310,7 +314,7 @@ class Transformer(RuleTransformer):
     def _gather_block_settings(self, module: cst.Module) -> None:
         """Each `openai.api_base/base_url/api_key = value` statement inside a block, with whom the value points
         the 0.x module at when that is another provider (OpenRouter's URL, $TOGETHER_API_KEY)."""
-        for block in walk.find(module, cst.IndentedBlock):
+        for block in self.state.nodes(module, cst.IndentedBlock):
             for i, stmt in enumerate(block.body):
                 if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1
                         and isinstance(stmt.body[0], cst.Assign)):

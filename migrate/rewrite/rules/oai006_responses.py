@@ -106,6 +106,17 @@ def _is_response_call(node: cst.CSTNode) -> bool:
     return isinstance(node, cst.Call) and flow.is_response_tail(attr_tail(node.func))
 
 
+def response_scopes(state, module: cst.Module) -> tuple[_Scopes, dict[int, dict[str, str]]]:
+    """The _Scopes analysis of `module` and what it knows (see _Scopes.known), shared by the rules that read it."""
+
+    def analyse(module: cst.Module) -> tuple[_Scopes, dict[int, dict[str, str]]]:
+        scopes = _Scopes(flow.facts_for(state, module))
+        walk.visit(module, scopes)
+        return scopes, scopes.known()
+
+    return state.shared("response scopes", module, analyse)
+
+
 class _Scopes(cst.CSTVisitor):
     """Which names hold responses, per function: assignments, loop targets and parameters, to a fixpoint.
 
@@ -435,9 +446,7 @@ class Transformer(RuleTransformer):
 
     def visit_Module(self, node: cst.Module) -> None:
         self.tree = node
-        self.scopes = _Scopes(flow.facts_for(self.state, node))
-        walk.visit(node, self.scopes)
-        self.known = self.scopes.known()
+        self.scopes, self.known = response_scopes(self.state, node)
         self.enums = _enum_classes(node)
         alias = openai_alias(node)
         self.openai, self.imports_openai = alias or "openai", alias is not None

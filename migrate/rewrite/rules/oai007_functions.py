@@ -40,7 +40,6 @@ import libcst.matchers as m
 from libcst.codemod.visitors import AddImportsVisitor
 
 from migrate.catalog.legacy import qualified_calls
-from migrate.rewrite import flow
 from migrate.rewrite.rules import _walk as walk
 from migrate.rewrite.rules._prune import word_search
 from migrate.rewrite.rules._base import (
@@ -51,7 +50,7 @@ from migrate.rewrite.rules._base import (
     literal_str,
     rename_arg,
 )
-from migrate.rewrite.rules.oai006_responses import _Scopes, typing_cast
+from migrate.rewrite.rules.oai006_responses import _Scopes, response_scopes, typing_cast
 
 _CHAT = {"chat.completions.create", "chat.completions.parse", "chat.completions.stream"}
 _LEGACY_CHAT = frozenset(qualified_calls(_CHAT))  # openai.ChatCompletion.create / .acreate (catalog)
@@ -157,9 +156,7 @@ class Transformer(RuleTransformer):
 
     def visit_Module(self, node: cst.Module) -> None:
         self.tree = node
-        self.scopes = _Scopes(flow.facts_for(self.state, node))
-        walk.visit(node, self.scopes)
-        self.known = self.scopes.known()
+        self.scopes, self.known = response_scopes(self.state, node)
         reads = _Reads(self.scopes, self.known)
         walk.visit(node, reads)
         self.receivers = reads.receivers
@@ -171,8 +168,10 @@ class Transformer(RuleTransformer):
         """aider's `kwargs = dict(model=..., messages=...); kwargs["functions"] = functions;
         client.chat.completions.create(**kwargs)`: the keys the function stores into that dict are converted as the
         call's own arguments would be (functions -> tools, function_call -> tool_choice), or reviewed."""
+        if self.state.source is not None and "**" not in self.state.source:
+            return  # nothing is spread into a call
         parents = None
-        for call in self.runs_on_one(module, walk.find(module, cst.Call)):
+        for call in self.runs_on_one(module, self.state.nodes(module, cst.Call)):
             if not (endpoint_of(call) in _CHAT or self.qname_in(call.func, _LEGACY_CHAT)):
                 continue
             for arg in call.args:

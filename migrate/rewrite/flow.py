@@ -22,9 +22,12 @@ are solved together, to a fixpoint over the tree.
 from __future__ import annotations
 
 import ast
+import bisect
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+
+from migrate.rewrite.rules._legacy_text import candidate
 
 CERTAIN = "certain"
 MAYBE = "maybe"
@@ -151,6 +154,25 @@ class _Scope:
         self.calls: list[ast.Call] = []
 
 
+_FIELDS: dict[type, tuple[str, ...]] = {}  # ast node type -> its fields but the expression context
+
+
+def _child_nodes(node: ast.AST) -> list[ast.AST]:
+    """list(ast.iter_child_nodes(node)) less the expression contexts, without its generator."""
+    kind = type(node)
+    names = _FIELDS.get(kind)
+    if names is None:
+        names = _FIELDS[kind] = tuple(name for name in kind._fields if name != "ctx")
+    out: list[ast.AST] = []
+    for name in names:
+        value = getattr(node, name, None)
+        if type(value) is list:
+            out.extend(item for item in value if isinstance(item, ast.AST))
+        elif isinstance(value, ast.AST):
+            out.append(value)
+    return out
+
+
 class ModuleFlow:
     """The scopes of one module, its imports, and the value flow inside each scope."""
 
@@ -162,7 +184,7 @@ class ModuleFlow:
         self.openai: dict[str, str] = {}  # local name -> "openai" or "openai.ChatCompletion"
         self.scopes: dict[str, _Scope] = {}
         self.legacy_spans: list = []  # code that runs only on openai<1 (rules/_legacy_only.py): its calls answer nothing
-        self.builds_clients = True  # whether the text spells a client class's name (see _parse)
+        self.client_lines: list[int] | None = None  # the lines that spell a client class's name, when known (_parse)
         module = _Scope("", None, tree)
         self.scopes[""] = module
         for stmt in tree.body:
@@ -262,7 +284,7 @@ class ModuleFlow:
                             self._flow(scope, ast.Name(kw.value.args.args[0].arg), _element(node.args[0]))
             elif t in (ast.Global, ast.Nonlocal):
                 scope.assigned.update(node.names)
-            stack.extend(reversed(list(ast.iter_child_nodes(node))))
+            stack.extend(reversed(_child_nodes(node)))
 
     def _flow(self, scope: _Scope, target, value) -> None:
         if isinstance(target, ast.Name):
@@ -611,8 +633,8 @@ def _parse(source: str | bytes, rel: str) -> ModuleFlow | None:
     except (SyntaxError, ValueError, RecursionError):
         return None
     text = source.decode("utf-8", "replace") if isinstance(source, bytes) else source
-    mod.builds_clients = bool(_CLIENT_CLASS_NAME.search(text))
-    if _VERSION_GUARD.search(text):  # rare: only then is LibCST imported here (its import is a quarter second)
+    mod.client_lines = _lines_matching(_CLIENT_CLASS_NAME, text)
+    if _VERSION_GUARD.search(text) and candidate(text):  # rare: only then is LibCST imported here (a quarter second)
         from migrate.rewrite.rules._legacy_only import legacy_spans
 
         mod.legacy_spans = legacy_spans(text)
@@ -634,6 +656,30 @@ def _client_class_names() -> re.Pattern:
 # The last name of every client class's dotted name (OpenAI, AsyncAzureOpenAI, Client...): a module whose text spells
 # none builds no client (_builds_client).
 _CLIENT_CLASS_NAME = _client_class_names()
+
+
+def _lines_matching(pattern: re.Pattern, text: str) -> list[int]:
+    """The 1-based numbers of the lines where `pattern` matches, in order (lines as Python's parser counts them)."""
+    lines: list[int] = []
+    line, at = 1, 0
+    for match in pattern.finditer(text):
+        line += len(_LINE_BREAK.findall(text, at, match.start()))
+        at = match.start()
+        if not lines or lines[-1] != line:
+            lines.append(line)
+    return lines
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _spells_client(mod: ModuleFlow, node: ast.AST) -> bool:
+    """Whether the lines of `node` may spell a client class's name (_builds_client needs one)."""
+    lines = mod.client_lines
+    if lines is None:
+        return True
+    first = bisect.bisect_left(lines, node.lineno)
+    return first < len(lines) and lines[first] <= (node.end_lineno or node.lineno)
 
 
 def _within(node, spans) -> bool:
@@ -737,10 +783,10 @@ def _client_users(modules: Mapping[str, ModuleFlow], others: Mapping[str, object
     exports: dict[str, set[str]] = {}  # rel -> its client names
     for rel, mod in modules.items():
         names = set()
-        for stmt in mod.scopes[""].node.body if mod.builds_clients else ():
+        for stmt in mod.scopes[""].node.body if mod.client_lines != [] else ():
             if isinstance(stmt, ast.Assign) and _builds_client(mod, stmt.value, classes):
                 names.update(t.id for t in stmt.targets if isinstance(t, ast.Name))
-            elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+            elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and _spells_client(mod, stmt) and any(
                     isinstance(node, ast.Return) and _builds_client(mod, node.value, classes)
                     for node in ast.walk(stmt)):
                 names.add(stmt.name)

@@ -900,14 +900,14 @@ def statements_before(node: cst.CSTNode, parent_of) -> Iterator[cst.CSTNode]:
         current = parent
 
 
-def env_settings(module: cst.Module, names: Iterable[str]) -> list[tuple[str, cst.BaseExpression]]:
+def env_settings(nodes: Iterable[cst.CSTNode], names: Iterable[str]) -> list[tuple[str, cst.BaseExpression]]:
     """(variable, value) for each value the code puts in one of the environment variables `names`
-    (`os.environ["OPENAI_API_BASE"] = URL`, `os.environ.setdefault("OPENAI_BASE_URL", URL)`), anywhere in the
-    module: where a client takes its endpoint from the environment, these say what that endpoint is (an Ollama URL
-    set before `ChatOpenAI()`)."""
+    (`os.environ["OPENAI_API_BASE"] = URL`, `os.environ.setdefault("OPENAI_BASE_URL", URL)`), among `nodes` (the
+    module's assignments and calls): where a client takes its endpoint from the environment, these say what that
+    endpoint is (an Ollama URL set before `ChatOpenAI()`)."""
     wanted = set(names)
     found: list[tuple[str, cst.BaseExpression]] = []
-    for node in walk.find(module, (cst.Assign, cst.Call)):
+    for node in nodes:
         if isinstance(node, cst.Assign):
             for target in node.targets:
                 read = env_read(target.target)

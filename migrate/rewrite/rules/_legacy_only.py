@@ -32,27 +32,18 @@ import libcst as cst
 
 from migrate.catalog import legacy as _legacy
 from migrate.rewrite.rules import _walk as walk
+from migrate.rewrite.rules._legacy_text import VERSIONISH as _VERSIONISH, ZERO as _ZERO, candidate
 
 # Names openai 0.x exported at its top level besides its resources and settings: importing them works on both.
 _BOTH = frozenset({"APIError", "InvalidRequestError", "OpenAIError", "error", "version", "api_key", "organization",
                    "util", "cli"})
 _ZERO_ONLY_NAMES = frozenset({*_legacy.CLASSES, *_legacy.SETTINGS, "api_base", "api_type", "api_version"})
 
-_RESOURCES = "|".join(sorted(_legacy.CLASSES))
-_MODULES = "|".join(sorted({*_legacy.REMOVED_MODULES, "error"}))
-_SETTINGS = "|".join(sorted({*_legacy.SETTINGS, "api_type", "api_version"}))
-# The 0.x module API, as code spells it.
-_ZERO = re.compile(
-    rf"\bopenai\.(?:(?:{_RESOURCES})\b|(?:{_MODULES})\b|(?:{_SETTINGS})\b)"
-    rf"|\bfrom\s+openai\s+import\s+\(?\s*(?:{_RESOURCES})\b")
 # The 1.x API: client classes, the default client's resources, response models.
 _ONE = re.compile(
     r"\b(?:Async)?(?:Azure)?OpenAI\s*\(|\.chat\.completions\b|\.model_dump\(|\bfrom\s+openai\.(?:types|lib)\b"
     r"|\bopenai\.(?:chat|completions|embeddings|images|moderations|audio|models|files|fine_tuning|beta|responses"
     r"|base_url)\b")
-# A condition about the SDK's version (`api_version`, Azure's setting, is not one).
-_VERSIONISH = re.compile(r"__version__|\bversion\s*\(|version\b|(?<![a-z])v[01](?![0-9a-z])|legacy|hasattr\s*\(\s*openai",
-                         re.IGNORECASE)
 _LEGACY_NAME = re.compile(r"legacy|(?<![a-z])v0(?![0-9a-z])|pre_?v?1|old_?openai|openai_?0(?![0-9])", re.IGNORECASE)
 _MODERN_NAME = re.compile(r"(?<![a-z])v[12](?![0-9a-z])|openai_?[12](?![0-9])|new_?openai", re.IGNORECASE)
 _FALLBACK_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "AttributeError", "Exception", "BaseException"})
@@ -60,15 +51,10 @@ _FALLBACK_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "AttributeEr
 LEGACY, MODERN = "0.x", "1.x"
 
 
-def _candidate(source: str) -> bool:
-    return bool(_ZERO.search(source)) and bool(_VERSIONISH.search(source.replace("api_version", ""))
-                                               or "except" in source)
-
-
 def legacy_only(module: cst.Module, source: str) -> dict[int, cst.CSTNode]:
     """id -> node for the statements and expressions of `module` (the tree of `source`) that run only on openai<1.
     Empty where the text has no version guard over 0.x code (most files: decided on the text alone)."""
-    if not _candidate(source):
+    if not candidate(source):
         return {}
     found: dict[int, cst.CSTNode] = {}
     for node in walk.find(module, (cst.If, cst.IfExp, cst.Try, cst.IndentedBlock, cst.Module)):
@@ -315,7 +301,7 @@ def legacy_spans(source: str) -> list[Span]:
     response flow: a 0.x call there never answers on openai>=1). LibCST parses only the rare file that passes the
     text check (flow.py asks first whether the text names the SDK's version, which needs no LibCST); [] where it
     cannot."""
-    if not _candidate(source):
+    if not candidate(source):
         return []
     try:
         module = cst.parse_module(source)

@@ -76,17 +76,19 @@ def decide_values(bases: list[Value], keys: list[Value], extra: tuple[Classifica
     return Decision(tuple(found))
 
 
-def environment_settings(flow: Flow, source: str | None, module: cst.Module, base_vars: tuple[str, ...],
+def environment_settings(flow: Flow, state, module: cst.Module, base_vars: tuple[str, ...],
                          key_vars: tuple[str, ...] = ("OPENAI_API_KEY",)) -> tuple[list[Value], list[Value]] | None:
     """The values the module puts in the environment variables a client without base_url / api_key reads
     (`os.environ["OPENAI_BASE_URL"] = "https://api.groq.com/openai/v1"` before `OpenAI()`, an Ollama URL in
     $OPENAI_API_BASE before LangChain's `ChatOpenAI()`), followed to what they are: (base URLs, keys), or None when
-    the module sets none of them. `source`: the module's text when known, to skip the walk."""
+    the module sets none of them. `state`: the rules' FileState of `module` (its text skips the walk where it
+    names none of the variables)."""
     from migrate.rewrite.rules._base import env_settings
 
+    source = state.source
     if source is not None and not any(var in source for var in (*base_vars, *key_vars)):
         return None
-    settings = env_settings(module, (*base_vars, *key_vars))
+    settings = env_settings(state.nodes(module, (cst.Assign, cst.Call)), (*base_vars, *key_vars))
     bases = [v for var, expr in settings if var in base_vars for v in flow.values(expr)]
     keys = [v for var, expr in settings if var in key_vars for v in flow.values(expr)]
     return (bases, keys) if bases or keys else None

@@ -20,7 +20,6 @@ import textwrap
 from collections.abc import Sequence
 
 import libcst as cst
-import libcst.matchers as m
 from libcst.metadata import MetadataWrapper
 from libcst._nodes.base import CSTValidationError
 
@@ -172,9 +171,15 @@ class _FindAll(cst.CSTVisitor):
         self.found: list[cst.CSTNode] = []
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        if m.matches(node, self.matcher):
+        if _matches(node, self.matcher):
             self.found.append(node)
         return True
+
+
+def _matches(node: cst.CSTNode, matcher) -> bool:
+    import libcst.matchers  # a third of a second to import: not for the callers that never match (phase one)
+
+    return libcst.matchers.matches(node, matcher)
 
 
 def findall(tree: cst.CSTNode, matcher) -> list[cst.CSTNode]:

@@ -124,7 +124,7 @@ class Transformer(RuleTransformer):
         # in the order LibCST's walk meets them, less code that runs only on openai<1 (see _legacy_only.py)
         found = self.runs_on_one(node, self.state.nodes(node, (cst.Call, cst.Assign, cst.If)))
         self.guarded = self._guards([n for n in found if isinstance(n, cst.If)])
-        self.environment = environment_settings(self.flow, self.state.source, node, ("OPENAI_BASE_URL",))
+        self.environment = environment_settings(self.flow, self.state, node, ("OPENAI_BASE_URL",))
         for n in found:
             if isinstance(n, cst.Call):
                 if self.qname_in(n.func, CLIENT_CLASSES, called_by=n):

@@ -250,7 +250,7 @@ class Transformer(RuleTransformer):
             from migrate.rewrite.rules._roles import environment_settings
 
             self._environments[package] = environment_settings(
-                self._value_flow(), self.state.source, self.context.wrapper.module,
+                self._value_flow(), self.state, self.context.wrapper.module,
                 wrappers.WRAPPER_ENDPOINT_ENV.get(package, ("OPENAI_BASE_URL",)))
         return self._environments[package]
 

@@ -18,6 +18,10 @@ top may carry the model map. Without one, the model map below (`MODELS`) is used
 
     .venv/bin/python benchmarks/rewrite_speed.py                         # .cache/corpus
     .venv/bin/python benchmarks/rewrite_speed.py /tmp/speed-corpus/src --jobs 2 --write-docs
+    .venv/bin/python benchmarks/rewrite_speed.py /tmp/speed-corpus/src --jobs 2 --against /tmp/before --repeat 5
+
+`--against CHECKOUT` times another checkout of the kit (`git worktree add /tmp/before <commit>`) on the same tree,
+its runs interleaved with this checkout's, for a before/after on a machine whose speed drifts.
 """
 
 from __future__ import annotations
@@ -130,6 +134,49 @@ def run(tree: Path, jobs: int, repeat: int) -> dict:
     }
 
 
+def against(tree: Path, other: Path, jobs: int, repeat: int) -> str:
+    """This checkout's rewrite against another checkout's (`other`: a directory holding its `migrate` package, e.g.
+    `git worktree add /tmp/before HEAD~3`), on the same tree, the runs interleaved round by round (bare, this -j 1,
+    that -j 1, this -j N, that -j N, again): on a machine whose speed drifts (a shared host), each round sees the
+    same conditions, where back-to-back blocks of runs do not. A Markdown table of best and median walls."""
+    import statistics
+
+    tree = tree.resolve()
+    other = other.resolve()
+    if not (other / "migrate" / "__init__.py").is_file():
+        raise SystemExit(f"{other}: no migrate package there (pass a checkout of this repository)")
+    with tempfile.TemporaryDirectory() as tmp:
+        config = config_file(tree, Path(tmp))
+        changed = [c["abs_path"] for c in plan_json(tree, config, jobs=1)["changes"]
+                   if c["path"].endswith((".py", ".pyw"))]
+        if not changed:
+            raise SystemExit(f"{tree}: the rewrite changes no Python file; point the benchmark at real OpenAI code")
+
+        def env_for(checkout: Path) -> dict:
+            return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(checkout), os.environ.get("PYTHONPATH")]))}
+
+        rewrite = [sys.executable, "-m", "migrate", "rewrite", str(tree), "--format", "summary", "--include-vendored",
+                   "--config", str(config)]
+        runs: dict[str, tuple[list, dict]] = {"bare LibCST parse+print": ([sys.executable, "-c", BARE, *changed], env_for(REPO))}
+        for n in (1, jobs):
+            runs[f"this checkout -j {n}"] = ([*rewrite, "-j", str(n)], env_for(REPO))
+            runs[f"{other.name} -j {n}"] = ([*rewrite, "-j", str(n)], env_for(other))
+        walls: dict[str, list[float]] = {name: [] for name in runs}
+        cpus: dict[str, list[float]] = {name: [] for name in runs}
+        for _ in range(repeat):
+            for name, (command, env) in runs.items():
+                measured = measure(name, command, repeat=1, env=env, sample_interval=None)
+                walls[name].append(measured.wall_s)
+                cpus[name].extend(measured.cpu_s)
+    bare = min(walls["bare LibCST parse+print"])
+    rows = [[name, format_seconds(min(w)), format_seconds(statistics.median(w)), format_ratio(min(w) / bare),
+             format_seconds(statistics.median(cpus[name])) if cpus[name] else "-"]
+            for name, w in walls.items()]
+    return (markdown_table([f"run (interleaved, {repeat} rounds)", "wall (best)", "wall (median)", "best vs bare",
+                            "CPU, all processes (median)"], rows, "lrrrr")
+            + f"\nReproduce: `{show_command([Path(sys.executable).name, 'benchmarks/rewrite_speed.py', str(tree), '--jobs', str(jobs), '--against', str(other), '--repeat', str(repeat)])}`\n")
+
+
 def markdown(result: dict) -> str:
     m = result["machine"]
     rows = []
@@ -159,9 +206,14 @@ def main(argv=None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--json-out", type=Path)
     parser.add_argument("--write-docs", action="store_true", help="rewrite the section in docs/benchmarks.md")
+    parser.add_argument("--against", type=Path, metavar="CHECKOUT",
+                        help="compare with another checkout's rewrite, runs interleaved (prints a table; no docs)")
     args = parser.parse_args(argv)
     if not args.tree.is_dir():
         parser.error(f"{args.tree}: no such directory (the test setup fills .cache/corpus; or pass a tree)")
+    if args.against is not None:
+        print(against(args.tree, args.against, args.jobs, args.repeat))
+        return 0
     result = run(args.tree, args.jobs, args.repeat)
     text = markdown(result)
     print(text)

@@ -240,29 +240,48 @@ def classify_client(base_url: Evidence | None = None, api_key: Evidence | None =
             found.append(Classification(Role.UNKNOWN, None, f"base_url comes from `{base_url.opaque}`"))
     if api_key is not None and api_key.env is not None:
         found.append(classify_env(api_key.env, "api_key"))
-    if api_key is not None and api_key.literal is not None:
-        placeholder = _placeholder_key(api_key.literal)
-        if placeholder is not None:
-            found.append(placeholder)
+    placeholder = _placeholder_key(api_key.literal) if api_key is not None and api_key.literal is not None else None
+    if placeholder is not None and placeholder.role is Role.OTHER:
+        found.append(placeholder)
     for role in (Role.OTHER, Role.LOCAL):
         hit = next((c for c in found if c.role is role), None)
         if hit is not None:
             return hit
     url_roles = [c for c in found if not c.because.startswith("api_key")]
-    for role in (Role.AZURE, Role.OPENAI, Role.UNKNOWN):
+    for role in (Role.AZURE, Role.OPENAI):
         hit = next((c for c in url_roles if c.role is role), None)
         if hit is not None:
-            return hit  # a base URL that says OpenAI (literal, $OPENAI_BASE_URL, an OpenAI default) or is opaque
+            return hit  # a base URL that says OpenAI (literal, $OPENAI_BASE_URL, an OpenAI default)
+    if placeholder is not None:
+        return placeholder  # no key needed: a local server, whatever an opaque base URL holds
+    hit = next((c for c in url_roles if c.role is Role.UNKNOWN), None)
+    if hit is not None:
+        return hit  # a base URL the project computes
     azure = next((c for c in found if c.role is Role.AZURE), None)
     return azure or Classification(Role.OPENAI, "OpenAI", "no base_url: the SDK's default endpoint")
 
 
+# Literal keys that say no key is needed (normalised: upper case, "-" and spaces as "_"): what local OpenAI-compatible
+# servers are called with (vLLM's docs: "EMPTY"; llama.cpp: "sk-no-key-required"; LM Studio: "not-needed") and what
+# code passes to a client that sends nothing (mirascope: OpenAI(api_key="NOT_USED") only to build a request). A
+# client with such a key cannot talk to OpenAI: its endpoint is a local server, set here or by $OPENAI_BASE_URL.
+# A placeholder for a real key ("YOUR_API_KEY", "sk-...") is not one of these: that client is OpenAI's.
+NO_KEY_PLACEHOLDERS = frozenset({
+    "EMPTY", "NOT_NEEDED", "NOTNEEDED", "NO_KEY", "NOKEY", "NO_KEY_REQUIRED", "SK_NO_KEY_REQUIRED", "NONE", "NULL",
+    "DUMMY", "DUMMY_KEY", "DUMMY_API_KEY", "FAKE", "FAKE_KEY", "FAKE_API_KEY", "NOT_USED", "NOTUSED", "UNUSED",
+    "NOT_A_REAL_KEY", "NO_API_KEY", "NO_API_KEY_NEEDED", "LOCAL", "X",
+})
+
+
 def _placeholder_key(key: str) -> Classification | None:
-    """A literal key that is a provider's name (`api_key="ollama"`, as Ollama's docs write it): that provider's."""
-    upper = key.strip().upper().replace("-", "_")
+    """A literal key that is a provider's name (`api_key="ollama"`, as Ollama's docs write it): that provider's; one
+    that says no key is needed (`api_key="EMPTY"`, NO_KEY_PLACEHOLDERS): a local server's."""
+    upper = re.sub(r"[-\s]+", "_", key.strip().upper())
     for provider in PROVIDERS:
         if any(upper == p for p in provider.env_prefixes if len(p) > 2):
             return Classification(Role.OTHER, provider.name, f"api_key is {key!r}")
+    if upper in NO_KEY_PLACEHOLDERS:
+        return Classification(Role.LOCAL, None, f"api_key is {key!r}, a placeholder no OpenAI account takes")
     return None
 
 

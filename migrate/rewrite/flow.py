@@ -173,13 +173,28 @@ def _child_nodes(node: ast.AST) -> list[ast.AST]:
     return out
 
 
+def package_of(rel: str) -> str:
+    """The dotted package of a file of the tree: "app/llm/chat.py" -> "app.llm"."""
+    parts = rel.rsplit(".", 1)[0].split("/")
+    return ".".join(p for p in parts[:-1] if p.isidentifier())
+
+
+def absolute_import(package: str, module: str | None, level: int) -> str:
+    """The module `from <level dots><module> import ...` names, written in `package`."""
+    if not level:
+        return module or ""
+    parts = package.split(".") if package else []
+    keep = len(parts) - (level - 1)
+    base = parts[:keep] if keep >= 0 else []
+    return ".".join([*base, module] if module else base)
+
+
 class ModuleFlow:
     """The scopes of one module, its imports, and the value flow inside each scope."""
 
     def __init__(self, tree: ast.Module, rel: str) -> None:
         self.rel = rel
-        parts = rel.rsplit(".", 1)[0].split("/")
-        self.package = ".".join(p for p in (parts[:-1]) if p.isidentifier())
+        self.package = package_of(rel)
         self.imports: dict[str, str] = {}  # local name -> absolute dotted name
         self.openai: dict[str, str] = {}  # local name -> "openai" or "openai.ChatCompletion"
         self.scopes: dict[str, _Scope] = {}
@@ -222,12 +237,7 @@ class ModuleFlow:
             self._collect(module, [stmt])
 
     def _absolute(self, module: str | None, level: int) -> str:
-        if not level:
-            return module or ""
-        parts = self.package.split(".") if self.package else []
-        keep = len(parts) - (level - 1)
-        base = parts[:keep] if keep >= 0 else []
-        return ".".join([*base, module] if module else base)
+        return absolute_import(self.package, module, level)
 
     def _function(self, node, qualname: str, klass: str | None) -> None:
         scope = _Scope(qualname, klass, node)

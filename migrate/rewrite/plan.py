@@ -154,6 +154,11 @@ def plan_rewrite(
         raise
     pending.extend((others[rel], data) for rel in sorted(repo.callers & others.keys())
                    if (data := _read(others[rel], skipped)))
+    legacy = _legacy_modules(pending)
+    for rel, why in sorted(legacy.items()):
+        if "OAI004" in active:
+            review.append(ReviewItem(rel, 1, "OAI004", f"left as it is: this module runs only on openai<1 ({why})"))
+    pending = [p for p in pending if isinstance(p, Skipped) or p[0].rel not in legacy]
     files = []
     for entry in pending:
         if isinstance(entry, Skipped):
@@ -334,6 +339,14 @@ def _decode(candidate, data: bytes, skipped: list[Skipped]) -> tuple[str, str] |
     except (SyntaxError, LookupError, UnicodeDecodeError) as e:
         skipped.append(Skipped(candidate.rel, "not decodable", str(e)))
         return None
+
+
+def _legacy_modules(pending) -> dict[str, str]:
+    """The Python files to leave as they are: they load only on openai<1 (migrate/rewrite/legacy_modules.py)."""
+    from migrate.rewrite.legacy_modules import legacy_modules
+
+    return legacy_modules((c.rel, data) for p in pending if not isinstance(p, Skipped)
+                          for c, data in (p,) if c.path.name.endswith(PYTHON_SUFFIXES))
 
 
 def _flow(files, others, active):

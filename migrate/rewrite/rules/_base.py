@@ -856,7 +856,7 @@ def sdk_endpoint(call: cst.Call, catalog) -> tuple[str, int, bool] | None:
     through the SDK's resource names before the endpoint it ends in is an endpoint of theirs that the catalog no
     longer knows (`beta.assistants.files.create`, assistants v1, ends in `files.create`): not served. OAI001 keeps
     the unserved ones on OpenAI; OAI003 leaves their model names alone."""
-    tail = attr_tail(call.func)
+    tail = request_tail(call.func)
     if not isinstance(call.func, cst.Attribute):
         return None
     for size in (5, 4, 3, 2):
@@ -936,6 +936,28 @@ def attr_chain(node: cst.CSTNode) -> list[str] | None:
     return None
 
 
+# `client.chat.completions.with_raw_response.create(...)`: the same request as without the variant (the response
+# is the raw HTTP one: OAI006 reads attr_tail, which keeps it).
+SDK_VARIANTS = frozenset({"with_raw_response", "with_streaming_response"})
+
+
+def request_tail(node: cst.CSTNode) -> list[str]:
+    """attr_tail less the variant names: the request a call makes, `chat.completions.create` for
+    `client.chat.completions.with_raw_response.create`."""
+    return [part for part in attr_tail(node) if part not in SDK_VARIANTS]
+
+
+def request_receiver(func: cst.BaseExpression, size: int) -> cst.BaseExpression:
+    """What `func` (a callee whose request_tail ends in an endpoint of `size` parts) is called on: `size` attribute
+    levels off, and the variant ones among them (one before the endpoint's first part is the receiver's)."""
+    levels = 0
+    while levels < size and isinstance(func, cst.Attribute):
+        if func.attr.value not in SDK_VARIANTS:
+            levels += 1
+        func = func.value
+    return func
+
+
 def attr_tail(node: cst.CSTNode) -> list[str]:
     """The trailing attribute names of any expression: self.client.chat.completions.create -> [..., "create"]."""
     parts: list[str] = []
@@ -948,8 +970,9 @@ def attr_tail(node: cst.CSTNode) -> list[str]:
 
 
 def endpoint_of(call: cst.Call) -> str | None:
-    """The current-SDK endpoint a call's attribute chain ends in, e.g. "chat.completions.create"."""
-    tail = attr_tail(call.func)
+    """The current-SDK endpoint a call's attribute chain ends in, e.g. "chat.completions.create" (through a
+    with_raw_response / with_streaming_response variant too)."""
+    tail = request_tail(call.func)
     for size in (4, 3, 2):
         if len(tail) > size:  # there must be a receiver before the resource
             hit = ENDPOINT_TAILS.get(tuple(tail[-size:]))

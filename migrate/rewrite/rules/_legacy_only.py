@@ -32,7 +32,7 @@ import libcst as cst
 
 from migrate.catalog import legacy as _legacy
 from migrate.rewrite.rules import _walk as walk
-from migrate.rewrite.rules._legacy_text import VERSIONISH as _VERSIONISH, ZERO as _ZERO, candidate
+from migrate.rewrite.rules._legacy_text import LEGACY_NAME as _LEGACY_NAME, VERSIONISH as _VERSIONISH, ZERO as _ZERO, candidate
 
 # Names openai 0.x exported at its top level besides its resources and settings: importing them works on both.
 _BOTH = frozenset({"APIError", "InvalidRequestError", "OpenAIError", "error", "version", "api_key", "organization",
@@ -44,7 +44,6 @@ _ONE = re.compile(
     r"\b(?:Async)?(?:Azure)?OpenAI\s*\(|\.chat\.completions\b|\.model_dump\(|\bfrom\s+openai\.(?:types|lib)\b"
     r"|\bopenai\.(?:chat|completions|embeddings|images|moderations|audio|models|files|fine_tuning|beta|responses"
     r"|base_url)\b")
-_LEGACY_NAME = re.compile(r"legacy|(?<![a-z])v0(?![0-9a-z])|pre_?v?1|old_?openai|openai_?0(?![0-9])", re.IGNORECASE)
 _MODERN_NAME = re.compile(r"(?<![a-z])v[12](?![0-9a-z])|openai_?[12](?![0-9])|new_?openai", re.IGNORECASE)
 _FALLBACK_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "AttributeError", "Exception", "BaseException"})
 

@@ -18,6 +18,9 @@ ZERO = re.compile(
 VERSIONISH = re.compile(r"__version__|\bversion\s*\(|version\b|(?<![a-z])v[01](?![0-9a-z])|legacy|hasattr\s*\(\s*openai",
                         re.IGNORECASE)
 
+# A name that says it is the 0.x side (`is_legacy_openai`, `openai_v0`, a module `v0.py`).
+LEGACY_NAME = re.compile(r"legacy|(?<![a-z])v0(?![0-9a-z])|pre_?v?1|old_?openai|openai_?0(?![0-9])", re.IGNORECASE)
+
 
 def candidate(source: str) -> bool:
     """The text spells the 0.x module API and a version check (or an `except`, for a guarded import)."""

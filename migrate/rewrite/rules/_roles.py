@@ -121,23 +121,19 @@ def _hint(value: Value, what: str) -> Classification | None:
     return None
 
 
-_VARIANTS = ("with_raw_response", "with_streaming_response")
-
-
 def foreign_client(rule, call: cst.Call) -> Classification | None:
     """Another provider's (or a local server's) client behind `client.chat.completions.create(...)`, when every
     binding of the receiver is one such construction: the call is not OpenAI's, so its model names and
     parameters stay as they are. None when the call is OpenAI's, or its client cannot be followed here."""
-    from migrate.rewrite.rules._base import CLIENT_CLASSES, ENDPOINT_TAILS, attr_tail
+    from migrate.rewrite.rules._base import (CLIENT_CLASSES, ENDPOINT_TAILS, SDK_VARIANTS, request_receiver,
+                                             request_tail)
 
-    tail = attr_tail(call.func)
+    tail = request_tail(call.func)
     size = next((n for n in (4, 3, 2) if len(tail) > n and tuple(tail[-n:]) in ENDPOINT_TAILS), None)
     if size is None:
         return None
-    receiver = call.func
-    for _ in range(size):
-        receiver = receiver.value
-    while isinstance(receiver, cst.Attribute) and receiver.attr.value in _VARIANTS:
+    receiver = request_receiver(call.func, size)
+    while isinstance(receiver, cst.Attribute) and receiver.attr.value in SDK_VARIANTS:
         receiver = receiver.value
     index = rule.state.import_index()
     if index is not None and index.never_spells(CLIENT_CLASSES):

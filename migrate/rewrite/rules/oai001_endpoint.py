@@ -41,6 +41,7 @@ from migrate.catalog import legacy as _legacy
 from migrate.rewrite.rules._base import (
     CLIENT_CLASSES,
     ENDPOINT_TAILS,
+    SDK_VARIANTS,
     AZURE_CLASSES,
     RuleTransformer,
     attr_chain,
@@ -57,6 +58,7 @@ from migrate.rewrite.rules._base import (
     literal_str,
     openai_alias,
     replace_arg_value,
+    request_receiver,
     sdk_endpoint,
 )
 from migrate.rewrite.rules import _walk as walk
@@ -75,7 +77,6 @@ from migrate.rewrite.rules._roles import (
 _SETTINGS = {"openai.api_key": "api_key", "openai.base_url": "base_url", "openai.api_type": "api_type",
              **{f"openai.{name}": s.client_argument for name, s in _legacy.SETTINGS.items()
                 if s.client_argument in ("base_url", "api_key")}}
-_VARIANTS = ("with_raw_response", "with_streaming_response")
 _MODULE_RESOURCES = frozenset(tail[0] for tail in ENDPOINT_TAILS)  # chat, embeddings, ... (catalog)
 
 _CLASS_NAMES = "|".join(sorted({q.rsplit(".", 1)[1] for q in CLIENT_CLASSES}))  # OpenAI, Client, ... (catalog)
@@ -882,22 +883,21 @@ def _route(catalog, name: str) -> str:
 
 
 def _receiver(func: cst.BaseExpression, size: int) -> cst.BaseExpression:
-    for _ in range(size):
-        func = func.value
-    return func
+    return request_receiver(func, size)
 
 
 def _with_receiver(func: cst.BaseExpression, size: int, receiver: cst.BaseExpression) -> cst.BaseExpression:
     """client.images.generate -> <receiver>.images.generate (variants like with_raw_response are kept)."""
     if size == 0:
-        if isinstance(func, cst.Attribute) and func.attr.value in _VARIANTS:
+        if isinstance(func, cst.Attribute) and func.attr.value in SDK_VARIANTS:
             return func.with_changes(value=_with_receiver(func.value, 0, receiver))
         return receiver.deep_clone()
-    return func.with_changes(value=_with_receiver(func.value, size - 1, receiver))
+    variant = func.attr.value in SDK_VARIANTS  # client.files.with_raw_response.create: kept, and no part of `size`
+    return func.with_changes(value=_with_receiver(func.value, size if variant else size - 1, receiver))
 
 
 def _strip_variants(receiver: cst.BaseExpression) -> cst.BaseExpression:
-    while isinstance(receiver, cst.Attribute) and receiver.attr.value in _VARIANTS:
+    while isinstance(receiver, cst.Attribute) and receiver.attr.value in SDK_VARIANTS:
         receiver = receiver.value
     return receiver
 

@@ -107,6 +107,53 @@ class Transformer(RuleTransformer):
         self.edited()
         return updated.body.with_changes(lpar=[], rpar=[])
 
+    def leave_BinaryOperation(self, original: cst.BinaryOperation, updated: cst.BinaryOperation):
+        """`OpenAI | AsyncOpenAI | AzureOpenAI | AsyncAzureOpenAI`: once the Azure classes are the plain ones, a
+        union names them twice; the second mention goes (an Azure client is an instance of the plain class)."""
+        if not isinstance(updated.operator, cst.BitOr) or self._in_union(original):
+            return updated
+        members = _union_members(updated)
+        if members is None:
+            return updated
+        kept: list[tuple[cst.BitOr | None, cst.BaseExpression]] = []
+        seen: set[str] = set()
+        for operator, member in members:
+            text = code(member)
+            if text not in seen:
+                seen.add(text)
+                kept.append((operator, member))
+        before = _union_members(original)
+        if len(kept) == len(members) or before is None or len({code(m) for _, m in before}) < len(before):
+            return updated  # nothing named twice, or named twice already before this rule
+        union = kept[0][1]
+        for operator, member in kept[1:]:
+            union = cst.BinaryOperation(left=union, operator=operator, right=member)
+        self.edited()
+        return union.with_changes(lpar=updated.lpar, rpar=updated.rpar) if updated.lpar and len(kept) > 1 else union
+
+    def leave_Subscript(self, original: cst.Subscript, updated: cst.Subscript):
+        """`Union[OpenAI, AzureOpenAI]`, as above: the plain class once."""
+        value = updated.value
+        if not ((isinstance(value, cst.Name) and value.value == "Union")
+                or (isinstance(value, cst.Attribute) and value.attr.value == "Union")):
+            return updated
+        texts = [code(element.slice) for element in updated.slice]
+        if len(set(texts)) == len(texts) or len({code(e.slice) for e in original.slice}) < len(original.slice):
+            return updated
+        kept, seen = [], set()
+        for element, text in zip(updated.slice, texts):
+            if text not in seen:
+                seen.add(text)
+                kept.append(element)
+        kept[-1] = kept[-1].with_changes(comma=updated.slice[-1].comma)
+        self.edited()
+        return updated.with_changes(slice=kept)
+
+    def _in_union(self, node: cst.BinaryOperation) -> bool:
+        """The left operand of a longer `|` chain: the chain is handled whole, where it ends."""
+        parent = self.parent(node)
+        return isinstance(parent, cst.BinaryOperation) and isinstance(parent.operator, cst.BitOr) and parent.left is node
+
     def _drop_azure_key(self, original: cst.Call, updated: cst.Call) -> cst.Call:
         """An api_key passed through a name or an expression is an Azure key all the same: it must not go to the
         vLLM server. A literal or an environment read is OAI001's to replace; this one is replaced here, with
@@ -171,6 +218,23 @@ class Transformer(RuleTransformer):
     def _azure(self, node) -> str | None:
         q = self.qname_in(node, AZURE_CLASSES)
         return AZURE_CLASSES[q] if q is not None else None
+
+
+def _union_members(node: cst.BinaryOperation) -> list[tuple[cst.BitOr | None, cst.BaseExpression]] | None:
+    """The members of a `|` chain written as types (names, dotted names, subscripts, None) with the operator before
+    each; None for a chain of anything else (`flags | OTHER_FLAG` on values is left alone too: no name repeats)."""
+    out: list[tuple[cst.BitOr | None, cst.BaseExpression]] = []
+    current: cst.BaseExpression = node
+    while isinstance(current, cst.BinaryOperation) and isinstance(current.operator, cst.BitOr) and (
+            current is node or not current.lpar):  # the chain's own parentheses, not a parenthesized operand
+        out.append((current.operator, current.right))
+        current = current.left
+    out.append((None, current))
+    out.reverse()
+    if not all(isinstance(member, (cst.Name, cst.Attribute, cst.Subscript)) for _, member in out):
+        return None
+    # the operator written before each member: the one that joined it to the chain
+    return [(None if i == 0 else out[i][0], member) for i, (_, member) in enumerate(out)]
 
 
 class _JoinImports(cst.CSTTransformer):

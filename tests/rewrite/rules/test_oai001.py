@@ -11,6 +11,66 @@ import pytest
 from tests.rewrite.cases import ENV_BASE, ENV_KEY, case, check_case
 
 CASES = [
+    # phidata 2.4.20: a property builds the client; a call through with_raw_response is one of its unserved calls
+    case("OAI001", """
+        from openai import OpenAI
+
+
+        class File:
+            @property
+            def client(self) -> OpenAI:
+                return self.openai or OpenAI()
+
+            def create(self):
+                return self.client.files.create(file=b"x", purpose="assistants")
+
+            def download(self):
+                return self.client.files.with_raw_response.retrieve_content(file_id="f")
+        """, """
+        from openai import OpenAI
+        import os
+
+
+        class File:
+            @property
+            def client(self) -> OpenAI:
+                # migrate: this client only calls what vLLM does not serve (files.create, files.retrieve_content): it stays on OpenAI, pinned to $OPENAI_UPSTREAM_BASE_URL
+                return self.openai or OpenAI(
+                    base_url=os.environ.get("OPENAI_UPSTREAM_BASE_URL", "https://api.openai.com/v1"),
+                    api_key=os.environ.get("OPENAI_UPSTREAM_API_KEY", os.environ.get("OPENAI_API_KEY", "")),
+                )
+
+            def create(self):
+                return self.client.files.create(file=b"x", purpose="assistants")
+
+            def download(self):
+                return self.client.files.with_raw_response.retrieve_content(file_id="f")
+        """, id="OAI001-a-raw-response-call-counts-as-the-call-it-makes",
+        review=[('OAI001', 10, "this client only calls what vLLM does not serve (files.create, files.retrieve_content)")]),
+    case("OAI001", """
+        from openai import OpenAI
+
+        client = OpenAI()
+        client.chat.completions.create(model="m", messages=[])
+        img = client.images.with_raw_response.generate(prompt="cat")
+        """, f"""
+        from openai import OpenAI
+        import os
+
+        client = OpenAI(
+            base_url={ENV_BASE},
+            api_key={ENV_KEY},
+        )
+        # migrate: openai_client keeps talking to OpenAI for what vLLM does not serve: images.generate
+        openai_client = OpenAI(
+            base_url=os.environ.get("OPENAI_UPSTREAM_BASE_URL", "https://api.openai.com/v1"),
+            api_key=os.environ.get("OPENAI_UPSTREAM_API_KEY", os.environ.get("OPENAI_API_KEY", "")),
+        )
+        client.chat.completions.create(model="m", messages=[])
+        # migrate: images.generate stays on OpenAI (vLLM 0.32.0 serves no POST /v1/images/generations route): it goes through `openai_client`, pinned to $OPENAI_UPSTREAM_BASE_URL
+        img = openai_client.images.with_raw_response.generate(prompt="cat")
+        """, id="OAI001-an-unserved-raw-response-call-moves-with-its-variant",
+        review=[('OAI001', 16, "images.generate stays on OpenAI")]),
     case("OAI001", """
         import openai
 
@@ -456,6 +516,43 @@ CASES = [
         """, id="OAI001-an-endpoint-the-catalog-no-longer-knows-is-not-a-shorter-one",
         review=[('OAI001', 9, "this client only calls what vLLM does not serve (beta.assistants.create, "
                               "beta.assistants.files.create, files.create)")]),
+    # mirascope 1.0.5: a client built only to shape a request LiteLLM sends, with a key that says so; vLLM's docs'
+    # api_key="EMPTY" and llama.cpp's "sk-no-key-required" are local servers' keys: none of them can talk to OpenAI
+    case("OAI001", """
+        from openai import OpenAI
+
+        def setup_call(model, fn):
+            return setup_call_openai(model=model, client=OpenAI(api_key="NOT_USED"), fn=fn)
+
+        local = OpenAI(api_key="EMPTY")
+        llama = OpenAI(api_key="sk-no-key-required")
+        local.chat.completions.create(model="m", messages=[])
+        """, None, id="OAI001-a-key-that-says-none-is-needed-is-a-local-servers-client"),
+    # pandasai 2.0.40's LocalLLM: the base URL is the caller's, the key a dummy unless given
+    case("OAI001", """
+        from openai import OpenAI
+
+        class LocalLLM:
+            def __init__(self, api_base, api_key=None):
+                if api_key is None:
+                    api_key = "dummy"
+                self.client = OpenAI(base_url=api_base, api_key=api_key).chat.completions
+        """, None, id="OAI001-a-dummy-key-beside-the-callers-base-url-is-a-local-servers-client"),
+    case("OAI001", """
+        from openai import OpenAI
+
+        client = OpenAI(api_key="YOUR_API_KEY")
+        checked = OpenAI(base_url="https://api.openai.com/v1", api_key="EMPTY")
+        """, f"""
+        from openai import OpenAI
+        import os
+
+        client = OpenAI(
+            base_url={ENV_BASE},
+            api_key={ENV_KEY},
+        )
+        checked = OpenAI(base_url={ENV_BASE}, api_key={ENV_KEY})
+        """, id="OAI001-a-placeholder-for-a-real-key-or-an-openai-url-still-moves"),
     # textgrad 0.1.6: the Ollama branch passes its base URL through a parameter; its placeholder key names Ollama
     case("OAI001", """
         import os

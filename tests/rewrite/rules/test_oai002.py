@@ -7,6 +7,32 @@ import pytest
 from tests.rewrite.cases import ENV_BASE, ENV_KEY, case, check_case
 
 CASES = [
+    # mirascope 1.0.5 takes any client: once the Azure classes are the plain ones, each is named once
+    case("OAI002", """
+        from typing import Optional, Union
+
+        from openai import AsyncAzureOpenAI, AsyncOpenAI, AzureOpenAI, OpenAI
+
+
+        def setup_call(client: OpenAI | AsyncOpenAI | AzureOpenAI | AsyncAzureOpenAI | None, flags=A | A):
+            return client
+
+
+        def pick(client: Optional[Union[OpenAI, AzureOpenAI]], other: (AzureOpenAI | OpenAI) = None) -> int | int:
+            return 1
+        """, """
+        from typing import Optional, Union
+
+        from openai import AsyncOpenAI, OpenAI
+
+
+        def setup_call(client: OpenAI | AsyncOpenAI | None, flags=A | A):
+            return client
+
+
+        def pick(client: Optional[Union[OpenAI]], other: OpenAI = None) -> int | int:
+            return 1
+        """, id="OAI002-a-union-names-the-plain-class-once"),
     # haystack-ai 2.0.0 checks the Azure endpoint before building the client: the check outlives the conversion
     case("OAI002", """
         import os

@@ -7,6 +7,18 @@ import pytest
 from tests.rewrite.cases import case, check_case
 
 CASES = [
+    # a call through with_raw_response sends the same request: its functions= is converted too
+    case("OAI007", """
+        from openai import OpenAI
+
+        client = OpenAI()
+        raw = client.chat.completions.with_raw_response.create(model="m", messages=[], functions=[{"name": "f"}])
+        """, """
+        from openai import OpenAI
+
+        client = OpenAI()
+        raw = client.chat.completions.with_raw_response.create(model="m", messages=[], tools=[{"type": "function", "function": {"name": "f"}}])
+        """, id="OAI007-a-raw-response-call-sends-tools-too"),
     # aider 0.20.0: the answer comes out of a tuple another module returns; its shape says it is a chat answer
     case("OAI007", """
         import openai

@@ -137,6 +137,10 @@ class _Scopes(cst.CSTVisitor):
         self.dict_lists: dict[int, set[str]] = {0: set()}
         self.dumped: set[int] = set()
         self.dict_params: dict[int, set[str]] = {}  # scope -> parameters annotated as dicts (`response: Dict[str, Any]`)
+        # scope -> function name -> the values its body returns (None once it yields): the functions a scope defines,
+        # for calls of ones that only ever return dicts (outlines: `return response.model_dump()`, see plain_dict)
+        self.defined: dict[int, dict[str, list | None]] = {0: {}}
+        self._returns: dict[int, list] = {}  # id(function) -> its returned values, as `defined` holds them
 
     def _scope_push(self, node) -> None:
         self.stack.append(id(node))
@@ -153,6 +157,7 @@ class _Scopes(cst.CSTVisitor):
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         outer = len(self.stack) == 1
+        self.defined.setdefault(self.stack[-1], {})[node.name.value] = self._returns[id(node)] = []
         self._scope_push(node)
         params = [*node.params.posonly_params, *node.params.params, *node.params.kwonly_params]
         for p in params:
@@ -171,6 +176,38 @@ class _Scopes(cst.CSTVisitor):
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.stack.pop()
+
+    def visit_Return(self, node: cst.Return) -> None:
+        returns = self._returns.get(self.stack[-1])
+        if returns is not None:
+            returns.append(node.value)
+
+    def visit_Yield(self, node: cst.Yield) -> None:
+        function = self._function_named(self.stack[-1])
+        if function is not None:
+            self.defined[function[0]][function[1]] = None  # a generator: its calls return no dict
+
+    def _function_named(self, scope: int) -> tuple[int, str] | None:
+        for outer, functions in self.defined.items():
+            for name, returns in functions.items():
+                if returns is not None and returns is self._returns.get(scope):
+                    return outer, name
+        return None
+
+    def dict_function(self, call: cst.BaseExpression, scope: int) -> bool:
+        """`call` (awaited or not) calls a function of this scope or the module, by name, whose every return gives a
+        dict the code builds or decodes (and that yields nothing)."""
+        if isinstance(call, cst.Await):
+            call = call.expression
+        if not (isinstance(call, cst.Call) and isinstance(call.func, cst.Name)):
+            return False
+        name = call.func.value
+        for where in (scope, 0):
+            functions = self.defined.get(where, {})
+            if name in functions:
+                returns = functions[name]
+                return bool(returns) and all(_decoded_dict(value) for value in returns)
+        return False
 
     def _flow(self, target: cst.BaseExpression, value: cst.BaseExpression | None) -> None:
         if isinstance(target, cst.Name):
@@ -292,7 +329,7 @@ class _Scopes(cst.CSTVisitor):
         if scope != 0 and node.value not in self.assigned.get(scope, ()):
             scope = 0
         values = [v for name, v in self.flows.get(scope, ()) if name == node.value]
-        return bool(values) and all(_decoded_dict(v) or (
+        return bool(values) and all(_decoded_dict(v) or self.dict_function(v, scope) or (
             isinstance(v, (cst.Subscript, cst.Attribute, cst.Call)) and (root := _root(v)) is not None
             and root != node.value and self.plain_dict(cst.Name(root), scope, depth + 1)) for v in values)
 

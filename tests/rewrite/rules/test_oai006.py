@@ -7,6 +7,54 @@ import pytest
 from tests.rewrite.cases import case, check_case
 
 CASES = [
+    # outlines 0.0.46: a nested function answers `response.model_dump()`; what it returns is a plain dict
+    case("OAI006", """
+        from openai import AsyncOpenAI
+
+        client = AsyncOpenAI()
+
+
+        async def generate_chat(prompt, n):
+            async def call_api(prompt):
+                responses = await client.chat.completions.create(model="m", messages=[{"role": "user", "content": prompt}])
+                return responses.model_dump()
+
+            responses = await call_api(prompt)
+            results = [responses["choices"][i]["message"]["content"] for i in range(n)]
+            return results, responses["usage"]
+
+
+        async def raw(prompt):
+            async def call_api(prompt):
+                return await client.chat.completions.create(model="m", messages=[])
+
+            answer = await call_api(prompt)
+            return answer["choices"][0]
+        """, """
+        from openai import AsyncOpenAI
+
+        client = AsyncOpenAI()
+
+
+        async def generate_chat(prompt, n):
+            async def call_api(prompt):
+                responses = await client.chat.completions.create(model="m", messages=[{"role": "user", "content": prompt}])
+                return responses.model_dump()
+
+            responses = await call_api(prompt)
+            results = [responses["choices"][i]["message"]["content"] for i in range(n)]
+            return results, responses["usage"]
+
+
+        async def raw(prompt):
+            async def call_api(prompt):
+                return await client.chat.completions.create(model="m", messages=[])
+
+            answer = await call_api(prompt)
+            # migrate: this looks like a read of an SDK response, an object in openai>=1: use attribute access if it is one
+            return answer["choices"][0]
+        """, id="OAI006-a-local-function-that-returns-model-dump-gives-a-plain-dict",
+        review=[('OAI006', 23, '["choices"] looks like dict-style access on an SDK response')]),
     # chromadb 0.4.22: a part of a decoded dict, and the items of that part, are plain too (Jina's answer)
     case("OAI006", """
         import openai

@@ -154,17 +154,22 @@ class _Scope:
         self.calls: list[ast.Call] = []
 
 
-_FIELDS: dict[type, tuple[str, ...]] = {}  # ast node type -> its fields but the expression context
+AST_FIELDS: dict[type, tuple[str, ...]] = {}  # ast node type -> its fields but the expression context (ast_fields)
+
+
+def ast_fields(kind: type) -> tuple[str, ...]:
+    """The fields of an `ast` node type that may hold children, less the expression context, kept in AST_FIELDS
+    (hot walks read that dict first)."""
+    names = AST_FIELDS.get(kind)
+    if names is None:
+        names = AST_FIELDS[kind] = tuple(name for name in kind._fields if name != "ctx")
+    return names
 
 
 def _child_nodes(node: ast.AST) -> list[ast.AST]:
     """list(ast.iter_child_nodes(node)) less the expression contexts, without its generator."""
-    kind = type(node)
-    names = _FIELDS.get(kind)
-    if names is None:
-        names = _FIELDS[kind] = tuple(name for name in kind._fields if name != "ctx")
     out: list[ast.AST] = []
-    for name in names:
+    for name in AST_FIELDS.get(type(node)) or ast_fields(type(node)):
         value = getattr(node, name, None)
         if type(value) is list:
             out.extend(item for item in value if isinstance(item, ast.AST))

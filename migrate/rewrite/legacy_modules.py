@@ -29,38 +29,61 @@ _VERSION = re.compile(r"version", re.IGNORECASE)
 
 def legacy_modules(sources: Iterable[tuple[str, bytes]]) -> dict[str, str]:
     """rel -> why, for the modules among `sources` ((rel, bytes) of the Python files that name openai) that run
-    only on openai<1."""
+    only on openai<1. Parses only the files with a version test, then those that spell a guarded module's name."""
     from migrate.scan.detect.crossmodule import ModuleIndex
 
     sources = list(sources)
-    if not any(LEGACY_NAME.search(rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]) for rel, _ in sources):
+    if not any(LEGACY_NAME.search(_stem(rel)) for rel, _ in sources):
         return {}
     index = ModuleIndex([(rel, rel) for rel, _ in sources])
     guarded: dict[str, str] = {}  # target rel -> the guard that imports it
     live: set[str] = set()
+    read: set[str] = set()
     for rel, data in sources:
-        try:
-            tree = ast.parse(data, filename=rel)
-        except (SyntaxError, ValueError, RecursionError):
+        if not _TEXT.search(data):
+            continue
+        read.add(rel)
+        tree = _parse(data, rel)
+        if tree is None:
             continue
         package = package_of(rel)
         legacy_nodes: set[int] = set()
-        if _TEXT.search(data):
-            for node in ast.walk(tree):
-                if isinstance(node, ast.If):
-                    side = _legacy_side(node)
-                    for stmt in side or ():
-                        for inner in ast.walk(stmt):
-                            if isinstance(inner, (ast.Import, ast.ImportFrom)):
-                                legacy_nodes.add(id(inner))
-                                for target in _targets(inner, package, index, rel):
-                                    guarded.setdefault(target, f"{rel}:{node.lineno} imports it under "
-                                                               f"`if {_short(ast.unparse(node.test))}`")
         for node in ast.walk(tree):
-            if isinstance(node, (ast.Import, ast.ImportFrom)) and id(node) not in legacy_nodes:
-                live.update(_targets(node, package, index, rel))
-    return {rel: why for rel, why in guarded.items()
-            if rel not in live and LEGACY_NAME.search(rel.rsplit("/", 1)[-1].rsplit(".", 1)[0])}
+            if isinstance(node, ast.If):
+                for stmt in _legacy_side(node) or ():
+                    for inner in ast.walk(stmt):
+                        if isinstance(inner, (ast.Import, ast.ImportFrom)):
+                            legacy_nodes.add(id(inner))
+                            for target in _targets(inner, package, index, rel):
+                                guarded.setdefault(target, f"{rel}:{node.lineno} imports it under "
+                                                           f"`if {_short(ast.unparse(node.test))}`")
+        live.update(_imported(tree, package, index, rel, legacy_nodes))
+    guarded = {rel: why for rel, why in guarded.items() if LEGACY_NAME.search(_stem(rel))}
+    if not guarded:
+        return {}
+    # any other import of those modules makes them live: only a file that spells one's name can hold one
+    names = re.compile(rb"\b(?:%s)\b" % b"|".join(re.escape(_stem(rel).encode()) for rel in guarded))
+    for rel, data in sources:
+        if rel not in read and names.search(data) and (tree := _parse(data, rel)) is not None:
+            live.update(_imported(tree, package_of(rel), index, rel, set()))
+    return {rel: why for rel, why in guarded.items() if rel not in live}
+
+
+def _parse(data: bytes, rel: str) -> ast.Module | None:
+    try:
+        return ast.parse(data, filename=rel)
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+
+
+def _imported(tree: ast.Module, package: str, index, rel: str, skip: set[int]) -> set[str]:
+    """The files of the tree that the import statements of `tree` load, less the statements in `skip`."""
+    return {target for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom)) and id(node) not in skip
+            for target in _targets(node, package, index, rel)}
+
+
+def _stem(rel: str) -> str:
+    return rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
 
 
 def _legacy_side(node: ast.If) -> list[ast.stmt] | None:

@@ -958,6 +958,13 @@ def request_receiver(func: cst.BaseExpression, size: int) -> cst.BaseExpression:
     return func
 
 
+def strip_variants(receiver: cst.BaseExpression) -> cst.BaseExpression:
+    """`client.with_raw_response` -> `client`: the object a variant is read off."""
+    while isinstance(receiver, cst.Attribute) and receiver.attr.value in SDK_VARIANTS:
+        receiver = receiver.value
+    return receiver
+
+
 def attr_tail(node: cst.CSTNode) -> list[str]:
     """The trailing attribute names of any expression: self.client.chat.completions.create -> [..., "create"]."""
     parts: list[str] = []

@@ -25,11 +25,11 @@ import builtins
 
 import libcst as cst
 
+from migrate.rewrite.flow import AST_FIELDS, ast_fields
 from migrate.rewrite.rules._walk import _children as walk_children
 
 _BUILTINS = frozenset(dir(builtins))
 
-_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}  # ast node type -> its fields but the expression context
 _NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.ListComp, ast.SetComp,
                   ast.DictComp, ast.GeneratorExp)
 
@@ -62,7 +62,7 @@ class ImportIndex:
 
     def _walk(self, node: ast.AST, nested: bool) -> None:
         stack = [(node, nested)]
-        identifiers, other, fields = self.identifiers, self.other, _CHILD_FIELDS
+        identifiers, other, fields = self.identifiers, self.other, AST_FIELDS
         while stack:
             node, nested = stack.pop()
             kind = type(node)
@@ -129,9 +129,7 @@ class ImportIndex:
                     self.other.add(name)
                     self.tangled.add(name)
             inner = nested or kind in _NESTED_KINDS
-            names = fields.get(kind)
-            if names is None:
-                names = fields[kind] = tuple(name for name in kind._fields if name != "ctx")
+            names = fields.get(kind) or ast_fields(kind)
             for name in names:  # ast.iter_child_nodes, without its generator
                 value = getattr(node, name, None)
                 if type(value) is list:

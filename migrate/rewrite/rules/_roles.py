@@ -125,16 +125,14 @@ def foreign_client(rule, call: cst.Call) -> Classification | None:
     """Another provider's (or a local server's) client behind `client.chat.completions.create(...)`, when every
     binding of the receiver is one such construction: the call is not OpenAI's, so its model names and
     parameters stay as they are. None when the call is OpenAI's, or its client cannot be followed here."""
-    from migrate.rewrite.rules._base import (CLIENT_CLASSES, ENDPOINT_TAILS, SDK_VARIANTS, request_receiver,
-                                             request_tail)
+    from migrate.rewrite.rules._base import (CLIENT_CLASSES, ENDPOINT_TAILS, request_receiver, request_tail,
+                                             strip_variants)
 
     tail = request_tail(call.func)
     size = next((n for n in (4, 3, 2) if len(tail) > n and tuple(tail[-n:]) in ENDPOINT_TAILS), None)
     if size is None:
         return None
-    receiver = request_receiver(call.func, size)
-    while isinstance(receiver, cst.Attribute) and receiver.attr.value in SDK_VARIANTS:
-        receiver = receiver.value
+    receiver = strip_variants(request_receiver(call.func, size))
     index = rule.state.import_index()
     if index is not None and index.never_spells(CLIENT_CLASSES):
         return None  # no client is built here: nothing below could find one (and it costs a scope analysis)

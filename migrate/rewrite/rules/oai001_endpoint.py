@@ -60,6 +60,7 @@ from migrate.rewrite.rules._base import (
     replace_arg_value,
     request_receiver,
     sdk_endpoint,
+    strip_variants,
 )
 from migrate.rewrite.rules import _walk as walk
 from migrate.rewrite.rules._prune import word_search
@@ -282,7 +283,7 @@ class Transformer(RuleTransformer):
             if hit is None:
                 continue
             name, size, served = hit
-            receiver = _receiver(call.func, size)
+            receiver = request_receiver(call.func, size)
             bound = self._bound(receiver)
             if bound is not None and bound != "module":
                 self.calls_of.setdefault(bound, set()).add((served, name))
@@ -383,15 +384,15 @@ class Transformer(RuleTransformer):
         by_construction: dict[cst.Call, list] = {}
         rest = []
         for call, name, receiver in unresolved:
-            found = self._property_construction(_strip_variants(receiver))
+            found = self._property_construction(strip_variants(receiver))
             if found is None:
                 rest.append((call, name, receiver))
             else:
                 by_construction.setdefault(found, []).append((call, name, receiver))
         for construction, calls in by_construction.items():
-            receiver = _strip_variants(calls[0][2])
+            receiver = strip_variants(calls[0][2])
             uses = self._self_uses(self.flow.enclosing(receiver, cst.ClassDef), receiver.attr.value)
-            if uses and {id(use) for use in uses} <= {id(_strip_variants(r)) for _, _, r in calls}:
+            if uses and {id(use) for use in uses} <= {id(strip_variants(r)) for _, _, r in calls}:
                 self.stays[construction] = sorted({n for _, n, _ in calls})
             else:
                 rest.extend(calls)
@@ -413,7 +414,7 @@ class Transformer(RuleTransformer):
 
     def _likely_openai_client(self, receiver: cst.BaseExpression) -> bool:
         """A client imported from another module (which the rewrite may repoint), or a parameter typed as one."""
-        receiver = _strip_variants(receiver)
+        receiver = strip_variants(receiver)
         if not isinstance(receiver, cst.Name):
             return False
         for target in self.flow.referents(receiver):
@@ -486,7 +487,7 @@ class Transformer(RuleTransformer):
 
     def _only_used_by(self, target: cst.BaseExpression, moved: list, klass: cst.ClassDef | None) -> bool:
         """Whether every use of the client bound to `target` is one of the calls that stay on OpenAI."""
-        receivers = {id(_strip_variants(_receiver(call.func, size))) for call, _, size in moved}
+        receivers = {id(strip_variants(request_receiver(call.func, size))) for call, _, size in moved}
         if klass is not None:
             uses = self._self_uses(klass, target.value)
             return bool(uses) and all(id(use) in receivers for use in uses)
@@ -537,7 +538,7 @@ class Transformer(RuleTransformer):
 
     def _bound(self, receiver: cst.BaseExpression):
         """The construction (or "module") a receiver is bound to, when every binding of it is one."""
-        receiver = _strip_variants(receiver)
+        receiver = strip_variants(receiver)
         if isinstance(receiver, cst.Name):
             if self.qname_in(receiver, ("openai",)) is not None:
                 return "module"
@@ -882,10 +883,6 @@ def _route(catalog, name: str) -> str:
     return f"{endpoint.method} /v1{endpoint.path}"
 
 
-def _receiver(func: cst.BaseExpression, size: int) -> cst.BaseExpression:
-    return request_receiver(func, size)
-
-
 def _with_receiver(func: cst.BaseExpression, size: int, receiver: cst.BaseExpression) -> cst.BaseExpression:
     """client.images.generate -> <receiver>.images.generate (variants like with_raw_response are kept)."""
     if size == 0:
@@ -894,12 +891,6 @@ def _with_receiver(func: cst.BaseExpression, size: int, receiver: cst.BaseExpres
         return receiver.deep_clone()
     variant = func.attr.value in SDK_VARIANTS  # client.files.with_raw_response.create: kept, and no part of `size`
     return func.with_changes(value=_with_receiver(func.value, size if variant else size - 1, receiver))
-
-
-def _strip_variants(receiver: cst.BaseExpression) -> cst.BaseExpression:
-    while isinstance(receiver, cst.Attribute) and receiver.attr.value in SDK_VARIANTS:
-        receiver = receiver.value
-    return receiver
 
 
 def _or_operands(node: cst.BaseExpression) -> list[cst.BaseExpression]:

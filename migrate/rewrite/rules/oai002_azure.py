@@ -112,19 +112,11 @@ class Transformer(RuleTransformer):
         union names them twice; the second mention goes (an Azure client is an instance of the plain class)."""
         if not isinstance(updated.operator, cst.BitOr) or self._in_union(original):
             return updated
-        members = _union_members(updated)
-        if members is None:
+        members, before = _union_members(updated), _union_members(original)
+        keep = _named_once([code(m) for _, m in members or ()], [code(m) for _, m in before or ()])
+        if members is None or before is None or keep is None:
             return updated
-        kept: list[tuple[cst.BitOr | None, cst.BaseExpression]] = []
-        seen: set[str] = set()
-        for operator, member in members:
-            text = code(member)
-            if text not in seen:
-                seen.add(text)
-                kept.append((operator, member))
-        before = _union_members(original)
-        if len(kept) == len(members) or before is None or len({code(m) for _, m in before}) < len(before):
-            return updated  # nothing named twice, or named twice already before this rule
+        kept = [members[i] for i in keep]
         union = kept[0][1]
         for operator, member in kept[1:]:
             union = cst.BinaryOperation(left=union, operator=operator, right=member)
@@ -137,14 +129,10 @@ class Transformer(RuleTransformer):
         if not ((isinstance(value, cst.Name) and value.value == "Union")
                 or (isinstance(value, cst.Attribute) and value.attr.value == "Union")):
             return updated
-        texts = [code(element.slice) for element in updated.slice]
-        if len(set(texts)) == len(texts) or len({code(e.slice) for e in original.slice}) < len(original.slice):
+        keep = _named_once([code(e.slice) for e in updated.slice], [code(e.slice) for e in original.slice])
+        if keep is None:
             return updated
-        kept, seen = [], set()
-        for element, text in zip(updated.slice, texts):
-            if text not in seen:
-                seen.add(text)
-                kept.append(element)
+        kept = [updated.slice[i] for i in keep]
         kept[-1] = kept[-1].with_changes(comma=updated.slice[-1].comma)
         self.edited()
         return updated.with_changes(slice=kept)
@@ -218,6 +206,17 @@ class Transformer(RuleTransformer):
     def _azure(self, node) -> str | None:
         q = self.qname_in(node, AZURE_CLASSES)
         return AZURE_CLASSES[q] if q is not None else None
+
+
+def _named_once(after: list[str], before: list[str]) -> list[int] | None:
+    """The positions of a union's members to keep (the first of each text), when the rename made it name a class
+    twice; None when it names nothing twice, or did so already before the rename."""
+    if len(set(after)) == len(after) or len(set(before)) < len(before):
+        return None
+    first: dict[str, int] = {}
+    for i, text in enumerate(after):
+        first.setdefault(text, i)
+    return sorted(first.values())
 
 
 def _union_members(node: cst.BinaryOperation) -> list[tuple[cst.BitOr | None, cst.BaseExpression]] | None:

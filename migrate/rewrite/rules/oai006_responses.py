@@ -137,10 +137,11 @@ class _Scopes(cst.CSTVisitor):
         self.dict_lists: dict[int, set[str]] = {0: set()}
         self.dumped: set[int] = set()
         self.dict_params: dict[int, set[str]] = {}  # scope -> parameters annotated as dicts (`response: Dict[str, Any]`)
-        # scope -> function name -> the values its body returns (None once it yields): the functions a scope defines,
-        # for calls of ones that only ever return dicts (outlines: `return response.model_dump()`, see plain_dict)
-        self.defined: dict[int, dict[str, list | None]] = {0: {}}
-        self._returns: dict[int, list] = {}  # id(function) -> its returned values, as `defined` holds them
+        # scope -> function name -> id(function): the functions a scope defines, for calls of ones that only ever
+        # return dicts (outlines: `return response.model_dump()`, see dict_function)
+        self.defined: dict[int, dict[str, int]] = {0: {}}
+        self._returns: dict[int, list] = {}  # id(function) -> the values its returns give
+        self._generators: set[int] = set()  # id(function) of the ones that yield
 
     def _scope_push(self, node) -> None:
         self.stack.append(id(node))
@@ -157,7 +158,8 @@ class _Scopes(cst.CSTVisitor):
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         outer = len(self.stack) == 1
-        self.defined.setdefault(self.stack[-1], {})[node.name.value] = self._returns[id(node)] = []
+        self.defined.setdefault(self.stack[-1], {})[node.name.value] = id(node)
+        self._returns[id(node)] = []
         self._scope_push(node)
         params = [*node.params.posonly_params, *node.params.params, *node.params.kwonly_params]
         for p in params:
@@ -183,16 +185,7 @@ class _Scopes(cst.CSTVisitor):
             returns.append(node.value)
 
     def visit_Yield(self, node: cst.Yield) -> None:
-        function = self._function_named(self.stack[-1])
-        if function is not None:
-            self.defined[function[0]][function[1]] = None  # a generator: its calls return no dict
-
-    def _function_named(self, scope: int) -> tuple[int, str] | None:
-        for outer, functions in self.defined.items():
-            for name, returns in functions.items():
-                if returns is not None and returns is self._returns.get(scope):
-                    return outer, name
-        return None
+        self._generators.add(self.stack[-1])  # a generator: its calls return no dict
 
     def dict_function(self, call: cst.BaseExpression, scope: int) -> bool:
         """`call` (awaited or not) calls a function of this scope or the module, by name, whose every return gives a
@@ -203,10 +196,10 @@ class _Scopes(cst.CSTVisitor):
             return False
         name = call.func.value
         for where in (scope, 0):
-            functions = self.defined.get(where, {})
-            if name in functions:
-                returns = functions[name]
-                return bool(returns) and all(_decoded_dict(value) for value in returns)
+            function = self.defined.get(where, {}).get(name)
+            if function is not None:
+                returns = self._returns[function]
+                return function not in self._generators and bool(returns) and all(map(_decoded_dict, returns))
         return False
 
     def _flow(self, target: cst.BaseExpression, value: cst.BaseExpression | None) -> None:

@@ -88,4 +88,18 @@ LITELLM_FUNCTIONS = frozenset(
 OPENAI_PROVIDERS = frozenset({"openai", "azure", "text-completion-openai", "azure_text", "chatgpt"})
 LANGCHAIN_INIT = frozenset({"langchain.chat_models.init_chat_model", "langchain.chat_models.base.init_chat_model",
                             "langchain.embeddings.init_embeddings"})
+# Packages whose model names are not LiteLLM's "provider/model" strings: a module that imports one of them beside
+# litellm may hand a model name to either.
+_OTHER_MODEL_USERS = frozenset({"openai", "langchain", "langchain_openai", "langchain_community", "llama_index",
+                                "gpt_index", "dspy", "instructor"})
+
+
+def routes_through_litellm(import_roots) -> bool:
+    """A module whose model names go to LiteLLM (it imports litellm and no other package that takes model names):
+    there a model is a "provider/model" string, and the served model is "openai/<served model>" (a bare
+    "meta-llama/..." would make LiteLLM look for a provider of that name and raise)."""
+    roots = set(import_roots)
+    return "litellm" in roots and roots.isdisjoint(_OTHER_MODEL_USERS)
+
+
 INSTRUCTOR_FUNCTIONS = frozenset({"from_openai", "patch", "apatch", "from_provider", "from_litellm"})

@@ -352,7 +352,19 @@ class RuleTransformer(VisitorBasedCodemodCommand):
         from migrate.rewrite.rules._imports import run_fixup
 
         index = self.state.import_index()
-        return run_fixup(transform, self.context, tree, index.other if index is not None and index.usable else None)
+        result = run_fixup(transform, self.context, tree, index.other if index is not None and index.usable else None)
+        self._fixups[transform.__name__] = (tree, result)
+        return result
+
+    def transform_module(self, tree: cst.Module) -> cst.Module:
+        self._fixups: dict[str, tuple[cst.Module, cst.Module]] = {}
+        result = super().transform_module(tree)
+        removed = self._fixups.get("RemoveImportsVisitor")
+        if removed is not None and removed[0] is not removed[1]:
+            from migrate.rewrite.rules._imports import settle
+
+            result = settle(self._fixups.get("AddImportsVisitor"), removed)
+        return result
 
     def _attach_notes(self, result, notes: list[str]):
         target = result

@@ -16,6 +16,7 @@ other case runs LibCST's visitor as it is.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import replace
 
@@ -312,3 +313,121 @@ def run_fixup(transform: type, context: CodemodContext, tree: cst.Module,
         if type(instance).transform_module_impl is ContextAwareTransformer.transform_module_impl:
             return walk.transform(wrapper.module, instance)  # tree.visit(instance), keeping what is unchanged
         return instance.transform_module_impl(wrapper.module)
+
+
+def settle(added: tuple[cst.Module, cst.Module] | None, removed: tuple[cst.Module, cst.Module]) -> cst.Module:
+    """The module after a rule's import fix-ups (`added`: AddImportsVisitor's input and output, when it ran;
+    `removed`: RemoveImportsVisitor's), laid out as a person would have edited it.
+
+    An import that replaces one the rule removed (`from openai.lib.azure import AzureOpenAI` gone, `from openai
+    import OpenAI` appended after the last import) takes its place and the lines above it, so the diff reads as
+    one line changed; a statement removed with a blank line above it leaves that line to the statement after it
+    (LibCST drops both, which joins two import groups)."""
+    before, after = removed
+    body = list(after.body)
+    deleted: list[tuple[cst.CSTNode, int]] = []  # (removed statement, index in `body` of the one that followed it)
+    for i, j, follower in _aligned(before, after):
+        if j is None:
+            deleted.append((before.body[i], follower))
+    if not deleted:
+        return after
+    inserted: list[int] = []  # indexes in `body` of the statements AddImportsVisitor inserted
+    if added is not None:
+        new = [added[1].body[j] for i, j, _ in _aligned(*added) if i is None]
+        ids = {id(s): k for k, s in enumerate(body)}
+        texts = None
+        for statement in new:
+            if id(statement) in ids:
+                inserted.append(ids[id(statement)])
+                continue
+            if texts is None:
+                texts = {after.code_for_node(s): k for k, s in enumerate(body)}
+            k = texts.get(added[1].code_for_node(statement))
+            if k is not None:
+                inserted.append(k)
+    moves: dict[int, tuple[int, cst.CSTNode]] = {}  # index of the follower -> (index of the replacement, removed)
+    blank: set[int] = set()
+    for statement, follower in deleted:
+        root = _import_root(statement)
+        twin = next((k for k in inserted if root is not None and _import_root(body[k]) == root and k >= follower), None)
+        if twin is not None and follower not in moves:
+            inserted.remove(twin)
+            moves[follower] = (twin, statement)
+        elif _blank_above(statement) and follower < len(body):
+            blank.add(follower)
+    for index in blank - moves.keys():
+        if not _blank_above(body[index]):
+            body[index] = body[index].with_changes(leading_lines=[cst.EmptyLine(), *body[index].leading_lines])
+    if moves:
+        moved = {twin for twin, _ in moves.values()}
+        out = []
+        for index in range(len(body) + 1):
+            if index in moves:
+                twin, gone = moves[index]
+                out.append(body[twin].with_changes(leading_lines=gone.leading_lines))
+            if index < len(body) and index not in moved:
+                out.append(body[index])
+        body = out
+    return after.with_changes(body=body)
+
+
+def _aligned(a: cst.Module, b: cst.Module):
+    """The top-level statements of two versions of a module, aligned: (i, j, _) for a statement kept (or changed in
+    place: an import that gained or lost names), (i, None, k) for one removed (k: the index in `b` of what
+    follows it), (None, j, _) for one inserted. By identity (the walks here keep what they do not change), by
+    text where a statement was rebuilt."""
+    matcher = difflib.SequenceMatcher(None, [id(s) for s in a.body], [id(s) for s in b.body], autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            yield from ((i, j, j + 1) for i, j in zip(range(i1, i2), range(j1, j2)))
+            continue
+        texts = difflib.SequenceMatcher(None, [a.code_for_node(s) for s in a.body[i1:i2]],
+                                        [b.code_for_node(s) for s in b.body[j1:j2]], autojunk=False)
+        for inner, a1, a2, b1, b2 in texts.get_opcodes():
+            if inner == "equal":
+                yield from ((i1 + i, j1 + j, j1 + j + 1) for i, j in zip(range(a1, a2), range(b1, b2)))
+                continue
+            olds, news = list(range(i1 + a1, i1 + a2)), list(range(j1 + b1, j1 + b2))
+            for i in olds:  # changed in place: the import of the same module on the other side
+                same = next((j for j in news if _import_module(b.body[j]) is not None
+                             and _import_module(b.body[j]) == _import_module(a.body[i])), None)
+                if same is not None:
+                    news.remove(same)
+                    yield i, same, same + 1
+                else:
+                    yield i, None, j1 + b2
+            yield from ((None, j, j + 1) for j in news)
+
+
+def _import_module(statement: cst.CSTNode) -> str | None:
+    """The module a `from M import ...` line imports from."""
+    if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+        node = statement.body[0]
+        if isinstance(node, cst.ImportFrom) and node.module is not None:
+            from libcst.helpers import get_full_name_for_node
+
+            return "." * len(node.relative) + (get_full_name_for_node(node.module) or "")
+    return None
+
+
+def _import_root(statement: cst.CSTNode) -> str | None:
+    """The top-level package of a one-import statement line (`from openai.lib.azure import X` -> openai)."""
+    if not (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1):
+        return None
+    node = statement.body[0]
+    if isinstance(node, cst.ImportFrom) and not node.relative and node.module is not None:
+        from libcst.helpers import get_full_name_for_node
+
+        name = get_full_name_for_node(node.module)
+        return name.split(".", 1)[0] if name else None
+    if isinstance(node, cst.Import) and len(node.names) == 1:
+        from libcst.helpers import get_full_name_for_node
+
+        name = get_full_name_for_node(node.names[0].name)
+        return name.split(".", 1)[0] if name else None
+    return None
+
+
+def _blank_above(statement: cst.CSTNode) -> bool:
+    lines = getattr(statement, "leading_lines", ())
+    return bool(lines) and lines[0].comment is None

@@ -204,6 +204,10 @@ class ImportIndex:
         and the names some import binds to something inside it."""
         return {package, *(name for name, roots in self.import_roots.items() if package in roots)}
 
+    def packages(self) -> set[str]:
+        """The top-level packages the module's imports name, anywhere in it ("." for a relative import)."""
+        return set().union(*self.import_roots.values())
+
     def never_spells(self, names) -> bool:
         """True when the code names none of `names`' last parts anywhere (as a name, an attribute or an import):
         then no expression of the module has one of those qualified names."""

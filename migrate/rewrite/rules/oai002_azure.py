@@ -133,8 +133,13 @@ class Transformer(RuleTransformer):
         if keep is None:
             return updated
         kept = [updated.slice[i] for i in keep]
-        kept[-1] = kept[-1].with_changes(comma=updated.slice[-1].comma)
         self.edited()
+        if len(kept) == 1 and isinstance(kept[0].slice, cst.Index):  # `Union[OpenAI]` is `OpenAI`
+            if isinstance(value, cst.Name):
+                for module in ("typing", "typing_extensions"):
+                    RemoveImportsVisitor.remove_unused_import(self.context, module, "Union")
+            return kept[0].slice.value
+        kept[-1] = kept[-1].with_changes(comma=updated.slice[-1].comma)
         return updated.with_changes(slice=kept)
 
     def _in_union(self, node: cst.BinaryOperation) -> bool:

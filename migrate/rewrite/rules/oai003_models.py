@@ -19,6 +19,11 @@ A mapped name that also reaches `tiktoken.encoding_for_model(...)` would make ti
 OpenAI's names only): where the name's one value is a mapped literal, the lookup keeps the OpenAI name it had
 (the counts are what they were); where it may be one among others, a note. A lookup inside a `try` that handles
 the KeyError is left alone.
+
+In a module whose model names go to LiteLLM (it imports litellm and no other package that takes model names),
+a mapped name is written "openai/<served model>", the spelling LiteLLM routes to the vLLM endpoint (a bare
+"meta-llama/..." would send LiteLLM looking for a provider of that name); a lookup in LiteLLM's table of models
+(`litellm.supports_function_calling(model)`, `get_model_info`, ...) that may now see the served model gets a note.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ import libcst as cst
 
 from migrate.catalog import legacy as _legacy
 from migrate.catalog.facts import OPENAI_MODEL_LITERAL_RE
-from migrate.catalog.wrappers import WRAPPER_MODEL_KEYWORDS
+from migrate.catalog.wrappers import WRAPPER_MODEL_KEYWORDS, routes_through_litellm
 from migrate.rewrite.patterns import OPENAI_MODEL, looks_like_openai_model  # noqa: F401 - re-exported
 from migrate.rewrite.rules import _walk as walk
 from migrate.rewrite.rules._base import RuleTransformer, code as code_of, env_read, literal_str, sdk_endpoint
@@ -42,12 +47,19 @@ MODEL_KEYWORDS = frozenset({*_legacy.MODEL_KEYWORDS, *WRAPPER_MODEL_KEYWORDS})
 _MODELISH = re.compile(r"model|engine|deployment", re.IGNORECASE)
 _TOKENIZER_LOOKUPS = frozenset({"tiktoken.encoding_for_model", "tiktoken.model.encoding_for_model"})
 _HANDLES_KEY_ERROR = frozenset({"KeyError", "LookupError", "Exception", "BaseException"})
+# LiteLLM's lookups in its table of known models: a served model is not in it (False, or an exception).
+_LITELLM_LOOKUPS = frozenset({f"litellm.{name}" for name in (
+    "supports_function_calling", "supports_parallel_function_calling", "supports_tool_choice", "supports_vision",
+    "supports_response_schema", "supports_system_messages", "supports_prompt_caching", "get_model_info",
+    "get_max_tokens")} | {f"litellm.utils.{name}" for name in ("supports_function_calling", "get_model_info")})
+_LOOKUP_WORDS = sorted({name.rsplit(".", 1)[-1] for name in _LITELLM_LOOKUPS})
 
 
 @lru_cache(maxsize=8)
 def _literal_pattern(names: frozenset[str]) -> re.Pattern:
     # The catalog's pattern is verbose and case-blind; re.escape keeps the mapped names literal under re.VERBOSE.
-    alternatives = [OPENAI_MODEL_LITERAL_RE.pattern, r"\\", "encoding_for_model", *map(re.escape, sorted(names))]
+    alternatives = [OPENAI_MODEL_LITERAL_RE.pattern, r"\\", "encoding_for_model", *_LOOKUP_WORDS,
+                    *map(re.escape, sorted(names))]
     return re.compile("|".join(alternatives), re.VERBOSE | re.IGNORECASE)
 
 
@@ -81,6 +93,7 @@ class Transformer(RuleTransformer):
     def __init__(self, context, state) -> None:
         super().__init__(context, state)
         self.depth = 0  # function nesting: constants live at depth 0 (module and class bodies)
+        self._litellm: bool | None = None  # see _through_litellm
 
     def statement_filter(self):
         # Every edit and review is of a plain string literal the map holds or that reads like an OpenAI model: its
@@ -100,14 +113,50 @@ class Transformer(RuleTransformer):
         name = literal_str(updated)
         if name is None:
             return updated
+        prefix = ""
+        if self._through_litellm():
+            provider, slash, rest = name.partition("/")
+            if slash and provider != "openai":
+                return updated  # another provider's model, or a served one already
+            name, prefix = (rest if slash else name), "openai/"
         target = self.config.map_model(name)
         if target is not None and target != name:
             self.edited()
-            return with_value(updated, target)
+            return with_value(updated, prefix + target)
         if target is None and report and looks_like_openai_model(name):
             self.review(original, f"model {name!r} ({where}) has no entry in the model map: add "
                                   f'"{name}" = "<served model name>" to [tool.migrate.models]', comment=False)
         return updated
+
+    def _through_litellm(self) -> bool:
+        """The module's model names go to LiteLLM (catalog.wrappers.routes_through_litellm): a mapped name is
+        written "openai/<served model>", the spelling that reaches vLLM through LiteLLM's OpenAI route."""
+        if self._litellm is None:
+            index = self.state.import_index()
+            self._litellm = bool(index is not None and index.usable
+                                 and routes_through_litellm(index.packages()))
+        return self._litellm
+
+    def _maps_a_literal(self) -> bool:
+        """Some string literal of the module is a name this run maps (a model default, a constant)."""
+        index = self.state.import_index()
+        if index is None or index.tree is None:
+            return True
+        import ast
+
+        names = (node.value.removeprefix("openai/") for node in ast.walk(index.tree)
+                 if isinstance(node, ast.Constant) and isinstance(node.value, str))
+        return any(self.config.map_model(name) not in (None, name) for name in names)
+
+    def _litellm_lookup(self, original: cst.Call) -> None:
+        """`litellm.supports_function_calling(self.config.model)` where the module's model may now be the served one."""
+        arg = original.args[0]
+        if literal_str(arg.value) is not None or not self._through_litellm() or not self._maps_a_literal():
+            return
+        what = code_of(original.func)
+        self.review(original, f"{what}({code_of(arg.value)}): the model may now be the served one, which LiteLLM's "
+                              "table of models does not list: the lookup answers False or raises; register the served "
+                              "model (litellm.register_model) or drop the check")
 
     def leave_Arg(self, original: cst.Arg, updated: cst.Arg):
         if original.keyword is not None and original.keyword.value in MODEL_KEYWORDS:
@@ -133,6 +182,9 @@ class Transformer(RuleTransformer):
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         if original.args and self.qname_in(original.func, _TOKENIZER_LOOKUPS, called_by=original):
             return self._tokenizer_lookup(original, updated)
+        if original.args and self.qname_in(original.func, _LITELLM_LOOKUPS, called_by=original):
+            self._litellm_lookup(original)
+            return updated
         # os.getenv("OPENAI_MODEL", "gpt-4o"): the default of a model-naming variable
         read = env_read(original)
         if read is None or read[1] is None or not _MODELISH.search(read[0]):

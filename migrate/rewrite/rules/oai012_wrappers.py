@@ -41,6 +41,7 @@ from migrate.rewrite.rules._base import (
 )
 from migrate.rewrite.rules.oai003_models import with_value
 from migrate.catalog import wrappers
+from migrate.catalog.wrappers import routes_through_litellm
 from migrate.rewrite.rules._prune import word_search
 
 _WANTED = re.compile(r"(?:langchain\w*|llama_index|gpt_index|litellm|instructor|dspy)\b")
@@ -128,6 +129,8 @@ class Transformer(RuleTransformer):
         model_arg = _model_arg(original, *routed) if routed else None
         model = literal_str(model_arg.value) if model_arg is not None else None
         if routed is not None:
+            if model is None and model_arg is not None:
+                model = self._routed_literal(model_arg.value)
             if model is None:
                 if model_arg is not None:
                     self.review(original, f"the model of {_short(what)} is `{code(model_arg.value)}`: it routes by its "
@@ -151,7 +154,7 @@ class Transformer(RuleTransformer):
         if not role.migrates:
             return updated  # another provider's, or already a local server's
         call = self._endpoint(original, updated, package, what)
-        if model is not None:
+        if model is not None and literal_str(model_arg.value) is not None:
             call = self._model(original, call, model_arg, model, what)
         elif routed is None:
             call = self._default_model(original, call, package, what)
@@ -286,6 +289,24 @@ class Transformer(RuleTransformer):
             if one_line and self.column_of(original) + len(code(call)) > 99:
                 call = explode(call, _indent(self.module))
         return call
+
+    def _routed_literal(self, expr: cst.BaseExpression) -> str | None:
+        """The model string a routed model argument holds when the code spells it elsewhere (`model=DEFAULT_MODEL`,
+        `DEFAULT_MODEL = "gpt-4o-mini"`): its one OpenAI value, bare or "openai/..." (OAI003 writes a mapped one as
+        "openai/<served model>" in a module whose calls go through LiteLLM), else None."""
+        from migrate.rewrite.rules._values import Lit
+
+        values = self._value_flow().values(expr)
+        texts = {v.value for v in values if isinstance(v, Lit) and not v.partial}
+        if len(texts) != 1 or len(values) != len([v for v in values if isinstance(v, Lit) and not v.partial]):
+            return None
+        text = texts.pop()
+        if text.startswith("openai/"):
+            return text
+        index = self.state.import_index()
+        through_litellm = (index is not None and index.usable
+                           and routes_through_litellm(index.packages()))
+        return text if through_litellm and "/" not in text and looks_like_openai_model(text) else None
 
     def _model(self, original: cst.Call, call: cst.Call, model_arg: cst.Arg, model: str, what: str) -> cst.Call:
         """A routed model string: "gpt-4o" / "openai/gpt-4o" -> "openai/<served model>" through the model map."""

@@ -21,7 +21,7 @@ CASES = [
         def pick(client: Optional[Union[OpenAI, AzureOpenAI]], other: (AzureOpenAI | OpenAI) = None) -> int | int:
             return 1
         """, """
-        from typing import Optional, Union
+        from typing import Optional
 
         from openai import AsyncOpenAI, OpenAI
 
@@ -30,7 +30,7 @@ CASES = [
             return client
 
 
-        def pick(client: Optional[Union[OpenAI]], other: OpenAI = None) -> int | int:
+        def pick(client: Optional[OpenAI], other: OpenAI = None) -> int | int:
             return 1
         """, id="OAI002-a-union-names-the-plain-class-once"),
     # haystack-ai 2.0.0 checks the Azure endpoint before building the client: the check outlives the conversion
@@ -248,6 +248,51 @@ CASES = [
         client = OpenAI()
         """, id="OAI002-azure-imported-from-openai-lib-azure",
         review=[('OAI002', 5, "AzureOpenAI -> OpenAI for vLLM: dropped api_version")]),
+    # haystack-ai 2.3.0: the new import takes the old one's place and the comment above it, and the groups stay apart
+    case("OAI002", """
+        import os
+        from typing import Any
+
+        # pylint: disable=import-error
+        from openai.lib.azure import AzureOpenAI
+        from tqdm import tqdm
+
+        from haystack import component
+
+        client = AzureOpenAI(api_version="2024-02-01")
+        """, """
+        import os
+        from typing import Any
+
+        # pylint: disable=import-error
+        from openai import OpenAI
+        from tqdm import tqdm
+
+        from haystack import component
+
+        # migrate: AzureOpenAI -> OpenAI for vLLM: dropped api_version
+        client = OpenAI()
+        """, id="OAI002-the-new-import-takes-the-place-of-the-one-it-replaces",
+        review=[('OAI002', 12, "AzureOpenAI -> OpenAI for vLLM: dropped api_version")]),
+    case("OAI002", """
+        import os
+
+        from openai.lib.azure import AzureOpenAI
+
+        from haystack import component
+
+        client = AzureOpenAI(api_version="2024-02-01")
+        """, """
+        import os
+
+        from openai import OpenAI
+
+        from haystack import component
+
+        # migrate: AzureOpenAI -> OpenAI for vLLM: dropped api_version
+        client = OpenAI()
+        """, id="OAI002-a-replaced-import-group-of-one-keeps-its-blank-lines",
+        review=[('OAI002', 9, "AzureOpenAI -> OpenAI for vLLM: dropped api_version")]),
     # the class read off the module (`openai.AzureOpenAI(...)`, pandas-ai's spelling): renamed where it is written
     case("OAI002", """
         import openai

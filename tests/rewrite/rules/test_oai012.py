@@ -361,6 +361,75 @@ CASES = [
         r = litellm.completion(model=model_name, messages=[])
         """, id="OAI012-litellm-dynamic-model-review",
         review=[("OAI012", 5, "routes by its provider prefix")]),
+    # mem0ai 0.1.30 (mem0/llms/litellm.py): the model is a default the module sets, and LiteLLM routes by its
+    # spelling, so the served model is written "openai/<served model>" wherever the module names it; a capability
+    # lookup in LiteLLM's model table will not know it
+    case("OAI012,OAI003", """
+        import litellm
+
+        DEFAULT = "gpt-4o"
+
+
+        class LiteLLM:
+            def __init__(self, config):
+                self.config = config
+                if not self.config.model:
+                    self.config.model = "gpt-4o"
+
+            def generate(self, messages):
+                if not litellm.supports_function_calling(self.config.model):
+                    raise ValueError("no function calling")
+                return litellm.completion(model=self.config.model, messages=messages)
+
+
+        def ask(messages):
+            return litellm.completion(model=DEFAULT, messages=messages)
+        """, f"""
+        import litellm
+        import os
+
+        DEFAULT = "openai/meta-llama/Llama-3.1-8B-Instruct"
+
+
+        class LiteLLM:
+            def __init__(self, config):
+                self.config = config
+                if not self.config.model:
+                    self.config.model = "openai/meta-llama/Llama-3.1-8B-Instruct"
+
+            def generate(self, messages):
+                # migrate: litellm.supports_function_calling(self.config.model): the model may now be the served one, which LiteLLM's table of models does not list: the lookup answers False or raises; register the served model (litellm.register_model) or drop the check
+                if not litellm.supports_function_calling(self.config.model):
+                    raise ValueError("no function calling")
+                # migrate: the model of litellm.completion is `self.config.model`: it routes by its provider prefix, so it must be "openai/<served model>" (with api_base set to the vLLM endpoint) for the request to reach vLLM
+                return litellm.completion(model=self.config.model, messages=messages)
+
+
+        def ask(messages):
+            return litellm.completion(
+                model=DEFAULT,
+                messages=messages,
+                api_base={ENV_BASE},
+                api_key={ENV_KEY},
+            )
+        """, id="OAI012-litellm-model-constant-spelled-for-litellm",
+        review=[("OAI003", 16, "LiteLLM's table of models"), ("OAI012", 19, "routes by its provider prefix")]),
+    # beside the OpenAI SDK a name may go to either: mapped as the SDK spells it, and the LiteLLM call reviewed
+    case("OAI012", """
+        import litellm
+        import openai
+
+        DEFAULT = "gpt-4o-mini"
+        r = litellm.completion(model=DEFAULT, messages=[])
+        """, """
+        import litellm
+        import openai
+
+        DEFAULT = "gpt-4o-mini"
+        # migrate: the model of litellm.completion is `DEFAULT`: it routes by its provider prefix, so it must be "openai/<served model>" (with api_base set to the vLLM endpoint) for the request to reach vLLM
+        r = litellm.completion(model=DEFAULT, messages=[])
+        """, id="OAI012-litellm-model-constant-beside-the-sdk-review",
+        review=[("OAI012", 7, "routes by its provider prefix")]),
     case("OAI012", """
         import litellm
 

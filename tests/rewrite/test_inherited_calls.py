@@ -73,3 +73,28 @@ def test_a_client_built_for_a_base_class_in_another_module(tmp_path):
 def _review(plan):
     for item in plan.review:
         yield item.path, item.line, item.rule, item.message
+
+
+AZURE_SUBCLASS = """\
+import openai
+from attr import Factory, define, field
+
+from drivers.base import ImageDriver
+
+
+@define
+class AzureImageDriver(ImageDriver):
+    client: openai.AzureOpenAI = field(
+        default=Factory(lambda self: openai.AzureOpenAI(api_key=self.api_key, api_version="2024-02-01",
+                                                        azure_endpoint=self.endpoint), takes_self=True))
+"""
+
+
+def test_an_azure_client_built_only_for_a_base_classs_unserved_calls_stays_on_azure(tmp_path):
+    # griptape 0.30.0's Azure DALL-E driver: converting its client would send every image request to vLLM
+    root = make_tree(tmp_path, {"drivers/__init__.py": "", "drivers/base.py": BASE, "drivers/azure.py": AZURE_SUBCLASS})
+    plan = plan_rewrite([root], config=CONFIG)
+    assert "drivers/azure.py" not in {c.path for c in plan.changes}
+    items = [(line, rule, message) for path, line, rule, message in _review(plan) if path == "drivers/azure.py"]
+    assert items == [(10, "OAI002", "left alone: this Azure OpenAI client only calls what vLLM does not serve "
+                                    "(images.generate): it stays on Azure OpenAI")], items

@@ -66,6 +66,8 @@ class FileState:
     _bindings: object = None  # the _bindings.Bindings of the current tree
     _legacy: dict | None = None  # see legacy_only
     _shared: dict = field(default_factory=dict)  # name -> (tree, analysis): see shared
+    # the text of each construction OAI002 made a plain client of: its calls vLLM does not serve stay on Azure
+    from_azure: set = field(default_factory=set)
 
     def shared(self, name: str, module: cst.Module, compute):
         """compute(module), once per tree for all the rules that ask for it by `name`: an analysis two rules make of

@@ -285,6 +285,8 @@ class Transformer(RuleTransformer):
             name, size, served = hit
             receiver = request_receiver(call.func, size)
             bound = self._bound(receiver)
+            if bound == "azure":
+                continue
             if bound is not None and bound != "module":
                 self.calls_of.setdefault(bound, set()).add((served, name))
             if bound == "module":
@@ -300,7 +302,7 @@ class Transformer(RuleTransformer):
             decision = self.decisions[bound]
             if self._is_upstream(bound) or not decision.migrates:
                 continue
-            if decision.verdict.role is Role.AZURE:
+            if decision.verdict.role is Role.AZURE or code(bound) in self.state.from_azure:
                 self.later(call, f"{name}: vLLM serves no {_route(catalog, name)} route: keep this call on Azure "
                                   "OpenAI with a client of its own")
                 continue
@@ -549,6 +551,9 @@ class Transformer(RuleTransformer):
             return None
         if values and all(isinstance(v, cst.Call) and v in self.decisions for v in values) and len(set(values)) == 1:
             return values[0]
+        if values and len(set(values)) == 1 and isinstance(values[0], cst.Call) and \
+                self.qname_in(values[0].func, AZURE_CLASSES, called_by=values[0]):
+            return "azure"  # an Azure client OAI002 left on Azure OpenAI: its calls stay there
         return None
 
     # -- the clients this rule builds ----------------------------------------------------------------------------

@@ -13,6 +13,8 @@ put it in the model map (OAI003 maps it); the note says what it maps to. OAI001 
 Azure key all the same, and is replaced here (with a note): it is never sent to vLLM. Arguments spread into the
 construction (`**params`) get a note: they must not carry the Azure-only ones. Type annotations and isinstance checks follow the rename.
 Calls the converted client makes to endpoints vLLM does not serve get a note from OAI001 (keep them on Azure).
+A client that makes only such calls (an image-generation driver's, in this module or through a base class in
+another) is not converted: it stays on Azure OpenAI as it was, with a note saying so.
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ from migrate.rewrite.rules._base import (
     AZURE_CLASSES,
     RuleTransformer,
     code,
+    request_receiver,
+    sdk_endpoint,
+    strip_variants,
     env_read,
     get_arg,
     has_star_kwargs,
@@ -51,9 +56,56 @@ class Transformer(RuleTransformer):
     def statement_filter(self):
         return self.names_filter(("openai",))  # every hook asks for a name inside openai
 
+    def visit_Module(self, node: cst.Module) -> None:
+        # Azure constructions whose client only calls endpoints vLLM does not serve -> those endpoints
+        self._stays: dict[cst.Call, list[str]] = {}
+        constructions = [c for c in self.state.nodes(node, cst.Call) if self.qname_in(c.func, AZURE_CLASSES, called_by=c)]
+        if not constructions:
+            return
+        from migrate.catalog import load_catalog
+        from migrate.rewrite.target import judged_catalog
+
+        catalog = judged_catalog(self.state.options) or load_catalog()
+        for construction in constructions:
+            names = _Uses(self, node, catalog).unserved_only(construction)
+            if names:
+                self._stays[construction] = names
+
+    def _staying(self, node: cst.CSTNode) -> bool:
+        """`node` is the class named by a construction that stays on Azure, or in the annotation of the attribute
+        or variable it is assigned to (`client: AzureOpenAI = field(default=Factory(lambda self: AzureOpenAI(...)))`)."""
+        if not self._stays:
+            return False
+        parent = self.parent(node)
+        if isinstance(parent, cst.Call) and parent.func is node:
+            return parent in self._stays
+        current = parent
+        while current is not None and not isinstance(current, cst.Annotation):
+            if isinstance(current, (cst.BaseSmallStatement, cst.BaseCompoundStatement)):
+                return False
+            current = self.parent(current)
+        statement = self.parent(current) if current is not None else None
+        return isinstance(statement, cst.AnnAssign) and statement.value is not None and any(
+            self._holds(statement.value, construction) for construction in self._stays)
+
+    def _holds(self, value: cst.CSTNode, construction: cst.Call) -> bool:
+        current = construction
+        while current is not None and current is not value:
+            current = self.parent(current)
+        return current is value
+
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         if self.qname_in(original.func, AZURE_CLASSES) is None:
             return updated
+        if original in self._stays:
+            self.review(original, f"left alone: this Azure OpenAI client only calls what vLLM does not serve "
+                                  f"({', '.join(self._stays[original])}): it stays on Azure OpenAI", comment=False)
+            return updated
+        converted = self._convert(original, updated)
+        self.state.from_azure.add(code(converted))
+        return converted
+
+    def _convert(self, original: cst.Call, updated: cst.Call) -> cst.Call:
         if has_star_kwargs(original):
             self.review(original, f"AzureOpenAI -> OpenAI for vLLM: the arguments spread into it must not carry "
                                   f"{', '.join(AZURE_ONLY)}: OpenAI(...) raises TypeError on them; an api_key "
@@ -161,7 +213,7 @@ class Transformer(RuleTransformer):
 
     def leave_Name(self, original: cst.Name, updated: cst.Name):
         target = self._azure(original)
-        if target is None:
+        if target is None or self._staying(original):
             return updated
         parent = self.parent(original)
         if isinstance(parent, (cst.ImportAlias, cst.AsName)):
@@ -203,7 +255,7 @@ class Transformer(RuleTransformer):
 
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute):
         target = self._azure(original)
-        if target is None:
+        if target is None or self._staying(original):
             return updated
         self.edited()
         return updated.with_changes(attr=cst.Name(target))
@@ -272,3 +324,94 @@ class _JoinImports(cst.CSTTransformer):
                 out[-1] = out[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
                 out.append(cst.ImportAlias(name=cst.Name(target), comma=alias.comma))
         return updated.with_changes(names=out)
+
+
+class _Uses:
+    """What a client construction's client is used for, where the module shows every use: a name the module binds
+    once (`client = AzureOpenAI(...)`), or a class's `self.<attribute>` (`self.client = ...`, an attrs field's
+    default factory) with the calls base classes in other modules make through it (the plan's facts)."""
+
+    _THROUGH = (cst.Lambda, cst.Arg, cst.Call, cst.IfExp, cst.BooleanOperation)
+
+    def __init__(self, rule: Transformer, module: cst.Module, catalog) -> None:
+        self.rule, self.module, self.catalog = rule, module, catalog
+
+    def unserved_only(self, construction: cst.Call) -> list[str] | None:
+        """The endpoints the client calls, when it calls some and vLLM serves none of them; else None."""
+        parent, current = self.rule.parent(construction), construction
+        while isinstance(parent, self._THROUGH):
+            if isinstance(parent, cst.Call) and current is parent.func:
+                return None
+            current, parent = parent, self.rule.parent(parent)
+        if isinstance(parent, cst.Assign) and len(parent.targets) == 1:
+            target = parent.targets[0].target
+        elif isinstance(parent, cst.AnnAssign) and parent.value is current:
+            target = parent.target
+        else:
+            return None
+        klass = self._class_of(parent)
+        if isinstance(target, cst.Name) and klass is not None and self.rule.parent(self.rule.parent(parent)) is klass.body:
+            uses, attr = self._self_uses(klass, target.value), target.value  # a class attribute, read through self
+        elif isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and target.value.value == "self" \
+                and klass is not None:
+            uses, attr = [u for u in self._self_uses(klass, target.attr.value) if u is not target], target.attr.value
+        elif isinstance(target, cst.Name):
+            uses, attr, klass = self._name_uses(target), None, None
+            if uses is None:
+                return None
+        else:
+            return None
+        names: set[str] = set()
+        for use in uses:
+            hit = self._endpoint_call(use)
+            if hit is None or hit[1]:
+                return None  # used some other way, or for a route vLLM serves
+            names.add(hit[0])
+        if klass is not None and attr is not None:
+            inherited = getattr(self.rule.state.flow, "inherited", None) or {}
+            for name in inherited.get(klass.name.value, {}).get(attr, ()):
+                endpoint = self.catalog.endpoint(name)
+                if endpoint is None or endpoint.served:
+                    return None
+                names.add(name)
+        return sorted(names) or None
+
+    def _class_of(self, statement: cst.CSTNode) -> cst.ClassDef | None:
+        current = self.rule.parent(statement)
+        while current is not None and not isinstance(current, cst.ClassDef):
+            current = self.rule.parent(current)
+        return current
+
+    @staticmethod
+    def _self_uses(klass: cst.ClassDef, attr: str) -> list[cst.Attribute]:
+        return [node for node in walk.find(klass, cst.Attribute) if node.attr.value == attr
+                and isinstance(node.value, cst.Name) and node.value.value == "self"]
+
+    def _name_uses(self, target: cst.Name) -> list[cst.Name] | None:
+        """The reads of a name the module binds only here (no other assignment, parameter or import of it)."""
+        index = self.rule.state.import_index()
+        if index is None or not index.usable or target.value in index.tangled or target.value in index.imports:
+            return None
+        names = [n for n in self.rule.state.nodes(self.module, cst.Name) if n.value == target.value and n is not target]
+        for name in names:
+            parent = self.rule.parent(name)
+            if isinstance(parent, (cst.AssignTarget, cst.Param, cst.ImportAlias, cst.AsName, cst.FunctionDef,
+                                   cst.ClassDef)) or (isinstance(parent, cst.Attribute) and parent.attr is name) \
+                    or (isinstance(parent, cst.Arg) and parent.keyword is name):
+                if isinstance(parent, cst.Attribute) or isinstance(parent, cst.Arg):
+                    continue  # `x.client`, `f(client=...)`: not this name
+                return None  # bound again somewhere
+        return [n for n in names if not (isinstance(self.rule.parent(n), cst.Attribute) and self.rule.parent(n).attr is n)
+                and not (isinstance(self.rule.parent(n), cst.Arg) and self.rule.parent(n).keyword is n)]
+
+    def _endpoint_call(self, use: cst.CSTNode) -> tuple[str, bool] | None:
+        """(endpoint, served) of the SDK call `use` is the client of (`use.images.generate(...)`), else None."""
+        current, parent = use, self.rule.parent(use)
+        while isinstance(parent, cst.Attribute) and parent.value is current:
+            current, parent = parent, self.rule.parent(parent)
+        if not (isinstance(parent, cst.Call) and parent.func is current):
+            return None
+        hit = sdk_endpoint(parent, self.catalog)
+        if hit is None or strip_variants(request_receiver(parent.func, hit[1])) is not use:
+            return None
+        return hit[0], hit[2]

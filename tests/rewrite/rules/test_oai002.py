@@ -248,6 +248,82 @@ CASES = [
         client = OpenAI()
         """, id="OAI002-azure-imported-from-openai-lib-azure",
         review=[('OAI002', 5, "AzureOpenAI -> OpenAI for vLLM: dropped api_version")]),
+    # a client only for what vLLM does not serve keeps talking to Azure, as it was (annotation and import included);
+    # a converted one's unserved calls are noted for Azure (the code never had an OpenAI account to send them to)
+    case("OAI002,OAI001", """
+        import os
+        from openai import AzureOpenAI
+        from attrs import Factory, define, field
+
+
+        @define
+        class Painter:
+            client: AzureOpenAI = field(
+                default=Factory(lambda self: AzureOpenAI(api_version="2024-02-01", azure_endpoint=self.endpoint),
+                                takes_self=True))
+
+            def draw(self, prompt):
+                return self.client.images.generate(model="dall-e-3", prompt=prompt)
+
+
+        class Chat:
+            def __init__(self):
+                self.client = AzureOpenAI(api_version="2024-02-01", azure_endpoint=os.environ["AZURE_OPENAI_ENDPOINT"])
+
+            def ask(self, q):
+                return self.client.chat.completions.create(model="prod", messages=[])
+
+            def speak(self, text):
+                return self.client.audio.speech.create(model="tts-1", input=text, voice="alloy")
+
+
+        speaker = AzureOpenAI(api_version="2024-02-01", azure_endpoint=os.environ["AZURE_OPENAI_ENDPOINT"])
+
+
+        def say(text):
+            return speaker.with_raw_response.audio.speech.create(model="tts-1", input=text, voice="alloy")
+        """, f"""
+        import os
+        from openai import AzureOpenAI, OpenAI
+        from attrs import Factory, define, field
+
+
+        @define
+        class Painter:
+            client: AzureOpenAI = field(
+                default=Factory(lambda self: AzureOpenAI(api_version="2024-02-01", azure_endpoint=self.endpoint),
+                                takes_self=True))
+
+            def draw(self, prompt):
+                return self.client.images.generate(model="dall-e-3", prompt=prompt)
+
+
+        class Chat:
+            def __init__(self):
+                # migrate: AzureOpenAI -> OpenAI for vLLM: dropped api_version, azure_endpoint
+                self.client = OpenAI(
+                    base_url={ENV_BASE},
+                    api_key={ENV_KEY},
+                )
+
+            def ask(self, q):
+                return self.client.chat.completions.create(model="prod", messages=[])
+
+            def speak(self, text):
+                # migrate: audio.speech.create: vLLM serves no POST /v1/audio/speech route: keep this call on Azure OpenAI with a client of its own
+                return self.client.audio.speech.create(model="tts-1", input=text, voice="alloy")
+
+
+        speaker = AzureOpenAI(api_version="2024-02-01", azure_endpoint=os.environ["AZURE_OPENAI_ENDPOINT"])
+
+
+        def say(text):
+            return speaker.with_raw_response.audio.speech.create(model="tts-1", input=text, voice="alloy")
+        """, id="OAI002-a-client-only-for-routes-vllm-lacks-stays-on-azure",
+        review=[("OAI002", 10, "left alone: this Azure OpenAI client only calls what vLLM does not serve (images.generate)"),
+                ("OAI002", 20, "dropped api_version, azure_endpoint"),
+                ("OAI001", 30, "keep this call on Azure OpenAI"),
+                ("OAI002", 33, "only calls what vLLM does not serve (audio.speech.create)")]),
     # haystack-ai 2.3.0: the new import takes the old one's place and the comment above it, and the groups stay apart
     case("OAI002", """
         import os

@@ -278,6 +278,7 @@ class Transformer(RuleTransformer):
         by_client: dict[cst.Call, list[tuple[cst.Call, str, int]]] = {}
         module_calls: list[tuple[cst.Call, str, int]] = []
         unresolved: list[tuple[cst.Call, str, cst.BaseExpression]] = []
+        undecided: list[tuple[cst.Call, str, cst.BaseExpression, cst.Call]] = []
         for call in calls:
             hit = sdk_endpoint(call, catalog)
             if hit is None:
@@ -300,6 +301,9 @@ class Transformer(RuleTransformer):
                 unresolved.append((call, name, receiver))
                 continue
             decision = self.decisions[bound]
+            if not decision.migrates and decision.verdict.role is Role.UNKNOWN and not self._is_upstream(bound):
+                undecided.append((call, name, receiver, bound))  # goes to vLLM where its computed endpoint does
+                continue
             if self._is_upstream(bound) or not decision.migrates:
                 continue
             if decision.verdict.role is Role.AZURE or code(bound) in self.state.from_azure:
@@ -309,6 +313,12 @@ class Transformer(RuleTransformer):
             by_client.setdefault(bound, []).append((call, name, size))
         for construction, moved in by_client.items():
             self._plan_sibling(construction, moved, catalog)
+        for call, name, receiver, bound in undecided:
+            # a client for served and unserved routes whose endpoint the code computes (camel-ai 0.1.6's audio
+            # client: `url or $OPENAI_API_BASE_URL`): where that is vLLM, these calls fail; a client for unserved
+            # routes only gets one note, at its construction
+            if any(served for served, _ in self.calls_of.get(bound, ())):
+                self._unresolved_unserved(call, name, receiver, catalog)
         unresolved = self._plan_properties(unresolved)
         migrating = any(d.migrates and not self._is_upstream(c) for c, d in self.decisions.items()) or (
             self.module_client_calls and (self.module_decision is None or self.module_decision.migrates))

@@ -24,6 +24,11 @@ In a module whose model names go to LiteLLM (it imports litellm and no other pac
 a mapped name is written "openai/<served model>", the spelling LiteLLM routes to the vLLM endpoint (a bare
 "meta-llama/..." would send LiteLLM looking for a provider of that name); a lookup in LiteLLM's table of models
 (`litellm.supports_function_calling(model)`, `get_model_info`, ...) that may now see the served model gets a note.
+
+A variable whose every read is a side of a comparison (`if config.model_name == MODEL_GPT4:`) names a model some
+other value is tested against, not one a request sends: it is left as it is. An Enum member is not mapped to a
+value another member of its class has or gets (the two would become one member, the second an alias of the
+first): a review item says so.
 """
 
 from __future__ import annotations
@@ -268,7 +273,59 @@ class Transformer(RuleTransformer):
         report = any(_MODELISH.search(n) for n in names)
         if self.depth and not report:  # in a function, only variables named like a model
             return updated
+        if not isinstance(original.value, cst.SimpleString):
+            return updated
+        if len(original.targets) == 1 and isinstance(original.targets[0].target, cst.Name):
+            if self._compared_only(original.targets[0].target):
+                return updated
+            twin = self._enum_twin(original)
+            if twin is not None:
+                self.review(original, f"{names[0]}: mapping {literal_str(original.value)!r} would give it the value of "
+                                      f"{twin}, and an Enum member with another's value is that member (an alias): "
+                                      "map the two names to different served models, or keep the Enum's values and "
+                                      "translate when a request is made", comment=False)
+                return updated
         return updated.with_changes(value=self._map(original.value, updated.value, " = ".join(names) or "constant", report))
+
+    def _compared_only(self, target: cst.Name) -> bool:
+        """Every read of the variable is a side of a comparison (`if config.model_name == MODEL_GPT4:`, langroid
+        0.10.0): it names a model some other value is tested against, not one a request sends."""
+        scope = self.parent(self.parent(target))
+        while scope is not None and not isinstance(scope, (cst.FunctionDef, cst.Module)):
+            scope = self.parent(scope)
+        if scope is None:
+            return False
+        names = self.state.nodes(scope, cst.Name) if isinstance(scope, cst.Module) else walk.find(scope, cst.Name)
+        reads = [n for n in names if n.value == target.value and n is not target]
+        if not reads:
+            return False
+        for name in reads:
+            parent = self.parent(name)
+            if not (isinstance(parent, cst.Comparison) or isinstance(parent, cst.ComparisonTarget)):
+                return False
+        return True
+
+    def _enum_twin(self, assign: cst.Assign) -> str | None:
+        """For a member of an Enum class whose value this run maps: the other member that already has (or will
+        have) the mapped value, when there is one."""
+        statement = self.parent(assign)
+        block = self.parent(statement) if statement is not None else None
+        klass = self.parent(block) if block is not None else None
+        if not isinstance(klass, cst.ClassDef) or not any(
+                "Enum" in code_of(base.value) for base in klass.bases):
+            return None
+        name = literal_str(assign.value)
+        target = self.config.map_model(name) if name is not None else None
+        if target is None or target == name:
+            return None
+        for line in klass.body.body:
+            for small in getattr(line, "body", ()):
+                if isinstance(small, cst.Assign) and small is not assign and len(small.targets) == 1 \
+                        and isinstance(small.targets[0].target, cst.Name):
+                    value = literal_str(small.value)
+                    if value is not None and value != name and target in (value, self.config.map_model(value)):
+                        return small.targets[0].target.value
+        return None
 
     def leave_AnnAssign(self, original: cst.AnnAssign, updated: cst.AnnAssign):
         if original.value is None:

@@ -1187,6 +1187,48 @@ CASES = [
             return OpenAI(base_url=settings.base_url or "https://openrouter.ai/api/v1", api_key=settings.key)
         """, id="OAI001-settings-first-other-provider-fallback-left-alone",
         review=[("OAI001", 5, "left alone: this client talks to")]),
+    # camel-ai 0.1.6: one client, whose endpoint the code computes, for speech and transcriptions: where it is vLLM
+    # (its fallback now is), the speech call fails, and says so
+    case("OAI001", """
+        import os
+        from typing import Optional
+
+        from openai import OpenAI
+
+
+        class AudioModels:
+            def __init__(self, api_key: Optional[str] = None, url: Optional[str] = None) -> None:
+                self._url = url or os.environ.get("OPENAI_API_BASE_URL")
+                self._client = OpenAI(base_url=self._url, api_key=api_key or os.environ.get("OPENAI_API_KEY"))
+
+            def text_to_speech(self, text: str):
+                return self._client.audio.speech.create(model="tts-1", voice="alloy", input=text)
+
+            def speech_to_text(self, f):
+                return self._client.audio.transcriptions.create(model="whisper-1", file=f).text
+        """, """
+        import os
+        from typing import Optional
+
+        from openai import OpenAI
+
+
+        class AudioModels:
+            def __init__(self, api_key: Optional[str] = None, url: Optional[str] = None) -> None:
+                # migrate: the base URL was read from $OPENAI_API_BASE_URL, which is no longer read: it now comes from $OPENAI_BASE_URL (default http://localhost:8000/v1); set OPENAI_BASE_URL where this runs
+                self._url = url or os.environ.get("OPENAI_BASE_URL", "http://localhost:8000/v1")
+                # migrate: base_url is `parameter url` where that is set, else OpenAI's endpoint, which now is $OPENAI_BASE_URL: make sure `parameter url`, where set, is the vLLM endpoint
+                self._client = OpenAI(base_url=self._url, api_key=api_key or os.environ.get("OPENAI_API_KEY"))
+
+            def text_to_speech(self, text: str):
+                # migrate: audio.speech.create: vLLM serves no POST /v1/audio/speech route: if `self._client` points at vLLM, keep this call on OpenAI through a client of its own (base_url from $OPENAI_UPSTREAM_BASE_URL)
+                return self._client.audio.speech.create(model="tts-1", voice="alloy", input=text)
+
+            def speech_to_text(self, f):
+                return self._client.audio.transcriptions.create(model="whisper-1", file=f).text
+        """, id="OAI001-an-unserved-call-through-a-client-of-computed-endpoint-is-noted",
+        review=[("OAI001", 11, "no longer read"), ("OAI001", 13, "make sure `parameter url`, where set, is the vLLM"),
+                ("OAI001", 17, "audio.speech.create: vLLM serves no POST /v1/audio/speech route")]),
 ]
 
 

@@ -174,6 +174,41 @@ CASES = [
         b = client.chat.completions.create(model="meta-llama/Llama-3.1-8B-Instruct", messages=[])
         """, id="OAI003-calls-through-another-providers-client-keep-their-model",
         review=[("OAI001", 5, "left alone: this client talks to OpenRouter")]),
+    # langroid 0.10.0: a variable only compared against names a model some setting holds, not one a request sends
+    case("OAI003", """
+        import openai
+
+
+        def set_chat_model(config):
+            MODEL_GPT4 = "gpt-4o"
+            if config.model_name == MODEL_GPT4:
+                return "large"
+            return "small"
+        """, None, id="OAI003-a-name-only-compared-against-is-left-alone"),
+    # two Enum members mapped to one served model would become one member (the second an alias of the first)
+    case("OAI003", """
+        from enum import Enum
+
+        import openai
+
+
+        class ChatModel(str, Enum):
+            GPT4o = "gpt-4o"
+            TURBO = "gpt-3.5-turbo"
+            PROD = "prod-gpt4"
+        """, """
+        from enum import Enum
+
+        import openai
+
+
+        class ChatModel(str, Enum):
+            GPT4o = "meta-llama/Llama-3.1-8B-Instruct"
+            TURBO = "gpt-3.5-turbo"
+            PROD = "prod-gpt4"
+        """, id="OAI003-enum-members-are-not-mapped-into-one-value",
+        review=[("OAI003", 9, "TURBO: mapping 'gpt-3.5-turbo' would give it the value of PROD"),
+                ("OAI003", 10, "an Enum member with another's value is that member (an alias)")]),
 ]
 
 

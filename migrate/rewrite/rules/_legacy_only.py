@@ -55,6 +55,7 @@ def legacy_only(module: cst.Module, source: str) -> dict[int, cst.CSTNode]:
     Empty where the text has no version guard over 0.x code (most files: decided on the text alone)."""
     if not candidate(source):
         return {}
+    _FLAGS.clear()
     found: dict[int, cst.CSTNode] = {}
     for node in walk.find(module, (cst.If, cst.IfExp, cst.Try, cst.IndentedBlock, cst.Module)):
         if isinstance(node, cst.If):
@@ -127,9 +128,30 @@ def _sides(module, test, body, other):
         return None
     if legacy is None or (legacy_one and not legacy_zero) or (live_zero and not legacy_zero):
         return None  # the code says otherwise
-    if not legacy_zero and not (polarity is not None and ("openai" in text.lower() or "__version__" in text)):
+    about_sdk = "openai" in text.lower() or "__version__" in text or _flag(module, test) is not None
+    if not legacy_zero and not (polarity is not None and about_sdk):
         return None  # a side without 0.x code, under a flag that need not be about the SDK
     return legacy
+
+
+_FLAGS: dict[str, str | None] = {}  # flag's text -> the polarity of what it is assigned, for the module in hand
+
+
+def _flag(module, test) -> str | None:
+    """The polarity of a flag the module sets from a version test (`self._v1 = openai.__version__.startswith("1.")`,
+    chromadb 0.5.5, then `if self._v1:`): every assignment of it reads the same way; None otherwise."""
+    while isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        test = test.expression
+    if not isinstance(test, (cst.Name, cst.Attribute)):
+        return None
+    name = module.code_for_node(test)
+    if name not in _FLAGS:
+        values = [a.value for a in walk.find(module, (cst.Assign, cst.AnnAssign)) if a.value is not None and (
+            [module.code_for_node(t.target) for t in a.targets] == [name] if isinstance(a, cst.Assign)
+            else module.code_for_node(a.target) == name)]
+        readings = {(_polarity(module, v) if not isinstance(v, (cst.Name, cst.Attribute)) else None) for v in values}
+        _FLAGS[name] = readings.pop() if len(readings) == 1 else None
+    return _FLAGS[name]
 
 
 def _text(module, node) -> str:
@@ -147,6 +169,9 @@ def _polarity(module, test) -> str | None:
         inner = _polarity(module, test.expression)
         return None if inner is None else (MODERN if inner == LEGACY else LEGACY)
     if isinstance(test, (cst.Name, cst.Attribute)) or (isinstance(test, cst.Call) and not test.args):
+        flag = _flag(module, test) if not isinstance(test, cst.Call) else None
+        if flag is not None:
+            return flag
         name = module.code_for_node(test.func if isinstance(test, cst.Call) else test)
         if "version" in name.lower() and "api_version" not in name:
             return None

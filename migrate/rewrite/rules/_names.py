@@ -13,6 +13,11 @@ answers that need no scopes:
   function may bind it again, to the same thing), every scope sees the same import, and LibCST's answer is the import's name followed by the attributes; when it
   is bound nowhere at all, the answer is the builtin's name, or nothing.
 
+One exception, by design: a name bound by an import and otherwise only in the `except ImportError` fallback of a
+module-level `try` (`try: from openai import OpenAI` / `except ImportError: OpenAI = object`, pyautogen 0.2.35) is
+the import's name. LibCST also lists the fallback's local name; the rules ask about code that runs with the SDK
+installed, where the fallback never runs.
+
 Anything else (a star import, a name also bound another way, a node whose place in the tree is not known, a
 module that Python's own parser cannot read) goes to LibCST. tests/rewrite/test_names.py checks the two
 agree on every Name and Attribute of the rule tests' sources and of the example apps.
@@ -57,6 +62,11 @@ class ImportIndex:
             self.usable = False  # newer syntax than this interpreter's, for one: LibCST answers
             return
         self._walk(tree, nested=False)
+        self.fallback: set[str] = set()  # imported names whose other bindings are all ImportError fallbacks
+        doubled = self.other & self.imports.keys()
+        if doubled:
+            self.fallback = _import_fallbacks(tree, doubled)
+            self.other -= self.fallback
         self.statement_lines = _statement_lines(tree)
         self.tree = tree
 
@@ -177,6 +187,8 @@ class ImportIndex:
             if any(p.__class__ is cst.Import or p.__class__ is cst.ImportFrom for p in parents):
                 return set()
             parent = parents[-1] if parents else None
+            if head in self.fallback and isinstance(parent, (cst.AssignTarget, cst.AnnAssign, cst.AugAssign)):
+                return None  # the fallback's own binding (`OpenAI = object`): LibCST names it
             if isinstance(node, cst.Name) and (
                 (isinstance(parent, cst.Attribute) and parent.attr is node)
                 or (isinstance(parent, cst.Arg) and parent.keyword is node)
@@ -224,7 +236,17 @@ class ImportIndex:
         head = chain[0]
         if "builtins" in roots or head in roots or roots & self.defined:
             return False
-        return not (self.import_roots.get(head, set()) & roots)
+        if not (self.import_roots.get(head, set()) & roots):
+            return True
+        # imported from inside one of those packages, and maybe bound another way too (`class Choice(Protocol)`
+        # beside `from openai.types.chat.chat_completion import Choice`, pyautogen 0.2.35): a binding other than
+        # an import names the module's own scopes, none of which is called like a package here (checked above);
+        # an import names its target, with the chain's attributes after it
+        if "." in self.import_roots.get(head, set()):
+            return False  # a relative import: its target is not known here
+        rest = "".join("." + part for part in chain[1:])
+        candidates = {target + rest for target in (*self.imports.get(head, ()), *self.nested.get(head, ()))}
+        return not any(c == n or c.startswith(n + ".") or n.startswith(c + ".") for c in candidates for n in names)
 
 
 _TYPE_PARAMS = frozenset({"TypeVar", "ParamSpec", "TypeVarTuple", "TypeAlias"})
@@ -233,6 +255,58 @@ _BINDING_KINDS = frozenset({ast.Import, ast.ImportFrom, ast.NamedExpr, ast.compr
                             ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.ExceptHandler, ast.Global,
                             ast.Nonlocal, *(getattr(ast, name) for name in ("MatchAs", "MatchStar", "MatchMapping",
                                                                             *_TYPE_PARAMS) if hasattr(ast, name))})
+
+
+_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
+
+
+def _import_fallbacks(tree: ast.Module, names) -> set[str]:
+    """Those of `names` whose every binding other than an import lies in an `except ImportError` handler of a
+    module-level `try` (or of a `try` inside one)."""
+    inside: set[str] = set()
+    elsewhere: set[str] = set()
+
+    def bound(node: ast.AST) -> list[str]:
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            return [node.id]
+        if isinstance(node, ast.arg):
+            return [node.arg]
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            return [node.name]
+        if isinstance(node, ast.ExceptHandler) and node.name:
+            return [node.name]
+        if isinstance(node, (ast.Global, ast.Nonlocal)):
+            return list(node.names)
+        if isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+            return [node.name]
+        if isinstance(node, ast.MatchMapping) and node.rest:
+            return [node.rest]
+        return []
+
+    def visit(node: ast.AST, fallback: bool) -> None:
+        for name in bound(node):
+            if name in names:
+                (inside if fallback else elsewhere).add(name)
+        if isinstance(node, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+            for child in (*node.body, *node.orelse, *node.finalbody):
+                visit(child, fallback)
+            for handler in node.handlers:
+                caught = {n.id if isinstance(n, ast.Name) else getattr(n, "attr", "")
+                          for n in (handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type])
+                          if n is not None} if handler.type is not None else set()
+                imported_only = bool(caught) and caught <= _IMPORT_ERRORS
+                for name in bound(handler):
+                    if name in names:
+                        elsewhere.add(name)
+                for child in handler.body:
+                    visit(child, fallback or imported_only)
+            return
+        for child in ast.iter_child_nodes(node):
+            visit(child, fallback)
+
+    for statement in tree.body:
+        visit(statement, False)
+    return inside - elsewhere
 
 
 def _stored(target: ast.expr) -> list[str]:

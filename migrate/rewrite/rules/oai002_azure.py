@@ -11,7 +11,9 @@ they are dropped, with a `# migrate:` note naming them. A deployment name is wha
 put it in the model map (OAI003 maps it); the note says what it maps to. OAI001 then sets `base_url` and
 `api_key` from the configured environment variables; an `api_key` passed through a name or an expression is an
 Azure key all the same, and is replaced here (with a note): it is never sent to vLLM. Arguments spread into the
-construction (`**params`) get a note: they must not carry the Azure-only ones. Type annotations and isinstance checks follow the rename.
+construction (`**params`) get a note: they must not carry the Azure-only ones. Type annotations and unions follow
+the rename; `isinstance(client, AzureOpenAI)` alone keeps the Azure class (it asks whether a client is Azure's,
+which the converted ones are not), with a note.
 Calls the converted client makes to endpoints vLLM does not serve get a note from OAI001 (keep them on Azure).
 A client that makes only such calls (an image-generation driver's, in this module or through a base class in
 another) is not converted: it stays on Azure OpenAI as it was, with a note saying so.
@@ -211,11 +213,28 @@ class Transformer(RuleTransformer):
         self.edited()
         return replace_arg_value(updated, "api_key", self.api_key_expr())
 
+    def _type_test(self, node: cst.CSTNode) -> bool:
+        """`isinstance(client, AzureOpenAI)` (or issubclass) naming the Azure class alone: it asks whether a client is
+        Azure's, which the converted ones are not. Renamed, it would hold for every client and turn the branch it
+        guards on (pyautogen 0.2.35: `not isinstance(client, openai.AzureOpenAI) and ...` would never hold); kept,
+        it answers False for the clients this rule converts, and a note says so."""
+        arg = self.parent(node)
+        call = self.parent(arg) if isinstance(arg, cst.Arg) else None
+        if not (isinstance(call, cst.Call) and isinstance(call.func, cst.Name) and call.func.value in ("isinstance", "issubclass")
+                and len(call.args) == 2 and call.args[1] is arg):
+            return False
+        self.review(call, f"{code(call)}: the Azure clients the migration converts are plain OpenAI clients now, so this test "
+                          "no longer holds for them (the Azure class stays named here): drop the Azure branch it guards, "
+                          "or keep that client on Azure")
+        return True
+
     def leave_Name(self, original: cst.Name, updated: cst.Name):
-        target = self._azure(original)
-        if target is None or self._staying(original):
-            return updated
         parent = self.parent(original)
+        if isinstance(parent, cst.AssignTarget):
+            return updated  # `AzureOpenAI = object`, the fallback of a failed import: it binds the name, it names no class
+        target = self._azure(original)
+        if target is None or self._staying(original) or self._type_test(original):
+            return updated
         if isinstance(parent, (cst.ImportAlias, cst.AsName)):
             return updated
         if isinstance(parent, cst.Attribute) and parent.attr is original:
@@ -255,7 +274,7 @@ class Transformer(RuleTransformer):
 
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute):
         target = self._azure(original)
-        if target is None or self._staying(original):
+        if target is None or self._staying(original) or self._type_test(original):
             return updated
         self.edited()
         return updated.with_changes(attr=cst.Name(target))

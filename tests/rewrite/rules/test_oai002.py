@@ -324,6 +324,28 @@ CASES = [
                 ("OAI002", 20, "dropped api_version, azure_endpoint"),
                 ("OAI001", 30, "keep this call on Azure OpenAI"),
                 ("OAI002", 33, "only calls what vLLM does not serve (audio.speech.create)")]),
+    # pyautogen 0.2.35: a test for an Azure client alone keeps the Azure class (renamed, it would hold for every client)
+    case("OAI002", """
+        import openai
+        from openai import AzureOpenAI, OpenAI
+
+
+        def check(client: AzureOpenAI | OpenAI):
+            if not isinstance(client, openai.AzureOpenAI) and not client.api_key.startswith("sk-"):
+                print("not an OpenAI key")
+            return isinstance(client, (OpenAI, AzureOpenAI))
+        """, """
+        import openai
+        from openai import OpenAI
+
+
+        def check(client: OpenAI):
+            # migrate: isinstance(client, openai.AzureOpenAI): the Azure clients the migration converts are plain OpenAI clients now, so this test no longer holds for them (the Azure class stays named here): drop the Azure branch it guards, or keep that client on Azure
+            if not isinstance(client, openai.AzureOpenAI) and not client.api_key.startswith("sk-"):
+                print("not an OpenAI key")
+            return isinstance(client, (OpenAI, OpenAI))
+        """, id="OAI002-a-test-for-an-azure-client-keeps-the-azure-class",
+        review=[("OAI002", 8, "the Azure clients the migration converts are plain OpenAI clients now")]),
     # haystack-ai 2.3.0: the new import takes the old one's place and the comment above it, and the groups stay apart
     case("OAI002", """
         import os

@@ -298,6 +298,23 @@ CASES = [
         except ImportError:
             ERROR = ImportError("please install openai to use this module")
         """, id="an-import-guard-whose-handler-only-names-openai-in-a-message-is-no-version-guard"),
+    # chromadb 0.5.5: the version test is made once, into a flag, and the flag is what the methods test
+    case(RULES, """
+        import openai
+
+
+        class Embedder:
+            def __init__(self):
+                self._v1 = openai.__version__.startswith("1.")
+                self._client = openai.OpenAI(base_url="http://localhost:8000/v1").embeddings if self._v1 else openai.Embedding
+
+            def __call__(self, texts):
+                if self._v1:
+                    return [e.embedding for e in self._client.create(input=texts, model="m").data]
+                else:
+                    data = self._client.create(input=texts, model="m")["data"]
+                    return [e["embedding"] for e in sorted(data, key=lambda e: e["index"])]
+        """, None, id="version-guard-through-a-flag-the-module-sets"),
 ]
 
 

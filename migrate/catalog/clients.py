@@ -14,6 +14,12 @@ from functools import lru_cache
 # tests/catalog/test_clients.py checks it against the installed SDK).
 AZURE_TO_OPENAI: dict[str, str] = {"AzureOpenAI": "OpenAI", "AsyncAzureOpenAI": "AsyncOpenAI"}
 ASYNC_CLASSES = frozenset({"AsyncOpenAI", "AsyncAzureOpenAI"})
+# What an Azure client holds that the plain one it becomes does not (tests/catalog/test_clients.py checks them
+# against the installed SDK): code that reads them off a converted client fails (AttributeError), and so does
+# reading the api-version query parameter the Azure client adds (`client._custom_query["api-version"]`, KeyError).
+AZURE_ONLY_ATTRIBUTES = frozenset({"_azure_endpoint", "_azure_deployment", "_azure_ad_token",
+                                   "_azure_ad_token_provider", "_api_version"})
+AZURE_QUERY = ("_custom_query", "api-version")
 
 
 @lru_cache(maxsize=1)

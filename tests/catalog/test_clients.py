@@ -51,3 +51,17 @@ def test_scan_finds_and_rewrite_converts_every_client_name(qualified, cls):
     result = run_rules(source)
     assert result.failure is None
     assert "base_url=" in result.after and "api_key='sk-x'" not in result.after
+
+
+def test_the_azure_only_attributes_are_those_the_installed_sdk_gives_azure_clients_alone():
+    import openai
+
+    from migrate.catalog.clients import AZURE_ONLY_ATTRIBUTES, AZURE_QUERY
+
+    azure = openai.AzureOpenAI(api_key="k", api_version="2024-02-01", azure_endpoint="https://x.openai.azure.com",
+                               azure_deployment="d")
+    plain = openai.OpenAI(api_key="k")
+    only = {name for name in vars(azure) if name.startswith("_azure") or name == "_api_version"} - set(vars(plain))
+    assert only == AZURE_ONLY_ATTRIBUTES
+    holder, key = AZURE_QUERY
+    assert key in getattr(azure, holder) and key not in getattr(plain, holder)

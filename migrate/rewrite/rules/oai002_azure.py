@@ -21,8 +21,12 @@ another) is not converted: it stays on Azure OpenAI as it was, with a note sayin
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+
+from migrate.catalog.clients import AZURE_ONLY_ATTRIBUTES, AZURE_QUERY
 from migrate.rewrite.rules import _walk as walk
 from migrate.rewrite.rules._imports import may_hold_import
 
@@ -42,6 +46,7 @@ from migrate.rewrite.rules._base import (
 )
 
 AZURE_ONLY = ("api_version", "azure_endpoint", "azure_deployment", "azure_ad_token", "azure_ad_token_provider")
+_AZURE_READS = re.compile("|".join(sorted([*AZURE_ONLY_ATTRIBUTES, AZURE_QUERY[0]])))
 
 
 def wanted(source: str, state) -> bool:
@@ -54,14 +59,21 @@ class Transformer(RuleTransformer):
     def __init__(self, context, state) -> None:
         super().__init__(context, state)
         self._join: dict[str, set[str]] = {}  # Azure class name -> the plain classes its import statements gain
+        self._stays: dict[cst.Call, list[str]] = {}
+        self._converts = False
 
     def statement_filter(self):
-        return self.names_filter(("openai",))  # every hook asks for a name inside openai
+        # every hook asks for a name inside openai, but the reads of what only an Azure client holds
+        names = self.names_filter(("openai",))
+        if names is None:
+            return None
+        return re.compile(f"{names.pattern}|{_AZURE_READS.pattern}", names.flags)
 
     def visit_Module(self, node: cst.Module) -> None:
         # Azure constructions whose client only calls endpoints vLLM does not serve -> those endpoints
         self._stays: dict[cst.Call, list[str]] = {}
         constructions = [c for c in self.state.nodes(node, cst.Call) if self.qname_in(c.func, AZURE_CLASSES, called_by=c)]
+        self._converts = bool(constructions)
         if not constructions:
             return
         from migrate.catalog import load_catalog
@@ -72,6 +84,7 @@ class Transformer(RuleTransformer):
             names = _Uses(self, node, catalog).unserved_only(construction)
             if names:
                 self._stays[construction] = names
+        self._converts = any(c not in self._stays for c in constructions)  # an Azure client becomes a plain one
 
     def _staying(self, node: cst.CSTNode) -> bool:
         """`node` is the class named by a construction that stays on Azure, or in the annotation of the attribute
@@ -177,7 +190,11 @@ class Transformer(RuleTransformer):
         self.edited()
         return union.with_changes(lpar=updated.lpar, rpar=updated.rpar) if updated.lpar and len(kept) > 1 else union
 
-    def leave_Subscript(self, original: cst.Subscript, updated: cst.Subscript):
+    def _assigned(self, node: cst.Attribute) -> bool:
+        parent = self.parent(node)
+        return isinstance(parent, cst.AssignTarget) and parent.target is node
+
+    def _union(self, original: cst.Subscript, updated: cst.Subscript):
         """`Union[OpenAI, AzureOpenAI]`, as above: the plain class once."""
         value = updated.value
         if not ((isinstance(value, cst.Name) and value.value == "Union")
@@ -272,7 +289,21 @@ class Transformer(RuleTransformer):
                     AddImportsVisitor.add_needed_import(self.context, "openai", target)
         return updated
 
+    def leave_Subscript(self, original: cst.Subscript, updated: cst.Subscript):
+        """`client._custom_query["api-version"]`: the query parameter only an Azure client adds (KeyError now)."""
+        holder, key = AZURE_QUERY
+        if (self._converts and isinstance(original.value, cst.Attribute) and original.value.attr.value == holder
+                and len(original.slice) == 1 and isinstance(original.slice[0].slice, cst.Index)
+                and literal_str(original.slice[0].slice.value) == key):
+            self.review(original, f"{code(original)}: only an Azure client sends an {key} parameter; the converted "
+                                  "client has none (KeyError): drop this read")
+        return self._union(original, updated)
+
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute):
+        if self._converts and original.attr.value in AZURE_ONLY_ATTRIBUTES and not self._assigned(original):
+            self.review(original, f"{code(original)}: only an Azure client holds {original.attr.value}; the converted "
+                                  "client has none (AttributeError): drop this read, or read it with getattr and a "
+                                  "default")
         target = self._azure(original)
         if target is None or self._staying(original) or self._type_test(original):
             return updated

@@ -346,6 +346,43 @@ CASES = [
             return isinstance(client, (OpenAI, OpenAI))
         """, id="OAI002-a-test-for-an-azure-client-keeps-the-azure-class",
         review=[("OAI002", 8, "the Azure clients the migration converts are plain OpenAI clients now")]),
+    # semantic-kernel 1.3.0: what only an Azure client holds, read off the converted one, fails there
+    case("OAI002", """
+        from openai import AsyncAzureOpenAI
+
+
+        class Config:
+            def __init__(self, endpoint, key):
+                self.client = AsyncAzureOpenAI(azure_endpoint=endpoint, api_key=key, api_version="2024-02-01")
+
+            def to_dict(self):
+                return {
+                    "api_version": self.client._custom_query["api-version"],
+                    "deployment": self.client._azure_deployment,
+                    "ad_token": getattr(self.client, "_azure_ad_token", None),
+                }
+        """, """
+        from openai import AsyncOpenAI
+        import os
+
+
+        class Config:
+            def __init__(self, endpoint, key):
+                # migrate: AzureOpenAI -> OpenAI for vLLM: the Azure key `key` is not sent to vLLM; api_key reads $OPENAI_API_KEY
+                # migrate: AzureOpenAI -> OpenAI for vLLM: dropped api_version, azure_endpoint
+                self.client = AsyncOpenAI(api_key=os.environ.get("OPENAI_API_KEY", "EMPTY"))
+
+            def to_dict(self):
+                # migrate: self.client._custom_query["api-version"]: only an Azure client sends an api-version parameter; the converted client has none (KeyError): drop this read
+                # migrate: self.client._azure_deployment: only an Azure client holds _azure_deployment; the converted client has none (AttributeError): drop this read, or read it with getattr and a default
+                return {
+                    "api_version": self.client._custom_query["api-version"],
+                    "deployment": self.client._azure_deployment,
+                    "ad_token": getattr(self.client, "_azure_ad_token", None),
+                }
+        """, id="OAI002-what-only-an-azure-client-holds-is-noted-where-read",
+        review=[("OAI002", 10, "the Azure key `key` is not sent"), ("OAI002", 10, "dropped api_version, azure_endpoint"),
+                ("OAI002", 16, "(KeyError): drop this read"), ("OAI002", 17, "holds _azure_deployment")]),
     # haystack-ai 2.3.0: the new import takes the old one's place and the comment above it, and the groups stay apart
     case("OAI002", """
         import os

@@ -325,10 +325,13 @@ GENERIC_UNSERVED_FIX = "keep this call on OpenAI, or replace the feature with yo
 
 # Names of OpenAI's hosted models. A literal model name that matches must change (or be served under that name).
 # The scan judges model names with it and the rewrite (OAI003, OAI010, OAI012) decides what to report with it.
+# Open models named like them are not OpenAI's API: EleutherAI's gpt-neo / gpt-neox / gpt-j (GooseAI serves
+# gpt-neo-20b), gpt2, AI Sweden's gpt-sw3, gpt4all, and the open-weight gpt-oss (vLLM serves it).
 _OPENAI_MODEL = r"""(?:ft:)?(?:
-        gpt-|chatgpt-|o\d(?:-|(?![\w.]))|text-embedding-|text-moderation-|omni-moderation-|dall-e-|whisper-\d|tts-\d|
+        gpt-(?!neo|j-|sw3|oss)|chatgpt-|o\d(?:-|(?![\w.]))|text-embedding-|text-moderation-|omni-moderation-|dall-e-|
+        whisper-\d|tts-\d|
         text-(?:davinci|curie|babbage|ada|search|similarity)-|code-(?:davinci|cushman)-|
-        (?:davinci|curie|babbage|ada)(?:-|(?![\w.]))|computer-use-|codex-|sora-|gpt-image-|gpt\d
+        (?:davinci|curie|babbage|ada)(?:-|(?![\w.]))|computer-use-|codex-|sora-|gpt-image-|gpt(?!2(?!\d)|4all)\d
     )"""
 OPENAI_MODEL_RE = re.compile(f"^{_OPENAI_MODEL}", re.VERBOSE | re.IGNORECASE)
 # A quoted literal in source text that starts with such a name (a cheap pre-filter before parsing).

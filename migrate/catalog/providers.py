@@ -87,6 +87,11 @@ PROVIDERS: tuple[Provider, ...] = (
     Provider("Yi", ("lingyiwanwu.com", "01.ai"), ("YI", "LINGYI")),
     Provider("MiniMax", ("minimax.chat", "minimaxi.com", "minimax.io"), ("MINIMAX",)),
     Provider("GitHub Models", ("models.inference.ai.azure.com", "models.github.ai"), ("GITHUB",)),
+    Provider("OctoAI", ("octoai.run", "octo.ai"), ("OCTOAI",)),
+    Provider("Konko", ("konko.ai",), ("KONKO",)),
+    Provider("EverlyAI", ("everlyai.xyz",), ("EVERLYAI",)),
+    Provider("GooseAI", ("goose.ai",), ("GOOSEAI",)),
+    Provider("LocalAI", (), ("LOCALAI",)),
     Provider("AWS Bedrock", ("amazonaws.com",), ("AWS", "BEDROCK")),
 )
 

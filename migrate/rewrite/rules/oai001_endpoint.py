@@ -64,7 +64,7 @@ from migrate.rewrite.rules._base import (
 )
 from migrate.rewrite.rules import _walk as walk
 from migrate.rewrite.rules._prune import word_search
-from migrate.rewrite.rules._values import FIELD_FUNCTIONS, Env, Flow, Lit, NoneValue, Opaque
+from migrate.rewrite.rules._values import FIELD_FUNCTIONS, DictValue, Env, Flow, Lit, NoneValue, Opaque
 from migrate.rewrite.rules._roles import (
     Decision,
     decide,
@@ -208,6 +208,12 @@ class Transformer(RuleTransformer):
 
     def _decide(self, call: cst.Call) -> Decision:
         base, key = get_arg(call, "base_url"), get_arg(call, "api_key")
+        if has_star_kwargs(call) and (base is None or key is None):
+            # `OpenAI(**client_params)` with `client_params = {"base_url": values["anyscale_api_base"], ...}` in
+            # reach (langchain-community 0.2.10's Anyscale, OctoAI, Moonshot models): the dict's settings decide
+            spread_base, spread_key = self._spread_setting(call, "base_url"), self._spread_setting(call, "api_key")
+            if spread_base is not None or spread_key is not None:
+                return decide(self.flow, base.value if base else spread_base, key.value if key else spread_key)
         decision = decide(self.flow, base.value if base else None, key.value if key else None)
         if self.environment and not has_star_kwargs(call) and (base is None or key is None):
             # the SDK reads $OPENAI_BASE_URL / $OPENAI_API_KEY, which this module sets itself
@@ -219,6 +225,17 @@ class Transformer(RuleTransformer):
             # OpenAI's variables, but on this branch they hold another provider's endpoint
             return Decision((guard,))
         return decision
+
+    def _spread_setting(self, call: cst.Call, name: str) -> cst.BaseExpression | None:
+        """The value the one dict spread into `call` (`**params`, a dict the module writes) gives keyword `name`."""
+        spreads = [arg for arg in call.args if arg.star == "**"]
+        if len(spreads) != 1:
+            return None
+        values = self.flow.values(spreads[0].value)
+        if len(values) != 1 or not isinstance(values[0], DictValue):
+            return None
+        found = [expr for key, expr in values[0].entries() if key == name]
+        return found[0] if len(found) == 1 else None
 
     def _guards(self, branches: list[cst.If]) -> dict[int, Classification]:
         """The client constructions in the body of one of the `if` statements `branches` whose test names another

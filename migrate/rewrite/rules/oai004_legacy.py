@@ -240,10 +240,24 @@ class Transformer(RuleTransformer):
             elif not self.has_legacy and name in _GONE_SETTINGS:
                 # no call here is converted (the calls may be in another module, or already 1.x): nothing else
                 # says that this setting, which did something under 0.x, now does nothing
-                self.review(original, f"openai.{name} is gone in openai>=1: setting it configures nothing; "
-                                      f"{LEGACY_SETTINGS.get(name, 'there is no current-SDK counterpart')}",
+                advice = LEGACY_SETTINGS.get(name, 'there is no current-SDK counterpart')
+                provider = self._other_endpoint(original.value) if name in ("api_base", "base_url") else None
+                if provider is not None:  # LangChain's GooseAI: `openai.api_base = "https://api.goose.ai/v1"`
+                    advice = (f"it points at {provider}, not at OpenAI: pass that URL as base_url, with {provider}'s "
+                              f"key, to an OpenAI(...) client for {provider}")
+                self.review(original, f"openai.{name} is gone in openai>=1: setting it configures nothing; {advice}",
                             note=f"openai.{name} no longer configures anything: pass it to OpenAI(...)")
         return updated
+
+    def _other_endpoint(self, value: cst.BaseExpression) -> str | None:
+        """The provider other than OpenAI a base URL setting names, when it names one."""
+        from migrate.catalog.providers import Role
+        from migrate.rewrite.rules._roles import decide
+
+        if self._flow is None:
+            self._flow = Flow(self)
+        verdict = decide(self._flow, value, None).verdict
+        return verdict.provider if verdict.role is Role.OTHER and verdict.provider else None
 
     def _plan_spread_dicts(self, module: cst.Module) -> None:
         """`model_args["engine"] = d; openai.Completion.acreate(**model_args)`: a dict built in the calling function

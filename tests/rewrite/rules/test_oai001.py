@@ -1229,6 +1229,21 @@ CASES = [
         """, id="OAI001-an-unserved-call-through-a-client-of-computed-endpoint-is-noted",
         review=[("OAI001", 11, "no longer read"), ("OAI001", 13, "make sure `parameter url`, where set, is the vLLM"),
                 ("OAI001", 17, "audio.speech.create: vLLM serves no POST /v1/audio/speech route")]),
+    # langchain-community 0.2.10: the settings of another provider's client, in the dict spread into it
+    case("OAI001", """
+        import openai
+
+
+        def validate(values):
+            client_params = {
+                "api_key": values["anyscale_api_key"],
+                "base_url": values["anyscale_api_base"],
+                "timeout": values["request_timeout"],
+            }
+            values["client"] = openai.OpenAI(**client_params).chat.completions
+            return values
+        """, None, id="OAI001-another-providers-settings-spread-from-a-dict-leave-it-alone",
+        review=[("OAI001", 11, "left alone: this client talks to Anyscale")]),
 ]
 
 

@@ -209,6 +209,14 @@ CASES = [
         """, id="OAI003-enum-members-are-not-mapped-into-one-value",
         review=[("OAI003", 9, "TURBO: mapping 'gpt-3.5-turbo' would give it the value of PROD"),
                 ("OAI003", 10, "an Enum member with another's value is that member (an alias)")]),
+    # langchain-community 0.2.10's GooseAI: open models named gpt-* are not OpenAI's (no "add it to the map" item)
+    case("OAI003", """
+        import openai
+
+        GOOSE_MODEL = "gpt-neo-20b"
+        LOCAL = {"model": "gpt-j-6b", "fallback": "gpt2"}
+        OPEN_WEIGHTS = "gpt-oss-20b"
+        """, None, id="OAI003-open-models-named-gpt-are-not-openais"),
 ]
 
 

@@ -711,6 +711,24 @@ CASES = [
             return client.completions.create(model="m", prompt=prompt)
         """, id="OAI004-a-try-that-does-not-catch-a-failed-import-is-no-guard",
         review=[]),
+    # langchain-community 0.2.10's GooseAI wrapper sets the 0.x module endpoint to GooseAI: the advice names GooseAI
+    case("OAI004", """
+        def validate(values):
+            import openai
+
+            openai.api_key = values["gooseai_api_key"]
+            openai.api_base = "https://api.goose.ai/v1"
+            return values
+        """, """
+        def validate(values):
+            import openai
+
+            openai.api_key = values["gooseai_api_key"]
+            # migrate: openai.api_base no longer configures anything: pass it to OpenAI(...)
+            openai.api_base = "https://api.goose.ai/v1"
+            return values
+        """, id="OAI004-a-module-endpoint-of-another-provider-is-named-in-the-advice",
+        review=[("OAI004", 7, "it points at GooseAI, not at OpenAI: pass that URL as base_url")]),
 ]
 
 

@@ -92,6 +92,7 @@ PROVIDERS: tuple[Provider, ...] = (
     Provider("EverlyAI", ("everlyai.xyz",), ("EVERLYAI",)),
     Provider("GooseAI", ("goose.ai",), ("GOOSEAI",)),
     Provider("LocalAI", (), ("LOCALAI",)),
+    Provider("Upstage", ("upstage.ai",), ("UPSTAGE",)),
     Provider("AWS Bedrock", ("amazonaws.com",), ("AWS", "BEDROCK")),
 )
 

@@ -294,8 +294,16 @@ class Transformer(RuleTransformer):
                                   "fails there; keep OpenAI's URL for it")
 
     def _find_exported(self, module: cst.Module) -> None:
-        """Module constants holding an OpenAI URL that nothing in the module sends a request to."""
+        """Module constants, and class attributes (a settings model's field default: pymemgpt 0.3.25's
+        `model_endpoint: Optional[str] = "https://api.openai.com/v1"`), holding an OpenAI URL that nothing in the
+        module sends a request to."""
         for stmt in module.body:
+            if isinstance(stmt, cst.ClassDef) and isinstance(stmt.body, cst.IndentedBlock):
+                self._find_exported_in(stmt.body.body, f"{stmt.name.value}.")
+        self._find_exported_in(module.body, "")
+
+    def _find_exported_in(self, statements, prefix: str) -> None:
+        for stmt in statements:
             if not isinstance(stmt, cst.SimpleStatementLine):
                 continue
             for small in stmt.body:
@@ -307,7 +315,7 @@ class Transformer(RuleTransformer):
                 value = getattr(small, "value", None)
                 text = literal_str(value) if value is not None else None
                 if isinstance(target, cst.Name) and text and split_url(text) is not None and value not in self.flowing:
-                    self.exported[value] = target.value
+                    self.exported[value] = prefix + target.value
 
     # -- rewriting ---------------------------------------------------------------------------------------------
     def leave_ConcatenatedString(self, original, updated):

@@ -305,6 +305,38 @@ CASES = [
         }
         """, id="OAI009-env-default-read-elsewhere-noted",
         review=[("OAI009", 6, "$OPENAI_API_HOST defaults to an api.openai.com URL")]),
+    # pymemgpt 0.3.25: a settings model's field default that requests in another module read: a note; a class
+    # attribute a request of the module reads through self is rewritten as a constant is
+    case("OAI009", """
+        import requests
+
+
+        class Client:
+            BASE_URL = "https://api.openai.com/v1"
+
+            def ask(self, payload):
+                return requests.post(self.BASE_URL + "/chat/completions", json=payload)
+
+
+        class LLMConfigModel:
+            model_endpoint: str = "https://api.openai.com/v1"
+        """, """
+        import requests
+        import os
+
+
+        class Client:
+            BASE_URL = os.environ.get("OPENAI_BASE_URL", "http://localhost:8000/v1")
+
+            def ask(self, payload):
+                return requests.post(self.BASE_URL + "/chat/completions", json=payload)
+
+
+        class LLMConfigModel:
+            # migrate: `LLMConfigModel.model_endpoint` holds an api.openai.com URL that no request in this module uses: if another module sends requests to it, read it from $OPENAI_BASE_URL
+            model_endpoint: str = "https://api.openai.com/v1"
+        """, id="OAI009-a-class-attribute-no-request-here-reads-gets-a-note",
+        review=[("OAI009", 15, "`LLMConfigModel.model_endpoint` holds an api.openai.com URL")]),
 ]
 
 

@@ -442,17 +442,19 @@ class _Uses:
         index = self.rule.state.import_index()
         if index is None or not index.usable or target.value in index.tangled or target.value in index.imports:
             return None
-        names = [n for n in self.rule.state.nodes(self.module, cst.Name) if n.value == target.value and n is not target]
-        for name in names:
+        reads = []
+        for name in self.rule.state.nodes(self.module, cst.Name):
+            if name.value != target.value or name is target:
+                continue
             parent = self.rule.parent(name)
+            if (isinstance(parent, cst.Attribute) and parent.attr is name) or (
+                    isinstance(parent, cst.Arg) and parent.keyword is name):
+                continue  # `x.client`, `f(client=...)`: not this name
             if isinstance(parent, (cst.AssignTarget, cst.Param, cst.ImportAlias, cst.AsName, cst.FunctionDef,
-                                   cst.ClassDef)) or (isinstance(parent, cst.Attribute) and parent.attr is name) \
-                    or (isinstance(parent, cst.Arg) and parent.keyword is name):
-                if isinstance(parent, cst.Attribute) or isinstance(parent, cst.Arg):
-                    continue  # `x.client`, `f(client=...)`: not this name
+                                   cst.ClassDef)):
                 return None  # bound again somewhere
-        return [n for n in names if not (isinstance(self.rule.parent(n), cst.Attribute) and self.rule.parent(n).attr is n)
-                and not (isinstance(self.rule.parent(n), cst.Arg) and self.rule.parent(n).keyword is n)]
+            reads.append(name)
+        return reads
 
     def _endpoint_call(self, use: cst.CSTNode) -> tuple[str, bool] | None:
         """(endpoint, served) of the SDK call `use` is the client of (`use.images.generate(...)`), else None."""

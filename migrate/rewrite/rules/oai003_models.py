@@ -74,6 +74,13 @@ def wanted(source: str, state) -> bool:
     return bool(OPENAI_MODEL_LITERAL_RE.search(source))
 
 
+def through_litellm(state) -> bool:
+    """The module's model names go to LiteLLM (catalog.wrappers.routes_through_litellm): a mapped name is written
+    "openai/<served model>", the spelling that reaches vLLM through LiteLLM's OpenAI route."""
+    index = state.import_index()
+    return bool(index is not None and index.usable and routes_through_litellm(index.packages()))
+
+
 def with_value(node: cst.SimpleString, value: str) -> cst.SimpleString:
     """The same literal (prefix and quotes) holding another value."""
     quote = node.quote
@@ -98,7 +105,8 @@ class Transformer(RuleTransformer):
     def __init__(self, context, state) -> None:
         super().__init__(context, state)
         self.depth = 0  # function nesting: constants live at depth 0 (module and class bodies)
-        self._litellm: bool | None = None  # see _through_litellm
+        self._litellm: bool | None = None  # see through_litellm
+        self._maps: bool | None = None  # see _maps_a_literal
 
     def statement_filter(self):
         # Every edit and review is of a plain string literal the map holds or that reads like an OpenAI model: its
@@ -134,24 +142,23 @@ class Transformer(RuleTransformer):
         return updated
 
     def _through_litellm(self) -> bool:
-        """The module's model names go to LiteLLM (catalog.wrappers.routes_through_litellm): a mapped name is
-        written "openai/<served model>", the spelling that reaches vLLM through LiteLLM's OpenAI route."""
         if self._litellm is None:
-            index = self.state.import_index()
-            self._litellm = bool(index is not None and index.usable
-                                 and routes_through_litellm(index.packages()))
+            self._litellm = through_litellm(self.state)
         return self._litellm
 
     def _maps_a_literal(self) -> bool:
-        """Some string literal of the module is a name this run maps (a model default, a constant)."""
-        index = self.state.import_index()
-        if index is None or index.tree is None:
-            return True
-        import ast
+        """Some string literal of the module is a name this run maps (a model default, a constant): once a walk."""
+        if self._maps is None:
+            index = self.state.import_index()
+            if index is None or index.tree is None:
+                self._maps = True
+            else:
+                import ast
 
-        names = (node.value.removeprefix("openai/") for node in ast.walk(index.tree)
-                 if isinstance(node, ast.Constant) and isinstance(node.value, str))
-        return any(self.config.map_model(name) not in (None, name) for name in names)
+                names = (node.value.removeprefix("openai/") for node in ast.walk(index.tree)
+                         if isinstance(node, ast.Constant) and isinstance(node.value, str))
+                self._maps = any(self.config.map_model(name) not in (None, name) for name in names)
+        return self._maps
 
     def _litellm_lookup(self, original: cst.Call) -> None:
         """`litellm.supports_function_calling(self.config.model)` where the module's model may now be the served one."""

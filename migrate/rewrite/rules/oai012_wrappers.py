@@ -39,9 +39,8 @@ from migrate.rewrite.rules._base import (
     literal_str,
     replace_arg_value,
 )
-from migrate.rewrite.rules.oai003_models import with_value
+from migrate.rewrite.rules.oai003_models import through_litellm, with_value
 from migrate.catalog import wrappers
-from migrate.catalog.wrappers import routes_through_litellm
 from migrate.rewrite.rules._prune import word_search
 
 _WANTED = re.compile(r"(?:langchain\w*|llama_index|gpt_index|litellm|instructor|dspy)\b")
@@ -303,10 +302,7 @@ class Transformer(RuleTransformer):
         text = texts.pop()
         if text.startswith("openai/"):
             return text
-        index = self.state.import_index()
-        through_litellm = (index is not None and index.usable
-                           and routes_through_litellm(index.packages()))
-        return text if through_litellm and "/" not in text and looks_like_openai_model(text) else None
+        return text if through_litellm(self.state) and "/" not in text and looks_like_openai_model(text) else None
 
     def _model(self, original: cst.Call, call: cst.Call, model_arg: cst.Arg, model: str, what: str) -> cst.Call:
         """A routed model string: "gpt-4o" / "openai/gpt-4o" -> "openai/<served model>" through the model map."""

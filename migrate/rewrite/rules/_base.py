@@ -116,7 +116,8 @@ class FileState:
         if self._legacy is None:
             from migrate.rewrite.rules._legacy_only import legacy_only
 
-            self._legacy = {} if self.source is None else legacy_only(module, self.source)
+            self._legacy = ({} if self.source is None
+                            else legacy_only(module, self.source, lambda types: self.nodes(module, types)))
         return self._legacy
 
     def bindings(self, module: cst.Module):

@@ -50,14 +50,24 @@ _FALLBACK_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "AttributeEr
 LEGACY, MODERN = "0.x", "1.x"
 
 
-def legacy_only(module: cst.Module, source: str) -> dict[int, cst.CSTNode]:
+_READ = (cst.If, cst.IfExp, cst.Try, cst.IndentedBlock, cst.Module, cst.Assign, cst.AnnAssign)
+
+
+def legacy_only(module: cst.Module, source: str, nodes=None) -> dict[int, cst.CSTNode]:
     """id -> node for the statements and expressions of `module` (the tree of `source`) that run only on openai<1.
-    Empty where the text has no version guard over 0.x code (most files: decided on the text alone)."""
+    Empty where the text has no version guard over 0.x code (most files: decided on the text alone). `nodes`:
+    `walk.find(module, types)` from a walk the caller makes anyway (FileState.nodes), when it has one."""
     if not candidate(source):
         return {}
     _FLAGS.clear()
+    _ASSIGNED.clear()
     found: dict[int, cst.CSTNode] = {}
-    for node in walk.find(module, (cst.If, cst.IfExp, cst.Try, cst.IndentedBlock, cst.Module)):
+    read = nodes(_READ) if nodes is not None else walk.find(module, _READ)
+    assigned = [node for node in read if isinstance(node, (cst.Assign, cst.AnnAssign))]
+    _ASSIGNED[""] = assigned  # read by _flag, once for all the module's flags
+    for node in read:
+        if isinstance(node, (cst.Assign, cst.AnnAssign)):
+            continue
         if isinstance(node, cst.If):
             _if(module, node, found)
         elif isinstance(node, cst.IfExp):
@@ -135,6 +145,8 @@ def _sides(module, test, body, other):
 
 
 _FLAGS: dict[str, str | None] = {}  # flag's text -> the polarity of what it is assigned, for the module in hand
+# a lone assignment target's text -> the values assigned it, in the module in hand ("": every assignment there)
+_ASSIGNED: dict[str, list] = {}
 
 
 def _flag(module, test) -> str | None:
@@ -146,9 +158,12 @@ def _flag(module, test) -> str | None:
         return None
     name = module.code_for_node(test)
     if name not in _FLAGS:
-        values = [a.value for a in walk.find(module, (cst.Assign, cst.AnnAssign)) if a.value is not None and (
-            [module.code_for_node(t.target) for t in a.targets] == [name] if isinstance(a, cst.Assign)
-            else module.code_for_node(a.target) == name)]
+        if len(_ASSIGNED) == 1:  # the assignments legacy_only found, by target, once per module
+            for a in _ASSIGNED[""]:
+                if a.value is not None and (isinstance(a, cst.AnnAssign) or len(a.targets) == 1):
+                    target = a.target if isinstance(a, cst.AnnAssign) else a.targets[0].target
+                    _ASSIGNED.setdefault(module.code_for_node(target), []).append(a.value)
+        values = _ASSIGNED.get(name, [])
         readings = {(_polarity(module, v) if not isinstance(v, (cst.Name, cst.Attribute)) else None) for v in values}
         _FLAGS[name] = readings.pop() if len(readings) == 1 else None
     return _FLAGS[name]

@@ -162,6 +162,31 @@ def test_hook_dispatch_calls_the_same_hooks_as_libcst():
     assert count > 200
 
 
+def test_a_walk_that_skips_subtrees_makes_libcsts_calls_outside_them():
+    """`visit(..., skip=...)` (the code that runs only on openai<1, which the response analysis leaves out): the
+    hook calls LibCST's walk makes, less every call on a skipped node or inside one, for both kinds of visitor."""
+    kinds = [_Order, _hook_log_class(["Call", "Name", "Assign", "If", "FunctionDef", "IndentedBlock"])]
+    count = 0
+    for module in _parsed():
+        skip = {id(n): n for n in _walk.find(module, (cst.If, cst.Lambda))}
+        if not skip:
+            continue
+        inside: set[int] = set()
+        for node in skip.values():
+            seen = _Order()
+            node.visit(seen)
+            inside.update(node_id for _, node_id in seen.events)
+        for kind in kinds:
+            theirs, ours = kind(), kind()
+            module.visit(theirs)
+            _walk.visit(module, ours, skip=skip)
+            expected = [event for event in theirs.events if event[1] not in inside]
+            assert ours.events == expected, module.code[:300]
+            assert len(expected) < len(theirs.events)
+        count += 1
+    assert count > 20
+
+
 def test_every_node_class_has_a_readable_order():
     for module in _parsed():
         _walk.parents(module)

@@ -73,9 +73,20 @@ def _plain(visitor_type: type) -> bool:
     return found
 
 
-def visit(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
-    """`node.visit(visitor)` for a read-only CSTVisitor, without rebuilding the tree."""
+def visit(node: cst.CSTNode, visitor: cst.CSTVisitor, skip: dict[int, cst.CSTNode] | None = None) -> None:
+    """`node.visit(visitor)` for a read-only CSTVisitor, without rebuilding the tree. `skip` (id -> node, as
+    FileState.legacy_only gives): subtrees the visitor does not enter, as if they were not in the tree."""
     visitor_type = type(visitor)
+    if skip:
+        if not _plain(visitor_type):
+            raise TypeError(f"{visitor_type.__name__}: skipping subtrees needs a visitor without attribute hooks")
+        if _dispatches_by_name(visitor_type) and not _instance_hooks(visitor):
+            hooked = trivia_hooked(visitor_type)
+            _walk_hooks_skipping(node, visitor, _HOOKS.setdefault(visitor_type, {}), hooked,
+                                 _children if hooked else _inner_children, skip)
+        else:
+            _walk(node, _Skipping(visitor, skip))
+        return
     if not _plain(visitor_type):
         node.visit(visitor)
         return
@@ -84,6 +95,25 @@ def visit(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
         _walk_hooks(node, visitor, _HOOKS.setdefault(visitor_type, {}), hooked, _children if hooked else _inner_children)
         return
     _walk(node, visitor)
+
+
+class _Skipping(cst.CSTVisitor):
+    """A visitor that does not enter `skip`'s subtrees (for one that does not dispatch by name)."""
+
+    def __init__(self, inner: cst.CSTVisitor, skip: dict[int, cst.CSTNode]) -> None:
+        super().__init__()
+        self.inner, self.skip, self.skipped = inner, skip, None
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if self.skipped is None and self.skip.get(id(node)) is node:
+            self.skipped = node
+        return self.skipped is None and self.inner.on_visit(node)
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        if self.skipped is None:
+            self.inner.on_leave(original_node)
+        elif self.skipped is original_node:
+            self.skipped = None
 
 
 def _walk(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
@@ -160,6 +190,27 @@ def _walk_hooks(node, visitor, hooks: dict, trivia_hooked: bool, children) -> No
     if enter is None or enter(visitor, node) is not False:
         for child in children(node):  # _inner_children where trivia is skipped: what it leaves out has no hook
             _walk_hooks(child, visitor, hooks, trivia_hooked, children)
+    if leave is not None:
+        leave(visitor, node)
+
+
+def _walk_hooks_skipping(node, visitor, hooks: dict, trivia_hooked: bool, children, skip: dict) -> None:
+    """_walk_hooks, not entering the nodes `skip` holds."""
+    if skip.get(id(node)) is node:
+        return
+    node_type = type(node)
+    found = hooks.get(node_type)
+    if found is None:
+        visitor_type = type(visitor)
+        found = hooks[node_type] = (own_hook(visitor_type, "visit_" + node_type.__name__),
+                                    own_hook(visitor_type, "leave_" + node_type.__name__),
+                                    not trivia_hooked and is_trivia(node_type))
+    enter, leave, skipped = found
+    if skipped:
+        return
+    if enter is None or enter(visitor, node) is not False:
+        for child in children(node):
+            _walk_hooks_skipping(child, visitor, hooks, trivia_hooked, children, skip)
     if leave is not None:
         leave(visitor, node)
 

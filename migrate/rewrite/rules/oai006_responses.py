@@ -111,7 +111,8 @@ def response_scopes(state, module: cst.Module) -> tuple[_Scopes, dict[int, dict[
 
     def analyse(module: cst.Module) -> tuple[_Scopes, dict[int, dict[str, str]]]:
         scopes = _Scopes(flow.facts_for(state, module))
-        walk.visit(module, scopes)
+        # code that runs only on openai<1 assigns nothing the rules' code reads on openai>=1 (as in phase one)
+        walk.visit(module, scopes, skip=state.legacy_only(module))
         return scopes, scopes.known()
 
     return state.shared("response scopes", module, analyse)
@@ -322,9 +323,12 @@ class _Scopes(cst.CSTVisitor):
         if scope != 0 and node.value not in self.assigned.get(scope, ()):
             scope = 0
         values = [v for name, v in self.flows.get(scope, ()) if name == node.value]
-        return bool(values) and all(_decoded_dict(v) or self.dict_function(v, scope) or (
+        # `for d in d["data"]`: a value read out of the name's own earlier value is plain when every other one is
+        own = [v for v in values if isinstance(v, (cst.Subscript, cst.Attribute, cst.Call)) and _root(v) == node.value]
+        others = [v for v in values if not any(v is o for o in own)]
+        return bool(others) and all(_decoded_dict(v) or self.dict_function(v, scope) or (
             isinstance(v, (cst.Subscript, cst.Attribute, cst.Call)) and (root := _root(v)) is not None
-            and root != node.value and self.plain_dict(cst.Name(root), scope, depth + 1)) for v in values)
+            and root != node.value and self.plain_dict(cst.Name(root), scope, depth + 1)) for v in others)
 
     def annotated_dict(self, node: cst.CSTNode, scope: int) -> bool:
         """`node` is a parameter the code annotates as a dict (`response: Dict[str, Any]`) and never reassigns."""

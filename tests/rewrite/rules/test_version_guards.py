@@ -277,10 +277,8 @@ CASES = [
 
         def first_answer(**kwargs):
             answer = chat_request(**kwargs)
-            # migrate: this looks like a read of an SDK response, an object in openai>=1: use attribute access if it is one
             return answer["choices"][0]["message"]["content"]
-        """, id="version-guard-0x-responses-do-not-reach-the-1x-path",
-         review=[("OAI006", 24, '["choices"] looks like dict-style access on an SDK response:')]),
+        """, id="version-guard-0x-responses-do-not-reach-the-1x-path"),
     case(RULES, """
         try:
             import openai
@@ -315,6 +313,62 @@ CASES = [
                     data = self._client.create(input=texts, model="m")["data"]
                     return [e["embedding"] for e in sorted(data, key=lambda e: e["index"])]
         """, None, id="version-guard-through-a-flag-the-module-sets"),
+    # dspy-ai 2.4.9 (pinecone_rm.py): the 0.x side assigns a response, the live side a dict (`.model_dump()`); what
+    # the code then reads holds only the dict on openai>=1, and so do its items (the loop variable reuses the name):
+    # no "looks like a response" item (the unguarded twin below, where a response may reach the read, keeps it)
+    case(RULES, """
+        import openai
+
+        try:
+            OPENAI_LEGACY = int(openai.version.__version__[0]) == 0
+        except Exception:
+            OPENAI_LEGACY = True
+
+
+        def embed(queries):
+            if OPENAI_LEGACY:
+                embedding = openai.Embedding.create(input=queries, model="m")
+            else:
+                embedding = openai.embeddings.create(input=queries, model="m").model_dump()
+            return [embedding["embedding"] for embedding in embedding["data"]]
+
+
+        def embed_either(queries, dumped):
+            if dumped:
+                embedding = openai.embeddings.create(input=queries, model="m").model_dump()
+            else:
+                embedding = openai.embeddings.create(input=queries, model="m")
+            return embedding["data"]
+        """, """
+        import openai
+        import os
+
+        openai.base_url = os.environ.get("OPENAI_BASE_URL", "http://localhost:8000/v1")
+        openai.api_key = os.environ.get("OPENAI_API_KEY", "EMPTY")
+
+        try:
+            OPENAI_LEGACY = int(openai.version.__version__[0]) == 0
+        except Exception:
+            OPENAI_LEGACY = True
+
+
+        def embed(queries):
+            if OPENAI_LEGACY:
+                embedding = openai.Embedding.create(input=queries, model="m")
+            else:
+                embedding = openai.embeddings.create(input=queries, model="m").model_dump()
+            return [embedding["embedding"] for embedding in embedding["data"]]
+
+
+        def embed_either(queries, dumped):
+            if dumped:
+                embedding = openai.embeddings.create(input=queries, model="m").model_dump()
+            else:
+                embedding = openai.embeddings.create(input=queries, model="m")
+            # migrate: dict access here may be on an SDK response object (openai>=1): use attribute access there
+            return embedding["data"]
+        """, id="a-dict-the-live-side-dumps-is-no-response-for-the-0x-side-assigning-one",
+         review=[("OAI006", 28, '["data"]: this value is an SDK response on some paths')]),
 ]
 
 

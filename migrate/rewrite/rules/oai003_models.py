@@ -22,7 +22,8 @@ the KeyError is left alone.
 
 In a module whose model names go to LiteLLM (it imports litellm and no other package that takes model names),
 a mapped name is written "openai/<served model>", the spelling LiteLLM routes to the vLLM endpoint (a bare
-"meta-llama/..." would send LiteLLM looking for a provider of that name); a lookup in LiteLLM's table of models
+"meta-llama/..." would send LiteLLM looking for a provider of that name), except a parameter's default that every
+use hands to calls other than LiteLLM's (the project's own OpenAI client beside a LiteLLM path); a lookup in LiteLLM's table of models
 (`litellm.supports_function_calling(model)`, `get_model_info`, ...) that may now see the served model gets a note.
 
 A variable whose every read is a side of a comparison (`if config.model_name == MODEL_GPT4:`) names a model some
@@ -120,14 +121,16 @@ class Transformer(RuleTransformer):
         self.depth -= 1
         return updated
 
-    def _map(self, original: cst.CSTNode, updated: cst.BaseExpression, where: str, report: bool = True):
+    def _map(self, original: cst.CSTNode, updated: cst.BaseExpression, where: str, report: bool = True,
+             litellm: bool | None = None):
+        """`litellm`: whether this literal goes to LiteLLM, where its use says (None: as the module's names do)."""
         if not isinstance(updated, cst.SimpleString) or "f" in updated.prefix.lower() or "b" in updated.prefix.lower():
             return updated
         name = literal_str(updated)
         if name is None:
             return updated
         prefix = ""
-        if self._through_litellm():
+        if self._through_litellm() if litellm is None else litellm:
             provider, slash, rest = name.partition("/")
             if slash and provider != "openai":
                 return updated  # another provider's model, or a served one already
@@ -266,6 +269,31 @@ class Transformer(RuleTransformer):
             current = self.parent(current)
         return False
 
+    def _param_to_litellm(self, param: cst.Param) -> bool | None:
+        """False where every use of the parameter is the model of a call, none of them LiteLLM's, in a module whose
+        names otherwise go to LiteLLM: guardrails-ai 0.4.5 has `def _invoke_llm(self, model="gpt-3.5-turbo")` for
+        its OpenAI client and for `litellm.completion` side by side. None: as the module's names go."""
+        if not self._through_litellm():
+            return None
+        function = self.parent(self.parent(param))
+        if not isinstance(function, cst.FunctionDef):
+            return None
+        calls = []
+        for use in walk.find(function.body, cst.Name):
+            if use.value != param.name.value:
+                continue
+            arg = self.parent(use)
+            if isinstance(arg, cst.Arg) and arg.keyword is use or isinstance(arg, cst.Attribute) and arg.attr is use:
+                continue  # `model=` itself, `x.model`: not a use of the parameter
+            call = self.parent(arg)
+            if not (isinstance(arg, cst.Arg) and arg.value is use and arg.keyword is not None
+                    and arg.keyword.value in MODEL_KEYWORDS and isinstance(call, cst.Call)):
+                return None  # stored, passed on, tested: where it goes is not said here
+            calls.append(call)
+        if not calls or any(self.qnames_in(call.func, "litellm") for call in calls):
+            return None  # LiteLLM's completion calls and its model-table lookups alike read its spelling
+        return False
+
     def leave_Param(self, original: cst.Param, updated: cst.Param):
         if original.default is None or self._only_for_openai(original):
             return updated
@@ -273,7 +301,8 @@ class Transformer(RuleTransformer):
         if not report and self.config.map_model(literal_str(original.default) or "") is None:
             return updated
         return updated.with_changes(default=self._map(original.default, updated.default,
-                                                      f"default of {original.name.value}", report))
+                                                      f"default of {original.name.value}", report,
+                                                      litellm=self._param_to_litellm(original)))
 
     def leave_Assign(self, original: cst.Assign, updated: cst.Assign):
         names = [n for t in original.targets if (n := _target_name(t.target))]

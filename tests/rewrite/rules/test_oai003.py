@@ -217,6 +217,49 @@ CASES = [
         LOCAL = {"model": "gpt-j-6b", "fallback": "gpt2"}
         OPEN_WEIGHTS = "gpt-oss-20b"
         """, None, id="OAI003-open-models-named-gpt-are-not-openais"),
+    # guardrails-ai 0.4.5 (llm_providers.py): LiteLLM imported where it is called, beside the project's own OpenAI
+    # client; each parameter default is spelled for the call its function hands it to
+    case("OAI003", """
+        from myapp.openai_utils import OpenAIClient
+
+
+        class OpenAIChatCallable:
+            def _invoke_llm(self, text, model: str = "gpt-4o", **kwargs):
+                client = OpenAIClient()
+                return client.create_chat_completion(model=model, messages=[{"role": "user", "content": text}])
+
+
+        class LiteLLMCallable:
+            def _invoke_llm(self, text, model: str = "gpt-4o", **kwargs):
+                from litellm import completion
+
+                return completion(model=model, messages=[{"role": "user", "content": text}], **kwargs)
+
+
+        class Stored:
+            def __init__(self, model: str = "gpt-4o"):
+                self.model = model
+        """, """
+        from myapp.openai_utils import OpenAIClient
+
+
+        class OpenAIChatCallable:
+            def _invoke_llm(self, text, model: str = "meta-llama/Llama-3.1-8B-Instruct", **kwargs):
+                client = OpenAIClient()
+                return client.create_chat_completion(model=model, messages=[{"role": "user", "content": text}])
+
+
+        class LiteLLMCallable:
+            def _invoke_llm(self, text, model: str = "openai/meta-llama/Llama-3.1-8B-Instruct", **kwargs):
+                from litellm import completion
+
+                return completion(model=model, messages=[{"role": "user", "content": text}], **kwargs)
+
+
+        class Stored:
+            def __init__(self, model: str = "openai/meta-llama/Llama-3.1-8B-Instruct"):
+                self.model = model
+        """, id="OAI003-a-default-handed-to-the-projects-own-client-is-not-spelled-for-litellm"),
 ]
 
 

@@ -9,7 +9,12 @@
 Module-level `openai.api_key / api_base / organization` settings are folded into the construction, which takes
 the place of the last of them (so anything they read, and `load_dotenv()` before them, still runs first);
 without such settings it goes right after the imports. Settings made elsewhere (in a function, under
-`if __name__ == "__main__":`) no longer configure anything and get a `# migrate:` note. In a module with no
+`if __name__ == "__main__":`) no longer configure anything and get a `# migrate:` note, except where one points
+the module at another provider (`openai.api_base = "https://openrouter.ai/api/v1"` in a constructor): a client
+built at import would send those calls, and that provider's key, to vLLM, so the calls go to openai>=1's
+module-level client instead (`openai.chat.completions.create`; an `acreate` builds its AsyncOpenAI from the same
+settings), which reads the settings wherever they are made, as 0.x did (`api_base` becomes `base_url`, with the
+trailing slash that client needs), and OAI001 judges them. In a module with no
 0.x call (its calls are in another module, or already 1.x), a setting openai>=1 dropped (`openai.proxy`,
 `openai.api_base`, ...) gets the note wherever it is set. OAI001 then points the construction at vLLM. 0.x APIs with no current counterpart (Edit, Engine, FineTune, ...) are left with a note.
 
@@ -98,6 +103,8 @@ _LEGACY_ONLY_KWARGS = _legacy.ONLY_KEYWORDS
 # construction takes, and the 0.x settings (catalog).
 SETTINGS = {"api_key": "api_key", "base_url": "base_url", "organization": "organization", "api_type": "",
             "api_version": "", **{name: s.client_argument for name, s in _legacy.SETTINGS.items()}}
+# What openai>=1's module-level client reads (api_base: renamed base_url), see _keeps_default_client.
+_DEFAULT_CLIENT_SETTINGS = frozenset({"api_base", "base_url", "api_key", "organization"})
 _SETTING_NOTES = {
     "api_type": "openai.api_type is gone: the client talks to the vLLM endpoint",
     "api_version": "openai.api_version (Azure) is gone: vLLM has no API versions",
@@ -151,6 +158,9 @@ class Transformer(RuleTransformer):
         self.key_renames: dict[int, str] = {}  # id(dict key string) -> its current name ("engine" -> "model")
         self.known_spreads: set[int] = set()  # id(Name) of `**name` spreads whose every key is known and current
         self._module_binds_openai: bool | None = None  # `import openai` at module level (incl. top-level try/if)
+        # the module points openai at another provider from inside a function: its calls stay on the module's
+        # default client, which reads the settings wherever they are made (see _keeps_default_client)
+        self.default_client = False
 
     def statement_filter(self):
         # every hook acts on names from openai (settings, calls, imports), or on a 0.x resource read off an
@@ -177,6 +187,7 @@ class Transformer(RuleTransformer):
             source = self.state.source
             if source is None or _BLOCK_SETTING.search(source):
                 self._gather_block_settings(node)
+                self.default_client = self._keeps_default_client(node)
             if source is None or "**" in source:
                 self._plan_spread_dicts(node)
         for i, stmt in enumerate(node.body):
@@ -228,6 +239,8 @@ class Transformer(RuleTransformer):
         folded = self.function_depth == 0 and isinstance(self.parent(statement), cst.Module) and any(
             statement is stmt for _, _, stmt in self.settings.values())  # leave_Module folds it or notes it
         self._setting_of_stored_module(original)
+        if self.default_client:
+            return self._default_client_setting(original, updated)
         for name in self._settings_assigned(original):
             if self.has_legacy and not folded:
                 if self._module_binds_openai is None:
@@ -343,6 +356,43 @@ class Transformer(RuleTransformer):
                                       value if name == "api_key" else None)
                     self.block_settings.setdefault(id(block), []).append((i, name, decision.first(Role.OTHER), stmt))
 
+    def _keeps_default_client(self, module: cst.Module) -> bool:
+        """Whether the 0.x calls become calls of openai>=1's module-level client (`openai.chat.completions.create`)
+        rather than of a client built once at import: where a function points the module at another provider
+        (`openai.api_base = "https://openrouter.ai/api/v1"` in a constructor, swarms 5.1.4), a client built at
+        import would send those calls, and the other provider's key, to vLLM. The module-level client reads
+        openai.base_url / api_key / organization when it sends, wherever they were set, as 0.x did; OAI001 then
+        judges those settings. There is no module-level async client: an `acreate` call builds an AsyncOpenAI
+        from the same settings where it runs. Only for settings that client has (api_base becomes base_url)."""
+        if not self.alias or not any(hit is not None for settings in self.block_settings.values()
+                                     for _, _, hit, _ in settings):
+            return False
+        names = {name for assign in self.state.nodes(module, cst.Assign) for name in self._settings_assigned(assign)}
+        return names <= _DEFAULT_CLIENT_SETTINGS
+
+    def _default_client_setting(self, original: cst.Assign, updated: cst.Assign) -> cst.Assign:
+        """`openai.api_base = URL` -> `openai.base_url = URL/` for the module-level client (the 1.x setting, which
+        needs the trailing slash: the client appends request paths to it as written)."""
+        targets = []
+        for original_target, target in zip(original.targets, updated.targets):
+            if (isinstance(target.target, cst.Attribute) and target.target.attr.value == "api_base"
+                    and "api_base" in self._settings_assigned(original)):
+                target = target.with_changes(target=target.target.with_changes(attr=cst.Name("base_url")))
+                self.edited()
+            targets.append(target)
+        if not any(t.target.attr.value == "base_url" for t in targets if isinstance(t.target, cst.Attribute)):
+            return updated.with_changes(targets=targets)
+        value = updated.value
+        url = literal_str(value)
+        if url is not None and isinstance(value, cst.SimpleString) and not url.endswith("/"):
+            value = cst.SimpleString(value.value[:len(value.prefix) + len(value.quote)] + url + "/" + value.quote)
+            self.edited()
+        elif url is None:
+            self.review(original, "openai.base_url must end with a slash on openai>=1: the module-level client "
+                                  "appends request paths to it as written (https://host/v1chat/completions otherwise)",
+                        note="openai.base_url must end with a slash on openai>=1 (the client appends paths to it)")
+        return updated.with_changes(targets=targets, value=value)
+
     def _routed_elsewhere(self, call: cst.Call) -> tuple[str, Classification, cst.CSTNode] | None:
         """The setting that sent this 0.x call to another provider: the last endpoint setting before it in the
         innermost block around it that has one, when that setting is another provider's."""
@@ -409,6 +459,19 @@ class Transformer(RuleTransformer):
                 inline = cst.Attribute(value=inline, attr=cst.Name(part))
             self.edited()
             return inline
+        if self.default_client:
+            node: cst.BaseExpression = cst.Name(self.alias)
+            if is_async:  # openai.AsyncOpenAI(api_key=openai.api_key, base_url=openai.base_url, ...)
+                node = cst.Call(func=cst.Attribute(node, cst.Name("AsyncOpenAI")), args=[
+                    kwarg(name, cst.Attribute(cst.Name(self.alias), cst.Name(name)))
+                    for name in ("api_key", "base_url", "organization")])
+            for part in target.split("."):
+                node = cst.Attribute(value=node, attr=cst.Name(part))
+            for q in self.qnames_in(original.value, "openai"):
+                if q.startswith("openai.") and q.count(".") == 1 and isinstance(original.value, cst.Name):
+                    RemoveImportsVisitor.remove_unused_import(self.context, "openai", q[7:])
+            self.edited()
+            return node
         if is_async:
             self.need_async = True
         else:
@@ -574,7 +637,7 @@ class Transformer(RuleTransformer):
             return updated
         target, is_async = hit
         call = updated
-        elsewhere = self._routed_elsewhere(original)
+        elsewhere = None if self.default_client else self._routed_elsewhere(original)
         if elsewhere is not None:
             name, where, stmt = elsewhere
             who = where.provider or "another endpoint"

@@ -454,34 +454,69 @@ CASES = [
         import os
         import openai
 
-        client = openai.OpenAI()
-
 
         def complete(provider, model, messages):
             if provider == "openrouter":
-                # migrate: openai.api_base no longer configures anything: pass it to OpenAI(...)
-                openai.api_base = "https://openrouter.ai/api/v1"
-                # migrate: openai.api_key no longer configures anything: pass it to OpenAI(...)
+                openai.base_url = "https://openrouter.ai/api/v1/"
                 openai.api_key = os.environ["OPENROUTER_API_KEY"]
                 if messages:
-                    # migrate: this call went to OpenRouter (openai.api_key set above), and `client` talks to vLLM: build an OpenAI(...) client for OpenRouter and call through it
-                    return client.chat.completions.create(model=model, messages=messages)
+                    return openai.chat.completions.create(model=model, messages=messages)
             elif provider == "together":
-                # migrate: openai.api_key no longer configures anything: pass it to OpenAI(...)
                 openai.api_key = os.environ["TOGETHER_API_KEY"]
-                # migrate: this call went to Together (openai.api_key set above), and `client` talks to vLLM: build an OpenAI(...) client for Together and call through it
-                return client.chat.completions.create(model=model, messages=messages)
+                return openai.chat.completions.create(model=model, messages=messages)
             else:
-                # migrate: openai.api_base no longer configures anything: pass it to OpenAI(...)
-                openai.api_base = "https://api.openai.com/v1"
-                return client.chat.completions.create(model=model, messages=messages)
-        """, id="OAI004-0x-call-after-an-in-function-setting-of-another-provider-gets-a-note",
-        review=[("OAI004", 11, "openai.api_base set here no longer configures anything"),
-                ("OAI004", 13, "openai.api_key set here no longer configures anything"),
-                ("OAI004", 16, "this call went to OpenRouter (api_key comes from $OPENROUTER_API_KEY) under openai 0.x"),
-                ("OAI004", 19, "openai.api_key set here no longer configures anything"),
-                ("OAI004", 21, "this call went to Together"),
-                ("OAI004", 24, "openai.api_base set here no longer configures anything")]),
+                openai.base_url = "https://api.openai.com/v1/"
+                return openai.chat.completions.create(model=model, messages=messages)
+        """, id="OAI004-0x-calls-of-a-module-pointed-at-another-provider-in-a-function-stay-on-the-module-client"),
+    # swarms 5.1.4 (models/open_router.py): the constructor points the module at OpenRouter with the caller's key;
+    # a client built at import would send the calls, and the OpenRouter key, to vLLM. The base URL the module-level
+    # client reads must end with a slash; a computed one gets a note saying so. An async call builds its client from
+    # the same settings where it runs (there is no module-level async client)
+    case("OAI004", """
+        import os
+        import openai
+
+
+        class OpenRouterChat:
+            def __init__(self, openrouter_api_key, base=None):
+                openai.api_base = base or os.environ.get("OPENROUTER_BASE_URL", "https://openrouter.ai/api/v1")
+                openai.api_key = openrouter_api_key
+
+            def run(self, task):
+                response = openai.ChatCompletion.create(model="openai/gpt-4", messages=[{"role": "user", "content": task}])
+                return response.choices[0].message.content
+
+
+        class Legacy:
+            def __init__(self):
+                openai.api_base = "https://openrouter.ai/api/v1"
+
+            async def run(self, task):
+                return await openai.ChatCompletion.acreate(model="openai/gpt-4", messages=[])
+        """, """
+        import os
+        import openai
+
+
+        class OpenRouterChat:
+            def __init__(self, openrouter_api_key, base=None):
+                # migrate: openai.base_url must end with a slash on openai>=1 (the client appends paths to it)
+                openai.base_url = base or os.environ.get("OPENROUTER_BASE_URL", "https://openrouter.ai/api/v1")
+                openai.api_key = openrouter_api_key
+
+            def run(self, task):
+                response = openai.chat.completions.create(model="openai/gpt-4", messages=[{"role": "user", "content": task}])
+                return response.choices[0].message.content
+
+
+        class Legacy:
+            def __init__(self):
+                openai.base_url = "https://openrouter.ai/api/v1/"
+
+            async def run(self, task):
+                return await openai.AsyncOpenAI(api_key=openai.api_key, base_url=openai.base_url, organization=openai.organization).chat.completions.create(model="openai/gpt-4", messages=[])
+        """, id="OAI004-a-constructor-pointing-the-module-at-another-provider-keeps-the-calls-on-the-module-client",
+        review=[("OAI004", 9, "openai.base_url must end with a slash on openai>=1")]),
     case("OAI004", """
         import openai
         import mylib

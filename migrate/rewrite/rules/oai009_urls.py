@@ -358,6 +358,13 @@ class Transformer(RuleTransformer):
             self.review(original, f"{unserved} stays on OpenAI: vLLM serves no such route, so this URL keeps "
                                   "OpenAI's host")
             return updated
+        unknown = _unknown_route(value) if rest.strip("/") else None
+        if unknown is not None:
+            # (swarms 5.1.4's health check GETs /v1/engines, retired by OpenAI and never served by vLLM)
+            self.review(original, f"{unknown} is no endpoint of the OpenAI API that vLLM serves (a retired or "
+                                  "undocumented route): this URL keeps OpenAI's host; point it at a route vLLM serves "
+                                  "by hand (GET /v1/models answers a health check)")
+            return updated
         self.edited()
         base = self.base_url_expr()
         if not rest:
@@ -388,6 +395,17 @@ def _unserved(url: str) -> str | None:
     if endpoint is None or endpoint.served or not endpoint.path:
         return None
     return f"{endpoint.method} /v1{endpoint.path}"
+
+
+def _unknown_route(url: str) -> str | None:
+    """The path of `url` ("/v1/engines") where it names no endpoint of the API the catalog knows: vLLM serves only
+    endpoints of it (and its own routes, never under OpenAI's host)."""
+    from migrate.catalog import load_catalog
+
+    if load_catalog().endpoint_for_route(None, url) is not None:
+        return None
+    path = "/" + url.split("://", 1)[-1].partition("/")[2].split("?", 1)[0].split("#", 1)[0].rstrip("/")
+    return path if path.strip("/") not in ("", "v1") else None
 
 
 def _return_values(function: cst.FunctionDef) -> list[cst.BaseExpression]:

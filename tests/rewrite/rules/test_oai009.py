@@ -44,10 +44,11 @@ CASES = [
 
         BASE = {ENV_BASE}
         URL = BASE + "/chat/completions"
-        r = requests.post(({ENV_BASE} + "/engines/%s/completions") % "x")
+        # migrate: /v1/engines/%s/completions is no endpoint of the OpenAI API that vLLM serves (a retired or undocumented route): this URL keeps OpenAI's host; point it at a route vLLM serves by hand (GET /v1/models answers a health check)
+        r = requests.post("https://api.openai.com/v1/engines/%s/completions" % "x")
         s = requests.post(URL, json={{}})
         ''', id="OAI009-urls-docstring-kept",
-        review=[]),
+        review=[("OAI009", 9, "/v1/engines/%s/completions is no endpoint")]),
     case("OAI009", """
         import httpx
         import requests
@@ -257,6 +258,36 @@ CASES = [
             return requests.post("https://api.openai.com/v1/images/generations", json=payload, headers=headers)
         """, id="OAI009-unserved-route-stays-on-openai",
         review=[('OAI009', 10, 'POST /v1/images/generations stays on OpenAI: vLLM serves no such route')]),
+    # swarms 5.1.4 (models/gpt4_vision_api.py): a health check GETs /v1/engines, a route OpenAI retired and vLLM never
+    # served; the 0.x engine-scoped completions route likewise. Known endpoints move, as the list of models does
+    case("OAI009", """
+        import requests
+
+        def health():
+            return requests.get("https://api.openai.com/v1/engines").status_code == 200
+
+        def models():
+            return requests.get("https://api.openai.com/v1/models").json()
+
+        def legacy(body):
+            return requests.post("https://api.openai.com/v1/engines/davinci/completions?x=1", json=body).json()
+        """, f"""
+        import requests
+        import os
+
+        def health():
+            # migrate: /v1/engines is no endpoint of the OpenAI API that vLLM serves (a retired or undocumented route): this URL keeps OpenAI's host; point it at a route vLLM serves by hand (GET /v1/models answers a health check)
+            return requests.get("https://api.openai.com/v1/engines").status_code == 200
+
+        def models():
+            return requests.get({ENV_BASE} + "/models").json()
+
+        def legacy(body):
+            # migrate: /v1/engines/davinci/completions is no endpoint of the OpenAI API that vLLM serves (a retired or undocumented route): this URL keeps OpenAI's host; point it at a route vLLM serves by hand (GET /v1/models answers a health check)
+            return requests.post("https://api.openai.com/v1/engines/davinci/completions?x=1", json=body).json()
+        """, id="OAI009-a-route-no-vllm-endpoint-answers-keeps-openais-host",
+        review=[('OAI009', 7, '/v1/engines is no endpoint of the OpenAI API that vLLM serves'),
+                ('OAI009', 14, '/v1/engines/davinci/completions is no endpoint')]),
     case("OAI009", """
         import requests
 

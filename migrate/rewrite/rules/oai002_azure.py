@@ -259,6 +259,13 @@ class Transformer(RuleTransformer):
         q = self.qname_in(original, AZURE_CLASSES)
         module, imported = q.rsplit(".", 1) if q is not None else ("openai", original.value)
         asname = original.value if original.value != imported else None
+        bound = self._plain_name(target)
+        if bound is not None:
+            # `from openai import AzureOpenAI as AzureClient, OpenAI as OpenAIClient` (promptflow-tools 1.0.0): the
+            # module's own name for the plain class, which it already imports
+            RemoveImportsVisitor.remove_unused_import(self.context, module, imported, asname)
+            self.edited()
+            return updated.with_changes(value=bound)
         if self._joinable(original.value):
             # the plain class joins the import of the Azure one, where it is: inside a function (a lazy import of an
             # optional dependency) or a `try: ... except ImportError` it stays there, and does not load at the top
@@ -269,6 +276,17 @@ class Transformer(RuleTransformer):
         RemoveImportsVisitor.remove_unused_import(self.context, module, imported, asname)
         self.edited()
         return updated.with_changes(value=target)
+
+    def _plain_name(self, target: str) -> str | None:
+        """Another name the module binds to the plain class `target` (`OpenAI as OpenAIClient`), by a module-level
+        `from openai import` alone; None where the class's own name would be used."""
+        index = self.state.import_index()
+        if index is None or not index.usable:
+            return None
+        names = sorted(name for name, bound in index.imports.items()
+                       if bound == {f"openai.{target}"} and name != target and name not in index.other
+                       and name not in index.nested)
+        return names[0] if names else None
 
     def _joinable(self, name: str) -> bool:
         """`name` is bound by `from openai import ...` statements only (wherever they are)."""

@@ -469,6 +469,31 @@ CASES = [
         """, id="OAI002-azure-imported-under-try-import-error-stays-there",
         review=[('OAI002', 11, "the arguments spread into it must not carry api_version"),
                 ('OAI002', 11, "AzureOpenAI -> OpenAI for vLLM: dropped api_version")]),
+    # promptflow-tools 1.0.0 (tools/embedding.py): the module imports the plain class under its own name beside the
+    # Azure one: the converted construction uses that name, and the import keeps only it
+    case("OAI002", """
+        from openai import AzureOpenAI as AzureOpenAIClient, OpenAI as OpenAIClient
+
+
+        def embed(text, azure):
+            if azure:
+                client = AzureOpenAIClient(api_key="k", api_version="2024-02-01", azure_endpoint="https://x.openai.azure.com")
+            else:
+                client = OpenAIClient()
+            return client.embeddings.create(input=text, model="text-embedding-3-small").data[0].embedding
+        """, """
+        from openai import OpenAI as OpenAIClient
+
+
+        def embed(text, azure):
+            if azure:
+                # migrate: AzureOpenAI -> OpenAI for vLLM: dropped api_version, azure_endpoint
+                client = OpenAIClient(api_key="k")
+            else:
+                client = OpenAIClient()
+            return client.embeddings.create(input=text, model="text-embedding-3-small").data[0].embedding
+        """, id="OAI002-the-modules-own-name-for-the-plain-class-replaces-the-azure-one",
+        review=[("OAI002", 8, "AzureOpenAI -> OpenAI for vLLM: dropped api_version, azure_endpoint")]),
 ]
 
 

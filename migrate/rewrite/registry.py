@@ -133,9 +133,11 @@ INTRODUCES: dict[str, tuple[Claim, ...]] = {
     "OAI001": (_ENV_READS, Claim("client", ("client",), noted=True), Claim("url", ("url",), noted=True),
                Claim("config", ("base_url", "api_key"), noted=True)),
     "OAI002": (_ENV_READS,),
-    # the client construction it adds (OAI001 points it at vLLM), and the model of a 0.x call that passed it by
-    # position (`Audio.transcribe("whisper-1", f)`), which becomes `model=` and so visible to the scan
-    "OAI004": (_ENV_READS, Claim("client", ("*",)), Claim("call", ("model",))),
+    # the client construction it adds (OAI001 points it at vLLM), the model of a 0.x call that passed it by
+    # position (`Audio.transcribe("whisper-1", f)`), which becomes `model=` and so visible to the scan, and
+    # `openai.base_url` where a module pointed at another provider keeps the module-level client (api_base renamed,
+    # for OAI001 to judge)
+    "OAI004": (_ENV_READS, Claim("client", ("*",)), Claim("call", ("model",)), Claim("config", ("base_url",))),
     "OAI007": (Claim("call", ("tools", "tool_choice"), ("needs-server-flag",)),),
     "OAI009": (_ENV_READS,),
     "OAI010": (_ENV_READS,),

@@ -472,28 +472,24 @@ CASES = [
     # promptflow-tools 1.0.0 (tools/embedding.py): the module imports the plain class under its own name beside the
     # Azure one: the converted construction uses that name, and the import keeps only it
     case("OAI002", """
+        import os
+
         from openai import AzureOpenAI as AzureOpenAIClient, OpenAI as OpenAIClient
 
 
-        def embed(text, azure):
-            if azure:
-                client = AzureOpenAIClient(api_key="k", api_version="2024-02-01", azure_endpoint="https://x.openai.azure.com")
-            else:
-                client = OpenAIClient()
-            return client.embeddings.create(input=text, model="text-embedding-3-small").data[0].embedding
+        def azure_client() -> OpenAIClient:
+            return AzureOpenAIClient(api_version="2024-02-01", azure_endpoint=os.environ["AZURE_OPENAI_ENDPOINT"])
         """, """
+        import os
+
         from openai import OpenAI as OpenAIClient
 
 
-        def embed(text, azure):
-            if azure:
-                # migrate: AzureOpenAI -> OpenAI for vLLM: dropped api_version, azure_endpoint
-                client = OpenAIClient(api_key="k")
-            else:
-                client = OpenAIClient()
-            return client.embeddings.create(input=text, model="text-embedding-3-small").data[0].embedding
+        def azure_client() -> OpenAIClient:
+            # migrate: AzureOpenAI -> OpenAI for vLLM: dropped api_version, azure_endpoint
+            return OpenAIClient()
         """, id="OAI002-the-modules-own-name-for-the-plain-class-replaces-the-azure-one",
-        review=[("OAI002", 8, "AzureOpenAI -> OpenAI for vLLM: dropped api_version, azure_endpoint")]),
+        review=[("OAI002", 9, "AzureOpenAI -> OpenAI for vLLM: dropped api_version, azure_endpoint")]),
 ]
 
 

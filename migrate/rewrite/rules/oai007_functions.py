@@ -1,7 +1,9 @@
 """OAI007 function-calling: legacy `functions=` / `function_call=` become `tools=` / `tool_choice=`.
 
 vLLM's request model does not declare `functions`: it drops the field, and the model never sees the
-functions (tests/server/test_facts.py::test_legacy_functions_ignored). On a chat request:
+functions (tests/server/test_facts.py::test_legacy_functions_ignored). On a chat request (the SDK's, the 0.x
+ChatCompletion's, or LiteLLM's `completion` / `acompletion`, which passes functions= on to the server as they are),
+and on a dict of its arguments built in the same function:
 
     functions=[{"name": "f", ...}]       ->  tools=[{"type": "function", "function": {"name": "f", ...}}]
     functions=FUNCS                      ->  tools=[{"type": "function", "function": f} for f in FUNCS]
@@ -53,7 +55,9 @@ from migrate.rewrite.rules._base import (
 from migrate.rewrite.rules.oai006_responses import _Scopes, response_scopes, typing_cast
 
 _CHAT = {"chat.completions.create", "chat.completions.parse", "chat.completions.stream"}
-_LEGACY_CHAT = frozenset(qualified_calls(_CHAT))  # openai.ChatCompletion.create / .acreate (catalog)
+# openai.ChatCompletion.create / .acreate (catalog), and LiteLLM's chat entry points, which pass functions= on to an
+# OpenAI-compatible server as they are (vLLM drops them) and take tools= / tool_choice= as the SDK does
+_LEGACY_CHAT = frozenset(qualified_calls(_CHAT)) | {"litellm.completion", "litellm.acompletion"}
 
 
 _FUNCTION_TOOL_CALL = "ChatCompletionMessageToolCall"  # in openai.types.chat

@@ -228,6 +228,35 @@ CASES = [
             return event["content"]
         """, None, id="OAI007-function-call-on-other-objects-untouched",
         review=[]),
+    # aider-chat 0.40.0 (sendchat.py) sends its functions through LiteLLM, which passes functions= on to an
+    # OpenAI-compatible server as they are (vLLM drops them) and takes tools= as the SDK does
+    case("OAI007", """
+        import litellm
+
+
+        def send_with_retries(model_name, messages, functions, stream):
+            kwargs = dict(model=model_name, messages=messages, stream=stream)
+            if functions is not None:
+                kwargs["functions"] = functions
+            return litellm.completion(**kwargs)
+
+
+        async def ask(messages, functions):
+            return await litellm.acompletion(model="openai/m", messages=messages, functions=functions, function_call="auto")
+        """, """
+        import litellm
+
+
+        def send_with_retries(model_name, messages, functions, stream):
+            kwargs = dict(model=model_name, messages=messages, stream=stream)
+            if functions is not None:
+                kwargs["tools"] = [{"type": "function", "function": fn} for fn in functions]
+            return litellm.completion(**kwargs)
+
+
+        async def ask(messages, functions):
+            return await litellm.acompletion(model="openai/m", messages=messages, tools=[{"type": "function", "function": fn} for fn in functions], tool_choice="auto")
+        """, id="OAI007-functions-sent-through-litellm-become-tools"),
 ]
 
 

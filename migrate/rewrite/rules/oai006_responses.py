@@ -658,9 +658,12 @@ class Transformer(RuleTransformer):
         self.edited()
         parent = self.parent(original)
         chained = isinstance(parent, (cst.Attribute, cst.Subscript)) and parent.value is original
-        if (len(original.args) == 1 or _is_none(original.args[1].value)
-                or chained and _empty_container(original.args[1].value)):
-            # `.get("delta", {}).get("content")`: the default stood in for a missing key, and a field is never missing
+        default_value = original.args[1].value if len(original.args) == 2 else None
+        if (default_value is None or _is_none(default_value) or chained and _empty_container(default_value)
+                or isinstance(default_value, cst.Dict) and not default_value.elements):
+            # `.get("delta", {}).get("content")`: the default stood in for a missing key, and a field is never missing;
+            # an empty dict default anywhere (`delta = c.get("delta", {})`, metagpt 0.5.2) would only put a dict where
+            # the code now reads attributes: no field of a response object is a dict
             return self._text(original, attr.with_changes(lpar=updated.lpar, rpar=updated.rpar), key)
         default = updated.args[1].value
         if _falsy_literal(original.args[1].value):

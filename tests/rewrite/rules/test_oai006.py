@@ -816,6 +816,44 @@ CASES = [
             return dict(r.usage)
         """, id="OAI006-dict-of-a-response-part-in-upgraded-0x-code-reviewed",
         review=[("OAI006", 10, "dict() on an SDK response object (a pydantic model since openai 1.0) keeps nested")]),
+    # metagpt 0.5.2 (provider/openai_api.py): a streamed delta read with an empty dict for its default; no field of
+    # a response object is a dict, so the default goes (`or {}` would only type the value as a dict, and mypy then
+    # rejects every attribute read of it)
+    case("OAI006", """
+        import openai
+
+        client = openai.OpenAI()
+
+
+        def stream(messages):
+            response = client.chat.completions.create(model="m", messages=messages, stream=True)
+            collected = []
+            for chunk in response:
+                choices = chunk["choices"]
+                if len(choices) > 0:
+                    chunk_message = chunk["choices"][0].get("delta", {})
+                    collected.append(chunk_message)
+                    if "content" in chunk_message:
+                        print(chunk_message["content"], end="")
+            return "".join([m.get("content", "") for m in collected])
+        """, """
+        import openai
+
+        client = openai.OpenAI()
+
+
+        def stream(messages):
+            response = client.chat.completions.create(model="m", messages=messages, stream=True)
+            collected = []
+            for chunk in response:
+                choices = chunk.choices
+                if len(choices) > 0:
+                    chunk_message = chunk.choices[0].delta
+                    collected.append(chunk_message)
+                    if chunk_message.content is not None:
+                        print(chunk_message.content, end="")
+            return "".join([(m.content or "") for m in collected])
+        """, id="OAI006-an-empty-dict-default-of-a-field-goes"),
 ]
 
 

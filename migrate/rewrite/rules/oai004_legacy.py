@@ -18,6 +18,11 @@ trailing slash that client needs), and OAI001 judges them. In a module with no
 0.x call (its calls are in another module, or already 1.x), a setting openai>=1 dropped (`openai.proxy`,
 `openai.api_base`, ...) gets the note wherever it is set. OAI001 then points the construction at vLLM. 0.x APIs with no current counterpart (Edit, Engine, FineTune, ...) are left with a note.
 
+0.x named an object's id `id=` (`openai.File.retrieve(id=f)`); the current methods take it first, positionally
+(`client.files.retrieve(f)`). 0.x also sent any other keyword along as a request parameter; a keyword the current
+method does not take (its parameters come from the SDK, see the catalog: `user_provided_filename=` of File.create)
+raises TypeError there, and gets a `# migrate:` note.
+
 Arguments spread into a converted call can carry 0.x-only keys, which openai>=1 rejects with TypeError:
 
     **{"engine": d, "request_timeout": 30}   ->  **{"model": d, "timeout": 30}
@@ -103,6 +108,8 @@ _LEGACY_ONLY_KWARGS = _legacy.ONLY_KEYWORDS
 # construction takes, and the 0.x settings (catalog).
 SETTINGS = {"api_key": "api_key", "base_url": "base_url", "organization": "organization", "api_type": "",
             "api_version": "", **{name: s.client_argument for name, s in _legacy.SETTINGS.items()}}
+# What every openai>=1 request method takes besides its parameters.
+_REQUEST_OPTIONS = frozenset({"extra_headers", "extra_query", "extra_body", "timeout"})
 # What openai>=1's module-level client reads (api_base: renamed base_url), see _keeps_default_client.
 _DEFAULT_CLIENT_SETTINGS = frozenset({"api_base", "base_url", "api_key", "organization"})
 _SETTING_NOTES = {
@@ -694,6 +701,8 @@ class Transformer(RuleTransformer):
             self.review(original, f"per-request {', '.join(dropped)} dropped: the client carries the endpoint and "
                                   f"key now (use client.with_options(...) if this call needs its own)",
                         note=f"per-request {', '.join(dropped)} dropped: the client carries them now")
+        call = self._path_id(call, target)
+        self._unknown_keywords(original, call, target)
         known = {a.value.value for a in original.args if a.star == "**" and id(a.value) in self.known_spreads}
         args = []
         for arg in call.args:
@@ -701,6 +710,40 @@ class Transformer(RuleTransformer):
                 arg = arg.with_changes(value=self._spread(original, arg.value))
             args.append(arg)
         return call.with_changes(args=args)
+
+    def _path_id(self, call: cst.Call, target: str) -> cst.Call:
+        """`openai.File.retrieve(id=f)` -> `client.files.retrieve(f)`: 0.x named the object's id `id=`, the current
+        methods take it first, positionally, under a name of their own (file_id, model, fine_tuning_job_id)."""
+        endpoint = load_catalog().endpoint(target)
+        identifier = get_arg(call, "id")
+        if (endpoint is None or not endpoint.path or endpoint.path.count("{}") != 1 or identifier is None
+                or "id" in endpoint.sdk_params or any(a.keyword is None for a in call.args)):
+            return call
+        self.edited()
+        first = identifier.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT)
+        rest = [a for a in call.args if a is not identifier]
+        if rest:
+            first = first.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+        elif not isinstance(first.comma, cst.MaybeSentinel):
+            first = first.with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return call.with_changes(args=[first, *rest])
+
+    def _unknown_keywords(self, original: cst.Call, call: cst.Call, target: str) -> None:
+        """Keywords the openai>=1 method does not take (its parameters come from the SDK, see the catalog): 0.x sent
+        any keyword along as a request parameter, 1.x raises TypeError (llama-index 0.8.20's
+        `File.create(..., user_provided_filename=...)`)."""
+        endpoint = load_catalog().endpoint(target)
+        if endpoint is None or not endpoint.sdk_params:
+            return
+        unknown = [a.keyword.value for a in call.args if a.keyword is not None
+                   and a.keyword.value not in endpoint.sdk_params and a.keyword.value not in _REQUEST_OPTIONS]
+        if unknown:
+            names = ", ".join(f"{name}=" for name in unknown)
+            self.review(original, f"{names}: not a parameter of {target} in openai>=1, which raises TypeError on "
+                                  f"it (0.x sent any keyword along): drop it, or send it as extra_body="
+                                  f"{{{', '.join(repr(n) for n in unknown)}: ...}} if the server reads it",
+                        note=f"{names} is not a parameter of {target} in openai>=1 (TypeError): drop it or pass it "
+                             "in extra_body")
 
     # -- file= of an upload: bytes in openai>=1 (see _uploads.py) ------------------------------------------------
     def _upload_file(self, call: cst.Call) -> int | None:

@@ -764,6 +764,37 @@ CASES = [
             return values
         """, id="OAI004-a-module-endpoint-of-another-provider-is-named-in-the-advice",
         review=[("OAI004", 7, "it points at GooseAI, not at OpenAI: pass that URL as base_url")]),
+    # openai 0.28.1's own cli.py and llama-index 0.8.20's fine-tuning: 0.x named an object's id `id=` (the current
+    # methods take it first, positionally) and sent any other keyword along (the current ones raise TypeError)
+    case("OAI004", """
+        import openai
+
+
+        def upload(path):
+            return openai.File.create(file=open(path, "rb"), purpose="fine-tune", user_provided_filename="train.jsonl")
+
+
+        def job(job_id):
+            status = openai.FineTuningJob.retrieve(id=job_id)
+            model = openai.Model.retrieve(id="gpt-4o", request_timeout=5)
+            return status, model
+        """, """
+        import openai
+
+        client = openai.OpenAI()
+
+
+        def upload(path):
+            # migrate: user_provided_filename= is not a parameter of files.create in openai>=1 (TypeError): drop it or pass it in extra_body
+            return client.files.create(file=open(path, "rb"), purpose="fine-tune", user_provided_filename="train.jsonl")
+
+
+        def job(job_id):
+            status = client.fine_tuning.jobs.retrieve(job_id)
+            model = client.models.retrieve("gpt-4o", timeout=5)
+            return status, model
+        """, id="OAI004-id-becomes-the-positional-path-argument-and-unknown-keywords-are-flagged",
+        review=[("OAI004", 9, "user_provided_filename=: not a parameter of files.create in openai>=1")]),
 ]
 
 

@@ -11,7 +11,10 @@ they are dropped, with a `# migrate:` note naming them. A deployment name is wha
 put it in the model map (OAI003 maps it); the note says what it maps to. OAI001 then sets `base_url` and
 `api_key` from the configured environment variables; an `api_key` passed through a name or an expression is an
 Azure key all the same, and is replaced here (with a note): it is never sent to vLLM. Arguments spread into the
-construction (`**params`) get a note: they must not carry the Azure-only ones. Type annotations and unions follow
+construction (`**params`) get a note: they must not carry the Azure-only ones; where the function itself puts an
+Azure-only key into that dict (`params = {"azure_endpoint": ...}`, `params["api_version"] = ...`), OpenAI(...) would
+raise TypeError on it, so the client stays on Azure, with a note saying how to move it (and where every Azure client
+of the module stays for that reason, its annotations keep naming the Azure classes). Type annotations and unions follow
 the rename; `isinstance(client, AzureOpenAI)` alone keeps the Azure class (it asks whether a client is Azure's,
 which the converted ones are not), with a note.
 Calls the converted client makes to endpoints vLLM does not serve get a note from OAI001 (keep them on Azure).
@@ -60,7 +63,9 @@ class Transformer(RuleTransformer):
         super().__init__(context, state)
         self._join: dict[str, set[str]] = {}  # Azure class name -> the plain classes its import statements gain
         self._stays: dict[cst.Call, list[str]] = {}
+        self._spread_azure: dict[cst.Call, list[str]] = {}  # constructions left on Azure: the Azure keys spread in
         self._converts = False
+        self._keeps_names = False
 
     def statement_filter(self):
         # every hook asks for a name inside openai, but the reads of what only an Azure client holds
@@ -80,11 +85,51 @@ class Transformer(RuleTransformer):
         from migrate.rewrite.target import judged_catalog
 
         catalog = judged_catalog(self.state.options) or load_catalog()
+        self._spread_azure: dict[cst.Call, list[str]] = {}
         for construction in constructions:
             names = _Uses(self, node, catalog).unserved_only(construction)
             if names:
                 self._stays[construction] = names
+                continue
+            keys = self._azure_keys_spread(construction)
+            if keys:
+                self._stays[construction] = []
+                self._spread_azure[construction] = keys
         self._converts = any(c not in self._stays for c in constructions)  # an Azure client becomes a plain one
+        # every Azure client the module builds stays on Azure because of what is spread into it: its annotations and
+        # imports keep naming the Azure classes (as where the module builds none that moves, they would be wrong)
+        self._keeps_names = bool(self._spread_azure) and not self._converts
+
+    def _azure_keys_spread(self, construction: cst.Call) -> list[str]:
+        """The Azure-only keys the function puts into the dict it spreads into `construction` (`params = {
+        "azure_endpoint": ...}`, `params["api_version"] = ...`, `dict(azure_deployment=...)`): OpenAI(**params) would
+        raise TypeError on them (phidata 2.4.20, mirascope 0.18.0, langchain-openai 0.2.14's AzureChatOpenAI). []
+        where none shows."""
+        spread = [a.value.value for a in construction.args if a.star == "**" and isinstance(a.value, cst.Name)]
+        if not spread:
+            return []
+        scope = self.parent(construction)
+        while scope is not None and not isinstance(scope, (cst.FunctionDef, cst.Module)):
+            scope = self.parent(scope)
+        if scope is None:
+            return []
+        keys: list[str] = []
+        for assign in walk.find(scope, (cst.Assign, cst.AnnAssign)):
+            targets = [assign.target] if isinstance(assign, cst.AnnAssign) else [t.target for t in assign.targets]
+            for name in targets:
+                if isinstance(name, cst.Name) and name.value in spread:
+                    value = assign.value
+                    if isinstance(value, cst.Dict):
+                        keys += [k for e in value.elements if isinstance(e, cst.DictElement)
+                                 and (k := literal_str(e.key)) in AZURE_ONLY]
+                    elif isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value == "dict":
+                        keys += [a.keyword.value for a in value.args if a.keyword is not None
+                                 and a.keyword.value in AZURE_ONLY]
+                elif (isinstance(name, cst.Subscript) and isinstance(name.value, cst.Name) and name.value.value in spread
+                      and len(name.slice) == 1 and isinstance(name.slice[0].slice, cst.Index)
+                      and literal_str(name.slice[0].slice.value) in AZURE_ONLY):
+                    keys.append(literal_str(name.slice[0].slice.value))
+        return list(dict.fromkeys(keys))
 
     def _staying(self, node: cst.CSTNode) -> bool:
         """`node` is the class named by a construction that stays on Azure, or in the annotation of the attribute
@@ -111,6 +156,15 @@ class Transformer(RuleTransformer):
 
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         if self.qname_in(original.func, AZURE_CLASSES) is None:
+            return updated
+        if original in self._spread_azure:
+            keys = ", ".join(self._spread_azure[original])
+            self.review(original, f"left on Azure OpenAI: the arguments spread into this client carry {keys}, which "
+                                  f"OpenAI(...) raises TypeError on: to move it to vLLM, build "
+                                  f"OpenAI(base_url=..., api_key=...) from ${self.config.base_url_env} and "
+                                  f"${self.config.api_key_env} here instead",
+                        note=f"left on Azure OpenAI: its spread arguments carry {keys} (OpenAI(...) rejects them): "
+                             f"build an OpenAI client from ${self.config.base_url_env} here to move it to vLLM")
             return updated
         if original in self._stays:
             self.review(original, f"left alone: this Azure OpenAI client only calls what vLLM does not serve "
@@ -250,7 +304,7 @@ class Transformer(RuleTransformer):
         if isinstance(parent, cst.AssignTarget):
             return updated  # `AzureOpenAI = object`, the fallback of a failed import: it binds the name, it names no class
         target = self._azure(original)
-        if target is None or self._staying(original) or self._type_test(original):
+        if target is None or self._staying(original) or self._type_test(original) or self._keeps_names:
             return updated
         if isinstance(parent, (cst.ImportAlias, cst.AsName)):
             return updated
@@ -323,7 +377,7 @@ class Transformer(RuleTransformer):
                                   "client has none (AttributeError): drop this read, or read it with getattr and a "
                                   "default")
         target = self._azure(original)
-        if target is None or self._staying(original) or self._type_test(original):
+        if target is None or self._staying(original) or self._type_test(original) or self._keeps_names:
             return updated
         self.edited()
         return updated.with_changes(attr=cst.Name(target))

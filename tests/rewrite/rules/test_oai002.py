@@ -175,15 +175,58 @@ CASES = [
             params = {"api_version": settings.version, "azure_endpoint": settings.endpoint}
             return AzureOpenAI(**params)
         """, """
-        from openai import OpenAI
+        from openai import AzureOpenAI
 
 
         def make_client(settings):
             params = {"api_version": settings.version, "azure_endpoint": settings.endpoint}
-            # migrate: AzureOpenAI -> OpenAI for vLLM: the arguments spread into it must not carry api_version, azure_endpoint, azure_deployment, azure_ad_token, azure_ad_token_provider: OpenAI(...) raises TypeError on them; an api_key among them is the Azure key, which must not go to vLLM: read $OPENAI_API_KEY instead
-            return OpenAI(**params)
+            # migrate: left on Azure OpenAI: its spread arguments carry api_version, azure_endpoint (OpenAI(...) rejects them): build an OpenAI client from $OPENAI_BASE_URL here to move it to vLLM
+            return AzureOpenAI(**params)
         """, id="OAI002-azure-arguments-spread-from-a-dict-left-for-review",
-        review=[('OAI002', 8, "the arguments spread into it must not carry api_version, azure_endpoint")]),
+        review=[('OAI002', 8, "left on Azure OpenAI: the arguments spread into this client carry api_version, azure_endpoint")]),
+    # phidata 2.4.20 (llm/azure/openai_chat.py) and langchain-openai 0.2.14 (AzureChatOpenAI) fill the dict key by
+    # key, or annotate it; a dict whose Azure keys the function does not show still converts, with a note
+    case("OAI002", """
+        from typing import Any, Dict
+
+        from openai import AzureOpenAI, AsyncAzureOpenAI
+
+
+        class AzureChat:
+            client: AzureOpenAI | None = None
+
+            def get_client(self) -> AzureOpenAI:
+                params: Dict[str, Any] = {"api_key": self.api_key}
+                if self.api_version:
+                    params["api_version"] = self.api_version
+                return AzureOpenAI(**params)
+
+            def get_async_client(self) -> AsyncAzureOpenAI:
+                params: dict = {"azure_deployment": self.deployment}
+                return AsyncAzureOpenAI(**params)
+        """, """
+        from typing import Any, Dict
+
+        from openai import AzureOpenAI, AsyncAzureOpenAI
+
+
+        class AzureChat:
+            client: AzureOpenAI | None = None
+
+            def get_client(self) -> AzureOpenAI:
+                params: Dict[str, Any] = {"api_key": self.api_key}
+                if self.api_version:
+                    params["api_version"] = self.api_version
+                # migrate: left on Azure OpenAI: its spread arguments carry api_version (OpenAI(...) rejects them): build an OpenAI client from $OPENAI_BASE_URL here to move it to vLLM
+                return AzureOpenAI(**params)
+
+            def get_async_client(self) -> AsyncAzureOpenAI:
+                params: dict = {"azure_deployment": self.deployment}
+                # migrate: left on Azure OpenAI: its spread arguments carry azure_deployment (OpenAI(...) rejects them): build an OpenAI client from $OPENAI_BASE_URL here to move it to vLLM
+                return AsyncAzureOpenAI(**params)
+        """, id="OAI002-azure-keys-set-into-the-spread-dict-keep-the-client-on-azure",
+        review=[('OAI002', 15, "left on Azure OpenAI: the arguments spread into this client carry api_version"),
+                ('OAI002', 20, "left on Azure OpenAI: the arguments spread into this client carry azure_deployment")]),
     # openai imported lazily, inside the function (an optional dependency): the plain class joins that import, and
     # no import at the top loads openai with the module
     case("OAI002", """

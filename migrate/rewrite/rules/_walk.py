@@ -82,8 +82,8 @@ def visit(node: cst.CSTNode, visitor: cst.CSTVisitor, skip: dict[int, cst.CSTNod
             raise TypeError(f"{visitor_type.__name__}: skipping subtrees needs a visitor without attribute hooks")
         if _dispatches_by_name(visitor_type) and not _instance_hooks(visitor):
             hooked = trivia_hooked(visitor_type)
-            _walk_hooks_skipping(node, visitor, _HOOKS.setdefault(visitor_type, {}), hooked,
-                                 _children if hooked else _inner_children, skip)
+            _walk_hooks(node, visitor, _HOOKS.setdefault(visitor_type, {}), hooked,
+                        _children if hooked else _inner_children, skip)
         else:
             _walk(node, _Skipping(visitor, skip))
         return
@@ -176,7 +176,9 @@ def _instance_hooks(visitor) -> bool:
     return any(name.startswith(("visit_", "leave_")) for name in getattr(visitor, "__dict__", ()))
 
 
-def _walk_hooks(node, visitor, hooks: dict, trivia_hooked: bool, children) -> None:
+def _walk_hooks(node, visitor, hooks: dict, trivia_hooked: bool, children, skip: dict | None = None) -> None:
+    if skip is not None and skip.get(id(node)) is node:
+        return
     node_type = type(node)
     found = hooks.get(node_type)
     if found is None:
@@ -184,33 +186,12 @@ def _walk_hooks(node, visitor, hooks: dict, trivia_hooked: bool, children) -> No
         found = hooks[node_type] = (own_hook(visitor_type, "visit_" + node_type.__name__),
                                     own_hook(visitor_type, "leave_" + node_type.__name__),
                                     not trivia_hooked and is_trivia(node_type))
-    enter, leave, skip = found
-    if skip:
+    enter, leave, trivia = found
+    if trivia:
         return
     if enter is None or enter(visitor, node) is not False:
         for child in children(node):  # _inner_children where trivia is skipped: what it leaves out has no hook
-            _walk_hooks(child, visitor, hooks, trivia_hooked, children)
-    if leave is not None:
-        leave(visitor, node)
-
-
-def _walk_hooks_skipping(node, visitor, hooks: dict, trivia_hooked: bool, children, skip: dict) -> None:
-    """_walk_hooks, not entering the nodes `skip` holds."""
-    if skip.get(id(node)) is node:
-        return
-    node_type = type(node)
-    found = hooks.get(node_type)
-    if found is None:
-        visitor_type = type(visitor)
-        found = hooks[node_type] = (own_hook(visitor_type, "visit_" + node_type.__name__),
-                                    own_hook(visitor_type, "leave_" + node_type.__name__),
-                                    not trivia_hooked and is_trivia(node_type))
-    enter, leave, skipped = found
-    if skipped:
-        return
-    if enter is None or enter(visitor, node) is not False:
-        for child in children(node):
-            _walk_hooks_skipping(child, visitor, hooks, trivia_hooked, children, skip)
+            _walk_hooks(child, visitor, hooks, trivia_hooked, children, skip)
     if leave is not None:
         leave(visitor, node)
 

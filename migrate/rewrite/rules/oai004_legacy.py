@@ -381,9 +381,9 @@ class Transformer(RuleTransformer):
         """`openai.api_base = URL` -> `openai.base_url = URL/` for the module-level client (the 1.x setting, which
         needs the trailing slash: the client appends request paths to it as written)."""
         targets = []
-        for original_target, target in zip(original.targets, updated.targets):
-            if (isinstance(target.target, cst.Attribute) and target.target.attr.value == "api_base"
-                    and "api_base" in self._settings_assigned(original)):
+        renames = "api_base" in self._settings_assigned(original)
+        for target in updated.targets:
+            if renames and isinstance(target.target, cst.Attribute) and target.target.attr.value == "api_base":
                 target = target.with_changes(target=target.target.with_changes(attr=cst.Name("base_url")))
                 self.edited()
             targets.append(target)
@@ -391,10 +391,12 @@ class Transformer(RuleTransformer):
             return updated.with_changes(targets=targets)
         value = updated.value
         url = literal_str(value)
-        if url is not None and isinstance(value, cst.SimpleString) and not url.endswith("/"):
-            value = cst.SimpleString(value.value[:len(value.prefix) + len(value.quote)] + url + "/" + value.quote)
-            self.edited()
-        elif url is None:
+        start = len(value.prefix) + len(value.quote) if isinstance(value, cst.SimpleString) else 0
+        if isinstance(value, cst.SimpleString) and url == value.value[start:-len(value.quote)]:  # no escapes
+            if not url.endswith("/"):
+                value = cst.SimpleString(value.value[:start] + url + "/" + value.quote)
+                self.edited()
+        elif url is None or not url.endswith("/"):
             self.review(original, "openai.base_url must end with a slash on openai>=1: the module-level client "
                                   "appends request paths to it as written (https://host/v1chat/completions otherwise)",
                         note="openai.base_url must end with a slash on openai>=1 (the client appends paths to it)")

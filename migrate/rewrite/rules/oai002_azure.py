@@ -14,8 +14,8 @@ Azure key all the same, and is replaced here (with a note): it is never sent to 
 construction (`**params`) get a note: they must not carry the Azure-only ones; where the function itself puts an
 Azure-only key into that dict (`params = {"azure_endpoint": ...}`, `params["api_version"] = ...`), OpenAI(...) would
 raise TypeError on it, so the client stays on Azure, with a note saying how to move it (and where every Azure client
-of the module stays for that reason, its annotations keep naming the Azure classes). Type annotations and unions follow
-the rename; `isinstance(client, AzureOpenAI)` alone keeps the Azure class (it asks whether a client is Azure's,
+of the module stays for that reason, its annotations keep naming the Azure classes). Type annotations and unions
+follow the rename; `isinstance(client, AzureOpenAI)` alone keeps the Azure class (it asks whether a client is Azure's,
 which the converted ones are not), with a note.
 Calls the converted client makes to endpoints vLLM does not serve get a note from OAI001 (keep them on Azure).
 A client that makes only such calls (an image-generation driver's, in this module or through a base class in

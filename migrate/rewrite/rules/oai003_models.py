@@ -23,8 +23,9 @@ the KeyError is left alone.
 In a module whose model names go to LiteLLM (it imports litellm and no other package that takes model names),
 a mapped name is written "openai/<served model>", the spelling LiteLLM routes to the vLLM endpoint (a bare
 "meta-llama/..." would send LiteLLM looking for a provider of that name), except a parameter's default that every
-use hands to calls other than LiteLLM's (the project's own OpenAI client beside a LiteLLM path); a lookup in LiteLLM's table of models
-(`litellm.supports_function_calling(model)`, `get_model_info`, ...) that may now see the served model gets a note.
+use hands to calls other than LiteLLM's (the project's own OpenAI client beside a LiteLLM path); a lookup in
+LiteLLM's table of models (`litellm.supports_function_calling(model)`, `get_model_info`, ...) that may now see the
+served model gets a note.
 
 A variable whose every read is a side of a comparison (`if config.model_name == MODEL_GPT4:`) names a model some
 other value is tested against, not one a request sends: it is left as it is. An Enum member is not mapped to a

@@ -146,7 +146,7 @@ class Catalog:
 
     def endpoint_for_route(self, method: str | None, path: str) -> Endpoint | None:
         """The SDK endpoint behind a raw HTTP call: ("POST", "https://api.openai.com/v1/chat/completions")."""
-        path = _route_path(path)
+        path = route_path(path)
         if path is None:
             return None
         methods = [method.upper()] if method else ["POST", "GET", "DELETE"]
@@ -402,7 +402,7 @@ def _route_preference(endpoint: Endpoint) -> tuple[int, int, str]:
     return (endpoint.name.startswith("beta."), last not in ("create", "list", "retrieve", "delete", "update"), endpoint.name)
 
 
-def _route_path(url_or_path: str) -> str | None:
+def route_path(url_or_path: str) -> str | None:
     """"https://api.openai.com/v1/chat/completions?x=1" -> "/chat/completions"."""
     text = url_or_path.strip()
     if "://" in text:

@@ -100,8 +100,7 @@ def rewrite_source(source: str, path: str, *, config, options: dict, active: fro
         from migrate.scan.detect.modern import parse as parse_any
 
         try:
-            known = state._index  # a later rule's import index may have parsed the final text already
-            if known is None or known[0] is not after or known[1].tree is None:
+            if not state.parsed(after):  # a later rule's import index may have parsed the final text already
                 parse_any(after, filename=path)  # Python 3.12+ syntax included, whatever Python runs the kit
         except SyntaxError as e:
             last = next(rid for rid, before, aft, _ in reversed(stages) if aft is not before)

@@ -90,6 +90,10 @@ class FileState:
             self._index = (text, ImportIndex(text))
         return self._index[1]
 
+    def parsed(self, text: str) -> bool:
+        """Python's parser has read `text` already (for the import index a rule asked for), without an error."""
+        return self._index is not None and self._index[0] is text and self._index[1].tree is not None
+
     def parents(self, module: cst.Module) -> dict:
         """Node -> parent for the whole tree (ParentNodeProvider's map, without its two rebuilds per node), shared
         by the rules until one changes the tree."""

@@ -59,12 +59,12 @@ def legacy_only(module: cst.Module, source: str, nodes=None) -> dict[int, cst.CS
     `walk.find(module, types)` from a walk the caller makes anyway (FileState.nodes), when it has one."""
     if not candidate(source):
         return {}
+    global _ASSIGNED
     _FLAGS.clear()
-    _ASSIGNED.clear()
+    _ASSIGNED = None
     found: dict[int, cst.CSTNode] = {}
     read = nodes(_READ) if nodes is not None else walk.find(module, _READ)
-    assigned = [node for node in read if isinstance(node, (cst.Assign, cst.AnnAssign))]
-    _ASSIGNED[""] = assigned  # read by _flag, once for all the module's flags
+    _ASSIGNMENTS[:] = [node for node in read if isinstance(node, (cst.Assign, cst.AnnAssign))]
     for node in read:
         if isinstance(node, (cst.Assign, cst.AnnAssign)):
             continue
@@ -145,21 +145,24 @@ def _sides(module, test, body, other):
 
 
 _FLAGS: dict[str, str | None] = {}  # flag's text -> the polarity of what it is assigned, for the module in hand
-# a lone assignment target's text -> the values assigned it, in the module in hand ("": every assignment there)
-_ASSIGNED: dict[str, list] = {}
+_ASSIGNMENTS: list = []  # every assignment of the module in hand (legacy_only's walk finds them)
+# a lone assignment target's text -> the values assigned it (_ASSIGNMENTS by target), built by the first flag read
+_ASSIGNED: dict[str, list] | None = None
 
 
 def _flag(module, test) -> str | None:
     """The polarity of a flag the module sets from a version test (`self._v1 = openai.__version__.startswith("1.")`,
     chromadb 0.5.5, then `if self._v1:`): every assignment of it reads the same way; None otherwise."""
+    global _ASSIGNED
     while isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
         test = test.expression
     if not isinstance(test, (cst.Name, cst.Attribute)):
         return None
     name = module.code_for_node(test)
     if name not in _FLAGS:
-        if len(_ASSIGNED) == 1:  # the assignments legacy_only found, by target, once per module
-            for a in _ASSIGNED[""]:
+        if _ASSIGNED is None:  # once per module, however many flags it tests
+            _ASSIGNED = {}
+            for a in _ASSIGNMENTS:
                 if a.value is not None and (isinstance(a, cst.AnnAssign) or len(a.targets) == 1):
                     target = a.target if isinstance(a, cst.AnnAssign) else a.targets[0].target
                     _ASSIGNED.setdefault(module.code_for_node(target), []).append(a.value)

@@ -241,41 +241,9 @@ class Transformer(RuleTransformer):
                               "model's tokenizer (vLLM's POST /tokenize)")
         return updated
 
-    def _only_for_openai(self, param: cst.Param) -> bool:
-        """Every use of the parameter is the model of a call that stays on OpenAI (an endpoint vLLM does not serve,
-        another provider's client): `def make_assistant(model="gpt-4o"): client.beta.assistants.create(model=model)`
-        keeps OpenAI's name (embedchain 0.1.50)."""
-        function = self.parent(self.parent(param))
-        if not isinstance(function, cst.FunctionDef):
-            return False
-        uses = [n for n in walk.find(function.body, cst.Name) if n.value == param.name.value]
-        seen = False
-        for use in uses:
-            arg = self.parent(use)
-            if isinstance(arg, cst.Arg) and arg.keyword is use or isinstance(arg, cst.Attribute) and arg.attr is use:
-                continue  # `model=` itself, `x.model`: not a use of the parameter
-            if not (isinstance(arg, cst.Arg) and arg.value is use and arg.keyword is not None
-                    and arg.keyword.value in MODEL_KEYWORDS and self._stays_on_openai(self.parent(arg))):
-                return False
-            seen = True
-        return seen
-
-    def _key_error_handled(self, node: cst.CSTNode) -> bool:
-        current = self.parent(node)
-        while current is not None and not isinstance(current, (cst.FunctionDef, cst.Module)):
-            if isinstance(current, cst.Try) and any(
-                    h.type is None or any(n in _HANDLES_KEY_ERROR for n in re.findall(r"\w+", code_of(h.type)))
-                    for h in current.handlers):
-                return True
-            current = self.parent(current)
-        return False
-
-    def _param_to_litellm(self, param: cst.Param) -> bool | None:
-        """False where every use of the parameter is the model of a call, none of them LiteLLM's, in a module whose
-        names otherwise go to LiteLLM: guardrails-ai 0.4.5 has `def _invoke_llm(self, model="gpt-3.5-turbo")` for
-        its OpenAI client and for `litellm.completion` side by side. None: as the module's names go."""
-        if not self._through_litellm():
-            return None
+    def _model_calls(self, param: cst.Param) -> list[cst.Call] | None:
+        """The calls the function hands its parameter to as their model (`f(model=model)`), where that is every use
+        of it; None where some use does something else with it (stores it, passes it on, tests it)."""
         function = self.parent(self.parent(param))
         if not isinstance(function, cst.FunctionDef):
             return None
@@ -289,21 +257,47 @@ class Transformer(RuleTransformer):
             call = self.parent(arg)
             if not (isinstance(arg, cst.Arg) and arg.value is use and arg.keyword is not None
                     and arg.keyword.value in MODEL_KEYWORDS and isinstance(call, cst.Call)):
-                return None  # stored, passed on, tested: where it goes is not said here
+                return None
             calls.append(call)
-        if not calls or any(self.qnames_in(call.func, "litellm") for call in calls):
-            return None  # LiteLLM's completion calls and its model-table lookups alike read its spelling
+        return calls
+
+    def _only_for_openai(self, calls: list[cst.Call] | None) -> bool:
+        """Every use of the parameter is the model of a call that stays on OpenAI (an endpoint vLLM does not serve,
+        another provider's client): `def make_assistant(model="gpt-4o"): client.beta.assistants.create(model=model)`
+        keeps OpenAI's name (embedchain 0.1.50). `calls`: _model_calls of the parameter."""
+        return bool(calls) and all(self._stays_on_openai(call) for call in calls)
+
+    def _key_error_handled(self, node: cst.CSTNode) -> bool:
+        current = self.parent(node)
+        while current is not None and not isinstance(current, (cst.FunctionDef, cst.Module)):
+            if isinstance(current, cst.Try) and any(
+                    h.type is None or any(n in _HANDLES_KEY_ERROR for n in re.findall(r"\w+", code_of(h.type)))
+                    for h in current.handlers):
+                return True
+            current = self.parent(current)
+        return False
+
+    def _to_litellm(self, calls: list[cst.Call] | None) -> bool | None:
+        """False where every use of a parameter is the model of a call (`calls`: its _model_calls), none of them
+        LiteLLM's, in a module whose names otherwise go to LiteLLM: guardrails-ai 0.4.5 has `def _invoke_llm(self,
+        model="gpt-3.5-turbo")` for its OpenAI client and for `litellm.completion` side by side. None: as the
+        module's names go (LiteLLM's completion calls and its model-table lookups alike read its spelling)."""
+        if not calls or not self._through_litellm() or any(self.qnames_in(call.func, "litellm") for call in calls):
+            return None
         return False
 
     def leave_Param(self, original: cst.Param, updated: cst.Param):
-        if original.default is None or self._only_for_openai(original):
+        if original.default is None:
+            return updated
+        calls = self._model_calls(original)
+        if self._only_for_openai(calls):
             return updated
         report = bool(_MODELISH.search(original.name.value))
         if not report and self.config.map_model(literal_str(original.default) or "") is None:
             return updated
         return updated.with_changes(default=self._map(original.default, updated.default,
                                                       f"default of {original.name.value}", report,
-                                                      litellm=self._param_to_litellm(original)))
+                                                      litellm=self._to_litellm(calls)))
 
     def leave_Assign(self, original: cst.Assign, updated: cst.Assign):
         names = [n for t in original.targets if (n := _target_name(t.target))]

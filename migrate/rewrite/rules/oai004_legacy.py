@@ -468,34 +468,29 @@ class Transformer(RuleTransformer):
                 inline = cst.Attribute(value=inline, attr=cst.Name(part))
             self.edited()
             return inline
+        node: cst.BaseExpression
         if self.default_client:
-            node: cst.BaseExpression = cst.Name(self.alias)
+            node = cst.Name(self.alias)
             if is_async:  # openai.AsyncOpenAI(api_key=openai.api_key, base_url=openai.base_url, ...)
                 node = cst.Call(func=cst.Attribute(node, cst.Name("AsyncOpenAI")), args=[
                     kwarg(name, cst.Attribute(cst.Name(self.alias), cst.Name(name)))
                     for name in ("api_key", "base_url", "organization")])
-            for part in target.split("."):
-                node = cst.Attribute(value=node, attr=cst.Name(part))
-            for q in self.qnames_in(original.value, "openai"):
-                if q.startswith("openai.") and q.count(".") == 1 and isinstance(original.value, cst.Name):
-                    RemoveImportsVisitor.remove_unused_import(self.context, "openai", q[7:])
-            self.edited()
-            return node
-        if is_async:
-            self.need_async = True
         else:
-            self.need_sync = True
-        if self.function_depth == 0 and self.current_top is not None:
-            # a call that runs while the module loads: the client must exist before this statement
-            self.first_use = self.current_top if self.first_use is None else min(self.first_use, self.current_top)
+            if is_async:
+                self.need_async = True
+            else:
+                self.need_sync = True
+            if self.function_depth == 0 and self.current_top is not None:
+                # a call that runs while the module loads: the client must exist before this statement
+                self.first_use = self.current_top if self.first_use is None else min(self.first_use, self.current_top)
+            node = cst.Name(self.async_name if is_async else self.sync_name)
         for q in self.qnames_in(original.value, "openai"):
             if q.startswith("openai.") and q.count(".") == 1 and isinstance(original.value, cst.Name):
                 # from openai import ChatCompletion: drop the import once nothing uses it
                 RemoveImportsVisitor.remove_unused_import(self.context, "openai", q[7:])
-        node: cst.BaseExpression = cst.Name(self.async_name if is_async else self.sync_name)
         for part in target.split("."):
             node = cst.Attribute(value=node, attr=cst.Name(part))
-        if self._compared(original):
+        if not self.default_client and self._compared(original):
             method = code(node)
             self.review(original, f"compares with {method}, a method bound to this module's client: the same "
                                   f"method of any other client (another module's, the caller's) is not equal to it, "

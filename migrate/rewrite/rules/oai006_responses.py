@@ -659,8 +659,8 @@ class Transformer(RuleTransformer):
         parent = self.parent(original)
         chained = isinstance(parent, (cst.Attribute, cst.Subscript)) and parent.value is original
         default_value = original.args[1].value if len(original.args) == 2 else None
-        if (default_value is None or _is_none(default_value) or chained and _empty_container(default_value)
-                or isinstance(default_value, cst.Dict) and not default_value.elements):
+        if (default_value is None or _is_none(default_value)
+                or _empty_container(default_value) and (chained or isinstance(default_value, cst.Dict))):
             # `.get("delta", {}).get("content")`: the default stood in for a missing key, and a field is never missing;
             # an empty dict default anywhere (`delta = c.get("delta", {})`, metagpt 0.5.2) would only put a dict where
             # the code now reads attributes: no field of a response object is a dict

@@ -400,12 +400,12 @@ def _unserved(url: str) -> str | None:
 def _unknown_route(url: str) -> str | None:
     """The path of `url` ("/v1/engines") where it names no endpoint of the API the catalog knows: vLLM serves only
     endpoints of it (and its own routes, never under OpenAI's host)."""
-    from migrate.catalog import load_catalog
+    from migrate.catalog import load_catalog, route_path
 
     if load_catalog().endpoint_for_route(None, url) is not None:
         return None
-    path = "/" + url.split("://", 1)[-1].partition("/")[2].split("?", 1)[0].split("#", 1)[0].rstrip("/")
-    return path if path.strip("/") not in ("", "v1") else None
+    path = route_path(url)
+    return f"/v1{path}" if path not in (None, "/v1") else None
 
 
 def _return_values(function: cst.FunctionDef) -> list[cst.BaseExpression]:

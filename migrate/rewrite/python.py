@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from migrate.rewrite.registry import BY_ID, PYTHON_ORDER
 from migrate.scan.detect.source import code_lines
 
+
 # A module that imports the OpenAI SDK or a library that wraps it (OAI012), or talks to the REST API by URL.
 _USES_OPENAI = re.compile(
     rb"^[ \t]*(?:from[ \t]+openai\b|import[ \t]+(?:[\w.]+[ \t]*(?:as[ \t]+\w+)?[ \t]*,[ \t]*)*openai\b)|api\.openai\.com"
@@ -73,7 +74,7 @@ def rewrite_source(source: str, path: str, *, config, options: dict, active: fro
     stages: list[tuple[str, object, object, list]] = []  # (rule, tree before, tree after, review items)
     changed = False
     current = source
-    codes = _Codes(tree, source)
+    codes = _Codes(tree, source, state.ast_of)
     for rid in wanted:
         module = _rule(rid)
         if not module.wanted(current, state):
@@ -135,11 +136,25 @@ class _Codes:
     without a change of text is dropped from `stages`: its id must not pass to a later tree while its text is here).
     """
 
-    def __init__(self, tree, source: str) -> None:
+    def __init__(self, tree, source: str, ast_of=None) -> None:
         self._texts: dict[int, str] = {id(tree): source}
         self._lines: dict[int, list[str]] = {}
         self._trees: list = [tree]
         self._pieces: tuple | None = None  # (tree, {id(statement): its text}) of the last tree printed
+        self._source = (tree, source, ast_of)  # its statements' texts are cut from the source when first needed
+
+    def _seed(self) -> None:
+        """The statements of the parsed tree, as texts cut from the source (see source_pieces), so that the first
+        tree a rule changes prints only the statements it changed."""
+        tree, source, ast_of = self._source
+        self._source = None
+        syntax = ast_of(source) if ast_of is not None else None
+        if syntax is not None and self._pieces is None:
+            from migrate.rewrite.rules._prune import source_pieces
+
+            pieces = source_pieces(tree, source, syntax)
+            if pieces is not None:
+                self._pieces = (tree, pieces)
 
     def __call__(self, tree) -> str:
         text = self._texts.get(id(tree))
@@ -155,6 +170,8 @@ class _Codes:
         last line break LibCST takes off, is printed whole."""
         if not tree.has_trailing_newline or not tree.body:
             return tree.code
+        if self._source is not None:
+            self._seed()
         known: dict[int, str] = {}
         last = self._pieces
         if (last is not None and last[0].default_indent == tree.default_indent

@@ -90,6 +90,16 @@ class FileState:
             self._index = (text, ImportIndex(text))
         return self._index[1]
 
+    def ast_of(self, text: str) -> ast.Module | None:
+        """Python's tree of `text`: the import index's when it is of that text, else parsed now; None when the
+        running Python cannot parse it."""
+        if self._index is not None and self._index[0] is text:
+            return self._index[1].tree
+        try:
+            return ast.parse(text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+
     def parsed(self, text: str) -> bool:
         """Python's parser has read `text` already (for the import index a rule asked for), without an error."""
         return self._index is not None and self._index[0] is text and self._index[1].tree is not None

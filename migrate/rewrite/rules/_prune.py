@@ -107,6 +107,56 @@ class Outline:
             self.spans[id(node)] = (starts[line - 1], starts[last], group)
 
 
+def source_pieces(tree, source: str, syntax: ast.Module) -> dict[int, str] | None:
+    """{id(statement): its text} for the top-level statements of `tree`, the LibCST tree of `source`, cut from the
+    source instead of printed: the same text as tree.code_for_node(statement), since a tree prints as its source.
+
+    Where each statement's text begins comes from Python's parser (`syntax`, the `ast` of the same text: its first
+    line, decorators included) less the comment and blank lines LibCST gives it (`leading_lines`, one line each);
+    the module's header and footer lines are the rest. None, and the statements are printed, when the two trees
+    do not line up or anything but comment and blank lines lies between two statements (a parenthesized
+    expression statement, whose parentheses Python's positions leave out)."""
+    groups: list[tuple[int, int]] = []  # (first line, last line) of each LibCST statement, from ast
+    for stmt in syntax.body:
+        first = min([stmt.lineno, *(d.lineno for d in getattr(stmt, "decorator_list", ()))])
+        last = stmt.end_lineno or stmt.lineno
+        if groups and first == groups[-1][1] and not isinstance(stmt, _COMPOUND):
+            groups[-1] = (groups[-1][0], max(last, groups[-1][1]))  # `a; b`: one statement line for LibCST
+        else:
+            groups.append((first, last))
+    body = tree.body
+    if len(groups) != len(body):
+        return None
+    starts = [0, *(m.end() for m in _LINE_END.finditer(source))]  # offset of each line's start (1-based: [n-1])
+    if starts[-1] != len(source):
+        starts.append(len(source))
+    count = len(starts) - 1  # lines
+    ends_at = count - len(tree.footer)  # the last statement's text ends on this line
+    previous_end = len(tree.header)
+    begins: list[int] = []
+    for stmt, (first, last) in zip(body, groups):
+        begin = first - len(stmt.leading_lines)
+        if begin != previous_end + 1 and not _only_comments(source, starts, previous_end + 1, begin):
+            return None
+        if begin <= previous_end or not _only_comments(source, starts, begin, first):
+            return None
+        begins.append(begin)
+        previous_end = last
+    if previous_end > ends_at or not _only_comments(source, starts, previous_end + 1, ends_at + 1):
+        return None
+    begins.append(ends_at + 1)
+    return {id(stmt): source[starts[a - 1]:starts[b - 1]] for stmt, a, b in zip(body, begins, begins[1:])}
+
+
+def _only_comments(source: str, starts: list[int], a: int, b: int) -> bool:
+    """Lines a .. b-1 (1-based) are blank or comment lines (and none ends in a line continuation)."""
+    for line in range(a, b):
+        text = source[starts[line - 1]:starts[line]].strip()
+        if text and not text.startswith("#"):
+            return False
+    return True
+
+
 def _same(node: cst.CSTNode, group: list[ast.stmt]) -> bool:
     """Whether the LibCST statement and the ast statements are the same code (kinds, and names of definitions)."""
     if isinstance(node, cst.SimpleStatementLine):

@@ -54,6 +54,16 @@ SCALAR_FIELDS = frozenset({
 # completion's `text`): each is declared on one kind only, so `"text" in choice` tests which kind it is, and reading
 # the attribute on another kind raises AttributeError. Checked against the SDK by tests/rewrite/test_sdk_names.py.
 CHOICE_KIND_FIELDS = frozenset({"message", "delta", "text"})
+# What the keys OAI006 takes for a response's (`x["choices"]`, `x["usage"]`, `x["embedding"]`) hold, by the fields
+# their items have: `answer["choices"][0]["turns"]` reads a field no choice has, so `answer` is some other dict.
+# Checked against the SDK's models by tests/rewrite/test_sdk_names.py.
+TELLTALE_ITEM_FIELDS = {
+    "choices": frozenset({"delta", "finish_reason", "index", "logprobs", "message", "text"}),
+    "usage": frozenset({"completion_tokens", "completion_tokens_details", "input_tokens", "input_tokens_details",
+                        "output_tokens", "output_tokens_details", "prompt_tokens", "prompt_tokens_details",
+                        "total_tokens"}),
+    "embedding": frozenset(),  # a list of floats
+}
 # Text fields typed `str | None` on current responses that 0.x code read as strings (message.content is None when
 # the model answers with tool calls only, a fine-tuning job's fine_tuned_model until it succeeds): where the code
 # needs a str, OAI006 writes typing.cast(str, ...), which keeps the 0.x value (None stayed None) and type-checks.

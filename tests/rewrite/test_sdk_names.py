@@ -15,7 +15,7 @@ from migrate.catalog.facts import (
     LEGACY_EXCEPTION_NAMES_REUSED,
     LEGACY_TOP_LEVEL_EXCEPTIONS,
 )
-from migrate.rewrite.flow import CHOICE_KIND_FIELDS, SCALAR_FIELDS
+from migrate.rewrite.flow import CHOICE_KIND_FIELDS, SCALAR_FIELDS, TELLTALE_ITEM_FIELDS
 from migrate.rewrite.rules.oai004_legacy import LEGACY
 from migrate.rewrite.rules.oai005_errors import ERRORS, TOP_LEVEL_RENAMES
 
@@ -160,3 +160,22 @@ def test_choice_kind_fields_are_those_only_one_kind_of_choice_declares():
 
     fields = [set(cls.model_fields) for cls in (Choice, ChunkChoice, CompletionChoice)]
     assert set.union(*fields) - set.intersection(*fields) == CHOICE_KIND_FIELDS
+
+
+def test_telltale_item_fields_are_the_fields_of_choices_and_usage():
+    from openai.types.chat.chat_completion import Choice
+    from openai.types.chat.chat_completion_chunk import Choice as ChunkChoice
+    from openai.types.completion_choice import CompletionChoice
+    from openai.types.completion_usage import CompletionUsage
+    from openai.types.create_embedding_response import Usage as EmbeddingUsage
+    from openai.types.responses import ResponseUsage
+
+    assert TELLTALE_ITEM_FIELDS["choices"] == set().union(
+        *(cls.model_fields for cls in (Choice, ChunkChoice, CompletionChoice)))
+    assert TELLTALE_ITEM_FIELDS["usage"] == set().union(
+        *(cls.model_fields for cls in (CompletionUsage, EmbeddingUsage, ResponseUsage)))
+    import typing
+
+    from openai.types.embedding import Embedding
+
+    assert Embedding.model_fields["embedding"].annotation == typing.List[float]  # no keys below it

@@ -103,7 +103,15 @@ def wanted(source: str, state) -> bool:
 def _is_response_call(node: cst.CSTNode) -> bool:
     if isinstance(node, cst.Await):
         node = node.expression
-    return isinstance(node, cst.Call) and flow.is_response_tail(attr_tail(node.func))
+    if not isinstance(node, cst.Call):
+        return False
+    tail = attr_tail(node.func)
+    receiver = node.func
+    while isinstance(receiver, cst.Attribute):
+        receiver = receiver.value
+    if tail and not isinstance(receiver, cst.Name):
+        tail = ["", *tail]  # a receiver that is not a name (`openai.OpenAI(...).embeddings.create`), as flow._tail
+    return flow.is_response_tail(tail)
 
 
 def response_scopes(state, module: cst.Module) -> tuple[_Scopes, dict[int, dict[str, str]]]:
@@ -143,8 +151,18 @@ class _Scopes(cst.CSTVisitor):
         self.defined: dict[int, dict[str, int]] = {0: {}}
         self._returns: dict[int, list] = {}  # id(function) -> the values its returns give
         self._generators: set[int] = set()  # id(function) of the ones that yield
+        self.enclosing: dict[int, int] = {}  # function scope -> the scope its body reads free names from
+
+    def binder(self, name: str, scope: int) -> int:
+        """The scope whose binding of `name` code in `scope` reads: its own when it assigns the name, else that of
+        the function around it that does (a closure: chainlit's `async def create_event_stream()` reads `response`
+        of the function that defines it), else the module."""
+        while scope != 0 and name not in self.assigned.get(scope, ()):
+            scope = self.enclosing.get(scope, 0)
+        return scope
 
     def _scope_push(self, node) -> None:
+        self.enclosing[id(node)] = self.stack[-1]
         self.stack.append(id(node))
         self.flows[id(node)] = []
         self.assigned[id(node)] = set()
@@ -236,9 +254,7 @@ class _Scopes(cst.CSTVisitor):
             # chunks.append(chunk): a list of responses, followed as a list literal
             item = node.args[-1].value
             if func.attr.value == "append":
-                scope = self.stack[-1]
-                if scope != 0 and func.value.value not in self.assigned.get(scope, ()):
-                    scope = 0
+                scope = self.binder(func.value.value, self.stack[-1])
                 wrapped = cst.List([cst.Element(item)])
                 if func.value.value in self.dict_lists.get(scope, ()):
                     self.dumped.add(id(wrapped))
@@ -320,8 +336,7 @@ class _Scopes(cst.CSTVisitor):
         parts of one (`data = resp["data"]`)."""
         if not isinstance(node, cst.Name) or depth > 4:
             return False
-        if scope != 0 and node.value not in self.assigned.get(scope, ()):
-            scope = 0
+        scope = self.binder(node.value, scope)
         values = [v for name, v in self.flows.get(scope, ()) if name == node.value]
         # `for d in d["data"]`: a value read out of the name's own earlier value is plain when every other one is
         own = [v for v in values if isinstance(v, (cst.Subscript, cst.Attribute, cst.Call)) and _root(v) == node.value]
@@ -342,7 +357,8 @@ class _Scopes(cst.CSTVisitor):
         scalars = getattr(self, "scalars", {})
         if node.value in scalars.get(scope, ()):
             return True
-        return scope != 0 and node.value not in self.assigned.get(scope, ()) and node.value in scalars.get(0, ())
+        binder = self.binder(node.value, scope)
+        return binder != scope and node.value in scalars.get(binder, ())
 
     def rooted(self, node: cst.CSTNode, scope: int, known) -> bool:
         """`node` is certainly (part of) a response."""
@@ -390,9 +406,7 @@ class _Scopes(cst.CSTVisitor):
     def lookup(self, name: str, scope: int, known) -> str | None:
         if name in known.get(scope, ()):
             return known[scope][name]
-        if scope != 0 and name not in self.assigned.get(scope, ()):
-            return known.get(0, {}).get(name)
-        return None
+        return known.get(self.binder(name, scope), {}).get(name)
 
     def reference(self, func: cst.BaseExpression, scope: int) -> str | None:
         """How the facts name the function a call calls ("ask", "llm.ask", "Bot.ask" for self.ask in Bot)."""
@@ -402,8 +416,8 @@ class _Scopes(cst.CSTVisitor):
         method = self.methods.get(scope)
         if method is not None and len(chain) == 2 and chain[0] == method[1]:
             return f"{method[0]}.{chain[1]}"
-        if scope != 0 and chain[0] in self.assigned.get(scope, ()):
-            return None
+        if self.binder(chain[0], scope) != 0:
+            return None  # a method of a local value
         return ".".join(chain)
 
 
@@ -596,7 +610,7 @@ class Transformer(RuleTransformer):
                                                       rpar=updated.rpar), key)
         if self._maybe(original.value):
             self._maybe_review(original, f'["{key}"]')
-        elif key in _TELLTALE and self._looks_like_response(original.value):
+        elif key in _TELLTALE and self._looks_like_response(original.value) and self._reads_fit(original, key):
             self.review(original, f'["{key}"] looks like dict-style access on an SDK response: current responses are '
                                   f"objects (use .{key}) unless this is a plain dict",
                         note="this looks like a read of an SDK response, an object in openai>=1: use attribute access "
@@ -752,9 +766,7 @@ class Transformer(RuleTransformer):
             if isinstance(node, cst.Await):
                 node = node.expression
             elif isinstance(node, cst.Name):
-                scope = self.stack[-1]
-                if scope != 0 and node.value not in self.scopes.assigned.get(scope, ()):
-                    scope = 0
+                scope = self.scopes.binder(node.value, self.stack[-1])
                 values = [v for n, v in self.scopes.flows.get(scope, ()) if n == node.value]
                 if len(values) != 1 or values[0] is None:
                     return None
@@ -783,10 +795,7 @@ class Transformer(RuleTransformer):
     # messages.append(message)  ->  messages.append(message.model_dump(exclude_unset=True))
     def _dict_list(self, name: str) -> bool:
         """`name` is a list the code fills with dicts it builds (`[{"role": "user", ...}]`, `.append({...})`)."""
-        scope = self.stack[-1]
-        if scope != 0 and name not in self.scopes.assigned.get(scope, ()):
-            scope = 0
-        return name in self.scopes.dict_lists.get(scope, ())
+        return name in self.scopes.dict_lists.get(self.scopes.binder(name, self.stack[-1]), ())
 
     def _append(self, original: cst.Call, updated: cst.Call) -> cst.Call:
         """A response (a message, say) appended to a list of dicts: in 0.x it was a dict too. model_dump(exclude_unset=
@@ -875,6 +884,20 @@ class Transformer(RuleTransformer):
             return False
         return isinstance(node, (cst.Name, cst.Attribute)) and not self.scopes.plain_dict(node, self.stack[-1]) and not (
             isinstance(node, cst.Name) and (self._item_of_plain_dict(node) or self._normalized_before(node)))
+
+    def _reads_fit(self, node: cst.Subscript, key: str) -> bool:
+        """The first key read below `node` (`x["choices"]`), past indexes, is a field of what `key` holds on a response
+        (flow.TELLTALE_ITEM_FIELDS), or is written: `answer["choices"][0]["turns"]` reads what no choice has."""
+        fields = flow.TELLTALE_ITEM_FIELDS[key]
+        current = node
+        while True:
+            parent = self.parent(current)
+            if not isinstance(parent, cst.Subscript) or parent.value is not current:
+                return True
+            inner = _literal_key(parent)
+            if inner is not None:
+                return inner in fields or self._stored(parent)  # a key written into it: a response's would fail too
+            current = parent
 
     def _normalized_before(self, node: cst.Name) -> bool:
         """A statement that runs before `node`, in its function, makes the name a dict whatever it held (see

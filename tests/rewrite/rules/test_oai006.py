@@ -166,6 +166,53 @@ CASES = [
             return openai.chat.completions.create(**kwargs)
         """, id="OAI006-dict-annotated-parameters-and-normalized-values-are-plain",
         review=[('OAI006', 21, '["choices"] looks like dict-style access on an SDK response')]),
+    # nemoguardrails 0.5.0: openai imported inside the method, so the upgrade builds the client in place
+    case("OAI004,OAI006", """
+        class Index:
+            def embed(self, documents):
+                import openai
+
+                res = openai.Embedding.create(input=documents, engine=self.model)
+                return [record["embedding"] for record in res["data"]]
+        """, """
+        class Index:
+            def embed(self, documents):
+                import openai
+
+                res = openai.OpenAI().embeddings.create(input=documents, model=self.model)
+                return [record.embedding for record in res.data]
+        """, id="OAI006-a-response-of-a-client-built-in-place"),
+    case("OAI006", """
+        import openai
+
+
+        def judge(answer, ref, stats):
+            first = answer["choices"][0]["turns"][0]  # the app's own answer records: no choice has `turns`
+            second = ref["usage"]["gpu_seconds"]
+            score = stats["embedding"]["norm"]
+            text = answer["choices"][0]["message"]["content"]
+            return first, second, score, text
+
+
+        def chat(**kwargs):
+            return openai.chat.completions.create(**kwargs)
+        """, """
+        import openai
+
+
+        def judge(answer, ref, stats):
+            first = answer["choices"][0]["turns"][0]  # the app's own answer records: no choice has `turns`
+            second = ref["usage"]["gpu_seconds"]
+            score = stats["embedding"]["norm"]
+            # migrate: this looks like a read of an SDK response, an object in openai>=1: use attribute access if it is one
+            text = answer["choices"][0]["message"]["content"]
+            return first, second, score, text
+
+
+        def chat(**kwargs):
+            return openai.chat.completions.create(**kwargs)
+        """, id="OAI006-reads-no-response-has-are-of-plain-dicts",
+        review=[('OAI006', 10, '["choices"] looks like dict-style access on an SDK response')]),
     case("OAI006", """
         import json
 

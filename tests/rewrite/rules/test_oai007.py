@@ -51,6 +51,40 @@ CASES = [
             return call
         """, id="OAI007-a-chat-answer-known-by-its-shape",
         review=[('OAI007', 14, "a streamed delta.function_call: vLLM streams a tool call as delta.tool_calls")]),
+    # chainlit 0.7.700's playground: the answer is read in a generator defined inside the function that asked
+    case("OAI007", """
+        from openai import AsyncOpenAI
+
+
+        async def complete(client: AsyncOpenAI, messages, functions):
+            response = await client.chat.completions.create(model="m", messages=messages, functions=functions)
+
+            async def events():
+                message = response.choices[0].message
+                if call := message.function_call:
+                    yield call.name
+                else:
+                    yield message.content or ""
+
+            return events()
+        """, """
+        from openai import AsyncOpenAI
+        from openai.types.chat import ChatCompletionMessageToolCall
+        from typing import cast
+
+
+        async def complete(client: AsyncOpenAI, messages, functions):
+            response = await client.chat.completions.create(model="m", messages=messages, tools=[{"type": "function", "function": fn} for fn in functions])
+
+            async def events():
+                message = response.choices[0].message
+                if call := (cast(ChatCompletionMessageToolCall, message.tool_calls[0]).function if message.tool_calls else None):
+                    yield call.name
+                else:
+                    yield message.content or ""
+
+            return events()
+        """, id="OAI007-a-closure-reads-the-answer-of-the-function-around-it"),
     # aider 0.20.0 builds the request as a dict and spreads it into the call: its keys are the call's arguments
     case("OAI007", """
         import openai
